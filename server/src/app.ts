@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { pendingMigrations } from './db/migrate.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { metaRoutes, VERSION } from './modules/meta/routes.ts';
+import { orgRoutes } from './modules/orgs/routes.ts';
+import { authenticateRequest } from './modules/users/auth.ts';
+import { authRoutes } from './modules/users/auth-routes.ts';
+import { userRoutes } from './modules/users/routes.ts';
+import type { AppDeps } from './platform/deps.ts';
+import { handleError } from './platform/http/errors.ts';
+import { buildOpenApiDocument } from './platform/http/openapi.ts';
+import { registerRoute } from './platform/http/register.ts';
+import type { RouteDef } from './platform/http/route.ts';
+import { sql } from 'kysely';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** every API route with its policy, for the OpenAPI document and the generated scope test */
+    routeTable: RouteDef[];
+  }
+}
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Every module's routes, in one table. */
+export function collectRoutes(deps: AppDeps): RouteDef[] {
+  return [...metaRoutes(deps), ...authRoutes(deps), ...orgRoutes(deps), ...userRoutes(deps), ...auditRoutes(deps)];
+}
+
+/** Builds the HTTP application; used by main.ts and by tests through `app.inject()`. */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: true,
+  });
+  const routes = collectRoutes(deps);
+  app.decorate('routeTable', routes);
+  app.decorateRequest('auth', null);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...(deps.config.tileUrl !== undefined ? [new URL(deps.config.tileUrl.replace(/[{}]/g, '')).origin] : [])],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+  });
+  await app.register(rateLimit, { global: false });
+
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/open311/')) {
+      request.auth = await authenticateRequest(deps, request);
+    }
+  });
+
+  for (const route of routes) registerRoute(app, route);
+
+  const openapi = buildOpenApiDocument(routes, VERSION);
+  app.get('/api/openapi.json', () => openapi);
+  registerDocs(app);
+
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      const pending = await pendingMigrations(deps.db);
+      if (pending.length > 0) return reply.code(503).send({ status: 'migrations_pending', pending });
+      return { status: 'ready', database: deps.dialect };
+    } catch {
+      return reply.code(503).send({ status: 'database_unreachable' });
+    }
+  });
+
+  registerWeb(app, deps.config.webDist);
+  return app;
+}
+
+function registerDocs(app: FastifyInstance) {
+  const require = createRequire(import.meta.url);
+  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  void app.register(fastifyStatic, { root: swaggerDir, prefix: '/api/docs/assets/', decorateReply: false });
+  const page = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>田字格 API 文档</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script><script src="/api/docs/init.js"></script></body></html>`;
+  app.get('/api/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get('/api/docs/init.js', (_req, reply) =>
+    reply.type('text/javascript').send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });"),
+  );
+}
+
+function registerWeb(app: FastifyInstance, webDist: string) {
+  const index = path.join(webDist, 'index.html');
+  const hasWeb = fs.existsSync(index);
+  if (hasWeb) void app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false });
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/api/') || request.url.startsWith('/open311/');
+    if (!isApi && request.method === 'GET' && hasWeb) {
+      return reply.type('text/html; charset=utf-8').send(fs.readFileSync(index));
+    }
+    return reply.code(404).send({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+      message_zh: hasWeb || isApi ? '接口不存在' : '控制台尚未构建：请运行 npm start',
+      message_en: hasWeb || isApi ? 'No such route' : 'The console is not built: run npm start',
+    });
+  });
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../app.ts';
+import { ConfigError } from '../config.ts';
+import { DatabaseOpenError } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { importDivisions } from '../modules/orgs/divisions.ts';
+import { importGridFile } from '../modules/orgs/grid-import.ts';
+import { AppError } from '../platform/errors.ts';
+import { seedDemo } from './demo.ts';
+import { openCliDeps } from './context.ts';
+import { addUserFromCli, createApiKeyFromCli } from './accounts.ts';
+
+const HELP = `tianzige — 田字格 command line
+
+  tianzige db migrate
+  tianzige divisions import [--under CODE | --all]
+  tianzige grids import FILE.geojson --under COMMUNITY_CODE
+  tianzige users add --username U --name N --role ROLE --org CODE [--password P]
+  tianzige apikeys create --username U [--name NAME]
+  tianzige demo
+  tianzige openapi --out FILE
+
+The database is the one TIANZIGE_DATABASE_URL / TIANZIGE_DATA_DIR name, as for the server.`;
+
+type Handler = (args: string[]) => Promise<void>;
+
+const commands: Record<string, Handler> = {
+  'db migrate': async () => {
+    const deps = await openCliDeps({ migrate: false });
+    const applied = await migrateToLatest(deps.db);
+    console.log(applied.length === 0 ? 'schema is current' : `applied: ${applied.join(', ')}`);
+    await deps.close();
+  },
+  'divisions import': async (args) => {
+    const { values } = parseArgs({ args, options: { under: { type: 'string' }, all: { type: 'boolean' } } });
+    if (values.all === true && values.under !== undefined) throw new UsageError('use either --under or --all');
+    const under = values.all === true ? null : (values.under ?? '6201');
+    if (under !== null && !/^\d{2,12}$/.test(under)) throw new UsageError('--under takes a division code, e.g. 6201');
+    const deps = await openCliDeps();
+    const started = Date.now();
+    const result = await importDivisions(deps.db, deps.clock, {
+      under,
+      onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`),
+    });
+    process.stderr.write('\n');
+    console.log(
+      `divisions ${under ?? 'all'} from ${result.source}: ${result.total} published, ${result.inserted} new, ` +
+        `${result.renamed} renamed, ${result.recoded} re-coded, ${result.retired} retired, ${result.unchanged} unchanged ` +
+        `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    await deps.close();
+  },
+  'grids import': async (args) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { under: { type: 'string' } } });
+    const file = positionals[0];
+    if (file === undefined || values.under === undefined) throw new UsageError('usage: tianzige grids import FILE --under CODE');
+    const deps = await openCliDeps();
+    try {
+      const result = await importGridFile(deps, null, { text: fs.readFileSync(file, 'utf8'), underCode: values.under });
+      console.log(`imported ${result.created.length} units under ${values.under}: ${result.created.map((c) => `${c.code} ${c.name}`).join(', ')}`);
+    } finally {
+      await deps.close();
+    }
+  },
+  'users add': addUserFromCli,
+  'apikeys create': createApiKeyFromCli,
+  demo: async () => {
+    const deps = await openCliDeps();
+    await seedDemo(deps, (line) => console.log(line));
+    await deps.close();
+  },
+  openapi: async (args) => {
+    const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+    const deps = await openCliDeps({ migrate: false });
+    const app = await buildApp(deps);
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).body;
+    await app.close();
+    await deps.close();
+    if (values.out === undefined) console.log(doc);
+    else {
+      fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
+      fs.writeFileSync(values.out, `${JSON.stringify(JSON.parse(doc), null, 2)}\n`);
+      console.log(`wrote ${values.out}`);
+    }
+  },
+};
+
+export class UsageError extends Error {}
+
+async function run(argv: string[]): Promise<void> {
+  const two = argv.slice(0, 2).join(' ');
+  const one = argv[0] ?? '';
+  if (commands[two] !== undefined) return commands[two](argv.slice(2));
+  if (commands[one] !== undefined) return commands[one](argv.slice(1));
+  console.log(HELP);
+  if (one !== '' && one !== 'help' && one !== '--help') process.exitCode = 2;
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof AppError) {
+    console.error(`error: ${err.messages.zh} / ${err.messages.en}`);
+    for (const e of err.errors) console.error(`  ${e.field}: ${e.message_zh} / ${e.message_en}`);
+  } else if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseOpenError) {
+    console.error(`error: ${err.message}`);
+  } else if (err instanceof Error && err.name === 'TypeError' && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`error: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 1;
+});

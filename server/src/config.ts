@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Configuration, parsed once from the environment at boot. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `sqlite` file path or a `postgres://` URL */
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  adminPassword: string | undefined;
+  isDemo: boolean;
+  /** base64 of 64 bytes (32 encryption + 32 blind-index); otherwise a key file in the data dir */
+  piiKey: string | undefined;
+  tileUrl: string | undefined;
+  webDist: string;
+  loginRateLimitPerMinute: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  TIANZIGE_DATA_DIR: z.string().min(1).default('./data'),
+  TIANZIGE_DATABASE_URL: z.string().optional(),
+  TIANZIGE_ADMIN_PASSWORD: z.string().optional(),
+  TIANZIGE_DEMO: booleanFlag.optional(),
+  TIANZIGE_PII_KEY: z.string().optional(),
+  TIANZIGE_TILE_URL: z.string().url().optional(),
+  TIANZIGE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Reads and validates the environment; throws ConfigError with one readable line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration / 配置错误: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.TIANZIGE_DATA_DIR);
+  const database = parseDatabaseUrl(e.TIANZIGE_DATABASE_URL, dataDir);
+  if (e.TIANZIGE_PII_KEY !== undefined && Buffer.from(e.TIANZIGE_PII_KEY, 'base64').length !== 64) {
+    throw new ConfigError('TIANZIGE_PII_KEY must be 64 bytes in base64 / TIANZIGE_PII_KEY 须为 base64 编码的 64 字节');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    adminPassword: e.TIANZIGE_ADMIN_PASSWORD,
+    isDemo: e.TIANZIGE_DEMO ?? database.kind === 'sqlite',
+    piiKey: e.TIANZIGE_PII_KEY,
+    tileUrl: e.TIANZIGE_TILE_URL,
+    webDist: path.resolve(import.meta.dirname, '../../web/dist'),
+    loginRateLimitPerMinute: e.TIANZIGE_LOGIN_RATE_LIMIT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string): Config['database'] {
+  if (url === undefined || url === '') return { kind: 'sqlite', file: path.join(dataDir, 'tianzige.db') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) };
+  throw new ConfigError(
+    'TIANZIGE_DATABASE_URL must start with postgres:// or sqlite: / TIANZIGE_DATABASE_URL 须以 postgres:// 或 sqlite: 开头',
+  );
+}

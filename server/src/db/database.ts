@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import type { DB } from './types.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  /** raw better-sqlite3 handle when on SQLite (bulk loads and baselines) */
+  sqlite: SQLite.Database | undefined;
+  /** pg pool when on PostgreSQL (COPY and baselines) */
+  pool: pg.Pool | undefined;
+  close(): Promise<void>;
+}
+
+export class DatabaseOpenError extends Error {}
+
+// Return BIGINT counts as numbers; counts here stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Opens the database the configuration names and checks that it answers. */
+export async function openDatabase(target: Config['database']): Promise<Database> {
+  if (target.kind === 'sqlite') return openSqlite(target.file);
+  return openPostgres(target.url);
+}
+
+function openSqlite(file: string): Database {
+  let handle: SQLite.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    handle = new SQLite(file);
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 5000');
+  } catch (err) {
+    throw new DatabaseOpenError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
+  }
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite: handle,
+    pool: undefined,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {
+    /* idle client errors surface on the next query */
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw new DatabaseOpenError(`cannot connect to PostgreSQL: ${(err as Error).message}`);
+  }
+  return { db, dialect: 'postgres', sqlite: undefined, pool, close: () => db.destroy() };
+}

@@ -1,0 +1,14 @@
+import type { AuditTables } from '../platform/audit/tables.ts';
+
+import type { OrgTables } from '../modules/orgs/tables.ts';
+import type { AccountTables } from '../modules/users/tables.ts';
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+/** Every table, composed from the modules that own them. */
+export interface DB extends OrgTables, AccountTables, AuditTables {
+  counters: CounterTable;
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { buildApp } from './app.ts';
+import { ensureAdmin, ensureDivisions } from './bootstrap.ts';
+import { seedDemo } from './cli/demo.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { DatabaseOpenError, openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { systemClock } from './platform/clock.ts';
+import { PiiCipher, loadPiiKeys } from './platform/pii/crypto.ts';
+
+/** Boot: config → data dir → database → migrations → first-start data → app → listen. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  checkDataDirWritable(config.dataDir);
+  const database = await openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const deps = {
+    db: database.db,
+    dialect: database.dialect,
+    database,
+    config,
+    clock: systemClock,
+    pii: new PiiCipher(loadPiiKeys({ envKey: config.piiKey, dataDir: config.dataDir })),
+  };
+  const log = (line: string) => console.log(`[tianzige] ${line}`);
+  await ensureDivisions(deps, log);
+  await ensureAdmin(deps, (line) => console.log(line));
+  if (config.isDemo) await seedDemo(deps, log);
+  const app = await buildApp(deps, { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  await app.listen({ port: config.port, host: config.host });
+  log(`田字格 Tianzige is serving http://localhost:${config.port} on ${database.dialect}`);
+  const stop = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+function checkDataDirWritable(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new ConfigError(`data directory is not writable / 数据目录不可写: ${dir} (TIANZIGE_DATA_DIR)`);
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
+    console.error(`tianzige: ${err.message}`);
+  } else {
+    console.error('tianzige: start-up failed:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,133 @@
+import type { AppDeps } from '../../platform/deps.ts';
+import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import {
+  OrgCodeParams,
+  OrgCreateBody,
+  OrgIdParams,
+  OrgList,
+  OrgMap,
+  OrgSearchQuery,
+  OrgStats,
+  OrgUnit,
+  OrgUpdateBody,
+} from './schema.ts';
+import * as orgs from './service.ts';
+
+const tags = ['orgs'];
+const byId = { param: 'id', resource: 'org' } as const;
+
+export function orgRoutes(deps: AppDeps): RouteDef[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/roots',
+      summary: '我的管辖范围顶层单位 / The tops of my scope',
+      tags,
+      auth: 'org.read',
+      response: OrgList,
+      handler: async ({ actor }) => ({ items: await orgs.listScopeRoots(db, actor) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/search',
+      summary: '按名称或区划代码搜索 / Search units by name or code',
+      tags,
+      auth: 'org.read',
+      query: OrgSearchQuery,
+      response: OrgList,
+      handler: async ({ actor, query }) => ({
+        items: await orgs.searchOrgsInScope(db, actor, { q: query.q, level: query.level, limit: query.limit }),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/by-code/:code',
+      summary: '按区划代码查找单位 / A unit by division code',
+      tags,
+      auth: 'org.read',
+      scope: { param: 'code', resource: 'orgCode' },
+      params: OrgCodeParams,
+      response: OrgUnit,
+      handler: async ({ actor, params }) => orgs.toOrgUnit(await orgs.getOrgInScope(db, actor, { code: params.code })),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id',
+      summary: '单位详情 / A unit',
+      tags,
+      auth: 'org.read',
+      scope: byId,
+      params: OrgIdParams,
+      response: OrgUnit,
+      handler: async ({ actor, params }) => orgs.toOrgUnit(await orgs.getOrgInScope(db, actor, { id: params.id })),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id/children',
+      summary: '下级单位 / Children',
+      tags,
+      auth: 'org.read',
+      scope: byId,
+      params: OrgIdParams,
+      response: OrgList,
+      handler: async ({ actor, params }) => ({ items: await orgs.listChildrenInScope(db, actor, params.id) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id/ancestors',
+      summary: '上级单位（面包屑）/ Ancestors for the breadcrumb',
+      tags,
+      auth: 'org.read',
+      scope: byId,
+      params: OrgIdParams,
+      response: OrgList,
+      handler: async ({ actor, params }) => ({ items: await orgs.listAncestorsInScope(db, actor, params.id) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id/stats',
+      summary: '下辖单位与用户数 / Subtree counts',
+      tags,
+      auth: 'org.read',
+      scope: byId,
+      params: OrgIdParams,
+      response: OrgStats,
+      handler: async ({ actor, params }) => orgs.getSubtreeStats(db, actor, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id/map',
+      summary: '单位及下辖网格的地图（GeoJSON）/ Map of the unit and its grids',
+      tags,
+      auth: 'org.read',
+      scope: byId,
+      params: OrgIdParams,
+      response: OrgMap,
+      handler: async ({ actor, params }) => orgs.getOrgMap(db, actor, params.id),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/orgs',
+      summary: '新建网格、小区或村民小组 / Create a grid, compound or villager group',
+      tags,
+      auth: 'org.manage',
+      body: OrgCreateBody,
+      response: OrgUnit,
+      status: 201,
+      handler: async ({ actor, body }) => orgs.createSubUnit(deps, actor, body),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/orgs/:id',
+      summary: '修改网格、小区或村民小组 / Update a grid, compound or group',
+      tags,
+      auth: 'org.manage',
+      scope: byId,
+      params: OrgIdParams,
+      body: OrgUpdateBody,
+      response: OrgUnit,
+      handler: async ({ actor, params, body }) => orgs.updateSubUnit(deps, actor, params.id, body),
+    }),
+  ];
+}

@@ -1,0 +1,221 @@
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../../platform/access/scope.ts';
+import { findPasswordProblem, hashPassword, randomToken, sha256, verifyPassword } from '../../platform/auth/password.ts';
+import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import { HOUR, MINUTE } from '../../platform/clock.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { AppError, invalidField, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestAuth } from '../../platform/http/route.ts';
+import { maskPhone } from '../../platform/pii/crypto.ts';
+import * as repo from './repo.ts';
+import { listPermissions, loadActor, toUsersOut } from './service.ts';
+import type { UserTable } from './tables.ts';
+
+export const SESSION_COOKIE = 'tz_session';
+export const CSRF_COOKIE = 'tz_csrf';
+export const IDLE_TIMEOUT_MS = 30 * MINUTE;
+export const ABSOLUTE_TIMEOUT_MS = 12 * HOUR;
+export const LOCK_AFTER_FAILURES = 5;
+export const FAILURE_WINDOW_MS = 15 * MINUTE;
+export const LOCK_DURATION_MS = 15 * MINUTE;
+const TOUCH_EVERY_MS = MINUTE;
+
+
+const badCredentials = () =>
+  new AppError('BAD_CREDENTIALS', { zh: '用户名或密码错误', en: 'Wrong username or password' });
+
+// Spent on unknown usernames so that timing does not reveal which names exist.
+let dummyHash: Promise<string> | undefined;
+
+interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Checks a password, enforcing the lockout; on success opens a server-side session. */
+export async function login(deps: AppDeps, input: { username: string; password: string }, client: ClientInfo) {
+  const { db, clock } = deps;
+  const user = await repo.findUserByUsername(db, input.username);
+  const now = clock.now();
+  if (user === undefined) {
+    dummyHash ??= hashPassword('not-a-real-password-1A!');
+    await verifyPassword(await dummyHash, input.password);
+    await recordAudit(db, clock, { actorId: null, actorName: input.username.slice(0, 64), ...client }, {
+      action: 'auth.login_failed',
+      detail: { reason: 'unknown_user' },
+    });
+    throw badCredentials();
+  }
+  const who = { actorId: user.id, actorName: user.username, ...client };
+  const audit = { targetType: 'user', targetId: user.id, orgId: user.home_org_id, orgPath: user.home_org_path };
+  if (user.locked_until !== null && user.locked_until > now.toISOString()) {
+    await recordAudit(db, clock, who, { action: 'auth.login_failed', ...audit, detail: { reason: 'locked' } });
+    throw accountLocked(user.locked_until);
+  }
+  const isValid = await verifyPassword(user.password_hash, input.password);
+  if (!isValid || user.is_disabled === 1) {
+    const lockedUntil = await db.transaction().execute(async (trx) => {
+      await trx.insertInto('login_failures').values({ id: newId(), user_id: user.id, at: now.toISOString(), ip: client.ip }).execute();
+      const recent = await trx
+        .selectFrom('login_failures')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', user.id)
+        .where('at', '>', new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString())
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, clock, who, { action: 'auth.login_failed', ...audit, detail: { reason: user.is_disabled === 1 ? 'disabled' : 'password' } });
+      if (Number(recent.n) < LOCK_AFTER_FAILURES) return null;
+      const until = new Date(now.getTime() + LOCK_DURATION_MS).toISOString();
+      await trx.updateTable('users').set({ locked_until: until }).where('id', '=', user.id).execute();
+      await trx.deleteFrom('login_failures').where('user_id', '=', user.id).execute();
+      await recordAudit(trx, clock, who, { action: 'auth.locked', ...audit, detail: { until } });
+      return until;
+    });
+    if (lockedUntil !== null) throw accountLocked(lockedUntil);
+    throw badCredentials();
+  }
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('login_failures').where('user_id', '=', user.id).execute();
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: sha256(token),
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS).toISOString(),
+        ip: client.ip,
+        user_agent: client.userAgent?.slice(0, 500) ?? null,
+      })
+      .execute();
+    await recordAudit(trx, clock, who, { action: 'auth.login', ...audit });
+  });
+  const actor = await loadActor(db, user, { via: 'session', ...client });
+  return { token, csrfToken, me: await describeMe(deps, actor, user) };
+}
+
+function accountLocked(until: string): AppError {
+  const local = new Date(until).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+  return new AppError('ACCOUNT_LOCKED', {
+    zh: `连续登录失败次数过多，账号已锁定至 ${local}（北京时间）`,
+    en: `Too many failed sign-ins; the account is locked until ${until}`,
+  });
+}
+
+/** Resolves the session cookie or bearer API key of a request; null when neither is valid. */
+export async function authenticateRequest(deps: AppDeps, request: FastifyRequest): Promise<RequestAuth | null> {
+  const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+  const header = request.headers.authorization;
+  if (header !== undefined && header.startsWith('Bearer ')) return authenticateApiKey(deps, header.slice(7).trim(), client);
+  const token = request.cookies[SESSION_COOKIE];
+  if (token === undefined || token === '') return null;
+  return authenticateSession(deps, token, client);
+}
+
+async function authenticateSession(deps: AppDeps, token: string, client: ClientInfo): Promise<RequestAuth | null> {
+  const { db, clock } = deps;
+  const id = sha256(token);
+  const session = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (session === undefined) return null;
+  const now = clock.now();
+  const isExpired =
+    session.expires_at <= now.toISOString() || new Date(session.last_seen_at).getTime() + IDLE_TIMEOUT_MS <= now.getTime();
+  const user = await repo.findUserById(db, session.user_id);
+  if (isExpired || user === undefined || user.is_disabled === 1) {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    return null;
+  }
+  if (now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+  }
+  return {
+    actor: await loadActor(db, user, { via: 'session', ...client }),
+    csrfToken: session.csrf_token,
+    sessionId: id,
+    mustChangePassword: user.must_change_password === 1,
+  };
+}
+
+async function authenticateApiKey(deps: AppDeps, key: string, client: ClientInfo): Promise<RequestAuth | null> {
+  const { db, clock } = deps;
+  const row = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', sha256(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  const user = await repo.findUserById(db, row.user_id);
+  if (user === undefined || user.is_disabled === 1) return null;
+  const now = clock.now();
+  if (row.last_used_at === null || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
+    await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+  }
+  return { actor: await loadActor(db, user, { via: 'apikey', ...client }), csrfToken: null, sessionId: null, mustChangePassword: false };
+}
+
+export async function logout(deps: AppDeps, auth: RequestAuth): Promise<void> {
+  if (auth.sessionId === null) return;
+  const user = await repo.findUserById(deps.db, auth.actor.userId);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sessions').where('id', '=', auth.sessionId!).execute();
+    await recordAudit(trx, deps.clock, whoFromActor(auth.actor), {
+      action: 'auth.logout',
+      targetType: 'user',
+      targetId: auth.actor.userId,
+      orgId: user?.home_org_id ?? null,
+      orgPath: user?.home_org_path ?? null,
+    });
+  });
+}
+
+/** The signed-in user as the console needs her. */
+export async function describeMe(deps: AppDeps, actor: Actor, user?: UserTable) {
+  const row = user ?? (await repo.findUserById(deps.db, actor.userId));
+  if (row === undefined) throw notFound();
+  const [out] = await toUsersOut(deps, [row]);
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    phone: row.phone_enc === null ? null : maskPhone(deps.pii.decrypt(row.phone_enc)),
+    mustChangePassword: row.must_change_password === 1,
+    permissions: listPermissions(actor),
+    assignments: out?.assignments ?? [],
+  };
+}
+
+/** Changes the caller's own password; other sessions of hers end. */
+export async function changePassword(deps: AppDeps, auth: RequestAuth, input: { currentPassword: string; newPassword: string }) {
+  const user = await repo.findUserById(deps.db, auth.actor.userId);
+  if (user === undefined) throw notFound();
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw invalidField('currentPassword', 'wrong_password', { zh: '当前密码不正确', en: 'Current password is wrong' });
+  }
+  const problem = findPasswordProblem(input.newPassword);
+  if (problem !== null) throw invalidField('newPassword', 'weak_password', problem);
+  if (input.newPassword === input.currentPassword) {
+    throw invalidField('newPassword', 'same_password', { zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' });
+  }
+  const hash = await hashPassword(input.newPassword);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, must_change_password: 0, updated_at: deps.clock.now().toISOString() })
+      .where('id', '=', user.id)
+      .execute();
+    let others = trx.deleteFrom('sessions').where('user_id', '=', user.id);
+    if (auth.sessionId !== null) others = others.where('id', '!=', auth.sessionId);
+    await others.execute();
+    await recordAudit(trx, deps.clock, whoFromActor(auth.actor), {
+      action: 'auth.password_change',
+      targetType: 'user',
+      targetId: user.id,
+      orgId: user.home_org_id,
+      orgPath: user.home_org_path,
+    });
+  });
+}

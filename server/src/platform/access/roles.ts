@@ -1,0 +1,61 @@
+/** Every permission the platform knows. Modules add theirs here. */
+export const PERMISSIONS = [
+  'org.read',
+  'org.manage',
+  'user.read',
+  'user.manage',
+  'role.grant',
+  'audit.read',
+  'pii.reveal',
+  'apikey.own',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_IDS = [
+  'admin',
+  'district',
+  'street',
+  'community_secretary',
+  'community_staff',
+  'grid_worker',
+  'department',
+  'resident',
+] as const;
+
+export type RoleId = (typeof ROLE_IDS)[number];
+
+export interface RoleDefinition {
+  id: RoleId;
+  name_zh: string;
+  name_en: string;
+  permissions: readonly Permission[];
+}
+
+const MANAGER: Permission[] = ['org.read', 'org.manage', 'user.read', 'user.manage', 'role.grant', 'audit.read', 'apikey.own'];
+
+/** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
+export const ROLES: Record<RoleId, RoleDefinition> = {
+  admin: { id: 'admin', name_zh: '系统管理员', name_en: 'Administrator', permissions: PERMISSIONS },
+  district: { id: 'district', name_zh: '区县工作人员', name_en: 'District staff', permissions: MANAGER },
+  street: { id: 'street', name_zh: '街道/乡镇工作人员', name_en: 'Street/town staff', permissions: MANAGER },
+  community_secretary: {
+    id: 'community_secretary',
+    name_zh: '社区书记',
+    name_en: 'Community secretary',
+    permissions: [...MANAGER, 'pii.reveal'],
+  },
+  community_staff: {
+    id: 'community_staff',
+    name_zh: '社区工作者',
+    name_en: 'Community staff',
+    permissions: ['org.read', 'user.read', 'apikey.own'],
+  },
+  grid_worker: { id: 'grid_worker', name_zh: '网格员', name_en: 'Grid worker', permissions: ['org.read', 'apikey.own'] },
+  department: { id: 'department', name_zh: '职能部门', name_en: 'Department', permissions: ['org.read', 'apikey.own'] },
+  resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: [] },
+};
+
+export function isRoleId(value: string): value is RoleId {
+  return (ROLE_IDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,72 @@
+import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+import type { Permission } from './roles.ts';
+import { ROLES } from './roles.ts';
+
+/** One role held at one org unit (and so over its whole subtree). */
+export interface Assignment {
+  role: keyof typeof ROLES;
+  orgId: string;
+  orgPath: string;
+}
+
+/** Who is acting: a signed-in user or an API key acting as its user. */
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  assignments: Assignment[];
+  via: 'session' | 'apikey' | 'cli';
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The end of a subtree's range: `/1/2s/` → `/1/2s0` ('0' sorts right after '/'). */
+export function subtreeEnd(path: string): string {
+  return `${path.slice(0, -1)}0`;
+}
+
+export function isWithin(path: string, root: string): boolean {
+  return path.startsWith(root);
+}
+
+/** The roots of the subtrees in which the actor holds `permission`, with nested roots removed. */
+export function scopeRoots(actor: Actor, permission: Permission): string[] {
+  const paths = actor.assignments
+    .filter((a) => ROLES[a.role].permissions.includes(permission))
+    .map((a) => a.orgPath)
+    .sort();
+  const roots: string[] = [];
+  for (const p of paths) {
+    const last = roots[roots.length - 1];
+    if (last === undefined || !isWithin(p, last)) roots.push(p);
+  }
+  return roots;
+}
+
+export function hasPermission(actor: Actor, permission: Permission): boolean {
+  return scopeRoots(actor, permission).length > 0;
+}
+
+/** True when the actor holds `permission` at a unit covering `path`. */
+export function canAt(actor: Actor, permission: Permission, path: string): boolean {
+  return scopeRoots(actor, permission).some((root) => isWithin(path, root));
+}
+
+/**
+ * The scope helper: every query of scoped data filters through this.
+ * Turns the actor's scope for `permission` into range conditions on a materialized-path column,
+ * which both SQLite and PostgreSQL answer with an index range scan.
+ */
+export function inScope<DB, TB extends keyof DB>(
+  actor: Actor,
+  permission: Permission,
+  column: string,
+): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
+  const roots = scopeRoots(actor, permission);
+  return (eb) => {
+    if (roots.length === 0) return sql<SqlBool>`1 = 0`;
+    const ref = sql.ref(column);
+    const ranges = roots.map((root) => sql<SqlBool>`(${ref} >= ${root} and ${ref} < ${subtreeEnd(root)})`);
+    return ranges.length === 1 ? ranges[0]! : eb.or(ranges);
+  };
+}

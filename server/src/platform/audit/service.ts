@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import type { Actor } from '../access/scope.ts';
+import { inScope } from '../access/scope.ts';
+import type { Clock } from '../clock.ts';
+import { newId } from '../ids.ts';
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  orgId?: string | null;
+  orgPath?: string | null;
+  /** never personal numbers: callers pass ids and field names, not values */
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditWho {
+  actorId: string | null;
+  actorName: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const whoFromActor = (actor: Actor): AuditWho => ({
+  actorId: actor.userId,
+  actorName: actor.username,
+  ip: actor.ip,
+  userAgent: actor.userAgent,
+});
+
+/** Appends one audit record, in the caller's transaction when given one. */
+export async function recordAudit(db: Kysely<DB>, clock: Clock, who: AuditWho, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      at: clock.now().toISOString(),
+      actor_id: who.actorId,
+      actor_name: who.actorName,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      org_id: entry.orgId ?? null,
+      org_path: entry.orgPath ?? null,
+      ip: who.ip,
+      user_agent: who.userAgent?.slice(0, 500) ?? null,
+      detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+    })
+    .execute();
+}
+
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  orgPath?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Audit records in the actor's `audit.read` scope, newest first. Records with no org are visible to global scopes only. */
+export async function listAuditInScope(db: Kysely<DB>, actor: Actor, filter: AuditFilter) {
+  let query = db.selectFrom('audit_log').where(inScope<DB, 'audit_log'>(actor, 'audit.read', 'audit_log.org_path'));
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+  if (filter.orgPath !== undefined) {
+    query = query.where('org_path', '>=', filter.orgPath).where('org_path', '<', `${filter.orgPath.slice(0, -1)}0`);
+  }
+  if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+  const [rows, total] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.pageSize)
+      .offset((filter.page - 1) * filter.pageSize)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}

@@ -1,0 +1,20 @@
+export interface AuditLogTable {
+  /** UUIDv7: sortable by time */
+  id: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  org_id: string | null;
+  org_path: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON; never holds personal numbers */
+  detail: string | null;
+}
+
+export interface AuditTables {
+  audit_log: AuditLogTable;
+}

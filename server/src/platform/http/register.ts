@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { hasPermission } from '../access/scope.ts';
+import { AppError, forbidden, notFound, unauthenticated } from '../errors.ts';
+import type { RouteContext, RouteDef } from './route.ts';
+import { parsePart } from './validation.ts';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Registers one route with its policy chain: authenticate → CSRF → forced password change →
+ * permission → validate params, query, body → handler.
+ */
+export function registerRoute(app: FastifyInstance, def: RouteDef): void {
+  const hasScopedParam = def.scope !== undefined && def.scope !== 'none';
+  app.route({
+    method: def.method,
+    url: def.url,
+    ...(def.bodyLimit !== undefined ? { bodyLimit: def.bodyLimit } : {}),
+    ...(def.rateLimit !== undefined ? { config: { rateLimit: def.rateLimit } } : {}),
+    handler: async (request, reply) => {
+      const auth = request.auth;
+      if (def.auth !== 'public') {
+        if (auth === null) throw unauthenticated();
+        if (auth.csrfToken !== null && UNSAFE.has(def.method) && request.headers['x-csrf-token'] !== auth.csrfToken) {
+          throw new AppError('CSRF', { zh: '请求校验失败，请刷新页面后重试', en: 'CSRF check failed; reload the page and retry' });
+        }
+        if (auth.mustChangePassword && def.isAllowedBeforePasswordChange !== true) {
+          throw new AppError('PASSWORD_CHANGE_REQUIRED', { zh: '请先修改初始密码', en: 'Change your initial password first' });
+        }
+        // Out of scope is 404: a route about one object never says whether it exists.
+        if (def.auth !== 'authenticated' && !hasPermission(auth.actor, def.auth)) throw hasScopedParam ? notFound() : forbidden();
+      }
+      const ctx: RouteContext<unknown, unknown, unknown> = {
+        get actor() {
+          if (auth === null) throw unauthenticated();
+          return auth.actor;
+        },
+        actorOrNull: auth?.actor ?? null,
+        params: def.params === undefined ? undefined : parsePart(def.params, request.params, 'params'),
+        query: def.query === undefined ? undefined : parsePart(def.query, request.query ?? {}, 'query'),
+        body: def.body === undefined ? undefined : parsePart(def.body, request.body, 'body'),
+        request,
+        reply,
+      };
+      const result = await def.handler(ctx);
+      if (def.response === null) return reply.code(def.status ?? 204).send();
+      return reply.code(def.status ?? 200).send(result);
+    },
+  });
+}

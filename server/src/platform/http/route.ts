@@ -1,0 +1,72 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Actor } from '../access/scope.ts';
+import type { Permission } from '../access/roles.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * Who may call a route: anyone, any signed-in user, or a holder of a permission somewhere
+ * (the service then checks that the target lies in her scope for that permission).
+ */
+export type RouteAuth = 'public' | 'authenticated' | Permission;
+
+/**
+ * What the generated scope test needs: the path parameter naming a scoped object, and the kind of
+ * object. `'none'` declares that the route's parameters are not scoped objects (say, a role id).
+ */
+export type RouteScope = { param: string; resource: string } | 'none';
+
+/** The authenticated side of a request. */
+export interface RequestAuth {
+  actor: Actor;
+  /** null for API keys, which carry no cookie and need no CSRF token */
+  csrfToken: string | null;
+  sessionId: string | null;
+  mustChangePassword: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth | null;
+  }
+}
+
+export interface RouteContext<B, Q, P> {
+  /** the signed-in actor; throws 401 on a public route without one */
+  readonly actor: Actor;
+  readonly actorOrNull: Actor | null;
+  body: B;
+  query: Q;
+  params: P;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface RouteDef<B = unknown, Q = unknown, P = unknown, R = unknown> {
+  method: HttpMethod;
+  url: string;
+  summary: string;
+  tags: string[];
+  auth: RouteAuth;
+  scope?: RouteScope;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** `null` for an empty response (204) */
+  response: z.ZodType<R> | null;
+  status?: number;
+  rateLimit?: { max: number; timeWindow: string };
+  /** routes a user may still call while a password change is forced on her */
+  isAllowedBeforePasswordChange?: boolean;
+  /** body size limit in bytes, when not the default */
+  bodyLimit?: number;
+  handler: (ctx: RouteContext<B, Q, P>) => Promise<R>;
+}
+
+/** Declares a route; the types of body, query and params flow from their schemas into the handler. */
+export function defineRoute<B = undefined, Q = undefined, P = undefined, R = unknown>(
+  def: RouteDef<B, Q, P, R>,
+): RouteDef {
+  return def as unknown as RouteDef;
+}

@@ -1,0 +1,70 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Keys for personal numbers: AES-256-GCM for storage and HMAC-SHA256 for the blind index. */
+export interface PiiKeys {
+  encryption: Buffer;
+  blindIndex: Buffer;
+}
+
+/** Loads the key from the environment value, or from `<dataDir>/keys/pii.key`, creating it (mode 600) on first start. */
+export function loadPiiKeys(options: { envKey: string | undefined; dataDir: string }): PiiKeys {
+  if (options.envKey !== undefined) return splitKey(Buffer.from(options.envKey, 'base64'));
+  const file = path.join(options.dataDir, 'keys', 'pii.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, crypto.randomBytes(64).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return splitKey(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64'));
+}
+
+function splitKey(raw: Buffer): PiiKeys {
+  if (raw.length !== 64) throw new Error('PII key must be 64 bytes');
+  return { encryption: raw.subarray(0, 32), blindIndex: raw.subarray(32, 64) };
+}
+
+export class PiiCipher {
+  constructor(private readonly keys: PiiKeys) {}
+
+  /** Encrypts to `v1.<iv>.<tag>.<ciphertext>` (base64url parts). */
+  encrypt(plain: string): string {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.keys.encryption, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+  }
+
+  decrypt(stored: string): string {
+    const [version, iv, tag, body] = stored.split('.');
+    if (version !== 'v1' || iv === undefined || tag === undefined || body === undefined) {
+      throw new Error('unknown ciphertext format');
+    }
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.keys.encryption, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** Keyed blind index: equal inputs of one kind give equal tokens; the token reveals nothing without the key. */
+  blindIndex(kind: 'phone' | 'id_number', normalized: string): string {
+    return crypto.createHmac('sha256', this.keys.blindIndex).update(`${kind}:${normalized}`).digest('base64url').slice(0, 32);
+  }
+}
+
+/** `13812345678` → `138****5678` */
+export function maskPhone(phone: string): string {
+  if (phone.length < 8) return '*'.repeat(phone.length);
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}
+
+/** `62010219900101123X` → `620102********123X` */
+export function maskIdNumber(id: string): string {
+  if (id.length < 10) return '*'.repeat(id.length);
+  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+}
+
+/** Mainland mobile numbers: 11 digits starting with 1; landlines 0 + area code + number. */
+export function normalizePhone(input: string): string {
+  return input.replace(/[\s-]/g, '').replace(/^\+?86/, '');
+}
+export const PHONE_PATTERN = /^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$/;

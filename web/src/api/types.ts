@@ -1,0 +1,31 @@
+import type { paths } from './schema';
+
+/** Named API types, derived from the generated paths (never typed by hand). */
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: { content: { 'application/json': infer B } } }
+    ? B
+    : R extends { 201: { content: { 'application/json': infer B } } }
+      ? B
+      : never
+  : never;
+
+export type Me = Body<'/api/v1/auth/me', 'get'>['user'];
+export type Assignment = Me['assignments'][number];
+export type Meta = Body<'/api/v1/meta', 'get'>;
+export type OrgUnit = Body<'/api/v1/orgs/{id}', 'get'>;
+export type OrgLevel = OrgUnit['level'];
+export type OrgStats = Body<'/api/v1/orgs/{id}/stats', 'get'>;
+export type OrgMap = Body<'/api/v1/orgs/{id}/map', 'get'>;
+export type OrgMapFeature = OrgMap['features'][number];
+export type OrgCreateBody = NonNullable<paths['/api/v1/orgs']['post']['requestBody']>['content']['application/json'];
+export type PolygonGeometry = NonNullable<OrgCreateBody['geometry']>;
+export type User = Body<'/api/v1/users/{id}', 'get'>;
+export type UserPage = Body<'/api/v1/users', 'get'>;
+export type UserCreateBody = NonNullable<paths['/api/v1/users']['post']['requestBody']>['content']['application/json'];
+export type Role = Body<'/api/v1/roles', 'get'>['items'][number];
+export type ApiKey = Body<'/api/v1/apikeys', 'get'>['items'][number];
+export type CreatedApiKey = Body<'/api/v1/apikeys', 'post'>;
+export type AuditRecord = Body<'/api/v1/audit', 'get'>['items'][number];
+export type AuditQuery = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;

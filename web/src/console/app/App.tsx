@@ -1,0 +1,83 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, Flex, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { ApiKeysPage } from '../features/apikeys/ApiKeysPage';
+import { AuditPage } from '../features/audit/AuditPage';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
+import { LoginPage } from '../features/auth/LoginPage';
+import { OrgPage } from '../features/orgs/OrgPage';
+import { UsersPage } from '../features/users/UsersPage';
+import { AuthProvider, useAuth } from './auth';
+import { I18nProvider, useI18n } from './i18n';
+import { SECTIONS, Shell } from './Shell';
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 30_000 } },
+});
+
+function Guarded({ permission, children }: { permission: string; children: ReactNode }) {
+  const { can } = useAuth();
+  return can(permission) ? children : <Navigate to="/" replace />;
+}
+
+function HomeRedirect() {
+  const { can } = useAuth();
+  const { t } = useI18n();
+  const first = SECTIONS.find((s) => can(s.permission));
+  return first ? <Navigate to={first.path} replace /> : <Result status="info" title={t('app.noAccess')} />;
+}
+
+/** Decides what the whole window shows: sign-in, the forced password change, or the console. */
+function Gate() {
+  const { me, isLoading } = useAuth();
+  const { t } = useI18n();
+  if (isLoading) {
+    return (
+      <Flex align="center" justify="center" style={{ height: '100vh' }}>
+        <Spin size="large" description={t('app.loading')} />
+      </Flex>
+    );
+  }
+  if (me === null) return <LoginPage />;
+  if (me.mustChangePassword) return <ChangePasswordPage />;
+  return (
+    <Shell>
+      <Routes>
+        <Route path="/" element={<HomeRedirect />} />
+        <Route path="/orgs/:orgId?" element={<Guarded permission="org.read" children={<OrgPage />} />} />
+        <Route path="/users" element={<Guarded permission="user.read" children={<UsersPage />} />} />
+        <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
+        <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />
+        <Route path="*" element={<Result status="404" title={t('app.notFound')} />} />
+      </Routes>
+    </Shell>
+  );
+}
+
+function Localized({ children }: { children: ReactNode }) {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { borderRadius: 6 } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function ConsoleApp() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <Localized>
+          <BrowserRouter>
+            <AuthProvider>
+              <Gate />
+            </AuthProvider>
+          </BrowserRouter>
+        </Localized>
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

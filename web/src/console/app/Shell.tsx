@@ -1,0 +1,84 @@
+import { ApartmentOutlined, AuditOutlined, KeyOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, Flex, Layout, Menu, Modal, Typography, type MenuProps } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
+import { useAuth } from './auth';
+import { BrandMark } from './BrandMark';
+import { useI18n } from './i18n';
+import { LanguageSwitch } from './LanguageSwitch';
+import type { MessageKey } from './messages';
+
+/** The side menu: each section and the permission that shows it. */
+export const SECTIONS: { path: string; label: MessageKey; permission: string; icon: ReactNode }[] = [
+  { path: '/orgs', label: 'nav.orgs', permission: 'org.read', icon: <ApartmentOutlined /> },
+  { path: '/users', label: 'nav.users', permission: 'user.read', icon: <TeamOutlined /> },
+  { path: '/audit', label: 'nav.audit', permission: 'audit.read', icon: <AuditOutlined /> },
+  { path: '/apikeys', label: 'nav.apikeys', permission: 'apikey.own', icon: <KeyOutlined /> },
+];
+
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { me, can, logout } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [isPasswordOpen, setPasswordOpen] = useState(false);
+
+  const items: MenuProps['items'] = SECTIONS.filter((s) => can(s.permission)).map((s) => ({
+    key: s.path,
+    icon: s.icon,
+    label: t(s.label),
+  }));
+  const selected = SECTIONS.find((s) => location.pathname.startsWith(s.path))?.path;
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header className="tz-header">
+        <Flex align="center" gap={10}>
+          <BrandMark />
+          <Typography.Text strong style={{ color: '#fff', fontSize: 18 }}>
+            {t('app.name')}
+          </Typography.Text>
+          <Typography.Text style={{ color: 'rgba(255,255,255,0.65)' }}>{t('app.subtitle')}</Typography.Text>
+        </Flex>
+        <Flex align="center" gap={16}>
+          <LanguageSwitch />
+          <Button
+            type="text"
+            icon={<UserOutlined />}
+            className="tz-header-button"
+            onClick={() => setPasswordOpen(true)}
+            title={t('app.changePassword')}
+            data-testid="current-user"
+          >
+            {me?.displayName}
+          </Button>
+          <Button type="text" icon={<LogoutOutlined />} className="tz-header-button" onClick={() => void logout()}>
+            {t('app.logout')}
+          </Button>
+        </Flex>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={208} theme="light" className="tz-sider">
+          <Menu
+            mode="inline"
+            selectedKeys={selected === undefined ? [] : [selected]}
+            items={items}
+            onClick={({ key }) => void navigate(key)}
+            style={{ borderInlineEnd: 'none', paddingTop: 8 }}
+          />
+        </Layout.Sider>
+        <Layout.Content className="tz-content">{children}</Layout.Content>
+      </Layout>
+      <Modal
+        title={t('password.title')}
+        open={isPasswordOpen}
+        footer={null}
+        onCancel={() => setPasswordOpen(false)}
+        destroyOnHidden
+      >
+        <ChangePasswordPage onDone={() => setPasswordOpen(false)} />
+      </Modal>
+    </Layout>
+  );
+}
