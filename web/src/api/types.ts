@@ -29,3 +29,4 @@ export type ApiKey = Body<'/api/v1/apikeys', 'get'>['items'][number];
 export type CreatedApiKey = Body<'/api/v1/apikeys', 'post'>;
 export type AuditRecord = Body<'/api/v1/audit', 'get'>['items'][number];
 export type AuditQuery = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
+export type RoleId = Role['id'];

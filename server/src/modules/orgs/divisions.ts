@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { parse } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -57,14 +57,18 @@ export async function readDivisions(under: string | null): Promise<{ divisions: 
   const keep = (code: string) => under === null || code.startsWith(under) || under.startsWith(code);
   const divisions: Division[] = [];
   for (const { file, level, parentColumn } of FILES) {
-    const parser = fs.createReadStream(path.join(dir, file)).pipe(parse({ columns: true }));
-    for await (const record of parser as AsyncIterable<Record<string, string>>) {
-      const code = record.code ?? '';
-      if (!keep(code)) continue;
+    const text = await fs.promises.readFile(path.join(dir, file), 'utf8');
+    const lines = text.split('\n');
+    const header = (lines[0] ?? '').trim().split(',');
+    // Filter on the leading code before parsing: the subtree of one city is a tiny share of the file.
+    const kept = lines.slice(1).filter((line) => line !== '' && keep(line.slice(0, line.indexOf(','))));
+    const rows = parse(kept.join('\n'), { relax_column_count: false }) as string[][];
+    const parentIndex = parentColumn === null ? -1 : header.indexOf(parentColumn);
+    for (const row of rows) {
       divisions.push({
-        code,
-        name: shortDivisionName(record.name ?? ''),
-        parentCode: parentColumn === null ? null : (record[parentColumn] ?? null),
+        code: row[0] ?? '',
+        name: shortDivisionName(row[1] ?? ''),
+        parentCode: parentIndex < 0 ? null : (row[parentIndex] ?? null),
         level,
       });
     }

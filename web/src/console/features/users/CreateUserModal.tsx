@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
-import type { UserCreateBody } from '../../../api/types';
+import type { RoleId, UserCreateBody } from '../../../api/types';
 import { errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { SecretModal } from '../../app/SecretModal';
@@ -19,7 +19,7 @@ interface CreateUserForm {
   phone?: string;
   password?: string;
   homeOrgId?: string;
-  roles: { role?: string; orgId?: string }[];
+  roles: { role?: RoleId; orgId?: string }[];
 }
 
 const FIELDS = ['username', 'displayName', 'phone', 'password', 'homeOrgId', 'roles'] as const;

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Form, List, Popconfirm, Typography } from 'antd';
 import { api, unwrap } from '../../../api/client';
-import type { User } from '../../../api/types';
+import type { RoleId, User } from '../../../api/types';
 import { useAuth } from '../../app/auth';
 import { errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
@@ -10,7 +10,7 @@ import { RoleSelect } from './RoleSelect';
 import { userKeys } from './queries';
 
 interface GrantForm {
-  role: string;
+  role: RoleId;
   orgId: string;
 }
 
