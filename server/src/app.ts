@@ -42,6 +42,10 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     logger: options.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: true,
+    // malformed or over-long path parameters are answered before routing; give them our error body too
+    frameworkErrors: (error, request, reply) => {
+      void handleError(error, request, reply);
+    },
   });
   const routes = collectRoutes(deps);
   app.decorate('routeTable', routes);
@@ -54,7 +58,12 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:', ...(deps.config.tileUrl !== undefined ? [new URL(deps.config.tileUrl.replace(/[{}]/g, '')).origin] : [])],
+        imgSrc: [
+          "'self'",
+          'data:',
+          'blob:',
+          ...(deps.config.tileUrl !== undefined ? [new URL(deps.config.tileUrl.replace(/[{}]/g, '')).origin] : []),
+        ],
         connectSrc: ["'self'"],
         upgradeInsecureRequests: null,
       },
@@ -101,7 +110,9 @@ function registerDocs(app: FastifyInstance) {
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script><script src="/api/docs/init.js"></script></body></html>`;
   app.get('/api/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.get('/api/docs/init.js', (_req, reply) =>
-    reply.type('text/javascript').send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });"),
+    reply
+      .type('text/javascript')
+      .send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });"),
   );
 }
 

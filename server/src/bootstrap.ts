@@ -9,7 +9,7 @@ export async function ensureDivisions(deps: AppDeps, log: (line: string) => void
   const any = await deps.db.selectFrom('org_units').select('id').where('level', '=', 'province').executeTakeFirst();
   if (any !== undefined) return;
   log('importing the division tree of 兰州市 (6201)…');
-  const result = await importDivisions(deps.db, deps.clock, { under: '6201' });
+  const result = await importDivisions(deps.database, deps.clock, { under: '6201' });
   log(`imported ${result.inserted} division units from ${result.source}`);
 }
 

@@ -38,7 +38,8 @@ const EnvSchema = z.object({
 });
 
 /** Reads and validates the environment; throws ConfigError with one readable line per problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+// npm runs workspace scripts inside server/; INIT_CWD is where the operator typed the command.
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_CWD ?? process.cwd()): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

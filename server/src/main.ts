@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   await ensureDivisions(deps, log);
   await ensureAdmin(deps, (line) => console.log(line));
   if (config.isDemo) await seedDemo(deps, log);
-  const app = await buildApp(deps, { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const app = await buildApp(deps, {
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
   await app.listen({ port: config.port, host: config.host });
   log(`田字格 Tianzige is serving http://localhost:${config.port} on ${database.dialect}`);
   const stop = async () => {

@@ -27,7 +27,12 @@ export async function addUserFromCli(args: string[]): Promise<void> {
   if (!isRoleId(role)) throw new Error(`unknown role ${role}`);
   const deps = await openCliDeps();
   try {
-    const unit = await deps.db.selectFrom('org_units').selectAll().where('code', '=', org).where('retired_at', 'is', null).executeTakeFirst();
+    const unit = await deps.db
+      .selectFrom('org_units')
+      .selectAll()
+      .where('code', '=', org)
+      .where('retired_at', 'is', null)
+      .executeTakeFirst();
     if (unit === undefined) throw notFound({ zh: `区划代码 ${org} 对应的单位`, en: `Unit with code ${org}` });
     const { user, initialPassword } = await deps.db.transaction().execute((trx) =>
       insertAccount(trx, deps, OPERATOR, {
@@ -53,9 +58,15 @@ export async function createApiKeyFromCli(args: string[]): Promise<void> {
   if (values.username === undefined) throw new Error('usage: tianzige apikeys create --username U [--name NAME]');
   const deps = await openCliDeps();
   try {
-    const user = await deps.db.selectFrom('users').select(['id']).where('username', '=', values.username.toLowerCase()).executeTakeFirst();
+    const user = await deps.db
+      .selectFrom('users')
+      .select(['id'])
+      .where('username', '=', values.username.toLowerCase())
+      .executeTakeFirst();
     if (user === undefined) throw notFound({ zh: `用户 ${values.username}`, en: `User ${values.username}` });
-    const created = await deps.db.transaction().execute((trx) => insertApiKey(trx, deps, OPERATOR, user.id, values.name ?? 'cli'));
+    const created = await deps.db
+      .transaction()
+      .execute((trx) => insertApiKey(trx, deps, OPERATOR, user.id, values.name ?? 'cli'));
     console.log(created.key);
   } finally {
     await deps.close();

@@ -6,9 +6,27 @@ import type { RoleId } from '../platform/access/roles.ts';
 
 /** The four communities of the Lanzhou report, with a rough outline to split into grids. */
 export const DEMO_COMMUNITIES = [
-  { code: '620102002002', slug: 'shanzishi', name: '山字石社区', box: [103.8235, 36.0585, 103.8305, 36.0625], grids: 3 },
-  { code: '620103003004', slug: 'wujiayuan', name: '吴家园社区', box: [103.7735, 36.0695, 103.7815, 36.0745], grids: 3 },
-  { code: '620105006010', slug: 'yingmentan', name: '营门滩社区', box: [103.7165, 36.0985, 103.7255, 36.1045], grids: 4 },
+  {
+    code: '620102002002',
+    slug: 'shanzishi',
+    name: '山字石社区',
+    box: [103.8235, 36.0585, 103.8305, 36.0625],
+    grids: 3,
+  },
+  {
+    code: '620103003004',
+    slug: 'wujiayuan',
+    name: '吴家园社区',
+    box: [103.7735, 36.0695, 103.7815, 36.0745],
+    grids: 3,
+  },
+  {
+    code: '620105006010',
+    slug: 'yingmentan',
+    name: '营门滩社区',
+    box: [103.7165, 36.0985, 103.7255, 36.1045],
+    grids: 4,
+  },
   { code: '620122105203', slug: 'shagang', name: '砂岗村', box: [103.9405, 36.3205, 103.9605, 36.3355], grids: 3 },
 ] as const;
 
@@ -19,7 +37,15 @@ function rectangle(x1: number, y1: number, x2: number, y2: number): AreaGeometry
   const r = (n: number) => Math.round(n * 1e6) / 1e6;
   return {
     type: 'Polygon',
-    coordinates: [[[r(x1), r(y1)], [r(x2), r(y1)], [r(x2), r(y2)], [r(x1), r(y2)], [r(x1), r(y1)]]],
+    coordinates: [
+      [
+        [r(x1), r(y1)],
+        [r(x2), r(y1)],
+        [r(x2), r(y2)],
+        [r(x1), r(y2)],
+        [r(x1), r(y1)],
+      ],
+    ],
   };
 }
 
@@ -28,7 +54,11 @@ function rectangle(x1: number, y1: number, x2: number, y2: number): AreaGeometry
  * report, and a secretary and grid workers for each (password `Tianzige@2026`). Runs once.
  */
 export async function seedDemo(deps: AppDeps, log: (line: string) => void): Promise<void> {
-  const marker = await deps.db.selectFrom('counters').select('value').where('name', '=', 'demo_seeded').executeTakeFirst();
+  const marker = await deps.db
+    .selectFrom('counters')
+    .select('value')
+    .where('name', '=', 'demo_seeded')
+    .executeTakeFirst();
   if (marker !== undefined) return;
   const now = deps.clock.now().toISOString();
   let created = 0;
@@ -37,8 +67,14 @@ export async function seedDemo(deps: AppDeps, log: (line: string) => void): Prom
       const community = await trx.selectFrom('org_units').selectAll().where('code', '=', c.code).executeTakeFirst();
       if (community === undefined) continue;
       const [x1, y1, x2, y2] = c.box;
-      await trx.updateTable('org_units').set({ geometry: JSON.stringify(rectangle(x1, y1, x2, y2)) }).where('id', '=', community.id).execute();
-      const roles: { role: RoleId; org: { id: string; path: string } }[] = [{ role: 'community_secretary', org: community }];
+      await trx
+        .updateTable('org_units')
+        .set({ geometry: JSON.stringify(rectangle(x1, y1, x2, y2)) })
+        .where('id', '=', community.id)
+        .execute();
+      const roles: { role: RoleId; org: { id: string; path: string } }[] = [
+        { role: 'community_secretary', org: community },
+      ];
       await insertAccount(trx, deps, SYSTEM, {
         username: `${c.slug}_sj`,
         displayName: `${c.name}书记`,

@@ -40,7 +40,7 @@ const commands: Record<string, Handler> = {
     if (under !== null && !/^\d{2,12}$/.test(under)) throw new UsageError('--under takes a division code, e.g. 6201');
     const deps = await openCliDeps();
     const started = Date.now();
-    const result = await importDivisions(deps.db, deps.clock, {
+    const result = await importDivisions(deps.database, deps.clock, {
       under,
       onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`),
     });
@@ -55,11 +55,14 @@ const commands: Record<string, Handler> = {
   'grids import': async (args) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { under: { type: 'string' } } });
     const file = positionals[0];
-    if (file === undefined || values.under === undefined) throw new UsageError('usage: tianzige grids import FILE --under CODE');
+    if (file === undefined || values.under === undefined)
+      throw new UsageError('usage: tianzige grids import FILE --under CODE');
     const deps = await openCliDeps();
     try {
       const result = await importGridFile(deps, null, { text: fs.readFileSync(file, 'utf8'), underCode: values.under });
-      console.log(`imported ${result.created.length} units under ${values.under}: ${result.created.map((c) => `${c.code} ${c.name}`).join(', ')}`);
+      console.log(
+        `imported ${result.created.length} units under ${values.under}: ${result.created.map((c) => `${c.code} ${c.name}`).join(', ')}`,
+      );
     } finally {
       await deps.close();
     }
@@ -104,7 +107,12 @@ run(process.argv.slice(2)).catch((err: unknown) => {
     for (const e of err.errors) console.error(`  ${e.field}: ${e.message_zh} / ${e.message_en}`);
   } else if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseOpenError) {
     console.error(`error: ${err.message}`);
-  } else if (err instanceof Error && err.name === 'TypeError' && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+  } else if (
+    err instanceof Error &&
+    err.name === 'TypeError' &&
+    'code' in err &&
+    String(err.code).startsWith('ERR_PARSE_ARGS')
+  ) {
     console.error(`error: ${err.message}`);
   } else {
     console.error(err);

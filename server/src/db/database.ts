@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { DB } from './types.ts';
@@ -65,4 +65,9 @@ async function openPostgres(url: string): Promise<Database> {
     throw new DatabaseOpenError(`cannot connect to PostgreSQL: ${(err as Error).message}`);
   }
   return { db, dialect: 'postgres', sqlite: undefined, pool, close: () => db.destroy() };
+}
+
+/** Which engine a Kysely instance (or transaction) talks to, for the few engine-specific bulk paths. */
+export function dialectOf(db: Kysely<DB>): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

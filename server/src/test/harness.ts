@@ -69,7 +69,10 @@ export function testConfig(dataDir: string, database: Config['database']): Confi
 }
 
 /** A fresh database for one test file: a temp SQLite file, or a new PostgreSQL database. */
-export async function openFreshDatabase(dialect: DialectName, dataDir: string): Promise<{ database: Database; drop(): Promise<void> }> {
+export async function openFreshDatabase(
+  dialect: DialectName,
+  dataDir: string,
+): Promise<{ database: Database; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const database = await openDatabase({ kind: 'sqlite', file: path.join(dataDir, 'test.db') });
     return { database, drop: () => Promise.resolve() };
@@ -95,7 +98,10 @@ export async function openFreshDatabase(dialect: DialectName, dataDir: string): 
 }
 
 /** Builds a migrated database with the 兰州市 division tree and an app over it. */
-export async function createTestContext(dialect: DialectName, options: { divisionsUnder?: string } = {}): Promise<TestContext> {
+export async function createTestContext(
+  dialect: DialectName,
+  options: { divisionsUnder?: string } = {},
+): Promise<TestContext> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-test-'));
   const { database, drop } = await openFreshDatabase(dialect, dataDir);
   await migrateToLatest(database.db);
@@ -104,15 +110,22 @@ export async function createTestContext(dialect: DialectName, options: { divisio
     db: database.db,
     dialect,
     database,
-    config: testConfig(dataDir, dialect === 'sqlite' ? { kind: 'sqlite', file: path.join(dataDir, 'test.db') } : { kind: 'postgres', url: '' }),
+    config: testConfig(
+      dataDir,
+      dialect === 'sqlite' ? { kind: 'sqlite', file: path.join(dataDir, 'test.db') } : { kind: 'postgres', url: '' },
+    ),
     clock,
     pii: new PiiCipher({ encryption: crypto.randomBytes(32), blindIndex: crypto.randomBytes(32) }),
   };
-  await importDivisions(deps.db, clock, { under: options.divisionsUnder ?? '6201' });
+  await importDivisions(database, clock, { under: options.divisionsUnder ?? '6201' });
   const app = await buildApp(deps);
 
   const org = async (code: string) => {
-    const row = await deps.db.selectFrom('org_units').select(['id', 'path', 'name']).where('code', '=', code).executeTakeFirstOrThrow();
+    const row = await deps.db
+      .selectFrom('org_units')
+      .select(['id', 'path', 'name'])
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow();
     return row;
   };
 
@@ -144,15 +157,20 @@ export async function createTestContext(dialect: DialectName, options: { divisio
         ? await deps.db.selectFrom('org_units').selectAll().where('level', '=', 'nation').executeTakeFirstOrThrow()
         : await deps.db.selectFrom('org_units').selectAll().where('code', '=', orgCode).executeTakeFirstOrThrow();
     const { user } = await deps.db.transaction().execute((trx) =>
-      insertAccount(trx, deps, { actorId: null, actorName: 'test', ip: null, userAgent: null }, {
-        username,
-        displayName: username,
-        phone,
-        password: TEST_PASSWORD,
-        homeOrg: unit,
-        roles: [{ role, org: unit }],
-        mustChangePassword: false,
-      }),
+      insertAccount(
+        trx,
+        deps,
+        { actorId: null, actorName: 'test', ip: null, userAgent: null },
+        {
+          username,
+          displayName: username,
+          phone,
+          password: TEST_PASSWORD,
+          homeOrg: unit,
+          roles: [{ role, org: unit }],
+          mustChangePassword: false,
+        },
+      ),
     );
     return { id: user.id };
   };

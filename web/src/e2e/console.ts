@@ -38,7 +38,7 @@ export function consoleOf(page: Page) {
 
     async signOut() {
       await page.getByRole('button', { name: '退出登录' }).click();
-      await page.getByRole('button', { name: /登\s*录/ }).waitFor();
+      await page.getByLabel('用户名', { exact: true }).waitFor();
     },
 
     async openSection(label: string) {
@@ -46,7 +46,7 @@ export function consoleOf(page: Page) {
     },
 
     treeNode(name: string) {
-      return page.locator('.ant-tree-treenode', { has: page.locator('.tz-tree-title', { hasText: name }) }).first();
+      return page.locator('[role=treeitem]', { has: page.locator('.tz-tree-title', { hasText: name }) }).first();
     },
 
     /** Expands each named unit in turn, then selects the last one. */

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { consoleOf, launchBrowser } from './console';
 import { startServer, type RunningServer } from './server';
 
@@ -32,6 +32,7 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const ui = consoleOf(page);
+    onTestFailed(() => ui.screenshot('failure'));
 
     // The admin signs in with the printed password and is made to change it first.
     await page.goto(server.baseUrl);
@@ -46,8 +47,9 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     // The org tree opens at her scope; she walks down to 营门滩社区.
     await page.getByRole('menuitem', { name: '组织架构' }).waitFor();
     await page.getByRole('menuitem', { name: '审计日志' }).waitFor();
+    await page.getByRole('treeitem').first().waitFor();
     if (!(await ui.treeNode('甘肃省').isVisible())) {
-      await page.locator('.ant-tree-treenode').first().locator('.ant-tree-switcher').click();
+      await page.getByRole('treeitem').first().locator('.ant-tree-switcher').click();
     }
     await ui.openInTree(COMMUNITY_PATH);
     await expect.poll(() => page.getByTestId('org-name').innerText(), SOON).toBe('营门滩社区');
@@ -64,18 +66,30 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     const box = await map.boundingBox();
     if (box === null) throw new Error('map not laid out');
     const at = (dx: number, dy: number) => ({ position: { x: box.width / 2 + dx, y: box.height / 2 + dy } });
-    for (const [dx, dy] of [[-80, -60], [80, 60], [80, -60], [-80, 60]] as const) await map.click(at(dx, dy));
+    for (const [dx, dy] of [
+      [-80, -60],
+      [80, 60],
+      [80, -60],
+      [-80, 60],
+    ] as const)
+      await map.click(at(dx, dy));
     await form.getByRole('button', { name: '完成绘制' }).click();
-    await form.getByRole('button', { name: /创\s*建/ }).click();
+    await form.getByRole('button', { name: /^新\s*建$/ }).click();
     await form.locator('.ant-form-item-explain-error').getByText('自相交').waitFor();
     await ui.screenshot('04-geometry-error');
 
     await form.getByRole('button', { name: '清除' }).click();
-    for (const [dx, dy] of [[-90, -70], [90, -70], [110, 60], [-70, 80]] as const) await map.click(at(dx, dy));
+    for (const [dx, dy] of [
+      [-90, -70],
+      [90, -70],
+      [110, 60],
+      [-70, 80],
+    ] as const)
+      await map.click(at(dx, dy));
     await expect.poll(() => form.getByTestId('vertex-count').innerText(), SOON).toContain('4');
     await ui.screenshot('05-drawing');
     await form.getByRole('button', { name: '完成绘制' }).click();
-    await form.getByRole('button', { name: /创\s*建/ }).click();
+    await form.getByRole('button', { name: /^新\s*建$/ }).click();
     await expect.poll(() => form.count(), SOON).toBe(0);
     await page.locator('path.tz-feature.tz-level-grid').first().waitFor();
     await expect.poll(() => page.getByTestId('org-stats').innerText(), SOON).toContain('网格');
@@ -90,13 +104,13 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await ui.pickOption(userForm.getByTestId('role-select').first(), '网格员');
     await ui.pickOption(userForm.getByTestId('role-org-select').first(), '第一网格', '第一网格');
     await ui.screenshot('07-create-user');
-    await page.getByRole('button', { name: /创\s*建/ }).click();
+    await page.getByRole('button', { name: /^新\s*建$/ }).click();
     const secret = page.getByTestId('secret-value');
     await secret.waitFor();
     const workerPassword = (await secret.innerText()).trim();
     expect(workerPassword.length).toBeGreaterThanOrEqual(8);
     await ui.screenshot('08-initial-password');
-    await page.getByRole('button', { name: /关\s*闭/ }).click();
+    await page.getByTestId('secret-close').click();
     await page.getByRole('cell', { name: 'wangfang' }).waitFor();
     await ui.screenshot('09-users');
     await ui.signOut();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { makeAppendOnly, pathType } from './dialect.ts';
 
 // Frozen: never import application types here.
@@ -8,10 +8,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('value', 'bigint', (c) => c.notNull())
     .execute();
-  await db
-    .insertInto('counters' as never)
-    .values({ name: 'org_key', value: 0 } as never)
-    .execute();
+  await sql`insert into counters (name, value) values ('org_key', 0)`.execute(db);
 
   await db.schema
     .createTable('org_units')

@@ -45,7 +45,8 @@ export function auditRoutes(deps: AppDeps): RouteDef[] {
       query: AuditQuery,
       response: AuditList,
       handler: async ({ actor, query }) => {
-        const orgPath = query.orgId === undefined ? undefined : (await getOrgInScope(deps.db, actor, { id: query.orgId })).path;
+        const orgPath =
+          query.orgId === undefined ? undefined : (await getOrgInScope(deps.db, actor, { id: query.orgId })).path;
         const { rows, total } = await listAuditInScope(deps.db, actor, {
           ...(query.action !== undefined ? { action: query.action } : {}),
           ...(query.actorId !== undefined ? { actorId: query.actorId } : {}),
@@ -60,9 +61,9 @@ export function auditRoutes(deps: AppDeps): RouteDef[] {
           orgIds.length === 0
             ? new Map<string, string>()
             : new Map(
-                (await deps.db.selectFrom('org_units').select(['id', 'full_name']).where('id', 'in', orgIds).execute()).map(
-                  (o) => [o.id, o.full_name],
-                ),
+                (
+                  await deps.db.selectFrom('org_units').select(['id', 'full_name']).where('id', 'in', orgIds).execute()
+                ).map((o) => [o.id, o.full_name]),
               );
         return {
           total,
@@ -85,4 +86,3 @@ export function auditRoutes(deps: AppDeps): RouteDef[] {
     }),
   ];
 }
-

@@ -22,7 +22,7 @@ describe.each(DIALECTS)('national division import on %s', (dialect) => {
 
   it('imports a district with its ancestors and is idempotent: ids stay, nothing new', async () => {
     const before = await t.org(CODES.yingMenTan);
-    const again = await importDivisions(t.deps.db, t.clock, { under: CODES.anning });
+    const again = await importDivisions(t.deps.database, t.clock, { under: CODES.anning });
     expect(again.inserted).toBe(0);
     expect(again.unchanged).toBe(again.total);
     expect((await t.org(CODES.yingMenTan)).id).toBe(before.id);
@@ -32,7 +32,7 @@ describe.each(DIALECTS)('national division import on %s', (dialect) => {
   it('keeps the old name in the history when a unit is renamed', async () => {
     const unit = await t.org(CODES.yingMenTan);
     await t.deps.db.updateTable('org_units').set({ name: '旧营门滩社区' }).where('id', '=', unit.id).execute();
-    const result = await importDivisions(t.deps.db, t.clock, { under: CODES.anning });
+    const result = await importDivisions(t.deps.database, t.clock, { under: CODES.anning });
     expect(result.renamed).toBe(1);
     expect((await t.org(CODES.yingMenTan)).name).toBe('营门滩社区');
     const history = await t.deps.db.selectFrom('org_code_history').selectAll().where('org_id', '=', unit.id).execute();
@@ -42,7 +42,7 @@ describe.each(DIALECTS)('national division import on %s', (dialect) => {
   it('keeps the id and the old code when a unit is re-coded under the same parent', async () => {
     const unit = await t.org(CODES.yingMenTan);
     await t.deps.db.updateTable('org_units').set({ code: '620105006999' }).where('id', '=', unit.id).execute();
-    const result = await importDivisions(t.deps.db, t.clock, { under: CODES.anning });
+    const result = await importDivisions(t.deps.database, t.clock, { under: CODES.anning });
     expect(result.recoded).toBe(1);
     expect(result.inserted).toBe(0);
     expect((await t.org(CODES.yingMenTan)).id).toBe(unit.id);
@@ -55,11 +55,29 @@ describe.each(DIALECTS)('national division import on %s', (dialect) => {
     const now = t.clock.now().toISOString();
     await t.deps.db
       .insertInto('org_units')
-      .values({ id: '01900000-0000-7000-8000-000000000001', key: 999_999, parent_id: street.id, path: `${street.path}lfls/`, depth: 5, level: 'community', name: '已撤销社区', full_name: '已撤销社区', code: '620105006777', geometry: null, retired_at: null, created_at: now, updated_at: now })
+      .values({
+        id: '01900000-0000-7000-8000-000000000001',
+        key: 999_999,
+        parent_id: street.id,
+        path: `${street.path}lfls/`,
+        depth: 5,
+        level: 'community',
+        name: '已撤销社区',
+        full_name: '已撤销社区',
+        code: '620105006777',
+        geometry: null,
+        retired_at: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
-    const result = await importDivisions(t.deps.db, t.clock, { under: CODES.anning });
+    const result = await importDivisions(t.deps.database, t.clock, { under: CODES.anning });
     expect(result.retired).toBe(1);
-    const row = await t.deps.db.selectFrom('org_units').selectAll().where('name', '=', '已撤销社区').executeTakeFirstOrThrow();
+    const row = await t.deps.db
+      .selectFrom('org_units')
+      .selectAll()
+      .where('name', '=', '已撤销社区')
+      .executeTakeFirstOrThrow();
     expect(row.retired_at).not.toBeNull();
     expect(row.code).toBeNull();
   });

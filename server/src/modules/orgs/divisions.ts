@@ -6,7 +6,14 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
-import { allocateOrgKeys, pathSegment } from './repo.ts';
+import type { Database } from '../../db/database.ts';
+import {
+  allocateOrgKeys,
+  dropOrgIndexesForBulkLoad,
+  insertOrgUnitsBulk,
+  pathSegment,
+  rebuildOrgIndexesAfterBulkLoad,
+} from './repo.ts';
 import type { OrgLevel, OrgUnitTable } from './tables.ts';
 
 /** One unit of the national division tree as published. */
@@ -51,6 +58,17 @@ export function shortDivisionName(name: string): string {
   return name;
 }
 
+// The published files quote only the name, which never holds a quote or comma; lines of any other
+// shape go through the full CSV parser, so the fast path never changes a result.
+const SIMPLE_LINE = /^(\d+),"([^",]*)",([\d,]*)\r?$/;
+
+function parseDivisionLine(line: string): string[] {
+  const m = SIMPLE_LINE.exec(line);
+  if (m !== null) return [m[1]!, m[2]!, ...m[3]!.split(',')];
+  const [row] = parse(line) as string[][];
+  return row ?? [];
+}
+
 /** Reads the published tree; `under` keeps that unit's subtree and its ancestors (null: everything). */
 export async function readDivisions(under: string | null): Promise<{ divisions: Division[]; source: string }> {
   const { dir, source } = divisionDataDir();
@@ -62,7 +80,7 @@ export async function readDivisions(under: string | null): Promise<{ divisions: 
     const header = (lines[0] ?? '').trim().split(',');
     // Filter on the leading code before parsing: the subtree of one city is a tiny share of the file.
     const kept = lines.slice(1).filter((line) => line !== '' && keep(line.slice(0, line.indexOf(','))));
-    const rows = parse(kept.join('\n'), { relax_column_count: false }) as string[][];
+    const rows = kept.map(parseDivisionLine);
     const parentIndex = parentColumn === null ? -1 : header.indexOf(parentColumn);
     for (const row of rows) {
       divisions.push({
@@ -113,9 +131,13 @@ export interface DivisionImportResult {
   unchanged: number;
 }
 
-type Existing = Pick<OrgUnitTable, 'id' | 'key' | 'path' | 'depth' | 'name' | 'full_name' | 'code' | 'parent_id' | 'level' | 'updated_at'>;
+type Existing = Pick<
+  OrgUnitTable,
+  'id' | 'key' | 'path' | 'depth' | 'name' | 'full_name' | 'code' | 'parent_id' | 'level' | 'updated_at'
+>;
 
-const INSERT_BATCH = 1000;
+const INSERT_BATCH = 10_000;
+const BULK_LOAD_THRESHOLD = 50_000;
 const DIVISION_LEVELS: OrgLevel[] = ['province', 'city', 'county', 'street', 'community'];
 
 /** Joins names into the full name, leaving out the placeholder "市辖区" that municipalities publish. */
@@ -128,14 +150,23 @@ const joinFullName = (parentFull: string, name: string, parentLevel: OrgLevel): 
  * in `org_code_history`; units no longer published are retired, never deleted.
  */
 export async function importDivisions(
-  db: Kysely<DB>,
+  database: Pick<Database, 'db' | 'sqlite'>,
   clock: Clock,
   options: { under: string | null; onProgress?: (done: number, total: number) => void },
 ): Promise<DivisionImportResult> {
+  const { db } = database;
   const { divisions, source } = await readDivisions(options.under);
   const root = await ensureNationRoot(db, clock);
   const now = clock.now().toISOString();
-  const result: DivisionImportResult = { source, total: divisions.length, inserted: 0, renamed: 0, recoded: 0, retired: 0, unchanged: 0 };
+  const result: DivisionImportResult = {
+    source,
+    total: divisions.length,
+    inserted: 0,
+    renamed: 0,
+    recoded: 0,
+    retired: 0,
+    unchanged: 0,
+  };
 
   await db.transaction().execute(async (trx) => {
     const existingRows: Existing[] = await trx
@@ -159,6 +190,9 @@ export async function importDivisions(
     const history: { org_id: string; code: string; name: string; valid_from: string }[] = [];
     const newCount = divisions.filter((d) => !byCode.has(d.code)).length;
     let nextKey = newCount > 0 ? await allocateOrgKeys(trx, newCount) : 0;
+    // Building big indexes once is much cheaper than growing them row by row.
+    const isBulkLoad = newCount > BULK_LOAD_THRESHOLD;
+    if (isBulkLoad) await dropOrgIndexesForBulkLoad(trx);
 
     let done = 0;
     for (const d of divisions) {
@@ -170,7 +204,11 @@ export async function importDivisions(
         const orphan = orphans.get(`${parent.id}|${d.name}`);
         if (orphan !== undefined && orphan.level === d.level) {
           history.push({ org_id: orphan.id, code: orphan.code!, name: orphan.name, valid_from: orphan.updated_at });
-          await trx.updateTable('org_units').set({ code: d.code, updated_at: now }).where('id', '=', orphan.id).execute();
+          await trx
+            .updateTable('org_units')
+            .set({ code: d.code, updated_at: now })
+            .where('id', '=', orphan.id)
+            .execute();
           orphans.delete(`${parent.id}|${d.name}`);
           byCode.delete(orphan.code!);
           unit = { ...orphan, code: d.code };
@@ -181,7 +219,11 @@ export async function importDivisions(
           history.push({ org_id: unit.id, code: unit.code!, name: unit.name, valid_from: unit.updated_at });
           result.renamed += 1;
         } else result.unchanged += 1;
-        await trx.updateTable('org_units').set({ name: d.name, full_name: fullName, updated_at: now }).where('id', '=', unit.id).execute();
+        await trx
+          .updateTable('org_units')
+          .set({ name: d.name, full_name: fullName, updated_at: now })
+          .where('id', '=', unit.id)
+          .execute();
         unit = { ...unit, name: d.name, full_name: fullName };
       } else {
         result.unchanged += 1;
@@ -206,17 +248,22 @@ export async function importDivisions(
         toInsert.push(row);
         unit = row;
         result.inserted += 1;
-        if (toInsert.length >= INSERT_BATCH) await trx.insertInto('org_units').values(toInsert.splice(0)).execute();
+        if (toInsert.length >= INSERT_BATCH) await insertOrgUnitsBulk(trx, database.sqlite, toInsert.splice(0));
       }
       resolved.set(d.code, unit);
       done += 1;
       if (done % 50_000 === 0) options.onProgress?.(done, divisions.length);
     }
-    if (toInsert.length > 0) await trx.insertInto('org_units').values(toInsert).execute();
+    await insertOrgUnitsBulk(trx, database.sqlite, toInsert);
+    if (isBulkLoad) await rebuildOrgIndexesAfterBulkLoad(trx);
 
     for (const orphan of orphans.values()) {
       history.push({ org_id: orphan.id, code: orphan.code!, name: orphan.name, valid_from: orphan.updated_at });
-      await trx.updateTable('org_units').set({ retired_at: now, code: null, updated_at: now }).where('id', '=', orphan.id).execute();
+      await trx
+        .updateTable('org_units')
+        .set({ retired_at: now, code: null, updated_at: now })
+        .where('id', '=', orphan.id)
+        .execute();
       result.retired += 1;
     }
     for (let i = 0; i < history.length; i += INSERT_BATCH) {

@@ -3,7 +3,15 @@ import { CODES, DIALECTS, type Client, type TestContext, createTestContext } fro
 
 const square = (x: number, y: number, d = 0.002) => ({
   type: 'Polygon',
-  coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]],
+  coordinates: [
+    [
+      [x, y],
+      [x + d, y],
+      [x + d, y + d],
+      [x, y + d],
+      [x, y],
+    ],
+  ],
 });
 
 describe.each(DIALECTS)('org hierarchy on %s', (dialect) => {
@@ -23,7 +31,11 @@ describe.each(DIALECTS)('org hierarchy on %s', (dialect) => {
   it('finds 营门滩社区 by its division code with its full name', async () => {
     const res = await admin.get(`/api/v1/orgs/by-code/${CODES.yingMenTan}`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ name: '营门滩社区', fullName: '甘肃省兰州市安宁区银滩路街道营门滩社区', level: 'community' });
+    expect(res.json()).toMatchObject({
+      name: '营门滩社区',
+      fullName: '甘肃省兰州市安宁区银滩路街道营门滩社区',
+      level: 'community',
+    });
   });
 
   it('walks 甘肃省 › 兰州市 › 安宁区 › 银滩路街道 › 营门滩社区 through children and ancestors', async () => {
@@ -31,7 +43,9 @@ describe.each(DIALECTS)('org hierarchy on %s', (dialect) => {
     expect(roots.items.map((r) => r.name)).toEqual(['中华人民共和国']);
     let id = roots.items[0]!.id;
     for (const name of ['甘肃省', '兰州市', '安宁区', '银滩路街道', '营门滩社区']) {
-      const children = (await admin.get(`/api/v1/orgs/${id}/children`)).json() as { items: { id: string; name: string }[] };
+      const children = (await admin.get(`/api/v1/orgs/${id}/children`)).json() as {
+        items: { id: string; name: string }[];
+      };
       const next = children.items.find((c) => c.name === name);
       expect(next, name).toBeDefined();
       id = next!.id;
@@ -50,14 +64,20 @@ describe.each(DIALECTS)('org hierarchy on %s', (dialect) => {
     const res = await secretary.get(`/api/v1/orgs/${other.id}`);
     expect(res.statusCode).toBe(404);
     expect(res.body).not.toContain('山字石');
-    const search = (await secretary.get(`/api/v1/orgs/search?q=${encodeURIComponent('山字石')}`)).json() as { items: unknown[] };
+    const search = (await secretary.get(`/api/v1/orgs/search?q=${encodeURIComponent('山字石')}`)).json() as {
+      items: unknown[];
+    };
     expect(search.items).toEqual([]);
   });
 
   it('searches by name and by code prefix within scope', async () => {
-    const byName = (await admin.get(`/api/v1/orgs/search?q=${encodeURIComponent('营门滩')}`)).json() as { items: { code: string }[] };
+    const byName = (await admin.get(`/api/v1/orgs/search?q=${encodeURIComponent('营门滩')}`)).json() as {
+      items: { code: string }[];
+    };
     expect(byName.items.map((i) => i.code)).toContain(CODES.yingMenTan);
-    const byCode = (await admin.get(`/api/v1/orgs/search?q=620105006&level=community`)).json() as { items: { code: string }[] };
+    const byCode = (await admin.get(`/api/v1/orgs/search?q=620105006&level=community`)).json() as {
+      items: { code: string }[];
+    };
     expect(byCode.items.length).toBeGreaterThan(5);
     expect(byCode.items.every((i) => i.code.startsWith('620105006'))).toBe(true);
   });
@@ -80,7 +100,9 @@ describe.each(DIALECTS)('org hierarchy on %s', (dialect) => {
     expect(res.statusCode).toBe(201);
     const grid = res.json() as { id: string; code: string; level: string };
     expect(grid.code).toMatch(new RegExp(`^${CODES.yingMenTan}\\d{3}$`));
-    const map = (await secretary.get(`/api/v1/orgs/${community.id}/map`)).json() as { features: { properties: { id: string } }[] };
+    const map = (await secretary.get(`/api/v1/orgs/${community.id}/map`)).json() as {
+      features: { properties: { id: string } }[];
+    };
     expect(map.features.map((f) => f.properties.id)).toContain(grid.id);
     const renamed = await secretary.patch(`/api/v1/orgs/${grid.id}`, { name: '第九网格' });
     expect(renamed.json()).toMatchObject({ name: '第九网格' });
@@ -89,12 +111,43 @@ describe.each(DIALECTS)('org hierarchy on %s', (dialect) => {
   it('refuses a self-intersecting outline, naming the geometry field, and stores nothing', async () => {
     const community = await t.org(CODES.yingMenTan);
     const before = (await secretary.get(`/api/v1/orgs/${community.id}/children`)).json() as { items: unknown[] };
-    const bowtie = { type: 'Polygon', coordinates: [[[103.72, 36.1], [103.73, 36.11], [103.73, 36.1], [103.72, 36.11], [103.72, 36.1]]] };
-    const res = await secretary.post('/api/v1/orgs', { parentId: community.id, level: 'grid', name: '坏网格', geometry: bowtie });
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [103.72, 36.1],
+          [103.73, 36.11],
+          [103.73, 36.1],
+          [103.72, 36.11],
+          [103.72, 36.1],
+        ],
+      ],
+    };
+    const res = await secretary.post('/api/v1/orgs', {
+      parentId: community.id,
+      level: 'grid',
+      name: '坏网格',
+      geometry: bowtie,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ errors: [{ field: 'geometry', code: 'self_intersection' }] });
-    const open = { type: 'Polygon', coordinates: [[[103.72, 36.1], [103.73, 36.1], [103.73, 36.11], [103.72, 36.11]]] };
-    const res2 = await secretary.post('/api/v1/orgs', { parentId: community.id, level: 'grid', name: '坏网格', geometry: open });
+    const open = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [103.72, 36.1],
+          [103.73, 36.1],
+          [103.73, 36.11],
+          [103.72, 36.11],
+        ],
+      ],
+    };
+    const res2 = await secretary.post('/api/v1/orgs', {
+      parentId: community.id,
+      level: 'grid',
+      name: '坏网格',
+      geometry: open,
+    });
     expect(res2.json()).toMatchObject({ errors: [{ field: 'geometry', code: 'ring_not_closed' }] });
     const after = (await secretary.get(`/api/v1/orgs/${community.id}/children`)).json() as { items: unknown[] };
     expect(after.items.length).toBe(before.items.length);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-export const ORG_LEVELS = ['nation', 'province', 'city', 'county', 'street', 'community', 'grid', 'compound', 'group'] as const;
+export const ORG_LEVELS = [
+  'nation',
+  'province',
+  'city',
+  'county',
+  'street',
+  'community',
+  'grid',
+  'compound',
+  'group',
+] as const;
 /** Levels created below a community, by hand or from GeoJSON. */
 export const SUB_LEVELS = ['grid', 'compound', 'group'] as const;
 
@@ -50,7 +60,10 @@ export const AreaGeometryInput = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(Position).max(20_000)).min(1).max(100) }),
   z.strictObject({
     type: z.literal('MultiPolygon'),
-    coordinates: z.array(z.array(z.array(Position).max(20_000)).min(1).max(100)).min(1).max(100),
+    coordinates: z
+      .array(z.array(z.array(Position).max(20_000)).min(1).max(100))
+      .min(1)
+      .max(100),
   }),
 ]);
 
@@ -75,7 +88,12 @@ export const OrgMap = z.object({
   features: z.array(
     z.object({
       type: z.literal('Feature'),
-      properties: z.object({ id: z.string(), name: z.string(), level: z.enum(ORG_LEVELS), code: z.string().nullable() }),
+      properties: z.object({
+        id: z.string(),
+        name: z.string(),
+        level: z.enum(ORG_LEVELS),
+        code: z.string().nullable(),
+      }),
       geometry: z.unknown(),
     }),
   ),

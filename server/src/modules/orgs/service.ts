@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, inScope, scopeRoots } from '../../platform/access/scope.ts';
+import { type Actor, canAt, inScope, scopeRoots, subtreeEnd } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, forbidden, invalidField, notFound } from '../../platform/errors.ts';
@@ -149,14 +149,21 @@ export async function createSubUnit(deps: AppDeps, actor: Actor, body: OrgCreate
   if (!allowedParentLevels(body.level).includes(parent.level)) {
     const levelZh = LEVEL_NAMES[body.level].zh;
     throw invalidField('parentId', 'wrong_parent_level', {
-      zh: `${levelZh}只能建在${allowedParentLevels(body.level).map((l) => LEVEL_NAMES[l].zh).join('或')}之下`,
+      zh: `${levelZh}只能建在${allowedParentLevels(body.level)
+        .map((l) => LEVEL_NAMES[l].zh)
+        .join('或')}之下`,
       en: `A ${body.level} can only be created under: ${allowedParentLevels(body.level).join(', ')}`,
     });
   }
   if (body.geometry !== undefined) checkGeometry(body.geometry);
   const now = deps.clock.now().toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {
-    const created = await insertSubUnit(trx, now, { parent, level: body.level, name: body.name, geometry: body.geometry });
+    const created = await insertSubUnit(trx, now, {
+      parent,
+      level: body.level,
+      name: body.name,
+      geometry: body.geometry,
+    });
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'org.create',
       targetType: 'org',
@@ -187,11 +194,24 @@ export async function updateSubUnit(deps: AppDeps, actor: Actor, id: string, bod
       .updateTable('org_units')
       .set({
         ...(body.name !== undefined ? { name: body.name } : {}),
-        ...(body.geometry !== undefined ? { geometry: body.geometry === null ? null : JSON.stringify(body.geometry) } : {}),
+        ...(body.geometry !== undefined
+          ? { geometry: body.geometry === null ? null : JSON.stringify(body.geometry) }
+          : {}),
         updated_at: now,
       })
       .where('id', '=', id)
       .execute();
+    if (body.name !== undefined && body.name !== unit.name) {
+      // full_name is the parent's full name plus the name, for the unit and every unit below it
+      const newFullName = `${unit.full_name.slice(0, unit.full_name.length - unit.name.length)}${body.name}`;
+      const oldLength = [...unit.full_name].length;
+      await trx
+        .updateTable('org_units')
+        .set({ full_name: sql<string>`${newFullName} || substr(full_name, ${oldLength + 1})` })
+        .where('path', '>=', unit.path)
+        .where('path', '<', subtreeEnd(unit.path))
+        .execute();
+    }
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'org.update',
       targetType: 'org',

@@ -1,13 +1,5 @@
 export type OrgLevel =
-  | 'nation'
-  | 'province'
-  | 'city'
-  | 'county'
-  | 'street'
-  | 'community'
-  | 'grid'
-  | 'compound'
-  | 'group';
+  'nation' | 'province' | 'city' | 'county' | 'street' | 'community' | 'grid' | 'compound' | 'group';
 
 export interface OrgUnitTable {
   id: string;

@@ -18,7 +18,16 @@ export async function insertApiKey(trx: Kysely<DB>, deps: AppDeps, who: AuditWho
   const user = await repo.findUserById(trx, userId);
   await trx
     .insertInto('api_keys')
-    .values({ id, user_id: userId, name, prefix, key_hash: sha256(key), created_at: deps.clock.now().toISOString(), last_used_at: null, revoked_at: null })
+    .values({
+      id,
+      user_id: userId,
+      name,
+      prefix,
+      key_hash: sha256(key),
+      created_at: deps.clock.now().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    })
     .execute();
   await recordAudit(trx, deps.clock, who, {
     action: 'apikey.create',
@@ -36,16 +45,37 @@ export async function createApiKey(deps: AppDeps, actor: Actor, name: string) {
 }
 
 export async function listOwnApiKeys(deps: AppDeps, actor: Actor) {
-  const rows = await deps.db.selectFrom('api_keys').selectAll().where('user_id', '=', actor.userId).orderBy('created_at', 'desc').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+  const rows = await deps.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('user_id', '=', actor.userId)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  }));
 }
 
 export async function revokeApiKey(deps: AppDeps, actor: Actor, id: string) {
-  const row = await deps.db.selectFrom('api_keys').selectAll().where('id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
   if (row === undefined || row.revoked_at !== null) throw notFound(KEY);
   const user = await repo.findUserById(deps.db, actor.userId);
   await deps.db.transaction().execute(async (trx) => {
-    await trx.updateTable('api_keys').set({ revoked_at: deps.clock.now().toISOString() }).where('id', '=', id).execute();
+    await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: deps.clock.now().toISOString() })
+      .where('id', '=', id)
+      .execute();
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'apikey.revoke',
       targetType: 'apikey',

@@ -25,7 +25,10 @@ export function authRoutes(deps: AppDeps): RouteDef[] {
       response: LoginResult,
       rateLimit: { max: deps.config.loginRateLimitPerMinute, timeWindow: '1 minute' },
       handler: async ({ body, request, reply }) => {
-        const result = await auth.login(deps, body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+        const result = await auth.login(deps, body, {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        });
         setSessionCookies(reply, result.token, result.csrfToken, request.protocol === 'https');
         return { user: result.me, csrfToken: result.csrfToken };
       },

@@ -16,7 +16,9 @@ describe.each(DIALECTS)('sign-in, sessions and API keys on %s', (dialect) => {
 
   it('signs in with the right password and answers /me with permissions and scope', async () => {
     const client = await t.login('worker');
-    const me = (await client.get('/api/v1/auth/me')).json() as { user: { username: string; permissions: string[]; assignments: { orgName: string }[] } };
+    const me = (await client.get('/api/v1/auth/me')).json() as {
+      user: { username: string; permissions: string[]; assignments: { orgName: string }[] };
+    };
     expect(me.user.username).toBe('worker');
     expect(me.user.permissions).toContain('org.read');
     expect(me.user.permissions).not.toContain('user.manage');
@@ -80,7 +82,12 @@ describe.each(DIALECTS)('sign-in, sessions and API keys on %s', (dialect) => {
   it('refuses a state-changing request without the CSRF token', async () => {
     const res = await login('worker', TEST_PASSWORD);
     const session = res.cookies.find((c) => c.name === 'tz_session')!.value;
-    const noToken = await t.app.inject({ method: 'POST', url: '/api/v1/apikeys', cookies: { tz_session: session }, payload: { name: 'x' } });
+    const noToken = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/apikeys',
+      cookies: { tz_session: session },
+      payload: { name: 'x' },
+    });
     expect(noToken.statusCode).toBe(403);
     expect(noToken.json()).toMatchObject({ code: 'CSRF' });
   });
@@ -99,7 +106,12 @@ describe.each(DIALECTS)('sign-in, sessions and API keys on %s', (dialect) => {
     expect(admin.id).toBeDefined();
     const boss = await t.login('boss');
     const community = await t.org(CODES.yingMenTan);
-    const created = await boss.post('/api/v1/users', { username: 'newbie', displayName: '新人', homeOrgId: community.id, roles: [{ role: 'grid_worker', orgId: community.id }] });
+    const created = await boss.post('/api/v1/users', {
+      username: 'newbie',
+      displayName: '新人',
+      homeOrgId: community.id,
+      roles: [{ role: 'grid_worker', orgId: community.id }],
+    });
     expect(created.statusCode).toBe(201);
     const initial = (created.json() as { initialPassword: string }).initialPassword;
     const newbie = await t.login('newbie', initial);
@@ -109,7 +121,10 @@ describe.each(DIALECTS)('sign-in, sessions and API keys on %s', (dialect) => {
     const weak = await newbie.post('/api/v1/auth/password', { currentPassword: initial, newPassword: 'password' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ errors: [{ field: 'newPassword', code: 'weak_password' }] });
-    expect((await newbie.post('/api/v1/auth/password', { currentPassword: initial, newPassword: 'Grid-worker-9' })).statusCode).toBe(204);
+    expect(
+      (await newbie.post('/api/v1/auth/password', { currentPassword: initial, newPassword: 'Grid-worker-9' }))
+        .statusCode,
+    ).toBe(204);
     expect((await newbie.get('/api/v1/orgs/roots')).statusCode).toBe(200);
     expect((await login('newbie', 'Grid-worker-9')).statusCode).toBe(200);
   });
@@ -121,11 +136,19 @@ describe.each(DIALECTS)('sign-in, sessions and API keys on %s', (dialect) => {
     const { key, id } = created.json() as { key: string; id: string };
     const list = (await client.get('/api/v1/apikeys')).json() as { items: Record<string, unknown>[] };
     expect(JSON.stringify(list)).not.toContain(key);
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/orgs/roots', headers: { authorization: `Bearer ${key}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/orgs/roots',
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(me.statusCode).toBe(200);
     expect(JSON.stringify(me.json())).toContain('营门滩社区');
     expect((await client.delete(`/api/v1/apikeys/${id}`)).statusCode).toBe(204);
-    const after = await t.app.inject({ method: 'GET', url: '/api/v1/orgs/roots', headers: { authorization: `Bearer ${key}` } });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/orgs/roots',
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(after.statusCode).toBe(401);
   });
 });

@@ -1,6 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/access/scope.ts';
-import { findPasswordProblem, hashPassword, randomToken, sha256, verifyPassword } from '../../platform/auth/password.ts';
+import {
+  findPasswordProblem,
+  hashPassword,
+  randomToken,
+  sha256,
+  verifyPassword,
+} from '../../platform/auth/password.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import { HOUR, MINUTE } from '../../platform/clock.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -21,7 +27,6 @@ export const FAILURE_WINDOW_MS = 15 * MINUTE;
 export const LOCK_DURATION_MS = 15 * MINUTE;
 const TOUCH_EVERY_MS = MINUTE;
 
-
 const badCredentials = () =>
   new AppError('BAD_CREDENTIALS', { zh: '用户名或密码错误', en: 'Wrong username or password' });
 
@@ -41,10 +46,15 @@ export async function login(deps: AppDeps, input: { username: string; password: 
   if (user === undefined) {
     dummyHash ??= hashPassword('not-a-real-password-1A!');
     await verifyPassword(await dummyHash, input.password);
-    await recordAudit(db, clock, { actorId: null, actorName: input.username.slice(0, 64), ...client }, {
-      action: 'auth.login_failed',
-      detail: { reason: 'unknown_user' },
-    });
+    await recordAudit(
+      db,
+      clock,
+      { actorId: null, actorName: input.username.slice(0, 64), ...client },
+      {
+        action: 'auth.login_failed',
+        detail: { reason: 'unknown_user' },
+      },
+    );
     throw badCredentials();
   }
   const who = { actorId: user.id, actorName: user.username, ...client };
@@ -56,14 +66,21 @@ export async function login(deps: AppDeps, input: { username: string; password: 
   const isValid = await verifyPassword(user.password_hash, input.password);
   if (!isValid || user.is_disabled === 1) {
     const lockedUntil = await db.transaction().execute(async (trx) => {
-      await trx.insertInto('login_failures').values({ id: newId(), user_id: user.id, at: now.toISOString(), ip: client.ip }).execute();
+      await trx
+        .insertInto('login_failures')
+        .values({ id: newId(), user_id: user.id, at: now.toISOString(), ip: client.ip })
+        .execute();
       const recent = await trx
         .selectFrom('login_failures')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('user_id', '=', user.id)
         .where('at', '>', new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString())
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, clock, who, { action: 'auth.login_failed', ...audit, detail: { reason: user.is_disabled === 1 ? 'disabled' : 'password' } });
+      await recordAudit(trx, clock, who, {
+        action: 'auth.login_failed',
+        ...audit,
+        detail: { reason: user.is_disabled === 1 ? 'disabled' : 'password' },
+      });
       if (Number(recent.n) < LOCK_AFTER_FAILURES) return null;
       const until = new Date(now.getTime() + LOCK_DURATION_MS).toISOString();
       await trx.updateTable('users').set({ locked_until: until }).where('id', '=', user.id).execute();
@@ -109,7 +126,8 @@ function accountLocked(until: string): AppError {
 export async function authenticateRequest(deps: AppDeps, request: FastifyRequest): Promise<RequestAuth | null> {
   const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
   const header = request.headers.authorization;
-  if (header !== undefined && header.startsWith('Bearer ')) return authenticateApiKey(deps, header.slice(7).trim(), client);
+  if (header !== undefined && header.startsWith('Bearer '))
+    return authenticateApiKey(deps, header.slice(7).trim(), client);
   const token = request.cookies[SESSION_COOKIE];
   if (token === undefined || token === '') return null;
   return authenticateSession(deps, token, client);
@@ -122,7 +140,8 @@ async function authenticateSession(deps: AppDeps, token: string, client: ClientI
   if (session === undefined) return null;
   const now = clock.now();
   const isExpired =
-    session.expires_at <= now.toISOString() || new Date(session.last_seen_at).getTime() + IDLE_TIMEOUT_MS <= now.getTime();
+    session.expires_at <= now.toISOString() ||
+    new Date(session.last_seen_at).getTime() + IDLE_TIMEOUT_MS <= now.getTime();
   const user = await repo.findUserById(db, session.user_id);
   if (isExpired || user === undefined || user.is_disabled === 1) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
@@ -154,7 +173,12 @@ async function authenticateApiKey(deps: AppDeps, key: string, client: ClientInfo
   if (row.last_used_at === null || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
     await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
-  return { actor: await loadActor(db, user, { via: 'apikey', ...client }), csrfToken: null, sessionId: null, mustChangePassword: false };
+  return {
+    actor: await loadActor(db, user, { via: 'apikey', ...client }),
+    csrfToken: null,
+    sessionId: null,
+    mustChangePassword: false,
+  };
 }
 
 export async function logout(deps: AppDeps, auth: RequestAuth): Promise<void> {
@@ -189,7 +213,11 @@ export async function describeMe(deps: AppDeps, actor: Actor, user?: UserTable) 
 }
 
 /** Changes the caller's own password; other sessions of hers end. */
-export async function changePassword(deps: AppDeps, auth: RequestAuth, input: { currentPassword: string; newPassword: string }) {
+export async function changePassword(
+  deps: AppDeps,
+  auth: RequestAuth,
+  input: { currentPassword: string; newPassword: string },
+) {
   const user = await repo.findUserById(deps.db, auth.actor.userId);
   if (user === undefined) throw notFound();
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
@@ -198,7 +226,10 @@ export async function changePassword(deps: AppDeps, auth: RequestAuth, input: { 
   const problem = findPasswordProblem(input.newPassword);
   if (problem !== null) throw invalidField('newPassword', 'weak_password', problem);
   if (input.newPassword === input.currentPassword) {
-    throw invalidField('newPassword', 'same_password', { zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' });
+    throw invalidField('newPassword', 'same_password', {
+      zh: '新密码不能与当前密码相同',
+      en: 'The new password must differ from the current one',
+    });
   }
   const hash = await hashPassword(input.newPassword);
   await deps.db.transaction().execute(async (trx) => {

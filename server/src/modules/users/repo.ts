@@ -15,7 +15,15 @@ export async function listAssignments(db: Kysely<DB>, userIds: string[]) {
   return db
     .selectFrom('role_assignments as ra')
     .innerJoin('org_units as o', 'o.id', 'ra.org_id')
-    .select(['ra.id', 'ra.user_id', 'ra.role', 'ra.org_id', 'ra.org_path', 'o.name as org_name', 'o.full_name as org_full_name'])
+    .select([
+      'ra.id',
+      'ra.user_id',
+      'ra.role',
+      'ra.org_id',
+      'ra.org_path',
+      'o.name as org_name',
+      'o.full_name as org_full_name',
+    ])
     .where('ra.user_id', 'in', userIds)
     .orderBy('ra.created_at')
     .execute();

@@ -89,7 +89,10 @@ export const Me = z.object({
   assignments: z.array(AssignmentOut),
 });
 
-export const LoginBody = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) });
+export const LoginBody = z.strictObject({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
 export const LoginResult = z.object({ user: Me, csrfToken: z.string() });
 export const MeResult = z.object({ user: Me });
 export const PasswordChangeBody = z.strictObject({

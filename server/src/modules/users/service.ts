@@ -52,7 +52,10 @@ function toAssignmentOut(row: Awaited<ReturnType<typeof repo.listAssignments>>[n
 
 /** Users as the API shows them: phone masked, assignments with unit names. */
 export async function toUsersOut(deps: AppDeps, users: UserTable[]): Promise<UserOut[]> {
-  const assignments = await repo.listAssignments(deps.db, users.map((u) => u.id));
+  const assignments = await repo.listAssignments(
+    deps.db,
+    users.map((u) => u.id),
+  );
   const homes = await repo.findOrgNames(deps.db, [...new Set(users.map((u) => u.home_org_id))]);
   const now = deps.clock.now().toISOString();
   return users.map((u) => ({
@@ -155,7 +158,10 @@ export async function insertAccount(
 ): Promise<{ user: UserTable; initialPassword: string | null }> {
   const username = account.username.toLowerCase();
   if ((await repo.findUserByUsername(trx, username)) !== undefined) {
-    throw conflict('USERNAME_TAKEN', 'username', { zh: `登录名“${username}”已被占用`, en: `Username "${username}" is taken` });
+    throw conflict('USERNAME_TAKEN', 'username', {
+      zh: `登录名“${username}”已被占用`,
+      en: `Username "${username}" is taken`,
+    });
   }
   let initialPassword: string | null = null;
   let password = account.password;
@@ -213,12 +219,23 @@ async function insertAssignment(
     .where('org_id', '=', org.id)
     .executeTakeFirst();
   if (existing !== undefined) {
-    throw conflict('CONFLICT', 'role', { zh: '该用户已在此单位拥有此角色', en: 'The user already holds this role at this unit' });
+    throw conflict('CONFLICT', 'role', {
+      zh: '该用户已在此单位拥有此角色',
+      en: 'The user already holds this role at this unit',
+    });
   }
   const id = newId();
   await trx
     .insertInto('role_assignments')
-    .values({ id, user_id: user.id, role, org_id: org.id, org_path: org.path, created_by: who.actorId, created_at: deps.clock.now().toISOString() })
+    .values({
+      id,
+      user_id: user.id,
+      role,
+      org_id: org.id,
+      org_path: org.path,
+      created_by: who.actorId,
+      created_at: deps.clock.now().toISOString(),
+    })
     .execute();
   await recordAudit(trx, deps.clock, who, {
     action: 'role.grant',
@@ -236,7 +253,8 @@ export async function createUser(deps: AppDeps, actor: Actor, body: UserCreateBo
   const home = await getOrgInScope(deps.db, actor, { id: body.homeOrgId });
   if (!canAt(actor, 'user.manage', home.path)) throw notFound({ zh: '组织', en: 'Org unit' });
   const roles: NewAccount['roles'] = [];
-  for (const grant of body.roles) roles.push({ role: grant.role, org: await checkGrant(deps, actor, grant.role, grant.orgId) });
+  for (const grant of body.roles)
+    roles.push({ role: grant.role, org: await checkGrant(deps, actor, grant.role, grant.orgId) });
   const created = await deps.db.transaction().execute((trx) =>
     insertAccount(trx, deps, whoFromActor(actor), {
       username: body.username,
@@ -261,7 +279,10 @@ export async function updateUser(deps: AppDeps, actor: Actor, id: string, body: 
       .set({
         ...(body.displayName !== undefined ? { display_name: body.displayName } : {}),
         ...(phone !== undefined
-          ? { phone_enc: phone === null ? null : deps.pii.encrypt(phone), phone_bidx: phone === null ? null : deps.pii.blindIndex('phone', phone) }
+          ? {
+              phone_enc: phone === null ? null : deps.pii.encrypt(phone),
+              phone_bidx: phone === null ? null : deps.pii.blindIndex('phone', phone),
+            }
           : {}),
         ...(body.isDisabled !== undefined ? { is_disabled: body.isDisabled ? 1 : 0 } : {}),
         updated_at: deps.clock.now().toISOString(),
@@ -290,7 +311,12 @@ export async function resetPassword(deps: AppDeps, actor: Actor, id: string) {
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: hash, must_change_password: 1, locked_until: null, updated_at: deps.clock.now().toISOString() })
+      .set({
+        password_hash: hash,
+        must_change_password: 1,
+        locked_until: null,
+        updated_at: deps.clock.now().toISOString(),
+      })
       .where('id', '=', id)
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
@@ -309,7 +335,9 @@ export async function resetPassword(deps: AppDeps, actor: Actor, id: string) {
 export async function grantRole(deps: AppDeps, actor: Actor, userId: string, role: RoleId, orgId: string) {
   const user = await getUserInScope(deps, actor, userId, 'user.manage');
   const org = await checkGrant(deps, actor, role, orgId);
-  const id = await deps.db.transaction().execute((trx) => insertAssignment(trx, deps, whoFromActor(actor), user, role, org));
+  const id = await deps.db
+    .transaction()
+    .execute((trx) => insertAssignment(trx, deps, whoFromActor(actor), user, role, org));
   const [row] = await repo.listAssignments(deps.db, [userId]).then((rows) => rows.filter((r) => r.id === id));
   return toAssignmentOut(row!);
 }

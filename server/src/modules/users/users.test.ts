@@ -13,7 +13,12 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
     t = await createTestContext(dialect);
     await t.createUser({ username: 'ymt_sj', role: 'community_secretary', orgCode: CODES.yingMenTan });
     await t.createUser({ username: 'ytl', role: 'street', orgCode: CODES.yinTanLuStreet });
-    await t.createUser({ username: 'szs_sj', role: 'community_secretary', orgCode: CODES.shanZiShi, phone: '13900001111' });
+    await t.createUser({
+      username: 'szs_sj',
+      role: 'community_secretary',
+      orgCode: CODES.shanZiShi,
+      phone: '13900001111',
+    });
     secretary = await t.login('ymt_sj');
     street = await t.login('ytl');
     community = await t.org(CODES.yingMenTan);
@@ -30,26 +35,42 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
       roles: [{ role: 'grid_worker', orgId: community.id }],
     });
     expect(res.statusCode).toBe(201);
-    const body = res.json() as { user: { phone: string; mustChangePassword: boolean; assignments: { role: string }[] }; initialPassword: string };
+    const body = res.json() as {
+      user: { phone: string; mustChangePassword: boolean; assignments: { role: string }[] };
+      initialPassword: string;
+    };
     expect(body.initialPassword).toMatch(/.{8,}/);
     expect(body.user).toMatchObject({ phone: '138****5678', mustChangePassword: true });
     expect(body.user.assignments.map((a) => a.role)).toEqual(['grid_worker']);
   });
 
   it('answers 409 for a login name already taken, whatever its case', async () => {
-    const res = await secretary.post('/api/v1/users', { username: 'Wang_WGY', displayName: '重名', homeOrgId: community.id });
+    const res = await secretary.post('/api/v1/users', {
+      username: 'Wang_WGY',
+      displayName: '重名',
+      homeOrgId: community.id,
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'USERNAME_TAKEN', errors: [{ field: 'username' }] });
   });
 
   it('answers 400 naming the field for a bad phone number', async () => {
-    const res = await secretary.post('/api/v1/users', { username: 'li_si', displayName: '李四', phone: '12345', homeOrgId: community.id });
+    const res = await secretary.post('/api/v1/users', {
+      username: 'li_si',
+      displayName: '李四',
+      phone: '12345',
+      homeOrgId: community.id,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ errors: [{ field: 'phone', code: 'invalid_phone' }] });
   });
 
   it('does not let a secretary create users in another community (404)', async () => {
-    const res = await secretary.post('/api/v1/users', { username: 'intruder', displayName: 'x', homeOrgId: otherCommunity.id });
+    const res = await secretary.post('/api/v1/users', {
+      username: 'intruder',
+      displayName: 'x',
+      homeOrgId: otherCommunity.id,
+    });
     expect(res.statusCode).toBe(404);
   });
 
@@ -61,7 +82,9 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
       roles: [{ role: 'community_secretary', orgId: community.id }],
     });
     expect(res.statusCode).toBe(403);
-    expect((await t.deps.db.selectFrom('users').select('id').where('username', '=', 'new_sj').execute()).length).toBe(0);
+    expect((await t.deps.db.selectFrom('users').select('id').where('username', '=', 'new_sj').execute()).length).toBe(
+      0,
+    );
     const ok = await street.post('/api/v1/users', {
       username: 'new_staff',
       displayName: '新社工',
@@ -74,7 +97,10 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
   it('does not let a secretary grant a role above her community', async () => {
     const streetUnit = await t.org(CODES.yinTanLuStreet);
     const users = (await secretary.get('/api/v1/users?q=wang')).json() as { items: { id: string }[] };
-    const res = await secretary.post(`/api/v1/users/${users.items[0]!.id}/roles`, { role: 'grid_worker', orgId: streetUnit.id });
+    const res = await secretary.post(`/api/v1/users/${users.items[0]!.id}/roles`, {
+      role: 'grid_worker',
+      orgId: streetUnit.id,
+    });
     expect(res.statusCode).toBe(404);
   });
 
@@ -85,7 +111,9 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
     expect(granted.statusCode).toBe(201);
     const assignmentId = (granted.json() as { id: string }).id;
     expect((await secretary.delete(`/api/v1/users/${id}/roles/${assignmentId}`)).statusCode).toBe(204);
-    const audit = (await secretary.get('/api/v1/audit?pageSize=200')).json() as { items: { action: string; targetId: string }[] };
+    const audit = (await secretary.get('/api/v1/audit?pageSize=200')).json() as {
+      items: { action: string; targetId: string }[];
+    };
     const actions = audit.items.filter((a) => a.targetId === id).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['user.create', 'role.grant', 'role.revoke']));
   });
@@ -95,7 +123,11 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
     const names = list.items.map((u) => u.username);
     expect(names).toContain('wang_wgy');
     expect(names).not.toContain('szs_sj');
-    const other = await t.deps.db.selectFrom('users').select('id').where('username', '=', 'szs_sj').executeTakeFirstOrThrow();
+    const other = await t.deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'szs_sj')
+      .executeTakeFirstOrThrow();
     expect((await secretary.get(`/api/v1/users/${other.id}`)).statusCode).toBe(404);
   });
 
@@ -103,14 +135,20 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
     const admin = await t.createUser({ username: 'root', role: 'admin', orgCode: 'nation' });
     expect(admin.id).toBeDefined();
     const root = await t.login('root');
-    const other = await t.deps.db.selectFrom('users').selectAll().where('username', '=', 'szs_sj').executeTakeFirstOrThrow();
+    const other = await t.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', 'szs_sj')
+      .executeTakeFirstOrThrow();
     expect(other.phone_enc).not.toContain('13900001111');
     const shown = (await root.get(`/api/v1/users/${other.id}`)).json() as { phone: string };
     expect(shown.phone).toBe('139****1111');
     expect((await root.post(`/api/v1/users/${other.id}/reveal-phone`, {})).statusCode).toBe(400);
     const revealed = await root.post(`/api/v1/users/${other.id}/reveal-phone`, { reason: '核实联系方式' });
     expect(revealed.json()).toEqual({ phone: '13900001111' });
-    const audit = (await root.get('/api/v1/audit?action=pii.reveal')).json() as { items: { targetId: string; detail: { reason: string } }[] };
+    const audit = (await root.get('/api/v1/audit?action=pii.reveal')).json() as {
+      items: { targetId: string; detail: { reason: string } }[];
+    };
     expect(audit.items[0]).toMatchObject({ targetId: other.id, detail: { reason: '核实联系方式' } });
     expect(JSON.stringify(audit)).not.toContain('13900001111');
     if (dialect === 'sqlite') {
@@ -124,7 +162,11 @@ describe.each(DIALECTS)('users and delegated administration on %s', (dialect) =>
   it('resets a password: old sessions end and the new one must be changed', async () => {
     await t.createUser({ username: 'forgetful', role: 'grid_worker', orgCode: CODES.yingMenTan });
     const victim = await t.login('forgetful');
-    const u = await t.deps.db.selectFrom('users').select('id').where('username', '=', 'forgetful').executeTakeFirstOrThrow();
+    const u = await t.deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'forgetful')
+      .executeTakeFirstOrThrow();
     const reset = await secretary.post(`/api/v1/users/${u.id}/reset-password`);
     expect(reset.statusCode).toBe(200);
     expect((await victim.get('/api/v1/auth/me')).statusCode).toBe(401);

@@ -32,7 +32,15 @@ export interface RoleDefinition {
   permissions: readonly Permission[];
 }
 
-const MANAGER: Permission[] = ['org.read', 'org.manage', 'user.read', 'user.manage', 'role.grant', 'audit.read', 'apikey.own'];
+const MANAGER: Permission[] = [
+  'org.read',
+  'org.manage',
+  'user.read',
+  'user.manage',
+  'role.grant',
+  'audit.read',
+  'apikey.own',
+];
 
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
@@ -51,7 +59,12 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_en: 'Community staff',
     permissions: ['org.read', 'user.read', 'apikey.own'],
   },
-  grid_worker: { id: 'grid_worker', name_zh: '网格员', name_en: 'Grid worker', permissions: ['org.read', 'apikey.own'] },
+  grid_worker: {
+    id: 'grid_worker',
+    name_zh: '网格员',
+    name_en: 'Grid worker',
+    permissions: ['org.read', 'apikey.own'],
+  },
   department: { id: 'department', name_zh: '职能部门', name_en: 'Department', permissions: ['org.read', 'apikey.own'] },
   resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: [] },
 };

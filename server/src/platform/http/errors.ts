@@ -21,21 +21,44 @@ function mapFrameworkError(e: FastifyError): AppError | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('PAYLOAD_TOO_LARGE', { zh: '请求体过大', en: 'Request body is too large' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '不支持的内容类型，请使用 application/json', en: 'Unsupported content type; use application/json' });
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', {
+        zh: '不支持的内容类型，请使用 application/json',
+        en: 'Unsupported content type; use application/json',
+      });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('BAD_REQUEST', { zh: '请求体不是有效的 JSON', en: 'Request body is not valid JSON' }, [
-        { code: 'invalid_json', field: 'body', message_zh: '请求体不是有效的 JSON', message_en: 'Body is not valid JSON' },
+        {
+          code: 'invalid_json',
+          field: 'body',
+          message_zh: '请求体不是有效的 JSON',
+          message_en: 'Body is not valid JSON',
+        },
+      ]);
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('BAD_REQUEST', { zh: '请求地址有误', en: 'Malformed URL' }, [
+        {
+          code: 'invalid_url',
+          field: 'url',
+          message_zh: '地址中的参数无效或过长',
+          message_en: 'A path parameter is malformed or too long',
+        },
       ]);
     default:
       break;
   }
-  if (e.statusCode === 429) return new AppError('RATE_LIMITED', { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' });
+  if (e.statusCode === 429)
+    return new AppError('RATE_LIMITED', { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' });
   if (e instanceof SyntaxError || (e.statusCode === 400 && typeof e.code === 'string' && e.code.startsWith('FST_'))) {
-    return new AppError('BAD_REQUEST', { zh: '请求格式有误', en: 'Malformed request' });
+    return new AppError('BAD_REQUEST', { zh: '请求格式有误', en: 'Malformed request' }, [
+      { code: 'malformed', field: 'request', message_zh: '请求格式有误', message_en: 'Malformed request' },
+    ]);
   }
   if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-    return new AppError('BAD_REQUEST', { zh: '请求有误', en: e.message });
+    return new AppError('BAD_REQUEST', { zh: '请求有误', en: e.message }, [
+      { code: 'bad_request', field: 'request', message_zh: '请求有误', message_en: e.message },
+    ]);
   }
   return null;
 }

@@ -12,7 +12,10 @@ const ErrorBody = z.object({
 });
 
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   delete json.$schema;
   return json;
 }
@@ -42,7 +45,10 @@ export function buildOpenApiDocument(routes: RouteDef[], version: string): Recor
         route.response === null
           ? { description: 'No content' }
           : { description: 'OK', content: { 'application/json': { schema: toJsonSchema(route.response, 'output') } } },
-      '4XX': { description: 'Client error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      '4XX': {
+        description: 'Client error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
     };
     const operation: Record<string, unknown> = {
       operationId: `${route.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
@@ -54,13 +60,20 @@ export function buildOpenApiDocument(routes: RouteDef[], version: string): Recor
       ...(route.auth !== 'public' && route.auth !== 'authenticated' ? { 'x-permission': route.auth } : {}),
     };
     if (route.body !== undefined) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } } };
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } },
+      };
     }
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Tianzige 田字格 API', version, description: '基层治理平台 API / Grassroots governance platform API' },
+    info: {
+      title: 'Tianzige 田字格 API',
+      version,
+      description: '基层治理平台 API / Grassroots governance platform API',
+    },
     servers: [{ url: '/' }],
     components: {
       schemas: { Error: toJsonSchema(ErrorBody, 'output') },

@@ -22,13 +22,20 @@ export function registerRoute(app: FastifyInstance, def: RouteDef): void {
       if (def.auth !== 'public') {
         if (auth === null) throw unauthenticated();
         if (auth.csrfToken !== null && UNSAFE.has(def.method) && request.headers['x-csrf-token'] !== auth.csrfToken) {
-          throw new AppError('CSRF', { zh: '请求校验失败，请刷新页面后重试', en: 'CSRF check failed; reload the page and retry' });
+          throw new AppError('CSRF', {
+            zh: '请求校验失败，请刷新页面后重试',
+            en: 'CSRF check failed; reload the page and retry',
+          });
         }
         if (auth.mustChangePassword && def.isAllowedBeforePasswordChange !== true) {
-          throw new AppError('PASSWORD_CHANGE_REQUIRED', { zh: '请先修改初始密码', en: 'Change your initial password first' });
+          throw new AppError('PASSWORD_CHANGE_REQUIRED', {
+            zh: '请先修改初始密码',
+            en: 'Change your initial password first',
+          });
         }
         // Out of scope is 404: a route about one object never says whether it exists.
-        if (def.auth !== 'authenticated' && !hasPermission(auth.actor, def.auth)) throw hasScopedParam ? notFound() : forbidden();
+        if (def.auth !== 'authenticated' && !hasPermission(auth.actor, def.auth))
+          throw hasScopedParam ? notFound() : forbidden();
       }
       const ctx: RouteContext<unknown, unknown, unknown> = {
         get actor() {

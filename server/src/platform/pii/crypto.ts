@@ -32,7 +32,9 @@ export class PiiCipher {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.keys.encryption, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
+      '.',
+    );
   }
 
   decrypt(stored: string): string {
@@ -47,7 +49,11 @@ export class PiiCipher {
 
   /** Keyed blind index: equal inputs of one kind give equal tokens; the token reveals nothing without the key. */
   blindIndex(kind: 'phone' | 'id_number', normalized: string): string {
-    return crypto.createHmac('sha256', this.keys.blindIndex).update(`${kind}:${normalized}`).digest('base64url').slice(0, 32);
+    return crypto
+      .createHmac('sha256', this.keys.blindIndex)
+      .update(`${kind}:${normalized}`)
+      .digest('base64url')
+      .slice(0, 32);
   }
 }
 

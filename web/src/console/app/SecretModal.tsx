@@ -22,6 +22,7 @@ export function SecretModal({
       onOk={onClose}
       okText={t('common.close')}
       cancelButtonProps={{ style: { display: 'none' } }}
+      okButtonProps={{ 'data-testid': 'secret-close' }}
       mask={{ closable: false }}
       destroyOnHidden
     >
@@ -29,7 +30,14 @@ export function SecretModal({
       <Typography.Paragraph
         copyable={{ text: secret ?? '', tooltips: [t('common.copy'), t('common.copied')] }}
         data-testid="secret-value"
-        style={{ fontFamily: 'monospace', fontSize: 18, padding: '8px 12px', background: '#fafafa', borderRadius: 6, wordBreak: 'break-all' }}
+        style={{
+          fontFamily: 'monospace',
+          fontSize: 18,
+          padding: '8px 12px',
+          background: '#fafafa',
+          borderRadius: 6,
+          wordBreak: 'break-all',
+        }}
       >
         {secret}
       </Typography.Paragraph>

@@ -60,7 +60,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         try {
           await unwrap(api.POST('/api/v1/auth/logout'));
         } finally {
-          queryClient.clear();
+          queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
           queryClient.setQueryData(ME_KEY, null);
         }
       },

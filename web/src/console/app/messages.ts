@@ -7,7 +7,10 @@ export const messages = {
   'app.logout': { zh: '退出登录', en: 'Sign out' },
   'app.changePassword': { zh: '修改密码', en: 'Change password' },
   'app.notFound': { zh: '页面不存在', en: 'Page not found' },
-  'app.noAccess': { zh: '您没有可访问的功能，请联系管理员分配角色。', en: 'Nothing to show: ask an administrator to grant you a role.' },
+  'app.noAccess': {
+    zh: '您没有可访问的功能，请联系管理员分配角色。',
+    en: 'Nothing to show: ask an administrator to grant you a role.',
+  },
 
   'nav.orgs': { zh: '组织架构', en: 'Org tree' },
   'nav.users': { zh: '用户与角色', en: 'Users & roles' },
@@ -83,7 +86,10 @@ export const messages = {
   'org.geometry': { zh: '边界', en: 'Boundary' },
   'org.geometry.draw': { zh: '在地图上绘制', en: 'Draw on map' },
   'org.geometry.paste': { zh: '粘贴 GeoJSON', en: 'Paste GeoJSON' },
-  'org.geometry.drawHint': { zh: '在地图上依次点击添加顶点，至少 3 个', en: 'Click on the map to add vertices (at least 3)' },
+  'org.geometry.drawHint': {
+    zh: '在地图上依次点击添加顶点，至少 3 个',
+    en: 'Click on the map to add vertices (at least 3)',
+  },
   'org.geometry.vertices': { zh: '已添加 {n} 个顶点', en: '{n} vertices' },
   'org.geometry.finish': { zh: '完成绘制', en: 'Finish' },
   'org.geometry.undo': { zh: '撤销', en: 'Undo' },
@@ -126,7 +132,13 @@ export const messages = {
   'user.resetConfirm': { zh: '确定重置该用户的密码？', en: 'Reset this user’s password?' },
   'user.disable': { zh: '停用', en: 'Disable' },
   'user.enable': { zh: '启用', en: 'Enable' },
-  'user.disableConfirm': { zh: '停用后该用户将无法登录，确定？', en: 'The user will not be able to sign in. Continue?' },
+  'user.disableConfirm': {
+    zh: '停用后该用户将无法登录，确定？',
+    en: 'The user will not be able to sign in. Continue?',
+  },
+  'user.revealPhone': { zh: '查看完整号码', en: 'Reveal' },
+  'user.revealReason': { zh: '查看原因（将记入审计日志）', en: 'Reason (recorded in the audit log)' },
+  'user.revealReasonPlaceholder': { zh: '如：联系本人核实信息', en: 'e.g. calling to verify details' },
   'user.usernameRule': { zh: '3–32 位字母、数字、下划线、点或横线', en: '3–32 letters, digits, _ . or -' },
 
   'audit.at': { zh: '时间', en: 'Time' },
@@ -150,9 +162,15 @@ export const messages = {
   'apikey.create': { zh: '新建密钥', en: 'New key' },
   'apikey.createTitle': { zh: '新建 API 密钥', en: 'New API key' },
   'apikey.namePlaceholder': { zh: '用途，如「12345 热线对接」', en: 'Purpose, e.g. “hotline bridge”' },
-  'apikey.shownOnce': { zh: '密钥只显示这一次，请立即复制并妥善保存。', en: 'The key is shown only once: copy it now and keep it safe.' },
+  'apikey.shownOnce': {
+    zh: '密钥只显示这一次，请立即复制并妥善保存。',
+    en: 'The key is shown only once: copy it now and keep it safe.',
+  },
   'apikey.revoke': { zh: '吊销', en: 'Revoke' },
-  'apikey.revokeConfirm': { zh: '吊销后使用该密钥的程序将无法访问，确定？', en: 'Programs using this key will lose access. Continue?' },
+  'apikey.revokeConfirm': {
+    zh: '吊销后使用该密钥的程序将无法访问，确定？',
+    en: 'Programs using this key will lose access. Continue?',
+  },
   'apikey.intro': {
     zh: 'API 密钥供外部系统（如 12345 热线）以您的身份调用接口，请求头 Authorization: Bearer <密钥>。',
     en: 'API keys let other systems (e.g. a hotline) call the API as you, with the header Authorization: Bearer <key>.',

@@ -1,6 +1,19 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { ApiKey } from '../../../api/types';
@@ -43,7 +56,11 @@ export function ApiKeysPage() {
 
   const columns: TableColumnsType<ApiKey> = [
     { title: t('apikey.name'), dataIndex: 'name' },
-    { title: t('apikey.prefix'), dataIndex: 'prefix', render: (p: string) => <Typography.Text code>{p}…</Typography.Text> },
+    {
+      title: t('apikey.prefix'),
+      dataIndex: 'prefix',
+      render: (p: string) => <Typography.Text code>{p}…</Typography.Text>,
+    },
     { title: t('apikey.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
     {
       title: t('apikey.lastUsedAt'),
@@ -79,7 +96,14 @@ export function ApiKeysPage() {
     >
       <Alert type="info" showIcon title={t('apikey.intro')} style={{ marginBottom: 16 }} />
       {list.error !== null && <Alert type="error" title={errorText(list.error, i18n)} />}
-      <Table<ApiKey> rowKey="id" size="middle" columns={columns} dataSource={list.data ?? []} loading={list.isFetching} pagination={false} />
+      <Table<ApiKey>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={list.data ?? []}
+        loading={list.isFetching}
+        pagination={false}
+      />
       <Modal
         title={t('apikey.createTitle')}
         open={isCreateOpen}
@@ -90,12 +114,21 @@ export function ApiKeysPage() {
         forceRender
       >
         <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v.name.trim())}>
-          <Form.Item name="name" label={t('apikey.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="name"
+            label={t('apikey.name')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input maxLength={64} placeholder={t('apikey.namePlaceholder')} />
           </Form.Item>
         </Form>
       </Modal>
-      <SecretModal title={t('apikey.createTitle')} hint={t('apikey.shownOnce')} secret={createdKey} onClose={() => setCreatedKey(null)} />
+      <SecretModal
+        title={t('apikey.createTitle')}
+        hint={t('apikey.shownOnce')}
+        secret={createdKey}
+        onClose={() => setCreatedKey(null)}
+      />
     </Card>
   );
 }

@@ -46,7 +46,7 @@ export function AuditPage() {
     {
       title: t('audit.target'),
       key: 'target',
-      render: (_v, r) => (r.targetType ? `${r.targetType}${r.targetId ? ` · ${r.targetId.slice(0, 8)}` : ''}` : '—'),
+      render: (_v, r) => (r.targetType ? `${r.targetType}${r.targetId ? ` · …${r.targetId.slice(-8)}` : ''}` : '—'),
     },
     { title: t('audit.org'), dataIndex: 'orgName', render: (name: string | null) => name ?? '—' },
     { title: t('audit.ip'), dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
@@ -94,12 +94,14 @@ export function AuditPage() {
         dataSource={list.data?.items ?? []}
         loading={list.isFetching}
         expandable={{
-          rowExpandable: (r) => r.detail !== null && r.detail !== undefined || r.userAgent !== null,
+          rowExpandable: (r) => (r.detail !== null && r.detail !== undefined) || r.userAgent !== null,
           expandedRowRender: (r) => (
             <Flex vertical gap={4}>
               {r.userAgent && <Typography.Text type="secondary">{r.userAgent}</Typography.Text>}
               {r.detail !== null && r.detail !== undefined && (
-                <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{JSON.stringify(r.detail, null, 2)}</pre>
+                <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>
+                  {JSON.stringify(r.detail, null, 2)}
+                </pre>
               )}
             </Flex>
           ),

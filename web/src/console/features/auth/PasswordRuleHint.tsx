@@ -3,9 +3,9 @@ import { Flex, Typography } from 'antd';
 import { useI18n } from '../../app/i18n';
 import { checkPassword, PASSWORD_MIN_CLASSES } from './passwordRule';
 
-function RuleLine({ isMet, text }: { isMet: boolean; text: string }) {
+function RuleLine({ isMet, isTyped, text }: { isMet: boolean; isTyped: boolean; text: string }) {
   return (
-    <Typography.Text type={isMet ? 'success' : 'secondary'} style={{ fontSize: 12 }}>
+    <Typography.Text type={isMet ? 'success' : isTyped ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
       {isMet ? <CheckCircleFilled /> : <CloseCircleOutlined />} {text}
     </Typography.Text>
   );
@@ -17,8 +17,12 @@ export function PasswordRuleHint({ password }: { password: string }) {
   const check = checkPassword(password);
   return (
     <Flex vertical gap={2} style={{ marginTop: 4 }} data-testid="password-rule">
-      <RuleLine isMet={check.isLongEnough} text={t('password.rule.length')} />
-      <RuleLine isMet={check.classCount >= PASSWORD_MIN_CLASSES} text={t('password.rule.classes', { n: check.classCount })} />
+      <RuleLine isMet={check.isLongEnough} isTyped={password !== ''} text={t('password.rule.length')} />
+      <RuleLine
+        isMet={check.classCount >= PASSWORD_MIN_CLASSES}
+        isTyped={password !== ''}
+        text={t('password.rule.classes', { n: check.classCount })}
+      />
     </Flex>
   );
 }

@@ -71,7 +71,11 @@ export function CreateOrgUnitForm({
             options={CREATABLE_LEVELS.map((level) => ({ value: level, label: t(LEVEL_LABEL[level]) }))}
           />
         </Form.Item>
-        <Form.Item name="name" label={t('org.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="name"
+          label={t('org.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={64} placeholder={t('org.namePlaceholder')} />
         </Form.Item>
         <Form.Item name="geometry" label={t('org.geometry')}>

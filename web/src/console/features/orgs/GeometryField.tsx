@@ -68,7 +68,9 @@ export function GeometryField({ value, onChange, draft }: GeometryFieldProps) {
       {mode === 'draw' && value === undefined && (
         <>
           <Typography.Text type="secondary">{t('org.geometry.drawHint')}</Typography.Text>
-          <Typography.Text data-testid="vertex-count">{t('org.geometry.vertices', { n: draft.points.length })}</Typography.Text>
+          <Typography.Text data-testid="vertex-count">
+            {t('org.geometry.vertices', { n: draft.points.length })}
+          </Typography.Text>
           <Flex gap={8}>
             <Button
               type="primary"
@@ -82,7 +84,11 @@ export function GeometryField({ value, onChange, draft }: GeometryFieldProps) {
             >
               {t('org.geometry.finish')}
             </Button>
-            <Button icon={<UndoOutlined />} disabled={draft.points.length === 0} onClick={() => draft.setPoints(draft.points.slice(0, -1))}>
+            <Button
+              icon={<UndoOutlined />}
+              disabled={draft.points.length === 0}
+              onClick={() => draft.setPoints(draft.points.slice(0, -1))}
+            >
               {t('org.geometry.undo')}
             </Button>
             <Button icon={<ClearOutlined />} disabled={draft.points.length === 0} onClick={clear}>

@@ -5,7 +5,15 @@ import { LEVEL_COLOR, LEVEL_LABEL, LEVEL_ORDER } from './levels';
 import { useOrgAncestors, useOrgStats } from './queries';
 
 /** Where the unit sits (breadcrumb), what it is, and how much lies under it. */
-export function OrgDetail({ unit, onNavigate, extra }: { unit: OrgUnit; onNavigate: (id: string) => void; extra?: React.ReactNode }) {
+export function OrgDetail({
+  unit,
+  onNavigate,
+  extra,
+}: {
+  unit: OrgUnit;
+  onNavigate: (id: string) => void;
+  extra?: React.ReactNode;
+}) {
   const { t } = useI18n();
   const ancestors = useOrgAncestors(unit.id);
   const stats = useOrgStats(unit.id);
@@ -50,7 +58,11 @@ export function OrgDetail({ unit, onNavigate, extra }: { unit: OrgUnit; onNaviga
           items={[
             { key: 'fullName', label: t('org.fullName'), children: unit.fullName, span: 2 },
             { key: 'level', label: t('org.level'), children: t(LEVEL_LABEL[unit.level]) },
-            { key: 'code', label: t('org.code'), children: <span style={{ fontFamily: 'monospace' }}>{unit.code ?? '—'}</span> },
+            {
+              key: 'code',
+              label: t('org.code'),
+              children: <span style={{ fontFamily: 'monospace' }}>{unit.code ?? '—'}</span>,
+            },
           ]}
         />
       </Flex>

@@ -1,5 +1,5 @@
 import L from 'leaflet';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { OrgLevel, OrgMap } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
 
@@ -25,11 +25,12 @@ const FILL: Partial<Record<OrgLevel, string>> = {
 };
 
 function styleOf(level: OrgLevel, isFocus: boolean): L.PathOptions {
-  if (isFocus) {
+  const fill = FILL[level];
+  if (isFocus && fill === undefined) {
+    // a community or above: an outline framing what lies inside it
     return { color: '#1d4ed8', weight: 3, dashArray: '6 4', fillColor: '#1d4ed8', fillOpacity: 0.04 };
   }
-  const fill = FILL[level] ?? '#fa8c16';
-  return { color: fill, weight: 2, fillColor: fill, fillOpacity: 0.25 };
+  return { color: fill ?? '#fa8c16', weight: isFocus ? 3 : 2, fillColor: fill ?? '#fa8c16', fillOpacity: 0.25 };
 }
 
 const CHINA_CENTER: L.LatLngTuple = [35.5, 104];
@@ -44,7 +45,9 @@ export function OrgMapView(props: OrgMapViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const handlers = useRef({ onAddPoint, onFeatureClick, isDrawing });
-  handlers.current = { onAddPoint, onFeatureClick, isDrawing };
+  useLayoutEffect(() => {
+    handlers.current = { onAddPoint, onFeatureClick, isDrawing };
+  });
 
   useEffect(() => {
     const container = containerRef.current;
@@ -78,32 +81,42 @@ export function OrgMapView(props: OrgMapViewProps) {
     const ordered = [...collection.features].sort(
       (a, b) => Number(b.properties.id === focusId) - Number(a.properties.id === focusId),
     );
-    const layer = L.geoJSON(
-      { type: 'FeatureCollection', features: ordered } as unknown as GeoJSON.FeatureCollection,
-      {
-        style: (feature) => {
-          const p = feature?.properties as { id: string; level: OrgLevel } | undefined;
-          const isFocus = p?.id === focusId;
-          return {
-            ...styleOf(p?.level ?? 'grid', isFocus),
-            className: `tz-feature tz-level-${p?.level ?? 'unknown'}${isFocus ? ' tz-focus' : ''}`,
-          };
-        },
-        onEachFeature: (feature, featureLayer) => {
-          const p = feature.properties as { id: string; name: string };
-          if (p.id === focusId) return;
-          featureLayer.bindTooltip(p.name, { sticky: true, className: 'tz-map-label' });
-          featureLayer.on('click', (e: L.LeafletMouseEvent) => {
-            if (handlers.current.isDrawing) return;
-            L.DomEvent.stopPropagation(e);
-            handlers.current.onFeatureClick?.(p.id);
-          });
-        },
+    const layer = L.geoJSON({ type: 'FeatureCollection', features: ordered } as unknown as GeoJSON.FeatureCollection, {
+      style: (feature) => {
+        const p = feature?.properties as { id: string; level: OrgLevel } | undefined;
+        const isFocus = p?.id === focusId;
+        return {
+          ...styleOf(p?.level ?? 'grid', isFocus),
+          className: `tz-feature tz-level-${p?.level ?? 'unknown'}${isFocus ? ' tz-focus' : ''}`,
+        };
       },
-    ).addTo(map);
+      onEachFeature: (feature, featureLayer) => {
+        const p = feature.properties as { id: string; name: string };
+        if (p.id === focusId) return;
+        featureLayer.bindTooltip(p.name, { permanent: true, direction: 'center', className: 'tz-map-label' });
+        featureLayer.on('click', (e: L.LeafletMouseEvent) => {
+          if (handlers.current.isDrawing) return;
+          L.DomEvent.stopPropagation(e);
+          handlers.current.onFeatureClick?.(p.id);
+        });
+      },
+    }).addTo(map);
+    // Name a unit on the map only when it is drawn large enough for its label to fit.
+    const showFittingLabels = () => {
+      layer.eachLayer((featureLayer) => {
+        if (!(featureLayer instanceof L.Polygon) || featureLayer.getTooltip() === undefined) return;
+        const b = featureLayer.getBounds();
+        const width = map.latLngToLayerPoint(b.getNorthEast()).x - map.latLngToLayerPoint(b.getSouthWest()).x;
+        if (width >= 72) featureLayer.openTooltip();
+        else featureLayer.closeTooltip();
+      });
+    };
+    map.on('zoomend', showFittingLabels);
     const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 18 });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 18, animate: false });
+    showFittingLabels();
     return () => {
+      map.off('zoomend', showFittingLabels);
       layer.remove();
     };
   }, [collection, focusId]);
@@ -117,7 +130,9 @@ export function OrgMapView(props: OrgMapViewProps) {
     if (latLngs.length >= 3) L.polygon(latLngs, { ...style, fillOpacity: 0.15, dashArray: '4 4' }).addTo(group);
     else if (latLngs.length === 2) L.polyline(latLngs, style).addTo(group);
     for (const point of latLngs) {
-      L.circleMarker(point, { ...style, radius: 4, fillColor: '#fff', fillOpacity: 1, interactive: false }).addTo(group);
+      L.circleMarker(point, { ...style, radius: 4, fillColor: '#fff', fillOpacity: 1, interactive: false }).addTo(
+        group,
+      );
     }
     return () => {
       group.remove();

@@ -25,7 +25,9 @@ export function OrgPage() {
   const unit = useOrgUnit(orgId);
   const orgMap = useOrgMap(orgId);
   const meta = useMeta();
-  const [isCreating, setCreating] = useState(false);
+  // the unit a new grid/compound/group is being drawn under; moving to another unit ends it
+  const [creatingUnder, setCreatingUnder] = useState<string | null>(null);
+  const isCreating = creatingUnder !== null && creatingUnder === orgId;
   const [points, setPoints] = useState<LngLat[]>([]);
   const [isDrawing, setDrawing] = useState(false);
   const draft: DraftState = { points, setPoints, isDrawing, setDrawing };
@@ -42,12 +44,16 @@ export function OrgPage() {
     if (orgId !== undefined) reveal(orgId).catch(() => undefined);
   }, [orgId, reveal]);
 
+  const startCreating = () => {
+    setCreatingUnder(orgId ?? null);
+    setPoints([]);
+    setDrawing(true);
+  };
   const stopCreating = () => {
-    setCreating(false);
+    setCreatingUnder(null);
     setDrawing(false);
     setPoints([]);
   };
-  useEffect(stopCreating, [orgId]);
 
   const canCreate = unit.data?.level === 'community' && can('org.manage');
 
@@ -71,7 +77,11 @@ export function OrgPage() {
       </Card>
       <Flex vertical gap={16} style={{ flex: 1, minWidth: 0 }}>
         {unit.error !== null && <Alert type="warning" showIcon title={errorText(unit.error, i18n)} />}
-        {orgId === undefined && <Card><Empty description={t('org.pickOne')} /></Card>}
+        {orgId === undefined && (
+          <Card>
+            <Empty description={t('org.pickOne')} />
+          </Card>
+        )}
         {unit.data !== undefined && (
           <OrgDetail
             unit={unit.data}
@@ -79,14 +89,7 @@ export function OrgPage() {
             extra={
               canCreate &&
               !isCreating && (
-                <Button
-                  type="primary"
-                  icon={<PlusOutlined />}
-                  onClick={() => {
-                    setCreating(true);
-                    setDrawing(true);
-                  }}
-                >
+                <Button type="primary" icon={<PlusOutlined />} onClick={startCreating}>
                   {t('org.create')}
                 </Button>
               )

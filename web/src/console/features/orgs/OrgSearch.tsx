@@ -16,9 +16,7 @@ export function OrgSearch({ onPick }: { onPick: (id: string) => void }) {
       prefix={<SearchOutlined />}
       placeholder={t('org.searchPlaceholder')}
       showSearch={{ filterOption: false, onSearch: search.setText, searchValue: search.text }}
-      notFoundContent={
-        search.isSearching ? <Spin size="small" /> : search.isSettled ? t('org.searchEmpty') : null
-      }
+      notFoundContent={search.isSearching ? <Spin size="small" /> : search.isSettled ? t('org.searchEmpty') : null}
       options={search.items.map((unit) => ({ value: unit.id, label: <OrgUnitLabel unit={unit} /> }))}
       onChange={(id) => {
         if (id !== null) onPick(id);

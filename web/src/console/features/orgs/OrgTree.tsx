@@ -1,5 +1,5 @@
 import { Empty, Spin, Tag, Tree, type TreeDataNode } from 'antd';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useI18n } from '../../app/i18n';
 import { LEVEL_COLOR, LEVEL_LABEL } from './levels';
 import type { OrgTreeNode, OrgTreeState } from './useOrgTree';
@@ -29,6 +29,16 @@ export function OrgTree({ tree, selectedId, onSelect }: OrgTreeProps) {
     });
     return tree.nodes.map(toData);
   }, [tree.nodes, t]);
+
+  // Once the selected unit shows in the tree (its ancestors may load later), scroll it into view, once.
+  const scrolledTo = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (selectedId === undefined || scrolledTo.current === selectedId) return;
+    const element = document.querySelector(`[data-org-id="${CSS.escape(selectedId)}"]`);
+    if (element === null) return;
+    element.scrollIntoView({ block: 'nearest' });
+    scrolledTo.current = selectedId;
+  }, [selectedId, treeData]);
 
   if (tree.isLoading) return <Spin style={{ display: 'block', margin: 24 }} />;
   if (treeData.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />;

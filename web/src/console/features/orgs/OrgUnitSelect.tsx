@@ -18,7 +18,16 @@ interface OrgUnitSelectProps {
 }
 
 /** Picks one org unit in the user's scope by searching its name or code (a form control). */
-export function OrgUnitSelect({ value, onChange, placeholder, level, allowClear, style, initialUnit, ...rest }: OrgUnitSelectProps) {
+export function OrgUnitSelect({
+  value,
+  onChange,
+  placeholder,
+  level,
+  allowClear,
+  style,
+  initialUnit,
+  ...rest
+}: OrgUnitSelectProps) {
   const { t } = useI18n();
   const search = useOrgSearch(level);
   const [picked, setPicked] = useState<OrgUnit | undefined>(initialUnit);

@@ -33,18 +33,20 @@ export function parsePastedPolygon(text: string): { polygon: PolygonGeometry; po
   }
   if (geometry?.type === 'Feature') geometry = record(geometry.geometry);
   if (geometry?.type !== 'Polygon' || !Array.isArray(geometry.coordinates)) return null;
-  const rings = geometry.coordinates as unknown[];
-  if (!rings.every((ring) => Array.isArray(ring) && ring.every(isPosition))) return null;
-  const outer = (rings[0] ?? []) as LngLat[];
-  const first = outer[0];
-  const last = outer[outer.length - 1];
-  const isClosed = first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
-  const points = (isClosed ? outer.slice(0, -1) : outer).map(([lng, lat]): LngLat => [lng, lat]);
+  const rings: unknown[] = geometry.coordinates;
+  const isRing = (ring: unknown): ring is LngLat[] => Array.isArray(ring) && ring.every(isPosition);
+  if (!rings.every(isRing)) return null;
+  const closed = rings.map((ring) => {
+    const first = ring[0];
+    const last = ring[ring.length - 1];
+    const isClosed = first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
+    return isClosed || first === undefined ? ring : [...ring, first];
+  });
+  const points = (closed[0] ?? []).slice(0, -1).map(([lng, lat]): LngLat => [lng, lat]);
   if (points.length < 3) return null;
   const polygon: PolygonGeometry = {
     type: 'Polygon',
-    coordinates: (rings as LngLat[][]).map((ring) => ring.map(([lng, lat]) => [lng, lat])),
+    coordinates: closed.map((ring) => ring.map(([lng, lat]): LngLat => [lng, lat])),
   };
-  if (!isClosed) polygon.coordinates[0]?.push([points[0]?.[0] ?? 0, points[0]?.[1] ?? 0]);
   return { polygon, points };
 }

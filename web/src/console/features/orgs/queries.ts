@@ -39,7 +39,8 @@ export const useOrgUnit = (id: string | undefined) =>
     enabled: id !== undefined,
   });
 
-export const useOrgAncestors = (id: string | undefined) => useQuery({ ...ancestorsQuery(id ?? ''), enabled: id !== undefined });
+export const useOrgAncestors = (id: string | undefined) =>
+  useQuery({ ...ancestorsQuery(id ?? ''), enabled: id !== undefined });
 
 export const useOrgStats = (id: string | undefined) =>
   useQuery({

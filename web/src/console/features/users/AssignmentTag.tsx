@@ -3,7 +3,14 @@ import type { Assignment } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
 
 /** "网格员 @ 第一网格" */
-export function AssignmentTag({ assignment, ...rest }: { assignment: Assignment; closable?: boolean; onClose?: () => void }) {
+export function AssignmentTag({
+  assignment,
+  ...rest
+}: {
+  assignment: Assignment;
+  closable?: boolean;
+  onClose?: () => void;
+}) {
   const { pick } = useI18n();
   return (
     <Tag color="blue" {...rest}>

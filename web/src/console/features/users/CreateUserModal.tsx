@@ -83,7 +83,13 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
           data-testid="create-user-form"
         >
           <Flex gap={12}>
-            <Form.Item name="username" label={t('user.username')} rules={[required]} extra={t('user.usernameRule')} style={{ flex: 1 }}>
+            <Form.Item
+              name="username"
+              label={t('user.username')}
+              rules={[required]}
+              extra={t('user.usernameRule')}
+              style={{ flex: 1 }}
+            >
               <Input autoComplete="off" maxLength={32} />
             </Form.Item>
             <Form.Item name="displayName" label={t('user.displayName')} rules={[required]} style={{ flex: 1 }}>
@@ -102,7 +108,9 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
               rules={[
                 {
                   validator: (_r, value: string | undefined) =>
-                    !value || checkPassword(value).isValid ? Promise.resolve() : Promise.reject(new Error(t('password.weak'))),
+                    !value || checkPassword(value).isValid
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('password.weak'))),
                 },
               ]}
             >
@@ -115,14 +123,27 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
                 <Flex vertical gap={8}>
                   {fields.map((field) => (
                     <Flex key={field.key} gap={8} align="flex-start">
-                      <Form.Item name={[field.name, 'role']} rules={[{ required: true, message: t('common.required') }]} style={{ width: 180, marginBottom: 0 }}>
+                      <Form.Item
+                        name={[field.name, 'role']}
+                        rules={[{ required: true, message: t('common.required') }]}
+                        style={{ width: 180, marginBottom: 0 }}
+                      >
                         <RoleSelect />
                       </Form.Item>
-                      <Form.Item name={[field.name, 'orgId']} rules={[{ required: true, message: t('common.required') }]} style={{ flex: 1, marginBottom: 0 }}>
+                      <Form.Item
+                        name={[field.name, 'orgId']}
+                        rules={[{ required: true, message: t('common.required') }]}
+                        style={{ flex: 1, marginBottom: 0 }}
+                      >
                         <OrgUnitSelect placeholder={t('user.roleOrg')} data-testid="role-org-select" />
                       </Form.Item>
                       {fields.length > 1 && (
-                        <Button type="text" icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} aria-label={t('user.revoke')} />
+                        <Button
+                          type="text"
+                          icon={<MinusCircleOutlined />}
+                          onClick={() => remove(field.name)}
+                          aria-label={t('user.revoke')}
+                        />
                       )}
                     </Flex>
                   ))}

@@ -26,7 +26,8 @@ export function RoleAssignments({ user }: { user: User }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: userKeys.all });
 
   const grant = useMutation({
-    mutationFn: (body: GrantForm) => unwrap(api.POST('/api/v1/users/{id}/roles', { params: { path: { id: user.id } }, body })),
+    mutationFn: (body: GrantForm) =>
+      unwrap(api.POST('/api/v1/users/{id}/roles', { params: { path: { id: user.id } }, body })),
     onSuccess: async () => {
       form.resetFields();
       await refresh();
@@ -38,7 +39,9 @@ export function RoleAssignments({ user }: { user: User }) {
 
   const revoke = useMutation({
     mutationFn: (assignmentId: string) =>
-      unwrap(api.DELETE('/api/v1/users/{id}/roles/{assignmentId}', { params: { path: { id: user.id, assignmentId } } })),
+      unwrap(
+        api.DELETE('/api/v1/users/{id}/roles/{assignmentId}', { params: { path: { id: user.id, assignmentId } } }),
+      ),
     onSuccess: refresh,
     onError: (error) => void message.error(errorText(error, i18n)),
   });

@@ -7,6 +7,7 @@ import { errorText } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { SecretModal } from '../../app/SecretModal';
 import { formatTime } from '../../app/time';
+import { RevealPhone } from './RevealPhone';
 import { RoleAssignments } from './RoleAssignments';
 import { userKeys, useUser } from './queries';
 import { UserStatusTag } from './UserStatusTag';
@@ -33,7 +34,8 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
   });
 
   const setDisabled = useMutation({
-    mutationFn: (isDisabled: boolean) => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { isDisabled } })),
+    mutationFn: (isDisabled: boolean) =>
+      unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { isDisabled } })),
     onSuccess: async () => {
       void message.success(t('common.saved'));
       await queryClient.invalidateQueries({ queryKey: userKeys.all });
@@ -56,7 +58,16 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
             items={[
               { key: 'username', label: t('user.username'), children: u.username },
               { key: 'displayName', label: t('user.displayName'), children: u.displayName },
-              { key: 'phone', label: t('user.phone'), children: u.phone ?? '—' },
+              {
+                key: 'phone',
+                label: t('user.phone'),
+                children:
+                  u.phone !== null && can('pii.reveal') ? (
+                    <RevealPhone userId={u.id} maskedPhone={u.phone} />
+                  ) : (
+                    (u.phone ?? '—')
+                  ),
+              },
               { key: 'homeOrg', label: t('user.homeOrg'), children: u.homeOrgName },
               { key: 'status', label: t('user.status'), children: <UserStatusTag user={u} /> },
               { key: 'createdAt', label: t('user.createdAt'), children: formatTime(u.createdAt) },

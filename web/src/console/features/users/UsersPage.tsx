@@ -25,13 +25,19 @@ export function UsersPage() {
     {
       title: t('user.username'),
       dataIndex: 'username',
+      className: 'tz-nowrap',
       render: (username: string, user) => (
         <Typography.Link onClick={() => setOpenUserId(user.id)}>{username}</Typography.Link>
       ),
     },
-    { title: t('user.displayName'), dataIndex: 'displayName' },
-    { title: t('user.phone'), dataIndex: 'phone', render: (phone: string | null) => phone ?? '—' },
-    { title: t('user.homeOrg'), dataIndex: 'homeOrgName' },
+    { title: t('user.displayName'), dataIndex: 'displayName', className: 'tz-nowrap' },
+    {
+      title: t('user.phone'),
+      dataIndex: 'phone',
+      className: 'tz-nowrap',
+      render: (phone: string | null) => phone ?? '—',
+    },
+    { title: t('user.homeOrg'), dataIndex: 'homeOrgName', ellipsis: { showTitle: true }, width: 220 },
     {
       title: t('user.roles'),
       key: 'roles',
@@ -43,7 +49,12 @@ export function UsersPage() {
         </Flex>
       ),
     },
-    { title: t('user.status'), key: 'status', render: (_v, user) => <UserStatusTag user={user} /> },
+    {
+      title: t('user.status'),
+      key: 'status',
+      className: 'tz-nowrap',
+      render: (_v, user) => <UserStatusTag user={user} />,
+    },
     { title: t('user.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at), width: 170 },
   ];
 

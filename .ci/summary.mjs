@@ -1,0 +1,15 @@
+// Prints one closing line over every Vitest run of this CI job (server suite and browser suite).
+import fs from 'node:fs';
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of ['server/.tmp/vitest-results.json', 'web/.tmp/vitest-e2e-results.json']) {
+  if (!fs.existsSync(file)) continue;
+  const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
