@@ -41,7 +41,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: deps.config.isBehindProxy,
     // malformed or over-long path parameters are answered before routing; give them our error body too
     frameworkErrors: (error, request, reply) => {
       void handleError(error, request, reply);

@@ -15,6 +15,8 @@ export interface Config {
   tileUrl: string | undefined;
   webDist: string;
   loginRateLimitPerMinute: number;
+  /** trust X-Forwarded-For only behind a known reverse proxy */
+  isBehindProxy: boolean;
   logLevel: string;
 }
 
@@ -33,6 +35,7 @@ const EnvSchema = z.object({
   TIANZIGE_DEMO: booleanFlag.optional(),
   TIANZIGE_PII_KEY: z.string().optional(),
   TIANZIGE_TILE_URL: z.string().url().optional(),
+  TIANZIGE_TRUST_PROXY: booleanFlag.optional(),
   TIANZIGE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -62,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     tileUrl: e.TIANZIGE_TILE_URL,
     webDist: path.resolve(import.meta.dirname, '../../web/dist'),
     loginRateLimitPerMinute: e.TIANZIGE_LOGIN_RATE_LIMIT,
+    isBehindProxy: e.TIANZIGE_TRUST_PROXY ?? false,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -64,6 +64,7 @@ export function testConfig(dataDir: string, database: Config['database']): Confi
     tileUrl: undefined,
     webDist: path.join(dataDir, 'no-web'),
     loginRateLimitPerMinute: 10_000,
+    isBehindProxy: false,
     logLevel: 'silent',
   };
 }
@@ -100,7 +101,7 @@ export async function openFreshDatabase(
 /** Builds a migrated database with the 兰州市 division tree and an app over it. */
 export async function createTestContext(
   dialect: DialectName,
-  options: { divisionsUnder?: string } = {},
+  options: { divisionsUnder?: string; loginRateLimitPerMinute?: number } = {},
 ): Promise<TestContext> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-test-'));
   const { database, drop } = await openFreshDatabase(dialect, dataDir);
@@ -118,6 +119,9 @@ export async function createTestContext(
     pii: new PiiCipher({ encryption: crypto.randomBytes(32), blindIndex: crypto.randomBytes(32) }),
   };
   await importDivisions(database, clock, { under: options.divisionsUnder ?? '6201' });
+  if (options.loginRateLimitPerMinute !== undefined) {
+    deps.config = { ...deps.config, loginRateLimitPerMinute: options.loginRateLimitPerMinute };
+  }
   const app = await buildApp(deps);
 
   const org = async (code: string) => {

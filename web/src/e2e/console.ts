@@ -13,7 +13,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Page-object helpers for the desktop console, named after what a user does. */
 export function consoleOf(page: Page) {
-  const visibleDropdown = () => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  const visibleDropdown = () => page.locator('.ant-select-dropdown:visible');
 
   return {
     page,

@@ -136,6 +136,8 @@ export const messages = {
     zh: '停用后该用户将无法登录，确定？',
     en: 'The user will not be able to sign in. Continue?',
   },
+  'user.edit': { zh: '编辑资料', en: 'Edit profile' },
+  'user.phoneKeep': { zh: '留空则不修改手机号', en: 'Leave empty to keep the phone number' },
   'user.revealPhone': { zh: '查看完整号码', en: 'Reveal' },
   'user.revealReason': { zh: '查看原因（将记入审计日志）', en: 'Reason (recorded in the audit log)' },
   'user.revealReasonPlaceholder': { zh: '如：联系本人核实信息', en: 'e.g. calling to verify details' },

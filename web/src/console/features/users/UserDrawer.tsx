@@ -7,6 +7,7 @@ import { errorText } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { SecretModal } from '../../app/SecretModal';
 import { formatTime } from '../../app/time';
+import { EditUserModal } from './EditUserModal';
 import { RevealPhone } from './RevealPhone';
 import { RoleAssignments } from './RoleAssignments';
 import { userKeys, useUser } from './queries';
@@ -21,6 +22,7 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
   const queryClient = useQueryClient();
   const user = useUser(userId);
   const [newPassword, setNewPassword] = useState<string | null>(null);
+  const [isEditing, setEditing] = useState(false);
   const canManage = can('user.manage');
   const id = userId ?? '';
 
@@ -73,16 +75,20 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
               { key: 'createdAt', label: t('user.createdAt'), children: formatTime(u.createdAt) },
             ]}
           />
-          {canManage && !isSelf && (
+          {canManage && (
             <Flex gap={8} style={{ marginTop: 16 }}>
-              <Popconfirm title={t('user.resetConfirm')} onConfirm={() => resetPassword.mutate()}>
-                <Button loading={resetPassword.isPending}>{t('user.resetPassword')}</Button>
-              </Popconfirm>
-              {u.isDisabled ? (
+              <Button onClick={() => setEditing(true)}>{t('user.edit')}</Button>
+              {!isSelf && (
+                <Popconfirm title={t('user.resetConfirm')} onConfirm={() => resetPassword.mutate()}>
+                  <Button loading={resetPassword.isPending}>{t('user.resetPassword')}</Button>
+                </Popconfirm>
+              )}
+              {!isSelf && u.isDisabled && (
                 <Button onClick={() => setDisabled.mutate(false)} loading={setDisabled.isPending}>
                   {t('user.enable')}
                 </Button>
-              ) : (
+              )}
+              {!isSelf && !u.isDisabled && (
                 <Popconfirm title={t('user.disableConfirm')} onConfirm={() => setDisabled.mutate(true)}>
                   <Button danger loading={setDisabled.isPending}>
                     {t('user.disable')}
@@ -95,6 +101,7 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
             <Typography.Text strong>{t('user.roles')}</Typography.Text>
           </Divider>
           <RoleAssignments user={u} />
+          <EditUserModal user={u} open={isEditing} onClose={() => setEditing(false)} />
         </>
       )}
       <SecretModal

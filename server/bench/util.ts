@@ -1,0 +1,99 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database, type DialectName } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+
+export const BENCH_PG_URL =
+  process.env.TIANZIGE_BENCH_DATABASE_URL ??
+  process.env.TIANZIGE_TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh, migrated database for one benchmark. */
+export async function freshDatabase(
+  dialect: DialectName,
+  label: string,
+): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tz-bench-${label}-`));
+    const database = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'bench.db') });
+    await migrateToLatest(database.db);
+    return { database, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `tz_bench_${label}_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: BENCH_PG_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(BENCH_PG_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  await migrateToLatest(database.db);
+  return {
+    database,
+    drop: async () => {
+      await database.close();
+      const c = new pg.Client({ connectionString: BENCH_PG_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function isPostgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: BENCH_PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` n times after a warm-up; returns p50/p95/p99 in milliseconds. */
+export async function latency(n: number, fn: (i: number) => Promise<unknown> | unknown) {
+  for (let i = 0; i < Math.min(20, n); i++) await fn(i);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await fn(i);
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const t = Date.now();
+  const result = await fn();
+  return { ms: Date.now() - t, result };
+}
+
+export interface Figure {
+  scenario: string;
+  engine: string;
+  figure: string;
+  platform: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  isMet: boolean;
+}
+
+export const figures: Figure[] = [];
+
+export function report(f: Omit<Figure, 'ratio'> & { platformValue: number; baselineValue: number }) {
+  const { platformValue, baselineValue, ...rest } = f;
+  const figure = { ...rest, ratio: `${(platformValue / baselineValue).toFixed(2)}×` };
+  figures.push(figure);
+  console.log(
+    `${f.isMet ? 'MET ' : 'MISS'}  [${f.engine}] ${f.scenario} — ${f.figure}: platform ${f.platform} | bare ${f.baseline} | ${figure.ratio} | target ${f.target}`,
+  );
+}
+
+export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(2)} ms`);
