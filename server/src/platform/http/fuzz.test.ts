@@ -180,7 +180,7 @@ const isPaired = (s: string, i: number) => {
 };
 
 /** Mostly a plausible value, sometimes a hostile one, sometimes absent: so that hostile parts reach the database too. */
-const mostly = <T,>(plausible: fc.Arbitrary<T>) =>
+const mostly = <T>(plausible: fc.Arbitrary<T>) =>
   fc.oneof(
     { weight: 3, arbitrary: plausible as fc.Arbitrary<unknown> },
     { weight: 1, arbitrary: hostileValue },
@@ -507,7 +507,9 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
         { weight: 1, arbitrary: fc.constant(undefined) },
       ),
       level: mostly(fc.constantFrom('grid', 'community', 'nation')),
-      limit: mostly(fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.constantFrom('1e1', '0x10', '20.5', ''))),
+      limit: mostly(
+        fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.constantFrom('1e1', '0x10', '20.5', '')),
+      ),
       extra: rarely(hostileString),
     });
     await expectNothingChanges(() =>

@@ -25,21 +25,23 @@ export function UsersPage() {
     {
       title: t('user.username'),
       dataIndex: 'username',
-      className: 'tz-nowrap',
+      width: 160,
+      ellipsis: true,
       render: (username: string, user) => (
         <Typography.Link onClick={() => setOpenUserId(user.id)}>{username}</Typography.Link>
       ),
     },
-    { title: t('user.displayName'), dataIndex: 'displayName', className: 'tz-nowrap' },
+    { title: t('user.displayName'), dataIndex: 'displayName', width: 180, ellipsis: { showTitle: true } },
     {
       title: t('user.phone'),
       dataIndex: 'phone',
-      className: 'tz-nowrap',
+      width: 140,
       render: (phone: string | null) => phone ?? '—',
     },
-    { title: t('user.homeOrg'), dataIndex: 'homeOrgName', ellipsis: { showTitle: true }, width: 220 },
+    { title: t('user.homeOrg'), dataIndex: 'homeOrgName', ellipsis: { showTitle: true } },
     {
       title: t('user.roles'),
+      width: '30%',
       key: 'roles',
       render: (_v, user) => (
         <Flex gap={4} wrap>
@@ -52,7 +54,7 @@ export function UsersPage() {
     {
       title: t('user.status'),
       key: 'status',
-      className: 'tz-nowrap',
+      width: 110,
       render: (_v, user) => <UserStatusTag user={user} />,
     },
     { title: t('user.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at), width: 170 },
@@ -87,6 +89,7 @@ export function UsersPage() {
       <Table<User>
         rowKey="id"
         size="middle"
+        tableLayout="fixed"
         columns={columns}
         dataSource={list.data?.items ?? []}
         loading={list.isFetching}
