@@ -10,6 +10,7 @@ import { pendingMigrations } from './db/migrate.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { metaRoutes, VERSION } from './modules/meta/routes.ts';
 import { orgRoutes } from './modules/orgs/routes.ts';
+import { registryRoutes } from './modules/registry/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -33,7 +34,14 @@ export interface BuildAppOptions {
 
 /** Every module's routes, in one table. */
 export function collectRoutes(deps: AppDeps): RouteDef[] {
-  return [...metaRoutes(deps), ...authRoutes(deps), ...orgRoutes(deps), ...userRoutes(deps), ...auditRoutes(deps)];
+  return [
+    ...metaRoutes(deps),
+    ...authRoutes(deps),
+    ...orgRoutes(deps),
+    ...userRoutes(deps),
+    ...auditRoutes(deps),
+    ...registryRoutes(deps),
+  ];
 }
 
 /** Builds the HTTP application; used by main.ts and by tests through `app.inject()`. */

@@ -2,6 +2,7 @@ import type { AuditTables } from '../platform/audit/tables.ts';
 
 import type { OrgTables } from '../modules/orgs/tables.ts';
 import type { AccountTables } from '../modules/users/tables.ts';
+import type { RegistryTables } from '../modules/registry/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -9,6 +10,6 @@ export interface CounterTable {
 }
 
 /** Every table, composed from the modules that own them. */
-export interface DB extends OrgTables, AccountTables, AuditTables {
+export interface DB extends OrgTables, AccountTables, AuditTables, RegistryTables {
   counters: CounterTable;
 }

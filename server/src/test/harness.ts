@@ -35,6 +35,8 @@ export interface TestContext {
   app: FastifyInstance;
   clock: ManualClock;
   dialect: DialectName;
+  /** the PostgreSQL URL of this test's database (null on SQLite) */
+  databaseUrl: string | null;
   /** id and path of a unit by division code */
   org(code: string): Promise<{ id: string; path: string; name: string }>;
   /** creates a user holding `role` at the unit with `orgCode` ('nation' for the root), password TEST_PASSWORD, no forced change */
@@ -73,10 +75,10 @@ export function testConfig(dataDir: string, database: Config['database']): Confi
 export async function openFreshDatabase(
   dialect: DialectName,
   dataDir: string,
-): Promise<{ database: Database; drop: () => Promise<void> }> {
+): Promise<{ database: Database; url: string | null; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const database = await openDatabase({ kind: 'sqlite', file: path.join(dataDir, 'test.db') });
-    return { database, drop: () => Promise.resolve() };
+    return { database, url: null, drop: () => Promise.resolve() };
   }
   const adminUrl = process.env.TIANZIGE_TEST_DATABASE_URL!;
   const name = `tz_test_${crypto.randomBytes(6).toString('hex')}`;
@@ -89,6 +91,7 @@ export async function openFreshDatabase(
   const database = await openDatabase({ kind: 'postgres', url: url.toString() });
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
@@ -104,7 +107,7 @@ export async function createTestContext(
   options: { divisionsUnder?: string; loginRateLimitPerMinute?: number } = {},
 ): Promise<TestContext> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-test-'));
-  const { database, drop } = await openFreshDatabase(dialect, dataDir);
+  const { database, drop, url } = await openFreshDatabase(dialect, dataDir);
   await migrateToLatest(database.db);
   const clock = new ManualClock();
   const deps: AppDeps = {
@@ -184,6 +187,7 @@ export async function createTestContext(
     app,
     clock,
     dialect,
+    databaseUrl: url,
     org,
     login,
     createUser,

@@ -8,6 +8,11 @@ export const PERMISSIONS = [
   'audit.read',
   'pii.reveal',
   'apikey.own',
+  'resident.read',
+  'resident.write',
+  'resident.import',
+  'resident.export',
+  'caretag.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -41,29 +46,40 @@ const MANAGER: Permission[] = [
   'audit.read',
   'apikey.own',
 ];
+const REGISTRY_KEEPER: Permission[] = ['resident.read', 'resident.write', 'resident.import', 'resident.export'];
 
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
   admin: { id: 'admin', name_zh: '系统管理员', name_en: 'Administrator', permissions: PERMISSIONS },
-  district: { id: 'district', name_zh: '区县工作人员', name_en: 'District staff', permissions: MANAGER },
-  street: { id: 'street', name_zh: '街道/乡镇工作人员', name_en: 'Street/town staff', permissions: MANAGER },
+  district: {
+    id: 'district',
+    name_zh: '区县工作人员',
+    name_en: 'District staff',
+    permissions: [...MANAGER, ...REGISTRY_KEEPER],
+  },
+  street: {
+    id: 'street',
+    name_zh: '街道/乡镇工作人员',
+    name_en: 'Street/town staff',
+    permissions: [...MANAGER, ...REGISTRY_KEEPER],
+  },
   community_secretary: {
     id: 'community_secretary',
     name_zh: '社区书记',
     name_en: 'Community secretary',
-    permissions: [...MANAGER, 'pii.reveal'],
+    permissions: [...MANAGER, ...REGISTRY_KEEPER, 'pii.reveal', 'caretag.manage'],
   },
   community_staff: {
     id: 'community_staff',
     name_zh: '社区工作者',
     name_en: 'Community staff',
-    permissions: ['org.read', 'user.read', 'apikey.own'],
+    permissions: ['org.read', 'user.read', 'apikey.own', ...REGISTRY_KEEPER],
   },
   grid_worker: {
     id: 'grid_worker',
     name_zh: '网格员',
     name_en: 'Grid worker',
-    permissions: ['org.read', 'apikey.own'],
+    permissions: ['org.read', 'apikey.own', 'resident.read'],
   },
   department: { id: 'department', name_zh: '职能部门', name_en: 'Department', permissions: ['org.read', 'apikey.own'] },
   resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: [] },

@@ -112,6 +112,13 @@ function mutationsOf(skeleton: Record<string, unknown>): fc.Arbitrary<unknown> {
   );
 }
 
+const containsNul = (value: unknown): boolean =>
+  typeof value === 'string'
+    ? value.includes('\u0000')
+    : typeof value === 'object' &&
+      value !== null &&
+      Object.entries(value).some(([k, v]) => containsNul(k) || containsNul(v));
+
 const BROKEN_JSON = [
   '{',
   '}',
@@ -355,10 +362,13 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
       await fc.assert(
         fc.asyncProperty(cases, async ({ url, body }) => {
           const isValid = isValidBody(method, route, body);
-          fc.pre(!isValid || isOutOfScope(url, body as Record<string, unknown>));
+          const isInScope = isValid && !isOutOfScope(url, body as Record<string, unknown>);
+          // a valid body inside her scope would rightly succeed, unless it carries U+0000, which no database text may hold
+          fc.pre(!isInScope || containsNul(body));
           const res = await sendJson(secretary, method, url, body);
           // schema-invalid is always 400; a valid body aimed outside her scope is 404 (or 400 for content the service refuses)
-          expectRefused(res, `${method} ${url} ${JSON.stringify(body)?.slice(0, 200)}`, isValid ? [400, 404] : [400]);
+          const allowed = !isValid || isInScope ? [400] : [400, 404];
+          expectRefused(res, `${method} ${url} ${JSON.stringify(body)?.slice(0, 200)}`, allowed);
         }),
         { numRuns: RUNS },
       );

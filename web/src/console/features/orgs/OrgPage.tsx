@@ -20,8 +20,9 @@ export function OrgPage() {
   const { t } = i18n;
   const { can } = useAuth();
   const navigate = useNavigate();
-  const { orgId } = useParams();
   const tree = useOrgTree();
+  // without a unit in the URL, the page is about the first scope root
+  const orgId = useParams().orgId ?? tree.roots?.[0]?.id;
   const unit = useOrgUnit(orgId);
   const orgMap = useOrgMap(orgId);
   const meta = useMeta();
@@ -33,13 +34,7 @@ export function OrgPage() {
   const draft: DraftState = { points, setPoints, isDrawing, setDrawing };
 
   const select = useCallback((id: string) => void navigate(`/orgs/${id}`), [navigate]);
-  const { reveal, roots } = tree;
-
-  // Open the first scope root when nothing is selected; reveal the selected unit in the tree.
-  useEffect(() => {
-    const first = roots?.[0];
-    if (orgId === undefined && first !== undefined) void navigate(`/orgs/${first.id}`, { replace: true });
-  }, [orgId, roots, navigate]);
+  const { reveal } = tree;
   useEffect(() => {
     if (orgId !== undefined) reveal(orgId).catch(() => undefined);
   }, [orgId, reveal]);

@@ -1,0 +1,450 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
+import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { maskIdNumber, maskPhone } from '../../platform/pii/crypto.ts';
+import { listCareTags, resolveTags } from './care-tags.ts';
+import { getHouseholdInScope } from './households.ts';
+import { ageOn } from './id-number.ts';
+import { checkResidentIdentity } from './resident-input.ts';
+import type { ResidentCreateBody, ResidentOut, ResidentUpdateBody } from './schema.ts';
+import type { ResidentChangeTable, ResidentTable } from './tables.ts';
+
+const RESIDENT = { zh: '居民', en: 'Resident' };
+const PII_FIELDS = new Set(['idNumber', 'phone']);
+
+function validationError(errors: FieldError[]): AppError {
+  return new AppError('VALIDATION', { zh: '居民信息有误', en: 'Invalid resident' }, errors);
+}
+
+/** Residents as the API shows them: numbers masked, tags named, 高龄 derived from age. */
+export async function toResidentsOut(deps: AppDeps, rows: ResidentTable[]): Promise<ResidentOut[]> {
+  if (rows.length === 0) return [];
+  const now = deps.clock.now();
+  const householdIds = [...new Set(rows.map((r) => r.household_id))];
+  const households = await deps.db
+    .selectFrom('households as h')
+    .innerJoin('org_units as o', 'o.id', 'h.org_id')
+    .select(['h.id', 'h.address', 'h.org_id', 'o.name as org_name'])
+    .where('h.id', 'in', householdIds)
+    .execute();
+  const byHousehold = new Map(households.map((h) => [h.id, h]));
+  const tags = await listCareTags(deps.db);
+  const tagRows = await deps.db
+    .selectFrom('resident_tags')
+    .select(['resident_id', 'tag_id'])
+    .where(
+      'resident_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
+  const over80 = tags.find((t) => t.code === 'over_80');
+  return rows.map((r) => {
+    const h = byHousehold.get(r.household_id);
+    const age = ageOn(r.birth_date, now);
+    const own = tagRows
+      .filter((t) => t.resident_id === r.id)
+      .map((t) => tags.find((x) => x.id === t.tag_id))
+      .filter((t) => t !== undefined);
+    const careTags = own.map((t) => ({ code: t.code, name: t.name, isDerived: false }));
+    if (over80 !== undefined && age >= 80 && r.status === 'living')
+      careTags.push({ code: over80.code, name: over80.name, isDerived: true });
+    return {
+      id: r.id,
+      householdId: r.household_id,
+      address: h?.address ?? '',
+      orgId: h?.org_id ?? '',
+      orgName: h?.org_name ?? '',
+      name: r.name,
+      idNumber: r.id_number_enc === null ? null : maskIdNumber(deps.pii.decrypt(r.id_number_enc)),
+      noIdReason: r.no_id_reason,
+      gender: r.gender,
+      birthDate: r.birth_date,
+      age,
+      phone: r.phone_enc === null ? null : maskPhone(deps.pii.decrypt(r.phone_enc)),
+      ethnicity: r.ethnicity,
+      relation: r.relation,
+      residenceType: r.residence_type,
+      status: r.status,
+      statusDate: r.status_date,
+      careTags,
+      notes: r.notes,
+      version: r.version,
+      updatedAt: r.updated_at,
+    };
+  });
+}
+
+/** A resident in the actor's scope for `permission`, or 404. */
+export async function getResidentInScope(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  permission: 'resident.read' | 'resident.write' | 'pii.reveal' = 'resident.read',
+) {
+  const row = await deps.db
+    .selectFrom('residents')
+    .selectAll()
+    .where('id', '=', id)
+    .where(inScope<DB, 'residents'>(actor, permission, 'residents.org_path'))
+    .executeTakeFirst();
+  if (row === undefined) throw notFound(RESIDENT);
+  return row;
+}
+
+/** 409 pointing at the resident who already holds an ID number; her details only if she is in scope. */
+async function duplicateIdNumber(
+  deps: AppDeps,
+  actor: Actor,
+  bidx: string,
+  exceptId?: string,
+): Promise<AppError | null> {
+  let q = deps.db
+    .selectFrom('residents')
+    .select(['id', 'name', 'org_path', 'household_id'])
+    .where('id_number_bidx', '=', bidx);
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  const existing = await q.executeTakeFirst();
+  if (existing === undefined) return null;
+  const isVisible = canAt(actor, 'resident.read', existing.org_path);
+  const who = isVisible
+    ? existing.name
+    : `${existing.name.slice(0, 1)}${'*'.repeat(Math.max(1, existing.name.length - 1))}`;
+  return new AppError(
+    'CONFLICT',
+    {
+      zh: isVisible ? `该身份证号已登记：${who}` : `该身份证号已在其他社区登记（${who}）`,
+      en: isVisible
+        ? `This ID number is already registered: ${who}`
+        : `This ID number is registered in another community (${who})`,
+    },
+    [
+      {
+        code: 'duplicate_id_number',
+        field: 'idNumber',
+        message_zh: '身份证号已登记',
+        message_en: 'ID number already registered',
+        ...(isVisible ? { existingResidentId: existing.id } : {}),
+      } as FieldError,
+    ],
+  );
+}
+
+async function writeTags(trx: Kysely<DB>, residentId: string, orgPath: string, tagIds: string[]) {
+  await trx.deleteFrom('resident_tags').where('resident_id', '=', residentId).execute();
+  if (tagIds.length > 0) {
+    await trx
+      .insertInto('resident_tags')
+      .values(tagIds.map((tag_id) => ({ resident_id: residentId, tag_id, org_path: orgPath })))
+      .execute();
+  }
+}
+
+type ChangeInput = Omit<ResidentChangeTable, 'id' | 'at' | 'actor_id' | 'actor_name' | 'resident_id' | 'org_path'>;
+
+async function recordChanges(
+  trx: Kysely<DB>,
+  deps: AppDeps,
+  actor: Actor,
+  resident: { id: string; org_path: string },
+  changes: ChangeInput[],
+) {
+  if (changes.length === 0) return;
+  const at = deps.clock.now().toISOString();
+  await trx
+    .insertInto('resident_changes')
+    .values(
+      changes.map((c) => ({
+        id: newId(),
+        resident_id: resident.id,
+        org_path: resident.org_path,
+        at,
+        actor_id: actor.userId,
+        actor_name: actor.username,
+        ...c,
+      })),
+    )
+    .execute();
+}
+
+/** Registers a resident in a household the actor may write to. */
+export async function createResident(deps: AppDeps, actor: Actor, body: ResidentCreateBody): Promise<ResidentOut> {
+  const household = await getHouseholdInScope(deps, actor, body.householdId, 'resident.write');
+  const now = deps.clock.now();
+  const identity = checkResidentIdentity(deps.pii, body, now);
+  if (!identity.ok) throw validationError(identity.errors);
+  const tags = resolveTags(await listCareTags(deps.db), body.careTags);
+  if (tags.unknown.length > 0) {
+    throw validationError([
+      {
+        code: 'unknown_care_tag',
+        field: 'careTags',
+        message_zh: `未知的关爱标签：${tags.unknown.join('、')}`,
+        message_en: `Unknown care tags: ${tags.unknown.join(', ')}`,
+      },
+    ]);
+  }
+  if (identity.value.id_number_bidx !== null) {
+    const dup = await duplicateIdNumber(deps, actor, identity.value.id_number_bidx);
+    if (dup !== null) throw dup;
+  }
+  const iso = now.toISOString();
+  const row: ResidentTable = {
+    id: newId(),
+    household_id: household.id,
+    org_path: household.org_path,
+    ...identity.value,
+    ethnicity: body.ethnicity,
+    relation: body.relation,
+    residence_type: body.residenceType,
+    status: body.status,
+    status_date: body.statusDate ?? null,
+    notes: body.notes ?? null,
+    version: 1,
+    created_at: iso,
+    updated_at: iso,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('residents').values(row).execute();
+    await writeTags(trx, row.id, row.org_path, tags.ids);
+    await recordChanges(trx, deps, actor, row, [
+      { kind: 'create', field: null, old_value: null, new_value: household.address },
+    ]);
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'resident.create',
+      targetType: 'resident',
+      targetId: row.id,
+      orgId: household.org_id,
+      orgPath: household.org_path,
+    });
+  });
+  return (await toResidentsOut(deps, [row]))[0]!;
+}
+
+function staleVersion(): AppError {
+  return new AppError(
+    'INVALID_STATE',
+    { zh: '该记录已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and retry' },
+    [{ code: 'stale_version', field: 'version', message_zh: '版本已过期', message_en: 'Stale version' }],
+  );
+}
+
+/** Changes a resident's facts; each changed field is recorded old → new (personal numbers only as "changed"). */
+export async function updateResident(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  body: ResidentUpdateBody,
+): Promise<ResidentOut> {
+  const current = await getResidentInScope(deps, actor, id, 'resident.write');
+  if (current.version !== body.version) throw staleVersion();
+  const now = deps.clock.now();
+  const changes: ChangeInput[] = [];
+  const next: Partial<ResidentTable> = {};
+  const touchesIdentity = ['name', 'idNumber', 'noIdReason', 'gender', 'birthDate', 'phone'].some((k) => k in body);
+  if (touchesIdentity) {
+    const currentId = current.id_number_enc === null ? null : deps.pii.decrypt(current.id_number_enc);
+    const currentPhone = current.phone_enc === null ? null : deps.pii.decrypt(current.phone_enc);
+    const idNumber = body.idNumber !== undefined ? body.idNumber : currentId;
+    const identity = checkResidentIdentity(
+      deps.pii,
+      {
+        name: body.name ?? current.name,
+        idNumber,
+        noIdReason: body.noIdReason !== undefined ? body.noIdReason : current.no_id_reason,
+        gender: body.gender ?? (idNumber === null ? current.gender : undefined),
+        birthDate: body.birthDate ?? (idNumber === null ? current.birth_date : undefined),
+        phone: body.phone !== undefined ? body.phone : currentPhone,
+      },
+      now,
+    );
+    if (!identity.ok) throw validationError(identity.errors);
+    const v = identity.value;
+    if (v.id_number_bidx !== null && v.id_number_bidx !== current.id_number_bidx) {
+      const dup = await duplicateIdNumber(deps, actor, v.id_number_bidx, id);
+      if (dup !== null) throw dup;
+    }
+    if (v.id_number_bidx !== current.id_number_bidx) {
+      Object.assign(next, { id_number_enc: v.id_number_enc, id_number_bidx: v.id_number_bidx });
+      changes.push({
+        kind: 'update',
+        field: 'idNumber',
+        old_value: current.id_number_bidx === null ? null : '******',
+        new_value: v.id_number_bidx === null ? null : '******',
+      });
+    }
+    if (v.phone_bidx !== current.phone_bidx) {
+      Object.assign(next, { phone_enc: v.phone_enc, phone_bidx: v.phone_bidx });
+      changes.push({
+        kind: 'update',
+        field: 'phone',
+        old_value: current.phone_bidx === null ? null : '******',
+        new_value: v.phone_bidx === null ? null : '******',
+      });
+    }
+    for (const [field, column] of [
+      ['name', 'name'],
+      ['noIdReason', 'no_id_reason'],
+      ['gender', 'gender'],
+      ['birthDate', 'birth_date'],
+    ] as const) {
+      if (v[column] !== current[column]) {
+        Object.assign(next, { [column]: v[column] });
+        changes.push({ kind: 'update', field, old_value: current[column], new_value: v[column] });
+      }
+    }
+    if (v.name !== current.name) next.name_initials = v.name_initials;
+  }
+  const plain = [
+    ['ethnicity', 'ethnicity'],
+    ['relation', 'relation'],
+    ['residenceType', 'residence_type'],
+    ['status', 'status'],
+    ['statusDate', 'status_date'],
+    ['notes', 'notes'],
+  ] as const;
+  for (const [field, column] of plain) {
+    const value = body[field];
+    if (value !== undefined && value !== current[column]) {
+      Object.assign(next, { [column]: value });
+      changes.push({
+        kind: field === 'status' ? 'status' : 'update',
+        field,
+        old_value: current[column],
+        new_value: value,
+      });
+    }
+  }
+  let tagIds: string[] | undefined;
+  if (body.careTags !== undefined) {
+    const all = await listCareTags(deps.db);
+    const tags = resolveTags(all, body.careTags);
+    if (tags.unknown.length > 0) {
+      throw validationError([
+        {
+          code: 'unknown_care_tag',
+          field: 'careTags',
+          message_zh: `未知的关爱标签：${tags.unknown.join('、')}`,
+          message_en: `Unknown care tags: ${tags.unknown.join(', ')}`,
+        },
+      ]);
+    }
+    const before = (await deps.db.selectFrom('resident_tags').select('tag_id').where('resident_id', '=', id).execute())
+      .map((t) => t.tag_id)
+      .sort();
+    if (before.join() !== [...tags.ids].sort().join()) {
+      tagIds = tags.ids;
+      const name = (ids: string[]) => ids.map((i) => all.find((t) => t.id === i)?.name ?? '').join('、');
+      changes.push({ kind: 'tags', field: 'careTags', old_value: name(before), new_value: name(tags.ids) });
+    }
+  }
+  if (changes.length === 0) return (await toResidentsOut(deps, [current]))[0]!;
+  await deps.db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('residents')
+      .set({ ...next, version: current.version + 1, updated_at: now.toISOString() })
+      .where('id', '=', id)
+      .where('version', '=', current.version)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
+    if (tagIds !== undefined) await writeTags(trx, id, current.org_path, tagIds);
+    await recordChanges(trx, deps, actor, current, changes);
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'resident.update',
+      targetType: 'resident',
+      targetId: id,
+      orgPath: current.org_path,
+      detail: { fields: changes.map((c) => c.field) },
+    });
+  });
+  return (
+    await toResidentsOut(deps, [
+      await deps.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    ])
+  )[0]!;
+}
+
+/** Moves a resident to another household (also across grids and communities, if both are in scope); history kept. */
+export async function moveResident(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  householdId: string,
+  version: number,
+): Promise<ResidentOut> {
+  const current = await getResidentInScope(deps, actor, id, 'resident.write');
+  if (current.version !== version) throw staleVersion();
+  const from = await getHouseholdInScope(deps, actor, current.household_id, 'resident.read');
+  const to = await getHouseholdInScope(deps, actor, householdId, 'resident.write');
+  if (to.id === current.household_id) return (await toResidentsOut(deps, [current]))[0]!;
+  const iso = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('residents')
+      .set({ household_id: to.id, org_path: to.org_path, version: current.version + 1, updated_at: iso })
+      .where('id', '=', id)
+      .execute();
+    await trx.updateTable('resident_tags').set({ org_path: to.org_path }).where('resident_id', '=', id).execute();
+    await recordChanges(trx, deps, actor, { id, org_path: to.org_path }, [
+      { kind: 'move', field: 'household', old_value: from.address, new_value: to.address },
+    ]);
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'resident.move',
+      targetType: 'resident',
+      targetId: id,
+      orgId: to.org_id,
+      orgPath: to.org_path,
+      detail: { fromHousehold: from.id, toHousehold: to.id },
+    });
+  });
+  return (
+    await toResidentsOut(deps, [
+      await deps.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    ])
+  )[0]!;
+}
+
+/** Shows one full personal number to a holder of `pii.reveal`, audited with the reason. */
+export async function revealResidentField(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  field: 'idNumber' | 'phone',
+  reason: string,
+) {
+  const row = await getResidentInScope(deps, actor, id, 'pii.reveal');
+  await recordAudit(deps.db, deps.clock, whoFromActor(actor), {
+    action: 'pii.reveal',
+    targetType: 'resident',
+    targetId: id,
+    orgPath: row.org_path,
+    detail: { field, reason },
+  });
+  const enc = field === 'idNumber' ? row.id_number_enc : row.phone_enc;
+  return { field, value: enc === null ? null : deps.pii.decrypt(enc) };
+}
+
+export async function listResidentHistory(deps: AppDeps, actor: Actor, id: string) {
+  await getResidentInScope(deps, actor, id);
+  const rows = await deps.db
+    .selectFrom('resident_changes')
+    .selectAll()
+    .where('resident_id', '=', id)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    at: r.at,
+    actorName: r.actor_name,
+    kind: r.kind,
+    field: r.field,
+    oldValue: r.old_value,
+    newValue: r.new_value,
+  }));
+}
+
+export { PII_FIELDS };

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { ETHNICITIES, RELATIONS, RESIDENCE_TYPES, STATUSES } from './vocabulary.ts';
+
+const DateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use YYYY-MM-DD' });
+const Name = z.string().trim().min(1).max(40);
+
+export const IdParams = z.strictObject({ id: z.uuid() });
+
+export const CareTagOut = z.object({ code: z.string(), name: z.string(), isDerived: z.boolean() });
+export const CareTagList = z.object({ items: z.array(CareTagOut.extend({ isBuiltin: z.boolean() })) });
+export const CareTagCreateBody = z.strictObject({ name: z.string().trim().min(2).max(20) });
+
+export const ResidentFields = {
+  name: Name,
+  idNumber: z.string().trim().max(30).optional(),
+  noIdReason: z.string().trim().min(2).max(100).optional(),
+  gender: z.enum(['male', 'female']).optional(),
+  birthDate: DateString.optional(),
+  phone: z.string().trim().max(20).optional(),
+  ethnicity: z.enum(ETHNICITIES).default('汉族'),
+  relation: z.enum(RELATIONS),
+  residenceType: z.enum(RESIDENCE_TYPES),
+  status: z.enum(STATUSES).default('living'),
+  statusDate: DateString.optional(),
+  careTags: z.array(z.string().max(20)).max(20).default([]),
+  notes: z.string().max(500).optional(),
+};
+
+export const ResidentCreateBody = z.strictObject({ householdId: z.uuid(), ...ResidentFields });
+export type ResidentCreateBody = z.infer<typeof ResidentCreateBody>;
+
+export const ResidentUpdateBody = z.strictObject({
+  version: z.number().int().min(1),
+  name: Name.optional(),
+  idNumber: z.string().trim().max(30).nullable().optional(),
+  noIdReason: z.string().trim().min(2).max(100).nullable().optional(),
+  gender: z.enum(['male', 'female']).optional(),
+  birthDate: DateString.optional(),
+  phone: z.string().trim().max(20).nullable().optional(),
+  ethnicity: z.enum(ETHNICITIES).optional(),
+  relation: z.enum(RELATIONS).optional(),
+  residenceType: z.enum(RESIDENCE_TYPES).optional(),
+  status: z.enum(STATUSES).optional(),
+  statusDate: DateString.nullable().optional(),
+  careTags: z.array(z.string().max(20)).max(20).optional(),
+  notes: z.string().max(500).nullable().optional(),
+});
+export type ResidentUpdateBody = z.infer<typeof ResidentUpdateBody>;
+
+export const ResidentOut = z.object({
+  id: z.string(),
+  householdId: z.string(),
+  address: z.string(),
+  orgId: z.string(),
+  orgName: z.string(),
+  name: z.string(),
+  idNumber: z.string().nullable().describe('masked: 620102********123X'),
+  noIdReason: z.string().nullable(),
+  gender: z.enum(['male', 'female']),
+  birthDate: z.string(),
+  age: z.number().int(),
+  phone: z.string().nullable().describe('masked: 138****5678'),
+  ethnicity: z.string(),
+  relation: z.string(),
+  residenceType: z.enum(RESIDENCE_TYPES),
+  status: z.enum(STATUSES),
+  statusDate: z.string().nullable(),
+  careTags: z.array(CareTagOut),
+  notes: z.string().nullable(),
+  version: z.number().int(),
+  updatedAt: z.string(),
+});
+export type ResidentOut = z.infer<typeof ResidentOut>;
+
+export const ResidentSearchBody = z.strictObject({
+  orgId: z.uuid().optional(),
+  q: z.string().trim().min(1).max(40).optional().describe('name contains, or pinyin initials (zs → 张三)'),
+  idNumber: z.string().trim().max(30).optional().describe('exact, through the blind index'),
+  phone: z.string().trim().max(20).optional().describe('exact, through the blind index'),
+  address: z.string().trim().min(1).max(60).optional(),
+  careTag: z.string().max(20).optional(),
+  ageMin: z.number().int().min(0).max(150).optional(),
+  ageMax: z.number().int().min(0).max(150).optional(),
+  residenceType: z.enum(RESIDENCE_TYPES).optional(),
+  status: z.enum([...STATUSES, 'any']).default('living'),
+  page: z.number().int().min(1).max(100_000).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+export type ResidentSearchBody = z.infer<typeof ResidentSearchBody>;
+
+export const ResidentPage = z.object({ items: z.array(ResidentOut), total: z.number().int() });
+
+export const RevealBody = z.strictObject({
+  field: z.enum(['idNumber', 'phone']),
+  reason: z.string().trim().min(2).max(200),
+});
+export const Revealed = z.object({ field: z.enum(['idNumber', 'phone']), value: z.string().nullable() });
+
+export const MoveBody = z.strictObject({ householdId: z.uuid(), version: z.number().int().min(1) });
+
+export const ResidentChangeOut = z.object({
+  at: z.string(),
+  actorName: z.string().nullable(),
+  kind: z.string(),
+  field: z.string().nullable(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+});
+export const ResidentHistory = z.object({ items: z.array(ResidentChangeOut) });
+
+export const HouseholdCreateBody = z.strictObject({
+  orgId: z.uuid().describe('a grid, or a community whose grid is found from the coordinates'),
+  address: z.string().trim().min(2).max(120),
+  buildingName: z.string().trim().min(1).max(40).optional(),
+  unitNo: z.string().trim().max(10).optional(),
+  roomNo: z.string().trim().max(10).optional(),
+  lng: z.number().min(73).max(136).optional(),
+  lat: z.number().min(3).max(54).optional(),
+});
+export type HouseholdCreateBody = z.infer<typeof HouseholdCreateBody>;
+
+export const HouseholdUpdateBody = z.strictObject({
+  version: z.number().int().min(1),
+  address: z.string().trim().min(2).max(120).optional(),
+  unitNo: z.string().trim().max(10).nullable().optional(),
+  roomNo: z.string().trim().max(10).nullable().optional(),
+  orgId: z.uuid().optional(),
+});
+export type HouseholdUpdateBody = z.infer<typeof HouseholdUpdateBody>;
+
+export const HouseholdOut = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  orgName: z.string(),
+  address: z.string(),
+  buildingName: z.string().nullable(),
+  unitNo: z.string().nullable(),
+  roomNo: z.string().nullable(),
+  lng: z.number().nullable(),
+  lat: z.number().nullable(),
+  memberCount: z.number().int(),
+  headName: z.string().nullable(),
+  version: z.number().int(),
+  updatedAt: z.string(),
+});
+export type HouseholdOut = z.infer<typeof HouseholdOut>;
+
+export const HouseholdListQuery = z.strictObject({
+  orgId: z.uuid().optional(),
+  q: z.string().trim().min(1).max(60).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const HouseholdPage = z.object({ items: z.array(HouseholdOut), total: z.number().int() });
+export const HouseholdDetail = HouseholdOut.extend({
+  members: z.array(ResidentOut),
+  history: z.array(ResidentChangeOut.extend({ residentName: z.string() })),
+});

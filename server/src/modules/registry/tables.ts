@@ -1,0 +1,115 @@
+export interface CareTagTable {
+  id: string;
+  code: string;
+  name: string;
+  is_builtin: number;
+  /** derived tags (高龄) are computed from other facts, never assigned */
+  is_derived: number;
+  created_at: string;
+}
+
+export interface BuildingTable {
+  id: string;
+  org_id: string;
+  org_path: string;
+  name: string;
+  created_at: string;
+}
+
+export interface HouseholdTable {
+  id: string;
+  /** the grid (or, before grids exist, the community) the household belongs to */
+  org_id: string;
+  org_path: string;
+  building_id: string | null;
+  address: string;
+  unit_no: string | null;
+  room_no: string | null;
+  lng: number | null;
+  lat: number | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type Gender = 'male' | 'female';
+export type ResidenceType = 'registered' | 'permanent' | 'floating';
+export type ResidentStatus = 'living' | 'moved_out' | 'deceased';
+
+export interface ResidentTable {
+  id: string;
+  household_id: string;
+  /** copy of the household's org_path, so scoped resident queries need no join */
+  org_path: string;
+  name: string;
+  /** pinyin initials of the name, lower case: 张三 → zs */
+  name_initials: string;
+  id_number_enc: string | null;
+  id_number_bidx: string | null;
+  no_id_reason: string | null;
+  gender: Gender;
+  birth_date: string;
+  phone_enc: string | null;
+  phone_bidx: string | null;
+  ethnicity: string;
+  relation: string;
+  residence_type: ResidenceType;
+  status: ResidentStatus;
+  status_date: string | null;
+  notes: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResidentTagTable {
+  resident_id: string;
+  tag_id: string;
+  org_path: string;
+}
+
+export interface ResidentChangeTable {
+  id: string;
+  resident_id: string;
+  org_path: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  kind: 'create' | 'update' | 'move' | 'status' | 'tags';
+  field: string | null;
+  /** personal numbers are never written here, only that they changed */
+  old_value: string | null;
+  new_value: string | null;
+}
+
+export interface ImportJobTable {
+  id: string;
+  kind: string;
+  org_id: string;
+  org_path: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  file_name: string;
+  options: string;
+  rows_total: number;
+  rows_done: number;
+  rows_imported: number;
+  rows_updated: number;
+  rows_skipped: number;
+  rows_rejected: number;
+  /** JSON: [{row, column, reason_zh, reason_en}] — never cell values */
+  problems: string | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface RegistryTables {
+  care_tags: CareTagTable;
+  buildings: BuildingTable;
+  households: HouseholdTable;
+  residents: ResidentTable;
+  resident_tags: ResidentTagTable;
+  resident_changes: ResidentChangeTable;
+  import_jobs: ImportJobTable;
+}
