@@ -1,7 +1,7 @@
 import { type Kysely, type Expression, type SqlBool, type ExpressionBuilder, sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type SQLite from 'better-sqlite3';
-import { dialectOf } from '../../db/database.ts';
+import { bulkInsert } from '../../db/bulk.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import type { OrgUnitTable } from './tables.ts';
 
@@ -122,23 +122,7 @@ export async function listCodesWithPrefix(db: Kysely<DB>, prefix: string) {
   return rows.map((r) => r.code).filter((c): c is string => c !== null && c.length === prefix.length + 3);
 }
 
-const ORG_COLUMNS = [
-  'id',
-  'key',
-  'parent_id',
-  'path',
-  'depth',
-  'level',
-  'name',
-  'full_name',
-  'code',
-  'geometry',
-  'retired_at',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof OrgUnitTable)[];
-
-const PG_TYPES: Record<(typeof ORG_COLUMNS)[number], string> = {
+const ORG_TYPES = {
   id: 'text',
   key: 'bigint',
   parent_id: 'text',
@@ -152,28 +136,11 @@ const PG_TYPES: Record<(typeof ORG_COLUMNS)[number], string> = {
   retired_at: 'text',
   created_at: 'text',
   updated_at: 'text',
-};
+} as const;
 
-/**
- * Inserts many units inside the caller's transaction without building a query per row: a prepared
- * statement on the better-sqlite3 handle (the same single connection the transaction runs on), or
- * column arrays through `unnest` on PostgreSQL.
- */
+/** Inserts many units inside the caller's transaction (the national import). */
 export async function insertOrgUnitsBulk(db: Kysely<DB>, sqlite: SQLite.Database | undefined, rows: OrgUnitTable[]) {
-  if (rows.length === 0) return;
-  if (sqlite !== undefined && dialectOf(db) === 'sqlite') {
-    const statement = sqlite.prepare(
-      `insert into org_units (${ORG_COLUMNS.join(', ')}) values (${ORG_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    for (const row of rows) statement.run(ORG_COLUMNS.map((c) => row[c]));
-    return;
-  }
-  const columns = sql.join(ORG_COLUMNS.map((c) => sql.ref(c)));
-  for (let i = 0; i < rows.length; i += 10_000) {
-    const part = rows.slice(i, i + 10_000);
-    const arrays = ORG_COLUMNS.map((c) => sql`${part.map((r) => r[c])}::${sql.raw(PG_TYPES[c])}[]`);
-    await sql`insert into org_units (${columns}) select * from unnest(${sql.join(arrays)})`.execute(db);
-  }
+  await bulkInsert(db, sqlite, 'org_units', ORG_TYPES, rows);
 }
 
 /** Secondary indexes of org_units: dropped and rebuilt around a bulk load, inside its transaction. */

@@ -61,6 +61,7 @@ export function checkResidentIdentity(
   pii: PiiCipher,
   facts: ResidentFacts,
   now: Date,
+  options: { isEncrypting: boolean } = { isEncrypting: true },
 ): { ok: true; value: ResidentIdentity } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   let gender = facts.gender;
@@ -88,7 +89,7 @@ export function checkResidentIdentity(
       }
       gender = f.gender;
       birthDate = f.birthDate;
-      idEnc = pii.encrypt(f.normalized);
+      idEnc = options.isEncrypting ? pii.encrypt(f.normalized) : null;
       idIndex = pii.blindIndex('id_number', f.normalized);
     }
   } else {
@@ -132,7 +133,7 @@ export function checkResidentIdentity(
         }),
       );
     } else {
-      phoneEnc = pii.encrypt(phone);
+      phoneEnc = options.isEncrypting ? pii.encrypt(phone) : null;
       phoneIdx = pii.blindIndex('phone', phone);
     }
   }

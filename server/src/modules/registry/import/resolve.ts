@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/types.ts';
+import { subtreeEnd } from '../../../platform/access/scope.ts';
+import { type GridLocator, buildGridLocator } from '../../orgs/locate.ts';
+
+export interface PlaceUnit {
+  id: string;
+  path: string;
+  name: string;
+  code: string | null;
+  level: string;
+  parentId: string | null;
+}
+
+/**
+ * Finds the unit a ledger row belongs to, below the import's target unit: by grid code or name, by
+ * community code or name (names must be unique where they are looked up), or by coordinates.
+ */
+export class PlaceResolver {
+  private constructor(
+    private readonly target: PlaceUnit,
+    private readonly units: PlaceUnit[],
+    private readonly locator: GridLocator,
+  ) {}
+
+  static async load(db: Kysely<DB>, target: PlaceUnit): Promise<PlaceResolver> {
+    const rows = await db
+      .selectFrom('org_units')
+      .select(['id', 'path', 'name', 'code', 'level', 'parent_id'])
+      .where('path', '>=', target.path)
+      .where('path', '<', subtreeEnd(target.path))
+      .where('level', 'in', ['community', 'grid', 'compound', 'group'])
+      .where('retired_at', 'is', null)
+      .execute();
+    const units = rows.map((r) => ({
+      id: r.id,
+      path: r.path,
+      name: r.name,
+      code: r.code,
+      level: r.level,
+      parentId: r.parent_id,
+    }));
+    return new PlaceResolver(target, units, await buildGridLocator(db, target.path));
+  }
+
+  private find(value: string, levels: string[], within: PlaceUnit | null): PlaceUnit | 'ambiguous' | null {
+    const v = value.trim();
+    const candidates = this.units.filter(
+      (u) => levels.includes(u.level) && (within === null || u.path.startsWith(within.path)),
+    );
+    const byCode = candidates.find((u) => u.code === v);
+    if (byCode !== undefined) return byCode;
+    const byName = candidates.filter((u) => u.name === v || u.name === v.replace(/居委会$|居民委员会$/, ''));
+    if (byName.length > 1) return 'ambiguous';
+    return byName[0] ?? null;
+  }
+
+  /** The unit for one row, or the reason it cannot be placed. */
+  resolve(row: {
+    community?: string;
+    grid?: string;
+    lng?: number;
+    lat?: number;
+  }): { unit: PlaceUnit } | { column: string; zh: string; en: string } {
+    let community: PlaceUnit | null = this.target.level === 'community' ? this.target : null;
+    if (row.community !== undefined && row.community.trim() !== '') {
+      const found = this.find(row.community, ['community'], null);
+      if (found === 'ambiguous')
+        return {
+          column: 'community',
+          zh: `社区“${row.community}”名称不唯一，请填写社区编码`,
+          en: `Community "${row.community}" is ambiguous; use its code`,
+        };
+      if (found === null)
+        return {
+          column: 'community',
+          zh: `找不到社区“${row.community}”（须在导入范围内）`,
+          en: `No community "${row.community}" within the import's unit`,
+        };
+      community = found;
+    }
+    if (row.grid !== undefined && row.grid.trim() !== '') {
+      const found = this.find(row.grid, ['grid', 'group', 'compound'], community);
+      if (found === 'ambiguous')
+        return {
+          column: 'grid',
+          zh: `网格“${row.grid}”名称不唯一，请填写社区或网格编码`,
+          en: `Grid "${row.grid}" is ambiguous; give the community or the grid code`,
+        };
+      if (found === null) return { column: 'grid', zh: `找不到网格“${row.grid}”`, en: `No grid "${row.grid}"` };
+      return { unit: found };
+    }
+    if (row.lng !== undefined && row.lat !== undefined) {
+      const located = this.locator.locate(row.lng, row.lat);
+      if (located !== null && (community === null || located.path.startsWith(community.path))) {
+        return { unit: this.units.find((u) => u.id === located.id)! };
+      }
+    }
+    if (this.target.level === 'grid' || this.target.level === 'group') return { unit: this.target };
+    if (community !== null) return { unit: community };
+    return {
+      column: 'community',
+      zh: '无法确定所属社区：请填写社区或网格，或在社区下导入',
+      en: 'Cannot tell the community: fill the community or grid column, or import under a community',
+    };
+  }
+}

@@ -1,0 +1,538 @@
+import type { Kysely } from 'kysely';
+import { bulkInsert } from '../../../db/bulk.ts';
+import type { DB } from '../../../db/types.ts';
+import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts';
+import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
+import type { AppDeps } from '../../../platform/deps.ts';
+import { newId } from '../../../platform/ids.ts';
+import { listCareTags, resolveTags } from '../care-tags.ts';
+import { checkResidentIdentity } from '../resident-input.ts';
+import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
+import { type ImportField, mapHeaders, IMPORT_FIELDS } from './columns.ts';
+import {
+  parseDate,
+  parseEthnicity,
+  parseGender,
+  parseRelation,
+  parseResidenceType,
+  parseStatus,
+  splitTags,
+} from './fields.ts';
+import { readSpreadsheet, type SheetRow, SpreadsheetError } from './read.ts';
+import { type PlaceUnit, PlaceResolver } from './resolve.ts';
+
+export type ImportMode = 'all-or-nothing' | 'valid-rows';
+export type OnDuplicate = 'update' | 'skip';
+
+export interface ImportOptions {
+  mode: ImportMode;
+  onDuplicate: OnDuplicate;
+  mapping?: Record<string, string>;
+}
+
+/** A rejected row: where and why, never the cell's value. */
+export interface ImportProblem {
+  row: number;
+  column: string;
+  reason_zh: string;
+  reason_en: string;
+}
+
+export interface ImportProgress {
+  phase: 'validating' | 'writing' | 'done';
+  rowsDone: number;
+  rowsTotal: number;
+}
+
+export interface ImportResult {
+  status: 'succeeded' | 'failed';
+  rowsTotal: number;
+  imported: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  problems: ImportProblem[];
+  /** a problem with the whole file (missing columns, not a spreadsheet…) */
+  fileError: { code: string; zh: string; en: string } | null;
+}
+
+const FIELD_LABELS: Record<ImportField, string> = Object.fromEntries(
+  (Object.keys(IMPORT_FIELDS) as ImportField[]).map((f) => [f, IMPORT_FIELDS[f][0]]),
+) as Record<ImportField, string>;
+
+interface ParsedRow {
+  row: number;
+  unit: PlaceUnit;
+  address: string;
+  building: string | undefined;
+  unitNo: string | null;
+  roomNo: string | null;
+  lng: number | null;
+  lat: number | null;
+  facts: {
+    name: string;
+    idNumber: string | undefined;
+    noIdReason: string | undefined;
+    gender: 'male' | 'female' | undefined;
+    birthDate: string | undefined;
+    phone: string | undefined;
+  };
+  ethnicity: string;
+  relation: string;
+  residenceType: ResidentTable['residence_type'];
+  status: ResidentTable['status'];
+  notes: string | null;
+  tagIds: string[];
+  idIndex: string | null;
+}
+
+type Cells = Partial<Record<ImportField, string>>;
+
+/** Reads the cells of one row into typed facts, collecting every problem with its column. */
+function parseRow(
+  row: SheetRow,
+  columns: Map<ImportField, number>,
+  ctx: { resolver: PlaceResolver; deps: AppDeps; tags: Awaited<ReturnType<typeof listCareTags>>; now: Date },
+): { parsed: ParsedRow } | { problems: ImportProblem[] } {
+  const cells: Cells = {};
+  for (const [field, index] of columns) cells[field] = (row.values[index] ?? '').trim();
+  const problems: ImportProblem[] = [];
+  const problem = (field: ImportField | string, zh: string, en: string) =>
+    problems.push({ row: row.row, column: FIELD_LABELS[field as ImportField] ?? field, reason_zh: zh, reason_en: en });
+
+  const lng = cells.lng ? Number(cells.lng) : undefined;
+  const lat = cells.lat ? Number(cells.lat) : undefined;
+  if ((lng !== undefined && !(lng >= 73 && lng <= 136)) || (lat !== undefined && !(lat >= 3 && lat <= 54))) {
+    problem('lng', '经纬度不在中国境内或不是数字', 'Coordinates are not numbers inside China');
+  }
+  const place = ctx.resolver.resolve({ community: cells.community, grid: cells.grid, lng, lat });
+  if ('column' in place) problem(place.column, place.zh, place.en);
+  const address = cells.address ?? '';
+  if (address.length < 2 || address.length > 120)
+    problem('address', '地址须为 2 到 120 个字符', 'Address must be 2–120 characters');
+  const relation = parseRelation(cells.relation ?? '');
+  if (relation === undefined)
+    problem(
+      'relation',
+      `与户主关系“${(cells.relation ?? '').slice(0, 10)}”无法识别`,
+      'Unknown relation to the head of household',
+    );
+  const residenceType = parseResidenceType(cells.residenceType ?? '');
+  if (residenceType === undefined)
+    problem('residenceType', '人口类型须为 户籍、常住 或 流动', 'Residence type must be 户籍, 常住 or 流动');
+  const status = parseStatus(cells.status ?? '');
+  if (status === undefined) problem('status', '状态须为 在住、迁出 或 死亡', 'Status must be 在住, 迁出 or 死亡');
+  const ethnicity = parseEthnicity(cells.ethnicity ?? '');
+  if (ethnicity === undefined) problem('ethnicity', '民族须为 56 个民族之一', 'Ethnicity must be one of the 56');
+  const gender = cells.gender ? parseGender(cells.gender) : undefined;
+  if (cells.gender && gender === undefined) problem('gender', '性别须为 男 或 女', 'Gender must be 男 or 女');
+  const birthDate = parseDate(cells.birthDate ?? '');
+  const tags = resolveTags(ctx.tags, splitTags(cells.careTags ?? ''));
+  if (tags.unknown.length > 0)
+    problem('careTags', `未知的关爱标签：${tags.unknown.join('、').slice(0, 40)}`, 'Unknown care tags');
+  const notes = cells.notes ? cells.notes.slice(0, 500) : null;
+  const facts = {
+    name: cells.name ?? '',
+    idNumber: cells.idNumber || undefined,
+    noIdReason: cells.noIdReason || undefined,
+    gender,
+    birthDate: birthDate === 'invalid' ? '0000-00-00' : birthDate,
+    phone: cells.phone || undefined,
+  };
+  const identity = checkResidentIdentity(ctx.deps.pii, facts, ctx.now, { isEncrypting: false });
+  if (!identity.ok) for (const e of identity.errors) problem(e.field, e.message_zh, e.message_en);
+  if (problems.length > 0 || !identity.ok || 'column' in place) return { problems };
+  return {
+    parsed: {
+      row: row.row,
+      unit: place.unit,
+      address,
+      building: cells.building || undefined,
+      unitNo: cells.unitNo || null,
+      roomNo: cells.roomNo || null,
+      lng: lng ?? null,
+      lat: lat ?? null,
+      facts,
+      ethnicity: ethnicity!,
+      relation: relation!,
+      residenceType: residenceType!,
+      status: status!,
+      notes,
+      tagIds: tags.ids,
+      idIndex: identity.value.id_number_bidx,
+    },
+  };
+}
+
+async function* dataRows(file: string): AsyncGenerator<SheetRow> {
+  for await (const item of readSpreadsheet(file)) if ('row' in item) yield item;
+}
+
+async function readHeaders(file: string): Promise<string[]> {
+  for await (const item of readSpreadsheet(file)) if ('headers' in item) return item.headers;
+  throw new SpreadsheetError('no_header', '文件没有表头', 'The file has no header row');
+}
+
+const householdKey = (unitId: string, address: string, unitNo: string | null, roomNo: string | null) =>
+  `${unitId}|${address}|${unitNo ?? ''}|${roomNo ?? ''}`;
+
+const HOUSEHOLD_TYPES = {
+  id: 'text',
+  org_id: 'text',
+  org_path: 'text',
+  building_id: 'text',
+  address: 'text',
+  unit_no: 'text',
+  room_no: 'text',
+  lng: 'double precision',
+  lat: 'double precision',
+  version: 'integer',
+  created_at: 'text',
+  updated_at: 'text',
+} as const;
+const RESIDENT_TYPES = {
+  id: 'text',
+  household_id: 'text',
+  org_path: 'text',
+  name: 'text',
+  name_initials: 'text',
+  id_number_enc: 'text',
+  id_number_bidx: 'text',
+  no_id_reason: 'text',
+  gender: 'text',
+  birth_date: 'text',
+  phone_enc: 'text',
+  phone_bidx: 'text',
+  ethnicity: 'text',
+  relation: 'text',
+  residence_type: 'text',
+  status: 'text',
+  status_date: 'text',
+  notes: 'text',
+  version: 'integer',
+  created_at: 'text',
+  updated_at: 'text',
+} as const;
+const TAG_TYPES = { resident_id: 'text', tag_id: 'text', org_path: 'text' } as const;
+const CHANGE_TYPES = {
+  id: 'text',
+  resident_id: 'text',
+  org_path: 'text',
+  at: 'text',
+  actor_id: 'text',
+  actor_name: 'text',
+  kind: 'text',
+  field: 'text',
+  old_value: 'text',
+  new_value: 'text',
+} as const;
+
+/**
+ * Imports a ledger under `target` in two streaming passes: first every row is validated (nothing is
+ * written); then, unless all-or-nothing found a bad row, the valid rows are written in one
+ * transaction — so a failure, crash or kill leaves nothing of the file behind.
+ */
+export async function importResidents(
+  deps: AppDeps,
+  who: { actor: Actor | null; audit: AuditWho },
+  input: { file: string; target: PlaceUnit; options: ImportOptions; jobId: string },
+  onProgress: (p: ImportProgress) => void = () => undefined,
+): Promise<ImportResult> {
+  const result: ImportResult = {
+    status: 'failed',
+    rowsTotal: 0,
+    imported: 0,
+    updated: 0,
+    skipped: 0,
+    rejected: 0,
+    problems: [],
+    fileError: null,
+  };
+  const now = deps.clock.now();
+  const iso = now.toISOString();
+  let columns: Map<ImportField, number>;
+  try {
+    const mapped = mapHeaders(await readHeaders(input.file), input.options.mapping);
+    if (mapped.missing.length > 0) {
+      const names = mapped.missing.map((f) => FIELD_LABELS[f]).join('、');
+      result.fileError = {
+        code: 'missing_columns',
+        zh: `缺少必填列：${names}`,
+        en: `Missing required columns: ${mapped.missing.join(', ')}`,
+      };
+      return result;
+    }
+    columns = mapped.byField;
+  } catch (err) {
+    if (!(err instanceof SpreadsheetError)) throw err;
+    result.fileError = { code: err.code, zh: err.zh, en: err.message };
+    return result;
+  }
+
+  const resolver = await PlaceResolver.load(deps.db, input.target);
+  const tags = await listCareTags(deps.db);
+  const seenIds = new Map<string, number>();
+  const validRows = new Set<number>();
+  // Pass 1: validate every row; keep only row numbers and blind indexes, so memory stays flat.
+  try {
+    for await (const row of dataRows(input.file)) {
+      result.rowsTotal += 1;
+      const outcome = parseRow(row, columns, { resolver, deps, tags, now });
+      if ('problems' in outcome) {
+        result.rejected += 1;
+        if (result.problems.length < 10_000) result.problems.push(...outcome.problems);
+      } else if (outcome.parsed.idIndex !== null && seenIds.has(outcome.parsed.idIndex)) {
+        result.rejected += 1;
+        result.problems.push({
+          row: row.row,
+          column: '身份证号',
+          reason_zh: `与第 ${seenIds.get(outcome.parsed.idIndex)} 行的身份证号重复`,
+          reason_en: `Same ID number as row ${seenIds.get(outcome.parsed.idIndex)}`,
+        });
+      } else {
+        if (outcome.parsed.idIndex !== null) seenIds.set(outcome.parsed.idIndex, row.row);
+        validRows.add(row.row);
+      }
+      if (result.rowsTotal % 5000 === 0) onProgress({ phase: 'validating', rowsDone: result.rowsTotal, rowsTotal: 0 });
+    }
+  } catch (err) {
+    if (!(err instanceof SpreadsheetError)) throw err;
+    result.fileError = { code: err.code, zh: err.zh, en: err.message };
+    return result;
+  }
+  if (result.rowsTotal === 0) {
+    result.fileError = { code: 'no_rows', zh: '文件只有表头，没有数据行', en: 'The file has a header but no rows' };
+    return result;
+  }
+  if (input.options.mode === 'all-or-nothing' && result.rejected > 0) return result;
+
+  // Registry duplicates, looked up through the blind index in chunks.
+  const existing = new Map<string, { id: string; org_path: string; version: number }>();
+  const allIds = [...seenIds.keys()];
+  for (let i = 0; i < allIds.length; i += 500) {
+    const rows = await deps.db
+      .selectFrom('residents')
+      .select(['id', 'org_path', 'version', 'id_number_bidx'])
+      .where('id_number_bidx', 'in', allIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows) existing.set(r.id_number_bidx!, r);
+  }
+  seenIds.clear();
+
+  const households = new Map<string, string>();
+  const known = await deps.db
+    .selectFrom('households')
+    .select(['id', 'org_id', 'address', 'unit_no', 'room_no'])
+    .where('org_path', '>=', input.target.path)
+    .where('org_path', '<', subtreeEnd(input.target.path))
+    .execute();
+  for (const h of known) households.set(householdKey(h.org_id, h.address, h.unit_no, h.room_no), h.id);
+  const buildings = new Map<string, string>();
+
+  // Pass 2: one transaction for everything the file writes.
+  const writeResult = await deps.db
+    .transaction()
+    .execute(async (trx) => {
+      const counts = { imported: 0, updated: 0, skipped: 0, rejected: 0, problems: [] as ImportProblem[] };
+      let newHouseholds: HouseholdTable[] = [];
+      let newResidents: ResidentTable[] = [];
+      let newTags: ResidentTagTable[] = [];
+      let newChanges: ResidentChangeTable[] = [];
+      const buildingRows: { id: string; org_id: string; org_path: string; name: string; created_at: string }[] = [];
+      const flush = async () => {
+        if (buildingRows.length > 0)
+          await bulkInsert(
+            trx,
+            deps.database.sqlite,
+            'buildings',
+            { id: 'text', org_id: 'text', org_path: 'text', name: 'text', created_at: 'text' },
+            buildingRows.splice(0),
+          );
+        await bulkInsert(trx, deps.database.sqlite, 'households', HOUSEHOLD_TYPES, newHouseholds);
+        await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
+        await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
+        await bulkInsert(trx, deps.database.sqlite, 'resident_changes', CHANGE_TYPES, newChanges);
+        newHouseholds = [];
+        newResidents = [];
+        newTags = [];
+        newChanges = [];
+      };
+      const change = (
+        residentId: string,
+        orgPath: string,
+        kind: ResidentChangeTable['kind'],
+        field: string | null,
+        newValue: string | null,
+      ): ResidentChangeTable => ({
+        id: newId(),
+        resident_id: residentId,
+        org_path: orgPath,
+        at: iso,
+        actor_id: who.audit.actorId,
+        actor_name: who.audit.actorName,
+        kind,
+        field,
+        old_value: null,
+        new_value: newValue,
+      });
+      let done = 0;
+      for await (const row of dataRows(input.file)) {
+        done += 1;
+        if (done % 5000 === 0) {
+          await flush();
+          onProgress({ phase: 'writing', rowsDone: done, rowsTotal: result.rowsTotal });
+        }
+        if (!validRows.has(row.row)) continue;
+        const outcome = parseRow(row, columns, { resolver, deps, tags, now });
+        if ('problems' in outcome) continue; // validated in pass 1; the file did not change in between
+        const p = outcome.parsed;
+        const identity = checkResidentIdentity(deps.pii, p.facts, now);
+        if (!identity.ok) continue;
+        const key = householdKey(p.unit.id, p.address, p.unitNo, p.roomNo);
+        let householdId = households.get(key);
+        if (householdId === undefined) {
+          householdId = newId();
+          households.set(key, householdId);
+          let buildingId: string | null = null;
+          if (p.building !== undefined) {
+            const bKey = `${p.unit.id}|${p.building}`;
+            buildingId =
+              buildings.get(bKey) ??
+              (
+                await trx
+                  .selectFrom('buildings')
+                  .select('id')
+                  .where('org_id', '=', p.unit.id)
+                  .where('name', '=', p.building)
+                  .executeTakeFirst()
+              )?.id ??
+              null;
+            if (buildingId === null) {
+              buildingId = newId();
+              buildingRows.push({
+                id: buildingId,
+                org_id: p.unit.id,
+                org_path: p.unit.path,
+                name: p.building,
+                created_at: iso,
+              });
+            }
+            buildings.set(bKey, buildingId);
+          }
+          newHouseholds.push({
+            id: householdId,
+            org_id: p.unit.id,
+            org_path: p.unit.path,
+            building_id: buildingId,
+            address: p.address,
+            unit_no: p.unitNo,
+            room_no: p.roomNo,
+            lng: p.lng,
+            lat: p.lat,
+            version: 1,
+            created_at: iso,
+            updated_at: iso,
+          });
+        }
+        const dup = p.idIndex === null ? undefined : existing.get(p.idIndex);
+        if (dup !== undefined) {
+          const mayWrite = who.actor === null || canAt(who.actor, 'resident.write', dup.org_path);
+          if (!mayWrite) {
+            counts.rejected += 1;
+            counts.problems.push({
+              row: row.row,
+              column: '身份证号',
+              reason_zh: '该身份证号已在您管辖范围之外登记',
+              reason_en: 'This ID number is registered outside your scope',
+            });
+            continue;
+          }
+          if (input.options.onDuplicate === 'skip') {
+            counts.skipped += 1;
+            continue;
+          }
+          await flush();
+          await trx
+            .updateTable('residents')
+            .set({
+              ...identity.value,
+              household_id: householdId,
+              org_path: p.unit.path,
+              ethnicity: p.ethnicity,
+              relation: p.relation,
+              residence_type: p.residenceType,
+              status: p.status,
+              notes: p.notes,
+              version: dup.version + 1,
+              updated_at: iso,
+            })
+            .where('id', '=', dup.id)
+            .execute();
+          await trx.deleteFrom('resident_tags').where('resident_id', '=', dup.id).execute();
+          newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: dup.id, tag_id, org_path: p.unit.path })));
+          newChanges.push(change(dup.id, p.unit.path, 'update', 'import', input.jobId));
+          counts.updated += 1;
+          continue;
+        }
+        const id = newId();
+        newResidents.push({
+          id,
+          household_id: householdId,
+          org_path: p.unit.path,
+          ...identity.value,
+          ethnicity: p.ethnicity,
+          relation: p.relation,
+          residence_type: p.residenceType,
+          status: p.status,
+          status_date: null,
+          notes: p.notes,
+          version: 1,
+          created_at: iso,
+          updated_at: iso,
+        });
+        newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
+        newChanges.push(change(id, p.unit.path, 'create', 'import', input.jobId));
+        counts.imported += 1;
+      }
+      await flush();
+      if (input.options.mode === 'all-or-nothing' && counts.rejected > 0) {
+        throw new RollbackImport(counts);
+      }
+      await recordAudit(trx, deps.clock, who.audit, {
+        action: 'resident.import',
+        targetType: 'import_job',
+        targetId: input.jobId,
+        orgId: input.target.id,
+        orgPath: input.target.path,
+        detail: {
+          imported: counts.imported,
+          updated: counts.updated,
+          skipped: counts.skipped,
+          rejected: result.rejected + counts.rejected,
+        },
+      });
+      return counts;
+    })
+    .catch((err: unknown) => {
+      if (err instanceof RollbackImport)
+        return { ...err.counts, imported: 0, updated: 0, skipped: 0, isRolledBack: true };
+      throw err;
+    });
+  result.imported = writeResult.imported;
+  result.updated = writeResult.updated;
+  result.skipped = writeResult.skipped;
+  result.rejected += writeResult.rejected;
+  result.problems.push(...writeResult.problems);
+  result.problems.sort((a, b) => a.row - b.row);
+  result.status = 'isRolledBack' in writeResult ? 'failed' : 'succeeded';
+  onProgress({ phase: 'done', rowsDone: result.rowsTotal, rowsTotal: result.rowsTotal });
+  return result;
+}
+
+class RollbackImport extends Error {
+  constructor(readonly counts: { rejected: number; problems: ImportProblem[] }) {
+    super('all-or-nothing import rolled back');
+  }
+}
+
+export type { Kysely, DB };
