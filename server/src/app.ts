@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -11,6 +12,7 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { metaRoutes, VERSION } from './modules/meta/routes.ts';
 import { orgRoutes } from './modules/orgs/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
+import { MAX_UPLOAD_BYTES, importRoutes } from './modules/registry/import-routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -41,6 +43,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...userRoutes(deps),
     ...auditRoutes(deps),
     ...registryRoutes(deps),
+    ...importRoutes(deps),
   ];
 }
 
@@ -79,6 +82,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     hsts: false,
   });
   await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
 
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.addHook('onRequest', async (request) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions } from './bootstrap.ts';
 import { seedDemo } from './cli/demo.ts';
+import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseOpenError, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   await ensureDivisions(deps, log);
   await ensureAdmin(deps, (line) => console.log(line));
   if (config.isDemo) await seedDemo(deps, log);
+  const interrupted = await failInterruptedJobs(deps);
+  if (interrupted > 0)
+    log(`${interrupted} import job(s) interrupted by the last stop were marked failed; they wrote nothing`);
   const app = await buildApp(deps, {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });

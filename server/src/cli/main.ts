@@ -11,12 +11,14 @@ import { AppError } from '../platform/errors.ts';
 import { seedDemo } from './demo.ts';
 import { openCliDeps } from './context.ts';
 import { addUserFromCli, createApiKeyFromCli } from './accounts.ts';
+import { importResidentsFromCli } from './residents.ts';
 
 const HELP = `tianzige — 田字格 command line
 
   tianzige db migrate
   tianzige divisions import [--under CODE | --all]
   tianzige grids import FILE.geojson --under COMMUNITY_CODE
+  tianzige residents import FILE --org CODE [--mode all-or-nothing|valid-rows] [--on-duplicate update|skip] [--report REPORT.xlsx]
   tianzige users add --username U --name N --role ROLE --org CODE [--password P]
   tianzige apikeys create --username U [--name NAME]
   tianzige demo
@@ -68,6 +70,7 @@ const commands: Record<string, Handler> = {
     }
   },
   'users add': addUserFromCli,
+  'residents import': importResidentsFromCli,
   'apikeys create': createApiKeyFromCli,
   demo: async () => {
     const deps = await openCliDeps();

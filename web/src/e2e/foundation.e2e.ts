@@ -17,7 +17,12 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    // reduced motion turns antd and Leaflet animations off, so clicks never land mid-animation
+    context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      reducedMotion: 'reduce',
+    });
   });
 
   afterAll(async () => {
@@ -89,8 +94,6 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await expect.poll(() => form.getByTestId('vertex-count').innerText(), SOON).toContain('4');
     await ui.screenshot('05-drawing');
     await form.getByRole('button', { name: '完成绘制' }).click();
-    console.log('DBG', await form.getByRole('button').allInnerTexts(), await form.locator('button').allInnerTexts());
-    console.log('DBG', await page.evaluate(() => [...document.querySelectorAll('[aria-hidden=true]')].filter((e) => e.querySelector('button')).map((e) => e.className)));
     await form.getByRole('button', { name: /^新\s*建$/ }).click();
     await expect.poll(() => form.count(), SOON).toBe(0);
     await page.locator('path.tz-feature.tz-level-grid').first().waitFor();

@@ -61,6 +61,11 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, R = unknown> {
   isAllowedBeforePasswordChange?: boolean;
   /** body size limit in bytes, when not the default */
   bodyLimit?: number;
+  /**
+   * The handler writes the reply itself (file downloads, server-sent events, multipart uploads);
+   * `body` is then not parsed and `response` only documents the route.
+   */
+  isRaw?: boolean;
   handler: (ctx: RouteContext<B, Q, P>) => Promise<R>;
 }
 

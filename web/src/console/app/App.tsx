@@ -12,6 +12,7 @@ import { OrgPage } from '../features/orgs/OrgPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { AuthProvider, useAuth } from './auth';
 import { I18nProvider, useI18n } from './i18n';
+import { prefersReducedMotion } from './motion';
 import { SECTIONS, Shell } from './Shell';
 
 const queryClient = new QueryClient({
@@ -60,7 +61,10 @@ function Gate() {
 function Localized({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
   return (
-    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { borderRadius: 6 } }}>
+    <ConfigProvider
+      locale={lang === 'zh' ? zhCN : enUS}
+      theme={{ token: { borderRadius: 6, motion: !prefersReducedMotion } }}
+    >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

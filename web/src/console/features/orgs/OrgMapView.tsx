@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { OrgLevel, OrgMap } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
+import { prefersReducedMotion } from '../../app/motion';
 
 /** A vertex as GeoJSON orders it: [longitude, latitude]. */
 export type LngLat = [number, number];
@@ -52,7 +53,14 @@ export function OrgMapView(props: OrgMapViewProps) {
   useEffect(() => {
     const container = containerRef.current;
     if (container === null) return undefined;
-    const map = L.map(container, { center: CHINA_CENTER, zoom: 4, attributionControl: false, zoomSnap: 0.5 });
+    const map = L.map(container, {
+      center: CHINA_CENTER,
+      zoom: 4,
+      attributionControl: false,
+      zoomSnap: 0.5,
+      zoomAnimation: !prefersReducedMotion,
+      fadeAnimation: !prefersReducedMotion,
+    });
     map.on('click', (e: L.LeafletMouseEvent) => {
       if (handlers.current.isDrawing) handlers.current.onAddPoint?.([e.latlng.lng, e.latlng.lat]);
     });
