@@ -68,7 +68,12 @@ export async function benchDivisionImport(dialect: DialectName) {
     } else {
       const client = await bare.database.pool!.connect();
       try {
-        const csv = (v: unknown) => (v === null ? '\\N' : String(v).replace(/[\\\t\n]/g, ' '));
+        const csv = (v: unknown) =>
+          v === null
+            ? '\\N'
+            : JSON.stringify(v)
+                .replace(/^"|"$/g, '')
+                .replace(/[\\\t\n]/g, ' ');
         const lines = function* () {
           for (const r of rows) yield `${r.map(csv).join('\t')}\n`;
         };

@@ -55,7 +55,7 @@ export async function isPostgresReachable(): Promise<boolean> {
 }
 
 /** Runs `fn` n times after a warm-up; returns p50/p95/p99 in milliseconds. */
-export async function latency(n: number, fn: (i: number) => Promise<unknown> | unknown) {
+export async function latency(n: number, fn: (i: number) => unknown) {
   for (let i = 0; i < Math.min(20, n); i++) await fn(i);
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {

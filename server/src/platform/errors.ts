@@ -25,6 +25,8 @@ export interface FieldError {
   field: string;
   message_zh: string;
   message_en: string;
+  /** on a duplicate ID number: the resident who holds it, when the caller may see her */
+  existingResidentId?: string;
 }
 
 export interface Message {

@@ -65,9 +65,6 @@ export function consoleOf(page: Page) {
     /** Picks an option in an antd Select found by `select`, typing `search` first when given. */
     async pickOption(select: ReturnType<Page['locator']>, option: string, search?: string) {
       await select.click();
-      await visibleDropdown().waitFor();
-      // let the dropdown's opening animation settle, or the click may land beside the option
-      await page.waitForTimeout(300);
       if (search !== undefined) await page.keyboard.type(search, { delay: 20 });
       const item = visibleDropdown().locator('.ant-select-item-option', { hasText: option }).first();
       await item.waitFor();

@@ -84,6 +84,7 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await ui.screenshot('04-geometry-error');
 
     await form.getByRole('button', { name: '清除' }).click();
+    await expect.poll(() => form.locator('.ant-form-item-explain-error').count(), SOON).toBe(0);
     for (const [dx, dy] of [
       [-90, -70],
       [90, -70],

@@ -65,7 +65,8 @@ const SIMPLE_LINE = /^(\d+),"([^",]*)",([\d,]*)\r?$/;
 function parseDivisionLine(line: string): string[] {
   const m = SIMPLE_LINE.exec(line);
   if (m !== null) return [m[1]!, m[2]!, ...m[3]!.split(',')];
-  const [row] = parse(line) as string[][];
+  const rows: string[][] = parse(line);
+  const [row] = rows;
   return row ?? [];
 }
 

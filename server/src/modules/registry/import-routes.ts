@@ -19,6 +19,7 @@ import {
 } from './import/jobs.ts';
 import { writeImportTemplate, writeProblemReport } from './import/workbooks.ts';
 import type { ImportProblem } from './import/run.ts';
+import type { ImportJobTable } from './tables.ts';
 import { IdParams, ResidentSearchBody } from './schema.ts';
 import { buildResidentQuery } from './search.ts';
 
@@ -87,7 +88,8 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
       response: z.unknown(),
       isRaw: true,
       handler: async ({ reply }) => {
-        void reply.header('content-type', XLSX).header('content-disposition', xlsxName('居民台账导入模板'));
+        reply.hijack();
+        reply.raw.writeHead(200, { 'content-type': XLSX, 'content-disposition': xlsxName('居民台账导入模板') });
         await writeImportTemplate(reply.raw);
         reply.raw.end();
       },
@@ -140,22 +142,26 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
         try {
           const options = parsePart(ImportFields, fields, 'body');
           const target = await importTarget(deps, actor, { id: options.orgId });
-          const running = runImportJob(deps, actor, {
-            file: saved.file,
-            fileName: saved.name,
-            target,
-            jobId,
-            options: {
-              mode: options.mode,
-              onDuplicate: options.onDuplicate,
-              ...(options.mapping !== undefined ? { mapping: options.mapping } : {}),
-            },
+          // Answer as soon as the job is recorded; the import goes on in the background.
+          const savedFile = saved;
+          const started = await new Promise<ImportJobTable>((resolve, reject) => {
+            runImportJob(deps, actor, {
+              file: savedFile.file,
+              fileName: savedFile.name,
+              target,
+              jobId,
+              options: {
+                mode: options.mode,
+                onDuplicate: options.onDuplicate,
+                ...(options.mapping !== undefined ? { mapping: options.mapping } : {}),
+              },
+              onStarted: (job) => resolve({ ...job }),
+            }).catch((err: unknown) => {
+              request.log.error({ err, jobId }, 'import job failed');
+              reject(err instanceof Error ? err : new Error(String(err)));
+            });
           });
-          running.catch((err: unknown) => request.log.error({ err, jobId }, 'import job failed'));
-          // The job row exists before the first await inside runImportJob returns control.
-          await new Promise((resolve) => setImmediate(resolve));
-          const row = await getImportJobInScope(deps, actor, jobId);
-          return reply.code(202).send(toImportJobOut(row));
+          return reply.code(202).send(toImportJobOut(started));
         } catch (err) {
           await fs.promises.rm(saved.file, { force: true });
           throw err;

@@ -129,7 +129,7 @@ async function duplicateIdNumber(
         message_zh: '身份证号已登记',
         message_en: 'ID number already registered',
         ...(isVisible ? { existingResidentId: existing.id } : {}),
-      } as FieldError,
+      },
     ],
   );
 }

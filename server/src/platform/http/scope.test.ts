@@ -1,4 +1,8 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importTarget, runImportJob } from '../../modules/registry/import/jobs.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
@@ -43,6 +47,7 @@ const MISSING: Record<string, () => ScopedObject> = {
   apikey: () => ({ label: 'no such key', value: crypto.randomUUID(), related: {} }),
   household: () => ({ label: 'no such household', value: crypto.randomUUID(), related: {} }),
   resident: () => ({ label: 'no such resident', value: crypto.randomUUID(), related: {} }),
+  importJob: () => ({ label: 'no such import job', value: crypto.randomUUID(), related: {} }),
 };
 
 const keyOf = (r: Pick<RouteDef, 'method' | 'url'>) => `${r.method} ${r.url}`;
@@ -208,6 +213,28 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     ];
     objectsB.resident = [
       { label: '山字石居民', value: await resident(secretaryB, householdB, '山字石居民', '13912345678'), related: {} },
+    ];
+    const importJob = async (communityCode: string, address: string) => {
+      const file = path.join(os.tmpdir(), `scope-${crypto.randomUUID()}.csv`);
+      fs.writeFileSync(
+        file,
+        `地址,姓名,无证原因,性别,出生日期,与户主关系,人口类型\n${address},导入的人,外籍人员,男,1980-01-01,户主,流动\n`,
+      );
+      const target = await importTarget(t.deps, null, { code: communityCode });
+      const { job } = await runImportJob(t.deps, null, {
+        file,
+        fileName: `${address}.csv`,
+        target,
+        options: { mode: 'valid-rows', onDuplicate: 'skip' },
+      });
+      expect(job.status).toBe('succeeded');
+      return job.id;
+    };
+    objectsA.importJob = [
+      { label: 'import into 营门滩', value: await importJob(CODES.yingMenTan, '营门滩路 3 号'), related: {} },
+    ];
+    objectsB.importJob = [
+      { label: 'import into 山字石', value: await importJob(CODES.shanZiShi, '山字石巷 10 号'), related: {} },
     ];
     objectsA.apikey = [{ label: 'key of ymt_sj', value: (keyA.json() as { id: string }).id, related: {} }];
     objectsB.apikey = [{ label: 'key of szs_staff', value: (keyB.json() as { id: string }).id, related: {} }];

@@ -28,3 +28,9 @@ export function showFieldErrors(
   );
   return matched.length > 0;
 }
+
+/** An `onValuesChange` handler that drops a field's server error as soon as the user changes it. */
+export function clearErrorsOnChange(form: FormInstance) {
+  return (changed: Record<string, unknown>) =>
+    form.setFields(Object.keys(changed).map((name) => ({ name, errors: [] })));
+}

@@ -121,7 +121,14 @@ export async function importTarget(
 export async function runImportJob(
   deps: AppDeps,
   actor: Actor | null,
-  input: { file: string; fileName: string; target: PlaceUnit; options: ImportOptions; jobId?: string },
+  input: {
+    file: string;
+    fileName: string;
+    target: PlaceUnit;
+    options: ImportOptions;
+    jobId?: string;
+    onStarted?: (job: ImportJobTable) => void;
+  },
   onProgress?: (p: { phase: string; rowsDone: number; rowsTotal: number }) => void,
 ): Promise<{ job: ImportJobTable; result: ImportResult | null }> {
   const id = input.jobId ?? newId();
@@ -147,6 +154,7 @@ export async function runImportJob(
     finished_at: null,
   };
   await deps.db.insertInto('import_jobs').values(job).execute();
+  input.onStarted?.(job);
   const audit: AuditWho =
     actor === null ? { actorId: null, actorName: 'cli', ip: null, userAgent: 'tianzige-cli' } : whoFromActor(actor);
   let result: ImportResult | null = null;

@@ -64,7 +64,7 @@ function cellText(value: ExcelJS.CellValue): string {
     if ('text' in value) return String(value.text);
     if ('error' in value) return '';
   }
-  return String(value as unknown as string);
+  return '';
 }
 
 async function* readCsv(file: string, head: Buffer): AsyncGenerator<string[]> {

@@ -97,7 +97,7 @@ function parseRow(
   const cells: Cells = {};
   for (const [field, index] of columns) cells[field] = (row.values[index] ?? '').trim();
   const problems: ImportProblem[] = [];
-  const problem = (field: ImportField | string, zh: string, en: string) =>
+  const problem = (field: string, zh: string, en: string) =>
     problems.push({ row: row.row, column: FIELD_LABELS[field as ImportField] ?? field, reason_zh: zh, reason_en: en });
 
   const lng = cells.lng ? Number(cells.lng) : undefined;

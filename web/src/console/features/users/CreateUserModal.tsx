@@ -4,7 +4,7 @@ import { App, Button, Flex, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { RoleId, UserCreateBody } from '../../../api/types';
-import { errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { SecretModal } from '../../app/SecretModal';
 import { PasswordRuleHint } from '../auth/PasswordRuleHint';
@@ -78,6 +78,7 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
           form={form}
           layout="vertical"
           initialValues={{ roles: [{}] }}
+          onValuesChange={clearErrorsOnChange(form)}
           onFinish={(values) => create.mutate(values)}
           requiredMark="optional"
           data-testid="create-user-form"

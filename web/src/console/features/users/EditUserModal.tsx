@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal } from 'antd';
 import { api, unwrap } from '../../../api/client';
 import type { User } from '../../../api/types';
-import { errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { userKeys } from './queries';
 
@@ -49,6 +49,7 @@ export function EditUserModal({ user, open, onClose }: { user: User; open: boole
         form={form}
         layout="vertical"
         initialValues={{ displayName: user.displayName }}
+        onValuesChange={clearErrorsOnChange(form)}
         onFinish={(values) => save.mutate(values)}
       >
         <Form.Item

@@ -25,23 +25,23 @@ export function UsersPage() {
     {
       title: t('user.username'),
       dataIndex: 'username',
-      width: 160,
+      width: 130,
       ellipsis: true,
       render: (username: string, user) => (
         <Typography.Link onClick={() => setOpenUserId(user.id)}>{username}</Typography.Link>
       ),
     },
-    { title: t('user.displayName'), dataIndex: 'displayName', width: 180, ellipsis: { showTitle: true } },
+    { title: t('user.displayName'), dataIndex: 'displayName', width: 120, ellipsis: { showTitle: true } },
     {
       title: t('user.phone'),
       dataIndex: 'phone',
-      width: 140,
+      width: 120,
       render: (phone: string | null) => phone ?? '—',
     },
     { title: t('user.homeOrg'), dataIndex: 'homeOrgName', ellipsis: { showTitle: true } },
     {
       title: t('user.roles'),
-      width: '30%',
+      width: '25%',
       key: 'roles',
       render: (_v, user) => (
         <Flex gap={4} wrap>
@@ -54,10 +54,10 @@ export function UsersPage() {
     {
       title: t('user.status'),
       key: 'status',
-      width: 110,
+      width: 96,
       render: (_v, user) => <UserStatusTag user={user} />,
     },
-    { title: t('user.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at), width: 170 },
+    { title: t('user.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at), width: 160 },
   ];
 
   return (
