@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     maxWorkers: 1,
+    reporters: ['default', 'json'],
+    outputFile: { json: '.tmp/vitest-e2e-results.json' },
   },
 });

@@ -416,6 +416,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/care-tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 关爱标签 / Care tags */
+        get: operations["getApiV1CareTags"];
+        put?: never;
+        /** 新增关爱标签 / Add a care tag */
+        post: operations["postApiV1CareTags"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 住户列表 / Households in scope */
+        get: operations["getApiV1Households"];
+        put?: never;
+        /** 新建住户 / Create a household */
+        post: operations["postApiV1Households"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 住户详情（成员与变更记录）/ A household with members and history */
+        get: operations["getApiV1HouseholdsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改住户 / Update a household */
+        patch: operations["patchApiV1HouseholdsId"];
+        trace?: never;
+    };
+    "/api/v1/residents/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查找居民（证件号、电话只经盲索引精确匹配）/ Search residents */
+        post: operations["postApiV1ResidentsSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记居民 / Register a resident */
+        post: operations["postApiV1Residents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民详情 / A resident */
+        get: operations["getApiV1ResidentsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改居民信息 / Update a resident */
+        patch: operations["patchApiV1ResidentsId"];
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 迁入其他住户 / Move to another household */
+        post: operations["postApiV1ResidentsIdMove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看完整证件号或电话（留痕）/ Reveal a full number (audited) */
+        post: operations["postApiV1ResidentsIdReveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民变更记录 / A resident’s change history */
+        get: operations["getApiV1ResidentsIdHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/import-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载台账导入模板（.xlsx）/ Download the ledger template */
+        get: operations["getApiV1ResidentsImportTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 最近的导入任务 / Recent import jobs */
+        get: operations["getApiV1ResidentsImports"];
+        put?: never;
+        /** 上传台账（multipart：file, orgId, mode, onDuplicate, mapping）并开始导入 / Upload a ledger and start an import */
+        post: operations["postApiV1ResidentsImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导入任务进度与结果 / An import job */
+        get: operations["getApiV1ResidentsImportsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/imports/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导入进度（server-sent events）/ Import progress as server-sent events */
+        get: operations["getApiV1ResidentsImportsIdEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/imports/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载错误报告（.xlsx）/ Download the report of rejected rows */
+        get: operations["getApiV1ResidentsImportsIdReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出居民（.xlsx，默认脱敏，留痕）/ Export residents to .xlsx (masked unless permitted; audited) */
+        post: operations["postApiV1ResidentsExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1691,6 +1951,1123 @@ export interface operations {
                         }[];
                         total: number;
                     };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CareTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            name: string;
+                            isDerived: boolean;
+                            isBuiltin: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CareTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        isDerived: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Households: {
+        parameters: {
+            query?: {
+                orgId?: string;
+                q?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            address: string;
+                            buildingName: string | null;
+                            unitNo: string | null;
+                            roomNo: string | null;
+                            lng: number | null;
+                            lat: number | null;
+                            memberCount: number;
+                            headName: string | null;
+                            version: number;
+                            updatedAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Households: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description a grid, or a community whose grid is found from the coordinates
+                     */
+                    orgId: string;
+                    address: string;
+                    buildingName?: string;
+                    unitNo?: string;
+                    roomNo?: string;
+                    lng?: number;
+                    lat?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        address: string;
+                        buildingName: string | null;
+                        unitNo: string | null;
+                        roomNo: string | null;
+                        lng: number | null;
+                        lat: number | null;
+                        memberCount: number;
+                        headName: string | null;
+                        version: number;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1HouseholdsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        address: string;
+                        buildingName: string | null;
+                        unitNo: string | null;
+                        roomNo: string | null;
+                        lng: number | null;
+                        lat: number | null;
+                        memberCount: number;
+                        headName: string | null;
+                        version: number;
+                        updatedAt: string;
+                        members: {
+                            id: string;
+                            householdId: string;
+                            address: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            /** @description masked: 620102********123X */
+                            idNumber: string | null;
+                            noIdReason: string | null;
+                            /** @enum {string} */
+                            gender: "male" | "female";
+                            birthDate: string;
+                            age: number;
+                            /** @description masked: 138****5678 */
+                            phone: string | null;
+                            ethnicity: string;
+                            relation: string;
+                            /** @enum {string} */
+                            residenceType: "registered" | "permanent" | "floating";
+                            /** @enum {string} */
+                            status: "living" | "moved_out" | "deceased";
+                            statusDate: string | null;
+                            careTags: {
+                                code: string;
+                                name: string;
+                                isDerived: boolean;
+                            }[];
+                            notes: string | null;
+                            version: number;
+                            updatedAt: string;
+                        }[];
+                        history: {
+                            at: string;
+                            actorName: string | null;
+                            kind: string;
+                            field: string | null;
+                            oldValue: string | null;
+                            newValue: string | null;
+                            residentName: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1HouseholdsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    address?: string;
+                    unitNo?: string | null;
+                    roomNo?: string | null;
+                    /** Format: uuid */
+                    orgId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        address: string;
+                        buildingName: string | null;
+                        unitNo: string | null;
+                        roomNo: string | null;
+                        lng: number | null;
+                        lat: number | null;
+                        memberCount: number;
+                        headName: string | null;
+                        version: number;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentsSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId?: string;
+                    /** @description name contains, or pinyin initials (zs → 张三) */
+                    q?: string;
+                    /** @description exact, through the blind index */
+                    idNumber?: string;
+                    /** @description exact, through the blind index */
+                    phone?: string;
+                    address?: string;
+                    careTag?: string;
+                    ageMin?: number;
+                    ageMax?: number;
+                    /** @enum {string} */
+                    residenceType?: "registered" | "permanent" | "floating";
+                    /**
+                     * @default living
+                     * @enum {string}
+                     */
+                    status?: "living" | "moved_out" | "deceased" | "any";
+                    /** @default 1 */
+                    page?: number;
+                    /** @default 50 */
+                    pageSize?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            householdId: string;
+                            address: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            /** @description masked: 620102********123X */
+                            idNumber: string | null;
+                            noIdReason: string | null;
+                            /** @enum {string} */
+                            gender: "male" | "female";
+                            birthDate: string;
+                            age: number;
+                            /** @description masked: 138****5678 */
+                            phone: string | null;
+                            ethnicity: string;
+                            relation: string;
+                            /** @enum {string} */
+                            residenceType: "registered" | "permanent" | "floating";
+                            /** @enum {string} */
+                            status: "living" | "moved_out" | "deceased";
+                            statusDate: string | null;
+                            careTags: {
+                                code: string;
+                                name: string;
+                                isDerived: boolean;
+                            }[];
+                            notes: string | null;
+                            version: number;
+                            updatedAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Residents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    householdId: string;
+                    name: string;
+                    idNumber?: string;
+                    noIdReason?: string;
+                    /** @enum {string} */
+                    gender?: "male" | "female";
+                    birthDate?: string;
+                    phone?: string;
+                    /**
+                     * @default 汉族
+                     * @enum {string}
+                     */
+                    ethnicity?: "汉族" | "蒙古族" | "回族" | "藏族" | "维吾尔族" | "苗族" | "彝族" | "壮族" | "布依族" | "朝鲜族" | "满族" | "侗族" | "瑶族" | "白族" | "土家族" | "哈尼族" | "哈萨克族" | "傣族" | "黎族" | "傈僳族" | "佤族" | "畲族" | "高山族" | "拉祜族" | "水族" | "东乡族" | "纳西族" | "景颇族" | "柯尔克孜族" | "土族" | "达斡尔族" | "仫佬族" | "羌族" | "布朗族" | "撒拉族" | "毛南族" | "仡佬族" | "锡伯族" | "阿昌族" | "普米族" | "塔吉克族" | "怒族" | "乌孜别克族" | "俄罗斯族" | "鄂温克族" | "德昂族" | "保安族" | "裕固族" | "京族" | "塔塔尔族" | "独龙族" | "鄂伦春族" | "赫哲族" | "门巴族" | "珞巴族" | "基诺族" | "其他";
+                    /** @enum {string} */
+                    relation: "户主" | "配偶" | "子" | "女" | "儿媳" | "女婿" | "父母" | "祖父母" | "孙子女" | "兄弟姐妹" | "其他亲属" | "非亲属";
+                    /** @enum {string} */
+                    residenceType: "registered" | "permanent" | "floating";
+                    /**
+                     * @default living
+                     * @enum {string}
+                     */
+                    status?: "living" | "moved_out" | "deceased";
+                    statusDate?: string;
+                    /** @default [] */
+                    careTags?: string[];
+                    notes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        /** @description masked: 620102********123X */
+                        idNumber: string | null;
+                        noIdReason: string | null;
+                        /** @enum {string} */
+                        gender: "male" | "female";
+                        birthDate: string;
+                        age: number;
+                        /** @description masked: 138****5678 */
+                        phone: string | null;
+                        ethnicity: string;
+                        relation: string;
+                        /** @enum {string} */
+                        residenceType: "registered" | "permanent" | "floating";
+                        /** @enum {string} */
+                        status: "living" | "moved_out" | "deceased";
+                        statusDate: string | null;
+                        careTags: {
+                            code: string;
+                            name: string;
+                            isDerived: boolean;
+                        }[];
+                        notes: string | null;
+                        version: number;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        /** @description masked: 620102********123X */
+                        idNumber: string | null;
+                        noIdReason: string | null;
+                        /** @enum {string} */
+                        gender: "male" | "female";
+                        birthDate: string;
+                        age: number;
+                        /** @description masked: 138****5678 */
+                        phone: string | null;
+                        ethnicity: string;
+                        relation: string;
+                        /** @enum {string} */
+                        residenceType: "registered" | "permanent" | "floating";
+                        /** @enum {string} */
+                        status: "living" | "moved_out" | "deceased";
+                        statusDate: string | null;
+                        careTags: {
+                            code: string;
+                            name: string;
+                            isDerived: boolean;
+                        }[];
+                        notes: string | null;
+                        version: number;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1ResidentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    name?: string;
+                    idNumber?: string | null;
+                    noIdReason?: string | null;
+                    /** @enum {string} */
+                    gender?: "male" | "female";
+                    birthDate?: string;
+                    phone?: string | null;
+                    /** @enum {string} */
+                    ethnicity?: "汉族" | "蒙古族" | "回族" | "藏族" | "维吾尔族" | "苗族" | "彝族" | "壮族" | "布依族" | "朝鲜族" | "满族" | "侗族" | "瑶族" | "白族" | "土家族" | "哈尼族" | "哈萨克族" | "傣族" | "黎族" | "傈僳族" | "佤族" | "畲族" | "高山族" | "拉祜族" | "水族" | "东乡族" | "纳西族" | "景颇族" | "柯尔克孜族" | "土族" | "达斡尔族" | "仫佬族" | "羌族" | "布朗族" | "撒拉族" | "毛南族" | "仡佬族" | "锡伯族" | "阿昌族" | "普米族" | "塔吉克族" | "怒族" | "乌孜别克族" | "俄罗斯族" | "鄂温克族" | "德昂族" | "保安族" | "裕固族" | "京族" | "塔塔尔族" | "独龙族" | "鄂伦春族" | "赫哲族" | "门巴族" | "珞巴族" | "基诺族" | "其他";
+                    /** @enum {string} */
+                    relation?: "户主" | "配偶" | "子" | "女" | "儿媳" | "女婿" | "父母" | "祖父母" | "孙子女" | "兄弟姐妹" | "其他亲属" | "非亲属";
+                    /** @enum {string} */
+                    residenceType?: "registered" | "permanent" | "floating";
+                    /** @enum {string} */
+                    status?: "living" | "moved_out" | "deceased";
+                    statusDate?: string | null;
+                    careTags?: string[];
+                    notes?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        /** @description masked: 620102********123X */
+                        idNumber: string | null;
+                        noIdReason: string | null;
+                        /** @enum {string} */
+                        gender: "male" | "female";
+                        birthDate: string;
+                        age: number;
+                        /** @description masked: 138****5678 */
+                        phone: string | null;
+                        ethnicity: string;
+                        relation: string;
+                        /** @enum {string} */
+                        residenceType: "registered" | "permanent" | "floating";
+                        /** @enum {string} */
+                        status: "living" | "moved_out" | "deceased";
+                        statusDate: string | null;
+                        careTags: {
+                            code: string;
+                            name: string;
+                            isDerived: boolean;
+                        }[];
+                        notes: string | null;
+                        version: number;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentsIdMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    householdId: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        /** @description masked: 620102********123X */
+                        idNumber: string | null;
+                        noIdReason: string | null;
+                        /** @enum {string} */
+                        gender: "male" | "female";
+                        birthDate: string;
+                        age: number;
+                        /** @description masked: 138****5678 */
+                        phone: string | null;
+                        ethnicity: string;
+                        relation: string;
+                        /** @enum {string} */
+                        residenceType: "registered" | "permanent" | "floating";
+                        /** @enum {string} */
+                        status: "living" | "moved_out" | "deceased";
+                        statusDate: string | null;
+                        careTags: {
+                            code: string;
+                            name: string;
+                            isDerived: boolean;
+                        }[];
+                        notes: string | null;
+                        version: number;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentsIdReveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    field: "idNumber" | "phone";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        field: "idNumber" | "phone";
+                        value: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentsIdHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            at: string;
+                            actorName: string | null;
+                            kind: string;
+                            field: string | null;
+                            oldValue: string | null;
+                            newValue: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentsImportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentsImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            fileName: string;
+                            orgId: string;
+                            mode: string;
+                            onDuplicate: string;
+                            rowsTotal: number;
+                            rowsDone: number;
+                            imported: number;
+                            updated: number;
+                            skipped: number;
+                            rejected: number;
+                            phase: string | null;
+                            error: {
+                                code: string;
+                                message_zh: string;
+                                message_en: string;
+                            } | null;
+                            problemCount: number;
+                            createdAt: string;
+                            finishedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentsImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed";
+                        fileName: string;
+                        orgId: string;
+                        mode: string;
+                        onDuplicate: string;
+                        rowsTotal: number;
+                        rowsDone: number;
+                        imported: number;
+                        updated: number;
+                        skipped: number;
+                        rejected: number;
+                        phase: string | null;
+                        error: {
+                            code: string;
+                            message_zh: string;
+                            message_en: string;
+                        } | null;
+                        problemCount: number;
+                        createdAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentsImportsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed";
+                        fileName: string;
+                        orgId: string;
+                        mode: string;
+                        onDuplicate: string;
+                        rowsTotal: number;
+                        rowsDone: number;
+                        imported: number;
+                        updated: number;
+                        skipped: number;
+                        rejected: number;
+                        phase: string | null;
+                        error: {
+                            code: string;
+                            message_zh: string;
+                            message_en: string;
+                        } | null;
+                        problemCount: number;
+                        createdAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentsImportsIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentsImportsIdReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentsExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId?: string;
+                    /** @description name contains, or pinyin initials (zs → 张三) */
+                    q?: string;
+                    /** @description exact, through the blind index */
+                    idNumber?: string;
+                    /** @description exact, through the blind index */
+                    phone?: string;
+                    address?: string;
+                    careTag?: string;
+                    ageMin?: number;
+                    ageMax?: number;
+                    /** @enum {string} */
+                    residenceType?: "registered" | "permanent" | "floating";
+                    /**
+                     * @default living
+                     * @enum {string}
+                     */
+                    status?: "living" | "moved_out" | "deceased" | "any";
+                    /** @default false */
+                    isUnmasked?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Client error */
