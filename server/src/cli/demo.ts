@@ -3,6 +3,7 @@ import type { AreaGeometry } from '../modules/orgs/geometry.ts';
 import { insertSubUnit } from '../modules/orgs/service.ts';
 import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
+import { seedDemoRegistry } from './demo-registry.ts';
 
 /** The four communities of the Lanzhou report, with a rough outline to split into grids. */
 export const DEMO_COMMUNITIES = [
@@ -62,6 +63,7 @@ export async function seedDemo(deps: AppDeps, log: (line: string) => void): Prom
   if (marker !== undefined) return;
   const now = deps.clock.now().toISOString();
   let created = 0;
+  let people = 0;
   await deps.db.transaction().execute(async (trx) => {
     for (const c of DEMO_COMMUNITIES) {
       const community = await trx.selectFrom('org_units').selectAll().where('code', '=', c.code).executeTakeFirst();
@@ -113,7 +115,10 @@ export async function seedDemo(deps: AppDeps, log: (line: string) => void): Prom
         mustChangePassword: false,
       });
     }
+    people = await seedDemoRegistry(trx, deps);
     await trx.insertInto('counters').values({ name: 'demo_seeded', value: 1 }).execute();
   });
-  log(`demo data: ${created} grids/groups with outlines and their workers (password ${DEMO_PASSWORD})`);
+  log(
+    `demo data: ${created} grids/groups with outlines and their workers (password ${DEMO_PASSWORD}), ${people} residents`,
+  );
 }

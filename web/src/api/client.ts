@@ -79,3 +79,53 @@ export async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
   }
   throw apiError;
 }
+
+/**
+ * A request outside the typed client (multipart uploads, file downloads): same cookies and CSRF
+ * header, and the same ApiError for a non-2xx answer.
+ */
+export async function sendRaw(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const method = (init.method ?? 'GET').toUpperCase();
+  const token = readCsrfToken();
+  if (UNSAFE_METHODS.has(method) && token !== undefined) headers.set('x-csrf-token', token);
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, undefined);
+  }
+  if (response.ok) return response;
+  const body: unknown = await response.json().catch(() => undefined);
+  const apiError = new ApiError(response.status, isErrorBody(body) ? body : undefined);
+  if (apiError.code === 'UNAUTHENTICATED' || apiError.code === 'PASSWORD_CHANGE_REQUIRED') {
+    for (const listener of authListeners) listener(apiError.code);
+  }
+  throw apiError;
+}
+
+/** The file name a download answer proposes (RFC 5987 `filename*` first). */
+export function attachmentName(response: Response, fallback: string): string {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (encoded !== undefined) return decodeURIComponent(encoded);
+  return /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? fallback;
+}
+
+/** Fetches a file (GET, or POST with a JSON body) and hands it to the browser as a download. */
+export async function downloadFile(path: string, fallbackName: string, jsonBody?: unknown): Promise<void> {
+  const response = await sendRaw(
+    path,
+    jsonBody === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(jsonBody) },
+  );
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = attachmentName(response, fallbackName);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -30,3 +30,32 @@ export type CreatedApiKey = Body<'/api/v1/apikeys', 'post'>;
 export type AuditRecord = Body<'/api/v1/audit', 'get'>['items'][number];
 export type AuditQuery = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
 export type RoleId = Role['id'];
+export type CareTag = Body<'/api/v1/care-tags', 'get'>['items'][number];
+export type HouseholdPage = Body<'/api/v1/households', 'get'>;
+export type Household = HouseholdPage['items'][number];
+export type HouseholdDetail = Body<'/api/v1/households/{id}', 'get'>;
+export type HouseholdChange = HouseholdDetail['history'][number];
+export type HouseholdCreateBody = NonNullable<
+  paths['/api/v1/households']['post']['requestBody']
+>['content']['application/json'];
+export type Resident = Body<'/api/v1/residents/{id}', 'get'>;
+export type ResidentChange = Body<'/api/v1/residents/{id}/history', 'get'>['items'][number];
+export type ResidentCreateBody = NonNullable<
+  paths['/api/v1/residents']['post']['requestBody']
+>['content']['application/json'];
+export type ResidentUpdateBody = NonNullable<
+  paths['/api/v1/residents/{id}']['patch']['requestBody']
+>['content']['application/json'];
+export type ResidentSearchBody = NonNullable<
+  paths['/api/v1/residents/search']['post']['requestBody']
+>['content']['application/json'];
+export type ResidentExportBody = NonNullable<
+  paths['/api/v1/residents/export']['post']['requestBody']
+>['content']['application/json'];
+export type RevealField = NonNullable<
+  paths['/api/v1/residents/{id}/reveal']['post']['requestBody']
+>['content']['application/json']['field'];
+export type ResidenceType = Resident['residenceType'];
+export type ResidentStatus = Resident['status'];
+export type Gender = Resident['gender'];
+export type ImportJob = Body<'/api/v1/residents/imports/{id}', 'get'>;
