@@ -11,6 +11,8 @@ export default tseslint.config(
       'web/src/api/schema.d.ts',
       'server/bin/**',
       'eslint.config.js',
+      '.ci/**',
+      '**/.tmp/**',
     ],
   },
   js.configs.recommended,

@@ -2,21 +2,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DialectName } from '../src/db/database.ts';
 import { benchDivisionImport, benchSubtreeQuery } from './divisions.ts';
+import { benchRegistryImport, benchRegistryQueries } from './registry.ts';
 import { figures, isPostgresReachable } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
- * `npm run bench -- --only sqlite` limits the engines.
+ * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size.
  */
 async function main() {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const engines: DialectName[] = ['sqlite'];
   if (only !== 'sqlite' && (await isPostgresReachable())) engines.push('postgres');
   if (only === 'postgres') engines.splice(0, 1);
+  const arg = (name: string) =>
+    process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+  const rows = Number(arg('--rows') ?? 1_000_000);
+  const scenarios = (arg('--scenarios') ?? 'divisions,registry').split(',');
   for (const engine of engines) {
-    const platform = await benchDivisionImport(engine);
-    await benchSubtreeQuery(engine, platform);
-    await platform.drop();
+    if (scenarios.includes('divisions')) {
+      const platform = await benchDivisionImport(engine);
+      await benchSubtreeQuery(engine, platform);
+      await platform.drop();
+    }
+    if (scenarios.includes('registry')) {
+      const registry = await benchRegistryImport(engine, rows);
+      await benchRegistryQueries(engine, registry);
+      await registry.fresh.drop();
+    }
   }
   const out = path.resolve(import.meta.dirname, 'out');
   fs.mkdirSync(out, { recursive: true });
