@@ -32,13 +32,12 @@ async function writeLedger(file: string, rows: number, communities: { code: stri
   for (let i = 0; i < rows; i++) {
     const c = communities[i % communities.length]!;
     const grid = c.grids[Math.floor(i / communities.length) % c.grids.length]!;
-    const birth = `19${String(30 + (i % 70)).padStart(2, '0')}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
-    const first17 = `620105${birth}${String(i % 1000).padStart(3, '0')}`;
-    // Distinct numbers: vary the region's last digits with i / 1000 (all regions here are real 6201xx codes).
-    const region = ['620102', '620103', '620104', '620105', '620111', '620121', '620122', '620123'][
-      Math.floor(i / 1000) % 8
-    ]!;
-    const idFirst = `${region}${first17.slice(6, 14)}${String(Math.floor(i / 8000) % 1000).padStart(3, '0')}`;
+    // Unique by construction: a birth date per i (about 68 years of days), a sequence per 25,000 rows.
+    const birth = new Date(Date.UTC(1940, 0, 1) + (i % 25_000) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .replace(/-/g, '');
+    const idFirst = `620105${birth}${String(Math.floor(i / 25_000) % 1000).padStart(3, '0')}`;
     let id = idFirst + checkCharacter(idFirst);
     let phone = `13${String(i).padStart(9, '0')}`;
     if (i % 100 === 37) id = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
@@ -176,23 +175,21 @@ export async function benchRegistryQueries(dialect: DialectName, ctx: Awaited<Re
     .selectAll()
     .where('level', '=', 'nation')
     .executeTakeFirstOrThrow();
-  await deps.db
-    .transaction()
-    .execute((trx) =>
-      insertAccount(
-        trx,
-        deps,
-        { actorId: null, actorName: 'bench', ip: null, userAgent: null },
-        {
-          username: 'bench',
-          displayName: 'bench',
-          password: 'Bench-pass-2026',
-          homeOrg: root,
-          roles: [{ role: 'admin', org: root }],
-          mustChangePassword: false,
-        },
-      ),
-    );
+  await deps.db.transaction().execute((trx) =>
+    insertAccount(
+      trx,
+      deps,
+      { actorId: null, actorName: 'bench', ip: null, userAgent: null },
+      {
+        username: 'bench',
+        displayName: 'bench',
+        password: 'Bench-pass-2026',
+        homeOrg: root,
+        roles: [{ role: 'admin', org: root }],
+        mustChangePassword: false,
+      },
+    ),
+  );
   const app = await buildApp(deps);
   const login = await app.inject({
     method: 'POST',

@@ -87,7 +87,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('residents_id_number').unique().on('residents').column('id_number_bidx').execute();
   await db.schema.createIndex('residents_phone').on('residents').column('phone_bidx').execute();
   await db.schema.createIndex('residents_household').on('residents').column('household_id').execute();
-  await db.schema.createIndex('residents_org_path').on('residents').columns(['org_path', 'name']).execute();
+  // (org_path, status, name): scope range + the usual status filter + name order, answered from the index.
+  await db.schema.createIndex('residents_org_path').on('residents').columns(['org_path', 'status', 'name']).execute();
   await db.schema
     .createIndex('residents_org_initials')
     .on('residents')

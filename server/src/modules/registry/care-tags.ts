@@ -7,14 +7,22 @@ import { conflict } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { CareTagTable } from './tables.ts';
 
+// Read on every resident page; kept for a minute per database (other app servers' additions show up within it).
+const cache = new WeakMap<Kysely<DB>, { at: number; rows: CareTagTable[] }>();
+const CACHE_MS = 60_000;
+
 export async function listCareTags(db: Kysely<DB>): Promise<CareTagTable[]> {
-  return db
+  const hit = cache.get(db);
+  if (hit !== undefined && Date.now() - hit.at < CACHE_MS) return hit.rows;
+  const rows = await db
     .selectFrom('care_tags')
     .selectAll()
     .orderBy('is_builtin', 'desc')
     .orderBy('created_at')
     .orderBy('code')
     .execute();
+  cache.set(db, { at: Date.now(), rows });
+  return rows;
 }
 
 /** Adds a tag to the shared list (e.g. 重病患者); its code is derived from its id. */
@@ -33,6 +41,7 @@ export async function createCareTag(deps: AppDeps, actor: Actor, name: string) {
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('care_tags').values(row).execute();
+    cache.delete(deps.db);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'caretag.create',
       targetType: 'care_tag',

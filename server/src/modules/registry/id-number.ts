@@ -88,9 +88,14 @@ export const ID_NUMBER_MESSAGES: Record<IdNumberProblem, { zh: string; en: strin
   check_character: { zh: '身份证号校验位不正确，请核对', en: 'The check character of the ID number is wrong' },
 };
 
+let lastDay: { at: number; day: string } = { at: NaN, day: '' };
+
 /** Today's date in Asia/Shanghai as YYYY-MM-DD. */
 export function shanghaiDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  // Imports ask this once per row with the same instant; remember the last answer.
+  const at = now.getTime();
+  if (at !== lastDay.at) lastDay = { at, day: new Date(at + 8 * 3600_000).toISOString().slice(0, 10) };
+  return lastDay.day;
 }
 
 /** Whole years between a birth date and today (Shanghai). */

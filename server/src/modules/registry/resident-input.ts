@@ -6,11 +6,19 @@ import type { Gender, ResidenceType, ResidentStatus } from './tables.ts';
 
 /** Lower-case pinyin initials of a name (张三 → zs), surnames read as surnames (曾 → z). */
 export function nameInitials(name: string): string {
-  return pinyin(name, { pattern: 'first', toneType: 'none', surname: 'head', type: 'array' })
+  const cached = initialsCache.get(name);
+  if (cached !== undefined) return cached;
+  const initials = pinyin(name, { pattern: 'first', toneType: 'none', surname: 'head', type: 'array' })
     .join('')
     .toLowerCase()
     .replace(/[^a-z]/g, '');
+  // Names repeat a lot in a ledger (王伟, 张敏…); a bounded cache spares the segmenter.
+  if (initialsCache.size > 200_000) initialsCache.clear();
+  initialsCache.set(name, initials);
+  return initials;
 }
+
+const initialsCache = new Map<string, string>();
 
 export interface ResidentFacts {
   name: string;
@@ -145,7 +153,7 @@ export function checkResidentIdentity(
     ok: true,
     value: {
       name,
-      name_initials: nameInitials(name),
+      name_initials: options.isEncrypting ? nameInitials(name) : '',
       id_number_enc: idEnc,
       id_number_bidx: idIndex,
       no_id_reason: hasId ? null : (facts.noIdReason ?? null),

@@ -40,19 +40,34 @@ export class PlaceResolver {
       level: r.level,
       parentId: r.parent_id,
     }));
-    return new PlaceResolver(target, units, await buildGridLocator(db, target.path));
+    return new PlaceResolver(target, units, await buildGridLocator(db, target.path)).index();
+  }
+
+  private readonly byCode = new Map<string, PlaceUnit>();
+  private readonly byName = new Map<string, PlaceUnit[]>();
+
+  private index(): this {
+    for (const u of this.units) {
+      if (u.code !== null) this.byCode.set(u.code, u);
+      const list = this.byName.get(u.name) ?? [];
+      list.push(u);
+      this.byName.set(u.name, list);
+    }
+    return this;
   }
 
   private find(value: string, levels: string[], within: PlaceUnit | null): PlaceUnit | 'ambiguous' | null {
     const v = value.trim();
-    const candidates = this.units.filter(
-      (u) => levels.includes(u.level) && (within === null || u.path.startsWith(within.path)),
-    );
-    const byCode = candidates.find((u) => u.code === v);
-    if (byCode !== undefined) return byCode;
-    const byName = candidates.filter((u) => u.name === v || u.name === v.replace(/居委会$|居民委员会$/, ''));
-    if (byName.length > 1) return 'ambiguous';
-    return byName[0] ?? null;
+    const fits = (u: PlaceUnit) => levels.includes(u.level) && (within === null || u.path.startsWith(within.path));
+    const byCode = this.byCode.get(v);
+    if (byCode !== undefined && fits(byCode)) return byCode;
+    const byName = [
+      ...(this.byName.get(v) ?? []),
+      ...(this.byName.get(v.replace(/居委会$|居民委员会$/, '')) ?? []),
+    ].filter(fits);
+    const distinct = [...new Set(byName)];
+    if (distinct.length > 1) return 'ambiguous';
+    return distinct[0] ?? null;
   }
 
   /** The unit for one row, or the reason it cannot be placed. */
