@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, inScope, subtreeEnd } from '../../platform/access/scope.ts';
+import { type Actor, canAt, inScope, inScopeWithin } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
@@ -152,13 +152,14 @@ export async function listHouseholds(
   actor: Actor,
   filter: { orgId?: string | undefined; q?: string | undefined; page: number; pageSize: number },
 ) {
+  const unit = filter.orgId === undefined ? null : await getOrgInScope(deps.db, actor, { id: filter.orgId });
   let query = deps.db
     .selectFrom('households')
-    .where(inScope<DB, 'households'>(actor, 'resident.read', 'households.org_path'));
-  if (filter.orgId !== undefined) {
-    const unit = await getOrgInScope(deps.db, actor, { id: filter.orgId });
-    query = query.where('org_path', '>=', unit.path).where('org_path', '<', subtreeEnd(unit.path));
-  }
+    .where(
+      unit === null
+        ? inScope<DB, 'households'>(actor, 'resident.read', 'households.org_path')
+        : inScopeWithin<DB, 'households'>(actor, 'resident.read', 'households.org_path', unit.path),
+    );
   if (filter.q !== undefined)
     query = query.where('address', 'like', sql<string>`${`%${filter.q.replace(/[\\%_]/g, '')}%`}`);
   const [rows, total] = await Promise.all([

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, inScope, subtreeEnd } from '../../platform/access/scope.ts';
+import { type Actor, inScope, inScopeWithin } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { getOrgInScope } from '../orgs/service.ts';
@@ -20,11 +20,14 @@ export async function buildResidentQuery(
   permission: 'resident.read' | 'resident.export' = 'resident.read',
 ) {
   const now = deps.clock.now();
-  let query = deps.db.selectFrom('residents').where(inScope<DB, 'residents'>(actor, permission, 'residents.org_path'));
-  if (filter.orgId !== undefined) {
-    const unit = await getOrgInScope(deps.db, actor, { id: filter.orgId });
-    query = query.where('residents.org_path', '>=', unit.path).where('residents.org_path', '<', subtreeEnd(unit.path));
-  }
+  const unit = filter.orgId === undefined ? null : await getOrgInScope(deps.db, actor, { id: filter.orgId });
+  let query = deps.db
+    .selectFrom('residents')
+    .where(
+      unit === null
+        ? inScope<DB, 'residents'>(actor, permission, 'residents.org_path')
+        : inScopeWithin<DB, 'residents'>(actor, permission, 'residents.org_path', unit.path),
+    );
   if (filter.q !== undefined) {
     const q = filter.q;
     const pattern = `%${escapeLike(q)}%`;
@@ -86,6 +89,7 @@ export async function searchResidents(deps: AppDeps, actor: Actor, body: Residen
     query
       .selectAll('residents')
       .orderBy('residents.org_path')
+      .orderBy('residents.status')
       .orderBy('residents.name')
       .orderBy('residents.id')
       .limit(pageSize)

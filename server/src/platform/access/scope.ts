@@ -70,3 +70,26 @@ export function inScope<DB, TB extends keyof DB>(
     return ranges.length === 1 ? ranges[0]! : eb.or(ranges);
   };
 }
+
+/**
+ * The scope helper narrowed to one subtree: the actor's scope for `permission` intersected with
+ * `within`, as one range when `within` lies inside her scope. Two overlapping ranges on one column
+ * would leave the planner free to scan the wider one; the intersection gives it only the narrow one.
+ */
+export function inScopeWithin<DB, TB extends keyof DB>(
+  actor: Actor,
+  permission: Permission,
+  column: string,
+  within: string,
+): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
+  const roots = scopeRoots(actor, permission);
+  const ranges = roots.some((root) => isWithin(within, root))
+    ? [within]
+    : roots.filter((root) => isWithin(root, within));
+  return (eb) => {
+    if (ranges.length === 0) return sql<SqlBool>`1 = 0`;
+    const ref = sql.ref(column);
+    const conditions = ranges.map((p) => sql<SqlBool>`(${ref} >= ${p} and ${ref} < ${subtreeEnd(p)})`);
+    return conditions.length === 1 ? conditions[0]! : eb.or(conditions);
+  };
+}
