@@ -27,7 +27,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('org_units_path').unique().on('org_units').column('path').execute();
-  await db.schema.createIndex('org_units_level_path').on('org_units').columns(['level', 'path']).execute();
+  // Covering: "all communities under this city" is answered from the index alone.
+  await db.schema
+    .createIndex('org_units_level_path')
+    .on('org_units')
+    .columns(['level', 'path', 'id', 'name', 'code'])
+    .execute();
   await db.schema.createIndex('org_units_parent').on('org_units').column('parent_id').execute();
   await db.schema.createIndex('org_units_code').unique().on('org_units').column('code').execute();
 

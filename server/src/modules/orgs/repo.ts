@@ -145,7 +145,7 @@ export async function insertOrgUnitsBulk(db: Kysely<DB>, sqlite: SQLite.Database
 
 /** Secondary indexes of org_units: dropped and rebuilt around a bulk load, inside its transaction. */
 const BULK_INDEXES = [
-  'create index org_units_level_path on org_units (level, path)',
+  'create index org_units_level_path on org_units (level, path, id, name, code)',
   'create index org_units_parent on org_units (parent_id)',
   'create unique index org_units_code on org_units (code)',
 ];
