@@ -24,7 +24,7 @@ const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英';
 
 /** A ledger of `rows` residents across the Lanzhou communities' grids, about 1% of rows broken. */
-async function writeLedger(file: string, rows: number, communities: { code: string; grids: string[] }[]) {
+export async function writeLedger(file: string, rows: number, communities: { code: string; grids: string[] }[]) {
   const out = fs.createWriteStream(file);
   const write = (s: string) =>
     out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
@@ -54,7 +54,7 @@ async function writeLedger(file: string, rows: number, communities: { code: stri
   await new Promise<void>((r) => out.once('finish', () => r()));
 }
 
-async function setup(dialect: DialectName, label: string) {
+export async function setup(dialect: DialectName, label: string) {
   const fresh = await freshDatabase(dialect, label);
   const clock = new ManualClock(new Date());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tz-bench-data-'));

@@ -121,7 +121,8 @@ export function checkResidentIdentity(
         }),
       );
   }
-  if (birthDate !== undefined && !isRealPastDate(birthDate, now)) {
+  // A birth date read from a valid ID number is already known to be real and past.
+  if (birthDate !== undefined && idIndex === null && !isRealPastDate(birthDate, now)) {
     errors.push(
       err('birthDate', 'invalid_date', {
         zh: '出生日期无效或晚于今天',
@@ -142,7 +143,7 @@ export function checkResidentIdentity(
       );
     } else {
       phoneEnc = options.isEncrypting ? pii.encrypt(phone) : null;
-      phoneIdx = pii.blindIndex('phone', phone);
+      phoneIdx = options.isEncrypting ? pii.blindIndex('phone', phone) : null;
     }
   }
   const name = facts.name.trim();

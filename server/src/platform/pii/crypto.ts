@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytesPooled } from '../random.ts';
 
 /** Keys for personal numbers: AES-256-GCM for storage and HMAC-SHA256 for the blind index. */
 export interface PiiKeys {
@@ -29,7 +30,7 @@ export class PiiCipher {
 
   /** Encrypts to `v1.<iv>.<tag>.<ciphertext>` (base64url parts). */
   encrypt(plain: string): string {
-    const iv = crypto.randomBytes(12);
+    const iv = randomBytesPooled(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.keys.encryption, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(

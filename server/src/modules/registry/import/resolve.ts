@@ -70,8 +70,26 @@ export class PlaceResolver {
     return distinct[0] ?? null;
   }
 
-  /** The unit for one row, or the reason it cannot be placed. */
+  private readonly cache = new Map<string, ReturnType<PlaceResolver['resolveUncached']>>();
+
+  /** The unit for one row, or the reason it cannot be placed (rows without coordinates repeat a lot: cached). */
   resolve(row: {
+    community?: string;
+    grid?: string;
+    lng?: number;
+    lat?: number;
+  }): ReturnType<PlaceResolver['resolveUncached']> {
+    if (row.lng !== undefined || row.lat !== undefined) return this.resolveUncached(row);
+    const key = `${row.community ?? ''}\u0000${row.grid ?? ''}`;
+    let hit = this.cache.get(key);
+    if (hit === undefined) {
+      hit = this.resolveUncached(row);
+      if (this.cache.size < 100_000) this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  private resolveUncached(row: {
     community?: string;
     grid?: string;
     lng?: number;
