@@ -132,7 +132,7 @@ function registerWeb(app: FastifyInstance, webDist: string) {
   const index = path.join(webDist, 'index.html');
   const hasWeb = fs.existsSync(index);
   // wildcard: files are looked up per request, so a rebuilt console needs no restart; misses fall to the SPA.
-  if (hasWeb) void app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: true, index: false });
+  if (hasWeb) void app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: true, index: 'index.html' });
   app.setNotFoundHandler((request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/open311/');
     if (!isApi && request.method === 'GET' && hasWeb) {

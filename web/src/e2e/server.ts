@@ -45,13 +45,19 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, deadline: num
 
 /**
  * Starts the real server on a free port with a fresh data directory and no preset admin password,
- * and reads the one-time admin password it prints on first start.
+ * and reads the one-time admin password it prints on first start. `demo` seeds the demo grids and
+ * accounts (password `Tianzige@2026`).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: { demo?: boolean } = {}): Promise<RunningServer> {
   if (!fs.existsSync(WEB_DIST)) throw new Error('web/dist is missing: run `npm run build -w web` first');
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), TIANZIGE_DATA_DIR: dataDir, TIANZIGE_DEMO: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    TIANZIGE_DATA_DIR: dataDir,
+    TIANZIGE_DEMO: options.demo === true ? '1' : '0',
+  };
   delete env.TIANZIGE_ADMIN_PASSWORD;
   delete env.TIANZIGE_DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: SERVER_DIR, env, stdio: 'pipe' });

@@ -199,7 +199,18 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
       response: z.unknown(),
       isRaw: true,
       handler: async ({ actor, params, reply, request }) => {
-        const row = await getImportJobInScope(deps, actor, params.id);
+        // Listen before reading the job, so that a job finishing in between is not missed.
+        const events: unknown[] = [];
+        let deliver = (p: unknown) => void events.push(p);
+        const listener = (p: unknown) => deliver(p);
+        jobProgress.on(params.id, listener);
+        let row;
+        try {
+          row = await getImportJobInScope(deps, actor, params.id);
+        } catch (err) {
+          jobProgress.off(params.id, listener);
+          throw err;
+        }
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -212,15 +223,18 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
           send('done', toImportJobOut(await getImportJobInScope(deps, actor, params.id)));
           res.end();
         };
-        if (row.status !== 'running') return finish();
+        if (row.status !== 'running' || events.includes(null)) {
+          jobProgress.off(params.id, listener);
+          return finish();
+        }
         send('progress', toImportJobOut(row));
-        const listener = (p: unknown) => {
+        deliver = (p: unknown) => {
           if (p === null) {
             jobProgress.off(params.id, listener);
             void finish();
           } else send('progress', p);
         };
-        jobProgress.on(params.id, listener);
+        for (const p of events) deliver(p);
         request.raw.on('close', () => jobProgress.off(params.id, listener));
       },
     }),
@@ -237,9 +251,11 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
       handler: async ({ actor, params, reply }) => {
         const row = await getImportJobInScope(deps, actor, params.id);
         const problems = row.problems === null ? [] : (JSON.parse(row.problems) as ImportProblem[]);
-        void reply
-          .header('content-type', XLSX)
-          .header('content-disposition', xlsxName(`导入错误报告-${row.file_name.replace(/\.[^.]+$/, '')}`));
+        reply.hijack();
+        reply.raw.writeHead(200, {
+          'content-type': XLSX,
+          'content-disposition': xlsxName(`导入错误报告-${row.file_name.replace(/\.[^.]+$/, '')}`),
+        });
         await writeProblemReport(problems, reply.raw);
         reply.raw.end();
       },

@@ -67,3 +67,32 @@ describe.each(DIALECTS)('API document, probes and limits on %s', (dialect) => {
     expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
   });
 });
+
+describe('serving the console', () => {
+  it('serves index.html at / and for deep links, assets as files, and JSON 404s under /api', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { buildApp } = await import('../../app.ts');
+    const t = await createTestContext('sqlite', { divisionsUnder: CODES.yinTanLuStreet });
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'tz-dist-'));
+    fs.mkdirSync(path.join(dist, 'assets'));
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>田字格</title>');
+    fs.writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log(1)');
+    const app = await buildApp({ ...t.deps, config: { ...t.deps.config, webDist: dist } });
+    try {
+      for (const url of ['/', '/orgs', '/registry/imports?job=1']) {
+        const res = await app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(200);
+        expect(res.body).toContain('田字格');
+      }
+      const asset = await app.inject({ method: 'GET', url: '/assets/app.js' });
+      expect(asset.body).toBe('console.log(1)');
+      const api = await app.inject({ method: 'GET', url: '/api/v1/nothing' });
+      expect(api.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  });
+});

@@ -9,11 +9,16 @@ import { AuditPage } from '../features/audit/AuditPage';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { OrgPage } from '../features/orgs/OrgPage';
+import { CareTagsPage } from '../features/registry/CareTagsPage';
+import { GridHouseholdsPage } from '../features/registry/GridHouseholdsPage';
+import { HouseholdsPage } from '../features/registry/HouseholdsPage';
+import { ImportPage } from '../features/registry/ImportPage';
+import { ResidentSearchPage } from '../features/registry/ResidentSearchPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { AuthProvider, useAuth } from './auth';
 import { I18nProvider, useI18n } from './i18n';
 import { prefersReducedMotion } from './motion';
-import { SECTIONS, Shell } from './Shell';
+import { isShown, SECTIONS, Shell } from './Shell';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 30_000 } },
@@ -27,7 +32,7 @@ function Guarded({ permission, children }: { permission: string; children: React
 function HomeRedirect() {
   const { can } = useAuth();
   const { t } = useI18n();
-  const first = SECTIONS.find((s) => can(s.permission));
+  const first = SECTIONS.find(isShown(can));
   return first ? <Navigate to={first.path} replace /> : <Result status="info" title={t('app.noAccess')} />;
 }
 
@@ -45,10 +50,34 @@ function Gate() {
   if (me === null) return <LoginPage />;
   if (me.mustChangePassword) return <ChangePasswordPage />;
   return (
+    <Routes>
+      <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
+      <Route path="*" element={<ConsoleRoutes />} />
+    </Routes>
+  );
+}
+
+/** The desktop console: the shell with its menu around one section. */
+function ConsoleRoutes() {
+  const { t } = useI18n();
+  return (
     <Shell>
       <Routes>
         <Route path="/" element={<HomeRedirect />} />
         <Route path="/orgs/:orgId?" element={<Guarded permission="org.read" children={<OrgPage />} />} />
+        <Route
+          path="/registry/households/:orgId?"
+          element={<Guarded permission="resident.read" children={<HouseholdsPage />} />}
+        />
+        <Route
+          path="/registry/residents"
+          element={<Guarded permission="resident.read" children={<ResidentSearchPage />} />}
+        />
+        <Route path="/registry/imports" element={<Guarded permission="resident.import" children={<ImportPage />} />} />
+        <Route
+          path="/registry/care-tags"
+          element={<Guarded permission="caretag.manage" children={<CareTagsPage />} />}
+        />
         <Route path="/users" element={<Guarded permission="user.read" children={<UsersPage />} />} />
         <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
         <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />

@@ -1,8 +1,13 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CloudUploadOutlined,
+  HomeOutlined,
   KeyOutlined,
   LogoutOutlined,
+  MobileOutlined,
+  SearchOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -16,13 +21,37 @@ import { useI18n } from './i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 import type { MessageKey } from './messages';
 
+export interface Section {
+  path: string;
+  label: MessageKey;
+  permission: string;
+  /** hidden from holders of this permission (who have a fuller page for the same thing) */
+  hiddenWith?: string;
+  icon: ReactNode;
+}
+
 /** The side menu: each section and the permission that shows it. */
-export const SECTIONS: { path: string; label: MessageKey; permission: string; icon: ReactNode }[] = [
+export const SECTIONS: Section[] = [
   { path: '/orgs', label: 'nav.orgs', permission: 'org.read', icon: <ApartmentOutlined /> },
+  { path: '/registry/households', label: 'nav.households', permission: 'resident.read', icon: <HomeOutlined /> },
+  { path: '/registry/residents', label: 'nav.residents', permission: 'resident.read', icon: <SearchOutlined /> },
+  { path: '/registry/imports', label: 'nav.imports', permission: 'resident.import', icon: <CloudUploadOutlined /> },
+  { path: '/registry/care-tags', label: 'nav.careTags', permission: 'caretag.manage', icon: <TagsOutlined /> },
+  {
+    path: '/m/households',
+    label: 'nav.gridHouseholds',
+    permission: 'resident.read',
+    hiddenWith: 'resident.write',
+    icon: <MobileOutlined />,
+  },
   { path: '/users', label: 'nav.users', permission: 'user.read', icon: <TeamOutlined /> },
   { path: '/audit', label: 'nav.audit', permission: 'audit.read', icon: <AuditOutlined /> },
   { path: '/apikeys', label: 'nav.apikeys', permission: 'apikey.own', icon: <KeyOutlined /> },
 ];
+
+/** Whether a section belongs in the menu of a user with these permissions. */
+export const isShown = (can: (permission: string) => boolean) => (s: Section) =>
+  can(s.permission) && (s.hiddenWith === undefined || !can(s.hiddenWith));
 
 export function Shell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
@@ -31,7 +60,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const location = useLocation();
   const [isPasswordOpen, setPasswordOpen] = useState(false);
 
-  const items: MenuProps['items'] = SECTIONS.filter((s) => can(s.permission)).map((s) => ({
+  const items: MenuProps['items'] = SECTIONS.filter(isShown(can)).map((s) => ({
     key: s.path,
     icon: s.icon,
     label: t(s.label),

@@ -491,7 +491,7 @@ export async function importResidents(
           updated_at: iso,
         });
         newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
-        newChanges.push(change(id, p.unit.path, 'create', 'import', input.jobId));
+        newChanges.push(change(id, p.unit.path, 'create', 'import', p.address));
         counts.imported += 1;
       }
       await flush();
