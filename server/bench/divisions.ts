@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DialectName } from '../src/db/database.ts';
 import { importDivisions, readDivisions } from '../src/modules/orgs/divisions.ts';
-import { listSubtreeAtLevel } from '../src/modules/orgs/repo.ts';
+import { listUnitsAtLevel } from '../src/modules/orgs/subtree-index.ts';
 import { subtreeEnd } from '../src/platform/access/scope.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { newId } from '../src/platform/ids.ts';
@@ -107,7 +107,7 @@ export async function benchSubtreeQuery(dialect: DialectName, platform: Awaited<
   const { db } = platform.database;
   const cities = await db.selectFrom('org_units').select(['path', 'name']).where('level', '=', 'city').execute();
   const sample = cities.filter((_, i) => i % 7 === 0);
-  const viaPlatform = await latency(500, (i) => listSubtreeAtLevel(db, sample[i % sample.length]!.path, 'community'));
+  const viaPlatform = await latency(500, (i) => listUnitsAtLevel(db, sample[i % sample.length]!.path, 'community'));
   const sqlText = `select id, name, code, path from org_units where level = ? and path >= ? and path < ?`;
   let viaBare;
   if (dialect === 'sqlite') {

@@ -209,6 +209,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下辖某一层级的全部单位（如区内全部社区）/ All units of one level below a unit */
+        get: operations["getApiV1OrgsIdUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{id}/map": {
         parameters: {
             query?: never;
@@ -1242,6 +1259,45 @@ export interface operations {
                             [key: string]: number;
                         };
                         users: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdUnits: {
+        parameters: {
+            query: {
+                level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            code: string | null;
+                        }[];
                     };
                 };
             };

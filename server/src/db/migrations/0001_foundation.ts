@@ -8,7 +8,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('value', 'bigint', (c) => c.notNull())
     .execute();
-  await sql`insert into counters (name, value) values ('org_key', 0)`.execute(db);
+  await sql`insert into counters (name, value) values ('org_key', 0), ('org_version', 0)`.execute(db);
 
   await db.schema
     .createTable('org_units')

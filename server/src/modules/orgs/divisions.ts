@@ -14,6 +14,7 @@ import {
   pathSegment,
   rebuildOrgIndexesAfterBulkLoad,
 } from './repo.ts';
+import { bumpOrgVersion } from './subtree-index.ts';
 import type { OrgLevel, OrgUnitTable } from './tables.ts';
 
 /** One unit of the national division tree as published. */
@@ -118,6 +119,7 @@ export async function ensureNationRoot(db: Kysely<DB>, clock: Clock): Promise<Or
       updated_at: now,
     };
     await trx.insertInto('org_units').values(root).execute();
+    await bumpOrgVersion(trx);
     return root;
   });
 }
@@ -257,6 +259,7 @@ export async function importDivisions(
     }
     await insertOrgUnitsBulk(trx, database.sqlite, toInsert);
     if (isBulkLoad) await rebuildOrgIndexesAfterBulkLoad(trx);
+    await bumpOrgVersion(trx);
 
     for (const orphan of orphans.values()) {
       history.push({ org_id: orphan.id, code: orphan.code!, name: orphan.name, valid_from: orphan.updated_at });

@@ -89,6 +89,24 @@ describe.each(DIALECTS)('org hierarchy on %s', (dialect) => {
     expect(stats.counts.community).toBeGreaterThan(stats.counts.street!);
   });
 
+  it('lists every community of a district, and sees a new grid at once', async () => {
+    const anning = await t.org(CODES.anning);
+    const communities = (await admin.get(`/api/v1/orgs/${anning.id}/units?level=community`)).json() as {
+      items: { code: string }[];
+    };
+    expect(communities.items.map((c) => c.code)).toContain(CODES.yingMenTan);
+    expect(communities.items.every((c) => c.code.startsWith(CODES.anning))).toBe(true);
+    const community = await t.org(CODES.yingMenTan);
+    const before = (await admin.get(`/api/v1/orgs/${anning.id}/units?level=grid`)).json() as { items: unknown[] };
+    await secretary.post('/api/v1/orgs', { parentId: community.id, level: 'grid', name: '第8网格' });
+    const after = (await admin.get(`/api/v1/orgs/${anning.id}/units?level=grid`)).json() as {
+      items: { name: string }[];
+    };
+    expect(after.items.length).toBe(before.items.length + 1);
+    expect(after.items.map((g) => g.name)).toContain('第8网格');
+    expect((await secretary.get(`/api/v1/orgs/${anning.id}/units?level=community`)).statusCode).toBe(404);
+  });
+
   it('lets the secretary create a grid with an outline that then appears on the community map', async () => {
     const community = await t.org(CODES.yingMenTan);
     const res = await secretary.post('/api/v1/orgs', {

@@ -75,17 +75,6 @@ export async function countSubtreeByLevel(db: Kysely<DB>, path: string) {
     .execute();
 }
 
-/** Units of one level in a subtree: the range scan every rollup builds on. */
-export async function listSubtreeAtLevel(db: Kysely<DB>, path: string, level: OrgUnitTable['level']) {
-  return db
-    .selectFrom('org_units')
-    .select(['id', 'name', 'code', 'path'])
-    .where('level', '=', level)
-    .where('path', '>=', path)
-    .where('path', '<', subtreeEnd(path))
-    .execute();
-}
-
 export async function listGeometriesInSubtree(db: Kysely<DB>, scope: ScopeFilter, path: string) {
   return db
     .selectFrom('org_units')

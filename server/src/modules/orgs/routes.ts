@@ -10,6 +10,8 @@ import {
   OrgStats,
   OrgUnit,
   OrgUpdateBody,
+  UnitsAtLevel,
+  UnitsAtLevelQuery,
 } from './schema.ts';
 import * as orgs from './service.ts';
 
@@ -94,6 +96,20 @@ export function orgRoutes(deps: AppDeps): RouteDef[] {
       params: OrgIdParams,
       response: OrgStats,
       handler: async ({ actor, params }) => orgs.getSubtreeStats(db, actor, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id/units',
+      summary: '下辖某一层级的全部单位（如区内全部社区）/ All units of one level below a unit',
+      tags,
+      auth: 'org.read',
+      scope: byId,
+      params: OrgIdParams,
+      query: UnitsAtLevelQuery,
+      response: UnitsAtLevel,
+      handler: async ({ actor, params, query }) => ({
+        items: await orgs.listUnitsAtLevelInScope(db, actor, params.id, query.level),
+      }),
     }),
     defineRoute({
       method: 'GET',

@@ -98,3 +98,8 @@ export const OrgMap = z.object({
     }),
   ),
 });
+
+export const UnitsAtLevelQuery = z.strictObject({ level: z.enum(ORG_LEVELS) });
+export const UnitsAtLevel = z.object({
+  items: z.array(z.object({ id: z.string(), name: z.string(), code: z.string().nullable() })),
+});

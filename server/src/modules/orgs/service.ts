@@ -7,6 +7,7 @@ import { AppError, forbidden, invalidField, notFound } from '../../platform/erro
 import { newId } from '../../platform/ids.ts';
 import { findGeometryProblem } from './geometry.ts';
 import * as repo from './repo.ts';
+import { bumpOrgVersion, listUnitsAtLevel } from './subtree-index.ts';
 import { LEVEL_NAMES, type OrgCreateBody, type OrgUnit, type OrgUpdateBody } from './schema.ts';
 import type { OrgLevel, OrgUnitTable } from './tables.ts';
 
@@ -139,6 +140,7 @@ export async function insertSubUnit(trx: Kysely<DB>, now: string, unit: NewSubUn
     updated_at: now,
   };
   await trx.insertInto('org_units').values(row).execute();
+  await bumpOrgVersion(trx);
   return row;
 }
 
@@ -212,6 +214,7 @@ export async function updateSubUnit(deps: AppDeps, actor: Actor, id: string, bod
         .where('path', '<', subtreeEnd(unit.path))
         .execute();
     }
+    await bumpOrgVersion(trx);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'org.update',
       targetType: 'org',
@@ -222,4 +225,11 @@ export async function updateSubUnit(deps: AppDeps, actor: Actor, id: string, bod
     });
   });
   return toOrgUnit(await getOrgInScope(deps.db, actor, { id }));
+}
+
+/** Every unit of one level below a unit in scope (e.g. all communities of a district), in path order. */
+export async function listUnitsAtLevelInScope(db: Kysely<DB>, actor: Actor, id: string, level: OrgLevel) {
+  const unit = await getOrgInScope(db, actor, { id });
+  const units = await listUnitsAtLevel(db, unit.path, level);
+  return units.map((u) => ({ id: u.id, name: u.name, code: u.code }));
 }

@@ -23,6 +23,7 @@ interface Own {
 /** A minimal valid request per scoped route that needs a body or a query; keyed `METHOD url`. */
 const REQUESTS: Record<string, (own: Own) => { body?: unknown; query?: Record<string, string> }> = {
   'PATCH /api/v1/orgs/:id': () => ({ body: { name: '改名后的网格' } }),
+  'GET /api/v1/orgs/:id/units': () => ({ query: { level: 'grid' } }),
   'PATCH /api/v1/users/:id': () => ({ body: { displayName: '改过名的人' } }),
   'POST /api/v1/users/:id/reveal-phone': () => ({ body: { reason: '核实联系方式' } }),
   'POST /api/v1/users/:id/roles': (own) => ({ body: { role: 'grid_worker', orgId: own.communityId } }),
