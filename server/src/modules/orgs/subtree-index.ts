@@ -54,7 +54,7 @@ function lowerBound(entries: UnitEntry[], path: string): number {
 export async function listUnitsAtLevel(db: Kysely<DB>, path: string, level: OrgLevel): Promise<readonly UnitEntry[]> {
   const version = await currentVersion(db);
   let perDb = indexes.get(db);
-  if (perDb === undefined) indexes.set(db, (perDb = new Map()));
+  if (perDb === undefined) indexes.set(db, (perDb = new Map<OrgLevel, LevelIndex>()));
   let index = perDb.get(level);
   if (index === undefined || index.version !== version) {
     const rows = await db
