@@ -7,6 +7,7 @@ import type { DB } from '../../db/types.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Database } from '../../db/database.ts';
+import { analyzeTables } from '../../db/maintenance.ts';
 import {
   allocateOrgKeys,
   dropOrgIndexesForBulkLoad,
@@ -277,6 +278,7 @@ export async function importDivisions(
         .execute();
     }
   });
+  if (result.inserted >= 5000) await analyzeTables(db, ['org_units']);
   options.onProgress?.(divisions.length, divisions.length);
   return result;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { bulkInsert } from '../../../db/bulk.ts';
+import { analyzeTables } from '../../../db/maintenance.ts';
 import type { DB } from '../../../db/types.ts';
 import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts';
 import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
@@ -20,6 +21,9 @@ import {
 } from './fields.ts';
 import { readSpreadsheet, type SheetRow, SpreadsheetError } from './read.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
+
+/** After this many written rows the planner's statistics are refreshed. */
+const ANALYZE_AFTER_ROWS = 5000;
 
 export type ImportMode = 'all-or-nothing' | 'valid-rows';
 export type OnDuplicate = 'update' | 'skip';
@@ -525,6 +529,8 @@ export async function importResidents(
   result.problems.push(...writeResult.problems);
   result.problems.sort((a, b) => a.row - b.row);
   result.status = 'isRolledBack' in writeResult ? 'failed' : 'succeeded';
+  if (result.imported + result.updated >= ANALYZE_AFTER_ROWS)
+    await analyzeTables(deps.db, ['residents', 'households', 'resident_tags']);
   onProgress({ phase: 'done', rowsDone: result.rowsTotal, rowsTotal: result.rowsTotal });
   return result;
 }
