@@ -15,12 +15,12 @@ export const BENCH_PG_URL =
 export async function freshDatabase(
   dialect: DialectName,
   label: string,
-): Promise<{ database: Database; drop: () => Promise<void> }> {
+): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tz-bench-${label}-`));
     const database = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'bench.db') });
     await migrateToLatest(database.db);
-    return { database, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return { database, url: `sqlite:${path.join(dir, 'bench.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `tz_bench_${label}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: BENCH_PG_URL });
@@ -33,6 +33,7 @@ export async function freshDatabase(
   await migrateToLatest(database.db);
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       const c = new pg.Client({ connectionString: BENCH_PG_URL });
