@@ -110,7 +110,11 @@ export async function benchRegistryImport(dialect: DialectName, rows: number) {
   const started = Date.now();
   const { peak, summary } = await runCliImport(fresh.url, piiKey, file);
   const ms = Date.now() - started;
-  const job = await deps.db.selectFrom('import_jobs').selectAll().orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  const job = await deps.db
+    .selectFrom('import_jobs')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
   void summary;
 
   // Bare baseline: the same stored rows, inserted by the engine alone into an empty copy of the table.

@@ -20,7 +20,11 @@ export async function freshDatabase(
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tz-bench-${label}-`));
     const database = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'bench.db') });
     await migrateToLatest(database.db);
-    return { database, url: `sqlite:${path.join(dir, 'bench.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      database,
+      url: `sqlite:${path.join(dir, 'bench.db')}`,
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `tz_bench_${label}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: BENCH_PG_URL });
