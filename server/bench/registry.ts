@@ -11,7 +11,7 @@ import { buildApp } from '../src/app.ts';
 import type { DialectName } from '../src/db/database.ts';
 import { importDivisions } from '../src/modules/orgs/divisions.ts';
 import { insertSubUnit } from '../src/modules/orgs/service.ts';
-import { exportResidents } from '../src/modules/registry/export.ts';
+import { prepareResidentExport } from '../src/modules/registry/export.ts';
 import { checkCharacter } from '../src/modules/registry/id-number.ts';
 import { insertAccount, loadActor } from '../src/modules/users/service.ts';
 import { ManualClock } from '../src/platform/clock.ts';
@@ -331,7 +331,13 @@ export async function benchRegistryQueries(dialect: DialectName, ctx: Awaited<Re
   for (const c of communities) {
     if (exported >= 100_000) break;
     const file = fs.createWriteStream(path.join(ctx.dataDir, `export-${c.id}.xlsx`));
-    exported += await exportResidents(deps, actor, { orgId: c.id, status: 'living' }, { isUnmasked: false }, file);
+    const writeExport = await prepareResidentExport(
+      deps,
+      actor,
+      { orgId: c.id, status: 'living' },
+      { isUnmasked: false },
+    );
+    exported += await writeExport(file);
   }
   out.end();
   const exportMs = Date.now() - exportStarted;

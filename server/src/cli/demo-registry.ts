@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { bulkInsert } from '../db/bulk.ts';
+import { HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../modules/registry/bulk-columns.ts';
 import type { DB } from '../db/types.ts';
 import { ageOn, checkCharacter } from '../modules/registry/id-number.ts';
 import { nameInitials } from '../modules/registry/resident-input.ts';
@@ -277,61 +278,8 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
       if (place.isVillage && elderlyOver60 >= VILLAGE_ELDERLY) break;
     }
   }
-  await bulkInsert(
-    trx,
-    deps.database.sqlite,
-    'households',
-    {
-      id: 'text',
-      org_id: 'text',
-      org_path: 'text',
-      building_id: 'text',
-      address: 'text',
-      unit_no: 'text',
-      room_no: 'text',
-      lng: 'double precision',
-      lat: 'double precision',
-      version: 'integer',
-      created_at: 'text',
-      updated_at: 'text',
-    },
-    households,
-  );
-  await bulkInsert(
-    trx,
-    deps.database.sqlite,
-    'residents',
-    {
-      id: 'text',
-      household_id: 'text',
-      org_path: 'text',
-      name: 'text',
-      name_initials: 'text',
-      id_number_enc: 'text',
-      id_number_bidx: 'text',
-      no_id_reason: 'text',
-      gender: 'text',
-      birth_date: 'text',
-      phone_enc: 'text',
-      phone_bidx: 'text',
-      ethnicity: 'text',
-      relation: 'text',
-      residence_type: 'text',
-      status: 'text',
-      status_date: 'text',
-      notes: 'text',
-      version: 'integer',
-      created_at: 'text',
-      updated_at: 'text',
-    },
-    residents,
-  );
-  await bulkInsert(
-    trx,
-    deps.database.sqlite,
-    'resident_tags',
-    { resident_id: 'text', tag_id: 'text', org_path: 'text' },
-    residentTags,
-  );
+  await bulkInsert(trx, deps.database.sqlite, 'households', HOUSEHOLD_TYPES, households);
+  await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, residents);
+  await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, residentTags);
   return residents.length;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { listAuditInScope } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
-import { getOrgInScope } from '../orgs/service.ts';
+import { findOrgFullNames, getOrgInScope } from '../orgs/service.ts';
 
 const AuditQuery = z.strictObject({
   action: z.string().max(60).optional(),
@@ -57,14 +57,7 @@ export function auditRoutes(deps: AppDeps): RouteDef[] {
           pageSize: query.pageSize,
         });
         const orgIds = [...new Set(rows.map((r) => r.org_id).filter((id): id is string => id !== null))];
-        const names =
-          orgIds.length === 0
-            ? new Map<string, string>()
-            : new Map(
-                (
-                  await deps.db.selectFrom('org_units').select(['id', 'full_name']).where('id', 'in', orgIds).execute()
-                ).map((o) => [o.id, o.full_name]),
-              );
+        const names = await findOrgFullNames(deps.db, orgIds);
         return {
           total,
           items: rows.map((r) => ({

@@ -233,3 +233,10 @@ export async function listUnitsAtLevelInScope(db: Kysely<DB>, actor: Actor, id: 
   const units = await listUnitsAtLevel(db, unit.path, level);
   return units.map((u) => ({ id: u.id, name: u.name, code: u.code }));
 }
+
+/** Full names of units by id (for showing the unit beside users, assignments, audit records). */
+export async function findOrgFullNames(db: Kysely<DB>, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map<string, string>();
+  const rows = await db.selectFrom('org_units').select(['id', 'full_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.full_name]));
+}

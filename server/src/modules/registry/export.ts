@@ -34,17 +34,17 @@ const HEADERS = [
 ];
 
 /**
- * Streams the residents matching a filter to .xlsx, page by page so memory stays flat. Numbers are
- * masked unless unmasking is asked for and the actor may reveal them everywhere her export reaches.
- * The export itself is audited.
+ * Prepares an export of the residents matching a filter: checks the filter (bad ones throw 4xx before
+ * any byte is sent) and audits the export, then returns the writer that streams the .xlsx page by
+ * page so memory stays flat. Numbers are masked unless unmasking is asked for and the actor may
+ * reveal them everywhere her export reaches.
  */
-export async function exportResidents(
+export async function prepareResidentExport(
   deps: AppDeps,
   actor: Actor,
   filter: Omit<ResidentSearchBody, 'page' | 'pageSize'>,
   options: { isUnmasked: boolean },
-  out: Writable,
-): Promise<number> {
+): Promise<(out: Writable) => Promise<number>> {
   const query = await buildResidentQuery(deps, actor, filter, 'resident.export');
   const roots = scopeRoots(actor, 'resident.export');
   const isUnmasked = options.isUnmasked && roots.every((root) => canAt(actor, 'pii.reveal', root));
@@ -57,6 +57,15 @@ export async function exportResidents(
     orgPath: roots[0] ?? null,
     detail: { filter: filterNames, isUnmasked },
   });
+  return (out) => writeResidents(deps, query, isUnmasked, out);
+}
+
+async function writeResidents(
+  deps: AppDeps,
+  query: Awaited<ReturnType<typeof buildResidentQuery>>,
+  isUnmasked: boolean,
+  out: Writable,
+): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet('居民');
   sheet.columns = HEADERS.map((h) => ({ header: h, width: h === '地址' ? 30 : h === '身份证号' ? 22 : 12 }));

@@ -8,7 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import { jobProgress } from '../../platform/jobs.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
 import { parsePart } from '../../platform/http/validation.ts';
-import { exportResidents } from './export.ts';
+import { prepareResidentExport } from './export.ts';
 import {
   getImportJobInScope,
   importTarget,
@@ -21,7 +21,6 @@ import { writeImportTemplate, writeProblemReport } from './import/workbooks.ts';
 import type { ImportProblem } from './import/run.ts';
 import type { ImportJobTable } from './tables.ts';
 import { IdParams, ResidentSearchBody } from './schema.ts';
-import { buildResidentQuery } from './search.ts';
 
 const tags = ['registry-import'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -269,12 +268,12 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
       body: ExportBody,
       response: z.unknown(),
       isRaw: true,
-      handler: async ({ actor, request, reply }) => {
-        const { isUnmasked, ...filter } = parsePart(ExportBody, request.body, 'body');
-        await buildResidentQuery(deps, actor, filter, 'resident.export'); // bad filters answer 4xx before streaming starts
+      handler: async ({ actor, body, reply }) => {
+        const { isUnmasked, ...filter } = body;
+        const writeExport = await prepareResidentExport(deps, actor, filter, { isUnmasked });
         reply.hijack();
         reply.raw.writeHead(200, { 'content-type': XLSX, 'content-disposition': xlsxName('居民导出') });
-        await exportResidents(deps, actor, filter, { isUnmasked }, reply.raw);
+        await writeExport(reply.raw);
         reply.raw.end();
       },
     }),

@@ -14,7 +14,6 @@ import type { ResidentCreateBody, ResidentOut, ResidentUpdateBody } from './sche
 import type { ResidentChangeTable, ResidentTable } from './tables.ts';
 
 const RESIDENT = { zh: '居民', en: 'Resident' };
-const PII_FIELDS = new Set(['idNumber', 'phone']);
 
 function validationError(errors: FieldError[]): AppError {
   return new AppError('VALIDATION', { zh: '居民信息有误', en: 'Invalid resident' }, errors);
@@ -446,5 +445,3 @@ export async function listResidentHistory(deps: AppDeps, actor: Actor, id: strin
     newValue: r.new_value,
   }));
 }
-
-export { PII_FIELDS };

@@ -28,9 +28,3 @@ export async function listAssignments(db: Kysely<DB>, userIds: string[]) {
     .orderBy('ra.created_at')
     .execute();
 }
-
-export async function findOrgNames(db: Kysely<DB>, ids: string[]) {
-  if (ids.length === 0) return new Map<string, string>();
-  const rows = await db.selectFrom('org_units').select(['id', 'full_name']).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r.full_name]));
-}

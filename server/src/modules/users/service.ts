@@ -8,7 +8,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PHONE_PATTERN, maskPhone, normalizePhone } from '../../platform/pii/crypto.ts';
-import { getOrgInScope } from '../orgs/service.ts';
+import { findOrgFullNames, getOrgInScope } from '../orgs/service.ts';
 import * as repo from './repo.ts';
 import type { UserCreateBody, UserOut, UserUpdateBody } from './schema.ts';
 import type { UserTable } from './tables.ts';
@@ -56,7 +56,7 @@ export async function toUsersOut(deps: AppDeps, users: UserTable[]): Promise<Use
     deps.db,
     users.map((u) => u.id),
   );
-  const homes = await repo.findOrgNames(deps.db, [...new Set(users.map((u) => u.home_org_id))]);
+  const homes = await findOrgFullNames(deps.db, [...new Set(users.map((u) => u.home_org_id))]);
   const now = deps.clock.now().toISOString();
   return users.map((u) => ({
     id: u.id,

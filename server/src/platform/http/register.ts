@@ -45,7 +45,7 @@ export function registerRoute(app: FastifyInstance, def: RouteDef): void {
         actorOrNull: auth?.actor ?? null,
         params: def.params === undefined ? undefined : parsePart(def.params, request.params, 'params'),
         query: def.query === undefined ? undefined : parsePart(def.query, request.query ?? {}, 'query'),
-        body: def.body === undefined || def.isRaw === true ? undefined : parsePart(def.body, request.body, 'body'),
+        body: def.body === undefined ? undefined : parsePart(def.body, request.body, 'body'),
         request,
         reply,
       };

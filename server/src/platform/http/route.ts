@@ -63,7 +63,7 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, R = unknown> {
   bodyLimit?: number;
   /**
    * The handler writes the reply itself (file downloads, server-sent events, multipart uploads);
-   * `body` is then not parsed and `response` only documents the route.
+   * `response` then only documents the route. Multipart routes declare no `body` and read the parts.
    */
   isRaw?: boolean;
   handler: (ctx: RouteContext<B, Q, P>) => Promise<R>;

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { bulkInsert } from '../../../db/bulk.ts';
+import { CHANGE_TYPES, HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../bulk-columns.ts';
 import { analyzeTables } from '../../../db/maintenance.ts';
-import type { DB } from '../../../db/types.ts';
 import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts';
 import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
 import type { AppDeps } from '../../../platform/deps.ts';
@@ -179,57 +178,6 @@ async function readHeaders(file: string): Promise<string[]> {
 
 const householdKey = (unitId: string, address: string, unitNo: string | null, roomNo: string | null) =>
   `${unitId}|${address}|${unitNo ?? ''}|${roomNo ?? ''}`;
-
-const HOUSEHOLD_TYPES = {
-  id: 'text',
-  org_id: 'text',
-  org_path: 'text',
-  building_id: 'text',
-  address: 'text',
-  unit_no: 'text',
-  room_no: 'text',
-  lng: 'double precision',
-  lat: 'double precision',
-  version: 'integer',
-  created_at: 'text',
-  updated_at: 'text',
-} as const;
-const RESIDENT_TYPES = {
-  id: 'text',
-  household_id: 'text',
-  org_path: 'text',
-  name: 'text',
-  name_initials: 'text',
-  id_number_enc: 'text',
-  id_number_bidx: 'text',
-  no_id_reason: 'text',
-  gender: 'text',
-  birth_date: 'text',
-  phone_enc: 'text',
-  phone_bidx: 'text',
-  ethnicity: 'text',
-  relation: 'text',
-  residence_type: 'text',
-  status: 'text',
-  status_date: 'text',
-  notes: 'text',
-  version: 'integer',
-  created_at: 'text',
-  updated_at: 'text',
-} as const;
-const TAG_TYPES = { resident_id: 'text', tag_id: 'text', org_path: 'text' } as const;
-const CHANGE_TYPES = {
-  id: 'text',
-  resident_id: 'text',
-  org_path: 'text',
-  at: 'text',
-  actor_id: 'text',
-  actor_name: 'text',
-  kind: 'text',
-  field: 'text',
-  old_value: 'text',
-  new_value: 'text',
-} as const;
 
 /**
  * Imports a ledger under `target` in two streaming passes: first every row is validated (nothing is
@@ -540,5 +488,3 @@ class RollbackImport extends Error {
     super('all-or-nothing import rolled back');
   }
 }
-
-export type { Kysely, DB };
