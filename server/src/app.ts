@@ -13,6 +13,9 @@ import { metaRoutes, VERSION } from './modules/meta/routes.ts';
 import { orgRoutes } from './modules/orgs/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { MAX_UPLOAD_BYTES, importRoutes } from './modules/registry/import-routes.ts';
+import { dutyRoutes } from './modules/duties/routes.ts';
+import { caseRoutes } from './modules/cases/routes.ts';
+import { residentCaseRoutes } from './modules/cases/resident-routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -44,6 +47,9 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...auditRoutes(deps),
     ...registryRoutes(deps),
     ...importRoutes(deps),
+    ...dutyRoutes(deps),
+    ...caseRoutes(deps),
+    ...residentCaseRoutes(deps),
   ];
 }
 

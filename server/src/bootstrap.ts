@@ -1,6 +1,7 @@
 import type { AppDeps } from './platform/deps.ts';
 import { ensureNationRoot, importDivisions } from './modules/orgs/divisions.ts';
 import { insertAccount } from './modules/users/service.ts';
+import { ensureDefaultDutyList } from './modules/duties/service.ts';
 
 const SYSTEM = { actorId: null, actorName: 'system', ip: null, userAgent: null };
 
@@ -32,4 +33,9 @@ export async function ensureAdmin(deps: AppDeps, print: (line: string) => void):
     }),
   );
   if (initialPassword !== null) print(`admin password: ${initialPassword}`);
+}
+
+/** First start: the default duty list (权责清单), so cases can be routed from day one. */
+export async function ensureDutyList(deps: AppDeps): Promise<void> {
+  await ensureDefaultDutyList(deps);
 }

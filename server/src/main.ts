@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { buildApp } from './app.ts';
-import { ensureAdmin, ensureDivisions } from './bootstrap.ts';
+import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
+import { sweepDeadlines } from './modules/cases/deadlines.ts';
 import { seedDemo } from './cli/demo.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[tianzige] ${line}`);
   await ensureDivisions(deps, log);
   await ensureAdmin(deps, (line) => console.log(line));
+  await ensureDutyList(deps);
   if (config.isDemo) await seedDemo(deps, log);
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)
@@ -34,8 +36,14 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
   await app.listen({ port: config.port, host: config.host });
+  // The deadline job: due soon, overdue, escalation, auto-close. Several servers may run it; each change is version-checked.
+  const sweep = setInterval(() => {
+    sweepDeadlines(deps).catch((err: unknown) => app.log.error({ err }, 'deadline sweep failed'));
+  }, 60_000);
+  sweep.unref();
   log(`田字格 Tianzige is serving http://localhost:${config.port} on ${database.dialect}`);
   const stop = async () => {
+    clearInterval(sweep);
     await app.close();
     await database.close();
     process.exit(0);

@@ -2,10 +2,12 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { DB } from './types.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_registry.ts';
+import * as m0003 from './migrations/0003_cases.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_registry': m0002,
+  '0003_cases': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

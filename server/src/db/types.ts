@@ -3,6 +3,8 @@ import type { AuditTables } from '../platform/audit/tables.ts';
 import type { OrgTables } from '../modules/orgs/tables.ts';
 import type { AccountTables } from '../modules/users/tables.ts';
 import type { RegistryTables } from '../modules/registry/tables.ts';
+import type { DutyTables } from '../modules/duties/tables.ts';
+import type { CaseTables } from '../modules/cases/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -10,6 +12,6 @@ export interface CounterTable {
 }
 
 /** Every table, composed from the modules that own them. */
-export interface DB extends OrgTables, AccountTables, AuditTables, RegistryTables {
+export interface DB extends OrgTables, AccountTables, AuditTables, RegistryTables, DutyTables, CaseTables {
   counters: CounterTable;
 }

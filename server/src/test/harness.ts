@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { type Database, type DialectName, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { importDivisions } from '../modules/orgs/divisions.ts';
+import { ensureDefaultDutyList } from '../modules/duties/service.ts';
 import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import { ManualClock } from '../platform/clock.ts';
@@ -40,7 +41,14 @@ export interface TestContext {
   /** id and path of a unit by division code */
   org(code: string): Promise<{ id: string; path: string; name: string }>;
   /** creates a user holding `role` at the unit with `orgCode` ('nation' for the root), password TEST_PASSWORD, no forced change */
-  createUser(options: { username: string; role: RoleId; orgCode: string; phone?: string }): Promise<{ id: string }>;
+  createUser(options: {
+    username: string;
+    role: RoleId;
+    orgCode: string;
+    /** a unit without a code (a department): overrides orgCode */
+    orgId?: string;
+    phone?: string;
+  }): Promise<{ id: string }>;
   /** signs in and returns a client carrying the session cookie and CSRF token */
   login(username: string, password?: string): Promise<Client>;
   close(): Promise<void>;
@@ -122,6 +130,7 @@ export async function createTestContext(
     pii: new PiiCipher({ encryption: crypto.randomBytes(32), blindIndex: crypto.randomBytes(32) }),
   };
   await importDivisions(database, clock, { under: options.divisionsUnder ?? '6201' });
+  await ensureDefaultDutyList(deps);
   if (options.loginRateLimitPerMinute !== undefined) {
     deps.config = { ...deps.config, loginRateLimitPerMinute: options.loginRateLimitPerMinute };
   }
@@ -158,11 +167,13 @@ export async function createTestContext(
     };
   };
 
-  const createUser: TestContext['createUser'] = async ({ username, role, orgCode, phone }) => {
+  const createUser: TestContext['createUser'] = async ({ username, role, orgCode, orgId, phone }) => {
     const unit =
-      orgCode === 'nation'
-        ? await deps.db.selectFrom('org_units').selectAll().where('level', '=', 'nation').executeTakeFirstOrThrow()
-        : await deps.db.selectFrom('org_units').selectAll().where('code', '=', orgCode).executeTakeFirstOrThrow();
+      orgId !== undefined
+        ? await deps.db.selectFrom('org_units').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow()
+        : orgCode === 'nation'
+          ? await deps.db.selectFrom('org_units').selectAll().where('level', '=', 'nation').executeTakeFirstOrThrow()
+          : await deps.db.selectFrom('org_units').selectAll().where('code', '=', orgCode).executeTakeFirstOrThrow();
     const { user } = await deps.db.transaction().execute((trx) =>
       insertAccount(
         trx,

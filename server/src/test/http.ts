@@ -59,3 +59,32 @@ export function expectErrorBody(res: LightMyRequestResponse, context = ''): void
     expect(typeof e.message_en === 'string' && e.message_en.trim().length > 0, where).toBe(true);
   }
 }
+
+/** A multipart/form-data body: text fields, then files (name, file name, bytes). */
+export function multipartBody(
+  fields: Record<string, string>,
+  files: { field: string; fileName: string; data: Buffer; contentType?: string }[] = [],
+): { payload: Buffer; contentType: string } {
+  const boundary = `----tianzige${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const f of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.fileName}"\r\nContent-Type: ${f.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+      f.data,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The smallest valid PNG (1×1), for photo uploads. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);

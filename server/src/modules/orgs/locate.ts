@@ -75,3 +75,49 @@ export async function buildGridLocator(db: Kysely<DB>, underPath: string): Promi
     })),
   );
 }
+
+/** Where a point lies: its grid when one contains it, and its community. */
+export interface Place {
+  unit: LocatedUnit;
+  level: 'grid' | 'community';
+}
+
+const territories = new WeakMap<Kysely<DB>, { version: number; grids: GridLocator; communities: GridLocator }>();
+
+async function orgVersion(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('counters').select('value').where('name', '=', 'org_version').executeTakeFirst();
+  return Number(row?.value ?? 0);
+}
+
+async function buildLevelLocator(db: Kysely<DB>, level: 'grid' | 'community'): Promise<GridLocator> {
+  const rows = await db
+    .selectFrom('org_units')
+    .select(['id', 'path', 'name', 'code', 'geometry'])
+    .where('level', '=', level)
+    .where('geometry', 'is not', null)
+    .where('retired_at', 'is', null)
+    .execute();
+  return new GridLocator(
+    rows.map((r) => ({
+      unit: { id: r.id, path: r.path, name: r.name, code: r.code },
+      geometry: JSON.parse(r.geometry!) as AreaGeometry,
+    })),
+  );
+}
+
+/**
+ * The grid (or, failing that, the community) containing a point anywhere in the platform's
+ * territory; null outside every outline. The locators are rebuilt when the org tree changes.
+ */
+export async function locatePlace(db: Kysely<DB>, lng: number, lat: number): Promise<Place | null> {
+  const version = await orgVersion(db);
+  let t = territories.get(db);
+  if (t === undefined || t.version !== version) {
+    t = { version, grids: await buildLevelLocator(db, 'grid'), communities: await buildLevelLocator(db, 'community') };
+    territories.set(db, t);
+  }
+  const grid = t.grids.locate(lng, lat);
+  if (grid !== null) return { unit: grid, level: 'grid' };
+  const community = t.communities.locate(lng, lat);
+  return community === null ? null : { unit: community, level: 'community' };
+}

@@ -10,6 +10,7 @@ export const ORG_LEVELS = [
   'grid',
   'compound',
   'group',
+  'department',
 ] as const;
 /** Levels created below a community, by hand or from GeoJSON. */
 export const SUB_LEVELS = ['grid', 'compound', 'group'] as const;
@@ -24,6 +25,7 @@ export const LEVEL_NAMES: Record<(typeof ORG_LEVELS)[number], { zh: string; en: 
   grid: { zh: '网格', en: 'Grid' },
   compound: { zh: '小区', en: 'Compound' },
   group: { zh: '村民小组', en: 'Villager group' },
+  department: { zh: '职能部门', en: 'Department' },
 };
 
 export const OrgIdParams = z.strictObject({ id: z.uuid() });

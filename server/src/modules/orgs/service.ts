@@ -135,6 +135,7 @@ export async function insertSubUnit(trx: Kysely<DB>, now: string, unit: NewSubUn
     full_name: `${unit.parent.full_name}${unit.name}`,
     code,
     geometry: unit.geometry === undefined || unit.geometry === null ? null : JSON.stringify(unit.geometry),
+    department_kind: null,
     retired_at: null,
     created_at: now,
     updated_at: now,

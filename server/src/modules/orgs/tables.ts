@@ -1,5 +1,5 @@
 export type OrgLevel =
-  'nation' | 'province' | 'city' | 'county' | 'street' | 'community' | 'grid' | 'compound' | 'group';
+  'nation' | 'province' | 'city' | 'county' | 'street' | 'community' | 'grid' | 'compound' | 'group' | 'department';
 
 export interface OrgUnitTable {
   id: string;
@@ -16,6 +16,8 @@ export interface OrgUnitTable {
   code: string | null;
   /** GeoJSON Polygon or MultiPolygon geometry, as text */
   geometry: string | null;
+  /** for level 'department': which department (education, civil_affairs, …), as duty items name it */
+  department_kind: string | null;
   retired_at: string | null;
   created_at: string;
   updated_at: string;

@@ -13,6 +13,12 @@ export const PERMISSIONS = [
   'resident.import',
   'resident.export',
   'caretag.manage',
+  'case.read',
+  'case.intake',
+  'case.handle',
+  'case.supervise',
+  'case.report',
+  'duty.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -47,6 +53,8 @@ const MANAGER: Permission[] = [
   'apikey.own',
 ];
 const REGISTRY_KEEPER: Permission[] = ['resident.read', 'resident.write', 'resident.import', 'resident.export'];
+const CASE_HANDLER: Permission[] = ['case.read', 'case.intake', 'case.handle'];
+const CASE_OVERSEER: Permission[] = [...CASE_HANDLER, 'case.supervise'];
 
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
@@ -55,34 +63,39 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     id: 'district',
     name_zh: '区县工作人员',
     name_en: 'District staff',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER],
+    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER],
   },
   street: {
     id: 'street',
     name_zh: '街道/乡镇工作人员',
     name_en: 'Street/town staff',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER],
+    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER],
   },
   community_secretary: {
     id: 'community_secretary',
     name_zh: '社区书记',
     name_en: 'Community secretary',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER, 'pii.reveal', 'caretag.manage'],
+    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_HANDLER, 'pii.reveal', 'caretag.manage'],
   },
   community_staff: {
     id: 'community_staff',
     name_zh: '社区工作者',
     name_en: 'Community staff',
-    permissions: ['org.read', 'user.read', 'apikey.own', ...REGISTRY_KEEPER],
+    permissions: ['org.read', 'user.read', 'apikey.own', ...REGISTRY_KEEPER, ...CASE_HANDLER],
   },
   grid_worker: {
     id: 'grid_worker',
     name_zh: '网格员',
     name_en: 'Grid worker',
-    permissions: ['org.read', 'apikey.own', 'resident.read'],
+    permissions: ['org.read', 'apikey.own', 'resident.read', 'case.read', 'case.intake'],
   },
-  department: { id: 'department', name_zh: '职能部门', name_en: 'Department', permissions: ['org.read', 'apikey.own'] },
-  resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: [] },
+  department: {
+    id: 'department',
+    name_zh: '职能部门',
+    name_en: 'Department',
+    permissions: ['org.read', 'apikey.own', 'case.read', 'case.handle'],
+  },
+  resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: ['case.report'] },
 };
 
 export function isRoleId(value: string): value is RoleId {

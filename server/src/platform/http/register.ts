@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { hasPermission } from '../access/scope.ts';
 import { AppError, forbidden, notFound, unauthenticated } from '../errors.ts';
 import type { RouteContext, RouteDef } from './route.ts';
+import { readMultipart, type UploadedFile } from './multipart.ts';
 import { parsePart } from './validation.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -37,6 +38,11 @@ export function registerRoute(app: FastifyInstance, def: RouteDef): void {
         if (def.auth !== 'authenticated' && !hasPermission(auth.actor, def.auth))
           throw hasScopedParam ? notFound() : forbidden();
       }
+      let rawBody: unknown = request.body;
+      let files: UploadedFile[] = [];
+      if (def.files !== undefined && request.isMultipart()) {
+        ({ payload: rawBody, files } = await readMultipart(request, def.files));
+      }
       const ctx: RouteContext<unknown, unknown, unknown> = {
         get actor() {
           if (auth === null) throw unauthenticated();
@@ -45,7 +51,8 @@ export function registerRoute(app: FastifyInstance, def: RouteDef): void {
         actorOrNull: auth?.actor ?? null,
         params: def.params === undefined ? undefined : parsePart(def.params, request.params, 'params'),
         query: def.query === undefined ? undefined : parsePart(def.query, request.query ?? {}, 'query'),
-        body: def.body === undefined ? undefined : parsePart(def.body, request.body, 'body'),
+        body: def.body === undefined ? undefined : parsePart(def.body, rawBody, 'body'),
+        files,
         request,
         reply,
       };

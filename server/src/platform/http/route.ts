@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Actor } from '../access/scope.ts';
 import type { Permission } from '../access/roles.ts';
+import type { FileLimits, UploadedFile } from './multipart.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -39,6 +40,8 @@ export interface RouteContext<B, Q, P> {
   body: B;
   query: Q;
   params: P;
+  /** files of a multipart request (routes declaring `files`); empty for JSON */
+  files: UploadedFile[];
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -66,6 +69,11 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, R = unknown> {
    * `response` then only documents the route. Multipart routes declare no `body` and read the parts.
    */
   isRaw?: boolean;
+  /**
+   * The route also takes multipart/form-data: a `payload` field holding the JSON body, and files in
+   * one field, within these limits. JSON requests still work (with no files).
+   */
+  files?: FileLimits;
   handler: (ctx: RouteContext<B, Q, P>) => Promise<R>;
 }
 

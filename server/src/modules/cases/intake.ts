@@ -1,0 +1,385 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { type Actor, canAt } from '../../platform/access/scope.ts';
+import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { invalidField, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { normalizePhone } from '../../platform/pii/crypto.ts';
+import { findActiveDutyItem } from '../duties/service.ts';
+import type { DutyItemTable } from '../duties/tables.ts';
+import { locatePlace } from '../orgs/locate.ts';
+import { getOrgInScope } from '../orgs/service.ts';
+import { getHouseholdInScope } from '../registry/households.ts';
+import { addHours, evaluateDue } from './deadlines-math.ts';
+import { type CheckedPhoto, insertPhotos } from './photos.ts';
+import { routeCase } from './routing.ts';
+import type { CaseChannel, CaseTable } from './tables.ts';
+import { appendEvent, notify } from './timeline.ts';
+
+/** Deadlines when no duty item matched (兜底): a day to accept, fifteen days to resolve. */
+const FALLBACK_HOURS = { accept: 24, resolve: 360, urgentAccept: 4, urgentResolve: 72 };
+const DUPLICATE_RADIUS_M = 200;
+const DUPLICATE_WINDOW_MS = 30 * 24 * 3_600_000;
+const PLACE_LEVELS = ['grid', 'community', 'compound', 'group'];
+
+export interface IntakeInput {
+  channel: CaseChannel;
+  dutyCode?: string | undefined;
+  description: string;
+  priority: 'normal' | 'urgent';
+  lng?: number | undefined;
+  lat?: number | undefined;
+  address?: string | undefined;
+  householdId?: string | undefined;
+  orgId?: string | undefined;
+  orgCode?: string | undefined;
+  contactName?: string | undefined;
+  contactPhone?: string | undefined;
+  isAnonymous: boolean;
+  /** the hotline ticket number or Open311 token: a second intake with it returns the first case */
+  externalRef?: string | undefined;
+  receivedAt?: string | undefined;
+  photos: CheckedPhoto[];
+  /** submit even though open cases of the same item are nearby */
+  force: boolean;
+}
+
+export interface IntakeBy {
+  actor: Actor;
+  /** 'case.report' for residents (anywhere in the territory); 'case.intake' for staff and machine clients (their scope) */
+  permission: 'case.intake' | 'case.report';
+}
+
+export interface DuplicateCandidate {
+  id: string;
+  number: string;
+  dutyName: string | null;
+  description: string;
+  status: CaseTable['status'];
+  distanceMeters: number;
+  createdAt: string;
+}
+
+export type IntakeOutcome =
+  | { kind: 'created' | 'existing'; caseId: string; number: string }
+  | { kind: 'duplicates'; duplicates: DuplicateCandidate[] };
+
+interface Place {
+  id: string;
+  path: string;
+  lng: number | null;
+  lat: number | null;
+  householdId: string | null;
+  address: string | null;
+}
+
+function distanceMeters(lng1: number, lat1: number, lng2: number, lat2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLng = (lng2 - lng1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
+}
+
+async function resolveItem(db: Kysely<DB>, input: IntakeInput): Promise<DutyItemTable | null> {
+  if (input.dutyCode === undefined) return null;
+  const item = await findActiveDutyItem(db, input.dutyCode);
+  const isPublicChannel = input.channel === 'resident_app' || input.channel === 'open311';
+  if (item === null || (isPublicChannel && item.is_public === 0)) {
+    throw invalidField('dutyCode', 'unknown_duty_item', {
+      zh: `诉求类别 ${input.dutyCode} 不存在或不可选择`,
+      en: `No selectable duty item ${input.dutyCode}`,
+    });
+  }
+  return item;
+}
+
+const outsideScope = (field: string) =>
+  invalidField(field, 'outside_scope', { zh: '该位置不在您的管辖范围内', en: 'The place is outside your area' });
+
+/** Where the case happened: a household, a unit, or a point inside the territory's outlines. */
+async function resolvePlace(deps: AppDeps, input: IntakeInput, by: IntakeBy): Promise<Place> {
+  const isStaff = by.permission === 'case.intake';
+  if (input.householdId !== undefined) {
+    const household = await getHouseholdInScope(deps, by.actor, input.householdId);
+    if (!canAt(by.actor, by.permission, household.org_path)) throw notFound({ zh: '住户', en: 'Household' });
+    return {
+      id: household.org_id,
+      path: household.org_path,
+      lng: input.lng ?? household.lng,
+      lat: input.lat ?? household.lat,
+      householdId: household.id,
+      address: input.address ?? household.address,
+    };
+  }
+  if (input.lng !== undefined && input.lat !== undefined) {
+    const located = await locatePlace(deps.db, input.lng, input.lat);
+    if (located === null) {
+      throw invalidField('lng', 'outside_territory', {
+        zh: '该位置不在本平台服务的区域内',
+        en: 'The point lies outside the territory this platform serves',
+      });
+    }
+    if (isStaff && !canAt(by.actor, 'case.intake', located.unit.path)) throw outsideScope('lng');
+    return { ...located.unit, lng: input.lng, lat: input.lat, householdId: null, address: input.address ?? null };
+  }
+  if (input.orgId !== undefined || input.orgCode !== undefined) {
+    const field = input.orgId !== undefined ? 'orgId' : 'orgCode';
+    const unit = await getOrgInScope(
+      deps.db,
+      by.actor,
+      input.orgId !== undefined ? { id: input.orgId } : { code: input.orgCode! },
+    ).catch(() => {
+      throw invalidField(field, 'unknown_place', { zh: '找不到该社区或网格', en: 'No such community or grid' });
+    });
+    if (!PLACE_LEVELS.includes(unit.level)) {
+      throw invalidField(field, 'wrong_level', {
+        zh: '请选择事发的社区、网格或小区',
+        en: 'Choose the community, grid or compound where it happened',
+      });
+    }
+    if (!canAt(by.actor, by.permission, unit.path)) throw outsideScope(field);
+    return { id: unit.id, path: unit.path, lng: null, lat: null, householdId: null, address: input.address ?? null };
+  }
+  throw invalidField('lng', 'place_required', {
+    zh: '请在地图上选点，或选择所在社区/住户',
+    en: 'Pin the place on the map, or choose the community or household',
+  });
+}
+
+/** Checks the item and the place of an intake without writing anything (batch imports check every row first). */
+export async function checkIntake(deps: AppDeps, input: IntakeInput, by: IntakeBy): Promise<void> {
+  await resolveItem(deps.db, input);
+  await resolvePlace(deps, input, by);
+}
+
+/** Open cases of the same item within 200 m in the last 30 days. */
+export async function findDuplicates(
+  db: Kysely<DB>,
+  item: { code: string; name: string },
+  lng: number,
+  lat: number,
+  now: Date,
+): Promise<DuplicateCandidate[]> {
+  const dLat = DUPLICATE_RADIUS_M / 111_000;
+  const dLng = dLat / Math.cos((lat * Math.PI) / 180);
+  const rows = await db
+    .selectFrom('cases')
+    .select(['id', 'number', 'description', 'status', 'lng', 'lat', 'created_at'])
+    .where('duty_code', '=', item.code)
+    .where('created_at', '>=', new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString())
+    .where('status', 'in', ['submitted', 'accepted', 'in_progress'])
+    .where('lat', '>=', lat - dLat)
+    .where('lat', '<=', lat + dLat)
+    .where('lng', '>=', lng - dLng)
+    .where('lng', '<=', lng + dLng)
+    .orderBy('created_at', 'desc')
+    .limit(20)
+    .execute();
+  return rows
+    .map((r) => ({
+      id: r.id,
+      number: r.number,
+      dutyName: item.name,
+      description: r.description,
+      status: r.status,
+      distanceMeters: Math.round(distanceMeters(lng, lat, r.lng!, r.lat!)),
+      createdAt: r.created_at,
+    }))
+    .filter((d) => d.distanceMeters <= DUPLICATE_RADIUS_M)
+    .sort((a, b) => a.distanceMeters - b.distanceMeters);
+}
+
+function shanghaiDay(d: Date): string {
+  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+async function nextCaseNumber(trx: Kysely<DB>, now: Date): Promise<string> {
+  const row = await trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', 'case_number')
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return `SQ${shanghaiDay(now)}${String(row.value).padStart(6, '0')}`;
+}
+
+const CHANNEL_NAMES: Record<CaseChannel, string> = {
+  resident_app: '居民手机端',
+  phone: '电话',
+  walk_in: '来访',
+  grid_worker: '网格员上报',
+  hotline: '12345 热线',
+  open311: '开放接口',
+  visit: '入户走访',
+};
+
+/**
+ * Takes in one case from any channel: checks the item and place, offers open duplicates nearby,
+ * routes by the duty list, sets the deadlines, and writes case, timeline, photos and
+ * notifications in one transaction. Other modules (visits) call this.
+ */
+export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy): Promise<IntakeOutcome> {
+  if (input.externalRef !== undefined) {
+    const seen = await deps.db
+      .selectFrom('cases')
+      .select(['id', 'number'])
+      .where('external_ref', '=', input.externalRef)
+      .executeTakeFirst();
+    if (seen !== undefined) return { kind: 'existing', caseId: seen.id, number: seen.number };
+  }
+  const item = await resolveItem(deps.db, input);
+  const place = await resolvePlace(deps, input, by);
+  const now = deps.clock.now();
+  if (!input.force && item !== null && place.lng !== null && place.lat !== null) {
+    const duplicates = await findDuplicates(deps.db, item, place.lng, place.lat, now);
+    if (duplicates.length > 0) return { kind: 'duplicates', duplicates };
+  }
+  const routing = await routeCase(deps.db, item, place.path);
+  const isUrgent = input.priority === 'urgent';
+  const hours =
+    item === null
+      ? isUrgent
+        ? { accept: FALLBACK_HOURS.urgentAccept, resolve: FALLBACK_HOURS.urgentResolve }
+        : FALLBACK_HOURS
+      : isUrgent
+        ? { accept: item.urgent_accept_hours, resolve: item.urgent_resolve_hours }
+        : { accept: item.accept_hours, resolve: item.resolve_hours };
+  const createdAt = input.receivedAt !== undefined ? new Date(input.receivedAt).toISOString() : now.toISOString();
+  const phone = input.contactPhone === undefined ? null : normalizePhone(input.contactPhone);
+  const isResident = by.permission === 'case.report';
+  const id = newId();
+  const base = {
+    status: 'submitted' as const,
+    created_at: createdAt,
+    accepted_at: null,
+    resolved_at: null,
+    paused_at: null,
+    accept_due_at: addHours(createdAt, hours.accept),
+    resolve_due_at: addHours(createdAt, hours.resolve),
+  };
+  const due = evaluateDue(base, now.getTime());
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const number = await nextCaseNumber(trx, now);
+      const row: CaseTable = {
+        ...base,
+        id,
+        number,
+        channel: input.channel,
+        duty_item_id: item?.id ?? null,
+        duty_code: item?.code ?? null,
+        is_fallback: routing.isFallback ? 1 : 0,
+        priority: input.priority,
+        description: input.description,
+        address: place.address,
+        lng: place.lng,
+        lat: place.lat,
+        household_id: place.householdId,
+        org_id: place.id,
+        org_path: place.path,
+        handler_org_id: routing.handler.id,
+        handler_path: routing.handler.path,
+        handler_user_id: null,
+        escalated_org_id: null,
+        escalated_path: null,
+        escalation_count: 0,
+        is_supervised: 0,
+        reporter_user_id: isResident ? by.actor.userId : null,
+        contact_name: input.contactName ?? (isResident ? by.actor.displayName : null),
+        contact_phone_enc: phone === null ? null : deps.pii.encrypt(phone),
+        contact_phone_bidx: phone === null ? null : deps.pii.blindIndex('phone', phone),
+        is_anonymous: input.isAnonymous ? 1 : 0,
+        external_ref: input.externalRef ?? null,
+        created_by: by.actor.userId,
+        pause_reason: null,
+        due_state: due.dueState,
+        next_check_at: due.nextCheckAt,
+        closed_at: null,
+        is_accepted_on_time: null,
+        accept_seconds: null,
+        resolve_seconds: null,
+        was_overdue: due.dueState === 'overdue' ? 1 : 0,
+        is_solved: null,
+        rating: null,
+        rating_comment: null,
+        merged_into_id: null,
+        reopen_count: 0,
+        version: 1,
+        updated_at: now.toISOString(),
+      };
+      await trx.insertInto('cases').values(row).execute();
+      if (isResident) {
+        await trx
+          .insertInto('case_reporters')
+          .values({ case_id: id, user_id: by.actor.userId, source_case_id: id })
+          .execute();
+      }
+      const submitted = await appendEvent(trx, {
+        caseId: id,
+        kind: 'submitted',
+        at: createdAt,
+        actor: input.isAnonymous ? null : by.actor,
+        text: CHANNEL_NAMES[input.channel],
+      });
+      if (input.photos.length > 0) await insertPhotos(trx, id, submitted, input.photos, now.toISOString());
+      await appendEvent(trx, {
+        caseId: id,
+        kind: 'routed',
+        at: now.toISOString(),
+        actor: null,
+        orgId: routing.handler.id,
+        text: routing.handler.name,
+        detail: {
+          dutyCode: item?.code ?? null,
+          dutyRevision: item?.revision ?? null,
+          isFallback: routing.isFallback,
+          informed: routing.informed.map((u) => u.name),
+        },
+      });
+      await notify(trx, {
+        caseId: id,
+        kind: 'case.new',
+        at: now.toISOString(),
+        title: {
+          zh: `新诉求 ${number}${routing.isFallback ? '（兜底，待核定事项）' : ''}：${input.description.slice(0, 30)}`,
+          en: `New case ${number}${routing.isFallback ? ' (fallback; duty list to review)' : ''}`,
+        },
+        orgs: [routing.handler],
+      });
+      if (routing.informed.length > 0) {
+        await notify(trx, {
+          caseId: id,
+          kind: 'case.informed',
+          at: now.toISOString(),
+          title: {
+            zh: `知悉：诉求 ${number} 已交${routing.handler.name}办理`,
+            en: `For your information: case ${number}`,
+          },
+          orgs: routing.informed,
+        });
+      }
+      await recordAudit(trx, deps.clock, whoFromActor(by.actor), {
+        action: 'case.create',
+        targetType: 'case',
+        targetId: id,
+        orgId: place.id,
+        orgPath: place.path,
+        detail: { channel: input.channel, dutyCode: item?.code ?? null, handler: routing.handler.id },
+      });
+      return { kind: 'created' as const, caseId: id, number };
+    });
+  } catch (error) {
+    // Two deliveries of one ticket at once: the loser finds the winner's case.
+    if (input.externalRef !== undefined) {
+      const seen = await deps.db
+        .selectFrom('cases')
+        .select(['id', 'number'])
+        .where('external_ref', '=', input.externalRef)
+        .executeTakeFirst();
+      if (seen !== undefined) return { kind: 'existing', caseId: seen.id, number: seen.number };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,240 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { type Actor, canAt, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
+import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { maskPhone } from '../../platform/pii/crypto.ts';
+import { DEPARTMENT_KINDS } from '../duties/default-items.ts';
+import { listCurrentDutyItems } from '../duties/service.ts';
+import { getOrgInScope } from '../orgs/service.ts';
+import { CASE, getReportedCase, getVisibleCase, visibleCases } from './access.ts';
+import type { CaseDetail, CaseQueueQuery, CaseSummary } from './schema.ts';
+import type { CaseTable } from './tables.ts';
+import { allowedActions } from './workflow.ts';
+
+const COUNT_CAP = 10_000;
+const OPEN = ['submitted', 'accepted', 'in_progress'] as const;
+
+async function unitNames(db: Kysely<DB>, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+async function toSummaries(db: Kysely<DB>, rows: CaseTable[]): Promise<CaseSummary[]> {
+  const names = await unitNames(
+    db,
+    rows.flatMap((r) => [r.org_id, r.handler_org_id]),
+  );
+  const items = new Map((await listCurrentDutyItems(db)).map((i) => [i.code, i.name]));
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    channel: r.channel,
+    status: r.status,
+    priority: r.priority,
+    dutyCode: r.duty_code,
+    dutyName: r.duty_code === null ? null : (items.get(r.duty_code) ?? null),
+    isFallback: r.is_fallback === 1,
+    description: r.description,
+    address: r.address,
+    orgName: names.get(r.org_id) ?? '',
+    handlerOrgId: r.handler_org_id,
+    handlerName: names.get(r.handler_org_id) ?? '',
+    dueState: r.due_state,
+    acceptDueAt: r.accept_due_at,
+    resolveDueAt: r.resolve_due_at,
+    isSupervised: r.is_supervised === 1,
+    isEscalated: r.escalated_org_id !== null,
+    isPaused: r.paused_at !== null,
+    rating: r.rating,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/**
+ * The queues: mine (taken by me, open), unit (handled by the units I am assigned to), due soon,
+ * overdue, escalated to my units, or every case I can see; newest first, 50 a page, count capped.
+ */
+export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueueQuery) {
+  let q = deps.db.selectFrom('cases').where(visibleCases(actor));
+  if (query.orgId !== undefined) {
+    const unit = await getOrgInScope(deps.db, actor, { id: query.orgId });
+    q = q.where((eb) =>
+      eb.or([
+        inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', unit.path)(eb),
+        inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.org_path', unit.path)(eb),
+      ]),
+    );
+  }
+  const handleRoots = scopeRoots(actor, 'case.handle');
+  const myUnits = actor.assignments.filter((a) => handleRoots.includes(a.orgPath)).map((a) => a.orgId);
+  switch (query.queue) {
+    case 'mine':
+      q = q.where('handler_user_id', '=', actor.userId).where('status', 'in', [...OPEN]);
+      break;
+    case 'unit':
+      q = q.where('handler_org_id', 'in', myUnits.length > 0 ? myUnits : ['none']);
+      break;
+    case 'due_soon':
+    case 'overdue':
+      q = q.where('due_state', '=', query.queue).where('status', 'in', [...OPEN]);
+      break;
+    case 'escalated':
+      q = q.where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path')).where('status', 'in', [...OPEN]);
+      break;
+    case 'all':
+      break;
+  }
+  if (query.status === 'open') q = q.where('status', 'in', [...OPEN]);
+  else if (query.status !== undefined) q = q.where('status', '=', query.status);
+  if (query.dutyCode !== undefined) q = q.where('duty_code', '=', query.dutyCode);
+  const rows = await q
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+    .execute();
+  const counted = await q
+    .select('id')
+    .limit(COUNT_CAP + 1)
+    .execute();
+  return {
+    items: await toSummaries(deps.db, rows),
+    total: Math.min(counted.length, COUNT_CAP),
+    isTotalCapped: counted.length > COUNT_CAP,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}
+
+async function timelineOf(db: Kysely<DB>, caseId: string, isPublicOnly: boolean) {
+  let q = db.selectFrom('case_events').selectAll().where('case_id', '=', caseId);
+  if (isPublicOnly) q = q.where('is_public', '=', 1);
+  const events = await q.orderBy('at').orderBy('id').execute();
+  const photos = await db
+    .selectFrom('case_photos')
+    .select(['id', 'event_id'])
+    .where('case_id', '=', caseId)
+    .orderBy('created_at')
+    .execute();
+  return { events, photos };
+}
+
+async function toDetail(deps: AppDeps, c: CaseTable, view: { actor: Actor; isResident: boolean }): Promise<CaseDetail> {
+  const [summary] = await toSummaries(deps.db, [c]);
+  const { events, photos } = await timelineOf(deps.db, c.id, view.isResident);
+  const duty =
+    c.duty_item_id === null
+      ? undefined
+      : await deps.db.selectFrom('duty_items').selectAll().where('id', '=', c.duty_item_id).executeTakeFirst();
+  const escalated =
+    c.escalated_org_id === null ? new Map<string, string>() : await unitNames(deps.db, [c.escalated_org_id]);
+  const hidesContact = view.isResident ? false : c.is_anonymous === 1;
+  const phone = c.contact_phone_enc === null || hidesContact ? null : maskPhone(deps.pii.decrypt(c.contact_phone_enc));
+  return {
+    ...summary!,
+    lng: c.lng,
+    lat: c.lat,
+    orgId: c.org_id,
+    householdId: view.isResident ? null : c.household_id,
+    duty:
+      duty === undefined
+        ? null
+        : {
+            id: duty.id,
+            code: duty.code,
+            revision: duty.revision,
+            name: duty.name,
+            kind: duty.kind,
+            departmentName: duty.department_kind === null ? null : DEPARTMENT_KINDS[duty.department_kind].zh,
+            legalBasis: duty.legal_basis,
+          },
+    escalatedOrgName: c.escalated_org_id === null ? null : (escalated.get(c.escalated_org_id) ?? null),
+    contactName: hidesContact ? null : c.contact_name,
+    contactPhone: phone,
+    isAnonymous: c.is_anonymous === 1,
+    pauseReason: c.pause_reason,
+    acceptedAt: c.accepted_at,
+    resolvedAt: c.resolved_at,
+    closedAt: c.closed_at,
+    isSolved: c.is_solved === null ? null : c.is_solved === 1,
+    ratingComment: c.rating_comment,
+    mergedIntoId: c.merged_into_id,
+    version: c.version,
+    photoIds: photos.map((p) => p.id),
+    timeline: events.map((e) => ({
+      id: e.id,
+      at: e.at,
+      kind: e.kind,
+      isPublic: e.is_public === 1,
+      // residents see who acted as the handling unit, not staff names
+      actorName: view.isResident ? (e.actor_id === view.actor.userId ? e.actor_name : null) : e.actor_name,
+      text: e.text,
+      photoIds: photos.filter((p) => p.event_id === e.id).map((p) => p.id),
+    })),
+    actions: view.isResident ? [] : allowedActions(view.actor, c),
+  };
+}
+
+export async function getCaseDetail(deps: AppDeps, actor: Actor, id: string): Promise<CaseDetail> {
+  return toDetail(deps, await getVisibleCase(deps.db, actor, id), { actor, isResident: false });
+}
+
+export async function getMyCaseDetail(deps: AppDeps, actor: Actor, id: string): Promise<CaseDetail> {
+  return toDetail(deps, await getReportedCase(deps.db, actor.userId, id), { actor, isResident: true });
+}
+
+/** The resident's own cases (reported or joined), newest first. */
+export async function listMyCases(deps: AppDeps, actor: Actor) {
+  const rows = await deps.db
+    .selectFrom('cases')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('reporter_user_id', '=', actor.userId),
+        eb('id', 'in', eb.selectFrom('case_reporters').select('case_id').where('user_id', '=', actor.userId)),
+      ]),
+    )
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+  return { items: await toSummaries(deps.db, rows) };
+}
+
+/** A photo of a case the caller may see (staff by scope, the resident her own). */
+export async function getCasePhoto(deps: AppDeps, actor: Actor, caseId: string, photoId: string) {
+  const canSee = await getVisibleCase(deps.db, actor, caseId).catch(() =>
+    getReportedCase(deps.db, actor.userId, caseId),
+  );
+  const photo = await deps.db
+    .selectFrom('case_photos')
+    .select(['mime', 'data'])
+    .where('id', '=', photoId)
+    .where('case_id', '=', canSee.id)
+    .executeTakeFirst();
+  if (photo === undefined) throw notFound({ zh: '照片', en: 'Photo' });
+  return photo;
+}
+
+/** The reporter's full phone number, for calling her back: needs the reveal permission, records the reason. */
+export async function revealCaseContact(deps: AppDeps, actor: Actor, id: string, reason: string) {
+  const c = await getVisibleCase(deps.db, actor, id);
+  if (!canAt(actor, 'pii.reveal', c.handler_path) && !canAt(actor, 'pii.reveal', c.org_path)) throw notFound(CASE);
+  if (c.is_anonymous === 1) {
+    throw new AppError('INVALID_STATE', { zh: '匿名诉求不显示联系方式', en: 'An anonymous case shows no contact' });
+  }
+  await recordAudit(deps.db, deps.clock, whoFromActor(actor), {
+    action: 'pii.reveal',
+    targetType: 'case',
+    targetId: c.id,
+    orgId: c.handler_org_id,
+    orgPath: c.handler_path,
+    detail: { field: 'contactPhone', reason },
+  });
+  return { contactPhone: c.contact_phone_enc === null ? null : deps.pii.decrypt(c.contact_phone_enc) };
+}

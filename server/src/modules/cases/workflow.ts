@@ -1,0 +1,514 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { type Actor, canAt } from '../../platform/access/scope.ts';
+import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { findActiveDutyItem } from '../duties/service.ts';
+import { CASE, canActAbove, canHandle, getReportedCase, getVisibleCase } from './access.ts';
+import { RATING_WINDOW_MS, evaluateDue, secondsBetween } from './deadlines-math.ts';
+import { type CheckedPhoto, insertPhotos } from './photos.ts';
+import { fallbackUnit, listAncestors } from './routing.ts';
+import type { CaseEventKind, CaseStatus, CaseTable } from './tables.ts';
+import { appendEvent, listReporters, notify } from './timeline.ts';
+
+export type StaffAction =
+  | 'accept'
+  | 'start'
+  | 'resolve'
+  | 'reject'
+  | 'return'
+  | 'reassign'
+  | 'pause'
+  | 'resume'
+  | 'supervise'
+  | 'merge'
+  | 'reopen'
+  | 'note'
+  | 'reply';
+
+/** Which statuses each action starts from. */
+const FROM: Record<StaffAction, CaseStatus[]> = {
+  accept: ['submitted'],
+  start: ['accepted'],
+  resolve: ['accepted', 'in_progress'],
+  reject: ['submitted', 'accepted', 'in_progress'],
+  return: ['submitted'],
+  reassign: ['submitted', 'accepted', 'in_progress'],
+  pause: ['accepted', 'in_progress'],
+  resume: ['accepted', 'in_progress'],
+  supervise: ['submitted', 'accepted', 'in_progress'],
+  merge: ['submitted', 'accepted', 'in_progress'],
+  reopen: ['resolved', 'closed'],
+  note: ['submitted', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected', 'merged'],
+  reply: ['submitted', 'accepted', 'in_progress', 'resolved'],
+};
+
+const STATUS_ZH: Record<CaseStatus, string> = {
+  submitted: '待签收',
+  accepted: '已签收',
+  in_progress: '办理中',
+  resolved: '已办结',
+  closed: '已关闭',
+  rejected: '已驳回',
+  merged: '已合并',
+};
+
+/** May the actor take this action on this case now (ignoring the request's own details)? */
+export function isActionAllowed(actor: Actor, c: CaseTable, action: StaffAction): boolean {
+  if (!FROM[action].includes(c.status)) return false;
+  if (action === 'pause' && c.paused_at !== null) return false;
+  if (action === 'resume' && c.paused_at === null) return false;
+  switch (action) {
+    case 'supervise':
+      return canActAbove(actor, 'case.supervise', c);
+    case 'reassign':
+      return canHandle(actor, c) || canActAbove(actor, 'case.handle', c) || canActAbove(actor, 'case.supervise', c);
+    case 'note':
+      return true;
+    default:
+      return canHandle(actor, c);
+  }
+}
+
+export function allowedActions(actor: Actor, c: CaseTable): StaffAction[] {
+  return (Object.keys(FROM) as StaffAction[]).filter((a) => isActionAllowed(actor, c, a));
+}
+
+interface Change {
+  patch: Partial<CaseTable>;
+  event: { kind: CaseEventKind; text?: string | null; orgId?: string | null; detail?: Record<string, unknown> };
+  photos?: CheckedPhoto[];
+  /** tell the reporters (public changes) */
+  isPublicChange?: boolean;
+  /** units to tell */
+  notifyOrgs?: { id: string; path: string }[];
+  notifyTitle?: { zh: string; en: string };
+}
+
+/**
+ * Applies one change to a case in a transaction: checks the version the caller saw, writes the
+ * row (deadline state recomputed), the timeline step, photos, notifications and the audit record.
+ */
+async function commitChange(
+  deps: AppDeps,
+  actor: Actor,
+  c: CaseTable,
+  version: number | null,
+  action: string,
+  change: Change,
+): Promise<void> {
+  if (version !== null && version !== c.version) {
+    throw conflict('CONFLICT', 'version', {
+      zh: '该诉求已被他人处理，请刷新后重试',
+      en: 'The case was changed by someone else; reload and retry',
+    });
+  }
+  const now = deps.clock.now().toISOString();
+  const next = { ...c, ...change.patch };
+  const due = evaluateDue(next, deps.clock.now().getTime());
+  await deps.db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('cases')
+      .set({
+        ...change.patch,
+        due_state: due.dueState,
+        next_check_at: due.nextCheckAt,
+        was_overdue: next.was_overdue === 1 || due.dueState === 'overdue' ? 1 : 0,
+        version: c.version + 1,
+        updated_at: now,
+      })
+      .where('id', '=', c.id)
+      .where('version', '=', c.version)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) {
+      throw conflict('CONFLICT', 'version', {
+        zh: '该诉求已被他人处理，请刷新后重试',
+        en: 'The case was changed by someone else; reload and retry',
+      });
+    }
+    const eventId = await appendEvent(trx, {
+      caseId: c.id,
+      kind: change.event.kind,
+      at: now,
+      actor,
+      orgId: change.event.orgId ?? null,
+      text: change.event.text ?? null,
+      ...(change.event.detail !== undefined ? { detail: change.event.detail } : {}),
+    });
+    if (change.photos !== undefined && change.photos.length > 0) {
+      await insertPhotos(trx, c.id, eventId, change.photos, now);
+    }
+    const title = change.notifyTitle ?? {
+      zh: `诉求 ${c.number}：${STATUS_ZH[next.status]}`,
+      en: `Case ${c.number}: ${next.status}`,
+    };
+    if (change.isPublicChange === true) {
+      await notify(trx, {
+        caseId: c.id,
+        kind: `case.${change.event.kind}`,
+        at: now,
+        title,
+        userIds: await listReporters(trx, c.id),
+      });
+    }
+    if (change.notifyOrgs !== undefined) {
+      await notify(trx, { caseId: c.id, kind: `case.${change.event.kind}`, at: now, title, orgs: change.notifyOrgs });
+    }
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: `case.${action}`,
+      targetType: 'case',
+      targetId: c.id,
+      orgId: c.handler_org_id,
+      orgPath: c.handler_path,
+      detail: { from: c.status, to: next.status },
+    });
+  });
+}
+
+function refuse(c: CaseTable, action: StaffAction): AppError {
+  return new AppError('INVALID_STATE', {
+    zh: `诉求当前为“${STATUS_ZH[c.status]}”${c.paused_at !== null ? '（已暂停计时）' : ''}，不能执行此操作`,
+    en: `The case is ${c.status}${c.paused_at !== null ? ' (clock paused)' : ''}; ${action} is not possible now`,
+  });
+}
+
+/** Loads a visible case and checks the actor may take `action` now: 404 out of scope, 403 without the right, 409 wrong state. */
+async function loadFor(deps: AppDeps, actor: Actor, id: string, action: StaffAction): Promise<CaseTable> {
+  const c = await getVisibleCase(deps.db, actor, id);
+  if (
+    !FROM[action].includes(c.status) ||
+    (action === 'pause' && c.paused_at !== null) ||
+    (action === 'resume' && c.paused_at === null)
+  ) {
+    throw refuse(c, action);
+  }
+  if (!isActionAllowed(actor, c, action)) {
+    throw new AppError('FORBIDDEN', { zh: '您不能对该诉求执行此操作', en: 'You may not do this on this case' });
+  }
+  return c;
+}
+
+/** 签收: the handler takes the case; the response clock stops. */
+export async function acceptCase(deps: AppDeps, actor: Actor, id: string, version: number) {
+  const c = await loadFor(deps, actor, id, 'accept');
+  const now = deps.clock.now().toISOString();
+  await commitChange(deps, actor, c, version, 'accept', {
+    patch: {
+      status: 'accepted',
+      accepted_at: now,
+      handler_user_id: actor.userId,
+      is_accepted_on_time: now <= c.accept_due_at ? 1 : 0,
+      accept_seconds: secondsBetween(c.created_at, now),
+    },
+    event: { kind: 'accepted' },
+    isPublicChange: true,
+  });
+}
+
+export async function startCase(deps: AppDeps, actor: Actor, id: string, version: number) {
+  const c = await loadFor(deps, actor, id, 'start');
+  await commitChange(deps, actor, c, version, 'start', {
+    patch: { status: 'in_progress' },
+    event: { kind: 'started' },
+    isPublicChange: true,
+  });
+}
+
+/** 办结: the result (and photos) go to the resident, who is asked to rate it. */
+export async function resolveCase(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  body: { version: number; result: string },
+  photos: CheckedPhoto[],
+) {
+  const c = await loadFor(deps, actor, id, 'resolve');
+  const now = deps.clock.now().toISOString();
+  await commitChange(deps, actor, c, body.version, 'resolve', {
+    patch: {
+      status: 'resolved',
+      resolved_at: now,
+      resolve_seconds: secondsBetween(c.created_at, now),
+      paused_at: null,
+    },
+    event: { kind: 'resolved', text: body.result },
+    photos,
+    isPublicChange: true,
+    notifyTitle: { zh: `诉求 ${c.number} 已办结，请评价`, en: `Case ${c.number} resolved: please rate it` },
+  });
+}
+
+export async function rejectCase(deps: AppDeps, actor: Actor, id: string, body: { version: number; reason: string }) {
+  const c = await loadFor(deps, actor, id, 'reject');
+  await commitChange(deps, actor, c, body.version, 'reject', {
+    patch: { status: 'rejected', closed_at: deps.clock.now().toISOString(), paused_at: null },
+    event: { kind: 'rejected', text: body.reason },
+    isPublicChange: true,
+  });
+}
+
+/** 退单: the handler says the case is not hers; it goes back to the street (or county) above the place to dispatch. */
+export async function returnCase(deps: AppDeps, actor: Actor, id: string, body: { version: number; reason: string }) {
+  const c = await loadFor(deps, actor, id, 'return');
+  const ancestors = await listAncestors(deps.db, c.org_path);
+  let target = fallbackUnit(ancestors);
+  if (target.id === c.handler_org_id) {
+    target = [...ancestors].reverse().find((u) => u.level === 'county') ?? target;
+  }
+  if (target.id === c.handler_org_id) {
+    throw new AppError('INVALID_STATE', {
+      zh: '已无上级可退回，请改派',
+      en: 'Nowhere above to return to; reassign it',
+    });
+  }
+  await commitChange(deps, actor, c, body.version, 'return', {
+    patch: { handler_org_id: target.id, handler_path: target.path, handler_user_id: null, is_fallback: 1 },
+    event: { kind: 'returned', text: body.reason, orgId: target.id, detail: { from: c.handler_org_id, to: target.id } },
+    notifyOrgs: [target],
+    notifyTitle: { zh: `诉求 ${c.number} 被退回，请重新派单`, en: `Case ${c.number} returned: dispatch it again` },
+  });
+}
+
+const HANDLING_LEVELS = ['community', 'street', 'county', 'city', 'department'];
+
+/** 改派: to a unit in the actor's scope, or a department above the case's place. */
+export async function reassignCase(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  body: { version: number; reason: string; toOrgId: string; dutyCode?: string | undefined },
+) {
+  const c = await loadFor(deps, actor, id, 'reassign');
+  const target = await findReassignTarget(deps.db, actor, c, body.toOrgId);
+  const item = body.dutyCode === undefined ? undefined : await findActiveDutyItem(deps.db, body.dutyCode);
+  if (item === null) {
+    throw invalidField('dutyCode', 'unknown_duty_item', { zh: '诉求类别不存在', en: 'No such duty item' });
+  }
+  await commitChange(deps, actor, c, body.version, 'reassign', {
+    patch: {
+      handler_org_id: target.id,
+      handler_path: target.path,
+      handler_user_id: null,
+      status: 'submitted',
+      accepted_at: null,
+      ...(item !== undefined ? { duty_item_id: item.id, duty_code: item.code, is_fallback: 0 } : {}),
+    },
+    event: {
+      kind: 'reassigned',
+      text: body.reason,
+      orgId: target.id,
+      detail: { from: c.handler_org_id, to: target.id, dutyCode: item?.code ?? c.duty_code },
+    },
+    notifyOrgs: [target],
+    notifyTitle: { zh: `诉求 ${c.number} 已改派至贵单位`, en: `Case ${c.number} reassigned to your unit` },
+  });
+}
+
+async function findReassignTarget(db: Kysely<DB>, actor: Actor, c: CaseTable, toOrgId: string) {
+  const unit = await db
+    .selectFrom('org_units')
+    .select(['id', 'path', 'level', 'parent_id'])
+    .where('id', '=', toOrgId)
+    .executeTakeFirst();
+  const ancestors = await listAncestors(db, c.org_path);
+  const isDepartmentAbove = unit?.level === 'department' && ancestors.some((a) => a.id === unit.parent_id);
+  if (unit === undefined || !(isDepartmentAbove || canAt(actor, 'case.read', unit.path))) {
+    throw notFound({ zh: '目标单位', en: 'Target unit' });
+  }
+  if (!HANDLING_LEVELS.includes(unit.level) || unit.id === c.handler_org_id) {
+    throw invalidField('toOrgId', 'wrong_target', {
+      zh: '请改派给另一个社区、街道、区县或职能部门',
+      en: 'Reassign to another community, street, county or department',
+    });
+  }
+  return unit;
+}
+
+/** Stops the clock, with a reason (e.g. waiting for the resident). */
+export async function pauseCase(deps: AppDeps, actor: Actor, id: string, body: { version: number; reason: string }) {
+  const c = await loadFor(deps, actor, id, 'pause');
+  await commitChange(deps, actor, c, body.version, 'pause', {
+    patch: { paused_at: deps.clock.now().toISOString(), pause_reason: body.reason },
+    event: { kind: 'paused', text: body.reason },
+  });
+}
+
+/** Restarts the clock; the deadline moves by the time it stood still. */
+export async function resumeCase(deps: AppDeps, actor: Actor, id: string, version: number) {
+  const c = await loadFor(deps, actor, id, 'resume');
+  const pausedMs = deps.clock.now().getTime() - new Date(c.paused_at!).getTime();
+  const shift = (iso: string) => new Date(new Date(iso).getTime() + pausedMs).toISOString();
+  await commitChange(deps, actor, c, version, 'resume', {
+    patch: { paused_at: null, pause_reason: null, resolve_due_at: shift(c.resolve_due_at) },
+    event: { kind: 'resumed', detail: { pausedSeconds: Math.round(pausedMs / 1000) } },
+  });
+}
+
+/** 督办: an upper level flags the case for attention. */
+export async function superviseCase(deps: AppDeps, actor: Actor, id: string, body: { text: string }) {
+  const c = await loadFor(deps, actor, id, 'supervise');
+  await commitChange(deps, actor, c, null, 'supervise', {
+    patch: { is_supervised: 1 },
+    event: { kind: 'supervised', text: body.text },
+    notifyOrgs: [{ id: c.handler_org_id, path: c.handler_path }],
+    notifyTitle: { zh: `督办：诉求 ${c.number}`, en: `Supervision: case ${c.number}` },
+  });
+}
+
+/** Marks a case as a duplicate of another; its reporters follow the other case from now on. */
+export async function mergeCase(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  body: { version: number; intoCaseId: string },
+) {
+  const c = await loadFor(deps, actor, id, 'merge');
+  const target = await getVisibleCase(deps.db, actor, body.intoCaseId);
+  if (target.id === c.id || !['submitted', 'accepted', 'in_progress'].includes(target.status)) {
+    throw invalidField('intoCaseId', 'wrong_target', {
+      zh: '只能合并到另一条未办结的诉求',
+      en: 'Merge into another open case',
+    });
+  }
+  await commitChange(deps, actor, c, body.version, 'merge', {
+    patch: { status: 'merged', merged_into_id: target.id, closed_at: deps.clock.now().toISOString(), paused_at: null },
+    event: { kind: 'merged', text: target.number, detail: { into: target.id } },
+    isPublicChange: true,
+    notifyTitle: {
+      zh: `诉求 ${c.number} 与 ${target.number} 为同一问题，已合并办理`,
+      en: `Case ${c.number} merged into ${target.number}`,
+    },
+  });
+  const reporters = await listReporters(deps.db, c.id);
+  await deps.db.transaction().execute(async (trx) => {
+    const existing = new Set(await listReporters(trx, target.id));
+    for (const userId of reporters.filter((u) => !existing.has(u))) {
+      await trx
+        .insertInto('case_reporters')
+        .values({ case_id: target.id, user_id: userId, source_case_id: c.id })
+        .execute();
+    }
+  });
+}
+
+/** Staff reopen a resolved or closed case: back to handling with a fresh resolve deadline. */
+export async function reopenCase(deps: AppDeps, actor: Actor, id: string, body: { version: number; reason: string }) {
+  const c = await loadFor(deps, actor, id, 'reopen');
+  await reopen(deps, actor, c, body.version, body.reason);
+}
+
+async function reopen(deps: AppDeps, actor: Actor, c: CaseTable, version: number | null, reason: string) {
+  const now = deps.clock.now();
+  const item =
+    c.duty_item_id === null
+      ? null
+      : await deps.db.selectFrom('duty_items').selectAll().where('id', '=', c.duty_item_id).executeTakeFirst();
+  const hours =
+    item === undefined || item === null
+      ? 360
+      : c.priority === 'urgent'
+        ? item.urgent_resolve_hours
+        : item.resolve_hours;
+  await commitChange(deps, actor, c, version, 'reopen', {
+    patch: {
+      status: 'in_progress',
+      accepted_at: c.accepted_at ?? now.toISOString(),
+      resolve_due_at: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+      resolved_at: null,
+      closed_at: null,
+      resolve_seconds: null,
+      is_solved: null,
+      rating: null,
+      rating_comment: null,
+      reopen_count: c.reopen_count + 1,
+    },
+    event: { kind: 'reopened', text: reason },
+    isPublicChange: true,
+    notifyOrgs: [{ id: c.handler_org_id, path: c.handler_path }],
+    notifyTitle: { zh: `诉求 ${c.number} 已重新打开`, en: `Case ${c.number} reopened` },
+  });
+}
+
+export async function addNote(deps: AppDeps, actor: Actor, id: string, text: string) {
+  const c = await loadFor(deps, actor, id, 'note');
+  await commitChange(deps, actor, c, null, 'note', { patch: {}, event: { kind: 'note', text } });
+}
+
+/** A public reply the resident sees and is notified of. */
+export async function addReply(deps: AppDeps, actor: Actor, id: string, text: string) {
+  const c = await loadFor(deps, actor, id, 'reply');
+  await commitChange(deps, actor, c, null, 'reply', {
+    patch: {},
+    event: { kind: 'reply', text },
+    isPublicChange: true,
+    notifyTitle: { zh: `诉求 ${c.number} 有新回复`, en: `New reply on case ${c.number}` },
+  });
+}
+
+/** 回访: the resident rates a resolved case 1–5 and says whether it was solved; the case closes. */
+export async function rateCase(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  body: { rating: number; isSolved: boolean; comment?: string | undefined },
+) {
+  const c = await getReportedCase(deps.db, actor.userId, id);
+  if (c.status !== 'resolved') {
+    throw new AppError('INVALID_STATE', {
+      zh: c.rating !== null ? '您已评价过该诉求' : '诉求办结后才能评价',
+      en: c.rating !== null ? 'You have already rated this case' : 'A case can be rated once it is resolved',
+    });
+  }
+  await commitChange(deps, actor, c, null, 'rate', {
+    patch: {
+      status: 'closed',
+      closed_at: deps.clock.now().toISOString(),
+      rating: body.rating,
+      rating_comment: body.comment ?? null,
+      is_solved: body.isSolved ? 1 : 0,
+    },
+    event: { kind: 'rated', text: body.comment ?? null, detail: { rating: body.rating, isSolved: body.isSolved } },
+    notifyOrgs: [{ id: c.handler_org_id, path: c.handler_path }],
+    notifyTitle: { zh: `诉求 ${c.number} 获评 ${body.rating} 星`, en: `Case ${c.number} rated ${body.rating}` },
+  });
+}
+
+/** The resident reopens her case within 7 days of its closing (or while it waits for her rating). */
+export async function reopenByResident(deps: AppDeps, actor: Actor, id: string, reason: string) {
+  const c = await getReportedCase(deps.db, actor.userId, id);
+  const isInWindow =
+    c.status === 'resolved' ||
+    (c.status === 'closed' &&
+      c.closed_at !== null &&
+      deps.clock.now().getTime() - new Date(c.closed_at).getTime() <= RATING_WINDOW_MS);
+  if (!isInWindow) {
+    throw new AppError('INVALID_STATE', {
+      zh: '只能在办结后或关闭 7 天内重新打开',
+      en: 'A case can be reopened once resolved, or within 7 days of closing',
+    });
+  }
+  await reopen(deps, actor, c, null, reason);
+}
+
+/** A resident follows an open case someone else reported (instead of filing a duplicate). */
+export async function joinCase(deps: AppDeps, actor: Actor, id: string) {
+  const c = await deps.db
+    .selectFrom('cases')
+    .select(['id', 'status', 'is_anonymous'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (c === undefined || !['submitted', 'accepted', 'in_progress'].includes(c.status)) throw notFound(CASE);
+  const existing = await deps.db
+    .selectFrom('case_reporters')
+    .select('user_id')
+    .where('case_id', '=', id)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  if (existing === undefined) {
+    await deps.db
+      .insertInto('case_reporters')
+      .values({ case_id: id, user_id: actor.userId, source_case_id: id })
+      .execute();
+  }
+}
