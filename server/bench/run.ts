@@ -3,11 +3,13 @@ import path from 'node:path';
 import type { DialectName } from '../src/db/database.ts';
 import { benchDivisionImport, benchSubtreeQuery } from './divisions.ts';
 import { benchRegistryImport, benchRegistryQueries } from './registry.ts';
+import { benchCaseIntake, benchCaseQueries } from './cases.ts';
 import { figures, isPostgresReachable } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
- * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size.
+ * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
+ * (`--cases N` sizes the case queries; intake runs 15 s under autocannon).
  */
 async function main() {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -17,7 +19,8 @@ async function main() {
   const arg = (name: string) =>
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
-  const scenarios = (arg('--scenarios') ?? 'divisions,registry').split(',');
+  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases').split(',');
+  const cases = Number(arg('--cases') ?? 1_000_000);
   for (const engine of engines) {
     if (scenarios.includes('divisions')) {
       const platform = await benchDivisionImport(engine);
@@ -28,6 +31,10 @@ async function main() {
       const registry = await benchRegistryImport(engine, rows);
       await benchRegistryQueries(engine, registry);
       await registry.fresh.drop();
+    }
+    if (scenarios.includes('cases')) {
+      await benchCaseIntake(engine);
+      await benchCaseQueries(engine, cases);
     }
   }
   const out = path.resolve(import.meta.dirname, 'out');

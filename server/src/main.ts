@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
 import { seedDemo } from './cli/demo.ts';
+import { seedDemoCases } from './cli/demo-cases.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseOpenError, openDatabase } from './db/database.ts';
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
   await ensureDivisions(deps, log);
   await ensureAdmin(deps, (line) => console.log(line));
   await ensureDutyList(deps);
-  if (config.isDemo) await seedDemo(deps, log);
+  if (config.isDemo) {
+    await seedDemo(deps, log);
+    await seedDemoCases(deps, log);
+  }
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)
     log(`${interrupted} import job(s) interrupted by the last stop were marked failed; they wrote nothing`);

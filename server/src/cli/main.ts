@@ -9,6 +9,8 @@ import { importDivisions } from '../modules/orgs/divisions.ts';
 import { importGridFile } from '../modules/orgs/grid-import.ts';
 import { AppError } from '../platform/errors.ts';
 import { seedDemo } from './demo.ts';
+import { seedDemoCases } from './demo-cases.ts';
+import { ensureDefaultDutyList } from '../modules/duties/service.ts';
 import { openCliDeps } from './context.ts';
 import { addUserFromCli, createApiKeyFromCli } from './accounts.ts';
 import { importResidentsFromCli } from './residents.ts';
@@ -75,6 +77,8 @@ const commands: Record<string, Handler> = {
   demo: async () => {
     const deps = await openCliDeps();
     await seedDemo(deps, (line) => console.log(line));
+    await ensureDefaultDutyList(deps);
+    await seedDemoCases(deps, (line) => console.log(line));
     await deps.close();
   },
   openapi: async (args) => {

@@ -112,11 +112,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     'rating',
     'was_overdue',
     'due_state',
+    'duty_code',
   ];
   await db.schema
     .createIndex('cases_handler_created')
     .on('cases')
     .columns(['handler_path', 'created_at', ...rateColumns])
+    .execute();
+  await db.schema
+    .createIndex('cases_handler_org')
+    .on('cases')
+    .columns(['handler_org_id', 'created_at', 'id'])
     .execute();
   await db.schema.createIndex('cases_org_created').on('cases').columns(['org_path', 'created_at']).execute();
   await db.schema.createIndex('cases_escalated').on('cases').columns(['escalated_path', 'created_at']).execute();
