@@ -2,6 +2,7 @@ import Flatbush from 'flatbush';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
+import { localOrgChangeCount } from './subtree-index.ts';
 import type { AreaGeometry, Position } from './geometry.ts';
 
 export interface LocatedUnit {
@@ -82,7 +83,15 @@ export interface Place {
   level: 'grid' | 'community';
 }
 
-const territories = new WeakMap<Kysely<DB>, { version: number; grids: GridLocator; communities: GridLocator }>();
+const territories = new WeakMap<
+  Kysely<DB>,
+  { version: number; checkedAt: number; localChanges: number; grids: GridLocator; communities: GridLocator }
+>();
+/**
+ * Outlines change rarely: the version is re-read at most once a second (intake runs hundreds a second);
+ * this process's own org writes are seen at once, other servers' within a second.
+ */
+const VERSION_CHECK_MS = 1_000;
 
 async function orgVersion(db: Kysely<DB>): Promise<number> {
   const row = await db.selectFrom('counters').select('value').where('name', '=', 'org_version').executeTakeFirst();
@@ -110,11 +119,22 @@ async function buildLevelLocator(db: Kysely<DB>, level: 'grid' | 'community'): P
  * territory; null outside every outline. The locators are rebuilt when the org tree changes.
  */
 export async function locatePlace(db: Kysely<DB>, lng: number, lat: number): Promise<Place | null> {
-  const version = await orgVersion(db);
   let t = territories.get(db);
-  if (t === undefined || t.version !== version) {
-    t = { version, grids: await buildLevelLocator(db, 'grid'), communities: await buildLevelLocator(db, 'community') };
-    territories.set(db, t);
+  if (t === undefined || Date.now() - t.checkedAt > VERSION_CHECK_MS || t.localChanges !== localOrgChangeCount()) {
+    const version = await orgVersion(db);
+    if (t === undefined || t.version !== version) {
+      t = {
+        version,
+        checkedAt: Date.now(),
+        localChanges: localOrgChangeCount(),
+        grids: await buildLevelLocator(db, 'grid'),
+        communities: await buildLevelLocator(db, 'community'),
+      };
+      territories.set(db, t);
+    } else {
+      t.checkedAt = Date.now();
+      t.localChanges = localOrgChangeCount();
+    }
   }
   const grid = t.grids.locate(lng, lat);
   if (grid !== null) return { unit: grid, level: 'grid' };

@@ -20,8 +20,13 @@ interface LevelIndex {
 // so a version counter bumped by every org write tells each app server when to reload.
 const indexes = new WeakMap<Kysely<DB>, Map<OrgLevel, LevelIndex>>();
 
+let localChanges = 0;
+/** How many org writes this process has made: caches that skip the version query still see their own writes. */
+export const localOrgChangeCount = () => localChanges;
+
 /** Marks the org tree changed, inside the writer's transaction (every app server reloads on its next read). */
 export async function bumpOrgVersion(db: Kysely<DB>): Promise<void> {
+  localChanges += 1;
   await db
     .updateTable('counters')
     .set((eb) => ({ value: eb('value', '+', 1) }))
