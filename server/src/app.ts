@@ -16,6 +16,7 @@ import { MAX_UPLOAD_BYTES, importRoutes } from './modules/registry/import-routes
 import { dutyRoutes } from './modules/duties/routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
 import { residentCaseRoutes } from './modules/cases/resident-routes.ts';
+import { open311Plugin } from './modules/open311/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   });
 
   for (const route of routes) registerRoute(app, route);
+  await app.register(open311Plugin(deps), { prefix: '/open311/v2' });
 
   const openapi = buildOpenApiDocument(routes, VERSION);
   app.get('/api/openapi.json', () => openapi);

@@ -37,7 +37,18 @@ async function main(): Promise<void> {
   if (interrupted > 0)
     log(`${interrupted} import job(s) interrupted by the last stop were marked failed; they wrote nothing`);
   const app = await buildApp(deps, {
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Open311 clients may put their api_key in the query string; it never reaches the log
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: req.url.replace(/([?&]api_key=)[^&]*/gi, '$1***'),
+          ip: req.ip,
+        }),
+      },
+    },
   });
   await app.listen({ port: config.port, host: config.host });
   // The deadline job: due soon, overdue, escalation, auto-close. Several servers may run it; each change is version-checked.

@@ -29,7 +29,8 @@ export async function insertDepartment(
     depth: parent.depth + 1,
     level: 'department',
     name: department.name,
-    full_name: `${parent.full_name}${department.name}`,
+    // a department named after its district (安宁区教育局) does not repeat it in the full name
+    full_name: `${parent.full_name}${department.name.startsWith(parent.name) ? department.name.slice(parent.name.length) : department.name}`,
     code: null,
     geometry: null,
     department_kind: department.kind,
