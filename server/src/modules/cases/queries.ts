@@ -60,7 +60,36 @@ async function toSummaries(db: Kysely<DB>, rows: CaseTable[]): Promise<CaseSumma
  * overdue, escalated to my units, or every case I can see; newest first, 50 a page, count capped.
  */
 export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueueQuery) {
-  let q = deps.db.selectFrom('cases').where(visibleCases(actor));
+  // Each queue narrows through the scope helper on the one column it is about, so the planner walks one
+  // index in created_at order; only "all" needs every way a case can be visible.
+  const handleRoots = scopeRoots(actor, 'case.handle');
+  const myUnits = actor.assignments.filter((a) => handleRoots.includes(a.orgPath)).map((a) => a.orgId);
+  const handled = inScope<DB, 'cases'>(actor, 'case.read', 'cases.handler_path');
+  let q = deps.db.selectFrom('cases');
+  switch (query.queue) {
+    case 'mine':
+      q = q
+        .where(handled)
+        .where('handler_user_id', '=', actor.userId)
+        .where('status', 'in', [...OPEN]);
+      break;
+    case 'unit':
+      q = q.where(handled).where('handler_org_id', 'in', myUnits.length > 0 ? myUnits : ['none']);
+      break;
+    case 'due_soon':
+    case 'overdue':
+      q = q
+        .where(handled)
+        .where('due_state', '=', query.queue)
+        .where('status', 'in', [...OPEN]);
+      break;
+    case 'escalated':
+      q = q.where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path')).where('status', 'in', [...OPEN]);
+      break;
+    case 'all':
+      q = q.where(visibleCases(actor));
+      break;
+  }
   if (query.orgId !== undefined) {
     const unit = await getOrgInScope(deps.db, actor, { id: query.orgId });
     q = q.where((eb) =>
@@ -69,25 +98,6 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
         inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.org_path', unit.path)(eb),
       ]),
     );
-  }
-  const handleRoots = scopeRoots(actor, 'case.handle');
-  const myUnits = actor.assignments.filter((a) => handleRoots.includes(a.orgPath)).map((a) => a.orgId);
-  switch (query.queue) {
-    case 'mine':
-      q = q.where('handler_user_id', '=', actor.userId).where('status', 'in', [...OPEN]);
-      break;
-    case 'unit':
-      q = q.where('handler_org_id', 'in', myUnits.length > 0 ? myUnits : ['none']);
-      break;
-    case 'due_soon':
-    case 'overdue':
-      q = q.where('due_state', '=', query.queue).where('status', 'in', [...OPEN]);
-      break;
-    case 'escalated':
-      q = q.where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path')).where('status', 'in', [...OPEN]);
-      break;
-    case 'all':
-      break;
   }
   if (query.status === 'open') q = q.where('status', 'in', [...OPEN]);
   else if (query.status !== undefined) q = q.where('status', '=', query.status);
