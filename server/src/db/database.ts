@@ -42,13 +42,38 @@ function openSqlite(file: string): Database {
   } catch (err) {
     throw new DatabaseOpenError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     db,
     dialect: 'sqlite',
     sqlite: handle,
     pool: undefined,
     close: () => db.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh, and on better-sqlite3 preparing a statement (an insert of a
+ * 50-column row, say) costs more than running it. The same code builds the same SQL text, so prepared
+ * statements are kept by text, the least recently used dropped past 500. Kysely runs one statement at
+ * a time on the one connection and never iterates, so a cached statement is never busy when reused.
+ */
+function withStatementCache(handle: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare: (source: string) => {
+      let statement = cache.get(source);
+      if (statement !== undefined) cache.delete(source);
+      else {
+        statement = handle.prepare(source);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(source, statement);
+      return statement;
+    },
   };
 }
 

@@ -121,6 +121,10 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
 
     const notes = (await resident.get('/api/v1/notifications')).json() as { items: { title: string }[] };
     expect(notes.items.some((n) => n.title.includes('请评价'))).toBe(true);
+    // the community's staff inbox (new cases, overdue warnings) is not hers
+    expect(notes.items.some((n) => n.title.startsWith('新诉求'))).toBe(false);
+    const staffNotes = (await staff.get('/api/v1/notifications')).json() as { items: { title: string }[] };
+    expect(staffNotes.items.some((n) => n.title.startsWith('新诉求'))).toBe(true);
     const rated = await resident.post(`/api/v1/my/cases/${c.id}/rating`, {
       rating: 5,
       isSolved: true,

@@ -1,11 +1,20 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { ROLES } from '../../platform/access/roles.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 
+/**
+ * A unit's notifications are for the staff who handle or oversee its cases: the units where she holds
+ * `case.read`. A resident assigned to her community never sees its staff inbox.
+ */
+function unitsWhoseCasesSheSees(actor: Actor): string[] {
+  return actor.assignments.filter((a) => ROLES[a.role].permissions.includes('case.read')).map((a) => a.orgId);
+}
+
 /** Her own notifications and those of the units she is assigned to, newest first. */
 export async function listNotifications(deps: AppDeps, actor: Actor) {
-  const unitIds = actor.assignments.map((a) => a.orgId);
+  const unitIds = unitsWhoseCasesSheSees(actor);
   const mine = (eb: ExpressionBuilder<DB, 'notifications'>) =>
     eb.or([eb('user_id', '=', actor.userId), ...(unitIds.length > 0 ? [eb('org_id', 'in', unitIds)] : [])]);
   function base() {
@@ -33,7 +42,7 @@ export async function listNotifications(deps: AppDeps, actor: Actor) {
 
 /** Marks some (or all) of her notifications read. */
 export async function markNotificationsRead(deps: AppDeps, actor: Actor, ids: string[] | undefined): Promise<void> {
-  const unitIds = actor.assignments.map((a) => a.orgId);
+  const unitIds = unitsWhoseCasesSheSees(actor);
   let q = deps.db
     .updateTable('notifications')
     .set({ read_at: deps.clock.now().toISOString() })
