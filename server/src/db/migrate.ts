@@ -3,11 +3,13 @@ import type { DB } from './types.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_registry.ts';
 import * as m0003 from './migrations/0003_cases.ts';
+import * as m0004 from './migrations/0004_registry_perf.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_registry': m0002,
   '0003_cases': m0003,
+  '0004_registry_perf': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -693,6 +693,621 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/duties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 权责清单 / The duty list */
+        get: operations["getApiV1Duties"];
+        put?: never;
+        /** 新增事项 / Add a duty item */
+        post: operations["postApiV1Duties"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/public": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民可选的诉求类别 / Items residents may choose */
+        get: operations["getApiV1DutiesPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 责任类型与部门名称 / Kinds and departments */
+        get: operations["getApiV1DutiesVocabulary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出权责清单（.xlsx）/ Export the duty list */
+        get: operations["getApiV1DutiesExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入权责清单（.xlsx，multipart：file）；有错则不导入 / Import the duty list */
+        post: operations["postApiV1DutiesImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改事项（生成新版本）/ Revise a duty item */
+        patch: operations["patchApiV1DutiesCode"];
+        trace?: never;
+    };
+    "/api/v1/duties/{code}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 停用事项 / Retire a duty item */
+        post: operations["postApiV1DutiesCodeRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/{code}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 事项的历史版本 / Revisions of an item */
+        get: operations["getApiV1DutiesCodeRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新建职能部门 / Create a department */
+        post: operations["postApiV1OrgsDepartments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 诉求队列 / Case queues */
+        get: operations["getApiV1Cases"];
+        put?: never;
+        /** 代录诉求（电话、来访、网格员上报；可附照片，multipart：payload + photos）/ Enter a case */
+        post: operations["postApiV1Cases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 诉求详情与时间线 / A case with its timeline */
+        get: operations["getApiV1CasesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 诉求照片 / A photo of a case */
+        get: operations["getApiV1CasesIdPhotosPhotoId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/reveal-contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看联系人完整电话（记录理由并审计）/ Reveal the contact phone (audited) */
+        post: operations["postApiV1CasesIdRevealContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签收 / Accept */
+        post: operations["postApiV1CasesIdAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开始办理 / Start work */
+        post: operations["postApiV1CasesIdStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办结（结果与照片，multipart：payload + photos）/ Resolve with result and photos */
+        post: operations["postApiV1CasesIdResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 驳回（须说明理由）/ Reject with a reason */
+        post: operations["postApiV1CasesIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退单（须说明理由）/ Return to the dispatcher */
+        post: operations["postApiV1CasesIdReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 改派（须说明理由）/ Reassign */
+        post: operations["postApiV1CasesIdReassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 暂停计时（须说明理由）/ Pause the clock */
+        post: operations["postApiV1CasesIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 恢复计时 / Resume the clock */
+        post: operations["postApiV1CasesIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/supervise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 督办 / Supervise */
+        post: operations["postApiV1CasesIdSupervise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 合并重复诉求 / Merge into another case */
+        post: operations["postApiV1CasesIdMerge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新打开 / Reopen */
+        post: operations["postApiV1CasesIdReopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 内部备注 / Internal note */
+        post: operations["postApiV1CasesIdNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 公开回复 / Public reply */
+        post: operations["postApiV1CasesIdReplies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/hotline-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入 12345 热线工单（JSON 或 .xlsx，按工单号幂等）/ Import hotline tickets */
+        post: operations["postApiV1CasesHotlineImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 三率（响应率、解决率、满意率）与下钻 / The three rates with drill-down */
+        get: operations["getApiV1CaseRates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/deadline-sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 立即检查时限（平时每分钟自动运行）/ Run the deadline check now */
+        post: operations["postApiV1CasesDeadlineSweeps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的通知 / My notifications */
+        get: operations["getApiV1Notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标为已读（不传 ids 则全部）/ Mark read */
+        post: operations["postApiV1NotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的诉求 / My cases */
+        get: operations["getApiV1MyCases"];
+        put?: never;
+        /** 居民提交诉求（可附至多 9 张照片，multipart：payload + photos）/ Report a case */
+        post: operations["postApiV1MyCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的诉求详情 / One of my cases */
+        get: operations["getApiV1MyCasesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/cases/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 评价（1–5 星）/ Rate a resolved case */
+        post: operations["postApiV1MyCasesIdRating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/cases/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新打开（关闭后 7 天内）/ Reopen within 7 days */
+        post: operations["postApiV1MyCasesIdReopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/cases/{id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 关注已有的同类诉求（代替重复提交）/ Follow an existing case instead of filing a duplicate */
+        post: operations["postApiV1MyCasesIdFollow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -933,7 +1548,7 @@ export interface operations {
                             id: string;
                             parentId: string | null;
                             /** @enum {string} */
-                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                             name: string;
                             fullName: string;
                             code: string | null;
@@ -958,7 +1573,7 @@ export interface operations {
         parameters: {
             query: {
                 q: string;
-                level?: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                level?: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                 limit?: number;
             };
             header?: never;
@@ -978,7 +1593,7 @@ export interface operations {
                             id: string;
                             parentId: string | null;
                             /** @enum {string} */
-                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                             name: string;
                             fullName: string;
                             code: string | null;
@@ -1020,7 +1635,7 @@ export interface operations {
                         id: string;
                         parentId: string | null;
                         /** @enum {string} */
-                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                         name: string;
                         fullName: string;
                         code: string | null;
@@ -1061,7 +1676,7 @@ export interface operations {
                         id: string;
                         parentId: string | null;
                         /** @enum {string} */
-                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                         name: string;
                         fullName: string;
                         code: string | null;
@@ -1131,7 +1746,7 @@ export interface operations {
                         id: string;
                         parentId: string | null;
                         /** @enum {string} */
-                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                         name: string;
                         fullName: string;
                         code: string | null;
@@ -1173,7 +1788,7 @@ export interface operations {
                             id: string;
                             parentId: string | null;
                             /** @enum {string} */
-                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                             name: string;
                             fullName: string;
                             code: string | null;
@@ -1216,7 +1831,7 @@ export interface operations {
                             id: string;
                             parentId: string | null;
                             /** @enum {string} */
-                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                            level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                             name: string;
                             fullName: string;
                             code: string | null;
@@ -1276,7 +1891,7 @@ export interface operations {
     getApiV1OrgsIdUnits: {
         parameters: {
             query: {
-                level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
             };
             header?: never;
             path: {
@@ -1339,7 +1954,7 @@ export interface operations {
                                 id: string;
                                 name: string;
                                 /** @enum {string} */
-                                level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                                level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                                 code: string | null;
                             };
                             geometry: unknown;
@@ -1410,7 +2025,7 @@ export interface operations {
                         id: string;
                         parentId: string | null;
                         /** @enum {string} */
-                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group";
+                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
                         name: string;
                         fullName: string;
                         code: string | null;
@@ -2423,7 +3038,12 @@ export interface operations {
                             version: number;
                             updatedAt: string;
                         }[];
+                        /** @description matches, counted up to 1,000 (or to the end of this page, if further); exact when isTotalExact */
                         total: number;
+                        /** @description false when there are more matches than total ("1,000+") */
+                        isTotalExact: boolean;
+                        /** @description whether a next page has rows */
+                        hasMore: boolean;
                     };
                 };
             };
@@ -3124,6 +3744,3096 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Duties: {
+        parameters: {
+            query?: {
+                q?: string;
+                kind?: "community" | "assist" | "department" | "street";
+                isPublic?: "true" | "false";
+                includeRetired?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        listVersion: number;
+                        items: {
+                            /** @description this revision */
+                            id: string;
+                            code: string;
+                            revision: number;
+                            listVersion: number;
+                            category: [
+                                string,
+                                string
+                            ];
+                            name: string;
+                            /** @enum {string} */
+                            kind: "community" | "assist" | "department" | "street";
+                            department: ("education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security") | null;
+                            departmentName: string | null;
+                            acceptHours: number;
+                            resolveHours: number;
+                            urgentAcceptHours: number;
+                            urgentResolveHours: number;
+                            legalBasis: string;
+                            description: string;
+                            keywords: string[];
+                            isPublic: boolean;
+                            isRetired: boolean;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Duties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    category: [
+                        string,
+                        string
+                    ];
+                    name: string;
+                    /** @enum {string} */
+                    kind: "community" | "assist" | "department" | "street";
+                    department: ("education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security") | null;
+                    acceptHours: number;
+                    resolveHours: number;
+                    urgentAcceptHours: number;
+                    urgentResolveHours: number;
+                    /** @default  */
+                    legalBasis?: string;
+                    /** @default  */
+                    description?: string;
+                    /** @default [] */
+                    keywords?: string[];
+                    isPublic: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description this revision */
+                        id: string;
+                        code: string;
+                        revision: number;
+                        listVersion: number;
+                        category: [
+                            string,
+                            string
+                        ];
+                        name: string;
+                        /** @enum {string} */
+                        kind: "community" | "assist" | "department" | "street";
+                        department: ("education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security") | null;
+                        departmentName: string | null;
+                        acceptHours: number;
+                        resolveHours: number;
+                        urgentAcceptHours: number;
+                        urgentResolveHours: number;
+                        legalBasis: string;
+                        description: string;
+                        keywords: string[];
+                        isPublic: boolean;
+                        isRetired: boolean;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1DutiesPublic: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            category: [
+                                string,
+                                string
+                            ];
+                            name: string;
+                            description: string;
+                            keywords: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1DutiesVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        kinds: {
+                            code: string;
+                            zh: string;
+                            en: string;
+                        }[];
+                        departments: {
+                            code: string;
+                            zh: string;
+                            en: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1DutiesExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1DutiesImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        revised: number;
+                        unchanged: number;
+                        listVersion: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1DutiesCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    category?: [
+                        string,
+                        string
+                    ];
+                    name?: string;
+                    /** @enum {string} */
+                    kind?: "community" | "assist" | "department" | "street";
+                    department?: ("education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security") | null;
+                    acceptHours?: number;
+                    resolveHours?: number;
+                    urgentAcceptHours?: number;
+                    urgentResolveHours?: number;
+                    /** @default  */
+                    legalBasis?: string;
+                    /** @default  */
+                    description?: string;
+                    /** @default [] */
+                    keywords?: string[];
+                    isPublic?: boolean;
+                    /** @description the revision the edit is based on */
+                    revision: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description this revision */
+                        id: string;
+                        code: string;
+                        revision: number;
+                        listVersion: number;
+                        category: [
+                            string,
+                            string
+                        ];
+                        name: string;
+                        /** @enum {string} */
+                        kind: "community" | "assist" | "department" | "street";
+                        department: ("education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security") | null;
+                        departmentName: string | null;
+                        acceptHours: number;
+                        resolveHours: number;
+                        urgentAcceptHours: number;
+                        urgentResolveHours: number;
+                        legalBasis: string;
+                        description: string;
+                        keywords: string[];
+                        isPublic: boolean;
+                        isRetired: boolean;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1DutiesCodeRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    revision: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description this revision */
+                        id: string;
+                        code: string;
+                        revision: number;
+                        listVersion: number;
+                        category: [
+                            string,
+                            string
+                        ];
+                        name: string;
+                        /** @enum {string} */
+                        kind: "community" | "assist" | "department" | "street";
+                        department: ("education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security") | null;
+                        departmentName: string | null;
+                        acceptHours: number;
+                        resolveHours: number;
+                        urgentAcceptHours: number;
+                        urgentResolveHours: number;
+                        legalBasis: string;
+                        description: string;
+                        keywords: string[];
+                        isPublic: boolean;
+                        isRetired: boolean;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1DutiesCodeRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description this revision */
+                            id: string;
+                            code: string;
+                            revision: number;
+                            listVersion: number;
+                            category: [
+                                string,
+                                string
+                            ];
+                            name: string;
+                            /** @enum {string} */
+                            kind: "community" | "assist" | "department" | "street";
+                            department: ("education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security") | null;
+                            departmentName: string | null;
+                            acceptHours: number;
+                            resolveHours: number;
+                            urgentAcceptHours: number;
+                            urgentResolveHours: number;
+                            legalBasis: string;
+                            description: string;
+                            keywords: string[];
+                            isPublic: boolean;
+                            isRetired: boolean;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1OrgsDepartments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    parentId: string;
+                    /** @enum {string} */
+                    kind: "education" | "civil_affairs" | "housing" | "urban_management" | "public_security" | "human_resources" | "ecology" | "health" | "market_regulation" | "natural_resources" | "water" | "transport" | "veterans" | "disabled_persons" | "emergency" | "medical_security";
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        parentId: string | null;
+                        /** @enum {string} */
+                        level: "nation" | "province" | "city" | "county" | "street" | "community" | "grid" | "compound" | "group" | "department";
+                        name: string;
+                        fullName: string;
+                        code: string | null;
+                        hasChildren: boolean;
+                        hasGeometry: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Cases: {
+        parameters: {
+            query?: {
+                queue?: "mine" | "unit" | "due_soon" | "overdue" | "escalated" | "all";
+                status?: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged" | "open";
+                dutyCode?: string;
+                orgId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                            /** @enum {string} */
+                            status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            /** @enum {string} */
+                            priority: "normal" | "urgent";
+                            dutyCode: string | null;
+                            dutyName: string | null;
+                            isFallback: boolean;
+                            description: string;
+                            address: string | null;
+                            orgName: string;
+                            handlerOrgId: string;
+                            handlerName: string;
+                            /** @enum {string} */
+                            dueState: "ok" | "due_soon" | "overdue";
+                            acceptDueAt: string;
+                            resolveDueAt: string;
+                            isSupervised: boolean;
+                            isEscalated: boolean;
+                            isPaused: boolean;
+                            rating: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        /** @description capped: at most 10,000 are counted */
+                        total: number;
+                        isTotalCapped: boolean;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Cases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the duty item; omitted when the caller cannot tell (routed to the street) */
+                    dutyCode?: string;
+                    description: string;
+                    /**
+                     * @default normal
+                     * @enum {string}
+                     */
+                    priority?: "normal" | "urgent";
+                    lng?: number;
+                    lat?: number;
+                    address?: string;
+                    /** Format: uuid */
+                    householdId?: string;
+                    /**
+                     * Format: uuid
+                     * @description the grid or community where it happened, when there is no point
+                     */
+                    orgId?: string;
+                    contactName?: string;
+                    contactPhone?: string;
+                    /** @default false */
+                    isAnonymous?: boolean;
+                    /** @enum {string} */
+                    channel: "phone" | "walk_in" | "grid_worker";
+                    /**
+                     * @description submit even when open duplicates were offered
+                     * @default false
+                     */
+                    force?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        case: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                            /** @enum {string} */
+                            status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            /** @enum {string} */
+                            priority: "normal" | "urgent";
+                            dutyCode: string | null;
+                            dutyName: string | null;
+                            isFallback: boolean;
+                            description: string;
+                            address: string | null;
+                            orgName: string;
+                            handlerOrgId: string;
+                            handlerName: string;
+                            /** @enum {string} */
+                            dueState: "ok" | "due_soon" | "overdue";
+                            acceptDueAt: string;
+                            resolveDueAt: string;
+                            isSupervised: boolean;
+                            isEscalated: boolean;
+                            isPaused: boolean;
+                            rating: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            lng: number | null;
+                            lat: number | null;
+                            orgId: string;
+                            householdId: string | null;
+                            duty: {
+                                id: string;
+                                code: string;
+                                revision: number;
+                                name: string;
+                                kind: string;
+                                departmentName: string | null;
+                                legalBasis: string;
+                            } | null;
+                            escalatedOrgName: string | null;
+                            contactName: string | null;
+                            /** @description masked: 138****5678 */
+                            contactPhone: string | null;
+                            isAnonymous: boolean;
+                            pauseReason: string | null;
+                            acceptedAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            isSolved: boolean | null;
+                            ratingComment: string | null;
+                            mergedIntoId: string | null;
+                            version: number;
+                            photoIds: string[];
+                            timeline: {
+                                id: string;
+                                at: string;
+                                /** @enum {string} */
+                                kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                                isPublic: boolean;
+                                actorName: string | null;
+                                text: string | null;
+                                photoIds: string[];
+                            }[];
+                            actions: string[];
+                        } | null;
+                        /** @description open cases of the same item nearby, offered instead of a new one */
+                        duplicates: {
+                            id: string;
+                            number: string;
+                            dutyName: string | null;
+                            description: string;
+                            /** @enum {string} */
+                            status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            distanceMeters: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CasesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CasesIdPhotosPhotoId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdRevealContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contactPhone: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    result: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdReassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    reason: string;
+                    /** Format: uuid */
+                    toOrgId: string;
+                    /** @description re-classify while reassigning */
+                    dutyCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdSupervise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdMerge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    /** Format: uuid */
+                    intoCaseId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdReopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdReplies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesHotlineImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tickets: unknown[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        existing: number;
+                        cases: {
+                            ticketNo: string;
+                            caseId: string;
+                            number: string;
+                            isNew: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CaseRates: {
+        parameters: {
+            query: {
+                orgId: string;
+                from: string;
+                to: string;
+                dutyCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        org: {
+                            id: string;
+                            name: string;
+                            level: string;
+                        };
+                        from: string;
+                        to: string;
+                        total: {
+                            received: number;
+                            acceptedOnTime: number;
+                            /** @description accepted within the deadline ÷ received */
+                            responseRate: number | null;
+                            closed: number;
+                            solved: number;
+                            /** @description solved ÷ closed (rejected excluded) */
+                            resolutionRate: number | null;
+                            rated: number;
+                            satisfied: number;
+                            /** @description ratings ≥ 4 ÷ rated */
+                            satisfactionRate: number | null;
+                            meanAcceptHours: number | null;
+                            meanResolveHours: number | null;
+                            overdueNow: number;
+                            everOverdue: number;
+                        };
+                        children: {
+                            id: string;
+                            name: string;
+                            level: string;
+                            rates: {
+                                received: number;
+                                acceptedOnTime: number;
+                                /** @description accepted within the deadline ÷ received */
+                                responseRate: number | null;
+                                closed: number;
+                                solved: number;
+                                /** @description solved ÷ closed (rejected excluded) */
+                                resolutionRate: number | null;
+                                rated: number;
+                                satisfied: number;
+                                /** @description ratings ≥ 4 ÷ rated */
+                                satisfactionRate: number | null;
+                                meanAcceptHours: number | null;
+                                meanResolveHours: number | null;
+                                overdueNow: number;
+                                everOverdue: number;
+                            };
+                        }[];
+                        byItem: {
+                            code: string;
+                            name: string;
+                            rates: {
+                                received: number;
+                                acceptedOnTime: number;
+                                /** @description accepted within the deadline ÷ received */
+                                responseRate: number | null;
+                                closed: number;
+                                solved: number;
+                                /** @description solved ÷ closed (rejected excluded) */
+                                resolutionRate: number | null;
+                                rated: number;
+                                satisfied: number;
+                                /** @description ratings ≥ 4 ÷ rated */
+                                satisfactionRate: number | null;
+                                meanAcceptHours: number | null;
+                                meanResolveHours: number | null;
+                                overdueNow: number;
+                                everOverdue: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesDeadlineSweeps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        changed: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            caseId: string | null;
+                            kind: string;
+                            title: string;
+                            titleEn: string;
+                            createdAt: string;
+                            isRead: boolean;
+                        }[];
+                        unread: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1NotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                            /** @enum {string} */
+                            status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            /** @enum {string} */
+                            priority: "normal" | "urgent";
+                            dutyCode: string | null;
+                            dutyName: string | null;
+                            isFallback: boolean;
+                            description: string;
+                            address: string | null;
+                            orgName: string;
+                            handlerOrgId: string;
+                            handlerName: string;
+                            /** @enum {string} */
+                            dueState: "ok" | "due_soon" | "overdue";
+                            acceptDueAt: string;
+                            resolveDueAt: string;
+                            isSupervised: boolean;
+                            isEscalated: boolean;
+                            isPaused: boolean;
+                            rating: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    dutyCode: string;
+                    description: string;
+                    /**
+                     * @default normal
+                     * @enum {string}
+                     */
+                    priority?: "normal" | "urgent";
+                    lng?: number;
+                    lat?: number;
+                    address?: string;
+                    contactName?: string;
+                    contactPhone?: string;
+                    /** @default false */
+                    isAnonymous?: boolean;
+                    /** @default false */
+                    force?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        case: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                            /** @enum {string} */
+                            status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            /** @enum {string} */
+                            priority: "normal" | "urgent";
+                            dutyCode: string | null;
+                            dutyName: string | null;
+                            isFallback: boolean;
+                            description: string;
+                            address: string | null;
+                            orgName: string;
+                            handlerOrgId: string;
+                            handlerName: string;
+                            /** @enum {string} */
+                            dueState: "ok" | "due_soon" | "overdue";
+                            acceptDueAt: string;
+                            resolveDueAt: string;
+                            isSupervised: boolean;
+                            isEscalated: boolean;
+                            isPaused: boolean;
+                            rating: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            lng: number | null;
+                            lat: number | null;
+                            orgId: string;
+                            householdId: string | null;
+                            duty: {
+                                id: string;
+                                code: string;
+                                revision: number;
+                                name: string;
+                                kind: string;
+                                departmentName: string | null;
+                                legalBasis: string;
+                            } | null;
+                            escalatedOrgName: string | null;
+                            contactName: string | null;
+                            /** @description masked: 138****5678 */
+                            contactPhone: string | null;
+                            isAnonymous: boolean;
+                            pauseReason: string | null;
+                            acceptedAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            isSolved: boolean | null;
+                            ratingComment: string | null;
+                            mergedIntoId: string | null;
+                            version: number;
+                            photoIds: string[];
+                            timeline: {
+                                id: string;
+                                at: string;
+                                /** @enum {string} */
+                                kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                                isPublic: boolean;
+                                actorName: string | null;
+                                text: string | null;
+                                photoIds: string[];
+                            }[];
+                            actions: string[];
+                        } | null;
+                        /** @description open cases of the same item nearby, offered instead of a new one */
+                        duplicates: {
+                            id: string;
+                            number: string;
+                            dutyName: string | null;
+                            description: string;
+                            /** @enum {string} */
+                            status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            distanceMeters: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyCasesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCasesIdRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating: number;
+                    isSolved: boolean;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCasesIdReopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCasesIdFollow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "resident_app" | "phone" | "walk_in" | "grid_worker" | "hotline" | "open311" | "visit";
+                        /** @enum {string} */
+                        status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                        /** @enum {string} */
+                        priority: "normal" | "urgent";
+                        dutyCode: string | null;
+                        dutyName: string | null;
+                        isFallback: boolean;
+                        description: string;
+                        address: string | null;
+                        orgName: string;
+                        handlerOrgId: string;
+                        handlerName: string;
+                        /** @enum {string} */
+                        dueState: "ok" | "due_soon" | "overdue";
+                        acceptDueAt: string;
+                        resolveDueAt: string;
+                        isSupervised: boolean;
+                        isEscalated: boolean;
+                        isPaused: boolean;
+                        rating: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        lng: number | null;
+                        lat: number | null;
+                        orgId: string;
+                        householdId: string | null;
+                        duty: {
+                            id: string;
+                            code: string;
+                            revision: number;
+                            name: string;
+                            kind: string;
+                            departmentName: string | null;
+                            legalBasis: string;
+                        } | null;
+                        escalatedOrgName: string | null;
+                        contactName: string | null;
+                        /** @description masked: 138****5678 */
+                        contactPhone: string | null;
+                        isAnonymous: boolean;
+                        pauseReason: string | null;
+                        acceptedAt: string | null;
+                        resolvedAt: string | null;
+                        closedAt: string | null;
+                        isSolved: boolean | null;
+                        ratingComment: string | null;
+                        mergedIntoId: string | null;
+                        version: number;
+                        photoIds: string[];
+                        timeline: {
+                            id: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "submitted" | "routed" | "accepted" | "started" | "resolved" | "closed" | "rejected" | "merged" | "reopened" | "reassigned" | "returned" | "escalated" | "supervised" | "paused" | "resumed" | "due_soon" | "overdue" | "note" | "reply" | "rated";
+                            isPublic: boolean;
+                            actorName: string | null;
+                            text: string | null;
+                            photoIds: string[];
+                        }[];
+                        actions: string[];
+                    };
                 };
             };
             /** @description Client error */

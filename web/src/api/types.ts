@@ -59,3 +59,28 @@ export type ResidenceType = Resident['residenceType'];
 export type ResidentStatus = Resident['status'];
 export type Gender = Resident['gender'];
 export type ImportJob = Body<'/api/v1/residents/imports/{id}', 'get'>;
+
+export type CaseQueueQuery = NonNullable<paths['/api/v1/cases']['get']['parameters']['query']>;
+export type CaseQueue = NonNullable<CaseQueueQuery['queue']>;
+export type CasePage = Body<'/api/v1/cases', 'get'>;
+export type CaseSummary = CasePage['items'][number];
+export type CaseDetail = Body<'/api/v1/cases/{id}', 'get'>;
+export type CaseEvent = CaseDetail['timeline'][number];
+export type CaseStatus = CaseSummary['status'];
+export type CaseChannel = CaseSummary['channel'];
+export type DueState = CaseSummary['dueState'];
+export type CaseIntakeBody = NonNullable<paths['/api/v1/cases']['post']['requestBody']>['content']['application/json'];
+export type CaseIntakeResult = Body<'/api/v1/cases', 'post'>;
+export type DuplicateCandidate = CaseIntakeResult['duplicates'][number];
+export type RatesReport = Body<'/api/v1/case-rates', 'get'>;
+export type Rates = RatesReport['total'];
+export type Notification = Body<'/api/v1/notifications', 'get'>['items'][number];
+/** The client reads the `[top, sub]` category tuple as a plain array. */
+export type DutyItem = Omit<Body<'/api/v1/duties', 'get'>['items'][number], 'category'> & { category: string[] };
+export type DutyKind = DutyItem['kind'];
+export type DutyListQuery = NonNullable<paths['/api/v1/duties']['get']['parameters']['query']>;
+export type DutyItemCreateBody = NonNullable<
+  paths['/api/v1/duties']['post']['requestBody']
+>['content']['application/json'];
+export type DutyVocabulary = Body<'/api/v1/duties/vocabulary', 'get'>;
+export type DutyImportResult = Body<'/api/v1/duties/import', 'post'>;

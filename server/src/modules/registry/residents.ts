@@ -19,28 +19,54 @@ function validationError(errors: FieldError[]): AppError {
   return new AppError('VALIDATION', { zh: '居民信息有误', en: 'Invalid resident' }, errors);
 }
 
-/** Residents as the API shows them: numbers masked, tags named, 高龄 derived from age. */
-export async function toResidentsOut(deps: AppDeps, rows: ResidentTable[]): Promise<ResidentOut[]> {
+/** Where a resident's household is: its address and the unit (grid, community…) it belongs to. */
+export interface HouseholdPlace {
+  id: string;
+  address: string;
+  org_id: string;
+  org_name: string;
+}
+
+/** What a caller that joined households and tags into its own query already knows. */
+export interface ResidentContext {
+  places: HouseholdPlace[];
+  tagRows: { resident_id: string; tag_id: string }[];
+}
+
+/**
+ * Residents as the API shows them: numbers masked, tags named, 高龄 derived from age. A caller that
+ * joined the households and tags already passes them (`context`), which saves two queries.
+ */
+export async function toResidentsOut(
+  deps: AppDeps,
+  rows: ResidentTable[],
+  context?: ResidentContext,
+): Promise<ResidentOut[]> {
   if (rows.length === 0) return [];
   const now = deps.clock.now();
   const householdIds = [...new Set(rows.map((r) => r.household_id))];
-  const households = await deps.db
-    .selectFrom('households as h')
-    .innerJoin('org_units as o', 'o.id', 'h.org_id')
-    .select(['h.id', 'h.address', 'h.org_id', 'o.name as org_name'])
-    .where('h.id', 'in', householdIds)
-    .execute();
+  // Independent lookups: on PostgreSQL they travel side by side rather than one round trip after another.
+  const [households, tags, tagRows] = await Promise.all([
+    context?.places ??
+      deps.db
+        .selectFrom('households as h')
+        .innerJoin('org_units as o', 'o.id', 'h.org_id')
+        .select(['h.id', 'h.address', 'h.org_id', 'o.name as org_name'])
+        .where('h.id', 'in', householdIds)
+        .execute(),
+    listCareTags(deps.db),
+    context?.tagRows ??
+      deps.db
+        .selectFrom('resident_tags')
+        .select(['resident_id', 'tag_id'])
+        .where(
+          'resident_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute(),
+  ]);
   const byHousehold = new Map(households.map((h) => [h.id, h]));
-  const tags = await listCareTags(deps.db);
-  const tagRows = await deps.db
-    .selectFrom('resident_tags')
-    .select(['resident_id', 'tag_id'])
-    .where(
-      'resident_id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .execute();
   const over80 = tags.find((t) => t.code === 'over_80');
   return rows.map((r) => {
     const h = byHousehold.get(r.household_id);

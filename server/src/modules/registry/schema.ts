@@ -88,7 +88,15 @@ export const ResidentSearchBody = z.strictObject({
 });
 export type ResidentSearchBody = z.infer<typeof ResidentSearchBody>;
 
-export const ResidentPage = z.object({ items: z.array(ResidentOut), total: z.number().int() });
+export const ResidentPage = z.object({
+  items: z.array(ResidentOut),
+  total: z
+    .number()
+    .int()
+    .describe('matches, counted up to 1,000 (or to the end of this page, if further); exact when isTotalExact'),
+  isTotalExact: z.boolean().describe('false when there are more matches than total ("1,000+")'),
+  hasMore: z.boolean().describe('whether a next page has rows'),
+});
 
 export const RevealBody = z.strictObject({
   field: z.enum(['idNumber', 'phone']),

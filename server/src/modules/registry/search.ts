@@ -7,8 +7,9 @@ import { getOrgInScope } from '../orgs/service.ts';
 import { listCareTags } from './care-tags.ts';
 import { bornOnOrBefore } from './id-number.ts';
 import { idNumberIndex, phoneIndex } from './resident-input.ts';
-import { toResidentsOut } from './residents.ts';
+import { type ResidentContext, toResidentsOut } from './residents.ts';
 import type { ResidentSearchBody } from './schema.ts';
+import type { ResidentTable } from './tables.ts';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '');
 
@@ -81,21 +82,95 @@ export async function buildResidentQuery(
   return query;
 }
 
-/** One page of residents in scope, numbers masked. */
+/**
+ * Counting stops here: past it a page says "1,000+" instead of paying for a scan of every match (a
+ * `contains` filter over a community of tens of thousands would otherwise walk all of them per page).
+ */
+export const TOTAL_COUNT_CAP = 1000;
+
+/**
+ * One page of residents in scope, numbers masked, in one statement. It walks the
+ * `(org_path, name, id, status, name_initials)` index for the first matches in page order — up to the
+ * count cap, or to the end of this page if further — and counts them as it goes (a window count), so
+ * the page and its capped total come from one walk (index-only on PostgreSQL, which would otherwise
+ * visit the row of every resident a `contains` filter passes over). Only the page's rows are then
+ * read, with their households and care tags; `hasMore` comes from asking for one row more.
+ */
 export async function searchResidents(deps: AppDeps, actor: Actor, body: ResidentSearchBody) {
   const { page, pageSize, ...filter } = body;
   const query = await buildResidentQuery(deps, actor, filter);
-  const [rows, total] = await Promise.all([
-    query
-      .selectAll('residents')
-      .orderBy('residents.org_path')
-      .orderBy('residents.status')
-      .orderBy('residents.name')
-      .orderBy('residents.id')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: await toResidentsOut(deps, rows), total: Number(total.n) };
+  const offset = (page - 1) * pageSize;
+  const cap = Math.max(TOTAL_COUNT_CAP, offset + pageSize);
+  const firstMatches = query
+    .select(['residents.id', 'residents.org_path', 'residents.name'])
+    .orderBy('residents.org_path')
+    .orderBy('residents.name')
+    .orderBy('residents.id')
+    .limit(cap + 1);
+  const pageIds = deps.db
+    .selectFrom(firstMatches.as('m'))
+    .select(['m.id', (eb) => eb.fn.countAll<number>().over().as('matches')])
+    .orderBy('m.org_path')
+    .orderBy('m.name')
+    .orderBy('m.id')
+    .limit(pageSize + 1)
+    .offset(offset);
+  // A resident with two care tags comes back twice, side by side, since the order ends with her id.
+  const joined = await deps.db
+    .selectFrom(pageIds.as('p'))
+    .innerJoin('residents', 'residents.id', 'p.id')
+    .innerJoin('households', 'households.id', 'residents.household_id')
+    .innerJoin('org_units', 'org_units.id', 'households.org_id')
+    .leftJoin('resident_tags', 'resident_tags.resident_id', 'residents.id')
+    .selectAll('residents')
+    .select([
+      'p.matches',
+      'households.address as place_address',
+      'households.org_id as place_org_id',
+      'org_units.name as place_org_name',
+      'resident_tags.tag_id as place_tag_id',
+    ])
+    .orderBy('residents.org_path')
+    .orderBy('residents.name')
+    .orderBy('residents.id')
+    .orderBy('resident_tags.tag_id')
+    .execute();
+  const rows: ResidentTable[] = [];
+  const context: ResidentContext = { places: [], tagRows: [] };
+  let counted: number | undefined; // the same on every row
+  for (const { matches, place_address, place_org_id, place_org_name, place_tag_id, ...row } of joined) {
+    counted = Number(matches);
+    if (rows[rows.length - 1]?.id !== row.id) {
+      rows.push(row);
+      context.places.push({
+        id: row.household_id,
+        address: place_address,
+        org_id: place_org_id,
+        org_name: place_org_name,
+      });
+    }
+    if (place_tag_id !== null) context.tagRows.push({ resident_id: row.id, tag_id: place_tag_id });
+  }
+  const hasMore = rows.length > pageSize;
+  if (hasMore) rows.pop();
+  // A page past the end has no row to carry the count: ask for it alone (rare).
+  const n = counted ?? (page === 1 ? 0 : await countMatches(deps, query, cap));
+  return { items: await toResidentsOut(deps, rows, context), total: Math.min(n, cap), isTotalExact: n <= cap, hasMore };
+}
+
+async function countMatches(
+  deps: AppDeps,
+  query: Awaited<ReturnType<typeof buildResidentQuery>>,
+  cap: number,
+): Promise<number> {
+  const counted = await deps.db
+    .selectFrom(
+      query
+        .select(sql<number>`1`.as('one'))
+        .limit(cap + 1)
+        .as('matches'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(counted.n);
 }

@@ -6,6 +6,7 @@ import { recordAudit, whoFromActor, type AuditWho } from '../../platform/audit/s
 import type { AppDeps } from '../../platform/deps.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { forgetCachedAuth } from './auth-cache.ts';
 import * as repo from './repo.ts';
 
 const KEY = { zh: 'API 密钥', en: 'API key' };
@@ -84,4 +85,5 @@ export async function revokeApiKey(deps: AppDeps, actor: Actor, id: string) {
       orgPath: user?.home_org_path ?? null,
     });
   });
+  forgetCachedAuth(deps.db, actor.userId);
 }

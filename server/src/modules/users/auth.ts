@@ -15,6 +15,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestAuth } from '../../platform/http/route.ts';
 import { maskPhone } from '../../platform/pii/crypto.ts';
 import * as repo from './repo.ts';
+import { type CachedAuth, authCacheOf, forgetCachedAuth } from './auth-cache.ts';
 import { listPermissions, loadActor, toUsersOut } from './service.ts';
 import type { UserTable } from './tables.ts';
 
@@ -136,49 +137,112 @@ export async function authenticateRequest(deps: AppDeps, request: FastifyRequest
 async function authenticateSession(deps: AppDeps, token: string, client: ClientInfo): Promise<RequestAuth | null> {
   const { db, clock } = deps;
   const id = sha256(token);
+  const key = sessionKey(id);
+  const cache = authCacheOf(db);
+  const now = clock.now();
+  const hit = cache.get(key, now.getTime());
+  // A hit within its window still honours both timeouts; an apparent timeout is confirmed from the database,
+  // where another app server may have recorded later activity.
+  if (hit !== undefined && !isSessionExpired(hit.expiresAt!, hit.lastSeenMs, now)) {
+    if (now.getTime() - hit.lastSeenMs > TOUCH_EVERY_MS) {
+      await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+      hit.lastSeenMs = now.getTime();
+    }
+    return toRequestAuth(hit, client);
+  }
+  const generation = cache.startLoad();
   const session = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
   if (session === undefined) return null;
-  const now = clock.now();
-  const isExpired =
-    session.expires_at <= now.toISOString() ||
-    new Date(session.last_seen_at).getTime() + IDLE_TIMEOUT_MS <= now.getTime();
+  const lastSeenMs = new Date(session.last_seen_at).getTime();
   const user = await repo.findUserById(db, session.user_id);
-  if (isExpired || user === undefined || user.is_disabled === 1) {
+  if (isSessionExpired(session.expires_at, lastSeenMs, now) || user === undefined || user.is_disabled === 1) {
+    cache.forget(key);
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return null;
   }
-  if (now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+  let touchedMs = lastSeenMs;
+  if (now.getTime() - lastSeenMs > TOUCH_EVERY_MS) {
     await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+    touchedMs = now.getTime();
   }
-  return {
-    actor: await loadActor(db, user, { via: 'session', ...client }),
+  const actor = await loadActor(db, user, { via: 'session', ...client });
+  const resolved: CachedAuth = {
+    userId: user.id,
+    actor,
     csrfToken: session.csrf_token,
     sessionId: id,
     mustChangePassword: user.must_change_password === 1,
+    expiresAt: session.expires_at,
+    lastSeenMs: touchedMs,
+    apiKeyId: null,
+  };
+  cache.set(key, resolved, now.getTime(), generation);
+  return toRequestAuth(resolved, client);
+}
+
+const sessionKey = (sessionId: string) => `session:${sessionId}`;
+const apiKeyKey = (keyHash: string) => `apikey:${keyHash}`;
+
+function isSessionExpired(expiresAt: string, lastSeenMs: number, now: Date): boolean {
+  return expiresAt <= now.toISOString() || lastSeenMs + IDLE_TIMEOUT_MS <= now.getTime();
+}
+
+/** The cached identity with this request's own client details (audit records say where a request came from). */
+function toRequestAuth(cached: CachedAuth, client: ClientInfo): RequestAuth {
+  return {
+    actor: { ...cached.actor, ip: client.ip, userAgent: client.userAgent },
+    csrfToken: cached.csrfToken,
+    sessionId: cached.sessionId,
+    mustChangePassword: cached.mustChangePassword,
   };
 }
 
-async function authenticateApiKey(deps: AppDeps, key: string, client: ClientInfo): Promise<RequestAuth | null> {
+async function authenticateApiKey(deps: AppDeps, token: string, client: ClientInfo): Promise<RequestAuth | null> {
   const { db, clock } = deps;
+  const hash = sha256(token);
+  const key = apiKeyKey(hash);
+  const cache = authCacheOf(db);
+  const now = clock.now();
+  const hit = cache.get(key, now.getTime());
+  if (hit !== undefined) {
+    if (now.getTime() - hit.lastSeenMs > TOUCH_EVERY_MS) {
+      await db
+        .updateTable('api_keys')
+        .set({ last_used_at: now.toISOString() })
+        .where('id', '=', hit.apiKeyId!)
+        .execute();
+      hit.lastSeenMs = now.getTime();
+    }
+    return toRequestAuth(hit, client);
+  }
+  const generation = cache.startLoad();
   const row = await db
     .selectFrom('api_keys')
     .selectAll()
-    .where('key_hash', '=', sha256(key))
+    .where('key_hash', '=', hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (row === undefined) return null;
   const user = await repo.findUserById(db, row.user_id);
   if (user === undefined || user.is_disabled === 1) return null;
-  const now = clock.now();
-  if (row.last_used_at === null || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
+  let lastUsedMs = row.last_used_at === null ? null : new Date(row.last_used_at).getTime();
+  if (lastUsedMs === null || now.getTime() - lastUsedMs > TOUCH_EVERY_MS) {
     await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+    lastUsedMs = now.getTime();
   }
-  return {
-    actor: await loadActor(db, user, { via: 'apikey', ...client }),
+  const actor = await loadActor(db, user, { via: 'apikey', ...client });
+  const resolved: CachedAuth = {
+    userId: user.id,
+    actor,
     csrfToken: null,
     sessionId: null,
     mustChangePassword: false,
+    expiresAt: null,
+    lastSeenMs: lastUsedMs,
+    apiKeyId: row.id,
   };
+  cache.set(key, resolved, now.getTime(), generation);
+  return toRequestAuth(resolved, client);
 }
 
 export async function logout(deps: AppDeps, auth: RequestAuth): Promise<void> {
@@ -194,6 +258,7 @@ export async function logout(deps: AppDeps, auth: RequestAuth): Promise<void> {
       orgPath: user?.home_org_path ?? null,
     });
   });
+  authCacheOf(deps.db).forget(sessionKey(auth.sessionId));
 }
 
 /** The signed-in user as the console needs her. */
@@ -249,4 +314,5 @@ export async function changePassword(
       orgPath: user.home_org_path,
     });
   });
+  forgetCachedAuth(deps.db, user.id);
 }

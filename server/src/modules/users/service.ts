@@ -9,6 +9,7 @@ import { AppError, conflict, invalidField, notFound } from '../../platform/error
 import { newId } from '../../platform/ids.ts';
 import { PHONE_PATTERN, maskPhone, normalizePhone } from '../../platform/pii/crypto.ts';
 import { findOrgFullNames, getOrgInScope } from '../orgs/service.ts';
+import { forgetCachedAuth } from './auth-cache.ts';
 import * as repo from './repo.ts';
 import type { UserCreateBody, UserOut, UserUpdateBody } from './schema.ts';
 import type { UserTable } from './tables.ts';
@@ -299,6 +300,7 @@ export async function updateUser(deps: AppDeps, actor: Actor, id: string, body: 
       detail: { fields: Object.keys(body) },
     });
   });
+  forgetCachedAuth(deps.db, id);
   const [out] = await toUsersOut(deps, [(await repo.findUserById(deps.db, id))!]);
   return out!;
 }
@@ -329,6 +331,7 @@ export async function resetPassword(deps: AppDeps, actor: Actor, id: string) {
       orgPath: user.home_org_path,
     });
   });
+  forgetCachedAuth(deps.db, id);
   return { initialPassword };
 }
 
@@ -338,6 +341,7 @@ export async function grantRole(deps: AppDeps, actor: Actor, userId: string, rol
   const id = await deps.db
     .transaction()
     .execute((trx) => insertAssignment(trx, deps, whoFromActor(actor), user, role, org));
+  forgetCachedAuth(deps.db, userId);
   const [row] = await repo.listAssignments(deps.db, [userId]).then((rows) => rows.filter((r) => r.id === id));
   return toAssignmentOut(row!);
 }
@@ -365,6 +369,7 @@ export async function revokeRole(deps: AppDeps, actor: Actor, userId: string, as
       detail: { role: assignment.role, username: user.username, assignmentId },
     });
   });
+  forgetCachedAuth(deps.db, userId);
 }
 
 /** Shows a user's full phone number to a holder of `pii.reveal`, recording why. */

@@ -8,6 +8,10 @@ import { ApiKeysPage } from '../features/apikeys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
+import { CaseDetailPage } from '../features/cases/CaseDetailPage';
+import { CasesPage } from '../features/cases/CasesPage';
+import { LazyRatesPage } from '../features/cases/LazyRatesPage';
+import { DutiesPage } from '../features/duties/DutiesPage';
 import { OrgPage } from '../features/orgs/OrgPage';
 import { CareTagsPage } from '../features/registry/CareTagsPage';
 import { GridHouseholdsPage } from '../features/registry/GridHouseholdsPage';
@@ -15,6 +19,7 @@ import { HouseholdsPage } from '../features/registry/HouseholdsPage';
 import { ImportPage } from '../features/registry/ImportPage';
 import { ResidentSearchPage } from '../features/registry/ResidentSearchPage';
 import { UsersPage } from '../features/users/UsersPage';
+import { ConsoleUnlessResident, PhoneRoutes } from '../../mobile/cases/routes';
 import { AuthProvider, useAuth } from './auth';
 import { I18nProvider, useI18n } from './i18n';
 import { prefersReducedMotion } from './motion';
@@ -52,7 +57,8 @@ function Gate() {
   return (
     <Routes>
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
-      <Route path="*" element={<ConsoleRoutes />} />
+      <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
+      <Route path="*" element={<ConsoleUnlessResident children={<ConsoleRoutes />} />} />
     </Routes>
   );
 }
@@ -78,6 +84,10 @@ function ConsoleRoutes() {
           path="/registry/care-tags"
           element={<Guarded permission="caretag.manage" children={<CareTagsPage />} />}
         />
+        <Route path="/cases" element={<Guarded permission="case.read" children={<CasesPage />} />} />
+        <Route path="/cases/rates" element={<Guarded permission="case.read" children={<LazyRatesPage />} />} />
+        <Route path="/cases/:id" element={<Guarded permission="case.read" children={<CaseDetailPage />} />} />
+        <Route path="/duties" element={<DutiesPage />} />
         <Route path="/users" element={<Guarded permission="user.read" children={<UsersPage />} />} />
         <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
         <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />

@@ -1,11 +1,14 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CloudUploadOutlined,
+  FileProtectOutlined,
   HomeOutlined,
   KeyOutlined,
   LogoutOutlined,
   MobileOutlined,
+  SolutionOutlined,
   SearchOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -15,6 +18,7 @@ import { Button, Flex, Layout, Menu, Modal, Typography, type MenuProps } from 'a
 import { useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
+import { NotificationBell } from '../features/cases/NotificationBell';
 import { useAuth } from './auth';
 import { BrandMark } from './BrandMark';
 import { useI18n } from './i18n';
@@ -24,7 +28,8 @@ import type { MessageKey } from './messages';
 export interface Section {
   path: string;
   label: MessageKey;
-  permission: string;
+  /** absent: shown to everyone signed in */
+  permission?: string;
   /** hidden from holders of this permission (who have a fuller page for the same thing) */
   hiddenWith?: string;
   icon: ReactNode;
@@ -33,6 +38,8 @@ export interface Section {
 /** The side menu: each section and the permission that shows it. */
 export const SECTIONS: Section[] = [
   { path: '/orgs', label: 'nav.orgs', permission: 'org.read', icon: <ApartmentOutlined /> },
+  { path: '/cases', label: 'nav.cases', permission: 'case.read', icon: <SolutionOutlined /> },
+  { path: '/cases/rates', label: 'nav.caseRates', permission: 'case.read', icon: <BarChartOutlined /> },
   { path: '/registry/households', label: 'nav.households', permission: 'resident.read', icon: <HomeOutlined /> },
   { path: '/registry/residents', label: 'nav.residents', permission: 'resident.read', icon: <SearchOutlined /> },
   { path: '/registry/imports', label: 'nav.imports', permission: 'resident.import', icon: <CloudUploadOutlined /> },
@@ -44,6 +51,7 @@ export const SECTIONS: Section[] = [
     hiddenWith: 'resident.write',
     icon: <MobileOutlined />,
   },
+  { path: '/duties', label: 'nav.duties', icon: <FileProtectOutlined /> },
   { path: '/users', label: 'nav.users', permission: 'user.read', icon: <TeamOutlined /> },
   { path: '/audit', label: 'nav.audit', permission: 'audit.read', icon: <AuditOutlined /> },
   { path: '/apikeys', label: 'nav.apikeys', permission: 'apikey.own', icon: <KeyOutlined /> },
@@ -51,7 +59,7 @@ export const SECTIONS: Section[] = [
 
 /** Whether a section belongs in the menu of a user with these permissions. */
 export const isShown = (can: (permission: string) => boolean) => (s: Section) =>
-  can(s.permission) && (s.hiddenWith === undefined || !can(s.hiddenWith));
+  (s.permission === undefined || can(s.permission)) && (s.hiddenWith === undefined || !can(s.hiddenWith));
 
 export function Shell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
@@ -65,7 +73,10 @@ export function Shell({ children }: { children: ReactNode }) {
     icon: s.icon,
     label: t(s.label),
   }));
-  const selected = SECTIONS.find((s) => location.pathname.startsWith(s.path))?.path;
+  // the longest matching path, so that /cases/rates is not taken for /cases
+  const selected = SECTIONS.filter((s) => location.pathname.startsWith(s.path)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0]?.path;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -78,6 +89,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <Typography.Text style={{ color: 'rgba(255,255,255,0.65)' }}>{t('app.subtitle')}</Typography.Text>
         </Flex>
         <Flex align="center" gap={16}>
+          <NotificationBell />
           <LanguageSwitch />
           <Button
             type="text"

@@ -1,5 +1,12 @@
+import { mobileMessages } from '../../mobile/messages';
+import { caseMessages } from '../features/cases/messages';
+import { dutyMessages } from '../features/duties/messages';
+
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
 export const messages = {
+  ...mobileMessages,
+  ...caseMessages,
+  ...dutyMessages,
   'app.name': { zh: '田字格', en: 'Tianzige' },
   'app.subtitle': { zh: '基层治理平台', en: 'Grassroots governance platform' },
   'app.loading': { zh: '加载中…', en: 'Loading…' },
@@ -34,6 +41,7 @@ export const messages = {
   'common.actions': { zh: '操作', en: 'Actions' },
   'common.none': { zh: '无', en: 'None' },
   'common.total': { zh: '共 {n} 条', en: '{n} in total' },
+  'common.totalMoreThan': { zh: '超过 {n} 条', en: 'more than {n}' },
   'common.saved': { zh: '已保存', en: 'Saved' },
   'common.required': { zh: '必填', en: 'Required' },
 
@@ -71,6 +79,7 @@ export const messages = {
   'level.grid': { zh: '网格', en: 'Grid' },
   'level.compound': { zh: '小区', en: 'Compound' },
   'level.group': { zh: '村民小组', en: 'Villager group' },
+  'level.department': { zh: '职能部门', en: 'Department' },
 
   'org.searchPlaceholder': { zh: '按名称或区划代码查找', en: 'Find by name or division code' },
   'org.searchEmpty': { zh: '未找到匹配的组织', en: 'No matching unit' },
@@ -322,6 +331,10 @@ export const messages = {
   'search.export': { zh: '导出 Excel', en: 'Export to Excel' },
   'search.exportConfirm': { zh: '导出', en: 'Export' },
   'search.exportCount': { zh: '将按当前筛选条件导出 {n} 名居民。', en: '{n} residents match the current filter.' },
+  'search.exportCountMoreThan': {
+    zh: '将按当前筛选条件导出超过 {n} 名居民。',
+    en: 'More than {n} residents match the current filter.',
+  },
   'search.exportAll': {
     zh: '将按当前筛选条件导出。',
     en: 'The residents matching the current filter will be exported.',

@@ -11,6 +11,7 @@ export const LEVEL_LABEL: Record<OrgLevel, MessageKey> = {
   grid: 'level.grid',
   compound: 'level.compound',
   group: 'level.group',
+  department: 'level.department',
 };
 
 /** Levels top-down, for ordering subtree counts. */
@@ -39,4 +40,5 @@ export const LEVEL_COLOR: Record<OrgLevel, string> = {
   grid: 'green',
   compound: 'cyan',
   group: 'purple',
+  department: 'geekblue',
 };

@@ -12,9 +12,12 @@ import { useI18n } from '../../app/i18n';
 export function ExportButton({
   filter,
   total,
+  isTotalExact = true,
 }: {
   filter: Omit<ResidentSearchBody, 'page' | 'pageSize'>;
   total: number | undefined;
+  /** false when the search stopped counting at `total` */
+  isTotalExact?: boolean | undefined;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -51,7 +54,9 @@ export function ExportButton({
         destroyOnHidden
       >
         <Typography.Paragraph>
-          {total === undefined ? t('search.exportAll') : t('search.exportCount', { n: total })}
+          {total === undefined
+            ? t('search.exportAll')
+            : t(isTotalExact ? 'search.exportCount' : 'search.exportCountMoreThan', { n: total })}
         </Typography.Paragraph>
         <Typography.Paragraph type="secondary">{t('search.exportAudited')}</Typography.Paragraph>
         {can('pii.reveal') && (

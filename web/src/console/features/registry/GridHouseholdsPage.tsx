@@ -17,12 +17,12 @@ const PAGE = 200;
 const MAX_PAGES = 25;
 
 /** Every page of a paged list, for the few hundred households of one grid. */
-async function fetchAll<T>(fetchPage: (page: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+async function fetchAll<T>(fetchPage: (page: number) => Promise<{ items: T[]; hasMore: boolean }>): Promise<T[]> {
   const items: T[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const answer = await fetchPage(page);
     items.push(...answer.items);
-    if (items.length >= answer.total || answer.items.length === 0) break;
+    if (!answer.hasMore || answer.items.length === 0) break;
   }
   return items;
 }
@@ -32,7 +32,10 @@ function useGridLedger() {
     queryKey: ['registry', 'grid-ledger'],
     queryFn: async () => {
       const [households, residents] = await Promise.all([
-        fetchAll((page) => unwrap(api.GET('/api/v1/households', { params: { query: { page, pageSize: PAGE } } }))),
+        fetchAll(async (page) => {
+          const answer = await unwrap(api.GET('/api/v1/households', { params: { query: { page, pageSize: PAGE } } }));
+          return { items: answer.items, hasMore: page * PAGE < answer.total };
+        }),
         fetchAll((page) =>
           unwrap(api.POST('/api/v1/residents/search', { body: { status: 'living', page, pageSize: PAGE } })),
         ),

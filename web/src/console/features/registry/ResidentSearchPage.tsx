@@ -147,13 +147,24 @@ export function ResidentSearchPage() {
     { title: t('resident.careTags'), key: 'tags', width: 180, render: (_v, r) => <CareTagList tags={r.careTags} /> },
   ];
 
+  // Past 1,000 matches the server stops counting ("1,000+"); one page more than counted keeps "next" open.
+  const data = result.data;
+  const pagedTotal = data === undefined ? 0 : data.isTotalExact ? data.total : data.total + (data.hasMore ? 1 : 0);
+  const totalText =
+    data === undefined || data.isTotalExact
+      ? t('common.total', { n: data?.total ?? 0 })
+      : t('common.totalMoreThan', { n: data.total });
+
   const search = (values: SearchForm) => {
     setFilter(toFilter(values));
     setPaging((p) => ({ ...p, page: 1 }));
   };
 
   return (
-    <Card title={t('nav.residents')} extra={<ExportButton filter={filter} total={result.data?.total} />}>
+    <Card
+      title={t('nav.residents')}
+      extra={<ExportButton filter={filter} total={result.data?.total} isTotalExact={result.data?.isTotalExact} />}
+    >
       <Form<SearchForm>
         form={form}
         layout="vertical"
@@ -273,9 +284,9 @@ export function ResidentSearchPage() {
         pagination={{
           current: paging.page,
           pageSize: paging.pageSize,
-          total: result.data?.total ?? 0,
+          total: pagedTotal,
           showSizeChanger: true,
-          showTotal: (n) => t('common.total', { n }),
+          showTotal: () => totalText,
           onChange: (page, pageSize) => setPaging({ page, pageSize }),
         }}
         data-testid="resident-results"

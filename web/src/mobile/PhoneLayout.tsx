@@ -1,0 +1,83 @@
+import { BellOutlined, FileTextOutlined, LeftOutlined, LogoutOutlined, PlusOutlined } from '@ant-design/icons';
+import { Badge, Button, Flex, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { NavLink, useNavigate } from 'react-router-dom';
+import { useAuth } from '../console/app/auth';
+import { BrandMark } from '../console/app/BrandMark';
+import { useI18n } from '../console/app/i18n';
+import { LanguageSwitch } from '../console/app/LanguageSwitch';
+import { useNotifications } from './cases/api';
+import './mobile.css';
+
+interface PhoneLayoutProps {
+  title: string;
+  /** where the back arrow leads; no arrow on the top-level pages */
+  back?: string;
+  children: ReactNode;
+}
+
+/** The resident's phone frame: a title bar, the page, and a tab bar at the thumb. */
+export function PhoneLayout({ title, back, children }: PhoneLayoutProps) {
+  const { t } = useI18n();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const unread = useNotifications().data?.unread ?? 0;
+
+  return (
+    <div className="tz-m tz-phone">
+      <header className="tz-m-header">
+        <Flex align="center" gap={6} style={{ minWidth: 0 }}>
+          {back !== undefined ? (
+            <Button
+              type="text"
+              className="tz-header-button"
+              icon={<LeftOutlined />}
+              aria-label={t('phone.back')}
+              onClick={() => void navigate(back)}
+            />
+          ) : (
+            <BrandMark size={24} />
+          )}
+          <Typography.Text strong ellipsis style={{ color: '#fff', fontSize: 17 }} data-testid="phone-title">
+            {title}
+          </Typography.Text>
+        </Flex>
+        <Flex align="center" gap={4}>
+          <LanguageSwitch />
+          <Button
+            type="text"
+            className="tz-header-button"
+            icon={<LogoutOutlined />}
+            aria-label={t('app.logout')}
+            onClick={() => void logout()}
+          />
+        </Flex>
+      </header>
+      <main className="tz-m-body tz-phone-body">{children}</main>
+      <nav className="tz-phone-tabs" aria-label={t('phone.brand')}>
+        <NavLink to="/m/cases" end className="tz-phone-tab">
+          <span className="tz-phone-tab-icon">
+            <FileTextOutlined />
+          </span>
+          <span>{t('phone.tab.cases')}</span>
+        </NavLink>
+        <NavLink to="/m/cases/new" className="tz-phone-tab">
+          <span className="tz-phone-tab-icon">
+            <span className="tz-phone-tab-plus">
+              <PlusOutlined />
+            </span>
+          </span>
+          <span>{t('phone.tab.new')}</span>
+        </NavLink>
+        <NavLink to="/m/notifications" className="tz-phone-tab" data-testid="tab-notifications">
+          <span className="tz-phone-tab-icon">
+            <Badge count={unread} size="small" offset={[4, 0]} data-testid="unread-badge">
+              <BellOutlined style={{ fontSize: 21, color: 'inherit' }} />
+            </Badge>
+          </span>
+          <span>{t('phone.tab.notifications')}</span>
+        </NavLink>
+      </nav>
+    </div>
+  );
+}

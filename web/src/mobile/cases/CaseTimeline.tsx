@@ -1,0 +1,85 @@
+import { Image, Rate, Timeline, Typography } from 'antd';
+import { useI18n } from '../../console/app/i18n';
+import type { MessageKey } from '../../console/app/messages';
+import { formatTime } from '../../console/app/time';
+import { photoUrl, type CaseEvent } from './api';
+
+const LABEL: Partial<Record<CaseEvent['kind'], MessageKey>> = {
+  submitted: 'phone.event.submitted',
+  accepted: 'phone.event.accepted',
+  started: 'phone.event.started',
+  resolved: 'phone.event.resolved',
+  closed: 'phone.event.closed',
+  rejected: 'phone.event.rejected',
+  merged: 'phone.event.merged',
+  reopened: 'phone.event.reopened',
+  reply: 'phone.event.reply',
+  rated: 'phone.event.rated',
+};
+
+const COLOR: Partial<Record<CaseEvent['kind'], string>> = {
+  resolved: 'green',
+  closed: 'green',
+  rated: 'gold',
+  rejected: 'gray',
+  reopened: 'red',
+  reply: 'blue',
+};
+
+/**
+ * The public steps of a case, oldest first, with what staff wrote and the photos they added (the
+ * resident's own photos are shown above the timeline).
+ */
+export function CaseTimeline({
+  caseId,
+  events,
+  rating,
+}: {
+  caseId: string;
+  events: CaseEvent[];
+  rating: number | null;
+}) {
+  const { t } = useI18n();
+  // events carry no rating of their own: the case's rating is the one given last
+  const lastRated = [...events].reverse().find((e) => e.kind === 'rated')?.id;
+  return (
+    <div data-testid="case-timeline">
+      <Timeline
+        items={events.map((e) => {
+          const label = LABEL[e.kind];
+          return {
+            key: e.id,
+            color: COLOR[e.kind] ?? 'blue',
+            content: (
+              <div data-testid="timeline-event" data-kind={e.kind}>
+                <Typography.Text strong>{t(label ?? 'phone.event.other')}</Typography.Text>
+                <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
+                  {formatTime(e.at).slice(0, 16)}
+                </Typography.Text>
+                {e.id === lastRated && rating !== null && (
+                  <div>
+                    <Rate disabled value={rating} style={{ fontSize: 14 }} />
+                  </div>
+                )}
+                {e.text !== null && e.text !== '' && (
+                  <Typography.Paragraph style={{ margin: '2px 0 0', whiteSpace: 'pre-wrap' }}>
+                    {e.text}
+                  </Typography.Paragraph>
+                )}
+                {e.photoIds.length > 0 && e.kind !== 'submitted' && (
+                  <Image.PreviewGroup>
+                    <div className="tz-phone-photos" style={{ marginTop: 6 }}>
+                      {e.photoIds.map((photoId) => (
+                        <Image key={photoId} src={photoUrl(caseId, photoId)} alt="" />
+                      ))}
+                    </div>
+                  </Image.PreviewGroup>
+                )}
+              </div>
+            ),
+          };
+        })}
+      />
+    </div>
+  );
+}

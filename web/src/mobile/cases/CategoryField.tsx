@@ -1,0 +1,159 @@
+import { RightOutlined, SearchOutlined } from '@ant-design/icons';
+import { Alert, Drawer, Empty, Input, Skeleton, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { errorText } from '../../console/app/errors';
+import { useI18n } from '../../console/app/i18n';
+import { usePublicDutyItems, type PublicDutyItem } from './api';
+
+interface CategoryFieldProps {
+  id?: string;
+  value?: PublicDutyItem;
+  onChange?: (item: PublicDutyItem) => void;
+}
+
+/** Items under their top category, in the order the server lists them. */
+function groupByCategory(items: PublicDutyItem[]): [string, PublicDutyItem[]][] {
+  const groups = new Map<string, PublicDutyItem[]>();
+  for (const item of items) {
+    const top = item.category[0] ?? '';
+    groups.set(top, [...(groups.get(top) ?? []), item]);
+  }
+  return [...groups.entries()];
+}
+
+/**
+ * How well an item the server found answers the words typed: its name first, then its keywords,
+ * then its category; a hit only in the long description comes last.
+ */
+function closeness(item: PublicDutyItem, q: string): number {
+  if (item.name.includes(q)) return 0;
+  if (item.keywords.some((k) => k.includes(q) || q.includes(k))) return 1;
+  if (item.category.some((c) => c.includes(q))) return 2;
+  return 3;
+}
+
+/** `value`, once it has stopped changing for `ms`: one search per pause in typing, not per key. */
+function useSettled(value: string, ms: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+function CategoryOption({ item, onPick }: { item: PublicDutyItem; onPick: (item: PublicDutyItem) => void }) {
+  return (
+    <button
+      type="button"
+      className="tz-category-item"
+      data-testid="category-option"
+      data-code={item.code}
+      onClick={() => onPick(item)}
+    >
+      <Typography.Text strong>{item.name}</Typography.Text>
+      <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }} style={{ margin: 0, fontSize: 13 }}>
+        {item.category.join(' · ')} — {item.description}
+      </Typography.Paragraph>
+    </button>
+  );
+}
+
+function CategoryList({ q, onPick }: { q: string; onPick: (item: PublicDutyItem) => void }) {
+  const i18n = useI18n();
+  const text = useSettled(q.trim(), 250);
+  const items = usePublicDutyItems(text);
+  if (items.error !== null) return <Alert type="error" showIcon title={errorText(items.error, i18n)} />;
+  if (items.data === undefined) return <Skeleton active paragraph={{ rows: 8 }} />;
+  if (items.data.length === 0) return <Empty description={i18n.t('phone.new.categoryEmpty')} />;
+  // the words these results answer (the last search's, while the next one is on its way)
+  const answers = items.isPlaceholderData ? undefined : text;
+  if (text !== '') {
+    const ranked = [...items.data].sort((a, b) => closeness(a, text) - closeness(b, text));
+    return (
+      <div data-testid="category-options" data-query={answers} style={{ marginTop: 8 }}>
+        {ranked.map((item) => (
+          <CategoryOption key={item.code} item={item} onPick={onPick} />
+        ))}
+      </div>
+    );
+  }
+  return (
+    <div data-testid="category-options" data-query={answers}>
+      {groupByCategory(items.data).map(([group, members]) => (
+        <section key={group}>
+          <div className="tz-category-group">{group}</div>
+          {members.map((item) => (
+            <CategoryOption key={item.code} item={item} onPick={onPick} />
+          ))}
+        </section>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * 诉求类别: a field that opens a sheet from the bottom where the resident searches the public duty
+ * items by the words she would use (噪音, 路灯, 入学) and taps one.
+ */
+export function CategoryField({ id, value, onChange }: CategoryFieldProps) {
+  const { t } = useI18n();
+  const [isOpen, setOpen] = useState(false);
+  const [q, setQ] = useState('');
+
+  return (
+    <>
+      <button
+        id={id}
+        type="button"
+        className="tz-category-value"
+        data-testid="category-field"
+        aria-haspopup="dialog"
+        onClick={() => setOpen(true)}
+      >
+        {value === undefined ? (
+          <Typography.Text type="secondary">{t('phone.new.categoryPick')}</Typography.Text>
+        ) : (
+          <span style={{ minWidth: 0 }}>
+            <Typography.Text strong data-testid="category-chosen">
+              {value.name}
+            </Typography.Text>
+            <br />
+            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+              {value.category.join(' · ')}
+            </Typography.Text>
+          </span>
+        )}
+        <span className="tz-nowrap" style={{ color: '#8c8c8c' }}>
+          {value !== undefined && t('phone.new.categoryChange')} <RightOutlined />
+        </span>
+      </button>
+      <Drawer
+        open={isOpen}
+        placement="bottom"
+        size="85%"
+        title={t('phone.new.categoryPick')}
+        onClose={() => setOpen(false)}
+        styles={{ body: { paddingTop: 8 } }}
+      >
+        <Input
+          allowClear
+          size="large"
+          prefix={<SearchOutlined />}
+          placeholder={t('phone.new.categorySearch')}
+          aria-label={t('phone.new.categorySearch')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          data-testid="category-search"
+        />
+        <CategoryList
+          q={q}
+          onPick={(item) => {
+            onChange?.(item);
+            setOpen(false);
+          }}
+        />
+      </Drawer>
+    </>
+  );
+}
