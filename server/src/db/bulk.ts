@@ -32,3 +32,18 @@ export async function bulkInsert<T extends keyof DB>(
     await sql`insert into ${sql.table(table)} (${columnList}) select * from unnest(${sql.join(arrays)})`.execute(db);
   }
 }
+
+/**
+ * Gives the SQLite connection a page cache of `mib` MiB until the returned function is called (no-op
+ * on PostgreSQL, whose buffers are the server's business). A bulk load lands keys all over the big
+ * indexes — blind indexes are random by design — and with SQLite's default 2 MB cache nearly every
+ * insert reads index pages back in: a million-row import ran several times slower.
+ */
+export function widenSqliteCache(sqlite: SQLite.Database | undefined, mib: number): () => void {
+  if (sqlite === undefined) return () => undefined;
+  const previous = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma(`cache_size = ${-Math.round(mib * 1024)}`);
+  return () => {
+    sqlite.pragma(`cache_size = ${previous}`);
+  };
+}

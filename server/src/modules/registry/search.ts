@@ -89,47 +89,37 @@ export async function buildResidentQuery(
 export const TOTAL_COUNT_CAP = 1000;
 
 /**
- * One page of residents in scope, numbers masked, in one statement. It walks the
- * `(org_path, name, id, status, name_initials)` index for the first matches in page order — up to the
- * count cap, or to the end of this page if further — and counts them as it goes (a window count), so
- * the page and its capped total come from one walk (index-only on PostgreSQL, which would otherwise
- * visit the row of every resident a `contains` filter passes over). Only the page's rows are then
- * read, with their households and care tags; `hasMore` comes from asking for one row more.
+ * One page of residents in scope, numbers masked. The page's ids are picked from the
+ * `(org_path, name, id, status, name_initials)` index alone (an index-only scan on PostgreSQL, which
+ * would otherwise visit the row of every resident a `contains` filter passes over); only those rows
+ * are then read, in the same statement with their households and care tags. `hasMore` comes from
+ * asking for one row more, and `total` is counted, up to the cap, only when the page cannot tell it.
  */
 export async function searchResidents(deps: AppDeps, actor: Actor, body: ResidentSearchBody) {
   const { page, pageSize, ...filter } = body;
   const query = await buildResidentQuery(deps, actor, filter);
   const offset = (page - 1) * pageSize;
-  const cap = Math.max(TOTAL_COUNT_CAP, offset + pageSize);
-  const firstMatches = query
-    .select(['residents.id', 'residents.org_path', 'residents.name'])
+  const pageIds = query
+    .select('residents.id')
     .orderBy('residents.org_path')
     .orderBy('residents.name')
     .orderBy('residents.id')
-    .limit(cap + 1);
-  const pageIds = deps.db
-    .selectFrom(firstMatches.as('m'))
-    .select(['m.id', (eb) => eb.fn.countAll<number>().over().as('matches')])
-    .orderBy('m.org_path')
-    .orderBy('m.name')
-    .orderBy('m.id')
     .limit(pageSize + 1)
     .offset(offset);
   // A resident with two care tags comes back twice, side by side, since the order ends with her id.
   const joined = await deps.db
-    .selectFrom(pageIds.as('p'))
-    .innerJoin('residents', 'residents.id', 'p.id')
+    .selectFrom('residents')
     .innerJoin('households', 'households.id', 'residents.household_id')
     .innerJoin('org_units', 'org_units.id', 'households.org_id')
     .leftJoin('resident_tags', 'resident_tags.resident_id', 'residents.id')
     .selectAll('residents')
     .select([
-      'p.matches',
       'households.address as place_address',
       'households.org_id as place_org_id',
       'org_units.name as place_org_name',
       'resident_tags.tag_id as place_tag_id',
     ])
+    .where('residents.id', 'in', pageIds)
     .orderBy('residents.org_path')
     .orderBy('residents.name')
     .orderBy('residents.id')
@@ -137,9 +127,7 @@ export async function searchResidents(deps: AppDeps, actor: Actor, body: Residen
     .execute();
   const rows: ResidentTable[] = [];
   const context: ResidentContext = { places: [], tagRows: [] };
-  let counted: number | undefined; // the same on every row
-  for (const { matches, place_address, place_org_id, place_org_name, place_tag_id, ...row } of joined) {
-    counted = Number(matches);
+  for (const { place_address, place_org_id, place_org_name, place_tag_id, ...row } of joined) {
     if (rows[rows.length - 1]?.id !== row.id) {
       rows.push(row);
       context.places.push({
@@ -153,9 +141,17 @@ export async function searchResidents(deps: AppDeps, actor: Actor, body: Residen
   }
   const hasMore = rows.length > pageSize;
   if (hasMore) rows.pop();
-  // A page past the end has no row to carry the count: ask for it alone (rare).
-  const n = counted ?? (page === 1 ? 0 : await countMatches(deps, query, cap));
-  return { items: await toResidentsOut(deps, rows, context), total: Math.min(n, cap), isTotalExact: n <= cap, hasMore };
+  if (!hasMore && (rows.length > 0 || page === 1)) {
+    return {
+      items: await toResidentsOut(deps, rows, context),
+      total: offset + rows.length,
+      isTotalExact: true,
+      hasMore,
+    };
+  }
+  const cap = Math.max(TOTAL_COUNT_CAP, offset + pageSize);
+  const [n, items] = await Promise.all([countMatches(deps, query, cap), toResidentsOut(deps, rows, context)]);
+  return { items, total: Math.min(n, cap), isTotalExact: n <= cap, hasMore };
 }
 
 async function countMatches(

@@ -1,4 +1,4 @@
-import { bulkInsert } from '../../../db/bulk.ts';
+import { bulkInsert, widenSqliteCache } from '../../../db/bulk.ts';
 import { CHANGE_TYPES, HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../bulk-columns.ts';
 import { analyzeTables } from '../../../db/maintenance.ts';
 import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts';
@@ -23,6 +23,8 @@ import { type PlaceUnit, PlaceResolver } from './resolve.ts';
 
 /** After this many written rows the planner's statistics are refreshed. */
 const ANALYZE_AFTER_ROWS = 5000;
+/** SQLite page cache for the write pass, in MiB (see `widenSqliteCache`). */
+const WRITE_CACHE_MIB = 128;
 
 export type ImportMode = 'all-or-nothing' | 'valid-rows';
 export type OnDuplicate = 'update' | 'skip';
@@ -282,6 +284,7 @@ export async function importResidents(
   const buildings = new Map<string, string>();
 
   // Pass 2: one transaction for everything the file writes.
+  const restoreCache = widenSqliteCache(deps.database.sqlite, WRITE_CACHE_MIB);
   const writeResult = await deps.db
     .transaction()
     .execute(async (trx) => {
@@ -469,7 +472,8 @@ export async function importResidents(
       if (err instanceof RollbackImport)
         return { ...err.counts, imported: 0, updated: 0, skipped: 0, isRolledBack: true };
       throw err;
-    });
+    })
+    .finally(restoreCache);
   result.imported = writeResult.imported;
   result.updated = writeResult.updated;
   result.skipped = writeResult.skipped;
