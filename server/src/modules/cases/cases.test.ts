@@ -139,6 +139,17 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     expect(after.total.received).toBe(before.total.received + 1);
     expect(after.total.satisfied).toBe(before.total.satisfied + 1);
     expect(after.total.satisfactionRate).toBe(1);
+    // one level up, the street's drill-down row for the community carries the same figures
+    const streetRates = (
+      await street.get(`/api/v1/case-rates?orgId=${(await ctx.org(CODES.yinTanLuStreet)).id}&from=${today}&to=${today}`)
+    ).json() as {
+      total: { received: number };
+      children: { name: string; rates: { received: number; satisfied: number } }[];
+    };
+    const row = streetRates.children.find((c) => c.name === '营门滩社区')!;
+    expect(row.rates.received).toBe(after.total.received);
+    expect(row.rates.satisfied).toBe(after.total.satisfied);
+    expect(streetRates.total.received).toBeGreaterThanOrEqual(after.total.received);
 
     // the resident's view keeps internal steps and staff names out
     const mine = (await resident.get(`/api/v1/my/cases/${c.id}`)).json() as CaseOut;

@@ -109,14 +109,21 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize)
     .execute();
-  const counted = await q
-    .select('id')
-    .limit(COUNT_CAP + 1)
-    .execute();
+  // counted inside the database, up to the cap, without carrying thousands of ids back
+  const counted = await deps.db
+    .selectFrom(
+      q
+        .select('id')
+        .limit(COUNT_CAP + 1)
+        .as('capped'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const count = Number(counted.n);
   return {
     items: await toSummaries(deps.db, rows),
-    total: Math.min(counted.length, COUNT_CAP),
-    isTotalCapped: counted.length > COUNT_CAP,
+    total: Math.min(count, COUNT_CAP),
+    isTotalCapped: count > COUNT_CAP,
     page: query.page,
     pageSize: query.pageSize,
   };

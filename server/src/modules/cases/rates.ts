@@ -17,13 +17,6 @@ function periodBounds(from: string, to: string): { start: string; end: string } 
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 
-/**
- * The three rates (三率) over the cases received in a period, all read from facts the timeline
- * wrote onto each case:
- * - response rate = accepted within the deadline ÷ received (merged duplicates are not counted as received);
- * - resolution rate = closed as solved ÷ closed (rejected cases are not closed cases);
- * - satisfaction rate = ratings of 4 or 5 ÷ rated.
- */
 type CaseFilter = (eb: ExpressionBuilder<DB, 'cases'>) => Expression<SqlBool>;
 
 const RATE_COLUMNS = [
@@ -33,31 +26,59 @@ const RATE_COLUMNS = [
   sql<number>`coalesce(sum(case when status = 'closed' and is_solved = 1 then 1 else 0 end), 0)`.as('solved'),
   sql<number>`coalesce(sum(case when rating is not null then 1 else 0 end), 0)`.as('rated'),
   sql<number>`coalesce(sum(case when rating >= 4 then 1 else 0 end), 0)`.as('satisfied'),
-  sql<number | null>`avg(accept_seconds)`.as('mean_accept'),
-  sql<number | null>`avg(resolve_seconds)`.as('mean_resolve'),
+  sql<number>`coalesce(sum(accept_seconds), 0)`.as('accept_sum'),
+  sql<number>`count(accept_seconds)`.as('accept_n'),
+  sql<number>`coalesce(sum(resolve_seconds), 0)`.as('resolve_sum'),
+  sql<number>`count(resolve_seconds)`.as('resolve_n'),
   sql<number>`coalesce(sum(case when due_state = 'overdue' and status in ('submitted', 'accepted', 'in_progress') then 1 else 0 end), 0)`.as(
     'overdue_now',
   ),
   sql<number>`coalesce(sum(was_overdue), 0)`.as('ever_overdue'),
 ];
 
-function toRates(row: Record<string, unknown>): Rates {
-  const n = (v: unknown) => Number(v ?? 0);
-  const hours = (v: unknown) => (v === null || v === undefined ? null : Math.round((Number(v) / 3600) * 10) / 10);
+const RAW_FIELDS = [
+  'received',
+  'accepted_on_time',
+  'closed',
+  'solved',
+  'rated',
+  'satisfied',
+  'accept_sum',
+  'accept_n',
+  'resolve_sum',
+  'resolve_n',
+  'overdue_now',
+  'ever_overdue',
+] as const;
+type RawRates = Record<(typeof RAW_FIELDS)[number], number>;
+
+/** Sums and counts add up across units (means do not), so a subtree's figures are the sum of its handlers'. */
+function toRaw(row: Record<string, unknown>): RawRates {
+  return Object.fromEntries(RAW_FIELDS.map((f) => [f, Number(row[f] ?? 0)])) as RawRates;
+}
+
+function addRaw(rows: RawRates[]): RawRates {
+  const sum = Object.fromEntries(RAW_FIELDS.map((f) => [f, 0])) as RawRates;
+  for (const r of rows) for (const f of RAW_FIELDS) sum[f] += r[f];
+  return sum;
+}
+
+function toRates(raw: RawRates): Rates {
+  const hours = (sum: number, n: number) => (n === 0 ? null : Math.round((sum / n / 3600) * 10) / 10);
   return {
-    received: n(row.received),
-    acceptedOnTime: n(row.accepted_on_time),
-    responseRate: ratio(n(row.accepted_on_time), n(row.received)),
-    closed: n(row.closed),
-    solved: n(row.solved),
-    resolutionRate: ratio(n(row.solved), n(row.closed)),
-    rated: n(row.rated),
-    satisfied: n(row.satisfied),
-    satisfactionRate: ratio(n(row.satisfied), n(row.rated)),
-    meanAcceptHours: hours(row.mean_accept),
-    meanResolveHours: hours(row.mean_resolve),
-    overdueNow: n(row.overdue_now),
-    everOverdue: n(row.ever_overdue),
+    received: raw.received,
+    acceptedOnTime: raw.accepted_on_time,
+    responseRate: ratio(raw.accepted_on_time, raw.received),
+    closed: raw.closed,
+    solved: raw.solved,
+    resolutionRate: ratio(raw.solved, raw.closed),
+    rated: raw.rated,
+    satisfied: raw.satisfied,
+    satisfactionRate: ratio(raw.satisfied, raw.rated),
+    meanAcceptHours: hours(raw.accept_sum, raw.accept_n),
+    meanResolveHours: hours(raw.resolve_sum, raw.resolve_n),
+    overdueNow: raw.overdue_now,
+    everOverdue: raw.ever_overdue,
   };
 }
 
@@ -79,15 +100,19 @@ function casesReceived(db: Kysely<DB>, where: CaseFilter, period: { start: strin
  * - response rate = accepted within the deadline ÷ received (merged duplicates are not counted as received);
  * - resolution rate = closed as solved ÷ closed (rejected cases are not closed cases);
  * - satisfaction rate = ratings of 4 or 5 ÷ rated.
+ * One pass groups by handling unit; every subtree's figures are then sums of those groups.
  */
-async function aggregateRates(
+async function aggregateRawByHandler(
   db: Kysely<DB>,
   where: CaseFilter,
   period: { start: string; end: string },
   dutyCode: string | undefined,
-): Promise<Rates> {
-  const row = await casesReceived(db, where, period, dutyCode).select(RATE_COLUMNS).executeTakeFirstOrThrow();
-  return toRates(row);
+): Promise<{ handlerPath: string; raw: RawRates }[]> {
+  const rows = await casesReceived(db, where, period, dutyCode)
+    .select(['handler_path', ...RATE_COLUMNS])
+    .groupBy('handler_path')
+    .execute();
+  return rows.map((r) => ({ handlerPath: r.handler_path, raw: toRaw(r) }));
 }
 
 /** The same figures per duty item, in one pass. */
@@ -102,7 +127,7 @@ async function aggregateRatesByItem(
     .select(['duty_code', ...RATE_COLUMNS])
     .groupBy('duty_code')
     .execute();
-  return rows.map((r) => ({ code: r.duty_code!, rates: toRates(r) }));
+  return rows.map((r) => ({ code: r.duty_code!, rates: toRates(toRaw(r)) }));
 }
 
 const DRILL_LEVELS: OrgLevel[] = ['county', 'street', 'community', 'department', 'city', 'province'];
@@ -116,7 +141,8 @@ export async function computeRates(deps: AppDeps, actor: Actor, query: RatesQuer
   const period = periodBounds(query.from, query.to);
   if (period.start >= period.end) throw notFound({ zh: '统计区间', en: 'Period' });
   const within = (path: string) => inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', path);
-  const total = await aggregateRates(deps.db, within(unit.path), period, query.dutyCode);
+  const byHandler = await aggregateRawByHandler(deps.db, within(unit.path), period, query.dutyCode);
+  const total = toRates(addRaw(byHandler.map((h) => h.raw)));
   const children = await deps.db
     .selectFrom('org_units')
     .select(['id', 'name', 'level', 'path'])
@@ -130,7 +156,7 @@ export async function computeRates(deps: AppDeps, actor: Actor, query: RatesQuer
   const names = new Map((await listCurrentDutyItems(deps.db)).map((i) => [i.code, i.name]));
   const childRates = [];
   for (const child of children) {
-    const rates = await aggregateRates(deps.db, within(child.path), period, query.dutyCode);
+    const rates = toRates(addRaw(byHandler.filter((h) => h.handlerPath.startsWith(child.path)).map((h) => h.raw)));
     if (rates.received > 0 || child.level !== 'department')
       childRates.push({ id: child.id, name: child.name, level: child.level, rates });
   }
