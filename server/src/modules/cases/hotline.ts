@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { cellText } from '../../platform/spreadsheet.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
@@ -23,18 +24,6 @@ const HEADER_FIELDS: Record<string, keyof HotlineTicket> = {
   联系电话: 'contactPhone',
   受理时间: 'receivedAt',
 };
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value).trim();
-}
 
 /** Hotline tickets from a 12345 export: one row per ticket, headers as the hotline names them. */
 export async function readHotlineWorkbook(data: Buffer): Promise<unknown[]> {

@@ -55,10 +55,16 @@ const STATUS_ZH: Record<CaseStatus, string> = {
 };
 
 /** May the actor take this action on this case now (ignoring the request's own details)? */
-export function isActionAllowed(actor: Actor, c: CaseTable, action: StaffAction): boolean {
+/** Does the case's state (status, paused clock) admit the action at all? */
+function isStateAllowed(c: CaseTable, action: StaffAction): boolean {
   if (!FROM[action].includes(c.status)) return false;
-  if (action === 'pause' && c.paused_at !== null) return false;
-  if (action === 'resume' && c.paused_at === null) return false;
+  if (action === 'pause') return c.paused_at === null;
+  if (action === 'resume') return c.paused_at !== null;
+  return true;
+}
+
+export function isActionAllowed(actor: Actor, c: CaseTable, action: StaffAction): boolean {
+  if (!isStateAllowed(c, action)) return false;
   switch (action) {
     case 'supervise':
       return canActAbove(actor, 'case.supervise', c);
@@ -176,13 +182,7 @@ function refuse(c: CaseTable, action: StaffAction): AppError {
 /** Loads a visible case and checks the actor may take `action` now: 404 out of scope, 403 without the right, 409 wrong state. */
 async function loadFor(deps: AppDeps, actor: Actor, id: string, action: StaffAction): Promise<CaseTable> {
   const c = await getVisibleCase(deps.db, actor, id);
-  if (
-    !FROM[action].includes(c.status) ||
-    (action === 'pause' && c.paused_at !== null) ||
-    (action === 'resume' && c.paused_at === null)
-  ) {
-    throw refuse(c, action);
-  }
+  if (!isStateAllowed(c, action)) throw refuse(c, action);
   if (!isActionAllowed(actor, c, action)) {
     throw new AppError('FORBIDDEN', { zh: '您不能对该诉求执行此操作', en: 'You may not do this on this case' });
   }

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { cellText } from '../../platform/spreadsheet.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { issueToFieldError } from '../../platform/http/validation.ts';
 import { DEPARTMENT_KINDS, type DepartmentKind } from './default-items.ts';
@@ -68,18 +69,6 @@ export async function writeDutyListWorkbook(items: DutyItemOut[], out: Writable)
 
 /** A cell starting with = + - @ would run as a formula in Excel. */
 const neutralise = (text: string) => (/^[=+\-@]/.test(text) ? `'${text}` : text);
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result);
-    if ('text' in value) return String(value.text);
-    if (value instanceof Date) return value.toISOString();
-    return '';
-  }
-  return String(value).trim();
-}
 
 const kindByName = new Map<string, string>([
   ...DUTY_KINDS.map((k) => [DUTY_KIND_NAMES[k].zh, k] as [string, string]),

@@ -1,12 +1,13 @@
 import { EyeOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { App, Button, Form, Input, Modal, Typography } from 'antd';
+import { App, Button, Form, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { RevealField } from '../../../api/types';
 import { useAuth } from '../../app/auth';
 import { errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
+import { RevealReasonModal } from '../../app/RevealReasonModal';
 
 interface RevealValueProps {
   residentId: string;
@@ -67,29 +68,15 @@ export function RevealValue({ residentId, field, masked }: RevealValueProps) {
           }}
         />
       )}
-      <Modal
+      <RevealReasonModal
         title={label}
         open={isAsking}
+        form={form}
+        isPending={reveal.isPending}
+        placeholder={t('resident.revealReasonPlaceholder')}
         onCancel={() => setAsking(false)}
-        onOk={() => form.submit()}
-        okText={t('resident.reveal')}
-        confirmLoading={reveal.isPending}
-        destroyOnHidden
-      >
-        <Typography.Paragraph type="secondary">{t('resident.revealHint')}</Typography.Paragraph>
-        <Form form={form} layout="vertical" onFinish={(v) => reveal.mutate(v.reason.trim())}>
-          <Form.Item
-            name="reason"
-            label={t('resident.revealReason')}
-            rules={[
-              { required: true, whitespace: true, message: t('common.required') },
-              { min: 2, message: t('resident.revealReasonShort') },
-            ]}
-          >
-            <Input maxLength={200} placeholder={t('resident.revealReasonPlaceholder')} autoFocus />
-          </Form.Item>
-        </Form>
-      </Modal>
+        onReason={(reason) => reveal.mutate(reason)}
+      />
     </span>
   );
 }
