@@ -66,6 +66,8 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     });
     expect(out.case!.handlerName).toContain('教育局');
     expect(out.case!.isFallback).toBe(false);
+    // intake answers from what it wrote; the answer is the same as reading the case back
+    expect((await resident.get(`/api/v1/my/cases/${out.case!.id}`)).json()).toEqual(out.case);
     const eduQueue = (await edu.get('/api/v1/cases?queue=unit')).json() as { items: { id: string }[] };
     expect(eduQueue.items.map((c) => c.id)).toContain(out.case!.id);
     const communityQueue = (await staff.get('/api/v1/cases?queue=unit')).json() as { items: { id: string }[] };
@@ -102,6 +104,7 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     const c = (created.json() as IntakeOut).case!;
     expect(c.handlerName).toBe('营门滩社区');
     expect(c.photoIds).toHaveLength(1);
+    expect((await resident.get(`/api/v1/my/cases/${c.id}`)).json()).toEqual(c);
 
     const queue = (await staff.get('/api/v1/cases?queue=unit&status=submitted')).json() as { items: { id: string }[] };
     expect(queue.items.map((x) => x.id)).toContain(c.id);
@@ -177,6 +180,7 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     const c = (res.json() as IntakeOut).case!;
     expect(c.isFallback).toBe(true);
     expect(c.handlerName).toBe('银滩路街道');
+    expect((await staff.get(`/api/v1/cases/${c.id}`)).json()).toEqual(c);
   });
 
   it('marks a case due soon, then overdue, and escalates it to the street (no sleeping: the clock is injected)', async () => {

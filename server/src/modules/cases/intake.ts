@@ -14,8 +14,8 @@ import { getHouseholdInScope } from '../registry/households.ts';
 import { addHours, evaluateDue } from './deadlines-math.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { routeCase } from './routing.ts';
-import type { CaseChannel, CaseTable } from './tables.ts';
-import { appendEvent, notify } from './timeline.ts';
+import type { CaseChannel, CaseEventTable, CaseTable } from './tables.ts';
+import { insertEvent, notify } from './timeline.ts';
 
 /** Deadlines when no duty item matched (兜底): a day to accept, fifteen days to resolve. */
 const FALLBACK_HOURS = { accept: 24, resolve: 360, urgentAccept: 4, urgentResolve: 72 };
@@ -61,8 +61,17 @@ export interface DuplicateCandidate {
   createdAt: string;
 }
 
+/** What intake wrote, so the answer is built without reading it back. */
+export interface WrittenCase {
+  row: CaseTable;
+  events: CaseEventTable[];
+  photos: { id: string; event_id: string | null }[];
+  duty: DutyItemTable | null;
+}
+
 export type IntakeOutcome =
-  | { kind: 'created' | 'existing'; caseId: string; number: string }
+  | { kind: 'created'; caseId: string; number: string; written: WrittenCase }
+  | { kind: 'existing'; caseId: string; number: string }
   | { kind: 'duplicates'; duplicates: DuplicateCandidate[] };
 
 interface Place {
@@ -331,15 +340,16 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
           .values({ case_id: id, user_id: by.actor.userId, source_case_id: id })
           .execute();
       }
-      const submitted = await appendEvent(trx, {
+      const submitted = await insertEvent(trx, {
         caseId: id,
         kind: 'submitted',
         at: createdAt,
         actor: input.isAnonymous ? null : by.actor,
         text: CHANNEL_NAMES[input.channel],
       });
-      if (input.photos.length > 0) await insertPhotos(trx, id, submitted, input.photos, now.toISOString());
-      await appendEvent(trx, {
+      const photoIds =
+        input.photos.length > 0 ? await insertPhotos(trx, id, submitted.id, input.photos, now.toISOString()) : [];
+      const routed = await insertEvent(trx, {
         caseId: id,
         kind: 'routed',
         at: now.toISOString(),
@@ -383,7 +393,13 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         orgPath: place.path,
         detail: { channel: input.channel, dutyCode: item?.code ?? null, handler: routing.handler.id },
       });
-      return { kind: 'created' as const, caseId: id, number };
+      const written: WrittenCase = {
+        row,
+        events: [submitted, routed],
+        photos: photoIds.map((photoId) => ({ id: photoId, event_id: submitted.id })),
+        duty: item,
+      };
+      return { kind: 'created' as const, caseId: id, number, written };
     });
   } catch (error) {
     // Two deliveries of one ticket at once: the loser finds the winner's case.

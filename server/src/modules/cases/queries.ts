@@ -10,6 +10,7 @@ import { listCurrentDutyItems } from '../duties/service.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import { CASE, getReportedCase, getVisibleCase, visibleCases } from './access.ts';
 import type { CaseDetail, CaseQueueQuery, CaseSummary } from './schema.ts';
+import type { WrittenCase } from './intake.ts';
 import type { CaseTable } from './tables.ts';
 import { allowedActions } from './workflow.ts';
 
@@ -143,12 +144,26 @@ async function timelineOf(db: Kysely<DB>, caseId: string, isPublicOnly: boolean)
 }
 
 async function toDetail(deps: AppDeps, c: CaseTable, view: { actor: Actor; isResident: boolean }): Promise<CaseDetail> {
-  const [summary] = await toSummaries(deps.db, [c]);
   const { events, photos } = await timelineOf(deps.db, c.id, view.isResident);
   const duty =
     c.duty_item_id === null
       ? undefined
       : await deps.db.selectFrom('duty_items').selectAll().where('id', '=', c.duty_item_id).executeTakeFirst();
+  return assembleDetail(deps, { row: c, events, photos, duty: duty ?? null }, view);
+}
+
+/** A case intake has just written, answered from what it wrote (no read-back). */
+export function writtenCaseDetail(deps: AppDeps, written: WrittenCase, view: { actor: Actor; isResident: boolean }) {
+  const events = view.isResident ? written.events.filter((e) => e.is_public === 1) : written.events;
+  return assembleDetail(deps, { ...written, events }, view);
+}
+
+async function assembleDetail(
+  deps: AppDeps,
+  { row: c, events, photos, duty }: WrittenCase,
+  view: { actor: Actor; isResident: boolean },
+): Promise<CaseDetail> {
+  const [summary] = await toSummaries(deps.db, [c]);
   const escalated =
     c.escalated_org_id === null ? new Map<string, string>() : await unitNames(deps.db, [c.escalated_org_id]);
   const hidesContact = view.isResident ? false : c.is_anonymous === 1;
@@ -160,7 +175,7 @@ async function toDetail(deps: AppDeps, c: CaseTable, view: { actor: Actor; isRes
     orgId: c.org_id,
     householdId: view.isResident ? null : c.household_id,
     duty:
-      duty === undefined
+      duty === null
         ? null
         : {
             id: duty.id,

@@ -8,7 +8,14 @@ import { importHotlineTickets, readHotlineWorkbook } from './hotline.ts';
 import { type IntakeOutcome, submitCase } from './intake.ts';
 import { listNotifications, markNotificationsRead } from './notifications.ts';
 import { checkPhotos } from './photos.ts';
-import { getCaseDetail, getCasePhoto, getMyCaseDetail, listCaseQueue, revealCaseContact } from './queries.ts';
+import {
+  getCaseDetail,
+  getCasePhoto,
+  getMyCaseDetail,
+  listCaseQueue,
+  revealCaseContact,
+  writtenCaseDetail,
+} from './queries.ts';
 import { computeRates } from './rates.ts';
 import {
   CaseDetail,
@@ -42,6 +49,9 @@ const scoped = { param: 'id', resource: 'case' } as const;
 /** Intake's answer: the new (or existing) case, or the open duplicates offered instead. */
 export async function intakeResponse(deps: AppDeps, actor: Actor, outcome: IntakeOutcome, isResident: boolean) {
   if (outcome.kind === 'duplicates') return { case: null, duplicates: outcome.duplicates };
+  if (outcome.kind === 'created') {
+    return { case: await writtenCaseDetail(deps, outcome.written, { actor, isResident }), duplicates: [] };
+  }
   const detail = isResident
     ? await getMyCaseDetail(deps, actor, outcome.caseId)
     : await getCaseDetail(deps, actor, outcome.caseId);

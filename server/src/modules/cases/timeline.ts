@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { newId } from '../../platform/ids.ts';
-import type { CaseEventKind } from './tables.ts';
+import type { CaseEventKind, CaseEventTable } from './tables.ts';
 
 /** Kinds a resident sees on her case; the rest (notes, routing, escalation) stay internal. */
 const PUBLIC_KINDS: ReadonlySet<CaseEventKind> = new Set([
@@ -28,25 +28,27 @@ export interface EventInput {
   detail?: Record<string, unknown>;
 }
 
-/** Appends one step to a case's timeline, inside the caller's transaction. */
+/** Appends one step to a case's timeline, inside the caller's transaction; returns the row written. */
+export async function insertEvent(trx: Kysely<DB>, e: EventInput): Promise<CaseEventTable> {
+  const row: CaseEventTable = {
+    id: newId(),
+    case_id: e.caseId,
+    at: e.at,
+    kind: e.kind,
+    is_public: PUBLIC_KINDS.has(e.kind) ? 1 : 0,
+    actor_id: e.actor?.userId ?? null,
+    actor_name: e.actor?.displayName ?? null,
+    org_id: e.orgId ?? null,
+    text: e.text ?? null,
+    detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+  };
+  await trx.insertInto('case_events').values(row).execute();
+  return row;
+}
+
+/** Appends one step to a case's timeline, inside the caller's transaction; returns its id. */
 export async function appendEvent(trx: Kysely<DB>, e: EventInput): Promise<string> {
-  const id = newId();
-  await trx
-    .insertInto('case_events')
-    .values({
-      id,
-      case_id: e.caseId,
-      at: e.at,
-      kind: e.kind,
-      is_public: PUBLIC_KINDS.has(e.kind) ? 1 : 0,
-      actor_id: e.actor?.userId ?? null,
-      actor_name: e.actor?.displayName ?? null,
-      org_id: e.orgId ?? null,
-      text: e.text ?? null,
-      detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-    })
-    .execute();
-  return id;
+  return (await insertEvent(trx, e)).id;
 }
 
 export interface NotifyInput {
