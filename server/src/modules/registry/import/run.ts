@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { bulkInsert, widenSqliteCache } from '../../../db/bulk.ts';
 import { CHANGE_TYPES, HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../bulk-columns.ts';
 import { analyzeTables } from '../../../db/maintenance.ts';
@@ -6,7 +7,7 @@ import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { newId } from '../../../platform/ids.ts';
 import { listCareTags, resolveTags } from '../care-tags.ts';
-import { checkResidentIdentity } from '../resident-input.ts';
+import { checkResidentIdentity, type ResidentIdentity } from '../resident-input.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
 import { type ImportField, mapHeaders, IMPORT_FIELDS } from './columns.ts';
 import {
@@ -19,6 +20,7 @@ import {
   splitTags,
 } from './fields.ts';
 import { readSpreadsheet, type SheetRow, SpreadsheetError } from './read.ts';
+import { rebuildRollupsIn } from '../../insights/rollups.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
 
 /** After this many written rows the planner's statistics are refreshed. */
@@ -91,7 +93,7 @@ interface ParsedRow {
   status: ResidentTable['status'];
   notes: string | null;
   tagIds: string[];
-  idIndex: string | null;
+  identity: ResidentIdentity;
 }
 
 type Cells = Partial<Record<ImportField, string>>;
@@ -100,7 +102,14 @@ type Cells = Partial<Record<ImportField, string>>;
 function parseRow(
   row: SheetRow,
   columns: Map<ImportField, number>,
-  ctx: { resolver: PlaceResolver; deps: AppDeps; tags: Awaited<ReturnType<typeof listCareTags>>; now: Date },
+  ctx: {
+    resolver: PlaceResolver;
+    deps: AppDeps;
+    tags: Awaited<ReturnType<typeof listCareTags>>;
+    now: Date;
+    /** false once an all-or-nothing import is known to fail: rows are still checked, nothing is encrypted */
+    isEncrypting: boolean;
+  },
 ): { parsed: ParsedRow } | { problems: ImportProblem[] } {
   const cells: Cells = {};
   for (const [field, index] of columns) cells[field] = (row.values[index] ?? '').trim();
@@ -147,7 +156,7 @@ function parseRow(
     birthDate: birthDate === 'invalid' ? '0000-00-00' : birthDate,
     phone: cells.phone || undefined,
   };
-  const identity = checkResidentIdentity(ctx.deps.pii, facts, ctx.now, { isEncrypting: false });
+  const identity = checkResidentIdentity(ctx.deps.pii, facts, ctx.now, { isEncrypting: ctx.isEncrypting });
   if (!identity.ok) for (const e of identity.errors) problem(e.field, e.message_zh, e.message_en);
   if (problems.length > 0 || !identity.ok || 'column' in place) return { problems };
   return {
@@ -167,7 +176,7 @@ function parseRow(
       status: status!,
       notes,
       tagIds: tags.ids,
-      idIndex: identity.value.id_number_bidx,
+      identity: identity.value,
     },
   };
 }
@@ -181,13 +190,36 @@ async function readHeaders(file: string): Promise<string[]> {
   throw new SpreadsheetError('no_header', '文件没有表头', 'The file has no header row');
 }
 
+/** Rows in a CSV file, counted from its line ends (for the progress bar only); 0 when unknown (.xlsx). */
+async function estimateRows(file: string): Promise<number> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    if (head[0] === 0x50 && head[1] === 0x4b) return 0;
+    let lines = 0;
+    for await (const chunk of handle.createReadStream({ autoClose: false })) {
+      const bytes = chunk as Buffer;
+      for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) lines += 1;
+    }
+    return Math.max(0, lines - 1);
+  } finally {
+    await handle.close();
+  }
+}
+
 const householdKey = (unitId: string, address: string, unitNo: string | null, roomNo: string | null) =>
   `${unitId}|${address}|${unitNo ?? ''}|${roomNo ?? ''}`;
 
+/** Rows validated and encrypted, waiting to be written together. */
+const BATCH_ROWS = 2000;
+/** Enough of a blind index to tell ID numbers in one file apart (96 bits), kept for every row. */
+const SEEN_KEY_CHARS = 16;
+
 /**
- * Imports a ledger under `target` in two streaming passes: first every row is validated (nothing is
- * written); then, unless all-or-nothing found a bad row, the valid rows are written in one
- * transaction — so a failure, crash or kill leaves nothing of the file behind.
+ * Imports a ledger under `target` in one streaming pass inside one transaction: each row is validated,
+ * encrypted and written in batches; an all-or-nothing import that meets a bad row stops writing, checks
+ * the rest, and rolls back — so a failure, crash or kill leaves nothing of the file behind.
  */
 export async function importResidents(
   deps: AppDeps,
@@ -225,57 +257,11 @@ export async function importResidents(
     result.fileError = { code: err.code, zh: err.zh, en: err.message };
     return result;
   }
+  onProgress({ phase: 'validating', rowsDone: 0, rowsTotal: 0 });
+  const estimate = await estimateRows(input.file);
 
   const resolver = await PlaceResolver.load(deps.db, input.target);
   const tags = await listCareTags(deps.db);
-  const seenIds = new Map<string, number>();
-  const validRows = new Set<number>();
-  // Pass 1: validate every row; keep only row numbers and blind indexes, so memory stays flat.
-  try {
-    for await (const row of dataRows(input.file)) {
-      result.rowsTotal += 1;
-      const outcome = parseRow(row, columns, { resolver, deps, tags, now });
-      if ('problems' in outcome) {
-        result.rejected += 1;
-        if (result.problems.length < 10_000) result.problems.push(...outcome.problems);
-      } else if (outcome.parsed.idIndex !== null && seenIds.has(outcome.parsed.idIndex)) {
-        result.rejected += 1;
-        result.problems.push({
-          row: row.row,
-          column: '身份证号',
-          reason_zh: `与第 ${seenIds.get(outcome.parsed.idIndex)} 行的身份证号重复`,
-          reason_en: `Same ID number as row ${seenIds.get(outcome.parsed.idIndex)}`,
-        });
-      } else {
-        if (outcome.parsed.idIndex !== null) seenIds.set(outcome.parsed.idIndex, row.row);
-        validRows.add(row.row);
-      }
-      if (result.rowsTotal % 5000 === 0) onProgress({ phase: 'validating', rowsDone: result.rowsTotal, rowsTotal: 0 });
-    }
-  } catch (err) {
-    if (!(err instanceof SpreadsheetError)) throw err;
-    result.fileError = { code: err.code, zh: err.zh, en: err.message };
-    return result;
-  }
-  if (result.rowsTotal === 0) {
-    result.fileError = { code: 'no_rows', zh: '文件只有表头，没有数据行', en: 'The file has a header but no rows' };
-    return result;
-  }
-  if (input.options.mode === 'all-or-nothing' && result.rejected > 0) return result;
-
-  // Registry duplicates, looked up through the blind index in chunks.
-  const existing = new Map<string, { id: string; org_path: string; version: number }>();
-  const allIds = [...seenIds.keys()];
-  for (let i = 0; i < allIds.length; i += 500) {
-    const rows = await deps.db
-      .selectFrom('residents')
-      .select(['id', 'org_path', 'version', 'id_number_bidx'])
-      .where('id_number_bidx', 'in', allIds.slice(i, i + 500))
-      .execute();
-    for (const r of rows) existing.set(r.id_number_bidx!, r);
-  }
-  seenIds.clear();
-
   const households = new Map<string, string>();
   const known = await deps.db
     .selectFrom('households')
@@ -285,13 +271,19 @@ export async function importResidents(
     .execute();
   for (const h of known) households.set(householdKey(h.org_id, h.address, h.unit_no, h.room_no), h.id);
   const buildings = new Map<string, string>();
+  const isAllOrNothing = input.options.mode === 'all-or-nothing';
 
-  // Pass 2: one transaction for everything the file writes.
   const restoreCache = widenSqliteCache(deps.database.sqlite, WRITE_CACHE_MIB);
   const writeResult = await deps.db
     .transaction()
     .execute(async (trx) => {
       const counts = { imported: 0, updated: 0, skipped: 0, rejected: 0, problems: [] as ImportProblem[] };
+      const reject = (problems: ImportProblem[]) => {
+        counts.rejected += 1;
+        if (counts.problems.length < 10_000) counts.problems.push(...problems);
+      };
+      /** an all-or-nothing import that met a bad row: the rest is only checked */
+      const isDoomed = () => isAllOrNothing && counts.rejected > 0;
       let newHouseholds: HouseholdTable[] = [];
       let newResidents: ResidentTable[] = [];
       let newTags: ResidentTagTable[] = [];
@@ -333,129 +325,173 @@ export async function importResidents(
         old_value: null,
         new_value: newValue,
       });
-      let done = 0;
-      for await (const row of dataRows(input.file)) {
-        done += 1;
-        if (done % 5000 === 0) {
-          await flush();
-          onProgress({ phase: 'writing', rowsDone: done, rowsTotal: result.rowsTotal });
-        }
-        if (!validRows.has(row.row)) continue;
-        const outcome = parseRow(row, columns, { resolver, deps, tags, now });
-        if ('problems' in outcome) continue; // validated in pass 1; the file did not change in between
-        const p = outcome.parsed;
-        const identity = checkResidentIdentity(deps.pii, p.facts, now);
-        if (!identity.ok) continue;
+      const householdOf = async (p: ParsedRow): Promise<string> => {
         const key = householdKey(p.unit.id, p.address, p.unitNo, p.roomNo);
-        let householdId = households.get(key);
-        if (householdId === undefined) {
-          householdId = newId();
-          households.set(key, householdId);
-          let buildingId: string | null = null;
-          if (p.building !== undefined) {
-            const bKey = `${p.unit.id}|${p.building}`;
-            buildingId =
-              buildings.get(bKey) ??
-              (
-                await trx
-                  .selectFrom('buildings')
-                  .select('id')
-                  .where('org_id', '=', p.unit.id)
-                  .where('name', '=', p.building)
-                  .executeTakeFirst()
-              )?.id ??
-              null;
-            if (buildingId === null) {
-              buildingId = newId();
-              buildingRows.push({
-                id: buildingId,
-                org_id: p.unit.id,
-                org_path: p.unit.path,
-                name: p.building,
-                created_at: iso,
-              });
-            }
-            buildings.set(bKey, buildingId);
-          }
-          newHouseholds.push({
-            id: householdId,
-            org_id: p.unit.id,
-            org_path: p.unit.path,
-            building_id: buildingId,
-            address: p.address,
-            unit_no: p.unitNo,
-            room_no: p.roomNo,
-            lng: p.lng,
-            lat: p.lat,
-            version: 1,
-            created_at: iso,
-            updated_at: iso,
-          });
-        }
-        const dup = p.idIndex === null ? undefined : existing.get(p.idIndex);
-        if (dup !== undefined) {
-          const mayWrite = who.actor === null || canAt(who.actor, 'resident.write', dup.org_path);
-          if (!mayWrite) {
-            counts.rejected += 1;
-            counts.problems.push({
-              row: row.row,
-              column: '身份证号',
-              reason_zh: '该身份证号已在您管辖范围之外登记',
-              reason_en: 'This ID number is registered outside your scope',
-            });
-            continue;
-          }
-          if (input.options.onDuplicate === 'skip') {
-            counts.skipped += 1;
-            continue;
-          }
-          await flush();
-          await trx
-            .updateTable('residents')
-            .set({
-              ...identity.value,
-              household_id: householdId,
+        const found = households.get(key);
+        if (found !== undefined) return found;
+        const householdId = newId();
+        households.set(key, householdId);
+        let buildingId: string | null = null;
+        if (p.building !== undefined) {
+          const bKey = `${p.unit.id}|${p.building}`;
+          buildingId =
+            buildings.get(bKey) ??
+            (
+              await trx
+                .selectFrom('buildings')
+                .select('id')
+                .where('org_id', '=', p.unit.id)
+                .where('name', '=', p.building)
+                .executeTakeFirst()
+            )?.id ??
+            null;
+          if (buildingId === null) {
+            buildingId = newId();
+            buildingRows.push({
+              id: buildingId,
+              org_id: p.unit.id,
               org_path: p.unit.path,
-              ethnicity: p.ethnicity,
-              relation: p.relation,
-              residence_type: p.residenceType,
-              status: p.status,
-              notes: p.notes,
-              version: dup.version + 1,
-              updated_at: iso,
-            })
-            .where('id', '=', dup.id)
-            .execute();
-          await trx.deleteFrom('resident_tags').where('resident_id', '=', dup.id).execute();
-          newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: dup.id, tag_id, org_path: p.unit.path })));
-          newChanges.push(change(dup.id, p.unit.path, 'update', 'import', input.jobId));
-          counts.updated += 1;
-          continue;
+              name: p.building,
+              created_at: iso,
+            });
+          }
+          buildings.set(bKey, buildingId);
         }
-        const id = newId();
-        newResidents.push({
-          id,
-          household_id: householdId,
+        newHouseholds.push({
+          id: householdId,
+          org_id: p.unit.id,
           org_path: p.unit.path,
-          ...identity.value,
-          ethnicity: p.ethnicity,
-          relation: p.relation,
-          residence_type: p.residenceType,
-          status: p.status,
-          status_date: null,
-          notes: p.notes,
+          building_id: buildingId,
+          address: p.address,
+          unit_no: p.unitNo,
+          room_no: p.roomNo,
+          lng: p.lng,
+          lat: p.lat,
           version: 1,
           created_at: iso,
           updated_at: iso,
         });
-        newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
-        newChanges.push(change(id, p.unit.path, 'create', 'import', p.address));
-        counts.imported += 1;
+        return householdId;
+      };
+
+      let pending: ParsedRow[] = [];
+      const writeBatch = async () => {
+        const batch = pending;
+        pending = [];
+        // Registry duplicates of this batch, looked up through the blind index.
+        const indexes = batch.map((p) => p.identity.id_number_bidx).filter((x): x is string => x !== null);
+        const existing = new Map<string, { id: string; org_path: string; version: number }>();
+        for (let i = 0; i < indexes.length; i += 500) {
+          const rows = await trx
+            .selectFrom('residents')
+            .select(['id', 'org_path', 'version', 'id_number_bidx'])
+            .where('id_number_bidx', 'in', indexes.slice(i, i + 500))
+            .execute();
+          for (const r of rows) existing.set(r.id_number_bidx!, r);
+        }
+        for (const p of batch) {
+          const dup = p.identity.id_number_bidx === null ? undefined : existing.get(p.identity.id_number_bidx);
+          if (dup !== undefined) {
+            const mayWrite = who.actor === null || canAt(who.actor, 'resident.write', dup.org_path);
+            if (!mayWrite) {
+              reject([
+                {
+                  row: p.row,
+                  column: '身份证号',
+                  reason_zh: '该身份证号已在您管辖范围之外登记',
+                  reason_en: 'This ID number is registered outside your scope',
+                },
+              ]);
+              if (isDoomed()) return;
+              continue;
+            }
+            if (input.options.onDuplicate === 'skip') {
+              counts.skipped += 1;
+              continue;
+            }
+          }
+          const householdId = await householdOf(p);
+          if (dup !== undefined) {
+            await flush();
+            await trx
+              .updateTable('residents')
+              .set({
+                ...p.identity,
+                household_id: householdId,
+                org_path: p.unit.path,
+                ethnicity: p.ethnicity,
+                relation: p.relation,
+                residence_type: p.residenceType,
+                status: p.status,
+                notes: p.notes,
+                version: dup.version + 1,
+                updated_at: iso,
+              })
+              .where('id', '=', dup.id)
+              .execute();
+            await trx.deleteFrom('resident_tags').where('resident_id', '=', dup.id).execute();
+            newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: dup.id, tag_id, org_path: p.unit.path })));
+            newChanges.push(change(dup.id, p.unit.path, 'update', 'import', input.jobId));
+            counts.updated += 1;
+            continue;
+          }
+          const id = newId();
+          newResidents.push({
+            id,
+            household_id: householdId,
+            org_path: p.unit.path,
+            ...p.identity,
+            ethnicity: p.ethnicity,
+            relation: p.relation,
+            residence_type: p.residenceType,
+            status: p.status,
+            status_date: null,
+            notes: p.notes,
+            version: 1,
+            created_at: iso,
+            updated_at: iso,
+          });
+          newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
+          newChanges.push(change(id, p.unit.path, 'create', 'import', p.address));
+          counts.imported += 1;
+        }
+        await flush();
+      };
+
+      // ID numbers met earlier in this file, by a prefix of their blind index, with their row.
+      const seen = new Map<string, number>();
+      onProgress({ phase: 'writing', rowsDone: 0, rowsTotal: estimate });
+      for await (const row of dataRows(input.file)) {
+        result.rowsTotal += 1;
+        if (result.rowsTotal % 5000 === 0)
+          onProgress({ phase: 'writing', rowsDone: result.rowsTotal, rowsTotal: Math.max(estimate, result.rowsTotal) });
+        const outcome = parseRow(row, columns, { resolver, deps, tags, now, isEncrypting: !isDoomed() });
+        if ('problems' in outcome) {
+          reject(outcome.problems);
+          continue;
+        }
+        const index = outcome.parsed.identity.id_number_bidx;
+        const key = index === null ? null : index.slice(0, SEEN_KEY_CHARS);
+        const earlier = key === null ? undefined : seen.get(key);
+        if (earlier !== undefined) {
+          reject([
+            {
+              row: row.row,
+              column: '身份证号',
+              reason_zh: `与第 ${earlier} 行的身份证号重复`,
+              reason_en: `Same ID number as row ${earlier}`,
+            },
+          ]);
+          continue;
+        }
+        if (key !== null) seen.set(key, row.row);
+        if (isDoomed()) continue;
+        pending.push(outcome.parsed);
+        if (pending.length >= BATCH_ROWS) await writeBatch();
       }
-      await flush();
-      if (input.options.mode === 'all-or-nothing' && counts.rejected > 0) {
-        throw new RollbackImport(counts);
-      }
+      if (!isDoomed()) await writeBatch();
+      if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
+      await rebuildRollupsIn(trx, deps.database.sqlite, input.target.path);
       await recordAudit(trx, deps.clock, who.audit, {
         action: 'resident.import',
         targetType: 'import_job',
@@ -466,7 +502,7 @@ export async function importResidents(
           imported: counts.imported,
           updated: counts.updated,
           skipped: counts.skipped,
-          rejected: result.rejected + counts.rejected,
+          rejected: counts.rejected,
         },
       });
       return counts;
@@ -474,15 +510,26 @@ export async function importResidents(
     .catch((err: unknown) => {
       if (err instanceof RollbackImport)
         return { ...err.counts, imported: 0, updated: 0, skipped: 0, isRolledBack: true };
+      if (err instanceof SpreadsheetError) {
+        result.fileError = { code: err.code, zh: err.zh, en: err.message };
+        return { imported: 0, updated: 0, skipped: 0, rejected: 0, problems: [], isRolledBack: true };
+      }
       throw err;
     })
     .finally(restoreCache);
+  if (result.fileError !== null) {
+    result.rowsTotal = 0;
+    return result;
+  }
+  if (result.rowsTotal === 0) {
+    result.fileError = { code: 'no_rows', zh: '文件只有表头，没有数据行', en: 'The file has a header but no rows' };
+    return result;
+  }
   result.imported = writeResult.imported;
   result.updated = writeResult.updated;
   result.skipped = writeResult.skipped;
-  result.rejected += writeResult.rejected;
-  result.problems.push(...writeResult.problems);
-  result.problems.sort((a, b) => a.row - b.row);
+  result.rejected = writeResult.rejected;
+  result.problems = writeResult.problems.sort((a, b) => a.row - b.row);
   result.status = 'isRolledBack' in writeResult ? 'failed' : 'succeeded';
   if (result.imported + result.updated >= ANALYZE_AFTER_ROWS)
     await analyzeTables(deps.db, ['residents', 'households', 'resident_tags']);

@@ -11,14 +11,14 @@ const PHASE_LABEL: Record<string, MessageKey> = {
   done: 'import.phase.done',
 };
 
-/** Validating reads every row before the total is known; writing then fills the second half of the bar. */
+/** Rows are checked and written in one pass; the total is counted from the file's lines first (0 for .xlsx). */
 function percentOf(progress: ImportProgress | null): number {
   if (progress === null) return 2;
   if (progress.phase === 'done') return 100;
   if (progress.phase === 'writing' && progress.rowsTotal > 0) {
-    return Math.min(99, 50 + Math.round((50 * progress.rowsDone) / progress.rowsTotal));
+    return Math.min(99, 5 + Math.round((94 * progress.rowsDone) / progress.rowsTotal));
   }
-  return progress.phase === 'validating' ? 25 : 5;
+  return 5;
 }
 
 /** Step 3: the live progress bar of a running import. */
