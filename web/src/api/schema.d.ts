@@ -882,6 +882,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/reassign-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可改派的单位（属地与上级职能部门）/ Units a case may be reassigned to */
+        get: operations["getApiV1CasesIdReassignTargets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/photos/{photoId}": {
         parameters: {
             query?: never;
@@ -1302,6 +1319,590 @@ export interface paths {
         put?: never;
         /** 关注已有的同类诉求（代替重复提交）/ Follow an existing case instead of filing a duplicate */
         post: operations["postApiV1MyCasesIdFollow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{orgId}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 驾驶舱概览与面包屑 / Headline figures and breadcrumb */
+        get: operations["getApiV1InsightsOrgIdSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{orgId}/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下一级单位的数据（下钻）/ Figures for each unit one level down */
+        get: operations["getApiV1InsightsOrgIdChildren"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{orgId}/population": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 人口结构 / Population by age band, gender, residence type and care tag */
+        get: operations["getApiV1InsightsOrgIdPopulation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{orgId}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 诉求分析 / Cases by state, item and handling level, with the three rates */
+        get: operations["getApiV1InsightsOrgIdCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{orgId}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 走访覆盖 / Visit coverage */
+        get: operations["getApiV1InsightsOrgIdVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{orgId}/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 月度趋势 / Trends by month */
+        get: operations["getApiV1InsightsOrgIdTrends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{orgId}/burden": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 减负台账 / Burden ledger: tasks received, refused, admitted; cells generated vs typed */
+        get: operations["getApiV1InsightsOrgIdBurden"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 指标目录 / The metric catalogue */
+        get: operations["getApiV1Metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报表模板 / Report templates */
+        get: operations["getApiV1ReportTemplates"];
+        put?: never;
+        /** 新建报表模板 / Create a report template */
+        post: operations["postApiV1ReportTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报表模板详情与版本 / A template with its versions */
+        get: operations["getApiV1ReportTemplatesId"];
+        /** 修改报表模板（新版本）/ Save a new version of a template */
+        put: operations["putApiV1ReportTemplatesId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入报表模板（JSON）/ Import a template as JSON */
+        post: operations["postApiV1ReportTemplatesImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已生成的报表 / Generated reports */
+        get: operations["getApiV1Reports"];
+        put?: never;
+        /** 生成报表 / Generate a report for a unit and month */
+        post: operations["postApiV1Reports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报表详情与预览 / A report with a preview of its table */
+        get: operations["getApiV1ReportsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载报表（.xlsx）/ Download the report */
+        get: operations["getApiV1ReportsIdXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已发 / 收到的任务 / Tasks sent or received */
+        get: operations["getApiV1Tasks"];
+        put?: never;
+        /** 向社区下发任务（自动准入审查）/ Send a task to communities (admission checked at once) */
+        post: operations["postApiV1Tasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 任务详情与准入结果 / A task with its outcomes */
+        get: operations["getApiV1TasksId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/targets/{orgId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 以生成的报表报送任务 / Answer a report task with its generated report */
+        post: operations["postApiV1TasksIdTargetsOrgIdAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/targets/{orgId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 街道复核拒收 / Street review of a refusal */
+        post: operations["postApiV1TasksIdTargetsOrgIdReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/field-cache": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 网格员离线数据：我的住户（成员号码已脱敏）与今日走访顺序 / The field cache for offline work */
+        get: operations["getApiV1MyFieldCache"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传离线照片（multipart：clientId + photo，≤10 MB；按 clientId 幂等）/ Upload a queued photo */
+        post: operations["postApiV1SyncPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 同步离线队列（走访、诉求、住户变更；按 clientId 幂等，逐条独立事务）/ Sync the offline queue */
+        post: operations["postApiV1SyncBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录一次入户走访（按 clientId 幂等）/ Record a visit */
+        post: operations["postApiV1Visits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 走访记录 / A visit */
+        get: operations["getApiV1VisitsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 走访照片 / A photo of a visit */
+        get: operations["getApiV1VisitsIdPhotosPhotoId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 住户的走访记录 / Visits to a household */
+        get: operations["getApiV1HouseholdsIdVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 走访覆盖：应访、逾期、本月已访、从未走访（按单位、下级、网格员）/ Visit coverage */
+        get: operations["getApiV1OrgsIdCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/linkages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联户关系（一亲三心）/ Linkages under a unit */
+        get: operations["getApiV1OrgsIdLinkages"];
+        put?: never;
+        /** 批量联户：按住户、网格或楼栋 / Link a person to households in bulk */
+        post: operations["postApiV1OrgsIdLinkages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/linkages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 解除联户 / Remove a linkage */
+        delete: operations["deleteApiV1LinkagesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/linkage-gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 无人联系的住户（联户空白）/ Households nobody is linked to */
+        get: operations["getApiV1OrgsIdLinkageGaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/linkage-load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 每人联户数 / Linkage load per person */
+        get: operations["getApiV1OrgsIdLinkageLoad"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/visit-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 走访频次（按关爱标签）/ Visit policies */
+        get: operations["getApiV1OrgsIdVisitPolicies"];
+        /** 设置社区走访频次 / Set a community’s visit policies */
+        put: operations["putApiV1OrgsIdVisitPolicies"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/household-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待处理的住户信息变更（走访中发现）/ Household changes waiting for staff */
+        get: operations["getApiV1OrgsIdHouseholdChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-changes/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 采纳变更，写入台账 / Apply a household change */
+        post: operations["postApiV1HouseholdChangesIdApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-changes/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不予采纳 / Reject a household change */
+        post: operations["postApiV1HouseholdChangesIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4601,6 +5202,44 @@ export interface operations {
             };
         };
     };
+    getApiV1CasesIdReassignTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            level: string;
+                            parentName: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1CasesIdPhotosPhotoId: {
         parameters: {
             query?: never;
@@ -6833,6 +7472,2259 @@ export interface operations {
                             photoIds: string[];
                         }[];
                         actions: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1InsightsOrgIdSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: {
+                            id: string;
+                            name: string;
+                            level: string;
+                            code: string | null;
+                        };
+                        breadcrumb: {
+                            id: string;
+                            name: string;
+                            level: string;
+                        }[];
+                        childLevel: string | null;
+                        residents: number;
+                        households: number;
+                        careTagged: number;
+                        elderlyAlone: number;
+                        over80: number;
+                        openCases: number;
+                        overdueCases: number;
+                        asOf: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1InsightsOrgIdChildren: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        level: string | null;
+                        items: {
+                            unit: {
+                                id: string;
+                                name: string;
+                                level: string;
+                                code: string | null;
+                            };
+                            residents: number;
+                            households: number;
+                            careTagged: number;
+                            elderlyAlone: number;
+                            openCases: number;
+                            overdueCases: number;
+                            casesReceived: number;
+                            responseRate: number | null;
+                            resolutionRate: number | null;
+                            satisfactionRate: number | null;
+                            visitCoverage: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1InsightsOrgIdPopulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: number;
+                        byAgeBand: {
+                            band: string;
+                            male: number;
+                            female: number;
+                        }[];
+                        byGender: {
+                            male: number;
+                            female: number;
+                        };
+                        byResidenceType: {
+                            type: string;
+                            label_zh: string;
+                            label_en: string;
+                            count: number;
+                        }[];
+                        byCareTag: {
+                            tag: string;
+                            label_zh: string;
+                            label_en: string;
+                            count: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1InsightsOrgIdCases: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        byState: {
+                            state: string;
+                            label_zh: string;
+                            label_en: string;
+                            count: number;
+                        }[];
+                        byItem: {
+                            code: string;
+                            name: string;
+                            count: number;
+                        }[];
+                        byLevel: {
+                            level: string;
+                            label_zh: string;
+                            label_en: string;
+                            count: number;
+                        }[];
+                        rates: {
+                            received: number;
+                            acceptedOnTime: number;
+                            closed: number;
+                            solved: number;
+                            rated: number;
+                            satisfied: number;
+                            responseRate: number | null;
+                            resolutionRate: number | null;
+                            satisfactionRate: number | null;
+                        };
+                        meanHoursToAccept: number | null;
+                        meanHoursToResolve: number | null;
+                        overdueNow: number;
+                        everOverdue: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1InsightsOrgIdVisits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        available: boolean;
+                        households: number;
+                        tracked: number;
+                        overdue: number;
+                        dueSoon: number;
+                        visitedThisMonth: number;
+                        neverVisited: number;
+                        coverage: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1InsightsOrgIdTrends: {
+        parameters: {
+            query?: {
+                months?: number;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        months: {
+                            month: string;
+                            casesReceived: number;
+                            casesResolved: number;
+                            residentsAdded: number;
+                            householdsVisited: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1InsightsOrgIdBurden: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        months: {
+                            month: string;
+                            tasksReceived: number;
+                            tasksAdmitted: number;
+                            tasksRefused: number;
+                            meetings: number;
+                            reportsAnswered: number;
+                            cellsGenerated: number;
+                            cellsTyped: number;
+                        }[];
+                        totals: {
+                            tasksReceived: number;
+                            tasksAdmitted: number;
+                            tasksRefused: number;
+                            meetings: number;
+                            reportsAnswered: number;
+                            cellsGenerated: number;
+                            cellsTyped: number;
+                        };
+                        children: {
+                            unit: {
+                                id: string;
+                                name: string;
+                                level: string;
+                                code: string | null;
+                            };
+                            tasksReceived: number;
+                            tasksAdmitted: number;
+                            tasksRefused: number;
+                            meetings: number;
+                            reportsAnswered: number;
+                            cellsGenerated: number;
+                            cellsTyped: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label_zh: string;
+                            label_en: string;
+                            /** @enum {string} */
+                            source: "registry" | "cases" | "visits";
+                            unit_zh: string;
+                            filters: string[];
+                            isRatio: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            title: string;
+                            version: number;
+                            /** @enum {string} */
+                            rowKind: "units" | "roster";
+                            rowLevel: string | null;
+                            columnCount: number;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ReportTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    title: string;
+                    /** @constant */
+                    rowKind: "units";
+                    /** @enum {string} */
+                    rowLevel: "county" | "street" | "community" | "grid";
+                    headerGroups?: {
+                        label: string;
+                        from: string;
+                        to: string;
+                    }[];
+                    columns: ({
+                        key: string;
+                        label: string;
+                        metric: string;
+                        filter?: {
+                            ageMin?: number;
+                            ageMax?: number;
+                            /** @enum {string} */
+                            gender?: "male" | "female";
+                            /** @enum {string} */
+                            residenceType?: "registered" | "permanent" | "floating";
+                            careTag?: string;
+                            dutyItemCode?: string;
+                            /** @enum {string} */
+                            period?: "report" | "year_to_date" | "all";
+                        };
+                    } | {
+                        key: string;
+                        label: string;
+                        derived: {
+                            /** @enum {string} */
+                            op: "sum" | "difference" | "ratio" | "percent";
+                            args: string[];
+                        };
+                    } | {
+                        key: string;
+                        label: string;
+                        /** @constant */
+                        manual: true;
+                    })[];
+                } | {
+                    name: string;
+                    title: string;
+                    /** @constant */
+                    rowKind: "roster";
+                    filter: {
+                        ageMin?: number;
+                        ageMax?: number;
+                        /** @enum {string} */
+                        gender?: "male" | "female";
+                        /** @enum {string} */
+                        residenceType?: "registered" | "permanent" | "floating";
+                        careTag?: string;
+                        dutyItemCode?: string;
+                        /** @enum {string} */
+                        period?: "report" | "year_to_date" | "all";
+                        /** @enum {string} */
+                        status?: "living" | "moved_out" | "deceased";
+                        idNumberPrefix?: string;
+                        phonePrefix?: string;
+                    };
+                    fields: ("name" | "gender" | "age" | "birthDate" | "address" | "orgName" | "residenceType" | "careTags" | "relation" | "ethnicity" | "phone" | "idNumber")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportTemplatesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        updatedAt: string;
+                        versions: {
+                            version: number;
+                            createdAt: string;
+                            createdBy: string | null;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1ReportTemplatesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    title: string;
+                    /** @constant */
+                    rowKind: "units";
+                    /** @enum {string} */
+                    rowLevel: "county" | "street" | "community" | "grid";
+                    headerGroups?: {
+                        label: string;
+                        from: string;
+                        to: string;
+                    }[];
+                    columns: ({
+                        key: string;
+                        label: string;
+                        metric: string;
+                        filter?: {
+                            ageMin?: number;
+                            ageMax?: number;
+                            /** @enum {string} */
+                            gender?: "male" | "female";
+                            /** @enum {string} */
+                            residenceType?: "registered" | "permanent" | "floating";
+                            careTag?: string;
+                            dutyItemCode?: string;
+                            /** @enum {string} */
+                            period?: "report" | "year_to_date" | "all";
+                        };
+                    } | {
+                        key: string;
+                        label: string;
+                        derived: {
+                            /** @enum {string} */
+                            op: "sum" | "difference" | "ratio" | "percent";
+                            args: string[];
+                        };
+                    } | {
+                        key: string;
+                        label: string;
+                        /** @constant */
+                        manual: true;
+                    })[];
+                } | {
+                    name: string;
+                    title: string;
+                    /** @constant */
+                    rowKind: "roster";
+                    filter: {
+                        ageMin?: number;
+                        ageMax?: number;
+                        /** @enum {string} */
+                        gender?: "male" | "female";
+                        /** @enum {string} */
+                        residenceType?: "registered" | "permanent" | "floating";
+                        careTag?: string;
+                        dutyItemCode?: string;
+                        /** @enum {string} */
+                        period?: "report" | "year_to_date" | "all";
+                        /** @enum {string} */
+                        status?: "living" | "moved_out" | "deceased";
+                        idNumberPrefix?: string;
+                        phonePrefix?: string;
+                    };
+                    fields: ("name" | "gender" | "age" | "birthDate" | "address" | "orgName" | "residenceType" | "careTags" | "relation" | "ethnicity" | "phone" | "idNumber")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ReportTemplatesImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    title: string;
+                    /** @constant */
+                    rowKind: "units";
+                    /** @enum {string} */
+                    rowLevel: "county" | "street" | "community" | "grid";
+                    headerGroups?: {
+                        label: string;
+                        from: string;
+                        to: string;
+                    }[];
+                    columns: ({
+                        key: string;
+                        label: string;
+                        metric: string;
+                        filter?: {
+                            ageMin?: number;
+                            ageMax?: number;
+                            /** @enum {string} */
+                            gender?: "male" | "female";
+                            /** @enum {string} */
+                            residenceType?: "registered" | "permanent" | "floating";
+                            careTag?: string;
+                            dutyItemCode?: string;
+                            /** @enum {string} */
+                            period?: "report" | "year_to_date" | "all";
+                        };
+                    } | {
+                        key: string;
+                        label: string;
+                        derived: {
+                            /** @enum {string} */
+                            op: "sum" | "difference" | "ratio" | "percent";
+                            args: string[];
+                        };
+                    } | {
+                        key: string;
+                        label: string;
+                        /** @constant */
+                        manual: true;
+                    })[];
+                } | {
+                    name: string;
+                    title: string;
+                    /** @constant */
+                    rowKind: "roster";
+                    filter: {
+                        ageMin?: number;
+                        ageMax?: number;
+                        /** @enum {string} */
+                        gender?: "male" | "female";
+                        /** @enum {string} */
+                        residenceType?: "registered" | "permanent" | "floating";
+                        careTag?: string;
+                        dutyItemCode?: string;
+                        /** @enum {string} */
+                        period?: "report" | "year_to_date" | "all";
+                        /** @enum {string} */
+                        status?: "living" | "moved_out" | "deceased";
+                        idNumberPrefix?: string;
+                        phonePrefix?: string;
+                    };
+                    fields: ("name" | "gender" | "age" | "birthDate" | "address" | "orgName" | "residenceType" | "careTags" | "relation" | "ethnicity" | "phone" | "idNumber")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Reports: {
+        parameters: {
+            query?: {
+                orgId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            templateId: string;
+                            templateName: string;
+                            templateVersion: number;
+                            orgId: string;
+                            orgName: string;
+                            period: string;
+                            rows: number;
+                            columns: number;
+                            filledCells: number;
+                            typedCells: number;
+                            isUnmasked: boolean;
+                            taskId: string | null;
+                            downloadUrl: string;
+                            createdAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Reports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    templateId: string;
+                    /** Format: uuid */
+                    orgId: string;
+                    period: string;
+                    reveal?: {
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        templateId: string;
+                        templateName: string;
+                        templateVersion: number;
+                        orgId: string;
+                        orgName: string;
+                        period: string;
+                        rows: number;
+                        columns: number;
+                        filledCells: number;
+                        typedCells: number;
+                        isUnmasked: boolean;
+                        taskId: string | null;
+                        downloadUrl: string;
+                        createdAt: string;
+                        preview: {
+                            header: string[];
+                            rows: (string | number | null)[][];
+                            totals: (string | number | null)[];
+                        };
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        templateId: string;
+                        templateName: string;
+                        templateVersion: number;
+                        orgId: string;
+                        orgName: string;
+                        period: string;
+                        rows: number;
+                        columns: number;
+                        filledCells: number;
+                        typedCells: number;
+                        isUnmasked: boolean;
+                        taskId: string | null;
+                        downloadUrl: string;
+                        createdAt: string;
+                        preview: {
+                            header: string[];
+                            rows: (string | number | null)[][];
+                            totals: (string | number | null)[];
+                        };
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsIdXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Tasks: {
+        parameters: {
+            query: {
+                box: "sent" | "received";
+                orgId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            kind: string;
+                            dutyItemCode: string | null;
+                            dutyItemName: string | null;
+                            fromOrg: {
+                                id: string;
+                                name: string;
+                                level: string;
+                                code: string | null;
+                            };
+                            createdAt: string;
+                            dueAt: string | null;
+                            period: string | null;
+                            templateId: string | null;
+                            targets: number;
+                            admitted: number;
+                            refused: number;
+                            answered: number;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @enum {string} */
+                    kind: "report" | "meeting" | "inspection" | "signboard" | "document" | "other";
+                    dutyItemCode?: string;
+                    targetOrgIds: string[];
+                    /** Format: uuid */
+                    templateId?: string;
+                    period?: string;
+                    /** Format: date-time */
+                    dueAt?: string;
+                    description?: string;
+                    /** Format: uuid */
+                    fromOrgId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        outcomes: {
+                            orgId: string;
+                            orgName: string;
+                            /** @enum {string} */
+                            status: "admitted" | "refused";
+                            reason_zh: string | null;
+                            reason_en: string | null;
+                            rule: string | null;
+                            reportId: string | null;
+                            answeredAt: string | null;
+                            filledCells: number | null;
+                            typedCells: number | null;
+                            review: {
+                                decision: string;
+                                reason: string | null;
+                                reviewerName: string | null;
+                                at: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1TasksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        kind: string;
+                        dutyItemCode: string | null;
+                        dutyItemName: string | null;
+                        fromOrg: {
+                            id: string;
+                            name: string;
+                            level: string;
+                            code: string | null;
+                        };
+                        createdAt: string;
+                        dueAt: string | null;
+                        period: string | null;
+                        templateId: string | null;
+                        targets: number;
+                        admitted: number;
+                        refused: number;
+                        answered: number;
+                        description: string | null;
+                        templateName: string | null;
+                        outcomes: {
+                            orgId: string;
+                            orgName: string;
+                            /** @enum {string} */
+                            status: "admitted" | "refused";
+                            reason_zh: string | null;
+                            reason_en: string | null;
+                            rule: string | null;
+                            reportId: string | null;
+                            answeredAt: string | null;
+                            filledCells: number | null;
+                            typedCells: number | null;
+                            review: {
+                                decision: string;
+                                reason: string | null;
+                                reviewerName: string | null;
+                                at: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksIdTargetsOrgIdAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reportId: string;
+                        filledCells: number;
+                        typedCells: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksIdTargetsOrgIdReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "uphold" | "admit";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        orgName: string;
+                        /** @enum {string} */
+                        status: "admitted" | "refused";
+                        reason_zh: string | null;
+                        reason_en: string | null;
+                        rule: string | null;
+                        reportId: string | null;
+                        answeredAt: string | null;
+                        filledCells: number | null;
+                        typedCells: number | null;
+                        review: {
+                            decision: string;
+                            reason: string | null;
+                            reviewerName: string | null;
+                            at: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyFieldCache: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        generatedAt: string;
+                        worker: {
+                            id: string;
+                            name: string;
+                        };
+                        dutyItems: {
+                            code: string;
+                            name: string;
+                            kind: string;
+                        }[];
+                        households: {
+                            id: string;
+                            version: number;
+                            address: string;
+                            orgId: string;
+                            gridName: string;
+                            communityName: string;
+                            lng: number | null;
+                            lat: number | null;
+                            careTags: string[];
+                            lastVisitAt: string | null;
+                            nextDueAt: string | null;
+                            /** @enum {string} */
+                            urgency: "overdue" | "due" | "ok" | "never";
+                            members: {
+                                id: string;
+                                version: number;
+                                name: string;
+                                gender: string;
+                                age: number;
+                                relation: string;
+                                phoneMasked: string | null;
+                                careTags: string[];
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SyncPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clientId: string;
+                        photoId: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SyncBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ops: unknown[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            clientId: string;
+                            /** @enum {string} */
+                            status: "created" | "duplicate" | "stale" | "rejected";
+                            id?: string;
+                            caseId?: string;
+                            caseNumber?: string;
+                            error?: {
+                                code: string;
+                                field: string;
+                                message_zh: string;
+                                message_en: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Visits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    householdId: string;
+                    /** Format: date-time */
+                    visitedAt: string;
+                    /** @enum {string} */
+                    kind: "routine" | "follow_up" | "urgent";
+                    location?: {
+                        lng: number;
+                        lat: number;
+                    };
+                    companionIds?: string[];
+                    findings: {
+                        /** @enum {string} */
+                        topic: "health" | "daily_living" | "housing_safety" | "income" | "children_schooling" | "disputes" | "policy";
+                        note?: string;
+                    }[];
+                    note?: string;
+                    photoClientIds?: string[];
+                    facts?: {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** @enum {string} */
+                        field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                        value: string | boolean;
+                        baseVersion: number;
+                    }[];
+                    openCase?: {
+                        dutyItemCode?: string;
+                        description: string;
+                        /** @enum {string} */
+                        priority?: "normal" | "urgent";
+                    };
+                    /** Format: uuid */
+                    clientId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        visit: {
+                            id: string;
+                            householdId: string;
+                            address: string;
+                            visitedAt: string;
+                            /** @enum {string} */
+                            kind: "routine" | "follow_up" | "urgent";
+                            visitors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            location: {
+                                lng: number;
+                                lat: number;
+                            } | null;
+                            findings: {
+                                /** @enum {string} */
+                                topic: "health" | "daily_living" | "housing_safety" | "income" | "children_schooling" | "disputes" | "policy";
+                                note: string | null;
+                            }[];
+                            note: string | null;
+                            photos: {
+                                id: string;
+                                url: string;
+                            }[];
+                            caseIds: string[];
+                            facts: {
+                                id: string;
+                                residentId: string | null;
+                                /** @enum {string} */
+                                field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                                /** @description a phone is masked */
+                                value: string | boolean | null;
+                                /** @enum {string} */
+                                state: "applied" | "proposed" | "stale" | "rejected";
+                            }[];
+                            createdAt: string;
+                        };
+                        caseId: string | null;
+                        caseNumber: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VisitsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        visitedAt: string;
+                        /** @enum {string} */
+                        kind: "routine" | "follow_up" | "urgent";
+                        visitors: {
+                            id: string;
+                            name: string;
+                        }[];
+                        location: {
+                            lng: number;
+                            lat: number;
+                        } | null;
+                        findings: {
+                            /** @enum {string} */
+                            topic: "health" | "daily_living" | "housing_safety" | "income" | "children_schooling" | "disputes" | "policy";
+                            note: string | null;
+                        }[];
+                        note: string | null;
+                        photos: {
+                            id: string;
+                            url: string;
+                        }[];
+                        caseIds: string[];
+                        facts: {
+                            id: string;
+                            residentId: string | null;
+                            /** @enum {string} */
+                            field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                            /** @description a phone is masked */
+                            value: string | boolean | null;
+                            /** @enum {string} */
+                            state: "applied" | "proposed" | "stale" | "rejected";
+                        }[];
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VisitsIdPhotosPhotoId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1HouseholdsIdVisits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            householdId: string;
+                            address: string;
+                            visitedAt: string;
+                            /** @enum {string} */
+                            kind: "routine" | "follow_up" | "urgent";
+                            visitors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            location: {
+                                lng: number;
+                                lat: number;
+                            } | null;
+                            findings: {
+                                /** @enum {string} */
+                                topic: "health" | "daily_living" | "housing_safety" | "income" | "children_schooling" | "disputes" | "policy";
+                                note: string | null;
+                            }[];
+                            note: string | null;
+                            photos: {
+                                id: string;
+                                url: string;
+                            }[];
+                            caseIds: string[];
+                            facts: {
+                                id: string;
+                                residentId: string | null;
+                                /** @enum {string} */
+                                field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                                /** @description a phone is masked */
+                                value: string | boolean | null;
+                                /** @enum {string} */
+                                state: "applied" | "proposed" | "stale" | "rejected";
+                            }[];
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdCoverage: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: {
+                            id: string;
+                            name: string;
+                            level: string;
+                        };
+                        month: string;
+                        households: number;
+                        due: number;
+                        overdue: number;
+                        visitedThisMonth: number;
+                        neverVisited: number;
+                        children: {
+                            unit: {
+                                id: string;
+                                name: string;
+                                level: string;
+                            };
+                            households: number;
+                            due: number;
+                            overdue: number;
+                            visitedThisMonth: number;
+                            neverVisited: number;
+                        }[];
+                        workers: {
+                            userId: string;
+                            name: string;
+                            households: number;
+                            due: number;
+                            overdue: number;
+                            visitedThisMonth: number;
+                            neverVisited: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdLinkages: {
+        parameters: {
+            query?: {
+                kind?: "fanxiang_zouqin" | "zhucun_lianxin" | "ruwang_zhixin" | "lianhu_jiaoxin";
+                userId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            householdId: string;
+                            address: string;
+                            userId: string;
+                            userName: string;
+                            /** @enum {string} */
+                            kind: "fanxiang_zouqin" | "zhucun_lianxin" | "ruwang_zhixin" | "lianhu_jiaoxin";
+                            createdAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1OrgsIdLinkages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    userId: string;
+                    /** @enum {string} */
+                    kind: "fanxiang_zouqin" | "zhucun_lianxin" | "ruwang_zhixin" | "lianhu_jiaoxin";
+                    householdIds?: string[];
+                    /** Format: uuid */
+                    gridId?: string;
+                    /** Format: uuid */
+                    buildingId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        skipped: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1LinkagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdLinkageGaps: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            householdId: string;
+                            address: string;
+                            gridName: string;
+                            careTags: string[];
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdLinkageLoad: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            userId: string;
+                            name: string;
+                            households: number;
+                            byKind: {
+                                [key: string]: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdVisitPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            careTag: string | null;
+                            intervalDays: number;
+                            /** @enum {string} */
+                            source: "default" | "community";
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1OrgsIdVisitPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items: {
+                        careTag: string | null;
+                        intervalDays: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            careTag: string | null;
+                            intervalDays: number;
+                            /** @enum {string} */
+                            source: "default" | "community";
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdHouseholdChanges: {
+        parameters: {
+            query?: {
+                state?: "proposed" | "stale";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            householdId: string;
+                            address: string;
+                            residentId: string | null;
+                            residentName: string | null;
+                            /** @enum {string} */
+                            field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                            /** @description a phone is masked */
+                            value: string | boolean | null;
+                            baseVersion: number;
+                            currentVersion: number | null;
+                            /** @enum {string} */
+                            state: "applied" | "proposed" | "stale" | "rejected";
+                            proposedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            visitId: string | null;
+                            createdAt: string;
+                            decidedAt: string | null;
+                            reason: string | null;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1HouseholdChangesIdApply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        residentId: string | null;
+                        residentName: string | null;
+                        /** @enum {string} */
+                        field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                        /** @description a phone is masked */
+                        value: string | boolean | null;
+                        baseVersion: number;
+                        currentVersion: number | null;
+                        /** @enum {string} */
+                        state: "applied" | "proposed" | "stale" | "rejected";
+                        proposedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        visitId: string | null;
+                        createdAt: string;
+                        decidedAt: string | null;
+                        reason: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1HouseholdChangesIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        residentId: string | null;
+                        residentName: string | null;
+                        /** @enum {string} */
+                        field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                        /** @description a phone is masked */
+                        value: string | boolean | null;
+                        baseVersion: number;
+                        currentVersion: number | null;
+                        /** @enum {string} */
+                        state: "applied" | "proposed" | "stale" | "rejected";
+                        proposedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        visitId: string | null;
+                        createdAt: string;
+                        decidedAt: string | null;
+                        reason: string | null;
                     };
                 };
             };

@@ -300,6 +300,32 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     expect(count).toHaveLength(0);
   });
 
+  it('offers the departments above the place as reassignment targets, though they lie outside the community', async () => {
+    const c = (
+      await report(resident, {
+        dutyCode: 'HJ-002',
+        description: '小区门口有人占道经营，影响通行',
+        lng: 103.7185,
+        lat: 36.1005,
+        force: true,
+      })
+    ).case!;
+    const targets = await staff.get(`/api/v1/cases/${c.id}/reassign-targets`);
+    expect(targets.statusCode, targets.body).toBe(200);
+    const items = (targets.json() as { items: { id: string; name: string; level: string }[] }).items;
+    expect(items.map((u) => u.id)).toContain(world.education.id);
+    expect(items.map((u) => u.id)).not.toContain(c.handlerOrgId);
+    const moved = await staff.post(`/api/v1/cases/${c.id}/reassign`, {
+      version: c.version,
+      toOrgId: world.education.id,
+      reason: '涉及学校周边，属教育局职责',
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((moved.json() as CaseOut).handlerName).toContain('教育局');
+    const other = await ctx.login('otherstaff');
+    expect((await other.get(`/api/v1/cases/${c.id}/reassign-targets`)).statusCode).toBe(404);
+  });
+
   it('refuses transitions that make no sense, and hides other people’s cases', async () => {
     const c = (await report(resident, { dutyCode: 'WY-002', description: '电梯经常停运', lng: 103.7175, lat: 36.0995 }))
       .case!;

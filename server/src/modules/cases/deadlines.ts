@@ -1,4 +1,5 @@
 import type { AppDeps } from '../../platform/deps.ts';
+import { syncCaseRollups } from '../insights/rollups.ts';
 import { evaluateDue } from './deadlines-math.ts';
 import { listAncestors } from './routing.ts';
 import type { CaseTable } from './tables.ts';
@@ -31,6 +32,7 @@ async function sweepOne(deps: AppDeps, c: CaseTable, now: Date): Promise<string 
         .where('id', '=', c.id)
         .where('version', '=', c.version)
         .execute();
+      await syncCaseRollups(trx, [c.id]);
       await appendEvent(trx, { caseId: c.id, kind: 'closed', at, actor: null, text: '超过评价期限，自动关闭' });
       await notify(trx, {
         caseId: c.id,
@@ -66,6 +68,7 @@ async function sweepOne(deps: AppDeps, c: CaseTable, now: Date): Promise<string 
       .where('id', '=', c.id)
       .where('version', '=', c.version)
       .execute();
+    await syncCaseRollups(trx, [c.id]);
     if (due.dueState !== c.due_state && due.dueState !== 'ok') {
       const stage = c.status === 'submitted' ? { zh: '签收', en: 'accept' } : { zh: '办结', en: 'resolve' };
       await appendEvent(trx, { caseId: c.id, kind: due.dueState, at, actor: null, text: stage.zh });

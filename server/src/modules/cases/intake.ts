@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { syncCaseRollups } from '../insights/rollups.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -334,6 +335,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         updated_at: now.toISOString(),
       };
       await trx.insertInto('cases').values(row).execute();
+      await syncCaseRollups(trx, [id]);
       if (isResident) {
         await trx
           .insertInto('case_reporters')

@@ -190,6 +190,18 @@ export const CasePage = z.object({
 });
 
 export const CaseIdParams = z.strictObject({ id: z.uuid() });
+
+export const ReassignTargets = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      level: z.string(),
+      /** the district or city a department belongs to */
+      parentName: z.string().nullable(),
+    }),
+  ),
+});
 export const PhotoParams = z.strictObject({ id: z.uuid(), photoId: z.uuid() });
 
 export const VersionedBody = z.strictObject({ version: z.number().int().min(1) });

@@ -5,6 +5,7 @@ import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { findActiveDutyItem } from '../duties/service.ts';
+import { syncCaseRollups } from '../insights/rollups.ts';
 import { CASE, canActAbove, canHandle, getReportedCase, getVisibleCase } from './access.ts';
 import { RATING_WINDOW_MS, evaluateDue, secondsBetween } from './deadlines-math.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
@@ -133,6 +134,7 @@ async function commitChange(
         en: 'The case was changed by someone else; reload and retry',
       });
     }
+    await syncCaseRollups(trx, [c.id]);
     const eventId = await appendEvent(trx, {
       caseId: c.id,
       kind: change.event.kind,
@@ -325,6 +327,46 @@ async function findReassignTarget(db: Kysely<DB>, actor: Actor, c: CaseTable, to
     });
   }
   return unit;
+}
+
+/**
+ * Where a case may be reassigned: the handling units above its place that the actor can read (community,
+ * street, county, city) and every department of the districts and cities above it — departments lie
+ * outside a community's scope, so the console cannot find them by searching its own tree.
+ */
+export async function listReassignTargets(deps: AppDeps, actor: Actor, id: string) {
+  const c = await loadFor(deps, actor, id, 'reassign');
+  const ancestors = await listAncestors(deps.db, c.org_path);
+  const departments =
+    ancestors.length === 0
+      ? []
+      : await deps.db
+          .selectFrom('org_units')
+          .select(['id', 'path', 'name', 'level', 'parent_id'])
+          .where('level', '=', 'department')
+          .where('retired_at', 'is', null)
+          .where(
+            'parent_id',
+            'in',
+            ancestors.map((a) => a.id),
+          )
+          .orderBy('name')
+          .execute();
+  const units = ancestors
+    .filter((a) => HANDLING_LEVELS.includes(a.level) && canAt(actor, 'case.read', a.path))
+    .reverse();
+  const parentName = new Map(ancestors.map((a) => [a.id, a.name]));
+  return {
+    items: [
+      ...units.map((u) => ({ id: u.id, name: u.name, level: u.level, parentName: null })),
+      ...departments.map((d) => ({
+        id: d.id,
+        name: d.name,
+        level: d.level,
+        parentName: d.parent_id === null ? null : (parentName.get(d.parent_id) ?? null),
+      })),
+    ].filter((u) => u.id !== c.handler_org_id),
+  };
 }
 
 /** Stops the clock, with a reason (e.g. waiting for the resident). */

@@ -6,9 +6,8 @@ import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
 import { formatTime } from '../../app/time';
 import { DutyItemSelect } from '../duties/DutyItemSelect';
-import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { PhotoPicker, pickedFiles } from './PhotoPicker';
-import { useCaseQueue } from './queries';
+import { useCaseQueue, useReassignTargets } from './queries';
 import { useCaseAction } from './useCaseAction';
 import { ACTION_LABEL, type CaseAction } from './vocabulary';
 
@@ -93,6 +92,45 @@ function MergeTargetSelect({
   );
 }
 
+/** The units a case may be reassigned to, departments named with their district. */
+function ReassignTargetSelect({
+  detail,
+  value,
+  onChange,
+}: {
+  detail: CaseDetail;
+  value?: string;
+  onChange?: (id: string) => void;
+}) {
+  const { t } = useI18n();
+  const targets = useReassignTargets(detail.id);
+  const items = targets.data?.items ?? [];
+  const option = (u: (typeof items)[number]) => ({
+    value: u.id,
+    search: `${u.name} ${u.parentName ?? ''}`.toLowerCase(),
+    label: u.parentName === null ? u.name : `${u.name}（${u.parentName}）`,
+  });
+  const departments = items.filter((u) => u.level === 'department');
+  const units = items.filter((u) => u.level !== 'department');
+  return (
+    <Select<string>
+      value={value}
+      onChange={onChange}
+      loading={targets.isPending}
+      placeholder={t('cases.action.toOrgPlaceholder')}
+      showSearch={{
+        filterOption: (input, o) =>
+          String((o as { search?: string } | undefined)?.search ?? '').includes(input.trim().toLowerCase()),
+      }}
+      options={[
+        ...(units.length > 0 ? [{ label: t('cases.action.targetsLocal'), options: units.map(option) }] : []),
+        ...(departments.length > 0 ? [{ label: t('level.department'), options: departments.map(option) }] : []),
+      ]}
+      data-testid="reassign-org"
+    />
+  );
+}
+
 /** The fields of one action's form. */
 function ActionFields({ action, detail }: { action: CaseAction; detail: CaseDetail }) {
   const { t } = useI18n();
@@ -118,7 +156,7 @@ function ActionFields({ action, detail }: { action: CaseAction; detail: CaseDeta
             label={t('cases.action.toOrg')}
             rules={[{ required: true, message: t('common.required') }]}
           >
-            <OrgUnitSelect placeholder={t('cases.action.toOrgPlaceholder')} data-testid="reassign-org" />
+            <ReassignTargetSelect detail={detail} />
           </Form.Item>
           <Form.Item name="dutyCode" label={t('cases.action.newDuty')} extra={t('cases.action.newDutyHint')}>
             <DutyItemSelect allowClear isDetailed />

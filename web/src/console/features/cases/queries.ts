@@ -34,6 +34,13 @@ export const useCase = (id: string | undefined) =>
     enabled: id !== undefined,
   });
 
+/** Where a case may be reassigned: its own units above and the departments of the districts above it. */
+export const useReassignTargets = (id: string) =>
+  useQuery({
+    queryKey: ['cases', 'reassign-targets', id],
+    queryFn: () => unwrap(api.GET('/api/v1/cases/{id}/reassign-targets', { params: { path: { id } } })),
+  });
+
 export const useCaseRates = (params: RatesParams | undefined) =>
   useQuery({
     queryKey: caseKeys.rates(params ?? { orgId: '', from: '', to: '' }),
