@@ -4902,6 +4902,7 @@ export interface operations {
                 status?: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged" | "open";
                 dutyCode?: string;
                 orgId?: string;
+                number?: string;
                 page?: number;
                 pageSize?: number;
             };

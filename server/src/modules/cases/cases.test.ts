@@ -326,6 +326,27 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     expect((await other.get(`/api/v1/cases/${c.id}/reassign-targets`)).statusCode).toBe(404);
   });
 
+  it('finds a case by the number a resident reads out on the phone, only within scope', async () => {
+    const c = (
+      await report(resident, {
+        dutyCode: 'ZM-001',
+        description: '单元门禁坏了',
+        lng: 103.7178,
+        lat: 36.0998,
+        force: true,
+      })
+    ).case!;
+    const spoken = ` ${c.number.toLowerCase().slice(0, 6)} ${c.number.slice(6)} `;
+    const found = (await staff.get(`/api/v1/cases?number=${encodeURIComponent(spoken)}`)).json() as {
+      items: { id: string }[];
+      total: number;
+    };
+    expect(found.items.map((x) => x.id)).toEqual([c.id]);
+    const other = await ctx.login('otherstaff');
+    const hidden = (await other.get(`/api/v1/cases?number=${c.number}`)).json() as { total: number };
+    expect(hidden.total).toBe(0);
+  });
+
   it('refuses transitions that make no sense, and hides other people’s cases', async () => {
     const c = (await report(resident, { dutyCode: 'WY-002', description: '电梯经常停运', lng: 103.7175, lat: 36.0995 }))
       .case!;

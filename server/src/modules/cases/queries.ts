@@ -103,6 +103,7 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
   if (query.status === 'open') q = q.where('status', 'in', [...OPEN]);
   else if (query.status !== undefined) q = q.where('status', '=', query.status);
   if (query.dutyCode !== undefined) q = q.where('duty_code', '=', query.dutyCode);
+  if (query.number !== undefined && query.number !== '') q = q.where('number', '=', query.number);
   const rows = await q
     .selectAll()
     .orderBy('created_at', 'desc')

@@ -176,6 +176,13 @@ export const CaseQueueQuery = z.strictObject({
   status: z.enum([...CASE_STATUSES, 'open']).optional(),
   dutyCode: DutyCode.optional(),
   orgId: z.uuid().optional(),
+  /** a case number as residents quote it on the phone (SQ…), case and spaces ignored */
+  number: z
+    .string()
+    .trim()
+    .max(40)
+    .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+    .optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -1,5 +1,17 @@
 import { BarChartOutlined, PhoneOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Flex, Select, Table, Tabs, Tooltip, Typography, type TableColumnsType } from 'antd';
+import {
+  Badge,
+  Button,
+  Card,
+  Flex,
+  Input,
+  Select,
+  Table,
+  Tabs,
+  Tooltip,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { CaseQueue, CaseQueueQuery, CaseStatus, CaseSummary } from '../../../api/types';
@@ -50,12 +62,14 @@ export function CasesPage() {
   const status = isStatus(statusParam) ? statusParam : undefined;
   const dutyCode = search.get('duty') ?? undefined;
   const orgId = search.get('org') ?? undefined;
+  const number = search.get('number') ?? undefined;
   const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
   const pageSize = [20, 50, 100].includes(Number(search.get('size'))) ? Number(search.get('size')) : 20;
   const filters = {
     ...(status === undefined ? {} : { status }),
     ...(dutyCode === undefined ? {} : { dutyCode }),
     ...(orgId === undefined ? {} : { orgId }),
+    ...(number === undefined ? {} : { number }),
   };
   const list = useCaseQueue({ queue, ...filters, page, pageSize });
 
@@ -197,6 +211,14 @@ export function CasesPage() {
           style={{ width: 260 }}
           value={orgId}
           onChange={(id) => update({ org: id })}
+        />
+        <Input.Search
+          allowClear
+          placeholder={t('cases.filter.number')}
+          style={{ width: 220 }}
+          defaultValue={number}
+          onSearch={(v) => update({ number: v.trim() === '' ? undefined : v.trim() })}
+          data-testid="filter-number"
         />
       </Flex>
       <Table<CaseSummary>

@@ -13,6 +13,7 @@ export const caseMessages = {
   'cases.filter.status': { zh: '状态', en: 'Status' },
   'cases.filter.duty': { zh: '诉求类别（权责事项）', en: 'Category (duty item)' },
   'cases.filter.org': { zh: '事发地或承办单位', en: 'Place or handling unit' },
+  'cases.filter.number': { zh: '按诉求编号查找', en: 'Find by case number' },
   'cases.empty': { zh: '没有符合条件的诉求', en: 'No matching case' },
   'cases.emptyMine': {
     zh: '没有待办：签收后的诉求会出现在这里',
