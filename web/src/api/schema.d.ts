@@ -6660,7 +6660,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    tickets: unknown[];
+                    tickets?: unknown[];
                 };
             };
         };

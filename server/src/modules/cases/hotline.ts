@@ -25,8 +25,11 @@ const HEADER_FIELDS: Record<string, keyof HotlineTicket> = {
   受理时间: 'receivedAt',
 };
 
-/** Hotline tickets from a 12345 export: one row per ticket, headers as the hotline names them. */
-export async function readHotlineWorkbook(data: Buffer): Promise<unknown[]> {
+/**
+ * Hotline tickets from a 12345 export: one row per ticket, headers as the hotline names them; `rows`
+ * holds each ticket's row number in Excel, for naming it in errors.
+ */
+export async function readHotlineWorkbook(data: Buffer): Promise<{ tickets: unknown[]; rows: number[] }> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
@@ -34,9 +37,10 @@ export async function readHotlineWorkbook(data: Buffer): Promise<unknown[]> {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '文件不是有效的 .xlsx 表格', en: 'Not a valid .xlsx workbook' });
   }
   const sheet = workbook.worksheets[0];
-  if (sheet === undefined) return [];
+  if (sheet === undefined) return { tickets: [], rows: [] };
   const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).map(cellText);
   const tickets: unknown[] = [];
+  const rows: number[] = [];
   for (let r = 2; r <= sheet.rowCount; r++) {
     const values = sheet.getRow(r).values as ExcelJS.CellValue[];
     const ticket: Record<string, unknown> = {};
@@ -48,9 +52,12 @@ export async function readHotlineWorkbook(data: Buffer): Promise<unknown[]> {
       else if (field === 'priority') ticket[field] = text === '紧急' || text === 'urgent' ? 'urgent' : 'normal';
       else ticket[field] = text;
     });
-    if (Object.keys(ticket).length > 0) tickets.push(ticket);
+    if (Object.keys(ticket).length > 0) {
+      tickets.push(ticket);
+      rows.push(r);
+    }
   }
-  return tickets;
+  return { tickets, rows };
 }
 
 function toIntake(t: HotlineTicket): IntakeInput {
@@ -78,37 +85,45 @@ function toIntake(t: HotlineTicket): IntakeInput {
  * problem is named by its position. A ticket seen before returns its existing case, so a re-sent
  * batch never creates twice.
  */
-export async function importHotlineTickets(deps: AppDeps, actor: Actor, raw: unknown[]) {
+export async function importHotlineTickets(
+  deps: AppDeps,
+  actor: Actor,
+  raw: unknown[],
+  /** how a ticket is named in errors: `tickets.3` for JSON, `第5行` for a spreadsheet row */
+  place: (index: number) => string = (i) => `tickets.${i}`,
+) {
   const errors: FieldError[] = [];
-  const tickets: HotlineTicket[] = [];
+  const tickets: { index: number; ticket: HotlineTicket }[] = [];
   raw.forEach((t, i) => {
     const parsed = HotlineTicket.safeParse(t, { reportInput: true });
-    if (parsed.success) tickets.push(parsed.data);
+    if (parsed.success) tickets.push({ index: i, ticket: parsed.data });
     else
-      for (const issue of parsed.error.issues)
-        errors.push(issueToFieldError({ ...issue, path: ['tickets', i, ...issue.path] }, 'body'));
+      for (const issue of parsed.error.issues) {
+        const e = issueToFieldError(issue, 'body');
+        errors.push({ ...e, field: `${place(i)}.${e.field}` });
+      }
   });
   const seen = new Set<string>();
-  tickets.forEach((t, i) => {
-    if (seen.has(t.ticketNo)) {
+  for (const { index, ticket } of tickets) {
+    if (seen.has(ticket.ticketNo)) {
       errors.push({
         code: 'duplicate',
-        field: `tickets.${i}.ticketNo`,
-        message_zh: `工单号 ${t.ticketNo} 在本批中重复`,
-        message_en: `Ticket ${t.ticketNo} appears twice in this batch`,
+        field: `${place(index)}.ticketNo`,
+        message_zh: `工单号 ${ticket.ticketNo} 在本批中重复`,
+        message_en: `Ticket ${ticket.ticketNo} appears twice in this batch`,
       });
     }
-    seen.add(t.ticketNo);
-  });
+    seen.add(ticket.ticketNo);
+  }
   const by = { actor, permission: 'case.intake' as const };
-  // every ticket parsed: now check items and places (positions match the batch)
-  for (const [i, t] of errors.length === 0 ? tickets.entries() : []) {
+  // every well-formed ticket: check its item and place too, so one pass reports every problem
+  for (const { index, ticket } of tickets) {
     if (errors.length >= 200) break;
     try {
-      await checkIntake(deps, toIntake(t), by);
+      await checkIntake(deps, toIntake(ticket), by);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      for (const e of error.errors) errors.push({ ...e, field: `tickets.${i}.${e.field}` });
+      for (const e of error.errors) errors.push({ ...e, field: `${place(index)}.${e.field}` });
     }
   }
   if (errors.length > 0) {
@@ -119,7 +134,7 @@ export async function importHotlineTickets(deps: AppDeps, actor: Actor, raw: unk
     );
   }
   const cases = [];
-  for (const t of tickets) {
+  for (const { ticket: t } of tickets) {
     const outcome = await submitCase(deps, toIntake(t), by);
     if (outcome.kind === 'duplicates') continue;
     cases.push({

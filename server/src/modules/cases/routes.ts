@@ -218,13 +218,16 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       response: HotlineImportResult,
       handler: async ({ actor, body, files }) => {
         const file = files[0];
-        const tickets = file !== undefined ? await readHotlineWorkbook(file.data) : (body?.tickets ?? []);
+        const sheet = file !== undefined ? await readHotlineWorkbook(file.data) : undefined;
+        const tickets = sheet?.tickets ?? body?.tickets ?? [];
+        // a spreadsheet's tickets are named by the row the user sees in Excel
+        const place = sheet === undefined ? undefined : (i: number) => `第${sheet.rows[i]}行`;
         if (tickets.length === 0) {
           throw new AppError('VALIDATION', { zh: '没有工单', en: 'No tickets' }, [
             { code: 'required', field: 'tickets', message_zh: '没有可导入的工单', message_en: 'No tickets to import' },
           ]);
         }
-        return importHotlineTickets(deps, actor, tickets);
+        return importHotlineTickets(deps, actor, tickets, place);
       },
     }),
     defineRoute({

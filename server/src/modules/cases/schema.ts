@@ -78,7 +78,8 @@ export const HotlineTicket = z
   })
   .superRefine(checkPoint);
 export type HotlineTicket = z.infer<typeof HotlineTicket>;
-export const HotlineImportBody = z.strictObject({ tickets: z.array(z.unknown()).min(1).max(5000) });
+/** Tickets as JSON, or none when the tickets come as an .xlsx file (multipart field `file`). */
+export const HotlineImportBody = z.strictObject({ tickets: z.array(z.unknown()).min(1).max(5000).optional() });
 export const HotlineImportResult = z.object({
   created: z.number().int(),
   existing: z.number().int(),
