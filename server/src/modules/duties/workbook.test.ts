@@ -65,7 +65,7 @@ describe.each(DIALECTS)('duty list as a spreadsheet on %s', (dialect) => {
     expect(sheet.getRow(1).getCell(1).value).toBe('事项编码');
     const codes: string[] = [];
     sheet.eachRow((row, n) => {
-      if (n > 1) codes.push(String(row.getCell(1).value));
+      if (n > 1) codes.push(row.getCell(1).text);
     });
     const listed = (await (await ctx.login('staff')).get('/api/v1/duties')).json() as { items: { code: string }[] };
     expect(codes.sort()).toEqual(listed.items.map((i) => i.code).sort());
@@ -79,7 +79,7 @@ describe.each(DIALECTS)('duty list as a spreadsheet on %s', (dialect) => {
     const sheet = workbook.worksheets[0]!;
     const resolveColumn = column(sheet, '办结时限（小时）');
     const row = sheet.getRow(2);
-    const code = String(row.getCell(1).value);
+    const code = row.getCell(1).text;
     const hours = Number(row.getCell(resolveColumn).value);
     row.getCell(resolveColumn).value = hours + 24;
     const added = sheet.addRow([...(sheet.getRow(2).values as ExcelJS.CellValue[]).slice(1)]);
