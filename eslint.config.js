@@ -13,6 +13,8 @@ export default tseslint.config(
       'eslint.config.js',
       '.ci/**',
       '**/.tmp/**',
+      // the field app's service worker: plain script, served as is
+      'web/public/sw.js',
     ],
   },
   js.configs.recommended,

@@ -4,6 +4,8 @@ import type { DialectName } from '../src/db/database.ts';
 import { benchDivisionImport, benchSubtreeQuery } from './divisions.ts';
 import { benchRegistryImport, benchRegistryQueries } from './registry.ts';
 import { benchCaseIntake, benchCaseQueries } from './cases.ts';
+import { benchInsights } from './insights.ts';
+import { benchFieldworkSync } from './fieldwork.ts';
 import { figures, isPostgresReachable } from './util.ts';
 
 /**
@@ -19,8 +21,9 @@ async function main() {
   const arg = (name: string) =>
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
-  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases').split(',');
+  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases,fieldwork').split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
+  const residents = Number(arg('--residents') ?? 5_000_000);
   for (const engine of engines) {
     if (scenarios.includes('divisions')) {
       const platform = await benchDivisionImport(engine);
@@ -36,6 +39,8 @@ async function main() {
       await benchCaseIntake(engine);
       await benchCaseQueries(engine, cases);
     }
+    if (scenarios.includes('insights')) await benchInsights(engine, { residents, cases });
+    if (scenarios.includes('fieldwork')) await benchFieldworkSync(engine);
   }
   const out = path.resolve(import.meta.dirname, 'out');
   fs.mkdirSync(out, { recursive: true });

@@ -16,6 +16,10 @@ import { MAX_UPLOAD_BYTES, importRoutes } from './modules/registry/import-routes
 import { dutyRoutes } from './modules/duties/routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
 import { residentCaseRoutes } from './modules/cases/resident-routes.ts';
+import { insightRoutes } from './modules/insights/routes.ts';
+import { reportRoutes } from './modules/reports/routes.ts';
+import { taskRoutes } from './modules/tasks/routes.ts';
+import { fieldworkRoutes } from './modules/fieldwork/routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
@@ -51,6 +55,10 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...dutyRoutes(deps),
     ...caseRoutes(deps),
     ...residentCaseRoutes(deps),
+    ...insightRoutes(deps),
+    ...reportRoutes(deps),
+    ...taskRoutes(deps),
+    ...fieldworkRoutes(deps),
   ];
 }
 

@@ -4,6 +4,7 @@ import { insertSubUnit } from '../modules/orgs/service.ts';
 import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import { seedDemoRegistry } from './demo-registry.ts';
+import { seedDemoFieldwork } from './demo-fieldwork.ts';
 
 /** The four communities of the Lanzhou report, with a rough outline to split into grids. */
 export const DEMO_COMMUNITIES = [
@@ -121,4 +122,5 @@ export async function seedDemo(deps: AppDeps, log: (line: string) => void): Prom
   log(
     `demo data: ${created} grids/groups with outlines and their workers (password ${DEMO_PASSWORD}), ${people} residents`,
   );
+  await seedDemoFieldwork(deps, log);
 }

@@ -10,6 +10,8 @@ import { importGridFile } from '../modules/orgs/grid-import.ts';
 import { AppError } from '../platform/errors.ts';
 import { seedDemo } from './demo.ts';
 import { seedDemoCases } from './demo-cases.ts';
+import { seedDemoInsights } from './demo-insights.ts';
+import { generateReportFromCli, rebuildInsightsFromCli } from './insights.ts';
 import { ensureDefaultDutyList } from '../modules/duties/service.ts';
 import { openCliDeps } from './context.ts';
 import { addUserFromCli, createApiKeyFromCli } from './accounts.ts';
@@ -23,6 +25,8 @@ const HELP = `tianzige — 田字格 command line
   tianzige residents import FILE --org CODE [--mode all-or-nothing|valid-rows] [--on-duplicate update|skip] [--report REPORT.xlsx]
   tianzige users add --username U --name N --role ROLE --org CODE [--password P]
   tianzige apikeys create --username U [--name NAME]
+  tianzige insights rebuild [--org CODE]
+  tianzige reports generate --template ID --org CODE --period 2026-10 --out FILE.xlsx
   tianzige demo
   tianzige openapi --out FILE
 
@@ -74,11 +78,14 @@ const commands: Record<string, Handler> = {
   'users add': addUserFromCli,
   'residents import': importResidentsFromCli,
   'apikeys create': createApiKeyFromCli,
+  'insights rebuild': rebuildInsightsFromCli,
+  'reports generate': generateReportFromCli,
   demo: async () => {
     const deps = await openCliDeps();
     await seedDemo(deps, (line) => console.log(line));
     await ensureDefaultDutyList(deps);
     await seedDemoCases(deps, (line) => console.log(line));
+    await seedDemoInsights(deps, (line) => console.log(line));
     await deps.close();
   },
   openapi: async (args) => {

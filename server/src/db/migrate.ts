@@ -4,12 +4,16 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_registry.ts';
 import * as m0003 from './migrations/0003_cases.ts';
 import * as m0004 from './migrations/0004_registry_perf.ts';
+import * as m0005 from './migrations/0005_fieldwork.ts';
+import * as m0006 from './migrations/0006_insights.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_registry': m0002,
   '0003_cases': m0003,
   '0004_registry_perf': m0004,
+  '0005_fieldwork': m0005,
+  '0006_insights': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -5,6 +5,10 @@ import type { AccountTables } from '../modules/users/tables.ts';
 import type { RegistryTables } from '../modules/registry/tables.ts';
 import type { DutyTables } from '../modules/duties/tables.ts';
 import type { CaseTables } from '../modules/cases/tables.ts';
+import type { InsightTables } from '../modules/insights/tables.ts';
+import type { ReportTables } from '../modules/reports/tables.ts';
+import type { TaskTables } from '../modules/tasks/tables.ts';
+import type { FieldworkTables } from '../modules/fieldwork/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -12,6 +16,17 @@ export interface CounterTable {
 }
 
 /** Every table, composed from the modules that own them. */
-export interface DB extends OrgTables, AccountTables, AuditTables, RegistryTables, DutyTables, CaseTables {
+export interface DB
+  extends
+    OrgTables,
+    AccountTables,
+    AuditTables,
+    RegistryTables,
+    DutyTables,
+    CaseTables,
+    FieldworkTables,
+    InsightTables,
+    ReportTables,
+    TaskTables {
   counters: CounterTable;
 }

@@ -84,3 +84,27 @@ export type DutyItemCreateBody = NonNullable<
 >['content']['application/json'];
 export type DutyVocabulary = Body<'/api/v1/duties/vocabulary', 'get'>;
 export type DutyImportResult = Body<'/api/v1/duties/import', 'post'>;
+
+export type InsightSummary = Body<'/api/v1/insights/{orgId}/summary', 'get'>;
+export type InsightChildren = Body<'/api/v1/insights/{orgId}/children', 'get'>;
+export type InsightPopulation = Body<'/api/v1/insights/{orgId}/population', 'get'>;
+export type InsightCases = Body<'/api/v1/insights/{orgId}/cases', 'get'>;
+export type InsightVisits = Body<'/api/v1/insights/{orgId}/visits', 'get'>;
+export type InsightTrends = Body<'/api/v1/insights/{orgId}/trends', 'get'>;
+export type BurdenLedger = Body<'/api/v1/insights/{orgId}/burden', 'get'>;
+export type Metric = Body<'/api/v1/metrics', 'get'>['items'][number];
+export type TemplateSummary = Body<'/api/v1/report-templates', 'get'>['items'][number];
+export type TemplateInput = NonNullable<
+  paths['/api/v1/report-templates']['post']['requestBody']
+>['content']['application/json'];
+/** The stored template's own fields, and its input (the server answers it as a loose object). */
+export type TemplateDetail = Body<'/api/v1/report-templates/{id}', 'get'> & TemplateInput;
+export type ReportSummary = Body<'/api/v1/reports', 'get'>['items'][number];
+export type ReportDetail = Body<'/api/v1/reports/{id}', 'get'>;
+export type GenerateReportBody = NonNullable<
+  paths['/api/v1/reports']['post']['requestBody']
+>['content']['application/json'];
+export type TaskSummary = Body<'/api/v1/tasks', 'get'>['items'][number];
+export type TaskDetail = Body<'/api/v1/tasks/{id}', 'get'>;
+export type TaskOutcome = TaskDetail['outcomes'][number];
+export type TaskSendBody = NonNullable<paths['/api/v1/tasks']['post']['requestBody']>['content']['application/json'];

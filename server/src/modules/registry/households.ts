@@ -7,6 +7,7 @@ import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { buildGridLocator } from '../orgs/locate.ts';
 import { getOrgInScope } from '../orgs/service.ts';
+import { syncHouseholdRollups } from '../insights/rollups.ts';
 import { toResidentsOut } from './residents.ts';
 import type { HouseholdCreateBody, HouseholdOut, HouseholdUpdateBody } from './schema.ts';
 import type { HouseholdTable } from './tables.ts';
@@ -136,6 +137,7 @@ export async function createHousehold(deps: AppDeps, actor: Actor, body: Househo
       }
     }
     await trx.insertInto('households').values(row).execute();
+    await syncHouseholdRollups(trx, [row.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'household.create',
       targetType: 'household',
@@ -251,6 +253,7 @@ export async function updateHousehold(
         .where('resident_id', 'in', trx.selectFrom('residents').select('id').where('household_id', '=', id))
         .execute();
     }
+    await syncHouseholdRollups(trx, [id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'household.update',
       targetType: 'household',

@@ -10,6 +10,7 @@ import { listCareTags, resolveTags } from './care-tags.ts';
 import { getHouseholdInScope } from './households.ts';
 import { ageOn } from './id-number.ts';
 import { checkResidentIdentity } from './resident-input.ts';
+import { syncResidentRollups } from '../insights/rollups.ts';
 import type { ResidentCreateBody, ResidentOut, ResidentUpdateBody } from './schema.ts';
 import type { ResidentChangeTable, ResidentTable } from './tables.ts';
 
@@ -236,6 +237,7 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('residents').values(row).execute();
     await writeTags(trx, row.id, row.org_path, tags.ids);
+    await syncResidentRollups(trx, [row.id]);
     await recordChanges(trx, deps, actor, row, [
       { kind: 'create', field: null, old_value: null, new_value: household.address },
     ]);
@@ -377,6 +379,7 @@ export async function updateResident(
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
     if (tagIds !== undefined) await writeTags(trx, id, current.org_path, tagIds);
+    await syncResidentRollups(trx, [id]);
     await recordChanges(trx, deps, actor, current, changes);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'resident.update',
@@ -414,6 +417,7 @@ export async function moveResident(
       .where('id', '=', id)
       .execute();
     await trx.updateTable('resident_tags').set({ org_path: to.org_path }).where('resident_id', '=', id).execute();
+    await syncResidentRollups(trx, [id]);
     await recordChanges(trx, deps, actor, { id, org_path: to.org_path }, [
       { kind: 'move', field: 'household', old_value: from.address, new_value: to.address },
     ]);

@@ -19,6 +19,17 @@ export const PERMISSIONS = [
   'case.supervise',
   'case.report',
   'duty.manage',
+  'visit.record',
+  'visit.read',
+  'visit.manage',
+  'linkage.manage',
+  'household.change.apply',
+  'insight.read',
+  'report.template',
+  'report.generate',
+  'task.send',
+  'task.read',
+  'task.review',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -55,6 +66,21 @@ const MANAGER: Permission[] = [
 const REGISTRY_KEEPER: Permission[] = ['resident.read', 'resident.write', 'resident.import', 'resident.export'];
 const CASE_HANDLER: Permission[] = ['case.read', 'case.intake', 'case.handle'];
 const CASE_OVERSEER: Permission[] = [...CASE_HANDLER, 'case.supervise'];
+/** 大数据 and 一表通 for those who oversee units; 准入 review for streets and districts. */
+const INSIGHT_OVERSEER: Permission[] = [
+  'insight.read',
+  'report.template',
+  'report.generate',
+  'task.read',
+  'task.review',
+];
+const FIELDWORK_KEEPER: Permission[] = [
+  'visit.record',
+  'visit.read',
+  'visit.manage',
+  'linkage.manage',
+  'household.change.apply',
+];
 
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
@@ -63,37 +89,76 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     id: 'district',
     name_zh: '区县工作人员',
     name_en: 'District staff',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER],
+    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER, ...FIELDWORK_KEEPER, ...INSIGHT_OVERSEER],
   },
   street: {
     id: 'street',
     name_zh: '街道/乡镇工作人员',
     name_en: 'Street/town staff',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER],
+    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER, ...FIELDWORK_KEEPER, ...INSIGHT_OVERSEER],
   },
   community_secretary: {
     id: 'community_secretary',
     name_zh: '社区书记',
     name_en: 'Community secretary',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_HANDLER, 'pii.reveal', 'caretag.manage'],
+    permissions: [
+      ...MANAGER,
+      ...REGISTRY_KEEPER,
+      ...CASE_HANDLER,
+      ...FIELDWORK_KEEPER,
+      'pii.reveal',
+      'caretag.manage',
+      'insight.read',
+      'report.template',
+      'report.generate',
+      'task.read',
+    ],
   },
   community_staff: {
     id: 'community_staff',
     name_zh: '社区工作者',
     name_en: 'Community staff',
-    permissions: ['org.read', 'user.read', 'apikey.own', ...REGISTRY_KEEPER, ...CASE_HANDLER],
+    permissions: [
+      'org.read',
+      'user.read',
+      'apikey.own',
+      ...REGISTRY_KEEPER,
+      ...CASE_HANDLER,
+      ...FIELDWORK_KEEPER,
+      'insight.read',
+      'report.generate',
+      'task.read',
+    ],
   },
   grid_worker: {
     id: 'grid_worker',
     name_zh: '网格员',
     name_en: 'Grid worker',
-    permissions: ['org.read', 'apikey.own', 'resident.read', 'case.read', 'case.intake'],
+    permissions: [
+      'org.read',
+      'apikey.own',
+      'resident.read',
+      'case.read',
+      'case.intake',
+      'visit.record',
+      'visit.read',
+      'insight.read',
+    ],
   },
   department: {
     id: 'department',
     name_zh: '职能部门',
     name_en: 'Department',
-    permissions: ['org.read', 'apikey.own', 'case.read', 'case.handle'],
+    permissions: [
+      'org.read',
+      'apikey.own',
+      'case.read',
+      'case.handle',
+      'insight.read',
+      'report.template',
+      'report.generate',
+      'task.send',
+    ],
   },
   resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: ['case.report'] },
 };

@@ -21,6 +21,8 @@ interface Own {
   householdId: string;
   /** a department above her community, to reassign a case to */
   departmentId: string;
+  /** a colleague in her community, to link to households */
+  userId: string;
 }
 
 /** A minimal valid request per scoped route that needs a body or a query; keyed `METHOD url`. */
@@ -52,6 +54,13 @@ const REQUESTS: Record<string, (own: Own) => { body?: unknown; query?: Record<st
   'POST /api/v1/cases/:id/replies': () => ({ body: { text: '已安排人员处理' } }),
   'POST /api/v1/my/cases/:id/rating': () => ({ body: { rating: 5, isSolved: true } }),
   'POST /api/v1/my/cases/:id/reopen': () => ({ body: { reason: '问题没有解决' } }),
+  'POST /api/v1/tasks/:id/targets/:orgId/answer': () => ({ body: {} }),
+  'POST /api/v1/tasks/:id/targets/:orgId/review': () => ({ body: { decision: 'uphold', reason: '不属于社区职责' } }),
+  'POST /api/v1/orgs/:id/linkages': (own) => ({
+    body: { userId: own.userId, kind: 'ruwang_zhixin', householdIds: [own.householdId] },
+  }),
+  'PUT /api/v1/orgs/:id/visit-policies': () => ({ body: { items: [{ careTag: 'living_alone', intervalDays: 5 }] } }),
+  'POST /api/v1/household-changes/:id/reject': () => ({ body: { reason: '核实后不属实' } }),
 };
 
 /** One object of a resource kind: the value of the scoped parameter, and values for the route's other parameters. */
@@ -72,6 +81,11 @@ const MISSING: Record<string, () => ScopedObject> = {
   importJob: () => ({ label: 'no such import job', value: crypto.randomUUID(), related: {} }),
   case: () => ({ label: 'no such case', value: crypto.randomUUID(), related: { photoId: crypto.randomUUID() } }),
   myCase: () => ({ label: 'no such case of mine', value: crypto.randomUUID(), related: {} }),
+  report: () => ({ label: 'no such report', value: crypto.randomUUID(), related: {} }),
+  task: () => ({ label: 'no such task', value: crypto.randomUUID(), related: { orgId: crypto.randomUUID() } }),
+  visit: () => ({ label: 'no such visit', value: crypto.randomUUID(), related: { photoId: crypto.randomUUID() } }),
+  linkage: () => ({ label: 'no such linkage', value: crypto.randomUUID(), related: {} }),
+  change: () => ({ label: 'no such household change', value: crypto.randomUUID(), related: {} }),
 };
 
 const keyOf = (r: Pick<RouteDef, 'method' | 'url'>) => `${r.method} ${r.url}`;
@@ -107,6 +121,7 @@ function findUncoveredRoutes(routes: RouteDef[]): string[] {
         communityId: crypto.randomUUID(),
         householdId: crypto.randomUUID(),
         departmentId: crypto.randomUUID(),
+        userId: crypto.randomUUID(),
       });
       if (r.body !== undefined && !r.body.safeParse(body).success)
         problems.push(`${key}: the REQUESTS body no longer fits the route's schema`);
@@ -231,7 +246,8 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       return (res.json() as { id: string }).id;
     };
     const householdA = await household(secretaryA, communityA.id, '营门滩路 1 号');
-    const spareHouseholdA = await household(secretaryA, communityA.id, '营门滩路 2 号');
+    // in A's grid, so that bodies naming it suit both of A's units
+    const spareHouseholdA = await household(secretaryA, objectsA.org[1]!.value, '营门滩路 2 号');
     const householdB = await household(secretaryB, communityB.id, '山字石巷 9 号');
     const county = await t.deps.db
       .selectFrom('org_units')
@@ -246,7 +262,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       .select('id')
       .where('department_kind', '=', 'education')
       .executeTakeFirstOrThrow();
-    ownA = { communityId: communityA.id, householdId: spareHouseholdA, departmentId: department.id };
+    ownA = { communityId: communityA.id, householdId: spareHouseholdA, departmentId: department.id, userId: staffA.id };
     objectsA.household = [{ label: '营门滩路 1 号', value: householdA, related: {} }];
     objectsB.household = [{ label: '山字石巷 9 号', value: householdB, related: {} }];
     objectsA.resident = [
@@ -314,6 +330,132 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       .execute();
     objectsA.myCase = [];
     objectsB.myCase = [{ label: 'case reported in 山字石', value: caseB.id, related: {} }];
+    const fieldwork = async (client: Client, householdId: string, residentId: string, linkedUserId: string) => {
+      const visit = await client.post('/api/v1/visits', {
+        clientId: crypto.randomUUID(),
+        householdId,
+        visitedAt: t.clock.now().toISOString(),
+        kind: 'routine',
+        findings: [{ topic: 'health', note: '身体还好' }],
+      });
+      expect(visit.statusCode, visit.body).toBe(201);
+      const visitId = (visit.json() as { visit: { id: string } }).visit.id;
+      const photoId = crypto.randomUUID();
+      await t.deps.db
+        .insertInto('visit_photos')
+        .values({
+          id: photoId,
+          uploaded_by: linkedUserId,
+          visit_id: visitId,
+          mime: 'image/png',
+          size: 1,
+          sha256: '-',
+          data: Buffer.from([0x89]),
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      const unit = await t.deps.db
+        .selectFrom('households')
+        .select('org_id')
+        .where('id', '=', householdId)
+        .executeTakeFirstOrThrow();
+      const linked = await client.post(`/api/v1/orgs/${unit.org_id}/linkages`, {
+        userId: linkedUserId,
+        kind: 'lianhu_jiaoxin',
+        householdIds: [householdId],
+      });
+      expect(linked.statusCode, linked.body).toBe(201);
+      const linkage = await t.deps.db
+        .selectFrom('linkages')
+        .select('id')
+        .where('household_id', '=', householdId)
+        .executeTakeFirstOrThrow();
+      // based on an old version: kept as a stale proposal for staff
+      const sync = await client.post('/api/v1/sync/batch', {
+        ops: [
+          {
+            clientId: crypto.randomUUID(),
+            kind: 'household_change',
+            payload: { householdId, residentId, baseVersion: 99, field: 'notes', value: '子女已接走照顾' },
+          },
+        ],
+      });
+      const result = (sync.json() as { results: { status: string; id: string }[] }).results[0]!;
+      expect(result.status, sync.body).toBe('stale');
+      return { visitId, photoId, linkageId: linkage.id, changeId: result.id };
+    };
+    const fieldA = await fieldwork(secretaryA, householdA, objectsA.resident[0]!.value, staffA.id);
+    const fieldB = await fieldwork(secretaryB, householdB, objectsB.resident[0]!.value, staffB.id);
+    objectsA.visit = [{ label: 'visit in 营门滩', value: fieldA.visitId, related: { photoId: fieldA.photoId } }];
+    objectsB.visit = [{ label: 'visit in 山字石', value: fieldB.visitId, related: { photoId: fieldB.photoId } }];
+    objectsA.linkage = [{ label: 'linkage in 营门滩', value: fieldA.linkageId, related: {} }];
+    objectsB.linkage = [{ label: 'linkage in 山字石', value: fieldB.linkageId, related: {} }];
+    objectsA.change = [{ label: 'change in 营门滩', value: fieldA.changeId, related: {} }];
+    objectsB.change = [{ label: 'change in 山字石', value: fieldB.changeId, related: {} }];
+    // 一表通 and 准入: a report generated in each community, and a report task sent to each
+    const template = await secretaryA.post('/api/v1/report-templates', {
+      name: '居民数',
+      title: '居民数统计表',
+      rowKind: 'units',
+      rowLevel: 'community',
+      columns: [{ key: 'residents', label: '居民', metric: 'residents.count' }],
+    });
+    expect(template.statusCode, template.body).toBe(201);
+    const templateId = (template.json() as { id: string }).id;
+    const reportIn = async (client: Client, orgId: string) => {
+      const res = await client.post('/api/v1/reports', { templateId, orgId, period: '2026-11' });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    objectsA.report = [{ label: 'report of 营门滩', value: await reportIn(secretaryA, communityA.id), related: {} }];
+    objectsB.report = [{ label: 'report of 山字石', value: await reportIn(secretaryB, communityB.id), related: {} }];
+    const taskTo = async (community: { id: string; path: string }) => {
+      const id = crypto.randomUUID();
+      const at = new Date().toISOString();
+      await t.deps.db
+        .insertInto('tasks')
+        .values({
+          id,
+          title: '报送居民数',
+          kind: 'report',
+          duty_code: 'YL-002',
+          duty_item_id: null,
+          template_id: templateId,
+          period: '2026-11',
+          description: null,
+          from_org_id: department.id,
+          from_org_path: county.path,
+          created_by: null,
+          created_by_name: null,
+          due_at: null,
+          created_at: at,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('task_targets')
+        .values({
+          task_id: id,
+          org_id: community.id,
+          org_path: community.path,
+          status: 'admitted',
+          rule: null,
+          reason_zh: null,
+          reason_en: null,
+          report_id: null,
+          filled_cells: null,
+          typed_cells: null,
+          answered_at: null,
+          review_decision: null,
+          review_reason: null,
+          reviewed_by_name: null,
+          reviewed_at: null,
+          created_at: at,
+        })
+        .execute();
+      return id;
+    };
+    objectsA.task = [{ label: 'task to 营门滩', value: await taskTo(communityA), related: { orgId: communityA.id } }];
+    objectsB.task = [{ label: 'task to 山字石', value: await taskTo(communityB), related: { orgId: communityB.id } }];
     objectsA.apikey = [{ label: 'key of ymt_sj', value: (keyA.json() as { id: string }).id, related: {} }];
     objectsB.apikey = [{ label: 'key of szs_staff', value: (keyB.json() as { id: string }).id, related: {} }];
 

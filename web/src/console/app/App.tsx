@@ -3,7 +3,7 @@ import { App as AntApp, ConfigProvider, Flex, Result, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import type { ReactNode } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { ApiKeysPage } from '../features/apikeys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
@@ -12,14 +12,23 @@ import { CaseDetailPage } from '../features/cases/CaseDetailPage';
 import { CasesPage } from '../features/cases/CasesPage';
 import { LazyRatesPage } from '../features/cases/LazyRatesPage';
 import { DutiesPage } from '../features/duties/DutiesPage';
+import { CoveragePage } from '../features/fieldwork/CoveragePage';
+import { HouseholdChangesPage } from '../features/fieldwork/HouseholdChangesPage';
+import { LinkagePage } from '../features/fieldwork/LinkagePage';
+import { VisitPoliciesPage } from '../features/fieldwork/VisitPoliciesPage';
+import { LazyBigScreenPage, LazyBurdenPage, LazyInsightsPage } from '../features/insights/LazyPages';
 import { OrgPage } from '../features/orgs/OrgPage';
 import { CareTagsPage } from '../features/registry/CareTagsPage';
 import { GridHouseholdsPage } from '../features/registry/GridHouseholdsPage';
 import { HouseholdsPage } from '../features/registry/HouseholdsPage';
 import { ImportPage } from '../features/registry/ImportPage';
 import { ResidentSearchPage } from '../features/registry/ResidentSearchPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
+import { TemplateBuilderPage } from '../features/reports/TemplateBuilderPage';
+import { TasksPage } from '../features/tasks/TasksPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { ConsoleUnlessResident, PhoneRoutes } from '../../mobile/cases/routes';
+import { FieldGate } from '../../mobile/field/routes';
 import { AuthProvider, useAuth } from './auth';
 import { I18nProvider, useI18n } from './i18n';
 import { prefersReducedMotion } from './motion';
@@ -45,6 +54,9 @@ function HomeRedirect() {
 function Gate() {
   const { me, isLoading } = useAuth();
   const { t } = useI18n();
+  const { pathname } = useLocation();
+  // the grid worker's app works offline, so it decides about sign-in itself
+  if (pathname === '/m/field' || pathname.startsWith('/m/field/')) return <FieldGate />;
   if (isLoading) {
     return (
       <Flex align="center" justify="center" style={{ height: '100vh' }}>
@@ -58,6 +70,7 @@ function Gate() {
     <Routes>
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
+      <Route path="/screen/:orgId?" element={<Guarded permission="insight.read" children={<LazyBigScreenPage />} />} />
       <Route path="*" element={<ConsoleUnlessResident children={<ConsoleRoutes />} />} />
     </Routes>
   );
@@ -88,6 +101,27 @@ function ConsoleRoutes() {
         <Route path="/cases/rates" element={<Guarded permission="case.read" children={<LazyRatesPage />} />} />
         <Route path="/cases/:id" element={<Guarded permission="case.read" children={<CaseDetailPage />} />} />
         <Route path="/duties" element={<DutiesPage />} />
+        <Route path="/fieldwork/coverage" element={<Guarded permission="visit.read" children={<CoveragePage />} />} />
+        <Route path="/fieldwork/linkage" element={<Guarded permission="visit.read" children={<LinkagePage />} />} />
+        <Route
+          path="/fieldwork/changes"
+          element={<Guarded permission="household.change.apply" children={<HouseholdChangesPage />} />}
+        />
+        <Route
+          path="/fieldwork/policies"
+          element={<Guarded permission="visit.manage" children={<VisitPoliciesPage />} />}
+        />
+        <Route
+          path="/insights/:orgId?"
+          element={<Guarded permission="insight.read" children={<LazyInsightsPage />} />}
+        />
+        <Route path="/burden/:orgId?" element={<Guarded permission="insight.read" children={<LazyBurdenPage />} />} />
+        <Route path="/reports" element={<Guarded permission="report.generate" children={<ReportsPage />} />} />
+        <Route
+          path="/reports/templates/:id"
+          element={<Guarded permission="report.template" children={<TemplateBuilderPage />} />}
+        />
+        <Route path="/tasks" element={<TasksPage />} />
         <Route path="/users" element={<Guarded permission="user.read" children={<UsersPage />} />} />
         <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
         <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />

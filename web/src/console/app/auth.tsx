@@ -17,6 +17,8 @@ async function fetchMe(): Promise<Me | null> {
 export interface Auth {
   me: Me | null;
   isLoading: boolean;
+  /** the server could not be asked who is signed in (no network): not the same as signed out */
+  isUnreachable: boolean;
   /** whether the signed-in user holds `permission` somewhere in her scope */
   can: (permission: string) => boolean;
   login: (username: string, password: string) => Promise<Me>;
@@ -49,6 +51,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return {
       me,
       isLoading: meQuery.isPending,
+      isUnreachable: meQuery.isError,
       can: (permission) => permissions.has(permission),
       login: async (username, password) => {
         const { user } = await unwrap(api.POST('/api/v1/auth/login', { body: { username, password } }));
@@ -69,7 +72,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         await queryClient.invalidateQueries({ queryKey: ME_KEY });
       },
     };
-  }, [meQuery.data, meQuery.isPending, queryClient]);
+  }, [meQuery.data, meQuery.isPending, meQuery.isError, queryClient]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

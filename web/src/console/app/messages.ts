@@ -1,12 +1,22 @@
+import { fieldMessages } from '../../mobile/field/messages';
 import { mobileMessages } from '../../mobile/messages';
 import { caseMessages } from '../features/cases/messages';
 import { dutyMessages } from '../features/duties/messages';
+import { fieldworkMessages } from '../features/fieldwork/messages';
+import { insightMessages } from '../features/insights/messages';
+import { reportMessages } from '../features/reports/messages';
+import { taskMessages } from '../features/tasks/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
 export const messages = {
   ...mobileMessages,
+  ...fieldMessages,
   ...caseMessages,
   ...dutyMessages,
+  ...fieldworkMessages,
+  ...insightMessages,
+  ...reportMessages,
+  ...taskMessages,
   'app.name': { zh: '田字格', en: 'Tianzige' },
   'app.subtitle': { zh: '基层治理平台', en: 'Grassroots governance platform' },
   'app.loading': { zh: '加载中…', en: 'Loading…' },
@@ -388,8 +398,8 @@ export const messages = {
   'import.start': { zh: '开始导入', en: 'Start import' },
   'import.running': { zh: '正在导入 {file}', en: 'Importing {file}' },
   'import.phase.starting': { zh: '准备中', en: 'Starting' },
-  'import.phase.validating': { zh: '正在逐行校验', en: 'Checking every row' },
-  'import.phase.writing': { zh: '正在写入', en: 'Writing' },
+  'import.phase.validating': { zh: '正在读取文件', en: 'Reading the file' },
+  'import.phase.writing': { zh: '正在逐行校验并写入', en: 'Checking and writing every row' },
   'import.phase.done': { zh: '即将完成', en: 'Finishing' },
   'import.rowsProgress': { zh: '{done} / {total} 行', en: '{done} / {total} rows' },
   'import.canLeave': {

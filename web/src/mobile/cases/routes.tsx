@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../../console/app/auth';
 import { isShown, SECTIONS } from '../../console/app/Shell';
+import { isFieldWorkOnly } from '../field/routes';
 import { CaseDetailPage } from './CaseDetailPage';
 import { MyCasesPage } from './MyCasesPage';
 import { NewCasePage } from './NewCasePage';
@@ -26,8 +27,12 @@ export function PhoneRoutes() {
  * the phone pages. Everyone else gets the console.
  */
 export function ConsoleUnlessResident({ children }: { children: ReactNode }) {
-  const { can } = useAuth();
+  const { me, can } = useAuth();
+  const { pathname } = useLocation();
   const hasConsoleWork = SECTIONS.some((s) => s.permission !== undefined && isShown(can)(s));
   const isResidentOnly = can('case.report') && !hasConsoleWork;
-  return isResidentOnly ? <Navigate to="/m/cases" replace /> : children;
+  if (isResidentOnly) return <Navigate to="/m/cases" replace />;
+  // a grid worker starts on her phone app; the console stays one tap away for what she may read there
+  if (pathname === '/' && me !== null && isFieldWorkOnly(me)) return <Navigate to="/m/field" replace />;
+  return children;
 }

@@ -19,6 +19,7 @@ import { useAuth } from '../../app/auth';
 import { errorText } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { formatTime } from '../../app/time';
+import { HouseholdVisits } from '../fieldwork/HouseholdVisits';
 import { CareTagList } from './CareTagList';
 import { ChangeHistory } from './ChangeHistory';
 import { useHousehold } from './queries';
@@ -200,6 +201,15 @@ export function HouseholdDrawer({
                 label: t('household.history'),
                 children: <ChangeHistory items={data.history} />,
               },
+              ...(can('visit.read')
+                ? [
+                    {
+                      key: 'visits',
+                      label: t('fieldwork.visit.history'),
+                      children: <HouseholdVisits householdId={data.id} />,
+                    },
+                  ]
+                : []),
             ]}
           />
         </>

@@ -1,0 +1,420 @@
+import type SQLite from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import { bulkInsert } from '../../db/bulk.ts';
+import type { DB } from '../../db/types.ts';
+import { subtreeEnd } from '../../platform/access/scope.ts';
+import {
+  CONTRIBUTIONS,
+  SOURCE_KINDS,
+  type SourceKind,
+  caseFacts,
+  householdFacts,
+  pathAncestors,
+  residentFacts,
+  visitFacts,
+} from './facts.ts';
+
+/**
+ * The live counters behind every insight panel and generated report.
+ *
+ * Every source row (resident, household, case, visit status) has a *mark* saying which facts it was
+ * last counted with and where. `syncRollups` re-reads the rows named, compares each with its mark, and
+ * moves the difference — minus the old contributions at every unit above the old place, plus the new
+ * ones above the new place — into the counters through `applyDeltas`, in the caller's transaction. So
+ * a write counts the moment it commits, a correction or a move between grids moves exactly what was
+ * counted, a deleted row is taken back out, and syncing a row twice changes nothing: incremental
+ * updates cannot double count. `rebuildRollups` recomputes counters and marks from the raw tables.
+ */
+
+export interface Delta {
+  orgPath: string;
+  fact: string;
+  dims: string;
+  n: number;
+}
+
+const SEP = '\u0000';
+const CHUNK = 500;
+
+/** Adds deltas to the counters (one upsert per 500 rows, in key order so concurrent writers never deadlock). */
+export async function applyDeltas(trx: Kysely<DB>, deltas: Iterable<Delta>): Promise<void> {
+  const summed = new Map<string, number>();
+  for (const d of deltas) {
+    if (d.n === 0) continue;
+    const key = `${d.orgPath}${SEP}${d.fact}${SEP}${d.dims}`;
+    summed.set(key, (summed.get(key) ?? 0) + d.n);
+  }
+  const rows = [...summed]
+    .filter(([, n]) => n !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, n]) => {
+      const [org_path, fact, dims] = key.split(SEP) as [string, string, string];
+      return { org_path, fact, dims, n };
+    });
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('insight_counters')
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.columns(['org_path', 'fact', 'dims']).doUpdateSet({ n: sql<number>`insight_counters.n + excluded.n` }),
+      )
+      .execute();
+  }
+}
+
+interface SourceRow {
+  id: string;
+  org_path: string;
+  facts: string;
+}
+
+const chunks = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+type RowFilter = { ids: readonly string[] } | { paths: readonly string[] };
+
+/** The current facts of the rows of one kind, by id or by the exact org_path they sit at. */
+async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter): Promise<SourceRow[]> {
+  const byIds = 'ids' in filter;
+  const keys = byIds ? filter.ids : filter.paths;
+  if (keys.length === 0) return [];
+  switch (kind) {
+    case 'resident': {
+      const rows = await db
+        .selectFrom('residents')
+        .select(['id', 'org_path', 'status', 'gender', 'birth_date', 'residence_type', 'created_at'])
+        .where(byIds ? 'id' : 'org_path', 'in', keys)
+        .execute();
+      const tags = new Map<string, string[]>();
+      for (const part of chunks(rows, CHUNK)) {
+        const tagRows = await db
+          .selectFrom('resident_tags as rt')
+          .innerJoin('care_tags as ct', 'ct.id', 'rt.tag_id')
+          .select(['rt.resident_id', 'ct.code'])
+          .where(
+            'rt.resident_id',
+            'in',
+            part.map((r) => r.id),
+          )
+          .execute();
+        for (const t of tagRows) {
+          const list = tags.get(t.resident_id);
+          if (list === undefined) tags.set(t.resident_id, [t.code]);
+          else list.push(t.code);
+        }
+      }
+      return rows.map((r) => ({
+        id: r.id,
+        org_path: r.org_path,
+        facts: residentFacts({ ...r, tags: tags.get(r.id) ?? [] }),
+      }));
+    }
+    case 'household': {
+      const rows = await db
+        .selectFrom('households')
+        .select(['id', 'org_path'])
+        .where(byIds ? 'id' : 'org_path', 'in', keys)
+        .execute();
+      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: householdFacts() }));
+    }
+    case 'case': {
+      const rows = await db
+        .selectFrom('cases as c')
+        .innerJoin('org_units as o', 'o.id', 'c.handler_org_id')
+        .select([
+          'c.id',
+          'c.org_path',
+          'c.status',
+          'c.due_state',
+          'c.created_at',
+          'c.duty_code',
+          'o.level as handler_level',
+          'c.resolved_at',
+          'c.is_accepted_on_time',
+          'c.accept_seconds',
+          'c.resolve_seconds',
+          'c.is_solved',
+          'c.rating',
+          'c.was_overdue',
+        ])
+        .where(byIds ? 'c.id' : 'c.org_path', 'in', keys)
+        .execute();
+      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: caseFacts(r) }));
+    }
+    case 'visit': {
+      const rows = await db
+        .selectFrom('household_visit_status')
+        .select(['household_id as id', 'org_path', 'last_visit_at', 'next_due_at'])
+        .where(byIds ? 'household_id' : 'org_path', 'in', keys)
+        .execute();
+      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: visitFacts(r) }));
+    }
+  }
+}
+
+function contributionDeltas(kind: SourceKind, row: { org_path: string; facts: string }, sign: 1 | -1): Delta[] {
+  const out: Delta[] = [];
+  const contributions = CONTRIBUTIONS[kind](row.facts);
+  for (const orgPath of pathAncestors(row.org_path)) {
+    for (const c of contributions) out.push({ orgPath, fact: c.fact, dims: c.dims, n: sign * c.n });
+  }
+  return out;
+}
+
+async function upsertMarks(trx: Kysely<DB>, kind: SourceKind, rows: SourceRow[]) {
+  for (const part of chunks(rows, CHUNK)) {
+    await trx
+      .insertInto('insight_marks')
+      .values(part.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })))
+      .onConflict((oc) =>
+        oc.columns(['kind', 'id']).doUpdateSet({
+          org_path: sql<string>`excluded.org_path`,
+          facts: sql<string>`excluded.facts`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Brings the counters up to date with the named rows of one kind, inside the writer's transaction.
+ * Call it after the write; rows that no longer exist are taken out. Idempotent.
+ */
+export async function syncRollups(trx: Kysely<DB>, kind: SourceKind, ids: readonly string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  for (const part of chunks(unique, CHUNK)) {
+    const [current, marks] = await Promise.all([
+      loadSources(trx, kind, { ids: part }),
+      trx
+        .selectFrom('insight_marks')
+        .select(['id', 'org_path', 'facts'])
+        .where('kind', '=', kind)
+        .where('id', 'in', part)
+        .execute(),
+    ]);
+    const marked = new Map(marks.map((m) => [m.id, m]));
+    const deltas: Delta[] = [];
+    const changed: SourceRow[] = [];
+    for (const row of current) {
+      const mark = marked.get(row.id);
+      marked.delete(row.id);
+      if (mark !== undefined && mark.org_path === row.org_path && mark.facts === row.facts) continue;
+      if (mark !== undefined) deltas.push(...contributionDeltas(kind, mark, -1));
+      deltas.push(...contributionDeltas(kind, row, 1));
+      changed.push(row);
+    }
+    // marks left over belong to rows that are gone
+    for (const mark of marked.values()) deltas.push(...contributionDeltas(kind, mark, -1));
+    await applyDeltas(trx, deltas);
+    await upsertMarks(trx, kind, changed);
+    if (marked.size > 0) {
+      await trx
+        .deleteFrom('insight_marks')
+        .where('kind', '=', kind)
+        .where('id', 'in', [...marked.keys()])
+        .execute();
+    }
+  }
+}
+
+export const syncResidentRollups = (trx: Kysely<DB>, ids: readonly string[]) => syncRollups(trx, 'resident', ids);
+export const syncCaseRollups = (trx: Kysely<DB>, ids: readonly string[]) => syncRollups(trx, 'case', ids);
+export const syncVisitRollups = (trx: Kysely<DB>, householdIds: readonly string[]) =>
+  syncRollups(trx, 'visit', householdIds);
+
+/** A household, its members and its visit status: what moves when a household moves between grids. */
+export async function syncHouseholdRollups(trx: Kysely<DB>, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await syncRollups(trx, 'household', ids);
+  const members: string[] = [];
+  for (const part of chunks([...ids], CHUNK)) {
+    const rows = await trx.selectFrom('residents').select('id').where('household_id', 'in', part).execute();
+    members.push(...rows.map((r) => r.id));
+  }
+  await syncRollups(trx, 'resident', members);
+  await syncRollups(trx, 'visit', ids);
+}
+
+/**
+ * Sums contributions up the tree as rows arrive in path order: a stack of the units open on the
+ * current path; when the path leaves a unit, its totals are final (emitted) and added to its parent.
+ */
+class SubtreeSummer {
+  private readonly stack: { path: string; counts: Map<string, number> }[] = [];
+  constructor(
+    private readonly rootLength: number,
+    private readonly emit: (path: string, counts: Map<string, number>) => Promise<void>,
+  ) {}
+
+  async add(path: string, contributions: { fact: string; dims: string; n: number }[]) {
+    await this.closeUntil(path);
+    for (const ancestor of pathAncestors(path)) {
+      if (ancestor.length < this.rootLength) continue;
+      const top = this.stack[this.stack.length - 1];
+      if (top === undefined || ancestor.length > top.path.length)
+        this.stack.push({ path: ancestor, counts: new Map() });
+    }
+    const counts = this.stack[this.stack.length - 1]!.counts;
+    for (const c of contributions) {
+      const key = `${c.fact}${SEP}${c.dims}`;
+      counts.set(key, (counts.get(key) ?? 0) + c.n);
+    }
+  }
+
+  private async closeUntil(path: string | null) {
+    for (;;) {
+      const top = this.stack[this.stack.length - 1];
+      if (top === undefined || (path !== null && path.startsWith(top.path))) return;
+      this.stack.pop();
+      await this.emit(top.path, top.counts);
+      const parent = this.stack[this.stack.length - 1];
+      if (parent !== undefined) for (const [k, n] of top.counts) parent.counts.set(k, (parent.counts.get(k) ?? 0) + n);
+    }
+  }
+
+  finish = () => this.closeUntil(null);
+}
+
+const MARK_TYPES = { kind: 'text', id: 'text', org_path: 'text', facts: 'text' } as const;
+const COUNTER_TYPES = { org_path: 'text', fact: 'text', dims: 'text', n: 'bigint' } as const;
+
+export interface RebuildResult {
+  units: number;
+  rows: Record<SourceKind, number>;
+  counters: number;
+}
+
+/**
+ * Recomputes counters and marks from the raw tables: everywhere (`rootPath` null) or for one unit's
+ * subtree, whose units above then move by the difference at its root. Units are read in path order,
+ * a few hundred at a time, so memory stays bounded at any size. One transaction.
+ */
+export async function rebuildRollups(
+  db: Kysely<DB>,
+  sqlite: SQLite.Database | undefined,
+  rootPath: string | null,
+): Promise<RebuildResult> {
+  return db.transaction().execute((trx) => rebuildRollupsIn(trx, sqlite, rootPath));
+}
+
+/** `rebuildRollups` inside the caller's transaction (a bulk import recounts the subtree it wrote). */
+export async function rebuildRollupsIn(
+  trx: Kysely<DB>,
+  sqlite: SQLite.Database | undefined,
+  rootPath: string | null,
+): Promise<RebuildResult> {
+  {
+    const range = rootPath === null ? null : { from: rootPath, to: subtreeEnd(rootPath) };
+    let unitQuery = trx.selectFrom('org_units').select('path');
+    if (range !== null) unitQuery = unitQuery.where('path', '>=', range.from).where('path', '<', range.to);
+    const units = (await unitQuery.execute()).map((u) => u.path).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const result: RebuildResult = {
+      units: units.length,
+      rows: { resident: 0, household: 0, case: 0, visit: 0 },
+      counters: 0,
+    };
+    const oldRoot =
+      rootPath === null
+        ? []
+        : await trx.selectFrom('insight_counters').selectAll().where('org_path', '=', rootPath).execute();
+    if (range === null) {
+      await trx.deleteFrom('insight_counters').execute();
+      await trx.deleteFrom('insight_marks').execute();
+    } else {
+      await trx
+        .deleteFrom('insight_counters')
+        .where('org_path', '>=', range.from)
+        .where('org_path', '<', range.to)
+        .execute();
+    }
+    const newRoot = new Map<string, number>();
+    for (const kind of SOURCE_KINDS) {
+      // marks inside the subtree whose rows have since left it: re-synced (counted where they are) at the end
+      const leftBehind = new Set<string>();
+      if (range !== null) {
+        const marks = await trx
+          .selectFrom('insight_marks')
+          .select('id')
+          .where('kind', '=', kind)
+          .where('org_path', '>=', range.from)
+          .where('org_path', '<', range.to)
+          .execute();
+        for (const m of marks) leftBehind.add(m.id);
+      }
+      const counters: { org_path: string; fact: string; dims: string; n: number }[] = [];
+      const flushCounters = async () => {
+        result.counters += counters.length;
+        await bulkInsert(trx, sqlite, 'insight_counters', COUNTER_TYPES, counters.splice(0));
+      };
+      const summer = new SubtreeSummer(rootPath?.length ?? 0, async (path, counts) => {
+        for (const [key, n] of counts) {
+          if (n === 0) continue;
+          const [fact, dims] = key.split(SEP) as [string, string];
+          if (path === rootPath) newRoot.set(key, (newRoot.get(key) ?? 0) + n);
+          counters.push({ org_path: path, fact, dims, n });
+        }
+        if (counters.length >= 20_000) await flushCounters();
+      });
+      for (const part of chunks(units, 200)) {
+        const rows = await loadSources(trx, kind, { paths: part });
+        result.rows[kind] += rows.length;
+        rows.sort((a, b) => (a.org_path < b.org_path ? -1 : a.org_path > b.org_path ? 1 : 0));
+        if (range !== null && rows.length > 0) {
+          // rows that arrived from outside the subtree still count where their marks say: take that out
+          const stale: Delta[] = [];
+          for (const ids of chunks(
+            rows.map((r) => r.id),
+            CHUNK,
+          )) {
+            const marks = await trx
+              .selectFrom('insight_marks')
+              .select(['id', 'org_path', 'facts'])
+              .where('kind', '=', kind)
+              .where('id', 'in', ids)
+              .execute();
+            for (const m of marks) {
+              leftBehind.delete(m.id);
+              if (m.org_path < range.from || m.org_path >= range.to) stale.push(...contributionDeltas(kind, m, -1));
+            }
+            await trx.deleteFrom('insight_marks').where('kind', '=', kind).where('id', 'in', ids).execute();
+          }
+          await applyDeltas(trx, stale);
+        }
+        await bulkInsert(
+          trx,
+          sqlite,
+          'insight_marks',
+          MARK_TYPES,
+          rows.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })),
+        );
+        for (const r of rows) await summer.add(r.org_path, CONTRIBUTIONS[kind](r.facts));
+      }
+      await summer.finish();
+      await flushCounters();
+      if (leftBehind.size > 0) {
+        const ids = [...leftBehind];
+        for (const part of chunks(ids, CHUNK)) {
+          await trx.deleteFrom('insight_marks').where('kind', '=', kind).where('id', 'in', part).execute();
+        }
+        await syncRollups(trx, kind, ids);
+      }
+    }
+    if (rootPath !== null) {
+      // the units above the subtree move by what changed at its root
+      const deltas: Delta[] = [];
+      const above = pathAncestors(rootPath).filter((p) => p !== rootPath);
+      for (const row of oldRoot) {
+        for (const orgPath of above) deltas.push({ orgPath, fact: row.fact, dims: row.dims, n: -Number(row.n) });
+      }
+      for (const [key, n] of newRoot) {
+        const [fact, dims] = key.split(SEP) as [string, string];
+        for (const orgPath of above) deltas.push({ orgPath, fact, dims, n });
+      }
+      await applyDeltas(trx, deltas);
+    }
+    return result;
+  }
+}

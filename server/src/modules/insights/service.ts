@@ -1,0 +1,382 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import type { Permission } from '../../platform/access/roles.ts';
+import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { invalidField, notFound } from '../../platform/errors.ts';
+import { listCurrentDutyItems } from '../duties/service.ts';
+import { listCareTags } from '../registry/care-tags.ts';
+import { RESIDENCE_TYPES, RESIDENCE_TYPE_NAMES } from '../registry/vocabulary.ts';
+import type { OrgLevel, OrgUnitTable } from '../orgs/tables.ts';
+import {
+  OPEN_STATES,
+  type UnitCounters,
+  addMonths,
+  currentDay,
+  currentMonth,
+  monthsBetween,
+  ratio,
+  readCounters,
+  sumOf,
+  visitFigures,
+} from './counters.ts';
+import { pathAncestors } from './facts.ts';
+
+const ORG = { zh: '组织', en: 'Org unit' };
+const DRILL_LEVELS: OrgLevel[] = ['province', 'city', 'county', 'street', 'community', 'grid'];
+
+export interface UnitRef {
+  id: string;
+  name: string;
+  level: OrgLevel;
+  code: string | null;
+}
+
+const toUnit = (u: Pick<OrgUnitTable, 'id' | 'name' | 'level' | 'code'>): UnitRef => ({
+  id: u.id,
+  name: u.name,
+  level: u.level,
+  code: u.code,
+});
+
+/** A unit where the actor holds `permission` (at it or above), or 404 like one that does not exist. */
+export async function getUnitWith(db: Kysely<DB>, actor: Actor, id: string, permission: Permission) {
+  const row = await db
+    .selectFrom('org_units')
+    .selectAll()
+    .where('id', '=', id)
+    .where(inScope<DB, 'org_units'>(actor, permission, 'org_units.path'))
+    .executeTakeFirst();
+  if (row === undefined) throw notFound(ORG);
+  return row;
+}
+
+/** The units one level down that figures drill into (departments are not places). */
+export async function listDrillChildren(db: Kysely<DB>, unitId: string) {
+  return db
+    .selectFrom('org_units')
+    .select(['id', 'name', 'level', 'code', 'path'])
+    .where('parent_id', '=', unitId)
+    .where('level', 'in', DRILL_LEVELS)
+    .where('retired_at', 'is', null)
+    .orderBy('code')
+    .orderBy('name')
+    .execute();
+}
+
+const SUMMARY_FACTS = ['living', 'res', 'hh', 'tagged', 'alone', 'case.state'];
+/** Drill-down reads one total per fact where it can: a county's per-year rows would be thousands. */
+const CHILD_FACTS = ['living', 'hh', 'tagged', 'alone', 'case.state'];
+
+function summaryFigures(c: UnitCounters, year: number | null) {
+  const openCases = sumOf(c, 'case.state', (d) => OPEN_STATES.has(d.split('|')[1]!));
+  const overdueCases = sumOf(c, 'case.state', (d) => {
+    const [, status, due] = d.split('|');
+    return OPEN_STATES.has(status!) && due === 'overdue';
+  });
+  return {
+    residents: sumOf(c, 'living'),
+    households: sumOf(c, 'hh'),
+    careTagged: sumOf(c, 'tagged'),
+    elderlyAlone: sumOf(c, 'alone'),
+    over80: year === null ? 0 : sumOf(c, 'res', (d) => year - Number(d.split('|')[1]) >= 80),
+    openCases,
+    overdueCases,
+  };
+}
+
+/** The headline figures of a unit, with the breadcrumb back up to the top of the caller's view. */
+export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
+  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const now = deps.clock.now();
+  const [counters, ancestors, children] = await Promise.all([
+    readCounters(deps.db, [unit.path], SUMMARY_FACTS),
+    deps.db
+      .selectFrom('org_units')
+      .select(['id', 'name', 'level', 'path'])
+      .where('path', 'in', pathAncestors(unit.path))
+      .execute(),
+    listDrillChildren(deps.db, unit.id),
+  ]);
+  const breadcrumb = ancestors
+    .filter((a) => canAt(actor, 'insight.read', a.path) && a.level !== 'nation')
+    .sort((a, b) => a.path.length - b.path.length)
+    .map((a) => ({ id: a.id, name: a.name, level: a.level }));
+  return {
+    unit: toUnit(unit),
+    breadcrumb,
+    childLevel: children[0]?.level ?? null,
+    ...summaryFigures(counters.get(unit.path)!, Number(currentMonth(now).slice(0, 4))),
+    asOf: now.toISOString(),
+  };
+}
+
+/** The same figures for each unit one level down, with the three rates (all time) and visit coverage. */
+export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
+  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const children = await listDrillChildren(deps.db, unit.id);
+  const now = deps.clock.now();
+  const counters = await readCounters(
+    deps.db,
+    children.map((c) => c.path),
+    [
+      ...CHILD_FACTS,
+      'case.received',
+      'case.ontime',
+      'case.closed',
+      'case.solved',
+      'case.rated',
+      'case.satisfied',
+      'visit.due',
+    ],
+  );
+  return {
+    level: children[0]?.level ?? null,
+    items: children.map((child) => {
+      const c = counters.get(child.path)!;
+      const received = sumOf(c, 'case.received');
+      const visits = visitFigures(c, currentDay(now), currentMonth(now));
+      const figures = summaryFigures(c, null);
+      return {
+        unit: toUnit(child),
+        residents: figures.residents,
+        households: figures.households,
+        careTagged: figures.careTagged,
+        elderlyAlone: figures.elderlyAlone,
+        openCases: figures.openCases,
+        overdueCases: figures.overdueCases,
+        casesReceived: received,
+        responseRate: ratio(sumOf(c, 'case.ontime'), received),
+        resolutionRate: ratio(sumOf(c, 'case.solved'), sumOf(c, 'case.closed')),
+        satisfactionRate: ratio(sumOf(c, 'case.satisfied'), sumOf(c, 'case.rated')),
+        visitCoverage: visits.coverage,
+      };
+    }),
+  };
+}
+
+export const AGE_BANDS = [
+  { band: '0-6', min: 0, max: 6 },
+  { band: '7-17', min: 7, max: 17 },
+  { band: '18-34', min: 18, max: 34 },
+  { band: '35-59', min: 35, max: 59 },
+  { band: '60-79', min: 60, max: 79 },
+  { band: '80+', min: 80, max: 999 },
+] as const;
+
+const RESIDENCE_EN = { registered: 'Registered', permanent: 'Permanent', floating: 'Floating' } as const;
+const TAG_EN: Record<string, string> = {
+  living_alone: 'Elderly living alone',
+  empty_nest: 'Empty-nest elderly',
+  over_80: 'Aged 80+',
+  disabled: 'Disabled',
+  dibao: 'Minimum living allowance',
+  destitute: 'Destitute',
+  left_behind_child: 'Left-behind child',
+  child_in_difficulty: 'Child in difficulty',
+  veteran: 'Veteran',
+  party_member: 'Party member',
+  unemployed: 'Unemployed',
+};
+
+/** Living residents by age band and gender, residence type and care tag. Age = this year − birth year. */
+export async function getPopulation(deps: AppDeps, actor: Actor, orgId: string) {
+  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const year = Number(currentMonth(deps.clock.now()).slice(0, 4));
+  const [counters, tags] = await Promise.all([
+    readCounters(deps.db, [unit.path], ['res', 'tag']),
+    listCareTags(deps.db),
+  ]);
+  const c = counters.get(unit.path)!;
+  const bands = AGE_BANDS.map((b) => ({ band: b.band, male: 0, female: 0 }));
+  const byType = new Map<string, number>();
+  let male = 0;
+  let female = 0;
+  for (const [dims, n] of c.get('res') ?? []) {
+    const [gender, birthYear, type] = dims.split('|') as [string, string, string];
+    const age = year - Number(birthYear);
+    const band = bands[AGE_BANDS.findIndex((b) => age >= b.min && age <= b.max)] ?? bands[0]!;
+    if (gender === 'male') {
+      band.male += n;
+      male += n;
+    } else {
+      band.female += n;
+      female += n;
+    }
+    byType.set(type, (byType.get(type) ?? 0) + n);
+  }
+  const byTag = new Map<string, number>();
+  for (const [dims, n] of c.get('tag') ?? []) {
+    const tag = dims.slice(0, dims.indexOf('|'));
+    byTag.set(tag, (byTag.get(tag) ?? 0) + n);
+  }
+  byTag.set('over_80', bands[5]!.male + bands[5]!.female);
+  return {
+    total: male + female,
+    byAgeBand: bands,
+    byGender: { male, female },
+    byResidenceType: RESIDENCE_TYPES.map((type) => ({
+      type,
+      label_zh: RESIDENCE_TYPE_NAMES[type],
+      label_en: RESIDENCE_EN[type],
+      count: byType.get(type) ?? 0,
+    })),
+    byCareTag: tags.map((t) => ({
+      tag: t.code,
+      label_zh: t.name,
+      label_en: TAG_EN[t.code] ?? t.name,
+      count: byTag.get(t.code) ?? 0,
+    })),
+  };
+}
+
+export const STATE_NAMES: Record<string, { zh: string; en: string }> = {
+  submitted: { zh: '待签收', en: 'Submitted' },
+  accepted: { zh: '已签收', en: 'Accepted' },
+  in_progress: { zh: '办理中', en: 'In progress' },
+  resolved: { zh: '已办结', en: 'Resolved' },
+  closed: { zh: '已关闭', en: 'Closed' },
+  rejected: { zh: '已退回', en: 'Rejected' },
+  merged: { zh: '已合并', en: 'Merged' },
+};
+
+const LEVEL_NAMES: Record<string, { zh: string; en: string }> = {
+  community: { zh: '社区', en: 'Community' },
+  street: { zh: '街道', en: 'Street' },
+  county: { zh: '区县', en: 'County' },
+  city: { zh: '市', en: 'City' },
+  province: { zh: '省', en: 'Province' },
+  department: { zh: '职能部门', en: 'Department' },
+  grid: { zh: '网格', en: 'Grid' },
+};
+
+/** Resolves an optional from/to month pair; default the last 12 months including this one. */
+export function monthRange(now: Date, from: string | undefined, to: string | undefined) {
+  const end = to ?? currentMonth(now);
+  const start = from ?? addMonths(end, -11);
+  if (start > end) throw invalidField('from', 'bad_range', { zh: '起始月份晚于结束月份', en: 'from is after to' });
+  return { from: start, to: end };
+}
+
+const CASE_FACTS = [
+  'case.state',
+  'case.item',
+  'case.level',
+  'case.received',
+  'case.ontime',
+  'case.closed',
+  'case.solved',
+  'case.rated',
+  'case.satisfied',
+  'case.accept_sum',
+  'case.accept_n',
+  'case.resolve_sum',
+  'case.resolve_n',
+  'case.ever_overdue',
+];
+
+/** Cases that happened in the unit and were received in the months asked: states, items, handling levels, rates. */
+export async function getCasePanel(deps: AppDeps, actor: Actor, orgId: string, q: { from?: string; to?: string }) {
+  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const { from, to } = monthRange(deps.clock.now(), q.from, q.to);
+  const c = (await readCounters(deps.db, [unit.path], CASE_FACTS)).get(unit.path)!;
+  const inRange = (dims: string) => {
+    const month = dims.slice(0, 7);
+    return month >= from && month <= to;
+  };
+  const group = (fact: string, pick: (dims: string) => string) => {
+    const m = new Map<string, number>();
+    for (const [dims, n] of c.get(fact) ?? []) if (inRange(dims)) m.set(pick(dims), (m.get(pick(dims)) ?? 0) + n);
+    return m;
+  };
+  const byState = group('case.state', (d) => d.split('|')[1]!);
+  const byItem = group('case.item', (d) => d.slice(8));
+  const byLevel = group('case.level', (d) => d.slice(8));
+  const sum = (fact: string) => sumOf(c, fact, inRange);
+  const names = new Map((await listCurrentDutyItems(deps.db)).map((i) => [i.code, i.name]));
+  const received = sum('case.received');
+  const closed = sum('case.closed');
+  const rated = sum('case.rated');
+  const acceptN = sum('case.accept_n');
+  const resolveN = sum('case.resolve_n');
+  const hours = (s: number, n: number) => (n === 0 ? null : Math.round((s / n / 3600) * 10) / 10);
+  return {
+    from,
+    to,
+    byState: Object.keys(STATE_NAMES).map((state) => ({
+      state,
+      label_zh: STATE_NAMES[state]!.zh,
+      label_en: STATE_NAMES[state]!.en,
+      count: byState.get(state) ?? 0,
+    })),
+    byItem: [...byItem]
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 15)
+      .map(([code, count]) => ({ code, name: code === '' ? '未匹配事项' : (names.get(code) ?? code), count })),
+    byLevel: [...byLevel]
+      .filter(([, n]) => n > 0)
+      .map(([level, count]) => ({
+        level,
+        label_zh: LEVEL_NAMES[level]?.zh ?? level,
+        label_en: LEVEL_NAMES[level]?.en ?? level,
+        count,
+      })),
+    rates: {
+      received,
+      acceptedOnTime: sum('case.ontime'),
+      closed,
+      solved: sum('case.solved'),
+      rated,
+      satisfied: sum('case.satisfied'),
+      responseRate: ratio(sum('case.ontime'), received),
+      resolutionRate: ratio(sum('case.solved'), closed),
+      satisfactionRate: ratio(sum('case.satisfied'), rated),
+    },
+    meanHoursToAccept: hours(sum('case.accept_sum'), acceptN),
+    meanHoursToResolve: hours(sum('case.resolve_sum'), resolveN),
+    overdueNow: sumOf(c, 'case.state', (d) => {
+      const [, status, due] = d.split('|');
+      return OPEN_STATES.has(status!) && due === 'overdue';
+    }),
+    everOverdue: sum('case.ever_overdue'),
+  };
+}
+
+/** Visit coverage of the unit's households, as of today. */
+export async function getVisitPanel(deps: AppDeps, actor: Actor, orgId: string) {
+  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const now = deps.clock.now();
+  const c = (await readCounters(deps.db, [unit.path], ['hh', 'visit.tracked', 'visit.due', 'visit.last'])).get(
+    unit.path,
+  )!;
+  const v = visitFigures(c, currentDay(now), currentMonth(now));
+  return {
+    available: true,
+    households: v.households,
+    tracked: v.tracked,
+    overdue: v.overdue,
+    dueSoon: v.dueSoon,
+    visitedThisMonth: v.visitedThisMonth,
+    neverVisited: v.neverVisited,
+    coverage: v.coverage,
+  };
+}
+
+/** Month by month: cases received and resolved, residents registered, households visited. */
+export async function getTrends(deps: AppDeps, actor: Actor, orgId: string, months: number) {
+  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const to = currentMonth(deps.clock.now());
+  const c = (await readCounters(deps.db, [unit.path], ['case.received', 'case.resolved', 'added', 'visit.last'])).get(
+    unit.path,
+  )!;
+  return {
+    months: monthsBetween(addMonths(to, -(months - 1)), to).map((month) => ({
+      month,
+      casesReceived: sumOf(c, 'case.received', (d) => d === month),
+      casesResolved: sumOf(c, 'case.resolved', (d) => d.startsWith(month)),
+      residentsAdded: sumOf(c, 'added', (d) => d === month),
+      householdsVisited: sumOf(c, 'visit.last', (d) => d === month),
+    })),
+  };
+}

@@ -1,0 +1,22 @@
+/** One additive counter: `n` of `fact` with dimensions `dims` within the unit at `org_path` (its whole subtree). */
+export interface InsightCounterTable {
+  org_path: string;
+  /** e.g. 'res' (living residents), 'case.state', 'visit.due' — see rollups.ts */
+  fact: string;
+  /** the dimension values joined by '|', e.g. 'female|1941|registered'; '' when none */
+  dims: string;
+  n: number;
+}
+
+/** The facts a source row (resident, household, case, visit status) was last counted with. */
+export interface InsightMarkTable {
+  kind: 'resident' | 'household' | 'case' | 'visit';
+  id: string;
+  org_path: string;
+  facts: string;
+}
+
+export interface InsightTables {
+  insight_counters: InsightCounterTable;
+  insight_marks: InsightMarkTable;
+}

@@ -1,0 +1,405 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { type Actor, canAt, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
+import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { AppError, forbidden, invalidField, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { DutyItemTable } from '../duties/tables.ts';
+import { listCurrentDutyItems } from '../duties/service.ts';
+import { getUnitWith } from '../insights/service.ts';
+import { generateReport } from '../reports/generate.ts';
+import { currentMonth } from '../insights/counters.ts';
+import type { TaskListQuery, TaskSendBody } from './schema.ts';
+import type { AdmissionRule, TaskTable, TaskTargetTable } from './tables.ts';
+
+const TASK = { zh: '任务', en: 'Task' };
+const COMMUNITY_KINDS = new Set(['community', 'assist']);
+
+export interface Admission {
+  status: 'admitted' | 'refused';
+  rule: AdmissionRule | null;
+  reason_zh: string | null;
+  reason_en: string | null;
+}
+
+/**
+ * 准入: a task sent down to a community is admitted only when it names a duty-list item that is the
+ * community's — its own duty (社区依法履职事项) or one it assists a department with (社区协助事项).
+ * Anything else is refused, with the rule and the reason, before it reaches anyone's desk.
+ */
+export function admitTask(dutyCode: string | undefined, item: DutyItemTable | undefined): Admission {
+  if (dutyCode === undefined) {
+    return {
+      status: 'refused',
+      rule: 'no_duty_item',
+      reason_zh: '任务未注明所依据的权责清单事项。依照社区工作事项准入制度，未列入清单的事项社区不予承接。',
+      reason_en:
+        'The task names no duty-list item. Under the community work admission rules, work not on the list is not taken on.',
+    };
+  }
+  if (item === undefined) {
+    return {
+      status: 'refused',
+      rule: 'unknown_duty_item',
+      reason_zh: `权责清单中没有现行事项“${dutyCode}”，社区不予承接。`,
+      reason_en: `There is no current duty-list item "${dutyCode}"; the community does not take it on.`,
+    };
+  }
+  if (!COMMUNITY_KINDS.has(item.kind)) {
+    const owner = item.kind === 'street' ? { zh: '街道', en: 'the street' } : { zh: '职能部门', en: 'a department' };
+    return {
+      status: 'refused',
+      rule: 'not_community_duty',
+      reason_zh: `事项“${item.name}”（${item.code}）属于${owner.zh}职责，不是社区依法履职或协助事项，社区不予承接。`,
+      reason_en: `"${item.name}" (${item.code}) is the duty of ${owner.en}, not a community duty or one it assists with; the community does not take it on.`,
+    };
+  }
+  return { status: 'admitted', rule: null, reason_zh: null, reason_en: null };
+}
+
+/** The unit a task is sent from: the one given, or the only unit where the actor may send tasks. */
+async function senderUnit(deps: AppDeps, actor: Actor, fromOrgId: string | undefined) {
+  if (fromOrgId !== undefined) return getUnitWith(deps.db, actor, fromOrgId, 'task.send');
+  const assignments = actor.assignments.filter((a) => scopeRoots(actor, 'task.send').includes(a.orgPath));
+  const ids = [...new Set(assignments.map((a) => a.orgId))];
+  if (ids.length !== 1) {
+    throw invalidField('fromOrgId', 'sender_unit_required', {
+      zh: '请指明以哪个单位的名义下发任务',
+      en: 'Say which unit the task is sent from',
+    });
+  }
+  return getUnitWith(deps.db, actor, ids[0]!, 'task.send');
+}
+
+function toOutcome(t: TaskTargetTable & { org_name: string }) {
+  return {
+    orgId: t.org_id,
+    orgName: t.org_name,
+    status: t.status,
+    reason_zh: t.reason_zh,
+    reason_en: t.reason_en,
+    rule: t.rule,
+    reportId: t.report_id,
+    answeredAt: t.answered_at,
+    filledCells: t.filled_cells,
+    typedCells: t.typed_cells,
+    review:
+      t.review_decision === null
+        ? null
+        : {
+            decision: t.review_decision,
+            reason: t.review_reason,
+            reviewerName: t.reviewed_by_name,
+            at: t.reviewed_at ?? '',
+          },
+  };
+}
+
+/** Sends a task to communities; each target is admitted or refused at once, and the sender sees the outcomes. */
+export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) {
+  const from = await senderUnit(deps, actor, body.fromOrgId);
+  const reach =
+    from.level === 'department' && from.parent_id !== null
+      ? await deps.db.selectFrom('org_units').select('path').where('id', '=', from.parent_id).executeTakeFirstOrThrow()
+      : { path: from.path };
+  if (body.kind === 'report' && body.templateId === undefined) {
+    throw invalidField('templateId', 'template_required', {
+      zh: '报表类任务须指定报表模板（一表通），由系统生成',
+      en: 'A report task names the report template it is answered with',
+    });
+  }
+  if (body.templateId !== undefined) {
+    const template = await deps.db
+      .selectFrom('report_templates')
+      .select('id')
+      .where('id', '=', body.templateId)
+      .executeTakeFirst();
+    if (template === undefined) {
+      throw invalidField('templateId', 'unknown_template', { zh: '报表模板不存在', en: 'No such report template' });
+    }
+  }
+  const targetIds = [...new Set(body.targetOrgIds)];
+  const targets: { id: string; name: string; path: string; level: string }[] = [];
+  for (let i = 0; i < targetIds.length; i += 500) {
+    targets.push(
+      ...(await deps.db
+        .selectFrom('org_units')
+        .select(['id', 'name', 'path', 'level'])
+        .where('id', 'in', targetIds.slice(i, i + 500))
+        .execute()),
+    );
+  }
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  for (const [i, id] of targetIds.entries()) {
+    const t = byId.get(id);
+    if (t === undefined || !t.path.startsWith(reach.path)) {
+      throw new AppError('NOT_FOUND', { zh: '接收单位不存在或不在您的下发范围内', en: 'Target unit not found' }, [
+        {
+          code: 'not_found',
+          field: `targetOrgIds.${i}`,
+          message_zh: '接收单位不存在或不在下发范围内',
+          message_en: 'Target unit not found',
+        },
+      ]);
+    }
+    if (t.level !== 'community') {
+      throw invalidField(`targetOrgIds.${i}`, 'not_a_community', {
+        zh: `${t.name}不是社区；任务只能下发到社区`,
+        en: `${t.name} is not a community; tasks go to communities`,
+      });
+    }
+  }
+  const items = await listCurrentDutyItems(deps.db);
+  const item = body.dutyItemCode === undefined ? undefined : items.find((x) => x.code === body.dutyItemCode);
+  const admission = admitTask(body.dutyItemCode, item);
+  const now = deps.clock.now().toISOString();
+  const task: TaskTable = {
+    id: newId(),
+    title: body.title,
+    kind: body.kind,
+    duty_code: body.dutyItemCode ?? null,
+    duty_item_id: item?.id ?? null,
+    template_id: body.templateId ?? null,
+    period: body.kind === 'report' ? (body.period ?? currentMonth(deps.clock.now())) : (body.period ?? null),
+    description: body.description ?? null,
+    from_org_id: from.id,
+    from_org_path: from.path,
+    created_by: actor.userId,
+    created_by_name: actor.displayName,
+    due_at: body.dueAt === undefined ? null : new Date(body.dueAt).toISOString(),
+    created_at: now,
+  };
+  const rows: TaskTargetTable[] = targetIds.map((id) => ({
+    task_id: task.id,
+    org_id: id,
+    org_path: byId.get(id)!.path,
+    ...admission,
+    report_id: null,
+    filled_cells: null,
+    typed_cells: null,
+    answered_at: null,
+    review_decision: null,
+    review_reason: null,
+    reviewed_by_name: null,
+    reviewed_at: null,
+    created_at: now,
+  }));
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('tasks').values(task).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto('task_targets')
+        .values(rows.slice(i, i + 200))
+        .execute();
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'task.send',
+      targetType: 'task',
+      targetId: task.id,
+      orgId: from.id,
+      orgPath: from.path,
+      detail: { kind: body.kind, dutyCode: task.duty_code, targets: rows.length, admission: admission.status },
+    });
+  });
+  return {
+    id: task.id,
+    outcomes: rows.map((r) => toOutcome({ ...r, org_name: byId.get(r.org_id)!.name })),
+  };
+}
+
+async function summarize(db: Kysely<DB>, tasks: TaskTable[]) {
+  if (tasks.length === 0) return [];
+  const ids = tasks.map((t) => t.id);
+  const [counts, orgs, items] = await Promise.all([
+    db
+      .selectFrom('task_targets')
+      .select((eb) => [
+        'task_id',
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.sum<number>(eb.case().when('status', '=', 'admitted').then(1).else(0).end()).as('admitted'),
+        eb.fn.count<number>('answered_at').as('answered'),
+      ])
+      .where('task_id', 'in', ids)
+      .groupBy('task_id')
+      .execute(),
+    db
+      .selectFrom('org_units')
+      .select(['id', 'name', 'level', 'code'])
+      .where('id', 'in', [...new Set(tasks.map((t) => t.from_org_id))])
+      .execute(),
+    listCurrentDutyItems(db),
+  ]);
+  return tasks.map((t) => {
+    const c = counts.find((x) => x.task_id === t.id);
+    const o = orgs.find((x) => x.id === t.from_org_id)!;
+    const n = Number(c?.n ?? 0);
+    const admitted = Number(c?.admitted ?? 0);
+    return {
+      id: t.id,
+      title: t.title,
+      kind: t.kind,
+      dutyItemCode: t.duty_code,
+      dutyItemName: items.find((i) => i.code === t.duty_code)?.name ?? null,
+      fromOrg: { id: o.id, name: o.name, level: o.level, code: o.code },
+      createdAt: t.created_at,
+      dueAt: t.due_at,
+      period: t.period,
+      templateId: t.template_id,
+      targets: n,
+      admitted,
+      refused: n - admitted,
+      answered: Number(c?.answered ?? 0),
+    };
+  });
+}
+
+/** Tasks the actor's units sent, or tasks sent to units in her scope; newest first. */
+export async function listTasks(deps: AppDeps, actor: Actor, q: TaskListQuery) {
+  const offset = (q.page - 1) * q.pageSize;
+  if (q.box === 'sent') {
+    const base = deps.db.selectFrom('tasks').where(inScope<DB, 'tasks'>(actor, 'task.send', 'tasks.from_org_path'));
+    const [rows, total] = await Promise.all([
+      base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset(offset).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: await summarize(deps.db, rows), total: Number(total.n) };
+  }
+  const unit = q.orgId === undefined ? null : await getUnitWith(deps.db, actor, q.orgId, 'task.read');
+  const targetIds = deps.db
+    .selectFrom('task_targets')
+    .select('task_id')
+    .where(
+      unit === null
+        ? inScope<DB, 'task_targets'>(actor, 'task.read', 'task_targets.org_path')
+        : inScopeWithin<DB, 'task_targets'>(actor, 'task.read', 'task_targets.org_path', unit.path),
+    );
+  const base = deps.db.selectFrom('tasks').where('id', 'in', targetIds);
+  const [rows, total] = await Promise.all([
+    base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset(offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: await summarize(deps.db, rows), total: Number(total.n) };
+}
+
+/** A task with the outcomes the actor may see: all of them for the sender, her own units' otherwise. */
+export async function getTask(deps: AppDeps, actor: Actor, id: string) {
+  const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  if (task === undefined) throw notFound(TASK);
+  const isSender = canAt(actor, 'task.send', task.from_org_path);
+  const targets = await deps.db
+    .selectFrom('task_targets as t')
+    .innerJoin('org_units as o', 'o.id', 't.org_id')
+    .selectAll('t')
+    .select('o.name as org_name')
+    .where('t.task_id', '=', id)
+    .orderBy('o.code')
+    .execute();
+  const visible = isSender
+    ? targets
+    : targets.filter((t) => canAt(actor, 'task.read', t.org_path) || canAt(actor, 'report.generate', t.org_path));
+  if (visible.length === 0 && !isSender) throw notFound(TASK);
+  const [summary] = await summarize(deps.db, [task]);
+  const template =
+    task.template_id === null
+      ? undefined
+      : await deps.db
+          .selectFrom('report_templates')
+          .select('name')
+          .where('id', '=', task.template_id)
+          .executeTakeFirst();
+  return {
+    ...summary!,
+    description: task.description,
+    templateName: template?.name ?? null,
+    outcomes: visible.map(toOutcome),
+  };
+}
+
+async function getTarget(deps: AppDeps, taskId: string, orgId: string) {
+  const row = await deps.db
+    .selectFrom('task_targets as t')
+    .innerJoin('tasks', 'tasks.id', 't.task_id')
+    .innerJoin('org_units as o', 'o.id', 't.org_id')
+    .selectAll('t')
+    .select(['tasks.kind', 'tasks.template_id', 'tasks.period', 'o.name as org_name'])
+    .where('t.task_id', '=', taskId)
+    .where('t.org_id', '=', orgId)
+    .executeTakeFirst();
+  if (row === undefined) throw notFound(TASK);
+  return row;
+}
+
+const refuseState = (zh: string, en: string) => new AppError('INVALID_STATE', { zh, en });
+
+/** Answers an admitted report task for one community by generating its template: no cell typed that the system knows. */
+export async function answerTask(deps: AppDeps, actor: Actor, taskId: string, orgId: string) {
+  await getUnitWith(deps.db, actor, orgId, 'report.generate');
+  const target = await getTarget(deps, taskId, orgId);
+  if (target.status !== 'admitted') throw refuseState('该任务未获准入，无需办理', 'The task was not admitted');
+  if (target.kind !== 'report' || target.template_id === null) {
+    throw refuseState('该任务不是报表任务', 'The task is not a report task');
+  }
+  if (target.answered_at !== null) throw refuseState('该任务已报送', 'The task was already answered');
+  const now = deps.clock.now().toISOString();
+  const report = await generateReport(
+    deps,
+    actor,
+    { templateId: target.template_id, orgId, period: target.period ?? currentMonth(deps.clock.now()) },
+    {
+      taskId,
+      within: async (trx, r) => {
+        const result = await trx
+          .updateTable('task_targets')
+          .set({ report_id: r.id, filled_cells: r.filledCells, typed_cells: r.typedCells, answered_at: now })
+          .where('task_id', '=', taskId)
+          .where('org_id', '=', orgId)
+          .where('answered_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw refuseState('该任务已报送', 'The task was already answered');
+      },
+    },
+  );
+  return { reportId: report.id, filledCells: report.filledCells, typedCells: report.typedCells };
+}
+
+/** Street review of a refusal: uphold it, or admit the task after all; recorded with the reason. */
+export async function reviewRefusal(
+  deps: AppDeps,
+  actor: Actor,
+  taskId: string,
+  orgId: string,
+  body: { decision: 'uphold' | 'admit'; reason: string },
+) {
+  const unit = await getUnitWith(deps.db, actor, orgId, 'task.read');
+  const target = await getTarget(deps, taskId, orgId);
+  // found, but reviewing is the street's (or district's) step, not the community's own
+  if (!canAt(actor, 'task.review', unit.path)) throw forbidden();
+  if (target.status !== 'refused' || target.review_decision !== null) {
+    throw refuseState('只能复核尚未复核的拒收任务', 'Only a refusal not yet reviewed can be reviewed');
+  }
+  const now = deps.clock.now().toISOString();
+  const patch = {
+    ...(body.decision === 'admit' ? { status: 'admitted' as const } : {}),
+    review_decision: body.decision,
+    review_reason: body.reason,
+    reviewed_by_name: actor.displayName,
+    reviewed_at: now,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('task_targets')
+      .set(patch)
+      .where('task_id', '=', taskId)
+      .where('org_id', '=', orgId)
+      .execute();
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'task.review',
+      targetType: 'task',
+      targetId: taskId,
+      orgId: unit.id,
+      orgPath: unit.path,
+      detail: { decision: body.decision },
+    });
+  });
+  return toOutcome({ ...target, ...patch });
+}

@@ -1,0 +1,205 @@
+import {
+  Alert,
+  Card,
+  Col,
+  DatePicker,
+  Empty,
+  Flex,
+  Row,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
+import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { errorText } from '../../app/errors';
+import { useI18n } from '../../app/i18n';
+import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
+import { useOrgUnit } from '../orgs/queries';
+import type { BurdenLedger, BurdenTotals, UnitRef } from './api';
+import { formatShare, levelColor, levelName, PALETTE } from './charts';
+import { EChart, type ChartOption } from './EChart';
+import { useInsightsOrg } from './InsightsPage';
+import { useBurden } from './queries';
+
+type Range = [dayjs.Dayjs, dayjs.Dayjs];
+type ChildRow = BurdenTotals & { unit: UnitRef };
+
+const generatedShare = (t: BurdenTotals) =>
+  t.cellsGenerated + t.cellsTyped === 0 ? null : t.cellsGenerated / (t.cellsGenerated + t.cellsTyped);
+
+/** Tasks that reached the community and those turned away, meetings, and how many report cells nobody had to type. */
+function ledgerOption(tr: ReturnType<typeof useI18n>['t'], months: BurdenLedger['months']): ChartOption {
+  const bar = (name: string, color: string, stack: string, pick: (m: BurdenTotals) => number, yAxisIndex = 0) => ({
+    type: 'bar' as const,
+    name,
+    stack,
+    barMaxWidth: 26,
+    yAxisIndex,
+    itemStyle: { color },
+    data: months.map(pick),
+  });
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 48, right: 56, top: 40, bottom: 28 },
+    xAxis: { type: 'category', data: months.map((m) => m.month) },
+    yAxis: [
+      { type: 'value', name: tr('burden.tasks'), minInterval: 1 },
+      { type: 'value', name: tr('burden.cells'), splitLine: { show: false } },
+    ],
+    series: [
+      bar(tr('burden.tasksAdmitted'), PALETTE.resolved, 'tasks', (m) => m.tasksAdmitted),
+      bar(tr('burden.tasksRefused'), PALETTE.overdue, 'tasks', (m) => m.tasksRefused),
+      {
+        type: 'line',
+        name: tr('burden.meetings'),
+        itemStyle: { color: PALETTE.visits },
+        data: months.map((m) => m.meetings),
+      },
+      bar(tr('burden.cellsGenerated'), '#91caff', 'cells', (m) => m.cellsGenerated, 1),
+      bar(tr('burden.cellsTyped'), PALETTE.added, 'cells', (m) => m.cellsTyped, 1),
+    ],
+  };
+}
+
+/** 减负台账: per community and month, what was sent down, what was refused, and the typing the platform saved. */
+export function BurdenPage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const navigate = useNavigate();
+  const orgId = useInsightsOrg();
+  const unit = useOrgUnit(orgId);
+  const [range, setRange] = useState<Range>(() => {
+    const now = dayjs().tz(DISPLAY_ZONE);
+    return [now.subtract(11, 'month').startOf('month'), now.startOf('month')];
+  });
+  const burden = useBurden(orgId, { from: range[0].format('YYYY-MM'), to: range[1].format('YYYY-MM') });
+  const data = burden.data;
+  const option = useMemo(() => ledgerOption(t, data?.months ?? []), [t, data]);
+  const total = data?.totals;
+
+  const num = (title: string, key: keyof BurdenTotals) => ({
+    title,
+    key,
+    width: 92,
+    align: 'right' as const,
+    sorter: (a: ChildRow, b: ChildRow) => a[key] - b[key],
+    render: (_v: unknown, row: ChildRow) => row[key],
+  });
+  const columns: TableColumnsType<ChildRow> = [
+    {
+      title: t('insights.unit'),
+      key: 'unit',
+      ellipsis: true,
+      render: (_v, row) => <Typography.Link>{row.unit.name}</Typography.Link>,
+    },
+    num(t('burden.tasksReceived'), 'tasksReceived'),
+    num(t('burden.tasksRefused'), 'tasksRefused'),
+    num(t('burden.tasksAdmitted'), 'tasksAdmitted'),
+    num(t('burden.meetings'), 'meetings'),
+    num(t('burden.reportsAnswered'), 'reportsAnswered'),
+    num(t('burden.cellsGenerated'), 'cellsGenerated'),
+    num(t('burden.cellsTyped'), 'cellsTyped'),
+    {
+      title: t('burden.generatedShare'),
+      key: 'share',
+      width: 100,
+      align: 'right',
+      render: (_v, row) => formatShare(generatedShare(row)),
+    },
+  ];
+
+  return (
+    <Flex vertical gap={16}>
+      <Card title={t('nav.burden')} extra={<Typography.Text type="secondary">{t('burden.intro')}</Typography.Text>}>
+        <Flex gap={12} wrap align="center">
+          <OrgUnitSelect
+            key={orgId}
+            placeholder={t('insights.pickUnit')}
+            style={{ width: 320 }}
+            value={undefined}
+            onChange={(id) => {
+              if (id !== undefined) void navigate(`/burden/${id}`);
+            }}
+            data-testid="burden-org"
+          />
+          {unit.data !== undefined && (
+            <Typography.Title level={4} style={{ margin: 0 }} data-testid="burden-unit">
+              {unit.data.name}
+              <Tag color={levelColor(unit.data.level)} variant="filled" style={{ marginInlineStart: 8 }}>
+                {levelName(t, unit.data.level)}
+              </Tag>
+            </Typography.Title>
+          )}
+          <DatePicker.RangePicker
+            picker="month"
+            value={range}
+            allowClear={false}
+            onChange={(next) => {
+              if (next?.[0] && next[1]) setRange([next[0], next[1]]);
+            }}
+          />
+        </Flex>
+      </Card>
+      {burden.error !== null && <Alert type="error" showIcon title={errorText(burden.error, i18n)} />}
+      {orgId === undefined && <Empty description={t('insights.noScope')} />}
+      {data !== undefined && total !== undefined && (
+        <>
+          <Row gutter={[16, 16]} data-testid="burden-totals">
+            {(
+              [
+                ['tasksReceived', total.tasksReceived, undefined],
+                ['tasksRefused', total.tasksRefused, PALETTE.overdue],
+                ['tasksAdmitted', total.tasksAdmitted, PALETTE.resolved],
+                ['meetings', total.meetings, undefined],
+                ['reportsAnswered', total.reportsAnswered, undefined],
+              ] as const
+            ).map(([key, value, color]) => (
+              <Col key={key} xs={12} md={8} xl={4}>
+                <Card size="small" style={{ height: '100%' }} data-testid={`burden-${key}`} data-value={value}>
+                  <Statistic title={t(`burden.${key}`)} value={value} styles={{ content: color ? { color } : {} }} />
+                </Card>
+              </Col>
+            ))}
+            <Col xs={12} md={8} xl={4}>
+              <Card size="small" style={{ height: '100%' }} data-testid="burden-share">
+                <Statistic
+                  title={t('burden.generatedShare')}
+                  value={formatShare(generatedShare(total))}
+                  styles={{ content: { color: '#0958d9' } }}
+                />
+                <Typography.Text type="secondary">
+                  {t('burden.cellsSplit', { generated: total.cellsGenerated, typed: total.cellsTyped })}
+                </Typography.Text>
+              </Card>
+            </Col>
+          </Row>
+          <Card size="small" title={t('burden.trend')}>
+            {data.months.length === 0 ? <Empty /> : <EChart option={option} height={360} data-testid="burden-chart" />}
+          </Card>
+          {data.children.length > 0 && (
+            <Card size="small" title={t('burden.byUnit')}>
+              <Table<ChildRow>
+                rowKey={(row) => row.unit.id}
+                size="small"
+                tableLayout="fixed"
+                columns={columns}
+                dataSource={data.children}
+                pagination={false}
+                onRow={(row) => ({
+                  onClick: () => void navigate(`/burden/${row.unit.id}`),
+                  style: { cursor: 'pointer' },
+                })}
+                data-testid="burden-children"
+              />
+            </Card>
+          )}
+        </>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,79 @@
+import { Flex, Tag } from 'antd';
+import { relationKey } from '../../console/features/registry/vocabulary';
+import type { I18n } from '../../console/app/i18n';
+import { useI18n } from '../../console/app/i18n';
+import type { MessageKey } from '../../console/app/messages';
+import { shortTime } from '../cases/time';
+import type { CachedMember, FindingTopic, VisitKind } from './api';
+import { useField } from './FieldContext';
+import type { HouseholdView } from './households';
+
+export const STANDING_LABEL: Record<HouseholdView['standing'], MessageKey> = {
+  overdue: 'field.standing.overdue',
+  never: 'field.standing.never',
+  due: 'field.standing.due',
+  ok: 'field.standing.ok',
+  visited: 'field.standing.visited',
+};
+const STANDING_COLOR: Record<HouseholdView['standing'], string> = {
+  overdue: 'red',
+  never: 'orange',
+  due: 'gold',
+  ok: 'default',
+  visited: 'green',
+};
+
+export const KIND_LABEL: Record<VisitKind, MessageKey> = {
+  routine: 'field.kind.routine',
+  follow_up: 'field.kind.follow_up',
+  urgent: 'field.kind.urgent',
+};
+
+export const TOPIC_LABEL: Record<FindingTopic, MessageKey> = {
+  health: 'field.topic.health',
+  daily_living: 'field.topic.daily_living',
+  housing_safety: 'field.topic.housing_safety',
+  income: 'field.topic.income',
+  children_schooling: 'field.topic.children_schooling',
+  disputes: 'field.topic.disputes',
+  policy: 'field.topic.policy',
+};
+
+export function StandingTag({ standing }: { standing: HouseholdView['standing'] }) {
+  const { t } = useI18n();
+  return (
+    <Tag color={STANDING_COLOR[standing]} variant="filled" style={{ marginInlineEnd: 0 }} className="tz-nowrap">
+      {t(STANDING_LABEL[standing])}
+    </Tag>
+  );
+}
+
+/** Care tags by their names in the cached list. */
+export function TagNames({ codes }: { codes: string[] }) {
+  const { tagName } = useField();
+  if (codes.length === 0) return null;
+  return (
+    <Flex gap={4} wrap style={{ marginTop: 6 }}>
+      {codes.map((code) => (
+        <Tag key={code} color="volcano" variant="filled" style={{ marginInlineEnd: 0 }}>
+          {tagName(code)}
+        </Tag>
+      ))}
+    </Flex>
+  );
+}
+
+/** 上次走访 … / 从未走访, and when the next visit is due. */
+export function visitLine(h: HouseholdView, { t, lang }: Pick<I18n, 't' | 'lang'>): string {
+  const last = h.localVisitAt ?? h.lastVisitAt;
+  const lastText = last === null ? t('field.neverVisited') : t('field.lastVisit', { time: shortTime(last, lang) });
+  if (h.standing === 'visited' || h.nextDueAt === null) return lastText;
+  return `${lastText} · ${t('field.dueBy', { time: shortTime(h.nextDueAt, lang) })}`;
+}
+
+export function memberLine(m: CachedMember, { t }: Pick<I18n, 't'>): string {
+  const key = relationKey(m.relation);
+  const gender =
+    m.gender === 'male' ? t('resident.gender.male') : m.gender === 'female' ? t('resident.gender.female') : '';
+  return [key === undefined ? m.relation : t(key), gender, t('mobile.age', { n: m.age })].filter(Boolean).join(' · ');
+}
