@@ -71,6 +71,8 @@ function Gate() {
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="/screen/:orgId?" element={<Guarded permission="insight.read" children={<LazyBigScreenPage />} />} />
+      {/* signed in at a bookmarked /login: go where this user starts */}
+      <Route path="/login" element={<Navigate to="/" replace />} />
       <Route path="*" element={<ConsoleUnlessResident children={<ConsoleRoutes />} />} />
     </Routes>
   );
