@@ -8910,6 +8910,13 @@ export interface operations {
                             id?: string;
                             caseId?: string;
                             caseNumber?: string;
+                            facts?: {
+                                residentId: string | null;
+                                /** @enum {string} */
+                                field: "phone" | "living_alone" | "status" | "notes" | "care_tag_add" | "care_tag_remove";
+                                /** @enum {string} */
+                                state: "applied" | "proposed" | "stale" | "rejected";
+                            }[];
                             error?: {
                                 code: string;
                                 field: string;

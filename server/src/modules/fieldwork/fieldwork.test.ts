@@ -16,6 +16,7 @@ interface SyncOut {
     id?: string;
     caseId?: string;
     caseNumber?: string;
+    facts?: { residentId: string | null; field: string; state: string }[];
     error?: { code: string; field: string; message_zh: string; message_en: string };
   }[];
 }
@@ -336,6 +337,41 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
     const again = (await wg1.post('/api/v1/sync/batch', { ops: [op] })).json<SyncOut>().results[0]!;
     expect(again.caseId).toBe(replay.caseId);
     expect(await count(ctx, 'cases')).toBe(casesBefore + 1);
+  });
+
+  it('tells the phone what became of each fact a synced visit carried', async () => {
+    const base = (
+      await ctx.deps.db
+        .selectFrom('residents')
+        .select('version')
+        .where('id', '=', plain.residentId)
+        .executeTakeFirstOrThrow()
+    ).version;
+    // someone edited her in the meantime: a fact based on the version before is stale
+    await ctx.deps.db
+      .updateTable('residents')
+      .set({ version: base + 1 })
+      .where('id', '=', plain.residentId)
+      .execute();
+    const op = {
+      clientId: crypto.randomUUID(),
+      kind: 'visit',
+      payload: visitInput(plain.id, now(), {
+        facts: [
+          { residentId: plain.residentId, field: 'notes', value: '老人说儿子每周回来', baseVersion: base },
+          { residentId: plain.residentId, field: 'living_alone', value: true, baseVersion: base + 1 },
+        ],
+      }),
+    };
+    const first = (await wg1.post('/api/v1/sync/batch', { ops: [op] })).json<SyncOut>().results[0]!;
+    expect(first.status, JSON.stringify(first.error)).toBe('created');
+    expect(first.facts?.map((f) => [f.field, f.state])).toEqual([
+      ['notes', 'stale'],
+      ['living_alone', 'proposed'],
+    ]);
+    const replay = (await wg1.post('/api/v1/sync/batch', { ops: [op] })).json<SyncOut>().results[0]!;
+    expect(replay.status).toBe('duplicate');
+    expect(replay.facts).toEqual(first.facts);
   });
 
   it('flags a household change based on an old version for staff instead of applying it, and staff apply or reject', async () => {

@@ -198,6 +198,10 @@ export const SyncResult = z.object({
   id: z.string().optional(),
   caseId: z.string().optional(),
   caseNumber: z.string().optional(),
+  /** a visit's facts and what became of each: applied at once, proposed to staff, or stale (based on an old version) */
+  facts: z
+    .array(z.object({ residentId: z.string().nullable(), field: z.enum(FACT_FIELDS), state: z.enum(CHANGE_STATES) }))
+    .optional(),
   error: ErrorOut.optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;

@@ -214,11 +214,19 @@ async function runOp(deps: AppDeps, actor: Actor, raw: unknown): Promise<SyncRes
           seen !== null
             ? await replayVisit(deps, actor, seen.object_id)
             : await recordVisit(deps, actor, op.clientId, parsePart(VisitInput, withoutOwnId(op), 'body'), false);
+        const facts = await deps.db
+          .selectFrom('household_changes')
+          .select(['resident_id as residentId', 'field', 'state'])
+          .where('visit_id', '=', out.visitId)
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute();
         return {
           clientId: op.clientId,
           status: out.status,
           id: out.visitId,
           ...(out.caseId !== null ? { caseId: out.caseId, caseNumber: out.caseNumber! } : {}),
+          ...(facts.length > 0 ? { facts } : {}),
         };
       }
       case 'case':

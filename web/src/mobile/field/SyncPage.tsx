@@ -65,6 +65,11 @@ function OpCard({ op }: { op: QueuedOp }) {
         </div>
       )}
       {op.state === 'stale' && <Alert type="info" showIcon title={t('field.op.staleHint')} style={{ marginTop: 8 }} />}
+      {(op.factsToCheck ?? 0) > 0 && (
+        <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }}>
+          {t('field.op.factsToCheck', { n: op.factsToCheck ?? 0 })}
+        </Typography.Text>
+      )}
       {op.photoNotes.map((note, i) => (
         <Alert key={i} type="warning" showIcon title={pick(note)} style={{ marginTop: 8 }} data-testid="photo-note" />
       ))}

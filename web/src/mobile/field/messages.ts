@@ -46,6 +46,10 @@ export const fieldMessages = {
   'field.op.savedAt': { zh: '记录于 {time}', en: 'Recorded {time}' },
   'field.op.syncedAt': { zh: '同步于 {time}', en: 'synced {time}' },
   'field.op.caseNumber': { zh: '已立案 {number}', en: 'Case {number}' },
+  'field.op.factsToCheck': {
+    zh: '{n} 条新情况已提交社区核对，核对后更新台账',
+    en: '{n} facts sent to the community to check before the ledger changes',
+  },
   'field.op.discard': { zh: '删除', en: 'Delete' },
   'field.op.discardTitle': { zh: '删除这条记录？', en: 'Delete this record?' },
   'field.op.discardHint': {

@@ -52,6 +52,8 @@ export interface QueuedOp {
   photoNotes: Message[];
   serverId: string | null;
   caseNumber: string | null;
+  /** facts of a visit the community still has to check (proposed, or stale: based on an old version) */
+  factsToCheck?: number;
   syncedAt: string | null;
 }
 

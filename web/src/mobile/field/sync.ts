@@ -320,12 +320,15 @@ export class FieldSync {
         continue;
       }
       delivered += 1;
+      const facts = result.facts ?? [];
+      const hasStaleFact = facts.some((f) => f.state === 'stale');
       updated.push({
         ...queued,
-        state: result.status === 'stale' ? 'stale' : 'synced',
+        state: result.status === 'stale' || hasStaleFact ? 'stale' : 'synced',
         error: null,
         serverId: result.id ?? null,
         caseNumber: result.caseNumber ?? null,
+        factsToCheck: facts.filter((f) => f.state === 'stale' || f.state === 'proposed').length,
         syncedAt: now,
       });
     }
