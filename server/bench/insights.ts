@@ -327,8 +327,10 @@ async function load(deps: AppDeps, residentsTotal: number, casesTotal: number) {
         k,
         ['accept_seconds', 'resolve_seconds'].includes(k) ? 'bigint' : typeof v === 'number' ? 'integer' : 'text',
       ]),
-    ) as Record<string, 'text' | 'integer' | 'bigint'>;
+    ) as Record<string, 'text' | 'integer' | 'bigint' | 'double precision'>;
     for (const k of ['is_accepted_on_time', 'is_solved', 'rating']) types[k] = 'integer';
+    types.lng = 'double precision';
+    types.lat = 'double precision';
     await db.transaction().execute((trx) => bulkInsert(trx, sqlite, 'cases', types, rows));
     process.stderr.write(`\r  loaded ${Math.min(casesTotal, c0 + CHUNK)} cases        `);
   }

@@ -44,7 +44,7 @@ export async function importResidentsFromCli(args: string[]): Promise<void> {
       (p) => {
         const bar =
           p.rowsTotal > 0 ? `${'█'.repeat(Math.round((20 * p.rowsDone) / p.rowsTotal)).padEnd(20, '░')} ` : '';
-        const line = `${p.phase === 'validating' ? '读取 reading' : p.phase === 'writing' ? '校验并写入 importing' : '完成 done'} ${bar}${p.rowsDone}${p.rowsTotal > 0 ? `/${p.rowsTotal}` : ''}`;
+        const line = `${p.phase === 'validating' ? '读取 reading' : p.phase === 'writing' ? '校验并写入 writing' : '完成 done'} ${bar}${p.rowsDone}${p.rowsTotal > 0 ? `/${p.rowsTotal}` : ''}`;
         process.stderr.write(isTty ? `\r${line}` : `${line}\n`);
       },
     );

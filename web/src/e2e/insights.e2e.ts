@@ -376,6 +376,26 @@ describe('insights, 一表通 and 准入: a street leader reads live figures; a 
     const answeredRow = page.getByTestId('task-drawer').locator('tr[data-org="营门滩社区"]');
     await expect.poll(() => answeredRow.innerText(), SOON).toContain('已报送');
     await ui.screenshot('tasks-04-bureau-sees-answer');
+
+    // 银滩路街道 reviews the refusal and upholds it; the reason stays beside the outcome.
+    const street = await desk.newPage();
+    street.setDefaultTimeout(15_000);
+    street.on('pageerror', (error) => pageErrors.push(`street: ${error.message}`));
+    const streetUi = consoleOf(street);
+    await street.goto(`${server.baseUrl}/tasks?tab=review`);
+    await street.getByTestId('tasks-review').locator('tr[data-title="社区挂牌：某某工作站"]').click();
+    const refusal = street.getByTestId('task-drawer').locator('tr[data-org="营门滩社区"]');
+    await refusal.getByTestId('task-review').click();
+    await street.getByLabel('复核意见').fill('挂牌不属于社区职责，维持拒绝');
+    const reviewed = street.waitForResponse((r) => r.url().endsWith('/review') && r.request().method() === 'POST');
+    await street
+      .locator('.ant-modal')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
+    expect((await reviewed).status()).toBe(200);
+    await expect.poll(() => refusal.innerText(), SOON).toContain('维持拒绝');
+    await streetUi.screenshot('tasks-05-street-review');
+
     await bureauDesk.close();
     await secretaryDesk.close();
 

@@ -67,7 +67,11 @@ export function ChildrenPanel({ orgId, onDrill }: { orgId: string; onDrill: (id:
   if (children.data !== undefined && items.length === 0) {
     return (
       <Card size="small" title={t('insights.children')}>
-        <Empty description={t('insights.noChildren')} data-testid="insights-no-children" />
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={t('insights.noChildren')}
+          data-testid="insights-no-children"
+        />
       </Card>
     );
   }
@@ -77,6 +81,7 @@ export function ChildrenPanel({ orgId, onDrill }: { orgId: string; onDrill: (id:
         <Card
           size="small"
           title={level ? t('insights.childrenOf', { level: levelName(t, level) }) : t('insights.children')}
+          style={{ height: '100%' }}
           loading={children.isPending}
         >
           <EChart
@@ -94,6 +99,7 @@ export function ChildrenPanel({ orgId, onDrill }: { orgId: string; onDrill: (id:
         <Card
           size="small"
           title={t('insights.childrenTable')}
+          style={{ height: '100%' }}
           extra={<Typography.Text type="secondary">{t('insights.drillHint')}</Typography.Text>}
           loading={children.isPending}
         >

@@ -25,7 +25,8 @@ export function labelOf(t: T, labels: Partial<Record<string, MessageKey>>, key: 
   return label === undefined ? key : t(label);
 }
 
-const axisText = (isDark: boolean) => ({ color: isDark ? '#cbd5e1' : '#595959' });
+// the big screen is read from across a room: larger labels
+const axisText = (isDark: boolean) => ({ color: isDark ? '#cbd5e1' : '#595959', fontSize: isDark ? 14 : 12 });
 
 /** 人口金字塔: men to the left, women to the right, youngest band at the bottom. */
 export function pyramidOption(t: T, population: InsightPopulation, isDark = false): ChartOption {
@@ -157,13 +158,17 @@ export function childrenOption(t: T, items: ChildFigures[], isDark = false): Cha
   };
 }
 
-/** Twelve months of cases received and resolved, residents added and visits made. */
+/**
+ * Twelve months: cases received and resolved on the left axis; residents added and households visited
+ * on the right, since a month of ledger import would otherwise flatten the case lines.
+ */
 export function trendOption(t: T, months: TrendMonth[], isDark = false): ChartOption {
-  const line = (name: string, color: string, pick: (m: TrendMonth) => number, isArea = false) => ({
+  const line = (name: string, color: string, pick: (m: TrendMonth) => number, yAxisIndex: number, isArea = false) => ({
     type: 'line' as const,
     name,
-    smooth: true,
+    smooth: 0.3,
     symbolSize: 6,
+    yAxisIndex,
     itemStyle: { color },
     ...(isArea ? { areaStyle: { opacity: 0.12 } } : {}),
     data: months.map(pick),
@@ -171,14 +176,29 @@ export function trendOption(t: T, months: TrendMonth[], isDark = false): ChartOp
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, textStyle: axisText(isDark) },
-    grid: { left: 48, right: 24, top: 36, bottom: 28 },
+    grid: { left: 48, right: 56, top: 40, bottom: 28 },
     xAxis: { type: 'category', data: months.map((m) => m.month), axisLabel: axisText(isDark) },
-    yAxis: { type: 'value', axisLabel: axisText(isDark), splitLine: { show: !isDark } },
+    yAxis: [
+      {
+        type: 'value',
+        name: t('insights.caseCount'),
+        minInterval: 1,
+        axisLabel: axisText(isDark),
+        splitLine: { show: !isDark },
+      },
+      {
+        type: 'value',
+        name: t('insights.peopleOrHouseholds'),
+        minInterval: 1,
+        axisLabel: axisText(isDark),
+        splitLine: { show: false },
+      },
+    ],
     series: [
-      line(t('insights.casesReceived'), PALETTE.open, (m) => m.casesReceived, true),
-      line(t('insights.casesResolved'), PALETTE.resolved, (m) => m.casesResolved),
-      line(t('insights.residentsAdded'), PALETTE.added, (m) => m.residentsAdded),
-      line(t('insights.householdsVisited'), PALETTE.visits, (m) => m.householdsVisited),
+      line(t('insights.casesReceived'), PALETTE.open, (m) => m.casesReceived, 0, true),
+      line(t('insights.casesResolved'), PALETTE.resolved, (m) => m.casesResolved, 0),
+      line(t('insights.residentsAdded'), PALETTE.added, (m) => m.residentsAdded, 1),
+      line(t('insights.householdsVisited'), PALETTE.visits, (m) => m.householdsVisited, 1),
     ],
   };
 }

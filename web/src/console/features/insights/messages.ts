@@ -22,6 +22,7 @@ export const insightMessages = {
   'insights.overdueCases': { zh: '超期诉求', en: 'Overdue cases' },
   'insights.people': { zh: '人', en: 'people' },
   'insights.caseCount': { zh: '件', en: 'cases' },
+  'insights.peopleOrHouseholds': { zh: '人 / 户', en: 'people / households' },
   'insights.unit': { zh: '单位', en: 'Unit' },
   'insights.children': { zh: '下级单位', en: 'Units below' },
   'insights.childrenOf': { zh: '下级{level}', en: '{level} units below' },

@@ -24,7 +24,11 @@ interface SendValues {
   description?: string;
 }
 
-/** The communities a department may send to: those of its district (the department's parent unit). */
+/**
+ * The communities a department may send to: those of its district (the department's parent unit).
+ * Needs org.read over the district; a department whose scope is only itself needs a server route
+ * listing its targets (see the report of issue 6).
+ */
 function useTargetCommunities() {
   const { me } = useAuth();
   const sender = me?.assignments.find((a) => a.role === 'department') ?? me?.assignments[0];
@@ -176,6 +180,15 @@ export function SendTaskDrawer({ isOpen, onClose }: { isOpen: boolean; onClose: 
               data-testid="task-targets"
             />
           </Form.Item>
+          {communities.error !== null && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 8 }}
+              title={t('tasks.targetsUnavailable')}
+              description={errorText(communities.error, i18n)}
+            />
+          )}
           <Button
             size="small"
             type="link"

@@ -30,6 +30,10 @@ export const taskMessages = {
   'tasks.targets': { zh: '派往社区', en: 'To communities' },
   'tasks.targetsPlaceholder': { zh: '选择社区', en: 'Pick communities' },
   'tasks.targetsRequired': { zh: '至少选择一个社区', en: 'Pick at least one community' },
+  'tasks.targetsUnavailable': {
+    zh: '无法列出本区的社区，请联系管理员',
+    en: 'The communities of the district cannot be listed; ask an administrator',
+  },
   'tasks.allCommunities': { zh: '全选本区 {n} 个社区', en: 'All {n} communities of the district' },
   'tasks.dueAt': { zh: '完成期限', en: 'Due' },
   'tasks.description': { zh: '任务说明', en: 'Description' },
