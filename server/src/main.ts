@@ -4,6 +4,7 @@ import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
+import { seedDemoInsights } from './cli/demo-insights.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseOpenError, openDatabase } from './db/database.ts';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   if (config.isDemo) {
     await seedDemo(deps, log);
     await seedDemoCases(deps, log);
+    await seedDemoInsights(deps, log);
   }
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)

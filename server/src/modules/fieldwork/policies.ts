@@ -1,3 +1,4 @@
+import { syncVisitRollups } from '../insights/rollups.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
@@ -117,6 +118,7 @@ export async function recordVisitInStatus(
         ),
     )
     .execute();
+  await syncVisitRollups(trx, [household.id]);
 }
 
 /**
@@ -153,6 +155,7 @@ export async function refreshVisitStatus(
   } else {
     await trx.updateTable('household_visit_status').set(row).where('household_id', '=', household.id).execute();
   }
+  await syncVisitRollups(trx, [household.id]);
 }
 
 /** Re-times every visited household under a community after its policies changed. */
@@ -182,6 +185,10 @@ async function refreshCommunity(trx: Kysely<DB>, communityPath: string): Promise
       .where('household_id', '=', r.household_id)
       .execute();
   }
+  await syncVisitRollups(
+    trx,
+    rows.map((r) => r.household_id),
+  );
 }
 
 /** The community a unit belongs to (itself when it is one), or null above communities. */

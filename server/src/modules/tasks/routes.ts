@@ -12,8 +12,10 @@ import {
   TaskListQuery,
   TaskSendBody,
   TaskSent,
+  TaskTargets,
+  TaskTargetsQuery,
 } from './schema.ts';
-import { answerTask, getTask, listTasks, reviewRefusal, sendTask } from './service.ts';
+import { answerTask, getTask, listTaskTargets, listTasks, reviewRefusal, sendTask } from './service.ts';
 
 const tags = ['tasks'];
 const task = { param: 'id', resource: 'task' } as const;
@@ -41,6 +43,16 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       query: TaskListQuery,
       response: TaskList,
       handler: ({ actor, query }) => listTasks(deps, actor, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/tasks/targets',
+      summary: '可下发任务的社区 / Communities a task may be sent to',
+      tags,
+      auth: 'task.send',
+      query: TaskTargetsQuery,
+      response: TaskTargets,
+      handler: ({ actor, query }) => listTaskTargets(deps, actor, query.fromOrgId),
     }),
     defineRoute({
       method: 'GET',

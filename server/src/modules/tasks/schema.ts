@@ -76,3 +76,11 @@ export const TaskDetail = TaskItem.extend({
   outcomes: z.array(Outcome),
 });
 export const AnswerResult = z.object({ reportId: z.string(), filledCells: z.number(), typedCells: z.number() });
+
+export const TaskTargetsQuery = z.strictObject({ fromOrgId: z.uuid().optional() });
+export const TaskTargets = z.object({
+  fromOrgId: z.string(),
+  items: z.array(
+    z.object({ id: z.string(), name: z.string(), code: z.string().nullable(), parentName: z.string().nullable() }),
+  ),
+});

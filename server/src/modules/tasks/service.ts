@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
+import { type Actor, canAt, inScope, inScopeWithin, scopeRoots, subtreeEnd } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, forbidden, invalidField, notFound } from '../../platform/errors.ts';
@@ -96,13 +96,38 @@ function toOutcome(t: TaskTargetTable & { org_name: string }) {
   };
 }
 
+/** Where a unit's tasks may go: under its own unit, or for a department under the district it belongs to. */
+async function reachOf(deps: AppDeps, from: { level: string; parent_id: string | null; path: string }) {
+  return from.level === 'department' && from.parent_id !== null
+    ? await deps.db.selectFrom('org_units').select('path').where('id', '=', from.parent_id).executeTakeFirstOrThrow()
+    : { path: from.path };
+}
+
+/**
+ * The communities a sender may send tasks to, with their street: a department's district lies outside its
+ * own scope, so the console cannot find them by browsing the tree.
+ */
+export async function listTaskTargets(deps: AppDeps, actor: Actor, fromOrgId: string | undefined) {
+  const from = await senderUnit(deps, actor, fromOrgId);
+  const reach = await reachOf(deps, from);
+  const rows = await deps.db
+    .selectFrom('org_units as c')
+    .leftJoin('org_units as p', 'p.id', 'c.parent_id')
+    .select(['c.id', 'c.name', 'c.code', 'p.name as parentName'])
+    .where('c.level', '=', 'community')
+    .where('c.retired_at', 'is', null)
+    .where('c.path', '>=', reach.path)
+    .where('c.path', '<', subtreeEnd(reach.path))
+    .orderBy('c.path')
+    .limit(5000)
+    .execute();
+  return { fromOrgId: from.id, items: rows };
+}
+
 /** Sends a task to communities; each target is admitted or refused at once, and the sender sees the outcomes. */
 export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) {
   const from = await senderUnit(deps, actor, body.fromOrgId);
-  const reach =
-    from.level === 'department' && from.parent_id !== null
-      ? await deps.db.selectFrom('org_units').select('path').where('id', '=', from.parent_id).executeTakeFirstOrThrow()
-      : { path: from.path };
+  const reach = await reachOf(deps, from);
   if (body.kind === 'report' && body.templateId === undefined) {
     throw invalidField('templateId', 'template_required', {
       zh: '报表类任务须指定报表模板（一表通），由系统生成',

@@ -56,6 +56,17 @@ describe.each(DIALECTS)('task admission (准入) on %s', (dialect) => {
   }, 120_000);
   afterAll(() => ctx.close());
 
+  it('lists the communities of its district to a department, though they lie outside its own scope', async () => {
+    const res = await civil.get('/api/v1/tasks/targets');
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json<{ items: { id: string; name: string; parentName: string | null }[] }>().items;
+    expect(items.map((c) => c.id)).toContain(world.community.id);
+    expect(items.find((c) => c.id === world.community.id)?.parentName).toBe('银滩路街道');
+    // 山字石社区 is in 城关区, not in 安宁区
+    expect(items.map((c) => c.name)).not.toContain('山字石社区');
+    expect((await secretary.get('/api/v1/tasks/targets')).statusCode).toBe(403);
+  });
+
   it('admits a civil-affairs form on a community duty item, answered by a generated report with zero typed cells', async () => {
     const sent = await civil.post('/api/v1/tasks', {
       title: '报送独居老人分社区统计',

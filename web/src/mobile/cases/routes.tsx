@@ -32,7 +32,8 @@ export function ConsoleUnlessResident({ children }: { children: ReactNode }) {
   const hasConsoleWork = SECTIONS.some((s) => s.permission !== undefined && isShown(can)(s));
   const isResidentOnly = can('case.report') && !hasConsoleWork;
   if (isResidentOnly) return <Navigate to="/m/cases" replace />;
-  // a grid worker starts on her phone app; the console stays one tap away for what she may read there
-  if (pathname === '/' && me !== null && isFieldWorkOnly(me)) return <Navigate to="/m/field" replace />;
+  // a grid worker on her phone starts on the field app; at a desk she gets the console, the app one click away
+  const isPhone = window.matchMedia('(max-width: 767px)').matches;
+  if (pathname === '/' && me !== null && isPhone && isFieldWorkOnly(me)) return <Navigate to="/m/field" replace />;
   return children;
 }

@@ -2,12 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, DatePicker, Drawer, Flex, Form, Input, Radio, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
-import { useAuth } from '../../app/auth';
 import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { dayjs, DISPLAY_ZONE } from '../../app/time';
 import { DutyItemSelect } from '../duties/DutyItemSelect';
-import { useOrgUnit } from '../orgs/queries';
 import { useTemplates } from '../reports/queries';
 import { TASK_KINDS, tasksApi, type Outcome, type TaskKind } from './api';
 import { OutcomeTable } from './OutcomeTable';
@@ -24,26 +22,11 @@ interface SendValues {
   description?: string;
 }
 
-/**
- * The communities a department may send to: those of its district (the department's parent unit).
- * Needs org.read over the district; a department whose scope is only itself needs a server route
- * listing its targets (see the report of issue 6).
- */
+/** The communities the sender may send to (a department: those of its district), listed by the server. */
 function useTargetCommunities() {
-  const { me } = useAuth();
-  const sender = me?.assignments.find((a) => a.role === 'department') ?? me?.assignments[0];
-  const unit = useOrgUnit(sender?.orgId);
-  const districtId =
-    unit.data === undefined ? undefined : unit.data.level === 'department' ? unit.data.parentId : unit.data.id;
   return useQuery({
-    queryKey: ['orgs', 'units', districtId ?? '', 'community'],
-    queryFn: async () =>
-      (
-        await unwrap(
-          api.GET('/api/v1/orgs/{id}/units', { params: { path: { id: districtId! }, query: { level: 'community' } } }),
-        )
-      ).items,
-    enabled: districtId !== undefined && districtId !== null,
+    queryKey: ['tasks', 'targets'],
+    queryFn: async () => (await unwrap(api.GET('/api/v1/tasks/targets'))).items,
     staleTime: 5 * 60_000,
   });
 }
@@ -175,7 +158,10 @@ export function SendTaskDrawer({ isOpen, onClose }: { isOpen: boolean; onClose: 
               mode="multiple"
               loading={communities.isPending}
               showSearch={{ optionFilterProp: 'label' }}
-              options={(communities.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              options={(communities.data ?? []).map((c) => ({
+                value: c.id,
+                label: c.parentName === null ? c.name : `${c.name}（${c.parentName}）`,
+              }))}
               placeholder={t('tasks.targetsPlaceholder')}
               data-testid="task-targets"
             />
