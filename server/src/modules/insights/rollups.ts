@@ -1,6 +1,7 @@
 import type SQLite from 'better-sqlite3';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { bulkInsert } from '../../db/bulk.ts';
+import { dialectOf } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import {
@@ -51,18 +52,29 @@ export async function applyDeltas(trx: Kysely<DB>, deltas: Iterable<Delta>): Pro
       const [org_path, fact, dims] = key.split(SEP) as [string, string, string];
       return { org_path, fact, dims, n };
     });
+  // Built as text with bound values: on the write path of every resident and case, Kysely's building of a
+  // multi-row upsert cost more than running it.
+  const isPostgres = dialectOf(trx) === 'postgres';
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto('insight_counters')
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) =>
-        oc.columns(['org_path', 'fact', 'dims']).doUpdateSet({ n: sql<number>`insight_counters.n + excluded.n` }),
-      )
-      .execute();
+    const part = rows.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const r of part) {
+      const at = params.length;
+      params.push(r.org_path, r.fact, r.dims, r.n);
+      tuples.push(isPostgres ? `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4})` : '(?, ?, ?, ?)');
+    }
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        `insert into insight_counters (org_path, fact, dims, n) values ${tuples.join(', ')} ` +
+          'on conflict (org_path, fact, dims) do update set n = insight_counters.n + excluded.n',
+        params,
+      ),
+    );
   }
 }
 
-interface SourceRow {
+export interface SourceRow {
   id: string;
   org_path: string;
   facts: string;
@@ -218,6 +230,30 @@ export async function syncRollups(trx: Kysely<DB>, kind: SourceKind, ids: readon
         .execute();
     }
   }
+}
+
+/**
+ * Counts rows just inserted (a bulk import's batch): they have no marks yet, so their contributions are
+ * added as they are and their marks written in bulk — no read-back of what the caller already holds.
+ * Rows that existed before must go through `syncRollups` instead.
+ */
+export async function countNewRows(
+  trx: Kysely<DB>,
+  sqlite: SQLite.Database | undefined,
+  kind: SourceKind,
+  rows: readonly SourceRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const deltas: Delta[] = [];
+  for (const row of rows) deltas.push(...contributionDeltas(kind, row, 1));
+  await applyDeltas(trx, deltas);
+  await bulkInsert(
+    trx,
+    sqlite,
+    'insight_marks',
+    MARK_TYPES,
+    rows.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })),
+  );
 }
 
 export const syncResidentRollups = (trx: Kysely<DB>, ids: readonly string[]) => syncRollups(trx, 'resident', ids);

@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
+import { snapshotCounters } from '../insights/fixture.ts';
+import { rebuildRollups } from '../insights/rollups.ts';
 import { checkCharacter } from './id-number.ts';
 
 const idNumber = (birth: string, seq: number) => {
@@ -195,6 +197,13 @@ describe.each(DIALECTS)('ledger import and export on %s', (dialect) => {
     );
     expect(job).toMatchObject({ status: 'succeeded', imported: 18, rejected: 2 });
     expect(await count()).toBe(38);
+  });
+
+  it('moves the live insight counters with every import, exactly as a recount from the tables would', async () => {
+    const live = await snapshotCounters(t.deps.db);
+    expect(Object.keys(live).length).toBeGreaterThan(0);
+    await rebuildRollups(t.deps.db, t.deps.database.sqlite, null);
+    expect(await snapshotCounters(t.deps.db)).toEqual(live);
   });
 
   it('reads .xlsx ledgers and places a household by its coordinates', async () => {

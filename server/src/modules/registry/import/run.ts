@@ -20,7 +20,8 @@ import {
   splitTags,
 } from './fields.ts';
 import { readSpreadsheet, type SheetRow, SpreadsheetError } from './read.ts';
-import { rebuildRollupsIn } from '../../insights/rollups.ts';
+import { countNewRows, syncResidentRollups } from '../../insights/rollups.ts';
+import { householdFacts, residentFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
 
 /** After this many written rows the planner's statistics are refreshed. */
@@ -288,6 +289,9 @@ export async function importResidents(
       let newResidents: ResidentTable[] = [];
       let newTags: ResidentTagTable[] = [];
       let newChanges: ResidentChangeTable[] = [];
+      /** residents already in the registry that this import updated: their counters are re-synced */
+      const updatedIds: string[] = [];
+      const tagCodes = new Map(tags.map((t) => [t.id, t.code]));
       const buildingRows: { id: string; org_id: string; org_path: string; name: string; created_at: string }[] = [];
       const flush = async () => {
         if (buildingRows.length > 0)
@@ -302,6 +306,32 @@ export async function importResidents(
         await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
         await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
         await bulkInsert(trx, deps.database.sqlite, 'resident_changes', CHANGE_TYPES, newChanges);
+        // the live insight counters move with the rows, in the same transaction
+        const tagsOf = new Map<string, string[]>();
+        for (const t of newTags) {
+          const code = tagCodes.get(t.tag_id);
+          if (code === undefined) continue;
+          const list = tagsOf.get(t.resident_id);
+          if (list === undefined) tagsOf.set(t.resident_id, [code]);
+          else list.push(code);
+        }
+        await countNewRows(
+          trx,
+          deps.database.sqlite,
+          'household',
+          newHouseholds.map((h) => ({ id: h.id, org_path: h.org_path, facts: householdFacts() })),
+        );
+        await countNewRows(
+          trx,
+          deps.database.sqlite,
+          'resident',
+          newResidents.map((r) => ({
+            id: r.id,
+            org_path: r.org_path,
+            facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
+          })),
+        );
+        if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds.splice(0));
         newHouseholds = [];
         newResidents = [];
         newTags = [];
@@ -432,6 +462,7 @@ export async function importResidents(
             await trx.deleteFrom('resident_tags').where('resident_id', '=', dup.id).execute();
             newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: dup.id, tag_id, org_path: p.unit.path })));
             newChanges.push(change(dup.id, p.unit.path, 'update', 'import', input.jobId));
+            updatedIds.push(dup.id);
             counts.updated += 1;
             continue;
           }
@@ -491,7 +522,6 @@ export async function importResidents(
       }
       if (!isDoomed()) await writeBatch();
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
-      await rebuildRollupsIn(trx, deps.database.sqlite, input.target.path);
       await recordAudit(trx, deps.clock, who.audit, {
         action: 'resident.import',
         targetType: 'import_job',
