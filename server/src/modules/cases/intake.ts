@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { syncCaseRollups } from '../insights/rollups.ts';
+import { caseFacts } from '../insights/facts.ts';
+import { countNewRows } from '../insights/rollups.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -335,7 +336,10 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         updated_at: now.toISOString(),
       };
       await trx.insertInto('cases').values(row).execute();
-      await syncCaseRollups(trx, [id]);
+      // a new case: counted from the row just written, into the live insight counters
+      await countNewRows(trx, deps.database.sqlite, 'case', [
+        { id, org_path: row.org_path, facts: caseFacts({ ...row, handler_level: routing.handler.level }) },
+      ]);
       if (isResident) {
         await trx
           .insertInto('case_reporters')
