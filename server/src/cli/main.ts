@@ -8,6 +8,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { importDivisions } from '../modules/orgs/divisions.ts';
 import { importGridFile } from '../modules/orgs/grid-import.ts';
 import { AppError } from '../platform/errors.ts';
+import { ensureDivisions } from '../bootstrap.ts';
 import { seedDemo } from './demo.ts';
 import { seedDemoCases } from './demo-cases.ts';
 import { seedDemoInsights } from './demo-insights.ts';
@@ -82,6 +83,8 @@ const commands: Record<string, Handler> = {
   'reports generate': generateReportFromCli,
   demo: async () => {
     const deps = await openCliDeps();
+    // the demo lives in 兰州市: on an empty database its division tree comes first, as on the server's first start
+    await ensureDivisions(deps, (line) => console.log(line));
     await seedDemo(deps, (line) => console.log(line));
     await ensureDefaultDutyList(deps);
     await seedDemoCases(deps, (line) => console.log(line));
