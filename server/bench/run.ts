@@ -6,6 +6,7 @@ import { benchRegistryImport, benchRegistryQueries } from './registry.ts';
 import { benchCaseIntake, benchCaseQueries } from './cases.ts';
 import { benchInsights } from './insights.ts';
 import { benchFieldworkSync } from './fieldwork.ts';
+import { benchDeviceCache } from './device-cache.ts';
 import { figures, isPostgresReachable } from './util.ts';
 
 /**
@@ -42,6 +43,8 @@ async function main() {
     if (scenarios.includes('insights')) await benchInsights(engine, { residents, cases });
     if (scenarios.includes('fieldwork')) await benchFieldworkSync(engine);
   }
+  // the phone's side of field work is the same whatever the server's engine
+  if (scenarios.includes('fieldwork')) await benchDeviceCache();
   const out = path.resolve(import.meta.dirname, 'out');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(figures, null, 2));

@@ -101,6 +101,8 @@ try {
     `field cache, ${HOUSEHOLDS} households, offline reload → first list render: median ${median(app).toFixed(0)} ms ` +
       `(runs ${app.map((ms) => ms.toFixed(0)).join(', ')}); bare IndexedDB read of the same record: ${median(bare).toFixed(1)} ms`,
   );
+  // for `npm run bench`, which runs this script and reports the figure with the others
+  console.log(`FIGURE ${JSON.stringify({ app: median(app), bare: median(bare), households: HOUSEHOLDS })}`);
 } finally {
   await browser.close();
   await server.stop();
