@@ -55,8 +55,7 @@ export async function applyDeltas(trx: Kysely<DB>, deltas: Iterable<Delta>): Pro
   // Built as text with bound values: on the write path of every resident and case, Kysely's building of a
   // multi-row upsert cost more than running it.
   const isPostgres = dialectOf(trx) === 'postgres';
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
+  for (const part of statementSized(rows)) {
     const params: unknown[] = [];
     const tuples: string[] = [];
     for (const r of part) {
@@ -72,6 +71,22 @@ export async function applyDeltas(trx: Kysely<DB>, deltas: Iterable<Delta>): Pro
       ),
     );
   }
+}
+
+/** Row counts a counter upsert is built for: a handful of statement texts, so prepared statements are reused. */
+const STATEMENT_SIZES = [256, 64, 16, 4, 1];
+
+/** Splits rows into chunks of the sizes in STATEMENT_SIZES (e.g. 37 rows → 16 + 16 + 4 + 1). */
+function statementSized<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let i = 0;
+  for (const size of STATEMENT_SIZES) {
+    while (rows.length - i >= size) {
+      out.push(rows.slice(i, i + size));
+      i += size;
+    }
+  }
+  return out;
 }
 
 export interface SourceRow {

@@ -6,6 +6,7 @@ import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts
 import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { newId } from '../../../platform/ids.ts';
+import { collectGarbage } from '../../../platform/memory.ts';
 import { listCareTags, resolveTags } from '../care-tags.ts';
 import { checkResidentIdentity, type ResidentIdentity } from '../resident-input.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
@@ -23,6 +24,7 @@ import { readSpreadsheet, type SheetRow, SpreadsheetError } from './read.ts';
 import { countNewRows, syncResidentRollups } from '../../insights/rollups.ts';
 import { householdFacts, residentFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
+import { SeenIds } from './seen-ids.ts';
 
 /** After this many written rows the planner's statistics are refreshed. */
 const ANALYZE_AFTER_ROWS = 5000;
@@ -212,10 +214,10 @@ async function estimateRows(file: string): Promise<number> {
 const householdKey = (unitId: string, address: string, unitNo: string | null, roomNo: string | null) =>
   `${unitId}|${address}|${unitNo ?? ''}|${roomNo ?? ''}`;
 
+/** Rows between two full garbage collections, which keep a big import's memory flat. */
+const COLLECT_EVERY_ROWS = 20_000;
 /** Rows validated and encrypted, waiting to be written together. */
 const BATCH_ROWS = 2000;
-/** Enough of a blind index to tell ID numbers in one file apart (96 bits), kept for every row. */
-const SEEN_KEY_CHARS = 16;
 
 /**
  * Imports a ledger under `target` in one streaming pass inside one transaction: each row is validated,
@@ -489,21 +491,21 @@ export async function importResidents(
         await flush();
       };
 
-      // ID numbers met earlier in this file, by a prefix of their blind index, with their row.
-      const seen = new Map<string, number>();
+      // ID numbers met earlier in this file, with their row.
+      const seen = new SeenIds();
       onProgress({ phase: 'writing', rowsDone: 0, rowsTotal: estimate });
       for await (const row of dataRows(input.file)) {
         result.rowsTotal += 1;
         if (result.rowsTotal % 5000 === 0)
           onProgress({ phase: 'writing', rowsDone: result.rowsTotal, rowsTotal: Math.max(estimate, result.rowsTotal) });
+        if (result.rowsTotal % COLLECT_EVERY_ROWS === 0) collectGarbage();
         const outcome = parseRow(row, columns, { resolver, deps, tags, now, isEncrypting: !isDoomed() });
         if ('problems' in outcome) {
           reject(outcome.problems);
           continue;
         }
         const index = outcome.parsed.identity.id_number_bidx;
-        const key = index === null ? null : index.slice(0, SEEN_KEY_CHARS);
-        const earlier = key === null ? undefined : seen.get(key);
+        const earlier = index === null ? undefined : seen.firstRowOf(index, row.row);
         if (earlier !== undefined) {
           reject([
             {
@@ -515,7 +517,6 @@ export async function importResidents(
           ]);
           continue;
         }
-        if (key !== null) seen.set(key, row.row);
         if (isDoomed()) continue;
         pending.push(outcome.parsed);
         if (pending.length >= BATCH_ROWS) await writeBatch();
