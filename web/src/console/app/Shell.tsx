@@ -33,8 +33,20 @@ import { useI18n } from './i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 import type { MessageKey } from './messages';
 
+export type SectionGroup = 'registry' | 'cases' | 'fieldwork' | 'insights' | 'system';
+
+/** The menu's groups, in the order of the work: the ledger, residents' requests, visits, figures, the system. */
+const GROUPS: { id: SectionGroup; label: MessageKey }[] = [
+  { id: 'registry', label: 'nav.group.registry' },
+  { id: 'cases', label: 'nav.group.cases' },
+  { id: 'fieldwork', label: 'nav.group.fieldwork' },
+  { id: 'insights', label: 'nav.group.insights' },
+  { id: 'system', label: 'nav.group.system' },
+];
+
 export interface Section {
   path: string;
+  group: SectionGroup;
   label: MessageKey;
   /** absent: shown to everyone signed in */
   permission?: string;
@@ -45,51 +57,103 @@ export interface Section {
 
 /** The side menu: each section and the permission that shows it. */
 export const SECTIONS: Section[] = [
-  { path: '/orgs', label: 'nav.orgs', permission: 'org.read', icon: <ApartmentOutlined /> },
-  { path: '/cases', label: 'nav.cases', permission: 'case.read', icon: <SolutionOutlined /> },
-  { path: '/cases/rates', label: 'nav.caseRates', permission: 'case.read', icon: <BarChartOutlined /> },
-  { path: '/insights', label: 'nav.insights', permission: 'insight.read', icon: <DashboardOutlined /> },
-  { path: '/reports', label: 'nav.reports', permission: 'report.generate', icon: <TableOutlined /> },
-  { path: '/tasks', label: 'nav.tasks', permission: 'task.read', icon: <CheckSquareOutlined /> },
+  { path: '/orgs', group: 'registry', label: 'nav.orgs', permission: 'org.read', icon: <ApartmentOutlined /> },
+  { path: '/cases', group: 'cases', label: 'nav.cases', permission: 'case.read', icon: <SolutionOutlined /> },
+  { path: '/cases/rates', group: 'cases', label: 'nav.caseRates', permission: 'case.read', icon: <BarChartOutlined /> },
+  {
+    path: '/insights',
+    group: 'insights',
+    label: 'nav.insights',
+    permission: 'insight.read',
+    icon: <DashboardOutlined />,
+  },
+  { path: '/reports', group: 'insights', label: 'nav.reports', permission: 'report.generate', icon: <TableOutlined /> },
+  { path: '/tasks', group: 'insights', label: 'nav.tasks', permission: 'task.read', icon: <CheckSquareOutlined /> },
   // departments send tasks but do not receive them
   {
     path: '/tasks',
+    group: 'insights',
     label: 'nav.tasks',
     permission: 'task.send',
     hiddenWith: 'task.read',
     icon: <CheckSquareOutlined />,
   },
-  { path: '/burden', label: 'nav.burden', permission: 'insight.read', icon: <FundOutlined /> },
-  { path: '/registry/households', label: 'nav.households', permission: 'resident.read', icon: <HomeOutlined /> },
-  { path: '/registry/residents', label: 'nav.residents', permission: 'resident.read', icon: <SearchOutlined /> },
-  { path: '/registry/imports', label: 'nav.imports', permission: 'resident.import', icon: <CloudUploadOutlined /> },
-  { path: '/registry/care-tags', label: 'nav.careTags', permission: 'caretag.manage', icon: <TagsOutlined /> },
-  { path: '/fieldwork/coverage', label: 'nav.fieldworkCoverage', permission: 'visit.read', icon: <PieChartOutlined /> },
-  { path: '/fieldwork/linkage', label: 'nav.fieldworkLinkage', permission: 'visit.read', icon: <LinkOutlined /> },
+  { path: '/burden', group: 'insights', label: 'nav.burden', permission: 'insight.read', icon: <FundOutlined /> },
+  {
+    path: '/registry/households',
+    group: 'registry',
+    label: 'nav.households',
+    permission: 'resident.read',
+    icon: <HomeOutlined />,
+  },
+  {
+    path: '/registry/residents',
+    group: 'registry',
+    label: 'nav.residents',
+    permission: 'resident.read',
+    icon: <SearchOutlined />,
+  },
+  {
+    path: '/registry/imports',
+    group: 'registry',
+    label: 'nav.imports',
+    permission: 'resident.import',
+    icon: <CloudUploadOutlined />,
+  },
+  {
+    path: '/registry/care-tags',
+    group: 'registry',
+    label: 'nav.careTags',
+    permission: 'caretag.manage',
+    icon: <TagsOutlined />,
+  },
+  {
+    path: '/fieldwork/coverage',
+    group: 'fieldwork',
+    label: 'nav.fieldworkCoverage',
+    permission: 'visit.read',
+    icon: <PieChartOutlined />,
+  },
+  {
+    path: '/fieldwork/linkage',
+    group: 'fieldwork',
+    label: 'nav.fieldworkLinkage',
+    permission: 'visit.read',
+    icon: <LinkOutlined />,
+  },
   {
     path: '/fieldwork/changes',
+    group: 'fieldwork',
     label: 'nav.fieldworkChanges',
     permission: 'household.change.apply',
     icon: <FileSyncOutlined />,
   },
   {
     path: '/fieldwork/policies',
+    group: 'fieldwork',
     label: 'nav.fieldworkPolicies',
     permission: 'visit.manage',
     icon: <FieldTimeOutlined />,
   },
-  { path: '/m/field', label: 'nav.fieldworkPhone', permission: 'visit.record', icon: <MobileOutlined /> },
+  {
+    path: '/m/field',
+    group: 'fieldwork',
+    label: 'nav.fieldworkPhone',
+    permission: 'visit.record',
+    icon: <MobileOutlined />,
+  },
   {
     path: '/m/households',
+    group: 'fieldwork',
     label: 'nav.gridHouseholds',
     permission: 'resident.read',
     hiddenWith: 'resident.write',
     icon: <MobileOutlined />,
   },
-  { path: '/duties', label: 'nav.duties', icon: <FileProtectOutlined /> },
-  { path: '/users', label: 'nav.users', permission: 'user.read', icon: <TeamOutlined /> },
-  { path: '/audit', label: 'nav.audit', permission: 'audit.read', icon: <AuditOutlined /> },
-  { path: '/apikeys', label: 'nav.apikeys', permission: 'apikey.own', icon: <KeyOutlined /> },
+  { path: '/duties', group: 'cases', label: 'nav.duties', icon: <FileProtectOutlined /> },
+  { path: '/users', group: 'system', label: 'nav.users', permission: 'user.read', icon: <TeamOutlined /> },
+  { path: '/audit', group: 'system', label: 'nav.audit', permission: 'audit.read', icon: <AuditOutlined /> },
+  { path: '/apikeys', group: 'system', label: 'nav.apikeys', permission: 'apikey.own', icon: <KeyOutlined /> },
 ];
 
 /** Whether a section belongs in the menu of a user with these permissions. */
@@ -103,11 +167,13 @@ export function Shell({ children }: { children: ReactNode }) {
   const location = useLocation();
   const [isPasswordOpen, setPasswordOpen] = useState(false);
 
-  const items: MenuProps['items'] = SECTIONS.filter(isShown(can)).map((s) => ({
-    key: s.path,
-    icon: s.icon,
-    label: t(s.label),
-  }));
+  const shown = SECTIONS.filter(isShown(can));
+  const items: MenuProps['items'] = GROUPS.map((g) => ({
+    type: 'group' as const,
+    key: g.id,
+    label: t(g.label),
+    children: shown.filter((s) => s.group === g.id).map((s) => ({ key: s.path, icon: s.icon, label: t(s.label) })),
+  })).filter((g) => g.children.length > 0);
   // the longest matching path, so that /cases/rates is not taken for /cases
   const selected = SECTIONS.filter((s) => location.pathname.startsWith(s.path)).sort(
     (a, b) => b.path.length - a.path.length,

@@ -29,6 +29,11 @@ export const messages = {
     en: 'Nothing to show: ask an administrator to grant you a role.',
   },
 
+  'nav.group.registry': { zh: '组织与台账', en: 'Units and registry' },
+  'nav.group.cases': { zh: '诉求与权责', en: 'Cases and duties' },
+  'nav.group.fieldwork': { zh: '入户走访', en: 'Field work' },
+  'nav.group.insights': { zh: '数据与减负', en: 'Figures and burden' },
+  'nav.group.system': { zh: '系统管理', en: 'System' },
   'nav.orgs': { zh: '组织架构', en: 'Org tree' },
   'nav.users': { zh: '用户与角色', en: 'Users & roles' },
   'nav.audit': { zh: '审计日志', en: 'Audit log' },
