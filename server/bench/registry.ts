@@ -169,6 +169,8 @@ export async function benchRegistryImport(dialect: DialectName, rows: number) {
 /** Lookups through the HTTP API (fastify.inject) with the imported registry loaded. */
 export async function benchRegistryQueries(dialect: DialectName, ctx: Awaited<ReturnType<typeof benchRegistryImport>>) {
   const { deps } = ctx;
+  // after a bulk load autovacuum would set the visibility map (index-only scans need it) and the statistics
+  if (dialect === 'postgres') await deps.database.pool!.query('vacuum analyze residents, households, resident_tags');
   const root = await deps.db
     .selectFrom('org_units')
     .selectAll()
