@@ -21,7 +21,7 @@ import {
   splitTags,
 } from './fields.ts';
 import { readSpreadsheet, type SheetRow, SpreadsheetError } from './read.ts';
-import { countNewRows, syncResidentRollups } from '../../insights/rollups.ts';
+import { countNewRows, type SourceRow, syncResidentRollups } from '../../insights/rollups.ts';
 import { householdFacts, residentFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
 import { SeenIds } from './seen-ids.ts';
@@ -214,6 +214,8 @@ async function estimateRows(file: string): Promise<number> {
 const householdKey = (unitId: string, address: string, unitNo: string | null, roomNo: string | null) =>
   `${unitId}|${address}|${unitNo ?? ''}|${roomNo ?? ''}`;
 
+/** Rows written between two updates of the insight counters (their deltas summed in between). */
+const COUNT_EVERY_ROWS = 20_000;
 /** Rows between two full garbage collections, which keep a big import's memory flat. */
 const COLLECT_EVERY_ROWS = 20_000;
 /** Rows validated and encrypted, waiting to be written together. */
@@ -293,6 +295,13 @@ export async function importResidents(
       let newChanges: ResidentChangeTable[] = [];
       /** residents already in the registry that this import updated: their counters are re-synced */
       const updatedIds: string[] = [];
+      /** rows written but not yet counted into the insight counters */
+      const toCount = { households: [] as SourceRow[], residents: [] as SourceRow[] };
+      const countRows = async () => {
+        await countNewRows(trx, deps.database.sqlite, 'household', toCount.households.splice(0));
+        await countNewRows(trx, deps.database.sqlite, 'resident', toCount.residents.splice(0));
+        if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds.splice(0));
+      };
       const tagCodes = new Map(tags.map((t) => [t.id, t.code]));
       const buildingRows: { id: string; org_id: string; org_path: string; name: string; created_at: string }[] = [];
       const flush = async () => {
@@ -308,7 +317,7 @@ export async function importResidents(
         await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
         await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
         await bulkInsert(trx, deps.database.sqlite, 'resident_changes', CHANGE_TYPES, newChanges);
-        // the live insight counters move with the rows, in the same transaction
+        // the live insight counters move with the rows, in the same transaction (summed over many batches)
         const tagsOf = new Map<string, string[]>();
         for (const t of newTags) {
           const code = tagCodes.get(t.tag_id);
@@ -317,23 +326,16 @@ export async function importResidents(
           if (list === undefined) tagsOf.set(t.resident_id, [code]);
           else list.push(code);
         }
-        await countNewRows(
-          trx,
-          deps.database.sqlite,
-          'household',
-          newHouseholds.map((h) => ({ id: h.id, org_path: h.org_path, facts: householdFacts() })),
-        );
-        await countNewRows(
-          trx,
-          deps.database.sqlite,
-          'resident',
-          newResidents.map((r) => ({
+        for (const h of newHouseholds)
+          toCount.households.push({ id: h.id, org_path: h.org_path, facts: householdFacts() });
+        for (const r of newResidents) {
+          toCount.residents.push({
             id: r.id,
             org_path: r.org_path,
             facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
-          })),
-        );
-        if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds.splice(0));
+          });
+        }
+        if (toCount.residents.length >= COUNT_EVERY_ROWS) await countRows();
         newHouseholds = [];
         newResidents = [];
         newTags = [];
@@ -523,6 +525,7 @@ export async function importResidents(
       }
       if (!isDoomed()) await writeBatch();
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
+      await countRows();
       await recordAudit(trx, deps.clock, who.audit, {
         action: 'resident.import',
         targetType: 'import_job',
