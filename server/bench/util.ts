@@ -2,10 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import pg from 'pg';
 import { openDatabase, type Database, type DialectName } from '../src/db/database.ts';
+import { collectGarbage } from '../src/platform/memory.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 
 export const BENCH_PG_URL =
@@ -62,15 +61,10 @@ export async function isPostgresReachable(): Promise<boolean> {
 }
 
 /** Runs `fn` n times after a warm-up; returns p50/p95/p99 in milliseconds. */
-/**
- * A full garbage collection, so that garbage the bench's own setup left (a million rows read back for a
- * baseline, say) is not collected in the middle of a measurement and charged to the platform.
- */
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc') as () => void;
-
 export async function latency(n: number, fn: (i: number) => unknown) {
   for (let i = 0; i < Math.min(20, n); i++) await fn(i);
+  // garbage the bench's own setup left (a million rows read back for a baseline, say) is collected now,
+  // not in the middle of the measurement, where it would be charged to the platform
   collectGarbage();
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {

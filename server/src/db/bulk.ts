@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
-import { dialectOf } from './database.ts';
+import { dialectOf, preparedStatement } from './database.ts';
 import type { DB } from './types.ts';
 
 /**
@@ -19,7 +19,7 @@ export async function bulkInsert<T extends keyof DB>(
   if (rows.length === 0) return;
   const columns = Object.keys(types);
   if (sqlite !== undefined && dialectOf(db) === 'sqlite') {
-    const statement = preparedInsert(
+    const statement = preparedStatement(
       sqlite,
       `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
     );
@@ -32,19 +32,6 @@ export async function bulkInsert<T extends keyof DB>(
     const arrays = columns.map((c) => sql`${part.map((r) => r[c] ?? null)}::${sql.raw(types[c]!)}[]`);
     await sql`insert into ${sql.table(table)} (${columnList}) select * from unnest(${sql.join(arrays)})`.execute(db);
   }
-}
-
-/**
- * Insert statements kept per connection: a bulk load flushes thousands of batches, and statements
- * prepared afresh each time hold native memory V8 does not see until a collection happens to run.
- */
-const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
-function preparedInsert(sqlite: SQLite.Database, text: string): SQLite.Statement {
-  let forHandle = statements.get(sqlite);
-  if (forHandle === undefined) statements.set(sqlite, (forHandle = new Map<string, SQLite.Statement>()));
-  let statement = forHandle.get(text);
-  if (statement === undefined) forHandle.set(text, (statement = sqlite.prepare(text)));
-  return statement;
 }
 
 /**

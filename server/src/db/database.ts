@@ -53,27 +53,33 @@ function openSqlite(file: string): Database {
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+const statementCaches = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
 
 /**
  * Kysely prepares every query afresh, and on better-sqlite3 preparing a statement (an insert of a
- * 50-column row, say) costs more than running it. The same code builds the same SQL text, so prepared
- * statements are kept by text, the least recently used dropped past 500. Kysely runs one statement at
- * a time on the one connection and never iterates, so a cached statement is never busy when reused.
+ * 50-column row, say) costs more than running it — and a statement prepared afresh for each batch of a
+ * bulk load holds native memory V8 does not see until a collection happens to run. The same code builds
+ * the same SQL text, so prepared statements are kept by text per connection, the least recently used
+ * dropped past 500. Statements run one at a time on the one connection and are never iterated, so a
+ * cached statement is never busy when reused. Kysely's queries and bulk loads (`db/bulk.ts`) share it.
  */
+export function preparedStatement(handle: SQLite.Database, source: string): SQLite.Statement {
+  let cache = statementCaches.get(handle);
+  if (cache === undefined) statementCaches.set(handle, (cache = new Map<string, SQLite.Statement>()));
+  let statement = cache.get(source);
+  if (statement !== undefined) cache.delete(source);
+  else {
+    statement = handle.prepare(source);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(source, statement);
+  return statement;
+}
+
 function withStatementCache(handle: SQLite.Database) {
-  const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => handle.close(),
-    prepare: (source: string) => {
-      let statement = cache.get(source);
-      if (statement !== undefined) cache.delete(source);
-      else {
-        statement = handle.prepare(source);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(source, statement);
-      return statement;
-    },
+    prepare: (source: string) => preparedStatement(handle, source),
   };
 }
 

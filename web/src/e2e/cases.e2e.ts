@@ -1,48 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { consoleOf, launchBrowser } from './console';
+import { deskContext, phoneContext, writePhoto } from './fixtures';
 import { startServer, type RunningServer } from './server';
 
 const DEMO_PASSWORD = 'Tianzige@2026';
 const SOON = { timeout: 15_000, interval: 100 };
 /** A place inside 营门滩社区's outline (lng 103.7165–103.7255, lat 36.0985–36.1045). */
 const AT_YINGMENTAN = { longitude: 103.7208, latitude: 36.1016 };
-
-/** A real PNG (a 48×32 gradient) in a temp file, as a phone's camera roll would hand it over. */
-function writePhoto(): string {
-  const width = 48;
-  const height = 32;
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) rows.set([200, 60 + x * 3, 40 + y * 5], row + 1 + x * 3);
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', zlib.deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-photo-')), '楼上噪声.png');
-  fs.writeFileSync(file, png);
-  return file;
-}
 
 interface Rates {
   received: number;
@@ -126,22 +93,9 @@ describe('cases: a resident of 营门滩社区 reports from her phone, the commu
   beforeAll(async () => {
     server = await startServer({ demo: true });
     browser = await launchBrowser();
-    phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      reducedMotion: 'reduce',
-      geolocation: AT_YINGMENTAN,
-      permissions: ['geolocation'],
-    });
-    desk = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      reducedMotion: 'reduce',
-    });
-    photo = writePhoto();
+    phone = await phoneContext(browser, AT_YINGMENTAN);
+    desk = await deskContext(browser);
+    photo = writePhoto('楼上噪声.png');
   });
 
   afterAll(async () => {

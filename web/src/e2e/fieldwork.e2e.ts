@@ -1,47 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { consoleOf, launchBrowser } from './console';
+import { deskContext, phoneContext, writePhoto } from './fixtures';
 import { startServer, type RunningServer } from './server';
 
 const DEMO_PASSWORD = 'Tianzige@2026';
 const SOON = { timeout: 20_000, interval: 100 };
 /** Inside 营门滩社区's first grid (lng 103.7165–103.71875, lat 36.0985–36.1045). */
 const IN_GRID_1 = { longitude: 103.7175, latitude: 36.1012 };
-
-/** A small real PNG in a temp file, as the phone's camera would hand it over. */
-function writePhoto(): string {
-  const size = 24;
-  const rows = Buffer.alloc((size * 3 + 1) * size);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) rows.set([40 + x * 8, 120, 200 - y * 6], y * (size * 3 + 1) + 1 + x * 3);
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-visit-')), '楼道杂物.png');
-  fs.writeFileSync(
-    file,
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', header),
-      chunk('IDAT', zlib.deflateSync(rows)),
-      chunk('IEND', Buffer.alloc(0)),
-    ]),
-  );
-  return file;
-}
 
 interface Visit {
   id: string;
@@ -133,22 +101,9 @@ describe('field work: a grid worker of 营门滩社区 visits households offline
   beforeAll(async () => {
     server = await startServer({ demo: true });
     browser = await launchBrowser();
-    phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      reducedMotion: 'reduce',
-      geolocation: IN_GRID_1,
-      permissions: ['geolocation'],
-    });
-    desk = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      reducedMotion: 'reduce',
-    });
-    photo = writePhoto();
+    phone = await phoneContext(browser, IN_GRID_1);
+    desk = await deskContext(browser);
+    photo = writePhoto('楼道杂物.png');
   });
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { checkCharacter } from '../console/features/registry/idNumber';
 import { consoleOf, launchBrowser } from './console';
+import { deskContext } from './fixtures';
 import { startServer, type RunningServer } from './server';
 
 const DEMO_PASSWORD = 'Tianzige@2026';
@@ -89,8 +90,7 @@ describe('insights, 一表通 and 准入: a street leader reads live figures; a 
   let desk: BrowserContext;
   let db: ReturnType<typeof databaseOf>;
   /** A desk of its own for each person: contexts do not share the session cookie. */
-  const newDesk = () =>
-    browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', reducedMotion: 'reduce' });
+  const newDesk = () => deskContext(browser);
 
   /** The password of anning_mzj at 安宁区民政局: the demo's, or a new account made by the administrator. */
   async function clerkAccount(): Promise<string> {

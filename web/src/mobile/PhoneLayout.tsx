@@ -1,12 +1,11 @@
-import { BellOutlined, FileTextOutlined, LeftOutlined, LogoutOutlined, PlusOutlined } from '@ant-design/icons';
-import { Badge, Button, Flex, Typography } from 'antd';
+import { BellOutlined, FileTextOutlined, LogoutOutlined, PlusOutlined } from '@ant-design/icons';
+import { Badge, Button } from 'antd';
 import type { ReactNode } from 'react';
-import { NavLink, useNavigate } from 'react-router-dom';
+import { NavLink } from 'react-router-dom';
 import { useAuth } from '../console/app/auth';
-import { BrandMark } from '../console/app/BrandMark';
 import { useI18n } from '../console/app/i18n';
-import { LanguageSwitch } from '../console/app/LanguageSwitch';
 import { useNotifications } from './cases/api';
+import { PhoneHeader } from './PhoneHeader';
 import './mobile.css';
 
 interface PhoneLayoutProps {
@@ -20,30 +19,14 @@ interface PhoneLayoutProps {
 export function PhoneLayout({ title, back, children }: PhoneLayoutProps) {
   const { t } = useI18n();
   const { logout } = useAuth();
-  const navigate = useNavigate();
   const unread = useNotifications().data?.unread ?? 0;
 
   return (
     <div className="tz-m tz-phone">
-      <header className="tz-m-header">
-        <Flex align="center" gap={6} style={{ minWidth: 0 }}>
-          {back !== undefined ? (
-            <Button
-              type="text"
-              className="tz-header-button"
-              icon={<LeftOutlined />}
-              aria-label={t('phone.back')}
-              onClick={() => void navigate(back)}
-            />
-          ) : (
-            <BrandMark size={24} />
-          )}
-          <Typography.Text strong ellipsis style={{ color: '#fff', fontSize: 17 }} data-testid="phone-title">
-            {title}
-          </Typography.Text>
-        </Flex>
-        <Flex align="center" gap={4}>
-          <LanguageSwitch />
+      <PhoneHeader
+        title={title}
+        back={back}
+        actions={
           <Button
             type="text"
             className="tz-header-button"
@@ -51,8 +34,8 @@ export function PhoneLayout({ title, back, children }: PhoneLayoutProps) {
             aria-label={t('app.logout')}
             onClick={() => void logout()}
           />
-        </Flex>
-      </header>
+        }
+      />
       <main className="tz-m-body tz-phone-body">{children}</main>
       <nav className="tz-phone-tabs" aria-label={t('phone.brand')}>
         <NavLink to="/m/cases" end className="tz-phone-tab">

@@ -1,19 +1,17 @@
 import {
   CloudSyncOutlined,
   DesktopOutlined,
-  LeftOutlined,
   LogoutOutlined,
   NotificationOutlined,
   UnorderedListOutlined,
 } from '@ant-design/icons';
-import { App, Badge, Button, Flex, Typography } from 'antd';
+import { App, Badge, Button } from 'antd';
 import type { ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router-dom';
 import { useAuth } from '../../console/app/auth';
-import { BrandMark } from '../../console/app/BrandMark';
 import { useI18n } from '../../console/app/i18n';
-import { LanguageSwitch } from '../../console/app/LanguageSwitch';
 import '../mobile.css';
+import { PhoneHeader } from '../PhoneHeader';
 import './field.css';
 import { useField } from './FieldContext';
 import { saveIdentity } from './store';
@@ -52,43 +50,30 @@ export function FieldLayout({ title, back, children }: FieldLayoutProps) {
 
   return (
     <div className="tz-m tz-phone tz-field">
-      <header className="tz-m-header">
-        <Flex align="center" gap={6} style={{ minWidth: 0 }}>
-          {back !== undefined ? (
+      <PhoneHeader
+        title={title}
+        back={back}
+        actions={
+          <>
+            {identity.consolePath !== null && (
+              <Button
+                type="text"
+                className="tz-header-button"
+                icon={<DesktopOutlined />}
+                aria-label={t('mobile.console')}
+                onClick={() => void navigate(identity.consolePath ?? '/')}
+              />
+            )}
             <Button
               type="text"
               className="tz-header-button"
-              icon={<LeftOutlined />}
-              aria-label={t('phone.back')}
-              onClick={() => void navigate(back)}
+              icon={<LogoutOutlined />}
+              aria-label={t('app.logout')}
+              onClick={signOut}
             />
-          ) : (
-            <BrandMark size={24} />
-          )}
-          <Typography.Text strong ellipsis style={{ color: '#fff', fontSize: 17 }} data-testid="phone-title">
-            {title}
-          </Typography.Text>
-        </Flex>
-        <Flex align="center" gap={2}>
-          <LanguageSwitch />
-          {identity.consolePath !== null && (
-            <Button
-              type="text"
-              className="tz-header-button"
-              icon={<DesktopOutlined />}
-              aria-label={t('mobile.console')}
-              onClick={() => void navigate(identity.consolePath ?? '/')}
-            />
-          )}
-          <Button
-            type="text"
-            className="tz-header-button"
-            icon={<LogoutOutlined />}
-            aria-label={t('app.logout')}
-            onClick={signOut}
-          />
-        </Flex>
-      </header>
+          </>
+        }
+      />
       <SyncBar />
       <main className="tz-m-body tz-phone-body">{children}</main>
       <nav className="tz-phone-tabs" aria-label={t('field.brand')}>
