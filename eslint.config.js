@@ -10,6 +10,8 @@ export default tseslint.config(
       'data/**',
       'web/src/api/schema.d.ts',
       'server/bin/**',
+      // the ledger reader's thread entry: plain script that registers tsx, like server/bin
+      'server/src/**/*.mjs',
       'eslint.config.js',
       '.ci/**',
       '**/.tmp/**',

@@ -5,7 +5,7 @@ import { downloadReport } from '../modules/reports/service.ts';
 import { generateReport } from '../modules/reports/generate.ts';
 import type { Actor } from '../platform/access/scope.ts';
 import { openCliDeps } from './context.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage.ts';
 
 /** `tianzige insights rebuild [--org CODE]`: recounts the insight counters from the raw tables. */
 export async function rebuildInsightsFromCli(args: string[]): Promise<void> {

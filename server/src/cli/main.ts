@@ -1,22 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../app.ts';
 import { ConfigError } from '../config.ts';
 import { DatabaseOpenError } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { importDivisions } from '../modules/orgs/divisions.ts';
-import { importGridFile } from '../modules/orgs/grid-import.ts';
 import { AppError } from '../platform/errors.ts';
-import { ensureDivisions } from '../bootstrap.ts';
-import { seedDemo } from './demo.ts';
-import { seedDemoCases } from './demo-cases.ts';
-import { seedDemoInsights } from './demo-insights.ts';
-import { generateReportFromCli, rebuildInsightsFromCli } from './insights.ts';
-import { ensureDefaultDutyList } from '../modules/duties/service.ts';
 import { openCliDeps } from './context.ts';
-import { addUserFromCli, createApiKeyFromCli } from './accounts.ts';
-import { importResidentsFromCli } from './residents.ts';
+import { UsageError } from './usage.ts';
+
+// Each command loads its own modules when it runs: a ledger import need not carry the web server and the demo.
 
 const HELP = `tianzige — 田字格 command line
 
@@ -47,6 +39,7 @@ const commands: Record<string, Handler> = {
     if (values.all === true && values.under !== undefined) throw new UsageError('use either --under or --all');
     const under = values.all === true ? null : (values.under ?? '6201');
     if (under !== null && !/^\d{2,12}$/.test(under)) throw new UsageError('--under takes a division code, e.g. 6201');
+    const { importDivisions } = await import('../modules/orgs/divisions.ts');
     const deps = await openCliDeps();
     const started = Date.now();
     const result = await importDivisions(deps.database, deps.clock, {
@@ -66,6 +59,7 @@ const commands: Record<string, Handler> = {
     const file = positionals[0];
     if (file === undefined || values.under === undefined)
       throw new UsageError('usage: tianzige grids import FILE --under CODE');
+    const { importGridFile } = await import('../modules/orgs/grid-import.ts');
     const deps = await openCliDeps();
     try {
       const result = await importGridFile(deps, null, { text: fs.readFileSync(file, 'utf8'), underCode: values.under });
@@ -76,12 +70,17 @@ const commands: Record<string, Handler> = {
       await deps.close();
     }
   },
-  'users add': addUserFromCli,
-  'residents import': importResidentsFromCli,
-  'apikeys create': createApiKeyFromCli,
-  'insights rebuild': rebuildInsightsFromCli,
-  'reports generate': generateReportFromCli,
+  'users add': async (args) => (await import('./accounts.ts')).addUserFromCli(args),
+  'residents import': async (args) => (await import('./residents.ts')).importResidentsFromCli(args),
+  'apikeys create': async (args) => (await import('./accounts.ts')).createApiKeyFromCli(args),
+  'insights rebuild': async (args) => (await import('./insights.ts')).rebuildInsightsFromCli(args),
+  'reports generate': async (args) => (await import('./insights.ts')).generateReportFromCli(args),
   demo: async () => {
+    const { ensureDivisions } = await import('../bootstrap.ts');
+    const { seedDemo } = await import('./demo.ts');
+    const { ensureDefaultDutyList } = await import('../modules/duties/service.ts');
+    const { seedDemoCases } = await import('./demo-cases.ts');
+    const { seedDemoInsights } = await import('./demo-insights.ts');
     const deps = await openCliDeps();
     // the demo lives in 兰州市: on an empty database its division tree comes first, as on the server's first start
     await ensureDivisions(deps, (line) => console.log(line));
@@ -93,6 +92,7 @@ const commands: Record<string, Handler> = {
   },
   openapi: async (args) => {
     const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+    const { buildApp } = await import('../app.ts');
     const deps = await openCliDeps({ migrate: false });
     const app = await buildApp(deps);
     const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).body;
@@ -106,8 +106,6 @@ const commands: Record<string, Handler> = {
     }
   },
 };
-
-export class UsageError extends Error {}
 
 async function run(argv: string[]): Promise<void> {
   const two = argv.slice(0, 2).join(' ');

@@ -6,6 +6,7 @@ import type { DB } from '../../db/types.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import {
   CONTRIBUTIONS,
+  type Contribution,
   SOURCE_KINDS,
   type SourceKind,
   caseFacts,
@@ -263,9 +264,65 @@ export async function syncRollups(trx: Kysely<DB>, kind: SourceKind, ids: readon
 }
 
 /**
- * Counts rows just inserted (a bulk import's batch): they have no marks yet, so their contributions are
- * added as they are and their marks written in bulk — no read-back of what the caller already holds.
- * Rows that existed before must go through `syncRollups` instead.
+ * Contributions of rows just inserted, summed at each row's own unit and moved up the tree once: a
+ * bulk load counts a million rows into a few thousand counter upserts at the end of its transaction.
+ * Rows with equal facts share one computation of their contributions.
+ */
+export class NewRowTally {
+  /** org_path → (fact SEP dims → n) */
+  private readonly sums = new Map<string, Map<string, number>>();
+  private readonly contributions = new Map<string, Contribution[]>();
+
+  add(kind: SourceKind, row: { org_path: string; facts: string }): void {
+    const memo = `${kind}${SEP}${row.facts}`;
+    let contributions = this.contributions.get(memo);
+    if (contributions === undefined) {
+      contributions = CONTRIBUTIONS[kind](row.facts);
+      if (this.contributions.size < 100_000) this.contributions.set(memo, contributions);
+    }
+    let counts = this.sums.get(row.org_path);
+    if (counts === undefined) this.sums.set(row.org_path, (counts = new Map<string, number>()));
+    for (const c of contributions) {
+      const key = `${c.fact}${SEP}${c.dims}`;
+      counts.set(key, (counts.get(key) ?? 0) + c.n);
+    }
+  }
+
+  /** Adds everything tallied to the counters of each unit and every unit above it, then starts over. */
+  async apply(trx: Kysely<DB>): Promise<void> {
+    const deltas: Delta[] = [];
+    for (const [path, counts] of this.sums) {
+      const ancestors = pathAncestors(path);
+      for (const [key, n] of counts) {
+        const [fact, dims] = key.split(SEP) as [string, string];
+        for (const orgPath of ancestors) deltas.push({ orgPath, fact, dims, n });
+      }
+    }
+    this.sums.clear();
+    await applyDeltas(trx, deltas);
+  }
+}
+
+/** Writes the marks of rows just inserted: what each was counted as (they had none before). */
+export async function markNewRows(
+  trx: Kysely<DB>,
+  sqlite: SQLite.Database | undefined,
+  kind: SourceKind,
+  rows: readonly SourceRow[],
+): Promise<void> {
+  await bulkInsert(
+    trx,
+    sqlite,
+    'insight_marks',
+    MARK_TYPES,
+    rows.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })),
+  );
+}
+
+/**
+ * Counts rows just inserted: they have no marks yet, so their contributions are added as they are and
+ * their marks written — no read-back of what the caller already holds. Rows that existed before must go
+ * through `syncRollups` instead.
  */
 export async function countNewRows(
   trx: Kysely<DB>,
@@ -274,16 +331,10 @@ export async function countNewRows(
   rows: readonly SourceRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const deltas: Delta[] = [];
-  for (const row of rows) deltas.push(...contributionDeltas(kind, row, 1));
-  await applyDeltas(trx, deltas);
-  await bulkInsert(
-    trx,
-    sqlite,
-    'insight_marks',
-    MARK_TYPES,
-    rows.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })),
-  );
+  const tally = new NewRowTally();
+  for (const row of rows) tally.add(kind, row);
+  await tally.apply(trx);
+  await markNewRows(trx, sqlite, kind, rows);
 }
 
 export const syncResidentRollups = (trx: Kysely<DB>, ids: readonly string[]) => syncRollups(trx, 'resident', ids);

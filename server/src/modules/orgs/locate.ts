@@ -59,7 +59,11 @@ export class GridLocator {
 }
 
 /** A locator over the grids with outlines below a unit. */
-export async function buildGridLocator(db: Kysely<DB>, underPath: string): Promise<GridLocator> {
+/** The outlined grids under a unit, as plain data (a worker thread builds its own locator from them). */
+export async function loadGridOutlines(
+  db: Kysely<DB>,
+  underPath: string,
+): Promise<{ unit: LocatedUnit; geometry: AreaGeometry }[]> {
   const rows = await db
     .selectFrom('org_units')
     .select(['id', 'path', 'name', 'code', 'geometry'])
@@ -69,12 +73,14 @@ export async function buildGridLocator(db: Kysely<DB>, underPath: string): Promi
     .where('geometry', 'is not', null)
     .where('retired_at', 'is', null)
     .execute();
-  return new GridLocator(
-    rows.map((r) => ({
-      unit: { id: r.id, path: r.path, name: r.name, code: r.code },
-      geometry: JSON.parse(r.geometry!) as AreaGeometry,
-    })),
-  );
+  return rows.map((r) => ({
+    unit: { id: r.id, path: r.path, name: r.name, code: r.code },
+    geometry: JSON.parse(r.geometry!) as AreaGeometry,
+  }));
+}
+
+export async function buildGridLocator(db: Kysely<DB>, underPath: string): Promise<GridLocator> {
+  return new GridLocator(await loadGridOutlines(db, underPath));
 }
 
 /** Where a point lies: its grid when one contains it, and its community. */

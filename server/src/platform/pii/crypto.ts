@@ -28,6 +28,11 @@ function splitKey(raw: Buffer): PiiKeys {
 export class PiiCipher {
   constructor(private readonly keys: PiiKeys) {}
 
+  /** The keys, for a worker thread of this same process that encrypts on its behalf (a ledger import's reader). */
+  keysForWorker(): PiiKeys {
+    return this.keys;
+  }
+
   /** Encrypts to `v1.<iv>.<tag>.<ciphertext>` (base64url parts). */
   encrypt(plain: string): string {
     const iv = randomBytesPooled(12);

@@ -79,3 +79,8 @@ export function mapHeaders(headers: string[], mapping: Record<string, string> = 
   });
   return { byField, unrecognised, missing: REQUIRED_FIELDS.filter((f) => !byField.has(f)) };
 }
+
+/** The name a field is reported under: its first (standard) header. */
+export const FIELD_LABELS: Record<ImportField, string> = Object.fromEntries(
+  (Object.keys(IMPORT_FIELDS) as ImportField[]).map((f) => [f, IMPORT_FIELDS[f][0]]),
+) as Record<ImportField, string>;

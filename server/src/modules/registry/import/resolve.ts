@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.ts';
 import { subtreeEnd } from '../../../platform/access/scope.ts';
-import { type GridLocator, buildGridLocator } from '../../orgs/locate.ts';
+import { GridLocator, loadGridOutlines } from '../../orgs/locate.ts';
 
 export interface PlaceUnit {
   id: string;
@@ -12,16 +12,29 @@ export interface PlaceUnit {
   parentId: string | null;
 }
 
+/** The units under an import's target and the outlines of its grids. */
+export interface ImportPlaces {
+  target: PlaceUnit;
+  units: PlaceUnit[];
+  grids: Awaited<ReturnType<typeof loadGridOutlines>>;
+}
+
 /**
  * Finds the unit a ledger row belongs to, below the import's target unit: by grid code or name, by
  * community code or name (names must be unique where they are looked up), or by coordinates.
  */
 export class PlaceResolver {
-  private constructor(
-    private readonly target: PlaceUnit,
-    private readonly units: PlaceUnit[],
-    private readonly locator: GridLocator,
-  ) {}
+  private readonly target: PlaceUnit;
+  private readonly units: PlaceUnit[];
+  private readonly locator: GridLocator;
+
+  /** From the plain data `load` read: what a worker thread receives. */
+  constructor(readonly places: ImportPlaces) {
+    this.target = places.target;
+    this.units = places.units;
+    this.locator = new GridLocator(places.grids);
+    this.index();
+  }
 
   static async load(db: Kysely<DB>, target: PlaceUnit): Promise<PlaceResolver> {
     const rows = await db
@@ -40,20 +53,19 @@ export class PlaceResolver {
       level: r.level,
       parentId: r.parent_id,
     }));
-    return new PlaceResolver(target, units, await buildGridLocator(db, target.path)).index();
+    return new PlaceResolver({ target, units, grids: await loadGridOutlines(db, target.path) });
   }
 
   private readonly byCode = new Map<string, PlaceUnit>();
   private readonly byName = new Map<string, PlaceUnit[]>();
 
-  private index(): this {
+  private index() {
     for (const u of this.units) {
       if (u.code !== null) this.byCode.set(u.code, u);
       const list = this.byName.get(u.name) ?? [];
       list.push(u);
       this.byName.set(u.name, list);
     }
-    return this;
   }
 
   private find(value: string, levels: string[], within: PlaceUnit | null): PlaceUnit | 'ambiguous' | null {

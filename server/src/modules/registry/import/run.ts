@@ -7,24 +7,18 @@ import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { newId } from '../../../platform/ids.ts';
 import { collectGarbage } from '../../../platform/memory.ts';
-import { listCareTags, resolveTags } from '../care-tags.ts';
-import { checkResidentIdentity, type ResidentIdentity } from '../resident-input.ts';
+import { listCareTags } from '../care-tags.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
-import { type ImportField, mapHeaders, IMPORT_FIELDS } from './columns.ts';
-import {
-  parseDate,
-  parseEthnicity,
-  parseGender,
-  parseRelation,
-  parseResidenceType,
-  parseStatus,
-  splitTags,
-} from './fields.ts';
-import { readSpreadsheet, type SheetRow, SpreadsheetError } from './read.ts';
-import { countNewRows, type SourceRow, syncResidentRollups } from '../../insights/rollups.ts';
+import { FIELD_LABELS, type ImportField, mapHeaders } from './columns.ts';
+import { HouseholdIds, householdKey } from './compact-maps.ts';
+import type { ImportProblem, ParsedRow } from './parse.ts';
+import { openLedgerReader } from './parser.ts';
+import { readSpreadsheet, SpreadsheetError } from './read.ts';
+import { markNewRows, NewRowTally, type SourceRow, syncResidentRollups } from '../../insights/rollups.ts';
 import { householdFacts, residentFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
-import { SeenIds } from './seen-ids.ts';
+
+export type { ImportProblem } from './parse.ts';
 
 /** After this many written rows the planner's statistics are refreshed. */
 const ANALYZE_AFTER_ROWS = 5000;
@@ -43,14 +37,6 @@ export interface ImportOptions {
   mapping?: Record<string, string>;
 }
 
-/** A rejected row: where and why, never the cell's value. */
-export interface ImportProblem {
-  row: number;
-  column: string;
-  reason_zh: string;
-  reason_en: string;
-}
-
 export interface ImportProgress {
   phase: 'validating' | 'writing' | 'done';
   rowsDone: number;
@@ -67,125 +53,6 @@ export interface ImportResult {
   problems: ImportProblem[];
   /** a problem with the whole file (missing columns, not a spreadsheet…) */
   fileError: { code: string; zh: string; en: string } | null;
-}
-
-const FIELD_LABELS: Record<ImportField, string> = Object.fromEntries(
-  (Object.keys(IMPORT_FIELDS) as ImportField[]).map((f) => [f, IMPORT_FIELDS[f][0]]),
-) as Record<ImportField, string>;
-
-interface ParsedRow {
-  row: number;
-  unit: PlaceUnit;
-  address: string;
-  building: string | undefined;
-  unitNo: string | null;
-  roomNo: string | null;
-  lng: number | null;
-  lat: number | null;
-  facts: {
-    name: string;
-    idNumber: string | undefined;
-    noIdReason: string | undefined;
-    gender: 'male' | 'female' | undefined;
-    birthDate: string | undefined;
-    phone: string | undefined;
-  };
-  ethnicity: string;
-  relation: string;
-  residenceType: ResidentTable['residence_type'];
-  status: ResidentTable['status'];
-  notes: string | null;
-  tagIds: string[];
-  identity: ResidentIdentity;
-}
-
-type Cells = Partial<Record<ImportField, string>>;
-
-/** Reads the cells of one row into typed facts, collecting every problem with its column. */
-function parseRow(
-  row: SheetRow,
-  columns: Map<ImportField, number>,
-  ctx: {
-    resolver: PlaceResolver;
-    deps: AppDeps;
-    tags: Awaited<ReturnType<typeof listCareTags>>;
-    now: Date;
-    /** false once an all-or-nothing import is known to fail: rows are still checked, nothing is encrypted */
-    isEncrypting: boolean;
-  },
-): { parsed: ParsedRow } | { problems: ImportProblem[] } {
-  const cells: Cells = {};
-  for (const [field, index] of columns) cells[field] = (row.values[index] ?? '').trim();
-  const problems: ImportProblem[] = [];
-  const problem = (field: string, zh: string, en: string) =>
-    problems.push({ row: row.row, column: FIELD_LABELS[field as ImportField] ?? field, reason_zh: zh, reason_en: en });
-
-  const lng = cells.lng ? Number(cells.lng) : undefined;
-  const lat = cells.lat ? Number(cells.lat) : undefined;
-  if ((lng !== undefined && !(lng >= 73 && lng <= 136)) || (lat !== undefined && !(lat >= 3 && lat <= 54))) {
-    problem('lng', '经纬度不在中国境内或不是数字', 'Coordinates are not numbers inside China');
-  }
-  const place = ctx.resolver.resolve({ community: cells.community, grid: cells.grid, lng, lat });
-  if ('column' in place) problem(place.column, place.zh, place.en);
-  const address = cells.address ?? '';
-  if (address.length < 2 || address.length > 120)
-    problem('address', '地址须为 2 到 120 个字符', 'Address must be 2–120 characters');
-  const relation = parseRelation(cells.relation ?? '');
-  if (relation === undefined)
-    problem(
-      'relation',
-      `与户主关系“${(cells.relation ?? '').slice(0, 10)}”无法识别`,
-      'Unknown relation to the head of household',
-    );
-  const residenceType = parseResidenceType(cells.residenceType ?? '');
-  if (residenceType === undefined)
-    problem('residenceType', '人口类型须为 户籍、常住 或 流动', 'Residence type must be 户籍, 常住 or 流动');
-  const status = parseStatus(cells.status ?? '');
-  if (status === undefined) problem('status', '状态须为 在住、迁出 或 死亡', 'Status must be 在住, 迁出 or 死亡');
-  const ethnicity = parseEthnicity(cells.ethnicity ?? '');
-  if (ethnicity === undefined) problem('ethnicity', '民族须为 56 个民族之一', 'Ethnicity must be one of the 56');
-  const gender = cells.gender ? parseGender(cells.gender) : undefined;
-  if (cells.gender && gender === undefined) problem('gender', '性别须为 男 或 女', 'Gender must be 男 or 女');
-  const birthDate = parseDate(cells.birthDate ?? '');
-  const tags = resolveTags(ctx.tags, splitTags(cells.careTags ?? ''));
-  if (tags.unknown.length > 0)
-    problem('careTags', `未知的关爱标签：${tags.unknown.join('、').slice(0, 40)}`, 'Unknown care tags');
-  const notes = cells.notes ? cells.notes.slice(0, 500) : null;
-  const facts = {
-    name: cells.name ?? '',
-    idNumber: cells.idNumber || undefined,
-    noIdReason: cells.noIdReason || undefined,
-    gender,
-    birthDate: birthDate === 'invalid' ? '0000-00-00' : birthDate,
-    phone: cells.phone || undefined,
-  };
-  const identity = checkResidentIdentity(ctx.deps.pii, facts, ctx.now, { isEncrypting: ctx.isEncrypting });
-  if (!identity.ok) for (const e of identity.errors) problem(e.field, e.message_zh, e.message_en);
-  if (problems.length > 0 || !identity.ok || 'column' in place) return { problems };
-  return {
-    parsed: {
-      row: row.row,
-      unit: place.unit,
-      address,
-      building: cells.building || undefined,
-      unitNo: cells.unitNo || null,
-      roomNo: cells.roomNo || null,
-      lng: lng ?? null,
-      lat: lat ?? null,
-      facts,
-      ethnicity: ethnicity!,
-      relation: relation!,
-      residenceType: residenceType!,
-      status: status!,
-      notes,
-      tagIds: tags.ids,
-      identity: identity.value,
-    },
-  };
-}
-
-async function* dataRows(file: string): AsyncGenerator<SheetRow> {
-  for await (const item of readSpreadsheet(file)) if ('row' in item) yield item;
 }
 
 async function readHeaders(file: string): Promise<string[]> {
@@ -211,25 +78,26 @@ async function estimateRows(file: string): Promise<number> {
   }
 }
 
-const householdKey = (unitId: string, address: string, unitNo: string | null, roomNo: string | null) =>
-  `${unitId}|${address}|${unitNo ?? ''}|${roomNo ?? ''}`;
-
-/** Rows written between two updates of the insight counters (their deltas summed in between). */
-const COUNT_EVERY_ROWS = 20_000;
 /** Rows between two full garbage collections, which keep a big import's memory flat. */
 const COLLECT_EVERY_ROWS = 20_000;
-/** Rows validated and encrypted, waiting to be written together. */
-const BATCH_ROWS = 2000;
 
 /**
- * Imports a ledger under `target` in one streaming pass inside one transaction: each row is validated,
- * encrypted and written in batches; an all-or-nothing import that meets a bad row stops writing, checks
- * the rest, and rolls back — so a failure, crash or kill leaves nothing of the file behind.
+ * Imports a ledger under `target` in one streaming pass inside one transaction: a worker thread reads,
+ * validates and encrypts rows (parse-worker.ts) while this thread writes the batches before them; an
+ * all-or-nothing import that meets a bad row stops writing, checks the rest, and rolls back — so a
+ * failure, crash or kill leaves nothing of the file behind. The insight counters move once, at the end.
  */
 export async function importResidents(
   deps: AppDeps,
   who: { actor: Actor | null; audit: AuditWho },
-  input: { file: string; target: PlaceUnit; options: ImportOptions; jobId: string },
+  input: {
+    file: string;
+    target: PlaceUnit;
+    options: ImportOptions;
+    jobId: string;
+    /** read on a thread of its own (unset: when the file is big) */
+    thread?: boolean;
+  },
   onProgress: (p: ImportProgress) => void = () => undefined,
 ): Promise<ImportResult> {
   const result: ImportResult = {
@@ -267,14 +135,22 @@ export async function importResidents(
 
   const resolver = await PlaceResolver.load(deps.db, input.target);
   const tags = await listCareTags(deps.db);
-  const households = new Map<string, string>();
-  const known = await deps.db
-    .selectFrom('households')
-    .select(['id', 'org_id', 'address', 'unit_no', 'room_no'])
-    .where('org_path', '>=', input.target.path)
-    .where('org_path', '<', subtreeEnd(input.target.path))
-    .execute();
-  for (const h of known) households.set(householdKey(h.org_id, h.address, h.unit_no, h.room_no), h.id);
+  const households = new HouseholdIds();
+  // the households already registered under the target, a page at a time
+  for (let after = ''; ;) {
+    const page = await deps.db
+      .selectFrom('households')
+      .select(['id', 'org_id', 'address', 'unit_no', 'room_no'])
+      .where('org_path', '>=', input.target.path)
+      .where('org_path', '<', subtreeEnd(input.target.path))
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(10_000)
+      .execute();
+    for (const h of page) households.set(householdKey(h.org_id, h.address, h.unit_no, h.room_no), h.id);
+    if (page.length < 10_000) break;
+    after = page[page.length - 1]!.id;
+  }
   const buildings = new Map<string, string>();
   const isAllOrNothing = input.options.mode === 'all-or-nothing';
 
@@ -295,13 +171,8 @@ export async function importResidents(
       let newChanges: ResidentChangeTable[] = [];
       /** residents already in the registry that this import updated: their counters are re-synced */
       const updatedIds: string[] = [];
-      /** rows written but not yet counted into the insight counters */
-      const toCount = { households: [] as SourceRow[], residents: [] as SourceRow[] };
-      const countRows = async () => {
-        await countNewRows(trx, deps.database.sqlite, 'household', toCount.households.splice(0));
-        await countNewRows(trx, deps.database.sqlite, 'resident', toCount.residents.splice(0));
-        if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds.splice(0));
-      };
+      /** new rows' contributions to the insight counters, added once at the end */
+      const tally = new NewRowTally();
       const tagCodes = new Map(tags.map((t) => [t.id, t.code]));
       const buildingRows: { id: string; org_id: string; org_path: string; name: string; created_at: string }[] = [];
       const flush = async () => {
@@ -326,16 +197,20 @@ export async function importResidents(
           if (list === undefined) tagsOf.set(t.resident_id, [code]);
           else list.push(code);
         }
-        for (const h of newHouseholds)
-          toCount.households.push({ id: h.id, org_path: h.org_path, facts: householdFacts() });
-        for (const r of newResidents) {
-          toCount.residents.push({
-            id: r.id,
-            org_path: r.org_path,
-            facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
-          });
-        }
-        if (toCount.residents.length >= COUNT_EVERY_ROWS) await countRows();
+        const households: SourceRow[] = newHouseholds.map((h) => ({
+          id: h.id,
+          org_path: h.org_path,
+          facts: householdFacts(),
+        }));
+        const residents: SourceRow[] = newResidents.map((r) => ({
+          id: r.id,
+          org_path: r.org_path,
+          facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
+        }));
+        await markNewRows(trx, deps.database.sqlite, 'household', households);
+        await markNewRows(trx, deps.database.sqlite, 'resident', residents);
+        for (const h of households) tally.add('household', h);
+        for (const r of residents) tally.add('resident', r);
         newHouseholds = [];
         newResidents = [];
         newTags = [];
@@ -360,7 +235,7 @@ export async function importResidents(
         new_value: newValue,
       });
       const householdOf = async (p: ParsedRow): Promise<string> => {
-        const key = householdKey(p.unit.id, p.address, p.unitNo, p.roomNo);
+        const key = p.householdKey;
         const found = households.get(key);
         if (found !== undefined) return found;
         const householdId = newId();
@@ -408,10 +283,7 @@ export async function importResidents(
         return householdId;
       };
 
-      let pending: ParsedRow[] = [];
-      const writeBatch = async () => {
-        const batch = pending;
-        pending = [];
+      const writeBatch = async (batch: ParsedRow[]) => {
         // Registry duplicates of this batch, looked up through the blind index.
         const indexes = batch.map((p) => p.identity.id_number_bidx).filter((x): x is string => x !== null);
         const existing = new Map<string, { id: string; org_path: string; version: number }>();
@@ -493,39 +365,51 @@ export async function importResidents(
         await flush();
       };
 
-      // ID numbers met earlier in this file, with their row.
-      const seen = new SeenIds();
       onProgress({ phase: 'writing', rowsDone: 0, rowsTotal: estimate });
-      for await (const row of dataRows(input.file)) {
-        result.rowsTotal += 1;
-        if (result.rowsTotal % 5000 === 0)
-          onProgress({ phase: 'writing', rowsDone: result.rowsTotal, rowsTotal: Math.max(estimate, result.rowsTotal) });
-        if (result.rowsTotal % COLLECT_EVERY_ROWS === 0) collectGarbage();
-        const outcome = parseRow(row, columns, { resolver, deps, tags, now, isEncrypting: !isDoomed() });
-        if ('problems' in outcome) {
-          reject(outcome.problems);
+      const parser = openLedgerReader(
+        {
+          file: input.file,
+          columns: [...columns],
+          places: resolver.places,
+          tags,
+          keys: deps.pii.keysForWorker(),
+          now: iso,
+          isAllOrNothing,
+        },
+        { fileBytes: (await fs.promises.stat(input.file)).size, thread: input.thread },
+      );
+      let collectedAt = 0;
+      for await (const batch of parser.batches()) {
+        result.rowsTotal = batch.rowsRead;
+        onProgress({ phase: 'writing', rowsDone: batch.rowsRead, rowsTotal: Math.max(estimate, batch.rowsRead) });
+        for (const problems of batch.rejected) reject(problems);
+        if (isDoomed()) {
+          parser.doom();
           continue;
         }
-        const index = outcome.parsed.identity.id_number_bidx;
-        const earlier = index === null ? undefined : seen.firstRowOf(index, row.row);
-        if (earlier !== undefined) {
-          reject([
-            {
-              row: row.row,
-              column: '身份证号',
-              reason_zh: `与第 ${earlier} 行的身份证号重复`,
-              reason_en: `Same ID number as row ${earlier}`,
-            },
-          ]);
-          continue;
+        await writeBatch(batch.rows);
+        if (isDoomed()) parser.doom();
+        if (updatedIds.length >= COLLECT_EVERY_ROWS) await syncResidentRollups(trx, updatedIds.splice(0));
+        if (batch.rowsRead - collectedAt >= COLLECT_EVERY_ROWS) {
+          collectGarbage();
+          collectedAt = batch.rowsRead;
+          if (collectedAt % 100_000 < 2000) {
+            const m = process.memoryUsage();
+            console.error(
+              'MEM',
+              collectedAt,
+              (m.rss / 1e6) | 0,
+              (m.heapUsed / 1e6) | 0,
+              (m.heapTotal / 1e6) | 0,
+              (m.external / 1e6) | 0,
+              (m.arrayBuffers / 1e6) | 0,
+            );
+          }
         }
-        if (isDoomed()) continue;
-        pending.push(outcome.parsed);
-        if (pending.length >= BATCH_ROWS) await writeBatch();
       }
-      if (!isDoomed()) await writeBatch();
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
-      await countRows();
+      await tally.apply(trx);
+      if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds);
       await recordAudit(trx, deps.clock, who.audit, {
         action: 'resident.import',
         targetType: 'import_job',
