@@ -139,6 +139,7 @@ async function setup(dialect: DialectName) {
             version: 1,
             created_at: now,
             updated_at: now,
+            import_job_id: null,
           });
         }
       }

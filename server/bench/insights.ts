@@ -228,6 +228,7 @@ async function load(deps: AppDeps, residentsTotal: number, casesTotal: number) {
           version: 1,
           created_at: created,
           updated_at: created,
+          import_job_id: null,
         });
         if (year < 1960 && rand() < 0.2)
           residentTags.push({ resident_id: rid, tag_id: tags.get('living_alone')!, org_path: grid.path });

@@ -270,6 +270,7 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
           version: 1,
           created_at: iso,
           updated_at: iso,
+          import_job_id: null,
         });
         const last = residents[residents.length - 1]!;
         if (last.phone_enc !== null) last.phone_bidx = deps.pii.blindIndex('phone', deps.pii.decrypt(last.phone_enc));

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_cases.ts';
 import * as m0004 from './migrations/0004_registry_perf.ts';
 import * as m0005 from './migrations/0005_fieldwork.ts';
 import * as m0006 from './migrations/0006_insights.ts';
+import * as m0007 from './migrations/0007_lean_import.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_registry_perf': m0004,
   '0005_fieldwork': m0005,
   '0006_insights': m0006,
+  '0007_lean_import': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -35,6 +35,7 @@ export const RESIDENT_TYPES = {
   version: 'integer',
   created_at: 'text',
   updated_at: 'text',
+  import_job_id: 'text',
 } as const;
 export const TAG_TYPES = { resident_id: 'text', tag_id: 'text', org_path: 'text' } as const;
 export const CHANGE_TYPES = {

@@ -8,6 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import { buildGridLocator } from '../orgs/locate.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import { syncHouseholdRollups } from '../insights/rollups.ts';
+import { changeEntry, importedCreations, newestFirst } from './history.ts';
 import { toResidentsOut } from './residents.ts';
 import type { HouseholdCreateBody, HouseholdOut, HouseholdUpdateBody } from './schema.ts';
 import type { HouseholdTable } from './tables.ts';
@@ -187,7 +188,7 @@ export async function getHouseholdDetail(deps: AppDeps, actor: Actor, id: string
     .where('household_id', '=', id)
     .orderBy('birth_date')
     .execute();
-  const history =
+  const changes =
     members.length === 0
       ? []
       : await deps.db
@@ -201,17 +202,16 @@ export async function getHouseholdDetail(deps: AppDeps, actor: Actor, id: string
           .orderBy('at', 'desc')
           .limit(200)
           .execute();
+  const history = newestFirst([
+    ...changes.map(changeEntry),
+    ...(await importedCreations(deps.db, members, row.address)),
+  ]);
   return {
     ...out!,
     members: await toResidentsOut(deps, members),
-    history: history.map((h) => ({
-      at: h.at,
-      actorName: h.actor_name,
-      kind: h.kind,
-      field: h.field,
-      oldValue: h.old_value,
-      newValue: h.new_value,
-      residentName: members.find((m) => m.id === h.resident_id)?.name ?? '',
+    history: history.map(({ residentId, ...h }) => ({
+      ...h,
+      residentName: members.find((m) => m.id === residentId)?.name ?? '',
     })),
   };
 }

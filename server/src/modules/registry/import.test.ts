@@ -178,6 +178,25 @@ describe.each(DIALECTS)('ledger import and export on %s', (dialect) => {
     expect(households.total).toBe(7 + 7); // 7 addresses, each split over the two grids
   });
 
+  it("shows an imported resident's creation in the history: by whom, when, at which address", async () => {
+    const found = (await staff.post('/api/v1/residents/search', { q: '居民4' })).json() as {
+      items: { id: string; householdId: string }[];
+    };
+    const resident = found.items[0]!;
+    const history = (await staff.get(`/api/v1/residents/${resident.id}/history`)).json() as {
+      items: { kind: string; field: string | null; actorName: string | null; newValue: string | null }[];
+    };
+    expect(history.items).toEqual([
+      expect.objectContaining({ kind: 'create', field: 'import', actorName: 'ymt_sj', newValue: '营门滩路11号' }),
+    ]);
+    const household = (await staff.get(`/api/v1/households/${resident.householdId}`)).json() as {
+      history: { kind: string; residentName: string; actorName: string | null }[];
+    };
+    expect(household.history).toContainEqual(
+      expect.objectContaining({ kind: 'create', residentName: '居民4', actorName: 'ymt_sj' }),
+    );
+  });
+
   it('skips or updates people already registered, as chosen', async () => {
     const skipped = await upload({ name: 'again.csv', content: ledger() }, { onDuplicate: 'skip' });
     expect(skipped).toMatchObject({ status: 'succeeded', imported: 0, skipped: 20 });

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { maskIdNumber, maskPhone } from '../../platform/pii/crypto.ts';
+import { changeEntry, importedCreations, newestFirst } from './history.ts';
 import { listCareTags, resolveTags } from './care-tags.ts';
 import { getHouseholdInScope } from './households.ts';
 import { ageOn } from './id-number.ts';
@@ -233,6 +234,7 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
     version: 1,
     created_at: iso,
     updated_at: iso,
+    import_job_id: null,
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('residents').values(row).execute();
@@ -458,20 +460,22 @@ export async function revealResidentField(
 }
 
 export async function listResidentHistory(deps: AppDeps, actor: Actor, id: string) {
-  await getResidentInScope(deps, actor, id);
-  const rows = await deps.db
+  const resident = await getResidentInScope(deps, actor, id);
+  const changes = await deps.db
     .selectFrom('resident_changes')
     .selectAll()
     .where('resident_id', '=', id)
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .execute();
-  return rows.map((r) => ({
-    at: r.at,
-    actorName: r.actor_name,
-    kind: r.kind,
-    field: r.field,
-    oldValue: r.old_value,
-    newValue: r.new_value,
-  }));
+  const household = await deps.db
+    .selectFrom('households')
+    .select('address')
+    .where('id', '=', resident.household_id)
+    .executeTakeFirstOrThrow();
+  const history = newestFirst([
+    ...changes.map(changeEntry),
+    ...(await importedCreations(deps.db, [resident], household.address)),
+  ]);
+  return history.map(({ residentId: _, ...h }) => h);
 }

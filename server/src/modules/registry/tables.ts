@@ -60,6 +60,8 @@ export interface ResidentTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** the ledger import that created the resident (its job says who and when); null when entered by hand */
+  import_job_id: string | null;
 }
 
 export interface ResidentTagTable {
@@ -100,6 +102,8 @@ export interface ImportJobTable {
   problems: string | null;
   error: string | null;
   created_by: string | null;
+  /** who ran the import, as the history shows it ('cli' for the command line) */
+  actor_name: string | null;
   created_at: string;
   finished_at: string | null;
 }

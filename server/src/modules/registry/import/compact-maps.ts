@@ -107,3 +107,42 @@ export class HouseholdIds {
 }
 
 const nonZero = (key: bigint) => (key === 0n ? 1n : key);
+
+/**
+ * 32-bit fingerprints of the ID numbers already in the registry, sorted: a row whose fingerprint is
+ * absent is certainly new, so a big import asks the database only about the few that might not be
+ * (about one row in a thousand at five million residents, plus the real duplicates).
+ */
+export class IdFingerprints {
+  private constructor(private readonly sorted: Uint32Array) {}
+
+  static async load(pages: AsyncIterable<readonly string[]>): Promise<IdFingerprints> {
+    let all = new Uint32Array(1 << 16);
+    let count = 0;
+    for await (const page of pages) {
+      if (count + page.length > all.length) {
+        const bigger = new Uint32Array(Math.max(all.length * 2, count + page.length));
+        bigger.set(all);
+        all = bigger;
+      }
+      for (const blindIndex of page) all[count++] = fingerprint(blindIndex);
+    }
+    return new IdFingerprints(all.slice(0, count).sort());
+  }
+
+  mayContain(blindIndex: string): boolean {
+    const key = fingerprint(blindIndex);
+    let lo = 0;
+    let hi = this.sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const here = this.sorted[mid]!;
+      if (here === key) return true;
+      if (here < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+}
+
+const fingerprint = (blindIndex: string) => Buffer.from(blindIndex.slice(0, 6), 'base64url').readUInt32LE(0);

@@ -133,6 +133,8 @@ export async function runImportJob(
 ): Promise<{ job: ImportJobTable; result: ImportResult | null }> {
   const id = input.jobId ?? newId();
   const now = deps.clock.now().toISOString();
+  const audit: AuditWho =
+    actor === null ? { actorId: null, actorName: 'cli', ip: null, userAgent: 'tianzige-cli' } : whoFromActor(actor);
   const job: ImportJobTable = {
     id,
     kind: 'residents',
@@ -150,13 +152,12 @@ export async function runImportJob(
     problems: null,
     error: null,
     created_by: actor?.userId ?? null,
+    actor_name: audit.actorName,
     created_at: now,
     finished_at: null,
   };
   await deps.db.insertInto('import_jobs').values(job).execute();
   input.onStarted?.(job);
-  const audit: AuditWho =
-    actor === null ? { actorId: null, actorName: 'cli', ip: null, userAgent: 'tianzige-cli' } : whoFromActor(actor);
   let result: ImportResult | null = null;
   try {
     result = await importResidents(

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/types.ts';
 import { bulkInsert, widenSqliteCache } from '../../../db/bulk.ts';
 import { CHANGE_TYPES, HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../bulk-columns.ts';
 import { analyzeTables } from '../../../db/maintenance.ts';
@@ -10,7 +12,7 @@ import { collectGarbage } from '../../../platform/memory.ts';
 import { listCareTags } from '../care-tags.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
 import { FIELD_LABELS, type ImportField, mapHeaders } from './columns.ts';
-import { HouseholdIds, householdKey } from './compact-maps.ts';
+import { HouseholdIds, householdKey, IdFingerprints } from './compact-maps.ts';
 import type { ImportProblem, ParsedRow } from './parse.ts';
 import { openLedgerReader } from './parser.ts';
 import { readSpreadsheet, SpreadsheetError } from './read.ts';
@@ -284,8 +286,10 @@ export async function importResidents(
       };
 
       const writeBatch = async (batch: ParsedRow[]) => {
-        // Registry duplicates of this batch, looked up through the blind index.
-        const indexes = batch.map((p) => p.identity.id_number_bidx).filter((x): x is string => x !== null);
+        // Registry duplicates of this batch, looked up through the blind index (only those the fingerprints cannot rule out).
+        const indexes = batch
+          .map((p) => p.identity.id_number_bidx)
+          .filter((x): x is string => x !== null && (fingerprints === null || fingerprints.mayContain(x)));
         const existing = new Map<string, { id: string; org_path: string; version: number }>();
         for (let i = 0; i < indexes.length; i += 500) {
           const rows = await trx
@@ -357,14 +361,16 @@ export async function importResidents(
             version: 1,
             created_at: iso,
             updated_at: iso,
+            // the job is the record of who created the resident, and when (history shows it from there)
+            import_job_id: input.jobId,
           });
           newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
-          newChanges.push(change(id, p.unit.path, 'create', 'import', p.address));
           counts.imported += 1;
         }
         await flush();
       };
 
+      const fingerprints = await registryFingerprints(trx, estimate);
       onProgress({ phase: 'writing', rowsDone: 0, rowsTotal: estimate });
       const parser = openLedgerReader(
         {
@@ -453,6 +459,37 @@ export async function importResidents(
     await analyzeTables(deps.db, ['residents', 'households', 'resident_tags']);
   onProgress({ phase: 'done', rowsDone: result.rowsTotal, rowsTotal: result.rowsTotal });
   return result;
+}
+
+/** Files of at least this many rows start by reading the registry's ID-number fingerprints… */
+const FINGERPRINTS_FROM_ROWS = 20_000;
+/** …unless the registry has more than this many residents per row of the file (reading them would cost more). */
+const FINGERPRINTS_MAX_RATIO = 20;
+
+async function registryFingerprints(db: Kysely<DB>, fileRows: number): Promise<IdFingerprints | null> {
+  if (fileRows < FINGERPRINTS_FROM_ROWS) return null;
+  const { n } = await db
+    .selectFrom('residents')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (Number(n) > fileRows * FINGERPRINTS_MAX_RATIO) return null;
+  return IdFingerprints.load(blindIndexPages(db));
+}
+
+/** The registry's ID-number blind indexes, 50,000 at a time in index order. */
+async function* blindIndexPages(db: Kysely<DB>): AsyncGenerator<string[]> {
+  for (let after = ''; ;) {
+    const page = await db
+      .selectFrom('residents')
+      .select('id_number_bidx')
+      .where('id_number_bidx', '>', after)
+      .orderBy('id_number_bidx')
+      .limit(50_000)
+      .execute();
+    yield page.map((r) => r.id_number_bidx!);
+    if (page.length < 50_000) return;
+    after = page[page.length - 1]!.id_number_bidx!;
+  }
 }
 
 class RollbackImport extends Error {
