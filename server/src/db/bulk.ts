@@ -1,13 +1,16 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type SQLite from 'better-sqlite3';
-import { type Kysely, sql } from 'kysely';
-import { dialectOf, preparedStatement } from './database.ts';
+import type { Kysely } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import { dialectOf, pgClientOf, preparedStatement } from './database.ts';
 import type { DB } from './types.ts';
 
 /**
  * Inserts many rows of one table inside the caller's transaction without building a query per row:
  * a prepared statement on the better-sqlite3 handle (the same single connection the transaction runs
- * on), or one `insert … select * from unnest(…)` per 10,000 rows on PostgreSQL. For bulk loads only;
- * everything else goes through Kysely's query builder.
+ * on), or `COPY … FROM STDIN` on the transaction's PostgreSQL connection (the server writes whole pages
+ * at a time). For bulk loads only; everything else goes through Kysely's query builder.
  */
 export async function bulkInsert<T extends keyof DB>(
   db: Kysely<DB>,
@@ -26,12 +29,37 @@ export async function bulkInsert<T extends keyof DB>(
     for (const row of rows) statement.run(columns.map((c) => (row as unknown as Record<string, unknown>)[c] ?? null));
     return;
   }
-  const columnList = sql.join(columns.map((c) => sql.ref(c)));
-  for (let i = 0; i < rows.length; i += 10_000) {
-    const part = rows.slice(i, i + 10_000) as unknown as Record<string, unknown>[];
-    const arrays = columns.map((c) => sql`${part.map((r) => r[c] ?? null)}::${sql.raw(types[c]!)}[]`);
-    await sql`insert into ${sql.table(table)} (${columnList}) select * from unnest(${sql.join(arrays)})`.execute(db);
+  const client = await pgClientOf(db);
+  const copy = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+  await pipeline(Readable.from(copyLines(rows as unknown as Record<string, unknown>[], columns)), copy);
+}
+
+/** Rows in COPY's text format, a few hundred per chunk: tab-separated, `\N` for null, specials escaped. */
+function* copyLines(rows: Record<string, unknown>[], columns: string[]): Generator<string> {
+  let chunk = '';
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    for (let c = 0; c < columns.length; c++) {
+      const value = row[columns[c]!];
+      chunk += (c === 0 ? '' : '\t') + copyText(value);
+    }
+    chunk += '\n';
+    if (chunk.length > 65_536) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk !== '') yield chunk;
+}
+
+const HAS_COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_SPECIAL = /[\\\n\r\t]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'string' ? value : String(value);
+  return HAS_COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL, (ch) => COPY_ESCAPES[ch]!) : text;
 }
 
 /**

@@ -83,11 +83,28 @@ function withStatementCache(handle: SQLite.Database) {
   };
 }
 
+/** Every open PostgreSQL connection by its backend's process id: how a bulk load finds its transaction's. */
+const pgClients = new Map<number, pg.PoolClient>();
+
+/**
+ * The pg connection a Kysely transaction runs on, for what only the raw driver can do (COPY). Use it only
+ * while the transaction's callback awaits it, as Kysely would use the connection itself.
+ */
+export async function pgClientOf(trx: Kysely<DB>): Promise<pg.PoolClient> {
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+  const client = pgClients.get(Number(rows[0]!.pid));
+  if (client === undefined) throw new Error('no PostgreSQL connection for this transaction');
+  return client;
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
+  const pidOf = (client: pg.PoolClient) => (client as unknown as { processID: number }).processID;
+  pool.on('connect', (client) => pgClients.set(pidOf(client), client));
+  pool.on('remove', (client) => pgClients.delete(pidOf(client)));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
