@@ -409,7 +409,7 @@ export async function benchInsights(engine: DialectName, options: { residents: n
       `  bare bulk load ${fmtMs(loadMs)}; rebuild of the counters ${fmtMs(rebuildMs)} (${rebuilt.counters} counters from ` +
         `${rebuilt.rows.resident} residents, ${rebuilt.rows.household} households, ${rebuilt.rows.case} cases, ${rebuilt.rows.visit} visit statuses)`,
     );
-    await analyzeTables(deps.db, ['insight_counters', 'insight_marks']);
+    await analyzeTables(deps.db, ['insight_counters']);
     const province = units.find((u) => u.level === 'province')!;
     await deps.db.transaction().execute((trx) =>
       insertAccount(trx, deps, SYSTEM, {

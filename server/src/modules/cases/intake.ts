@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { caseFacts } from '../insights/facts.ts';
-import { countNewRows } from '../insights/rollups.ts';
+import { countNewRows, markOf } from '../insights/rollups.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -335,11 +335,17 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         version: 1,
         updated_at: now.toISOString(),
       };
-      await trx.insertInto('cases').values(row).execute();
-      // a new case: counted from the row just written, into the live insight counters
-      await countNewRows(trx, deps.database.sqlite, 'case', [
-        { id, org_path: row.org_path, facts: caseFacts({ ...row, handler_level: routing.handler.level }) },
-      ]);
+      // a new case is written with its insight mark and counted from the row in hand
+      const counted = {
+        id,
+        org_path: row.org_path,
+        facts: caseFacts({ ...row, handler_level: routing.handler.level }),
+      };
+      await trx
+        .insertInto('cases')
+        .values({ ...row, insight_mark: markOf(counted) })
+        .execute();
+      await countNewRows(trx, 'case', [counted]);
       if (isResident) {
         await trx
           .insertInto('case_reporters')

@@ -79,6 +79,8 @@ export interface CaseTable {
   reopen_count: number;
   version: number;
   updated_at: string;
+  /** where and as what the insight counters last counted this row (`<org_path> <facts>`, insights/rollups.ts) */
+  insight_mark?: string | null;
 }
 
 export const CASE_EVENT_KINDS = [

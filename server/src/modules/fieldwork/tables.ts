@@ -112,6 +112,8 @@ export interface HouseholdVisitStatusTable {
   last_visit_at: string | null;
   next_due_at: string | null;
   interval_days: number;
+  /** where and as what the insight counters last counted this row (`<org_path> <facts>`, insights/rollups.ts) */
+  insight_mark?: string | null;
 }
 
 export interface SyncReceiptTable {

@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { bulkInsert } from '../../db/bulk.ts';
-import { dialectOf } from '../../db/database.ts';
+import { dialectOf, preparedStatement } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import {
@@ -19,13 +19,16 @@ import {
 /**
  * The live counters behind every insight panel and generated report.
  *
- * Every source row (resident, household, case, visit status) has a *mark* saying which facts it was
- * last counted with and where. `syncRollups` re-reads the rows named, compares each with its mark, and
- * moves the difference — minus the old contributions at every unit above the old place, plus the new
- * ones above the new place — into the counters through `applyDeltas`, in the caller's transaction. So
- * a write counts the moment it commits, a correction or a move between grids moves exactly what was
- * counted, a deleted row is taken back out, and syncing a row twice changes nothing: incremental
- * updates cannot double count. `rebuildRollups` recomputes counters and marks from the raw tables.
+ * Every source row (resident, household, case, visit status) carries a *mark* in its own
+ * `insight_mark` column: where and with which facts it was last counted (`<org_path> <facts>`).
+ * `syncRollups` re-reads the rows named, compares each with its mark, and moves the difference — minus
+ * the old contributions at every unit above the old place, plus the new ones above the new place — into
+ * the counters through `applyDeltas`, in the caller's transaction. So a write counts the moment it
+ * commits, a correction or a move between grids moves exactly what was counted, and syncing a row twice
+ * changes nothing: incremental updates cannot double count. A new row is written with its mark and
+ * counted from what the writer holds (`countNewRows`). Source rows are not deleted (residents move out,
+ * cases close); a data correction that deletes one takes it out first (`uncountRows`), since its mark
+ * goes with it. `rebuildRollups` recomputes counters and marks from the raw tables.
  */
 
 export interface Delta {
@@ -111,6 +114,27 @@ export interface SourceRow {
   facts: string;
 }
 
+/** A source row as read for syncing: its current facts and the mark it was last counted with. */
+interface MarkedRow extends SourceRow {
+  mark: string | null;
+}
+
+/** The mark a row is written with: where and as what it is counted. */
+export const markOf = (row: { org_path: string; facts: string }): string => `${row.org_path} ${row.facts}`;
+
+function parseMark(mark: string): { org_path: string; facts: string } {
+  const at = mark.indexOf(' ');
+  return { org_path: mark.slice(0, at), facts: mark.slice(at + 1) };
+}
+
+/** Where each kind's rows and marks live. */
+const SOURCE_TABLES = {
+  resident: { table: 'residents', id: 'id' },
+  household: { table: 'households', id: 'id' },
+  case: { table: 'cases', id: 'id' },
+  visit: { table: 'household_visit_status', id: 'household_id' },
+} as const satisfies Record<SourceKind, { table: keyof DB; id: string }>;
+
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -119,8 +143,8 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 
 type RowFilter = { ids: readonly string[] } | { paths: readonly string[] };
 
-/** The current facts of the rows of one kind, by id or by the exact org_path they sit at. */
-async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter): Promise<SourceRow[]> {
+/** The current facts and marks of the rows of one kind, by id or by the exact org_path they sit at. */
+async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter): Promise<MarkedRow[]> {
   const byIds = 'ids' in filter;
   const keys = byIds ? filter.ids : filter.paths;
   if (keys.length === 0) return [];
@@ -128,7 +152,7 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
     case 'resident': {
       const rows = await db
         .selectFrom('residents')
-        .select(['id', 'org_path', 'status', 'gender', 'birth_date', 'residence_type', 'created_at'])
+        .select(['id', 'org_path', 'status', 'gender', 'birth_date', 'residence_type', 'created_at', 'insight_mark'])
         .where(byIds ? 'id' : 'org_path', 'in', keys)
         .execute();
       const tags = new Map<string, string[]>();
@@ -153,15 +177,21 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
         id: r.id,
         org_path: r.org_path,
         facts: residentFacts({ ...r, tags: tags.get(r.id) ?? [] }),
+        mark: r.insight_mark ?? null,
       }));
     }
     case 'household': {
       const rows = await db
         .selectFrom('households')
-        .select(['id', 'org_path'])
+        .select(['id', 'org_path', 'insight_mark'])
         .where(byIds ? 'id' : 'org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: householdFacts() }));
+      return rows.map((r) => ({
+        id: r.id,
+        org_path: r.org_path,
+        facts: householdFacts(),
+        mark: r.insight_mark ?? null,
+      }));
     }
     case 'case': {
       const rows = await db
@@ -182,18 +212,19 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
           'c.is_solved',
           'c.rating',
           'c.was_overdue',
+          'c.insight_mark',
         ])
         .where(byIds ? 'c.id' : 'c.org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: caseFacts(r) }));
+      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: caseFacts(r), mark: r.insight_mark ?? null }));
     }
     case 'visit': {
       const rows = await db
         .selectFrom('household_visit_status')
-        .select(['household_id as id', 'org_path', 'last_visit_at', 'next_due_at'])
+        .select(['household_id as id', 'org_path', 'last_visit_at', 'next_due_at', 'insight_mark'])
         .where(byIds ? 'household_id' : 'org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: visitFacts(r) }));
+      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: visitFacts(r), mark: r.insight_mark ?? null }));
     }
   }
 }
@@ -207,19 +238,34 @@ function contributionDeltas(kind: SourceKind, row: { org_path: string; facts: st
   return out;
 }
 
-async function upsertMarks(trx: Kysely<DB>, kind: SourceKind, rows: SourceRow[]) {
-  for (const part of chunks(rows, CHUNK)) {
-    await trx
-      .insertInto('insight_marks')
-      .values(part.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })))
-      .onConflict((oc) =>
-        oc.columns(['kind', 'id']).doUpdateSet({
-          org_path: sql<string>`excluded.org_path`,
-          facts: sql<string>`excluded.facts`,
-        }),
-      )
-      .execute();
+/** Writes the marks of rows just counted, on the rows themselves (a rebuild passes SQLite's handle: many rows). */
+async function writeMarks(
+  trx: Kysely<DB>,
+  kind: SourceKind,
+  rows: readonly SourceRow[],
+  sqlite?: SQLite.Database,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { table, id } = SOURCE_TABLES[kind];
+  if (dialectOf(trx) === 'postgres') {
+    for (const part of chunks(rows, 10_000)) {
+      await trx.executeQuery(
+        CompiledQuery.raw(
+          `update ${table} t set insight_mark = v.mark from unnest($1::text[], $2::text[]) as v(id, mark) where t.${id} = v.id`,
+          [part.map((r) => r.id), part.map(markOf)],
+        ),
+      );
+    }
+    return;
   }
+  const text = `update ${table} set insight_mark = ? where ${id} = ?`;
+  if (sqlite !== undefined) {
+    const statement = preparedStatement(sqlite, text);
+    for (const r of rows) statement.run(markOf(r), r.id);
+    return;
+  }
+  const statement = CompiledQuery.raw(text, []);
+  for (const r of rows) await trx.executeQuery({ ...statement, parameters: [markOf(r), r.id] });
 }
 
 /**
@@ -229,37 +275,40 @@ async function upsertMarks(trx: Kysely<DB>, kind: SourceKind, rows: SourceRow[])
 export async function syncRollups(trx: Kysely<DB>, kind: SourceKind, ids: readonly string[]): Promise<void> {
   const unique = [...new Set(ids)];
   for (const part of chunks(unique, CHUNK)) {
-    const [current, marks] = await Promise.all([
-      loadSources(trx, kind, { ids: part }),
-      trx
-        .selectFrom('insight_marks')
-        .select(['id', 'org_path', 'facts'])
-        .where('kind', '=', kind)
-        .where('id', 'in', part)
-        .execute(),
-    ]);
-    const marked = new Map(marks.map((m) => [m.id, m]));
+    const current = await loadSources(trx, kind, { ids: part });
     const deltas: Delta[] = [];
     const changed: SourceRow[] = [];
     for (const row of current) {
-      const mark = marked.get(row.id);
-      marked.delete(row.id);
+      const mark = row.mark === null ? undefined : parseMark(row.mark);
       if (mark !== undefined && mark.org_path === row.org_path && mark.facts === row.facts) continue;
       if (mark !== undefined) deltas.push(...contributionDeltas(kind, mark, -1));
       deltas.push(...contributionDeltas(kind, row, 1));
       changed.push(row);
     }
-    // marks left over belong to rows that are gone
-    for (const mark of marked.values()) deltas.push(...contributionDeltas(kind, mark, -1));
     await applyDeltas(trx, deltas);
-    await upsertMarks(trx, kind, changed);
-    if (marked.size > 0) {
-      await trx
-        .deleteFrom('insight_marks')
-        .where('kind', '=', kind)
-        .where('id', 'in', [...marked.keys()])
-        .execute();
+    await writeMarks(trx, kind, changed);
+  }
+}
+
+/**
+ * Takes rows out of the counters before they are deleted: what their marks say is subtracted and the
+ * marks cleared (a row kept after all is counted again by its next sync). Call it in the deleting
+ * transaction, before the delete.
+ */
+export async function uncountRows(trx: Kysely<DB>, kind: SourceKind, ids: readonly string[]): Promise<void> {
+  const { table, id } = SOURCE_TABLES[kind];
+  for (const part of chunks([...new Set(ids)], CHUNK)) {
+    const deltas: Delta[] = [];
+    for (const row of await loadSources(trx, kind, { ids: part })) {
+      if (row.mark !== null) deltas.push(...contributionDeltas(kind, parseMark(row.mark), -1));
     }
+    await applyDeltas(trx, deltas);
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        `update ${table} set insight_mark = null where ${id} in (${part.map((_, i) => placeholder(trx, i + 1)).join(', ')})`,
+        part,
+      ),
+    );
   }
 }
 
@@ -303,38 +352,15 @@ export class NewRowTally {
   }
 }
 
-/** Writes the marks of rows just inserted: what each was counted as (they had none before). */
-export async function markNewRows(
-  trx: Kysely<DB>,
-  sqlite: SQLite.Database | undefined,
-  kind: SourceKind,
-  rows: readonly SourceRow[],
-): Promise<void> {
-  await bulkInsert(
-    trx,
-    sqlite,
-    'insight_marks',
-    MARK_TYPES,
-    rows.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })),
-  );
-}
-
 /**
- * Counts rows just inserted: they have no marks yet, so their contributions are added as they are and
- * their marks written — no read-back of what the caller already holds. Rows that existed before must go
- * through `syncRollups` instead.
+ * Counts rows just inserted with their marks (`markOf`): their contributions are added as they are, no
+ * read-back of what the caller already holds. Rows that existed before must go through `syncRollups`.
  */
-export async function countNewRows(
-  trx: Kysely<DB>,
-  sqlite: SQLite.Database | undefined,
-  kind: SourceKind,
-  rows: readonly SourceRow[],
-): Promise<void> {
+export async function countNewRows(trx: Kysely<DB>, kind: SourceKind, rows: readonly SourceRow[]): Promise<void> {
   if (rows.length === 0) return;
   const tally = new NewRowTally();
   for (const row of rows) tally.add(kind, row);
   await tally.apply(trx);
-  await markNewRows(trx, sqlite, kind, rows);
 }
 
 export const syncResidentRollups = (trx: Kysely<DB>, ids: readonly string[]) => syncRollups(trx, 'resident', ids);
@@ -395,7 +421,8 @@ class SubtreeSummer {
   finish = () => this.closeUntil(null);
 }
 
-const MARK_TYPES = { kind: 'text', id: 'text', org_path: 'text', facts: 'text' } as const;
+/** The n-th bound value in raw SQL, as each engine writes it. */
+const placeholder = (db: Kysely<DB>, n: number) => (dialectOf(db) === 'postgres' ? `$${n}` : '?');
 const COUNTER_TYPES = { org_path: 'text', fact: 'text', dims: 'text', n: 'bigint' } as const;
 
 export interface RebuildResult {
@@ -439,7 +466,6 @@ export async function rebuildRollupsIn(
         : await trx.selectFrom('insight_counters').selectAll().where('org_path', '=', rootPath).execute();
     if (range === null) {
       await trx.deleteFrom('insight_counters').execute();
-      await trx.deleteFrom('insight_marks').execute();
     } else {
       await trx
         .deleteFrom('insight_counters')
@@ -449,17 +475,18 @@ export async function rebuildRollupsIn(
     }
     const newRoot = new Map<string, number>();
     for (const kind of SOURCE_KINDS) {
-      // marks inside the subtree whose rows have since left it: re-synced (counted where they are) at the end
-      const leftBehind = new Set<string>();
+      // rows marked inside the subtree that have since left it: re-synced (counted where they are) at the end
+      const leftBehind: string[] = [];
       if (range !== null) {
-        const marks = await trx
-          .selectFrom('insight_marks')
-          .select('id')
-          .where('kind', '=', kind)
-          .where('org_path', '>=', range.from)
-          .where('org_path', '<', range.to)
-          .execute();
-        for (const m of marks) leftBehind.add(m.id);
+        const { table, id } = SOURCE_TABLES[kind];
+        const rows = await trx.executeQuery<{ id: string }>(
+          CompiledQuery.raw(
+            `select ${id} as id from ${table} where insight_mark >= ${placeholder(trx, 1)} and insight_mark < ${placeholder(trx, 2)} ` +
+              `and (org_path < ${placeholder(trx, 3)} or org_path >= ${placeholder(trx, 4)})`,
+            [range.from, range.to, range.from, range.to],
+          ),
+        );
+        for (const r of rows.rows) leftBehind.push(r.id);
       }
       const counters: { org_path: string; fact: string; dims: string; n: number }[] = [];
       const flushCounters = async () => {
@@ -479,44 +506,33 @@ export async function rebuildRollupsIn(
         const rows = await loadSources(trx, kind, { paths: part });
         result.rows[kind] += rows.length;
         rows.sort((a, b) => (a.org_path < b.org_path ? -1 : a.org_path > b.org_path ? 1 : 0));
-        if (range !== null && rows.length > 0) {
+        if (range !== null) {
           // rows that arrived from outside the subtree still count where their marks say: take that out
           const stale: Delta[] = [];
-          for (const ids of chunks(
-            rows.map((r) => r.id),
-            CHUNK,
-          )) {
-            const marks = await trx
-              .selectFrom('insight_marks')
-              .select(['id', 'org_path', 'facts'])
-              .where('kind', '=', kind)
-              .where('id', 'in', ids)
-              .execute();
-            for (const m of marks) {
-              leftBehind.delete(m.id);
-              if (m.org_path < range.from || m.org_path >= range.to) stale.push(...contributionDeltas(kind, m, -1));
-            }
-            await trx.deleteFrom('insight_marks').where('kind', '=', kind).where('id', 'in', ids).execute();
+          for (const r of rows) {
+            if (r.mark === null) continue;
+            const mark = parseMark(r.mark);
+            if (mark.org_path < range.from || mark.org_path >= range.to)
+              stale.push(...contributionDeltas(kind, mark, -1));
           }
           await applyDeltas(trx, stale);
         }
-        await bulkInsert(
-          trx,
-          sqlite,
-          'insight_marks',
-          MARK_TYPES,
-          rows.map((r) => ({ kind, id: r.id, org_path: r.org_path, facts: r.facts })),
-        );
+        await writeMarks(trx, kind, rows, sqlite);
         for (const r of rows) await summer.add(r.org_path, CONTRIBUTIONS[kind](r.facts));
       }
       await summer.finish();
       await flushCounters();
-      if (leftBehind.size > 0) {
-        const ids = [...leftBehind];
-        for (const part of chunks(ids, CHUNK)) {
-          await trx.deleteFrom('insight_marks').where('kind', '=', kind).where('id', 'in', part).execute();
+      if (leftBehind.length > 0) {
+        const { table, id } = SOURCE_TABLES[kind];
+        for (const part of chunks(leftBehind, CHUNK)) {
+          await trx.executeQuery(
+            CompiledQuery.raw(
+              `update ${table} set insight_mark = null where ${id} in (${part.map((_, i) => placeholder(trx, i + 1)).join(', ')})`,
+              part,
+            ),
+          );
         }
-        await syncRollups(trx, kind, ids);
+        await syncRollups(trx, kind, leftBehind);
       }
     }
     if (rootPath !== null) {

@@ -8,15 +8,6 @@ export interface InsightCounterTable {
   n: number;
 }
 
-/** The facts a source row (resident, household, case, visit status) was last counted with. */
-export interface InsightMarkTable {
-  kind: 'resident' | 'household' | 'case' | 'visit';
-  id: string;
-  org_path: string;
-  facts: string;
-}
-
 export interface InsightTables {
   insight_counters: InsightCounterTable;
-  insight_marks: InsightMarkTable;
 }

@@ -12,6 +12,7 @@ export const HOUSEHOLD_TYPES = {
   version: 'integer',
   created_at: 'text',
   updated_at: 'text',
+  insight_mark: 'text',
 } as const;
 export const RESIDENT_TYPES = {
   id: 'text',
@@ -36,6 +37,7 @@ export const RESIDENT_TYPES = {
   created_at: 'text',
   updated_at: 'text',
   import_job_id: 'text',
+  insight_mark: 'text',
 } as const;
 export const TAG_TYPES = { resident_id: 'text', tag_id: 'text', org_path: 'text' } as const;
 export const CHANGE_TYPES = {

@@ -30,6 +30,8 @@ export interface HouseholdTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** where and as what the insight counters last counted this row (`<org_path> <facts>`, insights/rollups.ts) */
+  insight_mark?: string | null;
 }
 
 export type Gender = 'male' | 'female';
@@ -62,6 +64,8 @@ export interface ResidentTable {
   updated_at: string;
   /** the ledger import that created the resident (its job says who and when); null when entered by hand */
   import_job_id: string | null;
+  /** where and as what the insight counters last counted this row (`<org_path> <facts>`, insights/rollups.ts) */
+  insight_mark?: string | null;
 }
 
 export interface ResidentTagTable {

@@ -65,7 +65,11 @@ class ThreadReader implements LedgerReader {
   private failure: Error | null = null;
 
   constructor(job: ParserJob) {
-    this.worker = new Worker(new URL('./parse-worker.mjs', import.meta.url), { workerData: job });
+    this.worker = new Worker(new URL('./parse-worker.mjs', import.meta.url), {
+      workerData: job,
+      // a small young generation: the reader's garbage is short-lived rows, and its memory adds to the import's
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
     this.worker.on('message', (message: FromParser) => this.push(message));
     this.worker.on('error', (err) => {
       this.failure = err;

@@ -16,7 +16,7 @@ import { HouseholdIds, householdKey, IdFingerprints } from './compact-maps.ts';
 import type { ImportProblem, ParsedRow } from './parse.ts';
 import { openLedgerReader } from './parser.ts';
 import { readSpreadsheet, SpreadsheetError } from './read.ts';
-import { markNewRows, NewRowTally, type SourceRow, syncResidentRollups } from '../../insights/rollups.ts';
+import { markOf, NewRowTally, syncResidentRollups } from '../../insights/rollups.ts';
 import { householdFacts, residentFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
 
@@ -186,11 +186,7 @@ export async function importResidents(
             { id: 'text', org_id: 'text', org_path: 'text', name: 'text', created_at: 'text' },
             buildingRows.splice(0),
           );
-        await bulkInsert(trx, deps.database.sqlite, 'households', HOUSEHOLD_TYPES, newHouseholds);
-        await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
-        await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
-        await bulkInsert(trx, deps.database.sqlite, 'resident_changes', CHANGE_TYPES, newChanges);
-        // the live insight counters move with the rows, in the same transaction (summed over many batches)
+        // new rows are written with their insight marks and counted once, at the end of the import
         const tagsOf = new Map<string, string[]>();
         for (const t of newTags) {
           const code = tagCodes.get(t.tag_id);
@@ -199,20 +195,24 @@ export async function importResidents(
           if (list === undefined) tagsOf.set(t.resident_id, [code]);
           else list.push(code);
         }
-        const households: SourceRow[] = newHouseholds.map((h) => ({
-          id: h.id,
-          org_path: h.org_path,
-          facts: householdFacts(),
-        }));
-        const residents: SourceRow[] = newResidents.map((r) => ({
-          id: r.id,
-          org_path: r.org_path,
-          facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
-        }));
-        await markNewRows(trx, deps.database.sqlite, 'household', households);
-        await markNewRows(trx, deps.database.sqlite, 'resident', residents);
-        for (const h of households) tally.add('household', h);
-        for (const r of residents) tally.add('resident', r);
+        for (const h of newHouseholds) {
+          const counted = { id: h.id, org_path: h.org_path, facts: householdFacts() };
+          h.insight_mark = markOf(counted);
+          tally.add('household', counted);
+        }
+        for (const r of newResidents) {
+          const counted = {
+            id: r.id,
+            org_path: r.org_path,
+            facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
+          };
+          r.insight_mark = markOf(counted);
+          tally.add('resident', counted);
+        }
+        await bulkInsert(trx, deps.database.sqlite, 'households', HOUSEHOLD_TYPES, newHouseholds);
+        await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
+        await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
+        await bulkInsert(trx, deps.database.sqlite, 'resident_changes', CHANGE_TYPES, newChanges);
         newHouseholds = [];
         newResidents = [];
         newTags = [];
