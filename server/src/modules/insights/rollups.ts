@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { bulkInsert } from '../../db/bulk.ts';
 import { dialectOf, preparedStatement } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
