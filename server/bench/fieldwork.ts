@@ -201,7 +201,9 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
     const visit = db.prepare('insert into visits values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const visitor = db.prepare('insert into visit_visitors values (?, ?, ?, ?)');
     const receipt = db.prepare('insert into sync_receipts values (?, ?, ?, ?, ?)');
-    const status = db.prepare('insert or replace into household_visit_status values (?, ?, ?, ?, ?)');
+    const status = db.prepare(
+      'insert or replace into household_visit_status (household_id, org_path, last_visit_at, next_due_at, interval_days) values (?, ?, ?, ?, ?)',
+    );
     db.transaction(() => {
       for (const r of rows) {
         receipt.run(crypto.randomUUID(), 'photo', r.photoId, userId, at);
@@ -261,7 +263,7 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
         ]);
         await client.query('insert into visit_visitors values ($1, $2, $3, $4)', [r.visitId, userId, 0, at]);
         await client.query(
-          `insert into household_visit_status values ($1, $2, $3, $4, $5)
+          `insert into household_visit_status (household_id, org_path, last_visit_at, next_due_at, interval_days) values ($1, $2, $3, $4, $5)
            on conflict (household_id) do update set last_visit_at = excluded.last_visit_at, next_due_at = excluded.next_due_at`,
           [r.householdId, orgPath, at, at, 90],
         );
