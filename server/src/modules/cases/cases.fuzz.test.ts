@@ -122,7 +122,12 @@ describe.each(DIALECTS)('cases under random input on %s', (dialect) => {
           if (res.statusCode >= 400) expectErrorBody(res);
         }
         const row = await ctx.deps.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        const events = await ctx.deps.db.selectFrom('case_events').select('kind').where('case_id', '=', id).execute();
+        const events = await ctx.deps.db
+          .selectFrom('case_events')
+          .select('kind')
+          .where('case_id', '=', id)
+          .orderBy('id') // ids sort in creation order
+          .execute();
         const kinds = events.map((e) => e.kind);
         if (row.status === 'closed') expect(row.closed_at).not.toBeNull();
         if (row.accepted_at !== null) expect(kinds).toContain('accepted');
