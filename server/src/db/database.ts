@@ -91,11 +91,18 @@ const pgClients = new Map<number, pg.PoolClient>();
  * while the transaction's callback awaits it, as Kysely would use the connection itself.
  */
 export async function pgClientOf(trx: Kysely<DB>): Promise<pg.PoolClient> {
-  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
-  const client = pgClients.get(Number(rows[0]!.pid));
-  if (client === undefined) throw new Error('no PostgreSQL connection for this transaction');
+  // asked once per transaction: a bulk load calls this for every batch of every table
+  let client = clientOfTransaction.get(trx);
+  if (client === undefined) {
+    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+    client = pgClients.get(Number(rows[0]!.pid));
+    if (client === undefined) throw new Error('no PostgreSQL connection for this transaction');
+    clientOfTransaction.set(trx, client);
+  }
   return client;
 }
+
+const clientOfTransaction = new WeakMap<Kysely<DB>, pg.PoolClient>();
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });

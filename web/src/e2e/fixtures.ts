@@ -36,8 +36,8 @@ export function writePhoto(fileName: string): string {
   return file;
 }
 
-/** A phone in someone's hand at `geolocation`: a 390-pixel touch screen in Chinese, location allowed. */
-export function phoneContext(browser: Browser, geolocation: { longitude: number; latitude: number }) {
+/** A phone in someone's hand: a 390-pixel touch screen in Chinese, at `geolocation` with location allowed if given. */
+export function phoneContext(browser: Browser, geolocation?: { longitude: number; latitude: number }) {
   return browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -45,8 +45,7 @@ export function phoneContext(browser: Browser, geolocation: { longitude: number;
     hasTouch: true,
     locale: 'zh-CN',
     reducedMotion: 'reduce',
-    geolocation,
-    permissions: ['geolocation'],
+    ...(geolocation === undefined ? {} : { geolocation, permissions: ['geolocation'] }),
   });
 }
 

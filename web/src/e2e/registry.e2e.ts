@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { checkCharacter } from '../console/features/registry/idNumber';
 import { consoleOf, launchBrowser } from './console';
+import { phoneContext } from './fixtures';
 import { startServer, type RunningServer } from './server';
 
 const DEMO_PASSWORD = 'Tianzige@2026';
@@ -319,14 +320,7 @@ describe('registry: a secretary imports her community’s ledger and finds a res
   });
 
   it('shows a grid worker the households of her grid on a phone', async () => {
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      reducedMotion: 'reduce',
-    });
+    const phone = await phoneContext(browser);
     try {
       const page = await phone.newPage();
       page.setDefaultTimeout(15_000);

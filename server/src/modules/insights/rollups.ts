@@ -296,20 +296,25 @@ export async function syncRollups(trx: Kysely<DB>, kind: SourceKind, ids: readon
  * transaction, before the delete.
  */
 export async function uncountRows(trx: Kysely<DB>, kind: SourceKind, ids: readonly string[]): Promise<void> {
-  const { table, id } = SOURCE_TABLES[kind];
   for (const part of chunks([...new Set(ids)], CHUNK)) {
     const deltas: Delta[] = [];
     for (const row of await loadSources(trx, kind, { ids: part })) {
       if (row.mark !== null) deltas.push(...contributionDeltas(kind, parseMark(row.mark), -1));
     }
     await applyDeltas(trx, deltas);
-    await trx.executeQuery(
-      CompiledQuery.raw(
-        `update ${table} set insight_mark = null where ${id} in (${part.map((_, i) => placeholder(trx, i + 1)).join(', ')})`,
-        part,
-      ),
-    );
+    await clearMarks(trx, kind, part);
   }
+}
+
+/** Clears the marks of rows (at most CHUNK): their next sync counts them afresh. */
+async function clearMarks(trx: Kysely<DB>, kind: SourceKind, ids: readonly string[]): Promise<void> {
+  const { table, id } = SOURCE_TABLES[kind];
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `update ${table} set insight_mark = null where ${id} in (${ids.map((_, i) => placeholder(trx, i + 1)).join(', ')})`,
+      [...ids],
+    ),
+  );
 }
 
 /**
@@ -523,15 +528,7 @@ export async function rebuildRollupsIn(
       await summer.finish();
       await flushCounters();
       if (leftBehind.length > 0) {
-        const { table, id } = SOURCE_TABLES[kind];
-        for (const part of chunks(leftBehind, CHUNK)) {
-          await trx.executeQuery(
-            CompiledQuery.raw(
-              `update ${table} set insight_mark = null where ${id} in (${part.map((_, i) => placeholder(trx, i + 1)).join(', ')})`,
-              part,
-            ),
-          );
-        }
+        for (const part of chunks(leftBehind, CHUNK)) await clearMarks(trx, kind, part);
         await syncRollups(trx, kind, leftBehind);
       }
     }
