@@ -60,6 +60,12 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: hugeString },
 );
 
+/** A body as the server receives it after JSON encoding (undefined when JSON cannot encode it at all). */
+const asSent = (body: unknown): unknown => {
+  const text = JSON.stringify(body);
+  return text === undefined ? undefined : JSON.parse(text);
+};
+
 /** JSON nested `depth` levels deep, alternating arrays and objects. */
 const nested = (depth: number): unknown => {
   let value: unknown = 'bottom';
@@ -224,8 +230,9 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
     if (route === undefined) throw new Error(`no route ${method} ${url}`);
     return route;
   };
+  /** Whether the route's schema accepts the body as it arrives: JSON turns NaN and ±Infinity into null. */
   const isValidBody = (method: string, url: string, body: unknown) =>
-    routeOf(method, url).body!.safeParse(body).success;
+    routeOf(method, url).body!.safeParse(asSent(body)).success;
 
   const sendJson = (client: RawClient, method: string, url: string, body: unknown) =>
     client.send({ method, url, payload: JSON.stringify(body) ?? '', contentType: 'application/json' });
@@ -362,7 +369,7 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
       await fc.assert(
         fc.asyncProperty(cases, async ({ url, body }) => {
           const isValid = isValidBody(method, route, body);
-          const isInScope = isValid && !isOutOfScope(url, body as Record<string, unknown>);
+          const isInScope = isValid && !isOutOfScope(url, asSent(body) as Record<string, unknown>);
           // a valid body inside her scope would rightly succeed, unless it carries U+0000, which no database text may hold
           fc.pre(!isInScope || containsNul(body));
           const res = await sendJson(secretary, method, url, body);
