@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { rawRows } from '../../db/raw.ts';
+import { type Actor, scopeRanges } from '../../platform/access/scope.ts';
 import { shanghaiDay, shanghaiMonth } from './facts.ts';
 
 /** The counters of one unit, by fact, as [dims, n] pairs. */
@@ -28,6 +30,38 @@ export async function readCounters(
     }
   }
   return out;
+}
+
+/**
+ * One unit and its counters of the named facts, in one statement through the scope helper: a dashboard
+ * panel of a grid is a single indexed read. Undefined when the unit does not exist or lies outside the
+ * actor's scope for reading insights (the caller answers 404 either way).
+ */
+export async function readUnitCounters(
+  db: Kysely<DB>,
+  actor: Actor,
+  orgId: string,
+  facts: readonly string[],
+): Promise<{ path: string; counters: UnitCounters } | undefined> {
+  const ranges = scopeRanges(actor, 'insight.read');
+  if (ranges.length === 0) return undefined;
+  const rows = await rawRows<{ path: string; fact: string | null; dims: string | null; n: number | string | null }>(
+    db,
+    `select u.path, c.fact, c.dims, c.n from org_units u
+     left join insight_counters c on c.org_path = u.path and c.fact in (${facts.map(() => '?').join(', ')})
+     where u.id = ? and (${ranges.map(() => '(u.path >= ? and u.path < ?)').join(' or ')})`,
+    [...facts, orgId, ...ranges.flat()],
+  );
+  if (rows.length === 0) return undefined;
+  const counters: UnitCounters = new Map();
+  for (const r of rows) {
+    if (r.fact === null) continue;
+    const list = counters.get(r.fact);
+    const entry: [string, number] = [r.dims!, Number(r.n)];
+    if (list === undefined) counters.set(r.fact, [entry]);
+    else list.push(entry);
+  }
+  return { path: rows[0]!.path, counters };
 }
 
 /** Σ n of a fact, over the entries whose dims pass `where`. */

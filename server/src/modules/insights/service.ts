@@ -17,6 +17,7 @@ import {
   monthsBetween,
   ratio,
   readCounters,
+  readUnitCounters,
   sumOf,
   visitFigures,
 } from './counters.ts';
@@ -49,6 +50,13 @@ export async function getUnitWith(db: Kysely<DB>, actor: Actor, id: string, perm
     .executeTakeFirst();
   if (row === undefined) throw notFound(ORG);
   return row;
+}
+
+/** One unit's counters of the named facts, or 404 when it is not in the actor's scope for insights. */
+async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: readonly string[]) {
+  const unit = await readUnitCounters(deps.db, actor, orgId, facts);
+  if (unit === undefined) throw notFound(ORG);
+  return unit.counters;
 }
 
 /** The units one level down that figures drill into (departments are not places). */
@@ -181,13 +189,8 @@ const TAG_EN: Record<string, string> = {
 
 /** Living residents by age band and gender, residence type and care tag. Age = this year − birth year. */
 export async function getPopulation(deps: AppDeps, actor: Actor, orgId: string) {
-  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
   const year = Number(currentMonth(deps.clock.now()).slice(0, 4));
-  const [counters, tags] = await Promise.all([
-    readCounters(deps.db, [unit.path], ['res', 'tag']),
-    listCareTags(deps.db),
-  ]);
-  const c = counters.get(unit.path)!;
+  const [c, tags] = await Promise.all([countersOf(deps, actor, orgId, ['res', 'tag']), listCareTags(deps.db)]);
   const bands = AGE_BANDS.map((b) => ({ band: b.band, male: 0, female: 0 }));
   const byType = new Map<string, number>();
   let male = 0;
@@ -277,9 +280,8 @@ const CASE_FACTS = [
 
 /** Cases that happened in the unit and were received in the months asked: states, items, handling levels, rates. */
 export async function getCasePanel(deps: AppDeps, actor: Actor, orgId: string, q: { from?: string; to?: string }) {
-  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
   const { from, to } = monthRange(deps.clock.now(), q.from, q.to);
-  const c = (await readCounters(deps.db, [unit.path], CASE_FACTS)).get(unit.path)!;
+  const [c, items] = await Promise.all([countersOf(deps, actor, orgId, CASE_FACTS), listCurrentDutyItems(deps.db)]);
   const inRange = (dims: string) => {
     const month = dims.slice(0, 7);
     return month >= from && month <= to;
@@ -293,7 +295,7 @@ export async function getCasePanel(deps: AppDeps, actor: Actor, orgId: string, q
   const byItem = group('case.item', (d) => d.slice(8));
   const byLevel = group('case.level', (d) => d.slice(8));
   const sum = (fact: string) => sumOf(c, fact, inRange);
-  const names = new Map((await listCurrentDutyItems(deps.db)).map((i) => [i.code, i.name]));
+  const names = new Map(items.map((i) => [i.code, i.name]));
   const received = sum('case.received');
   const closed = sum('case.closed');
   const rated = sum('case.rated');
@@ -345,11 +347,8 @@ export async function getCasePanel(deps: AppDeps, actor: Actor, orgId: string, q
 
 /** Visit coverage of the unit's households, as of today. */
 export async function getVisitPanel(deps: AppDeps, actor: Actor, orgId: string) {
-  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
   const now = deps.clock.now();
-  const c = (await readCounters(deps.db, [unit.path], ['hh', 'visit.tracked', 'visit.due', 'visit.last'])).get(
-    unit.path,
-  )!;
+  const c = await countersOf(deps, actor, orgId, ['hh', 'visit.tracked', 'visit.due', 'visit.last']);
   const v = visitFigures(c, currentDay(now), currentMonth(now));
   return {
     available: true,
@@ -365,11 +364,8 @@ export async function getVisitPanel(deps: AppDeps, actor: Actor, orgId: string) 
 
 /** Month by month: cases received and resolved, residents registered, households visited. */
 export async function getTrends(deps: AppDeps, actor: Actor, orgId: string, months: number) {
-  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
   const to = currentMonth(deps.clock.now());
-  const c = (await readCounters(deps.db, [unit.path], ['case.received', 'case.resolved', 'added', 'visit.last'])).get(
-    unit.path,
-  )!;
+  const c = await countersOf(deps, actor, orgId, ['case.received', 'case.resolved', 'added', 'visit.last']);
   return {
     months: monthsBetween(addMonths(to, -(months - 1)), to).map((month) => ({
       month,

@@ -53,6 +53,14 @@ export function canAt(actor: Actor, permission: Permission, path: string): boole
 }
 
 /**
+ * The actor's scope for `permission` as half-open ranges [from, to) of a materialized path: what
+ * `inScope` turns into SQL, for the few hot reads written as SQL text (`db/raw.ts`).
+ */
+export function scopeRanges(actor: Actor, permission: Permission): [string, string][] {
+  return scopeRoots(actor, permission).map((root) => [root, subtreeEnd(root)]);
+}
+
+/**
  * The scope helper: every query of scoped data filters through this.
  * Turns the actor's scope for `permission` into range conditions on a materialized-path column,
  * which both SQLite and PostgreSQL answer with an index range scan.
@@ -62,12 +70,12 @@ export function inScope<DB, TB extends keyof DB>(
   permission: Permission,
   column: string,
 ): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
-  const roots = scopeRoots(actor, permission);
+  const ranges = scopeRanges(actor, permission);
   return (eb) => {
-    if (roots.length === 0) return sql<SqlBool>`1 = 0`;
+    if (ranges.length === 0) return sql<SqlBool>`1 = 0`;
     const ref = sql.ref(column);
-    const ranges = roots.map((root) => sql<SqlBool>`(${ref} >= ${root} and ${ref} < ${subtreeEnd(root)})`);
-    return ranges.length === 1 ? ranges[0]! : eb.or(ranges);
+    const conditions = ranges.map(([from, to]) => sql<SqlBool>`(${ref} >= ${from} and ${ref} < ${to})`);
+    return conditions.length === 1 ? conditions[0]! : eb.or(conditions);
   };
 }
 
