@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Nullable } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Permission } from '../../platform/access/roles.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
@@ -72,6 +72,37 @@ export async function listDrillChildren(db: Kysely<DB>, unitId: string) {
     .execute();
 }
 
+/**
+ * The drill-down children of a unit in the actor's scope for insights, found with the unit in one
+ * statement (a grid, which has none, costs one indexed read); 404 when the unit is not in her scope.
+ */
+async function listScopedDrillChildren(db: Kysely<DB>, actor: Actor, orgId: string) {
+  const rows = await db
+    .selectFrom('org_units as unit')
+    .leftJoin('org_units as child', (join) =>
+      join
+        .onRef('child.parent_id', '=', 'unit.id')
+        .on('child.level', 'in', DRILL_LEVELS)
+        .on('child.retired_at', 'is', null),
+    )
+    .select(['child.id', 'child.name', 'child.level', 'child.code', 'child.path'])
+    .where('unit.id', '=', orgId)
+    .where(
+      inScope<DB & { unit: OrgUnitTable; child: Nullable<OrgUnitTable> }, 'unit' | 'child'>(
+        actor,
+        'insight.read',
+        'unit.path',
+      ),
+    )
+    .orderBy('child.code')
+    .orderBy('child.name')
+    .execute();
+  if (rows.length === 0) throw notFound(ORG);
+  return rows.flatMap((r) =>
+    r.id === null ? [] : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path! }],
+  );
+}
+
 const SUMMARY_FACTS = ['living', 'res', 'hh', 'tagged', 'alone', 'case.state'];
 /** Drill-down reads one total per fact where it can: a county's per-year rows would be thousands. */
 const CHILD_FACTS = ['living', 'hh', 'tagged', 'alone', 'case.state'];
@@ -121,8 +152,7 @@ export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
 
 /** The same figures for each unit one level down, with the three rates (all time) and visit coverage. */
 export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
-  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
-  const children = await listDrillChildren(deps.db, unit.id);
+  const children = await listScopedDrillChildren(deps.db, actor, orgId);
   const now = deps.clock.now();
   const counters = await readCounters(
     deps.db,
