@@ -20,7 +20,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import type { AppDeps } from '../src/platform/deps.ts';
 import { PiiCipher } from '../src/platform/pii/crypto.ts';
 import { testConfig } from '../src/test/harness.ts';
-import { fmtMs, freshDatabase, latency, report } from './util.ts';
+import { fmtMs, freshDatabase, latency, latencyInTurns, report } from './util.ts';
 
 /**
  * `--scenarios insights`: a province of 4 cities × 10 counties × 12 streets × 10 communities × 5 grids
@@ -699,14 +699,20 @@ export async function timePanels(
         throw new Error(
           `${panel} at ${level}: the API shows ${JSON.stringify(fromApi)}, the bare SQL counts ${JSON.stringify(fromBare)}`,
         );
-      const api = await latency(isBig ? 30 : 60, async (i) => {
-        const u = sample[i % sample.length]!;
-        const res = await app.inject({ method: 'GET', url: `/api/v1/insights/${u.id}/${panel}`, headers });
-        if (res.statusCode !== 200) throw new Error(`${panel} ${res.statusCode} ${res.body}`);
-      });
-      const baseline = await latency(isBig ? 3 : 20, async (i) => {
-        await bare[panel](sample[i % sample.length]!);
-      });
+      // both timed in turns on the same units, so that a slow moment of the machine falls on both alike
+      const { first: api, second: baseline } = await latencyInTurns(
+        isBig ? 30 : 60,
+        isBig ? 3 : level === 'county' ? 20 : 60,
+        async (i) => {
+          const u = sample[i % sample.length]!;
+          const res = await app.inject({ method: 'GET', url: `/api/v1/insights/${u.id}/${panel}`, headers });
+          if (res.statusCode !== 200) throw new Error(`${panel} ${res.statusCode} ${res.body}`);
+        },
+        async (i) => {
+          await bare[panel](sample[i % sample.length]!);
+        },
+      );
+      if (process.env.TZ_BENCH_VERBOSE) console.log(`  ${panel} at ${level}: api`, api, 'bare', baseline);
       report({
         scenario: 'insights',
         engine,

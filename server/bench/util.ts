@@ -67,12 +67,40 @@ export async function latency(n: number, fn: (i: number) => unknown) {
   // not in the middle of the measurement, where it would be charged to the platform
   collectGarbage();
   const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    await fn(i);
-    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  for (let i = 0; i < n; i++) samples.push(await timeOne(() => fn(i)));
+  return percentiles(samples);
+}
+
+/**
+ * Like `latency` for two functions timed in turns (first, second, first, …), each `n` and `m` times:
+ * what a platform call and its baseline cost at the same moments of the machine.
+ */
+export async function latencyInTurns(
+  n: number,
+  m: number,
+  first: (i: number) => unknown,
+  second: (i: number) => unknown,
+) {
+  for (let i = 0; i < Math.min(20, n); i++) await first(i);
+  for (let i = 0; i < Math.min(20, m); i++) await second(i);
+  collectGarbage();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < Math.max(n, m); i++) {
+    if (i < n) a.push(await timeOne(() => first(i)));
+    if (i < m) b.push(await timeOne(() => second(i)));
   }
-  samples.sort((a, b) => a - b);
+  return { first: percentiles(a), second: percentiles(b) };
+}
+
+async function timeOne(fn: () => unknown): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function percentiles(samples: number[]) {
+  samples.sort((x, y) => x - y);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }

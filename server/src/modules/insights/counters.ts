@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import type { Database } from '../../db/database.ts';
 import { rawRows } from '../../db/raw.ts';
 import { type Actor, scopeRanges } from '../../platform/access/scope.ts';
 import { shanghaiDay, shanghaiMonth } from './facts.ts';
@@ -38,7 +39,7 @@ export async function readCounters(
  * actor's scope for reading insights (the caller answers 404 either way).
  */
 export async function readUnitCounters(
-  db: Kysely<DB>,
+  database: Database,
   actor: Actor,
   orgId: string,
   facts: readonly string[],
@@ -46,7 +47,7 @@ export async function readUnitCounters(
   const ranges = scopeRanges(actor, 'insight.read');
   if (ranges.length === 0) return undefined;
   const rows = await rawRows<{ path: string; fact: string | null; dims: string | null; n: number | string | null }>(
-    db,
+    database,
     `select u.path, c.fact, c.dims, c.n from org_units u
      left join insight_counters c on c.org_path = u.path and c.fact in (${facts.map(() => '?').join(', ')})
      where u.id = ? and (${ranges.map(() => '(u.path >= ? and u.path < ?)').join(' or ')})`,

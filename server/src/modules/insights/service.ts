@@ -54,7 +54,7 @@ export async function getUnitWith(db: Kysely<DB>, actor: Actor, id: string, perm
 
 /** One unit's counters of the named facts, or 404 when it is not in the actor's scope for insights. */
 async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: readonly string[]) {
-  const unit = await readUnitCounters(deps.db, actor, orgId, facts);
+  const unit = await readUnitCounters(deps.database, actor, orgId, facts);
   if (unit === undefined) throw notFound(ORG);
   return unit.counters;
 }
