@@ -482,7 +482,8 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
         byType[p.residence_type] = (byType[p.residence_type] ?? 0) + num(p.n);
       }
       const byTag: Record<string, number> = Object.fromEntries(tags.rows.map((t) => [t.code, num(t.n)]));
-      byTag.over_80 = byAgeBand[5]!.male + byAgeBand[5]!.female;
+      const over80 = byAgeBand[5]!.male + byAgeBand[5]!.female;
+      if (over80 > 0) byTag.over_80 = over80;
       return { byAgeBand, byType, byTag };
     },
     cases: async (u: Unit) => {
