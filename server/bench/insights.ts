@@ -9,9 +9,11 @@ import { bulkInsert } from '../src/db/bulk.ts';
 import type { DialectName } from '../src/db/database.ts';
 import { analyzeTables } from '../src/db/maintenance.ts';
 import type { DB } from '../src/db/types.ts';
+import { OPEN_STATES, addMonths, currentDay, currentMonth, ratio } from '../src/modules/insights/counters.ts';
 import { countDirectly } from '../src/modules/insights/fixture.ts';
 import { CasePanel, Children, Population, Summary, Trends, VisitPanel } from '../src/modules/insights/schema.ts';
 import { rebuildRollups } from '../src/modules/insights/rollups.ts';
+import { AGE_BANDS } from '../src/modules/insights/service.ts';
 import { ensureDefaultDutyList } from '../src/modules/duties/service.ts';
 import { HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../src/modules/registry/bulk-columns.ts';
 import { insertAccount } from '../src/modules/users/service.ts';
@@ -345,18 +347,31 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
 
 /** Midnight at the start of a Shanghai day or month ('YYYY-MM-DD' / 'YYYY-MM'), as the UTC ISO text the tables hold. */
 const shanghaiStart = (day: string) => iso(Date.parse(`${day.length === 7 ? `${day}-01` : day}T00:00:00+08:00`));
-const shanghaiDayOf = (ms: number) => iso(ms + 8 * 3_600_000).slice(0, 10);
-const nextMonth = (month: string) => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-};
-const addMonthsTo = (month: string, delta: number) => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-};
-const OPEN = ['submitted', 'accepted', 'in_progress'];
-const BANDS = [6, 17, 34, 59, 79, 999];
+
+/** The figures each unit has in the summary and in the drill-down table, and those only one of them shows. */
+const UNIT_FIGURES = ['residents', 'households', 'careTagged', 'elderlyAlone', 'openCases', 'overdueCases'] as const;
+const SUMMARY_FIGURES = [...UNIT_FIGURES, 'over80'] as const;
+const CHILD_FIGURES = [
+  ...UNIT_FIGURES,
+  'casesReceived',
+  'responseRate',
+  'resolutionRate',
+  'satisfactionRate',
+  'visitCoverage',
+] as const;
+const VISIT_FIGURES = [
+  'households',
+  'tracked',
+  'overdue',
+  'dueSoon',
+  'visitedThisMonth',
+  'neverVisited',
+  'coverage',
+] as const;
+
+/** The named fields of an object, and no others. */
+const pick = <T, K extends keyof T>(o: T, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 
 /**
  * The bare aggregate SQL each panel replaces, over the raw tables: each computes the figures its panel
@@ -370,18 +385,17 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
       ? sql<string>`strftime('%Y-%m', ${sql.ref(column)}, '+8 hours')`
       : sql<string>`to_char(${sql.ref(column)}::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM')`;
   const num = (v: unknown) => Number(v ?? 0);
-  const thisMonth = iso(NOW + 8 * 3_600_000).slice(0, 7);
-  const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+  const thisMonth = currentMonth(new Date(NOW));
   const year = Number(thisMonth.slice(0, 4));
+  // the panels' default range: the last 12 months including this one
+  const since = shanghaiStart(addMonths(thisMonth, -11));
+  const until = shanghaiStart(addMonths(thisMonth, 1));
 
   /** Visit coverage figures of a subtree: households, and the visit statuses by due day and last visit. */
   const visits = async (path: string) => {
     const r = range(path);
-    const today = shanghaiDayOf(NOW);
-    const todayStart = shanghaiStart(today);
-    const soonEnd = shanghaiStart(shanghaiDayOf(NOW + 8 * 86_400_000));
-    const monthStart = shanghaiStart(thisMonth);
-    const monthEnd = shanghaiStart(nextMonth(thisMonth));
+    const todayStart = shanghaiStart(currentDay(new Date(NOW)));
+    const soonEnd = shanghaiStart(currentDay(new Date(NOW + 8 * 86_400_000)));
     const [hh, v] = await Promise.all([
       sql<{
         n: number;
@@ -389,7 +403,7 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
       sql<Record<string, number>>`select count(*) as tracked,
         sum(case when next_due_at < ${todayStart} then 1 else 0 end) as overdue,
         sum(case when next_due_at >= ${todayStart} and next_due_at < ${soonEnd} then 1 else 0 end) as due_soon,
-        sum(case when last_visit_at >= ${monthStart} and last_visit_at < ${monthEnd} then 1 else 0 end) as this_month,
+        sum(case when last_visit_at >= ${shanghaiStart(thisMonth)} and last_visit_at < ${until} then 1 else 0 end) as this_month,
         sum(case when last_visit_at is null then 1 else 0 end) as never,
         sum(case when last_visit_at is not null and (next_due_at is null or next_due_at >= ${todayStart}) then 1 else 0 end) as covered
         from household_visit_status where org_path >= ${r.from} and org_path < ${r.to}`.execute(db),
@@ -403,7 +417,7 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
       dueSoon: num(row.due_soon),
       visitedThisMonth: num(row.this_month),
       neverVisited: num(row.never),
-      coverage: households === 0 ? null : rate(num(row.covered), households),
+      coverage: households === 0 ? null : ratio(num(row.covered), households),
     };
   };
 
@@ -419,25 +433,14 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
     const x = rows[0]!;
     return {
       casesReceived: num(x.received),
-      responseRate: rate(num(x.ontime), num(x.received)),
-      resolutionRate: rate(num(x.solved), num(x.closed)),
-      satisfactionRate: rate(num(x.satisfied), num(x.rated)),
+      responseRate: ratio(num(x.ontime), num(x.received)),
+      resolutionRate: ratio(num(x.solved), num(x.closed)),
+      satisfactionRate: ratio(num(x.satisfied), num(x.rated)),
     };
   };
 
   return {
-    summary: async (u: Unit) => {
-      const d = await countDirectly(db, u.path, year);
-      return {
-        residents: d.residents,
-        households: d.households,
-        careTagged: d.careTagged,
-        elderlyAlone: d.elderlyAlone,
-        over80: d.over80,
-        openCases: d.openCases,
-        overdueCases: d.overdueCases,
-      };
-    },
+    summary: async (u: Unit) => pick(await countDirectly(db, u.path, year), SUMMARY_FIGURES),
     children: async (u: Unit) => {
       const children = await sql<Unit>`select id, path, name from org_units where parent_id = ${u.id}
         and level in ('province', 'city', 'county', 'street', 'community', 'grid') and retired_at is null
@@ -449,16 +452,7 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
           rates(child.path),
           visits(child.path),
         ]);
-        items.push({
-          residents: d.residents,
-          households: d.households,
-          careTagged: d.careTagged,
-          elderlyAlone: d.elderlyAlone,
-          openCases: d.openCases,
-          overdueCases: d.overdueCases,
-          ...r,
-          visitCoverage: v.coverage,
-        });
+        items.push({ ...pick(d, UNIT_FIGURES), ...r, visitCoverage: v.coverage });
       }
       return { items };
     },
@@ -474,10 +468,10 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
           db,
         ),
       ]);
-      const byAgeBand = BANDS.map(() => ({ male: 0, female: 0 }));
+      const byAgeBand = AGE_BANDS.map(() => ({ male: 0, female: 0 }));
       const byType: Record<string, number> = {};
       for (const p of people.rows) {
-        const band = byAgeBand[BANDS.findIndex((max) => year - Number(p.y) <= max)]!;
+        const band = byAgeBand[AGE_BANDS.findIndex((b) => year - Number(p.y) <= b.max)]!;
         band[p.gender as 'male' | 'female'] += num(p.n);
         byType[p.residence_type] = (byType[p.residence_type] ?? 0) + num(p.n);
       }
@@ -488,9 +482,6 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
     },
     cases: async (u: Unit) => {
       const r = range(u.path);
-      const from = addMonthsTo(thisMonth, -11);
-      const since = shanghaiStart(from);
-      const until = shanghaiStart(nextMonth(thisMonth));
       const [groups, overdueNow] = await Promise.all([
         sql<
           Record<string, string | number | null>
@@ -504,7 +495,7 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
           where c.org_path >= ${r.from} and c.org_path < ${r.to} and c.created_at >= ${since} and c.created_at < ${until}
           group by c.status, c.duty_code, h.level`.execute(db),
         sql<{ n: number }>`select count(*) as n from cases where org_path >= ${r.from} and org_path < ${r.to}
-          and status in (${sql.join(OPEN)}) and due_state = 'overdue'`.execute(db),
+          and status in (${sql.join([...OPEN_STATES])}) and due_state = 'overdue'`.execute(db),
       ]);
       const byState: Record<string, number> = {};
       const byItem: Record<string, number> = {};
@@ -553,9 +544,6 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
     visits: (u: Unit) => visits(u.path),
     trends: async (u: Unit) => {
       const r = range(u.path);
-      const from = addMonthsTo(thisMonth, -11);
-      const since = shanghaiStart(from);
-      const until = shanghaiStart(nextMonth(thisMonth));
       const perMonth = (query: ReturnType<typeof sql<{ month: string; n: number }>>) =>
         query.execute(db).then((res) => Object.fromEntries(res.rows.map((x) => [x.month, num(x.n)])));
       const [casesReceived, casesResolved, residentsAdded, householdsVisited] = await Promise.all([
@@ -577,34 +565,10 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
 function apiFigures(panel: (typeof PANELS)[number], body: unknown): unknown {
   const nonZero = (entries: [string, number][]) => Object.fromEntries(entries.filter(([, n]) => n !== 0));
   switch (panel) {
-    case 'summary': {
-      const b = Summary.parse(body);
-      return {
-        residents: b.residents,
-        households: b.households,
-        careTagged: b.careTagged,
-        elderlyAlone: b.elderlyAlone,
-        over80: b.over80,
-        openCases: b.openCases,
-        overdueCases: b.overdueCases,
-      };
-    }
+    case 'summary':
+      return pick(Summary.parse(body), SUMMARY_FIGURES);
     case 'children':
-      return {
-        items: Children.parse(body).items.map((i) => ({
-          residents: i.residents,
-          households: i.households,
-          careTagged: i.careTagged,
-          elderlyAlone: i.elderlyAlone,
-          openCases: i.openCases,
-          overdueCases: i.overdueCases,
-          casesReceived: i.casesReceived,
-          responseRate: i.responseRate,
-          resolutionRate: i.resolutionRate,
-          satisfactionRate: i.satisfactionRate,
-          visitCoverage: i.visitCoverage,
-        })),
-      };
+      return { items: Children.parse(body).items.map((i) => pick(i, CHILD_FIGURES)) };
     case 'population': {
       const b = Population.parse(body);
       return {
@@ -631,18 +595,8 @@ function apiFigures(panel: (typeof PANELS)[number], body: unknown): unknown {
         everOverdue: b.everOverdue,
       };
     }
-    case 'visits': {
-      const b = VisitPanel.parse(body);
-      return {
-        households: b.households,
-        tracked: b.tracked,
-        overdue: b.overdue,
-        dueSoon: b.dueSoon,
-        visitedThisMonth: b.visitedThisMonth,
-        neverVisited: b.neverVisited,
-        coverage: b.coverage,
-      };
-    }
+    case 'visits':
+      return pick(VisitPanel.parse(body), VISIT_FIGURES);
     case 'trends': {
       const { months } = Trends.parse(body);
       const pick = (key: 'casesReceived' | 'casesResolved' | 'residentsAdded' | 'householdsVisited') =>

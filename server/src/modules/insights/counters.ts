@@ -22,15 +22,16 @@ export async function readCounters(
       .where('org_path', 'in', paths.slice(i, i + 500))
       .where('fact', 'in', facts)
       .execute();
-    for (const r of rows) {
-      const unit = out.get(r.org_path)!;
-      const list = unit.get(r.fact);
-      const entry: [string, number] = [r.dims, Number(r.n)];
-      if (list === undefined) unit.set(r.fact, [entry]);
-      else list.push(entry);
-    }
+    for (const r of rows) addCounter(out.get(r.org_path)!, r.fact, r.dims, r.n);
   }
   return out;
+}
+
+function addCounter(unit: UnitCounters, fact: string, dims: string, n: number | string) {
+  const list = unit.get(fact);
+  const entry: [string, number] = [dims, Number(n)];
+  if (list === undefined) unit.set(fact, [entry]);
+  else list.push(entry);
 }
 
 /**
@@ -55,13 +56,8 @@ export async function readUnitCounters(
   );
   if (rows.length === 0) return undefined;
   const counters: UnitCounters = new Map();
-  for (const r of rows) {
-    if (r.fact === null) continue;
-    const list = counters.get(r.fact);
-    const entry: [string, number] = [r.dims!, Number(r.n)];
-    if (list === undefined) counters.set(r.fact, [entry]);
-    else list.push(entry);
-  }
+  // a unit without counters of these facts comes back as one row of nulls
+  for (const r of rows) if (r.fact !== null) addCounter(counters, r.fact, r.dims!, r.n!);
   return { path: rows[0]!.path, counters };
 }
 

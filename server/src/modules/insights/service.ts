@@ -59,24 +59,12 @@ async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: rea
   return unit.counters;
 }
 
-/** The units one level down that figures drill into (departments are not places). */
-export async function listDrillChildren(db: Kysely<DB>, unitId: string) {
-  return db
-    .selectFrom('org_units')
-    .select(['id', 'name', 'level', 'code', 'path'])
-    .where('parent_id', '=', unitId)
-    .where('level', 'in', DRILL_LEVELS)
-    .where('retired_at', 'is', null)
-    .orderBy('code')
-    .orderBy('name')
-    .execute();
-}
-
 /**
- * The drill-down children of a unit in the actor's scope for insights, found with the unit in one
- * statement (a grid, which has none, costs one indexed read); 404 when the unit is not in her scope.
+ * A unit in the actor's scope for insights and the units one level down that figures drill into
+ * (departments are not places), in one statement (a grid, which has none, costs one indexed read);
+ * 404 when the unit is not in her scope.
  */
-async function listScopedDrillChildren(db: Kysely<DB>, actor: Actor, orgId: string) {
+export async function getDrillUnit(db: Kysely<DB>, actor: Actor, orgId: string) {
   const rows = await db
     .selectFrom('org_units as unit')
     .leftJoin('org_units as child', (join) =>
@@ -85,6 +73,7 @@ async function listScopedDrillChildren(db: Kysely<DB>, actor: Actor, orgId: stri
         .on('child.level', 'in', DRILL_LEVELS)
         .on('child.retired_at', 'is', null),
     )
+    .select(['unit.name as unitName', 'unit.level as unitLevel', 'unit.code as unitCode', 'unit.path as unitPath'])
     .select(['child.id', 'child.name', 'child.level', 'child.code', 'child.path'])
     .where('unit.id', '=', orgId)
     .where(
@@ -97,10 +86,14 @@ async function listScopedDrillChildren(db: Kysely<DB>, actor: Actor, orgId: stri
     .orderBy('child.code')
     .orderBy('child.name')
     .execute();
-  if (rows.length === 0) throw notFound(ORG);
-  return rows.flatMap((r) =>
-    r.id === null ? [] : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path! }],
-  );
+  const first = rows[0];
+  if (first === undefined) throw notFound(ORG);
+  return {
+    unit: { id: orgId, name: first.unitName, level: first.unitLevel, code: first.unitCode, path: first.unitPath },
+    children: rows.flatMap((r) =>
+      r.id === null ? [] : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path! }],
+    ),
+  };
 }
 
 const SUMMARY_FACTS = ['living', 'res', 'hh', 'tagged', 'alone', 'case.state'];
@@ -126,16 +119,15 @@ function summaryFigures(c: UnitCounters, year: number | null) {
 
 /** The headline figures of a unit, with the breadcrumb back up to the top of the caller's view. */
 export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
-  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const { unit, children } = await getDrillUnit(deps.db, actor, orgId);
   const now = deps.clock.now();
-  const [counters, ancestors, children] = await Promise.all([
+  const [counters, ancestors] = await Promise.all([
     readCounters(deps.db, [unit.path], SUMMARY_FACTS),
     deps.db
       .selectFrom('org_units')
       .select(['id', 'name', 'level', 'path'])
       .where('path', 'in', pathAncestors(unit.path))
       .execute(),
-    listDrillChildren(deps.db, unit.id),
   ]);
   const breadcrumb = ancestors
     .filter((a) => canAt(actor, 'insight.read', a.path) && a.level !== 'nation')
@@ -152,7 +144,7 @@ export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
 
 /** The same figures for each unit one level down, with the three rates (all time) and visit coverage. */
 export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
-  const children = await listScopedDrillChildren(deps.db, actor, orgId);
+  const { children } = await getDrillUnit(deps.db, actor, orgId);
   const now = deps.clock.now();
   const counters = await readCounters(
     deps.db,

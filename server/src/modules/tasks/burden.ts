@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/access/scope.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import { monthsBetween } from '../insights/counters.ts';
 import { shanghaiMonth } from '../insights/facts.ts';
-import { getUnitWith, listDrillChildren, monthRange } from '../insights/service.ts';
+import { getDrillUnit, monthRange } from '../insights/service.ts';
 
 const FIELDS = [
   'tasksReceived',
@@ -23,7 +23,7 @@ const zero = (): Figures => Object.fromEntries(FIELDS.map((f) => [f, 0])) as Fig
  * were typed. A task counts in the month it was sent; an answer in the month it was given.
  */
 export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: { from?: string; to?: string }) {
-  const unit = await getUnitWith(deps.db, actor, orgId, 'insight.read');
+  const { unit, children: drillChildren } = await getDrillUnit(deps.db, actor, orgId);
   const { from, to } = monthRange(deps.clock.now(), q.from, q.to);
   const start = new Date(`${from}-01T00:00:00+08:00`).toISOString();
   const rows = await deps.db
@@ -43,7 +43,7 @@ export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: {
     .where((eb) => eb.or([eb('t.created_at', '>=', start), eb('t.answered_at', '>=', start)]))
     .execute();
   const months = new Map(monthsBetween(from, to).map((m) => [m, zero()]));
-  const children = (await listDrillChildren(deps.db, unit.id)).map((c) => ({ c, figures: zero() }));
+  const children = drillChildren.map((c) => ({ c, figures: zero() }));
   const totals = zero();
   const add = (path: string, month: string, f: keyof Figures, n: number) => {
     const m = months.get(month);
