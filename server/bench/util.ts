@@ -72,25 +72,16 @@ export async function latency(n: number, fn: (i: number) => unknown) {
 }
 
 /**
- * Like `latency` for two functions timed in turns (first, second, first, …), each `n` and `m` times:
- * what a platform call and its baseline cost at the same moments of the machine.
+ * Like `latency` for several functions timed in turns (the first, the second, …, the first again), each
+ * its own number of times: what a platform call and its baseline cost at the same moments of the machine.
  */
-export async function latencyInTurns(
-  n: number,
-  m: number,
-  first: (i: number) => unknown,
-  second: (i: number) => unknown,
-) {
-  for (let i = 0; i < Math.min(20, n); i++) await first(i);
-  for (let i = 0; i < Math.min(20, m); i++) await second(i);
+export async function latencyInTurns(runs: { n: number; fn: (i: number) => unknown }[]) {
+  for (const run of runs) for (let i = 0; i < Math.min(20, run.n); i++) await run.fn(i);
   collectGarbage();
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < Math.max(n, m); i++) {
-    if (i < n) a.push(await timeOne(() => first(i)));
-    if (i < m) b.push(await timeOne(() => second(i)));
-  }
-  return { first: percentiles(a), second: percentiles(b) };
+  const samples = runs.map((): number[] => []);
+  for (let i = 0; i < Math.max(...runs.map((r) => r.n)); i++)
+    for (const [k, run] of runs.entries()) if (i < run.n) samples[k]!.push(await timeOne(() => run.fn(i)));
+  return samples.map(percentiles);
 }
 
 async function timeOne(fn: () => unknown): Promise<number> {

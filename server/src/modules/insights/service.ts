@@ -1,7 +1,9 @@
 import type { Kysely, Nullable } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { rawRows } from '../../db/raw.ts';
 import type { DB } from '../../db/types.ts';
 import type { Permission } from '../../platform/access/roles.ts';
-import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
+import { type Actor, canAt, inScope, scopeRanges } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
@@ -9,7 +11,9 @@ import { listCareTags } from '../registry/care-tags.ts';
 import { RESIDENCE_TYPES, RESIDENCE_TYPE_NAMES } from '../registry/vocabulary.ts';
 import type { OrgLevel, OrgUnitTable } from '../orgs/tables.ts';
 import {
+  DRILL_LEVELS,
   OPEN_STATES,
+  type PanelUnit,
   type UnitCounters,
   addMonths,
   currentDay,
@@ -21,10 +25,8 @@ import {
   sumOf,
   visitFigures,
 } from './counters.ts';
-import { pathAncestors } from './facts.ts';
 
 const ORG = { zh: '组织', en: 'Org unit' };
-const DRILL_LEVELS: OrgLevel[] = ['province', 'city', 'county', 'street', 'community', 'grid'];
 
 export interface UnitRef {
   id: string;
@@ -54,9 +56,9 @@ export async function getUnitWith(db: Kysely<DB>, actor: Actor, id: string, perm
 
 /** One unit's counters of the named facts, or 404 when it is not in the actor's scope for insights. */
 async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: readonly string[]) {
-  const unit = await readUnitCounters(deps.database, actor, orgId, facts);
-  if (unit === undefined) throw notFound(ORG);
-  return unit.counters;
+  const read = await readUnitCounters(deps.database, actor, orgId, facts);
+  if (read === undefined) throw notFound(ORG);
+  return read.counters;
 }
 
 /**
@@ -64,36 +66,45 @@ async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: rea
  * (departments are not places), in one statement (a grid, which has none, costs one indexed read);
  * 404 when the unit is not in her scope.
  */
-export async function getDrillUnit(db: Kysely<DB>, actor: Actor, orgId: string) {
-  const rows = await db
-    .selectFrom('org_units as unit')
-    .leftJoin('org_units as child', (join) =>
-      join
-        .onRef('child.parent_id', '=', 'unit.id')
-        .on('child.level', 'in', DRILL_LEVELS)
-        .on('child.retired_at', 'is', null),
-    )
-    .select(['unit.name as unitName', 'unit.level as unitLevel', 'unit.code as unitCode', 'unit.path as unitPath'])
-    .select(['child.id', 'child.name', 'child.level', 'child.code', 'child.path'])
-    .where('unit.id', '=', orgId)
-    .where(
-      inScope<DB & { unit: OrgUnitTable; child: Nullable<OrgUnitTable> }, 'unit' | 'child'>(
-        actor,
-        'insight.read',
-        'unit.path',
-      ),
-    )
-    .orderBy('child.code')
-    .orderBy('child.name')
-    .execute();
+export async function getDrillUnit(database: Database, actor: Actor, orgId: string) {
+  const ranges = scopeRanges(actor, 'insight.read');
+  const rows =
+    ranges.length === 0
+      ? []
+      : await rawRows<
+          { unit_name: string; unit_level: OrgLevel; unit_code: string | null; unit_path: string } & Nullable<PanelUnit>
+        >(
+          database,
+          `select u.name as unit_name, u.level as unit_level, u.code as unit_code, u.path as unit_path,
+             ch.id, ch.name, ch.level, ch.code, ch.path
+           from org_units u
+           left join org_units ch on ch.parent_id = u.id and ch.level in (${DRILL_LEVELS.map(() => '?').join(', ')})
+             and ch.retired_at is null
+           where u.id = ? and (${ranges.map(() => '(u.path >= ? and u.path < ?)').join(' or ')})
+           order by ch.code, ch.name`,
+          [...DRILL_LEVELS, orgId, ...ranges.flat()],
+        );
   const first = rows[0];
   if (first === undefined) throw notFound(ORG);
   return {
-    unit: { id: orgId, name: first.unitName, level: first.unitLevel, code: first.unitCode, path: first.unitPath },
+    unit: { id: orgId, name: first.unit_name, level: first.unit_level, code: first.unit_code, path: first.unit_path },
     children: rows.flatMap((r) =>
       r.id === null ? [] : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path! }],
     ),
   };
+}
+
+/** A unit and the units above it, by following parents (one statement, whatever the depth). */
+function readLineage(database: Database, orgId: string) {
+  return rawRows<{ id: string; name: string; level: OrgLevel; path: string }>(
+    database,
+    `with recursive up(id, parent_id, name, level, path) as (
+       select id, parent_id, name, level, path from org_units where id = ?
+       union all
+       select p.id, p.parent_id, p.name, p.level, p.path from org_units p join up on p.id = up.parent_id)
+     select id, name, level, path from up`,
+    [orgId],
+  );
 }
 
 const SUMMARY_FACTS = ['living', 'res', 'hh', 'tagged', 'alone', 'case.state'];
@@ -119,35 +130,32 @@ function summaryFigures(c: UnitCounters, year: number | null) {
 
 /** The headline figures of a unit, with the breadcrumb back up to the top of the caller's view. */
 export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
-  const { unit, children } = await getDrillUnit(deps.db, actor, orgId);
   const now = deps.clock.now();
-  const [counters, ancestors] = await Promise.all([
-    readCounters(deps.db, [unit.path], SUMMARY_FACTS),
-    deps.db
-      .selectFrom('org_units')
-      .select(['id', 'name', 'level', 'path'])
-      .where('path', 'in', pathAncestors(unit.path))
-      .execute(),
+  // the unit's lineage does not depend on scope: it is read beside the scoped read and shown only if that finds the unit
+  const [read, lineage] = await Promise.all([
+    readUnitCounters(deps.database, actor, orgId, SUMMARY_FACTS, true),
+    readLineage(deps.database, orgId),
   ]);
-  const breadcrumb = ancestors
+  if (read === undefined) throw notFound(ORG);
+  const breadcrumb = lineage
     .filter((a) => canAt(actor, 'insight.read', a.path) && a.level !== 'nation')
     .sort((a, b) => a.path.length - b.path.length)
     .map((a) => ({ id: a.id, name: a.name, level: a.level }));
   return {
-    unit: toUnit(unit),
+    unit: toUnit(read.unit),
     breadcrumb,
-    childLevel: children[0]?.level ?? null,
-    ...summaryFigures(counters.get(unit.path)!, Number(currentMonth(now).slice(0, 4))),
+    childLevel: read.childLevel,
+    ...summaryFigures(read.counters, Number(currentMonth(now).slice(0, 4))),
     asOf: now.toISOString(),
   };
 }
 
 /** The same figures for each unit one level down, with the three rates (all time) and visit coverage. */
 export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
-  const { children } = await getDrillUnit(deps.db, actor, orgId);
+  const { children } = await getDrillUnit(deps.database, actor, orgId);
   const now = deps.clock.now();
   const counters = await readCounters(
-    deps.db,
+    deps.database,
     children.map((c) => c.path),
     [
       ...CHILD_FACTS,

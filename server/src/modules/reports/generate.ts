@@ -88,7 +88,7 @@ async function buildUnitsTable(
   const facts = new Set<string>();
   for (const col of t.columns) if ('metric' in col) for (const f of METRIC_BY_ID.get(col.metric)!.facts) facts.add(f);
   const counters = await readCounters(
-    deps.db,
+    deps.database,
     rowUnits.map((u) => u.path),
     [...facts],
   );

@@ -23,7 +23,7 @@ const zero = (): Figures => Object.fromEntries(FIELDS.map((f) => [f, 0])) as Fig
  * were typed. A task counts in the month it was sent; an answer in the month it was given.
  */
 export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: { from?: string; to?: string }) {
-  const { unit, children: drillChildren } = await getDrillUnit(deps.db, actor, orgId);
+  const { unit, children: drillChildren } = await getDrillUnit(deps.database, actor, orgId);
   const { from, to } = monthRange(deps.clock.now(), q.from, q.to);
   const start = new Date(`${from}-01T00:00:00+08:00`).toISOString();
   const rows = await deps.db

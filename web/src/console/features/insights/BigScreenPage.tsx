@@ -85,7 +85,7 @@ export function BigScreenPage() {
   const now = useClock();
   const [isFull, toggleFull] = useFullscreen();
   const summary = useInsightSummary(orgId);
-  const children = useInsightChildren(orgId);
+  const children = useInsightChildren(orgId, summary.data !== undefined && summary.data.childLevel !== null);
   const population = useInsightPopulation(orgId);
   const cases = useInsightCases(orgId, LAST_12_MONTHS);
   const visits = useInsightVisits(orgId);

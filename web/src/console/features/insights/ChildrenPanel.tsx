@@ -28,9 +28,18 @@ const share = (title: string, key: ShareKey) => ({
 });
 
 /** The units one level down, as a chart and a table; a click on either opens that unit. */
-export function ChildrenPanel({ orgId, onDrill }: { orgId: string; onDrill: (id: string) => void }) {
+export function ChildrenPanel({
+  orgId,
+  hasChildren,
+  onDrill,
+}: {
+  orgId: string;
+  /** false for a unit with nothing below it (a grid): its drill-down is not asked for */
+  hasChildren: boolean;
+  onDrill: (id: string) => void;
+}) {
   const { t } = useI18n();
-  const children = useInsightChildren(orgId);
+  const children = useInsightChildren(orgId, hasChildren);
   const items = useMemo(() => children.data?.items ?? [], [children.data]);
   const option = useMemo(() => childrenOption(t, items), [t, items]);
   const level = children.data?.level;
@@ -64,7 +73,7 @@ export function ChildrenPanel({ orgId, onDrill }: { orgId: string; onDrill: (id:
     share(t('insights.visitCoverage'), 'visitCoverage'),
   ];
 
-  if (children.data !== undefined && items.length === 0) {
+  if (!hasChildren || (children.data !== undefined && items.length === 0)) {
     return (
       <Card size="small" title={t('insights.children')}>
         <Empty

@@ -131,7 +131,7 @@ export function InsightsPage() {
       {data !== undefined && orgId !== undefined && (
         <>
           <SummaryCards summary={data} />
-          <ChildrenPanel orgId={orgId} onDrill={open} />
+          <ChildrenPanel orgId={orgId} hasChildren={data.childLevel !== null} onDrill={open} />
           <PopulationPanel orgId={orgId} />
           <CasesPanel orgId={orgId} />
           <Row gutter={[16, 16]}>

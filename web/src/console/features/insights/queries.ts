@@ -19,11 +19,12 @@ export const useInsightSummary = (orgId: string | undefined) =>
     ...live,
   });
 
-export const useInsightChildren = (orgId: string | undefined) =>
+/** The drill-down of a unit; not asked for where its summary says nothing lies below (a grid). */
+export const useInsightChildren = (orgId: string | undefined, hasChildren: boolean) =>
   useQuery({
     queryKey: insightKeys.panel(orgId ?? '', 'children'),
     queryFn: () => insightsApi.children(orgId!),
-    enabled: orgId !== undefined,
+    enabled: orgId !== undefined && hasChildren,
     ...live,
   });
 
