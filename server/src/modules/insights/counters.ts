@@ -18,7 +18,15 @@ const PACKED = {
   postgres: 'string_agg(c.fact || chr(31) || c.dims || chr(31) || c.n, chr(30))',
 } as const;
 
-function unpack(packed: string | null): UnitCounters {
+/** SQL text of a scalar subquery: the packed counters of `factCount` facts (`?` each) at the unit `pathColumn`. */
+export function packedCounters(database: Database, pathColumn: string, factCount: number): string {
+  if (factCount === 0) return 'null';
+  return `(select ${PACKED[database.dialect]} from insight_counters c
+    where c.org_path = ${pathColumn} and c.fact in (${Array.from({ length: factCount }, () => '?').join(', ')}))`;
+}
+
+/** The counters a packed text holds (null: none). */
+export function unpack(packed: string | null): UnitCounters {
   const unit: UnitCounters = new Map();
   if (packed === null) return unit;
   for (const entry of packed.split('\x1e')) {
@@ -90,8 +98,7 @@ export async function readUnitCounters(
   const rows = await rawRows<PanelUnit & { child_level: OrgLevel | null; packed: string | null }>(
     database,
     `select u.id, u.name, u.level, u.code, u.path, ${childLevel} as child_level,
-       (select ${PACKED[database.dialect]} from insight_counters c
-         where c.org_path = u.path and c.fact in (${facts.map(() => '?').join(', ')})) as packed
+       ${packedCounters(database, 'u.path', facts.length)} as packed
      from org_units u
      where u.id = ? and (${ranges.map(() => '(u.path >= ? and u.path < ?)').join(' or ')})`,
     [...(withChildLevel ? DRILL_LEVELS : []), ...facts, orgId, ...ranges.flat()],

@@ -20,7 +20,8 @@ import {
   currentMonth,
   monthsBetween,
   ratio,
-  readCounters,
+  packedCounters,
+  unpack,
   readUnitCounters,
   sumOf,
   visitFigures,
@@ -63,33 +64,42 @@ async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: rea
 
 /**
  * A unit in the actor's scope for insights and the units one level down that figures drill into
- * (departments are not places), in one statement (a grid, which has none, costs one indexed read);
- * 404 when the unit is not in her scope.
+ * (departments are not places), each child with its counters of the named facts, in one statement (a
+ * grid, which has none, costs one indexed read); 404 when the unit is not in her scope.
  */
-export async function getDrillUnit(database: Database, actor: Actor, orgId: string) {
+export async function getDrillUnit(database: Database, actor: Actor, orgId: string, facts: readonly string[] = []) {
   const ranges = scopeRanges(actor, 'insight.read');
   const rows =
     ranges.length === 0
       ? []
       : await rawRows<
-          { unit_name: string; unit_level: OrgLevel; unit_code: string | null; unit_path: string } & Nullable<PanelUnit>
+          {
+            unit_name: string;
+            unit_level: OrgLevel;
+            unit_code: string | null;
+            unit_path: string;
+          } & Nullable<PanelUnit> & {
+              packed: string | null;
+            }
         >(
           database,
           `select u.name as unit_name, u.level as unit_level, u.code as unit_code, u.path as unit_path,
-             ch.id, ch.name, ch.level, ch.code, ch.path
+             ch.id, ch.name, ch.level, ch.code, ch.path, ${packedCounters(database, 'ch.path', facts.length)} as packed
            from org_units u
            left join org_units ch on ch.parent_id = u.id and ch.level in (${DRILL_LEVELS.map(() => '?').join(', ')})
              and ch.retired_at is null
            where u.id = ? and (${ranges.map(() => '(u.path >= ? and u.path < ?)').join(' or ')})
            order by ch.code, ch.name`,
-          [...DRILL_LEVELS, orgId, ...ranges.flat()],
+          [...facts, ...DRILL_LEVELS, orgId, ...ranges.flat()],
         );
   const first = rows[0];
   if (first === undefined) throw notFound(ORG);
   return {
     unit: { id: orgId, name: first.unit_name, level: first.unit_level, code: first.unit_code, path: first.unit_path },
     children: rows.flatMap((r) =>
-      r.id === null ? [] : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path! }],
+      r.id === null
+        ? []
+        : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path!, counters: unpack(r.packed) }],
     ),
   };
 }
@@ -152,26 +162,21 @@ export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
 
 /** The same figures for each unit one level down, with the three rates (all time) and visit coverage. */
 export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
-  const { children } = await getDrillUnit(deps.database, actor, orgId);
+  const { children } = await getDrillUnit(deps.database, actor, orgId, [
+    ...CHILD_FACTS,
+    'case.received',
+    'case.ontime',
+    'case.closed',
+    'case.solved',
+    'case.rated',
+    'case.satisfied',
+    'visit.due',
+  ]);
   const now = deps.clock.now();
-  const counters = await readCounters(
-    deps.database,
-    children.map((c) => c.path),
-    [
-      ...CHILD_FACTS,
-      'case.received',
-      'case.ontime',
-      'case.closed',
-      'case.solved',
-      'case.rated',
-      'case.satisfied',
-      'visit.due',
-    ],
-  );
   return {
     level: children[0]?.level ?? null,
     items: children.map((child) => {
-      const c = counters.get(child.path)!;
+      const c = child.counters;
       const received = sumOf(c, 'case.received');
       const visits = visitFigures(c, currentDay(now), currentMonth(now));
       const figures = summaryFigures(c, null);
