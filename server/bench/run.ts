@@ -12,7 +12,7 @@ import { figures, isPostgresReachable } from './util.ts';
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
  * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
- * (`--cases N` sizes the case queries; intake runs 15 s under autocannon).
+ * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards').
  */
 async function main() {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -22,7 +22,7 @@ async function main() {
   const arg = (name: string) =>
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
-  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases,fieldwork').split(',');
+  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork').split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
   const residents = Number(arg('--residents') ?? 5_000_000);
   for (const engine of engines) {
