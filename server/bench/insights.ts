@@ -695,7 +695,9 @@ export async function timePanels(
           `${panel} at ${level}: the API shows ${JSON.stringify(fromApi)}, the bare SQL counts ${JSON.stringify(fromBare)}`,
         );
       // timed in turns on the same units, so that a slow moment of the machine falls on all three alike
-      const n = isBig ? 30 : 60;
+      // small units are cheap to sample and their p95 is otherwise a handful of samples: take more of them
+      const isSmall = level === 'community' || level === 'grid';
+      const n = isBig ? 30 : isSmall ? 200 : 60;
       const [api, read, baseline] = await latencyInTurns([
         {
           n,
@@ -706,7 +708,7 @@ export async function timePanels(
           },
         },
         { n, fn: (i) => reads[panel](sample[i % sample.length]!) },
-        { n: isBig ? 3 : level === 'county' ? 20 : 60, fn: (i) => bare[panel](sample[i % sample.length]!) },
+        { n: isBig ? 3 : level === 'county' ? 20 : n, fn: (i) => bare[panel](sample[i % sample.length]!) },
       ]);
       if (process.env.TZ_BENCH_VERBOSE) console.log(`  ${panel} at ${level}: api`, api, 'read', read, 'bare', baseline);
       report({
