@@ -120,6 +120,8 @@ function readLineage(database: Database, orgId: string) {
 const SUMMARY_FACTS = ['living', 'res', 'hh', 'tagged', 'alone', 'case.state'];
 /** Drill-down reads one total per fact where it can: a county's per-year rows would be thousands. */
 const CHILD_FACTS = ['living', 'hh', 'tagged', 'alone', 'case.state'];
+/** What the three rates count, by month received. */
+const RATE_FACTS = ['case.received', 'case.ontime', 'case.closed', 'case.solved', 'case.rated', 'case.satisfied'];
 
 function summaryFigures(c: UnitCounters, year: number | null) {
   const openCases = sumOf(c, 'case.state', (d) => OPEN_STATES.has(d.split('|')[1]!));
@@ -162,16 +164,7 @@ export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
 
 /** The same figures for each unit one level down, with the three rates (all time) and visit coverage. */
 export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
-  const { children } = await getDrillUnit(deps.database, actor, orgId, [
-    ...CHILD_FACTS,
-    'case.received',
-    'case.ontime',
-    'case.closed',
-    'case.solved',
-    'case.rated',
-    'case.satisfied',
-    'visit.due',
-  ]);
+  const { children } = await getDrillUnit(deps.database, actor, orgId, [...CHILD_FACTS, ...RATE_FACTS, 'visit.due']);
   const now = deps.clock.now();
   return {
     level: children[0]?.level ?? null,
@@ -300,12 +293,7 @@ const CASE_FACTS = [
   'case.state',
   'case.item',
   'case.level',
-  'case.received',
-  'case.ontime',
-  'case.closed',
-  'case.solved',
-  'case.rated',
-  'case.satisfied',
+  ...RATE_FACTS,
   'case.accept_sum',
   'case.accept_n',
   'case.resolve_sum',
