@@ -37,23 +37,31 @@ export function unpack(packed: string | null): UnitCounters {
   return unit;
 }
 
-/** Reads the named facts' counters for each unit path (primary-key lookups, 500 units per statement). */
+/**
+ * Reads the named facts' counters for each unit path (primary-key lookups, 300 units per statement; on
+ * PostgreSQL the statements run side by side on the pool's connections — a city's report reads a
+ * million counters).
+ */
 export async function readCounters(
   database: Database,
   paths: readonly string[],
   facts: readonly string[],
 ): Promise<Map<string, UnitCounters>> {
   const out = new Map<string, UnitCounters>(paths.map((p) => [p, new Map()]));
-  for (let i = 0; i < paths.length; i += 500) {
-    const rows = await database.db
-      .selectFrom('insight_counters as c')
-      .select(['c.org_path', sql<string>`${sql.raw(PACKED[database.dialect])}`.as('packed')])
-      .where('c.org_path', 'in', paths.slice(i, i + 500))
-      .where('c.fact', 'in', facts)
-      .groupBy('c.org_path')
-      .execute();
-    for (const r of rows) out.set(r.org_path, unpack(r.packed));
-  }
+  const chunks: string[][] = [];
+  for (let i = 0; i < paths.length; i += 300) chunks.push(paths.slice(i, i + 300));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const rows = await database.db
+        .selectFrom('insight_counters as c')
+        .select(['c.org_path', sql<string>`${sql.raw(PACKED[database.dialect])}`.as('packed')])
+        .where('c.org_path', 'in', chunk)
+        .where('c.fact', 'in', facts)
+        .groupBy('c.org_path')
+        .execute();
+      for (const r of rows) out.set(r.org_path, unpack(r.packed));
+    }),
+  );
   return out;
 }
 

@@ -123,6 +123,34 @@ function periodTest(filter: MetricFilter, period: string): (dims: string) => boo
   };
 }
 
+interface ResidentGroup {
+  tag: string;
+  gender: string;
+  birthYear: number;
+  type: string;
+  n: number;
+}
+
+const parsedGroups = new WeakMap<readonly [string, number][], ResidentGroup[]>();
+
+/**
+ * A unit's `res` (gender|birth year|type) or `tag` (tag|gender|birth year|type) counters split into
+ * fields once: a report asks the same unit for many resident columns, each a pass over hundreds of them.
+ */
+function residentGroups(c: UnitCounters, fact: 'res' | 'tag'): ResidentGroup[] {
+  const list = c.get(fact) ?? [];
+  let groups = parsedGroups.get(list);
+  if (groups === undefined) {
+    groups = list.map(([dims, n]) => {
+      const parts = dims.split('|');
+      const [tag, gender, birthYear, type] = fact === 'tag' ? parts : ['', ...parts];
+      return { tag: tag!, gender: gender!, birthYear: Number(birthYear), type: type!, n };
+    });
+    parsedGroups.set(list, groups);
+  }
+  return groups;
+}
+
 /** Residents matching the filter; age = the report year − birth year, as everywhere in insights. */
 function countResidents(c: UnitCounters, filter: MetricFilter, period: string): number {
   const year = Number(period.slice(0, 4));
@@ -133,27 +161,19 @@ function countResidents(c: UnitCounters, filter: MetricFilter, period: string): 
     ageMin = Math.max(ageMin, 80);
     tag = undefined;
   }
-  const matches = (gender: string, birthYear: string, type: string) => {
-    const age = year - Number(birthYear);
-    return (
+  let total = 0;
+  for (const g of residentGroups(c, tag === undefined ? 'res' : 'tag')) {
+    const age = year - g.birthYear;
+    if (
+      (tag === undefined || g.tag === tag) &&
       age >= ageMin &&
       age <= ageMax &&
-      (filter.gender === undefined || gender === filter.gender) &&
-      (filter.residenceType === undefined || type === filter.residenceType)
-    );
-  };
-  if (tag !== undefined) {
-    const prefix = `${tag}|`;
-    return sumOf(c, 'tag', (d) => {
-      if (!d.startsWith(prefix)) return false;
-      const [, gender, birthYear, type] = d.split('|') as [string, string, string, string];
-      return matches(gender, birthYear, type);
-    });
+      (filter.gender === undefined || g.gender === filter.gender) &&
+      (filter.residenceType === undefined || g.type === filter.residenceType)
+    )
+      total += g.n;
   }
-  return sumOf(c, 'res', (d) => {
-    const [gender, birthYear, type] = d.split('|') as [string, string, string];
-    return matches(gender, birthYear, type);
-  });
+  return total;
 }
 
 /** One metric for one unit, from the unit's counters. */
