@@ -634,6 +634,23 @@ const canonical = (v: unknown): unknown =>
 export const PANELS = ['summary', 'children', 'population', 'cases', 'visits', 'trends'] as const;
 const LEVELS: Unit['level'][] = ['province', 'city', 'county', 'street', 'community', 'grid'];
 
+/** Throws unless the API shows for the unit the figures the bare SQL counts. */
+export async function checkPanel(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  bare: ReturnType<typeof bareQueries>,
+  panel: (typeof PANELS)[number],
+  unit: Unit,
+) {
+  const shown = await app.inject({ method: 'GET', url: `/api/v1/insights/${unit.id}/${panel}`, headers });
+  const fromApi = canonical(apiFigures(panel, shown.json()));
+  const fromBare = canonical(await bare[panel](unit));
+  if (JSON.stringify(fromApi) !== JSON.stringify(fromBare))
+    throw new Error(
+      `${panel} at ${unit.level}: the API shows ${JSON.stringify(fromApi)}, the bare SQL counts ${JSON.stringify(fromBare)}`,
+    );
+}
+
 /** A session for the API and the same user as an actor for in-process reads. */
 export async function signIn(deps: AppDeps, app: FastifyInstance, username: string, password: string) {
   const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
@@ -686,14 +703,7 @@ export async function timePanels(
     for (const panel of PANELS) {
       if (panel === 'children' && level === 'grid') continue;
       // the baseline must count what the panel shows: compare both on one unit before timing them
-      const checked = sample[0]!;
-      const shown = await app.inject({ method: 'GET', url: `/api/v1/insights/${checked.id}/${panel}`, headers });
-      const fromApi = canonical(apiFigures(panel, shown.json()));
-      const fromBare = canonical(await bare[panel](checked));
-      if (JSON.stringify(fromApi) !== JSON.stringify(fromBare))
-        throw new Error(
-          `${panel} at ${level}: the API shows ${JSON.stringify(fromApi)}, the bare SQL counts ${JSON.stringify(fromBare)}`,
-        );
+      await checkPanel(app, headers, bare, panel, sample[0]!);
       // timed in turns on the same units, so that a slow moment of the machine falls on all three alike
       // small units are cheap to sample and their p95 is otherwise a handful of samples: take more of them
       const isSmall = level === 'community' || level === 'grid';
