@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { rawRows } from '../../db/raw.ts';
 import type { OrgLevel } from '../orgs/tables.ts';
-import { type Actor, scopeRanges } from '../../platform/access/scope.ts';
+import { type Actor, scopeCondition } from '../../platform/access/scope.ts';
 import { shanghaiDay, shanghaiMonth } from './facts.ts';
 
 /** The counters of one unit, by fact, as [dims, n] pairs. */
@@ -97,8 +97,8 @@ export async function readUnitCounters(
   facts: readonly string[],
   withChildLevel = false,
 ): Promise<{ unit: PanelUnit; childLevel: OrgLevel | null; counters: UnitCounters } | undefined> {
-  const ranges = scopeRanges(actor, 'insight.read');
-  if (ranges.length === 0) return undefined;
+  const scope = scopeCondition(actor, 'insight.read', 'u.path');
+  if (scope === undefined) return undefined;
   const childLevel = withChildLevel
     ? `(select ch.level from org_units ch where ch.parent_id = u.id and ch.level in (${DRILL_LEVELS.map(() => '?').join(', ')})
         and ch.retired_at is null order by ch.code, ch.name limit 1)`
@@ -108,8 +108,8 @@ export async function readUnitCounters(
     `select u.id, u.name, u.level, u.code, u.path, ${childLevel} as child_level,
        ${packedCounters(database, 'u.path', facts.length)} as packed
      from org_units u
-     where u.id = ? and (${ranges.map(() => '(u.path >= ? and u.path < ?)').join(' or ')})`,
-    [...(withChildLevel ? DRILL_LEVELS : []), ...facts, orgId, ...ranges.flat()],
+     where u.id = ? and ${scope.text}`,
+    [...(withChildLevel ? DRILL_LEVELS : []), ...facts, orgId, ...scope.params],
   );
   const row = rows[0];
   if (row === undefined) return undefined;

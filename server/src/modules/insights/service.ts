@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.ts';
 import { rawRows } from '../../db/raw.ts';
 import type { DB } from '../../db/types.ts';
 import type { Permission } from '../../platform/access/roles.ts';
-import { type Actor, canAt, inScope, scopeRanges } from '../../platform/access/scope.ts';
+import { type Actor, canAt, inScope, scopeCondition } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
@@ -68,9 +68,9 @@ async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: rea
  * grid, which has none, costs one indexed read); 404 when the unit is not in her scope.
  */
 export async function getDrillUnit(database: Database, actor: Actor, orgId: string, facts: readonly string[] = []) {
-  const ranges = scopeRanges(actor, 'insight.read');
+  const scope = scopeCondition(actor, 'insight.read', 'u.path');
   const rows =
-    ranges.length === 0
+    scope === undefined
       ? []
       : await rawRows<
           {
@@ -88,9 +88,9 @@ export async function getDrillUnit(database: Database, actor: Actor, orgId: stri
            from org_units u
            left join org_units ch on ch.parent_id = u.id and ch.level in (${DRILL_LEVELS.map(() => '?').join(', ')})
              and ch.retired_at is null
-           where u.id = ? and (${ranges.map(() => '(u.path >= ? and u.path < ?)').join(' or ')})
+           where u.id = ? and ${scope.text}
            order by ch.code, ch.name`,
-          [...facts, ...DRILL_LEVELS, orgId, ...ranges.flat()],
+          [...facts, ...DRILL_LEVELS, orgId, ...scope.params],
         );
   const first = rows[0];
   if (first === undefined) throw notFound(ORG);

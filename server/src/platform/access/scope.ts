@@ -61,6 +61,23 @@ export function scopeRanges(actor: Actor, permission: Permission): [string, stri
 }
 
 /**
+ * The scope helper for SQL text (`db/raw.ts`): the condition on `column` with `?` placeholders, and its
+ * parameters; undefined when the actor holds `permission` nowhere (the query would find nothing).
+ */
+export function scopeCondition(
+  actor: Actor,
+  permission: Permission,
+  column: string,
+): { text: string; params: string[] } | undefined {
+  const ranges = scopeRanges(actor, permission);
+  if (ranges.length === 0) return undefined;
+  return {
+    text: `(${ranges.map(() => `(${column} >= ? and ${column} < ?)`).join(' or ')})`,
+    params: ranges.flat(),
+  };
+}
+
+/**
  * The scope helper: every query of scoped data filters through this.
  * Turns the actor's scope for `permission` into range conditions on a materialized-path column,
  * which both SQLite and PostgreSQL answer with an index range scan.
