@@ -62,21 +62,17 @@ export async function isPostgresReachable(): Promise<boolean> {
 
 /** Runs `fn` n times after a warm-up; returns p50/p95/p99 in milliseconds. */
 export async function latency(n: number, fn: (i: number) => unknown) {
-  for (let i = 0; i < Math.min(20, n); i++) await fn(i);
-  // garbage the bench's own setup left (a million rows read back for a baseline, say) is collected now,
-  // not in the middle of the measurement, where it would be charged to the platform
-  collectGarbage();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) samples.push(await timeOne(() => fn(i)));
-  return percentiles(samples);
+  return (await latencyInTurns([{ n, fn }]))[0]!;
 }
 
 /**
- * Like `latency` for several functions timed in turns (the first, the second, …, the first again), each
- * its own number of times: what a platform call and its baseline cost at the same moments of the machine.
+ * Several functions timed in turns (the first, the second, …, the first again), each its own number of
+ * times after a warm-up: what a platform call and its baseline cost at the same moments of the machine.
  */
 export async function latencyInTurns(runs: { n: number; fn: (i: number) => unknown }[]) {
   for (const run of runs) for (let i = 0; i < Math.min(20, run.n); i++) await run.fn(i);
+  // garbage the bench's own setup left (a million rows read back for a baseline, say) is collected now,
+  // not in the middle of the measurement, where it would be charged to the platform
   collectGarbage();
   const samples = runs.map((): number[] => []);
   for (let i = 0; i < Math.max(...runs.map((r) => r.n)); i++)

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Nullable, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { rawRows } from '../../db/raw.ts';
 import type { OrgLevel } from '../orgs/tables.ts';
@@ -19,14 +19,14 @@ const PACKED = {
 } as const;
 
 /** SQL text of a scalar subquery: the packed counters of `factCount` facts (`?` each) at the unit `pathColumn`. */
-export function packedCounters(database: Database, pathColumn: string, factCount: number): string {
+function packedCounters(database: Database, pathColumn: string, factCount: number): string {
   if (factCount === 0) return 'null';
   return `(select ${PACKED[database.dialect]} from insight_counters c
     where c.org_path = ${pathColumn} and c.fact in (${Array.from({ length: factCount }, () => '?').join(', ')}))`;
 }
 
 /** The counters a packed text holds (null: none). */
-export function unpack(packed: string | null): UnitCounters {
+function unpack(packed: string | null): UnitCounters {
   const unit: UnitCounters = new Map();
   if (packed === null) return unit;
   for (const entry of packed.split('\x1e')) {
@@ -65,7 +65,7 @@ export async function readCounters(
   return out;
 }
 
-function addCounter(unit: UnitCounters, fact: string, dims: string, n: number | string) {
+function addCounter(unit: UnitCounters, fact: string, dims: string, n: string) {
   const list = unit.get(fact);
   const entry: [string, number] = [dims, Number(n)];
   if (list === undefined) unit.set(fact, [entry]);
@@ -82,7 +82,10 @@ export interface PanelUnit {
 }
 
 /** The levels a dashboard drills through (departments are not places). */
-export const DRILL_LEVELS: readonly OrgLevel[] = ['province', 'city', 'county', 'street', 'community', 'grid'];
+const DRILL_LEVELS: readonly OrgLevel[] = ['province', 'city', 'county', 'street', 'community', 'grid'];
+
+/** SQL text: `ch` is a unit one level down from `u` that figures drill into (takes DRILL_LEVELS as parameters). */
+const DRILL_CHILD = `ch.parent_id = u.id and ch.level in (${DRILL_LEVELS.map(() => '?').join(', ')}) and ch.retired_at is null`;
 
 /**
  * One unit and its counters of the named facts, in one statement through the scope helper: a dashboard
@@ -100,8 +103,7 @@ export async function readUnitCounters(
   const scope = scopeCondition(actor, 'insight.read', 'u.path');
   if (scope === undefined) return undefined;
   const childLevel = withChildLevel
-    ? `(select ch.level from org_units ch where ch.parent_id = u.id and ch.level in (${DRILL_LEVELS.map(() => '?').join(', ')})
-        and ch.retired_at is null order by ch.code, ch.name limit 1)`
+    ? `(select ch.level from org_units ch where ${DRILL_CHILD} order by ch.code, ch.name limit 1)`
     : 'null';
   const rows = await rawRows<PanelUnit & { child_level: OrgLevel | null; packed: string | null }>(
     database,
@@ -116,6 +118,52 @@ export async function readUnitCounters(
   const { child_level, packed, ...unit } = row;
   // a unit without counters of these facts packs to null
   return { unit, childLevel: child_level, counters: unpack(packed) };
+}
+
+/**
+ * A unit in the actor's scope for insights and the units one level down that figures drill into, each
+ * child with its counters of the named facts, in one statement (a grid, which has none, costs one indexed
+ * read). Undefined when the unit is not in her scope.
+ */
+export async function readDrillUnit(database: Database, actor: Actor, orgId: string, facts: readonly string[]) {
+  const scope = scopeCondition(actor, 'insight.read', 'u.path');
+  if (scope === undefined) return undefined;
+  const rows = await rawRows<
+    { unit_name: string; unit_level: OrgLevel; unit_code: string | null; unit_path: string } & Nullable<PanelUnit> & {
+        packed: string | null;
+      }
+  >(
+    database,
+    `select u.name as unit_name, u.level as unit_level, u.code as unit_code, u.path as unit_path,
+       ch.id, ch.name, ch.level, ch.code, ch.path, ${packedCounters(database, 'ch.path', facts.length)} as packed
+     from org_units u left join org_units ch on ${DRILL_CHILD}
+     where u.id = ? and ${scope.text}
+     order by ch.code, ch.name`,
+    [...facts, ...DRILL_LEVELS, orgId, ...scope.params],
+  );
+  const first = rows[0];
+  if (first === undefined) return undefined;
+  return {
+    unit: { id: orgId, name: first.unit_name, level: first.unit_level, code: first.unit_code, path: first.unit_path },
+    children: rows.flatMap((r) =>
+      r.id === null
+        ? []
+        : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path!, counters: unpack(r.packed) }],
+    ),
+  };
+}
+
+/** A unit and the units above it, by following parents (one statement, whatever the depth). Not scoped. */
+export function readLineage(database: Database, orgId: string) {
+  return rawRows<{ id: string; name: string; level: OrgLevel; path: string }>(
+    database,
+    `with recursive up(id, parent_id, name, level, path) as (
+       select id, parent_id, name, level, path from org_units where id = ?
+       union all
+       select p.id, p.parent_id, p.name, p.level, p.path from org_units p join up on p.id = up.parent_id)
+     select id, name, level, path from up`,
+    [orgId],
+  );
 }
 
 /** Σ n of a fact, over the entries whose dims pass `where`. */

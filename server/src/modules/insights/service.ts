@@ -1,9 +1,8 @@
-import type { Kysely, Nullable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { rawRows } from '../../db/raw.ts';
 import type { DB } from '../../db/types.ts';
 import type { Permission } from '../../platform/access/roles.ts';
-import { type Actor, canAt, inScope, scopeCondition } from '../../platform/access/scope.ts';
+import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
@@ -11,17 +10,15 @@ import { listCareTags } from '../registry/care-tags.ts';
 import { RESIDENCE_TYPES, RESIDENCE_TYPE_NAMES } from '../registry/vocabulary.ts';
 import type { OrgLevel, OrgUnitTable } from '../orgs/tables.ts';
 import {
-  DRILL_LEVELS,
   OPEN_STATES,
-  type PanelUnit,
   type UnitCounters,
   addMonths,
   currentDay,
   currentMonth,
   monthsBetween,
   ratio,
-  packedCounters,
-  unpack,
+  readDrillUnit,
+  readLineage,
   readUnitCounters,
   sumOf,
   visitFigures,
@@ -63,58 +60,13 @@ async function countersOf(deps: AppDeps, actor: Actor, orgId: string, facts: rea
 }
 
 /**
- * A unit in the actor's scope for insights and the units one level down that figures drill into
- * (departments are not places), each child with its counters of the named facts, in one statement (a
- * grid, which has none, costs one indexed read); 404 when the unit is not in her scope.
+ * A unit in the actor's scope for insights and the units one level down that figures drill into, each
+ * child with its counters of the named facts (one statement); 404 when the unit is not in her scope.
  */
 export async function getDrillUnit(database: Database, actor: Actor, orgId: string, facts: readonly string[] = []) {
-  const scope = scopeCondition(actor, 'insight.read', 'u.path');
-  const rows =
-    scope === undefined
-      ? []
-      : await rawRows<
-          {
-            unit_name: string;
-            unit_level: OrgLevel;
-            unit_code: string | null;
-            unit_path: string;
-          } & Nullable<PanelUnit> & {
-              packed: string | null;
-            }
-        >(
-          database,
-          `select u.name as unit_name, u.level as unit_level, u.code as unit_code, u.path as unit_path,
-             ch.id, ch.name, ch.level, ch.code, ch.path, ${packedCounters(database, 'ch.path', facts.length)} as packed
-           from org_units u
-           left join org_units ch on ch.parent_id = u.id and ch.level in (${DRILL_LEVELS.map(() => '?').join(', ')})
-             and ch.retired_at is null
-           where u.id = ? and ${scope.text}
-           order by ch.code, ch.name`,
-          [...facts, ...DRILL_LEVELS, orgId, ...scope.params],
-        );
-  const first = rows[0];
-  if (first === undefined) throw notFound(ORG);
-  return {
-    unit: { id: orgId, name: first.unit_name, level: first.unit_level, code: first.unit_code, path: first.unit_path },
-    children: rows.flatMap((r) =>
-      r.id === null
-        ? []
-        : [{ id: r.id, name: r.name!, level: r.level!, code: r.code, path: r.path!, counters: unpack(r.packed) }],
-    ),
-  };
-}
-
-/** A unit and the units above it, by following parents (one statement, whatever the depth). */
-function readLineage(database: Database, orgId: string) {
-  return rawRows<{ id: string; name: string; level: OrgLevel; path: string }>(
-    database,
-    `with recursive up(id, parent_id, name, level, path) as (
-       select id, parent_id, name, level, path from org_units where id = ?
-       union all
-       select p.id, p.parent_id, p.name, p.level, p.path from org_units p join up on p.id = up.parent_id)
-     select id, name, level, path from up`,
-    [orgId],
-  );
+  const drill = await readDrillUnit(database, actor, orgId, facts);
+  if (drill === undefined) throw notFound(ORG);
+  return drill;
 }
 
 const SUMMARY_FACTS = ['living', 'res', 'hh', 'tagged', 'alone', 'case.state'];
