@@ -403,16 +403,17 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
   const visits = async (path: string) => {
     const r = range(path);
     const todayStart = shanghaiStart(currentDay(new Date(NOW)));
-    const soonEnd = shanghaiStart(currentDay(new Date(NOW + 8 * 86_400_000)));
+    // due soon: today and the 6 days after it (fieldwork/standing.ts)
+    const soonEnd = shanghaiStart(currentDay(new Date(NOW + 7 * 86_400_000)));
     const [hh, v] = await Promise.all([
       sql<{
         n: number;
       }>`select count(*) as n from households where org_path >= ${r.from} and org_path < ${r.to}`.execute(db),
       sql<Record<string, number>>`select count(*) as tracked,
-        sum(case when next_due_at < ${todayStart} then 1 else 0 end) as overdue,
-        sum(case when next_due_at >= ${todayStart} and next_due_at < ${soonEnd} then 1 else 0 end) as due_soon,
+        sum(case when last_visit_at is not null and next_due_at < ${todayStart} then 1 else 0 end) as overdue,
+        sum(case when last_visit_at is not null and next_due_at >= ${todayStart} and next_due_at < ${soonEnd} then 1 else 0 end) as due_soon,
         sum(case when last_visit_at >= ${shanghaiStart(thisMonth)} and last_visit_at < ${until} then 1 else 0 end) as this_month,
-        sum(case when last_visit_at is null then 1 else 0 end) as never,
+        sum(case when last_visit_at is not null then 1 else 0 end) as visited,
         sum(case when last_visit_at is not null and (next_due_at is null or next_due_at >= ${todayStart}) then 1 else 0 end) as covered
         from household_visit_status where org_path >= ${r.from} and org_path < ${r.to}`.execute(db),
     ]);
@@ -424,7 +425,8 @@ export function bareQueries(db: Kysely<DB>, engine: DialectName) {
       overdue: num(row.overdue),
       dueSoon: num(row.due_soon),
       visitedThisMonth: num(row.this_month),
-      neverVisited: num(row.never),
+      // households with no visit-status row were never visited either
+      neverVisited: households - num(row.visited),
       coverage: households === 0 ? null : ratio(num(row.covered), households),
     };
   };

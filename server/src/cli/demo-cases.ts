@@ -9,7 +9,7 @@ import { ensureDepartments } from '../modules/orgs/departments.ts';
 import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import type { Actor } from '../platform/access/scope.ts';
-import { HOUR, ManualClock } from '../platform/clock.ts';
+import { HOUR, MINUTE, ManualClock } from '../platform/clock.ts';
 import type { AppDeps } from '../platform/deps.ts';
 import { DEMO_COMMUNITIES, DEMO_PASSWORD } from './demo.ts';
 
@@ -151,8 +151,11 @@ export async function seedDemoCases(deps: AppDeps, log: (line: string) => void):
       const version = async () =>
         (await deps.db.selectFrom('cases').select('version').where('id', '=', outcome.caseId).executeTakeFirstOrThrow())
           .version;
+      // each next step happens later; one that would fall after now has not happened yet
+      const hasHappened = () => clock.now().getTime() <= realNow - MINUTE;
       if (fate < 0.08) continue; // still waiting to be accepted
       clock.set(new Date(start + (0.5 + random() * (fate < 0.2 ? 40 : 10)) * HOUR));
+      if (!hasHappened()) continue;
       if (fate < 0.15) {
         await rejectCase(past, handler, outcome.caseId, {
           version: await version(),
@@ -163,8 +166,10 @@ export async function seedDemoCases(deps: AppDeps, log: (line: string) => void):
       await acceptCase(past, handler, outcome.caseId, await version());
       if (fate < 0.25) continue; // accepted, in hand
       clock.advance(HOUR);
+      if (!hasHappened()) continue;
       await startCase(past, handler, outcome.caseId, await version());
       clock.advance((4 + random() * 120) * HOUR);
+      if (!hasHappened()) continue;
       await resolveCase(
         past,
         handler,
@@ -174,6 +179,7 @@ export async function seedDemoCases(deps: AppDeps, log: (line: string) => void):
       );
       if (fate < 0.35) continue; // waiting for the resident's rating
       clock.advance((2 + random() * 48) * HOUR);
+      if (!hasHappened()) continue;
       const rating = fate < 0.45 ? 3 : fate < 0.5 ? 2 : fate < 0.8 ? 5 : 4;
       await rateCase(past, resident, outcome.caseId, {
         rating,

@@ -71,7 +71,7 @@ export async function seedDemoFieldwork(deps: AppDeps, log: (line: string) => vo
         if (worker === undefined) continue;
         const households = await trx
           .selectFrom('households')
-          .select(['id', 'org_path'])
+          .select(['id', 'org_path', 'created_at'])
           .where('org_id', '=', grid.id)
           .orderBy('address')
           .execute();
@@ -107,11 +107,12 @@ export async function seedDemoFieldwork(deps: AppDeps, log: (line: string) => vo
           }
           if (random() < 0.15) continue; // never visited
           const days = intervalFor(intervals, codes);
-          // one to three visits over the last ninety days; the latest sometimes late
+          // one to three visits over the last ninety days (never before the household moved in); the latest sometimes late
           let last = '';
           const count = 1 + Math.floor(random() * 3);
+          const span = Math.max(0, Math.min(90 * DAY_MS, now.getTime() - Date.parse(h.created_at) - 2 * 3_600_000));
           for (let v = 0; v < count; v++) {
-            const visitedAt = new Date(now.getTime() - Math.floor(random() * 90 * DAY_MS) - 3_600_000).toISOString();
+            const visitedAt = new Date(now.getTime() - Math.floor(random() * span) - 3_600_000).toISOString();
             const finding = FINDINGS[Math.floor(random() * FINDINGS.length)]!;
             const id = newId();
             visits.push({

@@ -7,6 +7,7 @@ import { nameInitials } from '../modules/registry/resident-input.ts';
 import type { HouseholdTable, ResidentTable, ResidentTagTable } from '../modules/registry/tables.ts';
 import type { AppDeps } from '../platform/deps.ts';
 import { newId } from '../platform/ids.ts';
+import { DAY_MS } from '../platform/calendar.ts';
 
 /** 砂岗村, as the Lanzhou report describes it: 343 residents aged 60 and over. */
 export const VILLAGE_ELDERLY = 343;
@@ -110,6 +111,12 @@ interface Person {
   notes: string | null;
 }
 
+/** A son is 子 and a daughter 女 (与户主关系); the vocabulary's other relations name no sex. */
+const childRelation = (gender: 'male' | 'female') => (gender === 'male' ? '子' : '女');
+
+/** Years between generations: a parent is at least this much older than a child. */
+export const GENERATION_GAP = 20;
+
 /** Demo residents: city blocks of mixed ages; 砂岗村 with 343 people over 60, most over 70, the young away at work. */
 export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<number> {
   const rand = prng(20261128);
@@ -122,8 +129,22 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
   const households: HouseholdTable[] = [];
   const residents: ResidentTable[] = [];
   const residentTags: ResidentTagTable[] = [];
-  const birthOf = (age: number) =>
-    `${year - age}-${String(rand.int(1, 12)).padStart(2, '0')}-${String(rand.int(1, 28)).padStart(2, '0')}`;
+  // born in the year `age` years ago, on a day already past (this year's birthday may be still to come)
+  const birthOf = (age: number) => {
+    for (;;) {
+      const birth = `${year - age}-${String(rand.int(1, 12)).padStart(2, '0')}-${String(rand.int(1, 28)).padStart(2, '0')}`;
+      if (birth < iso.slice(0, 10)) return birth;
+    }
+  };
+  const gender = (): 'male' | 'female' => (rand.next() < 0.5 ? 'male' : 'female');
+  /**
+   * When a household registered here (入户): most years ago, a quarter over the last two years, so
+   * the dashboard's "new residents" trend is a curve, not the day the demo was seeded.
+   */
+  const registeredAt = () => {
+    const daysAgo = rand.next() < 0.75 ? rand.int(2 * 365, 15 * 365) : rand.int(3, 2 * 365);
+    return new Date(now.getTime() - daysAgo * DAY_MS - rand.int(0, 20) * 3_600_000).toISOString();
+  };
   const person = (
     age: number,
     gender: 'male' | 'female',
@@ -159,9 +180,10 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
       const members: Person[] = [];
       if (place.isVillage) {
         // An ageing village: older couples or widows at home, children working in the city.
-        const isAlone = rand.next() < 0.3;
+        // the last place under the cap of elderly goes to someone living alone: no household loses its head
+        const isAlone = rand.next() < 0.3 || VILLAGE_ELDERLY - elderlyOver60 === 1;
         const age = rand.next() < 0.75 ? rand.int(70, 92) : rand.int(60, 69);
-        const head = person(age, rand.next() < 0.5 ? 'male' : 'female', '户主', surname, {
+        const head = person(age, gender(), '户主', surname, {
           tags: isAlone ? ['living_alone'] : ['empty_nest'],
         });
         members.push(head);
@@ -175,16 +197,19 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
               { tags: ['empty_nest'] },
             ),
           );
-        if (rand.next() < 0.55)
+        const youngestParent = Math.min(...members.map((m) => year - Number(m.birth.slice(0, 4))));
+        if (rand.next() < 0.55) {
+          const g = gender();
           members.push(
-            person(rand.int(25, 45), rand.next() < 0.5 ? 'male' : 'female', rand.next() < 0.5 ? '子' : '女', surname, {
+            person(rand.int(25, Math.min(45, youngestParent - GENERATION_GAP)), g, childRelation(g), surname, {
               residence: 'registered',
               notes: '外出务工（兰州市区）',
             }),
           );
+        }
         if (rand.next() < 0.15)
           members.push(
-            person(rand.int(6, 14), rand.next() < 0.5 ? 'male' : 'female', '孙子女', surname, {
+            person(rand.int(6, 14), gender(), '孙子女', surname, {
               tags: ['left_behind_child'],
             }),
           );
@@ -202,16 +227,22 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
           );
         } else {
           const age = rand.int(30, 55);
-          members.push(
-            person(age, 'male', '户主', surname),
-            person(age - rand.int(0, 5), 'female', '配偶', rand.pick(SURNAMES)),
-          );
+          const spouseAge = age - rand.int(0, 5);
+          members.push(person(age, 'male', '户主', surname), person(spouseAge, 'female', '配偶', rand.pick(SURNAMES)));
           const kids = rand.int(0, 2);
-          for (let k = 0; k < kids; k++)
+          for (let k = 0; k < kids; k++) {
+            const g = gender();
+            members.push(person(rand.int(1, Math.min(22, spouseAge - GENERATION_GAP)), g, childRelation(g), surname));
+          }
+          if (rand.next() < 0.25)
             members.push(
-              person(rand.int(1, 22), rand.next() < 0.5 ? 'male' : 'female', rand.next() < 0.5 ? '子' : '女', surname),
+              person(
+                rand.int(Math.max(70, age + GENERATION_GAP), Math.max(88, age + 25)),
+                'female',
+                '父母',
+                rand.pick(SURNAMES),
+              ),
             );
-          if (rand.next() < 0.25) members.push(person(rand.int(70, 88), 'female', '父母', rand.pick(SURNAMES)));
           if (rand.next() < 0.15) for (const m of members) m.residence = 'floating';
         }
         if (rand.next() < 0.05) members[0]!.tags.push('dibao');
@@ -224,6 +255,7 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
       const address = place.isVillage
         ? `${unit.name}${h + 1}号`
         : `${road}${rand.int(1, 80)}号${building}号楼${rand.int(1, 4)}单元${rand.int(1, 6)}0${rand.int(1, 4)}`;
+      const movedIn = registeredAt();
       const household: HouseholdTable = {
         id: newId(),
         org_id: unit.id,
@@ -235,8 +267,8 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
         lng: null,
         lat: null,
         version: 1,
-        created_at: iso,
-        updated_at: iso,
+        created_at: movedIn,
+        updated_at: movedIn,
       };
       households.push(household);
       for (const m of members) {
@@ -248,6 +280,11 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
         const idNumber = first17 + checkCharacter(first17);
         const phone = `1${rand.pick(['38', '39', '51', '58', '77', '86', '89'])}${String(rand.int(0, 99_999_999)).padStart(8, '0')}`;
         const id = newId();
+        // a child born after the household moved in was registered soon after birth
+        const bornAt = Date.parse(`${m.birth}T00:00:00+08:00`) + rand.int(7, 40) * DAY_MS;
+        const registered = new Date(
+          Math.min(now.getTime() - 3_600_000, Math.max(Date.parse(movedIn), bornAt)),
+        ).toISOString();
         residents.push({
           id,
           household_id: household.id,
@@ -268,8 +305,8 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
           status_date: null,
           notes: m.notes,
           version: 1,
-          created_at: iso,
-          updated_at: iso,
+          created_at: registered,
+          updated_at: registered,
           import_job_id: null,
         });
         const last = residents[residents.length - 1]!;

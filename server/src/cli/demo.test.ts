@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bornOnOrBefore } from '../modules/registry/id-number.ts';
 import { DIALECTS, type TestContext, createTestContext } from '../test/harness.ts';
+import { seedDemoCases } from './demo-cases.ts';
+import { seedDemoInsights } from './demo-insights.ts';
 import { seedDemo } from './demo.ts';
 
 describe.each(DIALECTS)('demo data on %s', (dialect) => {
@@ -9,7 +11,9 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestContext(dialect);
     await seedDemo(t.deps, () => undefined);
-  });
+    await seedDemoCases(t.deps, () => undefined);
+    await seedDemoInsights(t.deps, () => undefined);
+  }, 300_000);
   afterAll(() => t.close());
 
   const residentsOf = async (code: string) => {
@@ -57,5 +61,108 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
         .executeTakeFirstOrThrow()
     ).n;
     expect(Number(after)).toBe(Number(before));
+  });
+
+  /** Whole years from one date 'YYYY-MM-DD' to a later one. */
+  const yearsBetween = (from: string, to: string) =>
+    Number(to.slice(0, 4)) - Number(from.slice(0, 4)) - (to.slice(5) < from.slice(5) ? 1 : 0);
+
+  it('gives every demo resident a relation that agrees with her sex and age', async () => {
+    const people = await t.deps.db
+      .selectFrom('residents')
+      .select(['household_id', 'gender', 'birth_date', 'relation'])
+      .execute();
+    const heads = new Map<string, (typeof people)[number]>();
+    for (const p of people) if (p.relation === '户主') heads.set(p.household_id, p);
+    const today = t.clock.now().toISOString().slice(0, 10);
+    const problems: string[] = [];
+    for (const p of people) {
+      const head = heads.get(p.household_id);
+      const say = (what: string) => problems.push(`${p.relation} ${p.gender} ${p.birth_date}: ${what}`);
+      if (head === undefined) say('household without 户主');
+      if (p.birth_date >= today) say('born today or later');
+      if ((p.relation === '子' || p.relation === '女婿') && p.gender !== 'male') say('a son is male');
+      if ((p.relation === '女' || p.relation === '儿媳') && p.gender !== 'female') say('a daughter is female');
+      if (p.relation === '户主' && yearsBetween(p.birth_date, today) < 18) say('a head of household is an adult');
+      if (head === undefined || p === head) continue;
+      // whole years she is older than the head of her household (negative: younger)
+      const gap =
+        p.birth_date <= head.birth_date
+          ? yearsBetween(p.birth_date, head.birth_date)
+          : -yearsBetween(head.birth_date, p.birth_date);
+      if ((p.relation === '子' || p.relation === '女') && gap > -16) say(`a child is ${-gap} years younger than 户主`);
+      if (p.relation === '孙子女' && gap > -32) say(`a grandchild is ${-gap} years younger than 户主`);
+      if ((p.relation === '父母' || p.relation === '祖父母') && gap < 16)
+        say(`a parent is ${gap} years older than 户主`);
+      if (p.relation === '配偶' && (p.gender === head.gender || yearsBetween(p.birth_date, today) < 20))
+        say('a spouse is an adult of the other sex');
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect(people.filter((p) => p.relation === '子' || p.relation === '女').length).toBeGreaterThan(100);
+  });
+
+  it('puts no demo event after now: registrations, visits, cases and their steps, tasks, notifications', async () => {
+    const now = t.clock.now().toISOString();
+    const latest = async (table: string, column: string) => {
+      const row = await t.deps.db
+        .selectFrom(table as 'cases')
+        .select((eb) => eb.fn.max(column as 'created_at').as('at'))
+        .executeTakeFirstOrThrow();
+      return { table, column, at: row.at as string | null };
+    };
+    const checks = await Promise.all([
+      latest('households', 'created_at'),
+      latest('residents', 'created_at'),
+      latest('visits', 'visited_at'),
+      latest('visits', 'created_at'),
+      latest('household_visit_status', 'last_visit_at'),
+      latest('linkages', 'created_at'),
+      latest('cases', 'created_at'),
+      latest('cases', 'accepted_at'),
+      latest('cases', 'resolved_at'),
+      latest('cases', 'closed_at'),
+      latest('case_events', 'at'),
+      latest('notifications', 'created_at'),
+      latest('import_jobs', 'created_at'),
+      latest('tasks', 'created_at'),
+      latest('task_targets', 'answered_at'),
+    ]);
+    expect(checks.filter((c) => c.at !== null && c.at > now)).toEqual([]);
+    for (const table of ['residents', 'visits', 'cases', 'tasks'])
+      expect(checks.find((c) => c.table === table)!.at, table).not.toBeNull();
+    // and nobody was registered before she was born, nor visited before she moved in
+    const unborn = await t.deps.db
+      .selectFrom('residents')
+      .select('id')
+      .where((eb) => eb('created_at', '<', eb.ref('birth_date')))
+      .execute();
+    expect(unborn).toEqual([]);
+    const early = await t.deps.db
+      .selectFrom('visits')
+      .innerJoin('households', 'households.id', 'visits.household_id')
+      .select('visits.id')
+      .where((eb) => eb('visits.visited_at', '<', eb.ref('households.created_at')))
+      .execute();
+    expect(early).toEqual([]);
+  });
+
+  it('spreads new residents over the twelve months of the trend panel instead of one spike this month', async () => {
+    const secretary = await t.login('yingmentan_sj', 'Tianzige@2026');
+    for (const code of ['620105006010', '620105']) {
+      const unit = await t.org(code);
+      const viewer = code === '620105' ? await t.login('anning', 'Tianzige@2026') : secretary;
+      const res = await viewer.get(`/api/v1/insights/${unit.id}/trends`);
+      expect(res.statusCode).toBe(200);
+      const months = res.json<{ months: { month: string; residentsAdded: number }[] }>().months;
+      expect(months).toHaveLength(12);
+      const added = months.map((m) => m.residentsAdded);
+      const total = added.reduce((a, b) => a + b, 0);
+      const summary = (await viewer.get(`/api/v1/insights/${unit.id}/summary`)).json<{ residents: number }>();
+      // most people were registered before this year; some every month since
+      expect(total).toBeGreaterThan(0);
+      expect(total).toBeLessThan(summary.residents / 2);
+      expect(Math.max(...added)).toBeLessThanOrEqual(Math.max(3, total * 0.3));
+      expect(added.filter((n) => n > 0).length).toBeGreaterThanOrEqual(8);
+    }
   });
 });

@@ -6,16 +6,10 @@ import { notFound } from '../../platform/errors.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import type { OrgLevel } from '../orgs/tables.ts';
+import { dayRange } from '../../platform/calendar.ts';
+import { meanHours } from '../../platform/ratio.ts';
+import { threeRates } from '../insights/facts.ts';
 import type { Rates, RatesQuery } from './schema.ts';
-
-/** Shanghai calendar days → UTC instants: [from 00:00, to 24:00) in Asia/Shanghai. */
-function periodBounds(from: string, to: string): { start: string; end: string } {
-  const start = new Date(`${from}T00:00:00+08:00`).toISOString();
-  const end = new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86_400_000).toISOString();
-  return { start, end };
-}
-
-const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 
 type CaseFilter = (eb: ExpressionBuilder<DB, 'cases'>) => Expression<SqlBool>;
 
@@ -64,19 +58,26 @@ function addRaw(rows: RawRates[]): RawRates {
 }
 
 function toRates(raw: RawRates): Rates {
-  const hours = (sum: number, n: number) => (n === 0 ? null : Math.round((sum / n / 3600) * 10) / 10);
+  const rates = threeRates({
+    received: raw.received,
+    acceptedOnTime: raw.accepted_on_time,
+    closed: raw.closed,
+    solved: raw.solved,
+    rated: raw.rated,
+    satisfied: raw.satisfied,
+  });
   return {
     received: raw.received,
     acceptedOnTime: raw.accepted_on_time,
-    responseRate: ratio(raw.accepted_on_time, raw.received),
+    responseRate: rates.responseRate,
     closed: raw.closed,
     solved: raw.solved,
-    resolutionRate: ratio(raw.solved, raw.closed),
+    resolutionRate: rates.resolutionRate,
     rated: raw.rated,
     satisfied: raw.satisfied,
-    satisfactionRate: ratio(raw.satisfied, raw.rated),
-    meanAcceptHours: hours(raw.accept_sum, raw.accept_n),
-    meanResolveHours: hours(raw.resolve_sum, raw.resolve_n),
+    satisfactionRate: rates.satisfactionRate,
+    meanAcceptHours: meanHours(raw.accept_sum, raw.accept_n),
+    meanResolveHours: meanHours(raw.resolve_sum, raw.resolve_n),
     overdueNow: raw.overdue_now,
     everOverdue: raw.ever_overdue,
   };
@@ -95,8 +96,10 @@ function casesReceived(db: Kysely<DB>, where: CaseFilter, period: { start: strin
 }
 
 /**
- * The three rates (三率) over the cases received in a period, all read from facts the timeline
- * wrote onto each case:
+ * The three rates (三率) **by handling unit** (按承办单位) over the cases received in a period, all read
+ * from facts the timeline wrote onto each case. The parts are the ones insights/facts.ts `rateParts`
+ * defines for the counters, which group the same cases by the place they happened (按发生地, the
+ * dashboard's and reports' rates); the rates are made from the parts by the same `threeRates`:
  * - response rate = accepted within the deadline ÷ received (merged duplicates are not counted as received);
  * - resolution rate = closed as solved ÷ closed (rejected cases are not closed cases);
  * - satisfaction rate = ratings of 4 or 5 ÷ rated.
@@ -138,7 +141,7 @@ const DRILL_LEVELS: OrgLevel[] = ['county', 'street', 'community', 'department',
  */
 export async function computeRates(deps: AppDeps, actor: Actor, query: RatesQuery) {
   const unit = await getOrgInScope(deps.db, actor, { id: query.orgId });
-  const period = periodBounds(query.from, query.to);
+  const period = dayRange(query.from, query.to);
   if (period.start >= period.end) throw notFound({ zh: '统计区间', en: 'Period' });
   const within = (path: string) => inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', path);
   const byHandler = await aggregateRawByHandler(deps.db, within(unit.path), period, query.dutyCode);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { currentMonth, monthRange } from '../../platform/calendar.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, inScopeWithin, isWithin } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -7,23 +8,9 @@ import { listCurrentDutyItems } from '../duties/service.ts';
 import { ageOn } from '../registry/id-number.ts';
 import { listCareTags } from '../registry/care-tags.ts';
 import { getUnitFor } from './linkage.ts';
-import { DAY_MS, communityPathOf } from './policies.ts';
+import { communityPathOf } from './policies.ts';
+import { type VisitStanding, visitStanding, visitStandingSql, visitWindow } from './standing.ts';
 import type { Coverage, FieldCache } from './schema.ts';
-
-/** A household is "due" when its next visit falls within this window from now. */
-export const DUE_WINDOW_MS = 7 * DAY_MS;
-const SHANGHAI_MS = 8 * 3_600_000;
-
-/** The month (Asia/Shanghai) as a UTC range [start, end). */
-export function monthRange(month: string): { start: string; end: string } {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return {
-    start: new Date(Date.UTC(y, m - 1, 1) - SHANGHAI_MS).toISOString(),
-    end: new Date(Date.UTC(y, m, 1) - SHANGHAI_MS).toISOString(),
-  };
-}
-
-export const shanghaiMonth = (d: Date) => new Date(d.getTime() + SHANGHAI_MS).toISOString().slice(0, 7);
 
 interface Figures {
   households: number;
@@ -54,26 +41,23 @@ export async function getCoverage(
 ): Promise<Coverage> {
   const unit = await getUnitFor(deps, actor, orgId, 'visit.read');
   const now = deps.clock.now();
-  const theMonth = month ?? shanghaiMonth(now);
+  const theMonth = month ?? currentMonth(now);
   const range = monthRange(theMonth);
-  const nowIso = now.toISOString();
-  const soonIso = new Date(now.getTime() + DUE_WINDOW_MS).toISOString();
+  const window = visitWindow(now);
   const within = inScopeWithin<DB, 'households'>(actor, 'visit.read', 'households.org_path', unit.path);
-  const [statusRows, visitedRows, children, workers] = await Promise.all([
+  const [standingRows, visitedRows, children, workers] = await Promise.all([
+    // every household, with or without a visit-status row, classified by the one definition (standing.ts)
     deps.db
-      .selectFrom('households')
-      .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
-      .where(within)
-      .select([
-        'households.org_path',
-        (eb) => eb.fn.countAll<number>().as('households'),
-        sql<number>`sum(case when s.last_visit_at is null then 1 else 0 end)`.as('never'),
-        sql<number>`sum(case when s.next_due_at < ${nowIso} then 1 else 0 end)`.as('overdue'),
-        sql<number>`sum(case when s.next_due_at >= ${nowIso} and s.next_due_at < ${soonIso} then 1 else 0 end)`.as(
-          'due',
-        ),
-      ])
-      .groupBy('households.org_path')
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('households')
+          .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
+          .where(within)
+          .select(['households.org_path', visitStandingSql(window).as('standing')])
+          .as('h'),
+      )
+      .select(['h.org_path', 'h.standing', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['h.org_path', 'h.standing'])
       .execute(),
     deps.db
       .selectFrom('visits')
@@ -105,14 +89,15 @@ export async function getCoverage(
       .execute(),
   ]);
   const leaves = new Map<string, Figures>();
-  for (const r of statusRows) {
-    leaves.set(r.org_path, {
-      households: Number(r.households),
-      due: Number(r.due ?? 0),
-      overdue: Number(r.overdue ?? 0),
-      visitedThisMonth: 0,
-      neverVisited: Number(r.never ?? 0),
-    });
+  for (const r of standingRows) {
+    let leaf = leaves.get(r.org_path);
+    if (leaf === undefined) leaves.set(r.org_path, (leaf = zero()));
+    const n = Number(r.n);
+    leaf.households += n;
+    const standing: VisitStanding = r.standing;
+    if (standing === 'never') leaf.neverVisited += n;
+    else if (standing === 'overdue') leaf.overdue += n;
+    else if (standing === 'due') leaf.due += n;
   }
   for (const r of visitedRows) {
     const leaf = leaves.get(r.org_path);
@@ -143,8 +128,7 @@ export async function getCoverage(
   };
 }
 
-type Urgency = 'overdue' | 'never' | 'due' | 'ok';
-const URGENCY_ORDER: Record<Urgency, number> = { overdue: 0, never: 1, due: 2, ok: 3 };
+const URGENCY_ORDER: Record<VisitStanding, number> = { overdue: 0, never: 1, due: 2, ok: 3 };
 
 /**
  * What the phone keeps offline after sign-in: every household in the caller's `visit.record` scope
@@ -153,7 +137,7 @@ const URGENCY_ORDER: Record<Urgency, number> = { overdue: 0, never: 1, due: 2, o
 export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldCache> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
-  const soonIso = new Date(now.getTime() + DUE_WINDOW_MS).toISOString();
+  const window = visitWindow(now);
   const [households, residents, tagRows, allTags, items] = await Promise.all([
     deps.db
       .selectFrom('households')
@@ -225,14 +209,7 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
     const unit = units.find((u) => u.id === h.org_id);
     const community = units.find((u) => u.path === communityPathOf(h.org_path));
     const members = membersOf.get(h.id) ?? [];
-    const urgency: Urgency =
-      h.last_visit_at === null
-        ? 'never'
-        : h.next_due_at! < nowIso
-          ? 'overdue'
-          : h.next_due_at! < soonIso
-            ? 'due'
-            : 'ok';
+    const urgency = visitStanding(h, window);
     return {
       id: h.id,
       version: h.version,

@@ -3,7 +3,13 @@ import type { Database } from '../../db/database.ts';
 import { rawRows } from '../../db/raw.ts';
 import type { OrgLevel } from '../orgs/tables.ts';
 import { type Actor, scopeCondition } from '../../platform/access/scope.ts';
-import { shanghaiDay, shanghaiMonth } from './facts.ts';
+import { CASE_STATE_DIMS, VISIT_DUE_DIMS } from './facts.ts';
+import { type VisitWindow, standingOn } from '../fieldwork/standing.ts';
+import { ratio } from '../../platform/ratio.ts';
+
+// The calendar and the one rounding of ratios live in platform/; re-exported for the panels and reports.
+export { addMonths, currentDay, currentMonth, monthsBetween } from '../../platform/calendar.ts';
+export { ratio } from '../../platform/ratio.ts';
 
 /** The counters of one unit, by fact, as [dims, n] pairs. */
 export type UnitCounters = Map<string, [string, number][]>;
@@ -175,54 +181,50 @@ export function sumOf(c: UnitCounters, fact: string, where?: (dims: string) => b
 
 export const OPEN_STATES = new Set(['submitted', 'accepted', 'in_progress']);
 
-/** Months 'YYYY-MM' between two months inclusive. */
-export function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.split('-').map(Number) as [number, number];
-  const [ty, tm] = to.split('-').map(Number) as [number, number];
-  while (y < ty || (y === ty && m <= tm)) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    m += 1;
-    if (m > 12) {
-      m = 1;
-      y += 1;
-    }
-    if (out.length > 1200) break;
+/** Open cases (submitted, accepted, in progress) and of those the overdue ones, from `case.state`. */
+export function openCaseFigures(c: UnitCounters): { open: number; overdue: number } {
+  let open = 0;
+  let overdue = 0;
+  for (const [dims, n] of c.get('case.state') ?? []) {
+    const d = CASE_STATE_DIMS.decode(dims);
+    if (!OPEN_STATES.has(d.status)) continue;
+    open += n;
+    if (d.dueState === 'overdue') overdue += n;
   }
-  return out;
+  return { open, overdue };
 }
-
-export function addMonths(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-export const currentMonth = (now: Date) => shanghaiMonth(now.toISOString());
-export const currentDay = (now: Date) => shanghaiDay(now.toISOString());
 
 /**
- * Figures about visits as of `today`: overdue = next visit due before today; due soon = within 7 days;
- * coverage = households visited at least once and not overdue ÷ households.
+ * Figures about visits as of the window's today, by the one definition in fieldwork/standing.ts:
+ * every household counts (`hh`), those without a visit-status row as never visited; overdue, due soon
+ * (7 calendar days) and covered (visited and not overdue) from the day each next visit is due;
+ * coverage = covered ÷ households.
  */
-export function visitFigures(c: UnitCounters, today: string, month: string) {
-  const soon = shanghaiDay(new Date(Date.parse(`${today}T00:00:00+08:00`) + 7 * 86_400_000).toISOString());
+export function visitFigures(c: UnitCounters, w: VisitWindow) {
   const households = sumOf(c, 'hh');
-  const day = (dims: string) => dims.slice(0, dims.indexOf('|'));
-  const isOverdue = (dims: string) => day(dims) !== 'none' && day(dims) < today;
-  const overdue = sumOf(c, 'visit.due', isOverdue);
-  const dueSoon = sumOf(c, 'visit.due', (d) => day(d) !== 'none' && day(d) >= today && day(d) <= soon);
-  const covered = sumOf(c, 'visit.due', (d) => d.endsWith('|1') && !isOverdue(d));
+  let visited = 0;
+  let overdue = 0;
+  let dueSoon = 0;
+  for (const [dims, n] of c.get('visit.due') ?? []) {
+    const d = VISIT_DUE_DIMS.decode(dims);
+    const standing = standingOn(d.isVisited === '1', d.dueDay === 'none' ? null : d.dueDay, w);
+    if (standing === 'never') continue;
+    visited += n;
+    if (standing === 'overdue') overdue += n;
+    else if (standing === 'due') dueSoon += n;
+  }
+  const covered = visited - overdue;
   return {
     households,
     tracked: sumOf(c, 'visit.tracked'),
     overdue,
     dueSoon,
-    visitedThisMonth: sumOf(c, 'visit.last', (d) => d === month),
-    neverVisited: sumOf(c, 'visit.last', (d) => d === 'never'),
+    visitedThisMonth: sumOf(c, 'visit.last', (d) => d === w.month),
+    neverVisited: households - visited,
     covered,
-    coverage: households === 0 ? null : ratio(covered, households),
+    coverage: ratio(covered, households),
   };
 }
 
-export const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+/** The facts visitFigures reads. */
+export const VISIT_FIGURE_FACTS = ['hh', 'visit.tracked', 'visit.due', 'visit.last'] as const;

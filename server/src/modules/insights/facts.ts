@@ -1,3 +1,9 @@
+import { shanghaiDay, shanghaiMonth } from '../../platform/calendar.ts';
+import { ratio } from '../../platform/ratio.ts';
+
+/** Days and months are defined in platform/calendar.ts; re-exported for the modules that took them from here. */
+export { shanghaiDay, shanghaiMonth };
+
 /**
  * What each source row counts as. A row's *facts* are a short string of the values the counters
  * depend on; its *contributions* are the counters those facts add to the unit the row belongs to (and,
@@ -15,11 +21,56 @@ export interface Contribution {
   n: number;
 }
 
-const SHANGHAI_MS = 8 * 3_600_000;
-/** 'YYYY-MM' of an instant, in Asia/Shanghai. */
-export const shanghaiMonth = (iso: string) => new Date(Date.parse(iso) + SHANGHAI_MS).toISOString().slice(0, 7);
-/** 'YYYY-MM-DD' of an instant, in Asia/Shanghai. */
-export const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + SHANGHAI_MS).toISOString().slice(0, 10);
+/**
+ * A record kept as its values joined by '|' in a fixed order of named fields: row facts (in marks) and
+ * counter dims. The order is written once, in the codec; code reads and writes fields by name.
+ */
+export interface PipeCodec<F extends string> {
+  readonly fields: readonly F[];
+  encode(values: Record<F, string>): string;
+  decode(text: string): Record<F, string>;
+}
+
+export function pipeCodec<const F extends string>(fields: readonly F[]): PipeCodec<F> {
+  return {
+    fields,
+    encode: (values) => fields.map((f) => values[f]).join('|'),
+    decode: (text) => {
+      const parts = text.split('|');
+      const out = {} as Record<F, string>;
+      for (let i = 0; i < fields.length; i++) out[fields[i]!] = parts[i] ?? '';
+      return out;
+    },
+  };
+}
+
+/** What a resident's mark says it was counted as. */
+export const RESIDENT_FACTS = pipeCodec(['status', 'gender', 'birthYear', 'residenceType', 'addedMonth', 'tags']);
+/** `res` dims: living residents by gender, birth year and residence type. */
+export const RES_DIMS = pipeCodec(['gender', 'birthYear', 'residenceType']);
+/** `tag` dims: the same per care tag. */
+export const TAG_DIMS = pipeCodec(['tag', 'gender', 'birthYear', 'residenceType']);
+/** What a case's mark says it was counted as (optional numbers are '' when null). */
+export const CASE_FACTS = pipeCodec([
+  'status',
+  'dueState',
+  'month',
+  'dutyCode',
+  'handlerLevel',
+  'resolvedMonth',
+  'isAcceptedOnTime',
+  'acceptSeconds',
+  'resolveSeconds',
+  'isSolved',
+  'rating',
+  'wasOverdue',
+]);
+/** `case.state` dims: cases by month received, status and deadline state. */
+export const CASE_STATE_DIMS = pipeCodec(['month', 'status', 'dueState']);
+/** What a visit status's mark says: the Shanghai day the next visit is due and the month of the latest. */
+export const VISIT_FACTS = pipeCodec(['dueDay', 'lastMonth']);
+/** `visit.due` dims: households by the day their next visit is due ('none') and whether ever visited (0/1). */
+export const VISIT_DUE_DIMS = pipeCodec(['dueDay', 'isVisited']);
 
 export interface ResidentSource {
   status: string;
@@ -32,8 +83,14 @@ export interface ResidentSource {
 }
 
 export function residentFacts(r: ResidentSource): string {
-  const tags = [...r.tags].sort().join(',');
-  return [r.status, r.gender, r.birth_date.slice(0, 4), r.residence_type, shanghaiMonth(r.created_at), tags].join('|');
+  return RESIDENT_FACTS.encode({
+    status: r.status,
+    gender: r.gender,
+    birthYear: r.birth_date.slice(0, 4),
+    residenceType: r.residence_type,
+    addedMonth: shanghaiMonth(r.created_at),
+    tags: [...r.tags].sort().join(','),
+  });
 }
 
 /**
@@ -43,21 +100,16 @@ export function residentFacts(r: ResidentSource): string {
  * registered per month (any status: a later move-out does not un-register March's new residents).
  */
 export function residentContributions(facts: string): Contribution[] {
-  const [status, gender, year, type, month, tags] = facts.split('|') as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const out: Contribution[] = [{ fact: 'added', dims: month, n: 1 }];
-  if (status !== 'living') return out;
-  out.push({ fact: 'living', dims: '', n: 1 }, { fact: 'res', dims: `${gender}|${year}|${type}`, n: 1 });
-  if (tags !== '') {
+  const f = RESIDENT_FACTS.decode(facts);
+  const out: Contribution[] = [{ fact: 'added', dims: f.addedMonth, n: 1 }];
+  if (f.status !== 'living') return out;
+  const person = { gender: f.gender, birthYear: f.birthYear, residenceType: f.residenceType };
+  out.push({ fact: 'living', dims: '', n: 1 }, { fact: 'res', dims: RES_DIMS.encode(person), n: 1 });
+  if (f.tags !== '') {
+    const tags = f.tags.split(',');
     out.push({ fact: 'tagged', dims: '', n: 1 });
-    if (tags.split(',').includes('living_alone')) out.push({ fact: 'alone', dims: '', n: 1 });
-    for (const tag of tags.split(',')) out.push({ fact: 'tag', dims: `${tag}|${gender}|${year}|${type}`, n: 1 });
+    if (tags.includes('living_alone')) out.push({ fact: 'alone', dims: '', n: 1 });
+    for (const tag of tags) out.push({ fact: 'tag', dims: TAG_DIMS.encode({ tag, ...person }), n: 1 });
   }
   return out;
 }
@@ -83,62 +135,94 @@ export interface CaseSource {
 const opt = (v: number | null) => (v === null ? '' : String(Number(v)));
 
 export function caseFacts(c: CaseSource): string {
-  return [
-    c.status,
-    c.due_state,
-    shanghaiMonth(c.created_at),
-    c.duty_code ?? '',
-    c.handler_level,
-    c.resolved_at === null ? '' : shanghaiMonth(c.resolved_at),
-    opt(c.is_accepted_on_time),
-    opt(c.accept_seconds),
-    opt(c.resolve_seconds),
-    opt(c.is_solved),
-    opt(c.rating),
-    String(Number(c.was_overdue)),
-  ].join('|');
+  return CASE_FACTS.encode({
+    status: c.status,
+    dueState: c.due_state,
+    month: shanghaiMonth(c.created_at),
+    dutyCode: c.duty_code ?? '',
+    handlerLevel: c.handler_level,
+    resolvedMonth: c.resolved_at === null ? '' : shanghaiMonth(c.resolved_at),
+    isAcceptedOnTime: opt(c.is_accepted_on_time),
+    acceptSeconds: opt(c.accept_seconds),
+    resolveSeconds: opt(c.resolve_seconds),
+    isSolved: opt(c.is_solved),
+    rating: opt(c.rating),
+    wasOverdue: String(Number(c.was_overdue)),
+  });
+}
+
+/**
+ * Which of the three rates' parts a case adds to: the one definition of received, accepted on time,
+ * closed, solved, rated and satisfied. The counters (grouped by the place a case happened) add these
+ * per case; rates.ts's SQL (grouped by handling unit) spells the same tests in RATE_PART_COLUMNS.
+ */
+export function rateParts(f: {
+  status: string;
+  isAcceptedOnTime: string;
+  isSolved: string;
+  rating: string;
+}): Record<RatePart, 0 | 1> {
+  const isReceived = f.status !== 'merged';
+  const isClosed = isReceived && f.status === 'closed';
+  const isRated = isReceived && f.rating !== '';
+  return {
+    received: isReceived ? 1 : 0,
+    acceptedOnTime: isReceived && f.isAcceptedOnTime === '1' ? 1 : 0,
+    closed: isClosed ? 1 : 0,
+    solved: isClosed && f.isSolved === '1' ? 1 : 0,
+    rated: isRated ? 1 : 0,
+    satisfied: isRated && Number(f.rating) >= 4 ? 1 : 0,
+  };
+}
+
+export type RatePart = 'received' | 'acceptedOnTime' | 'closed' | 'solved' | 'rated' | 'satisfied';
+/** The counter fact of each part of the three rates, by month received. */
+export const RATE_PART_FACTS: Record<RatePart, string> = {
+  received: 'case.received',
+  acceptedOnTime: 'case.ontime',
+  closed: 'case.closed',
+  solved: 'case.solved',
+  rated: 'case.rated',
+  satisfied: 'case.satisfied',
+};
+
+/**
+ * The three rates (三率) from their parts, whichever way the cases were grouped:
+ * response = accepted on time ÷ received; resolution = solved ÷ closed; satisfaction = satisfied ÷ rated.
+ */
+export function threeRates(p: Record<RatePart, number>) {
+  return {
+    responseRate: ratio(p.acceptedOnTime, p.received),
+    resolutionRate: ratio(p.solved, p.closed),
+    satisfactionRate: ratio(p.satisfied, p.rated),
+  };
 }
 
 /** Month-keyed case counters, the same definitions as the three rates (merged duplicates are not received). */
 export function caseContributions(facts: string): Contribution[] {
-  const [status, due, month, code, level, resolvedMonth, onTime, acceptS, resolveS, solved, rating, wasOverdue] =
-    facts.split('|') as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-  const out: Contribution[] = [{ fact: 'case.state', dims: `${month}|${status}|${due}`, n: 1 }];
-  if (status === 'merged') return out;
+  const f = CASE_FACTS.decode(facts);
+  const month = f.month;
+  const out: Contribution[] = [
+    { fact: 'case.state', dims: CASE_STATE_DIMS.encode({ month, status: f.status, dueState: f.dueState }), n: 1 },
+  ];
+  if (f.status === 'merged') return out;
   const add = (fact: string, n = 1, dims = month) => {
     if (n !== 0) out.push({ fact, dims, n });
   };
-  add('case.item', 1, `${month}|${code}`);
-  add('case.level', 1, `${month}|${level}`);
-  add('case.received');
-  if (onTime === '1') add('case.ontime');
-  if (status === 'closed') add('case.closed');
-  if (status === 'closed' && solved === '1') add('case.solved');
-  if (rating !== '') add('case.rated');
-  if (rating !== '' && Number(rating) >= 4) add('case.satisfied');
-  if (acceptS !== '') {
+  add('case.item', 1, `${month}|${f.dutyCode}`);
+  add('case.level', 1, `${month}|${f.handlerLevel}`);
+  const parts = rateParts(f);
+  for (const part of Object.keys(RATE_PART_FACTS) as RatePart[]) add(RATE_PART_FACTS[part], parts[part]);
+  if (f.acceptSeconds !== '') {
     add('case.accept_n');
-    add('case.accept_sum', Number(acceptS));
+    add('case.accept_sum', Number(f.acceptSeconds));
   }
-  if (resolveS !== '') {
+  if (f.resolveSeconds !== '') {
     add('case.resolve_n');
-    add('case.resolve_sum', Number(resolveS));
+    add('case.resolve_sum', Number(f.resolveSeconds));
   }
-  if (wasOverdue === '1') add('case.ever_overdue');
-  if (resolvedMonth !== '') add('case.resolved', 1, `${resolvedMonth}|${code}`);
+  if (f.wasOverdue === '1') add('case.ever_overdue');
+  if (f.resolvedMonth !== '') add('case.resolved', 1, `${f.resolvedMonth}|${f.dutyCode}`);
   return out;
 }
 
@@ -148,22 +232,31 @@ export interface VisitSource {
 }
 
 export function visitFacts(v: VisitSource): string {
-  return [
-    v.next_due_at === null ? '' : shanghaiDay(v.next_due_at),
-    v.last_visit_at === null ? '' : shanghaiMonth(v.last_visit_at),
-  ].join('|');
+  return VISIT_FACTS.encode({
+    dueDay: v.next_due_at === null ? '' : shanghaiDay(v.next_due_at),
+    lastMonth: v.last_visit_at === null ? '' : shanghaiMonth(v.last_visit_at),
+  });
 }
 
 /**
- * Households under visit policy, by the month of their latest visit, and by the day their next visit is
- * due (with whether they were ever visited): overdue and coverage depend on today, so they are read, not stored.
+ * Households with a visit status, by the month of their latest visit ('never' when none), and by the
+ * day their next visit is due (with whether they were ever visited): overdue, due soon and coverage
+ * depend on today, so they are read, not stored. Households with no status row are never visited:
+ * the figures count them from `hh` (counters.ts visitFigures).
  */
 export function visitContributions(facts: string): Contribution[] {
-  const [dueDay, lastMonth] = facts.split('|') as [string, string];
+  const f = VISIT_FACTS.decode(facts);
   return [
     { fact: 'visit.tracked', dims: '', n: 1 },
-    { fact: 'visit.last', dims: lastMonth === '' ? 'never' : lastMonth, n: 1 },
-    { fact: 'visit.due', dims: `${dueDay === '' ? 'none' : dueDay}|${lastMonth === '' ? 0 : 1}`, n: 1 },
+    { fact: 'visit.last', dims: f.lastMonth === '' ? 'never' : f.lastMonth, n: 1 },
+    {
+      fact: 'visit.due',
+      dims: VISIT_DUE_DIMS.encode({
+        dueDay: f.dueDay === '' ? 'none' : f.dueDay,
+        isVisited: f.lastMonth === '' ? '0' : '1',
+      }),
+      n: 1,
+    },
   ];
 }
 

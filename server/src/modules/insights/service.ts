@@ -5,24 +5,25 @@ import type { Permission } from '../../platform/access/roles.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
+import { CASE_STATE_LABELS } from '../cases/states.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
 import { listCareTags } from '../registry/care-tags.ts';
 import { RESIDENCE_TYPES, RESIDENCE_TYPE_NAMES } from '../registry/vocabulary.ts';
 import type { OrgLevel, OrgUnitTable } from '../orgs/tables.ts';
+import { addMonths, currentMonth, monthsBetween } from '../../platform/calendar.ts';
+import { meanHours } from '../../platform/ratio.ts';
+import { visitWindow } from '../fieldwork/standing.ts';
 import {
-  OPEN_STATES,
   type UnitCounters,
-  addMonths,
-  currentDay,
-  currentMonth,
-  monthsBetween,
-  ratio,
+  VISIT_FIGURE_FACTS,
+  openCaseFigures,
   readDrillUnit,
   readLineage,
   readUnitCounters,
   sumOf,
   visitFigures,
 } from './counters.ts';
+import { RATE_PART_FACTS, type RatePart, TAG_DIMS, RES_DIMS, CASE_STATE_DIMS, threeRates } from './facts.ts';
 
 const ORG = { zh: '组织', en: 'Org unit' };
 
@@ -73,22 +74,26 @@ const SUMMARY_FACTS = ['living', 'res', 'hh', 'tagged', 'alone', 'case.state'];
 /** Drill-down reads one total per fact where it can: a county's per-year rows would be thousands. */
 const CHILD_FACTS = ['living', 'hh', 'tagged', 'alone', 'case.state'];
 /** What the three rates count, by month received. */
-const RATE_FACTS = ['case.received', 'case.ontime', 'case.closed', 'case.solved', 'case.rated', 'case.satisfied'];
+const RATE_FACTS = Object.values(RATE_PART_FACTS);
+
+/** The parts of the three rates from a unit's counters, over the months `inMonths` passes (all by default). */
+export function ratePartsOf(c: UnitCounters, inMonths?: (dims: string) => boolean): Record<RatePart, number> {
+  const parts = {} as Record<RatePart, number>;
+  for (const part of Object.keys(RATE_PART_FACTS) as RatePart[])
+    parts[part] = sumOf(c, RATE_PART_FACTS[part], inMonths);
+  return parts;
+}
 
 function summaryFigures(c: UnitCounters, year: number | null) {
-  const openCases = sumOf(c, 'case.state', (d) => OPEN_STATES.has(d.split('|')[1]!));
-  const overdueCases = sumOf(c, 'case.state', (d) => {
-    const [, status, due] = d.split('|');
-    return OPEN_STATES.has(status!) && due === 'overdue';
-  });
+  const cases = openCaseFigures(c);
   return {
     residents: sumOf(c, 'living'),
     households: sumOf(c, 'hh'),
     careTagged: sumOf(c, 'tagged'),
     elderlyAlone: sumOf(c, 'alone'),
-    over80: year === null ? 0 : sumOf(c, 'res', (d) => year - Number(d.split('|')[1]) >= 80),
-    openCases,
-    overdueCases,
+    over80: year === null ? 0 : sumOf(c, 'res', (d) => year - Number(RES_DIMS.decode(d).birthYear) >= 80),
+    openCases: cases.open,
+    overdueCases: cases.overdue,
   };
 }
 
@@ -116,14 +121,18 @@ export async function getSummary(deps: AppDeps, actor: Actor, orgId: string) {
 
 /** The same figures for each unit one level down, with the three rates (all time) and visit coverage. */
 export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
-  const { children } = await getDrillUnit(deps.database, actor, orgId, [...CHILD_FACTS, ...RATE_FACTS, 'visit.due']);
-  const now = deps.clock.now();
+  const { children } = await getDrillUnit(deps.database, actor, orgId, [
+    ...CHILD_FACTS,
+    ...RATE_FACTS,
+    ...VISIT_FIGURE_FACTS,
+  ]);
+  const window = visitWindow(deps.clock.now());
   return {
     level: children[0]?.level ?? null,
     items: children.map((child) => {
       const c = child.counters;
-      const received = sumOf(c, 'case.received');
-      const visits = visitFigures(c, currentDay(now), currentMonth(now));
+      const parts = ratePartsOf(c);
+      const visits = visitFigures(c, window);
       const figures = summaryFigures(c, null);
       return {
         unit: toUnit(child),
@@ -133,10 +142,8 @@ export async function getChildren(deps: AppDeps, actor: Actor, orgId: string) {
         elderlyAlone: figures.elderlyAlone,
         openCases: figures.openCases,
         overdueCases: figures.overdueCases,
-        casesReceived: received,
-        responseRate: ratio(sumOf(c, 'case.ontime'), received),
-        resolutionRate: ratio(sumOf(c, 'case.solved'), sumOf(c, 'case.closed')),
-        satisfactionRate: ratio(sumOf(c, 'case.satisfied'), sumOf(c, 'case.rated')),
+        casesReceived: parts.received,
+        ...threeRates(parts),
         visitCoverage: visits.coverage,
       };
     }),
@@ -176,7 +183,7 @@ export async function getPopulation(deps: AppDeps, actor: Actor, orgId: string) 
   let male = 0;
   let female = 0;
   for (const [dims, n] of c.get('res') ?? []) {
-    const [gender, birthYear, type] = dims.split('|') as [string, string, string];
+    const { gender, birthYear, residenceType: type } = RES_DIMS.decode(dims);
     const age = year - Number(birthYear);
     const band = bands[AGE_BANDS.findIndex((b) => age >= b.min && age <= b.max)] ?? bands[0]!;
     if (gender === 'male') {
@@ -190,7 +197,7 @@ export async function getPopulation(deps: AppDeps, actor: Actor, orgId: string) 
   }
   const byTag = new Map<string, number>();
   for (const [dims, n] of c.get('tag') ?? []) {
-    const tag = dims.slice(0, dims.indexOf('|'));
+    const { tag } = TAG_DIMS.decode(dims);
     byTag.set(tag, (byTag.get(tag) ?? 0) + n);
   }
   byTag.set('over_80', bands[5]!.male + bands[5]!.female);
@@ -213,15 +220,8 @@ export async function getPopulation(deps: AppDeps, actor: Actor, orgId: string) 
   };
 }
 
-export const STATE_NAMES: Record<string, { zh: string; en: string }> = {
-  submitted: { zh: '待签收', en: 'Submitted' },
-  accepted: { zh: '已签收', en: 'Accepted' },
-  in_progress: { zh: '办理中', en: 'In progress' },
-  resolved: { zh: '已办结', en: 'Resolved' },
-  closed: { zh: '已关闭', en: 'Closed' },
-  rejected: { zh: '已退回', en: 'Rejected' },
-  merged: { zh: '已合并', en: 'Merged' },
-};
+/** The case states as every screen names them (cases/states.ts). */
+export const STATE_NAMES: Readonly<Record<string, { zh: string; en: string }>> = CASE_STATE_LABELS;
 
 const LEVEL_NAMES: Record<string, { zh: string; en: string }> = {
   community: { zh: '社区', en: 'Community' },
@@ -266,17 +266,12 @@ export async function getCasePanel(deps: AppDeps, actor: Actor, orgId: string, q
     for (const [dims, n] of c.get(fact) ?? []) if (inRange(dims)) m.set(pick(dims), (m.get(pick(dims)) ?? 0) + n);
     return m;
   };
-  const byState = group('case.state', (d) => d.split('|')[1]!);
+  const byState = group('case.state', (d) => CASE_STATE_DIMS.decode(d).status);
   const byItem = group('case.item', (d) => d.slice(8));
   const byLevel = group('case.level', (d) => d.slice(8));
   const sum = (fact: string) => sumOf(c, fact, inRange);
   const names = new Map(items.map((i) => [i.code, i.name]));
-  const received = sum('case.received');
-  const closed = sum('case.closed');
-  const rated = sum('case.rated');
-  const acceptN = sum('case.accept_n');
-  const resolveN = sum('case.resolve_n');
-  const hours = (s: number, n: number) => (n === 0 ? null : Math.round((s / n / 3600) * 10) / 10);
+  const parts = ratePartsOf(c, inRange);
   return {
     from,
     to,
@@ -300,31 +295,25 @@ export async function getCasePanel(deps: AppDeps, actor: Actor, orgId: string, q
         count,
       })),
     rates: {
-      received,
-      acceptedOnTime: sum('case.ontime'),
-      closed,
-      solved: sum('case.solved'),
-      rated,
-      satisfied: sum('case.satisfied'),
-      responseRate: ratio(sum('case.ontime'), received),
-      resolutionRate: ratio(sum('case.solved'), closed),
-      satisfactionRate: ratio(sum('case.satisfied'), rated),
+      received: parts.received,
+      acceptedOnTime: parts.acceptedOnTime,
+      closed: parts.closed,
+      solved: parts.solved,
+      rated: parts.rated,
+      satisfied: parts.satisfied,
+      ...threeRates(parts),
     },
-    meanHoursToAccept: hours(sum('case.accept_sum'), acceptN),
-    meanHoursToResolve: hours(sum('case.resolve_sum'), resolveN),
-    overdueNow: sumOf(c, 'case.state', (d) => {
-      const [, status, due] = d.split('|');
-      return OPEN_STATES.has(status!) && due === 'overdue';
-    }),
+    meanHoursToAccept: meanHours(sum('case.accept_sum'), sum('case.accept_n')),
+    meanHoursToResolve: meanHours(sum('case.resolve_sum'), sum('case.resolve_n')),
+    overdueNow: openCaseFigures(c).overdue,
     everOverdue: sum('case.ever_overdue'),
   };
 }
 
 /** Visit coverage of the unit's households, as of today. */
 export async function getVisitPanel(deps: AppDeps, actor: Actor, orgId: string) {
-  const now = deps.clock.now();
-  const c = await countersOf(deps, actor, orgId, ['hh', 'visit.tracked', 'visit.due', 'visit.last']);
-  const v = visitFigures(c, currentDay(now), currentMonth(now));
+  const c = await countersOf(deps, actor, orgId, VISIT_FIGURE_FACTS);
+  const v = visitFigures(c, visitWindow(deps.clock.now()));
   return {
     available: true,
     households: v.households,

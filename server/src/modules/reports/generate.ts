@@ -5,13 +5,15 @@ import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { maskIdNumber, maskPhone } from '../../platform/pii/crypto.ts';
-import { currentDay } from '../insights/counters.ts';
+import { currentDay } from '../../platform/calendar.ts';
+import { ratio } from '../../platform/ratio.ts';
+import { visitWindow } from '../fieldwork/standing.ts';
 import { readCounters } from '../insights/counters.ts';
 import { getUnitWith } from '../insights/service.ts';
 import { listUnitsAtLevel } from '../orgs/subtree-index.ts';
 import type { OrgUnitTable } from '../orgs/tables.ts';
 import { listCareTags } from '../registry/care-tags.ts';
+import { fileDisclosure, shapePersonal, shownBirth } from '../registry/disclosure.ts';
 import { GENDER_NAMES, RESIDENCE_TYPE_NAMES } from '../registry/vocabulary.ts';
 import { METRIC_BY_ID, type Value, evaluateMetric } from './metrics.ts';
 import type { GenerateBody, RosterField, RosterTemplate, TemplateInput, UnitsTemplate } from './schema.ts';
@@ -65,8 +67,7 @@ function computeDerived(t: UnitsTemplate, values: Map<string, Value>) {
   }
 }
 
-const show = (v: Value | undefined): Cell =>
-  v === undefined ? null : v.den === null ? v.num : v.den === 0 ? null : Math.round((v.num / v.den) * 10_000) / 10_000;
+const show = (v: Value | undefined): Cell => (v === undefined ? null : v.den === null ? v.num : ratio(v.num, v.den));
 
 async function buildUnitsTable(
   deps: AppDeps,
@@ -92,7 +93,7 @@ async function buildUnitsTable(
     rowUnits.map((u) => u.path),
     [...facts],
   );
-  const ctx = { period, today };
+  const ctx = { period, visits: visitWindow(deps.clock.now()) };
   const totals = new Map<string, Value>();
   const rows: Cell[][] = [];
   for (const [i, u] of rowUnits.entries()) {
@@ -177,6 +178,19 @@ async function buildRosterTable(
 ): Promise<Built> {
   const f = t.filter;
   const year = Number(period.slice(0, 4));
+  // A number prefix longer than its mask shows (ID: region and birth year; phone: 3 digits) picks people
+  // by hidden digits: a masked caller could read a number off the roster's count, a digit at a time.
+  const isPrefixHidden =
+    (f.idNumberPrefix !== undefined && f.idNumberPrefix.length > 10) ||
+    (f.phonePrefix !== undefined && f.phonePrefix.length > 3);
+  if (isPrefixHidden && !canAt(actor, 'pii.reveal', unit.path)) {
+    throw new AppError('FORBIDDEN', {
+      zh: '该名单按号码筛选，您无权在此生成（需要查看个人号码的权限）',
+      en: 'This roster filters on personal numbers; generating it here needs pii.reveal',
+    });
+  }
+  const disclosure = fileDisclosure(isUnmasked);
+  const now = deps.clock.now();
   let q = deps.db
     .selectFrom('residents')
     .innerJoin('households as h', 'h.id', 'residents.household_id')
@@ -240,6 +254,7 @@ async function buildRosterTable(
   for (const p of people) {
     const idNumber = p.id_number_enc === null ? null : deps.pii.decrypt(p.id_number_enc);
     const phone = p.phone_enc === null ? null : deps.pii.decrypt(p.phone_enc);
+    const personal = shapePersonal(deps.pii, p, disclosure, now);
     if (f.idNumberPrefix !== undefined && !(idNumber ?? '').startsWith(f.idNumberPrefix)) continue;
     if (f.phonePrefix !== undefined && !(phone ?? '').startsWith(f.phonePrefix)) continue;
     const value = (field: RosterField): Cell => {
@@ -251,7 +266,7 @@ async function buildRosterTable(
         case 'age':
           return year - Number(p.birth_date.slice(0, 4));
         case 'birthDate':
-          return p.birth_date;
+          return shownBirth(p.birth_date, disclosure);
         case 'address':
           return p.address;
         case 'orgName':
@@ -268,9 +283,9 @@ async function buildRosterTable(
         case 'ethnicity':
           return p.ethnicity;
         case 'phone':
-          return phone === null ? null : isUnmasked ? phone : maskPhone(phone);
+          return personal.phone;
         case 'idNumber':
-          return idNumber === null ? null : isUnmasked ? idNumber : maskIdNumber(idNumber);
+          return personal.idNumber;
       }
     };
     rows.push([rows.length + 1, ...t.fields.map(value)]);
@@ -284,7 +299,7 @@ async function buildRosterTable(
       columns: [
         { label: '序号', width: 6 },
         ...t.fields.map((field) => ({
-          label: FIELD_LABELS[field],
+          label: field === 'birthDate' && disclosure === 'masked' ? '出生年份' : FIELD_LABELS[field],
           width: field === 'address' ? 36 : field === 'idNumber' ? 22 : 12,
         })),
       ],

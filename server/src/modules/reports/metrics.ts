@@ -1,4 +1,6 @@
-import { OPEN_STATES, type UnitCounters, sumOf, visitFigures } from '../insights/counters.ts';
+import type { VisitWindow } from '../fieldwork/standing.ts';
+import { type UnitCounters, openCaseFigures, sumOf, visitFigures } from '../insights/counters.ts';
+import { RES_DIMS, TAG_DIMS } from '../insights/facts.ts';
 import type { MetricFilter } from './schema.ts';
 
 /**
@@ -29,8 +31,8 @@ export interface Value {
 export interface EvalContext {
   /** the report period 'YYYY-MM' */
   period: string;
-  /** today in Asia/Shanghai, for visit figures */
-  today: string;
+  /** today, this month and the due-soon days in Asia/Shanghai, for visit figures (as the dashboard reads them) */
+  visits: VisitWindow;
 }
 
 const RESIDENT_FILTERS: FilterKey[] = ['ageMin', 'ageMax', 'gender', 'residenceType', 'careTag'];
@@ -76,8 +78,8 @@ export const METRICS: MetricDef[] = [
   metric('cases.satisfied', '满意诉求数', 'Cases rated satisfied', 'cases', '件', ['period'], ['case.satisfied']),
   metric(
     'cases.responseRate',
-    '响应率',
-    'Response rate',
+    '响应率（按发生地）',
+    'Response rate (by place)',
     'cases',
     '%',
     ['period'],
@@ -86,8 +88,8 @@ export const METRICS: MetricDef[] = [
   ),
   metric(
     'cases.resolutionRate',
-    '解决率',
-    'Resolution rate',
+    '解决率（按发生地）',
+    'Resolution rate (by place)',
     'cases',
     '%',
     ['period'],
@@ -96,8 +98,8 @@ export const METRICS: MetricDef[] = [
   ),
   metric(
     'cases.satisfactionRate',
-    '满意率',
-    'Satisfaction rate',
+    '满意率（按发生地）',
+    'Satisfaction rate (by place)',
     'cases',
     '%',
     ['period'],
@@ -106,7 +108,8 @@ export const METRICS: MetricDef[] = [
   ),
   metric('visits.tracked', '纳入走访户数', 'Households under visit policy', 'visits', '户', [], ['visit.tracked']),
   metric('visits.overdue', '走访超期户数', 'Households overdue for a visit', 'visits', '户', [], ['visit.due']),
-  metric('visits.neverVisited', '从未走访户数', 'Households never visited', 'visits', '户', [], ['visit.last']),
+  metric('visits.dueSoon', '7日内到期户数', 'Households due within 7 days', 'visits', '户', [], ['visit.due']),
+  metric('visits.neverVisited', '从未走访户数', 'Households never visited', 'visits', '户', [], ['visit.due', 'hh']),
   metric('visits.coverage', '走访覆盖率', 'Visit coverage', 'visits', '%', [], ['visit.due', 'hh'], true),
 ];
 
@@ -142,9 +145,8 @@ function residentGroups(c: UnitCounters, fact: 'res' | 'tag'): ResidentGroup[] {
   let groups = parsedGroups.get(list);
   if (groups === undefined) {
     groups = list.map(([dims, n]) => {
-      const parts = dims.split('|');
-      const [tag, gender, birthYear, type] = fact === 'tag' ? parts : ['', ...parts];
-      return { tag: tag!, gender: gender!, birthYear: Number(birthYear), type: type!, n };
+      const d = fact === 'tag' ? TAG_DIMS.decode(dims) : { tag: '', ...RES_DIMS.decode(dims) };
+      return { tag: d.tag, gender: d.gender, birthYear: Number(d.birthYear), type: d.residenceType, n };
     });
     parsedGroups.set(list, groups);
   }
@@ -193,14 +195,9 @@ export function evaluateMetric(id: string, filter: MetricFilter, c: UnitCounters
         ? count(part('case.received'))
         : count(sumOf(c, 'case.item', (d) => inPeriod(d) && d.slice(8) === filter.dutyItemCode));
     case 'cases.open':
-      return count(sumOf(c, 'case.state', (d) => OPEN_STATES.has(d.split('|')[1]!)));
+      return count(openCaseFigures(c).open);
     case 'cases.overdue':
-      return count(
-        sumOf(c, 'case.state', (d) => {
-          const [, status, due] = d.split('|');
-          return OPEN_STATES.has(status!) && due === 'overdue';
-        }),
-      );
+      return count(openCaseFigures(c).overdue);
     case 'cases.resolved':
       return count(sumOf(c, 'case.resolved', (d) => inPeriod(d) && (filter.dutyItemCode ?? d.slice(8)) === d.slice(8)));
     case 'cases.closed':
@@ -220,11 +217,13 @@ export function evaluateMetric(id: string, filter: MetricFilter, c: UnitCounters
     case 'visits.tracked':
       return count(sumOf(c, 'visit.tracked'));
     case 'visits.overdue':
-      return count(visitFigures(c, ctx.today, ctx.period).overdue);
+      return count(visitFigures(c, ctx.visits).overdue);
+    case 'visits.dueSoon':
+      return count(visitFigures(c, ctx.visits).dueSoon);
     case 'visits.neverVisited':
-      return count(sumOf(c, 'visit.last', (d) => d === 'never'));
+      return count(visitFigures(c, ctx.visits).neverVisited);
     case 'visits.coverage': {
-      const v = visitFigures(c, ctx.today, ctx.period);
+      const v = visitFigures(c, ctx.visits);
       return { num: v.covered, den: v.households };
     }
     default:
