@@ -3,7 +3,6 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import cookie from '@fastify/cookie';
 import helmet from 'helmet';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -27,6 +26,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { handleError } from './platform/http/errors.ts';
 import { buildOpenApiDocument } from './platform/http/openapi.ts';
+import { registerMultipart } from './platform/http/multipart.ts';
 import { registerRoute } from './platform/http/register.ts';
 import type { RouteDef } from './platform/http/route.ts';
 import { sql } from 'kysely';
@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     secureHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
   await app.register(rateLimit, { global: false });
-  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
+  await registerMultipart(app, { maxFileBytes: MAX_UPLOAD_BYTES });
 
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.addHook('onRequest', async (request) => {

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { jobProgress } from '../../platform/jobs.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { writePartToFile } from '../../platform/http/multipart.ts';
 import { parsePart } from '../../platform/http/validation.ts';
 import { prepareResidentExport } from './export.ts';
 import {
@@ -17,6 +17,7 @@ import {
   toImportJobOut,
   uploadDir,
 } from './import/jobs.ts';
+import { ensurePrivateDir } from '../../platform/pii/private-files.ts';
 import { writeImportTemplate, writeProblemReport } from './import/workbooks.ts';
 import type { ImportProblem } from './import/run.ts';
 import type { ImportJobTable } from './tables.ts';
@@ -114,19 +115,23 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
         const fields: Record<string, string> = {};
         let saved: { file: string; name: string } | null = null;
         const jobId = newId();
-        await fs.promises.mkdir(uploadDir(deps), { recursive: true });
-        for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } })) {
-          if (part.type === 'file') {
-            const file = path.join(uploadDir(deps), `${jobId}.upload`);
-            await pipeline(part.file, fs.createWriteStream(file, { mode: 0o600 }));
-            if (part.file.truncated) {
-              await fs.promises.rm(file, { force: true });
-              throw new AppError('PAYLOAD_TOO_LARGE', { zh: '文件超过 200 MB', en: 'The file exceeds 200 MB' });
+        const file = path.join(uploadDir(deps), `${jobId}.upload`);
+        ensurePrivateDir(uploadDir(deps));
+        try {
+          for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } })) {
+            if (part.type === 'file') {
+              await writePartToFile(part.file, file);
+              if (part.file.truncated)
+                throw new AppError('PAYLOAD_TOO_LARGE', { zh: '文件超过 200 MB', en: 'The file exceeds 200 MB' });
+              saved = { file, name: part.filename };
+            } else if (typeof part.value === 'string') {
+              fields[part.fieldname] = part.value;
             }
-            saved = { file, name: part.filename };
-          } else if (typeof part.value === 'string') {
-            fields[part.fieldname] = part.value;
           }
+        } catch (err) {
+          // a refused, cut-off or aborted upload leaves no part of the ledger on disk
+          await fs.promises.rm(file, { force: true });
+          throw err;
         }
         if (saved === null) {
           throw new AppError('VALIDATION', { zh: '缺少文件', en: 'No file' }, [

@@ -1,12 +1,18 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { brokenMultipart, isMalformedMultipartError } from './multipart.ts';
 
 /** Maps framework errors to our error body; a 500 hides its details and is logged with the request context. */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) return reply.code(error.status).send(error.toBody());
   const e = error as FastifyError;
-  const known = mapFrameworkError(e);
+  const known = isMalformedMultipartError(error, request) ? brokenMultipart() : mapFrameworkError(e);
   if (known !== null) return reply.code(known.status).send(known.toBody());
+  if (isAbortedByClient(request)) {
+    // the client went away mid-request (an upload cut off): nobody is left to answer, and it is not our bug
+    request.log.info({ url: request.routeOptions.url, method: request.method }, 'request aborted by the client');
+    return reply.code(400).send(brokenMultipart().toBody());
+  }
   request.log.error({ err: error, url: request.routeOptions.url, method: request.method }, 'unhandled error');
   return reply.code(500).send({
     statusCode: 500,
@@ -14,6 +20,12 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     message_zh: '服务器内部错误，已记录',
     message_en: 'Internal server error; it has been logged',
   });
+}
+
+/** The client closed the connection before its request body was all read. */
+function isAbortedByClient(request: FastifyRequest): boolean {
+  const raw = request.raw;
+  return raw.aborted || (!raw.complete && (raw.destroyed || raw.socket?.destroyed === true));
 }
 
 function mapFrameworkError(e: FastifyError): AppError | null {

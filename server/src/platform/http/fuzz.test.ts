@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subtreeEnd } from '../access/scope.ts';
 import { CODES, DIALECTS, TEST_PASSWORD, type TestContext, createTestContext } from '../../test/harness.ts';
-import { type RawClient, expectErrorBody, signInRaw } from '../../test/http.ts';
+import { type RawClient, TINY_PNG, expectErrorBody, multipartBody, signInRaw } from '../../test/http.ts';
+import { buildApp } from '../../app.ts';
 import type { RouteDef } from './route.ts';
 
 /**
@@ -705,4 +709,188 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
     const notAnObject = await sendJson(secretary, 'POST', '/api/v1/orgs', [{ parentId: ids.communityA }]);
     expect(notAnObject.json()).toMatchObject({ errors: [{ field: 'body', code: 'invalid_type' }] });
   });
+});
+
+/**
+ * Broken bodies on every route that takes one, generated from the route table: a multipart request
+ * without a boundary or cut short, an upload whose client goes away, and text that is not UTF-8.
+ */
+describe.each(DIALECTS)('broken uploads and encodings on %s', (dialect) => {
+  let t: TestContext;
+  let secretary: RawClient;
+  let communityA = '';
+  const PLACEHOLDER_ID = '00000000-0000-7000-8000-000000000000';
+  const urlOf = (route: RouteDef) => route.url.replace(/:\w+/g, PLACEHOLDER_ID);
+  /** routes that may carry a body: every upload route among them, declared (`files`) or reading its parts itself */
+  const bodyRoutesOf = () => t.app.routeTable.filter((r) => r.method !== 'GET');
+
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+    communityA = (await t.org(CODES.yingMenTan)).id;
+    await t.createUser({ username: 'enc_sj', role: 'community_secretary', orgCode: CODES.yingMenTan });
+    secretary = await signInRaw(t.app, 'enc_sj');
+  });
+  afterAll(() => t.close());
+
+  it('answers multipart/form-data without a boundary with 400 on every route that takes a body', async () => {
+    const routes = bodyRoutesOf();
+    // the upload routes are among them: ledger import, case photos, hotline and duty-list imports, field photos
+    expect(routes.filter((r) => r.files !== undefined).length).toBeGreaterThanOrEqual(3);
+    expect(routes.map((r) => r.url)).toEqual(
+      expect.arrayContaining(['/api/v1/residents/imports', '/api/v1/sync/photos']),
+    );
+    const { payload } = multipartBody({ payload: '{}' }, [
+      { field: 'file', fileName: 'a.csv', data: Buffer.from('x') },
+    ]);
+    for (const route of routes) {
+      for (const contentType of [
+        'multipart/form-data',
+        'multipart/form-data; boundary=',
+        'multipart/form-data; charset=utf-8',
+      ]) {
+        const res = await secretary.send({ method: route.method, url: urlOf(route), payload, contentType });
+        expectRefused(res, `${route.method} ${route.url} as ${contentType}`);
+        expect((res.json() as { errors: { field: string }[] }).errors[0]!.field).toBe('content-type');
+      }
+    }
+  });
+
+  it('answers a multipart body cut short with 400 on every upload route, and keeps no part of it', async () => {
+    const uploads = bodyRoutesOf().filter((r) => r.files !== undefined || r.isRaw === true);
+    const { payload, contentType } = multipartBody(
+      { orgId: communityA, clientId: PLACEHOLDER_ID, payload: JSON.stringify({ description: 'x' }) },
+      [
+        {
+          field: 'file',
+          fileName: 'ledger.csv',
+          data: Buffer.from('姓名,身份证号\n张三,620105199001011234\n'.repeat(50)),
+        },
+        { field: 'photo', fileName: 'a.png', data: TINY_PNG },
+      ],
+    );
+    for (const route of uploads) {
+      for (const cut of [payload.length - 10, Math.floor(payload.length / 2), 60]) {
+        const res = await secretary.send({
+          method: route.method,
+          url: urlOf(route),
+          payload: payload.subarray(0, cut),
+          contentType,
+        });
+        expect(res.statusCode, `${route.method} ${route.url} cut at ${cut} → ${res.body.slice(0, 200)}`).toBeLessThan(
+          500,
+        );
+      }
+    }
+    expect(uploadsLeft()).toEqual([]);
+  });
+
+  it('logs no 500 and keeps no file when the client goes away in the middle of an upload', async () => {
+    const lines: string[] = [];
+    const app = await buildApp(t.deps, {
+      logger: {
+        level: 'info',
+        stream: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            lines.push(chunk.toString());
+            done();
+          },
+        }),
+      },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const login = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'enc_sj', password: TEST_PASSWORD },
+      });
+      const cookie = login.cookies.find((c) => c.name === 'tz_session')!.value;
+      const csrf = (login.json() as { csrfToken: string }).csrfToken;
+      const { port } = app.server.address() as net.AddressInfo;
+      const { payload, contentType } = multipartBody({ orgId: communityA }, [
+        { field: 'file', fileName: 'ledger.csv', data: Buffer.alloc(4 * 1024 * 1024, 'a') },
+      ]);
+      for (const url of ['/api/v1/residents/imports', '/api/v1/cases', '/api/v1/sync/photos']) {
+        await new Promise<void>((resolve) => {
+          const socket = net.connect(port, '127.0.0.1', () => {
+            socket.write(
+              `POST ${url} HTTP/1.1\r\nHost: localhost\r\nCookie: tz_session=${cookie}\r\nX-CSRF-Token: ${csrf}\r\n` +
+                `Content-Type: ${contentType}\r\nContent-Length: ${payload.length}\r\n\r\n`,
+            );
+            // half of the body, then the client is gone
+            socket.write(payload.subarray(0, payload.length / 2), () => setTimeout(() => socket.destroy(), 50));
+          });
+          socket.on('close', () => resolve());
+          socket.on('error', () => resolve());
+        });
+      }
+      // give the server its turn to notice the closed sockets and unwind the handlers
+      for (let i = 0; i < 50 && !lines.some((l) => l.includes('aborted')); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await app.close();
+    }
+    const errors = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
+    expect(errors).toEqual([]);
+    expect(lines.join('')).not.toContain('"statusCode":500');
+    expect(uploadsLeft()).toEqual([]);
+  });
+
+  it('refuses text that is not UTF-8 naming the field, in JSON and in a multipart payload, and stores nothing', async () => {
+    const orgsBefore = await t.deps.db.selectFrom('org_units').select('id').execute();
+    const json = Buffer.concat([
+      Buffer.from(`{"parentId":"${communityA}","level":"grid","name":"第`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('网格"}'),
+    ]);
+    const res = await secretary.send({
+      method: 'POST',
+      url: '/api/v1/orgs',
+      payload: json,
+      contentType: 'application/json',
+    });
+    expectRefused(res, 'JSON with invalid UTF-8', [400]);
+    expect(res.json()).toMatchObject({ errors: [{ field: 'name', code: 'invalid_encoding' }] });
+    // GBK bytes in a multipart payload, as an old client might send them
+    const gbk = Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]);
+    const boundary = '----tzenc';
+    const cases = await secretary.send({
+      method: 'POST',
+      url: '/api/v1/cases',
+      payload: Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{"description":"`),
+        gbk,
+        Buffer.from(`"}\r\n--${boundary}--\r\n`),
+      ]),
+      contentType: `multipart/form-data; boundary=${boundary}`,
+    });
+    expectRefused(cases, 'multipart payload with invalid UTF-8', [400]);
+    expect((cases.json() as { errors: { field: string; code: string }[] }).errors).toContainEqual(
+      expect.objectContaining({ field: 'description', code: 'invalid_encoding' }),
+    );
+    // a lone surrogate would be stored as U+FFFD too
+    const lone = await secretary.send({
+      method: 'POST',
+      url: '/api/v1/orgs',
+      payload: `{"parentId":"${communityA}","level":"grid","name":"第\\ud800网格"}`,
+      contentType: 'application/json',
+    });
+    expect(lone.json()).toMatchObject({ errors: [{ field: 'name', code: 'invalid_encoding' }] });
+    expect(await t.deps.db.selectFrom('org_units').select('id').execute()).toHaveLength(orgsBefore.length);
+  });
+
+  function expectRefused(res: LightMyRequestResponse, what: string, allowed = [400]) {
+    expect(allowed, `${what} → ${res.statusCode} ${res.body.slice(0, 300)}`).toContain(res.statusCode);
+    expectErrorBody(res, what);
+  }
+
+  function uploadsLeft(): string[] {
+    const dir = `${t.deps.config.dataDir}/uploads`;
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  }
 });

@@ -105,19 +105,16 @@ export function issueToFieldError(issue: Issue, location: string): FieldError {
 export function parsePart<T>(schema: z.ZodType<T>, value: unknown, location: 'body' | 'query' | 'params'): T {
   // without reportInput zod 4 leaves `input` out of its issues, and every wrong type would read as "required"
   const result = schema.safeParse(value, { reportInput: true });
-  if (result.success) {
-    const nulAt = findNulCharacter(result.data, []);
-    if (nulAt === null) return result.data;
-    throw new AppError('VALIDATION', { zh: `${LOCATION_ZH[location] ?? location}有误`, en: `Invalid ${location}` }, [
-      {
-        code: 'invalid_character',
-        field: nulAt.join('.') || location,
-        message_zh: '不能包含空字符（U+0000）',
-        message_en: 'Must not contain the NUL character (U+0000)',
-      },
-    ]);
-  }
-  const errors = result.error.issues.map((i) => issueToFieldError(i, location));
+  // text no database should hold is named as such, even when the schema has other complaints too
+  const bad = findUnstorableText(value, []);
+  if (result.success && bad === null) return result.data;
+  const errors: FieldError[] = [];
+  if (bad !== null) errors.push({ field: bad.path.join('.') || location, ...UNSTORABLE[bad.kind] });
+  if (!result.success)
+    for (const issue of result.error.issues) {
+      const error = issueToFieldError(issue, location);
+      if (error.field !== errors[0]?.field) errors.push(error);
+    }
   throw new AppError(
     'VALIDATION',
     { zh: `${LOCATION_ZH[location] ?? location}有误`, en: `Invalid ${location}` },
@@ -125,12 +122,34 @@ export function parsePart<T>(schema: z.ZodType<T>, value: unknown, location: 'bo
   );
 }
 
-/** The path of the first string holding U+0000, which PostgreSQL cannot store in text; null when none does. */
-function findNulCharacter(value: unknown, path: string[]): string[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+const UNSTORABLE = {
+  nul: {
+    code: 'invalid_character',
+    message_zh: '不能包含空字符（U+0000）',
+    message_en: 'Must not contain the NUL character (U+0000)',
+  },
+  encoding: {
+    code: 'invalid_encoding',
+    message_zh: '含有无法识别的字符：请以 UTF-8 编码提交',
+    message_en: 'Not valid UTF-8 text (a replacement character or a lone surrogate); send UTF-8',
+  },
+} as const;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The first string PostgreSQL cannot store (U+0000), or that is the residue of a broken encoding: bytes
+ * that were not UTF-8 arrive decoded as U+FFFD, and a lone surrogate would be stored as one. Either is
+ * refused naming its field rather than stored as U+FFFD. Null when every string is clean.
+ */
+function findUnstorableText(value: unknown, path: string[]): { path: string[]; kind: keyof typeof UNSTORABLE } | null {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return { path, kind: 'nul' };
+    return value.includes('\ufffd') || LONE_SURROGATE.test(value) ? { path, kind: 'encoding' } : null;
+  }
   if (typeof value !== 'object' || value === null) return null;
   for (const [key, item] of Object.entries(value)) {
-    const found = findNulCharacter(item, [...path, key]);
+    const found = findUnstorableText(item, [...path, key]);
     if (found !== null) return found;
   }
   return null;
