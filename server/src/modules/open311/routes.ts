@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { parsePart } from '../../platform/http/validation.ts';
-import { authenticateRequest } from '../users/auth.ts';
+import { actorAfterPasswordChange, authenticateRequest } from '../users/auth.ts';
 import { getPublicRequest, listPublicRequests, listPublicUpdates } from './requests.ts';
 import { FORMATS, type Format, RequestCreateParams, RequestListQuery, UpdateListQuery } from './schema.ts';
 import { describeDiscovery, getServiceDefinition, listServices, resolveToken, submitRequest } from './service.ts';
@@ -137,10 +137,10 @@ async function authenticateClient(deps: AppDeps, request: FastifyRequest, apiKey
     if (auth === null) {
       throw new AppError('FORBIDDEN', { zh: 'api_key 无效或已吊销', en: 'Invalid or revoked api_key' });
     }
-    return auth.actor;
+    return actorAfterPasswordChange(auth);
   }
   // never a console session: its cookie would let any web page post in a signed-in user's name
-  if (request.auth !== null && request.auth.actor.via === 'apikey') return request.auth.actor;
+  if (request.auth !== null && request.auth.actor.via === 'apikey') return actorAfterPasswordChange(request.auth);
   throw new AppError('FORBIDDEN', { zh: '缺少 api_key', en: 'api_key is missing' });
 }
 

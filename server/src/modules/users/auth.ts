@@ -23,79 +23,96 @@ export const SESSION_COOKIE = 'tz_session';
 export const CSRF_COOKIE = 'tz_csrf';
 export const IDLE_TIMEOUT_MS = 30 * MINUTE;
 export const ABSOLUTE_TIMEOUT_MS = 12 * HOUR;
+/** Failed sign-ins to one account from one source within FAILURE_WINDOW_MS that lock that source out. */
 export const LOCK_AFTER_FAILURES = 5;
 export const FAILURE_WINDOW_MS = 15 * MINUTE;
-export const LOCK_DURATION_MS = 15 * MINUTE;
 const TOUCH_EVERY_MS = MINUTE;
 
 const badCredentials = () =>
   new AppError('BAD_CREDENTIALS', { zh: '用户名或密码错误', en: 'Wrong username or password' });
 
-// Spent on unknown usernames so that timing does not reveal which names exist.
+// Checked against on every refusal that has no real hash to check (an unknown username, a locked source),
+// so that every refused sign-in costs one argon2 verification and timing does not tell them apart.
 let dummyHash: Promise<string> | undefined;
+const NO_USER = '-';
 
 interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
 }
 
-/** Checks a password, enforcing the lockout; on success opens a server-side session. */
+/** Failures of one account from one source address since `since`. */
+async function countRecentFailures(db: AppDeps['db'], userId: string, ip: string | null, since: Date) {
+  const row = await db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('ip', ip === null ? 'is' : '=', ip)
+    .where('at', '>', since.toISOString())
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Checks a password; on success opens a server-side session. Five failures within 15 minutes lock the
+ * account for that source address only, so that nobody can lock another person out from elsewhere; a
+ * locked account answers exactly like an unknown username (same status, body and one argon2
+ * verification), so that a lock does not tell an outsider which names exist.
+ */
 export async function login(deps: AppDeps, input: { username: string; password: string }, client: ClientInfo) {
   const { db, clock } = deps;
   const user = await repo.findUserByUsername(db, input.username);
   const now = clock.now();
+  const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS);
+  const failures = await countRecentFailures(db, user?.id ?? NO_USER, client.ip, windowStart);
+  const isLocked = user !== undefined && failures >= LOCK_AFTER_FAILURES;
+  dummyHash ??= hashPassword('not-a-real-password-1A!');
+  const isValid = await verifyPassword(
+    user === undefined || isLocked ? await dummyHash : user.password_hash,
+    input.password,
+  );
   if (user === undefined) {
-    dummyHash ??= hashPassword('not-a-real-password-1A!');
-    await verifyPassword(await dummyHash, input.password);
     await recordAudit(
       db,
       clock,
       { actorId: null, actorName: input.username.slice(0, 64), ...client },
-      {
-        action: 'auth.login_failed',
-        detail: { reason: 'unknown_user' },
-      },
+      { action: 'auth.login_failed', detail: { reason: 'unknown_user' } },
     );
     throw badCredentials();
   }
   const who = { actorId: user.id, actorName: user.username, ...client };
   const audit = { targetType: 'user', targetId: user.id, orgId: user.home_org_id, orgPath: user.home_org_path };
-  if (user.locked_until !== null && user.locked_until > now.toISOString()) {
+  if (isLocked) {
     await recordAudit(db, clock, who, { action: 'auth.login_failed', ...audit, detail: { reason: 'locked' } });
-    throw accountLocked(user.locked_until);
+    throw badCredentials();
   }
-  const isValid = await verifyPassword(user.password_hash, input.password);
   if (!isValid || user.is_disabled === 1) {
-    const lockedUntil = await db.transaction().execute(async (trx) => {
+    await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('login_failures')
         .values({ id: newId(), user_id: user.id, at: now.toISOString(), ip: client.ip })
         .execute();
-      const recent = await trx
-        .selectFrom('login_failures')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', user.id)
-        .where('at', '>', new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString())
-        .executeTakeFirstOrThrow();
       await recordAudit(trx, clock, who, {
         action: 'auth.login_failed',
         ...audit,
         detail: { reason: user.is_disabled === 1 ? 'disabled' : 'password' },
       });
-      if (Number(recent.n) < LOCK_AFTER_FAILURES) return null;
-      const until = new Date(now.getTime() + LOCK_DURATION_MS).toISOString();
+      if (failures + 1 < LOCK_AFTER_FAILURES) return;
+      // Shown to administrators as "locked" (a reset clears it); the lock itself is the failures of this source.
+      const until = new Date(now.getTime() + FAILURE_WINDOW_MS).toISOString();
       await trx.updateTable('users').set({ locked_until: until }).where('id', '=', user.id).execute();
-      await trx.deleteFrom('login_failures').where('user_id', '=', user.id).execute();
       await recordAudit(trx, clock, who, { action: 'auth.locked', ...audit, detail: { until } });
-      return until;
     });
-    if (lockedUntil !== null) throw accountLocked(lockedUntil);
     throw badCredentials();
   }
   const token = randomToken();
   const csrfToken = randomToken(24);
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('login_failures').where('user_id', '=', user.id).execute();
+    await trx
+      .deleteFrom('login_failures')
+      .where('user_id', '=', user.id)
+      .where('ip', client.ip === null ? 'is' : '=', client.ip)
+      .execute();
     await trx
       .insertInto('sessions')
       .values({
@@ -113,14 +130,6 @@ export async function login(deps: AppDeps, input: { username: string; password: 
   });
   const actor = await loadActor(db, user, { via: 'session', ...client });
   return { token, csrfToken, me: await describeMe(deps, actor, user) };
-}
-
-function accountLocked(until: string): AppError {
-  const local = new Date(until).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
-  return new AppError('ACCOUNT_LOCKED', {
-    zh: `连续登录失败次数过多，账号已锁定至 ${local}（北京时间）`,
-    en: `Too many failed sign-ins; the account is locked until ${until}`,
-  });
 }
 
 /** Resolves the session cookie or bearer API key of a request; null when neither is valid. */
@@ -236,13 +245,28 @@ async function authenticateApiKey(deps: AppDeps, token: string, client: ClientIn
     actor,
     csrfToken: null,
     sessionId: null,
-    mustChangePassword: false,
+    // a key acts as its user, so it waits for her password change too (403 PASSWORD_CHANGE_REQUIRED)
+    mustChangePassword: user.must_change_password === 1,
     expiresAt: null,
     lastSeenMs: lastUsedMs,
     apiKeyId: row.id,
   };
   cache.set(key, resolved, now.getTime(), generation);
   return toRequestAuth(resolved, client);
+}
+
+/**
+ * The actor of a request authenticated outside the route table (Open311's `api_key`), refused with
+ * 403 PASSWORD_CHANGE_REQUIRED while her password change is pending, as every route of the table is.
+ */
+export function actorAfterPasswordChange(auth: RequestAuth): Actor {
+  if (auth.mustChangePassword) {
+    throw new AppError('PASSWORD_CHANGE_REQUIRED', {
+      zh: '请先修改初始密码',
+      en: 'Change your initial password first',
+    });
+  }
+  return auth.actor;
 }
 
 export async function logout(deps: AppDeps, auth: RequestAuth): Promise<void> {
@@ -289,7 +313,7 @@ export async function changePassword(
     throw invalidField('currentPassword', 'wrong_password', { zh: '当前密码不正确', en: 'Current password is wrong' });
   }
   const problem = findPasswordProblem(input.newPassword);
-  if (problem !== null) throw invalidField('newPassword', 'weak_password', problem);
+  if (problem !== null) throw invalidField('newPassword', problem.code, problem);
   if (input.newPassword === input.currentPassword) {
     throw invalidField('newPassword', 'same_password', {
       zh: '新密码不能与当前密码相同',

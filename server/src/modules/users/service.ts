@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { ROLES, type Permission, type RoleId } from '../../platform/access/roles.ts';
-import { type Actor, type Assignment, canAt, inScope, isWithin, scopeRoots } from '../../platform/access/scope.ts';
+import { type Actor, type Assignment, canAt, canGrantRole, inScope } from '../../platform/access/scope.ts';
 import { hashPassword, findPasswordProblem, generatePassword } from '../../platform/auth/password.ts';
 import { recordAudit, whoFromActor, type AuditWho } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -125,13 +125,33 @@ export async function listUsersInScope(
 }
 
 /**
- * Delegated administration: the actor may grant `role` at a unit only if she holds `role.grant`
- * there and every permission of the role there herself.
+ * A user the actor may manage (reset, disable, edit, grant or revoke roles): she manages the user's home
+ * unit and could have granted every role the user holds, each at its unit (DESIGN rule 11) — a community
+ * secretary does not manage a user homed in her community who holds the street role above it. Every
+ * user-management path goes through here. A home outside her `user.manage` scope answers 404 (rule 1);
+ * a user in scope who holds a role beyond her authority answers 403: the list shows that user, with
+ * those roles, so the refusal tells nothing new.
  */
+export async function getUserToManage(deps: AppDeps, actor: Actor, id: string): Promise<UserTable> {
+  const user = await getUserInScope(deps, actor, id, 'user.manage');
+  const beyond = (await repo.listAssignments(deps.db, [id])).filter((a) => !canGrantRole(actor, a.role, a.org_path));
+  if (beyond.length > 0) {
+    const roles = beyond.map((a) => ({
+      org: a.org_name,
+      ...(ROLES[a.role as RoleId] ?? { name_zh: a.role, name_en: a.role }),
+    }));
+    throw new AppError('FORBIDDEN', {
+      zh: `您无权管理此账号：其拥有超出您授权范围的角色（${roles.map((r) => `${r.org}·${r.name_zh}`).join('、')}），只有能授予其全部角色的管理员才能重置密码、停用、修改或调整角色`,
+      en: `You have no authority over this account: it holds roles beyond yours (${roles.map((r) => `${r.name_en} at ${r.org}`).join(', ')}); only someone who could grant every role it holds may reset, disable, edit it or change its roles`,
+    });
+  }
+  return user;
+}
+
+/** Delegated administration: the actor may grant `role` at a unit only as `canGrantRole` allows. */
 async function checkGrant(deps: AppDeps, actor: Actor, role: RoleId, orgId: string) {
   const org = await getOrgInScope(deps.db, actor, { id: orgId });
-  const missing = ROLES[role].permissions.filter((p) => !canAt(actor, p, org.path));
-  if (!canAt(actor, 'role.grant', org.path) || missing.length > 0) {
+  if (!canGrantRole(actor, role, org.path)) {
     throw new AppError('FORBIDDEN', {
       zh: `您不能在“${org.name}”授予“${ROLES[role].name_zh}”角色：只能在本人管辖范围内授予本人拥有的权限`,
       en: `You cannot grant "${role}" at ${org.name}: only permissions you hold yourself, inside your own scope`,
@@ -171,7 +191,7 @@ export async function insertAccount(
     initialPassword = password;
   } else {
     const problem = findPasswordProblem(password);
-    if (problem !== null) throw invalidField('password', 'weak_password', problem);
+    if (problem !== null) throw invalidField('password', problem.code, problem);
   }
   const phone = parsePhone(account.phone);
   const now = deps.clock.now().toISOString();
@@ -272,7 +292,7 @@ export async function createUser(deps: AppDeps, actor: Actor, body: UserCreateBo
 }
 
 export async function updateUser(deps: AppDeps, actor: Actor, id: string, body: UserUpdateBody): Promise<UserOut> {
-  const user = await getUserInScope(deps, actor, id, 'user.manage');
+  const user = await getUserToManage(deps, actor, id);
   const phone = parsePhone(body.phone);
   await deps.db.transaction().execute(async (trx) => {
     await trx
@@ -307,7 +327,7 @@ export async function updateUser(deps: AppDeps, actor: Actor, id: string, body: 
 
 /** Sets a generated password that must be changed at next login; ends the user's sessions. */
 export async function resetPassword(deps: AppDeps, actor: Actor, id: string) {
-  const user = await getUserInScope(deps, actor, id, 'user.manage');
+  const user = await getUserToManage(deps, actor, id);
   const initialPassword = generatePassword();
   const hash = await hashPassword(initialPassword);
   await deps.db.transaction().execute(async (trx) => {
@@ -336,7 +356,7 @@ export async function resetPassword(deps: AppDeps, actor: Actor, id: string) {
 }
 
 export async function grantRole(deps: AppDeps, actor: Actor, userId: string, role: RoleId, orgId: string) {
-  const user = await getUserInScope(deps, actor, userId, 'user.manage');
+  const user = await getUserToManage(deps, actor, userId);
   const org = await checkGrant(deps, actor, role, orgId);
   const id = await deps.db
     .transaction()
@@ -347,17 +367,15 @@ export async function grantRole(deps: AppDeps, actor: Actor, userId: string, rol
 }
 
 export async function revokeRole(deps: AppDeps, actor: Actor, userId: string, assignmentId: string) {
-  const user = await getUserInScope(deps, actor, userId, 'user.manage');
+  // authority over every role she holds, this one included
+  const user = await getUserToManage(deps, actor, userId);
   const assignment = await deps.db
     .selectFrom('role_assignments')
     .selectAll()
     .where('id', '=', assignmentId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  if (assignment === undefined || !scopeRoots(actor, 'org.read').some((r) => isWithin(assignment.org_path, r))) {
-    throw notFound(ASSIGNMENT);
-  }
-  await checkGrant(deps, actor, assignment.role as RoleId, assignment.org_id);
+  if (assignment === undefined) throw notFound(ASSIGNMENT);
   await deps.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('role_assignments').where('id', '=', assignmentId).execute();
     await recordAudit(trx, deps.clock, whoFromActor(actor), {

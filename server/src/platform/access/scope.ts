@@ -53,6 +53,16 @@ export function canAt(actor: Actor, permission: Permission, path: string): boole
 }
 
 /**
+ * Delegated administration: the actor could grant `role` at the unit with `path` — she holds
+ * `role.grant` there and every permission of the role there herself.
+ */
+export function canGrantRole(actor: Actor, role: string, path: string): boolean {
+  if (!(role in ROLES)) return false;
+  const { permissions } = ROLES[role as keyof typeof ROLES];
+  return canAt(actor, 'role.grant', path) && permissions.every((p) => canAt(actor, p, path));
+}
+
+/**
  * The actor's scope for `permission` as half-open ranges [from, to) of a materialized path: what
  * `inScope` turns into SQL, for the few hot reads written as SQL text (`db/raw.ts`).
  */
