@@ -4,9 +4,8 @@ import type { Actor } from '../../platform/access/scope.ts';
 import { canAt, scopeRoots } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
-import { maskIdNumber, maskPhone } from '../../platform/pii/crypto.ts';
 import { listCareTags } from './care-tags.ts';
-import { ageOn } from './id-number.ts';
+import { type Disclosure, fileDisclosure, shapePersonal, shownBirth } from './disclosure.ts';
 import type { ResidentSearchBody } from './schema.ts';
 import { buildResidentQuery } from './search.ts';
 import { GENDER_NAMES, RESIDENCE_TYPE_NAMES, STATUS_NAMES } from './vocabulary.ts';
@@ -57,18 +56,20 @@ export async function prepareResidentExport(
     orgPath: roots[0] ?? null,
     detail: { filter: filterNames, isUnmasked },
   });
-  return (out) => writeResidents(deps, query, isUnmasked, out);
+  return (out) => writeResidents(deps, query, fileDisclosure(isUnmasked), out);
 }
 
 async function writeResidents(
   deps: AppDeps,
   query: Awaited<ReturnType<typeof buildResidentQuery>>,
-  isUnmasked: boolean,
+  disclosure: Disclosure,
   out: Writable,
 ): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet('居民');
-  sheet.columns = HEADERS.map((h) => ({ header: h, width: h === '地址' ? 30 : h === '身份证号' ? 22 : 12 }));
+  // A masked file shows the birth year only: beside a masked ID number a full date would undo the mask.
+  const headers = HEADERS.map((h) => (h === '出生日期' && disclosure === 'masked' ? '出生年份' : h));
+  sheet.columns = headers.map((h) => ({ header: h, width: h === '地址' ? 30 : h === '身份证号' ? 22 : 12 }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   const tags = await listCareTags(deps.db);
@@ -114,22 +115,21 @@ async function writeResidents(
       )
       .execute();
     for (const r of rows) {
-      const idNumber = r.id_number_enc === null ? '' : deps.pii.decrypt(r.id_number_enc);
-      const phone = r.phone_enc === null ? '' : deps.pii.decrypt(r.phone_enc);
+      const personal = shapePersonal(deps.pii, r, disclosure, now);
       const tagNames = tagRows
         .filter((t) => t.resident_id === r.id)
         .map((t) => tags.find((x) => x.id === t.tag_id)?.name ?? '');
-      const age = ageOn(r.birth_date, now);
+      const age = personal.age;
       if (age >= 80 && r.status === 'living') tagNames.push('高龄');
       const cells = [
         r.org_name,
         r.address,
         r.name,
-        idNumber === '' ? '' : isUnmasked ? idNumber : maskIdNumber(idNumber),
+        personal.idNumber ?? '',
         GENDER_NAMES[r.gender],
-        r.birth_date,
+        shownBirth(r.birth_date, disclosure),
         String(age),
-        phone === '' ? '' : isUnmasked ? phone : maskPhone(phone),
+        personal.phone ?? '',
         r.ethnicity,
         r.relation,
         RESIDENCE_TYPE_NAMES[r.residence_type],

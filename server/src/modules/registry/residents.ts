@@ -5,11 +5,11 @@ import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { maskIdNumber, maskPhone } from '../../platform/pii/crypto.ts';
 import { changeEntry, importedCreations, newestFirst } from './history.ts';
-import { listCareTags, resolveTags } from './care-tags.ts';
+import { listCareTags, listCareTagsAt, resolveTags, tagsUnusableAt } from './care-tags.ts';
+import { checkExactSearchAllowed, recordExactSearch } from './exact-search.ts';
 import { getHouseholdInScope } from './households.ts';
-import { ageOn } from './id-number.ts';
+import { disclosureFor, shapeHistoryEntry, shapePersonal } from './disclosure.ts';
 import { checkResidentIdentity } from './resident-input.ts';
 import { syncResidentRollups } from '../insights/rollups.ts';
 import type { ResidentCreateBody, ResidentOut, ResidentUpdateBody } from './schema.ts';
@@ -36,11 +36,13 @@ export interface ResidentContext {
 }
 
 /**
- * Residents as the API shows them: numbers masked, tags named, 高龄 derived from age. A caller that
- * joined the households and tags already passes them (`context`), which saves two queries.
+ * Residents as the API shows them to `actor`: numbers masked and the birth date as her disclosure allows
+ * (disclosure.ts), tags named, 高龄 derived from age. A caller that joined the households and tags
+ * already passes them (`context`), which saves two queries.
  */
 export async function toResidentsOut(
   deps: AppDeps,
+  actor: Actor,
   rows: ResidentTable[],
   context?: ResidentContext,
 ): Promise<ResidentOut[]> {
@@ -72,7 +74,8 @@ export async function toResidentsOut(
   const over80 = tags.find((t) => t.code === 'over_80');
   return rows.map((r) => {
     const h = byHousehold.get(r.household_id);
-    const age = ageOn(r.birth_date, now);
+    const personal = shapePersonal(deps.pii, r, disclosureFor(actor, r.org_path), now);
+    const age = personal.age;
     const own = tagRows
       .filter((t) => t.resident_id === r.id)
       .map((t) => tags.find((x) => x.id === t.tag_id))
@@ -87,12 +90,13 @@ export async function toResidentsOut(
       orgId: h?.org_id ?? '',
       orgName: h?.org_name ?? '',
       name: r.name,
-      idNumber: r.id_number_enc === null ? null : maskIdNumber(deps.pii.decrypt(r.id_number_enc)),
+      idNumber: personal.idNumber,
       noIdReason: r.no_id_reason,
       gender: r.gender,
-      birthDate: r.birth_date,
+      birthDate: personal.birthDate,
+      birthYear: personal.birthYear,
       age,
-      phone: r.phone_enc === null ? null : maskPhone(deps.pii.decrypt(r.phone_enc)),
+      phone: personal.phone,
       ethnicity: r.ethnicity,
       relation: r.relation,
       residenceType: r.residence_type,
@@ -123,13 +127,20 @@ export async function getResidentInScope(
   return row;
 }
 
-/** 409 pointing at the resident who already holds an ID number; her details only if she is in scope. */
+/**
+ * The duplicate check of a create or edit: an exact look-up by ID number, so it waits for the actor's
+ * exact-search allowance (429 when used up, whether or not the number exists) and, when it finds
+ * someone, counts against it. A holder in the actor's scope is named (409 `duplicate_id_number`);
+ * one elsewhere answers only that she is registered elsewhere (409 `registered_elsewhere`) — no name,
+ * no community — and the way on is a move request (move-requests.ts).
+ */
 async function duplicateIdNumber(
   deps: AppDeps,
   actor: Actor,
   bidx: string,
   exceptId?: string,
 ): Promise<AppError | null> {
+  await checkExactSearchAllowed(deps, actor, 'idNumber');
   let q = deps.db
     .selectFrom('residents')
     .select(['id', 'name', 'org_path', 'household_id'])
@@ -137,25 +148,42 @@ async function duplicateIdNumber(
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   const existing = await q.executeTakeFirst();
   if (existing === undefined) return null;
-  const isVisible = canAt(actor, 'resident.read', existing.org_path);
-  const who = isVisible
-    ? existing.name
-    : `${existing.name.slice(0, 1)}${'*'.repeat(Math.max(1, existing.name.length - 1))}`;
+  await recordExactSearch(deps, actor, { kinds: ['id_number'], purpose: 'duplicate_check' });
+  if (canAt(actor, 'resident.read', existing.org_path)) {
+    return new AppError(
+      'CONFLICT',
+      {
+        zh: `该身份证号已登记：${existing.name}`,
+        en: `This ID number is already registered: ${existing.name}`,
+      },
+      [
+        {
+          code: 'duplicate_id_number',
+          field: 'idNumber',
+          message_zh: '身份证号已登记',
+          message_en: 'ID number already registered',
+          existingResidentId: existing.id,
+        },
+      ],
+    );
+  }
+  return registeredElsewhere();
+}
+
+/** 409 for a number registered outside the actor's scope: nothing about who or where. */
+export function registeredElsewhere(): AppError {
   return new AppError(
     'CONFLICT',
     {
-      zh: isVisible ? `该身份证号已登记：${who}` : `该身份证号已在其他社区登记（${who}）`,
-      en: isVisible
-        ? `This ID number is already registered: ${who}`
-        : `This ID number is registered in another community (${who})`,
+      zh: '该身份证号已在其他地方登记。如该居民已迁来本辖区，请发起迁入申请，由其所在社区确认迁出',
+      en: 'This ID number is registered elsewhere. If the resident has moved here, send a move request for her community to confirm',
     },
     [
       {
-        code: 'duplicate_id_number',
+        code: 'registered_elsewhere',
         field: 'idNumber',
-        message_zh: '身份证号已登记',
-        message_en: 'ID number already registered',
-        ...(isVisible ? { existingResidentId: existing.id } : {}),
+        message_zh: '已在其他地方登记，可发起迁入申请',
+        message_en: 'Registered elsewhere; a move request can be sent',
       },
     ],
   );
@@ -204,7 +232,7 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
   const now = deps.clock.now();
   const identity = checkResidentIdentity(deps.pii, body, now);
   if (!identity.ok) throw validationError(identity.errors);
-  const tags = resolveTags(await listCareTags(deps.db), body.careTags);
+  const tags = resolveTags(await listCareTagsAt(deps.db, household.org_path), body.careTags);
   if (tags.unknown.length > 0) {
     throw validationError([
       {
@@ -251,7 +279,7 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
       orgPath: household.org_path,
     });
   });
-  return (await toResidentsOut(deps, [row]))[0]!;
+  return (await toResidentsOut(deps, actor, [row]))[0]!;
 }
 
 function staleVersion(): AppError {
@@ -351,7 +379,7 @@ export async function updateResident(
   let tagIds: string[] | undefined;
   if (body.careTags !== undefined) {
     const all = await listCareTags(deps.db);
-    const tags = resolveTags(all, body.careTags);
+    const tags = resolveTags(await listCareTagsAt(deps.db, current.org_path), body.careTags);
     if (tags.unknown.length > 0) {
       throw validationError([
         {
@@ -371,7 +399,7 @@ export async function updateResident(
       changes.push({ kind: 'tags', field: 'careTags', old_value: name(before), new_value: name(tags.ids) });
     }
   }
-  if (changes.length === 0) return (await toResidentsOut(deps, [current]))[0]!;
+  if (changes.length === 0) return (await toResidentsOut(deps, actor, [current]))[0]!;
   await deps.db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('residents')
@@ -392,10 +420,51 @@ export async function updateResident(
     });
   });
   return (
-    await toResidentsOut(deps, [
+    await toResidentsOut(deps, actor, [
       await deps.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
     ])
   )[0]!;
+}
+
+/**
+ * Writes a move inside the caller's transaction: the resident and her tags follow the household's place,
+ * custom tags not usable there are dropped (another community's tags do not travel), the change is
+ * recorded in her history and audited. Used by a move within scope and by an accepted move request.
+ */
+export async function relocateResident(
+  trx: Kysely<DB>,
+  deps: AppDeps,
+  actor: Actor,
+  current: ResidentTable,
+  from: { id: string; address: string },
+  to: { id: string; address: string; org_id: string; org_path: string },
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  const id = current.id;
+  const iso = deps.clock.now().toISOString();
+  const result = await trx
+    .updateTable('residents')
+    .set({ household_id: to.id, org_path: to.org_path, version: current.version + 1, updated_at: iso })
+    .where('id', '=', id)
+    .where('version', '=', current.version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
+  const dropped = await tagsUnusableAt(trx, id, to.org_path);
+  if (dropped.length > 0)
+    await trx.deleteFrom('resident_tags').where('resident_id', '=', id).where('tag_id', 'in', dropped).execute();
+  await trx.updateTable('resident_tags').set({ org_path: to.org_path }).where('resident_id', '=', id).execute();
+  await syncResidentRollups(trx, [id]);
+  await recordChanges(trx, deps, actor, { id, org_path: to.org_path }, [
+    { kind: 'move', field: 'household', old_value: from.address, new_value: to.address },
+  ]);
+  await recordAudit(trx, deps.clock, whoFromActor(actor), {
+    action: 'resident.move',
+    targetType: 'resident',
+    targetId: id,
+    orgId: to.org_id,
+    orgPath: to.org_path,
+    detail: { fromHousehold: from.id, toHousehold: to.id, ...detail },
+  });
 }
 
 /** Moves a resident to another household (also across grids and communities, if both are in scope); history kept. */
@@ -410,30 +479,10 @@ export async function moveResident(
   if (current.version !== version) throw staleVersion();
   const from = await getHouseholdInScope(deps, actor, current.household_id, 'resident.read');
   const to = await getHouseholdInScope(deps, actor, householdId, 'resident.write');
-  if (to.id === current.household_id) return (await toResidentsOut(deps, [current]))[0]!;
-  const iso = deps.clock.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('residents')
-      .set({ household_id: to.id, org_path: to.org_path, version: current.version + 1, updated_at: iso })
-      .where('id', '=', id)
-      .execute();
-    await trx.updateTable('resident_tags').set({ org_path: to.org_path }).where('resident_id', '=', id).execute();
-    await syncResidentRollups(trx, [id]);
-    await recordChanges(trx, deps, actor, { id, org_path: to.org_path }, [
-      { kind: 'move', field: 'household', old_value: from.address, new_value: to.address },
-    ]);
-    await recordAudit(trx, deps.clock, whoFromActor(actor), {
-      action: 'resident.move',
-      targetType: 'resident',
-      targetId: id,
-      orgId: to.org_id,
-      orgPath: to.org_path,
-      detail: { fromHousehold: from.id, toHousehold: to.id },
-    });
-  });
+  if (to.id === current.household_id) return (await toResidentsOut(deps, actor, [current]))[0]!;
+  await deps.db.transaction().execute((trx) => relocateResident(trx, deps, actor, current, from, to));
   return (
-    await toResidentsOut(deps, [
+    await toResidentsOut(deps, actor, [
       await deps.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
     ])
   )[0]!;
@@ -477,5 +526,6 @@ export async function listResidentHistory(deps: AppDeps, actor: Actor, id: strin
     ...changes.map(changeEntry),
     ...(await importedCreations(deps.db, [resident], household.address)),
   ]);
-  return history.map(({ residentId: _, ...h }) => h);
+  const disclosure = disclosureFor(actor, resident.org_path);
+  return history.map(({ residentId: _, ...h }) => shapeHistoryEntry(h, disclosure));
 }

@@ -1,12 +1,14 @@
 import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
-import { createCareTag, listCareTags } from './care-tags.ts';
+import { createCareTag, listCareTagsFor } from './care-tags.ts';
 import * as households from './households.ts';
+import { moveRequestRoutes } from './move-routes.ts';
 import * as residents from './residents.ts';
 import {
   CareTagCreateBody,
   CareTagList,
-  CareTagOut,
+  CareTagListItem,
+  CareTagListQuery,
   HouseholdCreateBody,
   HouseholdDetail,
   HouseholdListQuery,
@@ -27,39 +29,43 @@ import {
 import { searchResidents } from './search.ts';
 
 const tags = ['registry'];
-const household = { param: 'id', resource: 'household' } as const;
-const resident = { param: 'id', resource: 'resident' } as const;
+const household = { params: { id: 'household' } } as const;
+const resident = { params: { id: 'resident' } } as const;
 
 export function registryRoutes(deps: AppDeps): RouteDef[] {
   return [
+    ...moveRequestRoutes(deps),
     defineRoute({
       method: 'GET',
       url: '/api/v1/care-tags',
-      summary: '关爱标签 / Care tags',
+      summary: '关爱标签（内置及本单位的）/ Care tags: built-in and the unit’s own',
       tags,
       auth: 'resident.read',
+      scope: { query: { orgId: 'org' } },
+      query: CareTagListQuery,
       response: CareTagList,
-      handler: async () => ({
-        items: (await listCareTags(deps.db)).map((t) => ({
-          code: t.code,
-          name: t.name,
-          isDerived: t.is_derived === 1,
-          isBuiltin: t.is_builtin === 1,
-        })),
-      }),
+      handler: ({ actor, query }) => listCareTagsFor(deps, actor, query.orgId),
     }),
     defineRoute({
       method: 'POST',
       url: '/api/v1/care-tags',
-      summary: '新增关爱标签 / Add a care tag',
+      summary: '新增本单位关爱标签 / Add a care tag of one’s unit',
       tags,
       auth: 'caretag.manage',
+      scope: { body: { orgId: 'org' } },
       body: CareTagCreateBody,
-      response: CareTagOut,
+      response: CareTagListItem,
       status: 201,
       handler: async ({ actor, body }) => {
-        const t = await createCareTag(deps, actor, body.name);
-        return { code: t.code, name: t.name, isDerived: false };
+        const t = await createCareTag(deps, actor, body);
+        return {
+          code: t.code,
+          name: t.name,
+          isDerived: false,
+          isBuiltin: false,
+          orgId: t.org_id,
+          orgName: t.org_name,
+        };
       },
     }),
     defineRoute({
@@ -68,6 +74,7 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       summary: '住户列表 / Households in scope',
       tags,
       auth: 'resident.read',
+      scope: { query: { orgId: 'org' } },
       query: HouseholdListQuery,
       response: HouseholdPage,
       handler: ({ actor, query }) => households.listHouseholds(deps, actor, query),
@@ -78,6 +85,7 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       summary: '新建住户 / Create a household',
       tags,
       auth: 'resident.write',
+      scope: { body: { orgId: 'org' } },
       body: HouseholdCreateBody,
       response: HouseholdOut,
       status: 201,
@@ -100,7 +108,7 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       summary: '修改住户 / Update a household',
       tags,
       auth: 'resident.write',
-      scope: household,
+      scope: { params: { id: 'household' }, body: { orgId: 'org' } },
       params: IdParams,
       body: HouseholdUpdateBody,
       response: HouseholdOut,
@@ -112,6 +120,7 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       summary: '查找居民（证件号、电话只经盲索引精确匹配）/ Search residents',
       tags,
       auth: 'resident.read',
+      scope: { body: { orgId: 'org' } },
       body: ResidentSearchBody,
       response: ResidentPage,
       handler: ({ actor, body }) => searchResidents(deps, actor, body),
@@ -122,6 +131,7 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       summary: '登记居民 / Register a resident',
       tags,
       auth: 'resident.write',
+      scope: { body: { householdId: 'household' } },
       body: ResidentCreateBody,
       response: ResidentOut,
       status: 201,
@@ -137,7 +147,7 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       params: IdParams,
       response: ResidentOut,
       handler: async ({ actor, params }) =>
-        (await residents.toResidentsOut(deps, [await residents.getResidentInScope(deps, actor, params.id)]))[0]!,
+        (await residents.toResidentsOut(deps, actor, [await residents.getResidentInScope(deps, actor, params.id)]))[0]!,
     }),
     defineRoute({
       method: 'PATCH',
@@ -157,7 +167,7 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       summary: '迁入其他住户 / Move to another household',
       tags,
       auth: 'resident.write',
-      scope: resident,
+      scope: { params: { id: 'resident' }, body: { householdId: 'household' } },
       params: IdParams,
       body: MoveBody,
       response: ResidentOut,

@@ -7,8 +7,19 @@ const Name = z.string().trim().min(1).max(40);
 export const IdParams = z.strictObject({ id: z.uuid() });
 
 export const CareTagOut = z.object({ code: z.string(), name: z.string(), isDerived: z.boolean() });
-export const CareTagList = z.object({ items: z.array(CareTagOut.extend({ isBuiltin: z.boolean() })) });
-export const CareTagCreateBody = z.strictObject({ name: z.string().trim().min(2).max(20) });
+export const CareTagListItem = CareTagOut.extend({
+  isBuiltin: z.boolean(),
+  orgId: z.string().nullable().describe('the unit that made a custom tag; null: built-in, usable everywhere'),
+  orgName: z.string().nullable(),
+});
+export const CareTagList = z.object({ items: z.array(CareTagListItem) });
+export const CareTagListQuery = z.strictObject({
+  orgId: z.uuid().optional().describe('the tags usable at this unit; default: where the caller works'),
+});
+export const CareTagCreateBody = z.strictObject({
+  name: z.string().trim().min(2).max(20),
+  orgId: z.uuid().optional().describe('the unit the tag belongs to; default: the caller’s one unit'),
+});
 
 export const ResidentFields = {
   name: Name,
@@ -54,10 +65,14 @@ export const ResidentOut = z.object({
   orgId: z.string(),
   orgName: z.string(),
   name: z.string(),
-  idNumber: z.string().nullable().describe('masked: 620102********123X'),
+  idNumber: z.string().nullable().describe('masked: region and birth year, 6201021990********'),
   noIdReason: z.string().nullable(),
   gender: z.enum(['male', 'female']),
-  birthDate: z.string(),
+  birthDate: z
+    .string()
+    .nullable()
+    .describe('null unless the caller may reveal personal numbers here (then birthYear and age only)'),
+  birthYear: z.number().int(),
   age: z.number().int(),
   phone: z.string().nullable().describe('masked: 138****5678'),
   ethnicity: z.string(),
@@ -164,3 +179,45 @@ export const HouseholdDetail = HouseholdOut.extend({
   members: z.array(ResidentOut),
   history: z.array(ResidentChangeOut.extend({ residentName: z.string() })),
 });
+
+export const MoveRequestCreateBody = z.strictObject({
+  idNumber: z.string().trim().max(30).describe('the number that was "registered elsewhere"; an exact look-up, limited'),
+  householdId: z.uuid().describe('the household in the caller’s community she is to move to'),
+  reason: z.string().trim().min(2).max(200).optional(),
+});
+export type MoveRequestCreateBody = z.infer<typeof MoveRequestCreateBody>;
+
+export const MoveRequestListQuery = z.strictObject({
+  direction: z.enum(['incoming', 'outgoing']).default('incoming'),
+  status: z.enum(['pending', 'accepted', 'declined']).optional(),
+});
+export type MoveRequestListQuery = z.infer<typeof MoveRequestListQuery>;
+
+export const MoveRequestDecisionBody = z.strictObject({ note: z.string().trim().min(1).max(200).optional() });
+
+export const MoveRequestOut = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'accepted', 'declined']),
+  reason: z.string().nullable(),
+  toHouseholdId: z.string(),
+  toAddress: z.string(),
+  toOrgName: z.string(),
+  requestedBy: z.string().nullable(),
+  createdAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  resident: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      gender: z.enum(['male', 'female']),
+      idNumber: z.string().nullable(),
+      birthYear: z.number().int(),
+      age: z.number().int(),
+      address: z.string(),
+    })
+    .nullable()
+    .describe('only for whoever may read her where she now is'),
+});
+export const MoveRequestList = z.object({ items: z.array(MoveRequestOut) });

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, inScope, inScopeWithin } from '../../platform/access/scope.ts';
+import { type Actor, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { getOrgInScope } from '../orgs/service.ts';
-import { listCareTags } from './care-tags.ts';
+import { listCareTags, visibleTo } from './care-tags.ts';
+import { type ExactKind, takeExactSearch } from './exact-search.ts';
 import { bornOnOrBefore } from './id-number.ts';
 import { idNumberIndex, phoneIndex } from './resident-input.ts';
 import { type ResidentContext, toResidentsOut } from './residents.ts';
@@ -38,17 +39,20 @@ export async function buildResidentQuery(
         )
       : query.where('residents.name', 'like', pattern);
   }
+  const exact: ExactKind[] = [];
   if (filter.idNumber !== undefined) {
     const bidx = idNumberIndex(deps.pii, filter.idNumber, now);
     if (bidx === null)
       throw invalidField('idNumber', 'invalid_id_number', { zh: '身份证号无效', en: 'Not a valid ID number' });
     query = query.where('residents.id_number_bidx', '=', bidx);
+    exact.push('id_number');
   }
   if (filter.phone !== undefined) {
     const bidx = phoneIndex(deps.pii, filter.phone);
     if (bidx === null)
       throw invalidField('phone', 'invalid_phone', { zh: '电话号码格式不正确', en: 'Invalid phone number' });
     query = query.where('residents.phone_bidx', '=', bidx);
+    exact.push('phone');
   }
   if (filter.address !== undefined) {
     const pattern = `%${escapeLike(filter.address)}%`;
@@ -60,18 +64,26 @@ export async function buildResidentQuery(
     );
   }
   if (filter.careTag !== undefined) {
-    const tag = (await listCareTags(deps.db)).find((t) => t.code === filter.careTag || t.name === filter.careTag);
-    if (tag === undefined)
+    // Among the tags the actor may see: built-in, her units' and those of units below her (a street
+    // searches its communities' own tags), never another community's. Names may repeat across units.
+    const label = filter.careTag;
+    const tags = visibleTo(await listCareTags(deps.db), actor, { isIncludingBelow: true }).filter(
+      (t) => t.code === label || t.name === label,
+    );
+    if (tags.length === 0)
       throw invalidField('careTag', 'unknown_care_tag', { zh: '未知的关爱标签', en: 'Unknown care tag' });
-    query =
-      tag.code === 'over_80'
-        ? query.where('residents.birth_date', '<=', bornOnOrBefore(80, now))
-        : query.where('residents.id', 'in', (eb) =>
-            eb
-              .selectFrom('resident_tags')
-              .select('resident_tags.resident_id')
-              .where('resident_tags.tag_id', '=', tag.id),
-          );
+    query = tags.some((t) => t.code === 'over_80')
+      ? query.where('residents.birth_date', '<=', bornOnOrBefore(80, now))
+      : query.where('residents.id', 'in', (eb) =>
+          eb
+            .selectFrom('resident_tags')
+            .select('resident_tags.resident_id')
+            .where(
+              'resident_tags.tag_id',
+              'in',
+              tags.map((t) => t.id),
+            ),
+        );
   }
   if (filter.ageMin !== undefined)
     query = query.where('residents.birth_date', '<=', bornOnOrBefore(filter.ageMin, now));
@@ -79,6 +91,14 @@ export async function buildResidentQuery(
     query = query.where('residents.birth_date', '>', bornOnOrBefore(filter.ageMax + 1, now));
   if (filter.residenceType !== undefined) query = query.where('residents.residence_type', '=', filter.residenceType);
   if (filter.status !== 'any') query = query.where('residents.status', '=', filter.status);
+  // Every list, search and export that finds people by number passes here: limited and audited.
+  if (exact.length > 0) {
+    await takeExactSearch(deps, actor, {
+      kinds: exact,
+      purpose: permission === 'resident.export' ? 'export' : 'search',
+      orgPath: unit?.path ?? scopeRoots(actor, permission)[0] ?? null,
+    });
+  }
   return query;
 }
 
@@ -143,14 +163,14 @@ export async function searchResidents(deps: AppDeps, actor: Actor, body: Residen
   if (hasMore) rows.pop();
   if (!hasMore && (rows.length > 0 || page === 1)) {
     return {
-      items: await toResidentsOut(deps, rows, context),
+      items: await toResidentsOut(deps, actor, rows, context),
       total: offset + rows.length,
       isTotalExact: true,
       hasMore,
     };
   }
   const cap = Math.max(TOTAL_COUNT_CAP, offset + pageSize);
-  const [n, items] = await Promise.all([countMatches(deps, query, cap), toResidentsOut(deps, rows, context)]);
+  const [n, items] = await Promise.all([countMatches(deps, query, cap), toResidentsOut(deps, actor, rows, context)]);
   return { items, total: Math.min(n, cap), isTotalExact: n <= cap, hasMore };
 }
 

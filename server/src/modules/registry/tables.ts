@@ -6,6 +6,9 @@ export interface CareTagTable {
   /** derived tags (高龄) are computed from other facts, never assigned */
   is_derived: number;
   created_at: string;
+  /** the unit that made a custom tag: usable only at its places; null for built-in (global) tags */
+  org_id: string | null;
+  org_path: string | null;
 }
 
 export interface BuildingTable {
@@ -112,6 +115,24 @@ export interface ImportJobTable {
   finished_at: string | null;
 }
 
+/** 迁入申请: a community asks the community where a resident is registered to move her to one of its households. */
+export interface ResidentMoveRequestTable {
+  id: string;
+  resident_id: string;
+  /** where she was when asked: the incoming list of her community reads by it */
+  from_org_path: string;
+  to_household_id: string;
+  to_org_path: string;
+  status: 'pending' | 'accepted' | 'declined';
+  reason: string | null;
+  created_by: string | null;
+  created_by_name: string | null;
+  created_at: string;
+  decided_by_name: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+}
+
 export interface RegistryTables {
   care_tags: CareTagTable;
   buildings: BuildingTable;
@@ -120,4 +141,5 @@ export interface RegistryTables {
   resident_tags: ResidentTagTable;
   resident_changes: ResidentChangeTable;
   import_jobs: ImportJobTable;
+  resident_move_requests: ResidentMoveRequestTable;
 }

@@ -69,10 +69,14 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
 
-/** `62010219900101123X` → `620102********123X` */
+/**
+ * `62010219900101123X` → `6201021990********`: the region and the birth year, nothing after. The month,
+ * day, sequence and check character stay hidden, so even a caller who learns the full birth date (and
+ * the gender, which is the sequence's parity) is left with 500 candidates, not one.
+ */
 export function maskIdNumber(id: string): string {
   if (id.length < 10) return '*'.repeat(id.length);
-  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+  return `${id.slice(0, 10)}${'*'.repeat(id.length - 10)}`;
 }
 
 /** Mainland mobile numbers: 11 digits starting with 1; landlines 0 + area code + number. */

@@ -1,0 +1,81 @@
+import type { Actor } from '../../platform/access/scope.ts';
+import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { AppError } from '../../platform/errors.ts';
+
+/**
+ * Exact look-ups by ID number or phone (DESIGN rule 10). A masked phone hides 4 digits, so 10,000
+ * exact searches would find one: every look-up that answers "this number exists" is limited per account
+ * and audited. The count is the audit rows themselves (action `pii.exact_search`, index
+ * `audit_log (actor_id, at)`), so the window is sliding, lives in the database, and holds across
+ * requests, sessions, API keys and app servers alike. Concurrent requests of one account may pass a
+ * few over the limit (the count and the row are not one atomic step).
+ */
+export const EXACT_SEARCH_LIMITS = [
+  { max: 30, windowMs: 60_000, zh: '每分钟', en: 'a minute' },
+  // 10,000 candidates of a masked phone at 300 a day is a month of audited searching, not an afternoon.
+  { max: 300, windowMs: 24 * 60 * 60_000, zh: '每天', en: 'a day' },
+] as const;
+
+export const EXACT_SEARCH_ACTION = 'pii.exact_search';
+
+export type ExactKind = 'id_number' | 'phone';
+/** why the look-up was made: a search, the duplicate check of a create/edit, a move request */
+export type ExactPurpose = 'search' | 'export' | 'duplicate_check' | 'move_request';
+
+/** 429 when the actor has used up an exact-search window; otherwise nothing. */
+export async function checkExactSearchAllowed(deps: AppDeps, actor: Actor, field: string): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const longest = Math.max(...EXACT_SEARCH_LIMITS.map((l) => l.windowMs));
+  const rows = await deps.db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('actor_id', '=', actor.userId)
+    .where('at', '>', new Date(now - longest).toISOString())
+    .where('action', '=', EXACT_SEARCH_ACTION)
+    .execute();
+  for (const limit of EXACT_SEARCH_LIMITS) {
+    const since = new Date(now - limit.windowMs).toISOString();
+    if (rows.filter((r) => r.at > since).length >= limit.max) {
+      throw new AppError(
+        'RATE_LIMITED',
+        {
+          zh: `按身份证号或电话精确查找${limit.zh}最多 ${limit.max} 次，请稍后再试`,
+          en: `Exact look-ups by ID number or phone are limited to ${limit.max} ${limit.en}; try again later`,
+        },
+        [
+          {
+            code: 'exact_search_limit',
+            field,
+            message_zh: `精确查找次数已达上限（${limit.zh} ${limit.max} 次）`,
+            message_en: `Exact look-up limit reached (${limit.max} ${limit.en})`,
+          },
+        ],
+      );
+    }
+  }
+}
+
+/** The audit row of one exact look-up: who, what kind, why — never the number. */
+export async function recordExactSearch(
+  deps: AppDeps,
+  actor: Actor,
+  entry: { kinds: ExactKind[]; purpose: ExactPurpose; orgPath?: string | null },
+): Promise<void> {
+  await recordAudit(deps.db, deps.clock, whoFromActor(actor), {
+    action: EXACT_SEARCH_ACTION,
+    targetType: 'residents',
+    orgPath: entry.orgPath ?? null,
+    detail: { kinds: entry.kinds, purpose: entry.purpose },
+  });
+}
+
+/** Checks the limit, then counts and audits one exact look-up (before the look-up runs). */
+export async function takeExactSearch(
+  deps: AppDeps,
+  actor: Actor,
+  entry: { kinds: ExactKind[]; purpose: ExactPurpose; orgPath?: string | null },
+): Promise<void> {
+  await checkExactSearchAllowed(deps, actor, entry.kinds[0] === 'phone' ? 'phone' : 'idNumber');
+  await recordExactSearch(deps, actor, entry);
+}
