@@ -28,6 +28,7 @@ import { handleError } from './platform/http/errors.ts';
 import { buildOpenApiDocument } from './platform/http/openapi.ts';
 import { registerMultipart } from './platform/http/multipart.ts';
 import { registerRoute } from './platform/http/register.ts';
+import { RESOURCES } from './resources.ts';
 import type { RouteDef } from './platform/http/route.ts';
 import { sql } from 'kysely';
 
@@ -111,7 +112,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     }
   });
 
-  for (const route of routes) registerRoute(app, route);
+  for (const route of routes) registerRoute(app, route, { db: deps.db, resources: RESOURCES });
   await app.register(open311Plugin(deps), { prefix: '/open311/v2' });
 
   const openapi = buildOpenApiDocument(routes, VERSION);

@@ -42,6 +42,14 @@ export function auditRoutes(deps: AppDeps): RouteDef[] {
       summary: '审计日志 / Audit log',
       tags: ['audit'],
       auth: 'audit.read',
+      scope: {
+        query: {
+          orgId: 'org',
+          actorId: {
+            none: 'a filter on audit rows, which are scoped by their unit; who acted may be homed above her scope',
+          },
+        },
+      },
       query: AuditQuery,
       response: AuditList,
       handler: async ({ actor, query }) => {

@@ -18,7 +18,7 @@ import {
 import { joinCase, rateCase, reopenByResident } from './workflow.ts';
 
 const tags = ['my-cases'];
-const scoped = { param: 'id', resource: 'myCase' } as const;
+const scoped = { params: { id: 'myCase' } } as const;
 
 /** The resident's side: report, follow, rate, reopen. Only her own cases exist for her (others are 404). */
 export function residentCaseRoutes(deps: AppDeps): RouteDef[] {
@@ -99,7 +99,11 @@ export function residentCaseRoutes(deps: AppDeps): RouteDef[] {
       summary: '关注已有的同类诉求（代替重复提交）/ Follow an existing case instead of filing a duplicate',
       tags,
       auth: 'case.report',
-      scope: scoped,
+      scope: {
+        params: {
+          id: { none: 'following joins a case that is not hers yet; joinCase decides which cases she may join' },
+        },
+      },
       params: CaseIdParams,
       response: CaseDetail,
       handler: async ({ actor, params }) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
-import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { defineRoute, type IdRule, type RouteDef } from '../../platform/http/route.ts';
 import { sweepDeadlines } from './deadlines.ts';
 import { importHotlineTickets, readHotlineWorkbook } from './hotline.ts';
 import { type IntakeOutcome, submitCase } from './intake.ts';
@@ -45,7 +45,16 @@ import {
 import * as workflow from './workflow.ts';
 
 const tags = ['cases'];
-const scoped = { param: 'id', resource: 'case' } as const;
+const scoped = { params: { id: 'case' } } as const;
+/** Ids in a step's body: a merge names the case it merges into; a reassignment a unit beyond her own. */
+const stepBodyIds: Record<string, Record<string, IdRule>> = {
+  merge: { intoCaseId: 'case' },
+  reassign: {
+    toOrgId: {
+      none: 'a case is reassigned to a department or unit beyond her own scope; reassignCase accepts only the reassign targets',
+    },
+  },
+};
 
 /** Intake's answer: the new (or existing) case, or the open duplicates offered instead. */
 export async function intakeResponse(deps: AppDeps, actor: Actor, outcome: IntakeOutcome, isResident: boolean) {
@@ -73,7 +82,7 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       summary,
       tags,
       auth: 'case.read',
-      scope: scoped,
+      scope: { ...scoped, ...(stepBodyIds[url] !== undefined ? { body: stepBodyIds[url] } : {}) },
       params: CaseIdParams,
       ...(body !== undefined ? { body } : {}),
       response: CaseDetail,
@@ -90,6 +99,7 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       summary: '代录诉求（电话、来访、网格员上报；可附照片，multipart：payload + photos）/ Enter a case',
       tags,
       auth: 'case.intake',
+      scope: { body: { householdId: 'household', orgId: 'org' } },
       body: StaffIntakeBody,
       files: PHOTO_LIMITS,
       response: IntakeResult,
@@ -110,6 +120,7 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       summary: '诉求队列 / Case queues',
       tags,
       auth: 'case.read',
+      scope: { query: { orgId: 'org' } },
       query: CaseQueueQuery,
       response: CasePage,
       handler: ({ actor, query }) => listCaseQueue(deps, actor, query),
@@ -142,7 +153,9 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       summary: '诉求照片 / A photo of a case',
       tags,
       auth: 'authenticated',
-      scope: scoped,
+      scope: {
+        params: { id: 'case', photoId: { none: 'a photo of the case named by :id, looked up among its photos' } },
+      },
       params: PhotoParams,
       response: z.unknown(),
       isRaw: true,
@@ -236,6 +249,7 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       summary: '三率（响应率、解决率、满意率）与下钻 / The three rates with drill-down',
       tags,
       auth: 'case.read',
+      scope: { query: { orgId: 'org' } },
       query: RatesQuery,
       response: RatesReport,
       handler: ({ actor, query }) => computeRates(deps, actor, query),
@@ -264,6 +278,7 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       summary: '标为已读（不传 ids 则全部）/ Mark read',
       tags: ['notifications'],
       auth: 'authenticated',
+      scope: { body: { ids: { none: "notifications are marked only among the caller's own and her units'" } } },
       body: MarkReadBody,
       response: null,
       handler: ({ actor, body }) => markNotificationsRead(deps, actor, body.ids),

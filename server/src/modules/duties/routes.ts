@@ -29,6 +29,8 @@ import {
 import { readDutyListWorkbook, writeDutyListWorkbook } from './workbook.ts';
 
 const tags = ['duties'];
+/** The duty list is one, city-wide: an item's code names reference data, not an object in anyone's scope. */
+const dutyItem = { none: 'duty items are city-wide reference data, the same for every unit' } as const;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function dutyRoutes(deps: AppDeps): RouteDef[] {
@@ -131,7 +133,7 @@ export function dutyRoutes(deps: AppDeps): RouteDef[] {
       summary: '修改事项（生成新版本）/ Revise a duty item',
       tags,
       auth: 'duty.manage',
-      scope: 'none',
+      scope: dutyItem,
       params: DutyCodeParams,
       body: DutyItemUpdateBody,
       response: DutyItemOut,
@@ -143,7 +145,7 @@ export function dutyRoutes(deps: AppDeps): RouteDef[] {
       summary: '停用事项 / Retire a duty item',
       tags,
       auth: 'duty.manage',
-      scope: 'none',
+      scope: dutyItem,
       params: DutyCodeParams,
       body: z.strictObject({ revision: z.number().int().min(1) }),
       response: DutyItemOut,
@@ -156,7 +158,7 @@ export function dutyRoutes(deps: AppDeps): RouteDef[] {
       summary: '事项的历史版本 / Revisions of an item',
       tags,
       auth: 'authenticated',
-      scope: 'none',
+      scope: dutyItem,
       params: DutyCodeParams,
       response: DutyRevisions,
       handler: async ({ params }) => ({ items: await listDutyRevisions(deps.db, params.code) }),
@@ -167,6 +169,7 @@ export function dutyRoutes(deps: AppDeps): RouteDef[] {
       summary: '新建职能部门 / Create a department',
       tags: ['orgs'],
       auth: 'org.manage',
+      scope: { body: { parentId: 'org' } },
       body: z.strictObject({
         parentId: z.uuid(),
         kind: z.enum(DEPARTMENT_KIND_CODES),

@@ -39,6 +39,8 @@ export async function createLinkages(deps: AppDeps, actor: Actor, orgId: string,
     .select(['id'])
     .where('id', '=', body.userId)
     .where('is_disabled', '=', 0)
+    // the person linked is an account in her scope; one from elsewhere is as unknown as one of nobody
+    .where(inScope<DB, 'users'>(actor, 'linkage.manage', 'users.home_org_path'))
     .executeTakeFirst();
   if (person === undefined) {
     throw invalidField('userId', 'unknown_user', { zh: '该人员不存在或已停用', en: 'No such active account' });

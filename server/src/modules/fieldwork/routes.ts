@@ -38,7 +38,11 @@ import { photoTooLarge, storeSyncPhoto, syncBatch } from './sync.ts';
 import { getVisit, getVisitPhoto, listHouseholdVisits, recordVisit, toVisitsOut } from './visits.ts';
 
 const tags = ['fieldwork'];
-const org = { param: 'id', resource: 'org' } as const;
+const org = { params: { id: 'org' } } as const;
+/** Ids a phone makes for what it creates offline (a visit, its photos): new objects, not ones in anyone's scope. */
+const madeOnThePhone = {
+  none: 'an id the phone made for an object it creates; receipts make the request idempotent',
+} as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
@@ -128,6 +132,15 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '记录一次入户走访（按 clientId 幂等）/ Record a visit',
       tags,
       auth: 'visit.record',
+      scope: {
+        body: {
+          householdId: 'household',
+          companionIds: 'user',
+          'facts.residentId': 'resident',
+          clientId: madeOnThePhone,
+          photoClientIds: madeOnThePhone,
+        },
+      },
       body: VisitBody,
       response: VisitRecorded,
       status: 201,
@@ -155,7 +168,7 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '走访记录 / A visit',
       tags,
       auth: 'visit.read',
-      scope: { param: 'id', resource: 'visit' },
+      scope: { params: { id: 'visit' } },
       params: IdParams,
       response: VisitOut,
       handler: ({ actor, params }) => getVisit(deps, actor, params.id),
@@ -166,7 +179,9 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '走访照片 / A photo of a visit',
       tags,
       auth: 'visit.read',
-      scope: { param: 'id', resource: 'visit' },
+      scope: {
+        params: { id: 'visit', photoId: { none: 'a photo of the visit named by :id, looked up among its photos' } },
+      },
       params: PhotoParams,
       response: z.unknown(),
       isRaw: true,
@@ -185,7 +200,7 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '住户的走访记录 / Visits to a household',
       tags,
       auth: 'visit.read',
-      scope: { param: 'id', resource: 'household' },
+      scope: { params: { id: 'household' } },
       params: IdParams,
       response: VisitList,
       handler: ({ actor, params }) => listHouseholdVisits(deps, actor, params.id),
@@ -208,7 +223,14 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '联户关系（一亲三心）/ Linkages under a unit',
       tags,
       auth: 'visit.read',
-      scope: org,
+      scope: {
+        ...org,
+        query: {
+          userId: {
+            none: 'a filter on linkages, which are scoped by their households; a linked person may be homed elsewhere',
+          },
+        },
+      },
       params: IdParams,
       query: LinkageQuery,
       response: LinkagePage,
@@ -220,7 +242,7 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '批量联户：按住户、网格或楼栋 / Link a person to households in bulk',
       tags,
       auth: 'linkage.manage',
-      scope: org,
+      scope: { ...org, body: { userId: 'user', householdIds: 'household', gridId: 'org', buildingId: 'building' } },
       params: IdParams,
       body: LinkageCreateBody,
       response: LinkageCreated,
@@ -233,7 +255,7 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '解除联户 / Remove a linkage',
       tags,
       auth: 'linkage.manage',
-      scope: { param: 'id', resource: 'linkage' },
+      scope: { params: { id: 'linkage' } },
       params: IdParams,
       response: null,
       handler: ({ actor, params }) => deleteLinkage(deps, actor, params.id),
@@ -302,7 +324,7 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '采纳变更，写入台账 / Apply a household change',
       tags,
       auth: 'household.change.apply',
-      scope: { param: 'id', resource: 'change' },
+      scope: { params: { id: 'change' } },
       params: IdParams,
       response: ChangeOut,
       handler: ({ actor, params }) => applyHouseholdChange(deps, actor, params.id),
@@ -313,7 +335,7 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
       summary: '不予采纳 / Reject a household change',
       tags,
       auth: 'household.change.apply',
-      scope: { param: 'id', resource: 'change' },
+      scope: { params: { id: 'change' } },
       params: IdParams,
       body: RejectBody,
       response: ChangeOut,

@@ -47,9 +47,16 @@ export function checkVisitTime(now: Date, visitedAt: string): string {
   return new Date(at).toISOString();
 }
 
-async function checkCompanions(db: Kysely<DB>, ids: string[]) {
+/** Companions are active accounts in her own scope: an id from elsewhere is as unknown as one of nobody. */
+async function checkCompanions(db: Kysely<DB>, actor: Actor, ids: string[]) {
   if (ids.length === 0) return;
-  const found = await db.selectFrom('users').select('id').where('id', 'in', ids).where('is_disabled', '=', 0).execute();
+  const found = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('is_disabled', '=', 0)
+    .where(inScope<DB, 'users'>(actor, 'visit.record', 'users.home_org_path'))
+    .execute();
   const i = ids.findIndex((id) => !found.some((f) => f.id === id));
   if (i >= 0) {
     throw invalidField(`companionIds.${i}`, 'unknown_user', {
@@ -145,7 +152,7 @@ export async function recordVisit(
   const household = await getHouseholdToVisit(deps, actor, input.householdId);
   const visitedAt = checkVisitTime(deps.clock.now(), input.visitedAt);
   const companions = [...new Set(input.companionIds ?? [])].filter((id) => id !== actor.userId);
-  await checkCompanions(deps.db, companions);
+  await checkCompanions(deps.db, actor, companions);
   const facts = input.facts ?? [];
   const versions = await checkFacts(deps, household.id, facts, 'facts.');
   const location = input.location ?? null;

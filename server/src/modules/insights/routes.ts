@@ -17,7 +17,7 @@ import {
 import { getCasePanel, getChildren, getPopulation, getSummary, getTrends, getVisitPanel } from './service.ts';
 
 const tags = ['insights'];
-const scope = { param: 'orgId', resource: 'org' } as const;
+const scope = { params: { orgId: 'org' } } as const;
 const base = { tags, auth: 'insight.read', scope, params: OrgParams } as const;
 
 /** 大数据驾驶舱: one route per panel, each read from the live counters of one unit (or its children). */

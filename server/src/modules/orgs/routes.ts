@@ -16,7 +16,7 @@ import {
 import * as orgs from './service.ts';
 
 const tags = ['orgs'];
-const byId = { param: 'id', resource: 'org' } as const;
+const byId = { params: { id: 'org' } } as const;
 
 export function orgRoutes(deps: AppDeps): RouteDef[] {
   const { db } = deps;
@@ -48,7 +48,7 @@ export function orgRoutes(deps: AppDeps): RouteDef[] {
       summary: '按区划代码查找单位 / A unit by division code',
       tags,
       auth: 'org.read',
-      scope: { param: 'code', resource: 'orgCode' },
+      scope: { params: { code: 'orgCode' } },
       params: OrgCodeParams,
       response: OrgUnit,
       handler: async ({ actor, params }) => orgs.toOrgUnit(await orgs.getOrgInScope(db, actor, { code: params.code })),
@@ -128,6 +128,7 @@ export function orgRoutes(deps: AppDeps): RouteDef[] {
       summary: '新建网格、小区或村民小组 / Create a grid, compound or villager group',
       tags,
       auth: 'org.manage',
+      scope: { body: { parentId: 'org' } },
       body: OrgCreateBody,
       response: OrgUnit,
       status: 201,

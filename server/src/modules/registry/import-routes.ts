@@ -77,7 +77,7 @@ const ExportBody = ResidentSearchBody.omit({ page: true, pageSize: true }).exten
 const xlsxName = (base: string) => `attachment; filename*=UTF-8''${encodeURIComponent(base)}.xlsx`;
 
 export function importRoutes(deps: AppDeps): RouteDef[] {
-  const job = { param: 'id', resource: 'importJob' } as const;
+  const job = { params: { id: 'importJob' } } as const;
   return [
     defineRoute({
       method: 'GET',
@@ -270,6 +270,7 @@ export function importRoutes(deps: AppDeps): RouteDef[] {
       summary: '导出居民（.xlsx，默认脱敏，留痕）/ Export residents to .xlsx (masked unless permitted; audited)',
       tags,
       auth: 'resident.export',
+      scope: { body: { orgId: 'org' } },
       body: ExportBody,
       response: z.unknown(),
       isRaw: true,

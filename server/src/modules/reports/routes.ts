@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { hasPermission } from '../../platform/access/scope.ts';
+import type { Permission } from '../../platform/access/roles.ts';
+import { type Actor, hasPermission } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
@@ -12,17 +13,25 @@ import {
   ReportDetail,
   ReportList,
   ReportListQuery,
+  TemplateCopyBody,
   TemplateDetail,
   TemplateInput,
   TemplateList,
   TemplateSaved,
 } from './schema.ts';
 import { downloadReport, getReport, listReports } from './service.ts';
-import { createTemplate, getTemplateDetail, listTemplates, updateTemplate } from './templates.ts';
+import { copyTemplate, createTemplate, getTemplateDetail, listTemplates, updateTemplate } from './templates.ts';
 
 const tags = ['reports'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const report = { param: 'id', resource: 'report' } as const;
+const report = { params: { id: 'report' } } as const;
+/**
+ * Templates are one catalogue every unit may read, use and copy; a template id names no object in
+ * anyone's scope. Changing one is its owner unit's alone (403 TEMPLATE_NOT_OWNED, templates.ts).
+ */
+const sharedTemplate = { none: 'report templates are a shared catalogue every unit may read, use and copy' } as const;
+const canUseTemplates = (actor: Actor) =>
+  ['report.generate', 'report.template', 'task.send'].some((p) => hasPermission(actor, p as Permission));
 
 /** 一表通: the metric catalogue, templates (versioned, shared) and generated reports. */
 export function reportRoutes(deps: AppDeps): RouteDef[] {
@@ -47,9 +56,8 @@ export function reportRoutes(deps: AppDeps): RouteDef[] {
       auth: 'authenticated',
       response: TemplateList,
       handler: ({ actor }) => {
-        if (!['report.generate', 'report.template', 'task.send'].some((p) => hasPermission(actor, p as never)))
-          throw forbidden();
-        return listTemplates(deps);
+        if (!canUseTemplates(actor)) throw forbidden();
+        return listTemplates(deps, actor);
       },
     }),
     defineRoute({
@@ -58,13 +66,12 @@ export function reportRoutes(deps: AppDeps): RouteDef[] {
       summary: '报表模板详情与版本 / A template with its versions',
       tags,
       auth: 'authenticated',
-      scope: 'none',
+      scope: { params: { id: sharedTemplate } },
       params: IdParams,
       response: TemplateDetail,
       handler: ({ actor, params }) => {
-        if (!['report.generate', 'report.template', 'task.send'].some((p) => hasPermission(actor, p as never)))
-          throw forbidden();
-        return getTemplateDetail(deps, params.id);
+        if (!canUseTemplates(actor)) throw forbidden();
+        return getTemplateDetail(deps, actor, params.id);
       },
     }),
     defineRoute({
@@ -95,7 +102,7 @@ export function reportRoutes(deps: AppDeps): RouteDef[] {
       summary: '修改报表模板（新版本）/ Save a new version of a template',
       tags,
       auth: 'report.template',
-      scope: 'none',
+      scope: { params: { id: sharedTemplate } },
       params: IdParams,
       body: TemplateInput,
       response: TemplateSaved,
@@ -103,10 +110,24 @@ export function reportRoutes(deps: AppDeps): RouteDef[] {
     }),
     defineRoute({
       method: 'POST',
+      url: '/api/v1/report-templates/:id/copy',
+      summary: '复制报表模板（归本单位）/ Copy a template into one of my unit',
+      tags,
+      auth: 'report.template',
+      scope: { params: { id: sharedTemplate } },
+      params: IdParams,
+      body: TemplateCopyBody,
+      response: TemplateSaved,
+      status: 201,
+      handler: ({ actor, params, body }) => copyTemplate(deps, actor, params.id, body.name),
+    }),
+    defineRoute({
+      method: 'POST',
       url: '/api/v1/reports',
       summary: '生成报表 / Generate a report for a unit and month',
       tags,
       auth: 'report.generate',
+      scope: { body: { templateId: sharedTemplate, orgId: 'org' } },
       body: GenerateBody,
       response: ReportDetail,
       status: 201,
@@ -118,6 +139,7 @@ export function reportRoutes(deps: AppDeps): RouteDef[] {
       summary: '已生成的报表 / Generated reports',
       tags,
       auth: 'report.generate',
+      scope: { query: { orgId: 'org' } },
       query: ReportListQuery,
       response: ReportList,
       handler: ({ actor, query }) => listReports(deps, actor, query),

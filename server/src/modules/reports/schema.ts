@@ -92,6 +92,7 @@ export const TemplateInput = z.discriminatedUnion('rowKind', [UnitsTemplate, Ros
 export type TemplateInput = z.infer<typeof TemplateInput>;
 
 export const IdParams = z.strictObject({ id: z.uuid() });
+export const TemplateCopyBody = z.strictObject({ name: z.string().trim().min(1).max(100).optional() });
 
 export const TemplateSaved = z.object({ id: z.string(), version: z.number() });
 export const TemplateSummary = z.object({
@@ -102,12 +103,19 @@ export const TemplateSummary = z.object({
   rowKind: z.enum(['units', 'roster']),
   rowLevel: z.string().nullable(),
   columnCount: z.number(),
+  /** the unit that made it; only it may change the template, others may copy it */
+  ownerOrgId: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  isOwned: z.boolean(),
   updatedAt: z.string(),
 });
 export const TemplateList = z.object({ items: z.array(TemplateSummary) });
 export const TemplateDetail = z.looseObject({
   id: z.string(),
   version: z.number(),
+  ownerOrgId: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  isOwned: z.boolean(),
   updatedAt: z.string(),
   versions: z.array(z.object({ version: z.number(), createdAt: z.string(), createdBy: z.string().nullable() })),
 });

@@ -16,7 +16,11 @@ async function getVisibleReport(deps: AppDeps, actor: Actor, id: string) {
   const row = await deps.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined) throw notFound(REPORT);
   const isOwnScope = canAt(actor, 'report.generate', row.org_path) || canAt(actor, 'insight.read', row.org_path);
-  if (isOwnScope) return row;
+  // a roster names people: beyond generating figures, it needs leave to read the residents there
+  // (a district's department generates for the whole district, but reads no one's ledger)
+  if (isOwnScope && (canAt(actor, 'resident.read', row.org_path) || !(await isRoster(deps, row.template_id)))) {
+    return row;
+  }
   if (row.task_id !== null) {
     const task = await deps.db
       .selectFrom('tasks')
@@ -26,6 +30,15 @@ async function getVisibleReport(deps: AppDeps, actor: Actor, id: string) {
     if (task !== undefined && canAt(actor, 'task.send', task.from_org_path)) return row;
   }
   throw notFound(REPORT);
+}
+
+async function isRoster(deps: AppDeps, templateId: string) {
+  const t = await deps.db
+    .selectFrom('report_templates')
+    .select('row_kind')
+    .where('id', '=', templateId)
+    .executeTakeFirst();
+  return t?.row_kind !== 'units';
 }
 
 async function orgName(deps: AppDeps, id: string) {

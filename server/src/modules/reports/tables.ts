@@ -6,6 +6,9 @@ export interface ReportTemplateTable {
   /** JSON of the current TemplateInput */
   definition: string;
   created_by: string | null;
+  /** the unit that made it and alone may change it (null only if no unit existed when ownership came) */
+  owner_org_id: string | null;
+  owner_org_path: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,7 +1,7 @@
-import { type Actor, hasPermission } from '../../platform/access/scope.ts';
+import { type Actor, canAt, hasPermission, scopeRoots } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
-import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
+import { AppError, type FieldError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
 import { listCareTags } from '../registry/care-tags.ts';
@@ -215,9 +215,26 @@ export async function validateTemplate(deps: AppDeps, actor: Actor, t: TemplateI
   }
 }
 
-/** Saves a new template (version 1). */
+/**
+ * The unit a new template belongs to: the unit of her first assignment where she may build templates
+ * (a department clerk's department, a secretary's community).
+ */
+function ownerUnitOf(actor: Actor): { id: string; path: string } {
+  const roots = scopeRoots(actor, 'report.template');
+  const a = actor.assignments.find((x) => roots.includes(x.orgPath));
+  if (a === undefined) throw forbidden();
+  return { id: a.orgId, path: a.orgPath };
+}
+
+/** True when the actor may change the template: she holds `report.template` at its owner unit. */
+export function isTemplateOwner(actor: Actor, row: { owner_org_path: string | null }): boolean {
+  return row.owner_org_path !== null && canAt(actor, 'report.template', row.owner_org_path);
+}
+
+/** Saves a new template (version 1), owned by the actor's unit. */
 export async function createTemplate(deps: AppDeps, actor: Actor, input: TemplateInput) {
   await validateTemplate(deps, actor, input);
+  const owner = ownerUnitOf(actor);
   const id = newId();
   const now = deps.clock.now().toISOString();
   const definition = JSON.stringify(input);
@@ -231,6 +248,8 @@ export async function createTemplate(deps: AppDeps, actor: Actor, input: Templat
         row_kind: input.rowKind,
         definition,
         created_by: actor.userId,
+        owner_org_id: owner.id,
+        owner_org_path: owner.path,
         created_at: now,
         updated_at: now,
       })
@@ -250,15 +269,22 @@ export async function createTemplate(deps: AppDeps, actor: Actor, input: Templat
       action: 'report.template.create',
       targetType: 'report_template',
       targetId: id,
+      orgId: owner.id,
+      orgPath: owner.path,
       detail: { name: input.name },
     });
   });
   return { id, version: 1 };
 }
 
-/** Saves a new version of a template; reports keep pointing at the version they were made from. */
+/**
+ * Saves a new version of a template; reports keep pointing at the version they were made from. Only
+ * its owner unit may: every unit can see a template (the catalogue is shared), so another unit's is
+ * 403 TEMPLATE_NOT_OWNED, and it may copy it instead.
+ */
 export async function updateTemplate(deps: AppDeps, actor: Actor, id: string, input: TemplateInput) {
   const current = await getTemplateRow(deps, id);
+  if (!isTemplateOwner(actor, current)) throw notOwned();
   await validateTemplate(deps, actor, input);
   const now = deps.clock.now().toISOString();
   const version = current.version + 1;
@@ -291,11 +317,27 @@ export async function updateTemplate(deps: AppDeps, actor: Actor, id: string, in
       action: 'report.template.update',
       targetType: 'report_template',
       targetId: id,
+      ...(current.owner_org_id !== null && current.owner_org_path !== null
+        ? { orgId: current.owner_org_id, orgPath: current.owner_org_path }
+        : {}),
       detail: { version },
     });
   });
   return { id, version };
 }
+
+/** A copy of any template in the catalogue, as version 1 of a new template of the actor's unit. */
+export async function copyTemplate(deps: AppDeps, actor: Actor, id: string, name: string | undefined) {
+  const source = await getTemplateRow(deps, id);
+  const definition = JSON.parse(source.definition) as TemplateInput;
+  return createTemplate(deps, actor, { ...definition, name: name ?? `${source.name}（副本）`.slice(0, 100) });
+}
+
+const notOwned = () =>
+  new AppError('TEMPLATE_NOT_OWNED', {
+    zh: '该模板属于其他单位，只能复制后修改',
+    en: 'This template belongs to another unit; copy it to change it',
+  });
 
 export async function getTemplateRow(deps: AppDeps, id: string) {
   const row = await deps.db.selectFrom('report_templates').selectAll().where('id', '=', id).executeTakeFirst();
@@ -303,8 +345,16 @@ export async function getTemplateRow(deps: AppDeps, id: string) {
   return row;
 }
 
-export async function listTemplates(deps: AppDeps) {
-  const rows = await deps.db.selectFrom('report_templates').selectAll().orderBy('name').orderBy('id').execute();
+/** The shared catalogue, each template with its owner unit and whether the actor may change it. */
+export async function listTemplates(deps: AppDeps, actor: Actor) {
+  const rows = await deps.db
+    .selectFrom('report_templates')
+    .leftJoin('org_units as o', 'o.id', 'report_templates.owner_org_id')
+    .selectAll('report_templates')
+    .select('o.name as owner_name')
+    .orderBy('report_templates.name')
+    .orderBy('report_templates.id')
+    .execute();
   return {
     items: rows.map((r) => {
       const t = JSON.parse(r.definition) as TemplateInput;
@@ -316,14 +366,21 @@ export async function listTemplates(deps: AppDeps) {
         rowKind: r.row_kind,
         rowLevel: t.rowKind === 'units' ? t.rowLevel : null,
         columnCount: t.rowKind === 'units' ? t.columns.length : t.fields.length,
+        ownerOrgId: r.owner_org_id,
+        ownerName: r.owner_name,
+        isOwned: isTemplateOwner(actor, r),
         updatedAt: r.updated_at,
       };
     }),
   };
 }
 
-export async function getTemplateDetail(deps: AppDeps, id: string) {
+export async function getTemplateDetail(deps: AppDeps, actor: Actor, id: string) {
   const row = await getTemplateRow(deps, id);
+  const owner =
+    row.owner_org_id === null
+      ? undefined
+      : await deps.db.selectFrom('org_units').select('name').where('id', '=', row.owner_org_id).executeTakeFirst();
   const versions = await deps.db
     .selectFrom('report_template_versions')
     .select(['version', 'created_at', 'created_by_name'])
@@ -334,6 +391,9 @@ export async function getTemplateDetail(deps: AppDeps, id: string) {
     ...(JSON.parse(row.definition) as TemplateInput),
     id: row.id,
     version: row.version,
+    ownerOrgId: row.owner_org_id,
+    ownerName: owner?.name ?? null,
+    isOwned: isTemplateOwner(actor, row),
     updatedAt: row.updated_at,
     versions: versions.map((v) => ({ version: v.version, createdAt: v.created_at, createdBy: v.created_by_name })),
   };

@@ -18,7 +18,9 @@ import {
 import { answerTask, getTask, listTaskTargets, listTasks, reviewRefusal, sendTask } from './service.ts';
 
 const tags = ['tasks'];
-const task = { param: 'id', resource: 'task' } as const;
+const task = { params: { id: 'task' } } as const;
+/** A template is named from the shared catalogue every unit may use (reports/templates.ts). */
+const sharedTemplate = { none: 'report templates are a shared catalogue every unit may read and copy' } as const;
 
 /** 准入: tasks sent down to communities, admitted or refused against the duty list, answered, reviewed. */
 export function taskRoutes(deps: AppDeps): RouteDef[] {
@@ -29,6 +31,15 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       summary: '向社区下发任务（自动准入审查）/ Send a task to communities (admission checked at once)',
       tags,
       auth: 'task.send',
+      scope: {
+        body: {
+          fromOrgId: 'org',
+          templateId: sharedTemplate,
+          targetOrgIds: {
+            none: "a department's targets lie in its district, beyond its own unit; admission (准入) refuses any outside the sender's reach",
+          },
+        },
+      },
       body: TaskSendBody,
       response: TaskSent,
       status: 201,
@@ -40,6 +51,7 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       summary: '已发 / 收到的任务 / Tasks sent or received',
       tags,
       auth: 'authenticated',
+      scope: { query: { orgId: { kind: 'org', permission: 'task.read' } } },
       query: TaskListQuery,
       response: TaskList,
       handler: ({ actor, query }) => listTasks(deps, actor, query),
@@ -50,6 +62,7 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       summary: '可下发任务的社区 / Communities a task may be sent to',
       tags,
       auth: 'task.send',
+      scope: { query: { fromOrgId: 'org' } },
       query: TaskTargetsQuery,
       response: TaskTargets,
       handler: ({ actor, query }) => listTaskTargets(deps, actor, query.fromOrgId),
@@ -71,7 +84,7 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       summary: '以生成的报表报送任务 / Answer a report task with its generated report',
       tags,
       auth: 'report.generate',
-      scope: task,
+      scope: { params: { id: 'task', orgId: 'org' } },
       params: TargetParams,
       body: EmptyBody,
       response: AnswerResult,
@@ -84,7 +97,7 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       summary: '街道复核拒收 / Street review of a refusal',
       tags,
       auth: 'task.read',
-      scope: task,
+      scope: { params: { id: 'task', orgId: 'org' } },
       params: TargetParams,
       body: ReviewBody,
       response: Outcome,

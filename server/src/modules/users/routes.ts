@@ -25,7 +25,7 @@ import {
 import * as users from './service.ts';
 
 const tags = ['users'];
-const byId = { param: 'id', resource: 'user' } as const;
+const byId = { params: { id: 'user' } } as const;
 
 export function userRoutes(deps: AppDeps): RouteDef[] {
   return [
@@ -45,6 +45,7 @@ export function userRoutes(deps: AppDeps): RouteDef[] {
       summary: '管辖范围内的用户 / Users in scope',
       tags,
       auth: 'user.read',
+      scope: { query: { orgId: 'org' } },
       query: UserListQuery,
       response: UserList,
       handler: ({ actor, query }) => users.listUsersInScope(deps, actor, query),
@@ -55,6 +56,7 @@ export function userRoutes(deps: AppDeps): RouteDef[] {
       summary: '新建用户 / Create a user',
       tags,
       auth: 'user.manage',
+      scope: { body: { homeOrgId: 'org', 'roles.orgId': { kind: 'org', permission: 'role.grant' } } },
       body: UserCreateBody,
       response: UserCreated,
       status: 201,
@@ -115,7 +117,7 @@ export function userRoutes(deps: AppDeps): RouteDef[] {
       summary: '授予角色 / Grant a role',
       tags,
       auth: 'role.grant',
-      scope: byId,
+      scope: { params: { id: 'user' }, body: { orgId: 'org' } },
       params: UserIdParams,
       body: RoleGrant,
       response: AssignmentOut,
@@ -128,7 +130,7 @@ export function userRoutes(deps: AppDeps): RouteDef[] {
       summary: '收回角色 / Revoke a role',
       tags,
       auth: 'role.grant',
-      scope: byId,
+      scope: { params: { id: 'user', assignmentId: 'assignment' } },
       params: AssignmentParams,
       response: null,
       handler: ({ actor, params }) => users.revokeRole(deps, actor, params.id, params.assignmentId),
@@ -159,7 +161,7 @@ export function userRoutes(deps: AppDeps): RouteDef[] {
       summary: '吊销 API 密钥 / Revoke an API key',
       tags: ['apikeys'],
       auth: 'apikey.own',
-      scope: { param: 'id', resource: 'apikey' },
+      scope: { params: { id: 'apikey' } },
       params: ApiKeyParams,
       response: null,
       handler: ({ actor, params }) => apikeys.revokeApiKey(deps, actor, params.id),

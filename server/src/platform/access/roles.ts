@@ -52,6 +52,11 @@ export interface RoleDefinition {
   name_zh: string;
   name_en: string;
   permissions: readonly Permission[];
+  /**
+   * Permissions the role holds over its unit's parent and everything under it, not only its own unit:
+   * a department (职能部门, a unit under its district) serves the whole district.
+   */
+  heldOverParent?: readonly Permission[];
 }
 
 const MANAGER: Permission[] = [
@@ -159,6 +164,8 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'report.generate',
       'task.send',
     ],
+    // 安宁区民政局 builds a template and generates it for every street and community of 安宁区
+    heldOverParent: ['org.read', 'report.generate'],
   },
   resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: ['case.report'] },
 };

@@ -25,15 +25,24 @@ export function subtreeEnd(path: string): string {
   return `${path.slice(0, -1)}0`;
 }
 
+/** The parent's path (`/1/2s/9x/` → `/1/2s/`); the root is its own parent. */
+export function parentPath(path: string): string {
+  const cut = path.lastIndexOf('/', path.length - 2);
+  return cut <= 0 ? path : path.slice(0, cut + 1);
+}
+
 export function isWithin(path: string, root: string): boolean {
   return path.startsWith(root);
 }
 
-/** The roots of the subtrees in which the actor holds `permission`, with nested roots removed. */
+/**
+ * The roots of the subtrees in which the actor holds `permission`, with nested roots removed: each
+ * assignment's unit, or its parent for a permission its role holds over the parent (`heldOverParent`).
+ */
 export function scopeRoots(actor: Actor, permission: Permission): string[] {
   const paths = actor.assignments
     .filter((a) => ROLES[a.role].permissions.includes(permission))
-    .map((a) => a.orgPath)
+    .map((a) => (ROLES[a.role].heldOverParent?.includes(permission) === true ? parentPath(a.orgPath) : a.orgPath))
     .sort();
   const roots: string[] = [];
   for (const p of paths) {
@@ -60,6 +69,20 @@ export function canGrantRole(actor: Actor, role: string, path: string): boolean 
   if (!(role in ROLES)) return false;
   const { permissions } = ROLES[role as keyof typeof ROLES];
   return canAt(actor, 'role.grant', path) && permissions.every((p) => canAt(actor, p, path));
+}
+
+/**
+ * Where an object lies, as one way of seeing it: a path, seen with the permission of the route that
+ * asks; a path seen with a permission of its own (a report is also its task sender's); or a user, whose
+ * own object it is (a resident's case, an API key).
+ */
+export type Reach = string | { permission: Permission; path: string } | { userId: string };
+
+/** True when the actor sees an object through `reach`; a bare path needs `permission` there. */
+export function canReach(actor: Actor, permission: Permission | undefined, reach: Reach): boolean {
+  if (typeof reach === 'string') return permission !== undefined && canAt(actor, permission, reach);
+  if ('userId' in reach) return reach.userId === actor.userId;
+  return canAt(actor, reach.permission, reach.path);
 }
 
 /**

@@ -1,18 +1,31 @@
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import { hasPermission } from '../access/scope.ts';
 import { AppError, forbidden, notFound, unauthenticated } from '../errors.ts';
 import type { RouteContext, RouteDef } from './route.ts';
 import { readMultipart, type UploadedFile } from './multipart.ts';
+import { enforceRouteScope, findScopeProblems, hasScopedParam, type ResourceRegistry } from './scope-check.ts';
 import { parsePart } from './validation.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** A route whose ids are not all declared: the server refuses to start. */
+export class RouteScopeError extends Error {}
+
 /**
  * Registers one route with its policy chain: authenticate → CSRF → forced password change →
- * permission → validate params, query, body → handler.
+ * permission → validate params, query, body → scope of every id it names → handler. Throws (start-up
+ * fails) when the route takes an id its `scope` does not declare.
  */
-export function registerRoute(app: FastifyInstance, def: RouteDef): void {
-  const hasScopedParam = def.scope !== undefined && def.scope !== 'none';
+export function registerRoute(
+  app: FastifyInstance,
+  def: RouteDef,
+  scoping: { db: Kysely<DB>; resources: ResourceRegistry },
+): void {
+  const problems = findScopeProblems(def, scoping.resources);
+  if (problems.length > 0) throw new RouteScopeError(problems.join('\n'));
+  const namesObject = hasScopedParam(def.scope);
   app.route({
     method: def.method,
     url: def.url,
@@ -36,7 +49,7 @@ export function registerRoute(app: FastifyInstance, def: RouteDef): void {
         }
         // Out of scope is 404: a route about one object never says whether it exists.
         if (def.auth !== 'authenticated' && !hasPermission(auth.actor, def.auth))
-          throw hasScopedParam ? notFound() : forbidden();
+          throw namesObject ? notFound() : forbidden();
       }
       let rawBody: unknown = request.body;
       let files: UploadedFile[] = [];
@@ -56,6 +69,13 @@ export function registerRoute(app: FastifyInstance, def: RouteDef): void {
         request,
         reply,
       };
+      if (auth !== null) {
+        await enforceRouteScope(scoping.db, scoping.resources, def, auth.actor, {
+          params: ctx.params,
+          query: ctx.query,
+          body: ctx.body,
+        });
+      }
       const result = await def.handler(ctx);
       if (def.isRaw === true) return reply;
       if (def.response === null) return reply.code(def.status ?? 204).send();

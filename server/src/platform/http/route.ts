@@ -13,10 +13,29 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'public' | 'authenticated' | Permission;
 
 /**
- * What the generated scope test needs: the path parameter naming a scoped object, and the kind of
- * object. `'none'` declares that the route's parameters are not scoped objects (say, a role id).
+ * One id a route takes: the kind of object it names (a key of the resource registry, `src/resources.ts`),
+ * checked with the route's permission or the one given; or `{ none: why }` for an id that names no
+ * scoped object, with the reason written down.
  */
-export type RouteScope = { param: string; resource: string } | 'none';
+export type IdRule = string | { kind: string; permission: Permission } | { none: string };
+
+/**
+ * Where a route's ids come from and what they name. register.ts finds each object before the handler
+ * runs and answers 404 when it is missing or outside the actor's scope for the route's permission; a
+ * route with an id-like field (`…Id`, `…Ids`, `id`) that this does not cover fails at start-up. Keys
+ * are field names; a nested field is dotted (`roles.orgId`), arrays on the way are walked. `{ none }`
+ * opts the whole route out, with the reason.
+ *
+ * @example scope: { params: { id: 'case' }, body: { householdId: 'household' } }
+ * @example scope: { none: 'duty items are city-wide reference data' }
+ */
+export type RouteScope =
+  | { none: string }
+  | {
+      params?: Record<string, IdRule>;
+      query?: Record<string, IdRule>;
+      body?: Record<string, IdRule>;
+    };
 
 /** The authenticated side of a request. */
 export interface RequestAuth {

@@ -1,0 +1,161 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from './db/types.ts';
+import type { Reach } from './platform/access/scope.ts';
+import type { ResourceKind, ResourceRegistry } from './platform/http/scope-check.ts';
+
+/**
+ * Every kind of scoped object a route can name by id, and where each object lies: the one place
+ * register.ts asks before a handler runs (routes declare `scope: { params: { id: 'case' } }`). A bare
+ * path is checked with the route's permission; a `{ permission, path }` reach is the object's own rule
+ * (a case is seen by `case.read` where it is handled, happened or was escalated to); a `{ userId }`
+ * reach makes it that user's own. Adding a kind: one entry here, and its objects in scope.test.ts.
+ */
+
+type Row = { id: string };
+
+/** Groups rows by id into reaches. */
+function collect<R extends Row>(rows: R[], reachesOf: (row: R) => (Reach | null)[]): Map<string, Reach[]> {
+  const out = new Map<string, Reach[]>();
+  for (const row of rows) {
+    const reaches = reachesOf(row).filter((r): r is Reach => r !== null);
+    out.set(row.id, [...(out.get(row.id) ?? []), ...reaches]);
+  }
+  return out;
+}
+
+/** A kind whose objects lie at one path column of one table. */
+function atPath<T extends keyof DB>(
+  label: ResourceKind['label'],
+  table: T,
+  column: string,
+  key = 'id',
+): ResourceKind {
+  return {
+    label,
+    reachOf: async (db, ids) => {
+      const { rows } = await sql<{ id: string; path: string }>`
+        select ${sql.ref(key)} as id, ${sql.ref(column)} as path from ${sql.table(table)}
+        where ${sql.ref(key)} in (${sql.join(ids)})`.execute(db);
+      return collect(rows, (r) => [r.path]);
+    },
+  };
+}
+
+const caseReporters = (db: Kysely<DB>, ids: readonly string[]) =>
+  db.selectFrom('case_reporters').select(['case_id as id', 'user_id']).where('case_id', 'in', ids).execute();
+
+export const RESOURCES: ResourceRegistry = {
+  org: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path'),
+  orgCode: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path', 'code'),
+  user: atPath({ zh: '用户', en: 'User' }, 'users', 'home_org_path'),
+  assignment: atPath({ zh: '角色授权', en: 'Role assignment' }, 'role_assignments', 'org_path'),
+  household: atPath({ zh: '户', en: 'Household' }, 'households', 'org_path'),
+  building: atPath({ zh: '楼栋', en: 'Building' }, 'buildings', 'org_path'),
+  resident: atPath({ zh: '居民', en: 'Resident' }, 'residents', 'org_path'),
+  importJob: atPath({ zh: '导入任务', en: 'Import job' }, 'import_jobs', 'org_path'),
+  /** a move request is seen by the resident's community (which decides it) and the requesting one */
+  moveRequest: {
+    label: { zh: '迁入申请', en: 'Move request' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db
+          .selectFrom('resident_move_requests')
+          .select(['id', 'from_org_path', 'to_org_path'])
+          .where('id', 'in', ids)
+          .execute(),
+        (r) => [r.from_org_path, r.to_org_path],
+      ),
+  },
+  visit: atPath({ zh: '走访记录', en: 'Visit' }, 'visits', 'org_path'),
+  change: atPath({ zh: '变更', en: 'Household change' }, 'household_changes', 'org_path'),
+  linkage: {
+    label: { zh: '联户关系', en: 'Linkage' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db
+          .selectFrom('linkages')
+          .innerJoin('households', 'households.id', 'linkages.household_id')
+          .select(['linkages.id', 'households.org_path'])
+          .where('linkages.id', 'in', ids)
+          .execute(),
+        (r) => [r.org_path],
+      ),
+  },
+  apikey: {
+    label: { zh: '访问密钥', en: 'API key' },
+    reachOf: async (db, ids) =>
+      collect(await db.selectFrom('api_keys').select(['id', 'user_id']).where('id', 'in', ids).execute(), (r) => [
+        { userId: r.user_id },
+      ]),
+  },
+  /** staff see a case handled, placed or escalated in their scope; its reporters and followers see theirs */
+  case: {
+    label: { zh: '诉求', en: 'Case' },
+    reachOf: async (db, ids) => {
+      const [rows, reporters] = await Promise.all([
+        db
+          .selectFrom('cases')
+          .select(['id', 'handler_path', 'org_path', 'escalated_path', 'reporter_user_id'])
+          .where('id', 'in', ids)
+          .execute(),
+        caseReporters(db, ids),
+      ]);
+      const found = collect(rows, (r) => [
+        { permission: 'case.read', path: r.handler_path },
+        { permission: 'case.read', path: r.org_path },
+        r.escalated_path === null ? null : { permission: 'case.read', path: r.escalated_path },
+        r.reporter_user_id === null ? null : { userId: r.reporter_user_id },
+      ]);
+      for (const r of reporters) found.get(r.id)?.push({ userId: r.user_id });
+      return found;
+    },
+  },
+  /** a case as its resident sees it: hers when she reported or joined it, wherever it lies */
+  myCase: {
+    label: { zh: '诉求', en: 'Case' },
+    reachOf: async (db, ids) => {
+      const [rows, reporters] = await Promise.all([
+        db.selectFrom('cases').select(['id', 'reporter_user_id']).where('id', 'in', ids).execute(),
+        caseReporters(db, ids),
+      ]);
+      const found = collect(rows, (r) => [r.reporter_user_id === null ? null : { userId: r.reporter_user_id }]);
+      for (const r of reporters) found.get(r.id)?.push({ userId: r.user_id });
+      return found;
+    },
+  },
+  /** a report is seen where it may be generated or its unit's insights read, and by the unit whose task it answers */
+  report: {
+    label: { zh: '报表', en: 'Report' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db
+          .selectFrom('reports')
+          .leftJoin('tasks', 'tasks.id', 'reports.task_id')
+          .select(['reports.id', 'reports.org_path', 'tasks.from_org_path'])
+          .where('reports.id', 'in', ids)
+          .execute(),
+        (r) => [
+          { permission: 'report.generate', path: r.org_path },
+          { permission: 'insight.read', path: r.org_path },
+          r.from_org_path === null ? null : { permission: 'task.send', path: r.from_org_path },
+        ],
+      ),
+  },
+  /** a task is seen by its sender and by the units it was sent to */
+  task: {
+    label: { zh: '任务', en: 'Task' },
+    reachOf: async (db, ids) => {
+      const [rows, targets] = await Promise.all([
+        db.selectFrom('tasks').select(['id', 'from_org_path']).where('id', 'in', ids).execute(),
+        db.selectFrom('task_targets').select(['task_id as id', 'org_path']).where('task_id', 'in', ids).execute(),
+      ]);
+      const found = collect(rows, (r) => [{ permission: 'task.send', path: r.from_org_path }]);
+      for (const t of targets) {
+        found
+          .get(t.id)
+          ?.push({ permission: 'task.read', path: t.org_path }, { permission: 'report.generate', path: t.org_path });
+      }
+      return found;
+    },
+  },
+};
