@@ -433,6 +433,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resident-move-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 迁入申请（待本社区处理的 / 本社区发起的）/ Move requests, incoming or outgoing */
+        get: operations["getApiV1ResidentMoveRequests"];
+        put?: never;
+        /** 发起迁入申请 / Ask another community to move a resident here */
+        post: operations["postApiV1ResidentMoveRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resident-move-requests/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 同意迁出（居民迁入申请方住户）/ Accept: the resident moves */
+        post: operations["postApiV1ResidentMoveRequestsIdAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resident-move-requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不同意迁出 / Decline */
+        post: operations["postApiV1ResidentMoveRequestsIdDecline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/care-tags": {
         parameters: {
             query?: never;
@@ -440,10 +492,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 关爱标签 / Care tags */
+        /** 关爱标签（内置及本单位的）/ Care tags: built-in and the unit’s own */
         get: operations["getApiV1CareTags"];
         put?: never;
-        /** 新增关爱标签 / Add a care tag */
+        /** 新增本单位关爱标签 / Add a care tag of one’s unit */
         post: operations["postApiV1CareTags"];
         delete?: never;
         options?: never;
@@ -1317,7 +1369,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 关注已有的同类诉求（代替重复提交）/ Follow an existing case instead of filing a duplicate */
+        /** 关注附近已有的同类诉求（代替重复提交；须给出所在位置，200 米内）/ Follow a case nearby instead of filing a duplicate */
         post: operations["postApiV1MyCasesIdFollow"];
         delete?: never;
         options?: never;
@@ -1508,6 +1560,23 @@ export interface paths {
         put?: never;
         /** 导入报表模板（JSON）/ Import a template as JSON */
         post: operations["postApiV1ReportTemplatesImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复制报表模板（归本单位）/ Copy a template into one of my unit */
+        post: operations["postApiV1ReportTemplatesIdCopy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3253,9 +3322,257 @@ export interface operations {
             };
         };
     };
-    getApiV1CareTags: {
+    getApiV1ResidentMoveRequests: {
+        parameters: {
+            query?: {
+                direction?: "incoming" | "outgoing";
+                status?: "pending" | "accepted" | "declined";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "declined";
+                            reason: string | null;
+                            toHouseholdId: string;
+                            toAddress: string;
+                            toOrgName: string;
+                            requestedBy: string | null;
+                            createdAt: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            /** @description only for whoever may read her where she now is */
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                gender: "male" | "female";
+                                idNumber: string | null;
+                                birthYear: number;
+                                age: number;
+                                address: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentMoveRequests: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the number that was "registered elsewhere"; an exact look-up, limited */
+                    idNumber: string;
+                    /**
+                     * Format: uuid
+                     * @description the household in the caller’s community she is to move to
+                     */
+                    householdId: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "accepted" | "declined";
+                        reason: string | null;
+                        toHouseholdId: string;
+                        toAddress: string;
+                        toOrgName: string;
+                        requestedBy: string | null;
+                        createdAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionNote: string | null;
+                        /** @description only for whoever may read her where she now is */
+                        resident: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            gender: "male" | "female";
+                            idNumber: string | null;
+                            birthYear: number;
+                            age: number;
+                            address: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentMoveRequestsIdAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "accepted" | "declined";
+                        reason: string | null;
+                        toHouseholdId: string;
+                        toAddress: string;
+                        toOrgName: string;
+                        requestedBy: string | null;
+                        createdAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionNote: string | null;
+                        /** @description only for whoever may read her where she now is */
+                        resident: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            gender: "male" | "female";
+                            idNumber: string | null;
+                            birthYear: number;
+                            age: number;
+                            address: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentMoveRequestsIdDecline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "accepted" | "declined";
+                        reason: string | null;
+                        toHouseholdId: string;
+                        toAddress: string;
+                        toOrgName: string;
+                        requestedBy: string | null;
+                        createdAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionNote: string | null;
+                        /** @description only for whoever may read her where she now is */
+                        resident: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            gender: "male" | "female";
+                            idNumber: string | null;
+                            birthYear: number;
+                            age: number;
+                            address: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CareTags: {
+        parameters: {
+            query?: {
+                orgId?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3274,6 +3591,9 @@ export interface operations {
                             name: string;
                             isDerived: boolean;
                             isBuiltin: boolean;
+                            /** @description the unit that made a custom tag; null: built-in, usable everywhere */
+                            orgId: string | null;
+                            orgName: string | null;
                         }[];
                     };
                 };
@@ -3300,6 +3620,11 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    /**
+                     * Format: uuid
+                     * @description the unit the tag belongs to; default: the caller’s one unit
+                     */
+                    orgId?: string;
                 };
             };
         };
@@ -3314,6 +3639,10 @@ export interface operations {
                         code: string;
                         name: string;
                         isDerived: boolean;
+                        isBuiltin: boolean;
+                        /** @description the unit that made a custom tag; null: built-in, usable everywhere */
+                        orgId: string | null;
+                        orgName: string | null;
                     };
                 };
             };
@@ -3476,12 +3805,14 @@ export interface operations {
                             orgId: string;
                             orgName: string;
                             name: string;
-                            /** @description masked: 620102********123X */
+                            /** @description masked: region and birth year, 6201021990******** */
                             idNumber: string | null;
                             noIdReason: string | null;
                             /** @enum {string} */
                             gender: "male" | "female";
-                            birthDate: string;
+                            /** @description null unless the caller may reveal personal numbers here (then birthYear and age only) */
+                            birthDate: string | null;
+                            birthYear: number;
                             age: number;
                             /** @description masked: 138****5678 */
                             phone: string | null;
@@ -3631,12 +3962,14 @@ export interface operations {
                             orgId: string;
                             orgName: string;
                             name: string;
-                            /** @description masked: 620102********123X */
+                            /** @description masked: region and birth year, 6201021990******** */
                             idNumber: string | null;
                             noIdReason: string | null;
                             /** @enum {string} */
                             gender: "male" | "female";
-                            birthDate: string;
+                            /** @description null unless the caller may reveal personal numbers here (then birthYear and age only) */
+                            birthDate: string | null;
+                            birthYear: number;
                             age: number;
                             /** @description masked: 138****5678 */
                             phone: string | null;
@@ -3730,12 +4063,14 @@ export interface operations {
                         orgId: string;
                         orgName: string;
                         name: string;
-                        /** @description masked: 620102********123X */
+                        /** @description masked: region and birth year, 6201021990******** */
                         idNumber: string | null;
                         noIdReason: string | null;
                         /** @enum {string} */
                         gender: "male" | "female";
-                        birthDate: string;
+                        /** @description null unless the caller may reveal personal numbers here (then birthYear and age only) */
+                        birthDate: string | null;
+                        birthYear: number;
                         age: number;
                         /** @description masked: 138****5678 */
                         phone: string | null;
@@ -3792,12 +4127,14 @@ export interface operations {
                         orgId: string;
                         orgName: string;
                         name: string;
-                        /** @description masked: 620102********123X */
+                        /** @description masked: region and birth year, 6201021990******** */
                         idNumber: string | null;
                         noIdReason: string | null;
                         /** @enum {string} */
                         gender: "male" | "female";
-                        birthDate: string;
+                        /** @description null unless the caller may reveal personal numbers here (then birthYear and age only) */
+                        birthDate: string | null;
+                        birthYear: number;
                         age: number;
                         /** @description masked: 138****5678 */
                         phone: string | null;
@@ -3878,12 +4215,14 @@ export interface operations {
                         orgId: string;
                         orgName: string;
                         name: string;
-                        /** @description masked: 620102********123X */
+                        /** @description masked: region and birth year, 6201021990******** */
                         idNumber: string | null;
                         noIdReason: string | null;
                         /** @enum {string} */
                         gender: "male" | "female";
-                        birthDate: string;
+                        /** @description null unless the caller may reveal personal numbers here (then birthYear and age only) */
+                        birthDate: string | null;
+                        birthYear: number;
                         age: number;
                         /** @description masked: 138****5678 */
                         phone: string | null;
@@ -3948,12 +4287,14 @@ export interface operations {
                         orgId: string;
                         orgName: string;
                         name: string;
-                        /** @description masked: 620102********123X */
+                        /** @description masked: region and birth year, 6201021990******** */
                         idNumber: string | null;
                         noIdReason: string | null;
                         /** @enum {string} */
                         gender: "male" | "female";
-                        birthDate: string;
+                        /** @description null unless the caller may reveal personal numbers here (then birthYear and age only) */
+                        birthDate: string | null;
+                        birthYear: number;
                         age: number;
                         /** @description masked: 138****5678 */
                         phone: string | null;
@@ -4948,7 +5289,8 @@ export interface operations {
                             dutyCode: string | null;
                             dutyName: string | null;
                             isFallback: boolean;
-                            description: string;
+                            /** @description null for a case the resident follows: she sees its public summary */
+                            description: string | null;
                             address: string | null;
                             orgName: string;
                             handlerOrgId: string;
@@ -5045,7 +5387,8 @@ export interface operations {
                             dutyCode: string | null;
                             dutyName: string | null;
                             isFallback: boolean;
-                            description: string;
+                            /** @description null for a case the resident follows: she sees its public summary */
+                            description: string | null;
                             address: string | null;
                             orgName: string;
                             handlerOrgId: string;
@@ -5086,6 +5429,11 @@ export interface operations {
                             ratingComment: string | null;
                             mergedIntoId: string | null;
                             version: number;
+                            /**
+                             * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                             * @enum {string}
+                             */
+                            viewer: "staff" | "reporter" | "follower";
                             photoIds: string[];
                             timeline: {
                                 id: string;
@@ -5104,7 +5452,8 @@ export interface operations {
                             id: string;
                             number: string;
                             dutyName: string | null;
-                            description: string;
+                            /** @description only for a case the caller may see whole (staff in scope, her own) */
+                            description: string | null;
                             /** @enum {string} */
                             status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
                             distanceMeters: number;
@@ -5153,7 +5502,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -5194,6 +5544,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -5314,6 +5669,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        contactName: string | null;
                         contactPhone: string | null;
                     };
                 };
@@ -5364,7 +5720,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -5405,6 +5762,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -5466,7 +5828,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -5507,6 +5870,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -5569,7 +5937,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -5610,6 +5979,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -5672,7 +6046,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -5713,6 +6088,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -5775,7 +6155,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -5816,6 +6197,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -5882,7 +6268,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -5923,6 +6310,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -5985,7 +6377,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -6026,6 +6419,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -6087,7 +6485,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -6128,6 +6527,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -6189,7 +6593,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -6230,6 +6635,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -6293,7 +6703,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -6334,6 +6745,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -6396,7 +6812,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -6437,6 +6854,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -6498,7 +6920,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -6539,6 +6962,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -6600,7 +7028,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -6641,6 +7070,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -6948,7 +7382,8 @@ export interface operations {
                             dutyCode: string | null;
                             dutyName: string | null;
                             isFallback: boolean;
-                            description: string;
+                            /** @description null for a case the resident follows: she sees its public summary */
+                            description: string | null;
                             address: string | null;
                             orgName: string;
                             handlerOrgId: string;
@@ -7027,7 +7462,8 @@ export interface operations {
                             dutyCode: string | null;
                             dutyName: string | null;
                             isFallback: boolean;
-                            description: string;
+                            /** @description null for a case the resident follows: she sees its public summary */
+                            description: string | null;
                             address: string | null;
                             orgName: string;
                             handlerOrgId: string;
@@ -7068,6 +7504,11 @@ export interface operations {
                             ratingComment: string | null;
                             mergedIntoId: string | null;
                             version: number;
+                            /**
+                             * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                             * @enum {string}
+                             */
+                            viewer: "staff" | "reporter" | "follower";
                             photoIds: string[];
                             timeline: {
                                 id: string;
@@ -7086,7 +7527,8 @@ export interface operations {
                             id: string;
                             number: string;
                             dutyName: string | null;
-                            description: string;
+                            /** @description only for a case the caller may see whole (staff in scope, her own) */
+                            description: string | null;
                             /** @enum {string} */
                             status: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
                             distanceMeters: number;
@@ -7135,7 +7577,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -7176,6 +7619,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -7239,7 +7687,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -7280,6 +7729,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -7341,7 +7795,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -7382,6 +7837,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -7417,7 +7877,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    lng?: number;
+                    lat?: number;
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -7437,7 +7904,8 @@ export interface operations {
                         dutyCode: string | null;
                         dutyName: string | null;
                         isFallback: boolean;
-                        description: string;
+                        /** @description null for a case the resident follows: she sees its public summary */
+                        description: string | null;
                         address: string | null;
                         orgName: string;
                         handlerOrgId: string;
@@ -7478,6 +7946,11 @@ export interface operations {
                         ratingComment: string | null;
                         mergedIntoId: string | null;
                         version: number;
+                        /**
+                         * @description who the caller is to the case: staff in scope, the resident who reported it, or one who follows it
+                         * @enum {string}
+                         */
+                        viewer: "staff" | "reporter" | "follower";
                         photoIds: string[];
                         timeline: {
                             id: string;
@@ -7948,6 +8421,9 @@ export interface operations {
                             rowKind: "units" | "roster";
                             rowLevel: string | null;
                             columnCount: number;
+                            ownerOrgId: string | null;
+                            ownerName: string | null;
+                            isOwned: boolean;
                             updatedAt: string;
                         }[];
                     };
@@ -8084,6 +8560,9 @@ export interface operations {
                     "application/json": {
                         id: string;
                         version: number;
+                        ownerOrgId: string | null;
+                        ownerName: string | null;
+                        isOwned: boolean;
                         updatedAt: string;
                         versions: {
                             version: number;
@@ -8281,6 +8760,46 @@ export interface operations {
                         phonePrefix?: string;
                     };
                     fields: ("name" | "gender" | "age" | "birthDate" | "address" | "orgName" | "residenceType" | "careTags" | "relation" | "ethnicity" | "phone" | "idNumber")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ReportTemplatesIdCopy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
                 };
             };
         };

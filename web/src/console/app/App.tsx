@@ -19,6 +19,7 @@ import { VisitPoliciesPage } from '../features/fieldwork/VisitPoliciesPage';
 import { LazyBigScreenPage, LazyBurdenPage, LazyInsightsPage } from '../features/insights/LazyPages';
 import { OrgPage } from '../features/orgs/OrgPage';
 import { CareTagsPage } from '../features/registry/CareTagsPage';
+import { MoveRequestsPage } from '../features/registry/MoveRequestsPage';
 import { GridHouseholdsPage } from '../features/registry/GridHouseholdsPage';
 import { HouseholdsPage } from '../features/registry/HouseholdsPage';
 import { ImportPage } from '../features/registry/ImportPage';
@@ -95,6 +96,10 @@ function ConsoleRoutes() {
           element={<Guarded permission="resident.read" children={<ResidentSearchPage />} />}
         />
         <Route path="/registry/imports" element={<Guarded permission="resident.import" children={<ImportPage />} />} />
+        <Route
+          path="/registry/move-requests"
+          element={<Guarded permission="resident.write" children={<MoveRequestsPage />} />}
+        />
         <Route
           path="/registry/care-tags"
           element={<Guarded permission="caretag.manage" children={<CareTagsPage />} />}

@@ -18,6 +18,7 @@ import {
   SolutionOutlined,
   TableOutlined,
   SearchOutlined,
+  SwapOutlined,
   TagsOutlined,
   TeamOutlined,
   UserOutlined,
@@ -99,6 +100,13 @@ export const SECTIONS: Section[] = [
     label: 'nav.imports',
     permission: 'resident.import',
     icon: <CloudUploadOutlined />,
+  },
+  {
+    path: '/registry/move-requests',
+    group: 'registry',
+    label: 'nav.moveRequests',
+    permission: 'resident.write',
+    icon: <SwapOutlined />,
   },
   {
     path: '/registry/care-tags',

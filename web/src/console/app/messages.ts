@@ -5,6 +5,7 @@ import { dutyMessages } from '../features/duties/messages';
 import { fieldworkMessages } from '../features/fieldwork/messages';
 import { insightMessages } from '../features/insights/messages';
 import { reportMessages } from '../features/reports/messages';
+import { registryMessages } from '../features/registry/messages';
 import { taskMessages } from '../features/tasks/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
@@ -16,6 +17,7 @@ export const messages = {
   ...fieldworkMessages,
   ...insightMessages,
   ...reportMessages,
+  ...registryMessages,
   ...taskMessages,
   'app.name': { zh: '田字格', en: 'Tianzige' },
   'app.subtitle': { zh: '基层治理平台', en: 'Grassroots governance platform' },

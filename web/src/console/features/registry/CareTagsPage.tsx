@@ -6,9 +6,9 @@ import { useAuth } from '../../app/auth';
 import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { api, unwrap } from '../../../api/client';
-import { registryKeys, useCareTags } from './queries';
+import { useCareTags } from './queries';
 
-/** 关爱标签: the shared list of care tags (独居老人, 低保, …); new ones are added here. */
+/** 关爱标签: the built-in care tags (独居老人, 低保, …) and the unit's own; a new one belongs to the caller's unit. */
 export function CareTagsPage() {
   const i18n = useI18n();
   const { t } = i18n;
@@ -23,7 +23,7 @@ export function CareTagsPage() {
     onSuccess: async (tag) => {
       void message.success(t('careTag.created', { name: tag.name }));
       form.resetFields();
-      await queryClient.invalidateQueries({ queryKey: registryKeys.careTags() });
+      await queryClient.invalidateQueries({ queryKey: ['registry', 'care-tags'] });
     },
     onError: (error) => {
       if (!showFieldErrors(form, error, i18n, ['name'])) void message.error(errorText(error, i18n));
@@ -51,6 +51,11 @@ export function CareTagsPage() {
         ) : (
           t('careTag.custom')
         ),
+    },
+    {
+      title: t('careTag.owner'),
+      key: 'owner',
+      render: (_v, tag) => tag.orgName ?? <Typography.Text type="secondary">{t('careTag.everywhere')}</Typography.Text>,
     },
     { title: t('careTag.code'), dataIndex: 'code', render: (code: string) => <span className="tz-mono">{code}</span> },
   ];

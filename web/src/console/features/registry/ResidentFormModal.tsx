@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
+  Button,
   Checkbox,
   DatePicker,
   Flex,
@@ -28,7 +29,7 @@ import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/error
 import { useI18n } from '../../app/i18n';
 import { dayjs } from '../../app/time';
 import { ageOf, ID_PROBLEM_MESSAGE, isValidPhone, parseIdNumber } from './idNumber';
-import { registryKeys, useCareTags } from './queries';
+import { registryKeys, useCareTags, useHousehold } from './queries';
 import {
   ETHNICITIES,
   GENDER_LABEL,
@@ -89,7 +90,8 @@ function initialValues(target: Target): Partial<ResidentForm> {
     hasNoId: r.idNumber === null,
     noIdReason: r.noIdReason ?? undefined,
     gender: r.gender,
-    birthDate: dayjs(r.birthDate),
+    // null when the caller may not see the full date: the field stays empty and an empty one is kept
+    birthDate: r.birthDate === null ? null : dayjs(r.birthDate),
     ethnicity: r.ethnicity,
     relation: r.relation,
     residenceType: r.residenceType,
@@ -160,14 +162,35 @@ export function ResidentFormModal({ target, onClose, onOpenExisting }: ResidentF
   const { t } = i18n;
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const careTags = useCareTags();
   const [form] = Form.useForm<ResidentForm>();
   const hasNoId = Form.useWatch('hasNoId', form) ?? false;
   const idNumber = Form.useWatch('idNumber', form) ?? '';
   const [existingId, setExistingId] = useState<string | null>(null);
+  const [isElsewhere, setElsewhere] = useState(false);
   const [isStale, setStale] = useState(false);
   const isEdit = target?.mode === 'edit';
   const resident = target?.mode === 'edit' ? target.resident : undefined;
+  const household = useHousehold(target?.mode === 'create' ? target.householdId : undefined);
+  // the tags usable where the resident lives: built-in ones and those of her units
+  const careTags = useCareTags(resident?.orgId ?? household.data?.orgId);
+  const isBirthHidden = resident !== undefined && resident.birthDate === null;
+
+  const requestMove = useMutation({
+    mutationFn: () => {
+      if (target?.mode !== 'create') throw new Error('no household');
+      return unwrap(
+        api.POST('/api/v1/resident-move-requests', {
+          body: { idNumber: idNumber.trim(), householdId: target.householdId },
+        }),
+      );
+    },
+    onSuccess: async () => {
+      void message.success(t('moveRequest.sent'));
+      await queryClient.invalidateQueries({ queryKey: registryKeys.moveRequests('outgoing') });
+      onClose();
+    },
+    onError: (error) => void message.error(errorText(error, i18n)),
+  });
 
   const save = useMutation({
     mutationFn: async (values: ResidentForm) => {
@@ -206,6 +229,10 @@ export function ResidentFormModal({ target, onClose, onOpenExisting }: ResidentF
     onError: (error) => {
       if (error instanceof ApiError && error.errors.some((e) => e.code === 'stale_version')) {
         setStale(true);
+        return;
+      }
+      if (error instanceof ApiError && error.errors.some((e) => e.code === 'registered_elsewhere')) {
+        setElsewhere(true);
         return;
       }
       const duplicate = error instanceof ApiError ? error.errors.find((e) => e.code === 'duplicate_id_number') : null;
@@ -280,10 +307,27 @@ export function ResidentFormModal({ target, onClose, onOpenExisting }: ResidentF
           form.resetFields();
           form.setFieldsValue(initialValues(target));
           setExistingId(null);
+          setElsewhere(false);
           setStale(false);
         }
       }}
     >
+      {isElsewhere && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('resident.registeredElsewhere')}
+          action={
+            target?.mode === 'create' ? (
+              <Button size="small" loading={requestMove.isPending} onClick={() => requestMove.mutate()}>
+                {t('moveRequest.send')}
+              </Button>
+            ) : undefined
+          }
+          data-testid="registered-elsewhere"
+        />
+      )}
       {isStale && (
         <Alert
           type="warning"
@@ -299,7 +343,10 @@ export function ResidentFormModal({ target, onClose, onOpenExisting }: ResidentF
         requiredMark="optional"
         onValuesChange={(changed: Partial<ResidentForm>) => {
           clearErrorsOnChange(form)(changed);
-          if ('idNumber' in changed) setExistingId(null);
+          if ('idNumber' in changed) {
+            setExistingId(null);
+            setElsewhere(false);
+          }
         }}
         onFinish={(values) => save.mutate(values)}
         data-testid="resident-form"
@@ -352,7 +399,13 @@ export function ResidentFormModal({ target, onClose, onOpenExisting }: ResidentF
                 options={(['male', 'female'] as const).map((g) => ({ value: g, label: t(GENDER_LABEL[g]) }))}
               />
             </Form.Item>
-            <Form.Item name="birthDate" label={t('resident.birthDate')} rules={[required]} style={{ flex: 1 }}>
+            <Form.Item
+              name="birthDate"
+              label={t('resident.birthDate')}
+              rules={isBirthHidden ? [] : [required]}
+              extra={isBirthHidden && resident ? t('resident.birthDateKeep', { year: resident.birthYear }) : undefined}
+              style={{ flex: 1 }}
+            >
               <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
             </Form.Item>
           </Flex>

@@ -12,7 +12,8 @@ export interface HouseholdListParams {
 /** Query keys of the registry; invalidating `registryKeys.all` refreshes every list and detail. */
 export const registryKeys = {
   all: ['registry'] as const,
-  careTags: () => ['registry', 'care-tags'] as const,
+  careTags: (orgId?: string) => ['registry', 'care-tags', orgId ?? 'mine'] as const,
+  moveRequests: (direction: 'incoming' | 'outgoing') => ['registry', 'move-requests', direction] as const,
   households: (params: HouseholdListParams) => ['registry', 'households', params] as const,
   household: (id: string) => ['registry', 'household', id] as const,
   resident: (id: string) => ['registry', 'resident', id] as const,
@@ -22,11 +23,20 @@ export const registryKeys = {
   importJob: (id: string) => ['registry', 'import', id] as const,
 };
 
-export const useCareTags = () =>
+/** The care tags usable at a unit (built-in ones and the unit's own), or wherever the caller works. */
+export const useCareTags = (orgId?: string) =>
   useQuery({
-    queryKey: registryKeys.careTags(),
-    queryFn: async () => (await unwrap(api.GET('/api/v1/care-tags'))).items,
+    queryKey: registryKeys.careTags(orgId),
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/v1/care-tags', { params: { query: orgId === undefined ? {} : { orgId } } }))).items,
     staleTime: 5 * 60_000,
+  });
+
+export const useMoveRequests = (direction: 'incoming' | 'outgoing') =>
+  useQuery({
+    queryKey: registryKeys.moveRequests(direction),
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/v1/resident-move-requests', { params: { query: { direction } } }))).items,
   });
 
 export const useHouseholds = (params: HouseholdListParams) =>

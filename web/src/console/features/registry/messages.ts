@@ -1,0 +1,41 @@
+/** Registry texts added with issue 19: birth year for masked callers, move requests, tags of a unit. */
+export const registryMessages = {
+  'resident.birthYearOnly': {
+    zh: '出生于 {year} 年 · {age} 岁（完整出生日期仅向可查看证件号者显示）',
+    en: 'Born in {year} · age {age} (the full date shows only to those who may reveal ID numbers)',
+  },
+  'resident.birthDateKeep': { zh: '出生于 {year} 年；留空则不修改', en: 'Born in {year}; leave empty to keep' },
+  'resident.birthYear': { zh: '{year} 年', en: '{year}' },
+  'resident.registeredElsewhere': {
+    zh: '该身份证号已在其他地方登记。如该居民已迁来本辖区，可发起迁入申请，由其所在社区确认迁出。',
+    en: 'This ID number is registered elsewhere. If the resident has moved here, send a move request for her community to confirm.',
+  },
+  'nav.moveRequests': { zh: '迁入申请', en: 'Move requests' },
+  'moveRequest.intro': {
+    zh: '居民已在其他社区登记时，由迁入社区发起申请，原社区确认后居民连同变更记录迁入。对方确认前不显示居民信息。',
+    en: 'When a resident is registered in another community, the new community asks; once her community accepts, she moves with her history. Her details show only after that.',
+  },
+  'moveRequest.send': { zh: '发起迁入申请', en: 'Send a move request' },
+  'moveRequest.sent': { zh: '已发起迁入申请，待对方社区确认', en: 'Move request sent; waiting for her community' },
+  'moveRequest.incoming': { zh: '待本辖区处理', en: 'Incoming' },
+  'moveRequest.outgoing': { zh: '本辖区发起', en: 'Sent' },
+  'moveRequest.resident': { zh: '居民', en: 'Resident' },
+  'moveRequest.hidden': { zh: '对方确认后显示', en: 'Shown once accepted' },
+  'moveRequest.to': { zh: '迁入住户', en: 'Moving to' },
+  'moveRequest.reason': { zh: '说明', en: 'Reason' },
+  'moveRequest.requestedBy': { zh: '申请人', en: 'Requested by' },
+  'moveRequest.createdAt': { zh: '申请时间', en: 'Requested' },
+  'moveRequest.status': { zh: '状态', en: 'Status' },
+  'moveRequest.status.pending': { zh: '待确认', en: 'Pending' },
+  'moveRequest.status.accepted': { zh: '已迁入', en: 'Moved' },
+  'moveRequest.status.declined': { zh: '未同意', en: 'Declined' },
+  'moveRequest.accept': { zh: '同意迁出', en: 'Accept' },
+  'moveRequest.decline': { zh: '不同意', en: 'Decline' },
+  'moveRequest.acceptConfirm': {
+    zh: '同意后，{name} 将连同变更记录迁入 {to}，本社区不再管理。',
+    en: '{name} moves to {to} with her history and leaves your registry.',
+  },
+  'moveRequest.done': { zh: '已处理', en: 'Done' },
+  'careTag.owner': { zh: '所属单位', en: 'Belongs to' },
+  'careTag.everywhere': { zh: '全部（内置）', en: 'Everywhere (built in)' },
+} as const satisfies Record<string, { zh: string; en: string }>;
