@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { importTarget, runImportJob, uploadDir } from '../modules/registry/import/jobs.ts';
+import { importTarget, runImportJob } from '../modules/registry/import/jobs.ts';
 import { writeProblemReport } from '../modules/registry/import/workbooks.ts';
 import { newId } from '../platform/ids.ts';
 import { openCliDeps } from './context.ts';
@@ -31,16 +31,20 @@ export async function importResidentsFromCli(args: string[]): Promise<void> {
   const deps = await openCliDeps();
   try {
     const target = await importTarget(deps, null, { code: values.org });
-    // The job owns (and finally deletes) its copy of the file, as it does for uploads.
+    // The operator's file is read where it lies: no copy of the ledger is left in the data directory.
     const jobId = newId();
-    await fs.promises.mkdir(uploadDir(deps), { recursive: true });
-    const copy = path.join(uploadDir(deps), `${jobId}.upload`);
-    await fs.promises.copyFile(source, copy);
     const isTty = process.stderr.isTTY;
     const { job, result } = await runImportJob(
       deps,
       null,
-      { file: copy, fileName: path.basename(source), target, jobId, options: { mode, onDuplicate } },
+      {
+        file: source,
+        fileName: path.basename(source),
+        target,
+        jobId,
+        isOwnFile: false,
+        options: { mode, onDuplicate },
+      },
       (p) => {
         const bar =
           p.rowsTotal > 0 ? `${'█'.repeat(Math.round((20 * p.rowsDone) / p.rowsTotal)).padEnd(20, '░')} ` : '';

@@ -7,6 +7,7 @@ import type { AppDeps } from '../../../platform/deps.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import { jobProgress } from '../../../platform/jobs.ts';
+import { ensurePrivateDir } from '../../../platform/pii/private-files.ts';
 import type { ImportJobTable } from '../tables.ts';
 import { type ImportOptions, type ImportProblem, type ImportResult, importResidents } from './run.ts';
 import type { PlaceUnit } from './resolve.ts';
@@ -114,9 +115,27 @@ export async function importTarget(
   };
 }
 
+/** The job row's outcome columns for a finished import. */
+function outcomeOf(deps: AppDeps, result: ImportResult) {
+  return {
+    status: result.status,
+    rows_total: result.rowsTotal,
+    rows_done: result.rowsTotal,
+    rows_imported: result.imported,
+    rows_updated: result.updated,
+    rows_skipped: result.skipped,
+    rows_rejected: result.rejected,
+    problems: JSON.stringify(result.problems),
+    error: result.fileError === null ? null : JSON.stringify(result.fileError),
+    finished_at: deps.clock.now().toISOString(),
+  };
+}
+
 /**
  * Records a job and runs the import; the job row holds the outcome, live progress goes to the
- * progress board. The uploaded file is deleted afterwards.
+ * progress board. A success is recorded in the import's own transaction (its status commits with its
+ * rows); a failure wrote nothing and is recorded after. An uploaded file (`isOwnFile`) is deleted
+ * however the job ends; a file of the operator's own (the CLI) is only read.
  */
 export async function runImportJob(
   deps: AppDeps,
@@ -127,12 +146,13 @@ export async function runImportJob(
     target: PlaceUnit;
     options: ImportOptions;
     jobId?: string;
+    /** the job owns the file (an upload) and deletes it when it ends; false for the operator's own file */
+    isOwnFile?: boolean;
     onStarted?: (job: ImportJobTable) => void;
   },
   onProgress?: (p: { phase: string; rowsDone: number; rowsTotal: number }) => void,
 ): Promise<{ job: ImportJobTable; result: ImportResult | null }> {
   const id = input.jobId ?? newId();
-  const now = deps.clock.now().toISOString();
   const audit: AuditWho =
     actor === null ? { actorId: null, actorName: 'cli', ip: null, userAgent: 'tianzige-cli' } : whoFromActor(actor);
   const job: ImportJobTable = {
@@ -153,35 +173,38 @@ export async function runImportJob(
     error: null,
     created_by: actor?.userId ?? null,
     actor_name: audit.actorName,
-    created_at: now,
+    created_at: deps.clock.now().toISOString(),
     finished_at: null,
   };
-  await deps.db.insertInto('import_jobs').values(job).execute();
-  input.onStarted?.(job);
   let result: ImportResult | null = null;
+  // the upload goes before the outcome is recorded: a job seen finished has left no ledger on disk
+  const dropFile = () => (input.isOwnFile === false ? Promise.resolve() : fs.promises.rm(input.file, { force: true }));
   try {
+    await deps.db.insertInto('import_jobs').values(job).execute();
+    input.onStarted?.(job);
     result = await importResidents(
       deps,
       { actor, audit },
-      { file: input.file, target: input.target, options: input.options, jobId: id },
+      {
+        file: input.file,
+        target: input.target,
+        options: input.options,
+        jobId: id,
+        recordSuccess: async (trx, outcome) => {
+          await dropFile(); // read to the end by now
+          await trx.updateTable('import_jobs').set(outcomeOf(deps, outcome)).where('id', '=', id).execute();
+        },
+      },
       (p) => {
         jobProgress.report(id, p);
         onProgress?.(p);
       },
     );
-    const finished = {
-      status: result.status,
-      rows_total: result.rowsTotal,
-      rows_done: result.rowsTotal,
-      rows_imported: result.imported,
-      rows_updated: result.updated,
-      rows_skipped: result.skipped,
-      rows_rejected: result.rejected,
-      problems: JSON.stringify(result.problems),
-      error: result.fileError === null ? null : JSON.stringify(result.fileError),
-      finished_at: deps.clock.now().toISOString(),
-    };
-    await deps.db.updateTable('import_jobs').set(finished).where('id', '=', id).execute();
+    const finished = outcomeOf(deps, result);
+    // a success is already recorded, committed with its rows; only a failure (which wrote nothing) is left
+    await dropFile();
+    if (result.status !== 'succeeded')
+      await deps.db.updateTable('import_jobs').set(finished).where('id', '=', id).execute();
     Object.assign(job, finished);
   } catch (err) {
     const failure = {
@@ -193,17 +216,28 @@ export async function runImportJob(
       }),
       finished_at: deps.clock.now().toISOString(),
     };
-    await deps.db.updateTable('import_jobs').set(failure).where('id', '=', id).execute();
+    await dropFile();
+    await deps.db
+      .updateTable('import_jobs')
+      .set(failure)
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute()
+      .catch(() => undefined); // left running, the next start marks it failed
     Object.assign(job, failure);
     throw err;
   } finally {
     jobProgress.finish(id);
-    await fs.promises.rm(input.file, { force: true });
+    await dropFile();
   }
   return { job, result };
 }
 
-/** At start-up: jobs left running by a crash or kill wrote nothing (their transaction never committed). */
+/**
+ * At start-up: jobs left running by a crash or kill wrote nothing (a success commits its status with its
+ * rows), so they are marked failed; the uploaded files they left behind are deleted, as is any other
+ * upload no running job can own (the server that received it is this one, and it has just started).
+ */
 export async function failInterruptedJobs(deps: AppDeps): Promise<number> {
   const result = await deps.db
     .updateTable('import_jobs')
@@ -218,5 +252,15 @@ export async function failInterruptedJobs(deps: AppDeps): Promise<number> {
     })
     .where('status', '=', 'running')
     .executeTakeFirst();
+  await sweepUploads(deps);
   return Number(result.numUpdatedRows);
+}
+
+/** Deletes every file in the uploads directory (and makes the directory owner-only): the sweep at start-up. */
+export async function sweepUploads(deps: AppDeps): Promise<number> {
+  const dir = uploadDir(deps);
+  ensurePrivateDir(dir);
+  const names = await fs.promises.readdir(dir);
+  await Promise.all(names.map((name) => fs.promises.rm(path.join(dir, name), { force: true, recursive: true })));
+  return names.length;
 }

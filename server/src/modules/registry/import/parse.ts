@@ -18,7 +18,7 @@ import type { PlaceResolver, PlaceUnit } from './resolve.ts';
 
 /** Reading one ledger row: cells → checked, typed, encrypted facts, or every problem with its column. */
 
-/** A rejected row: where and why, never the cell's value. */
+/** A rejected row: where and why, never the cell's value (a misplaced column may hold an ID number). */
 export interface ImportProblem {
   row: number;
   column: string;
@@ -84,7 +84,7 @@ export function parseRow(
   if (relation === undefined)
     problem(
       'relation',
-      `与户主关系“${(cells.relation ?? '').slice(0, 10)}”无法识别`,
+      '与户主关系无法识别（如户主、配偶、子、女、父母）',
       'Unknown relation to the head of household',
     );
   const residenceType = parseResidenceType(cells.residenceType ?? '');
@@ -99,7 +99,11 @@ export function parseRow(
   const birthDate = parseDate(cells.birthDate ?? '');
   const tags = resolveTags(ctx.tags, splitTags(cells.careTags ?? ''));
   if (tags.unknown.length > 0)
-    problem('careTags', `未知的关爱标签：${tags.unknown.join('、').slice(0, 40)}`, 'Unknown care tags');
+    problem(
+      'careTags',
+      `有 ${tags.unknown.length} 个未知的关爱标签（可用的标签见导入模板）`,
+      `${tags.unknown.length} unknown care tag(s); the template lists the known ones`,
+    );
   const notes = cells.notes ? cells.notes.slice(0, 500) : null;
   const facts = {
     name: cells.name ?? '',

@@ -117,6 +117,16 @@ export async function* readSpreadsheet(file: string): AsyncGenerator<{ headers: 
   try {
     for await (const values of rows) {
       rowNumber += 1;
+      const garbled = values.findIndex((v) => v.includes('\ufffd'));
+      if (garbled !== -1) {
+        // bytes that were neither UTF-8 nor GBK arrive as U+FFFD: refused, never stored as such
+        const where = placeOf(rowNumber, garbled, headers);
+        throw new SpreadsheetError(
+          'invalid_encoding',
+          `${where.zh}含有无法识别的字符：请将文件另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx`,
+          `${where.en} holds bytes that are not text; save the file as UTF-8 or GBK CSV, or as .xlsx`,
+        );
+      }
       if (values.some((v) => v.length > MAX_CELL_CHARS)) {
         throw new SpreadsheetError(
           'cell_too_long',
@@ -137,11 +147,51 @@ export async function* readSpreadsheet(file: string): AsyncGenerator<{ headers: 
     }
   } catch (err) {
     if (err instanceof SpreadsheetError) throw err;
-    throw new SpreadsheetError(
-      'unreadable',
-      '无法读取文件：不是有效的 Excel（.xlsx）或 CSV 表格',
-      `Cannot read the file: ${(err as Error).message}`,
-    );
+    // the parser may fail on its first chunk, before the header row reached this loop
+    throw unreadable(err, rowNumber, headers ?? (isZip ? null : await csvHeaderOf(head)));
   }
   if (headers === null) throw new SpreadsheetError('no_header', '文件没有表头', 'The file has no header row');
+}
+
+/** The header cells of a CSV file from its first bytes, or null when they do not parse on their own. */
+async function csvHeaderOf(head: Buffer): Promise<string[] | null> {
+  const end = head.indexOf(0x0a);
+  const line = head.subarray(0, end === -1 ? head.length : end);
+  const text = detectEncoding(head) === 'utf8' ? line.toString('utf8') : iconv.decode(line, 'gb18030');
+  try {
+    for await (const record of Readable.from([text]).pipe(parse({ bom: true, relax_column_count: true })))
+      return (record as string[]).map((v) => v.trim());
+  } catch {
+    // a broken header line names no columns
+  }
+  return null;
+}
+
+/** "第 3 行第 2 列（身份证号）" — a place in the file, named by row and column only. */
+function placeOf(row: number, column: number | null, headers: string[] | null): { zh: string; en: string } {
+  if (column === null) return { zh: `第 ${row} 行`, en: `Row ${row}` };
+  const header = headers?.[column];
+  const name = header !== undefined && header !== '' ? header.slice(0, 20) : null;
+  return {
+    zh: `第 ${row} 行第 ${column + 1} 列${name === null ? '' : `（${name}）`}`,
+    en: `Row ${row}, column ${column + 1}${name === null ? '' : ` (${name})`}`,
+  };
+}
+
+/**
+ * A file the reader cannot go on with. The parsers' own messages quote the offending cell (csv-parse:
+ * `value is "62010219…"`), and a cell may be an ID number: the error says where, never what — the row
+ * and column from the parser's position when it has one, else the row after the last one read.
+ */
+function unreadable(err: unknown, rowsRead: number, headers: string[] | null): SpreadsheetError {
+  const csv = err as { code?: unknown; lines?: unknown; column?: unknown };
+  const isCsv = typeof csv.code === 'string' && typeof csv.lines === 'number';
+  const row = isCsv ? (csv.lines as number) : rowsRead + 1;
+  const column = isCsv && typeof csv.column === 'number' ? csv.column : null;
+  const where = placeOf(row, column, headers);
+  return new SpreadsheetError(
+    'unreadable',
+    `无法读取文件：${where.zh}附近不是有效的 CSV 或 Excel（.xlsx）内容（如引号不成对）`,
+    `Cannot read the file: ${where.en} is not valid CSV or .xlsx content (say, an unmatched quote)`,
+  );
 }

@@ -119,8 +119,9 @@ export class PlaceResolver {
       if (found === null)
         return {
           column: 'community',
-          zh: `找不到社区“${row.community}”（须在导入范围内）`,
-          en: `No community "${row.community}" within the import's unit`,
+          // an unknown name is the cell as typed, which may be anything (an ID number in the wrong column): not echoed
+          zh: '找不到该社区（须为导入范围内社区的名称或编码）',
+          en: "No such community within the import's unit (give its name or code)",
         };
       community = found;
     }
@@ -132,7 +133,12 @@ export class PlaceResolver {
           zh: `网格“${row.grid}”名称不唯一，请填写社区或网格编码`,
           en: `Grid "${row.grid}" is ambiguous; give the community or the grid code`,
         };
-      if (found === null) return { column: 'grid', zh: `找不到网格“${row.grid}”`, en: `No grid "${row.grid}"` };
+      if (found === null)
+        return {
+          column: 'grid',
+          zh: '找不到该网格（须为社区内网格的名称或编码）',
+          en: 'No such grid in the community (give its name or code)',
+        };
       return { unit: found };
     }
     if (row.lng !== undefined && row.lat !== undefined) {

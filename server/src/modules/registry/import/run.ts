@@ -99,6 +99,12 @@ export async function importResidents(
     jobId: string;
     /** read on a thread of its own (unset: when the file is big) */
     thread?: boolean;
+    /**
+     * Writes the outcome of an import that succeeds inside its transaction, so that the job's status
+     * and counts are committed with the rows: a kill after the commit cannot leave a job that wrote
+     * everything marked as having written nothing.
+     */
+    recordSuccess?: (trx: Kysely<DB>, outcome: ImportResult) => Promise<void>;
   },
   onProgress: (p: ImportProgress) => void = () => undefined,
 ): Promise<ImportResult> {
@@ -428,6 +434,15 @@ export async function importResidents(
           skipped: counts.skipped,
           rejected: counts.rejected,
         },
+      });
+      await input.recordSuccess?.(trx, {
+        ...result,
+        status: 'succeeded',
+        imported: counts.imported,
+        updated: counts.updated,
+        skipped: counts.skipped,
+        rejected: counts.rejected,
+        problems: [...counts.problems].sort((a, b) => a.row - b.row),
       });
       return counts;
     })
