@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { shanghaiDay } from '../../console/app/figures';
 import type { CachedHousehold, Urgency, VisitInput } from './api';
 import { useField } from './FieldContext';
 import type { QueuedOp } from './store';
@@ -33,7 +34,8 @@ export function useHouseholdViews(): HouseholdView[] {
   return useMemo(() => {
     if (cache === null) return [];
     const local = localVisits(ops, cache.cache.generatedAt);
-    const today = new Date().toDateString();
+    // "today" is a day in China time, as the server counts due and overdue (app/figures.ts)
+    const today = shanghaiDay(new Date());
     const views = cache.cache.households.map((h): HouseholdView => {
       const visits = local.get(h.id);
       const localVisitAt =
@@ -47,7 +49,7 @@ export function useHouseholdViews(): HouseholdView[] {
         .filter((at) => at !== null)
         .sort()
         .reverse()[0];
-      const isVisitedToday = last !== undefined && new Date(last).toDateString() === today;
+      const isVisitedToday = last !== undefined && shanghaiDay(last) === today;
       return { ...h, localVisitAt, standing: isVisitedToday ? 'visited' : localVisitAt !== null ? 'ok' : h.urgency };
     });
     return views.sort(

@@ -73,7 +73,7 @@ export const fieldMessages = {
 
   'field.standing.overdue': { zh: '逾期', en: 'Overdue' },
   'field.standing.never': { zh: '从未走访', en: 'Never visited' },
-  'field.standing.due': { zh: '到期', en: 'Due' },
+  'field.standing.due': { zh: '7 天内到期', en: 'Due within 7 days' },
   'field.standing.ok': { zh: '未到期', en: 'Not due' },
   'field.standing.visited': { zh: '今日已访', en: 'Visited' },
   'field.neverVisited': { zh: '从未走访', en: 'Never visited' },

@@ -4,6 +4,7 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { Rates } from '../../../api/types';
+import { percentOf } from '../../app/figures';
 import { useI18n } from '../../app/i18n';
 import { prefersReducedMotion } from '../../app/motion';
 
@@ -11,7 +12,7 @@ echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasR
 
 export const RATE_COLORS = { response: '#1677ff', resolution: '#52c41a', satisfaction: '#fa8c16' } as const;
 
-const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
+const percent = percentOf;
 
 /** The three rates side by side for each row (child units or items); a missing rate draws no bar. */
 export function RatesChart({ rows, height = 320 }: { rows: { name: string; rates: Rates }[]; height?: number }) {

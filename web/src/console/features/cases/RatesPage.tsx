@@ -1,3 +1,4 @@
+import { formatPercent } from '../../app/figures';
 import { QuestionCircleOutlined } from '@ant-design/icons';
 import {
   Alert,
@@ -31,8 +32,8 @@ type Period = [dayjs.Dayjs, dayjs.Dayjs];
 type Child = RatesReport['children'][number];
 type ByItem = RatesReport['byItem'][number];
 
-/** A rate as a percentage with one decimal; "—" when nothing was there to count. */
-export const formatRate = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
+/** A rate as a percentage with one decimal; "—" when nothing was there to count (app/figures.ts, as everywhere). */
+export const formatRate = formatPercent;
 const formatHours = (hours: number | null, unit: string) => (hours === null ? '—' : `${hours} ${unit}`);
 const isLevel = (level: string): level is OrgLevel => level in LEVEL_LABEL;
 
@@ -63,6 +64,7 @@ function RatesHelp() {
         <b>{t('rates.satisfaction')}</b> = {t('rates.satisfactionDefinition')}
       </Typography.Text>
       <Typography.Text type="secondary">{t('rates.periodDefinition')}</Typography.Text>
+      <Typography.Text type="secondary">{t('rates.groupingDefinition')}</Typography.Text>
     </Flex>
   );
   return (
@@ -223,7 +225,7 @@ export function RatesPage() {
   const chartRows = data === undefined ? [] : data.children.length > 0 ? data.children : data.byItem.slice(0, 12);
   return (
     <Flex vertical gap={16}>
-      <Card title={t('nav.caseRates')} extra={<RatesHelp />} styles={{ body: { paddingBottom: 12 } }}>
+      <Card title={t('rates.titleByHandler')} extra={<RatesHelp />} styles={{ body: { paddingBottom: 12 } }}>
         <Flex gap={12} wrap align="center">
           <OrgUnitSelect
             placeholder={t('rates.pickUnit')}

@@ -242,6 +242,11 @@ export const caseMessages = {
   'rates.resolution': { zh: '解决率', en: 'Resolution rate' },
   'rates.satisfaction': { zh: '满意率', en: 'Satisfaction rate' },
   'rates.definitions': { zh: '三率口径', en: 'Definitions' },
+  'rates.titleByHandler': { zh: '三率统计（按承办单位）', en: 'The three rates (by handling unit)' },
+  'rates.groupingDefinition': {
+    zh: '本页按承办单位归集：诉求计入办理它的单位及其上级。驾驶舱与报表的三率按发生地归集（诉求发生在哪个社区、网格），两者口径不同，数字可以不同。',
+    en: 'This page groups cases by the unit handling them (and the units above it). The dashboard and reports group the same cases by where they happened, so their rates may differ.',
+  },
   'rates.responseDefinition': {
     zh: '时限内签收的诉求数 ÷ 受理诉求数（合并的重复诉求不计）',
     en: 'cases accepted within the deadline ÷ cases received (merged duplicates not counted)',

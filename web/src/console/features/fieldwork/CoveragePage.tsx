@@ -15,6 +15,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { errorText } from '../../app/errors';
+import { percentOf, shareOf } from '../../app/figures';
 import { useI18n } from '../../app/i18n';
 import { dayjs, DISPLAY_ZONE } from '../../app/time';
 import type { OrgLevel } from '../../../api/types';
@@ -26,7 +27,8 @@ type Child = Coverage['children'][number];
 type Worker = Coverage['workers'][number];
 
 const isLevel = (level: string): level is OrgLevel => level in LEVEL_LABEL;
-const share = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10);
+/** The share of households visited in the month, as a percentage rounded once (app/figures.ts). */
+const share = (part: number, whole: number) => percentOf(shareOf(part, whole)) ?? 0;
 
 /** The figure columns both tables share: households, visited this month (with the share), due, overdue, never. */
 function useFigureColumns<T extends CoverageFigures>(): TableColumnsType<T> {

@@ -67,9 +67,9 @@ export function ChildrenPanel({
       render: (_v, row) =>
         row.overdueCases > 0 ? <Typography.Text type="danger">{row.overdueCases}</Typography.Text> : 0,
     },
-    share(t('rates.response'), 'responseRate'),
-    share(t('rates.resolution'), 'resolutionRate'),
-    share(t('rates.satisfaction'), 'satisfactionRate'),
+    share(t('insights.responseByPlace'), 'responseRate'),
+    share(t('insights.resolutionByPlace'), 'resolutionRate'),
+    share(t('insights.satisfactionByPlace'), 'satisfactionRate'),
     share(t('insights.visitCoverage'), 'visitCoverage'),
   ];
 

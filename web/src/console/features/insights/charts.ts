@@ -1,3 +1,4 @@
+import { formatPercent } from '../../app/figures';
 import type { I18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
 import { LEVEL_COLOR, LEVEL_LABEL } from '../orgs/levels';
@@ -224,6 +225,5 @@ export const careTagRows = (i18n: Picker, population: InsightPopulation) =>
 export const levelName = (t: T, level: string) => labelOf(t, LEVEL_LABEL, level);
 export const levelColor = (level: string) => (LEVEL_COLOR as Partial<Record<string, string>>)[level] ?? 'default';
 
-/** A share as a percentage with one decimal; "—" when there was nothing to count. */
-export const formatShare = (share: number | null | undefined) =>
-  share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`;
+/** A share as a percentage with one decimal; "—" when there was nothing to count (app/figures.ts, as everywhere). */
+export const formatShare = formatPercent;

@@ -1,3 +1,4 @@
+import { percentOf } from '../../app/figures';
 import { Card, Col, Empty, Flex, Progress, Row, Segmented, Statistic, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useI18n } from '../../app/i18n';
@@ -143,17 +144,17 @@ export function CasesPanel({ orgId }: { orgId: string }) {
         <Flex vertical gap={12}>
           <Flex gap={40} wrap>
             <Statistic
-              title={t('rates.response')}
+              title={t('insights.responseByPlace')}
               value={formatShare(data.rates.responseRate)}
               styles={{ content: { color: RATE_COLORS.response } }}
             />
             <Statistic
-              title={t('rates.resolution')}
+              title={t('insights.resolutionByPlace')}
               value={formatShare(data.rates.resolutionRate)}
               styles={{ content: { color: RATE_COLORS.resolution } }}
             />
             <Statistic
-              title={t('rates.satisfaction')}
+              title={t('insights.satisfactionByPlace')}
               value={formatShare(data.rates.satisfactionRate)}
               styles={{ content: { color: RATE_COLORS.satisfaction } }}
             />
@@ -187,9 +188,8 @@ export function CasesPanel({ orgId }: { orgId: string }) {
   );
 }
 
-/** Visit coverage as a whole percentage with one decimal: households visited in time ÷ all households. */
-export const coveragePercent = (visits: InsightVisits) =>
-  visits.coverage === null ? 0 : Math.round(visits.coverage * 1000) / 10;
+/** Visit coverage as a percentage with one decimal: households visited in time ÷ all households. */
+export const coveragePercent = (visits: InsightVisits) => percentOf(visits.coverage) ?? 0;
 
 /** The share of households visited in time, and those overdue or never visited. */
 export function VisitsPanel({ orgId }: { orgId: string }) {
