@@ -211,12 +211,15 @@ export async function getPopulation(deps: AppDeps, actor: Actor, orgId: string) 
       label_en: RESIDENCE_EN[type],
       count: byType.get(type) ?? 0,
     })),
-    byCareTag: tags.map((t) => ({
-      tag: t.code,
-      label_zh: t.name,
-      label_en: TAG_EN[t.code] ?? t.name,
-      count: byTag.get(t.code) ?? 0,
-    })),
+    // another unit's custom tag is not named here unless people in this unit carry it
+    byCareTag: tags
+      .filter((t) => t.org_path === null || byTag.has(t.code))
+      .map((t) => ({
+        tag: t.code,
+        label_zh: t.name,
+        label_en: TAG_EN[t.code] ?? t.name,
+        count: byTag.get(t.code) ?? 0,
+      })),
   };
 }
 

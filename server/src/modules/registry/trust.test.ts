@@ -425,6 +425,11 @@ describe.each(DIALECTS)('trust in the registry on %s', (dialect) => {
       expect(tagged.json<{ careTags: { name: string }[] }>().careTags.map((c) => c.name)).toContain('重病患者');
       const found = await staff.post('/api/v1/residents/search', { careTag: '重病患者' });
       expect(found.json<{ items: { name: string }[] }>().items.map((i) => i.name)).toEqual([PEOPLE[4]!.name]);
+      const shanZiShi = await t.org(CODES.shanZiShi);
+      const theirs = await otherStaff.get(`/api/v1/insights/${shanZiShi.id}/population`);
+      expect(theirs.statusCode).toBe(200);
+      expect(theirs.body).not.toContain('重病患者');
+      expect((await staff.get(`/api/v1/insights/${community.id}/population`)).body).toContain('重病患者');
     });
 
     it('drops a community’s tag when its resident moves to another community', async () => {
