@@ -21,6 +21,7 @@ export const mobileMessages = {
   'phone.list.handler': { zh: '承办：{name}', en: 'Handled by {name}' },
   'phone.list.rated': { zh: '已评 {n} 星', en: 'Rated {n}' },
   'phone.list.count': { zh: '共 {n} 件', en: '{n} in all' },
+  'phone.list.following': { zh: '我关注的诉求', en: 'A request I follow' },
 
   'phone.new.title': { zh: '我要反映', en: 'Report a problem' },
   'phone.new.category': { zh: '诉求类别', en: 'Category' },
@@ -93,6 +94,10 @@ export const mobileMessages = {
   'phone.detail.photos': { zh: '照片', en: 'Photos' },
   'phone.detail.timeline': { zh: '办理进度', en: 'Progress' },
   'phone.detail.notFound': { zh: '没有找到这件诉求', en: 'No such request' },
+  'phone.detail.following': {
+    zh: '这是其他居民反映、您关注的诉求：为保护反映人，只显示类别、状态和办理进度。',
+    en: 'Another resident reported this and you follow it: to protect them, only its category, status and progress are shown.',
+  },
   'phone.detail.mergedInto': { zh: '已并入相同诉求，查看其进度', en: 'Merged: see the request it joined' },
 
   'phone.event.submitted': { zh: '提交诉求', en: 'Submitted' },

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import { notFound } from '../../platform/errors.ts';
-import type { CaseTable } from './tables.ts';
+import { RATING_WINDOW_MS } from './deadlines-math.ts';
+import type { CaseEventTable, CaseTable } from './tables.ts';
 
 export const CASE = { zh: '诉求', en: 'Case' };
 
@@ -19,39 +20,171 @@ export function visibleCases(actor: Actor) {
     ]);
 }
 
-/** A case the actor may see, or 404. */
-export async function getVisibleCase(db: Kysely<DB>, actor: Actor, id: string): Promise<CaseTable> {
-  const row = await db
-    .selectFrom('cases')
-    .selectAll()
-    .where('id', '=', id)
-    .where(visibleCases(actor))
-    .executeTakeFirst();
-  if (row === undefined) throw notFound(CASE);
-  return row;
+/** The same rule as `visibleCases`, for a row in hand. */
+export function isCaseInStaffScope(
+  actor: Actor,
+  c: Pick<CaseTable, 'handler_path' | 'org_path' | 'escalated_path'>,
+): boolean {
+  return [c.handler_path, c.org_path, c.escalated_path].some((p) => p !== null && canAt(actor, 'case.read', p));
 }
 
-/** A case the resident reported herself (or joined), or 404. */
-export async function getReportedCase(db: Kysely<DB>, userId: string, id: string): Promise<CaseTable> {
-  const row = await db
-    .selectFrom('cases')
-    .selectAll()
-    .where('id', '=', id)
-    .where((eb) =>
-      eb.or([
-        eb('reporter_user_id', '=', userId),
-        eb.exists(
-          eb
-            .selectFrom('case_reporters')
-            .select('case_reporters.user_id')
-            .where('case_reporters.case_id', '=', eb.ref('cases.id'))
-            .where('case_reporters.user_id', '=', userId),
-        ),
-      ]),
-    )
-    .executeTakeFirst();
+/**
+ * Who the actor is to a case. Staff in scope see the case as staff; the resident who filed it is its
+ * reporter; a resident who followed it (or whose own case was merged into it) is a follower. Anyone
+ * else is nobody to it, and the case does not exist for her (404).
+ */
+export type CaseViewer = 'staff' | 'reporter' | 'follower';
+
+/** Which side asks: the console (staff routes), the phone (the resident's routes), or either (photos). */
+export type CaseSide = 'console' | 'phone' | 'either';
+
+export interface CaseView {
+  viewer: CaseViewer;
+  row: CaseTable;
+}
+
+/** Decides the viewer for a case row; null means the case does not exist for her. */
+export function viewerOf(
+  actor: Actor,
+  c: Pick<CaseTable, 'handler_path' | 'org_path' | 'escalated_path' | 'reporter_user_id'>,
+  isFollower: boolean,
+  side: CaseSide,
+): CaseViewer | null {
+  if (side !== 'phone' && isCaseInStaffScope(actor, c)) return 'staff';
+  if (side === 'console') return null;
+  if (c.reporter_user_id === actor.userId) return 'reporter';
+  if (isFollower) return 'follower';
+  return null;
+}
+
+/** The one way every case read starts: the case and who the actor is to it, or 404. */
+export async function loadCaseView(db: Kysely<DB>, actor: Actor, id: string, side: CaseSide): Promise<CaseView> {
+  const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined) throw notFound(CASE);
-  return row;
+  const follows =
+    side === 'console' || row.reporter_user_id === actor.userId
+      ? undefined
+      : await db
+          .selectFrom('case_reporters')
+          .select('user_id')
+          .where('case_id', '=', id)
+          .where('user_id', '=', actor.userId)
+          .executeTakeFirst();
+  const viewer = viewerOf(actor, row, follows !== undefined, side);
+  if (viewer === null) throw notFound(CASE);
+  return { viewer, row };
+}
+
+/** A case the actor may see as staff, or 404. */
+export async function getVisibleCase(db: Kysely<DB>, actor: Actor, id: string): Promise<CaseTable> {
+  return (await loadCaseView(db, actor, id, 'console')).row;
+}
+
+/**
+ * What each viewer is shown of a case. Staff see it whole except an anonymous reporter (only the
+ * audited reveal gives her identity, to holders of `pii.reveal`); the reporter sees her own case with
+ * its public steps; a follower sees the public summary and the public steps in the handlers' words:
+ * no description, place detail, people, photos or the reporter's own words (rating comment, reason to
+ * reopen).
+ */
+export interface Disclosure {
+  description: boolean;
+  /** address and exact point */
+  place: boolean;
+  household: boolean;
+  contact: boolean;
+  photos: boolean;
+  internalSteps: boolean;
+  ratingComment: boolean;
+}
+
+export function disclosureFor(viewer: CaseViewer, c: Pick<CaseTable, 'is_anonymous'>): Disclosure {
+  switch (viewer) {
+    case 'staff':
+      return {
+        description: true,
+        place: true,
+        household: true,
+        contact: c.is_anonymous === 0,
+        photos: true,
+        internalSteps: true,
+        ratingComment: true,
+      };
+    case 'reporter':
+      return {
+        description: true,
+        place: true,
+        household: false,
+        contact: true,
+        photos: true,
+        internalSteps: false,
+        ratingComment: true,
+      };
+    case 'follower':
+      return {
+        description: false,
+        place: false,
+        household: false,
+        contact: false,
+        photos: false,
+        internalSteps: false,
+        ratingComment: false,
+      };
+  }
+}
+
+/** The steps of the timeline the viewer sees. */
+export function visibleEvents<E extends Pick<CaseEventTable, 'is_public'>>(viewer: CaseViewer, events: E[]): E[] {
+  return viewer === 'staff' ? events : events.filter((e) => e.is_public === 1);
+}
+
+/**
+ * Who acted on a step, as the viewer may see it: residents see only their own name (staff act as their
+ * unit); nobody but the reporter herself sees the name of an anonymous reporter on her steps (rating,
+ * reopening).
+ */
+export function stepActorName(
+  view: { viewer: CaseViewer; actor: Pick<Actor, 'userId'> },
+  c: Pick<CaseTable, 'is_anonymous' | 'reporter_user_id'>,
+  e: Pick<CaseEventTable, 'actor_id' | 'actor_name'>,
+): string | null {
+  if (e.actor_id === view.actor.userId) return e.actor_name;
+  if (view.viewer !== 'staff') return null;
+  if (c.is_anonymous === 1 && e.actor_id !== null && e.actor_id === c.reporter_user_id) return null;
+  return e.actor_name;
+}
+
+/** The text of a step as the viewer may see it: a follower does not read the reporter's own words. */
+export function stepText(
+  viewer: CaseViewer,
+  c: Pick<CaseTable, 'reporter_user_id'>,
+  e: Pick<CaseEventTable, 'actor_id' | 'kind' | 'text'>,
+): string | null {
+  if (viewer !== 'follower') return e.text;
+  const isReportersWords = e.kind === 'rated' || (e.actor_id !== null && e.actor_id === c.reporter_user_id);
+  return isReportersWords ? null : e.text;
+}
+
+/** The rating window: a resolved case waits for its reporter's rating. */
+export const isAwaitingRating = (c: Pick<CaseTable, 'status'>) => c.status === 'resolved';
+
+/** The reporter may reopen once resolved, or within 7 days of closing. */
+export function isReopenableByReporter(c: Pick<CaseTable, 'status' | 'closed_at'>, now: Date): boolean {
+  return (
+    c.status === 'resolved' ||
+    (c.status === 'closed' &&
+      c.closed_at !== null &&
+      now.getTime() - new Date(c.closed_at).getTime() <= RATING_WINDOW_MS)
+  );
+}
+
+/** What the resident may do on the phone: rating and reopening belong to the original reporter alone. */
+export function reporterActions(viewer: CaseViewer, c: CaseTable, now: Date): ('rate' | 'reopen')[] {
+  if (viewer !== 'reporter') return [];
+  return [
+    ...(isAwaitingRating(c) ? (['rate'] as const) : []),
+    ...(isReopenableByReporter(c, now) ? (['reopen'] as const) : []),
+  ];
 }
 
 export const canHandle = (actor: Actor, c: Pick<CaseTable, 'handler_path'>) =>

@@ -13,6 +13,7 @@ import type { DutyItemTable } from '../duties/tables.ts';
 import { locatePlace } from '../orgs/locate.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import { getHouseholdInScope } from '../registry/households.ts';
+import { disclosureFor, viewerOf } from './access.ts';
 import { addHours, evaluateDue } from './deadlines-math.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { routeCase } from './routing.ts';
@@ -57,7 +58,8 @@ export interface DuplicateCandidate {
   id: string;
   number: string;
   dutyName: string | null;
-  description: string;
+  /** only for a case the one asking may see whole */
+  description: string | null;
   status: CaseTable['status'];
   distanceMeters: number;
   createdAt: string;
@@ -91,6 +93,11 @@ function distanceMeters(lng1: number, lat1: number, lng2: number, lat2: number):
   const dLng = (lng2 - lng1) * rad;
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
   return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
+}
+
+/** Whether a case's place lies within the radius in which intake offers it as a duplicate (200 m). */
+export function isWithinDuplicateRadius(from: { lng: number; lat: number }, place: { lng: number; lat: number }) {
+  return distanceMeters(from.lng, from.lat, place.lng, place.lat) <= DUPLICATE_RADIUS_M;
 }
 
 async function resolveItem(db: Kysely<DB>, input: IntakeInput): Promise<DutyItemTable | null> {
@@ -165,19 +172,36 @@ export async function checkIntake(deps: AppDeps, input: IntakeInput, by: IntakeB
   await resolvePlace(deps, input, by);
 }
 
-/** Open cases of the same item within 200 m in the last 30 days. */
+/**
+ * Open cases of the same item within 200 m in the last 30 days, offered instead of a new one. Each is
+ * shown as the one who asks may see it: whole to staff in whose scope it lies and to the resident who
+ * reported it, else only its public summary (item, status, distance) — never its words or people.
+ */
 export async function findDuplicates(
   db: Kysely<DB>,
   item: { code: string; name: string },
-  lng: number,
-  lat: number,
+  at: { lng: number; lat: number },
+  by: IntakeBy,
   now: Date,
 ): Promise<DuplicateCandidate[]> {
+  const { lng, lat } = at;
   const dLat = DUPLICATE_RADIUS_M / 111_000;
   const dLng = dLat / Math.cos((lat * Math.PI) / 180);
   const rows = await db
     .selectFrom('cases')
-    .select(['id', 'number', 'description', 'status', 'lng', 'lat', 'created_at'])
+    .select([
+      'id',
+      'number',
+      'description',
+      'status',
+      'lng',
+      'lat',
+      'created_at',
+      'org_path',
+      'handler_path',
+      'escalated_path',
+      'reporter_user_id',
+    ])
     .where('duty_code', '=', item.code)
     .where('created_at', '>=', new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString())
     .where('status', 'in', ['submitted', 'accepted', 'in_progress'])
@@ -188,16 +212,20 @@ export async function findDuplicates(
     .orderBy('created_at', 'desc')
     .limit(20)
     .execute();
+  const side = by.permission === 'case.intake' ? 'console' : 'phone';
   return rows
-    .map((r) => ({
-      id: r.id,
-      number: r.number,
-      dutyName: item.name,
-      description: r.description,
-      status: r.status,
-      distanceMeters: Math.round(distanceMeters(lng, lat, r.lng!, r.lat!)),
-      createdAt: r.created_at,
-    }))
+    .map((r) => {
+      const viewer = viewerOf(by.actor, r, false, side);
+      return {
+        id: r.id,
+        number: r.number,
+        dutyName: item.name,
+        description: viewer !== null && disclosureFor(viewer, { is_anonymous: 1 }).description ? r.description : null,
+        status: r.status,
+        distanceMeters: Math.round(distanceMeters(lng, lat, r.lng!, r.lat!)),
+        createdAt: r.created_at,
+      };
+    })
     .filter((d) => d.distanceMeters <= DUPLICATE_RADIUS_M)
     .sort((a, b) => a.distanceMeters - b.distanceMeters);
 }
@@ -259,7 +287,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
   const place = await resolvePlace(deps, input, by);
   const now = deps.clock.now();
   if (!input.force && item !== null && place.lng !== null && place.lat !== null) {
-    const duplicates = await findDuplicates(deps.db, item, place.lng, place.lat, now);
+    const duplicates = await findDuplicates(deps.db, item, { lng: place.lng, lat: place.lat }, by, now);
     if (duplicates.length > 0) return { kind: 'duplicates', duplicates };
   }
   const routing = await routeCase(deps.db, item, place.path);

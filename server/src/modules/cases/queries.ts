@@ -3,15 +3,26 @@ import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { notFound } from '../../platform/errors.ts';
 import { maskPhone } from '../../platform/pii/crypto.ts';
 import { DEPARTMENT_KINDS } from '../duties/default-items.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
 import { getOrgInScope } from '../orgs/service.ts';
-import { CASE, getReportedCase, getVisibleCase, visibleCases } from './access.ts';
+import {
+  CASE,
+  type CaseViewer,
+  disclosureFor,
+  getVisibleCase,
+  loadCaseView,
+  reporterActions,
+  stepActorName,
+  stepText,
+  visibleCases,
+  visibleEvents,
+} from './access.ts';
 import type { CaseDetail, CaseQueueQuery, CaseSummary } from './schema.ts';
 import type { WrittenCase } from './intake.ts';
-import type { CaseTable } from './tables.ts';
+import type { CaseEventTable, CaseTable } from './tables.ts';
 import { allowedActions } from './workflow.ts';
 
 const COUNT_CAP = 10_000;
@@ -24,36 +35,44 @@ async function unitNames(db: Kysely<DB>, ids: string[]): Promise<Map<string, str
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-async function toSummaries(db: Kysely<DB>, rows: CaseTable[]): Promise<CaseSummary[]> {
+/** Case rows as list items, each shaped for the viewer it is shown to. */
+async function toSummaries(
+  db: Kysely<DB>,
+  rows: CaseTable[],
+  viewerFor: (row: CaseTable) => CaseViewer = () => 'staff',
+): Promise<CaseSummary[]> {
   const names = await unitNames(
     db,
     rows.flatMap((r) => [r.org_id, r.handler_org_id]),
   );
   const items = new Map((await listCurrentDutyItems(db)).map((i) => [i.code, i.name]));
-  return rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    channel: r.channel,
-    status: r.status,
-    priority: r.priority,
-    dutyCode: r.duty_code,
-    dutyName: r.duty_code === null ? null : (items.get(r.duty_code) ?? null),
-    isFallback: r.is_fallback === 1,
-    description: r.description,
-    address: r.address,
-    orgName: names.get(r.org_id) ?? '',
-    handlerOrgId: r.handler_org_id,
-    handlerName: names.get(r.handler_org_id) ?? '',
-    dueState: r.due_state,
-    acceptDueAt: r.accept_due_at,
-    resolveDueAt: r.resolve_due_at,
-    isSupervised: r.is_supervised === 1,
-    isEscalated: r.escalated_org_id !== null,
-    isPaused: r.paused_at !== null,
-    rating: r.rating,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }));
+  return rows.map((r) => {
+    const shown = disclosureFor(viewerFor(r), r);
+    return {
+      id: r.id,
+      number: r.number,
+      channel: r.channel,
+      status: r.status,
+      priority: r.priority,
+      dutyCode: r.duty_code,
+      dutyName: r.duty_code === null ? null : (items.get(r.duty_code) ?? null),
+      isFallback: r.is_fallback === 1,
+      description: shown.description ? r.description : null,
+      address: shown.place ? r.address : null,
+      orgName: names.get(r.org_id) ?? '',
+      handlerOrgId: r.handler_org_id,
+      handlerName: names.get(r.handler_org_id) ?? '',
+      dueState: r.due_state,
+      acceptDueAt: r.accept_due_at,
+      resolveDueAt: r.resolve_due_at,
+      isSupervised: r.is_supervised === 1,
+      isEscalated: r.escalated_org_id !== null,
+      isPaused: r.paused_at !== null,
+      rating: r.rating,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  });
 }
 
 /**
@@ -131,10 +150,14 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
   };
 }
 
-async function timelineOf(db: Kysely<DB>, caseId: string, isPublicOnly: boolean) {
-  let q = db.selectFrom('case_events').selectAll().where('case_id', '=', caseId);
-  if (isPublicOnly) q = q.where('is_public', '=', 1);
-  const events = await q.orderBy('at').orderBy('id').execute();
+async function timelineOf(db: Kysely<DB>, caseId: string) {
+  const events = await db
+    .selectFrom('case_events')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   const photos = await db
     .selectFrom('case_photos')
     .select(['id', 'event_id'])
@@ -144,8 +167,14 @@ async function timelineOf(db: Kysely<DB>, caseId: string, isPublicOnly: boolean)
   return { events, photos };
 }
 
-async function toDetail(deps: AppDeps, c: CaseTable, view: { actor: Actor; isResident: boolean }): Promise<CaseDetail> {
-  const { events, photos } = await timelineOf(deps.db, c.id, view.isResident);
+/** How one actor sees one case: who she is to it, and the actor herself (for her own steps). */
+export interface DetailView {
+  actor: Actor;
+  viewer: CaseViewer;
+}
+
+async function toDetail(deps: AppDeps, c: CaseTable, view: DetailView): Promise<CaseDetail> {
+  const { events, photos } = await timelineOf(deps.db, c.id);
   const duty =
     c.duty_item_id === null
       ? undefined
@@ -154,27 +183,42 @@ async function toDetail(deps: AppDeps, c: CaseTable, view: { actor: Actor; isRes
 }
 
 /** A case intake has just written, answered from what it wrote (no read-back). */
-export function writtenCaseDetail(deps: AppDeps, written: WrittenCase, view: { actor: Actor; isResident: boolean }) {
-  const events = view.isResident ? written.events.filter((e) => e.is_public === 1) : written.events;
-  return assembleDetail(deps, { ...written, events }, view);
+export function writtenCaseDetail(deps: AppDeps, written: WrittenCase, view: DetailView) {
+  return assembleDetail(deps, written, view);
+}
+
+/** Photos the viewer may see: none for a follower, else those of the steps she sees. */
+function visiblePhotos<P extends { event_id: string | null }>(
+  viewer: CaseViewer,
+  c: CaseTable,
+  events: Pick<CaseEventTable, 'id' | 'is_public'>[],
+  photos: P[],
+): P[] {
+  if (!disclosureFor(viewer, c).photos) return [];
+  if (viewer === 'staff') return photos;
+  const shown = new Set(visibleEvents(viewer, events).map((e) => e.id));
+  return photos.filter((p) => p.event_id !== null && shown.has(p.event_id));
 }
 
 async function assembleDetail(
   deps: AppDeps,
-  { row: c, events, photos, duty }: WrittenCase,
-  view: { actor: Actor; isResident: boolean },
+  { row: c, events: allEvents, photos: allPhotos, duty }: WrittenCase,
+  view: DetailView,
 ): Promise<CaseDetail> {
-  const [summary] = await toSummaries(deps.db, [c]);
+  const shown = disclosureFor(view.viewer, c);
+  const events = visibleEvents(view.viewer, allEvents);
+  const photos = visiblePhotos(view.viewer, c, allEvents, allPhotos);
+  const [summary] = await toSummaries(deps.db, [c], () => view.viewer);
   const escalated =
     c.escalated_org_id === null ? new Map<string, string>() : await unitNames(deps.db, [c.escalated_org_id]);
-  const hidesContact = view.isResident ? false : c.is_anonymous === 1;
-  const phone = c.contact_phone_enc === null || hidesContact ? null : maskPhone(deps.pii.decrypt(c.contact_phone_enc));
+  const phone =
+    c.contact_phone_enc === null || !shown.contact ? null : maskPhone(deps.pii.decrypt(c.contact_phone_enc));
   return {
     ...summary!,
-    lng: c.lng,
-    lat: c.lat,
+    lng: shown.place ? c.lng : null,
+    lat: shown.place ? c.lat : null,
     orgId: c.org_id,
-    householdId: view.isResident ? null : c.household_id,
+    householdId: shown.household ? c.household_id : null,
     duty:
       duty === null
         ? null
@@ -188,41 +232,46 @@ async function assembleDetail(
             legalBasis: duty.legal_basis,
           },
     escalatedOrgName: c.escalated_org_id === null ? null : (escalated.get(c.escalated_org_id) ?? null),
-    contactName: hidesContact ? null : c.contact_name,
+    contactName: shown.contact ? c.contact_name : null,
     contactPhone: phone,
     isAnonymous: c.is_anonymous === 1,
-    pauseReason: c.pause_reason,
+    pauseReason: view.viewer === 'follower' ? null : c.pause_reason,
     acceptedAt: c.accepted_at,
     resolvedAt: c.resolved_at,
     closedAt: c.closed_at,
     isSolved: c.is_solved === null ? null : c.is_solved === 1,
-    ratingComment: c.rating_comment,
+    ratingComment: shown.ratingComment ? c.rating_comment : null,
     mergedIntoId: c.merged_into_id,
     version: c.version,
+    viewer: view.viewer,
     photoIds: photos.map((p) => p.id),
     timeline: events.map((e) => ({
       id: e.id,
       at: e.at,
       kind: e.kind,
       isPublic: e.is_public === 1,
-      // residents see who acted as the handling unit, not staff names
-      actorName: view.isResident ? (e.actor_id === view.actor.userId ? e.actor_name : null) : e.actor_name,
-      text: e.text,
+      actorName: stepActorName(view, c, e),
+      text: stepText(view.viewer, c, e),
       photoIds: photos.filter((p) => p.event_id === e.id).map((p) => p.id),
     })),
-    actions: view.isResident ? [] : allowedActions(view.actor, c),
+    actions:
+      view.viewer === 'staff' ? allowedActions(view.actor, c) : reporterActions(view.viewer, c, deps.clock.now()),
   };
 }
 
+/** A case as staff see it (404 outside their scope). */
 export async function getCaseDetail(deps: AppDeps, actor: Actor, id: string): Promise<CaseDetail> {
-  return toDetail(deps, await getVisibleCase(deps.db, actor, id), { actor, isResident: false });
+  const { row, viewer } = await loadCaseView(deps.db, actor, id, 'console');
+  return toDetail(deps, row, { actor, viewer });
 }
 
+/** A case as the resident sees it: her own, or one she follows (404 otherwise). */
 export async function getMyCaseDetail(deps: AppDeps, actor: Actor, id: string): Promise<CaseDetail> {
-  return toDetail(deps, await getReportedCase(deps.db, actor.userId, id), { actor, isResident: true });
+  const { row, viewer } = await loadCaseView(deps.db, actor, id, 'phone');
+  return toDetail(deps, row, { actor, viewer });
 }
 
-/** The resident's own cases (reported or joined), newest first. */
+/** The resident's own cases and those she follows, newest first, each shaped for her. */
 export async function listMyCases(deps: AppDeps, actor: Actor) {
   const rows = await deps.db
     .selectFrom('cases')
@@ -236,38 +285,47 @@ export async function listMyCases(deps: AppDeps, actor: Actor) {
     .orderBy('created_at', 'desc')
     .limit(200)
     .execute();
-  return { items: await toSummaries(deps.db, rows) };
+  return {
+    items: await toSummaries(deps.db, rows, (r) => (r.reporter_user_id === actor.userId ? 'reporter' : 'follower')),
+  };
 }
 
-/** A photo of a case the caller may see (staff by scope, the resident her own). */
+/** A photo of a case, when the caller's view of the case shows it (staff by scope, the reporter her own; never a follower). */
 export async function getCasePhoto(deps: AppDeps, actor: Actor, caseId: string, photoId: string) {
-  const canSee = await getVisibleCase(deps.db, actor, caseId).catch(() =>
-    getReportedCase(deps.db, actor.userId, caseId),
-  );
+  const { row, viewer } = await loadCaseView(deps.db, actor, caseId, 'either');
   const photo = await deps.db
     .selectFrom('case_photos')
-    .select(['mime', 'data'])
+    .select(['id', 'event_id', 'mime', 'data'])
     .where('id', '=', photoId)
-    .where('case_id', '=', canSee.id)
+    .where('case_id', '=', row.id)
     .executeTakeFirst();
-  if (photo === undefined) throw notFound({ zh: '照片', en: 'Photo' });
+  const events =
+    photo === undefined || viewer === 'staff'
+      ? []
+      : await deps.db.selectFrom('case_events').select(['id', 'is_public']).where('case_id', '=', row.id).execute();
+  if (photo === undefined || visiblePhotos(viewer, row, events, [photo]).length === 0) {
+    throw notFound({ zh: '照片', en: 'Photo' });
+  }
   return photo;
 }
 
-/** The reporter's full phone number, for calling her back: needs the reveal permission, records the reason. */
+/**
+ * The reporter's name and full phone number, for calling her back: needs the reveal permission where the
+ * case is, and records the reason. This is the only way an anonymous reporter's identity is shown.
+ */
 export async function revealCaseContact(deps: AppDeps, actor: Actor, id: string, reason: string) {
   const c = await getVisibleCase(deps.db, actor, id);
   if (!canAt(actor, 'pii.reveal', c.handler_path) && !canAt(actor, 'pii.reveal', c.org_path)) throw notFound(CASE);
-  if (c.is_anonymous === 1) {
-    throw new AppError('INVALID_STATE', { zh: '匿名诉求不显示联系方式', en: 'An anonymous case shows no contact' });
-  }
   await recordAudit(deps.db, deps.clock, whoFromActor(actor), {
     action: 'pii.reveal',
     targetType: 'case',
     targetId: c.id,
     orgId: c.handler_org_id,
     orgPath: c.handler_path,
-    detail: { field: 'contactPhone', reason },
+    detail: { field: 'contactPhone', reason, isAnonymous: c.is_anonymous === 1 },
   });
-  return { contactPhone: c.contact_phone_enc === null ? null : deps.pii.decrypt(c.contact_phone_enc) };
+  return {
+    contactName: c.contact_name,
+    contactPhone: c.contact_phone_enc === null ? null : deps.pii.decrypt(c.contact_phone_enc),
+  };
 }

@@ -9,6 +9,7 @@ import {
   CaseDetail,
   CaseIdParams,
   CaseSummary,
+  FollowBody,
   IntakeResult,
   PHOTO_LIMITS,
   RatingBody,
@@ -20,7 +21,10 @@ import { joinCase, rateCase, reopenByResident } from './workflow.ts';
 const tags = ['my-cases'];
 const scoped = { params: { id: 'myCase' } } as const;
 
-/** The resident's side: report, follow, rate, reopen. Only her own cases exist for her (others are 404). */
+/**
+ * The resident's side: report, follow, rate, reopen. Only her own cases and those she follows exist for
+ * her (others are 404); rating and reopening are the reporter's alone (a follower gets 403).
+ */
 export function residentCaseRoutes(deps: AppDeps): RouteDef[] {
   return [
     defineRoute({
@@ -96,7 +100,8 @@ export function residentCaseRoutes(deps: AppDeps): RouteDef[] {
     defineRoute({
       method: 'POST',
       url: '/api/v1/my/cases/:id/follow',
-      summary: '关注已有的同类诉求（代替重复提交）/ Follow an existing case instead of filing a duplicate',
+      summary:
+        '关注附近已有的同类诉求（代替重复提交；须给出所在位置，200 米内）/ Follow a case nearby instead of filing a duplicate',
       tags,
       auth: 'case.report',
       scope: {
@@ -105,9 +110,10 @@ export function residentCaseRoutes(deps: AppDeps): RouteDef[] {
         },
       },
       params: CaseIdParams,
+      body: FollowBody.optional(),
       response: CaseDetail,
-      handler: async ({ actor, params }) => {
-        await joinCase(deps, actor, params.id);
+      handler: async ({ actor, params, body }) => {
+        await joinCase(deps, actor, params.id, body);
         return getMyCaseDetail(deps, actor, params.id);
       },
     }),

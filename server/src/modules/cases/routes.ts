@@ -60,7 +60,8 @@ const stepBodyIds: Record<string, Record<string, IdRule>> = {
 export async function intakeResponse(deps: AppDeps, actor: Actor, outcome: IntakeOutcome, isResident: boolean) {
   if (outcome.kind === 'duplicates') return { case: null, duplicates: outcome.duplicates };
   if (outcome.kind === 'created') {
-    return { case: await writtenCaseDetail(deps, outcome.written, { actor, isResident }), duplicates: [] };
+    const viewer = isResident ? 'reporter' : 'staff';
+    return { case: await writtenCaseDetail(deps, outcome.written, { actor, viewer }), duplicates: [] };
   }
   const detail = isResident
     ? await getMyCaseDetail(deps, actor, outcome.caseId)

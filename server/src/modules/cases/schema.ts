@@ -90,7 +90,7 @@ export const DuplicateCandidate = z.object({
   id: z.string(),
   number: z.string(),
   dutyName: z.string().nullable(),
-  description: z.string(),
+  description: z.string().nullable().describe('only for a case the caller may see whole (staff in scope, her own)'),
   status: z.enum(CASE_STATUSES),
   distanceMeters: z.number(),
   createdAt: z.string(),
@@ -105,7 +105,7 @@ export const CaseSummary = z.object({
   dutyCode: z.string().nullable(),
   dutyName: z.string().nullable(),
   isFallback: z.boolean(),
-  description: z.string(),
+  description: z.string().nullable().describe('null for a case the resident follows: she sees its public summary'),
   address: z.string().nullable(),
   orgName: z.string(),
   handlerOrgId: z.string(),
@@ -160,9 +160,12 @@ export const CaseDetail = CaseSummary.extend({
   ratingComment: z.string().nullable(),
   mergedIntoId: z.string().nullable(),
   version: z.number().int(),
+  viewer: z
+    .enum(['staff', 'reporter', 'follower'])
+    .describe('who the caller is to the case: staff in scope, the resident who reported it, or one who follows it'),
   photoIds: z.array(z.string()),
   timeline: z.array(CaseEventOut),
-  /** what the caller may do now */
+  /** what the caller may do now (staff: workflow steps; the reporter: rate, reopen) */
   actions: z.array(z.string()),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
@@ -228,7 +231,10 @@ export const RatingBody = z.strictObject({
   comment: z.string().trim().max(500).optional(),
 });
 export const RevealBody = z.strictObject({ reason: Reason });
-export const RevealedContact = z.object({ contactPhone: z.string().nullable() });
+export const RevealedContact = z.object({ contactName: z.string().nullable(), contactPhone: z.string().nullable() });
+/** Following a case offered as a duplicate: the place she is reporting from (the case must lie within 200 m of it). */
+export const FollowBody = z.strictObject({ lng: Lng.optional(), lat: Lat.optional() }).superRefine(checkPoint);
+export type FollowBody = z.infer<typeof FollowBody>;
 
 export const RatesQuery = z.strictObject({
   orgId: z.uuid(),

@@ -6,8 +6,17 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { findActiveDutyItem } from '../duties/service.ts';
 import { syncCaseRollups } from '../insights/rollups.ts';
-import { CASE, canActAbove, canHandle, getReportedCase, getVisibleCase } from './access.ts';
-import { RATING_WINDOW_MS, evaluateDue, secondsBetween } from './deadlines-math.ts';
+import {
+  CASE,
+  canActAbove,
+  canHandle,
+  getVisibleCase,
+  isAwaitingRating,
+  isReopenableByReporter,
+  loadCaseView,
+} from './access.ts';
+import { evaluateDue, secondsBetween } from './deadlines-math.ts';
+import { isWithinDuplicateRadius } from './intake.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { fallbackUnit, listAncestors } from './routing.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from './tables.ts';
@@ -44,6 +53,8 @@ const FROM: Record<StaffAction, CaseStatus[]> = {
   note: ['submitted', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected', 'merged'],
   reply: ['submitted', 'accepted', 'in_progress', 'resolved'],
 };
+
+const OPEN: CaseStatus[] = ['submitted', 'accepted', 'in_progress'];
 
 const STATUS_ZH: Record<CaseStatus, string> = {
   submitted: '待签收',
@@ -86,8 +97,10 @@ interface Change {
   patch: Partial<CaseTable>;
   event: { kind: CaseEventKind; text?: string | null; orgId?: string | null; detail?: Record<string, unknown> };
   photos?: CheckedPhoto[];
-  /** tell the reporters (public changes) */
+  /** tell the reporter and the followers (public changes) */
   isPublicChange?: boolean;
+  /** what followers are told, when the reporter's title asks something of her alone (rate it) */
+  followerTitle?: { zh: string; en: string };
   /** units to tell */
   notifyOrgs?: { id: string; path: string }[];
   notifyTitle?: { zh: string; en: string };
@@ -152,13 +165,10 @@ async function commitChange(
       en: `Case ${c.number}: ${next.status}`,
     };
     if (change.isPublicChange === true) {
-      await notify(trx, {
-        caseId: c.id,
-        kind: `case.${change.event.kind}`,
-        at: now,
-        title,
-        userIds: await listReporters(trx, c.id),
-      });
+      const followers = (await listReporters(trx, c.id)).filter((u) => u !== c.reporter_user_id);
+      const kind = `case.${change.event.kind}`;
+      await notify(trx, { caseId: c.id, kind, at: now, title, userIds: [c.reporter_user_id] });
+      await notify(trx, { caseId: c.id, kind, at: now, title: change.followerTitle ?? title, userIds: followers });
     }
     if (change.notifyOrgs !== undefined) {
       await notify(trx, { caseId: c.id, kind: `case.${change.event.kind}`, at: now, title, orgs: change.notifyOrgs });
@@ -240,6 +250,7 @@ export async function resolveCase(
     photos,
     isPublicChange: true,
     notifyTitle: { zh: `诉求 ${c.number} 已办结，请评价`, en: `Case ${c.number} resolved: please rate it` },
+    followerTitle: { zh: `诉求 ${c.number}：${STATUS_ZH.resolved}`, en: `Case ${c.number}: resolved` },
   });
 }
 
@@ -490,6 +501,18 @@ export async function addReply(deps: AppDeps, actor: Actor, id: string, text: st
   });
 }
 
+/** The case as its original reporter sees it: rating and reopening are hers alone (a follower gets 403). */
+async function loadAsReporter(deps: AppDeps, actor: Actor, id: string): Promise<CaseTable> {
+  const { row, viewer } = await loadCaseView(deps.db, actor, id, 'phone');
+  if (viewer !== 'reporter') {
+    throw new AppError('FORBIDDEN', {
+      zh: '只有提出该诉求的居民可以评价或重新打开',
+      en: 'Only the resident who reported the case may rate or reopen it',
+    });
+  }
+  return row;
+}
+
 /** 回访: the resident rates a resolved case 1–5 and says whether it was solved; the case closes. */
 export async function rateCase(
   deps: AppDeps,
@@ -497,8 +520,8 @@ export async function rateCase(
   id: string,
   body: { rating: number; isSolved: boolean; comment?: string | undefined },
 ) {
-  const c = await getReportedCase(deps.db, actor.userId, id);
-  if (c.status !== 'resolved') {
+  const c = await loadAsReporter(deps, actor, id);
+  if (!isAwaitingRating(c)) {
     throw new AppError('INVALID_STATE', {
       zh: c.rating !== null ? '您已评价过该诉求' : '诉求办结后才能评价',
       en: c.rating !== null ? 'You have already rated this case' : 'A case can be rated once it is resolved',
@@ -518,15 +541,10 @@ export async function rateCase(
   });
 }
 
-/** The resident reopens her case within 7 days of its closing (or while it waits for her rating). */
+/** The reporter reopens her case within 7 days of its closing (or while it waits for her rating). */
 export async function reopenByResident(deps: AppDeps, actor: Actor, id: string, reason: string) {
-  const c = await getReportedCase(deps.db, actor.userId, id);
-  const isInWindow =
-    c.status === 'resolved' ||
-    (c.status === 'closed' &&
-      c.closed_at !== null &&
-      deps.clock.now().getTime() - new Date(c.closed_at).getTime() <= RATING_WINDOW_MS);
-  if (!isInWindow) {
+  const c = await loadAsReporter(deps, actor, id);
+  if (!isReopenableByReporter(c, deps.clock.now())) {
     throw new AppError('INVALID_STATE', {
       zh: '只能在办结后或关闭 7 天内重新打开',
       en: 'A case can be reopened once resolved, or within 7 days of closing',
@@ -535,24 +553,45 @@ export async function reopenByResident(deps: AppDeps, actor: Actor, id: string, 
   await reopen(deps, actor, c, null, reason);
 }
 
-/** A resident follows an open case someone else reported (instead of filing a duplicate). */
-export async function joinCase(deps: AppDeps, actor: Actor, id: string) {
+/**
+ * A resident follows an open case someone else reported, instead of filing a duplicate. She may follow
+ * only what she could have been offered: an open case of a public duty item whose place lies within
+ * 200 m of the place she gives, or lies in her own area. Anything else does not exist for her (404).
+ * She then sees its public summary and public steps (see access.ts), never the reporter or photos.
+ */
+export async function joinCase(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+  from: { lng?: number | undefined; lat?: number | undefined } | undefined,
+) {
   const c = await deps.db
     .selectFrom('cases')
-    .select(['id', 'status', 'is_anonymous'])
-    .where('id', '=', id)
+    .leftJoin('duty_items', 'duty_items.id', 'cases.duty_item_id')
+    .select(['cases.id', 'cases.status', 'cases.org_path', 'cases.lng', 'cases.lat', 'cases.reporter_user_id'])
+    .select('duty_items.is_public')
+    .where('cases.id', '=', id)
     .executeTakeFirst();
-  if (c === undefined || !['submitted', 'accepted', 'in_progress'].includes(c.status)) throw notFound(CASE);
+  if (c === undefined) throw notFound(CASE);
+  if (c.reporter_user_id === actor.userId) return;
   const existing = await deps.db
     .selectFrom('case_reporters')
     .select('user_id')
     .where('case_id', '=', id)
     .where('user_id', '=', actor.userId)
     .executeTakeFirst();
-  if (existing === undefined) {
-    await deps.db
-      .insertInto('case_reporters')
-      .values({ case_id: id, user_id: actor.userId, source_case_id: id })
-      .execute();
-  }
+  if (existing !== undefined) return;
+  const isNearby =
+    from?.lng !== undefined &&
+    from.lat !== undefined &&
+    c.lng !== null &&
+    c.lat !== null &&
+    isWithinDuplicateRadius({ lng: from.lng, lat: from.lat }, { lng: c.lng, lat: c.lat });
+  const isOffered =
+    OPEN.includes(c.status) && c.is_public === 1 && (isNearby || canAt(actor, 'case.report', c.org_path));
+  if (!isOffered) throw notFound(CASE);
+  await deps.db
+    .insertInto('case_reporters')
+    .values({ case_id: id, user_id: actor.userId, source_case_id: id })
+    .execute();
 }

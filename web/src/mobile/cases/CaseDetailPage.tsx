@@ -1,5 +1,4 @@
 import { Alert, Button, Flex, Image, Result, Skeleton, Typography } from 'antd';
-import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { errorText } from '../../console/app/errors';
@@ -11,14 +10,6 @@ import { CaseTimeline } from './CaseTimeline';
 import { RatingForm, RatingGiven } from './RatingForm';
 import { ReopenForm } from './ReopenForm';
 import { StatusTag } from './StatusTag';
-
-const REOPEN_WINDOW_MS = 7 * 24 * 3_600_000;
-
-/** Whether she may still reopen it: once resolved, or within 7 days of its closing. */
-function isReopenable(c: MyCaseDetail, now: number): boolean {
-  if (c.status === 'resolved') return true;
-  return c.status === 'closed' && c.closedAt !== null && now - new Date(c.closedAt).getTime() <= REOPEN_WINDOW_MS;
-}
 
 function CaseFacts({ c }: { c: MyCaseDetail }) {
   const { t } = useI18n();
@@ -62,8 +53,6 @@ export function CaseDetailPage() {
   const { t } = i18n;
   const { id = '' } = useParams();
   const detail = useMyCase(id);
-  // the page's moment for the 7-day reopening window; the server has the last word
-  const [openedAt] = useState(() => Date.now());
   const c = detail.data;
   // the case's own photos are those of its first step; later ones show in the timeline
   const firstEvent = c?.timeline[0];
@@ -92,9 +81,15 @@ export function CaseDetailPage() {
               </Typography.Title>
               <StatusTag status={c.status} />
             </Flex>
-            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description">
-              {c.description}
-            </Typography.Paragraph>
+            {c.viewer === 'follower' ? (
+              <Typography.Paragraph type="secondary" data-testid="case-following">
+                {t('phone.detail.following')}
+              </Typography.Paragraph>
+            ) : (
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description">
+                {c.description}
+              </Typography.Paragraph>
+            )}
             <CaseFacts c={c} />
             {c.mergedIntoId !== null && (
               <Link to={`/m/cases/${c.mergedIntoId}`} style={{ display: 'block', marginTop: 10 }}>
@@ -114,14 +109,15 @@ export function CaseDetailPage() {
               </Image.PreviewGroup>
             </section>
           )}
-          {c.status === 'resolved' && (
+          {/* rating and reopening are the reporter's alone: the server says which she may do now */}
+          {c.actions.includes('rate') && (
             <RatingForm
               caseId={c.id}
               result={[...c.timeline].reverse().find((e) => e.kind === 'resolved')?.text ?? null}
             />
           )}
           {c.status === 'closed' && c.rating !== null && <RatingGiven c={c} />}
-          {isReopenable(c, openedAt) && <ReopenForm caseId={c.id} />}
+          {c.actions.includes('reopen') && <ReopenForm caseId={c.id} />}
           <section className="tz-phone-section">
             <h2>{t('phone.detail.timeline')}</h2>
             <CaseTimeline caseId={c.id} events={c.timeline} rating={c.rating} />

@@ -44,9 +44,12 @@ export function DuplicatesPanel(props: DuplicatesPanelProps) {
                 <StatusTag status={d.status} />
               </Flex>
             </Flex>
-            <div className="tz-two-lines" style={{ margin: '6px 0' }}>
-              {d.description}
-            </div>
+            {/* another person's case shows only its public summary: no words, photos or people */}
+            {d.description !== null && (
+              <div className="tz-two-lines" style={{ margin: '6px 0' }}>
+                {d.description}
+              </div>
+            )}
             <Flex justify="space-between" align="center" gap={8}>
               <Typography.Text type="secondary" style={{ fontSize: 13 }}>
                 <EnvironmentOutlined />{' '}

@@ -20,7 +20,7 @@ function CaseCard({ item }: { item: MyCase }) {
         <StatusTag status={item.status} />
       </Flex>
       <div className="tz-two-lines" style={{ margin: '6px 0' }}>
-        {item.description}
+        {item.description ?? t('phone.list.following')}
       </div>
       <Flex justify="space-between" gap={8} style={{ color: '#8c8c8c', fontSize: 13 }}>
         <Typography.Text type="secondary" ellipsis style={{ fontSize: 13 }}>

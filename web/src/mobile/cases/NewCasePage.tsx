@@ -113,8 +113,9 @@ export function NewCasePage() {
   };
 
   const followCase = async (id: string) => {
+    const { point } = form.getFieldsValue(true) as ReportForm;
     try {
-      await follow.mutateAsync(id);
+      await follow.mutateAsync({ id, from: point });
       void message.success(t('phone.dup.followed'));
       void navigate(`/m/cases/${id}`, { replace: true });
     } catch (error) {
@@ -127,7 +128,7 @@ export function NewCasePage() {
       {duplicates !== null && (
         <DuplicatesPanel
           duplicates={duplicates}
-          followingId={follow.isPending ? (follow.variables ?? null) : null}
+          followingId={follow.isPending ? (follow.variables?.id ?? null) : null}
           isSubmitting={isSubmitting}
           onFollow={(id) => void followCase(id)}
           onSubmitAnyway={() => void send(true)}

@@ -102,10 +102,17 @@ export function useReopenCase(id: string) {
   );
 }
 
+/** Follows a case offered as a duplicate, from the place she was reporting (it must lie within 200 m). */
 export function useFollowCase() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => unwrap(api.POST('/api/v1/my/cases/{id}/follow', { params: { path: { id } } })),
+    mutationFn: ({ id, from }: { id: string; from: { lng: number; lat: number } | null }) =>
+      unwrap(
+        api.POST('/api/v1/my/cases/{id}/follow', {
+          params: { path: { id } },
+          body: from === null ? {} : { lng: from.lng, lat: from.lat },
+        }),
+      ),
     onSuccess: async (detail) => {
       queryClient.setQueryData([...MY_CASES, detail.id], detail);
       await queryClient.invalidateQueries({ queryKey: MY_CASES, exact: true });

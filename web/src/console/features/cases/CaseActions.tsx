@@ -67,7 +67,7 @@ function MergeTargetSelect({
     .filter((c) => c.id !== detail.id)
     .map((c) => ({
       value: c.id,
-      search: `${c.number} ${c.description} ${c.orgName}`.toLowerCase(),
+      search: `${c.number} ${c.description ?? ''} ${c.orgName}`.toLowerCase(),
       label: (
         <span>
           <span className="tz-mono">{c.number}</span>
