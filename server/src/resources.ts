@@ -24,12 +24,7 @@ function collect<R extends Row>(rows: R[], reachesOf: (row: R) => (Reach | null)
 }
 
 /** A kind whose objects lie at one path column of one table. */
-function atPath<T extends keyof DB>(
-  label: ResourceKind['label'],
-  table: T,
-  column: string,
-  key = 'id',
-): ResourceKind {
+function atPath<T extends keyof DB>(label: ResourceKind['label'], table: T, column: string, key = 'id'): ResourceKind {
   return {
     label,
     reachOf: async (db, ids) => {
@@ -48,7 +43,6 @@ export const RESOURCES: ResourceRegistry = {
   org: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path'),
   orgCode: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path', 'code'),
   user: atPath({ zh: '用户', en: 'User' }, 'users', 'home_org_path'),
-  assignment: atPath({ zh: '角色授权', en: 'Role assignment' }, 'role_assignments', 'org_path'),
   household: atPath({ zh: '户', en: 'Household' }, 'households', 'org_path'),
   building: atPath({ zh: '楼栋', en: 'Building' }, 'buildings', 'org_path'),
   resident: atPath({ zh: '居民', en: 'Resident' }, 'residents', 'org_path'),

@@ -72,7 +72,7 @@ export function userRoutes(deps: AppDeps): RouteDef[] {
       params: UserIdParams,
       response: UserOut,
       handler: async ({ actor, params }) => {
-        const [out] = await users.toUsersOut(deps, [await users.getUserInScope(deps, actor, params.id)]);
+        const [out] = await users.toUsersOut(deps, actor, [await users.getUserInScope(deps, actor, params.id)]);
         return out!;
       },
     }),
@@ -130,7 +130,14 @@ export function userRoutes(deps: AppDeps): RouteDef[] {
       summary: '收回角色 / Revoke a role',
       tags,
       auth: 'role.grant',
-      scope: { params: { id: 'user', assignmentId: 'assignment' } },
+      scope: {
+        params: {
+          id: 'user',
+          assignmentId: {
+            none: 'an assignment of the user named by :id, looked up among hers; revoking needs authority over its role (403)',
+          },
+        },
+      },
       params: AssignmentParams,
       response: null,
       handler: ({ actor, params }) => users.revokeRole(deps, actor, params.id, params.assignmentId),

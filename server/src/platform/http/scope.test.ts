@@ -154,7 +154,6 @@ const MISSING: Record<string, () => ScopedObject> = {
   org: () => ({ label: 'no such unit', value: crypto.randomUUID(), related: {} }),
   orgCode: () => ({ label: 'no such code', value: '990000000001', related: {} }),
   user: () => ({ label: 'no such user', value: crypto.randomUUID(), related: { assignmentId: crypto.randomUUID() } }),
-  assignment: () => ({ label: 'no such assignment', value: crypto.randomUUID(), related: {} }),
   apikey: () => ({ label: 'no such key', value: crypto.randomUUID(), related: {} }),
   household: () => ({ label: 'no such household', value: crypto.randomUUID(), related: {} }),
   building: () => ({ label: 'no such building', value: crypto.randomUUID(), related: {} }),
@@ -340,8 +339,6 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     const assignmentB = await firstAssignmentOf(staffB.id);
     objectsA.user = [{ label: 'ymt_staff', value: staffA.id, related: { assignmentId: assignmentA } }];
     objectsB.user = [{ label: 'szs_staff', value: staffB.id, related: { assignmentId: assignmentB } }];
-    objectsA.assignment = [{ label: 'role of ymt_staff', value: assignmentA, related: {} }];
-    objectsB.assignment = [{ label: 'role of szs_staff', value: assignmentB, related: {} }];
     const building = async (community: { id: string; path: string }, name: string) => {
       const id = crypto.randomUUID();
       await t.deps.db
