@@ -289,7 +289,7 @@ export async function logout(deps: AppDeps, auth: RequestAuth): Promise<void> {
 export async function describeMe(deps: AppDeps, actor: Actor, user?: UserTable) {
   const row = user ?? (await repo.findUserById(deps.db, actor.userId));
   if (row === undefined) throw notFound();
-  const [out] = await toUsersOut(deps, [row]);
+  const [out] = await toUsersOut(deps, actor, [row]);
   return {
     id: row.id,
     username: row.username,

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, canGrantRole } from '../../platform/access/scope.ts';
 import type { RouteDef } from '../../platform/http/route.ts';
 import {
   CODES,
@@ -56,6 +57,29 @@ function userManagementRoutes(routes: RouteDef[]) {
       : [];
   });
 }
+
+describe('canGrantRole', () => {
+  const actorAt = (role: Actor['assignments'][number]['role'], orgPath: string): Actor => ({
+    userId: 'u',
+    username: 'u',
+    displayName: 'u',
+    assignments: [{ role, orgId: 'o', orgPath }],
+    via: 'session',
+    ip: null,
+    userAgent: null,
+  });
+
+  it('needs every permission of the role where the role would hold it, over the parent too', () => {
+    // a department holds org.read and report.generate over its district: granting it there reaches the district
+    const district = '/1/2/3/';
+    const department = '/1/2/3/9/';
+    expect(canGrantRole(actorAt('admin', department), 'department', department)).toBe(false);
+    expect(canGrantRole(actorAt('admin', district), 'department', department)).toBe(true);
+    expect(canGrantRole(actorAt('admin', department), 'grid_worker', department)).toBe(true);
+    expect(canGrantRole(actorAt('community_secretary', '/1/2/3/4/5/'), 'street', '/1/2/3/4/')).toBe(false);
+    expect(canGrantRole(actorAt('admin', '/1/'), 'no_such_role', '/1/2/')).toBe(false);
+  });
+});
 
 describe.each(DIALECTS)('authority over every role a user holds on %s', (dialect) => {
   let t: TestContext;
@@ -135,9 +159,16 @@ describe.each(DIALECTS)('authority over every role a user holds on %s', (dialect
   });
 
   it('shows the secretary the street cadre homed in her community, but lets her act on none of it (403)', async () => {
-    const list = (await secretary.get('/api/v1/users?pageSize=200')).json() as { items: { id: string }[] };
-    expect(list.items.map((u) => u.id)).toContain(cadreId);
-    expect((await secretary.get(`/api/v1/users/${cadreId}`)).statusCode).toBe(200);
+    const list = (await secretary.get('/api/v1/users?pageSize=200')).json() as {
+      items: { id: string; canManage: boolean }[];
+    };
+    // shown, but without actions
+    expect(list.items.find((u) => u.id === cadreId)?.canManage).toBe(false);
+    expect(list.items.find((u) => u.id === workerId)?.canManage).toBe(true);
+    const shown = await secretary.get(`/api/v1/users/${cadreId}`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json()).toMatchObject({ canManage: false });
+    expect((await street.get(`/api/v1/users/${cadreId}`)).json()).toMatchObject({ canManage: true });
 
     const before = { account: await accountOf(cadreId), roles: await assignmentsOf(cadreId) };
     const cadre = await t.login('ymt_cadre');

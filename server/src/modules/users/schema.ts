@@ -38,6 +38,11 @@ export const UserOut = z.object({
   mustChangePassword: z.boolean(),
   createdAt: z.string(),
   assignments: z.array(AssignmentOut),
+  canManage: z
+    .boolean()
+    .describe(
+      'the caller may edit, reset, disable her and change her roles: she could grant every role the user holds',
+    ),
 });
 export type UserOut = z.infer<typeof UserOut>;
 

@@ -51,27 +51,39 @@ function toAssignmentOut(row: Awaited<ReturnType<typeof repo.listAssignments>>[n
   };
 }
 
-/** Users as the API shows them: phone masked, assignments with unit names. */
-export async function toUsersOut(deps: AppDeps, users: UserTable[]): Promise<UserOut[]> {
+/** The roles among `held` that the actor could not have granted, each at its unit. */
+function rolesBeyondAuthority<A extends { role: string; org_path: string }>(actor: Actor, held: A[]): A[] {
+  return held.filter((a) => !canGrantRole(actor, a.role, a.org_path));
+}
+
+/**
+ * Users as the API shows them to `actor`: phone masked, assignments with unit names, and whether she may
+ * manage each (the rule of `getUserToManage`, so that the console offers only the actions that work).
+ */
+export async function toUsersOut(deps: AppDeps, actor: Actor, users: UserTable[]): Promise<UserOut[]> {
   const assignments = await repo.listAssignments(
     deps.db,
     users.map((u) => u.id),
   );
   const homes = await findOrgFullNames(deps.db, [...new Set(users.map((u) => u.home_org_id))]);
   const now = deps.clock.now().toISOString();
-  return users.map((u) => ({
-    id: u.id,
-    username: u.username,
-    displayName: u.display_name,
-    phone: u.phone_enc === null ? null : maskPhone(deps.pii.decrypt(u.phone_enc)),
-    homeOrgId: u.home_org_id,
-    homeOrgName: homes.get(u.home_org_id) ?? '',
-    isDisabled: u.is_disabled === 1,
-    isLocked: u.locked_until !== null && u.locked_until > now,
-    mustChangePassword: u.must_change_password === 1,
-    createdAt: u.created_at,
-    assignments: assignments.filter((a) => a.user_id === u.id).map(toAssignmentOut),
-  }));
+  return users.map((u) => {
+    const held = assignments.filter((a) => a.user_id === u.id);
+    return {
+      id: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      phone: u.phone_enc === null ? null : maskPhone(deps.pii.decrypt(u.phone_enc)),
+      homeOrgId: u.home_org_id,
+      homeOrgName: homes.get(u.home_org_id) ?? '',
+      isDisabled: u.is_disabled === 1,
+      isLocked: u.locked_until !== null && u.locked_until > now,
+      mustChangePassword: u.must_change_password === 1,
+      createdAt: u.created_at,
+      assignments: held.map(toAssignmentOut),
+      canManage: canAt(actor, 'user.manage', u.home_org_path) && rolesBeyondAuthority(actor, held).length === 0,
+    };
+  });
 }
 
 function parsePhone(input: string | null | undefined): string | null | undefined {
@@ -121,7 +133,7 @@ export async function listUsersInScope(
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: await toUsersOut(deps, rows), total: Number(total.n) };
+  return { items: await toUsersOut(deps, actor, rows), total: Number(total.n) };
 }
 
 /**
@@ -134,7 +146,7 @@ export async function listUsersInScope(
  */
 export async function getUserToManage(deps: AppDeps, actor: Actor, id: string): Promise<UserTable> {
   const user = await getUserInScope(deps, actor, id, 'user.manage');
-  const beyond = (await repo.listAssignments(deps.db, [id])).filter((a) => !canGrantRole(actor, a.role, a.org_path));
+  const beyond = rolesBeyondAuthority(actor, await repo.listAssignments(deps.db, [id]));
   if (beyond.length > 0) {
     const roles = beyond.map((a) => ({
       org: a.org_name,
@@ -287,7 +299,7 @@ export async function createUser(deps: AppDeps, actor: Actor, body: UserCreateBo
       mustChangePassword: true,
     }),
   );
-  const [user] = await toUsersOut(deps, [created.user]);
+  const [user] = await toUsersOut(deps, actor, [created.user]);
   return { user: user!, initialPassword: created.initialPassword };
 }
 
@@ -321,7 +333,7 @@ export async function updateUser(deps: AppDeps, actor: Actor, id: string, body: 
     });
   });
   forgetCachedAuth(deps.db, id);
-  const [out] = await toUsersOut(deps, [(await repo.findUserById(deps.db, id))!]);
+  const [out] = await toUsersOut(deps, actor, [(await repo.findUserById(deps.db, id))!]);
   return out!;
 }
 

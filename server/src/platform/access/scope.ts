@@ -63,12 +63,16 @@ export function canAt(actor: Actor, permission: Permission, path: string): boole
 
 /**
  * Delegated administration: the actor could grant `role` at the unit with `path` — she holds
- * `role.grant` there and every permission of the role there herself.
+ * `role.grant` there and every permission of the role herself wherever the role would hold it (there,
+ * or over the parent for the permissions the role holds over its unit's parent).
  */
 export function canGrantRole(actor: Actor, role: string, path: string): boolean {
   if (!(role in ROLES)) return false;
-  const { permissions } = ROLES[role as keyof typeof ROLES];
-  return canAt(actor, 'role.grant', path) && permissions.every((p) => canAt(actor, p, path));
+  const { permissions, heldOverParent } = ROLES[role as keyof typeof ROLES];
+  return (
+    canAt(actor, 'role.grant', path) &&
+    permissions.every((p) => canAt(actor, p, heldOverParent?.includes(p) === true ? parentPath(path) : path))
+  );
 }
 
 /**
