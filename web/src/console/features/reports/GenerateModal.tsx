@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Checkbox, DatePicker, Form, Input, Modal } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useAuth } from '../../app/auth';
 import { errorText } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
@@ -27,7 +27,17 @@ export function GenerateModal({ template, onClose }: { template: TemplateSummary
   const [form] = Form.useForm<GenerateValues>();
   const [reportId, setReportId] = useState<string | null>(null);
   const isUnmasked = Form.useWatch('isUnmasked', form) === true;
-  const myUnit = useOrgUnit(me?.assignments[0]?.orgId);
+  const firstUnit = useOrgUnit(me?.assignments[0]?.orgId);
+  // a department generates for its district (and every unit in it): start the picker there
+  const district = useOrgUnit(
+    firstUnit.data?.level === 'department' ? (firstUnit.data.parentId ?? undefined) : undefined,
+  );
+  const myUnit = firstUnit.data?.level === 'department' ? district : firstUnit;
+  useEffect(() => {
+    if (myUnit.data !== undefined && form.getFieldValue('orgId') === undefined) {
+      form.setFieldValue('orgId', myUnit.data.id);
+    }
+  }, [myUnit.data, form]);
 
   const generate = useMutation({
     mutationFn: (values: GenerateValues) =>
@@ -71,7 +81,7 @@ export function GenerateModal({ template, onClose }: { template: TemplateSummary
         <Form<GenerateValues>
           form={form}
           layout="vertical"
-          initialValues={{ orgId: me?.assignments[0]?.orgId, period: dayjs().tz(DISPLAY_ZONE) }}
+          initialValues={{ orgId: myUnit.data?.id, period: dayjs().tz(DISPLAY_ZONE) }}
           onFinish={(values) => generate.mutate(values)}
           data-testid="generate-form"
         >

@@ -1,23 +1,38 @@
 import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Drawer, Flex, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Drawer, Flex, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../app/auth';
+import { errorText } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { dayjs, DISPLAY_ZONE } from '../../app/time';
 import { levelName } from '../insights/charts';
-import type { ReportSummary, TemplateSummary } from './api';
+import { reportsApi, type ReportSummary, type TemplateSummary } from './api';
 import { GenerateModal } from './GenerateModal';
 import { ImportTemplateModal } from './ImportTemplateModal';
-import { useReportHistory, useTemplates } from './queries';
+import { reportKeys, useReportHistory, useTemplates } from './queries';
 import { ReportResult } from './ReportResult';
 
 const when = (iso: string) => dayjs(iso).tz(DISPLAY_ZONE).format('YYYY-MM-DD HH:mm');
 
 function TemplateList() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { can } = useAuth();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
   const navigate = useNavigate();
+  // another unit's template is copied into one of ours, then opened for editing
+  const copy = useMutation({
+    mutationFn: (id: string) => reportsApi.copyTemplate(id),
+    onSuccess: async (saved) => {
+      await queryClient.invalidateQueries({ queryKey: reportKeys.all });
+      void message.success(t('reports.copied'));
+      void navigate(`/reports/templates/${saved.id}`);
+    },
+    onError: (error) => void message.error(errorText(error, i18n)),
+  });
   const templates = useTemplates();
   const [generating, setGenerating] = useState<TemplateSummary | null>(null);
   const [isImportOpen, setImportOpen] = useState(false);
@@ -48,13 +63,14 @@ function TemplateList() {
           <Tag color="blue">{t('reports.byLevel', { level: levelName(t, row.rowLevel ?? '') })}</Tag>
         ),
     },
+    { title: t('reports.owner'), dataIndex: 'ownerName', width: 160, render: (name: string | null) => name ?? '—' },
     { title: t('reports.columnCount'), dataIndex: 'columnCount', width: 90, align: 'right' },
     { title: t('reports.version'), dataIndex: 'version', width: 80, align: 'right', render: (v: number) => `v${v}` },
     { title: t('reports.updatedAt'), dataIndex: 'updatedAt', width: 160, render: when },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 180,
+      width: 220,
       render: (_v, row) => (
         <Flex gap={4}>
           {canGenerate && (
@@ -62,9 +78,19 @@ function TemplateList() {
               {t('reports.generate')}
             </Button>
           )}
-          {canEdit && (
+          {canEdit && row.isOwned && (
             <Button size="small" onClick={() => void navigate(`/reports/templates/${row.id}`)}>
               {t('reports.edit')}
+            </Button>
+          )}
+          {canEdit && (
+            <Button
+              size="small"
+              loading={copy.isPending && copy.variables === row.id}
+              onClick={() => copy.mutate(row.id)}
+              data-testid={`copy-${row.name}`}
+            >
+              {t('reports.copy')}
             </Button>
           )}
         </Flex>

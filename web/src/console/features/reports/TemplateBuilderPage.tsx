@@ -134,7 +134,19 @@ export function TemplateBuilderPage() {
     },
   });
 
+  const copy = useMutation({
+    mutationFn: (id: string) => reportsApi.copyTemplate(id),
+    onSuccess: async (saved) => {
+      await queryClient.invalidateQueries({ queryKey: reportKeys.all });
+      void message.success(t('reports.copied'));
+      void navigate(`/reports/templates/${saved.id}`);
+    },
+    onError: (error) => void message.error(errorText(error, i18n)),
+  });
+
   if (templateId !== undefined && stored.isPending) return <Spin />;
+  // another unit's template: shown, not changed here (the server answers 403 TEMPLATE_NOT_OWNED)
+  const isReadOnly = stored.data !== undefined && !stored.data.isOwned;
   const rowKind = values?.rowKind ?? 'units';
   const columns = values?.columns ?? [];
   const keyOptions = columns.filter((c) => c?.key).map((c) => ({ value: c.key, label: c.label || c.key }));
@@ -160,12 +172,31 @@ export function TemplateBuilderPage() {
               extra={
                 <Flex gap={8}>
                   <Button onClick={() => void navigate('/reports')}>{t('common.cancel')}</Button>
-                  <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="template-save">
-                    {t('common.save')}
-                  </Button>
+                  {isReadOnly ? (
+                    <Button
+                      type="primary"
+                      loading={copy.isPending}
+                      onClick={() => copy.mutate(templateId!)}
+                      data-testid="template-copy"
+                    >
+                      {t('reports.copy')}
+                    </Button>
+                  ) : (
+                    <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="template-save">
+                      {t('common.save')}
+                    </Button>
+                  )}
                 </Flex>
               }
             >
+              {isReadOnly && (
+                <Alert
+                  type="info"
+                  showIcon
+                  style={{ marginBottom: 12 }}
+                  title={t('reports.notOwned', { owner: stored.data?.ownerName ?? '' })}
+                />
+              )}
               <Row gutter={12}>
                 <Col xs={24} md={10}>
                   <Form.Item

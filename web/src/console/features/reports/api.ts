@@ -59,6 +59,8 @@ export const reportsApi = {
   updateTemplate: (id: string, body: TemplateInput) =>
     unwrap(api.PUT('/api/v1/report-templates/{id}', { ...byId(id), body })),
   /** the JSON a user pasted, checked by the server (which names any problem by its field) */
+  /** a copy of any template, owned by the caller's unit (only the owner unit may change a template) */
+  copyTemplate: (id: string) => unwrap(api.POST('/api/v1/report-templates/{id}/copy', { ...byId(id), body: {} })),
   importTemplate: (body: unknown) =>
     unwrap(api.POST('/api/v1/report-templates/import', { body: body as TemplateInput })),
   generate: (body: GenerateReportBody) => unwrap(api.POST('/api/v1/reports', { body })),

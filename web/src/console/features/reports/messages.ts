@@ -36,6 +36,13 @@ export const reportMessages = {
   'reports.updatedAt': { zh: '更新时间', en: 'Updated' },
   'reports.createdAt': { zh: '生成时间', en: 'Generated' },
   'reports.edit': { zh: '编辑', en: 'Edit' },
+  'reports.copy': { zh: '复制', en: 'Copy' },
+  'reports.copied': { zh: '已复制为本单位的模板', en: 'Copied as a template of your unit' },
+  'reports.owner': { zh: '所属单位', en: 'Owner' },
+  'reports.notOwned': {
+    zh: '该模板属于{owner}，只能由其修改；可复制为本单位的模板后修改。',
+    en: 'This template belongs to {owner}, which alone may change it; copy it to make your own.',
+  },
   'reports.view': { zh: '查看', en: 'View' },
   'reports.remove': { zh: '删除', en: 'Remove' },
   'reports.savedVersion': { zh: '已保存为 v{version}', en: 'Saved as v{version}' },
