@@ -8,8 +8,9 @@ import { AppError } from '../../platform/errors.ts';
  * exact searches would find one: every look-up that answers "this number exists" is limited per account
  * and audited. The count is the audit rows themselves (action `pii.exact_search`, index
  * `audit_log (actor_id, at)`), so the window is sliding, lives in the database, and holds across
- * requests, sessions, API keys and app servers alike. Concurrent requests of one account may pass a
- * few over the limit (the count and the row are not one atomic step).
+ * requests, sessions, API keys and app servers alike. A search writes its row first and then counts:
+ * the k-th row committed counts at least k, so concurrent requests cannot pass more than the limit, and
+ * a refused attempt stays on record (and in the window: hammering keeps it shut).
  */
 export const EXACT_SEARCH_LIMITS = [
   { max: 30, windowMs: 60_000, zh: '每分钟', en: 'a minute' },
@@ -23,8 +24,8 @@ export type ExactKind = 'id_number' | 'phone';
 /** why the look-up was made: a search, the duplicate check of a create/edit, a move request */
 export type ExactPurpose = 'search' | 'export' | 'duplicate_check' | 'move_request';
 
-/** 429 when the actor has used up an exact-search window; otherwise nothing. */
-export async function checkExactSearchAllowed(deps: AppDeps, actor: Actor, field: string): Promise<void> {
+/** 429 when the actor has used up an exact-search window (`extra`: rows of this request already written). */
+export async function checkExactSearchAllowed(deps: AppDeps, actor: Actor, field: string, extra = 0): Promise<void> {
   const now = deps.clock.now().getTime();
   const longest = Math.max(...EXACT_SEARCH_LIMITS.map((l) => l.windowMs));
   const rows = await deps.db
@@ -36,7 +37,7 @@ export async function checkExactSearchAllowed(deps: AppDeps, actor: Actor, field
     .execute();
   for (const limit of EXACT_SEARCH_LIMITS) {
     const since = new Date(now - limit.windowMs).toISOString();
-    if (rows.filter((r) => r.at > since).length >= limit.max) {
+    if (rows.filter((r) => r.at > since).length - extra >= limit.max) {
       throw new AppError(
         'RATE_LIMITED',
         {
@@ -70,12 +71,12 @@ export async function recordExactSearch(
   });
 }
 
-/** Checks the limit, then counts and audits one exact look-up (before the look-up runs). */
+/** Audits one exact look-up, then answers 429 if it is past the limit (before the look-up runs). */
 export async function takeExactSearch(
   deps: AppDeps,
   actor: Actor,
   entry: { kinds: ExactKind[]; purpose: ExactPurpose; orgPath?: string | null },
 ): Promise<void> {
-  await checkExactSearchAllowed(deps, actor, entry.kinds[0] === 'phone' ? 'phone' : 'idNumber');
   await recordExactSearch(deps, actor, entry);
+  await checkExactSearchAllowed(deps, actor, entry.kinds[0] === 'phone' ? 'phone' : 'idNumber', 1);
 }

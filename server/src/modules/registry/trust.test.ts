@@ -280,8 +280,9 @@ describe.each(DIALECTS)('trust in the registry on %s', (dialect) => {
         .where('actor_id', '=', user.id)
         .where('action', '=', EXACT_SEARCH_ACTION)
         .execute();
-      expect(rows).toHaveLength(30);
-      expect(rows.filter((r) => (JSON.parse(r.detail!) as { kinds: string[] }).kinds[0] === 'phone')).toHaveLength(15);
+      // 30 answered and the refused attempt: on record, and still in the window
+      expect(rows).toHaveLength(31);
+      expect(rows.filter((r) => (JSON.parse(r.detail!) as { kinds: string[] }).kinds[0] === 'phone')).toHaveLength(16);
       const logged = JSON.stringify(rows);
       for (const p of PEOPLE) expect(logged).not.toContain(p.id);
       expect(logged).not.toContain('1390000');
@@ -290,6 +291,19 @@ describe.each(DIALECTS)('trust in the registry on %s', (dialect) => {
       // another account's allowance is its own
       expect((await staff.post('/api/v1/residents/search', { idNumber: PEOPLE[0]!.id })).statusCode).toBe(200);
     });
+  });
+
+  it('lets no more than 30 of 40 concurrent exact searches through', async () => {
+    await t.createUser({ username: 'ymt_st3', role: 'community_staff', orgCode: CODES.yingMenTan });
+    const burst = await t.login('ymt_st3');
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        burst.post('/api/v1/residents/search', { phone: `1390001${String(i).padStart(4, '0')}` }),
+      ),
+    );
+    const passed = answers.filter((a) => a.statusCode === 200).length;
+    expect(passed).toBeLessThanOrEqual(30);
+    expect(answers.every((a) => a.statusCode === 200 || a.statusCode === 429)).toBe(true);
   });
 
   describe('a number registered elsewhere and the move request (item 4a)', () => {
