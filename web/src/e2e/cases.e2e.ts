@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { consoleOf, launchBrowser } from './console';
 import { deskContext, phoneContext, writePhoto } from './fixtures';
 import { startServer, type RunningServer } from './server';
+import { CASE_STATE_LABELS } from '../shared/case-states';
 
 const DEMO_PASSWORD = 'Tianzige@2026';
 const SOON = { timeout: 15_000, interval: 100 };
@@ -195,7 +196,7 @@ describe('cases: a resident of 营门滩社区 reports from her phone, the commu
     await expect.poll(() => detail.getAttribute('data-status'), SOON).toBe('resolved');
     const timeline = residentPage.getByTestId('case-timeline');
     await expect.poll(() => timeline.innerText(), SOON).toContain('静音垫');
-    expect(await timeline.innerText()).toContain('已受理');
+    expect(await timeline.innerText()).toContain(CASE_STATE_LABELS.accepted.zh);
     const rating = residentPage.getByTestId('rating-form');
     await rating.waitFor();
     expect(await rating.getByTestId('resolution').innerText()).toContain('静音垫');

@@ -2,6 +2,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { syncCaseRollups } from '../insights/rollups.ts';
 import { evaluateDue } from './deadlines-math.ts';
 import { listAncestors } from './routing.ts';
+import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseTable } from './tables.ts';
 import { appendEvent, listReporters, notify } from './timeline.ts';
 
@@ -38,7 +39,10 @@ async function sweepOne(deps: AppDeps, c: CaseTable, now: Date): Promise<string 
         caseId: c.id,
         kind: 'case.closed',
         at,
-        title: { zh: `诉求 ${c.number} 已关闭`, en: `Case ${c.number} closed` },
+        title: {
+          zh: `诉求 ${c.number}：${CASE_STATE_LABELS.closed.zh}`,
+          en: `Case ${c.number}: ${CASE_STATE_LABELS.closed.en}`,
+        },
         userIds: await listReporters(trx, c.id),
       });
     });

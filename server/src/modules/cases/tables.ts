@@ -1,13 +1,6 @@
-export const CASE_STATUSES = [
-  'submitted',
-  'accepted',
-  'in_progress',
-  'resolved',
-  'closed',
-  'rejected',
-  'merged',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+import type { CaseStatus } from './states.ts';
+
+export { CASE_STATUSES, type CaseStatus } from './states.ts';
 
 export const CASE_CHANNELS = [
   'resident_app',

@@ -19,6 +19,7 @@ import { evaluateDue, secondsBetween } from './deadlines-math.ts';
 import { isWithinDuplicateRadius } from './intake.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { fallbackUnit, listAncestors } from './routing.ts';
+import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from './tables.ts';
 import { appendEvent, listReporters, notify } from './timeline.ts';
 
@@ -56,15 +57,7 @@ const FROM: Record<StaffAction, CaseStatus[]> = {
 
 const OPEN: CaseStatus[] = ['submitted', 'accepted', 'in_progress'];
 
-const STATUS_ZH: Record<CaseStatus, string> = {
-  submitted: '待签收',
-  accepted: '已签收',
-  in_progress: '办理中',
-  resolved: '已办结',
-  closed: '已关闭',
-  rejected: '已驳回',
-  merged: '已合并',
-};
+const STATE = CASE_STATE_LABELS;
 
 /** May the actor take this action on this case now (ignoring the request's own details)? */
 /** Does the case's state (status, paused clock) admit the action at all? */
@@ -161,8 +154,8 @@ async function commitChange(
       await insertPhotos(trx, c.id, eventId, change.photos, now);
     }
     const title = change.notifyTitle ?? {
-      zh: `诉求 ${c.number}：${STATUS_ZH[next.status]}`,
-      en: `Case ${c.number}: ${next.status}`,
+      zh: `诉求 ${c.number}：${STATE[next.status].zh}`,
+      en: `Case ${c.number}: ${STATE[next.status].en}`,
     };
     if (change.isPublicChange === true) {
       const followers = (await listReporters(trx, c.id)).filter((u) => u !== c.reporter_user_id);
@@ -186,8 +179,8 @@ async function commitChange(
 
 function refuse(c: CaseTable, action: StaffAction): AppError {
   return new AppError('INVALID_STATE', {
-    zh: `诉求当前为“${STATUS_ZH[c.status]}”${c.paused_at !== null ? '（已暂停计时）' : ''}，不能执行此操作`,
-    en: `The case is ${c.status}${c.paused_at !== null ? ' (clock paused)' : ''}; ${action} is not possible now`,
+    zh: `诉求当前为“${STATE[c.status].zh}”${c.paused_at !== null ? '（已暂停计时）' : ''}，不能执行此操作`,
+    en: `The case is “${STATE[c.status].en}”${c.paused_at !== null ? ' (clock paused)' : ''}; ${action} is not possible now`,
   });
 }
 
@@ -250,7 +243,7 @@ export async function resolveCase(
     photos,
     isPublicChange: true,
     notifyTitle: { zh: `诉求 ${c.number} 已办结，请评价`, en: `Case ${c.number} resolved: please rate it` },
-    followerTitle: { zh: `诉求 ${c.number}：${STATUS_ZH.resolved}`, en: `Case ${c.number}: resolved` },
+    followerTitle: { zh: `诉求 ${c.number}：${STATE.resolved.zh}`, en: `Case ${c.number}: ${STATE.resolved.en}` },
   });
 }
 

@@ -3,6 +3,7 @@ import type { DB } from '../../db/types.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from '../cases/tables.ts';
+import { CASE_STATE_LABELS } from '../cases/states.ts';
 import { listPublicDutyItems } from '../duties/service.ts';
 import type { DutyItemTable } from '../duties/tables.ts';
 import { MAX_RECORDS, MAX_SPAN_DAYS, type RequestListQuery, type UpdateListQuery } from './schema.ts';
@@ -72,13 +73,14 @@ function publishable(text: string, contactName: string | null): string {
   return out.slice(0, 4000);
 }
 
+/** A step that puts the case into a state is told by that state's one name (cases/states.ts). */
 const EVENT_PHRASES: Partial<Record<CaseEventKind, string>> = {
   submitted: '诉求已登记，等待办理单位签收',
-  accepted: '办理单位已签收',
+  accepted: CASE_STATE_LABELS.accepted.zh,
   started: '正在办理',
-  resolved: '已办结',
-  closed: '已结案',
-  rejected: '不予受理',
+  resolved: CASE_STATE_LABELS.resolved.zh,
+  closed: CASE_STATE_LABELS.closed.zh,
+  rejected: CASE_STATE_LABELS.rejected.zh,
   merged: '与同一问题的诉求合并办理',
   reopened: '重新办理',
   reply: '办理单位已答复',

@@ -2,16 +2,13 @@ import { Image, Rate, Timeline, Typography } from 'antd';
 import { useI18n } from '../../console/app/i18n';
 import type { MessageKey } from '../../console/app/messages';
 import { formatTime } from '../../console/app/time';
+import { CASE_STATE_LABELS, STEP_INTO_STATE } from '../../shared/case-states';
 import { photoUrl, type CaseEvent } from './api';
 
+/** Steps that put the case into a state are named by that state (shared/case-states.ts); the rest here. */
 const LABEL: Partial<Record<CaseEvent['kind'], MessageKey>> = {
   submitted: 'phone.event.submitted',
-  accepted: 'phone.event.accepted',
   started: 'phone.event.started',
-  resolved: 'phone.event.resolved',
-  closed: 'phone.event.closed',
-  rejected: 'phone.event.rejected',
-  merged: 'phone.event.merged',
   reopened: 'phone.event.reopened',
   reply: 'phone.event.reply',
   rated: 'phone.event.rated',
@@ -39,20 +36,23 @@ export function CaseTimeline({
   events: CaseEvent[];
   rating: number | null;
 }) {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
+  const labelOf = (kind: CaseEvent['kind']) => {
+    const state = STEP_INTO_STATE[kind];
+    return state !== undefined ? pick(CASE_STATE_LABELS[state]) : t(LABEL[kind] ?? 'phone.event.other');
+  };
   // events carry no rating of their own: the case's rating is the one given last
   const lastRated = [...events].reverse().find((e) => e.kind === 'rated')?.id;
   return (
     <div data-testid="case-timeline">
       <Timeline
         items={events.map((e) => {
-          const label = LABEL[e.kind];
           return {
             key: e.id,
             color: COLOR[e.kind] ?? 'blue',
             content: (
               <div data-testid="timeline-event" data-kind={e.kind}>
-                <Typography.Text strong>{t(label ?? 'phone.event.other')}</Typography.Text>
+                <Typography.Text strong>{labelOf(e.kind)}</Typography.Text>
                 <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
                   {formatTime(e.at).slice(0, 16)}
                 </Typography.Text>

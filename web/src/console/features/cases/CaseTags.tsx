@@ -5,10 +5,10 @@ import { formatTime } from '../../app/time';
 import { DUE_COLOR, DUE_LABEL, isOpen, STATUS_COLOR, STATUS_LABEL } from './vocabulary';
 
 export function CaseStatusTag({ status }: { status: CaseSummary['status'] }) {
-  const { t } = useI18n();
+  const { pick } = useI18n();
   return (
     <Tag color={STATUS_COLOR[status]} data-testid="case-status">
-      {t(STATUS_LABEL[status])}
+      {pick(STATUS_LABEL[status])}
     </Tag>
   );
 }

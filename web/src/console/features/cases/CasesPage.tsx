@@ -50,7 +50,7 @@ function QueueCount({ query }: { query: CaseQueueQuery }) {
 
 /** 诉求办理: the queues of cases (mine, my unit's, due soon, overdue, escalated, all) with filters. */
 export function CasesPage() {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
   const { can } = useAuth();
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
@@ -194,7 +194,7 @@ export function CasesPage() {
           onChange={(v) => update({ status: v })}
           options={[
             { value: 'open', label: t('cases.status.open') },
-            ...STATUSES.map((s) => ({ value: s, label: t(STATUS_LABEL[s]) })),
+            ...STATUSES.map((s) => ({ value: s, label: pick(STATUS_LABEL[s]) })),
           ]}
           data-testid="filter-status"
         />

@@ -63,13 +63,6 @@ export const caseMessages = {
   'cases.openMerged': { zh: '查看该诉求', en: 'Open that case' },
 
   'cases.status.open': { zh: '未办结', en: 'Open' },
-  'cases.status.submitted': { zh: '待签收', en: 'To accept' },
-  'cases.status.accepted': { zh: '已签收', en: 'Accepted' },
-  'cases.status.in_progress': { zh: '办理中', en: 'In progress' },
-  'cases.status.resolved': { zh: '已办结', en: 'Resolved' },
-  'cases.status.closed': { zh: '已关闭', en: 'Closed' },
-  'cases.status.rejected': { zh: '已驳回', en: 'Rejected' },
-  'cases.status.merged': { zh: '已合并', en: 'Merged' },
 
   'cases.due.ok': { zh: '正常', en: 'On time' },
   'cases.due.due_soon': { zh: '即将超期', en: 'Due soon' },
@@ -196,7 +189,7 @@ export const caseMessages = {
   'cases.intake.open': { zh: '代录诉求', en: 'Enter a case' },
   'cases.intake.title': { zh: '代录诉求（电话、来访、网格员上报）', en: 'Enter a case (phone, walk-in, grid worker)' },
   'cases.intake.submit': { zh: '提交', en: 'Submit' },
-  'cases.intake.done': { zh: '已受理，编号 {number}', en: 'Received as {number}' },
+  'cases.intake.done': { zh: '已登记，编号 {number}', en: 'Received as {number}' },
   'cases.intake.dutyHint': {
     zh: '按权责清单分派；说不清类别可不选，由街道兜底派单',
     en: 'Routing follows the duty list; leave empty if unsure and the street dispatches it',

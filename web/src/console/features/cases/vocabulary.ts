@@ -1,4 +1,5 @@
 import type { CaseChannel, CaseEvent, CaseQueue, CaseStatus, DueState } from '../../../api/types';
+import { CASE_STATE_LABELS } from '../../../shared/case-states';
 import type { MessageKey } from '../../app/messages';
 
 export const QUEUES: readonly CaseQueue[] = ['mine', 'unit', 'due_soon', 'overdue', 'escalated', 'all'];
@@ -22,15 +23,8 @@ export const STATUSES: readonly CaseStatus[] = [
   'merged',
 ];
 
-export const STATUS_LABEL: Record<CaseStatus, MessageKey> = {
-  submitted: 'cases.status.submitted',
-  accepted: 'cases.status.accepted',
-  in_progress: 'cases.status.in_progress',
-  resolved: 'cases.status.resolved',
-  closed: 'cases.status.closed',
-  rejected: 'cases.status.rejected',
-  merged: 'cases.status.merged',
-};
+/** Each state's one name, shared with the phone and the server (shared/case-states.ts). */
+export const STATUS_LABEL: Readonly<Record<CaseStatus, { zh: string; en: string }>> = CASE_STATE_LABELS;
 
 export const STATUS_COLOR: Record<CaseStatus, string> = {
   submitted: 'orange',
