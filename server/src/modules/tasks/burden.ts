@@ -1,8 +1,7 @@
 import type { AppDeps } from '../../platform/deps.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
-import { monthsBetween } from '../insights/counters.ts';
-import { shanghaiMonth } from '../insights/facts.ts';
+import { dayStart, monthsBetween, shanghaiMonth } from '../../platform/calendar.ts';
 import { getDrillUnit, monthRange } from '../insights/service.ts';
 
 const FIELDS = [
@@ -25,7 +24,7 @@ const zero = (): Figures => Object.fromEntries(FIELDS.map((f) => [f, 0])) as Fig
 export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: { from?: string; to?: string }) {
   const { unit, children: drillChildren } = await getDrillUnit(deps.database, actor, orgId);
   const { from, to } = monthRange(deps.clock.now(), q.from, q.to);
-  const start = new Date(`${from}-01T00:00:00+08:00`).toISOString();
+  const start = dayStart(`${from}-01`);
   const rows = await deps.db
     .selectFrom('task_targets as t')
     .innerJoin('tasks', 'tasks.id', 't.task_id')

@@ -1,3 +1,4 @@
+import { shareOf } from '../../app/figures';
 import {
   Alert,
   Card,
@@ -28,8 +29,7 @@ import { useBurden } from './queries';
 type Range = [dayjs.Dayjs, dayjs.Dayjs];
 type ChildRow = BurdenTotals & { unit: UnitRef };
 
-const generatedShare = (t: BurdenTotals) =>
-  t.cellsGenerated + t.cellsTyped === 0 ? null : t.cellsGenerated / (t.cellsGenerated + t.cellsTyped);
+const generatedShare = (t: BurdenTotals) => shareOf(t.cellsGenerated, t.cellsGenerated + t.cellsTyped);
 
 /** Tasks that reached the community and those turned away, meetings, and how many report cells nobody had to type. */
 function ledgerOption(tr: ReturnType<typeof useI18n>['t'], months: BurdenLedger['months']): ChartOption {

@@ -3,6 +3,7 @@ import { App, Button, Card, Flex, Progress, Statistic, Table, Typography } from 
 import { useState } from 'react';
 import { downloadFile } from '../../../api/client';
 import { errorText } from '../../app/errors';
+import { percentOf, shareOf } from '../../app/figures';
 import { useI18n } from '../../app/i18n';
 import { useReport } from './queries';
 
@@ -33,7 +34,7 @@ export function DownloadReportButton({ reportId, name }: { reportId: string; nam
 export function CellCounts({ filled, typed }: { filled: number; typed: number }) {
   const { t } = useI18n();
   const total = filled + typed;
-  const percent = total === 0 ? 100 : Math.round((filled / total) * 1000) / 10;
+  const percent = percentOf(shareOf(filled, total)) ?? 100;
   return (
     <Flex gap={32} align="center" wrap data-testid="report-cells" data-filled={filled} data-typed={typed}>
       <Statistic
