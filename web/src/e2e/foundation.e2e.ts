@@ -8,6 +8,8 @@ const WORKER_NEW_PASSWORD = 'Grid-Worker-2025';
 const COMMUNITY_PATH = ['甘肃省', '兰州市', '安宁区', '银滩路街道', '营门滩社区'];
 const OUT_OF_SCOPE_CODE = '620102002002';
 const SOON = { timeout: 15_000, interval: 100 };
+/** A grid named with markup: every screen, the map's tooltips included, must show it as text. */
+const GRID_NAME = '第一网格<b>x</b><img src=x onerror="window.__tzInjected=1">';
 
 describe('foundation: a community gets a grid and a grid worker who sees only her grid', () => {
   let server: RunningServer;
@@ -64,7 +66,7 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     // She draws a grid on the map: first a crossed outline the server refuses, then a proper one.
     await page.getByRole('button', { name: /新建网格/ }).click();
     const form = page.getByTestId('create-org-form');
-    await form.getByLabel('名称').fill('第一网格');
+    await form.getByLabel('名称').fill(GRID_NAME);
     const map = page.getByTestId('org-map');
     for (let i = 0; i < 4; i++) await page.locator('.leaflet-control-zoom-in').click();
     await page.waitForTimeout(400);
@@ -99,6 +101,11 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await expect.poll(() => form.count(), SOON).toBe(0);
     await page.locator('path.tz-feature.tz-level-grid').first().waitFor();
     await expect.poll(() => page.getByTestId('org-stats').innerText(), SOON).toContain('网格');
+    // the grid's label on the map is its name as text: no element made from it, no script run
+    const label = page.locator('.tz-map-label', { hasText: '第一网格' });
+    await expect.poll(() => label.innerText(), SOON).toBe(GRID_NAME);
+    expect(await label.locator('b, img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __tzInjected?: number }).__tzInjected)).toBeUndefined();
     await ui.screenshot('06-grid-on-map');
 
     // She creates a grid worker bound to the new grid and is shown the initial password once.
@@ -128,7 +135,7 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await page.getByRole('menuitem', { name: '组织架构' }).waitFor();
     await expect.poll(() => page.getByRole('menuitem', { name: '用户与角色' }).count(), SOON).toBe(0);
     await expect.poll(() => page.getByRole('menuitem', { name: '审计日志' }).count(), SOON).toBe(0);
-    await expect.poll(() => page.getByTestId('org-name').innerText(), SOON).toBe('第一网格');
+    await expect.poll(() => page.getByTestId('org-name').innerText(), SOON).toBe(GRID_NAME);
     await page.locator('path.tz-feature.tz-level-grid').first().waitFor();
     await ui.screenshot('10-worker-grid');
 

@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { OrgMap } from '../../../api/types';
 import { prefersReducedMotion } from '../../app/motion';
+import { escapeHtml } from '../../app/escape-html';
 
 /** A point as GeoJSON orders it: [longitude, latitude]. */
 export type LngLat = [number, number];
@@ -73,7 +74,11 @@ export function CaseMap({ point, outlines, tileUrl, onPick, height = 240 }: Case
       onEachFeature: (feature, featureLayer) => {
         const p = feature.properties as { name?: string };
         if (p.name !== undefined)
-          featureLayer.bindTooltip(p.name, { permanent: true, direction: 'center', className: 'tz-map-label' });
+          featureLayer.bindTooltip(escapeHtml(p.name), {
+            permanent: true,
+            direction: 'center',
+            className: 'tz-map-label',
+          });
       },
     }).addTo(map);
     const bounds = layer.getBounds();

@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { OrgLevel, OrgMap } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
 import { prefersReducedMotion } from '../../app/motion';
+import { escapeHtml } from '../../app/escape-html';
 
 /** A vertex as GeoJSON orders it: [longitude, latitude]. */
 export type LngLat = [number, number];
@@ -101,7 +102,11 @@ export function OrgMapView(props: OrgMapViewProps) {
       onEachFeature: (feature, featureLayer) => {
         const p = feature.properties as { id: string; name: string };
         if (p.id === focusId) return;
-        featureLayer.bindTooltip(p.name, { permanent: true, direction: 'center', className: 'tz-map-label' });
+        featureLayer.bindTooltip(escapeHtml(p.name), {
+          permanent: true,
+          direction: 'center',
+          className: 'tz-map-label',
+        });
         featureLayer.on('click', (e: L.LeafletMouseEvent) => {
           if (handlers.current.isDrawing) return;
           L.DomEvent.stopPropagation(e);
