@@ -2811,6 +2811,8 @@ export interface operations {
                                 orgId: string;
                                 orgName: string;
                             }[];
+                            /** @description the caller may edit, reset, disable her and change her roles: she could grant every role the user holds */
+                            canManage: boolean;
                         }[];
                         total: number;
                     };
@@ -2882,6 +2884,8 @@ export interface operations {
                                 orgId: string;
                                 orgName: string;
                             }[];
+                            /** @description the caller may edit, reset, disable her and change her roles: she could grant every role the user holds */
+                            canManage: boolean;
                         };
                         initialPassword: string | null;
                     };
@@ -2936,6 +2940,8 @@ export interface operations {
                             orgId: string;
                             orgName: string;
                         }[];
+                        /** @description the caller may edit, reset, disable her and change her roles: she could grant every role the user holds */
+                        canManage: boolean;
                     };
                 };
             };
@@ -2996,6 +3002,8 @@ export interface operations {
                             orgId: string;
                             orgName: string;
                         }[];
+                        /** @description the caller may edit, reset, disable her and change her roles: she could grant every role the user holds */
+                        canManage: boolean;
                     };
                 };
             };

@@ -168,6 +168,10 @@ export const messages = {
     en: 'The user will not be able to sign in. Continue?',
   },
   'user.edit': { zh: '编辑资料', en: 'Edit profile' },
+  'user.beyondAuthority': {
+    zh: '该用户拥有超出您授权范围的角色，只有能授予其全部角色的管理员才能修改、重置密码、停用或调整角色',
+    en: 'This user holds a role beyond your authority: only someone who could grant every role she holds may edit, reset, disable her or change her roles',
+  },
   'user.phoneKeep': { zh: '留空则不修改手机号', en: 'Leave empty to keep the phone number' },
   'user.revealPhone': { zh: '查看完整号码', en: 'Reveal' },
   'user.revealReason': { zh: '查看原因（将记入审计日志）', en: 'Reason (recorded in the audit log)' },

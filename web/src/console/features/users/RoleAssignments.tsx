@@ -22,7 +22,7 @@ export function RoleAssignments({ user }: { user: User }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<GrantForm>();
-  const canGrant = can('role.grant');
+  const canGrant = can('role.grant') && user.canManage;
   const refresh = () => queryClient.invalidateQueries({ queryKey: userKeys.all });
 
   const grant = useMutation({

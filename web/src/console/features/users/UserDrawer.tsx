@@ -23,7 +23,6 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
   const user = useUser(userId);
   const [newPassword, setNewPassword] = useState<string | null>(null);
   const [isEditing, setEditing] = useState(false);
-  const canManage = can('user.manage');
   const id = userId ?? '';
 
   const resetPassword = useMutation({
@@ -47,6 +46,8 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
 
   const u = user.data;
   const isSelf = u?.id === me?.id;
+  // the server says whether she could grant every role this user holds; the actions only work then
+  const canManage = can('user.manage') && u?.canManage === true;
   return (
     <Drawer title={t('user.detail')} open={userId !== undefined} onClose={onClose} size={560} destroyOnHidden>
       {user.error !== null && <Alert type="error" title={errorText(user.error, i18n)} />}
@@ -75,6 +76,9 @@ export function UserDrawer({ userId, onClose }: { userId: string | undefined; on
               { key: 'createdAt', label: t('user.createdAt'), children: formatTime(u.createdAt) },
             ]}
           />
+          {can('user.manage') && !u.canManage && (
+            <Alert type="info" showIcon style={{ marginTop: 16 }} title={t('user.beyondAuthority')} />
+          )}
           {canManage && (
             <Flex gap={8} style={{ marginTop: 16 }}>
               <Button onClick={() => setEditing(true)}>{t('user.edit')}</Button>
