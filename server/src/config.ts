@@ -18,6 +18,8 @@ export interface Config {
   /** trust X-Forwarded-For only behind a known reverse proxy */
   isBehindProxy: boolean;
   logLevel: string;
+  /** SQLite: how long a write waits for another process's (the CLI beside the server) before it gives up */
+  sqliteBusyTimeoutMs?: number;
 }
 
 export class ConfigError extends Error {}
@@ -37,6 +39,7 @@ const EnvSchema = z.object({
   TIANZIGE_TILE_URL: z.string().url().optional(),
   TIANZIGE_TRUST_PROXY: booleanFlag.optional(),
   TIANZIGE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  TIANZIGE_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     loginRateLimitPerMinute: e.TIANZIGE_LOGIN_RATE_LIMIT,
     isBehindProxy: e.TIANZIGE_TRUST_PROXY ?? false,
     logLevel: e.LOG_LEVEL,
+    sqliteBusyTimeoutMs: e.TIANZIGE_SQLITE_BUSY_TIMEOUT_MS,
   };
 }
 

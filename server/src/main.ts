@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
@@ -7,24 +8,33 @@ import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { DatabaseOpenError, openDatabase } from './db/database.ts';
+import { DatabaseOpenError, isSqliteBusy, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { systemClock } from './platform/clock.ts';
+import { AppError } from './platform/errors.ts';
 import { PiiCipher, loadPiiKeys } from './platform/pii/crypto.ts';
+import { verifyPiiKey } from './platform/pii/key-check.ts';
+import { createFilesOwnerOnly, ensurePrivateDir, restrictToOwner } from './platform/pii/private-files.ts';
 
 /** Boot: config → data dir → database → migrations → first-start data → app → listen. */
 async function main(): Promise<void> {
+  // the database, its WAL, the keys and uploaded ledgers hold personal data: nothing we create is for others
+  createFilesOwnerOnly();
   const config = loadConfig();
   checkDataDirWritable(config.dataDir);
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   await migrateToLatest(database.db);
+  const pii = new PiiCipher(loadPiiKeys({ envKey: config.piiKey, dataDir: config.dataDir }));
+  restrictToOwner(path.join(config.dataDir, 'keys'), 0o700);
+  restrictToOwner(path.join(config.dataDir, 'keys', 'pii.key'));
+  await verifyPiiKey(database.db, pii, systemClock);
   const deps = {
     db: database.db,
     dialect: database.dialect,
     database,
     config,
     clock: systemClock,
-    pii: new PiiCipher(loadPiiKeys({ envKey: config.piiKey, dataDir: config.dataDir })),
+    pii,
   };
   const log = (line: string) => console.log(`[tianzige] ${line}`);
   await ensureDivisions(deps, log);
@@ -71,7 +81,7 @@ async function main(): Promise<void> {
 
 function checkDataDirWritable(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch {
     throw new ConfigError(`data directory is not writable / 数据目录不可写: ${dir} (TIANZIGE_DATA_DIR)`);
@@ -81,6 +91,12 @@ function checkDataDirWritable(dir: string): void {
 main().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
     console.error(`tianzige: ${err.message}`);
+  } else if (err instanceof AppError) {
+    console.error(`tianzige: ${err.messages.zh} / ${err.messages.en}`);
+  } else if (isSqliteBusy(err)) {
+    console.error(
+      'tianzige: 数据库正忙（另一个进程正在写入），请稍后重试 / the database is busy (another process is writing); try again',
+    );
   } else {
     console.error('tianzige: start-up failed:', err);
   }

@@ -4,6 +4,7 @@ import { notFound } from '../platform/errors.ts';
 import { insertApiKey } from '../modules/users/apikeys.ts';
 import { insertAccount } from '../modules/users/service.ts';
 import { openCliDeps } from './context.ts';
+import { UsageError } from './usage.ts';
 
 const OPERATOR = { actorId: null, actorName: 'cli', ip: null, userAgent: 'tianzige-cli' };
 
@@ -22,9 +23,9 @@ export async function addUserFromCli(args: string[]): Promise<void> {
   });
   const { username, name, role, org } = values;
   if (username === undefined || name === undefined || role === undefined || org === undefined) {
-    throw new Error('usage: tianzige users add --username U --name N --role ROLE --org CODE [--password P]');
+    throw new UsageError('usage: tianzige users add --username U --name N --role ROLE --org CODE [--password P]');
   }
-  if (!isRoleId(role)) throw new Error(`unknown role ${role}`);
+  if (!isRoleId(role)) throw new UsageError(`unknown role ${role}`);
   const deps = await openCliDeps();
   try {
     const unit = await deps.db
@@ -55,7 +56,7 @@ export async function addUserFromCli(args: string[]): Promise<void> {
 /** `tianzige apikeys create`: prints a key acting as the user; only its hash is kept. */
 export async function createApiKeyFromCli(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { username: { type: 'string' }, name: { type: 'string' } } });
-  if (values.username === undefined) throw new Error('usage: tianzige apikeys create --username U [--name NAME]');
+  if (values.username === undefined) throw new UsageError('usage: tianzige apikeys create --username U [--name NAME]');
   const deps = await openCliDeps();
   try {
     const user = await deps.db

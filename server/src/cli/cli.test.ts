@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -11,10 +12,11 @@ const BIN = path.resolve(import.meta.dirname, '../../bin/tianzige.js');
 /** The operator's CLI, run as a real process on its own SQLite data dir. */
 describe('tianzige CLI', () => {
   let dataDir: string;
-  const tianzige = (...args: string[]) =>
+  const tianzige = (...args: string[]) => tianzigeWith({}, ...args);
+  const tianzigeWith = (env: Record<string, string>, ...args: string[]) =>
     run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, TIANZIGE_DATA_DIR: dataDir, TIANZIGE_DATABASE_URL: '' },
-      timeout: 60_000,
+      env: { ...process.env, TIANZIGE_DATA_DIR: dataDir, TIANZIGE_DATABASE_URL: '', ...env },
+      timeout: 120_000,
     });
 
   beforeAll(() => {
@@ -103,4 +105,69 @@ describe('tianzige CLI', () => {
     ).catch((e: { stderr: string }) => e);
     expect((failed as { stderr: string }).stderr).toContain('unknown role king');
   });
+
+  it('adds a user while the server writes, and says in one line when the database stays busy too long', async () => {
+    await tianzige('divisions', 'import', '--under', '620105006'); // the street, when this test runs alone
+    // the server's side: another connection writing in a loop, each transaction holding the lock 100 ms
+    const server = new SQLite(path.join(dataDir, 'tianzige.db'));
+    server.pragma('journal_mode = WAL');
+    server.pragma('busy_timeout = 10000');
+    server.exec('create table if not exists write_load (n integer)');
+    let isWriting = true;
+    let writes = 0;
+    const load = (async () => {
+      while (isWriting) {
+        server.exec('begin immediate');
+        server.prepare('insert into write_load (n) values (?)').run(writes++);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        server.exec('commit');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      const added = await tianzige(
+        'users',
+        'add',
+        '--username',
+        'under_load',
+        '--name',
+        '写入时添加',
+        '--role',
+        'street',
+        '--org',
+        '620105006',
+      );
+      expect(added.stdout).toContain('created under_load');
+    } finally {
+      isWriting = false;
+      await load;
+    }
+    expect(writes).toBeGreaterThan(5);
+
+    // a write that holds the lock for longer than the command waits: one line, exit 1, no stack trace
+    server.exec('begin immediate');
+    try {
+      const failed = await tianzigeWith(
+        { TIANZIGE_SQLITE_BUSY_TIMEOUT_MS: '1000' },
+        'users',
+        'add',
+        '--username',
+        'too_busy',
+        '--name',
+        'x',
+        '--role',
+        'street',
+        '--org',
+        '620105006',
+      ).catch((e: { code: number; stderr: string; stdout: string }) => e);
+      expect(failed).toMatchObject({ code: 1 });
+      const { stderr } = failed as { stderr: string };
+      expect(stderr.trim().split('\n'), stderr).toHaveLength(1);
+      expect(stderr).toMatch(/^error: 数据库正忙.*the database is busy/i);
+      expect(stderr).not.toContain('    at ');
+    } finally {
+      server.exec('rollback');
+      server.close();
+    }
+  }, 240_000);
 });

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.ts';
-import { DatabaseOpenError } from '../db/database.ts';
+import { DatabaseOpenError, databaseBusy, isSqliteBusy } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../platform/errors.ts';
+import { verifyPiiKey } from '../platform/pii/key-check.ts';
+import { createFilesOwnerOnly } from '../platform/pii/private-files.ts';
 import { openCliDeps } from './context.ts';
 import { UsageError } from './usage.ts';
 
@@ -30,9 +32,13 @@ type Handler = (args: string[]) => Promise<void>;
 const commands: Record<string, Handler> = {
   'db migrate': async () => {
     const deps = await openCliDeps({ migrate: false });
-    const applied = await migrateToLatest(deps.db);
-    console.log(applied.length === 0 ? 'schema is current' : `applied: ${applied.join(', ')}`);
-    await deps.close();
+    try {
+      const applied = await migrateToLatest(deps.db);
+      await verifyPiiKey(deps.db, deps.pii, deps.clock);
+      console.log(applied.length === 0 ? 'schema is current' : `applied: ${applied.join(', ')}`);
+    } finally {
+      await deps.close();
+    }
   },
   'divisions import': async (args) => {
     const { values } = parseArgs({ args, options: { under: { type: 'string' }, all: { type: 'boolean' } } });
@@ -116,8 +122,14 @@ async function run(argv: string[]): Promise<void> {
   if (one !== '' && one !== 'help' && one !== '--help') process.exitCode = 2;
 }
 
+// the database, its WAL, the keys and any report written hold personal data: nothing created is for others
+createFilesOwnerOnly();
 run(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof AppError) {
+  if (isSqliteBusy(err)) {
+    // one line, no stack: the server (or another command) holds the write lock for longer than we wait
+    const busy = databaseBusy();
+    console.error(`error: ${busy.messages.zh} / ${busy.messages.en}`);
+  } else if (err instanceof AppError) {
     console.error(`error: ${err.messages.zh} / ${err.messages.en}`);
     for (const e of err.errors) console.error(`  ${e.field}: ${e.message_zh} / ${e.message_en}`);
   } else if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseOpenError) {

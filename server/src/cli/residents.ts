@@ -5,6 +5,7 @@ import { importTarget, runImportJob } from '../modules/registry/import/jobs.ts';
 import { writeProblemReport } from '../modules/registry/import/workbooks.ts';
 import { newId } from '../platform/ids.ts';
 import { openCliDeps } from './context.ts';
+import { UsageError } from './usage.ts';
 
 /** `tianzige residents import FILE --org CODE [--mode …] [--on-duplicate …] [--report FILE.xlsx]` with a progress bar. */
 export async function importResidentsFromCli(args: string[]): Promise<void> {
@@ -22,12 +23,13 @@ export async function importResidentsFromCli(args: string[]): Promise<void> {
   const mode = values.mode ?? 'all-or-nothing';
   const onDuplicate = values['on-duplicate'] ?? 'skip';
   if (source === undefined || values.org === undefined)
-    throw new Error(
+    throw new UsageError(
       'usage: tianzige residents import FILE --org CODE [--mode all-or-nothing|valid-rows] [--on-duplicate update|skip] [--report REPORT.xlsx]',
     );
-  if (mode !== 'all-or-nothing' && mode !== 'valid-rows') throw new Error('--mode is all-or-nothing or valid-rows');
-  if (onDuplicate !== 'update' && onDuplicate !== 'skip') throw new Error('--on-duplicate is update or skip');
-  if (!fs.existsSync(source)) throw new Error(`no such file: ${source}`);
+  if (mode !== 'all-or-nothing' && mode !== 'valid-rows')
+    throw new UsageError('--mode is all-or-nothing or valid-rows');
+  if (onDuplicate !== 'update' && onDuplicate !== 'skip') throw new UsageError('--on-duplicate is update or skip');
+  if (!fs.existsSync(source)) throw new UsageError(`no such file: ${source}`);
   const deps = await openCliDeps();
   try {
     const target = await importTarget(deps, null, { code: values.org });

@@ -1,9 +1,20 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { AppError } from '../platform/errors.ts';
+import { ensurePrivateDir, restrictToOwner } from '../platform/pii/private-files.ts';
 import type { DB } from './types.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -24,25 +35,36 @@ export class DatabaseOpenError extends Error {}
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/** How long a write waits for another process's write (the CLI beside the server) before it gives up. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
 /** Opens the database the configuration names and checks that it answers. */
-export async function openDatabase(target: Config['database']): Promise<Database> {
-  if (target.kind === 'sqlite') return openSqlite(target.file);
+export async function openDatabase(
+  target: Config['database'],
+  options: { busyTimeoutMs?: number } = {},
+): Promise<Database> {
+  if (target.kind === 'sqlite') return openSqlite(target.file, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   return openPostgres(target.url);
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, busyTimeoutMs: number): Database {
   let handle: SQLite.Database;
   try {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') ensurePrivateDir(path.dirname(file), { isOnlyIfCreated: true });
     handle = new SQLite(file);
+    // before the WAL and shared-memory files exist: SQLite gives them the database file's mode
+    if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) restrictToOwner(f);
+    handle.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     handle.pragma('journal_mode = WAL');
     handle.pragma('synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
-    handle.pragma('busy_timeout = 5000');
   } catch (err) {
+    if (isSqliteBusy(err)) throw databaseBusy();
     throw new DatabaseOpenError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const db = new Kysely<DB>({
+    dialect: new ImmediateSqliteDialect(handle, busyTimeoutMs, { database: withStatementCache(handle) }),
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -50,6 +72,70 @@ function openSqlite(file: string): Database {
     pool: undefined,
     close: () => db.destroy(),
   };
+}
+
+/** SQLite's "database is locked": another connection holds the write lock past the busy timeout. */
+export function isSqliteBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/** The one answer when another process keeps the database busy for longer than we wait: retry later. */
+export const databaseBusy = () =>
+  new AppError('BUSY', {
+    zh: '数据库正忙（另一个进程正在写入，如大批量导入），请稍后重试',
+    en: 'The database is busy (another process is writing, say a large import); try again shortly',
+  });
+
+/**
+ * Every transaction on SQLite begins IMMEDIATE: it takes the write lock at its start, so it never
+ * fails half-way when a read turns into a write after another process wrote (a deferred transaction's
+ * SQLITE_BUSY, which no busy timeout waits out). While another process (the CLI, or the server
+ * beside the CLI) holds the lock, the begin is retried with backoff — on the event loop, not blocking
+ * it — up to the busy timeout, then answered with one clear error.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly handle: SQLite.Database,
+    private readonly busyTimeoutMs: number,
+    private readonly settings: ConstructorParameters<typeof SqliteDialect>[0],
+  ) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.handle, this.busyTimeoutMs, this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    private readonly handle: SQLite.Database,
+    private readonly busyTimeoutMs: number,
+    settings: ConstructorParameters<typeof SqliteDriver>[0],
+  ) {
+    super(settings);
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const giveUpAt = Date.now() + this.busyTimeoutMs;
+    // each attempt waits inside SQLite only briefly; the waiting between attempts yields the event loop
+    this.handle.pragma('busy_timeout = 20');
+    try {
+      for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+        try {
+          await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+          return;
+        } catch (err) {
+          if (!isSqliteBusy(err)) throw err;
+          if (Date.now() + pause > giveUpAt) throw databaseBusy();
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      }
+    } finally {
+      this.handle.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
+    }
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500;

@@ -1,4 +1,5 @@
 import type { AuditTables } from '../platform/audit/tables.ts';
+import type { PiiTables } from '../platform/pii/tables.ts';
 
 import type { OrgTables } from '../modules/orgs/tables.ts';
 import type { AccountTables } from '../modules/users/tables.ts';
@@ -21,6 +22,7 @@ export interface DB
     OrgTables,
     AccountTables,
     AuditTables,
+    PiiTables,
     RegistryTables,
     DutyTables,
     CaseTables,

@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** another process holds the database's write lock for longer than a write waits (SQLite) */
+  BUSY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

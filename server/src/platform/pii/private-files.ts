@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * Personal data on disk is the server's own: the data directory, the key files, the database with its
@@ -9,16 +10,22 @@ import fs from 'node:fs';
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
-/** Creates a directory (and its missing parents) owner-only; an existing one is made owner-only if it is ours. */
-export function ensurePrivateDir(dir: string): void {
-  const firstCreated = fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  // mkdir's mode is masked by the umask, and parents it created got the umask's default
-  if (firstCreated !== undefined) {
-    for (let d = dir; d.length >= firstCreated.length; d = d.slice(0, Math.max(d.lastIndexOf('/'), 1))) {
-      restrictToOwner(d, PRIVATE_DIR_MODE);
-      if (d === firstCreated || d === '/') break;
-    }
-  } else restrictToOwner(dir, PRIVATE_DIR_MODE);
+/**
+ * Creates a directory (and its missing parents) owner-only. An existing one is made owner-only too if it
+ * is ours — unless `isOnlyIfCreated` (a directory the operator chose for the database file, say).
+ */
+export function ensurePrivateDir(dir: string, options: { isOnlyIfCreated?: boolean } = {}): void {
+  const resolved = path.resolve(dir);
+  const firstCreated = fs.mkdirSync(resolved, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (firstCreated === undefined) {
+    if (options.isOnlyIfCreated !== true) restrictToOwner(resolved, PRIVATE_DIR_MODE);
+    return;
+  }
+  // mkdir's mode is masked by the umask, and so were the parents it created
+  for (let d = resolved; ; d = path.dirname(d)) {
+    restrictToOwner(d, PRIVATE_DIR_MODE);
+    if (d === firstCreated || d === path.dirname(d)) break;
+  }
 }
 
 /** Sets an owner-only mode on a file or directory this process owns; leaves others' (and missing ones) alone. */
