@@ -105,6 +105,7 @@ export const TemplateSummary = z.object({
   columnCount: z.number(),
   /** the unit that made it; only it may change the template, others may copy it */
   ownerOrgId: z.string().nullable(),
+  /** null when that unit lies outside the caller's scope (its name is not hers to see) */
   ownerName: z.string().nullable(),
   isOwned: z.boolean(),
   updatedAt: z.string(),

@@ -4,7 +4,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
-import { listCareTags } from '../registry/care-tags.ts';
+import { listCareTagsAt } from '../registry/care-tags.ts';
 import { METRIC_BY_ID } from './metrics.ts';
 import type { MetricFilter, RosterTemplate, TemplateInput, UnitsTemplate } from './schema.ts';
 
@@ -205,9 +205,12 @@ function checkRosterTemplate(t: RosterTemplate, actor: Actor, known: Known): Fie
   return errors;
 }
 
-/** 400 naming every problem of a template, or nothing. */
-export async function validateTemplate(deps: AppDeps, actor: Actor, t: TemplateInput): Promise<void> {
-  const [tags, items] = await Promise.all([listCareTags(deps.db), listCurrentDutyItems(deps.db)]);
+/**
+ * 400 naming every problem of a template, or nothing. A care tag filter names a tag usable at the
+ * template's owner unit (`ownerPath`): another community's custom tag is unknown here.
+ */
+export async function validateTemplate(deps: AppDeps, actor: Actor, t: TemplateInput, ownerPath: string): Promise<void> {
+  const [tags, items] = await Promise.all([listCareTagsAt(deps.db, ownerPath), listCurrentDutyItems(deps.db)]);
   const known: Known = { tags: new Set(tags.map((x) => x.code)), dutyCodes: new Set(items.map((i) => i.code)) };
   const errors = t.rowKind === 'units' ? checkUnitsTemplate(t, known) : checkRosterTemplate(t, actor, known);
   if (errors.length > 0) {
@@ -219,12 +222,27 @@ export async function validateTemplate(deps: AppDeps, actor: Actor, t: TemplateI
  * The unit a new template belongs to: the unit of her first assignment where she may build templates
  * (a department clerk's department, a secretary's community).
  */
-function ownerUnitOf(actor: Actor): { id: string; path: string } {
+async function ownerUnitOf(deps: AppDeps, actor: Actor): Promise<{ id: string; path: string }> {
   const roots = scopeRoots(actor, 'report.template');
   const a = actor.assignments.find((x) => roots.includes(x.orgPath));
-  if (a === undefined) throw forbidden();
-  return { id: a.orgId, path: a.orgPath };
+  if (a !== undefined) return { id: a.orgId, path: a.orgPath };
+  // the command line (demo data) holds no role: its templates belong to the top of the tree
+  const root =
+    actor.via === 'cli'
+      ? await deps.db
+          .selectFrom('org_units')
+          .select(['id', 'path'])
+          .where('parent_id', 'is', null)
+          .orderBy('path')
+          .executeTakeFirst()
+      : undefined;
+  if (root === undefined) throw forbidden();
+  return root;
 }
+
+/** The owner unit's name, only when the unit is one she may read (names stay in scope). */
+const ownerNameFor = (actor: Actor, path: string | null, name: string | null | undefined) =>
+  path !== null && canAt(actor, 'org.read', path) ? (name ?? null) : null;
 
 /** True when the actor may change the template: she holds `report.template` at its owner unit. */
 export function isTemplateOwner(actor: Actor, row: { owner_org_path: string | null }): boolean {
@@ -233,8 +251,8 @@ export function isTemplateOwner(actor: Actor, row: { owner_org_path: string | nu
 
 /** Saves a new template (version 1), owned by the actor's unit. */
 export async function createTemplate(deps: AppDeps, actor: Actor, input: TemplateInput) {
-  await validateTemplate(deps, actor, input);
-  const owner = ownerUnitOf(actor);
+  const owner = await ownerUnitOf(deps, actor);
+  await validateTemplate(deps, actor, input, owner.path);
   const id = newId();
   const now = deps.clock.now().toISOString();
   const definition = JSON.stringify(input);
@@ -284,8 +302,8 @@ export async function createTemplate(deps: AppDeps, actor: Actor, input: Templat
  */
 export async function updateTemplate(deps: AppDeps, actor: Actor, id: string, input: TemplateInput) {
   const current = await getTemplateRow(deps, id);
-  if (!isTemplateOwner(actor, current)) throw notOwned();
-  await validateTemplate(deps, actor, input);
+  if (!isTemplateOwner(actor, current) || current.owner_org_path === null) throw notOwned();
+  await validateTemplate(deps, actor, input, current.owner_org_path);
   const now = deps.clock.now().toISOString();
   const version = current.version + 1;
   const definition = JSON.stringify(input);
@@ -367,7 +385,7 @@ export async function listTemplates(deps: AppDeps, actor: Actor) {
         rowLevel: t.rowKind === 'units' ? t.rowLevel : null,
         columnCount: t.rowKind === 'units' ? t.columns.length : t.fields.length,
         ownerOrgId: r.owner_org_id,
-        ownerName: r.owner_name,
+        ownerName: ownerNameFor(actor, r.owner_org_path, r.owner_name),
         isOwned: isTemplateOwner(actor, r),
         updatedAt: r.updated_at,
       };
@@ -392,7 +410,7 @@ export async function getTemplateDetail(deps: AppDeps, actor: Actor, id: string)
     id: row.id,
     version: row.version,
     ownerOrgId: row.owner_org_id,
-    ownerName: owner?.name ?? null,
+    ownerName: ownerNameFor(actor, row.owner_org_path, owner?.name),
     isOwned: isTemplateOwner(actor, row),
     updatedAt: row.updated_at,
     versions: versions.map((v) => ({ version: v.version, createdAt: v.created_at, createdBy: v.created_by_name })),

@@ -63,7 +63,12 @@ function TemplateList() {
           <Tag color="blue">{t('reports.byLevel', { level: levelName(t, row.rowLevel ?? '') })}</Tag>
         ),
     },
-    { title: t('reports.owner'), dataIndex: 'ownerName', width: 160, render: (name: string | null) => name ?? '—' },
+    {
+      title: t('reports.owner'),
+      dataIndex: 'ownerName',
+      width: 160,
+      render: (name: string | null, row) => name ?? (row.isOwned ? '—' : t('reports.otherUnit')),
+    },
     { title: t('reports.columnCount'), dataIndex: 'columnCount', width: 90, align: 'right' },
     { title: t('reports.version'), dataIndex: 'version', width: 80, align: 'right', render: (v: number) => `v${v}` },
     { title: t('reports.updatedAt'), dataIndex: 'updatedAt', width: 160, render: when },

@@ -194,7 +194,7 @@ export function TemplateBuilderPage() {
                   type="info"
                   showIcon
                   style={{ marginBottom: 12 }}
-                  title={t('reports.notOwned', { owner: stored.data?.ownerName ?? '' })}
+                  title={t('reports.notOwned', { owner: stored.data?.ownerName ?? t('reports.otherUnit') })}
                 />
               )}
               <Row gutter={12}>

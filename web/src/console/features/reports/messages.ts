@@ -39,6 +39,7 @@ export const reportMessages = {
   'reports.copy': { zh: '复制', en: 'Copy' },
   'reports.copied': { zh: '已复制为本单位的模板', en: 'Copied as a template of your unit' },
   'reports.owner': { zh: '所属单位', en: 'Owner' },
+  'reports.otherUnit': { zh: '其他单位', en: 'Another unit' },
   'reports.notOwned': {
     zh: '该模板属于{owner}，只能由其修改；可复制为本单位的模板后修改。',
     en: 'This template belongs to {owner}, which alone may change it; copy it to make your own.',
