@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_registry_perf.ts';
 import * as m0005 from './migrations/0005_fieldwork.ts';
 import * as m0006 from './migrations/0006_insights.ts';
 import * as m0007 from './migrations/0007_lean_import.ts';
+import * as m0008 from './migrations/0008_audit_sealed_actor.ts';
 import * as m0010 from './migrations/0010_registry_trust.ts';
 import * as m0011 from './migrations/0011_pii_key_check.ts';
 import * as m0012 from './migrations/0012_template_owner.ts';
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_fieldwork': m0005,
   '0006_insights': m0006,
   '0007_lean_import': m0007,
+  '0008_audit_sealed_actor': m0008,
   '0010_registry_trust': m0010,
   '0011_pii_key_check': m0011,
   '0012_template_owner': m0012,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listAuditInScope } from '../../platform/audit/service.ts';
+import { canSeeAuditActor, listAuditInScope } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
 import { findOrgFullNames, getOrgInScope } from '../orgs/service.ts';
@@ -68,20 +68,23 @@ export function auditRoutes(deps: AppDeps): RouteDef[] {
         const names = await findOrgFullNames(deps.db, orgIds);
         return {
           total,
-          items: rows.map((r) => ({
-            id: r.id,
-            at: r.at,
-            actorId: r.actor_id,
-            actorName: r.actor_name,
-            action: r.action,
-            targetType: r.target_type,
-            targetId: r.target_id,
-            orgId: r.org_id,
-            orgName: r.org_id === null ? null : (names.get(r.org_id) ?? null),
-            ip: r.ip,
-            userAgent: r.user_agent,
-            detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>),
-          })),
+          items: rows.map((r) => {
+            const isActorShown = canSeeAuditActor(actor, r);
+            return {
+              id: r.id,
+              at: r.at,
+              actorId: isActorShown ? r.actor_id : null,
+              actorName: isActorShown ? r.actor_name : null,
+              action: r.action,
+              targetType: r.target_type,
+              targetId: r.target_id,
+              orgId: r.org_id,
+              orgName: r.org_id === null ? null : (names.get(r.org_id) ?? null),
+              ip: isActorShown ? r.ip : null,
+              userAgent: isActorShown ? r.user_agent : null,
+              detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>),
+            };
+          }),
         };
       },
     }),

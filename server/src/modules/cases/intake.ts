@@ -432,6 +432,8 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         orgId: place.id,
         orgPath: place.path,
         detail: { channel: input.channel, dutyCode: item?.code ?? null, handler: routing.handler.id },
+        // an anonymous resident is not named in the audit log either, but to those who may reveal her
+        isActorSealed: isResident && input.isAnonymous,
       });
       const written: WrittenCase = {
         row,

@@ -223,4 +223,27 @@ describe.each(DIALECTS)('what a resident sees of other people’s cases on %s', 
       .execute();
     expect(audit).toHaveLength(1);
   });
+
+  it('names an anonymous reporter in the audit log only to readers who may reveal her', async () => {
+    const me = await ctx.deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'resident')
+      .executeTakeFirstOrThrow();
+    type AuditOut = { items: { actorId: string | null; actorName: string | null; action: string; targetId: string }[] };
+    // the street's staff read the audit log but may not reveal people
+    const street = await ctx.login('street');
+    const rows = (await street.get('/api/v1/audit?pageSize=200')).json() as AuditOut;
+    const hers = rows.items.filter(
+      (r) => r.targetId === original.id && ['case.create', 'case.rate'].includes(r.action),
+    );
+    expect(hers.map((r) => r.action).sort()).toEqual(['case.create', 'case.rate']);
+    expect(hers.every((r) => r.actorId === null && r.actorName === null)).toBe(true);
+    // nor can they find her records by asking for what she did
+    const byHer = (await street.get(`/api/v1/audit?actorId=${me.id}&pageSize=200`)).json() as AuditOut;
+    expect(byHer.items.some((r) => r.targetId === original.id)).toBe(false);
+    // the secretary, who may reveal, sees who filed it
+    const bySecretary = (await secretary.get('/api/v1/audit?action=case.create&pageSize=200')).json() as AuditOut;
+    expect(bySecretary.items.find((r) => r.targetId === original.id)!.actorId).toBe(me.id);
+  });
 });

@@ -173,6 +173,7 @@ async function commitChange(
       orgId: c.handler_org_id,
       orgPath: c.handler_path,
       detail: { from: c.status, to: next.status },
+      isActorSealed: c.is_anonymous === 1 && actor.userId === c.reporter_user_id,
     });
   });
 }
@@ -561,7 +562,15 @@ export async function joinCase(
   const c = await deps.db
     .selectFrom('cases')
     .leftJoin('duty_items', 'duty_items.id', 'cases.duty_item_id')
-    .select(['cases.id', 'cases.status', 'cases.org_path', 'cases.lng', 'cases.lat', 'cases.reporter_user_id'])
+    .select([
+      'cases.id',
+      'cases.status',
+      'cases.org_id',
+      'cases.org_path',
+      'cases.lng',
+      'cases.lat',
+      'cases.reporter_user_id',
+    ])
     .select('duty_items.is_public')
     .where('cases.id', '=', id)
     .executeTakeFirst();
@@ -583,8 +592,14 @@ export async function joinCase(
   const isOffered =
     OPEN.includes(c.status) && c.is_public === 1 && (isNearby || canAt(actor, 'case.report', c.org_path));
   if (!isOffered) throw notFound(CASE);
-  await deps.db
-    .insertInto('case_reporters')
-    .values({ case_id: id, user_id: actor.userId, source_case_id: id })
-    .execute();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('case_reporters').values({ case_id: id, user_id: actor.userId, source_case_id: id }).execute();
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'case.follow',
+      targetType: 'case',
+      targetId: id,
+      orgId: c.org_id,
+      orgPath: c.org_path,
+    });
+  });
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../access/scope.ts';
-import { inScope } from '../access/scope.ts';
+import { canAt, inScope } from '../access/scope.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
+import type { AuditLogTable } from './tables.ts';
 
 export interface AuditEntry {
   action: string;
@@ -13,6 +14,8 @@ export interface AuditEntry {
   orgPath?: string | null;
   /** never personal numbers: callers pass ids and field names, not values */
   detail?: Record<string, unknown>;
+  /** the actor asked not to be named (an anonymous reporter): only readers holding pii.reveal there see who */
+  isActorSealed?: boolean;
 }
 
 export interface AuditWho {
@@ -46,8 +49,14 @@ export async function recordAudit(db: Kysely<DB>, clock: Clock, who: AuditWho, e
       ip: who.ip,
       user_agent: who.userAgent?.slice(0, 500) ?? null,
       detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+      actor_sealed: entry.isActorSealed === true ? 1 : 0,
     })
     .execute();
+}
+
+/** Whether the reader may see who acted on a record: always, unless its actor is sealed and she may not reveal there. */
+export function canSeeAuditActor(reader: Actor, row: Pick<AuditLogTable, 'actor_sealed' | 'org_path'>): boolean {
+  return row.actor_sealed !== 1 || (row.org_path !== null && canAt(reader, 'pii.reveal', row.org_path));
 }
 
 export interface AuditFilter {
@@ -64,7 +73,14 @@ export interface AuditFilter {
 export async function listAuditInScope(db: Kysely<DB>, actor: Actor, filter: AuditFilter) {
   let query = db.selectFrom('audit_log').where(inScope<DB, 'audit_log'>(actor, 'audit.read', 'audit_log.org_path'));
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);
-  if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+  if (filter.actorId !== undefined) {
+    // looking up what one person did must not find the records that hide her (a sealed actor)
+    query = query
+      .where('actor_id', '=', filter.actorId)
+      .where((eb) =>
+        eb.or([eb('actor_sealed', '=', 0), inScope<DB, 'audit_log'>(actor, 'pii.reveal', 'audit_log.org_path')(eb)]),
+      );
+  }
   if (filter.orgPath !== undefined) {
     query = query.where('org_path', '>=', filter.orgPath).where('org_path', '<', `${filter.orgPath.slice(0, -1)}0`);
   }

@@ -13,6 +13,8 @@ export interface AuditLogTable {
   user_agent: string | null;
   /** JSON; never holds personal numbers */
   detail: string | null;
+  /** 1: the actor is a person who asked not to be named (an anonymous reporter); shown only with pii.reveal there */
+  actor_sealed?: number;
 }
 
 export interface AuditTables {
