@@ -29,9 +29,10 @@ const add = (a: Figures, b: Figures) => {
 };
 
 /**
- * Visit coverage under a unit: households due, overdue, visited in the month and never visited, for the
- * unit, each direct sub-unit and each grid worker at or under it. Two grouped queries over the units
- * where households live, summed up in memory.
+ * Visit coverage under a unit: households due within 7 days, overdue, visited in the month and never
+ * visited, for the unit, each direct sub-unit and each grid worker at or under it. Every household counts,
+ * classified by the one definition the dashboard, reports and the phone use (standing.ts). Two grouped
+ * queries over the units where households live, summed up in memory.
  */
 export async function getCoverage(
   deps: AppDeps,
