@@ -11,7 +11,8 @@ import { RevealReasonModal } from '../../app/RevealReasonModal';
 
 /**
  * The reporter's name and masked phone; holders of pii.reveal see the full number after giving a
- * reason, which the server writes to the audit log. Anonymous cases show no contact.
+ * reason, which the server writes to the audit log. An anonymous case shows no contact: only a holder
+ * of pii.reveal may ask for the reporter's name and number, the same way.
  */
 export function CaseContact({ detail }: { detail: CaseDetail }) {
   const i18n = useI18n();
@@ -21,12 +22,14 @@ export function CaseContact({ detail }: { detail: CaseDetail }) {
   const [form] = Form.useForm<{ reason: string }>();
   const [isAsking, setAsking] = useState(false);
   const [phone, setPhone] = useState<string | null>(null);
+  const [revealedName, setRevealedName] = useState<string | null>(null);
 
   const reveal = useMutation({
     mutationFn: (reason: string) =>
       unwrap(api.POST('/api/v1/cases/{id}/reveal-contact', { params: { path: { id: detail.id } }, body: { reason } })),
     onSuccess: (result) => {
       setPhone(result.contactPhone ?? '');
+      setRevealedName(result.contactName);
       setAsking(false);
     },
     onError: (error) => {
@@ -34,7 +37,37 @@ export function CaseContact({ detail }: { detail: CaseDetail }) {
     },
   });
 
-  if (detail.isAnonymous) return <Typography.Text type="secondary">{t('cases.anonymousContact')}</Typography.Text>;
+  const askReason = (
+    <RevealReasonModal
+      title={t('cases.revealContact')}
+      open={isAsking}
+      form={form}
+      isPending={reveal.isPending}
+      placeholder={t('cases.revealReasonPlaceholder')}
+      onCancel={() => setAsking(false)}
+      onReason={(reason) => reveal.mutate(reason)}
+    />
+  );
+  if (detail.isAnonymous) {
+    if (phone !== null) {
+      return (
+        <Typography.Text className="tz-mono" data-testid="revealed-contact">
+          {[revealedName, phone].filter((v) => v !== null && v !== '').join(' | ') || '—'}
+        </Typography.Text>
+      );
+    }
+    return (
+      <span className="tz-nowrap">
+        <Typography.Text type="secondary">{t('cases.anonymousContact')}</Typography.Text>
+        {can('pii.reveal') && (
+          <Button type="link" size="small" icon={<EyeOutlined />} onClick={() => setAsking(true)}>
+            {t('cases.revealAnonymous')}
+          </Button>
+        )}
+        {askReason}
+      </span>
+    );
+  }
   const name = detail.contactName ?? '—';
   return (
     <span className="tz-nowrap">
@@ -64,15 +97,7 @@ export function CaseContact({ detail }: { detail: CaseDetail }) {
           )}
         </>
       )}
-      <RevealReasonModal
-        title={t('cases.revealContact')}
-        open={isAsking}
-        form={form}
-        isPending={reveal.isPending}
-        placeholder={t('cases.revealReasonPlaceholder')}
-        onCancel={() => setAsking(false)}
-        onReason={(reason) => reveal.mutate(reason)}
-      />
+      {askReason}
     </span>
   );
 }

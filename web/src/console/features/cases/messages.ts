@@ -46,6 +46,7 @@ export const caseMessages = {
   'cases.anonymous': { zh: '匿名', en: 'Anonymous' },
   'cases.anonymousContact': { zh: '匿名诉求，不显示联系人', en: 'Anonymous: no contact shown' },
   'cases.revealContact': { zh: '查看完整号码', en: 'Reveal the full number' },
+  'cases.revealAnonymous': { zh: '查看反映人（记录理由）', en: 'Reveal the reporter (reason recorded)' },
   'cases.revealReasonPlaceholder': { zh: '如：回访核实办理情况', en: 'e.g. calling back about the result' },
   'cases.photos': { zh: '照片', en: 'Photos' },
   'cases.photoAlt': { zh: '照片 {n}', en: 'Photo {n}' },
