@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { databaseBusy, isSqliteBusy } from '../../db/database.ts';
 import { AppError } from '../errors.ts';
 import { brokenMultipart, isMalformedMultipartError } from './multipart.ts';
 
@@ -6,7 +7,11 @@ import { brokenMultipart, isMalformedMultipartError } from './multipart.ts';
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) return reply.code(error.status).send(error.toBody());
   const e = error as FastifyError;
-  const known = isMalformedMultipartError(error, request) ? brokenMultipart() : mapFrameworkError(e);
+  const known = isMalformedMultipartError(error, request)
+    ? brokenMultipart()
+    : isSqliteBusy(error)
+      ? databaseBusy() // a write kept waiting past the busy timeout by another process: 503, retry later
+      : mapFrameworkError(e);
   if (known !== null) return reply.code(known.status).send(known.toBody());
   if (isAbortedByClient(request)) {
     // the client went away mid-request (an upload cut off): nobody is left to answer, and it is not our bug

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { Writable } from 'node:stream';
+import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { subtreeEnd } from '../access/scope.ts';
 import { CODES, DIALECTS, TEST_PASSWORD, type TestContext, createTestContext } from '../../test/harness.ts';
 import { type RawClient, TINY_PNG, expectErrorBody, multipartBody, signInRaw } from '../../test/http.ts';
 import { buildApp } from '../../app.ts';
+import { openDatabase } from '../../db/database.ts';
 import type { RouteDef } from './route.ts';
 
 /**
@@ -878,6 +880,39 @@ describe.each(DIALECTS)('broken uploads and encodings on %s', (dialect) => {
     });
     expect(lone.json()).toMatchObject({ errors: [{ field: 'name', code: 'invalid_encoding' }] });
     expect(await t.deps.db.selectFrom('org_units').select('id').execute()).toHaveLength(orgsBefore.length);
+  });
+
+  it('answers 503 BUSY, not 500, when another process holds the SQLite write lock past the busy timeout', async () => {
+    if (dialect !== 'sqlite') return;
+    const file = t.deps.database.sqlite!.name;
+    const database = await openDatabase({ kind: 'sqlite', file }, { busyTimeoutMs: 300 });
+    const app = await buildApp({ ...t.deps, db: database.db, database });
+    const other = new SQLite(file);
+    try {
+      const client = await signInRaw(app, 'enc_sj');
+      other.exec('begin immediate'); // the CLI, say, in the middle of a large import
+      const res = await client.send({
+        method: 'POST',
+        url: '/api/v1/orgs',
+        payload: JSON.stringify({ parentId: communityA, level: 'grid', name: '忙时网格' }),
+        contentType: 'application/json',
+      });
+      expectRefused(res, 'a write while another process holds the lock', [503]);
+      expect(res.json()).toMatchObject({ code: 'BUSY' });
+      other.exec('rollback');
+      const again = await client.send({
+        method: 'POST',
+        url: '/api/v1/orgs',
+        payload: JSON.stringify({ parentId: communityA, level: 'grid', name: '忙时网格' }),
+        contentType: 'application/json',
+      });
+      expect(again.statusCode, again.body).toBe(201);
+    } finally {
+      if (other.inTransaction) other.exec('rollback');
+      other.close();
+      await app.close();
+      await database.close();
+    }
   });
 
   function expectRefused(res: LightMyRequestResponse, what: string, allowed = [400]) {
