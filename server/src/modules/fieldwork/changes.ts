@@ -6,7 +6,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { maskPhone, normalizePhone } from '../../platform/pii/crypto.ts';
-import { listCareTags } from '../registry/care-tags.ts';
+import { listCareTagsAt } from '../registry/care-tags.ts';
 import { updateResident } from '../registry/residents.ts';
 import type { ResidentUpdateBody } from '../registry/schema.ts';
 import { getOrgInScope } from '../orgs/service.ts';
@@ -23,11 +23,12 @@ export const canApplyAt = (actor: Actor, path: string) =>
 
 /**
  * Checks facts against the household before anything is written: each names a member of it, and a
- * tag it adds or removes exists and is assignable. Returns each fact's resident version.
+ * tag it adds or removes exists, is assignable and is usable at the household's place (another
+ * community's custom tag is as unknown as one that does not exist). Returns each fact's resident version.
  */
 export async function checkFacts(
   deps: AppDeps,
-  householdId: string,
+  household: { id: string; org_path: string },
   facts: Fact[],
   fieldPrefix: string,
 ): Promise<Map<string, number>> {
@@ -35,7 +36,7 @@ export async function checkFacts(
   const members = await deps.db
     .selectFrom('residents')
     .select(['id', 'version'])
-    .where('household_id', '=', householdId)
+    .where('household_id', '=', household.id)
     .where(
       'id',
       'in',
@@ -43,7 +44,7 @@ export async function checkFacts(
     )
     .execute();
   const versions = new Map(members.map((m) => [m.id, m.version]));
-  const tags = await listCareTags(deps.db);
+  const tags = await listCareTagsAt(deps.db, household.org_path);
   for (const [i, f] of facts.entries()) {
     if (!versions.has(f.residentId)) {
       throw invalidField(`${fieldPrefix}${i}.residentId`, 'not_a_member', {

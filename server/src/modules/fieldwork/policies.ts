@@ -5,7 +5,7 @@ import { type Actor, canAt } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
-import { listCareTags } from '../registry/care-tags.ts';
+import { listCareTagsAt } from '../registry/care-tags.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import type { PolicyBody } from './schema.ts';
 
@@ -238,7 +238,8 @@ export async function setVisitPolicies(deps: AppDeps, actor: Actor, orgId: strin
       en: 'Visit policies are set per community',
     });
   }
-  const tags = await listCareTags(deps.db);
+  // the community's own tags and those of the units above it: another community's custom tag is unknown here
+  const tags = await listCareTagsAt(deps.db, unit.path);
   const seen = new Set<string>();
   for (const [i, item] of body.items.entries()) {
     const code = item.careTag ?? '';

@@ -135,7 +135,7 @@ async function syncHouseholdChange(deps: AppDeps, actor: Actor, clientId: string
   const input = parsePart(HouseholdChangeInput, raw, 'body');
   const household = await getHouseholdToVisit(deps, actor, input.householdId);
   const fact = { residentId: input.residentId, field: input.field, value: input.value, baseVersion: input.baseVersion };
-  const versions = await checkFacts(deps, household.id, [fact], '');
+  const versions = await checkFacts(deps, household, [fact], '');
   const state = initialState(actor, household.org_path, fact.baseVersion, versions.get(fact.residentId)!);
   const now = deps.clock.now().toISOString();
   let written: { id: string; toApply: boolean }[] = [];

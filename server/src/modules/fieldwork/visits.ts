@@ -154,7 +154,7 @@ export async function recordVisit(
   const companions = [...new Set(input.companionIds ?? [])].filter((id) => id !== actor.userId);
   await checkCompanions(deps.db, actor, companions);
   const facts = input.facts ?? [];
-  const versions = await checkFacts(deps, household.id, facts, 'facts.');
+  const versions = await checkFacts(deps, household, facts, 'facts.');
   const location = input.location ?? null;
   if (input.openCase !== undefined) {
     await checkIntake(deps, caseIntake(household.id, input.openCase, location, ''), {

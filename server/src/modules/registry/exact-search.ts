@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -21,23 +23,42 @@ export const EXACT_SEARCH_LIMITS = [
 export const EXACT_SEARCH_ACTION = 'pii.exact_search';
 
 export type ExactKind = 'id_number' | 'phone';
-/** why the look-up was made: a search, the duplicate check of a create/edit, a move request */
-export type ExactPurpose = 'search' | 'export' | 'duplicate_check' | 'move_request';
+/**
+ * why the look-up was made: a search, the duplicate check of a create/edit, a move request, a ledger
+ * row whose number is registered outside the importer's scope (import/exact-lookups.ts)
+ */
+export type ExactPurpose = 'search' | 'export' | 'duplicate_check' | 'move_request' | 'import';
+
+/** The times of the actor's exact look-ups in the longest window, read on `db` (a transaction's inside one). */
+async function lookupTimes(db: Kysely<DB>, now: number, actorId: string): Promise<string[]> {
+  const longest = Math.max(...EXACT_SEARCH_LIMITS.map((l) => l.windowMs));
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('actor_id', '=', actorId)
+    .where('at', '>', new Date(now - longest).toISOString())
+    .where('action', '=', EXACT_SEARCH_ACTION)
+    .execute();
+  return rows.map((r) => r.at);
+}
+
+/** How many exact look-ups the actor has left before a window is used up (0 when one is). */
+export async function exactSearchesLeft(db: Kysely<DB>, now: Date, actorId: string): Promise<number> {
+  const times = await lookupTimes(db, now.getTime(), actorId);
+  const left = EXACT_SEARCH_LIMITS.map((limit) => {
+    const since = new Date(now.getTime() - limit.windowMs).toISOString();
+    return limit.max - times.filter((at) => at > since).length;
+  });
+  return Math.max(0, Math.min(...left));
+}
 
 /** 429 when the actor has used up an exact-search window (`extra`: rows of this request already written). */
 export async function checkExactSearchAllowed(deps: AppDeps, actor: Actor, field: string, extra = 0): Promise<void> {
   const now = deps.clock.now().getTime();
-  const longest = Math.max(...EXACT_SEARCH_LIMITS.map((l) => l.windowMs));
-  const rows = await deps.db
-    .selectFrom('audit_log')
-    .select('at')
-    .where('actor_id', '=', actor.userId)
-    .where('at', '>', new Date(now - longest).toISOString())
-    .where('action', '=', EXACT_SEARCH_ACTION)
-    .execute();
+  const times = await lookupTimes(deps.db, now, actor.userId);
   for (const limit of EXACT_SEARCH_LIMITS) {
     const since = new Date(now - limit.windowMs).toISOString();
-    if (rows.filter((r) => r.at > since).length - extra >= limit.max) {
+    if (times.filter((at) => at > since).length - extra >= limit.max) {
       throw new AppError(
         'RATE_LIMITED',
         {

@@ -209,7 +209,12 @@ function checkRosterTemplate(t: RosterTemplate, actor: Actor, known: Known): Fie
  * 400 naming every problem of a template, or nothing. A care tag filter names a tag usable at the
  * template's owner unit (`ownerPath`): another community's custom tag is unknown here.
  */
-export async function validateTemplate(deps: AppDeps, actor: Actor, t: TemplateInput, ownerPath: string): Promise<void> {
+export async function validateTemplate(
+  deps: AppDeps,
+  actor: Actor,
+  t: TemplateInput,
+  ownerPath: string,
+): Promise<void> {
   const [tags, items] = await Promise.all([listCareTagsAt(deps.db, ownerPath), listCurrentDutyItems(deps.db)]);
   const known: Known = { tags: new Set(tags.map((x) => x.code)), dutyCodes: new Set(items.map((i) => i.code)) };
   const errors = t.rowKind === 'units' ? checkUnitsTemplate(t, known) : checkRosterTemplate(t, actor, known);

@@ -1,5 +1,5 @@
 import type { PiiCipher } from '../../../platform/pii/crypto.ts';
-import { resolveTags } from '../care-tags.ts';
+import { resolveTags, usableAt } from '../care-tags.ts';
 import { checkResidentIdentity, type ResidentIdentity } from '../resident-input.ts';
 import type { CareTagTable, ResidentTable } from '../tables.ts';
 import { FIELD_LABELS, type ImportField } from './columns.ts';
@@ -49,6 +49,16 @@ export interface ParsedRow {
 
 type Cells = Partial<Record<ImportField, string>>;
 
+/** The tags usable at each place an import's rows go to, worked out once per place. */
+const usableByPlace = new WeakMap<CareTagTable[], Map<string, CareTagTable[]>>();
+function tagsAt(tags: CareTagTable[], path: string): CareTagTable[] {
+  let byPlace = usableByPlace.get(tags);
+  if (byPlace === undefined) usableByPlace.set(tags, (byPlace = new Map<string, CareTagTable[]>()));
+  let usable = byPlace.get(path);
+  if (usable === undefined) byPlace.set(path, (usable = usableAt(tags, path)));
+  return usable;
+}
+
 export interface ParseContext {
   resolver: PlaceResolver;
   pii: PiiCipher;
@@ -97,7 +107,9 @@ export function parseRow(
   const gender = cells.gender ? parseGender(cells.gender) : undefined;
   if (cells.gender && gender === undefined) problem('gender', '性别须为 男 或 女', 'Gender must be 男 or 女');
   const birthDate = parseDate(cells.birthDate ?? '');
-  const tags = resolveTags(ctx.tags, splitTags(cells.careTags ?? ''));
+  // a custom tag only where its unit is (care-tags.ts): at the row's place, or the target's while that is unknown
+  const at = 'unit' in place ? place.unit.path : ctx.resolver.places.target.path;
+  const tags = resolveTags(tagsAt(ctx.tags, at), splitTags(cells.careTags ?? ''));
   if (tags.unknown.length > 0)
     problem(
       'careTags',

@@ -12,6 +12,7 @@ import { collectGarbage } from '../../../platform/memory.ts';
 import { listCareTags } from '../care-tags.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
 import { FIELD_LABELS, type ImportField, mapHeaders } from './columns.ts';
+import { ImportLookups, unchecked } from './exact-lookups.ts';
 import { HouseholdIds, householdKey, IdFingerprints } from './compact-maps.ts';
 import type { ImportProblem, ParsedRow } from './parse.ts';
 import { openLedgerReader } from './parser.ts';
@@ -161,6 +162,9 @@ export async function importResidents(
   }
   const buildings = new Map<string, string>();
   const isAllOrNothing = input.options.mode === 'all-or-nothing';
+  // a number found outside the importer's scope is an exact look-up: limited and audited (exact-lookups.ts)
+  const lookups = new ImportLookups(deps.clock, who.actor?.userId ?? null);
+  const lookupAudit = { jobId: input.jobId, orgId: input.target.id, orgPath: input.target.path };
 
   const restoreCache = widenSqliteCache(deps.database.sqlite, WRITE_CACHE_MIB);
   const writeResult = await deps.db
@@ -310,14 +314,7 @@ export async function importResidents(
           if (dup !== undefined) {
             const mayWrite = who.actor === null || canAt(who.actor, 'resident.write', dup.org_path);
             if (!mayWrite) {
-              reject([
-                {
-                  row: p.row,
-                  column: '身份证号',
-                  reason_zh: '该身份证号已在您管辖范围之外登记',
-                  reason_en: 'This ID number is registered outside your scope',
-                },
-              ]);
+              reject([await lookups.take(trx, p.row)]);
               if (isDoomed()) return;
               continue;
             }
@@ -325,6 +322,11 @@ export async function importResidents(
               counts.skipped += 1;
               continue;
             }
+          } else if (lookups.isSpent && p.identity.id_number_bidx !== null) {
+            // past the allowance a new number is answered as one registered elsewhere is: not checked
+            reject([unchecked(p.row)]);
+            if (isDoomed()) return;
+            continue;
           }
           const householdId = await householdOf(p);
           if (dup !== undefined) {
@@ -422,6 +424,7 @@ export async function importResidents(
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
       await tally.apply(trx);
       if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds);
+      await lookups.record(trx, who.audit, lookupAudit);
       await recordAudit(trx, deps.clock, who.audit, {
         action: 'resident.import',
         targetType: 'import_job',
@@ -456,6 +459,8 @@ export async function importResidents(
       throw err;
     })
     .finally(restoreCache);
+  // a rolled-back import still showed its problems: its look-ups are recorded all the same
+  await lookups.record(deps.db, who.audit, lookupAudit);
   if (result.fileError !== null) {
     result.rowsTotal = 0;
     return result;

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
+import { multipartBody, signInRaw } from '../../test/http.ts';
+import { EXACT_SEARCH_ACTION } from './exact-search.ts';
+import type { ImportProblem } from './import/run.ts';
+import { checkCharacter } from './id-number.ts';
+
+/**
+ * A ledger row whose ID number is registered outside the importer's scope tells her the number exists:
+ * an exact look-up (DESIGN rule 10), limited and audited like a search, so an upload is no oracle.
+ */
+
+const idNumber = (seq: number) => {
+  const first17 = `62010219800101${String(seq).padStart(3, '0')}`;
+  return first17 + checkCharacter(first17);
+};
+
+const ledger = (rows: { seq: number; name: string }[]) =>
+  `${['地址,姓名,身份证号码,与户主关系,人口类型', ...rows.map((r) => `某路 ${r.seq} 号,${r.name},${idNumber(r.seq)},户主,户籍`)].join('\n')}\n`;
+
+const range = (from: number, n: number, name: string) =>
+  Array.from({ length: n }, (_, i) => ({ seq: from + i, name: `${name}${i}` }));
+
+describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups on %s', (dialect) => {
+  let t: TestContext;
+  let importer: Client;
+  let ymt: { id: string };
+  let szs: { id: string };
+  let importerId: string;
+
+  const importLedger = async (username: string, orgId: string, csv: string, mode = 'valid-rows') => {
+    const client = await signInRaw(t.app, username);
+    const { payload, contentType } = multipartBody({ orgId, mode }, [
+      { field: 'file', fileName: 'ledger.csv', data: Buffer.from(csv) },
+    ]);
+    const res = await client.send({ method: 'POST', url: '/api/v1/residents/imports', payload, contentType });
+    expect(res.statusCode, res.body).toBe(202);
+    const jobId = res.json<{ id: string }>().id;
+    for (let i = 0; i < 5000; i++) {
+      const job = await t.deps.db.selectFrom('import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+      if (job !== undefined && job.status !== 'running')
+        return { ...job, problems: JSON.parse(job.problems ?? '[]') as ImportProblem[] };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error('import did not finish');
+  };
+  const lookups = () =>
+    t.deps.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actor_id', '=', importerId)
+      .where('action', '=', EXACT_SEARCH_ACTION)
+      .execute();
+
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+    ymt = await t.org(CODES.yingMenTan);
+    szs = await t.org(CODES.shanZiShi);
+    importerId = (await t.createUser({ username: 'ymt_sg', role: 'community_secretary', orgCode: CODES.yingMenTan }))
+      .id;
+    await t.createUser({ username: 'szs_sg', role: 'community_secretary', orgCode: CODES.shanZiShi });
+    importer = await t.login('ymt_sg');
+    // 40 people registered in the other community
+    const theirs = await importLedger('szs_sg', szs.id, ledger(range(100, 40, '山字石居民')));
+    expect(theirs).toMatchObject({ status: 'succeeded', rows_imported: 40 });
+  });
+  afterAll(() => t.close());
+
+  it('imports a ledger of her own residents whatever her allowance: new numbers and her own are not look-ups', async () => {
+    for (let i = 0; i < 30; i++)
+      expect((await importer.post('/api/v1/residents/search', { phone: `1390000${1000 + i}` })).statusCode).toBe(200);
+    expect((await importer.post('/api/v1/residents/search', { phone: '13900002000' })).statusCode).toBe(429);
+    const before = (await lookups()).length;
+    const job = await importLedger('ymt_sg', ymt.id, ledger(range(1, 25, '营门滩居民')));
+    expect(job).toMatchObject({ status: 'succeeded', rows_imported: 25, rows_rejected: 0 });
+    const again = await importLedger('ymt_sg', ymt.id, ledger(range(1, 25, '营门滩居民')));
+    expect(again).toMatchObject({ status: 'succeeded', rows_skipped: 25, rows_rejected: 0 });
+    expect((await lookups()).length).toBe(before);
+    t.clock.advance(25 * 60 * 60_000); // past both windows
+  });
+
+  it('charges each row found elsewhere, audits it without the number, and past the allowance answers every unknown number alike', async () => {
+    // 35 numbers registered elsewhere, then 5 new ones
+    const rows = [...range(100, 35, '冒名'), ...range(200, 5, '新居民')];
+    const job = await importLedger('ymt_sg', ymt.id, ledger(rows));
+    expect(job).toMatchObject({ status: 'succeeded', rows_imported: 0, rows_rejected: 40 });
+    const reasons = job.problems.sort((a, b) => a.row - b.row).map((p) => p.reason_en);
+    expect(reasons).toHaveLength(40);
+    // the first 30 (the allowance of a minute) are told; the rest, registered elsewhere or new, read the same
+    expect(new Set(reasons.slice(0, 30))).toEqual(new Set(['This ID number is registered outside your scope']));
+    expect(new Set(reasons.slice(30)).size).toBe(1);
+    expect(reasons[30]).toMatch(/^Not checked/);
+    expect(job.problems.every((p) => p.column === '身份证号')).toBe(true);
+    const audited = await lookups();
+    const mine = audited.filter((r) => (JSON.parse(r.detail!) as { purpose: string }).purpose === 'import');
+    // 30 answered and the one that found the allowance spent (a refused attempt stays on record)
+    expect(mine).toHaveLength(31);
+    expect(JSON.parse(mine[0]!.detail!)).toMatchObject({
+      kinds: ['id_number'],
+      purpose: 'import',
+      importJobId: job.id,
+    });
+    const logged = JSON.stringify(mine);
+    for (const r of rows) expect(logged).not.toContain(idNumber(r.seq));
+    // the import spent the same allowance searches use
+    importer = await t.login('ymt_sg');
+    expect((await importer.post('/api/v1/residents/search', { idNumber: idNumber(1) })).statusCode).toBe(429);
+    t.clock.advance(61_000);
+    const later = await importLedger('ymt_sg', ymt.id, ledger(range(200, 5, '新居民')));
+    expect(later).toMatchObject({ status: 'succeeded', rows_imported: 5, rows_rejected: 0 });
+    t.clock.advance(25 * 60 * 60_000);
+  });
+
+  it('keeps the look-up on record when an all-or-nothing import is rolled back', async () => {
+    const before = (await lookups()).length;
+    const job = await importLedger(
+      'ymt_sg',
+      ymt.id,
+      ledger([...range(300, 3, '甲'), ...range(120, 2, '乙')]),
+      'all-or-nothing',
+    );
+    expect(job).toMatchObject({ status: 'failed', rows_imported: 0 });
+    expect(job.problems).toMatchObject([{ row: 5, reason_en: 'This ID number is registered outside your scope' }]);
+    expect((await lookups()).length).toBe(before + 1);
+    const people = await t.deps.db.selectFrom('residents').select('id').where('name', '=', '甲0').execute();
+    expect(people).toEqual([]);
+  });
+});
