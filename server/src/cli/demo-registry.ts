@@ -7,7 +7,7 @@ import { nameInitials } from '../modules/registry/resident-input.ts';
 import type { HouseholdTable, ResidentTable, ResidentTagTable } from '../modules/registry/tables.ts';
 import type { AppDeps } from '../platform/deps.ts';
 import { newId } from '../platform/ids.ts';
-import { DAY_MS } from '../platform/calendar.ts';
+import { DAY_MS, dayStart } from '../platform/calendar.ts';
 
 /** 砂岗村, as the Lanzhou report describes it: 343 residents aged 60 and over. */
 export const VILLAGE_ELDERLY = 343;
@@ -281,7 +281,7 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
         const phone = `1${rand.pick(['38', '39', '51', '58', '77', '86', '89'])}${String(rand.int(0, 99_999_999)).padStart(8, '0')}`;
         const id = newId();
         // a child born after the household moved in was registered soon after birth
-        const bornAt = Date.parse(`${m.birth}T00:00:00+08:00`) + rand.int(7, 40) * DAY_MS;
+        const bornAt = Date.parse(dayStart(m.birth)) + rand.int(7, 40) * DAY_MS;
         const registered = new Date(
           Math.min(now.getTime() - 3_600_000, Math.max(Date.parse(movedIn), bornAt)),
         ).toISOString();

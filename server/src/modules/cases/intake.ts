@@ -1,3 +1,4 @@
+import { shanghaiDay } from '../../platform/calendar.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { caseFacts } from '../insights/facts.ts';
@@ -230,9 +231,8 @@ export async function findDuplicates(
     .sort((a, b) => a.distanceMeters - b.distanceMeters);
 }
 
-function shanghaiDay(d: Date): string {
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
-}
+/** The case number's day: YYYYMMDD in Asia/Shanghai (platform/calendar.ts). */
+const numberDay = (d: Date): string => shanghaiDay(d).replace(/-/g, '');
 
 const NUMBER_BLOCK = 100;
 const numberBlocks = new WeakMap<Kysely<DB>, { next: number; end: number }>();
@@ -256,7 +256,7 @@ async function nextCaseNumber(db: Kysely<DB>, now: Date): Promise<string> {
   }
   const value = block.next;
   block.next += 1;
-  return `SQ${shanghaiDay(now)}${String(value).padStart(6, '0')}`;
+  return `SQ${numberDay(now)}${String(value).padStart(6, '0')}`;
 }
 
 const CHANNEL_NAMES: Record<CaseChannel, string> = {

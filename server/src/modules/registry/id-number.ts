@@ -1,5 +1,7 @@
 /** Citizen ID numbers (公民身份号码) per GB 11643-1999: 6-digit region, 8-digit birth date, 3-digit sequence, check character. */
 
+import { shanghaiDay } from '../../platform/calendar.ts';
+
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
 
@@ -94,7 +96,7 @@ let lastDay: { at: number; day: string } = { at: NaN, day: '' };
 export function shanghaiDate(now: Date): string {
   // Imports ask this once per row with the same instant; remember the last answer.
   const at = now.getTime();
-  if (at !== lastDay.at) lastDay = { at, day: new Date(at + 8 * 3600_000).toISOString().slice(0, 10) };
+  if (at !== lastDay.at) lastDay = { at, day: shanghaiDay(now) };
   return lastDay.day;
 }
 

@@ -1,3 +1,4 @@
+import { shanghaiDay } from '../../app/figures';
 import type { Gender } from '../../../api/types';
 import type { MessageKey } from '../../app/messages';
 
@@ -34,10 +35,8 @@ export interface IdNumberFacts {
   gender: Gender;
 }
 
-/** Today in Asia/Shanghai as YYYY-MM-DD. */
-function shanghaiToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** Today in Asia/Shanghai as YYYY-MM-DD (app/figures.ts). */
+const shanghaiToday = (now: Date): string => shanghaiDay(now);
 
 /** Normalizes and validates an ID number; returns the birth date and gender it carries, or the first problem. */
 export function parseIdNumber(
