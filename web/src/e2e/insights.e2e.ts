@@ -288,6 +288,14 @@ describe('insights, 一表通 and 准入: a street leader reads live figures; a 
     await page.getByTestId('template-save').click();
     await page.getByTestId('template-list').getByText(TEMPLATE).waitFor();
 
+    // She generates it for her whole district: a department's unit picker starts at 安宁区 (issue 19 item 3).
+    await page.getByTestId(`generate-${TEMPLATE}`).click();
+    await expect.poll(() => page.getByTestId('generate-org').innerText(), SOON).toMatch(/安宁区(?!民政局)/);
+    await page.getByTestId('generate-confirm').click();
+    // a row per community of the district, every cell filled from the ledgers
+    expect(Number(await page.getByTestId('report-cells').getAttribute('data-filled'))).toBeGreaterThan(20);
+    await page.getByTestId('generate-confirm').click();
+
     // A report task bound to it, to 营门滩社区 under duty item YL-002: admitted.
     await ui.openSection('任务准入');
     const sendTask = async (options: { title: string; kind: string; duty?: string; template?: string }) => {
