@@ -291,6 +291,16 @@ describe.each(DIALECTS)('every figure agrees across dashboard, report, coverage 
     // the demo leaves some households never visited: the dashboard must see them
     expect(visits.neverVisited).toBeGreaterThan(10);
     expect(visits.neverVisited).toBeLessThan(visits.households);
+    // the rates reports take from the counters group cases by place; the rates page groups by handling unit
+    const metrics = await read<{ items: { id: string; label_zh: string; label_en: string }[] }>(
+      community.viewer,
+      '/api/v1/metrics',
+    );
+    for (const id of ['cases.responseRate', 'cases.resolutionRate', 'cases.satisfactionRate']) {
+      const m = metrics.items.find((x) => x.id === id)!;
+      expect(m.label_zh).toContain('按发生地');
+      expect(m.label_en).toContain('by place');
+    }
   }, 300_000);
 
   it('keeps one value per figure after random visits at random times of day', async () => {
