@@ -29,6 +29,7 @@ import { buildOpenApiDocument } from './platform/http/openapi.ts';
 import { registerMultipart } from './platform/http/multipart.ts';
 import { registerRoute } from './platform/http/register.ts';
 import { RESOURCES } from './resources.ts';
+import { mapTileOrigins } from './modules/meta/map-settings.ts';
 import type { RouteDef } from './platform/http/route.ts';
 import { sql } from 'kysely';
 
@@ -91,7 +92,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
           "'self'",
           'data:',
           'blob:',
-          ...(deps.config.tileUrl !== undefined ? [new URL(deps.config.tileUrl.replace(/[{}]/g, '')).origin] : []),
+          ...mapTileOrigins(deps.config),
         ],
         connectSrc: ["'self'"],
         upgradeInsecureRequests: null,

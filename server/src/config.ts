@@ -13,6 +13,12 @@ export interface Config {
   /** base64 of 64 bytes (32 encryption + 32 blind-index); otherwise a key file in the data dir */
   piiKey: string | undefined;
   tileUrl: string | undefined;
+  /** base map: see modules/meta/map-settings.ts; absent means chosen from the keys that are set */
+  mapProvider?: 'tianditu' | 'amap' | 'custom' | 'none' | undefined;
+  /** 天地图 browser key (tk) */
+  tiandituKey?: string | undefined;
+  /** datum of the custom TIANZIGE_TILE_URL tiles */
+  tileDatum?: 'wgs84' | 'gcj02' | undefined;
   webDist: string;
   loginRateLimitPerMinute: number;
   /** trust X-Forwarded-For only behind a known reverse proxy */
@@ -37,6 +43,12 @@ const EnvSchema = z.object({
   TIANZIGE_DEMO: booleanFlag.optional(),
   TIANZIGE_PII_KEY: z.string().optional(),
   TIANZIGE_TILE_URL: z.string().url().optional(),
+  TIANZIGE_MAP_PROVIDER: z.enum(['tianditu', 'amap', 'custom', 'none']).optional(),
+  TIANZIGE_TIANDITU_KEY: z
+    .string()
+    .regex(/^[0-9A-Za-z]{8,64}$/)
+    .optional(),
+  TIANZIGE_TILE_DATUM: z.enum(['wgs84', 'gcj02']).default('wgs84'),
   TIANZIGE_TRUST_PROXY: booleanFlag.optional(),
   TIANZIGE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   TIANZIGE_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
@@ -57,6 +69,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
   if (e.TIANZIGE_PII_KEY !== undefined && Buffer.from(e.TIANZIGE_PII_KEY, 'base64').length !== 64) {
     throw new ConfigError('TIANZIGE_PII_KEY must be 64 bytes in base64 / TIANZIGE_PII_KEY 须为 base64 编码的 64 字节');
   }
+  if (e.TIANZIGE_MAP_PROVIDER === 'tianditu' && e.TIANZIGE_TIANDITU_KEY === undefined) {
+    throw new ConfigError(
+      'TIANZIGE_MAP_PROVIDER=tianditu needs TIANZIGE_TIANDITU_KEY / 使用天地图须设置 TIANZIGE_TIANDITU_KEY',
+    );
+  }
+  if (e.TIANZIGE_MAP_PROVIDER === 'custom' && e.TIANZIGE_TILE_URL === undefined) {
+    throw new ConfigError('TIANZIGE_MAP_PROVIDER=custom needs TIANZIGE_TILE_URL / 自定义底图须设置 TIANZIGE_TILE_URL');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -66,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     isDemo: e.TIANZIGE_DEMO ?? database.kind === 'sqlite',
     piiKey: e.TIANZIGE_PII_KEY,
     tileUrl: e.TIANZIGE_TILE_URL,
+    mapProvider: e.TIANZIGE_MAP_PROVIDER,
+    tiandituKey: e.TIANZIGE_TIANDITU_KEY,
+    tileDatum: e.TIANZIGE_TILE_DATUM,
     webDist: path.resolve(import.meta.dirname, '../../web/dist'),
     loginRateLimitPerMinute: e.TIANZIGE_LOGIN_RATE_LIMIT,
     isBehindProxy: e.TIANZIGE_TRUST_PROXY ?? false,

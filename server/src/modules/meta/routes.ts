@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { MapSettings, resolveMapSettings } from './map-settings.ts';
 
 export const VERSION = '0.1.0';
 
-const Meta = z.object({ version: z.string(), tileUrl: z.string().nullable() });
+const Meta = z.object({ version: z.string(), map: MapSettings });
 
 export function metaRoutes(deps: AppDeps): RouteDef[] {
   return [
@@ -15,7 +16,7 @@ export function metaRoutes(deps: AppDeps): RouteDef[] {
       tags: ['meta'],
       auth: 'public',
       response: Meta,
-      handler: () => Promise.resolve({ version: VERSION, tileUrl: deps.config.tileUrl ?? null }),
+      handler: () => Promise.resolve({ version: VERSION, map: resolveMapSettings(deps.config) }),
     }),
   ];
 }
