@@ -13,6 +13,7 @@ import { orgRoutes } from './modules/orgs/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { MAX_UPLOAD_BYTES, importRoutes } from './modules/registry/import-routes.ts';
 import { dutyRoutes } from './modules/duties/routes.ts';
+import { dutySuggestRoutes } from './modules/duties/suggest/routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
 import { residentCaseRoutes } from './modules/cases/resident-routes.ts';
 import { insightRoutes } from './modules/insights/routes.ts';
@@ -55,6 +56,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...registryRoutes(deps),
     ...importRoutes(deps),
     ...dutyRoutes(deps),
+    ...dutySuggestRoutes(deps),
     ...caseRoutes(deps),
     ...residentCaseRoutes(deps),
     ...insightRoutes(deps),

@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/types.ts';
+import type { Actor } from '../../../platform/access/scope.ts';
+import { hasPermission } from '../../../platform/access/scope.ts';
+import type { AppDeps } from '../../../platform/deps.ts';
+import { listCurrentDutyItems } from '../service.ts';
+import type { DutyItemTable } from '../tables.ts';
+import { type ItemText, SuggestModel } from './model.ts';
+import { ITEM_PHRASES } from './phrases.ts';
+
+/** The most re-classified cases read back into the model (the newest first). */
+export const MAX_LEARNED_CASES = 20_000;
+
+interface Built {
+  model: SuggestModel;
+  /** what the model was built from: the duty list and the re-classifications it has seen */
+  signature: string;
+  items: Map<string, DutyItemTable>;
+}
+
+const built = new WeakMap<Kysely<DB>, Built>();
+const building = new WeakMap<Kysely<DB>, Promise<Built>>();
+
+/**
+ * Descriptions of cases staff re-classified, by the item they chose: cases with a `reassigned` event
+ * whose item now differs from the one intake routed them to (the `routed` event's dutyCode).
+ */
+export async function listLearnedTexts(db: Kysely<DB>): Promise<Map<string, string[]>> {
+  const rows = await db
+    .selectFrom('case_events as r')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .innerJoin('case_events as e', (j) => j.onRef('e.case_id', '=', 'c.id').on('e.kind', '=', 'routed'))
+    .select(['c.id', 'c.duty_code', 'c.description', 'e.detail'])
+    .where('r.kind', '=', 'reassigned')
+    .where('c.duty_code', 'is not', null)
+    .orderBy('r.at', 'desc')
+    .limit(MAX_LEARNED_CASES)
+    .execute();
+  const seen = new Set<string>();
+  const learned = new Map<string, string[]>();
+  for (const row of rows) {
+    if (seen.has(row.id) || row.duty_code === null) continue;
+    seen.add(row.id);
+    const routedCode = parseRoutedCode(row.detail);
+    if (routedCode === row.duty_code) continue;
+    const list = learned.get(row.duty_code) ?? [];
+    list.push(row.description);
+    learned.set(row.duty_code, list);
+  }
+  return learned;
+}
+
+function parseRoutedCode(detail: string | null): string | null {
+  if (detail === null) return null;
+  try {
+    const parsed = JSON.parse(detail) as { dutyCode?: unknown };
+    return typeof parsed.dutyCode === 'string' ? parsed.dutyCode : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One cheap query (an index range on case_events.kind) and the cached duty list name what a model was built from. */
+async function currentSignature(db: Kysely<DB>, items: DutyItemTable[]): Promise<string> {
+  const r = await db
+    .selectFrom('case_events')
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('at').as('latest')])
+    .where('kind', '=', 'reassigned')
+    .executeTakeFirst();
+  const list = items.map((i) => i.id).join(',');
+  return `${String(r?.n ?? 0)}|${String(r?.latest ?? '')}|${list}`;
+}
+
+/** Builds the model from the current duty list (not retired items), their phrases and the learned cases. */
+export function buildModel(items: DutyItemTable[], learned: Map<string, string[]>): SuggestModel {
+  const texts: ItemText[] = items
+    .filter((i) => i.is_retired === 0)
+    .map((i) => ({
+      code: i.code,
+      name: i.name,
+      category: [i.category_top, i.category_sub],
+      description: i.description,
+      keywords: JSON.parse(i.keywords) as string[],
+      phrases: ITEM_PHRASES[i.code] ?? [],
+      learned: learned.get(i.code) ?? [],
+    }));
+  return new SuggestModel(texts);
+}
+
+/**
+ * The model for this database, rebuilt when the duty list changed or staff re-classified a case since
+ * it was built (checked on each call: one indexed count); concurrent callers share one rebuild.
+ */
+export async function currentModel(db: Kysely<DB>): Promise<Built> {
+  const items = await listCurrentDutyItems(db);
+  const signature = await currentSignature(db, items);
+  const hit = built.get(db);
+  if (hit?.signature === signature) return hit;
+  const pending = building.get(db);
+  if (pending !== undefined) return pending;
+  const promise = (async () => {
+    const model = buildModel(items, await listLearnedTexts(db));
+    const next: Built = { model, signature, items: new Map(items.map((i) => [i.code, i])) };
+    built.set(db, next);
+    return next;
+  })().finally(() => building.delete(db));
+  building.set(db, promise);
+  return promise;
+}
+
+export interface ItemSuggestion {
+  code: string;
+  name: string;
+  category: [string, string];
+  score: number;
+}
+
+/**
+ * The duty items a description most likely belongs to, best first. Residents (who may not take
+ * cases in at intake) are offered only the items residents may choose; staff, every current item.
+ */
+export async function suggestDutyItems(
+  deps: AppDeps,
+  actor: Actor,
+  input: { text: string; limit: number },
+): Promise<{ items: ItemSuggestion[] }> {
+  const { model, items } = await currentModel(deps.db);
+  const isStaff = hasPermission(actor, 'case.intake');
+  const allowed = new Set(
+    [...items.values()].filter((i) => i.is_retired === 0 && (isStaff || i.is_public === 1)).map((i) => i.code),
+  );
+  return {
+    items: model.suggest(input.text, { limit: input.limit, allowed }).map((s) => {
+      const item = items.get(s.code)!;
+      return {
+        code: s.code,
+        name: item.name,
+        category: [item.category_top, item.category_sub],
+        score: Math.round(s.score * 100) / 100,
+      };
+    }),
+  };
+}
