@@ -20,6 +20,7 @@ import { insightRoutes } from './modules/insights/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { taskRoutes } from './modules/tasks/routes.ts';
 import { fieldworkRoutes } from './modules/fieldwork/routes.ts';
+import { workbenchRoutes } from './modules/workbench/routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
@@ -63,6 +64,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...reportRoutes(deps),
     ...taskRoutes(deps),
     ...fieldworkRoutes(deps),
+    ...workbenchRoutes(deps),
   ];
 }
 

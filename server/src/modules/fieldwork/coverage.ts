@@ -247,3 +247,38 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
     households: out,
   };
 }
+
+/**
+ * Households in the actor's `visit.read` scope whose visit is overdue by the one definition (standing.ts),
+ * most overdue first: how many, and the first `limit` (the workbench's 走访逾期). Counted the way
+ * getCoverage counts `overdue`, so the two agree for any unit.
+ */
+export async function listOverdueHouseholds(deps: AppDeps, actor: Actor, limit: number) {
+  const window = visitWindow(deps.clock.now());
+  const overdue = deps.db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('households')
+        .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
+        .where(inScope<DB, 'households'>(actor, 'visit.read', 'households.org_path'))
+        .select([
+          'households.id',
+          'households.address',
+          'households.org_id',
+          's.next_due_at',
+          visitStandingSql(window).as('standing'),
+        ])
+        .as('h'),
+    )
+    .where('h.standing', '=', 'overdue');
+  const [rows, counted] = await Promise.all([
+    overdue
+      .select(['h.id', 'h.address', 'h.org_id', 'h.next_due_at'])
+      .orderBy('h.next_due_at')
+      .orderBy('h.id')
+      .limit(limit)
+      .execute(),
+    overdue.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { total: Number(counted.n), items: rows };
+}
