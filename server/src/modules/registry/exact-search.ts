@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 
 /**
  * Exact look-ups by ID number or phone (DESIGN rule 10). A masked phone hides 4 digits, so 10,000
- * exact searches would find one: every look-up that answers "this number exists" is limited per account
+ * exact searches would find one: every look-up — a miss answers as much as a hit — is limited per account
  * and audited. The count is the audit rows themselves (action `pii.exact_search`, index
  * `audit_log (actor_id, at)`), so the window is sliding, lives in the database, and holds across
  * requests, sessions, API keys and app servers alike. A search writes its row first and then counts:

@@ -7,7 +7,7 @@ import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { changeEntry, importedCreations, newestFirst } from './history.ts';
 import { listCareTags, listCareTagsAt, resolveTags, tagsUnusableAt } from './care-tags.ts';
-import { checkExactSearchAllowed, recordExactSearch } from './exact-search.ts';
+import { takeExactSearch } from './exact-search.ts';
 import { getHouseholdInScope } from './households.ts';
 import { disclosureFor, shapeHistoryEntry, shapePersonal } from './disclosure.ts';
 import { checkResidentIdentity } from './resident-input.ts';
@@ -128,11 +128,13 @@ export async function getResidentInScope(
 }
 
 /**
- * The duplicate check of a create or edit: an exact look-up by ID number, so it waits for the actor's
- * exact-search allowance (429 when used up, whether or not the number exists) and, when it finds
- * someone, counts against it. A holder in the actor's scope is named (409 `duplicate_id_number`);
- * one elsewhere answers only that she is registered elsewhere (409 `registered_elsewhere`) — no name,
- * no community — and the way on is a move request (move-requests.ts).
+ * The duplicate check of a create or edit: an exact look-up by ID number, charged against the actor's
+ * exact-search allowance and audited whatever it finds (429 when used up). A miss answers too — the
+ * create or edit goes through where "registered elsewhere" would have refused it — so charging only
+ * hits left an unlimited oracle: edit a resident's number through every candidate of a masked one,
+ * free until the one that is registered elsewhere. A holder in the actor's scope is named (409
+ * `duplicate_id_number`); one elsewhere answers only that she is registered elsewhere (409
+ * `registered_elsewhere`) — no name, no community — and the way on is a move request (move-requests.ts).
  */
 async function duplicateIdNumber(
   deps: AppDeps,
@@ -140,7 +142,7 @@ async function duplicateIdNumber(
   bidx: string,
   exceptId?: string,
 ): Promise<AppError | null> {
-  await checkExactSearchAllowed(deps, actor, 'idNumber');
+  await takeExactSearch(deps, actor, { kinds: ['id_number'], purpose: 'duplicate_check' });
   let q = deps.db
     .selectFrom('residents')
     .select(['id', 'name', 'org_path', 'household_id'])
@@ -148,7 +150,6 @@ async function duplicateIdNumber(
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   const existing = await q.executeTakeFirst();
   if (existing === undefined) return null;
-  await recordExactSearch(deps, actor, { kinds: ['id_number'], purpose: 'duplicate_check' });
   if (canAt(actor, 'resident.read', existing.org_path)) {
     return new AppError(
       'CONFLICT',
