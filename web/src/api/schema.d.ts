@@ -1995,6 +1995,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 工作台：待办（待受理、临期、待确认变更、待报送任务、走访逾期、迁入申请）/ Workbench: the to-do list */
+        get: operations["getApiV1Workbench"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10316,6 +10333,50 @@ export interface operations {
                         createdAt: string;
                         decidedAt: string | null;
                         reason: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Workbench: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sections: {
+                            /** @enum {string} */
+                            key: "cases_to_accept" | "cases_due_soon" | "cases_overdue" | "household_changes" | "visits_overdue" | "tasks_to_answer" | "refusals_to_review" | "refusals_sent" | "move_requests";
+                            count: number;
+                            isCountCapped: boolean;
+                            items: {
+                                id: string;
+                                title: string;
+                                detail: string | null;
+                                at: string | null;
+                                orgId: string | null;
+                                tag: string | null;
+                            }[];
+                        }[];
                     };
                 };
             };

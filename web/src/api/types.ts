@@ -107,4 +107,5 @@ export type GenerateReportBody = NonNullable<
 export type TaskSummary = Body<'/api/v1/tasks', 'get'>['items'][number];
 export type TaskDetail = Body<'/api/v1/tasks/{id}', 'get'>;
 export type TaskOutcome = TaskDetail['outcomes'][number];
+export type Workbench = Body<'/api/v1/workbench', 'get'>;
 export type TaskSendBody = NonNullable<paths['/api/v1/tasks']['post']['requestBody']>['content']['application/json'];

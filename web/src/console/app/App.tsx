@@ -28,6 +28,7 @@ import { ReportsPage } from '../features/reports/ReportsPage';
 import { TemplateBuilderPage } from '../features/reports/TemplateBuilderPage';
 import { TasksPage } from '../features/tasks/TasksPage';
 import { UsersPage } from '../features/users/UsersPage';
+import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
 import { ConsoleUnlessResident, PhoneRoutes } from '../../mobile/cases/routes';
 import { FieldGate } from '../../mobile/field/routes';
 import { AuthProvider, useAuth } from './auth';
@@ -45,9 +46,10 @@ function Guarded({ permission, children }: { permission: string; children: React
 }
 
 function HomeRedirect() {
-  const { can } = useAuth();
+  const { me, can } = useAuth();
   const { t } = useI18n();
-  const first = SECTIONS.find(isShown(can));
+  // the workbench needs no permission of its own: one who holds none has nothing to land on
+  const first = me === null || me.permissions.length === 0 ? undefined : SECTIONS.find(isShown(can));
   return first ? <Navigate to={first.path} replace /> : <Result status="info" title={t('app.noAccess')} />;
 }
 
@@ -86,6 +88,7 @@ function ConsoleRoutes() {
     <Shell>
       <Routes>
         <Route path="/" element={<HomeRedirect />} />
+        <Route path="/workbench" element={<WorkbenchPage />} />
         <Route path="/orgs/:orgId?" element={<Guarded permission="org.read" children={<OrgPage />} />} />
         <Route
           path="/registry/households/:orgId?"

@@ -15,6 +15,7 @@ import {
   LogoutOutlined,
   MobileOutlined,
   PieChartOutlined,
+  ScheduleOutlined,
   SolutionOutlined,
   TableOutlined,
   SearchOutlined,
@@ -34,10 +35,11 @@ import { useI18n } from './i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 import type { MessageKey } from './messages';
 
-export type SectionGroup = 'registry' | 'cases' | 'fieldwork' | 'insights' | 'system';
+export type SectionGroup = 'home' | 'registry' | 'cases' | 'fieldwork' | 'insights' | 'system';
 
-/** The menu's groups, in the order of the work: the ledger, residents' requests, visits, figures, the system. */
+/** The menu's groups, in the order of the work: today's to-do list, the ledger, residents' requests, visits, figures, the system. */
 const GROUPS: { id: SectionGroup; label: MessageKey }[] = [
+  { id: 'home', label: 'nav.group.home' },
   { id: 'registry', label: 'nav.group.registry' },
   { id: 'cases', label: 'nav.group.cases' },
   { id: 'fieldwork', label: 'nav.group.fieldwork' },
@@ -56,8 +58,10 @@ export interface Section {
   icon: ReactNode;
 }
 
-/** The side menu: each section and the permission that shows it. */
+/** The side menu: each section and the permission that shows it; the first shown is where sign-in lands. */
 export const SECTIONS: Section[] = [
+  // every staff role starts the day on her to-do list
+  { path: '/workbench', group: 'home', label: 'nav.workbench', icon: <ScheduleOutlined /> },
   { path: '/orgs', group: 'registry', label: 'nav.orgs', permission: 'org.read', icon: <ApartmentOutlined /> },
   { path: '/cases', group: 'cases', label: 'nav.cases', permission: 'case.read', icon: <SolutionOutlined /> },
   { path: '/cases/rates', group: 'cases', label: 'nav.caseRates', permission: 'case.read', icon: <BarChartOutlined /> },

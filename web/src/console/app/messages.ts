@@ -7,6 +7,7 @@ import { insightMessages } from '../features/insights/messages';
 import { reportMessages } from '../features/reports/messages';
 import { registryMessages } from '../features/registry/messages';
 import { taskMessages } from '../features/tasks/messages';
+import { workbenchMessages } from '../features/workbench/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
 export const messages = {
@@ -19,6 +20,7 @@ export const messages = {
   ...reportMessages,
   ...registryMessages,
   ...taskMessages,
+  ...workbenchMessages,
   'app.name': { zh: '田字格', en: 'Tianzige' },
   'app.subtitle': { zh: '基层治理平台', en: 'Grassroots governance platform' },
   'app.loading': { zh: '加载中…', en: 'Loading…' },
