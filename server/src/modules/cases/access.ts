@@ -133,6 +133,17 @@ export function disclosureFor(viewer: CaseViewer, c: Pick<CaseTable, 'is_anonymo
   }
 }
 
+/**
+ * Where another person's case lies, as the public may know it: its point rounded to 0.001° (about
+ * 100 m), as Open311 publishes it. Whoever sees only a case's public summary is told distances from
+ * this point, and the 200 m of the duplicate offer and of following are measured to it too: exact
+ * distances from points she chooses herself (intake offers cost nothing and write nothing) located a
+ * case to the meter from three of them, so someone's 低保 application or 家庭暴力求助 gave away her door.
+ */
+export function publicPoint(point: { lng: number; lat: number }): { lng: number; lat: number } {
+  return { lng: Math.round(point.lng * 1000) / 1000, lat: Math.round(point.lat * 1000) / 1000 };
+}
+
 /** The steps of the timeline the viewer sees. */
 export function visibleEvents<E extends Pick<CaseEventTable, 'is_public'>>(viewer: CaseViewer, events: E[]): E[] {
   return viewer === 'staff' ? events : events.filter((e) => e.is_public === 1);

@@ -14,7 +14,7 @@ import type { DutyItemTable } from '../duties/tables.ts';
 import { locatePlace } from '../orgs/locate.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import { getHouseholdInScope } from '../registry/households.ts';
-import { disclosureFor, viewerOf } from './access.ts';
+import { disclosureFor, publicPoint, viewerOf } from './access.ts';
 import { addHours, evaluateDue } from './deadlines-math.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { routeCase } from './routing.ts';
@@ -88,7 +88,8 @@ interface Place {
   address: string | null;
 }
 
-function distanceMeters(lng1: number, lat1: number, lng2: number, lat2: number): number {
+/** Great-circle distance in metres between two points (haversine). */
+export function distanceMeters(lng1: number, lat1: number, lng2: number, lat2: number): number {
   const rad = Math.PI / 180;
   const dLat = (lat2 - lat1) * rad;
   const dLng = (lng2 - lng1) * rad;
@@ -186,7 +187,8 @@ export async function findDuplicates(
   now: Date,
 ): Promise<DuplicateCandidate[]> {
   const { lng, lat } = at;
-  const dLat = DUPLICATE_RADIUS_M / 111_000;
+  // a public point lies up to ~80 m from the case's own: look that much further, then measure
+  const dLat = (DUPLICATE_RADIUS_M + 100) / 111_000;
   const dLng = dLat / Math.cos((lat * Math.PI) / 180);
   const rows = await db
     .selectFrom('cases')
@@ -217,13 +219,16 @@ export async function findDuplicates(
   return rows
     .map((r) => {
       const viewer = viewerOf(by.actor, r, false, side);
+      const isWhole = viewer !== null && disclosureFor(viewer, { is_anonymous: 1 }).description;
+      // anyone else is told the distance to its public point only (access.ts publicPoint)
+      const place = isWhole ? { lng: r.lng!, lat: r.lat! } : publicPoint({ lng: r.lng!, lat: r.lat! });
       return {
         id: r.id,
         number: r.number,
         dutyName: item.name,
-        description: viewer !== null && disclosureFor(viewer, { is_anonymous: 1 }).description ? r.description : null,
+        description: isWhole ? r.description : null,
         status: r.status,
-        distanceMeters: Math.round(distanceMeters(lng, lat, r.lng!, r.lat!)),
+        distanceMeters: Math.round(distanceMeters(lng, lat, place.lng, place.lat)),
         createdAt: r.created_at,
       };
     })

@@ -14,6 +14,7 @@ import {
   isAwaitingRating,
   isReopenableByReporter,
   loadCaseView,
+  publicPoint,
 } from './access.ts';
 import { evaluateDue, secondsBetween } from './deadlines-math.ts';
 import { isWithinDuplicateRadius } from './intake.ts';
@@ -588,7 +589,7 @@ export async function joinCase(
     from.lat !== undefined &&
     c.lng !== null &&
     c.lat !== null &&
-    isWithinDuplicateRadius({ lng: from.lng, lat: from.lat }, { lng: c.lng, lat: c.lat });
+    isWithinDuplicateRadius({ lng: from.lng, lat: from.lat }, publicPoint({ lng: c.lng, lat: c.lat }));
   const isOffered =
     OPEN.includes(c.status) && c.is_public === 1 && (isNearby || canAt(actor, 'case.report', c.org_path));
   if (!isOffered) throw notFound(CASE);
