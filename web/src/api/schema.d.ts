@@ -2054,7 +2054,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         version: string;
-                        tileUrl: string | null;
+                        map: {
+                            /** @enum {string} */
+                            provider: "tianditu" | "amap" | "custom" | "none";
+                            /** @enum {string} */
+                            datum: "wgs84" | "gcj02";
+                            attribution: string | null;
+                            layers: {
+                                url: string;
+                                subdomains: string;
+                                maxZoom: number;
+                            }[];
+                        };
                     };
                 };
             };

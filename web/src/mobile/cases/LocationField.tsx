@@ -6,6 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useI18n } from '../../console/app/i18n';
 import { prefersReducedMotion } from '../../console/app/motion';
+import { addBaseMap, fromMapLatLng, toMapLatLng } from '../../shared/base-map';
 
 export interface Point {
   lng: number;
@@ -30,27 +31,30 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
 const PIN = L.divIcon({ className: '', html: '<div class="tz-pin"></div>', iconSize: [22, 22], iconAnchor: [11, 27] });
 
-function useTileUrl() {
+function useBaseMap() {
   return useQuery({
     queryKey: ['meta'],
     queryFn: () => unwrap(api.GET('/api/v1/meta')),
     staleTime: Infinity,
-  }).data?.tileUrl;
+  }).data?.map;
 }
 
 /**
  * 事发位置: "use my location" (the phone's GPS) or a tap on the map drops the pin. Without a tile
- * server the map is plain squared paper, so the GPS button comes first.
+ * server the map is plain squared paper, so the GPS button comes first. The GPS and the stored point
+ * are WGS-84; on GCJ-02 tiles (AMap) the pin is drawn shifted and a tap is shifted back.
  */
 export function LocationField({ id, value = null, onChange }: LocationFieldProps) {
   const { t } = useI18n();
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const onChangeRef = useRef(onChange);
+  const baseMap = useBaseMap();
+  const baseMapRef = useRef(baseMap);
   useLayoutEffect(() => {
     onChangeRef.current = onChange;
+    baseMapRef.current = baseMap;
   });
-  const tileUrl = useTileUrl();
   const [isLocating, setLocating] = useState(false);
   const [locateFailed, setLocateFailed] = useState(false);
 
@@ -64,9 +68,10 @@ export function LocationField({ id, value = null, onChange }: LocationFieldProps
       zoomAnimation: !prefersReducedMotion,
       fadeAnimation: !prefersReducedMotion,
     });
-    map.on('click', (e: L.LeafletMouseEvent) =>
-      onChangeRef.current?.({ lng: round6(e.latlng.lng), lat: round6(e.latlng.lat) }),
-    );
+    map.on('click', (e: L.LeafletMouseEvent) => {
+      const [lng, lat] = fromMapLatLng(e.latlng, baseMapRef.current);
+      onChangeRef.current?.({ lng: round6(lng), lat: round6(lat) });
+    });
     const resize = new ResizeObserver(() => map.invalidateSize());
     resize.observe(container);
     mapRef.current = map;
@@ -79,26 +84,23 @@ export function LocationField({ id, value = null, onChange }: LocationFieldProps
 
   useEffect(() => {
     const map = mapRef.current;
-    if (map === null || tileUrl === null || tileUrl === undefined || tileUrl === '') return undefined;
-    const tiles = L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
-    return () => {
-      tiles.remove();
-    };
-  }, [tileUrl]);
+    if (map === null) return undefined;
+    return addBaseMap(map, baseMap);
+  }, [baseMap]);
 
   const lng = value?.lng;
   const lat = value?.lat;
   useEffect(() => {
     const map = mapRef.current;
     if (map === null || lng === undefined || lat === undefined) return undefined;
-    const at = L.latLng(lat, lng);
+    const at = toMapLatLng([lng, lat], baseMap);
     const marker = L.marker(at, { icon: PIN, keyboard: false, interactive: false }).addTo(map);
     // a pin from the GPS may lie off screen: bring it into view; a tapped one already is
     if (!map.getBounds().contains(at)) map.setView(at, Math.max(map.getZoom(), PIN_ZOOM), { animate: false });
     return () => {
       marker.remove();
     };
-  }, [lng, lat]);
+  }, [lng, lat, baseMap]);
 
   const locate = () => {
     if (!('geolocation' in navigator)) {
@@ -111,7 +113,7 @@ export function LocationField({ id, value = null, onChange }: LocationFieldProps
       (position) => {
         setLocating(false);
         const point = { lng: round6(position.coords.longitude), lat: round6(position.coords.latitude) };
-        mapRef.current?.setView([point.lat, point.lng], PIN_ZOOM, { animate: false });
+        mapRef.current?.setView(toMapLatLng([point.lng, point.lat], baseMapRef.current), PIN_ZOOM, { animate: false });
         onChangeRef.current?.(point);
       },
       () => {

@@ -97,7 +97,7 @@ function PlaceCard({ detail }: { detail: CaseDetail }) {
         <CaseMap
           point={[detail.lng ?? 0, detail.lat ?? 0]}
           outlines={outlines.data}
-          tileUrl={meta.data?.tileUrl}
+          baseMap={meta.data?.map}
           height={220}
         />
       )}

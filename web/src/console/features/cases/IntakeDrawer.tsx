@@ -211,7 +211,7 @@ export function IntakeDrawer({ open, onClose }: { open: boolean; onClose: () => 
           <CaseMap
             point={point}
             outlines={outlines.data}
-            tileUrl={meta.data?.tileUrl}
+            baseMap={meta.data?.map}
             onPick={(p) => {
               setPoint(p);
               form.setFields([

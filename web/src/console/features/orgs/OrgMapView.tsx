@@ -4,6 +4,7 @@ import type { OrgLevel, OrgMap } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
 import { prefersReducedMotion } from '../../app/motion';
 import { escapeHtml } from '../../app/escape-html';
+import { addBaseMap, fromMapLatLng, toMapGeoJson, toMapLatLng, type MapSettings } from '../../../shared/base-map';
 
 /** A vertex as GeoJSON orders it: [longitude, latitude]. */
 export type LngLat = [number, number];
@@ -12,7 +13,10 @@ interface OrgMapViewProps {
   map: OrgMap | undefined;
   /** the unit the page is about; drawn as an outline under its descendants */
   focusId: string | undefined;
-  tileUrl: string | null | undefined;
+  /** the unit's name, shown over the map when the unit itself has no outline (a street, usually) */
+  focusName?: string | undefined;
+  /** the configured tiles and their datum (/api/v1/meta); without tiles, plain paper */
+  baseMap: MapSettings | undefined;
   isDrawing?: boolean;
   draftPoints?: LngLat[];
   onAddPoint?: (point: LngLat) => void;
@@ -37,18 +41,45 @@ function styleOf(level: OrgLevel, isFocus: boolean): L.PathOptions {
 
 const CHINA_CENTER: L.LatLngTuple = [35.5, 104];
 
+/** A street, a community or anything wider: named on its top edge, always, so grids keep their middles. */
+const isArea = (level: OrgLevel) => FILL[level] === undefined;
+
+/** A label (HTML-escaped text) standing on a point: the name of an area just above its outline's top edge. */
+function areaLabel(at: L.LatLng, name: string, level: string): L.Tooltip {
+  return L.tooltip({
+    permanent: true,
+    direction: 'top',
+    offset: [0, -2],
+    interactive: false,
+    className: `tz-map-label tz-map-label-area tz-map-label-${level}`,
+  })
+    .setLatLng(at)
+    .setContent(escapeHtml(name));
+}
+
 /**
- * A Leaflet map of a unit and its grids/compounds. Without a tile server it draws on plain squared
- * paper and fits itself to the features; with `tileUrl` it adds that tile layer underneath.
+ * A Leaflet map of a unit and its grids/compounds, named on the map: streets and communities on
+ * their outlines' top edge, grids in their middle when drawn large enough. Without a tile server it
+ * draws on plain squared paper; with one (`baseMap`) it lays those tiles underneath, shifting every
+ * outline onto GCJ-02 tiles and every click back to WGS-84 where the tiles need it.
  */
 export function OrgMapView(props: OrgMapViewProps) {
-  const { map: collection, focusId, tileUrl, isDrawing = false, draftPoints, onAddPoint, onFeatureClick } = props;
+  const {
+    map: collection,
+    focusId,
+    focusName,
+    baseMap,
+    isDrawing = false,
+    draftPoints,
+    onAddPoint,
+    onFeatureClick,
+  } = props;
   const { t } = useI18n();
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
-  const handlers = useRef({ onAddPoint, onFeatureClick, isDrawing });
+  const handlers = useRef({ onAddPoint, onFeatureClick, isDrawing, baseMap });
   useLayoutEffect(() => {
-    handlers.current = { onAddPoint, onFeatureClick, isDrawing };
+    handlers.current = { onAddPoint, onFeatureClick, isDrawing, baseMap };
   });
 
   useEffect(() => {
@@ -63,7 +94,7 @@ export function OrgMapView(props: OrgMapViewProps) {
       fadeAnimation: !prefersReducedMotion,
     });
     map.on('click', (e: L.LeafletMouseEvent) => {
-      if (handlers.current.isDrawing) handlers.current.onAddPoint?.([e.latlng.lng, e.latlng.lat]);
+      if (handlers.current.isDrawing) handlers.current.onAddPoint?.(fromMapLatLng(e.latlng, handlers.current.baseMap));
     });
     const resize = new ResizeObserver(() => map.invalidateSize());
     resize.observe(container);
@@ -77,19 +108,17 @@ export function OrgMapView(props: OrgMapViewProps) {
 
   useEffect(() => {
     const map = mapRef.current;
-    if (map === null || tileUrl === null || tileUrl === undefined || tileUrl === '') return undefined;
-    const tiles = L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
-    return () => {
-      tiles.remove();
-    };
-  }, [tileUrl]);
+    if (map === null) return undefined;
+    return addBaseMap(map, baseMap);
+  }, [baseMap]);
 
   useEffect(() => {
     const map = mapRef.current;
     if (map === null || collection === undefined) return undefined;
-    const ordered = [...collection.features].sort(
+    const ordered = [...toMapGeoJson(collection, baseMap).features].sort(
       (a, b) => Number(b.properties.id === focusId) - Number(a.properties.id === focusId),
     );
+    const areaLabels = L.layerGroup();
     const layer = L.geoJSON({ type: 'FeatureCollection', features: ordered } as unknown as GeoJSON.FeatureCollection, {
       style: (feature) => {
         const p = feature?.properties as { id: string; level: OrgLevel } | undefined;
@@ -100,13 +129,18 @@ export function OrgMapView(props: OrgMapViewProps) {
         };
       },
       onEachFeature: (feature, featureLayer) => {
-        const p = feature.properties as { id: string; name: string };
+        const p = feature.properties as { id: string; name: string; level: OrgLevel };
+        if (isArea(p.level) && featureLayer instanceof L.Polygon) {
+          const b = featureLayer.getBounds();
+          areaLabels.addLayer(areaLabel(L.latLng(b.getNorth(), b.getCenter().lng), p.name, p.level));
+        }
         if (p.id === focusId) return;
-        featureLayer.bindTooltip(escapeHtml(p.name), {
-          permanent: true,
-          direction: 'center',
-          className: 'tz-map-label',
-        });
+        if (!isArea(p.level))
+          featureLayer.bindTooltip(escapeHtml(p.name), {
+            permanent: true,
+            direction: 'center',
+            className: 'tz-map-label',
+          });
         featureLayer.on('click', (e: L.LeafletMouseEvent) => {
           if (handlers.current.isDrawing) return;
           L.DomEvent.stopPropagation(e);
@@ -126,18 +160,35 @@ export function OrgMapView(props: OrgMapViewProps) {
     };
     map.on('zoomend', showFittingLabels);
     const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 18, animate: false });
+    const isFocusOutlined = collection.features.some((f) => f.properties.id === focusId && f.geometry !== null);
+    // a unit with no outline of its own (a street, usually) is named in the map's corner instead
+    const caption =
+      !isFocusOutlined && focusName !== undefined && collection.features.length > 0
+        ? new L.Control({ position: 'topright' })
+        : undefined;
+    if (caption !== undefined) {
+      caption.onAdd = () => {
+        const div = L.DomUtil.create('div', 'tz-map-label tz-map-label-area tz-map-caption');
+        div.textContent = focusName ?? '';
+        return div;
+      };
+      caption.addTo(map);
+    }
+    areaLabels.addTo(map);
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [32, 24], maxZoom: 18, animate: false });
     showFittingLabels();
     return () => {
       map.off('zoomend', showFittingLabels);
       layer.remove();
+      areaLabels.remove();
+      caption?.remove();
     };
-  }, [collection, focusId]);
+  }, [collection, focusId, focusName, baseMap]);
 
   useEffect(() => {
     const map = mapRef.current;
     if (map === null || draftPoints === undefined || draftPoints.length === 0) return undefined;
-    const latLngs = draftPoints.map(([lng, lat]) => L.latLng(lat, lng));
+    const latLngs = draftPoints.map((point) => toMapLatLng(point, baseMap));
     const group = L.layerGroup().addTo(map);
     const style = { color: '#c8102e', weight: 2, className: 'tz-draft' };
     if (latLngs.length >= 3) L.polygon(latLngs, { ...style, fillOpacity: 0.15, dashArray: '4 4' }).addTo(group);
@@ -150,7 +201,7 @@ export function OrgMapView(props: OrgMapViewProps) {
     return () => {
       group.remove();
     };
-  }, [draftPoints]);
+  }, [draftPoints, baseMap]);
 
   const isEmpty = collection !== undefined && collection.features.length === 0 && (draftPoints?.length ?? 0) === 0;
   return (

@@ -97,7 +97,8 @@ export function OrgPage() {
               <OrgMapView
                 map={orgMap.data}
                 focusId={orgId}
-                tileUrl={meta.data?.tileUrl}
+                focusName={unit.data?.name}
+                baseMap={meta.data?.map}
                 isDrawing={isCreating && isDrawing}
                 draftPoints={isCreating ? points : undefined}
                 onAddPoint={(p) => setPoints((prev) => [...prev, p])}
