@@ -125,7 +125,13 @@ describe('cases: a resident of 营门滩社区 reports from her phone, the commu
     // The secretary of 营门滩社区 signs in at her desk; the three rates of her community before.
     await secretaryPage.goto(`${server.baseUrl}/`);
     await secretaryUi.signIn('yingmentan_sj', DEMO_PASSWORD);
-    await secretaryPage.getByRole('menuitem').first().waitFor();
+    // she lands on her workbench (工作台): a section for each part of her work, not the org tree
+    await secretaryPage.getByTestId('workbench').waitFor();
+    expect(new URL(secretaryPage.url()).pathname).toBe('/workbench');
+    for (const key of ['cases_to_accept', 'household_changes', 'visits_overdue', 'tasks_to_answer', 'move_requests']) {
+      await secretaryPage.getByTestId(`workbench-${key}`).waitFor();
+    }
+    expect(await secretaryPage.getByTestId('workbench-refusals_sent').count()).toBe(0);
     const staff = apiOf(secretaryPage, server.baseUrl);
     const me = await staff.get<{ user: { assignments: { role: string; orgId: string; orgName: string }[] } }>(
       '/api/v1/auth/me',
@@ -171,6 +177,17 @@ describe('cases: a resident of 营门滩社区 reports from her phone, the commu
     const number = await residentPage.getByTestId('case-number').innerText();
     expect(number).toMatch(/^SQ\d+$/);
     await residentUi.screenshot('cases-03-phone-submitted');
+
+    // On her workbench it waits to be accepted; the count is the queue's, and opens that queue.
+    const toAccept = await staff.get<{ total: number }>('/api/v1/cases?queue=unit&status=submitted&pageSize=1');
+    await secretaryUi.openSection('工作台');
+    const toAcceptSection = secretaryPage.getByTestId('workbench-cases_to_accept');
+    const toAcceptCount = toAcceptSection.getByTestId('workbench-count-cases_to_accept');
+    await expect.poll(() => toAcceptCount.innerText(), SOON).toBe(String(toAccept.total));
+    await secretaryUi.screenshot('cases-desk-00-workbench');
+    await toAcceptCount.click();
+    await secretaryPage.waitForURL('**/cases?queue=unit&status=submitted');
+    await secretaryPage.getByTestId('case-table').locator('tr', { hasText: number }).waitFor();
 
     // It lands in the community's queue; the secretary accepts and resolves it.
     const queue = await staff.get<{ items: { id: string; handlerName: string }[] }>(

@@ -51,8 +51,10 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await ui.screenshot('02-forced-password-change');
     await ui.changePassword(server.adminPassword, ADMIN_NEW_PASSWORD);
 
-    // The org tree opens at her scope; she walks down to 营门滩社区.
-    await page.getByRole('menuitem', { name: '组织架构' }).waitFor();
+    // She lands on her workbench (工作台); the org tree opens at her scope and she walks down to 营门滩社区.
+    await page.getByTestId('workbench').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/workbench');
+    await ui.openSection('组织架构');
     await page.getByRole('menuitem', { name: '审计日志' }).waitFor();
     await page.getByRole('treeitem').first().waitFor();
     if (!(await ui.treeNode('甘肃省').isVisible())) {
@@ -132,7 +134,8 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await ui.signIn('wangfang', workerPassword);
     await page.getByText('为了账号安全').waitFor();
     await ui.changePassword(workerPassword, WORKER_NEW_PASSWORD);
-    await page.getByRole('menuitem', { name: '组织架构' }).waitFor();
+    await page.getByTestId('workbench-visits_overdue').waitFor();
+    await ui.openSection('组织架构');
     await expect.poll(() => page.getByRole('menuitem', { name: '用户与角色' }).count(), SOON).toBe(0);
     await expect.poll(() => page.getByRole('menuitem', { name: '审计日志' }).count(), SOON).toBe(0);
     await expect.poll(() => page.getByTestId('org-name').innerText(), SOON).toBe(GRID_NAME);
