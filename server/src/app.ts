@@ -20,6 +20,7 @@ import { insightRoutes } from './modules/insights/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { taskRoutes } from './modules/tasks/routes.ts';
 import { fieldworkRoutes } from './modules/fieldwork/routes.ts';
+import { messageRoutes } from './modules/messages/routes.ts';
 import { workbenchRoutes } from './modules/workbench/routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
@@ -65,6 +66,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...taskRoutes(deps),
     ...fieldworkRoutes(deps),
     ...workbenchRoutes(deps),
+    ...messageRoutes(deps),
   ];
 }
 
@@ -73,7 +75,10 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: deps.config.isBehindProxy,
+    // Behind our reverse proxy, trust its one hop only: the client is the address it appended to
+    // X-Forwarded-For. `true` would take the leftmost entry, which the client writes herself: a forged
+    // one escaped the per-source sign-in lock and rate limit, or locked the owner out from her address.
+    trustProxy: deps.config.isBehindProxy ? 1 : false,
     // malformed or over-long path parameters are answered before routing; give them our error body too
     frameworkErrors: (error, request, reply) => {
       void handleError(error, request, reply);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type MessagesConfig, MessagesEnvSchema, messagesConfigFrom } from './modules/messages/config.ts';
 
 /** Configuration, parsed once from the environment at boot. */
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   logLevel: string;
   /** SQLite: how long a write waits for another process's (the CLI beside the server) before it gives up */
   sqliteBusyTimeoutMs?: number;
+  /** the outbox's channels and dispatcher (modules/messages/config.ts); absent: the `log` adapters */
+  messages?: MessagesConfig;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     isBehindProxy: e.TIANZIGE_TRUST_PROXY ?? false,
     logLevel: e.LOG_LEVEL,
     sqliteBusyTimeoutMs: e.TIANZIGE_SQLITE_BUSY_TIMEOUT_MS,
+    messages: loadMessagesConfig(env),
   };
 }
 
@@ -104,4 +108,18 @@ function parseDatabaseUrl(url: string | undefined, dataDir: string): Config['dat
   throw new ConfigError(
     'TIANZIGE_DATABASE_URL must start with postgres:// or sqlite: / TIANZIGE_DATABASE_URL 须以 postgres:// 或 sqlite: 开头',
   );
+}
+
+/** SMS and WeChat providers (README's table): a provider chosen without its keys is one clear line. */
+function loadMessagesConfig(env: NodeJS.ProcessEnv): MessagesConfig {
+  const parsed = MessagesEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration / 配置错误: ${lines.join('; ')}`);
+  }
+  const config = messagesConfigFrom(parsed.data);
+  if ('missing' in config) {
+    throw new ConfigError(`the chosen message provider needs / 所选消息服务商须设置: ${config.missing.join(', ')}`);
+  }
+  return config;
 }

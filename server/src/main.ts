@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
+import { startMessageDispatcher } from './modules/messages/start.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
@@ -68,9 +69,16 @@ async function main(): Promise<void> {
     sweepDeadlines(deps).catch((err: unknown) => app.log.error({ err }, 'deadline sweep failed'));
   }, 60_000);
   sweep.unref();
+  // The outbox: SMS and WeChat messages leave through their adapters (`log` unless configured); several servers may run it.
+  const dispatcher = startMessageDispatcher(
+    deps,
+    (line) => app.log.info(line),
+    (err) => app.log.error({ err }, 'message dispatch failed'),
+  );
   log(`田字格 Tianzige is serving http://localhost:${config.port} on ${database.dialect}`);
   const stop = async () => {
     clearInterval(sweep);
+    await dispatcher.stop();
     await app.close();
     await database.close();
     process.exit(0);

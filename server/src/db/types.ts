@@ -10,6 +10,7 @@ import type { InsightTables } from '../modules/insights/tables.ts';
 import type { ReportTables } from '../modules/reports/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { FieldworkTables } from '../modules/fieldwork/tables.ts';
+import type { MessageTables } from '../modules/messages/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -29,6 +30,7 @@ export interface DB
     FieldworkTables,
     InsightTables,
     ReportTables,
-    TaskTables {
+    TaskTables,
+    MessageTables {
   counters: CounterTable;
 }

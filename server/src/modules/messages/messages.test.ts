@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
+import { AliyunSmsAdapter } from './adapters/aliyun.ts';
+import { LogAdapter } from './adapters/log.ts';
+import { MessageDispatcher } from './dispatcher.ts';
+import { enqueueMessage } from './outbox.ts';
+import { startAliyunServer } from './test-providers.ts';
+
+const PHONE = '13812345678';
+const HOUR = 3_600_000;
+
+/**
+ * The outbox: a message commits with its event or not at all; in-app is delivered at once, SMS waits
+ * out quiet hours; throttled sends retry with backoff then park; a restart or a second dispatcher
+ * sends each message exactly once; the bell, preferences and delivery status over HTTP.
+ */
+describe.each(DIALECTS)('messages on %s', (dialect) => {
+  let ctx: TestContext;
+  let residentId: string;
+  // sessions time out as the clock moves on: each request signs in afresh
+  const resident = {
+    get: async (u: string) => (await ctx.login('resident')).get(u),
+    post: async (u: string) => (await ctx.login('resident')).post(u),
+    request: async (m: string, u: string, b?: unknown) => (await ctx.login('resident')).request(m, u, b),
+  } as Client;
+  const staff = {
+    get: async (u: string) => (await ctx.login('staff')).get(u),
+    post: async (u: string) => (await ctx.login('staff')).post(u),
+  } as Client;
+  const outsider = { get: async (u: string) => (await ctx.login('outsider')).get(u) } as Client;
+  let sms: LogAdapter;
+  let wechat: LogAdapter;
+  const dispatcher = (options: ConstructorParameters<typeof MessageDispatcher>[2] = {}) =>
+    new MessageDispatcher(ctx.deps, { sms, wechat }, { random: () => 0.5, ...options });
+  const statusOf = async (id: string) =>
+    ctx.deps.db.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    residentId = (
+      await ctx.createUser({ username: 'resident', role: 'resident', orgCode: CODES.yingMenTan, phone: PHONE })
+    ).id;
+    await ctx.createUser({ username: 'staff', role: 'community_staff', orgCode: CODES.yingMenTan });
+    await ctx.createUser({ username: 'outsider', role: 'street', orgCode: CODES.zhangYeLuStreet });
+    sms = new LogAdapter('sms', () => {});
+    wechat = new LogAdapter('wechat', () => {});
+  });
+  afterAll(() => ctx.close());
+
+  it('sends nothing for a message whose transaction rolled back', async () => {
+    await expect(
+      ctx.deps.db.transaction().execute(async (trx) => {
+        await enqueueMessage(trx, {
+          now: ctx.clock.now(),
+          kind: 'auth.sms_code',
+          recipientUserId: null,
+          phoneEnc: ctx.deps.pii.encrypt(PHONE),
+          params: { code: '111111', minutes: '5' },
+        });
+        throw new Error('the event failed');
+      }),
+    ).rejects.toThrow('the event failed');
+    expect(await dispatcher().drain()).toBe(0);
+    expect(sms.recent).toHaveLength(0);
+    const rows = await ctx.deps.db.selectFrom('outbox_messages').select('id').execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it('delivers in-app at once but holds SMS until quiet hours end; an urgent code goes at once', async () => {
+    // 23:00 in Shanghai
+    ctx.clock.set(new Date('2026-11-28T15:00:00.000Z'));
+    const put = await resident.request('PUT', '/api/v1/messages/preferences', {
+      kinds: { 'case.progress': ['in_app', 'sms'] },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const ids = await ctx.deps.db.transaction().execute((trx) =>
+      enqueueMessage(trx, {
+        now: ctx.clock.now(),
+        kind: 'case.progress',
+        recipientUserId: residentId,
+        params: { number: 'YMT-1', state: '已受理' },
+      }),
+    );
+    expect(ids).toHaveLength(2);
+    const bell = (await resident.get('/api/v1/messages/mine')).json() as { items: { title: string }[]; unread: number };
+    expect(bell.items[0]!.title).toBe('您反映的诉求 YMT-1 有新进展：已受理');
+    expect(bell.unread).toBe(1);
+
+    await enqueueMessage(ctx.deps.db, {
+      now: ctx.clock.now(),
+      kind: 'auth.sms_code',
+      recipientUserId: residentId,
+      params: { code: '424242', minutes: '5' },
+    });
+    expect(await dispatcher().drain()).toBe(1);
+    expect(sms.recent.map((m) => m.kind)).toEqual(['auth.sms_code']);
+    expect(sms.recent[0]!.to).toBe(PHONE);
+
+    ctx.clock.set(new Date('2026-11-28T23:59:00.000Z')); // 07:59
+    expect(await dispatcher().drain()).toBe(0);
+    ctx.clock.set(new Date('2026-11-29T00:00:00.000Z')); // 08:00
+    expect(await dispatcher().drain()).toBe(1);
+    expect(sms.recent.at(-1)).toMatchObject({ kind: 'case.progress', to: PHONE });
+    const rows = await Promise.all(ids.map(statusOf));
+    expect(rows.map((r) => [r.channel, r.status]).sort()).toEqual([
+      ['in_app', 'sent'],
+      ['sms', 'sent'],
+    ]);
+  });
+
+  it('retries a throttled SMS with growing delays, then parks it; a permanent refusal fails at once', async () => {
+    const server = await startAliyunServer('s3cret');
+    try {
+      server.fallback = { status: 200, Code: 'isv.BUSINESS_LIMIT_CONTROL' };
+      const aliyun = new AliyunSmsAdapter(
+        {
+          accessKeyId: 'id',
+          accessKeySecret: 's3cret',
+          signName: '田字格',
+          endpoint: server.url,
+          regionId: 'cn-hangzhou',
+          templates: { 'auth.sms_code': 'SMS_1', 'case.progress': 'SMS_2' },
+        },
+        ctx.clock,
+      );
+      const d = new MessageDispatcher(
+        ctx.deps,
+        { sms: aliyun, wechat },
+        { maxAttempts: 3, baseDelayMs: 30_000, random: () => 0.5 },
+      );
+      ctx.clock.set(new Date('2026-11-29T02:00:00.000Z')); // 10:00 in Shanghai
+      const [id] = await enqueueMessage(ctx.deps.db, {
+        now: ctx.clock.now(),
+        kind: 'auth.sms_code',
+        recipientUserId: residentId,
+        params: { code: '1', minutes: '5' },
+      });
+      expect(await d.drain()).toBe(1);
+      let row = await statusOf(id!);
+      expect(row).toMatchObject({ status: 'queued', attempts: 1, last_error: 'aliyun isv.BUSINESS_LIMIT_CONTROL' });
+      expect(Date.parse(row.next_attempt_at) - ctx.clock.now().getTime()).toBe(30_000);
+      expect(await d.drain()).toBe(0); // not due yet
+      ctx.clock.advance(30_000);
+      expect(await d.drain()).toBe(1);
+      row = await statusOf(id!);
+      expect(Date.parse(row.next_attempt_at) - ctx.clock.now().getTime()).toBe(60_000);
+      ctx.clock.advance(60_000);
+      expect(await d.drain()).toBe(1);
+      row = await statusOf(id!);
+      expect(row).toMatchObject({ status: 'parked', attempts: 3 });
+      ctx.clock.advance(HOUR);
+      expect(await d.drain()).toBe(0);
+      expect(server.accepted).toHaveLength(3);
+      expect(row.last_error).not.toContain(PHONE);
+
+      server.script.push({ status: 200, Code: 'isv.MOBILE_NUMBER_ILLEGAL' });
+      const [bad] = await enqueueMessage(ctx.deps.db, {
+        now: ctx.clock.now(),
+        kind: 'auth.sms_code',
+        recipientUserId: residentId,
+        params: { code: '2', minutes: '5' },
+      });
+      expect(await d.drain()).toBe(1);
+      expect(await statusOf(bad!)).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        last_error: 'aliyun isv.MOBILE_NUMBER_ILLEGAL',
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends what a stopped dispatcher left queued once, after a restart, and reclaims a send cut off midway', async () => {
+    ctx.clock.set(new Date('2026-11-29T03:00:00.000Z'));
+    const before = sms.recent.length;
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      ids.push(
+        ...(await enqueueMessage(ctx.deps.db, {
+          now: ctx.clock.now(),
+          kind: 'auth.sms_code',
+          recipientUserId: residentId,
+          params: { code: `r${i}`, minutes: '5' },
+        })),
+      );
+    }
+    expect(await dispatcher({ batchSize: 10 }).runOnce()).toBe(10); // then the process stops
+    // a dispatcher that died between claiming and recording: the row stays `sending`
+    await ctx.deps.db
+      .updateTable('outbox_messages')
+      .set({ status: 'sending', claim_token: 'dead', claimed_at: ctx.clock.now().toISOString() })
+      .where('id', '=', ids[29]!)
+      .execute();
+    expect(await dispatcher({ batchSize: 10 }).drain()).toBe(19);
+    ctx.clock.advance(5 * 60_000 + 1);
+    expect(await dispatcher({ batchSize: 10 }).drain()).toBe(1);
+    const codes = sms.recent.slice(before).map((m) => m.params.code);
+    expect(codes).toHaveLength(30);
+    expect(new Set(codes).size).toBe(30);
+  });
+
+  it('two dispatchers draining at once send every message exactly once', async () => {
+    const before = sms.recent.length;
+    for (let i = 0; i < 120; i++) {
+      await enqueueMessage(ctx.deps.db, {
+        now: ctx.clock.now(),
+        kind: 'auth.sms_code',
+        recipientUserId: residentId,
+        params: { code: `c${i}`, minutes: '5' },
+      });
+    }
+    const [a, b] = await Promise.all([dispatcher({ batchSize: 7 }).drain(), dispatcher({ batchSize: 7 }).drain()]);
+    expect(a + b).toBe(120);
+    const codes = sms.recent.slice(before).map((m) => m.params.code);
+    expect(codes).toHaveLength(120);
+    expect(new Set(codes).size).toBe(120);
+  });
+
+  it('pages the bell and marks a message read; another person’s message is 404', async () => {
+    for (let i = 0; i < 3; i++) {
+      await enqueueMessage(ctx.deps.db, {
+        now: ctx.clock.now(),
+        kind: 'case.rate_request',
+        recipientUserId: residentId,
+        params: { number: `N-${i}` },
+      });
+    }
+    const page1 = (await resident.get('/api/v1/messages/mine?pageSize=2')).json() as {
+      items: { id: string; title: string; isRead: boolean }[];
+      hasMore: boolean;
+      unread: number;
+    };
+    expect(page1.items.map((m) => m.title)).toEqual(['诉求 N-2 已办结，请您评价', '诉求 N-1 已办结，请您评价']);
+    expect(page1.hasMore).toBe(true);
+    const unread = page1.unread;
+    expect((await resident.post(`/api/v1/messages/mine/${page1.items[0]!.id}/read`)).statusCode).toBe(204);
+    const after = (await resident.get('/api/v1/messages/mine?pageSize=2')).json() as {
+      unread: number;
+      items: { isRead: boolean }[];
+    };
+    expect(after.unread).toBe(unread - 1);
+    expect(after.items[0]!.isRead).toBe(true);
+    const theirs = await staff.post(`/api/v1/messages/mine/${page1.items[1]!.id}/read`);
+    expect(theirs.statusCode).toBe(404);
+    expect((await staff.get('/api/v1/messages/mine')).json()).toMatchObject({ items: [], unread: 0 });
+  });
+
+  it('keeps preferences and quiet hours, and refuses bad ones naming the field in zh and en', async () => {
+    const put = await resident.request('PUT', '/api/v1/messages/preferences', {
+      kinds: { 'case.rate_request': ['wechat'] },
+      quietHours: { start: '21:30', end: '07:00' },
+    });
+    expect(put.statusCode).toBe(200);
+    const prefs = (await resident.get('/api/v1/messages/preferences')).json() as {
+      kinds: { kind: string; channels: string[] }[];
+      quietHours: { start: string; end: string } | null;
+    };
+    expect(prefs.kinds.find((k) => k.kind === 'case.rate_request')!.channels).toEqual(['wechat']);
+    expect(prefs.quietHours).toEqual({ start: '21:30', end: '07:00' });
+
+    const cases: [unknown, string][] = [
+      [{ kinds: { 'case.nothing': ['sms'] } }, 'kinds'],
+      [{ kinds: { 'case.progress': ['fax'] } }, 'kinds.case.progress.0'],
+      [{ kinds: { 'auth.sms_code': ['in_app'] } }, 'kinds.auth.sms_code'],
+      [{ kinds: { 'case.progress': ['sms', 'sms'] } }, 'kinds.case.progress'],
+      [{ quietHours: { start: '25:00', end: '07:00' } }, 'quietHours.start'],
+      [{ quietHours: { start: '07:00', end: '07:00' } }, 'quietHours.end'],
+      [{}, 'kinds'],
+      [{ colour: 'red' }, ''],
+    ];
+    for (const [body, field] of cases) {
+      const res = await resident.request('PUT', '/api/v1/messages/preferences', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      const error = res.json() as { errors: { field: string; message_zh: string; message_en: string }[] };
+      expect(error.errors.length).toBeGreaterThan(0);
+      if (field !== '') expect(error.errors.map((e) => e.field).join('|'), JSON.stringify(body)).toContain(field);
+      expect(error.errors[0]!.message_zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(error.errors[0]!.message_en.length).toBeGreaterThan(0);
+    }
+    expect((await resident.get('/api/v1/messages/mine?pageSize=0')).statusCode).toBe(400);
+    expect((await resident.post('/api/v1/messages/mine/not-a-uuid/read')).statusCode).toBe(400);
+  });
+
+  it('shows staff the delivery status of messages to people in their scope, never the text or number', async () => {
+    const list = await staff.get('/api/v1/messages/deliveries?channel=sms&pageSize=100');
+    expect(list.statusCode).toBe(200);
+    const body = list.json() as { items: { recipientUserId: string; status: string; lastError: string | null }[] };
+    expect(body.items.length).toBeGreaterThan(0);
+    expect(body.items.every((d) => d.recipientUserId === residentId)).toBe(true);
+    const parked = (await staff.get('/api/v1/messages/deliveries?status=parked')).json() as typeof body;
+    expect(parked.items).toMatchObject([{ status: 'parked', lastError: 'aliyun isv.BUSINESS_LIMIT_CONTROL' }]);
+    expect(list.body).not.toContain(PHONE);
+    expect(list.body).not.toContain('424242');
+
+    const theirs = (await outsider.get('/api/v1/messages/deliveries')).json() as { items: unknown[] };
+    expect(theirs.items).toHaveLength(0);
+    const ymt = await ctx.org(CODES.yingMenTan);
+    expect((await outsider.get(`/api/v1/messages/deliveries?orgId=${ymt.id}`)).statusCode).toBe(404);
+    expect((await resident.get('/api/v1/messages/deliveries')).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { type Channel, MESSAGE_KINDS, type MessageKind } from './kinds.ts';
+import { DEFAULT_QUIET_HOURS, type QuietHours, deferPastQuietHours } from './quiet-hours.ts';
+
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'parked'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export interface EnqueueMessageInput {
+  now: Date;
+  kind: MessageKind;
+  /** the account it is for; null for a number that has no account yet (a sign-up code: give `phoneEnc`) */
+  recipientUserId: string | null;
+  params: Record<string, string>;
+  /** the SMS number when not the recipient's own on file, already encrypted (deps.pii.encrypt) */
+  phoneEnc?: string;
+  /** the WeChat openid to send to, encrypted (deps.pii.encrypt); without it WeChat messages fail as unbound */
+  wechatOpenIdEnc?: string;
+  /** channels to use instead of the person's choice (a code goes by SMS whatever she chose) */
+  channels?: readonly Channel[];
+}
+
+/** The channels a person chose for a kind, or the kind's default; fixed kinds ignore her choice. */
+export async function channelsFor(db: Kysely<DB>, userId: string | null, kind: MessageKind): Promise<Channel[]> {
+  const def = MESSAGE_KINDS[kind];
+  if (userId === null || !def.isChoosable) return [...def.defaultChannels];
+  const row = await db
+    .selectFrom('message_preferences')
+    .select('channels')
+    .where('user_id', '=', userId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  if (row === undefined) return [...def.defaultChannels];
+  return row.channels === '' ? [] : (row.channels.split(',') as Channel[]);
+}
+
+/** A person's quiet hours: her own, none if she turned them off, else the default 22:00–08:00. */
+export async function quietHoursOf(db: Kysely<DB>, userId: string | null): Promise<QuietHours | null> {
+  if (userId === null) return DEFAULT_QUIET_HOURS;
+  const row = await db
+    .selectFrom('message_settings')
+    .select(['quiet_start_min', 'quiet_end_min'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (row === undefined) return DEFAULT_QUIET_HOURS;
+  if (row.quiet_start_min === null || row.quiet_end_min === null) return null;
+  return { startMin: row.quiet_start_min, endMin: row.quiet_end_min };
+}
+
+/**
+ * Puts a message in the outbox, one row per channel. Call it with the caller's transaction so the
+ * message commits with the event it announces (a rollback sends nothing; a restart loses nothing).
+ * In-app messages are delivered by being written; SMS and WeChat wait for the dispatcher, and for the
+ * end of the recipient's quiet hours unless the kind is urgent. Returns the rows' ids.
+ */
+export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput): Promise<string[]> {
+  const def = MESSAGE_KINDS[input.kind];
+  for (const name of def.params) {
+    if (typeof input.params[name] !== 'string') {
+      throw new AppError('BAD_REQUEST', {
+        zh: `消息缺少参数 ${name}`,
+        en: `message parameter ${name} is missing`,
+      });
+    }
+  }
+  const channels = input.channels ?? (await channelsFor(db, input.recipientUserId, input.kind));
+  if (channels.length === 0) return [];
+  const [recipient, quiet] = await Promise.all([
+    input.recipientUserId === null
+      ? Promise.resolve(undefined)
+      : db.selectFrom('users').select('home_org_path').where('id', '=', input.recipientUserId).executeTakeFirst(),
+    def.isUrgent ? Promise.resolve(null) : quietHoursOf(db, input.recipientUserId),
+  ]);
+  const now = input.now.toISOString();
+  const payload = JSON.stringify({ params: input.params });
+  const rows = channels.map((channel) => {
+    const isInApp = channel === 'in_app';
+    const dueAt = isInApp ? input.now : deferPastQuietHours(input.now, quiet);
+    const address = channel === 'sms' ? input.phoneEnc : channel === 'wechat' ? input.wechatOpenIdEnc : undefined;
+    return {
+      id: newId(),
+      recipient_user_id: input.recipientUserId,
+      recipient_org_path: recipient?.home_org_path ?? null,
+      kind: input.kind,
+      channel,
+      is_urgent: def.isUrgent ? 1 : 0,
+      payload,
+      address_enc: address ?? null,
+      status: isInApp ? 'sent' : 'queued',
+      attempts: 0,
+      next_attempt_at: dueAt.toISOString(),
+      quiet_start_min: quiet?.startMin ?? null,
+      quiet_end_min: quiet?.endMin ?? null,
+      claim_token: null,
+      claimed_at: null,
+      last_error: null,
+      provider_message_id: null,
+      created_at: now,
+      updated_at: now,
+      sent_at: isInApp ? now : null,
+      read_at: null,
+    };
+  });
+  await db.insertInto('outbox_messages').values(rows).execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,46 @@
+/** The outbox: a row per message and channel, with its delivery state. */
+export interface OutboxMessageTable {
+  id: string;
+  recipient_user_id: string | null;
+  recipient_org_path: string | null;
+  kind: string;
+  channel: string;
+  is_urgent: number;
+  payload: string;
+  address_enc: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  quiet_start_min: number | null;
+  quiet_end_min: number | null;
+  claim_token: string | null;
+  claimed_at: string | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+  read_at: string | null;
+}
+
+/** Which channels a person wants for one kind of message. */
+export interface MessagePreferenceTable {
+  user_id: string;
+  kind: string;
+  channels: string;
+  updated_at: string;
+}
+
+/** A person's quiet hours (minutes of the Asia/Shanghai day; both null: none). */
+export interface MessageSettingsTable {
+  user_id: string;
+  quiet_start_min: number | null;
+  quiet_end_min: number | null;
+  updated_at: string;
+}
+
+export interface MessageTables {
+  outbox_messages: OutboxMessageTable;
+  message_preferences: MessagePreferenceTable;
+  message_settings: MessageSettingsTable;
+}
