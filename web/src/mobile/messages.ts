@@ -21,6 +21,11 @@ export const mobileMessages = {
   'phone.new.categoryRequired': { zh: '请选择诉求类别', en: 'Choose a category' },
   'phone.new.categorySearch': { zh: '搜索：如 噪音、路灯、入学', en: 'Search: noise, street light, school…' },
   'phone.new.categoryEmpty': { zh: '没有找到，换个说法试试', en: 'Nothing found; try other words' },
+  'phone.new.suggested': { zh: '根据您的描述推荐：', en: 'From what you wrote:' },
+  'phone.new.suggestedHint': {
+    zh: '已按描述自动选择，不对可点其他推荐或“更换”',
+    en: 'Chosen from your description; tap another or “Change” if it is wrong',
+  },
   'phone.new.categoryChange': { zh: '更换', en: 'Change' },
   'phone.new.description': { zh: '问题描述', en: 'What happened' },
   'phone.new.descriptionPlaceholder': {

@@ -1,14 +1,16 @@
 import { RightOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, Drawer, Empty, Input, Skeleton, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Drawer, Empty, Flex, Input, Skeleton, Tag, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
 import { errorText } from '../../console/app/errors';
 import { useI18n } from '../../console/app/i18n';
-import { usePublicDutyItems, type PublicDutyItem } from './api';
+import { useDutySuggestions, usePublicDutyItems, type PublicDutyItem } from './api';
 
 interface CategoryFieldProps {
   id?: string;
   value?: PublicDutyItem;
   onChange?: (item: PublicDutyItem) => void;
+  /** her description: the three likeliest items are offered as she types, the first chosen until she picks */
+  suggestFrom?: string;
 }
 
 /** Items under their top category, in the order the server lists them. */
@@ -40,6 +42,23 @@ function useSettled(value: string, ms: number): string {
     return () => clearTimeout(timer);
   }, [value, ms]);
   return settled;
+}
+
+/**
+ * The (at most three) public items the server suggests for her description, as full items from the
+ * public list: one request per pause in typing.
+ */
+function useSuggestedItems(description: string): { items: PublicDutyItem[]; answers: string | undefined } {
+  const settled = useSettled(description.trim(), 400);
+  const suggestions = useDutySuggestions(settled);
+  const all = usePublicDutyItems('');
+  const items = useMemo(() => {
+    if (settled.length < 2 || suggestions.data === undefined || all.data === undefined) return [];
+    const byCode = new Map(all.data.map((i) => [i.code, i]));
+    return suggestions.data.flatMap((s) => byCode.get(s.code) ?? []);
+  }, [settled, suggestions.data, all.data]);
+  // the words these suggestions answer (none while the next answer is on its way)
+  return { items, answers: suggestions.isPlaceholderData ? undefined : settled };
 }
 
 function CategoryOption({ item, onPick }: { item: PublicDutyItem; onPick: (item: PublicDutyItem) => void }) {
@@ -93,13 +112,25 @@ function CategoryList({ q, onPick }: { q: string; onPick: (item: PublicDutyItem)
 }
 
 /**
- * 诉求类别: a field that opens a sheet from the bottom where the resident searches the public duty
- * items by the words she would use (噪音, 路灯, 入学) and taps one.
+ * 诉求类别: as she describes the problem, the three likeliest items are offered under the field and the
+ * first is chosen for her (说出来，不用选); the field still opens a sheet from the bottom where she can
+ * search all public duty items by the words she would use (噪音, 路灯, 入学) and tap any one.
  */
-export function CategoryField({ id, value, onChange }: CategoryFieldProps) {
+export function CategoryField({ id, value, onChange, suggestFrom = '' }: CategoryFieldProps) {
   const { t } = useI18n();
   const [isOpen, setOpen] = useState(false);
   const [q, setQ] = useState('');
+  const { items: suggested, answers } = useSuggestedItems(suggestFrom);
+  // once she picks an item herself (from the sheet or a suggestion), her description no longer changes it
+  const [isPickedByHand, setPickedByHand] = useState(false);
+  const top = suggested[0];
+  useEffect(() => {
+    if (!isPickedByHand && top !== undefined && top.code !== value?.code) onChange?.(top);
+  }, [isPickedByHand, top, value?.code, onChange]);
+  const pick = (item: PublicDutyItem) => {
+    setPickedByHand(true);
+    onChange?.(item);
+  };
 
   return (
     <>
@@ -128,6 +159,32 @@ export function CategoryField({ id, value, onChange }: CategoryFieldProps) {
           {value !== undefined && t('phone.new.categoryChange')} <RightOutlined />
         </span>
       </button>
+      {suggested.length > 0 && (
+        <div data-testid="category-suggestions" data-query={answers} style={{ marginTop: 8 }}>
+          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            {t('phone.new.suggested')}
+          </Typography.Text>
+          <Flex wrap gap={6} style={{ marginTop: 4 }}>
+            {suggested.map((item) => (
+              <Tag.CheckableTag
+                key={item.code}
+                checked={item.code === value?.code}
+                onChange={() => pick(item)}
+                data-testid="category-suggestion"
+                data-code={item.code}
+                style={{ fontSize: 15, padding: '6px 10px', border: '1px solid #d9d9d9' }}
+              >
+                {item.name}
+              </Tag.CheckableTag>
+            ))}
+          </Flex>
+          {!isPickedByHand && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('phone.new.suggestedHint')}
+            </Typography.Text>
+          )}
+        </div>
+      )}
       <Drawer
         open={isOpen}
         placement="bottom"
@@ -149,7 +206,7 @@ export function CategoryField({ id, value, onChange }: CategoryFieldProps) {
         <CategoryList
           q={q}
           onPick={(item) => {
-            onChange?.(item);
+            pick(item);
             setOpen(false);
           }}
         />

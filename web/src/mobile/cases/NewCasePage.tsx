@@ -74,7 +74,7 @@ function toBody(values: ReportForm, force: boolean): IntakeBody {
   };
 }
 
-/** 我要反映: what, where, photos and how to reach her; open cases of the same kind nearby are offered first. */
+/** 我要反映: what (in her words; the category is suggested from them), where, photos and how to reach her; open cases of the same kind nearby are offered first. */
 export function NewCasePage() {
   const i18n = useI18n();
   const { t } = i18n;
@@ -86,6 +86,8 @@ export function NewCasePage() {
   const [isSubmitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [duplicates, setDuplicates] = useState<DuplicateCase[] | null>(null);
+  // what she writes suggests the category (the field below the description)
+  const description = Form.useWatch('description', form) ?? '';
 
   const send = async (force: boolean) => {
     const values = form.getFieldsValue(true) as ReportForm;
@@ -152,13 +154,6 @@ export function NewCasePage() {
       >
         <section className="tz-phone-section">
           <Form.Item
-            name="duty"
-            label={t('phone.new.category')}
-            rules={[{ required: true, message: t('phone.new.categoryRequired') }]}
-          >
-            <CategoryField />
-          </Form.Item>
-          <Form.Item
             name="description"
             label={t('phone.new.description')}
             rules={[
@@ -172,6 +167,13 @@ export function NewCasePage() {
               showCount
               placeholder={t('phone.new.descriptionPlaceholder')}
             />
+          </Form.Item>
+          <Form.Item
+            name="duty"
+            label={t('phone.new.category')}
+            rules={[{ required: true, message: t('phone.new.categoryRequired') }]}
+          >
+            <CategoryField suggestFrom={description} />
           </Form.Item>
           <Form.Item name="photos" label={t('phone.new.photos', { n: MAX_PHOTOS })}>
             <PhotoField />

@@ -35,6 +35,22 @@ export function usePublicDutyItems(q: string) {
   });
 }
 
+const fetchSuggestions = async (text: string) =>
+  (await unwrap(api.POST('/api/v1/duties/suggest', { body: { text } }))).items;
+export type DutySuggestion = Awaited<ReturnType<typeof fetchSuggestions>>[number];
+
+/** The three duty items her description most likely belongs to (none until she has written a few characters). */
+export function useDutySuggestions(description: string) {
+  const text = description.trim().slice(0, 500);
+  return useQuery({
+    queryKey: ['duties', 'suggest', text],
+    queryFn: () => fetchSuggestions(text),
+    enabled: text.length >= 2,
+    placeholderData: keepPreviousData,
+    staleTime: 5 * 60_000,
+  });
+}
+
 export function useMyCases() {
   return useQuery({
     queryKey: MY_CASES,
