@@ -108,6 +108,13 @@ describe('foundation: a community gets a grid and a grid worker who sees only he
     await expect.poll(() => label.innerText(), SOON).toBe(GRID_NAME);
     expect(await label.locator('b, img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __tzInjected?: number }).__tzInjected)).toBeUndefined();
+    // No tile server is configured: the map is plain paper, yet it reads — the grid named in its middle,
+    // the community (which has no outline of its own here) named in the map's corner.
+    expect(await map.locator('.leaflet-tile').count()).toBe(0);
+    await expect.poll(() => label.isVisible(), SOON).toBe(true);
+    const caption = map.locator('.tz-map-caption');
+    await expect.poll(() => caption.innerText(), SOON).toBe('营门滩社区');
+    expect(await caption.isVisible()).toBe(true);
     await ui.screenshot('06-grid-on-map');
 
     // She creates a grid worker bound to the new grid and is shown the initial password once.
