@@ -882,23 +882,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/duties/suggest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 按描述推荐诉求类别（前三）/ Suggest duty items from a description (top 3) */
-        post: operations["postApiV1DutiesSuggest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/orgs/departments": {
         parameters: {
             query?: never;
@@ -910,6 +893,23 @@ export interface paths {
         put?: never;
         /** 新建职能部门 / Create a department */
         post: operations["postApiV1OrgsDepartments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 按描述推荐诉求类别（前三）/ Suggest duty items from a description (top 3) */
+        post: operations["postApiV1DutiesSuggest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2012,6 +2012,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 工作台：待办（待受理、临期、待确认变更、待报送任务、走访逾期、迁入申请）/ Workbench: the to-do list */
+        get: operations["getApiV1Workbench"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2054,7 +2071,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         version: string;
-                        tileUrl: string | null;
+                        map: {
+                            /** @enum {string} */
+                            provider: "tianditu" | "amap" | "custom" | "none";
+                            /** @enum {string} */
+                            datum: "wgs84" | "gcj02";
+                            attribution: string | null;
+                            layers: {
+                                url: string;
+                                subdomains: string;
+                                maxZoom: number;
+                            }[];
+                        };
                     };
                 };
             };
@@ -5229,54 +5257,6 @@ export interface operations {
             };
         };
     };
-    postApiV1DutiesSuggest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description the problem in the resident’s own words */
-                    text: string;
-                    limit?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            code: string;
-                            name: string;
-                            category: [
-                                string,
-                                string
-                            ];
-                            /** @description BM25 score: higher is likelier; comparable within one answer only */
-                            score: number;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     postApiV1OrgsDepartments: {
         parameters: {
             query?: never;
@@ -5312,6 +5292,54 @@ export interface operations {
                         code: string | null;
                         hasChildren: boolean;
                         hasGeometry: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1DutiesSuggest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the problem in the resident’s own words */
+                    text: string;
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            name: string;
+                            category: [
+                                string,
+                                string
+                            ];
+                            /** @description BM25 score: higher is likelier; comparable within one answer only */
+                            score: number;
+                        }[];
                     };
                 };
             };
@@ -10381,6 +10409,50 @@ export interface operations {
                         createdAt: string;
                         decidedAt: string | null;
                         reason: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Workbench: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sections: {
+                            /** @enum {string} */
+                            key: "cases_to_accept" | "cases_due_soon" | "cases_overdue" | "household_changes" | "visits_overdue" | "tasks_to_answer" | "refusals_to_review" | "refusals_sent" | "move_requests";
+                            count: number;
+                            isCountCapped: boolean;
+                            items: {
+                                id: string;
+                                title: string;
+                                detail: string | null;
+                                at: string | null;
+                                orgId: string | null;
+                                tag: string | null;
+                            }[];
+                        }[];
                     };
                 };
             };
