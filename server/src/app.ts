@@ -78,7 +78,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     // Behind our reverse proxy, trust its one hop only: the client is the address it appended to
     // X-Forwarded-For. `true` would take the leftmost entry, which the client writes herself: a forged
     // one escaped the per-source sign-in lock and rate limit, or locked the owner out from her address.
-    trustProxy: deps.config.isBehindProxy ? 1 : false,
+    // (Fastify reads a number of hops as "trust nothing", hence the function.)
+    trustProxy: deps.config.isBehindProxy ? (_address: string, hop: number) => hop === 0 : false,
     // malformed or over-long path parameters are answered before routing; give them our error body too
     frameworkErrors: (error, request, reply) => {
       void handleError(error, request, reply);
