@@ -8,8 +8,8 @@ export type MapSettings = Meta['map'];
 
 /**
  * Puts the configured tiles under a Leaflet map (天地图 base + labels, AMap, or a custom server) with
- * the provider's attribution; without any, the map stays on plain squared paper (the `tz-map` CSS).
- * Returns what undoes it.
+ * the provider's attribution; without any, the map stays on plain squared paper (the `tz-map` CSS),
+ * which also shows through wherever a tile fails to load. Returns what undoes it.
  */
 export function addBaseMap(map: L.Map, settings: MapSettings | undefined): () => void {
   if (settings === undefined || settings.layers.length === 0) return () => undefined;
