@@ -23,6 +23,7 @@ import { fallbackUnit, listAncestors } from './routing.ts';
 import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from './tables.ts';
 import { appendEvent, listReporters, notify } from './timeline.ts';
+import { enqueueMessage } from '../messages/outbox.ts';
 
 export type StaffAction =
   | 'accept'
@@ -162,6 +163,15 @@ async function commitChange(
       const followers = (await listReporters(trx, c.id)).filter((u) => u !== c.reporter_user_id);
       const kind = `case.${change.event.kind}`;
       await notify(trx, { caseId: c.id, kind, at: now, title, userIds: [c.reporter_user_id] });
+      // the reporter's progress also leaves through the outbox, on the channels she chose (SMS, WeChat)
+      if (c.reporter_user_id !== null) {
+        await enqueueMessage(trx, {
+          now: new Date(now),
+          kind: 'case.progress',
+          recipientUserId: c.reporter_user_id,
+          params: { number: c.number, state: STATE[next.status].zh },
+        });
+      }
       await notify(trx, { caseId: c.id, kind, at: now, title: change.followerTitle ?? title, userIds: followers });
     }
     if (change.notifyOrgs !== undefined) {
