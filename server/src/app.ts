@@ -98,12 +98,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: [
-          "'self'",
-          'data:',
-          'blob:',
-          ...mapTileOrigins(deps.config),
-        ],
+        imgSrc: ["'self'", 'data:', 'blob:', ...mapTileOrigins(deps.config)],
         connectSrc: ["'self'"],
         upgradeInsecureRequests: null,
       },

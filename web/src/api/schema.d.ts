@@ -2019,7 +2019,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 工作台：待办（待受理、临期、待确认变更、待报送任务、走访逾期、迁入申请）/ Workbench: the to-do list */
+        /** 工作台：待办（待签收、临期、待确认变更、待报送任务、走访逾期、迁入申请）/ Workbench: the to-do list */
         get: operations["getApiV1Workbench"];
         put?: never;
         post?: never;

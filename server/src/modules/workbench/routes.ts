@@ -9,7 +9,7 @@ export function workbenchRoutes(deps: AppDeps): RouteDef[] {
     defineRoute({
       method: 'GET',
       url: '/api/v1/workbench',
-      summary: '工作台：待办（待受理、临期、待确认变更、待报送任务、走访逾期、迁入申请）/ Workbench: the to-do list',
+      summary: '工作台：待办（待签收、临期、待确认变更、待报送任务、走访逾期、迁入申请）/ Workbench: the to-do list',
       tags: ['workbench'],
       auth: 'authenticated',
       response: Workbench,

@@ -13,7 +13,7 @@ export const workbenchMessages = {
   },
   'workbench.openAll': { zh: '全部 {count} 项', en: 'All {count}' },
   'workbench.capped': { zh: '{count}+', en: '{count}+' },
-  'workbench.section.cases_to_accept': { zh: '待受理诉求', en: 'Cases to accept' },
+  'workbench.section.cases_to_accept': { zh: '待签收诉求', en: 'Cases to accept' },
   'workbench.section.cases_due_soon': { zh: '临期诉求', en: 'Cases due soon' },
   'workbench.section.cases_overdue': { zh: '超期诉求', en: 'Overdue cases' },
   'workbench.section.household_changes': { zh: '待确认的住户变更', en: 'Household changes to confirm' },
