@@ -5,6 +5,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { issueToFieldError } from '../../platform/http/validation.ts';
 import { checkIntake, type IntakeInput, submitCase } from './intake.ts';
+import { suggestConfidentItem } from '../duties/suggest/service.ts';
 import { HotlineTicket } from './schema.ts';
 
 const HEADER_FIELDS: Record<string, keyof HotlineTicket> = {
@@ -116,6 +117,12 @@ export async function importHotlineTickets(
     seen.add(ticket.ticketNo);
   }
   const by = { actor, permission: 'case.intake' as const };
+  // a ticket without an item code is classified from its text when one item clearly fits (说出来，不用选)
+  for (const entry of tickets) {
+    if (entry.ticket.dutyCode !== undefined) continue;
+    const code = await suggestConfidentItem(deps.db, entry.ticket.description);
+    if (code !== null) entry.ticket = { ...entry.ticket, dutyCode: code };
+  }
   // every well-formed ticket: check its item and place too, so one pass reports every problem
   for (const { index, ticket } of tickets) {
     if (errors.length >= 200) break;

@@ -141,3 +141,18 @@ export async function suggestDutyItems(
     }),
   };
 }
+
+/** How far the best item must lead the next for a text to be classified with no one to confirm it. */
+export const CONFIDENT_RATIO = 1.5;
+
+/**
+ * The one item a text clearly belongs to, or null: for channels where no one chooses (a 12345 ticket
+ * without an item code). The best suggestion must score CONFIDENT_RATIO × the next; otherwise the case
+ * goes to the fallback unit as before, and staff classify it (which the model then learns from).
+ */
+export async function suggestConfidentItem(db: Kysely<DB>, text: string): Promise<string | null> {
+  const { model } = await currentModel(db);
+  const [best, next] = model.suggest(text, { limit: 2 });
+  if (best === undefined) return null;
+  return next === undefined || best.score >= CONFIDENT_RATIO * next.score ? best.code : null;
+}

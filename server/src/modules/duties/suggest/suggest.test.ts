@@ -79,6 +79,22 @@ describe.each(DIALECTS)('duty item suggestions on %s', (dialect) => {
     expect((await suggest(staff, '楼上天天漏水'))[0]).toBe('LL-003');
   });
 
+  it('classifies a 12345 ticket that has no item code from its text when one item clearly fits, else leaves it to the fallback unit', async () => {
+    const street = await ctx.login('street');
+    const res = await street.post('/api/v1/cases/hotline-imports', {
+      tickets: [
+        { ticketNo: 'S-1', description: '孩子明年上小学，没有本地户口，报不上名', ...INSIDE_YINGMENTAN },
+        { ticketNo: 'S-2', description: '来电人要求回电，未说明具体事项', ...INSIDE_YINGMENTAN },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const [school, vague] = (res.json() as { cases: { caseId: string }[] }).cases;
+    const detail = async (id: string) =>
+      (await street.get(`/api/v1/cases/${id}`)).json() as { dutyCode: string | null; isFallback: boolean };
+    expect(await detail(school!.caseId)).toMatchObject({ dutyCode: 'JY-001', isFallback: false });
+    expect(await detail(vague!.caseId)).toMatchObject({ dutyCode: null, isFallback: true });
+  });
+
   it('answers bad input with 400, the field and a message in Chinese and English', async () => {
     const cases: [unknown, string, string][] = [
       [{ text: '' }, 'text', 'too_short'],
