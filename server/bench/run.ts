@@ -8,6 +8,7 @@ import { benchInsights } from './insights.ts';
 import { benchFieldworkSync } from './fieldwork.ts';
 import { benchDeviceCache } from './device-cache.ts';
 import { benchSuggest } from './suggest.ts';
+import { benchMessages } from './messages.ts';
 import { figures, isPostgresReachable } from './util.ts';
 
 /**
@@ -23,7 +24,7 @@ async function main() {
   const arg = (name: string) =>
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
-  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest').split(',');
+  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages').split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
   const residents = Number(arg('--residents') ?? 5_000_000);
   for (const engine of engines) {
@@ -44,6 +45,7 @@ async function main() {
     if (scenarios.includes('insights')) await benchInsights(engine, { residents, cases });
     if (scenarios.includes('fieldwork')) await benchFieldworkSync(engine);
     if (scenarios.includes('suggest')) await benchSuggest(engine);
+    if (scenarios.includes('messages')) await benchMessages(engine);
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();
