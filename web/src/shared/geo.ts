@@ -3,6 +3,7 @@
  * imports nothing), so the browser shifts points by exactly the formula the server's tests pin.
  */
 export {
+  distanceMetres,
   fromDisplayDatum,
   gcj02ToWgs84,
   mapGeometryPositions,
