@@ -36,7 +36,9 @@ export const unchecked = (row: number): ImportProblem => ({
  * and cost nothing. Once the allowance is spent, every later row whose number is not in her scope —
  * registered elsewhere or new alike — is rejected as `unchecked`, so what the import answers says
  * nothing more; the row that found the allowance spent is charged too, as a refused search is. The
- * operator's command line (no account) is not limited.
+ * operator's command line (no account) is not limited. Rows refused by this rule are told only with an
+ * import that is written (run.ts `withheld`): a rolled-back import names none of them, and they never undo
+ * an all-or-nothing import, so an upload of candidate numbers with a deliberate bad row learns nothing.
  */
 export class ImportLookups {
   /** the allowance left when the first look-up was made (null: none made yet) */

@@ -175,6 +175,13 @@ export async function importResidents(
         counts.rejected += 1;
         if (counts.problems.length < 10_000) counts.problems.push(...problems);
       };
+      /**
+       * Rows refused by the look-up rule (exact-lookups.ts: registered outside her scope, or not checked past
+       * her allowance): told only with an import that is written, never with one rolled back, and they never
+       * doom an all-or-nothing import. A rolled-back import could otherwise answer "which of these numbers
+       * exists" for the price of one look-up, its new numbers checked for free and then undone.
+       */
+      const withheld: ImportProblem[] = [];
       /** an all-or-nothing import that met a bad row: the rest is only checked */
       const isDoomed = () => isAllOrNothing && counts.rejected > 0;
       let newHouseholds: HouseholdTable[] = [];
@@ -314,8 +321,7 @@ export async function importResidents(
           if (dup !== undefined) {
             const mayWrite = who.actor === null || canAt(who.actor, 'resident.write', dup.org_path);
             if (!mayWrite) {
-              reject([await lookups.take(trx, p.row)]);
-              if (isDoomed()) return;
+              withheld.push(await lookups.take(trx, p.row));
               continue;
             }
             if (input.options.onDuplicate === 'skip') {
@@ -324,8 +330,7 @@ export async function importResidents(
             }
           } else if (lookups.isSpent && p.identity.id_number_bidx !== null) {
             // past the allowance a new number is answered as one registered elsewhere is: not checked
-            reject([unchecked(p.row)]);
-            if (isDoomed()) return;
+            withheld.push(unchecked(p.row));
             continue;
           }
           const householdId = await householdOf(p);
@@ -422,6 +427,7 @@ export async function importResidents(
         }
       }
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
+      for (const problem of withheld) reject([problem]);
       await tally.apply(trx);
       if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds);
       await lookups.record(trx, who.audit, lookupAudit);
