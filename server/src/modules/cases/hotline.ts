@@ -120,7 +120,7 @@ export async function importHotlineTickets(
   // a ticket without an item code is classified from its text when one item clearly fits (说出来，不用选)
   for (const entry of tickets) {
     if (entry.ticket.dutyCode !== undefined) continue;
-    const code = await suggestConfidentItem(deps.db, entry.ticket.description);
+    const code = await suggestConfidentItem(deps, entry.ticket.description);
     if (code !== null) entry.ticket = { ...entry.ticket, dutyCode: code };
   }
   // every well-formed ticket: check its item and place too, so one pass reports every problem

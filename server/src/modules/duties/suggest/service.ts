@@ -11,7 +11,15 @@ import { ITEM_PHRASES } from './phrases.ts';
 /** The most re-classified cases read back into the model (the newest first). */
 export const MAX_LEARNED_CASES = 20_000;
 
+/**
+ * A rebuild re-segments every learned text (tens of milliseconds per thousand): after one, the model
+ * serves at most this long before it takes in newer re-classifications, however often staff make them.
+ */
+export const MIN_REBUILD_MS = 30_000;
+
 interface Built {
+  /** when it was built (the injected clock) */
+  at: number;
   model: SuggestModel;
   /** what the model was built from: the duty list and the re-classifications it has seen */
   signature: string;
@@ -89,18 +97,24 @@ export function buildModel(items: DutyItemTable[], learned: Map<string, string[]
 
 /**
  * The model for this database, rebuilt when the duty list changed or staff re-classified a case since
- * it was built (checked on each call: one indexed count); concurrent callers share one rebuild.
+ * it was built (checked on each call: one indexed count) — a new re-classification at most
+ * MIN_REBUILD_MS after the last rebuild; concurrent callers share one rebuild.
  */
-export async function currentModel(db: Kysely<DB>): Promise<Built> {
+export async function currentModel(deps: Pick<AppDeps, 'db' | 'clock'>): Promise<Built> {
+  const { db } = deps;
   const items = await listCurrentDutyItems(db);
   const signature = await currentSignature(db, items);
+  const now = deps.clock.now().getTime();
   const hit = built.get(db);
-  if (hit?.signature === signature) return hit;
+  if (hit !== undefined) {
+    const isSameList = hit.signature.endsWith(`|${items.map((i) => i.id).join(',')}`);
+    if (hit.signature === signature || (isSameList && now - hit.at < MIN_REBUILD_MS)) return hit;
+  }
   const pending = building.get(db);
   if (pending !== undefined) return pending;
   const promise = (async () => {
     const model = buildModel(items, await listLearnedTexts(db));
-    const next: Built = { model, signature, items: new Map(items.map((i) => [i.code, i])) };
+    const next: Built = { at: now, model, signature, items: new Map(items.map((i) => [i.code, i])) };
     built.set(db, next);
     return next;
   })().finally(() => building.delete(db));
@@ -124,7 +138,7 @@ export async function suggestDutyItems(
   actor: Actor,
   input: { text: string; limit: number },
 ): Promise<{ items: ItemSuggestion[] }> {
-  const { model, items } = await currentModel(deps.db);
+  const { model, items } = await currentModel(deps);
   const isStaff = hasPermission(actor, 'case.intake');
   const allowed = new Set(
     [...items.values()].filter((i) => i.is_retired === 0 && (isStaff || i.is_public === 1)).map((i) => i.code),
@@ -150,8 +164,8 @@ export const CONFIDENT_RATIO = 1.5;
  * without an item code). The best suggestion must score CONFIDENT_RATIO × the next; otherwise the case
  * goes to the fallback unit as before, and staff classify it (which the model then learns from).
  */
-export async function suggestConfidentItem(db: Kysely<DB>, text: string): Promise<string | null> {
-  const { model } = await currentModel(db);
+export async function suggestConfidentItem(deps: Pick<AppDeps, 'db' | 'clock'>, text: string): Promise<string | null> {
+  const { model } = await currentModel(deps);
   const [best, next] = model.suggest(text, { limit: 2 });
   if (best === undefined) return null;
   return next === undefined || best.score >= CONFIDENT_RATIO * next.score ? best.code : null;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type Client, type TestContext, createTestContext } from '../../../test/harness.ts';
 import { expectErrorBody } from '../../../test/http.ts';
 import { INSIDE_YINGMENTAN, setUpCaseWorld } from '../../cases/fixture.ts';
+import { MIN_REBUILD_MS } from './service.ts';
 
 interface SuggestOut {
   items: { code: string; name: string; category: [string, string]; score: number }[];
@@ -72,6 +73,9 @@ describe.each(DIALECTS)('duty item suggestions on %s', (dialect) => {
       reason: '共享单车停放归交通运输部门管理',
     });
     expect(moved.statusCode, moved.body).toBe(200);
+    // the model takes in re-classifications at most every MIN_REBUILD_MS
+    expect(await suggest(staff, similar)).not.toContain('SZ-007');
+    ctx.clock.advance(MIN_REBUILD_MS);
 
     const after = await suggest(staff, similar);
     expect(after[0]).toBe('SZ-007');
