@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { PiiCipher } from '../../platform/pii/crypto.ts';
 import type { ChannelAdapters } from './adapters/index.ts';
 import type { SendOutcome } from './adapters/types.ts';
+import { MESSAGE_KINDS, isMessageKind, renderMessage } from './kinds.ts';
 import { deferPastQuietHours } from './quiet-hours.ts';
 
 export interface DispatcherOptions {
@@ -119,8 +120,28 @@ export class MessageDispatcher {
     const claimed = await this.claim(token);
     if (claimed.length === 0) return 0;
     const phones = await this.phonesOf(claimed);
-    const outcomes = await Promise.all(claimed.map((row) => this.sendOne(row, phones)));
-    await this.record(token, claimed, outcomes);
+    // digested kinds leave as one message per person and channel; the rest one by one
+    const digests = new Map<string, ClaimedRow[]>();
+    const singles: ClaimedRow[] = [];
+    for (const row of claimed) {
+      if (isMessageKind(row.kind) && MESSAGE_KINDS[row.kind].isDigested) {
+        const key = `${row.recipient_user_id}|${row.channel}|${row.address_enc}`;
+        digests.set(key, [...(digests.get(key) ?? []), row]);
+      } else singles.push(row);
+    }
+    const outcomes = new Map<string, SendOutcome>();
+    await Promise.all([
+      ...singles.map(async (row) => outcomes.set(row.id, await this.sendOne(row, phones))),
+      ...[...digests.values()].map(async (rows) => {
+        const outcome = await this.sendOne(digestOf(rows), phones);
+        for (const row of rows) outcomes.set(row.id, outcome);
+      }),
+    ]);
+    await this.record(
+      token,
+      claimed,
+      claimed.map((row) => outcomes.get(row.id)!),
+    );
     return claimed.length;
   }
 
@@ -245,4 +266,25 @@ export class MessageDispatcher {
     }
     await Promise.all(updates);
   }
+}
+
+/** One `staff.digest` message standing for a person's digested messages on one channel. */
+function digestOf(rows: ClaimedRow[]): ClaimedRow {
+  // the earliest first (ids are time-ordered; RETURNING gives rows in no set order)
+  const first = rows.reduce((a, b) => (b.id < a.id ? b : a));
+  let firstText = first.kind;
+  try {
+    firstText = renderMessage(
+      first.kind,
+      (JSON.parse(first.payload) as { params: Record<string, string> }).params,
+      'zh',
+    );
+  } catch {
+    // an unreadable payload still counts in the digest
+  }
+  return {
+    ...first,
+    kind: 'staff.digest',
+    payload: JSON.stringify({ params: { count: String(rows.length), first: firstText } }),
+  };
 }

@@ -18,6 +18,11 @@ export interface MessageKindDefinition {
   isUrgent: boolean;
   /** the person may change its channels (a sign-up code's channel is fixed) */
   isChoosable: boolean;
+  /**
+   * Staff hear of these once a day: by SMS and WeChat they wait for the morning digest (08:30 Shanghai)
+   * and leave as one `staff.digest` message per person and channel; in-app they show at once.
+   */
+  isDigested: boolean;
 }
 
 export const MESSAGE_KINDS = {
@@ -28,6 +33,7 @@ export const MESSAGE_KINDS = {
     defaultChannels: ['in_app'],
     isUrgent: false,
     isChoosable: true,
+    isDigested: false,
   },
   'case.reply_request': {
     zh: '诉求 {number} 需要您补充信息',
@@ -36,6 +42,7 @@ export const MESSAGE_KINDS = {
     defaultChannels: ['in_app'],
     isUrgent: false,
     isChoosable: true,
+    isDigested: false,
   },
   'case.rate_request': {
     zh: '诉求 {number} 已办结，请您评价',
@@ -44,6 +51,7 @@ export const MESSAGE_KINDS = {
     defaultChannels: ['in_app'],
     isUrgent: false,
     isChoosable: true,
+    isDigested: false,
   },
   'visit.appointment': {
     zh: '网格员将于 {time} 上门走访',
@@ -52,6 +60,7 @@ export const MESSAGE_KINDS = {
     defaultChannels: ['in_app'],
     isUrgent: false,
     isChoosable: true,
+    isDigested: false,
   },
   'task.deadline': {
     zh: '任务“{title}”将于 {due} 到期',
@@ -60,6 +69,7 @@ export const MESSAGE_KINDS = {
     defaultChannels: ['in_app'],
     isUrgent: false,
     isChoosable: true,
+    isDigested: true,
   },
   'auth.sms_code': {
     zh: '您的验证码为 {code}，{minutes} 分钟内有效',
@@ -68,6 +78,17 @@ export const MESSAGE_KINDS = {
     defaultChannels: ['sms'],
     isUrgent: true,
     isChoosable: false,
+    isDigested: false,
+  },
+  'staff.digest': {
+    zh: '今日待办提醒：共 {count} 条，包括：{first}',
+    en: 'Your to-dos today: {count}, including: {first}',
+    params: ['count', 'first'],
+    // made by the dispatcher from digested kinds, never enqueued itself
+    defaultChannels: [],
+    isUrgent: false,
+    isChoosable: false,
+    isDigested: false,
   },
 } as const satisfies Record<string, MessageKindDefinition>;
 
@@ -84,3 +105,6 @@ export function renderMessage(kind: string, params: Record<string, string>, lang
   const template: string = MESSAGE_KINDS[kind][language];
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? '');
 }
+
+/** The morning digest's time: 08:30 in Asia/Shanghai. */
+export const DIGEST_MINUTE = 8 * 60 + 30;

@@ -282,12 +282,62 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
     expect((await resident.post('/api/v1/messages/mine/not-a-uuid/read')).statusCode).toBe(400);
   });
 
+  it('gathers a staff member’s task deadlines by SMS into one morning digest, while the bell shows each at once', async () => {
+    const clerk = await ctx.createUser({
+      username: 'clerk',
+      role: 'community_staff',
+      orgCode: CODES.yingMenTan,
+      phone: '13700002222',
+    });
+    await ctx.deps.db
+      .insertInto('message_preferences')
+      .values({
+        user_id: clerk.id,
+        kind: 'task.deadline',
+        channels: 'in_app,sms',
+        updated_at: ctx.clock.now().toISOString(),
+      })
+      .execute();
+    ctx.clock.set(new Date('2026-11-30T02:00:00.000Z')); // 10:00 in Shanghai
+    for (const title of ['低保年审', '独居老人走访', '消防检查']) {
+      await enqueueMessage(ctx.deps.db, {
+        now: ctx.clock.now(),
+        kind: 'task.deadline',
+        recipientUserId: clerk.id,
+        params: { title, due: '12月1日' },
+      });
+    }
+    const bell = (await (await ctx.login('clerk')).get('/api/v1/messages/mine')).json() as { items: unknown[] };
+    expect(bell.items).toHaveLength(3);
+    const before = sms.recent.length;
+    expect(await dispatcher().drain()).toBe(0);
+    ctx.clock.set(new Date('2026-12-01T00:29:00.000Z')); // 08:29 next day
+    expect(await dispatcher().drain()).toBe(0);
+    ctx.clock.set(new Date('2026-12-01T00:30:00.000Z')); // 08:30
+    expect(await dispatcher().drain()).toBe(3);
+    const sent = sms.recent.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ kind: 'staff.digest', to: '13700002222', params: { count: '3' } });
+    expect(sent[0]!.text).toContain('低保年审');
+    const rows = await ctx.deps.db
+      .selectFrom('outbox_messages')
+      .select('status')
+      .where('recipient_user_id', '=', clerk.id)
+      .where('channel', '=', 'sms')
+      .execute();
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
   it('shows staff the delivery status of messages to people in their scope, never the text or number', async () => {
     const list = await staff.get('/api/v1/messages/deliveries?channel=sms&pageSize=100');
     expect(list.statusCode).toBe(200);
     const body = list.json() as { items: { recipientUserId: string; status: string; lastError: string | null }[] };
     expect(body.items.length).toBeGreaterThan(0);
-    expect(body.items.every((d) => d.recipientUserId === residentId)).toBe(true);
+    // everyone they were sent to is homed in 营门滩 (the resident, the clerk)
+    const clerkId = (
+      await ctx.deps.db.selectFrom('users').select('id').where('username', '=', 'clerk').executeTakeFirstOrThrow()
+    ).id;
+    expect(body.items.every((d) => d.recipientUserId === residentId || d.recipientUserId === clerkId)).toBe(true);
     const parked = (await staff.get('/api/v1/messages/deliveries?status=parked')).json() as typeof body;
     expect(parked.items).toMatchObject([{ status: 'parked', lastError: 'aliyun isv.BUSINESS_LIMIT_CONTROL' }]);
     expect(list.body).not.toContain(PHONE);

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { type Channel, MESSAGE_KINDS, type MessageKind } from './kinds.ts';
-import { DEFAULT_QUIET_HOURS, type QuietHours, deferPastQuietHours } from './quiet-hours.ts';
+import { type Channel, DIGEST_MINUTE, MESSAGE_KINDS, type MessageKind } from './kinds.ts';
+import { DEFAULT_QUIET_HOURS, type QuietHours, deferPastQuietHours, nextTimeOfDay } from './quiet-hours.ts';
 
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'parked'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -77,7 +77,11 @@ export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput)
   const payload = JSON.stringify({ params: input.params });
   const rows = channels.map((channel) => {
     const isInApp = channel === 'in_app';
-    const dueAt = isInApp ? input.now : deferPastQuietHours(input.now, quiet);
+    const dueAt = isInApp
+      ? input.now
+      : def.isDigested
+        ? nextTimeOfDay(input.now, DIGEST_MINUTE)
+        : deferPastQuietHours(input.now, quiet);
     const address = channel === 'sms' ? input.phoneEnc : channel === 'wechat' ? input.wechatOpenIdEnc : undefined;
     return {
       id: newId(),

@@ -33,3 +33,11 @@ export function deferPastQuietHours(at: Date, quiet: QuietHours | null): Date {
   const endLocal = dayStartLocal + (endsTomorrow ? DAY_MS : 0) + endMin * 60_000;
   return new Date(endLocal - SHANGHAI_OFFSET_MS);
 }
+
+/** The first instant at or after `at` that is `minute` minutes into a Shanghai day. */
+export function nextTimeOfDay(at: Date, minute: number): Date {
+  const local = at.getTime() + SHANGHAI_OFFSET_MS;
+  const dayStartLocal = Math.floor(local / DAY_MS) * DAY_MS;
+  const today = dayStartLocal + minute * 60_000;
+  return new Date((today >= local ? today : today + DAY_MS) - SHANGHAI_OFFSET_MS);
+}
