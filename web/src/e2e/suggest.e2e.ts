@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { consoleOf, launchBrowser } from './console';
-import { phoneContext } from './fixtures';
+import { deskContext, phoneContext } from './fixtures';
 import { startServer, type RunningServer } from './server';
 
 const DEMO_PASSWORD = 'Tianzige@2026';
@@ -19,6 +19,7 @@ describe('说出来，不用选: a resident describes the problem and the catego
   let server: RunningServer;
   let browser: Browser;
   let phone: BrowserContext;
+  let desk: BrowserContext | undefined;
 
   beforeAll(async () => {
     server = await startServer({ demo: true });
@@ -27,6 +28,7 @@ describe('说出来，不用选: a resident describes the problem and the catego
   });
 
   afterAll(async () => {
+    await desk?.close();
     await phone?.close();
     await browser?.close();
     await server?.stop();
@@ -85,5 +87,26 @@ describe('说出来，不用选: a resident describes the problem and the catego
     await page.getByLabel('问题描述').fill(more);
     await page.locator(`[data-testid=category-suggestions][data-query="${more}"]`).waitFor();
     expect(await page.getByTestId('category-chosen').innerText()).toBe(otherName);
+  });
+
+  it('offers staff at intake the likeliest items under the description; a tap fills the item field', async () => {
+    desk = await deskContext(browser);
+    const page = await desk.newPage();
+    page.setDefaultTimeout(15_000);
+    const ui = consoleOf(page);
+    onTestFailed(() => ui.screenshot('suggest-desk-failure'));
+    await page.goto(`${server.baseUrl}/`);
+    await ui.signIn('yingmentan_sj', DEMO_PASSWORD);
+    // signed in once the console's menu is drawn; then to the case list
+    await page.getByRole('menuitem').first().waitFor();
+    await page.goto(`${server.baseUrl}/cases`);
+    await page.getByTestId('intake-open').click();
+    await page.getByTestId('intake-form').waitFor();
+    await page.getByLabel('描述', { exact: true }).fill('来电说孩子上学的事，外地户口报不上名');
+    const jy = page.locator('[data-testid=intake-suggestion][data-code="JY-001"]');
+    await jy.waitFor();
+    expect(await page.getByTestId('intake-duty').innerText()).not.toContain('入学');
+    await jy.click();
+    await expect.poll(() => page.getByTestId('intake-duty').innerText(), SOON).toContain('入学');
   });
 });

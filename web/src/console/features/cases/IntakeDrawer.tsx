@@ -8,6 +8,7 @@ import { useAuth } from '../../app/auth';
 import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { DutyItemSelect } from '../duties/DutyItemSelect';
+import { SuggestedDuties } from '../duties/SuggestedDuties';
 import { useMeta, useOrgMap } from '../orgs/queries';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { CaseMap, type LngLat } from './CaseMap';
@@ -66,6 +67,9 @@ export function IntakeDrawer({ open, onClose }: { open: boolean; onClose: () => 
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [form] = Form.useForm<IntakeForm>();
+  // what the caller says suggests the item (a tap fills the field; nothing is chosen for staff)
+  const description = (Form.useWatch('description', form) as string | undefined) ?? '';
+  const dutyCode = Form.useWatch<string | undefined>('dutyCode', form);
   const [point, setPoint] = useState<LngLat | undefined>();
   const [duplicates, setDuplicates] = useState<DuplicateCandidate[]>([]);
   const orgId = Form.useWatch('orgId', form);
@@ -174,6 +178,7 @@ export function IntakeDrawer({ open, onClose }: { open: boolean; onClose: () => 
         >
           <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('cases.intake.descriptionPlaceholder')} />
         </Form.Item>
+        <SuggestedDuties text={description} value={dutyCode} onPick={(code) => form.setFieldValue('dutyCode', code)} />
         <Form.Item
           name="orgId"
           label={t('cases.place')}

@@ -7,6 +7,7 @@ export const dutyMessages = {
     en: 'The duty list says who is responsible for what: the community by law, the community assisting a department, a department, or the street. Cases are routed by it; department items never go to a community.',
   },
   'duties.code': { zh: '编码', en: 'Code' },
+  'duties.suggested': { zh: '按描述推荐：', en: 'From the description:' },
   'duties.category': { zh: '分类', en: 'Category' },
   'duties.categoryTop': { zh: '一级分类', en: 'Category' },
   'duties.categorySub': { zh: '二级分类', en: 'Subcategory' },
