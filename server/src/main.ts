@@ -75,7 +75,6 @@ async function main(): Promise<void> {
     (line) => app.log.info(line),
     (err) => app.log.error({ err }, 'message dispatch failed'),
   );
-  log(`田字格 Tianzige is serving http://localhost:${config.port} on ${database.dialect}`);
   const stop = async () => {
     clearInterval(sweep);
     await dispatcher.stop();
@@ -83,8 +82,11 @@ async function main(): Promise<void> {
     await database.close();
     process.exit(0);
   };
+  // Before the line that says it serves: a supervisor may stop it the moment it reads that line, and a
+  // signal with no listener yet ends the process at once, uncleanly.
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  log(`田字格 Tianzige is serving http://localhost:${config.port} on ${database.dialect}`);
 }
 
 function checkDataDirWritable(dir: string): void {
