@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { currentMonth, monthRange } from '../../platform/calendar.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, inScopeWithin, isWithin } from '../../platform/access/scope.ts';
@@ -9,8 +9,34 @@ import { ageOn } from '../registry/id-number.ts';
 import { listCareTags } from '../registry/care-tags.ts';
 import { getUnitFor } from './linkage.ts';
 import { communityPathOf } from './policies.ts';
-import { type VisitStanding, visitStanding, visitStandingSql, visitWindow } from './standing.ts';
+import { type VisitStanding, type VisitWindow, visitStanding, visitStandingSql, visitWindow } from './standing.ts';
 import type { Coverage, FieldCache } from './schema.ts';
+
+/**
+ * Every household `where` selects, with or without a visit-status row, and its standing by the one
+ * definition (standing.ts): the rows the coverage page counts and the workbench lists, so the two agree.
+ */
+function householdStandings(
+  db: Kysely<DB>,
+  where: (eb: ExpressionBuilder<DB, 'households'>) => Expression<SqlBool>,
+  window: VisitWindow,
+) {
+  return db.selectFrom((eb) =>
+    eb
+      .selectFrom('households')
+      .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
+      .where(where)
+      .select([
+        'households.id',
+        'households.address',
+        'households.org_id',
+        'households.org_path',
+        's.next_due_at',
+        visitStandingSql(window).as('standing'),
+      ])
+      .as('h'),
+  );
+}
 
 interface Figures {
   households: number;
@@ -47,16 +73,7 @@ export async function getCoverage(
   const window = visitWindow(now);
   const within = inScopeWithin<DB, 'households'>(actor, 'visit.read', 'households.org_path', unit.path);
   const [standingRows, visitedRows, children, workers] = await Promise.all([
-    // every household, with or without a visit-status row, classified by the one definition (standing.ts)
-    deps.db
-      .selectFrom((eb) =>
-        eb
-          .selectFrom('households')
-          .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
-          .where(within)
-          .select(['households.org_path', visitStandingSql(window).as('standing')])
-          .as('h'),
-      )
+    householdStandings(deps.db, within, window)
       .select(['h.org_path', 'h.standing', (eb) => eb.fn.countAll<number>().as('n')])
       .groupBy(['h.org_path', 'h.standing'])
       .execute(),
@@ -254,23 +271,11 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
  * getCoverage counts `overdue`, so the two agree for any unit.
  */
 export async function listOverdueHouseholds(deps: AppDeps, actor: Actor, limit: number) {
-  const window = visitWindow(deps.clock.now());
-  const overdue = deps.db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('households')
-        .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
-        .where(inScope<DB, 'households'>(actor, 'visit.read', 'households.org_path'))
-        .select([
-          'households.id',
-          'households.address',
-          'households.org_id',
-          's.next_due_at',
-          visitStandingSql(window).as('standing'),
-        ])
-        .as('h'),
-    )
-    .where('h.standing', '=', 'overdue');
+  const overdue = householdStandings(
+    deps.db,
+    inScope<DB, 'households'>(actor, 'visit.read', 'households.org_path'),
+    visitWindow(deps.clock.now()),
+  ).where('h.standing', '=', 'overdue');
   const [rows, counted] = await Promise.all([
     overdue
       .select(['h.id', 'h.address', 'h.org_id', 'h.next_due_at'])
