@@ -22,18 +22,32 @@ export interface EnqueueMessageInput {
   channels?: readonly Channel[];
 }
 
+/** The channels of a kind: the person's stored choice (`chosen`, comma-joined), or the kind's default; fixed kinds ignore her choice. */
+function channelsFromChoice(kind: MessageKind, chosen: string | null | undefined): Channel[] {
+  const def = MESSAGE_KINDS[kind];
+  if (chosen === null || chosen === undefined || !def.isChoosable) return [...def.defaultChannels];
+  return chosen === '' ? [] : (chosen.split(',') as Channel[]);
+}
+
+/** Quiet hours from a person's settings row: the default 22:00–08:00 without one, none if she turned them off. */
+function quietHoursFromSettings(
+  row: { quiet_start_min: number | null; quiet_end_min: number | null } | undefined,
+): QuietHours | null {
+  if (row === undefined) return DEFAULT_QUIET_HOURS;
+  if (row.quiet_start_min === null || row.quiet_end_min === null) return null;
+  return { startMin: row.quiet_start_min, endMin: row.quiet_end_min };
+}
+
 /** The channels a person chose for a kind, or the kind's default; fixed kinds ignore her choice. */
 export async function channelsFor(db: Kysely<DB>, userId: string | null, kind: MessageKind): Promise<Channel[]> {
-  const def = MESSAGE_KINDS[kind];
-  if (userId === null || !def.isChoosable) return [...def.defaultChannels];
+  if (userId === null || !MESSAGE_KINDS[kind].isChoosable) return channelsFromChoice(kind, undefined);
   const row = await db
     .selectFrom('message_preferences')
     .select('channels')
     .where('user_id', '=', userId)
     .where('kind', '=', kind)
     .executeTakeFirst();
-  if (row === undefined) return [...def.defaultChannels];
-  return row.channels === '' ? [] : (row.channels.split(',') as Channel[]);
+  return channelsFromChoice(kind, row?.channels);
 }
 
 /** A person's quiet hours: her own, none if she turned them off, else the default 22:00–08:00. */
@@ -44,9 +58,7 @@ export async function quietHoursOf(db: Kysely<DB>, userId: string | null): Promi
     .select(['quiet_start_min', 'quiet_end_min'])
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  if (row === undefined) return DEFAULT_QUIET_HOURS;
-  if (row.quiet_start_min === null || row.quiet_end_min === null) return null;
-  return { startMin: row.quiet_start_min, endMin: row.quiet_end_min };
+  return quietHoursFromSettings(row);
 }
 
 /**
@@ -65,14 +77,24 @@ export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput)
       });
     }
   }
-  const channels = input.channels ?? (await channelsFor(db, input.recipientUserId, input.kind));
-  if (channels.length === 0) return [];
-  const [recipient, quiet] = await Promise.all([
+  // one look-up per message (it runs inside every public case step): her home unit, settings and choice
+  const recipient =
     input.recipientUserId === null
-      ? Promise.resolve(undefined)
-      : db.selectFrom('users').select('home_org_path').where('id', '=', input.recipientUserId).executeTakeFirst(),
-    def.isUrgent ? Promise.resolve(null) : quietHoursOf(db, input.recipientUserId),
-  ]);
+      ? undefined
+      : await db
+          .selectFrom('users as u')
+          .leftJoin('message_settings as s', 's.user_id', 'u.id')
+          .leftJoin('message_preferences as p', (join) =>
+            join.onRef('p.user_id', '=', 'u.id').on('p.kind', '=', input.kind),
+          )
+          .select(['u.home_org_path', 's.user_id as settings_user_id', 's.quiet_start_min', 's.quiet_end_min'])
+          .select('p.channels')
+          .where('u.id', '=', input.recipientUserId)
+          .executeTakeFirst();
+  const channels = input.channels ?? channelsFromChoice(input.kind, recipient?.channels);
+  if (channels.length === 0) return [];
+  const hasSettings = recipient !== undefined && recipient.settings_user_id !== null;
+  const quiet = def.isUrgent ? null : quietHoursFromSettings(hasSettings ? recipient : undefined);
   const now = input.now.toISOString();
   const payload = JSON.stringify({ params: input.params });
   const rows = channels.map((channel) => {
