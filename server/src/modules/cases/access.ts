@@ -165,15 +165,31 @@ export function stepActorName(
   return e.actor_name;
 }
 
-/** The text of a step as the viewer may see it: a follower does not read the reporter's own words. */
+// Mobile and landline numbers and ID numbers typed into free text, wherever they stand.
+const PERSONAL_NUMBERS = /(?<![\dA-Za-z])(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{17}[\dXx])(?![\dA-Za-z])/g;
+
+/**
+ * Free text made fit for whoever sees only a case's public summary (a follower, Open311's public GET):
+ * numbers that identify a person and the reporter's name removed.
+ */
+export function publishableText(text: string, contactName: string | null): string {
+  let out = text.replace(PERSONAL_NUMBERS, '***');
+  if (contactName !== null && contactName.trim().length >= 2) out = out.split(contactName.trim()).join('***');
+  return out.slice(0, 4000);
+}
+
+/**
+ * The text of a step as the viewer may see it: a follower does not read the reporter's own words, and
+ * reads the handlers' words (often addressed to the reporter by name) as publishable text.
+ */
 export function stepText(
   viewer: CaseViewer,
-  c: Pick<CaseTable, 'reporter_user_id'>,
+  c: Pick<CaseTable, 'reporter_user_id' | 'contact_name'>,
   e: Pick<CaseEventTable, 'actor_id' | 'kind' | 'text'>,
 ): string | null {
-  if (viewer !== 'follower') return e.text;
+  if (viewer !== 'follower' || e.text === null) return e.text;
   const isReportersWords = e.kind === 'rated' || (e.actor_id !== null && e.actor_id === c.reporter_user_id);
-  return isReportersWords ? null : e.text;
+  return isReportersWords ? null : publishableText(e.text, c.contact_name);
 }
 
 /** The rating window: a resolved case waits for its reporter's rating. */

@@ -169,6 +169,33 @@ describe.each(DIALECTS)('what a resident sees of other people’s cases on %s', 
     expect((await resident.get(`/api/v1/cases/${original.id}/photos/${original.photoIds[0]}`)).statusCode).toBe(200);
   });
 
+  it('shows a follower the handlers’ public words without the reporter’s name or numbers they wrote in them', async () => {
+    const neighbour = await ctx.login('neighbour');
+    const filed = await neighbour.post('/api/v1/my/cases', {
+      dutyCode: 'WY-001',
+      description: '楼道灯坏了',
+      ...SPOT,
+      contactName: '李建国',
+      contactPhone: '13900001111',
+      force: true,
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const id = (filed.json() as Intake).case!.id;
+    const reply = await staff.post(`/api/v1/cases/${id}/replies`, {
+      text: '李建国您好，已按13900001111回电，明天派人维修',
+    });
+    expect(reply.statusCode, reply.body).toBe(200);
+    const followed = await outsider.post(`/api/v1/my/cases/${id}/follow`, NEARBY);
+    expect(followed.statusCode, followed.body).toBe(200);
+    const seen = followed.json() as Detail;
+    const replied = seen.timeline.find((e) => e.kind === 'reply')!;
+    expect(replied.text).toContain('明天派人维修');
+    expect(JSON.stringify(seen)).not.toMatch(/李建国|13900001111/);
+    // the reporter reads the reply as it was written
+    const own = (await neighbour.get(`/api/v1/my/cases/${id}`)).json() as Detail;
+    expect(own.timeline.find((e) => e.kind === 'reply')!.text).toBe('李建国您好，已按13900001111回电，明天派人维修');
+  });
+
   it('keeps rating, reopening and the call to rate for the original reporter alone', async () => {
     let d = (await staff.get(`/api/v1/cases/${original.id}`)).json() as Detail;
     d = (await staff.post(`/api/v1/cases/${original.id}/accept`, { version: d.version })).json() as Detail;

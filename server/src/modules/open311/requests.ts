@@ -3,6 +3,7 @@ import type { DB } from '../../db/types.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from '../cases/tables.ts';
+import { publishableText } from '../cases/access.ts';
 import { CASE_STATE_LABELS } from '../cases/states.ts';
 import { listPublicDutyItems } from '../duties/service.ts';
 import type { DutyItemTable } from '../duties/tables.ts';
@@ -63,16 +64,6 @@ function splitMediaLine(description: string): { text: string; mediaUrl: string |
     : { text: description.slice(0, match.index).trimEnd(), mediaUrl: match[1]! };
 }
 
-// Mobile and landline numbers and ID numbers typed into free text, wherever they stand.
-const PERSONAL_NUMBERS = /(?<![\dA-Za-z])(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{17}[\dXx])(?![\dA-Za-z])/g;
-
-/** Free text made fit to publish: numbers that identify a person and the reporter's name removed. */
-function publishable(text: string, contactName: string | null): string {
-  let out = text.replace(PERSONAL_NUMBERS, '***');
-  if (contactName !== null && contactName.trim().length >= 2) out = out.split(contactName.trim()).join('***');
-  return out.slice(0, 4000);
-}
-
 /** A step that puts the case into a state is told by that state's one name (cases/states.ts). */
 const EVENT_PHRASES: Partial<Record<CaseEventKind, string>> = {
   submitted: '诉求已登记，等待办理单位签收',
@@ -125,7 +116,7 @@ function describeEvent(e: Pick<EventRow, 'kind' | 'text'>, c: CaseRow): string |
   if (phrase === null || e.text === null || e.text.trim() === '') return phrase;
   // a merge names the case it joined: a public number
   if (e.kind === 'merged') return `已与 ${e.text} 合并办理`;
-  if (c.channel === 'open311' && TEXT_KINDS.has(e.kind)) return `${phrase}：${publishable(e.text, c.contact_name)}`;
+  if (c.channel === 'open311' && TEXT_KINDS.has(e.kind)) return `${phrase}：${publishableText(e.text, c.contact_name)}`;
   return phrase;
 }
 
@@ -200,7 +191,7 @@ async function toPublicRequests(
       status_notes: latest === undefined ? null : describeEvent(latest, c),
       service_name: items.get(c.duty_code!)?.name ?? null,
       service_code: c.duty_code!,
-      description: isOwnWords ? publishable(text, c.contact_name) : null,
+      description: isOwnWords ? publishableText(text, c.contact_name) : null,
       agency_responsible: agency,
       service_notice:
         agency === null
@@ -210,7 +201,8 @@ async function toPublicRequests(
       requested_datetime: c.created_at,
       updated_datetime: (status === 'closed' ? (c.closed_at ?? c.resolved_at) : null) ?? latest?.at ?? c.created_at,
       expected_datetime: c.resolve_due_at,
-      address: isOwnWords && c.address !== null ? publishable(c.address, c.contact_name) : (place?.fullName ?? null),
+      address:
+        isOwnWords && c.address !== null ? publishableText(c.address, c.contact_name) : (place?.fullName ?? null),
       address_id: place?.code ?? null,
       zipcode: null,
       lat: isOwnWords ? c.lat : roundTo100m(c.lat),
