@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.ts';
-import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
+import type { AuditWho } from '../../../platform/audit/service.ts';
 import type { Clock } from '../../../platform/clock.ts';
-import { EXACT_SEARCH_ACTION, EXACT_SEARCH_LIMITS, exactSearchesLeft } from '../exact-search.ts';
+import { EXACT_SEARCH_LIMITS, exactSearchesLeft, recordExactSearch } from '../exact-search.ts';
 import type { ImportProblem } from './parse.ts';
 
 const limits = EXACT_SEARCH_LIMITS.map((l) => `${l.zh} ${l.max} 次`).join('、');
@@ -75,12 +75,12 @@ export class ImportLookups {
     if (this.isRecorded) return;
     this.isRecorded = true;
     for (const row of this.rows) {
-      await recordAudit(db, this.clock, who, {
-        action: EXACT_SEARCH_ACTION,
-        targetType: 'residents',
+      await recordExactSearch(db, this.clock, who, {
+        kinds: ['id_number'],
+        purpose: 'import',
         orgId: entry.orgId,
         orgPath: entry.orgPath,
-        detail: { kinds: ['id_number'], purpose: 'import', importJobId: entry.jobId, row },
+        detail: { importJobId: entry.jobId, row },
       });
     }
   }
