@@ -134,7 +134,8 @@ export interface ItemSuggestion {
 
 /**
  * The duty items a description most likely belongs to, best first. Residents (who may not take
- * cases in at intake) are offered only the items residents may choose; staff, every current item.
+ * cases in at intake) are offered only the items residents may choose, from shared words only
+ * (model.ts MIN_SHARED_CASES); staff, every current item.
  */
 export async function suggestDutyItems(
   deps: AppDeps,
@@ -146,8 +147,11 @@ export async function suggestDutyItems(
   const allowed = new Set(
     [...items.values()].filter((i) => i.is_retired === 0 && (isStaff || i.is_public === 1)).map((i) => i.code),
   );
+  // a resident's answer rests on no word only one re-classified case holds: another resident's name,
+  // address or phone number could be probed for otherwise, item by item
+  const audience = isStaff ? 'staff' : 'public';
   return {
-    items: model.suggest(input.text, { limit: input.limit, allowed }).map((s) => {
+    items: model.suggest(input.text, { limit: input.limit, allowed, audience }).map((s) => {
       const item = items.get(s.code)!;
       return {
         code: s.code,

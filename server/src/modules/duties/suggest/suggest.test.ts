@@ -83,6 +83,38 @@ describe.each(DIALECTS)('duty item suggestions on %s', (dialect) => {
     expect((await suggest(staff, '楼上天天漏水'))[0]).toBe('LL-003');
   });
 
+  it('never lets a resident probe for words only one or two re-classified cases hold (a name); staff see them, and a word three cases share reaches everyone', async () => {
+    const neighbour = await ctx.login('neighbour');
+    const transport = await ctx.deps.db
+      .selectFrom('org_units')
+      .select('id')
+      .where('parent_id', '=', world.county.id)
+      .where('department_kind', '=', 'transport')
+      .executeTakeFirstOrThrow();
+    const reclassify = async (description: string) => {
+      const filed = await resident.post('/api/v1/my/cases', { ...INSIDE_YINGMENTAN, dutyCode: 'LL-003', description });
+      expect(filed.statusCode, filed.body).toBe(201);
+      const c = (filed.json() as { case: { id: string; version: number } }).case;
+      const moved = await staff.post(`/api/v1/cases/${c.id}/reassign`, {
+        version: c.version,
+        toOrgId: transport.id,
+        dutyCode: 'SZ-007',
+        reason: '共享单车停放归交通运输部门管理',
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+    };
+    await reclassify('贾淑芬家门口的共享单车倒了一地');
+    ctx.clock.advance(MIN_REBUILD_MS);
+    expect(await suggest(staff, '贾淑芬')).toContain('SZ-007');
+    expect(await suggest(neighbour, '贾淑芬')).toEqual([]);
+    expect(await suggest(neighbour, '共享单车')).not.toContain('SZ-007');
+
+    await reclassify('路口的共享单车挡住了盲道');
+    ctx.clock.advance(MIN_REBUILD_MS);
+    expect(await suggest(neighbour, '共享单车')).toContain('SZ-007');
+    expect(await suggest(neighbour, '贾淑芬')).toEqual([]);
+  });
+
   it('classifies a 12345 ticket that has no item code from its text when one item clearly fits, else leaves it to the fallback unit', async () => {
     const street = await ctx.login('street');
     const res = await street.post('/api/v1/cases/hotline-imports', {
