@@ -250,13 +250,13 @@ async function buildRosterTable(
           people.map((p) => p.id),
         )
       : [];
+  // a number prefix is matched on the number in clear (decrypted only when a filter asks for it)
+  const startsWith = (enc: string | null, prefix: string | undefined) =>
+    prefix === undefined || (enc !== null && deps.pii.decrypt(enc).startsWith(prefix));
   const rows: Cell[][] = [];
   for (const p of people) {
-    const idNumber = p.id_number_enc === null ? null : deps.pii.decrypt(p.id_number_enc);
-    const phone = p.phone_enc === null ? null : deps.pii.decrypt(p.phone_enc);
+    if (!startsWith(p.id_number_enc, f.idNumberPrefix) || !startsWith(p.phone_enc, f.phonePrefix)) continue;
     const personal = shapePersonal(deps.pii, p, disclosure, now);
-    if (f.idNumberPrefix !== undefined && !(idNumber ?? '').startsWith(f.idNumberPrefix)) continue;
-    if (f.phonePrefix !== undefined && !(phone ?? '').startsWith(f.phonePrefix)) continue;
     const value = (field: RosterField): Cell => {
       switch (field) {
         case 'name':
