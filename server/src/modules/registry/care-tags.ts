@@ -129,14 +129,25 @@ export function resolveTags(usable: CareTagTable[], labels: string[]): { ids: st
   return { ids, unknown };
 }
 
-/** The ids of a resident's tags that are not usable at `path` (to drop when she moves there). */
-export async function tagsUnusableAt(db: Kysely<DB>, residentId: string, path: string): Promise<string[]> {
+/**
+ * Drops from residents who moved to `path` the custom tags not usable there (another unit's tags do not
+ * travel): one read of their tags and one delete, however many they are.
+ */
+export async function dropTagsUnusableAt(db: Kysely<DB>, residentIds: string[], path: string): Promise<void> {
+  if (residentIds.length === 0) return;
   const all = await listCareTags(db);
-  const own = await db.selectFrom('resident_tags').select('tag_id').where('resident_id', '=', residentId).execute();
-  return own
+  const held = await db
+    .selectFrom('resident_tags')
+    .select('tag_id')
+    .distinct()
+    .where('resident_id', 'in', residentIds)
+    .execute();
+  const dropped = held
     .map((r) => all.find((t) => t.id === r.tag_id))
     .filter((t): t is CareTagTable => t !== undefined && !isUsableAt(t, path))
     .map((t) => t.id);
+  if (dropped.length === 0) return;
+  await db.deleteFrom('resident_tags').where('resident_id', 'in', residentIds).where('tag_id', 'in', dropped).execute();
 }
 
 /** The tags a caller may choose from: usable at `orgId` (in her scope), or wherever she works; with their units. */

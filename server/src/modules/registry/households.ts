@@ -10,7 +10,7 @@ import { getOrgInScope } from '../orgs/service.ts';
 import { syncHouseholdRollups } from '../insights/rollups.ts';
 import { changeEntry, importedCreations, newestFirst } from './history.ts';
 import { toResidentsOut } from './residents.ts';
-import { tagsUnusableAt } from './care-tags.ts';
+import { dropTagsUnusableAt } from './care-tags.ts';
 import { disclosureFor, shapeHistoryEntry } from './disclosure.ts';
 import type { HouseholdCreateBody, HouseholdOut, HouseholdUpdateBody } from './schema.ts';
 import type { HouseholdTable } from './tables.ts';
@@ -249,15 +249,12 @@ export async function updateHousehold(
     if (unit !== null && unit.path !== current.org_path) {
       // Moving a household between grids carries its members and their tags along (but not tags of a unit it left).
       await trx.updateTable('residents').set({ org_path: unit.path }).where('household_id', '=', id).execute();
-      for (const m of await trx.selectFrom('residents').select('id').where('household_id', '=', id).execute()) {
-        const dropped = await tagsUnusableAt(trx, m.id, unit.path);
-        if (dropped.length > 0)
-          await trx
-            .deleteFrom('resident_tags')
-            .where('resident_id', '=', m.id)
-            .where('tag_id', 'in', dropped)
-            .execute();
-      }
+      const members = await trx.selectFrom('residents').select('id').where('household_id', '=', id).execute();
+      await dropTagsUnusableAt(
+        trx,
+        members.map((m) => m.id),
+        unit.path,
+      );
       await trx
         .updateTable('resident_tags')
         .set({ org_path: unit.path })

@@ -6,7 +6,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { changeEntry, importedCreations, newestFirst } from './history.ts';
-import { listCareTags, listCareTagsAt, resolveTags, tagsUnusableAt } from './care-tags.ts';
+import { dropTagsUnusableAt, listCareTags, listCareTagsAt, resolveTags } from './care-tags.ts';
 import { takeExactSearch } from './exact-search.ts';
 import { getHouseholdInScope } from './households.ts';
 import { disclosureFor, shapeHistoryEntry, shapePersonal } from './disclosure.ts';
@@ -450,9 +450,7 @@ export async function relocateResident(
     .where('version', '=', current.version)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
-  const dropped = await tagsUnusableAt(trx, id, to.org_path);
-  if (dropped.length > 0)
-    await trx.deleteFrom('resident_tags').where('resident_id', '=', id).where('tag_id', 'in', dropped).execute();
+  await dropTagsUnusableAt(trx, [id], to.org_path);
   await trx.updateTable('resident_tags').set({ org_path: to.org_path }).where('resident_id', '=', id).execute();
   await syncResidentRollups(trx, [id]);
   await recordChanges(trx, deps, actor, { id, org_path: to.org_path }, [
