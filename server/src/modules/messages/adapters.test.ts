@@ -3,7 +3,7 @@ import { ManualClock } from '../../platform/clock.ts';
 import { AliyunSmsAdapter } from './adapters/aliyun.ts';
 import { TencentSmsAdapter } from './adapters/tencent.ts';
 import { WechatSubscribeAdapter } from './adapters/wechat.ts';
-import { startAliyunServer, startTencentServer, startWechatServer } from './test-providers.ts';
+import { startAliyunServer, startBareStatusServer, startTencentServer, startWechatServer } from './test-providers.ts';
 
 const PHONE = '13812345678';
 const message = {
@@ -210,5 +210,63 @@ describe('WeChat subscribe-message adapter against a local api.weixin.qq.com', (
       clock,
     );
     expect(await wrong.send(wx)).toEqual({ status: 'failed', error: 'wechat token 40125' });
+  });
+});
+
+describe('every adapter before a gateway that answers a bare HTTP status', () => {
+  it('retries a 429 or 503 with no provider code, and fails a 404', async () => {
+    const clock = new ManualClock();
+    for (const [status, expected] of [
+      [429, 'retry'],
+      [503, 'retry'],
+      [404, 'failed'],
+    ] as const) {
+      const gateway = await startBareStatusServer(status);
+      try {
+        const adapters = [
+          new AliyunSmsAdapter(
+            {
+              accessKeyId: 'x',
+              accessKeySecret: 'y',
+              signName: 's',
+              endpoint: gateway.url,
+              regionId: 'cn-hangzhou',
+              templates: { 'case.progress': 'SMS_1' },
+            },
+            clock,
+          ),
+          new TencentSmsAdapter(
+            {
+              secretId: 'x',
+              secretKey: 'y',
+              sdkAppId: '1',
+              signName: 's',
+              region: 'ap-guangzhou',
+              endpoint: gateway.url,
+              templates: { 'case.progress': { id: '1', params: [] } },
+            },
+            clock,
+          ),
+          new WechatSubscribeAdapter(
+            {
+              appId: 'a',
+              appSecret: 'b',
+              endpoint: gateway.url,
+              templates: { 'case.progress': { id: 'T', data: {} } },
+            },
+            clock,
+          ),
+        ];
+        for (const adapter of adapters) {
+          const outcome = await adapter.send(
+            adapter instanceof WechatSubscribeAdapter ? { ...message, to: 'oX' } : message,
+          );
+          expect(outcome, `${adapter.name} ${status}`).toMatchObject({ status: expected });
+          expect(JSON.stringify(outcome)).toContain(`HTTP ${status}`);
+        }
+      } finally {
+        await gateway.close();
+      }
+    }
   });
 });

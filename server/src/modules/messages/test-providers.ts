@@ -54,6 +54,16 @@ function aliyunEncode(text: string): string {
   return out;
 }
 
+/** A gateway in front of a provider that answers every request with a bare status and no JSON (a 429 page). */
+export async function startBareStatusServer(status: number): Promise<{ url: string; close: () => Promise<void> }> {
+  return listen((req, res) => {
+    void readBody(req).then(() => {
+      res.writeHead(status, { 'content-type': 'text/html' });
+      res.end('<html>Too Many Requests</html>');
+    });
+  });
+}
+
 export type AliyunAnswer = { status: number; Code: string };
 
 /** dysmsapi: POST / with the RPC parameters as a form; Signature per the RPC signature mechanism. */

@@ -1,12 +1,6 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
-import {
-  type ChannelAdapter,
-  type OutgoingMessage,
-  PROVIDER_TIMEOUT_MS,
-  type SendOutcome,
-  networkFailure,
-} from './types.ts';
+import { type ChannelAdapter, type OutgoingMessage, type SendOutcome, callProvider, httpFailure } from './types.ts';
 
 export interface AliyunSmsConfig {
   accessKeyId: string;
@@ -88,26 +82,17 @@ export class AliyunSmsAdapter implements ChannelAdapter {
     const body = Object.entries(params)
       .map(([k, v]) => `${aliyunPercentEncode(k)}=${aliyunPercentEncode(v)}`)
       .join('&');
-    let response: Response;
-    try {
-      response = await fetch(new URL('/', this.config.endpoint), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-      });
-    } catch (error) {
-      return networkFailure(error);
-    }
-    const answer = (await response.json().catch(() => null)) as { Code?: unknown; BizId?: unknown } | null;
+    const reply = await callProvider(new URL('/', this.config.endpoint), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    if ('status' in reply) return reply;
+    const answer = reply.body as { Code?: unknown; BizId?: unknown } | null;
     const code = typeof answer?.Code === 'string' ? answer.Code : null;
     if (code === 'OK') return { status: 'sent', providerId: typeof answer?.BizId === 'string' ? answer.BizId : null };
-    if (code === null) {
-      return response.status >= 500 || response.status === 429
-        ? { status: 'retry', error: `aliyun HTTP ${response.status}` }
-        : { status: 'failed', error: `aliyun HTTP ${response.status}` };
-    }
-    const isRetryable = RETRYABLE.has(code) || response.status >= 500;
+    if (code === null) return httpFailure('aliyun', reply.httpStatus);
+    const isRetryable = RETRYABLE.has(code) || reply.httpStatus >= 500;
     return isRetryable ? { status: 'retry', error: `aliyun ${code}` } : { status: 'failed', error: `aliyun ${code}` };
   }
 }

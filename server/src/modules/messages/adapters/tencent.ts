@@ -1,12 +1,6 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
-import {
-  type ChannelAdapter,
-  type OutgoingMessage,
-  PROVIDER_TIMEOUT_MS,
-  type SendOutcome,
-  networkFailure,
-} from './types.ts';
+import { type ChannelAdapter, type OutgoingMessage, type SendOutcome, callProvider, httpFailure } from './types.ts';
 
 export interface TencentSmsConfig {
   secretId: string;
@@ -87,33 +81,24 @@ export class TencentSmsAdapter implements ChannelAdapter {
       timestamp,
       payload,
     });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization,
-          // fetch sends Host as url.host, which the signature covers
-          'content-type': 'application/json; charset=utf-8',
-          'x-tc-action': 'SendSms',
-          'x-tc-version': '2021-01-11',
-          'x-tc-timestamp': String(timestamp),
-          'x-tc-region': this.config.region,
-        },
-        body: payload,
-        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-      });
-    } catch (error) {
-      return networkFailure(error);
-    }
-    const answer = (await response.json().catch(() => null)) as {
+    const reply = await callProvider(url, {
+      method: 'POST',
+      headers: {
+        authorization,
+        // fetch sends Host as url.host, which the signature covers
+        'content-type': 'application/json; charset=utf-8',
+        'x-tc-action': 'SendSms',
+        'x-tc-version': '2021-01-11',
+        'x-tc-timestamp': String(timestamp),
+        'x-tc-region': this.config.region,
+      },
+      body: payload,
+    });
+    if ('status' in reply) return reply;
+    const answer = reply.body as {
       Response?: { Error?: { Code?: string }; SendStatusSet?: { Code?: string; SerialNo?: string }[] };
     } | null;
-    if (answer?.Response === undefined) {
-      return response.status >= 500
-        ? { status: 'retry', error: `tencent HTTP ${response.status}` }
-        : { status: 'failed', error: `tencent HTTP ${response.status}` };
-    }
+    if (answer?.Response === undefined) return httpFailure('tencent', reply.httpStatus);
     const code = answer.Response.Error?.Code ?? answer.Response.SendStatusSet?.[0]?.Code ?? 'NoStatus';
     if (code === 'Ok') return { status: 'sent', providerId: answer.Response.SendStatusSet?.[0]?.SerialNo ?? null };
     return isRetryable(code)

@@ -33,7 +33,26 @@ export function networkFailure(error: unknown): SendOutcome {
   return { status: 'retry', error: `network: ${code}` };
 }
 
-/** Text from a provider, cut short and with any long digit run hidden (a number must never reach the log). */
-export function sanitizeProviderText(text: string): string {
-  return text.replace(/\d{7,}/g, '***').slice(0, 200);
+/** A provider's answer: its HTTP status and its body read as JSON (null when it is not JSON). */
+export interface ProviderReply {
+  httpStatus: number;
+  body: unknown;
+}
+
+/** Calls a provider with the shared timeout; a network failure comes back as a retry. */
+export async function callProvider(url: URL, init: RequestInit): Promise<ProviderReply | SendOutcome> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
+  } catch (error) {
+    return networkFailure(error);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  return { httpStatus: response.status, body };
+}
+
+/** An answer without the provider's own code: its HTTP status decides (5xx and 429 may pass, the rest will not). */
+export function httpFailure(provider: string, httpStatus: number): SendOutcome {
+  const error = `${provider} HTTP ${httpStatus}`;
+  return httpStatus >= 500 || httpStatus === 429 ? { status: 'retry', error } : { status: 'failed', error };
 }

@@ -1,11 +1,5 @@
 import type { Clock } from '../../../platform/clock.ts';
-import {
-  type ChannelAdapter,
-  type OutgoingMessage,
-  PROVIDER_TIMEOUT_MS,
-  type SendOutcome,
-  networkFailure,
-} from './types.ts';
+import { type ChannelAdapter, type OutgoingMessage, type SendOutcome, callProvider, httpFailure } from './types.ts';
 
 export interface WechatConfig {
   appId: string;
@@ -109,21 +103,9 @@ export class WechatSubscribeAdapter implements ChannelAdapter {
   }
 
   private async call(pathAndQuery: string, init: RequestInit): Promise<WechatAnswer | SendOutcome> {
-    let response: Response;
-    try {
-      response = await fetch(new URL(pathAndQuery, this.config.endpoint), {
-        ...init,
-        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-      });
-    } catch (error) {
-      return networkFailure(error);
-    }
-    const answer = (await response.json().catch(() => null)) as WechatAnswer | null;
-    if (answer === null || typeof answer !== 'object') {
-      return response.status >= 500 || response.status === 429
-        ? { status: 'retry', error: `wechat HTTP ${response.status}` }
-        : { status: 'failed', error: `wechat HTTP ${response.status}` };
-    }
-    return answer;
+    const reply = await callProvider(new URL(pathAndQuery, this.config.endpoint), init);
+    if ('status' in reply) return reply;
+    if (reply.body === null || typeof reply.body !== 'object') return httpFailure('wechat', reply.httpStatus);
+    return reply.body;
   }
 }
