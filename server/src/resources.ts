@@ -36,11 +36,37 @@ function atPath<T extends keyof DB>(label: ResourceKind['label'], table: T, colu
   };
 }
 
+/**
+ * A kind whose objects never move and are never deleted, so where each lies is kept once found (per
+ * database; ids not found are asked again next time). Org units are such objects — a unit's path is
+ * fixed at its creation and a unit retires rather than leaving — and the `org` kind is on the hottest
+ * routes (every dashboard panel, case rates, resident search, intake), where the check then costs no query.
+ */
+function keptOnceFound(kind: ResourceKind): ResourceKind {
+  const perDb = new WeakMap<Kysely<DB>, Map<string, Reach[]>>();
+  return {
+    label: kind.label,
+    reachOf: async (db, ids) => {
+      let known = perDb.get(db);
+      if (known === undefined) perDb.set(db, (known = new Map<string, Reach[]>()));
+      if (known.size > 50_000) known.clear();
+      const missing = ids.filter((id) => !known.has(id));
+      if (missing.length > 0) for (const [id, reaches] of await kind.reachOf(db, missing)) known.set(id, reaches);
+      const out = new Map<string, Reach[]>();
+      for (const id of ids) {
+        const reaches = known.get(id);
+        if (reaches !== undefined) out.set(id, reaches);
+      }
+      return out;
+    },
+  };
+}
+
 const caseReporters = (db: Kysely<DB>, ids: readonly string[]) =>
   db.selectFrom('case_reporters').select(['case_id as id', 'user_id']).where('case_id', 'in', ids).execute();
 
 export const RESOURCES: ResourceRegistry = {
-  org: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path'),
+  org: keptOnceFound(atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path')),
   orgCode: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path', 'code'),
   user: atPath({ zh: '用户', en: 'User' }, 'users', 'home_org_path'),
   household: atPath({ zh: '户', en: 'Household' }, 'households', 'org_path'),
