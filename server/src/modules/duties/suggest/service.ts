@@ -21,11 +21,12 @@ export const MAX_LEARNED_CASES = 5_000;
 export const MIN_REBUILD_MS = 30_000;
 
 interface Built {
-  /** when it was built (the injected clock) */
-  at: number;
+  /** when the re-classifications were last counted (the injected clock) */
+  checkedAt: number;
   model: SuggestModel;
-  /** what the model was built from: the duty list and the re-classifications it has seen */
-  signature: string;
+  /** what the model was built from: the duty list's revisions, and the re-classifications it has seen */
+  list: string;
+  learned: string;
   items: Map<string, DutyItemTable>;
 }
 
@@ -71,15 +72,14 @@ function parseRoutedCode(detail: string | null): string | null {
   }
 }
 
-/** One cheap query (an index range on case_events.kind) and the cached duty list name what a model was built from. */
-async function currentSignature(db: Kysely<DB>, items: DutyItemTable[]): Promise<string> {
+/** One cheap query (an index range on case_events.kind): which re-classifications there are. */
+async function learnedSignature(db: Kysely<DB>): Promise<string> {
   const r = await db
     .selectFrom('case_events')
     .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('at').as('latest')])
     .where('kind', '=', 'reassigned')
     .executeTakeFirst();
-  const list = items.map((i) => i.id).join(',');
-  return `${String(r?.n ?? 0)}|${String(r?.latest ?? '')}|${list}`;
+  return `${String(r?.n ?? 0)}|${String(r?.latest ?? '')}`;
 }
 
 /** Builds the model from the current duty list (not retired items), their phrases and the learned cases. */
@@ -99,25 +99,29 @@ export function buildModel(items: DutyItemTable[], learned: Map<string, string[]
 }
 
 /**
- * The model for this database, rebuilt when the duty list changed or staff re-classified a case since
- * it was built (checked on each call: one indexed count) — a new re-classification at most
- * MIN_REBUILD_MS after the last rebuild; concurrent callers share one rebuild.
+ * The model for this database, rebuilt at once when the duty list changed (the list is cached), and
+ * when staff re-classified a case since it was built — counted (one indexed query) at most every
+ * MIN_REBUILD_MS, not per suggestion, so a busy intake desk or a long 12345 import costs no query per
+ * text; concurrent callers share one rebuild.
  */
 export async function currentModel(deps: Pick<AppDeps, 'db' | 'clock'>): Promise<Built> {
   const { db } = deps;
   const items = await listCurrentDutyItems(db);
-  const signature = await currentSignature(db, items);
+  const list = items.map((i) => i.id).join(',');
   const now = deps.clock.now().getTime();
   const hit = built.get(db);
-  if (hit !== undefined) {
-    const isSameList = hit.signature.endsWith(`|${items.map((i) => i.id).join(',')}`);
-    if (hit.signature === signature || (isSameList && now - hit.at < MIN_REBUILD_MS)) return hit;
-  }
+  const isSameList = hit !== undefined && hit.list === list;
+  if (isSameList && now - hit.checkedAt < MIN_REBUILD_MS) return hit;
   const pending = building.get(db);
   if (pending !== undefined) return pending;
   const promise = (async () => {
+    const learned = await learnedSignature(db);
+    if (isSameList && hit.learned === learned) {
+      hit.checkedAt = now;
+      return hit;
+    }
     const model = buildModel(items, await listLearnedTexts(db));
-    const next: Built = { at: now, model, signature, items: new Map(items.map((i) => [i.code, i])) };
+    const next: Built = { checkedAt: now, model, list, learned, items: new Map(items.map((i) => [i.code, i])) };
     built.set(db, next);
     return next;
   })().finally(() => building.delete(db));
