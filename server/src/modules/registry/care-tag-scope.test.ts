@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
-import { multipartBody, signInRaw } from '../../test/http.ts';
 import { addHousehold, visitBody } from '../fieldwork/fixture.ts';
-import type { ImportProblem } from './import/run.ts';
+import { importLedger } from './fixture.ts';
 import { checkCharacter } from './id-number.ts';
 
 /**
@@ -38,24 +37,6 @@ describe.each(DIALECTS)('care tags are used only where they belong on %s', (dial
       .json<{ careTags: { name: string }[] }>()
       .careTags.map((c) => c.name);
 
-  /** Imports a CSV ledger as `username` under `orgId` (valid rows kept) and waits for the job to end. */
-  const importLedger = async (username: string, orgId: string, csv: string) => {
-    const client = await signInRaw(t.app, username);
-    const { payload, contentType } = multipartBody({ orgId, mode: 'valid-rows' }, [
-      { field: 'file', fileName: 'ledger.csv', data: Buffer.from(csv) },
-    ]);
-    const res = await client.send({ method: 'POST', url: '/api/v1/residents/imports', payload, contentType });
-    expect(res.statusCode, res.body).toBe(202);
-    const jobId = res.json<{ id: string }>().id;
-    for (let i = 0; i < 5000; i++) {
-      const job = await t.deps.db.selectFrom('import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
-      if (job !== undefined && job.status !== 'running')
-        return { ...job, problems: JSON.parse(job.problems ?? '[]') as ImportProblem[] };
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error('import did not finish');
-  };
-
   beforeAll(async () => {
     t = await createTestContext(dialect);
     community = await t.org(CODES.yingMenTan);
@@ -82,7 +63,7 @@ describe.each(DIALECTS)('care tags are used only where they belong on %s', (dial
         `营门滩路 6 号,导入乙,${idNumber(2)},户主,户籍,${theirs.code}`,
         `营门滩路 7 号,导入丙,${idNumber(3)},户主,户籍,${ours.name}`,
       ].join('\n');
-      const job = await importLedger('ymt_sg', community.id, `${csv}\n`);
+      const job = await importLedger(t, 'ymt_sg', community.id, `${csv}\n`);
       expect(job).toMatchObject({ status: 'succeeded', rows_imported: 1, rows_rejected: 2 });
       expect(job.problems.map((p) => [p.row, p.column])).toEqual([
         [2, '关爱标签'],
@@ -103,7 +84,7 @@ describe.each(DIALECTS)('care tags are used only where they belong on %s', (dial
         `营门滩社区,营门滩路 8 号,街道导入,${idNumber(4)},户主,户籍,${ours.name}`,
         `营门滩社区,营门滩路 9 号,街道导入二,${idNumber(5)},户主,户籍,${theirs.name}`,
       ].join('\n');
-      const job = await importLedger('ytl_st', street.id, `${csv}\n`);
+      const job = await importLedger(t, 'ytl_st', street.id, `${csv}\n`);
       expect(job).toMatchObject({ status: 'succeeded', rows_imported: 1, rows_rejected: 1 });
       expect(job.problems).toMatchObject([{ row: 3, column: '关爱标签' }]);
     });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
-import { multipartBody, signInRaw } from '../../test/http.ts';
 import { EXACT_SEARCH_ACTION } from './exact-search.ts';
-import type { ImportProblem } from './import/run.ts';
+import { importLedger } from './fixture.ts';
 import { checkCharacter } from './id-number.ts';
 
 /**
@@ -28,22 +27,6 @@ describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups o
   let szs: { id: string };
   let importerId: string;
 
-  const importLedger = async (username: string, orgId: string, csv: string, mode = 'valid-rows') => {
-    const client = await signInRaw(t.app, username);
-    const { payload, contentType } = multipartBody({ orgId, mode }, [
-      { field: 'file', fileName: 'ledger.csv', data: Buffer.from(csv) },
-    ]);
-    const res = await client.send({ method: 'POST', url: '/api/v1/residents/imports', payload, contentType });
-    expect(res.statusCode, res.body).toBe(202);
-    const jobId = res.json<{ id: string }>().id;
-    for (let i = 0; i < 5000; i++) {
-      const job = await t.deps.db.selectFrom('import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
-      if (job !== undefined && job.status !== 'running')
-        return { ...job, problems: JSON.parse(job.problems ?? '[]') as ImportProblem[] };
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error('import did not finish');
-  };
   const lookups = () =>
     t.deps.db
       .selectFrom('audit_log')
@@ -61,7 +44,7 @@ describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups o
     await t.createUser({ username: 'szs_sg', role: 'community_secretary', orgCode: CODES.shanZiShi });
     importer = await t.login('ymt_sg');
     // 40 people registered in the other community
-    const theirs = await importLedger('szs_sg', szs.id, ledger(range(100, 40, '山字石居民')));
+    const theirs = await importLedger(t, 'szs_sg', szs.id, ledger(range(100, 40, '山字石居民')));
     expect(theirs).toMatchObject({ status: 'succeeded', rows_imported: 40 });
   });
   afterAll(() => t.close());
@@ -71,9 +54,9 @@ describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups o
       expect((await importer.post('/api/v1/residents/search', { phone: `1390000${1000 + i}` })).statusCode).toBe(200);
     expect((await importer.post('/api/v1/residents/search', { phone: '13900002000' })).statusCode).toBe(429);
     const before = (await lookups()).length;
-    const job = await importLedger('ymt_sg', ymt.id, ledger(range(1, 25, '营门滩居民')));
+    const job = await importLedger(t, 'ymt_sg', ymt.id, ledger(range(1, 25, '营门滩居民')));
     expect(job).toMatchObject({ status: 'succeeded', rows_imported: 25, rows_rejected: 0 });
-    const again = await importLedger('ymt_sg', ymt.id, ledger(range(1, 25, '营门滩居民')));
+    const again = await importLedger(t, 'ymt_sg', ymt.id, ledger(range(1, 25, '营门滩居民')));
     expect(again).toMatchObject({ status: 'succeeded', rows_skipped: 25, rows_rejected: 0 });
     expect((await lookups()).length).toBe(before);
     t.clock.advance(25 * 60 * 60_000); // past both windows
@@ -82,7 +65,7 @@ describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups o
   it('charges each row found elsewhere, audits it without the number, and past the allowance answers every unknown number alike', async () => {
     // 35 numbers registered elsewhere, then 5 new ones
     const rows = [...range(100, 35, '冒名'), ...range(200, 5, '新居民')];
-    const job = await importLedger('ymt_sg', ymt.id, ledger(rows));
+    const job = await importLedger(t, 'ymt_sg', ymt.id, ledger(rows));
     expect(job).toMatchObject({ status: 'succeeded', rows_imported: 0, rows_rejected: 40 });
     const reasons = job.problems.sort((a, b) => a.row - b.row).map((p) => p.reason_en);
     expect(reasons).toHaveLength(40);
@@ -106,7 +89,7 @@ describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups o
     importer = await t.login('ymt_sg');
     expect((await importer.post('/api/v1/residents/search', { idNumber: idNumber(1) })).statusCode).toBe(429);
     t.clock.advance(61_000);
-    const later = await importLedger('ymt_sg', ymt.id, ledger(range(200, 5, '新居民')));
+    const later = await importLedger(t, 'ymt_sg', ymt.id, ledger(range(200, 5, '新居民')));
     expect(later).toMatchObject({ status: 'succeeded', rows_imported: 5, rows_rejected: 0 });
     t.clock.advance(25 * 60 * 60_000);
   });
@@ -114,6 +97,7 @@ describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups o
   it('imports the rest of an all-or-nothing ledger and names its rows found elsewhere once it is written', async () => {
     const before = (await lookups()).length;
     const job = await importLedger(
+      t,
       'ymt_sg',
       ymt.id,
       ledger([...range(300, 3, '甲'), ...range(120, 2, '乙')]),
@@ -140,7 +124,7 @@ describe.each(DIALECTS)('ledger import rows found elsewhere are exact look-ups o
     const bad = idNumber(999).slice(0, 17) + (idNumber(999).endsWith('1') ? '2' : '1');
     rows.push(`某路 999 号,坏行,${bad},户主,户籍`);
     const csv = `地址,姓名,身份证号码,与户主关系,人口类型\n${rows.join('\n')}\n`;
-    const job = await importLedger('ymt_sg', ymt.id, csv, 'all-or-nothing');
+    const job = await importLedger(t, 'ymt_sg', ymt.id, csv, 'all-or-nothing');
     expect(job).toMatchObject({ status: 'failed', rows_imported: 0, rows_rejected: 1 });
     // only the bad row is named: the row found elsewhere answers exactly like its new neighbours
     expect(job.problems.map((p) => p.row)).toEqual([rows.length + 1]);
