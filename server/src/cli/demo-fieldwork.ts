@@ -1,5 +1,6 @@
 import type { DB } from '../db/types.ts';
-import { DAY_MS, intervalFor, loadHouseholdTags, loadIntervals } from '../modules/fieldwork/policies.ts';
+import { intervalFor, loadHouseholdTags, loadIntervals } from '../modules/fieldwork/policies.ts';
+import { DAY_MS } from '../platform/calendar.ts';
 import type { HouseholdVisitStatusTable, VisitTable, VisitVisitorTable } from '../modules/fieldwork/tables.ts';
 import type { AppDeps } from '../platform/deps.ts';
 import { newId } from '../platform/ids.ts';

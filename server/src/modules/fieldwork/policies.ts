@@ -1,6 +1,7 @@
 import { syncVisitRollups } from '../insights/rollups.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { DAY_MS } from '../../platform/calendar.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -16,8 +17,6 @@ export const DEFAULT_INTERVALS: ReadonlyMap<string, number> = new Map([
   ['disabled', 30],
   ['', 90],
 ]);
-
-export const DAY_MS = 86_400_000;
 
 /** The intervals in force in one community: the defaults with its overrides laid over them. */
 export type Intervals = Map<string, number>;

@@ -7,10 +7,6 @@ import { CASE_STATE_DIMS, VISIT_DUE_DIMS } from './facts.ts';
 import { type VisitWindow, standingOn } from '../fieldwork/standing.ts';
 import { ratio } from '../../platform/ratio.ts';
 
-// The calendar and the one rounding of ratios live in platform/; re-exported for the panels and reports.
-export { addMonths, currentDay, currentMonth, monthsBetween } from '../../platform/calendar.ts';
-export { ratio } from '../../platform/ratio.ts';
-
 /** The counters of one unit, by fact, as [dims, n] pairs. */
 export type UnitCounters = Map<string, [string, number][]>;
 

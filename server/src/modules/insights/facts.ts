@@ -1,9 +1,6 @@
 import { shanghaiDay, shanghaiMonth } from '../../platform/calendar.ts';
 import { ratio } from '../../platform/ratio.ts';
 
-/** Days and months are defined in platform/calendar.ts; re-exported for the modules that took them from here. */
-export { shanghaiDay, shanghaiMonth };
-
 /**
  * What each source row counts as. A row's *facts* are a short string of the values the counters
  * depend on; its *contributions* are the counters those facts add to the unit the row belongs to (and,
@@ -154,7 +151,7 @@ export function caseFacts(c: CaseSource): string {
 /**
  * Which of the three rates' parts a case adds to: the one definition of received, accepted on time,
  * closed, solved, rated and satisfied. The counters (grouped by the place a case happened) add these
- * per case; rates.ts's SQL (grouped by handling unit) spells the same tests in RATE_PART_COLUMNS.
+ * per case; rates.ts's SQL (grouped by handling unit) spells the same tests in RATE_COLUMNS.
  */
 export function rateParts(f: {
   status: string;

@@ -9,7 +9,7 @@ import type { DutyItemTable } from '../duties/tables.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
 import { getUnitWith } from '../insights/service.ts';
 import { generateReport } from '../reports/generate.ts';
-import { currentMonth } from '../insights/counters.ts';
+import { currentMonth } from '../../platform/calendar.ts';
 import type { TaskListQuery, TaskSendBody } from './schema.ts';
 import type { AdmissionRule, TaskTable, TaskTargetTable } from './tables.ts';
 
