@@ -15,7 +15,7 @@ import { locatePlace } from '../orgs/locate.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import { getHouseholdInScope } from '../registry/households.ts';
 import { disclosureFor, publicPoint, viewerOf } from './access.ts';
-import { addHours, evaluateDue } from './deadlines-math.ts';
+import { OPEN_STATUSES, addHours, evaluateDue } from './deadlines-math.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { routeCase } from './routing.ts';
 import type { CaseChannel, CaseEventTable, CaseTable } from './tables.ts';
@@ -97,9 +97,19 @@ export function distanceMeters(lng1: number, lat1: number, lng2: number, lat2: n
   return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
 }
 
-/** Whether a case's place lies within the radius in which intake offers it as a duplicate (200 m). */
-export function isWithinDuplicateRadius(from: { lng: number; lat: number }, place: { lng: number; lat: number }) {
-  return distanceMeters(from.lng, from.lat, place.lng, place.lat) <= DUPLICATE_RADIUS_M;
+/**
+ * The 200 m rule of the duplicate offer, which following checks too: how far (whole metres) a case lies
+ * from where she reports — to its own point for whoever may see it whole, else to its public point
+ * (access.ts publicPoint) — or null when it lies beyond the offer.
+ */
+export function offeredDistance(
+  from: { lng: number; lat: number },
+  place: { lng: number; lat: number },
+  isWhole: boolean,
+): number | null {
+  const to = isWhole ? place : publicPoint(place);
+  const meters = Math.round(distanceMeters(from.lng, from.lat, to.lng, to.lat));
+  return meters <= DUPLICATE_RADIUS_M ? meters : null;
 }
 
 async function resolveItem(db: Kysely<DB>, input: IntakeInput): Promise<DutyItemTable | null> {
@@ -207,7 +217,7 @@ export async function findDuplicates(
     ])
     .where('duty_code', '=', item.code)
     .where('created_at', '>=', new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString())
-    .where('status', 'in', ['submitted', 'accepted', 'in_progress'])
+    .where('status', 'in', OPEN_STATUSES)
     .where('lat', '>=', lat - dLat)
     .where('lat', '<=', lat + dLat)
     .where('lng', '>=', lng - dLng)
@@ -217,22 +227,23 @@ export async function findDuplicates(
     .execute();
   const side = by.permission === 'case.intake' ? 'console' : 'phone';
   return rows
-    .map((r) => {
+    .flatMap((r) => {
       const viewer = viewerOf(by.actor, r, false, side);
       const isWhole = viewer !== null && disclosureFor(viewer, { is_anonymous: 1 }).description;
-      // anyone else is told the distance to its public point only (access.ts publicPoint)
-      const place = isWhole ? { lng: r.lng!, lat: r.lat! } : publicPoint({ lng: r.lng!, lat: r.lat! });
-      return {
-        id: r.id,
-        number: r.number,
-        dutyName: item.name,
-        description: isWhole ? r.description : null,
-        status: r.status,
-        distanceMeters: Math.round(distanceMeters(lng, lat, place.lng, place.lat)),
-        createdAt: r.created_at,
-      };
+      const meters = offeredDistance(at, { lng: r.lng!, lat: r.lat! }, isWhole);
+      if (meters === null) return [];
+      return [
+        {
+          id: r.id,
+          number: r.number,
+          dutyName: item.name,
+          description: isWhole ? r.description : null,
+          status: r.status,
+          distanceMeters: meters,
+          createdAt: r.created_at,
+        },
+      ];
     })
-    .filter((d) => d.distanceMeters <= DUPLICATE_RADIUS_M)
     .sort((a, b) => a.distanceMeters - b.distanceMeters);
 }
 

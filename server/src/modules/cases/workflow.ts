@@ -14,10 +14,9 @@ import {
   isAwaitingRating,
   isReopenableByReporter,
   loadCaseView,
-  publicPoint,
 } from './access.ts';
-import { evaluateDue, secondsBetween } from './deadlines-math.ts';
-import { isWithinDuplicateRadius } from './intake.ts';
+import { OPEN_STATUSES, evaluateDue, secondsBetween } from './deadlines-math.ts';
+import { offeredDistance } from './intake.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { fallbackUnit, listAncestors } from './routing.ts';
 import { CASE_STATE_LABELS } from './states.ts';
@@ -56,8 +55,6 @@ const FROM: Record<StaffAction, CaseStatus[]> = {
   note: ['submitted', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected', 'merged'],
   reply: ['submitted', 'accepted', 'in_progress', 'resolved'],
 };
-
-const OPEN: CaseStatus[] = ['submitted', 'accepted', 'in_progress'];
 
 const STATE = CASE_STATE_LABELS;
 
@@ -425,7 +422,7 @@ export async function mergeCase(
 ) {
   const c = await loadFor(deps, actor, id, 'merge');
   const target = await getVisibleCase(deps.db, actor, body.intoCaseId);
-  if (target.id === c.id || !['submitted', 'accepted', 'in_progress'].includes(target.status)) {
+  if (target.id === c.id || !OPEN_STATUSES.includes(target.status)) {
     throw invalidField('intoCaseId', 'wrong_target', {
       zh: '只能合并到另一条未办结的诉求',
       en: 'Merge into another open case',
@@ -599,9 +596,10 @@ export async function joinCase(
     from.lat !== undefined &&
     c.lng !== null &&
     c.lat !== null &&
-    isWithinDuplicateRadius({ lng: from.lng, lat: from.lat }, publicPoint({ lng: c.lng, lat: c.lat }));
+    // as the offer measured it to someone else's case: to its public point
+    offeredDistance({ lng: from.lng, lat: from.lat }, { lng: c.lng, lat: c.lat }, false) !== null;
   const isOffered =
-    OPEN.includes(c.status) && c.is_public === 1 && (isNearby || canAt(actor, 'case.report', c.org_path));
+    OPEN_STATUSES.includes(c.status) && c.is_public === 1 && (isNearby || canAt(actor, 'case.report', c.org_path));
   if (!isOffered) throw notFound(CASE);
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('case_reporters').values({ case_id: id, user_id: actor.userId, source_case_id: id }).execute();
