@@ -3,7 +3,7 @@ import type { DB } from '../../db/types.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from '../cases/tables.ts';
-import { publishableText } from '../cases/access.ts';
+import { publicPoint, publishableText } from '../cases/access.ts';
 import { CASE_STATE_LABELS } from '../cases/states.ts';
 import { listPublicDutyItems } from '../duties/service.ts';
 import type { DutyItemTable } from '../duties/tables.ts';
@@ -128,8 +128,6 @@ function hoursBetween(from: string, to: string): number {
   return Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 3_600_000));
 }
 
-const roundTo100m = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
-
 async function publicItemsByCode(db: Kysely<DB>): Promise<Map<string, DutyItemTable>> {
   return new Map((await listPublicDutyItems(db)).map((i) => [i.code, i]));
 }
@@ -185,6 +183,11 @@ async function toPublicRequests(
     const place = units.get(c.org_id);
     const agency = units.get(c.handler_org_id)?.name ?? null;
     const { text, mediaUrl } = splitMediaLine(c.description);
+    // her own spot when she sent it here, else placed as every public view places a case (cases/access.ts)
+    const shown =
+      isOwnWords || c.lng === null || c.lat === null
+        ? { lng: c.lng, lat: c.lat }
+        : publicPoint({ lng: c.lng, lat: c.lat });
     return {
       service_request_id: c.number,
       status,
@@ -205,8 +208,8 @@ async function toPublicRequests(
         isOwnWords && c.address !== null ? publishableText(c.address, c.contact_name) : (place?.fullName ?? null),
       address_id: place?.code ?? null,
       zipcode: null,
-      lat: isOwnWords ? c.lat : roundTo100m(c.lat),
-      long: isOwnWords ? c.lng : roundTo100m(c.lng),
+      lat: shown.lat,
+      long: shown.lng,
       media_url: isOwnWords ? mediaUrl : null,
     };
   });
