@@ -3,6 +3,7 @@ import { Alert, Drawer, Empty, Flex, Input, Skeleton, Tag, Typography } from 'an
 import { useEffect, useMemo, useState } from 'react';
 import { errorText } from '../../console/app/errors';
 import { useI18n } from '../../console/app/i18n';
+import { useSettled } from '../../shared/duty-suggestions';
 import { useDutySuggestions, usePublicDutyItems, type PublicDutyItem } from './api';
 
 interface CategoryFieldProps {
@@ -32,16 +33,6 @@ function closeness(item: PublicDutyItem, q: string): number {
   if (item.keywords.some((k) => k.includes(q) || q.includes(k))) return 1;
   if (item.category.some((c) => c.includes(q))) return 2;
   return 3;
-}
-
-/** `value`, once it has stopped changing for `ms`: one search per pause in typing, not per key. */
-function useSettled(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 /**

@@ -35,21 +35,8 @@ export function usePublicDutyItems(q: string) {
   });
 }
 
-const fetchSuggestions = async (text: string) =>
-  (await unwrap(api.POST('/api/v1/duties/suggest', { body: { text } }))).items;
-export type DutySuggestion = Awaited<ReturnType<typeof fetchSuggestions>>[number];
-
-/** The three duty items her description most likely belongs to (none until she has written a few characters). */
-export function useDutySuggestions(description: string) {
-  const text = description.trim().slice(0, 500);
-  return useQuery({
-    queryKey: ['duties', 'suggest', text],
-    queryFn: () => fetchSuggestions(text),
-    enabled: text.length >= 2,
-    placeholderData: keepPreviousData,
-    staleTime: 5 * 60_000,
-  });
-}
+/** The three duty items her description most likely belongs to: the console's intake asks the same way. */
+export { useDutySuggestions, type DutySuggestion } from '../../shared/duty-suggestions';
 
 export function useMyCases() {
   return useQuery({

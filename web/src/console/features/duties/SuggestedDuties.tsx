@@ -1,18 +1,6 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Flex, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { api, unwrap } from '../../../api/client';
+import { useDutySuggestions, useSettled } from '../../../shared/duty-suggestions';
 import { useI18n } from '../../app/i18n';
-
-/** `value`, once it has stopped changing for `ms`: one request per pause in typing. */
-function useSettled(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /**
  * 说出来，不用选 at the desk: the three duty items a description most likely belongs to, offered under
@@ -29,13 +17,7 @@ export function SuggestedDuties({
 }) {
   const { t } = useI18n();
   const settled = useSettled(text.trim().slice(0, 500), 400);
-  const suggestions = useQuery({
-    queryKey: ['duties', 'suggest', settled],
-    queryFn: async () => (await unwrap(api.POST('/api/v1/duties/suggest', { body: { text: settled } }))).items,
-    enabled: settled.length >= 2,
-    placeholderData: keepPreviousData,
-    staleTime: 5 * 60_000,
-  });
+  const suggestions = useDutySuggestions(settled);
   const items = settled.length >= 2 ? (suggestions.data ?? []) : [];
   if (items.length === 0) return null;
   return (
