@@ -349,4 +349,36 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
     expect((await outsider.get(`/api/v1/messages/deliveries?orgId=${ymt.id}`)).statusCode).toBe(404);
     expect((await resident.get('/api/v1/messages/deliveries')).statusCode).toBe(403);
   });
+
+  it('holds SMS for her own quiet hours, not the default, and for none once she turns them off', async () => {
+    const prefs = '/api/v1/messages/preferences';
+    expect((await resident.request('PUT', prefs, { kinds: { 'case.progress': ['sms'] } })).statusCode).toBe(200);
+    const enqueue = async (number: string) =>
+      (
+        await enqueueMessage(ctx.deps.db, {
+          now: ctx.clock.now(),
+          kind: 'case.progress',
+          recipientUserId: residentId,
+          params: { number, state: '办理中' },
+        })
+      )[0]!;
+    const before = sms.recent.length;
+    // her hours are 21:30–07:00 (set above): at 07:30 it leaves at once, where the default would hold it to 08:00
+    ctx.clock.set(new Date('2026-12-01T23:30:00.000Z'));
+    const early = await enqueue('Q-early');
+    expect((await statusOf(early)).next_attempt_at).toBe('2026-12-01T23:30:00.000Z');
+    ctx.clock.set(new Date('2026-12-02T15:00:00.000Z')); // 23:00
+    const late = await enqueue('Q-late');
+    expect((await statusOf(late)).next_attempt_at).toBe('2026-12-02T23:00:00.000Z'); // 07:00
+    expect((await resident.request('PUT', prefs, { quietHours: null })).statusCode).toBe(200);
+    const anyTime = await enqueue('Q-any');
+    expect((await statusOf(anyTime)).next_attempt_at).toBe('2026-12-02T15:00:00.000Z');
+    await dispatcher().drain();
+    expect(
+      sms.recent
+        .slice(before)
+        .map((m) => m.params.number)
+        .sort(),
+    ).toEqual(['Q-any', 'Q-early']);
+  });
 });
