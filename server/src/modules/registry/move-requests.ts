@@ -97,8 +97,8 @@ export async function listMoveRequests(deps: AppDeps, actor: Actor, query: MoveR
 
 /**
  * Requests as one side sees them. The requester sees where she asked the resident to and how it was
- * decided; the resident's name and facts only show to whoever may read her where she is now (her
- * community, or the requester once the move was accepted), shaped by disclosure.ts.
+ * decided; the resident's name and facts, and who decided, only show to whoever may read her where she
+ * is now (her community, or the requester once the move was accepted), shaped by disclosure.ts.
  */
 async function toMoveRequestsOut(deps: AppDeps, actor: Actor, rows: ResidentMoveRequestTable[]) {
   if (rows.length === 0) return [];
@@ -150,7 +150,8 @@ async function toMoveRequestsOut(deps: AppDeps, actor: Actor, rows: ResidentMove
       toOrgName: to?.org_name ?? '',
       requestedBy: r.created_by_name,
       createdAt: r.created_at,
-      decidedBy: r.decided_by_name,
+      // the decider is her community's staff: to the requester, her name would say where the resident is
+      decidedBy: isResidentVisible || canAt(actor, 'resident.write', r.from_org_path) ? r.decided_by_name : null,
       decidedAt: r.decided_at,
       decisionNote: r.decision_note,
       resident:

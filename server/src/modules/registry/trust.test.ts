@@ -399,6 +399,15 @@ describe.each(DIALECTS)('trust in the registry on %s', (dialect) => {
       expect(declined.json()).toMatchObject({ status: 'declined' });
       expect((await staff.get(`/api/v1/residents/${residentIds[3]}`)).json()).toMatchObject({ householdId });
     });
+
+    it('tells the requester that her request was declined, not who declined it (a decider’s name says where the resident is)', async () => {
+      const outgoing = await otherStaff.get('/api/v1/resident-move-requests?direction=outgoing&status=declined');
+      expect(outgoing.json()).toMatchObject({ items: [{ status: 'declined', decidedBy: null, resident: null }] });
+      expect(outgoing.body).not.toContain('ymt_st');
+      // her own community still sees who decided
+      const incoming = await staff.get('/api/v1/resident-move-requests?direction=incoming&status=declined');
+      expect(incoming.json()).toMatchObject({ items: [{ decidedBy: 'ymt_st' }] });
+    });
   });
 
   describe('custom care tags belong to the unit that made them (item 4b)', () => {
