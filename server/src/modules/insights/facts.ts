@@ -64,6 +64,10 @@ export const CASE_FACTS = pipeCodec([
 ]);
 /** `case.state` dims: cases by month received, status and deadline state. */
 export const CASE_STATE_DIMS = pipeCodec(['month', 'status', 'dueState']);
+/** `case.item` dims (month received) and `case.resolved` dims (month resolved): cases by month and duty item ('' unmatched). */
+export const CASE_ITEM_DIMS = pipeCodec(['month', 'dutyCode']);
+/** `case.level` dims: cases by month received and the level of the unit handling them. */
+export const CASE_LEVEL_DIMS = pipeCodec(['month', 'handlerLevel']);
 /** What a visit status's mark says: the Shanghai day the next visit is due and the month of the latest. */
 export const VISIT_FACTS = pipeCodec(['dueDay', 'lastMonth']);
 /** `visit.due` dims: households by the day their next visit is due ('none') and whether ever visited (0/1). */
@@ -206,8 +210,8 @@ export function caseContributions(facts: string): Contribution[] {
   const add = (fact: string, n = 1, dims = month) => {
     if (n !== 0) out.push({ fact, dims, n });
   };
-  add('case.item', 1, `${month}|${f.dutyCode}`);
-  add('case.level', 1, `${month}|${f.handlerLevel}`);
+  add('case.item', 1, CASE_ITEM_DIMS.encode({ month, dutyCode: f.dutyCode }));
+  add('case.level', 1, CASE_LEVEL_DIMS.encode({ month, handlerLevel: f.handlerLevel }));
   const parts = rateParts(f);
   for (const part of Object.keys(RATE_PART_FACTS) as RatePart[]) add(RATE_PART_FACTS[part], parts[part]);
   if (f.acceptSeconds !== '') {
@@ -219,7 +223,8 @@ export function caseContributions(facts: string): Contribution[] {
     add('case.resolve_sum', Number(f.resolveSeconds));
   }
   if (f.wasOverdue === '1') add('case.ever_overdue');
-  if (f.resolvedMonth !== '') add('case.resolved', 1, `${f.resolvedMonth}|${f.dutyCode}`);
+  if (f.resolvedMonth !== '')
+    add('case.resolved', 1, CASE_ITEM_DIMS.encode({ month: f.resolvedMonth, dutyCode: f.dutyCode }));
   return out;
 }
 

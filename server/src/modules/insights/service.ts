@@ -23,7 +23,16 @@ import {
   sumOf,
   visitFigures,
 } from './counters.ts';
-import { RATE_PART_FACTS, type RatePart, TAG_DIMS, RES_DIMS, CASE_STATE_DIMS, threeRates } from './facts.ts';
+import {
+  CASE_ITEM_DIMS,
+  CASE_LEVEL_DIMS,
+  CASE_STATE_DIMS,
+  RATE_PART_FACTS,
+  type RatePart,
+  RES_DIMS,
+  TAG_DIMS,
+  threeRates,
+} from './facts.ts';
 
 const ORG = { zh: '组织', en: 'Org unit' };
 
@@ -270,8 +279,8 @@ export async function getCasePanel(deps: AppDeps, actor: Actor, orgId: string, q
     return m;
   };
   const byState = group('case.state', (d) => CASE_STATE_DIMS.decode(d).status);
-  const byItem = group('case.item', (d) => d.slice(8));
-  const byLevel = group('case.level', (d) => d.slice(8));
+  const byItem = group('case.item', (d) => CASE_ITEM_DIMS.decode(d).dutyCode);
+  const byLevel = group('case.level', (d) => CASE_LEVEL_DIMS.decode(d).handlerLevel);
   const sum = (fact: string) => sumOf(c, fact, inRange);
   const names = new Map(items.map((i) => [i.code, i.name]));
   const parts = ratePartsOf(c, inRange);

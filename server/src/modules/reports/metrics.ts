@@ -1,6 +1,6 @@
 import type { VisitWindow } from '../fieldwork/standing.ts';
 import { type UnitCounters, openCaseFigures, sumOf, visitFigures } from '../insights/counters.ts';
-import { RES_DIMS, TAG_DIMS } from '../insights/facts.ts';
+import { CASE_ITEM_DIMS, RES_DIMS, TAG_DIMS } from '../insights/facts.ts';
 import type { MetricFilter } from './schema.ts';
 
 /**
@@ -193,13 +193,21 @@ export function evaluateMetric(id: string, filter: MetricFilter, c: UnitCounters
     case 'cases.received':
       return filter.dutyItemCode === undefined
         ? count(part('case.received'))
-        : count(sumOf(c, 'case.item', (d) => inPeriod(d) && d.slice(8) === filter.dutyItemCode));
+        : count(sumOf(c, 'case.item', (d) => inPeriod(d) && CASE_ITEM_DIMS.decode(d).dutyCode === filter.dutyItemCode));
     case 'cases.open':
       return count(openCaseFigures(c).open);
     case 'cases.overdue':
       return count(openCaseFigures(c).overdue);
     case 'cases.resolved':
-      return count(sumOf(c, 'case.resolved', (d) => inPeriod(d) && (filter.dutyItemCode ?? d.slice(8)) === d.slice(8)));
+      return count(
+        sumOf(
+          c,
+          'case.resolved',
+          (d) =>
+            inPeriod(d) &&
+            (filter.dutyItemCode === undefined || CASE_ITEM_DIMS.decode(d).dutyCode === filter.dutyItemCode),
+        ),
+      );
     case 'cases.closed':
       return count(part('case.closed'));
     case 'cases.solved':
