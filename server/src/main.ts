@@ -9,12 +9,9 @@ import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { DatabaseOpenError, isSqliteBusy, openDatabase } from './db/database.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import { systemClock } from './platform/clock.ts';
+import { DatabaseOpenError, databaseBusy, isSqliteBusy } from './db/database.ts';
+import { openDeps } from './open-deps.ts';
 import { AppError } from './platform/errors.ts';
-import { PiiCipher, loadPiiKeys } from './platform/pii/crypto.ts';
-import { verifyPiiKey } from './platform/pii/key-check.ts';
 import { createFilesOwnerOnly, ensurePrivateDir, restrictToOwner } from './platform/pii/private-files.ts';
 
 /** Boot: config → data dir → database → migrations → first-start data → app → listen. */
@@ -23,20 +20,9 @@ async function main(): Promise<void> {
   createFilesOwnerOnly();
   const config = loadConfig();
   checkDataDirWritable(config.dataDir);
-  const database = await openDatabase(config.database, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
-  await migrateToLatest(database.db);
-  const pii = new PiiCipher(loadPiiKeys({ envKey: config.piiKey, dataDir: config.dataDir }));
+  const deps = await openDeps(config);
   restrictToOwner(path.join(config.dataDir, 'keys'), 0o700);
   restrictToOwner(path.join(config.dataDir, 'keys', 'pii.key'));
-  await verifyPiiKey(database.db, pii, systemClock);
-  const deps = {
-    db: database.db,
-    dialect: database.dialect,
-    database,
-    config,
-    clock: systemClock,
-    pii,
-  };
   const log = (line: string) => console.log(`[tianzige] ${line}`);
   await ensureDivisions(deps, log);
   await ensureAdmin(deps, (line) => console.log(line));
@@ -79,14 +65,14 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     await dispatcher.stop();
     await app.close();
-    await database.close();
+    await deps.close();
     process.exit(0);
   };
   // Before the line that says it serves: a supervisor may stop it the moment it reads that line, and a
   // signal with no listener yet ends the process at once, uncleanly.
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  log(`田字格 Tianzige is serving http://localhost:${config.port} on ${database.dialect}`);
+  log(`田字格 Tianzige is serving http://localhost:${config.port} on ${deps.dialect}`);
 }
 
 function checkDataDirWritable(dir: string): void {
@@ -104,9 +90,8 @@ main().catch((err: unknown) => {
   } else if (err instanceof AppError) {
     console.error(`tianzige: ${err.messages.zh} / ${err.messages.en}`);
   } else if (isSqliteBusy(err)) {
-    console.error(
-      'tianzige: 数据库正忙（另一个进程正在写入），请稍后重试 / the database is busy (another process is writing); try again',
-    );
+    const busy = databaseBusy();
+    console.error(`tianzige: ${busy.messages.zh} / ${busy.messages.en}`);
   } else {
     console.error('tianzige: start-up failed:', err);
   }
