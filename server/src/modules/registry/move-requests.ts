@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -185,6 +186,36 @@ async function getDecidableRequest(deps: AppDeps, actor: Actor, id: string) {
   return row;
 }
 
+/**
+ * Marks a pending request decided inside `trx` (409 when another decision came first) and returns the
+ * request as it now stands, for the caller to show once the transaction commits.
+ */
+async function decide(
+  trx: Kysely<DB>,
+  deps: AppDeps,
+  actor: Actor,
+  request: ResidentMoveRequestTable,
+  status: 'accepted' | 'declined',
+  note: string | undefined,
+): Promise<ResidentMoveRequestTable> {
+  const decided = {
+    status,
+    decided_by_name: actor.displayName,
+    decided_at: deps.clock.now().toISOString(),
+    decision_note: note ?? null,
+  };
+  const result = await trx
+    .updateTable('resident_move_requests')
+    .set(decided)
+    .where('id', '=', request.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    throw new AppError('INVALID_STATE', { zh: '该申请已处理', en: 'The request was already decided' });
+  }
+  return { ...request, ...decided };
+}
+
 /** Accepts a move request: the resident moves to the requesting household, with history and audit. */
 export async function acceptMoveRequest(deps: AppDeps, actor: Actor, id: string, note?: string) {
   const request = await getDecidableRequest(deps, actor, id);
@@ -197,49 +228,26 @@ export async function acceptMoveRequest(deps: AppDeps, actor: Actor, id: string,
       .executeTakeFirstOrThrow(),
     deps.db.selectFrom('households').selectAll().where('id', '=', request.to_household_id).executeTakeFirstOrThrow(),
   ]);
-  const iso = deps.clock.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
-    const decided = await trx
-      .updateTable('resident_move_requests')
-      .set({ status: 'accepted', decided_by_name: actor.displayName, decided_at: iso, decision_note: note ?? null })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(decided.numUpdatedRows) !== 1) {
-      throw new AppError('INVALID_STATE', { zh: '该申请已处理', en: 'The request was already decided' });
-    }
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const accepted = await decide(trx, deps, actor, request, 'accepted', note);
     await relocateResident(trx, deps, actor, current, from, to, { moveRequest: id });
+    return accepted;
   });
-  const row = await deps.db
-    .selectFrom('resident_move_requests')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
   return (await toMoveRequestsOut(deps, actor, [row]))[0]!;
 }
 
 /** Declines a move request; the resident stays where she is. */
 export async function declineMoveRequest(deps: AppDeps, actor: Actor, id: string, note?: string) {
   const request = await getDecidableRequest(deps, actor, id);
-  const iso = deps.clock.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('resident_move_requests')
-      .set({ status: 'declined', decided_by_name: actor.displayName, decided_at: iso, decision_note: note ?? null })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .execute();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const declined = await decide(trx, deps, actor, request, 'declined', note);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'resident.move_request.decline',
       targetType: 'resident_move_request',
       targetId: id,
       orgPath: request.from_org_path,
     });
+    return declined;
   });
-  const row = await deps.db
-    .selectFrom('resident_move_requests')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
   return (await toMoveRequestsOut(deps, actor, [row]))[0]!;
 }
