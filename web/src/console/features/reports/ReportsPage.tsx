@@ -1,38 +1,25 @@
 import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Drawer, Flex, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Drawer, Flex, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
 import { useI18n } from '../../app/i18n';
 import { dayjs, DISPLAY_ZONE } from '../../app/time';
 import { levelName } from '../insights/charts';
-import { reportsApi, type ReportSummary, type TemplateSummary } from './api';
+import type { ReportSummary, TemplateSummary } from './api';
 import { GenerateModal } from './GenerateModal';
 import { ImportTemplateModal } from './ImportTemplateModal';
-import { reportKeys, useReportHistory, useTemplates } from './queries';
+import { useCopyTemplate, useReportHistory, useTemplates } from './queries';
 import { ReportResult } from './ReportResult';
 
 const when = (iso: string) => dayjs(iso).tz(DISPLAY_ZONE).format('YYYY-MM-DD HH:mm');
 
 function TemplateList() {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t } = useI18n();
   const { can } = useAuth();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   // another unit's template is copied into one of ours, then opened for editing
-  const copy = useMutation({
-    mutationFn: (id: string) => reportsApi.copyTemplate(id),
-    onSuccess: async (saved) => {
-      await queryClient.invalidateQueries({ queryKey: reportKeys.all });
-      void message.success(t('reports.copied'));
-      void navigate(`/reports/templates/${saved.id}`);
-    },
-    onError: (error) => void message.error(errorText(error, i18n)),
-  });
+  const copy = useCopyTemplate();
   const templates = useTemplates();
   const [generating, setGenerating] = useState<TemplateSummary | null>(null);
   const [isImportOpen, setImportOpen] = useState(false);

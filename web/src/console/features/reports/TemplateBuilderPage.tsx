@@ -28,7 +28,7 @@ import { levelName } from '../insights/charts';
 import { ROSTER_FIELDS, ROW_LEVELS, reportsApi, type FilterField, type TemplateInput } from './api';
 import { ColumnEditor, FilterFields } from './ColumnEditor';
 import { EMPTY_DRAFT, nextColumnKey, toDraft, toTemplateInput, type TemplateDraft } from './draft';
-import { reportKeys, useMetrics, useTemplate } from './queries';
+import { reportKeys, useCopyTemplate, useMetrics, useTemplate } from './queries';
 
 const ROSTER_FILTERS: readonly FilterField[] = ['ageMin', 'ageMax', 'gender', 'residenceType', 'careTag'];
 const PII_FIELDS = new Set(['phone', 'idNumber']);
@@ -134,15 +134,7 @@ export function TemplateBuilderPage() {
     },
   });
 
-  const copy = useMutation({
-    mutationFn: (id: string) => reportsApi.copyTemplate(id),
-    onSuccess: async (saved) => {
-      await queryClient.invalidateQueries({ queryKey: reportKeys.all });
-      void message.success(t('reports.copied'));
-      void navigate(`/reports/templates/${saved.id}`);
-    },
-    onError: (error) => void message.error(errorText(error, i18n)),
-  });
+  const copy = useCopyTemplate();
 
   if (templateId !== undefined && stored.isPending) return <Spin />;
   // another unit's template: shown, not changed here (the server answers 403 TEMPLATE_NOT_OWNED)

@@ -1,6 +1,10 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App } from 'antd';
+import { useNavigate } from 'react-router-dom';
 import { api, unwrap } from '../../../api/client';
 import { useAuth } from '../../app/auth';
+import { errorText } from '../../app/errors';
+import { useI18n } from '../../app/i18n';
 import { registryKeys } from '../registry/queries';
 import { reportsApi } from './api';
 
@@ -36,6 +40,23 @@ export const useMetrics = () =>
   useQuery({ queryKey: reportKeys.metrics(), queryFn: reportsApi.metrics, staleTime: 10 * 60_000 });
 
 export const useTemplates = () => useQuery({ queryKey: reportKeys.templates(), queryFn: reportsApi.templates });
+
+/** Copies a template (another unit's, which only its owner may change) into one of ours and opens the copy. */
+export function useCopyTemplate() {
+  const i18n = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return useMutation({
+    mutationFn: (id: string) => reportsApi.copyTemplate(id),
+    onSuccess: async (saved) => {
+      await queryClient.invalidateQueries({ queryKey: reportKeys.all });
+      void message.success(i18n.t('reports.copied'));
+      void navigate(`/reports/templates/${saved.id}`);
+    },
+    onError: (error) => void message.error(errorText(error, i18n)),
+  });
+}
 
 export const useTemplate = (id: string | undefined) =>
   useQuery({
