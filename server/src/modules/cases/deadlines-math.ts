@@ -1,4 +1,4 @@
-import type { CaseStatus, CaseTable, DueState } from './tables.ts';
+import type { CaseTable, DueState } from './tables.ts';
 
 export const HOUR_MS = 3_600_000;
 /** A resolved case nobody rated is closed this long after resolution; the resident may reopen as long after closing. */
@@ -6,7 +6,7 @@ export const RATING_WINDOW_MS = 7 * 24 * HOUR_MS;
 /** The last quarter of a stage's time counts as due soon. */
 const DUE_SOON_SHARE = 0.25;
 
-export const OPEN_STATUSES: CaseStatus[] = ['submitted', 'accepted', 'in_progress'];
+export { OPEN_STATUSES } from './states.ts';
 
 const ms = (iso: string) => new Date(iso).getTime();
 const toIso = (t: number) => new Date(t).toISOString();

@@ -15,6 +15,9 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** The states in which a case is open: its deadline clock runs, it may be offered, followed or merged into. */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['submitted', 'accepted', 'in_progress'];
+
 export interface StateLabel {
   zh: string;
   en: string;

@@ -4,7 +4,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from '../cases/tables.ts';
 import { publicPoint, publishableText } from '../cases/access.ts';
-import { CASE_STATE_LABELS } from '../cases/states.ts';
+import { CASE_STATE_LABELS, OPEN_STATUSES } from '../cases/states.ts';
 import { listPublicDutyItems } from '../duties/service.ts';
 import type { DutyItemTable } from '../duties/tables.ts';
 import { MAX_RECORDS, MAX_SPAN_DAYS, type RequestListQuery, type UpdateListQuery } from './schema.ts';
@@ -46,7 +46,6 @@ export interface PublicUpdate {
 }
 
 const DAY_MS = 24 * 3_600_000;
-const OPEN_STATUSES: readonly CaseStatus[] = ['submitted', 'accepted', 'in_progress'];
 
 /** Internal states → the spec's two: submitted, accepted, in progress are open; the rest closed. */
 export function toOpen311Status(status: CaseStatus): 'open' | 'closed' {

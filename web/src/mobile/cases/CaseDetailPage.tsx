@@ -4,6 +4,7 @@ import { ApiError } from '../../api/client';
 import { errorText } from '../../console/app/errors';
 import { useI18n } from '../../console/app/i18n';
 import { formatTime } from '../../console/app/time';
+import { OPEN_STATUSES } from '../../shared/case-states';
 import { PhoneLayout } from '../PhoneLayout';
 import { photoUrl, useMyCase, type MyCaseDetail } from './api';
 import { CaseTimeline } from './CaseTimeline';
@@ -28,7 +29,7 @@ function CaseFacts({ c }: { c: MyCaseDetail }) {
       <dd>{place === '' ? '—' : place}</dd>
       <dt>{t('phone.detail.createdAt')}</dt>
       <dd>{formatTime(c.createdAt).slice(0, 16)}</dd>
-      {['submitted', 'accepted', 'in_progress'].includes(c.status) && (
+      {OPEN_STATUSES.includes(c.status) && (
         <>
           <dt>{t('phone.detail.resolveDue')}</dt>
           <dd>{formatTime(c.resolveDueAt).slice(0, 16)}</dd>

@@ -1,5 +1,5 @@
 import type { CaseChannel, CaseEvent, CaseQueue, CaseStatus, DueState } from '../../../api/types';
-import { CASE_STATE_LABELS } from '../../../shared/case-states';
+import { CASE_STATE_LABELS, CASE_STATUSES, OPEN_STATUSES } from '../../../shared/case-states';
 import type { MessageKey } from '../../app/messages';
 
 export const QUEUES: readonly CaseQueue[] = ['mine', 'unit', 'due_soon', 'overdue', 'escalated', 'all'];
@@ -13,15 +13,7 @@ export const QUEUE_LABEL: Record<CaseQueue, MessageKey> = {
   all: 'cases.queue.all',
 };
 
-export const STATUSES: readonly CaseStatus[] = [
-  'submitted',
-  'accepted',
-  'in_progress',
-  'resolved',
-  'closed',
-  'rejected',
-  'merged',
-];
+export const STATUSES: readonly CaseStatus[] = CASE_STATUSES;
 
 /** Each state's one name, shared with the phone and the server (shared/case-states.ts). */
 export const STATUS_LABEL: Readonly<Record<CaseStatus, { zh: string; en: string }>> = CASE_STATE_LABELS;
@@ -36,8 +28,7 @@ export const STATUS_COLOR: Record<CaseStatus, string> = {
   merged: 'purple',
 };
 
-/** Statuses in which the deadline clock still runs. */
-export const OPEN_STATUSES: readonly CaseStatus[] = ['submitted', 'accepted', 'in_progress'];
+/** Statuses in which the deadline clock still runs (shared/case-states.ts). */
 export const isOpen = (status: CaseStatus) => OPEN_STATUSES.includes(status);
 
 export const DUE_LABEL: Record<DueState, MessageKey> = {
