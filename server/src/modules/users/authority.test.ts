@@ -32,17 +32,11 @@ const BODIES: Record<string, (own: { communityId: string }) => unknown> = {
 
 const keyOf = (r: Pick<RouteDef, 'method' | 'url'>) => `${r.method} ${r.url}`;
 
-/**
- * The path parameter naming a user, if the route declares one, in either form of the route's scope
- * declaration (`{ param, resource }` or `{ params: { id: 'user' } }`).
- */
+/** The path parameter naming a user (`scope: { params: { id: 'user' } }`), if the route declares one. */
 function userParamOf(route: RouteDef): string | undefined {
-  const scope = route.scope as unknown;
-  if (typeof scope !== 'object' || scope === null) return undefined;
-  const { param, resource, params } = scope as { param?: string; resource?: string; params?: Record<string, unknown> };
-  if (param !== undefined && resource === 'user') return param;
-  for (const [name, rule] of Object.entries(params ?? {})) {
-    const kind = typeof rule === 'string' ? rule : (rule as { kind?: string }).kind;
+  if (route.scope === undefined || 'none' in route.scope) return undefined;
+  for (const [name, rule] of Object.entries(route.scope.params ?? {})) {
+    const kind = typeof rule === 'string' ? rule : 'kind' in rule ? rule.kind : undefined;
     if (kind === 'user') return name;
   }
   return undefined;
