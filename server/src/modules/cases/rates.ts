@@ -10,6 +10,7 @@ import { dayRange } from '../../platform/calendar.ts';
 import { meanHours } from '../../platform/ratio.ts';
 import { threeRates } from '../insights/facts.ts';
 import type { Rates, RatesQuery } from './schema.ts';
+import { OPEN_STATUSES } from './states.ts';
 
 type CaseFilter = (eb: ExpressionBuilder<DB, 'cases'>) => Expression<SqlBool>;
 
@@ -24,7 +25,7 @@ const RATE_COLUMNS = [
   sql<number>`count(accept_seconds)`.as('accept_n'),
   sql<number>`coalesce(sum(resolve_seconds), 0)`.as('resolve_sum'),
   sql<number>`count(resolve_seconds)`.as('resolve_n'),
-  sql<number>`coalesce(sum(case when due_state = 'overdue' and status in ('submitted', 'accepted', 'in_progress') then 1 else 0 end), 0)`.as(
+  sql<number>`coalesce(sum(case when due_state = 'overdue' and status in (${sql.join(OPEN_STATUSES)}) then 1 else 0 end), 0)`.as(
     'overdue_now',
   ),
   sql<number>`coalesce(sum(was_overdue), 0)`.as('ever_overdue'),

@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.ts';
 import { rawRows } from '../../db/raw.ts';
 import type { OrgLevel } from '../orgs/tables.ts';
 import { type Actor, scopeCondition } from '../../platform/access/scope.ts';
+import { OPEN_STATUSES } from '../cases/states.ts';
 import { CASE_STATE_DIMS, VISIT_DUE_DIMS } from './facts.ts';
 import { type VisitWindow, standingOn } from '../fieldwork/standing.ts';
 import { ratio } from '../../platform/ratio.ts';
@@ -175,7 +176,8 @@ export function sumOf(c: UnitCounters, fact: string, where?: (dims: string) => b
   return total;
 }
 
-export const OPEN_STATES = new Set(['submitted', 'accepted', 'in_progress']);
+/** The open states, as the cases module defines them (cases/states.ts). */
+export const OPEN_STATES: ReadonlySet<string> = new Set(OPEN_STATUSES);
 
 /** Open cases (submitted, accepted, in progress) and of those the overdue ones, from `case.state`. */
 export function openCaseFigures(c: UnitCounters): { open: number; overdue: number } {
