@@ -42,7 +42,7 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
     ).id;
     await ctx.createUser({ username: 'staff', role: 'community_staff', orgCode: CODES.yingMenTan });
     await ctx.createUser({ username: 'outsider', role: 'street', orgCode: CODES.zhangYeLuStreet });
-    sms = new LogAdapter('sms', () => {});
+    sms = new LogAdapter('sms', () => {}, 1000);
     wechat = new LogAdapter('wechat', () => {});
   });
   afterAll(() => ctx.close());

@@ -12,8 +12,9 @@ export interface LoggedMessage {
 
 /**
  * The default for every external channel: writes what would be sent to the server log, so a laptop
- * demo runs with no account (a sign-up code is read from the log). The number is masked; the last
- * messages are kept for the demo and tests.
+ * demo runs with no account (a sign-up code is read from the log). The number is masked in the log.
+ * Only an adapter built with `keep` (tests) holds its last messages in memory, whole: the server's
+ * keeps none, so no decrypted number or code lingers in the process.
  */
 export class LogAdapter implements ChannelAdapter {
   readonly name: string;
@@ -21,6 +22,8 @@ export class LogAdapter implements ChannelAdapter {
   constructor(
     readonly channel: 'sms' | 'wechat',
     private readonly log: (line: string) => void,
+    /** how many sent messages `recent` holds (0: none) */
+    private readonly keep = 0,
   ) {
     this.name = `log:${channel}`;
   }
@@ -29,8 +32,10 @@ export class LogAdapter implements ChannelAdapter {
     const to = this.channel === 'sms' ? maskPhone(message.to) : `${message.to.slice(0, 4)}…`;
     const text = renderMessage(message.kind, message.params, 'zh');
     this.log(`[messages] ${this.channel} to ${to} (${message.kind}): ${text} — log adapter, nothing sent`);
-    this.recent.push({ channel: this.channel, kind: message.kind, to: message.to, text, params: message.params });
-    if (this.recent.length > 1000) this.recent.shift();
+    if (this.keep > 0) {
+      this.recent.push({ channel: this.channel, kind: message.kind, to: message.to, text, params: message.params });
+      if (this.recent.length > this.keep) this.recent.shift();
+    }
     return Promise.resolve({ status: 'sent', providerId: null });
   }
 }
