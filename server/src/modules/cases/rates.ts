@@ -8,19 +8,18 @@ import { getOrgInScope } from '../orgs/service.ts';
 import type { OrgLevel } from '../orgs/tables.ts';
 import { dayRange } from '../../platform/calendar.ts';
 import { meanHours } from '../../platform/ratio.ts';
-import { threeRates } from '../insights/facts.ts';
+import { type CaseSource, RATE_PARTS, type RatePart, ratePartsOfCase, threeRates } from '../insights/facts.ts';
 import type { Rates, RatesQuery } from './schema.ts';
 import { OPEN_STATUSES } from './states.ts';
 
 type CaseFilter = (eb: ExpressionBuilder<DB, 'cases'>) => Expression<SqlBool>;
 
-const RATE_COLUMNS = [
-  sql<number>`count(*)`.as('received'),
-  sql<number>`coalesce(sum(case when is_accepted_on_time = 1 then 1 else 0 end), 0)`.as('accepted_on_time'),
-  sql<number>`coalesce(sum(case when status = 'closed' then 1 else 0 end), 0)`.as('closed'),
-  sql<number>`coalesce(sum(case when status = 'closed' and is_solved = 1 then 1 else 0 end), 0)`.as('solved'),
-  sql<number>`coalesce(sum(case when rating is not null then 1 else 0 end), 0)`.as('rated'),
-  sql<number>`coalesce(sum(case when rating >= 4 then 1 else 0 end), 0)`.as('satisfied'),
+/** The columns `ratePartsOfCase` reads: cases alike in these add to the same parts of the three rates. */
+const PART_COLUMNS = ['status', 'is_accepted_on_time', 'is_solved', 'rating'] as const;
+
+/** Per group of alike cases: how many, and the sums behind the means and the overdue counts. */
+const SUM_COLUMNS = [
+  sql<number>`count(*)`.as('cases'),
   sql<number>`coalesce(sum(accept_seconds), 0)`.as('accept_sum'),
   sql<number>`count(accept_seconds)`.as('accept_n'),
   sql<number>`coalesce(sum(resolve_seconds), 0)`.as('resolve_sum'),
@@ -31,45 +30,42 @@ const RATE_COLUMNS = [
   sql<number>`coalesce(sum(was_overdue), 0)`.as('ever_overdue'),
 ];
 
-const RAW_FIELDS = [
-  'received',
-  'accepted_on_time',
-  'closed',
-  'solved',
-  'rated',
-  'satisfied',
-  'accept_sum',
-  'accept_n',
-  'resolve_sum',
-  'resolve_n',
-  'overdue_now',
-  'ever_overdue',
-] as const;
-type RawRates = Record<(typeof RAW_FIELDS)[number], number>;
+const SUM_FIELDS = ['accept_sum', 'accept_n', 'resolve_sum', 'resolve_n', 'overdue_now', 'ever_overdue'] as const;
+type RawRates = Record<RatePart | (typeof SUM_FIELDS)[number], number>;
+type GroupRow = Pick<CaseSource, (typeof PART_COLUMNS)[number]> &
+  Record<(typeof SUM_FIELDS)[number] | 'cases', unknown>;
 
-/** Sums and counts add up across units (means do not), so a subtree's figures are the sum of its handlers'. */
-function toRaw(row: Record<string, unknown>): RawRates {
-  return Object.fromEntries(RAW_FIELDS.map((f) => [f, Number(row[f] ?? 0)])) as RawRates;
+const noRates = (): RawRates => Object.fromEntries([...RATE_PARTS, ...SUM_FIELDS].map((f) => [f, 0])) as RawRates;
+
+/**
+ * Sums and counts add up across groups and units (means do not): each group of `cases` alike adds the
+ * parts facts.ts `rateParts` gives each of them — the same definition the counters add per case.
+ */
+function sumByKey<R extends GroupRow>(rows: R[], keyOf: (row: R) => string): Map<string, RawRates> {
+  const sums = new Map<string, RawRates>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const raw = sums.get(key) ?? noRates();
+    sums.set(key, raw);
+    const n = Number(row.cases);
+    const parts = ratePartsOfCase(row);
+    for (const part of RATE_PARTS) raw[part] += parts[part] * n;
+    for (const f of SUM_FIELDS) raw[f] += Number(row[f] ?? 0);
+  }
+  return sums;
 }
 
 function addRaw(rows: RawRates[]): RawRates {
-  const sum = Object.fromEntries(RAW_FIELDS.map((f) => [f, 0])) as RawRates;
-  for (const r of rows) for (const f of RAW_FIELDS) sum[f] += r[f];
+  const sum = noRates();
+  for (const r of rows) for (const f of Object.keys(sum) as (keyof RawRates)[]) sum[f] += r[f];
   return sum;
 }
 
 function toRates(raw: RawRates): Rates {
-  const rates = threeRates({
-    received: raw.received,
-    acceptedOnTime: raw.accepted_on_time,
-    closed: raw.closed,
-    solved: raw.solved,
-    rated: raw.rated,
-    satisfied: raw.satisfied,
-  });
+  const rates = threeRates(raw);
   return {
     received: raw.received,
-    acceptedOnTime: raw.accepted_on_time,
+    acceptedOnTime: raw.acceptedOnTime,
     responseRate: rates.responseRate,
     closed: raw.closed,
     solved: raw.solved,
@@ -98,13 +94,14 @@ function casesReceived(db: Kysely<DB>, where: CaseFilter, period: { start: strin
 
 /**
  * The three rates (三率) **by handling unit** (按承办单位) over the cases received in a period, all read
- * from facts the timeline wrote onto each case. The parts are the ones insights/facts.ts `rateParts`
- * defines for the counters, which group the same cases by the place they happened (按发生地, the
- * dashboard's and reports' rates); the rates are made from the parts by the same `threeRates`:
+ * from facts the timeline wrote onto each case. The parts are insights/facts.ts `rateParts`, the
+ * counters' own, which group the same cases by the place they happened (按发生地, the dashboard's and
+ * reports' rates); the rates are made from the parts by the same `threeRates`
+ * (insights/rates-agree.test.ts compares the two where they hold the same cases):
  * - response rate = accepted within the deadline ÷ received (merged duplicates are not counted as received);
  * - resolution rate = closed as solved ÷ closed (rejected cases are not closed cases);
  * - satisfaction rate = ratings of 4 or 5 ÷ rated.
- * One pass groups by handling unit; every subtree's figures are then sums of those groups.
+ * One pass groups by handling unit and the PART_COLUMNS; every subtree's figures are then sums of those groups.
  */
 async function aggregateRawByHandler(
   db: Kysely<DB>,
@@ -113,10 +110,10 @@ async function aggregateRawByHandler(
   dutyCode: string | undefined,
 ): Promise<{ handlerPath: string; raw: RawRates }[]> {
   const rows = await casesReceived(db, where, period, dutyCode)
-    .select(['handler_path', ...RATE_COLUMNS])
-    .groupBy('handler_path')
+    .select(['handler_path', ...PART_COLUMNS, ...SUM_COLUMNS])
+    .groupBy(['handler_path', ...PART_COLUMNS])
     .execute();
-  return rows.map((r) => ({ handlerPath: r.handler_path, raw: toRaw(r) }));
+  return [...sumByKey(rows, (r) => r.handler_path)].map(([handlerPath, raw]) => ({ handlerPath, raw }));
 }
 
 /** The same figures per duty item, in one pass. */
@@ -128,10 +125,10 @@ async function aggregateRatesByItem(
 ): Promise<{ code: string; rates: Rates }[]> {
   const rows = await casesReceived(db, where, period, dutyCode)
     .where('duty_code', 'is not', null)
-    .select(['duty_code', ...RATE_COLUMNS])
-    .groupBy('duty_code')
+    .select(['duty_code', ...PART_COLUMNS, ...SUM_COLUMNS])
+    .groupBy(['duty_code', ...PART_COLUMNS])
     .execute();
-  return rows.map((r) => ({ code: r.duty_code!, rates: toRates(toRaw(r)) }));
+  return [...sumByKey(rows, (r) => r.duty_code!)].map(([code, raw]) => ({ code, rates: toRates(raw) }));
 }
 
 const DRILL_LEVELS: OrgLevel[] = ['county', 'street', 'community', 'department', 'city', 'province'];

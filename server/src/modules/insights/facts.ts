@@ -155,7 +155,8 @@ export function caseFacts(c: CaseSource): string {
 /**
  * Which of the three rates' parts a case adds to: the one definition of received, accepted on time,
  * closed, solved, rated and satisfied. The counters (grouped by the place a case happened) add these
- * per case; rates.ts's SQL (grouped by handling unit) spells the same tests in RATE_COLUMNS.
+ * per case from its facts; the rates page (cases/rates.ts, grouped by handling unit) adds them per
+ * group of alike rows through `ratePartsOfCase`.
  */
 export function rateParts(f: {
   status: string;
@@ -176,6 +177,16 @@ export function rateParts(f: {
   };
 }
 
+/** `rateParts` of a case row, its columns read as `caseFacts` records them. */
+export function ratePartsOfCase(c: Pick<CaseSource, 'status' | 'is_accepted_on_time' | 'is_solved' | 'rating'>) {
+  return rateParts({
+    status: c.status,
+    isAcceptedOnTime: opt(c.is_accepted_on_time),
+    isSolved: opt(c.is_solved),
+    rating: opt(c.rating),
+  });
+}
+
 export type RatePart = 'received' | 'acceptedOnTime' | 'closed' | 'solved' | 'rated' | 'satisfied';
 /** The counter fact of each part of the three rates, by month received. */
 export const RATE_PART_FACTS: Record<RatePart, string> = {
@@ -186,6 +197,7 @@ export const RATE_PART_FACTS: Record<RatePart, string> = {
   rated: 'case.rated',
   satisfied: 'case.satisfied',
 };
+export const RATE_PARTS = Object.keys(RATE_PART_FACTS) as RatePart[];
 
 /**
  * The three rates (三率) from their parts, whichever way the cases were grouped:
@@ -213,7 +225,7 @@ export function caseContributions(facts: string): Contribution[] {
   add('case.item', 1, CASE_ITEM_DIMS.encode({ month, dutyCode: f.dutyCode }));
   add('case.level', 1, CASE_LEVEL_DIMS.encode({ month, handlerLevel: f.handlerLevel }));
   const parts = rateParts(f);
-  for (const part of Object.keys(RATE_PART_FACTS) as RatePart[]) add(RATE_PART_FACTS[part], parts[part]);
+  for (const part of RATE_PARTS) add(RATE_PART_FACTS[part], parts[part]);
   if (f.acceptSeconds !== '') {
     add('case.accept_n');
     add('case.accept_sum', Number(f.acceptSeconds));

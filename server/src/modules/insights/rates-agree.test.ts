@@ -40,9 +40,11 @@ describe.each(DIALECTS)('the dashboard and the rates page give one three rates o
     meanHoursToResolve: number | null;
     overdueNow: number;
     everOverdue: number;
+    byItem: { code: string; count: number }[];
   }
   interface RatesPage {
     total: Record<string, number | null>;
+    byItem: { code: string; rates: { received: number } }[];
   }
 
   /** The parts, rates and means both pages show, over the months from `from` to `to`. */
@@ -78,6 +80,10 @@ describe.each(DIALECTS)('the dashboard and the rates page give one three rates o
         everOverdue: page.total.everOverdue,
       },
       overdueNow: { dashboard: dashboard.overdueNow, page: page.total.overdueNow },
+      receivedByItem: {
+        dashboard: Object.fromEntries(dashboard.byItem.filter((i) => i.code !== '').map((i) => [i.code, i.count])),
+        page: Object.fromEntries(page.byItem.map((i) => [i.code, i.rates.received])),
+      },
     };
   }
 
@@ -97,6 +103,8 @@ describe.each(DIALECTS)('the dashboard and the rates page give one three rates o
     expect(all.dashboard.closed).toBeGreaterThan(all.dashboard.solved as number);
     expect(all.overdueNow.page).toBe(all.overdueNow.dashboard);
     expect(all.overdueNow.dashboard).toBeGreaterThan(0);
+    expect(all.receivedByItem.page, 'received by duty item').toEqual(all.receivedByItem.dashboard);
+    expect(Object.keys(all.receivedByItem.page).length).toBeGreaterThan(3);
     // month by month: a Shanghai month of the counters is the same days on the rates page
     let received = 0;
     for (let back = 0; back < 4; back++) {
