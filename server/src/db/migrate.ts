@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008_audit_sealed_actor.ts';
 import * as m0010 from './migrations/0010_registry_trust.ts';
 import * as m0011 from './migrations/0011_pii_key_check.ts';
 import * as m0012 from './migrations/0012_template_owner.ts';
+import * as m0014 from './migrations/0014_webhooks.ts';
 import * as m0015 from './migrations/0015_messages.ts';
 import * as m0017 from './migrations/0017_case_events_kind.ts';
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010_registry_trust': m0010,
   '0011_pii_key_check': m0011,
   '0012_template_owner': m0012,
+  '0014_webhooks': m0014,
   '0015_messages': m0015,
   '0017_case_events_kind': m0017,
 };
