@@ -72,7 +72,7 @@ describe('the suggestion model', () => {
         description: '',
         keywords: ['漏水'],
         phrases: [],
-        learned: ['共享单车堆在门口'],
+        learned: [{ text: '共享单车堆在门口', reporter: 'u:1', path: '/1/' }],
       },
     ]);
     expect(learned.suggest('共享单车乱停', { limit: 1 })[0]?.code).toBe('B');

@@ -10,7 +10,16 @@ export interface ItemText {
   /** colloquial phrases (phrases.ts) */
   phrases: readonly string[];
   /** descriptions of cases staff re-classified into this item */
-  learned: readonly string[];
+  learned: readonly LearnedText[];
+}
+
+/** A re-classified case's description, who told it, and where it happened. */
+export interface LearnedText {
+  text: string;
+  /** one key per person (her account, her phone's blind index, or the case when neither is known) */
+  reporter: string;
+  /** the case's place path: staff whose scope covers it may be suggested by its every word */
+  path: string;
 }
 
 export interface Suggestion {
@@ -26,13 +35,19 @@ const B = 0.3;
 
 /**
  * A word from re-classified cases is offered to a caller who may not read those cases only when the
- * duty list's own text has it or at least this many such cases share it: one resident's name, address
- * or phone number never moves a suggestion she (or anyone probing with guessed words) can see.
+ * duty list's own text has it or at least this many different people's cases share it: one resident's
+ * name, address or phone number — even written into several cases of her own — never moves a
+ * suggestion that a resident, or staff of another community, can see by probing with guessed words.
  */
-export const MIN_SHARED_CASES = 3;
+export const MIN_SHARED_REPORTERS = 3;
 
-/** Which words a suggestion may rest on: every learned word (staff), or only shared ones (see above). */
-export type Audience = 'staff' | 'public';
+/**
+ * Which learned words a suggestion may rest on beyond the shared ones: those of cases at a place the
+ * caller may read (staff: `canRead(path)`); none for residents.
+ */
+export interface Audience {
+  canRead: (path: string) => boolean;
+}
 
 interface Doc {
   code: string;
@@ -43,8 +58,10 @@ interface Doc {
 
 interface Posting {
   doc: number;
-  tf: number;
+  /** weight from the item's own text and from shared learned words: what everyone may use */
   publicTf: number;
+  /** weight from learned words not shared, by the place of the case that holds them */
+  privateTf: { path: string; tf: number }[];
 }
 
 /**
@@ -71,35 +88,61 @@ export class SuggestModel {
       merge(terms, termsOf(item.description, FIELD_WEIGHTS.description));
       return terms;
     });
-    const learned = items.map((item) => item.learned.map((l) => termsOf(l, FIELD_WEIGHTS.learned)));
-    const casesWith = new Map<string, number>();
+    const learned = items.map((item) =>
+      item.learned.map((l) => ({ terms: termsOf(l.text, FIELD_WEIGHTS.learned), reporter: l.reporter, path: l.path })),
+    );
+    const reportersWith = new Map<string, Set<string>>();
     for (const texts of learned)
-      for (const t of texts) for (const term of t.keys()) casesWith.set(term, (casesWith.get(term) ?? 0) + 1);
+      for (const t of texts)
+        for (const term of t.terms.keys()) {
+          const set = reportersWith.get(term) ?? new Set<string>();
+          set.add(t.reporter);
+          reportersWith.set(term, set);
+        }
     const vocabulary = new Set(own.flatMap((terms) => [...terms.keys()]));
-    const isShared = (term: string) => vocabulary.has(term) || (casesWith.get(term) ?? 0) >= MIN_SHARED_CASES;
+    const isShared = (term: string) =>
+      vocabulary.has(term) || (reportersWith.get(term)?.size ?? 0) >= MIN_SHARED_REPORTERS;
 
     const docTerms = items.map((_, i) => {
-      const all = new Map(own[i]);
       const shared = new Map(own[i]);
+      const hidden = new Map<string, Map<string, number>>();
+      let hiddenLength = 0;
       for (const t of learned[i]!) {
-        merge(all, t);
-        for (const [term, w] of t) if (isShared(term)) shared.set(term, (shared.get(term) ?? 0) + w);
+        for (const [term, w] of t.terms) {
+          if (isShared(term)) {
+            shared.set(term, (shared.get(term) ?? 0) + w);
+            continue;
+          }
+          const byPath = hidden.get(term) ?? new Map<string, number>();
+          byPath.set(t.path, (byPath.get(t.path) ?? 0) + w);
+          hidden.set(term, byPath);
+          hiddenLength += w;
+        }
       }
-      return { all, shared };
+      return { shared, hidden, hiddenLength };
     });
     const sum = (m: Map<string, number>) => [...m.values()].reduce((s, w) => s + w, 0);
-    this.docs = items.map((item, i) => ({
-      code: item.code,
-      length: sum(docTerms[i]!.all),
-      publicLength: sum(docTerms[i]!.shared),
-    }));
+    this.docs = items.map((item, i) => {
+      const publicLength = sum(docTerms[i]!.shared);
+      return { code: item.code, length: publicLength + docTerms[i]!.hiddenLength, publicLength };
+    });
     this.avgLength = this.docs.reduce((s, d) => s + d.length, 0) / Math.max(1, this.docs.length);
     this.avgPublicLength = this.docs.reduce((s, d) => s + d.publicLength, 0) / Math.max(1, this.docs.length);
-    docTerms.forEach(({ all, shared }, doc) => {
-      for (const [term, tf] of all) {
+    docTerms.forEach(({ shared, hidden }, doc) => {
+      const posting = (term: string) => {
         const list = this.postings.get(term) ?? [];
-        list.push({ doc, tf, publicTf: shared.get(term) ?? 0 });
-        this.postings.set(term, list);
+        let p = list[list.length - 1];
+        if (p?.doc !== doc) {
+          p = { doc, publicTf: 0, privateTf: [] };
+          list.push(p);
+          this.postings.set(term, list);
+        }
+        return p;
+      };
+      for (const [term, tf] of shared) posting(term).publicTf += tf;
+      for (const [term, byPath] of hidden) {
+        const p = posting(term);
+        for (const [path, tf] of byPath) p.privateTf.push({ path, tf });
       }
     });
     const n = this.docs.length;
@@ -114,13 +157,16 @@ export class SuggestModel {
 
   /**
    * The best `limit` items for a text, best first; only items the text has some word in common with.
-   * For the `public` audience, learned words count only where shared (MIN_SHARED_CASES).
+   * Learned words count only where shared (MIN_SHARED_REPORTERS), or where the audience may read the
+   * case that holds them; without an audience (tests, the bench, the 12345 import's own classification,
+   * which shows nobody the words) every word counts.
    */
   suggest(
     text: string,
     options: { limit: number; allowed?: ReadonlySet<string> | undefined; audience?: Audience },
   ): Suggestion[] {
-    const isPublic = options.audience === 'public';
+    const { audience } = options;
+    const isPublic = audience !== undefined;
     const avgLength = isPublic ? this.avgPublicLength : this.avgLength;
     const scores = new Float64Array(this.docs.length);
     for (const [term, qw] of termsOf(text)) {
@@ -128,7 +174,9 @@ export class SuggestModel {
       if (list === undefined) continue;
       const idf = this.idf.get(term) ?? 0;
       for (const posting of list) {
-        const tf = isPublic ? posting.publicTf : posting.tf;
+        let tf = posting.publicTf;
+        for (const hidden of posting.privateTf)
+          if (audience === undefined || audience.canRead(hidden.path)) tf += hidden.tf;
         if (tf === 0) continue;
         const d = this.docs[posting.doc]!;
         const length = isPublic ? d.publicLength : d.length;

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.ts';
 import type { Actor } from '../../../platform/access/scope.ts';
-import { hasPermission } from '../../../platform/access/scope.ts';
+import { canAt, hasPermission } from '../../../platform/access/scope.ts';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { listCurrentDutyItems } from '../service.ts';
 import type { DutyItemTable } from '../tables.ts';
-import { type ItemText, SuggestModel } from './model.ts';
+import { type ItemText, type LearnedText, SuggestModel } from './model.ts';
 import { ITEM_PHRASES } from './phrases.ts';
 
 /**
@@ -37,26 +37,41 @@ const building = new WeakMap<Kysely<DB>, Promise<Built>>();
  * Descriptions of cases staff re-classified, by the item they chose: cases with a `reassigned` event
  * whose item now differs from the one intake routed them to (the `routed` event's dutyCode).
  */
-export async function listLearnedTexts(db: Kysely<DB>): Promise<Map<string, string[]>> {
+export async function listLearnedTexts(db: Kysely<DB>): Promise<Map<string, LearnedText[]>> {
   const rows = await db
     .selectFrom('case_events as r')
     .innerJoin('cases as c', 'c.id', 'r.case_id')
     .innerJoin('case_events as e', (j) => j.onRef('e.case_id', '=', 'c.id').on('e.kind', '=', 'routed'))
-    .select(['c.id', 'c.duty_code', 'c.description', 'e.detail'])
+    .select([
+      'c.id',
+      'c.duty_code',
+      'c.description',
+      'c.org_path',
+      'c.reporter_user_id',
+      'c.contact_phone_bidx',
+      'e.detail',
+    ])
     .where('r.kind', '=', 'reassigned')
     .where('c.duty_code', 'is not', null)
     .orderBy('r.at', 'desc')
     .limit(MAX_LEARNED_CASES)
     .execute();
   const seen = new Set<string>();
-  const learned = new Map<string, string[]>();
+  const learned = new Map<string, LearnedText[]>();
   for (const row of rows) {
     if (seen.has(row.id) || row.duty_code === null) continue;
     seen.add(row.id);
     const routedCode = parseRoutedCode(row.detail);
     if (routedCode === row.duty_code) continue;
     const list = learned.get(row.duty_code) ?? [];
-    list.push(row.description);
+    // one person is one reporter however many cases she files: her account, else her phone, else the case
+    const reporter =
+      row.reporter_user_id !== null
+        ? `u:${row.reporter_user_id}`
+        : row.contact_phone_bidx !== null
+          ? `p:${row.contact_phone_bidx}`
+          : `c:${row.id}`;
+    list.push({ text: row.description, reporter, path: row.org_path });
     learned.set(row.duty_code, list);
   }
   return learned;
@@ -83,7 +98,7 @@ async function learnedSignature(db: Kysely<DB>): Promise<string> {
 }
 
 /** Builds the model from the current duty list (not retired items), their phrases and the learned cases. */
-export function buildModel(items: DutyItemTable[], learned: Map<string, string[]>): SuggestModel {
+export function buildModel(items: DutyItemTable[], learned: Map<string, LearnedText[]>): SuggestModel {
   const texts: ItemText[] = items
     .filter((i) => i.is_retired === 0)
     .map((i) => ({
@@ -138,8 +153,9 @@ export interface ItemSuggestion {
 
 /**
  * The duty items a description most likely belongs to, best first. Residents (who may not take
- * cases in at intake) are offered only the items residents may choose, from shared words only
- * (model.ts MIN_SHARED_CASES); staff, every current item.
+ * cases in at intake) are offered only the items residents may choose; staff, every current item.
+ * Words learned from re-classified cases count when several people's cases share them
+ * (model.ts MIN_SHARED_REPORTERS), or, for staff, when the case is one she may read.
  */
 export async function suggestDutyItems(
   deps: AppDeps,
@@ -151,9 +167,9 @@ export async function suggestDutyItems(
   const allowed = new Set(
     [...items.values()].filter((i) => i.is_retired === 0 && (isStaff || i.is_public === 1)).map((i) => i.code),
   );
-  // a resident's answer rests on no word only one re-classified case holds: another resident's name,
-  // address or phone number could be probed for otherwise, item by item
-  const audience = isStaff ? 'staff' : 'public';
+  // an answer rests on no word only one person's re-classified cases hold unless the caller may read
+  // them: another resident's name, address or phone number could be probed for otherwise, item by item
+  const audience = { canRead: (path: string) => isStaff && canAt(actor, 'case.read', path) };
   return {
     items: model.suggest(input.text, { limit: input.limit, allowed, audience }).map((s) => {
       const item = items.get(s.code)!;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, type Client, type TestContext, createTestContext } from '../../../test/harness.ts';
+import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../../test/harness.ts';
 import { expectErrorBody } from '../../../test/http.ts';
 import { INSIDE_YINGMENTAN, setUpCaseWorld } from '../../cases/fixture.ts';
 import { MIN_REBUILD_MS } from './service.ts';
@@ -83,16 +83,17 @@ describe.each(DIALECTS)('duty item suggestions on %s', (dialect) => {
     expect((await suggest(staff, '楼上天天漏水'))[0]).toBe('LL-003');
   });
 
-  it('never lets a resident probe for words only one or two re-classified cases hold (a name); staff see them, and a word three cases share reaches everyone', async () => {
+  it("never lets a resident, or staff of another community, probe for words only one or two people's re-classified cases hold (a name, even in many cases of one person); staff who may read the case see them, and a word three people share reaches everyone", async () => {
     const neighbour = await ctx.login('neighbour');
+    const otherStaff = await ctx.login('otherstaff');
     const transport = await ctx.deps.db
       .selectFrom('org_units')
       .select('id')
       .where('parent_id', '=', world.county.id)
       .where('department_kind', '=', 'transport')
       .executeTakeFirstOrThrow();
-    const reclassify = async (description: string) => {
-      const filed = await resident.post('/api/v1/my/cases', { ...INSIDE_YINGMENTAN, dutyCode: 'LL-003', description });
+    const reclassify = async (reporter: Client, description: string) => {
+      const filed = await reporter.post('/api/v1/my/cases', { ...INSIDE_YINGMENTAN, dutyCode: 'LL-003', description });
       expect(filed.statusCode, filed.body).toBe(201);
       const c = (filed.json() as { case: { id: string; version: number } }).case;
       const moved = await staff.post(`/api/v1/cases/${c.id}/reassign`, {
@@ -103,16 +104,22 @@ describe.each(DIALECTS)('duty item suggestions on %s', (dialect) => {
       });
       expect(moved.statusCode, moved.body).toBe(200);
     };
-    await reclassify('贾淑芬家门口的共享单车倒了一地');
+    // one resident writes the same name into three cases: still one person's word
+    for (const where of ['门口', '楼下', '车棚边']) await reclassify(resident, `贾淑芬家${where}的共享单车倒了一地`);
     ctx.clock.advance(MIN_REBUILD_MS);
     expect(await suggest(staff, '贾淑芬')).toContain('SZ-007');
     expect(await suggest(neighbour, '贾淑芬')).toEqual([]);
+    expect(await suggest(otherStaff, '贾淑芬')).toEqual([]);
     expect(await suggest(neighbour, '共享单车')).not.toContain('SZ-007');
 
-    await reclassify('路口的共享单车挡住了盲道');
+    await reclassify(neighbour, '路口的共享单车挡住了盲道');
+    await ctx.createUser({ username: 'third', role: 'resident', orgCode: CODES.yingMenTan });
+    await reclassify(await ctx.login('third'), '小区门口共享单车太多了');
     ctx.clock.advance(MIN_REBUILD_MS);
     expect(await suggest(neighbour, '共享单车')).toContain('SZ-007');
+    expect(await suggest(otherStaff, '共享单车')).toContain('SZ-007');
     expect(await suggest(neighbour, '贾淑芬')).toEqual([]);
+    expect(await suggest(otherStaff, '贾淑芬')).toEqual([]);
   });
 
   it('classifies a 12345 ticket that has no item code from its text when one item clearly fits, else leaves it to the fallback unit', async () => {
