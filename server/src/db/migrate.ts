@@ -12,6 +12,7 @@ import * as m0010 from './migrations/0010_registry_trust.ts';
 import * as m0011 from './migrations/0011_pii_key_check.ts';
 import * as m0012 from './migrations/0012_template_owner.ts';
 import * as m0014 from './migrations/0014_webhooks.ts';
+import * as m0013 from './migrations/0013_residents.ts';
 import * as m0015 from './migrations/0015_messages.ts';
 import * as m0017 from './migrations/0017_case_events_kind.ts';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011_pii_key_check': m0011,
   '0012_template_owner': m0012,
   '0014_webhooks': m0014,
+  '0013_residents': m0013,
   '0015_messages': m0015,
   '0017_case_events_kind': m0017,
 };

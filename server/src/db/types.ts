@@ -11,6 +11,7 @@ import type { ReportTables } from '../modules/reports/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { FieldworkTables } from '../modules/fieldwork/tables.ts';
 import type { MessageTables } from '../modules/messages/tables.ts';
+import type { ResidentTables } from '../modules/residents/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
 
 export interface CounterTable {
@@ -33,6 +34,7 @@ export interface DB
     ReportTables,
     TaskTables,
     MessageTables,
-    WebhookTables {
+    WebhookTables,
+    ResidentTables {
   counters: CounterTable;
 }
