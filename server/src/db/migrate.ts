@@ -34,6 +34,9 @@ const migrations: Record<string, Migration> = {
   '0017_case_events_kind': m0017,
 };
 
+/** The names of every migration this code knows (a backup made by newer code may hold more). */
+export const knownMigrationNames = (): string[] => Object.keys(migrations);
+
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 function migratorFor(db: Kysely<unknown>): Migrator {

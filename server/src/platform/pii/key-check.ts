@@ -22,9 +22,17 @@ export const keyMismatch = () =>
       'set TIANZIGE_PII_KEY (or data/keys/pii.key) back to the original key; refusing to start',
   );
 
+/**
+ * What the key makes of the fixed label: stored in the database, recorded in every backup's manifest and
+ * compared by restore and doctor. It tells whether two keys are the same without revealing either.
+ */
+export function piiKeyCheckValue(pii: PiiCipher): string {
+  return pii.blindIndex('id_number', LABEL);
+}
+
 /** Checks the key against the stored check values, storing them on the first start. Throws ConfigError on a mismatch. */
 export async function verifyPiiKey(db: Kysely<DB>, pii: PiiCipher, clock: Clock): Promise<void> {
-  const expected = pii.blindIndex('id_number', LABEL);
+  const expected = piiKeyCheckValue(pii);
   let stored = await db.selectFrom('pii_key_checks').selectAll().where('id', '=', CHECK_ID).executeTakeFirst();
   if (stored === undefined) {
     // data written before the check existed must still be readable with this key
