@@ -7,7 +7,8 @@ import { LoginBody, LoginResult, MeResult, PasswordChangeBody } from './schema.t
 
 const tags = ['auth'];
 
-function setSessionCookies(reply: FastifyReply, token: string, csrfToken: string, isSecure: boolean) {
+/** Hands a new session to the browser: the HttpOnly session cookie and the CSRF token the app sends back. */
+export function setSessionCookies(reply: FastifyReply, token: string, csrfToken: string, isSecure: boolean) {
   const base = { path: '/', sameSite: 'lax' as const, secure: isSecure, maxAge: auth.ABSOLUTE_TIMEOUT_MS / 1000 };
   void reply.setCookie(auth.SESSION_COOKIE, token, { ...base, httpOnly: true });
   void reply.setCookie(auth.CSRF_COOKIE, csrfToken, { ...base, httpOnly: false });

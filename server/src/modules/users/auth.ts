@@ -16,7 +16,7 @@ import type { RequestAuth } from '../../platform/http/route.ts';
 import { maskPhone } from '../../platform/pii/crypto.ts';
 import * as repo from './repo.ts';
 import { type CachedAuth, authCacheOf, forgetCachedAuth } from './auth-cache.ts';
-import { listPermissions, loadActor, toUsersOut } from './service.ts';
+import { PASSWORDLESS, listPermissions, loadActor, toUsersOut } from './service.ts';
 import type { UserTable } from './tables.ts';
 
 export const SESSION_COOKIE = 'tz_session';
@@ -68,7 +68,7 @@ export async function login(deps: AppDeps, input: { username: string; password: 
   const isLocked = user !== undefined && failures >= LOCK_AFTER_FAILURES;
   dummyHash ??= hashPassword('not-a-real-password-1A!');
   const isValid = await verifyPassword(
-    user === undefined || isLocked ? await dummyHash : user.password_hash,
+    user === undefined || isLocked || user.password_hash === PASSWORDLESS ? await dummyHash : user.password_hash,
     input.password,
   );
   if (user === undefined) {
@@ -105,31 +105,46 @@ export async function login(deps: AppDeps, input: { username: string; password: 
     });
     throw badCredentials();
   }
-  const token = randomToken();
-  const csrfToken = randomToken(24);
-  await db.transaction().execute(async (trx) => {
+  const { token, csrfToken } = await db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('login_failures')
       .where('user_id', '=', user.id)
       .where('ip', client.ip === null ? 'is' : '=', client.ip)
       .execute();
-    await trx
-      .insertInto('sessions')
-      .values({
-        id: sha256(token),
-        user_id: user.id,
-        csrf_token: csrfToken,
-        created_at: now.toISOString(),
-        last_seen_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS).toISOString(),
-        ip: client.ip,
-        user_agent: client.userAgent?.slice(0, 500) ?? null,
-      })
-      .execute();
+    const opened = await insertSession(trx, now, user.id, client);
     await recordAudit(trx, clock, who, { action: 'auth.login', ...audit });
+    return opened;
   });
   const actor = await loadActor(db, user, { via: 'session', ...client });
   return { token, csrfToken, me: await describeMe(deps, actor, user) };
+}
+
+/**
+ * Opens a server-side session for a user who has proven who she is (a password, a resident's SMS code or
+ * WeChat sign-in), inside the caller's transaction: the cookie token and the CSRF token to hand her.
+ */
+export async function insertSession(
+  trx: AppDeps['db'],
+  now: Date,
+  userId: string,
+  client: ClientInfo,
+): Promise<{ token: string; csrfToken: string }> {
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  await trx
+    .insertInto('sessions')
+    .values({
+      id: sha256(token),
+      user_id: userId,
+      csrf_token: csrfToken,
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS).toISOString(),
+      ip: client.ip,
+      user_agent: client.userAgent?.slice(0, 500) ?? null,
+    })
+    .execute();
+  return { token, csrfToken };
 }
 
 /** Resolves the session cookie or bearer API key of a request; null when neither is valid. */

@@ -177,10 +177,15 @@ export interface NewAccount {
   displayName: string;
   phone?: string | null | undefined;
   password?: string | undefined;
+  /** a resident's own account: she signs in by SMS code or WeChat, never by password */
+  isPasswordless?: boolean;
   homeOrg: { id: string; path: string };
   roles: { role: RoleId; org: { id: string; path: string } }[];
   mustChangePassword: boolean;
 }
+
+/** The password hash of an account that has no password. */
+export const PASSWORDLESS = '!passwordless';
 
 /** Inserts a user with her roles inside the caller's transaction; checks nothing about the actor. */
 export async function insertAccount(
@@ -198,7 +203,9 @@ export async function insertAccount(
   }
   let initialPassword: string | null = null;
   let password = account.password;
-  if (password === undefined || password === '') {
+  if (account.isPasswordless === true) {
+    password = undefined;
+  } else if (password === undefined || password === '') {
     password = generatePassword();
     initialPassword = password;
   } else {
@@ -213,7 +220,8 @@ export async function insertAccount(
     display_name: account.displayName,
     phone_enc: phone == null ? null : deps.pii.encrypt(phone),
     phone_bidx: phone == null ? null : deps.pii.blindIndex('phone', phone),
-    password_hash: await hashPassword(password),
+    // not a hash: no password verifies against it (verifyPassword answers false)
+    password_hash: password === undefined ? PASSWORDLESS : await hashPassword(password),
     must_change_password: account.mustChangePassword || initialPassword !== null ? 1 : 0,
     is_disabled: 0,
     locked_until: null,

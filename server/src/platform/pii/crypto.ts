@@ -54,7 +54,7 @@ export class PiiCipher {
   }
 
   /** Keyed blind index: equal inputs of one kind give equal tokens; the token reveals nothing without the key. */
-  blindIndex(kind: 'phone' | 'id_number', normalized: string): string {
+  blindIndex(kind: 'phone' | 'id_number' | 'wechat_openid' | 'sms_code', normalized: string): string {
     return crypto
       .createHmac('sha256', this.keys.blindIndex)
       .update(`${kind}:${normalized}`)
