@@ -5,6 +5,7 @@ import { listAncestors } from './routing.ts';
 import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseTable } from './tables.ts';
 import { appendEvent, listReporters, notify } from './timeline.ts';
+import { emitCaseEvent } from '../webhooks/events.ts';
 
 const BATCH = 500;
 
@@ -35,6 +36,12 @@ async function sweepOne(deps: AppDeps, c: CaseTable, now: Date): Promise<string 
         .execute();
       await syncCaseRollups(trx, [c.id]);
       await appendEvent(trx, { caseId: c.id, kind: 'closed', at, actor: null, text: '超过评价期限，自动关闭' });
+      await emitCaseEvent(trx, {
+        row: { ...c, status: 'closed', closed_at: at, is_solved: 1, version: c.version + 1 },
+        kind: 'closed',
+        text: '超过评价期限，自动关闭',
+        at,
+      });
       await notify(trx, {
         caseId: c.id,
         kind: 'case.closed',

@@ -20,6 +20,7 @@ import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { routeCase } from './routing.ts';
 import type { CaseChannel, CaseEventTable, CaseTable } from './tables.ts';
 import { insertEvent, notify } from './timeline.ts';
+import { emitCaseEvent } from '../webhooks/events.ts';
 
 /** Deadlines when no duty item matched (兜底): a day to accept, fifteen days to resolve. */
 const FALLBACK_HOURS = { accept: 24, resolve: 360, urgentAccept: 4, urgentResolve: 72 };
@@ -403,6 +404,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         actor: input.isAnonymous ? null : by.actor,
         text: CHANNEL_NAMES[input.channel],
       });
+      await emitCaseEvent(trx, { row, kind: 'submitted', at: now.toISOString() });
       const photoIds =
         input.photos.length > 0 ? await insertPhotos(trx, id, submitted.id, input.photos, now.toISOString()) : [];
       const routed = await insertEvent(trx, {

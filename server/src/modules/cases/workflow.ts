@@ -23,6 +23,7 @@ import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from './tables.ts';
 import { appendEvent, listReporters, notify } from './timeline.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
+import { emitCaseEvent } from '../webhooks/events.ts';
 
 export type StaffAction =
   | 'accept'
@@ -152,6 +153,13 @@ async function commitChange(
     if (change.photos !== undefined && change.photos.length > 0) {
       await insertPhotos(trx, c.id, eventId, change.photos, now);
     }
+    // subscribers (12345, 一网统管, partners) hear of the step through delivery rows written here
+    await emitCaseEvent(trx, {
+      row: { ...next, version: c.version + 1 },
+      kind: change.event.kind,
+      text: change.event.text ?? null,
+      at: now,
+    });
     const title = change.notifyTitle ?? {
       zh: `诉求 ${c.number}：${STATE[next.status].zh}`,
       en: `Case ${c.number}: ${STATE[next.status].en}`,
