@@ -22,7 +22,9 @@ import { taskRoutes } from './modules/tasks/routes.ts';
 import { fieldworkRoutes } from './modules/fieldwork/routes.ts';
 import { messageRoutes } from './modules/messages/routes.ts';
 import { workbenchRoutes } from './modules/workbench/routes.ts';
+import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
+import { publicRoutes } from './modules/public/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -67,6 +69,8 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...fieldworkRoutes(deps),
     ...workbenchRoutes(deps),
     ...messageRoutes(deps),
+    ...webhookRoutes(deps),
+    ...publicRoutes(deps),
   ];
 }
 
@@ -156,6 +160,15 @@ function registerDocs(app: FastifyInstance) {
   );
 }
 
+/**
+ * Which built page answers a browser path that is no file: the web app is two apps, each its own page
+ * (web/index.html, web/m.html). Add a page here when a third app comes (public pages under /p/).
+ */
+export function webPageFor(urlPath: string): 'm.html' | 'index.html' {
+  if (urlPath === '/m' || urlPath.startsWith('/m/') || urlPath.startsWith('/m?')) return 'm.html';
+  return 'index.html';
+}
+
 function registerWeb(app: FastifyInstance, webDist: string) {
   const index = path.join(webDist, 'index.html');
   const hasWeb = fs.existsSync(index);
@@ -164,7 +177,8 @@ function registerWeb(app: FastifyInstance, webDist: string) {
   app.setNotFoundHandler((request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/open311/');
     if (!isApi && request.method === 'GET' && hasWeb) {
-      return reply.type('text/html; charset=utf-8').send(fs.readFileSync(index));
+      const page = path.join(webDist, webPageFor(request.url));
+      return reply.type('text/html; charset=utf-8').send(fs.readFileSync(fs.existsSync(page) ? page : index));
     }
     return reply.code(404).send({
       statusCode: 404,

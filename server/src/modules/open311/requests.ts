@@ -3,7 +3,8 @@ import type { DB } from '../../db/types.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from '../cases/tables.ts';
-import { publicPoint, publishableText } from '../cases/access.ts';
+import { publishableText } from '../cases/access.ts';
+import { type PublicCaseView, publicCaseView, publicShowingOf } from '../cases/public-view.ts';
 import { CASE_STATE_LABELS, OPEN_STATUSES } from '../cases/states.ts';
 import { listPublicDutyItems } from '../duties/service.ts';
 import type { DutyItemTable } from '../duties/tables.ts';
@@ -11,10 +12,12 @@ import { MAX_RECORDS, MAX_SPAN_DAYS, type RequestListQuery, type UpdateListQuery
 
 /**
  * What the public may see of a case. Open311's GET methods need no key, so nothing here may name
- * or reach a person: no contact, no reporter, no internal note, no staff name. The reporter's own
- * words and exact spot are published only when she sent them through this public interface
- * (channel `open311`); a case from the resident app, the hotline or a walk-in shows its service,
- * status and progress, placed by its grid or community and a point rounded to about 100 m.
+ * or reach a person: no contact, no reporter, no internal note, no staff name. What a case shows is
+ * cases/public-view.ts's one rule, which the community page follows too: a case of an item that
+ * exposes a person (`counted`) is never listed, fetched or updated here; a `named` one is listed with
+ * its service, status and progress, placed by its grid or community only; a `placed` one also with
+ * its point rounded to about 100 m. The reporter's own words and exact spot are published only for a
+ * placed item she sent through this public interface (channel `open311`).
  */
 export interface PublicRequest {
   service_request_id: string;
@@ -110,12 +113,12 @@ const COLUMNS = [
 ] as const;
 type CaseRow = Pick<CaseTable, (typeof COLUMNS)[number]>;
 
-function describeEvent(e: Pick<EventRow, 'kind' | 'text'>, c: CaseRow): string | null {
+function describeEvent(e: Pick<EventRow, 'kind' | 'text'>, c: CaseRow, view: PublicCaseView): string | null {
   const phrase = EVENT_PHRASES[e.kind] ?? null;
   if (phrase === null || e.text === null || e.text.trim() === '') return phrase;
   // a merge names the case it joined: a public number
   if (e.kind === 'merged') return `已与 ${e.text} 合并办理`;
-  if (c.channel === 'open311' && TEXT_KINDS.has(e.kind)) return `${phrase}：${publishableText(e.text, c.contact_name)}`;
+  if (view.isOwnWordsPublic && TEXT_KINDS.has(e.kind)) return `${phrase}：${publishableText(e.text, c.contact_name)}`;
   return phrase;
 }
 
@@ -127,8 +130,34 @@ function hoursBetween(from: string, to: string): number {
   return Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 3_600_000));
 }
 
+/** The public items whose cases the public may see at all (placed or named: never `counted` ones). */
+/** Who handles a case and in how long, as a receipt and a request tell it. */
+function serviceNotice(agency: string | null, c: Pick<CaseRow, 'created_at' | 'accept_due_at' | 'resolve_due_at'>) {
+  if (agency === null) return null;
+  return (
+    `由${agency}办理：${formatHours(hoursBetween(c.created_at, c.accept_due_at))}内签收，` +
+    `${formatHours(hoursBetween(c.created_at, c.resolve_due_at))}内办结`
+  );
+}
+
+/**
+ * The notice of a receipt: told to the client that just sent the case, whatever the public may later
+ * see of it (a case of a person item is never listed or fetched, but its sender learns who handles it).
+ */
+export async function receiptNotice(db: Kysely<DB>, number: string): Promise<string | null> {
+  const c = await db
+    .selectFrom('cases')
+    .innerJoin('org_units as h', 'h.id', 'cases.handler_org_id')
+    .select(['h.name as agency', 'cases.created_at', 'cases.accept_due_at', 'cases.resolve_due_at'])
+    .where('cases.number', '=', number)
+    .executeTakeFirstOrThrow();
+  return serviceNotice(c.agency, c);
+}
+
 async function publicItemsByCode(db: Kysely<DB>): Promise<Map<string, DutyItemTable>> {
-  return new Map((await listPublicDutyItems(db)).map((i) => [i.code, i]));
+  return new Map(
+    (await listPublicDutyItems(db)).filter((i) => publicShowingOf(i) !== 'counted').map((i) => [i.code, i]),
+  );
 }
 
 async function publicEventsOf(db: Kysely<DB>, caseIds: string[]): Promise<Map<string, EventRow[]>> {
@@ -175,31 +204,24 @@ async function toPublicRequests(
     rows.flatMap((r) => [r.org_id, r.handler_org_id]),
   );
   return rows.map((c) => {
-    const isOwnWords = c.channel === 'open311';
+    const item = items.get(c.duty_code!);
+    const view = publicCaseView(c, item);
+    const isOwnWords = view.isOwnWordsPublic;
     const timeline = events.get(c.id) ?? [];
     const latest = timeline[timeline.length - 1];
     const status = toOpen311Status(c.status);
     const place = units.get(c.org_id);
     const agency = units.get(c.handler_org_id)?.name ?? null;
     const { text, mediaUrl } = splitMediaLine(c.description);
-    // her own spot when she sent it here, else placed as every public view places a case (cases/access.ts)
-    const shown =
-      isOwnWords || c.lng === null || c.lat === null
-        ? { lng: c.lng, lat: c.lat }
-        : publicPoint({ lng: c.lng, lat: c.lat });
     return {
       service_request_id: c.number,
       status,
-      status_notes: latest === undefined ? null : describeEvent(latest, c),
-      service_name: items.get(c.duty_code!)?.name ?? null,
+      status_notes: latest === undefined ? null : describeEvent(latest, c, view),
+      service_name: item?.name ?? null,
       service_code: c.duty_code!,
       description: isOwnWords ? publishableText(text, c.contact_name) : null,
       agency_responsible: agency,
-      service_notice:
-        agency === null
-          ? null
-          : `由${agency}办理：${formatHours(hoursBetween(c.created_at, c.accept_due_at))}内签收，` +
-            `${formatHours(hoursBetween(c.created_at, c.resolve_due_at))}内办结`,
+      service_notice: serviceNotice(agency, c),
       requested_datetime: c.created_at,
       updated_datetime: (status === 'closed' ? (c.closed_at ?? c.resolved_at) : null) ?? latest?.at ?? c.created_at,
       expected_datetime: c.resolve_due_at,
@@ -207,8 +229,8 @@ async function toPublicRequests(
         isOwnWords && c.address !== null ? publishableText(c.address, c.contact_name) : (place?.fullName ?? null),
       address_id: place?.code ?? null,
       zipcode: null,
-      lat: shown.lat,
-      long: shown.lng,
+      lat: view.point?.lat ?? null,
+      long: view.point?.lng ?? null,
       media_url: isOwnWords ? mediaUrl : null,
     };
   });
@@ -291,7 +313,8 @@ export async function getPublicRequest(deps: AppDeps, number: string): Promise<P
  * window, oldest first (a client polls from the last update it saw), at most 1000.
  */
 export async function listPublicUpdates(deps: AppDeps, query: UpdateListQuery): Promise<PublicUpdate[]> {
-  const codes = [...(await publicItemsByCode(deps.db)).keys()];
+  const items = await publicItemsByCode(deps.db);
+  const codes = [...items.keys()];
   if (codes.length === 0) return [];
   const { from, to } = searchWindow(deps.clock.now(), query);
   const hits = await deps.db
@@ -324,7 +347,7 @@ export async function listPublicUpdates(deps: AppDeps, query: UpdateListQuery): 
         service_request_id: c.number,
         status,
         updated_datetime: e.at,
-        description: describeEvent(e, c),
+        description: describeEvent(e, c, publicCaseView(c, items.get(c.duty_code!))),
         media_url: null,
       });
     }
