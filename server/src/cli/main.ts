@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../platform/errors.ts';
 import { verifyPiiKey } from '../platform/pii/key-check.ts';
 import { createFilesOwnerOnly } from '../platform/pii/private-files.ts';
+import { OpsError } from '../ops/errors.ts';
 import { openCliDeps } from './context.ts';
 import { UsageError } from './usage.ts';
 
@@ -24,6 +25,9 @@ const HELP = `tianzige — 田字格 command line
   tianzige reports generate --template ID --org CODE --period 2026-10 --out FILE.xlsx
   tianzige demo
   tianzige openapi --out FILE
+  tianzige backup --out FILE
+  tianzige restore FILE
+  tianzige doctor
 
 The database is the one TIANZIGE_DATABASE_URL / TIANZIGE_DATA_DIR name, as for the server.`;
 
@@ -81,6 +85,8 @@ const commands: Record<string, Handler> = {
   'apikeys create': async (args) => (await import('./accounts.ts')).createApiKeyFromCli(args),
   'insights rebuild': async (args) => (await import('./insights.ts')).rebuildInsightsFromCli(args),
   'reports generate': async (args) => (await import('./insights.ts')).generateReportFromCli(args),
+  backup: async (args) => (await import('./operations.ts')).backupFromCli(args),
+  restore: async (args) => (await import('./operations.ts')).restoreFromCli(args),
   demo: async () => {
     const { ensureDivisions } = await import('../bootstrap.ts');
     const { seedDemo } = await import('./demo.ts');
@@ -132,7 +138,12 @@ run(process.argv.slice(2)).catch((err: unknown) => {
   } else if (err instanceof AppError) {
     console.error(`error: ${err.messages.zh} / ${err.messages.en}`);
     for (const e of err.errors) console.error(`  ${e.field}: ${e.message_zh} / ${e.message_en}`);
-  } else if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseOpenError) {
+  } else if (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof DatabaseOpenError ||
+    err instanceof OpsError
+  ) {
     console.error(`error: ${err.message}`);
   } else if (
     err instanceof Error &&
