@@ -9,6 +9,7 @@ import { ensureDepartments } from '../modules/orgs/departments.ts';
 import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import type { Actor } from '../platform/access/scope.ts';
+import { currentMonth, monthRange } from '../platform/calendar.ts';
 import { HOUR, MINUTE, ManualClock } from '../platform/clock.ts';
 import type { AppDeps } from '../platform/deps.ts';
 import { DEMO_COMMUNITIES, DEMO_PASSWORD } from './demo.ts';
@@ -56,7 +57,7 @@ async function actorOf(db: Kysely<DB>, username: string): Promise<Actor | null> 
  * Demo data for cases: the usual departments under each demo district (安宁区教育局 …), a resident
  * and a department clerk to sign in as, and three months of cases in every demo community — most
  * rated, some rejected, some still open or overdue — so that queues and the three rates show
- * something real. Runs once.
+ * something real. Runs once; this month's cases (seedDemoMonth) once a month.
  */
 export async function seedDemoCases(deps: AppDeps, log: (line: string) => void): Promise<void> {
   const marker = await deps.db
@@ -64,7 +65,10 @@ export async function seedDemoCases(deps: AppDeps, log: (line: string) => void):
     .select('value')
     .where('name', '=', 'demo_cases_seeded')
     .executeTakeFirst();
-  if (marker !== undefined) return;
+  if (marker !== undefined) {
+    await seedDemoMonth(deps, log);
+    return;
+  }
   const departments = Object.entries(DEPARTMENT_KINDS).map(([kind, n]) => ({ kind, name: n.zh }));
   for (const code of DEMO_COUNTIES) {
     const county = await deps.db.selectFrom('org_units').selectAll().where('code', '=', code).executeTakeFirst();
@@ -145,54 +149,128 @@ export async function seedDemoCases(deps: AppDeps, log: (line: string) => void):
       );
       if (outcome.kind !== 'created') continue;
       count += 1;
-      const handler = await actorFor(deps, outcome.caseId, staff);
-      if (handler === null) continue;
-      const fate = random();
-      const version = async () =>
-        (await deps.db.selectFrom('cases').select('version').where('id', '=', outcome.caseId).executeTakeFirstOrThrow())
-          .version;
-      // each next step happens later; one that would fall after now has not happened yet
-      const hasHappened = () => clock.now().getTime() <= realNow - MINUTE;
-      if (fate < 0.08) continue; // still waiting to be accepted
-      clock.set(new Date(start + (0.5 + random() * (fate < 0.2 ? 40 : 10)) * HOUR));
-      if (!hasHappened()) continue;
-      if (fate < 0.15) {
-        await rejectCase(past, handler, outcome.caseId, {
-          version: await version(),
-          reason: '经核实，该问题已由物业自行处理完毕',
-        });
-        continue;
-      }
-      await acceptCase(past, handler, outcome.caseId, await version());
-      if (fate < 0.25) continue; // accepted, in hand
-      clock.advance(HOUR);
-      if (!hasHappened()) continue;
-      await startCase(past, handler, outcome.caseId, await version());
-      clock.advance((4 + random() * 120) * HOUR);
-      if (!hasHappened()) continue;
-      await resolveCase(
-        past,
-        handler,
-        outcome.caseId,
-        { version: await version(), result: '已安排人员现场处理，并电话告知居民' },
-        [],
-      );
-      if (fate < 0.35) continue; // waiting for the resident's rating
-      clock.advance((2 + random() * 48) * HOUR);
-      if (!hasHappened()) continue;
-      const rating = fate < 0.45 ? 3 : fate < 0.5 ? 2 : fate < 0.8 ? 5 : 4;
-      await rateCase(past, resident, outcome.caseId, {
-        rating,
-        isSolved: rating >= 3,
-        comment: rating >= 4 ? '处理及时，谢谢社区' : '还需要继续跟进',
-      });
+      await playCase(deps, { clock, caseId: outcome.caseId, start, staff, resident, random });
     }
   }
+  await seedDemoMonth(deps, log);
   await sweepDeadlines(deps);
   await deps.db.insertInto('counters').values({ name: 'demo_cases_seeded', value: 1 }).execute();
   log(
     `demo cases: departments under 4 districts, ${count} cases over the last three months; residents <slug>_jm, 安宁区教育局 anning_jyj`,
   );
+}
+
+/**
+ * What happens to a demo case after it came in, each step later than the one before; a step that would
+ * fall after now has not happened yet: some wait to be accepted, some are rejected, accepted, resolved,
+ * and most resolved ones rated.
+ */
+async function playCase(
+  deps: AppDeps,
+  options: { clock: ManualClock; caseId: string; start: number; staff: Actor; resident: Actor; random: () => number },
+): Promise<void> {
+  const { clock, caseId, start, staff, resident, random } = options;
+  const realNow = deps.clock.now().getTime();
+  const past: AppDeps = { ...deps, clock };
+  const handler = await actorFor(deps, caseId, staff);
+  if (handler === null) return;
+  const fate = random();
+  const version = async () =>
+    (await deps.db.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirstOrThrow()).version;
+  const hasHappened = () => clock.now().getTime() <= realNow - MINUTE;
+  if (fate < 0.08) return; // still waiting to be accepted
+  clock.set(new Date(start + (0.5 + random() * (fate < 0.2 ? 40 : 10)) * HOUR));
+  if (!hasHappened()) return;
+  if (fate < 0.15) {
+    await rejectCase(past, handler, caseId, { version: await version(), reason: '经核实，该问题已由物业自行处理完毕' });
+    return;
+  }
+  await acceptCase(past, handler, caseId, await version());
+  if (fate < 0.25) return; // accepted, in hand
+  clock.advance(HOUR);
+  if (!hasHappened()) return;
+  await startCase(past, handler, caseId, await version());
+  clock.advance((4 + random() * 120) * HOUR);
+  if (!hasHappened()) return;
+  await resolveCase(
+    past,
+    handler,
+    caseId,
+    { version: await version(), result: '已安排人员现场处理，并电话告知居民' },
+    [],
+  );
+  if (fate < 0.35) return; // waiting for the resident's rating
+  clock.advance((2 + random() * 48) * HOUR);
+  if (!hasHappened()) return;
+  const rating = fate < 0.45 ? 3 : fate < 0.5 ? 2 : fate < 0.8 ? 5 : 4;
+  await rateCase(past, resident, caseId, {
+    rating,
+    isSolved: rating >= 3,
+    comment: rating >= 4 ? '处理及时，谢谢社区' : '还需要继续跟进',
+  });
+}
+
+/**
+ * This month's cases in every demo community, once per Shanghai month (each start of the demo in a new
+ * month adds that month's): enough of a few place items that each community's public page names them
+ * and maps them (5 or more each), a few under 5 that it folds into "other", and some of items that
+ * expose a person (低保, 独居老人探访), which it only counts.
+ */
+const MONTH_MIX: [code: string, cases: number][] = [
+  ['LL-002', 7],
+  ['AQ-001', 6],
+  ['SZ-001', 5],
+  ['ZM-001', 5],
+  ['HJ-002', 3],
+  ['LL-001', 2],
+  ['JZ-001', 2],
+  ['YL-002', 1],
+];
+
+async function seedDemoMonth(deps: AppDeps, log: (line: string) => void): Promise<void> {
+  const now = deps.clock.now();
+  const month = currentMonth(now);
+  const name = `demo_cases_${month}`;
+  const marker = await deps.db.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
+  if (marker !== undefined) return;
+  const from = Date.parse(monthRange(month).start) + HOUR;
+  const to = now.getTime() - 2 * HOUR;
+  const clock = new ManualClock();
+  const random = seeded(Number(month.replace('-', '')));
+  let count = 0;
+  for (const c of DEMO_COMMUNITIES) {
+    const staff = await actorOf(deps.db, `${c.slug}_sj`);
+    const resident = await actorOf(deps.db, `${c.slug}_jm`);
+    if (staff === null || resident === null) continue;
+    const [x1, y1, x2, y2] = c.box;
+    for (const [code, n] of MONTH_MIX) {
+      const texts = DESCRIPTIONS[code]!;
+      for (let i = 0; i < n; i++) {
+        const start = to > from ? from + random() * (to - from) : now.getTime() - HOUR;
+        clock.set(new Date(start));
+        const outcome = await submitCase(
+          { ...deps, clock },
+          {
+            channel: i % 3 === 0 ? 'phone' : 'resident_app',
+            dutyCode: code,
+            description: texts[i % texts.length]!,
+            priority: 'normal',
+            lng: x1 + (x2 - x1) * (0.1 + 0.8 * random()),
+            lat: y1 + (y2 - y1) * (0.1 + 0.8 * random()),
+            isAnonymous: false,
+            photos: [],
+            force: true,
+          },
+          { actor: resident, permission: 'case.report' },
+        );
+        if (outcome.kind !== 'created') continue;
+        count += 1;
+        await playCase(deps, { clock, caseId: outcome.caseId, start, staff, resident, random });
+      }
+    }
+  }
+  await deps.db.insertInto('counters').values({ name, value: 1 }).execute();
+  log(`demo cases: ${count} this month (${month}) in the four communities, for their public pages`);
 }
 
 /** The community secretary handles community cases; department cases are left to their department. */

@@ -101,7 +101,7 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
     expect(people.filter((p) => p.relation === '子' || p.relation === '女').length).toBeGreaterThan(100);
   });
 
-  it('puts no demo event after now: registrations, visits, cases and their steps, tasks, notifications', async () => {
+  it('puts no demo event after now: registrations, visits, cases and their steps, tasks, messages', async () => {
     const now = t.clock.now().toISOString();
     const latest = async (table: string, column: string) => {
       const row = await t.deps.db
@@ -122,7 +122,7 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
       latest('cases', 'resolved_at'),
       latest('cases', 'closed_at'),
       latest('case_events', 'at'),
-      latest('notifications', 'created_at'),
+      latest('outbox_messages', 'created_at'),
       latest('import_jobs', 'created_at'),
       latest('tasks', 'created_at'),
       latest('task_targets', 'answered_at'),
@@ -163,6 +163,26 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
       expect(total).toBeLessThan(summary.residents / 2);
       expect(Math.max(...added)).toBeLessThanOrEqual(Math.max(3, total * 0.3));
       expect(added.filter((n) => n > 0).length).toBeGreaterThanOrEqual(8);
+    }
+  });
+  it("gives each of the report's four communities a public page this month with items named, mapped and folded", async () => {
+    for (const code of ['620102002002', '620103003004', '620105006010', '620122105203']) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/public/communities/${code}` });
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json<{
+        total: number;
+        other: number;
+        byItem: { code: string; count: number; isPlaced: boolean }[];
+        points: unknown[];
+        rates: { closed: number; rated: number };
+      }>();
+      expect(page.byItem.filter((i) => i.isPlaced).length, code).toBeGreaterThanOrEqual(3);
+      expect(page.byItem.every((i) => i.count >= 5)).toBe(true);
+      expect(page.points.length, code).toBeGreaterThan(5);
+      // 低保 and 独居老人探访 cases are among the month's, counted in other only
+      expect(page.other, code).toBeGreaterThanOrEqual(3);
+      expect(page.byItem.map((i) => i.code)).not.toContain('JZ-001');
+      expect(page.total).toBe(page.byItem.reduce((n, i) => n + i.count, page.other));
     }
   });
 });
