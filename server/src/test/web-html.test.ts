@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
  * Untrusted text is text everywhere in the web app. React escapes what it renders; the places that take
  * HTML strings do not: Leaflet tooltips, popups and divIcons, ECharts tooltip formatter functions, and
  * the DOM's own HTML setters. This scans web/src and fails when one of them is handed anything but a
- * fixed string or text passed through the one helper, `escapeHtml` (web/src/console/app/escape-html.ts).
+ * fixed string or text passed through the one helper, `escapeHtml` (web/src/shared/escape-html.ts).
  */
 
 const WEB_SRC = path.resolve(import.meta.dirname, '../../../web/src');

@@ -2,9 +2,9 @@ import { LeftOutlined } from '@ant-design/icons';
 import { Button, Flex, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { BrandMark } from '../console/app/BrandMark';
-import { useI18n } from '../console/app/i18n';
-import { LanguageSwitch } from '../console/app/LanguageSwitch';
+import { BrandMark } from '../shared/BrandMark';
+import { useI18n } from './i18n';
+import { LanguageSwitch } from '../shared/LanguageSwitch';
 
 interface PhoneHeaderProps {
   title: string;

@@ -2,8 +2,8 @@ import { BellOutlined, FileTextOutlined, LogoutOutlined, PlusOutlined } from '@a
 import { Badge, Button } from 'antd';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
-import { useAuth } from '../console/app/auth';
-import { useI18n } from '../console/app/i18n';
+import { useAuth } from '../shared/auth';
+import { useI18n } from './i18n';
 import { useNotifications } from './cases/api';
 import { PhoneHeader } from './PhoneHeader';
 import './mobile.css';

@@ -1,6 +1,7 @@
 import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
 import type { Meta } from '../api/types';
-import { escapeHtml } from '../console/app/escape-html';
+import { escapeHtml } from './escape-html';
 import { fromDisplayDatum, mapGeometryPositions, toDisplayDatum, type LngLat } from './geo';
 
 /** What /api/v1/meta says about the base map: provider, datum, attribution, tile layers. */

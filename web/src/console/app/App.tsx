@@ -1,13 +1,8 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider, Flex, Result, Spin } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
+import { Flex, Result, Spin } from 'antd';
 import type { ReactNode } from 'react';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { ApiKeysPage } from '../features/apikeys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
-import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
-import { LoginPage } from '../features/auth/LoginPage';
 import { CaseDetailPage } from '../features/cases/CaseDetailPage';
 import { CasesPage } from '../features/cases/CasesPage';
 import { LazyRatesPage } from '../features/cases/LazyRatesPage';
@@ -20,7 +15,6 @@ import { LazyBigScreenPage, LazyBurdenPage, LazyInsightsPage } from '../features
 import { OrgPage } from '../features/orgs/OrgPage';
 import { CareTagsPage } from '../features/registry/CareTagsPage';
 import { MoveRequestsPage } from '../features/registry/MoveRequestsPage';
-import { GridHouseholdsPage } from '../features/registry/GridHouseholdsPage';
 import { HouseholdsPage } from '../features/registry/HouseholdsPage';
 import { ImportPage } from '../features/registry/ImportPage';
 import { ResidentSearchPage } from '../features/registry/ResidentSearchPage';
@@ -29,16 +23,15 @@ import { TemplateBuilderPage } from '../features/reports/TemplateBuilderPage';
 import { TasksPage } from '../features/tasks/TasksPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
-import { ConsoleUnlessResident, PhoneRoutes } from '../../mobile/cases/routes';
-import { FieldGate } from '../../mobile/field/routes';
-import { AuthProvider, useAuth } from './auth';
-import { I18nProvider, useI18n } from './i18n';
-import { prefersReducedMotion } from './motion';
-import { isShown, SECTIONS, Shell } from './Shell';
-
-const queryClient = new QueryClient({
-  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 30_000 } },
-});
+import { useAuth } from '../../shared/auth';
+import { AppFrame } from '../../shared/AppFrame';
+import { RedirectToOtherApp } from '../../shared/navigation';
+import { isFieldWorkOnly, isResidentOnly, isShown, SECTIONS } from '../../shared/sections';
+import { ChangePasswordPage } from '../../shared/sign-in/ChangePasswordPage';
+import { LoginPage } from '../../shared/sign-in/LoginPage';
+import { useI18n } from './i18n';
+import { messages } from './messages';
+import { Shell } from './Shell';
 
 function Guarded({ permission, children }: { permission: string; children: ReactNode }) {
   const { can } = useAuth();
@@ -57,9 +50,6 @@ function HomeRedirect() {
 function Gate() {
   const { me, isLoading } = useAuth();
   const { t } = useI18n();
-  const { pathname } = useLocation();
-  // the grid worker's app works offline, so it decides about sign-in itself
-  if (pathname === '/m/field' || pathname.startsWith('/m/field/')) return <FieldGate />;
   if (isLoading) {
     return (
       <Flex align="center" justify="center" style={{ height: '100vh' }}>
@@ -71,14 +61,26 @@ function Gate() {
   if (me.mustChangePassword) return <ChangePasswordPage />;
   return (
     <Routes>
-      <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
-      <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="/screen/:orgId?" element={<Guarded permission="insight.read" children={<LazyBigScreenPage />} />} />
       {/* signed in at a bookmarked /login: go where this user starts */}
       <Route path="/login" element={<Navigate to="/" replace />} />
       <Route path="*" element={<ConsoleUnlessResident children={<ConsoleRoutes />} />} />
     </Routes>
   );
+}
+
+/**
+ * A resident has no work here: wherever she lands after signing in, she goes to her cases in the phone
+ * app. A grid worker on her phone starts on the field app; at a desk she gets the console, the phone
+ * app one click away. Everyone else gets the console.
+ */
+function ConsoleUnlessResident({ children }: { children: ReactNode }) {
+  const { me, can } = useAuth();
+  const { pathname } = useLocation();
+  if (isResidentOnly(can)) return <RedirectToOtherApp path="/m/cases" />;
+  const isPhone = window.matchMedia('(max-width: 767px)').matches;
+  if (pathname === '/' && me !== null && isPhone && isFieldWorkOnly(me)) return <RedirectToOtherApp path="/m/field" />;
+  return children;
 }
 
 /** The desktop console: the shell with its menu around one section. */
@@ -141,30 +143,11 @@ function ConsoleRoutes() {
   );
 }
 
-function Localized({ children }: { children: ReactNode }) {
-  const { lang } = useI18n();
-  return (
-    <ConfigProvider
-      locale={lang === 'zh' ? zhCN : enUS}
-      theme={{ token: { borderRadius: 6, motion: !prefersReducedMotion } }}
-    >
-      <AntApp>{children}</AntApp>
-    </ConfigProvider>
-  );
-}
-
+/** The desktop console (index.html); the phone pages under /m/ are the other app (mobile/App.tsx). */
 export function ConsoleApp() {
   return (
-    <QueryClientProvider client={queryClient}>
-      <I18nProvider>
-        <Localized>
-          <BrowserRouter>
-            <AuthProvider>
-              <Gate />
-            </AuthProvider>
-          </BrowserRouter>
-        </Localized>
-      </I18nProvider>
-    </QueryClientProvider>
+    <AppFrame messages={messages}>
+      <Gate />
+    </AppFrame>
   );
 }

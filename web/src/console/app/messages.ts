@@ -1,5 +1,6 @@
-import { fieldMessages } from '../../mobile/field/messages';
-import { mobileMessages } from '../../mobile/messages';
+import { sharedMessages } from '../../shared/messages';
+import { registryVocabularyMessages } from '../../shared/registry-vocabulary';
+import { visitVocabularyMessages } from '../../shared/visit-vocabulary';
 import { caseMessages } from '../features/cases/messages';
 import { dutyMessages } from '../features/duties/messages';
 import { fieldworkMessages } from '../features/fieldwork/messages';
@@ -11,8 +12,9 @@ import { workbenchMessages } from '../features/workbench/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
 export const messages = {
-  ...mobileMessages,
-  ...fieldMessages,
+  ...sharedMessages,
+  ...registryVocabularyMessages,
+  ...visitVocabularyMessages,
   ...caseMessages,
   ...dutyMessages,
   ...fieldworkMessages,
@@ -21,13 +23,6 @@ export const messages = {
   ...registryMessages,
   ...taskMessages,
   ...workbenchMessages,
-  'app.name': { zh: '田字格', en: 'Tianzige' },
-  'app.subtitle': { zh: '基层治理平台', en: 'Grassroots governance platform' },
-  'app.loading': { zh: '加载中…', en: 'Loading…' },
-  'app.language': { zh: '语言', en: 'Language' },
-  'app.logout': { zh: '退出登录', en: 'Sign out' },
-  'app.changePassword': { zh: '修改密码', en: 'Change password' },
-  'app.notFound': { zh: '页面不存在', en: 'Page not found' },
   'app.noAccess': {
     zh: '您没有可访问的功能，请联系管理员分配角色。',
     en: 'Nothing to show: ask an administrator to grant you a role.',
@@ -48,45 +43,6 @@ export const messages = {
   'nav.careTags': { zh: '关爱标签', en: 'Care tags' },
   'nav.gridHouseholds': { zh: '网格住户（手机）', en: 'My grid (phone)' },
 
-  'common.search': { zh: '搜索', en: 'Search' },
-  'common.reset': { zh: '重置', en: 'Reset' },
-  'common.cancel': { zh: '取消', en: 'Cancel' },
-  'common.confirm': { zh: '确定', en: 'OK' },
-  'common.save': { zh: '保存', en: 'Save' },
-  'common.create': { zh: '新建', en: 'Create' },
-  'common.close': { zh: '关闭', en: 'Close' },
-  'common.copy': { zh: '复制', en: 'Copy' },
-  'common.copied': { zh: '已复制', en: 'Copied' },
-  'common.actions': { zh: '操作', en: 'Actions' },
-  'common.none': { zh: '无', en: 'None' },
-  'common.total': { zh: '共 {n} 条', en: '{n} in total' },
-  'common.totalMoreThan': { zh: '超过 {n} 条', en: 'more than {n}' },
-  'common.saved': { zh: '已保存', en: 'Saved' },
-  'common.required': { zh: '必填', en: 'Required' },
-
-  'login.title': { zh: '登录', en: 'Sign in' },
-  'login.username': { zh: '用户名', en: 'Username' },
-  'login.password': { zh: '密码', en: 'Password' },
-  'login.submit': { zh: '登录', en: 'Sign in' },
-  'login.footer': { zh: '会少了、文少了、表少了', en: 'Fewer meetings, fewer documents, fewer forms' },
-
-  'password.title': { zh: '修改密码', en: 'Change your password' },
-  'password.forcedHint': {
-    zh: '为了账号安全，首次登录或密码被重置后须先修改密码。',
-    en: 'For your account’s safety, set a new password before continuing.',
-  },
-  'password.current': { zh: '当前密码', en: 'Current password' },
-  'password.new': { zh: '新密码', en: 'New password' },
-  'password.confirm': { zh: '确认新密码', en: 'Confirm new password' },
-  'password.mismatch': { zh: '两次输入的密码不一致', en: 'The passwords do not match' },
-  'password.weak': { zh: '密码不符合要求', en: 'The password does not meet the rule' },
-  'password.submit': { zh: '修改密码', en: 'Change password' },
-  'password.changed': { zh: '密码已修改', en: 'Password changed' },
-  'password.rule.length': { zh: '至少 8 个字符', en: 'At least 8 characters' },
-  'password.rule.classes': {
-    zh: '包含小写字母、大写字母、数字、符号中的至少 3 类（已满足 {n} 类）',
-    en: 'At least 3 of: lowercase, uppercase, digit, symbol ({n} so far)',
-  },
   'password.optionalHint': { zh: '留空则由系统生成初始密码', en: 'Leave empty to generate an initial password' },
 
   'level.nation': { zh: '全国', en: 'Nation' },
@@ -232,7 +188,6 @@ export const messages = {
     en: 'Pick a grid; for a community, give coordinates and the grid is found from them',
   },
   'household.head': { zh: '户主', en: 'Head' },
-  'household.memberCount': { zh: '人数', en: 'Members' },
   'household.updatedAt': { zh: '更新时间', en: 'Updated' },
   'household.members': { zh: '成员（{n}）', en: 'Members ({n})' },
   'household.history': { zh: '变更记录', en: 'Change history' },
@@ -249,8 +204,6 @@ export const messages = {
     en: 'Not a valid phone number (11-digit mobile or landline with area code)',
   },
   'resident.gender': { zh: '性别', en: 'Gender' },
-  'resident.gender.male': { zh: '男', en: 'Male' },
-  'resident.gender.female': { zh: '女', en: 'Female' },
   'resident.genderAge': { zh: '性别·年龄', en: 'Sex · age' },
   'resident.birthDate': { zh: '出生日期', en: 'Birth date' },
   'resident.ethnicity': { zh: '民族', en: 'Ethnicity' },
@@ -260,9 +213,6 @@ export const messages = {
   'resident.residenceType.permanent': { zh: '常住', en: 'Permanent' },
   'resident.residenceType.floating': { zh: '流动', en: 'Floating' },
   'resident.status': { zh: '状态', en: 'Status' },
-  'resident.status.living': { zh: '在住', en: 'Living here' },
-  'resident.status.moved_out': { zh: '迁出', en: 'Moved out' },
-  'resident.status.deceased': { zh: '死亡', en: 'Deceased' },
   'resident.statusDate': { zh: '状态日期', en: 'Status date' },
   'resident.careTags': { zh: '关爱标签', en: 'Care tags' },
   'resident.careTagsHint': {
@@ -320,19 +270,6 @@ export const messages = {
     en: 'e.g. verifying identity for an elderly allowance',
   },
   'resident.revealReasonShort': { zh: '请至少写 2 个字', en: 'At least 2 characters' },
-
-  'relation.户主': { zh: '户主', en: 'Head' },
-  'relation.配偶': { zh: '配偶', en: 'Spouse' },
-  'relation.子': { zh: '子', en: 'Son' },
-  'relation.女': { zh: '女', en: 'Daughter' },
-  'relation.儿媳': { zh: '儿媳', en: 'Daughter-in-law' },
-  'relation.女婿': { zh: '女婿', en: 'Son-in-law' },
-  'relation.父母': { zh: '父母', en: 'Parent' },
-  'relation.祖父母': { zh: '祖父母', en: 'Grandparent' },
-  'relation.孙子女': { zh: '孙子女', en: 'Grandchild' },
-  'relation.兄弟姐妹': { zh: '兄弟姐妹', en: 'Sibling' },
-  'relation.其他亲属': { zh: '其他亲属', en: 'Other relative' },
-  'relation.非亲属': { zh: '非亲属', en: 'Not related' },
 
   'history.create': { zh: '登记入户：{address}', en: 'Registered at {address}' },
   'history.createBare': { zh: '登记入户', en: 'Registered' },
@@ -463,17 +400,6 @@ export const messages = {
   'careTag.namePlaceholder': { zh: '如：重病患者', en: 'e.g. seriously ill' },
   'careTag.nameRule': { zh: '2–20 个字', en: '2–20 characters' },
   'careTag.created': { zh: '已添加“{name}”', en: 'Added “{name}”' },
-
-  'mobile.title': { zh: '网格住户', en: 'My grid' },
-  'mobile.console': { zh: '电脑版', en: 'Desktop console' },
-  'mobile.head': { zh: '户主', en: 'Head' },
-  'mobile.count': { zh: '{n} 户', en: '{n} households' },
-  'mobile.age': { zh: '{n} 岁', en: 'age {n}' },
-  'mobile.searchPlaceholder': { zh: '地址或姓名', en: 'Address or name' },
-  'mobile.allHouseholds': { zh: '全部', en: 'All' },
-  'mobile.noCareTags': { zh: '无关爱对象', en: 'No care tags' },
-  'mobile.noMembers': { zh: '暂无在住成员', en: 'No members living here' },
-  'mobile.empty': { zh: '没有符合条件的住户', en: 'No matching household' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof messages;

@@ -1,9 +1,9 @@
 import { Alert, Button, Flex, Image, Result, Skeleton, Typography } from 'antd';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
-import { errorText } from '../../console/app/errors';
-import { useI18n } from '../../console/app/i18n';
-import { formatTime } from '../../console/app/time';
+import { errorText } from '../../shared/errors';
+import { useI18n } from '../i18n';
+import { formatTime } from '../../shared/time';
 import { OPEN_STATUSES } from '../../shared/case-states';
 import { PhoneLayout } from '../PhoneLayout';
 import { photoUrl, useMyCase, type MyCaseDetail } from './api';

@@ -1,7 +1,7 @@
 import { Image, Rate, Timeline, Typography } from 'antd';
-import { useI18n } from '../../console/app/i18n';
-import type { MessageKey } from '../../console/app/messages';
-import { formatTime } from '../../console/app/time';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
+import { formatTime } from '../../shared/time';
 import { CASE_STATE_LABELS, STEP_INTO_STATE } from '../../shared/case-states';
 import { photoUrl, type CaseEvent } from './api';
 

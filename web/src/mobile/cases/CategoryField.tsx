@@ -1,8 +1,8 @@
 import { RightOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Drawer, Empty, Flex, Input, Skeleton, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { errorText } from '../../console/app/errors';
-import { useI18n } from '../../console/app/i18n';
+import { errorText } from '../../shared/errors';
+import { useI18n } from '../i18n';
 import { useSettled } from '../../shared/duty-suggestions';
 import { useDutySuggestions, usePublicDutyItems, type PublicDutyItem } from './api';
 

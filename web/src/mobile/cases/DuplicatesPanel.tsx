@@ -1,7 +1,7 @@
 import { EnvironmentOutlined, EyeOutlined } from '@ant-design/icons';
 import { Alert, Button, Flex, Tag, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
-import { useI18n } from '../../console/app/i18n';
+import { useI18n } from '../i18n';
 import { useMyCases, type DuplicateCase } from './api';
 import { StatusTag } from './StatusTag';
 import { shortTime } from './time';

@@ -4,8 +4,8 @@ import { Button, Flex, Typography } from 'antd';
 import L from 'leaflet';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { useI18n } from '../../console/app/i18n';
-import { prefersReducedMotion } from '../../console/app/motion';
+import { useI18n } from '../i18n';
+import { prefersReducedMotion } from '../../shared/motion';
 import { addBaseMap, fromMapLatLng, toMapLatLng } from '../../shared/base-map';
 
 export interface Point {

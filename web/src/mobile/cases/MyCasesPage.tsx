@@ -1,9 +1,9 @@
 import { PlusOutlined, StarFilled } from '@ant-design/icons';
 import { Alert, Button, Empty, Flex, Skeleton, Typography } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
-import { useAuth } from '../../console/app/auth';
-import { errorText } from '../../console/app/errors';
-import { useI18n } from '../../console/app/i18n';
+import { useAuth } from '../../shared/auth';
+import { errorText } from '../../shared/errors';
+import { useI18n } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import { useMyCases, type MyCase } from './api';
 import { StatusTag } from './StatusTag';

@@ -2,8 +2,8 @@ import { App, Alert, Button, Flex, Form, Input, Switch, Typography, type FormIns
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api/client';
-import { errorText } from '../../console/app/errors';
-import { useI18n, type I18n } from '../../console/app/i18n';
+import { errorText } from '../../shared/errors';
+import { useI18n, type I18n } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import {
   submitMyCase,

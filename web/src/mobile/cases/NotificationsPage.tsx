@@ -1,8 +1,8 @@
 import { CheckOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Flex, Skeleton, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
-import { errorText } from '../../console/app/errors';
-import { useI18n } from '../../console/app/i18n';
+import { errorText } from '../../shared/errors';
+import { useI18n } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import { useMarkRead, useNotifications } from './api';
 import { shortTime } from './time';

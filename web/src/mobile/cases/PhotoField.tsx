@@ -1,7 +1,7 @@
 import { CameraOutlined, CloseOutlined } from '@ant-design/icons';
 import { App, Button } from 'antd';
 import { useEffect, useRef } from 'react';
-import { useI18n } from '../../console/app/i18n';
+import { useI18n } from '../i18n';
 
 export const MAX_PHOTOS = 9;
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;

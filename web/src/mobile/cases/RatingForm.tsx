@@ -1,6 +1,6 @@
 import { App, Button, Form, Input, Radio, Rate, Typography } from 'antd';
-import { errorText } from '../../console/app/errors';
-import { useI18n } from '../../console/app/i18n';
+import { errorText } from '../../shared/errors';
+import { useI18n } from '../i18n';
 import { useRateCase, type MyCaseDetail } from './api';
 
 interface RatingValues {

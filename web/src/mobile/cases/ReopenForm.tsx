@@ -2,8 +2,8 @@ import { RedoOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
-import { errorText } from '../../console/app/errors';
-import { useI18n } from '../../console/app/i18n';
+import { errorText } from '../../shared/errors';
+import { useI18n } from '../i18n';
 import { useReopenCase } from './api';
 
 /** 重新打开: a button that asks why, then sends the case back to its handler. */

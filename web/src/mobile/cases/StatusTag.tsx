@@ -1,5 +1,5 @@
 import { Tag } from 'antd';
-import { useI18n } from '../../console/app/i18n';
+import { useI18n } from '../i18n';
 import { CASE_STATE_LABELS } from '../../shared/case-states';
 import type { CaseStatus } from './api';
 

@@ -1,5 +1,5 @@
-import { dayjs, DISPLAY_ZONE } from '../../console/app/time';
-import type { Lang } from '../../console/app/i18n';
+import { dayjs, DISPLAY_ZONE } from '../../shared/time';
+import type { Lang } from '../i18n';
 
 /** A short time for a phone line: 今天 14:05, 11月28日 09:30, or the year when it is not this one. */
 export function shortTime(iso: string, lang: Lang): string {

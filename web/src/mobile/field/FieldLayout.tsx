@@ -7,9 +7,10 @@ import {
 } from '@ant-design/icons';
 import { App, Badge, Button } from 'antd';
 import type { ReactNode } from 'react';
-import { NavLink, useNavigate } from 'react-router-dom';
-import { useAuth } from '../../console/app/auth';
-import { useI18n } from '../../console/app/i18n';
+import { NavLink } from 'react-router-dom';
+import { useAuth } from '../../shared/auth';
+import { openOtherApp } from '../../shared/navigation';
+import { useI18n } from '../i18n';
 import '../mobile.css';
 import { PhoneHeader } from '../PhoneHeader';
 import './field.css';
@@ -30,7 +31,6 @@ export function FieldLayout({ title, back, children }: FieldLayoutProps) {
   const { logout } = useAuth();
   const { modal } = App.useApp();
   const { identity, syncState } = useField();
-  const navigate = useNavigate();
 
   const signOut = () => {
     const leave = async () => {
@@ -61,7 +61,7 @@ export function FieldLayout({ title, back, children }: FieldLayoutProps) {
                 className="tz-header-button"
                 icon={<DesktopOutlined />}
                 aria-label={t('mobile.console')}
-                onClick={() => void navigate(identity.consolePath ?? '/')}
+                onClick={() => openOtherApp(identity.consolePath ?? '/')}
               />
             )}
             <Button

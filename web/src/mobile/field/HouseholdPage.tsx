@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Empty, Flex, Result, Skeleton, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { useI18n } from '../../console/app/i18n';
+import { useI18n } from '../i18n';
 import { shortTime } from '../cases/time';
 import { fetchHouseholdVisits, type FindingTopic, type VisitKind } from './api';
 import { useField } from './FieldContext';

@@ -1,7 +1,7 @@
 import { App, Alert, Button, Checkbox, Form, Input, Select } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { useI18n } from '../../console/app/i18n';
+import { useI18n } from '../i18n';
 import { MAX_PHOTOS, PhotoField, type PhotoDraft } from '../cases/PhotoField';
 import type { CaseInput } from './api';
 import { useField } from './FieldContext';

@@ -1,6 +1,6 @@
 import { CheckCircleFilled, CloudSyncOutlined, ExclamationCircleFilled, LoadingOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
-import { useI18n } from '../../console/app/i18n';
+import { useI18n } from '../i18n';
 import { shortTime } from '../cases/time';
 import { useField } from './FieldContext';
 

@@ -1,8 +1,8 @@
 import { CloudUploadOutlined, DeleteOutlined, RedoOutlined } from '@ant-design/icons';
 import { App, Alert, Button, Empty, Flex, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
-import { useI18n } from '../../console/app/i18n';
-import type { MessageKey } from '../../console/app/messages';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { shortTime } from '../cases/time';
 import { useField } from './FieldContext';
 import { FieldLayout } from './FieldLayout';

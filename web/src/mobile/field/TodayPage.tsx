@@ -2,7 +2,7 @@ import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Flex, Input, Skeleton, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { useI18n } from '../../console/app/i18n';
+import { useI18n } from '../i18n';
 import { shortTime } from '../cases/time';
 import { useField } from './FieldContext';
 import { FieldLayout } from './FieldLayout';

@@ -1,8 +1,8 @@
 import { App, Alert, Button, Checkbox, Flex, Form, Input, Result, Segmented, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { useI18n } from '../../console/app/i18n';
-import { dayjs } from '../../console/app/time';
+import { useI18n } from '../i18n';
+import { dayjs } from '../../shared/time';
 import { MAX_PHOTOS, PhotoField, type PhotoDraft } from '../cases/PhotoField';
 import { VISIT_KINDS, type VisitInput, type VisitKind } from './api';
 import { useField } from './FieldContext';

@@ -1,7 +1,7 @@
 import { AimOutlined, DeleteOutlined, LoadingOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Flex, Input, Select, Typography } from 'antd';
-import { useI18n } from '../../console/app/i18n';
-import type { MessageKey } from '../../console/app/messages';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { FINDING_TOPICS, type CachedMember, type FactField, type FindingTopic } from './api';
 import { useField } from './FieldContext';
 import { TOPIC_LABEL } from './parts';

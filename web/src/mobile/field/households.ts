@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { shanghaiDay } from '../../console/app/figures';
+import { shanghaiDay } from '../../shared/figures';
 import type { CachedHousehold, Urgency, VisitInput } from './api';
 import { useField } from './FieldContext';
 import type { QueuedOp } from './store';

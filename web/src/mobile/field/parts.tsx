@@ -1,8 +1,8 @@
 import { Flex, Tag } from 'antd';
-import { relationKey } from '../../console/features/registry/vocabulary';
-import type { I18n } from '../../console/app/i18n';
-import { useI18n } from '../../console/app/i18n';
-import type { MessageKey } from '../../console/app/messages';
+import { relationKey } from '../../shared/registry-vocabulary';
+import type { I18n } from '../i18n';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { shortTime } from '../cases/time';
 import type { CachedMember, FindingTopic, VisitKind } from './api';
 import { useField } from './FieldContext';

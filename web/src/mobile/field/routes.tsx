@@ -1,12 +1,12 @@
 import { Button, Flex, Result, Spin } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
-import type { Me } from '../../api/types';
-import { useAuth } from '../../console/app/auth';
-import { useI18n } from '../../console/app/i18n';
-import { isShown, SECTIONS } from '../../console/app/Shell';
-import { ChangePasswordPage } from '../../console/features/auth/ChangePasswordPage';
-import { LoginPage } from '../../console/features/auth/LoginPage';
+import { useAuth } from '../../shared/auth';
+import { RedirectToOtherApp } from '../../shared/navigation';
+import { consoleStartOf } from '../../shared/sections';
+import { ChangePasswordPage } from '../../shared/sign-in/ChangePasswordPage';
+import { LoginPage } from '../../shared/sign-in/LoginPage';
+import { useI18n } from '../i18n';
 import { FieldProvider } from './FieldContext';
 import { HouseholdPage } from './HouseholdPage';
 import { ReportPage } from './ReportPage';
@@ -15,26 +15,6 @@ import { readIdentity, type Identity } from './store';
 import { SyncPage } from './SyncPage';
 import { TodayPage } from './TodayPage';
 import { VisitFormPage } from './VisitFormPage';
-
-/**
- * Permissions that field work on the phone covers, with the read-only reference a worker may open in
- * the console now and then (org tree, case queue, dashboards); anyone holding more has desk work.
- */
-const FIELD_WORK = new Set([
-  'visit.record',
-  'visit.read',
-  'org.read',
-  'resident.read',
-  'case.read',
-  'case.intake',
-  'case.report',
-  'apikey.own',
-  'insight.read',
-]);
-
-/** A grid worker or linked party member whose work is all at the door: she signs in to the phone app. */
-export const isFieldWorkOnly = (me: Me) =>
-  me.permissions.includes('visit.record') && me.permissions.every((p) => FIELD_WORK.has(p));
 
 function FieldRoutes() {
   return (
@@ -74,7 +54,7 @@ export function FieldGate() {
     );
   }, []);
 
-  const consolePath = SECTIONS.find((s) => s.permission !== undefined && isShown(can)(s))?.path ?? null;
+  const consolePath = consoleStartOf(can);
   const live = useMemo<Identity | null>(
     () => (me === null ? null : { userId: me.id, displayName: me.displayName, consolePath }),
     [me, consolePath],
@@ -82,7 +62,7 @@ export function FieldGate() {
 
   if (me !== null) {
     if (me.mustChangePassword) return <ChangePasswordPage />;
-    if (!can('visit.record')) return <Navigate to="/" replace />;
+    if (!can('visit.record')) return <RedirectToOtherApp path="/" />;
   }
   const identity = live ?? ((isLoading || isUnreachable) && stored !== undefined ? stored : null);
   if (identity !== null) {

@@ -17,10 +17,10 @@ import {
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { ApiKey } from '../../../api/types';
-import { errorText, showFieldErrors } from '../../app/errors';
+import { errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { SecretModal } from '../../app/SecretModal';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 
 const KEYS = ['apikeys'] as const;
 

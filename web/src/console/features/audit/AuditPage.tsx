@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { AuditQuery, AuditRecord } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE, formatTime } from '../../app/time';
+import { dayjs, DISPLAY_ZONE, formatTime } from '../../../shared/time';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 
 interface AuditFilters {

@@ -1,10 +1,10 @@
 import { Alert, Button, Flex, Form, Input, Modal, Select, Typography, type UploadFile } from 'antd';
 import { useState, type ReactNode } from 'react';
 import type { CaseDetail } from '../../../api/types';
-import { clearErrorsOnChange } from '../../app/errors';
+import { clearErrorsOnChange } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { DutyItemSelect } from '../duties/DutyItemSelect';
 import { PhotoPicker, pickedFiles } from './PhotoPicker';
 import { useCaseQueue, useReassignTargets } from './queries';

@@ -1,6 +1,6 @@
 import { Button, Divider, Flex, Form, Input } from 'antd';
 import type { CaseDetail } from '../../../api/types';
-import { clearErrorsOnChange } from '../../app/errors';
+import { clearErrorsOnChange } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { useCaseAction } from './useCaseAction';
 import type { CaseAction } from './vocabulary';

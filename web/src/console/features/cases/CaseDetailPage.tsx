@@ -16,9 +16,9 @@ import {
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../../api/client';
 import type { CaseDetail } from '../../../api/types';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { DutyKindTag } from '../duties/DutyKindTag';
 import { KIND_LABEL } from '../duties/vocabulary';
 import { useMeta, useOrgMap } from '../orgs/queries';

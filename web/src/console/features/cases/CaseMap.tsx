@@ -1,8 +1,8 @@
 import L from 'leaflet';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { OrgMap } from '../../../api/types';
-import { prefersReducedMotion } from '../../app/motion';
-import { escapeHtml } from '../../app/escape-html';
+import { prefersReducedMotion } from '../../../shared/motion';
+import { escapeHtml } from '../../../shared/escape-html';
 import { addBaseMap, fromMapLatLng, toMapGeoJson, toMapLatLng, type MapSettings } from '../../../shared/base-map';
 
 /** A point as GeoJSON orders it: [longitude, latitude]. */

@@ -1,7 +1,7 @@
 import { Tag, Tooltip } from 'antd';
 import type { CaseSummary } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { DUE_COLOR, DUE_LABEL, isOpen, STATUS_COLOR, STATUS_LABEL } from './vocabulary';
 
 export function CaseStatusTag({ status }: { status: CaseSummary['status'] }) {

@@ -2,7 +2,7 @@ import { LockOutlined, StarFilled } from '@ant-design/icons';
 import { Flex, Tag, Timeline, Typography } from 'antd';
 import type { CaseDetail, CaseEvent } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { CasePhotos } from './CasePhotos';
 import { EVENT_COLOR, EVENT_LABEL } from './vocabulary';
 

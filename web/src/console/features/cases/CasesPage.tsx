@@ -15,9 +15,9 @@ import {
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { CaseQueue, CaseQueueQuery, CaseStatus, CaseSummary } from '../../../api/types';
-import { useAuth } from '../../app/auth';
+import { useAuth } from '../../../shared/auth';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE, formatTime } from '../../app/time';
+import { dayjs, DISPLAY_ZONE, formatTime } from '../../../shared/time';
 import { DutyItemSelect } from '../duties/DutyItemSelect';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { CaseFlags, CaseStatusTag, DueStateTag } from './CaseTags';

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Flex, Typography } from 'antd';
 import { useEffect, useRef } from 'react';
 import type { DuplicateCandidate } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { CaseStatusTag } from './CaseTags';
 
 /**

@@ -4,8 +4,8 @@ import { App, Button, Checkbox, Col, Drawer, Flex, Form, Input, Radio, Row, Typo
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { CaseIntakeBody, CaseIntakeResult, DuplicateCandidate } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { DutyItemSelect } from '../duties/DutyItemSelect';
 import { SuggestedDuties } from '../duties/SuggestedDuties';

@@ -6,9 +6,9 @@ import { useNavigate } from 'react-router-dom';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import { api, unwrap } from '../../../api/client';
 import type { Notification } from '../../../api/types';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs, formatTime } from '../../app/time';
+import { dayjs, formatTime } from '../../../shared/time';
 import './cases.css';
 import { notificationKeys, useNotifications } from './queries';
 

@@ -4,9 +4,9 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { Rates } from '../../../api/types';
-import { percentOf } from '../../app/figures';
+import { percentOf } from '../../../shared/figures';
 import { useI18n } from '../../app/i18n';
-import { prefersReducedMotion } from '../../app/motion';
+import { prefersReducedMotion } from '../../../shared/motion';
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 

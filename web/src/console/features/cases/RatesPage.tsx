@@ -1,4 +1,4 @@
-import { formatPercent } from '../../app/figures';
+import { formatPercent } from '../../../shared/figures';
 import { QuestionCircleOutlined } from '@ant-design/icons';
 import {
   Alert,
@@ -19,10 +19,10 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import type { OrgLevel, Rates, RatesReport } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { LEVEL_COLOR, LEVEL_LABEL } from '../orgs/levels';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { useCaseRates } from './queries';

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, type FormInstance } from 'antd';
 import { ApiError } from '../../../api/client';
 import type { CaseDetail } from '../../../api/types';
-import { errorText, showFieldErrors } from '../../app/errors';
+import { errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { runCaseAction, type ActionInput } from './caseActions';
 import { applyCaseChange, caseKeys } from './queries';

@@ -17,8 +17,8 @@ import {
 import { useState } from 'react';
 import { downloadFile } from '../../../api/client';
 import type { DutyItem, DutyKind } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { DutyImportModal } from './DutyImportModal';
 import { DutyItemDrawer, type DrawerTarget } from './DutyItemDrawer';

@@ -4,7 +4,7 @@ import { Alert, Modal, Result, Table, Typography, Upload, type UploadFile } from
 import { useState } from 'react';
 import { ApiError, sendRaw, type FieldError } from '../../../api/client';
 import type { DutyImportResult } from '../../../api/types';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { dutyKeys } from './queries';
 

@@ -15,10 +15,10 @@ import {
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { DutyItem, DutyKind } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { DutyItemForm } from './DutyItemForm';
 import { DutyKindTag } from './DutyKindTag';
 import { dutyKeys, useDutyRevisions } from './queries';

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, AutoComplete, Col, Form, Input, InputNumber, Row, Select, Switch } from 'antd';
 import { api, unwrap } from '../../../api/client';
 import type { DutyItem, DutyItemCreateBody, DutyKind } from '../../../api/types';
-import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { dutyKeys, useDutyList, useDutyVocabulary } from './queries';
 import { DUTY_KINDS, KIND_LABEL, needsDepartment } from './vocabulary';

@@ -2,7 +2,7 @@ import { App, Form, Modal, Radio, Select, Spin } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
-import { errorText, showFieldErrors } from '../../app/errors';
+import { errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';

@@ -14,10 +14,10 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../app/errors';
-import { percentOf, shareOf } from '../../app/figures';
+import { errorText } from '../../../shared/errors';
+import { percentOf, shareOf } from '../../../shared/figures';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import type { OrgLevel } from '../../../api/types';
 import { LEVEL_COLOR, LEVEL_LABEL } from '../orgs/levels';
 import { useCoverage, type Coverage, type CoverageFigures } from './queries';

@@ -14,9 +14,9 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { useCareTags } from '../registry/queries';
 import { applyChange, rejectChange, useFieldworkMutation, useHouseholdChanges, type HouseholdChange } from './queries';
 import { UnitPicker, useUnitTrail } from './UnitPicker';

@@ -1,9 +1,9 @@
 import { EnvironmentOutlined, PaperClipOutlined } from '@ant-design/icons';
 import { Alert, Empty, Flex, Image, Skeleton, Tag, Timeline, Typography } from 'antd';
 import { Link } from 'react-router-dom';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { useCareTags } from '../registry/queries';
 import { useHouseholdVisits, type Visit } from './queries';
 import {

@@ -14,10 +14,10 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { useState } from 'react';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { useCareTags } from '../registry/queries';
 import { BulkAssignModal, LINKAGE_KIND_COLOR, LINKAGE_KIND_LABEL } from './BulkAssignModal';
 import {

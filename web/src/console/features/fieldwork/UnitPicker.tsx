@@ -1,6 +1,6 @@
 import { Breadcrumb, Typography } from 'antd';
 import { useState } from 'react';
-import { useAuth } from '../../app/auth';
+import { useAuth } from '../../../shared/auth';
 import { useI18n } from '../../app/i18n';
 import type { OrgLevel } from '../../../api/types';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';

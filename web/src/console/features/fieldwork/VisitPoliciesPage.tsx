@@ -13,8 +13,8 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { useState } from 'react';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { useCareTags } from '../registry/queries';
 import { savePolicies, useFieldworkMutation, usePolicies, type Policy } from './queries';

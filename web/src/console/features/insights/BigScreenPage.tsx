@@ -2,9 +2,9 @@ import { CompressOutlined, ExpandOutlined, RollbackOutlined } from '@ant-design/
 import { Button, Empty, Result, Spin } from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { RATE_COLORS } from '../cases/RatesChart';
 import {
   careTagRows,

@@ -1,4 +1,4 @@
-import { shareOf } from '../../app/figures';
+import { shareOf } from '../../../shared/figures';
 import {
   Alert,
   Card,
@@ -15,9 +15,9 @@ import {
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { useOrgUnit } from '../orgs/queries';
 import type { BurdenLedger, BurdenTotals, UnitRef } from './api';

@@ -3,7 +3,7 @@ import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import { prefersReducedMotion } from '../../app/motion';
+import { prefersReducedMotion } from '../../../shared/motion';
 
 echarts.use([
   BarChart,

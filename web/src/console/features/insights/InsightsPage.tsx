@@ -1,10 +1,10 @@
 import { FullscreenOutlined, SyncOutlined } from '@ant-design/icons';
 import { Alert, Breadcrumb, Button, Card, Col, Empty, Flex, Row, Statistic, Tag, Typography } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import type { InsightSummary } from './api';
 import { levelColor, levelName } from './charts';

@@ -1,4 +1,4 @@
-import { formatPercent } from '../../app/figures';
+import { formatPercent } from '../../../shared/figures';
 import type { I18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
 import { LEVEL_COLOR, LEVEL_LABEL } from '../orgs/levels';

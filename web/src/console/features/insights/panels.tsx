@@ -1,8 +1,8 @@
-import { percentOf } from '../../app/figures';
+import { percentOf } from '../../../shared/figures';
 import { Card, Col, Empty, Flex, Progress, Row, Segmented, Statistic, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { RATE_COLORS } from '../cases/RatesChart';
 import type { InsightVisits } from './api';
 import {

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Form, Input, Radio } from 'antd';
 import { api, unwrap } from '../../../api/client';
 import type { OrgCreateBody, OrgUnit, PolygonGeometry } from '../../../api/types';
-import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { GeometryField, type DraftState } from './GeometryField';
 import { CREATABLE_LEVELS, LEVEL_LABEL } from './levels';

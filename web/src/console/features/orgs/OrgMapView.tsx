@@ -2,8 +2,8 @@ import L from 'leaflet';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { OrgLevel, OrgMap } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
-import { prefersReducedMotion } from '../../app/motion';
-import { escapeHtml } from '../../app/escape-html';
+import { prefersReducedMotion } from '../../../shared/motion';
+import { escapeHtml } from '../../../shared/escape-html';
 import { addBaseMap, fromMapLatLng, toMapGeoJson, toMapLatLng, type MapSettings } from '../../../shared/base-map';
 
 /** A vertex as GeoJSON orders it: [longitude, latitude]. */

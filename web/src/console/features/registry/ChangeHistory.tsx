@@ -2,7 +2,7 @@ import { Empty, Timeline, Typography } from 'antd';
 import type { HouseholdChange } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { GENDER_LABEL, RESIDENCE_TYPE_LABEL, STATUS_LABEL } from './vocabulary';
 
 const FIELD_LABEL: Record<string, MessageKey> = {

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Flex, Form, Input, InputNumber, Modal } from 'antd';
 import { api, unwrap } from '../../../api/client';
 import type { Household, HouseholdCreateBody, OrgUnit } from '../../../api/types';
-import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { registryKeys } from './queries';

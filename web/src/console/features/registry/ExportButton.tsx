@@ -4,8 +4,8 @@ import { App, Button, Checkbox, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { downloadFile } from '../../../api/client';
 import type { ResidentExportBody, ResidentSearchBody } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 
 /** Exports the residents matching the current filter to .xlsx; masked unless a pii.reveal holder asks otherwise. */

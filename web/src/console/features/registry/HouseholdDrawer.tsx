@@ -15,12 +15,12 @@ import {
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { Resident } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { HouseholdVisits } from '../fieldwork/HouseholdVisits';
-import { CareTagList } from './CareTagList';
+import { CareTagList } from '../../../shared/CareTagList';
 import { ChangeHistory } from './ChangeHistory';
 import { useHousehold } from './queries';
 import { ResidentFormModal } from './ResidentFormModal';

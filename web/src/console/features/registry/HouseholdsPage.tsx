@@ -3,10 +3,10 @@ import { Alert, Button, Card, Flex, Input, Table, Typography, type TableColumnsT
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { Household } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { OrgSearch } from '../orgs/OrgSearch';
 import { OrgTree } from '../orgs/OrgTree';
 import { useOrgUnit } from '../orgs/queries';

@@ -3,9 +3,9 @@ import { useMutation } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Result, Row, Statistic } from 'antd';
 import { downloadFile } from '../../../api/client';
 import type { ImportJob } from '../../../api/types';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 
 /** Step 4: what the import did, and the report of rejected rows to fix them from. */
 export function ImportResultView({ job, onAgain, onNew }: { job: ImportJob; onAgain: () => void; onNew: () => void }) {

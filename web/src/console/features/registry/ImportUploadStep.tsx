@@ -4,7 +4,7 @@ import { Alert, Button, Flex, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { sendRaw } from '../../../api/client';
 import type { ImportJob } from '../../../api/types';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import type { ImportSettings } from './ImportSettingsStep';
 import { registryKeys } from './queries';

@@ -3,9 +3,9 @@ import { Alert, App, Button, Card, Popconfirm, Space, Table, Tabs, Tag, Typograp
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { paths } from '../../../api/schema';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { registryKeys, useMoveRequests } from './queries';
 
 type MoveRequest =

@@ -2,7 +2,7 @@ import { Card, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import type { ImportJob } from '../../../api/types';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
-import { formatTime } from '../../app/time';
+import { formatTime } from '../../../shared/time';
 import { useImportJobs } from './queries';
 
 const STATUS: Record<ImportJob['status'], { label: MessageKey; color: string }> = {

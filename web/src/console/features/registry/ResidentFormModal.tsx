@@ -25,9 +25,9 @@ import type {
   ResidentStatus,
   ResidentUpdateBody,
 } from '../../../api/types';
-import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs } from '../../app/time';
+import { dayjs } from '../../../shared/time';
 import { ageOf, ID_PROBLEM_MESSAGE, isValidPhone, parseIdNumber } from './idNumber';
 import { registryKeys, useCareTags, useHousehold } from './queries';
 import {

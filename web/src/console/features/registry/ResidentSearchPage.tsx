@@ -15,10 +15,10 @@ import {
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { ResidenceType, Resident, ResidentSearchBody, ResidentStatus } from '../../../api/types';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
-import { CareTagList } from './CareTagList';
+import { CareTagList } from '../../../shared/CareTagList';
 import { ExportButton } from './ExportButton';
 import { ID_PROBLEM_MESSAGE, isValidPhone, parseIdNumber } from './idNumber';
 import { useCareTags, useResidentSearch } from './queries';

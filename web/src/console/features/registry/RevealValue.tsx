@@ -4,8 +4,8 @@ import { App, Button, Form, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { RevealField } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText, showFieldErrors } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { RevealReasonModal } from '../../app/RevealReasonModal';
 

@@ -1,4 +1,4 @@
-import { shanghaiDay } from '../../app/figures';
+import { shanghaiDay } from '../../../shared/figures';
 import type { Gender } from '../../../api/types';
 import type { MessageKey } from '../../app/messages';
 

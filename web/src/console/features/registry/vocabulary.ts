@@ -1,5 +1,5 @@
-import type { Gender, ResidenceType, ResidentStatus } from '../../../api/types';
-import { messages, type MessageKey } from '../../app/messages';
+import type { ResidenceType, ResidentStatus } from '../../../api/types';
+import type { MessageKey } from '../../app/messages';
 
 // Copied from server/src/modules/registry/vocabulary.ts: the server validates against the same lists.
 
@@ -64,23 +64,7 @@ export const ETHNICITIES = [
   '其他',
 ] as const;
 
-/** 与户主关系 */
-export const RELATIONS = [
-  '户主',
-  '配偶',
-  '子',
-  '女',
-  '儿媳',
-  '女婿',
-  '父母',
-  '祖父母',
-  '孙子女',
-  '兄弟姐妹',
-  '其他亲属',
-  '非亲属',
-] as const;
-
-export const HEAD_RELATION = '户主';
+export { GENDER_LABEL, HEAD_RELATION, RELATIONS, relationKey } from '../../../shared/registry-vocabulary';
 
 export const RESIDENCE_TYPES: readonly ResidenceType[] = ['registered', 'permanent', 'floating'];
 export const RESIDENCE_TYPE_LABEL: Record<ResidenceType, MessageKey> = {
@@ -100,14 +84,3 @@ export const STATUS_LABEL: Record<ResidentStatus, MessageKey> = {
   moved_out: 'resident.status.moved_out',
   deceased: 'resident.status.deceased',
 };
-
-export const GENDER_LABEL: Record<Gender, MessageKey> = {
-  male: 'resident.gender.male',
-  female: 'resident.gender.female',
-};
-
-/** The message key naming a relation (与户主关系), if it is one of the known ones. */
-export function relationKey(relation: string): MessageKey | undefined {
-  const key = `relation.${relation}`;
-  return key in messages ? (key as MessageKey) : undefined;
-}

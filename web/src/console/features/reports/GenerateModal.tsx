@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Checkbox, DatePicker, Form, Input, Modal } from 'antd';
 import { useEffect, useState } from 'react';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { useOrgUnit } from '../orgs/queries';
 import { reportsApi, type TemplateSummary } from './api';

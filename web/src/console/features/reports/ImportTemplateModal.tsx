@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Flex, Input, Modal, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../../api/client';
-import { errorText } from '../../app/errors';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { reportsApi } from './api';
 import { reportKeys } from './queries';

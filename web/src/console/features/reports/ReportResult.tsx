@@ -2,8 +2,8 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { App, Button, Card, Flex, Progress, Statistic, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { downloadFile } from '../../../api/client';
-import { errorText } from '../../app/errors';
-import { percentOf, shareOf } from '../../app/figures';
+import { errorText } from '../../../shared/errors';
+import { percentOf, shareOf } from '../../../shared/figures';
 import { useI18n } from '../../app/i18n';
 import { useReport } from './queries';
 

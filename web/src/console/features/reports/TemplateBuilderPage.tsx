@@ -22,7 +22,7 @@ import {
 import { useEffect, useMemo } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../../api/client';
-import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { levelName } from '../insights/charts';
 import { ROSTER_FIELDS, ROW_LEVELS, reportsApi, type FilterField, type TemplateInput } from './api';

@@ -2,8 +2,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { App } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { api, unwrap } from '../../../api/client';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { registryKeys } from '../registry/queries';
 import { reportsApi } from './api';

@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Descriptions, Drawer, Flex, Form, Input, Modal, Radio, Typography } from 'antd';
 import { useState } from 'react';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
-import { dayjs, DISPLAY_ZONE } from '../../app/time';
+import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { ReportResult } from '../reports/ReportResult';
 import { kindOf, tasksApi, type Outcome } from './api';
 import { OutcomeTable } from './OutcomeTable';

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal } from 'antd';
 import { api, unwrap } from '../../../api/client';
 import type { User } from '../../../api/types';
-import { clearErrorsOnChange, errorText, showFieldErrors } from '../../app/errors';
+import { clearErrorsOnChange, errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { userKeys } from './queries';
 

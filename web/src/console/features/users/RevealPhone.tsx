@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
-import { errorText, showFieldErrors } from '../../app/errors';
+import { errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 
 /** The masked phone, and for holders of pii.reveal a way to see it in full, giving a reason that is audited. */

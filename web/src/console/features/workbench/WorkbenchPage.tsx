@@ -3,11 +3,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'react-router-dom';
 import { api, unwrap } from '../../../api/client';
 import type { Workbench } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
+import { useAuth } from '../../../shared/auth';
+import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
-import { DISPLAY_ZONE, dayjs, formatTime } from '../../app/time';
+import { DISPLAY_ZONE, dayjs, formatTime } from '../../../shared/time';
 import { FACT_FIELD_LABEL } from '../fieldwork/vocabulary';
 
 type Section = Workbench['sections'][number];

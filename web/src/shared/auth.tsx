@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, onAuthProblem, unwrap } from '../../api/client';
-import type { Me } from '../../api/types';
+import { api, ApiError, onAuthProblem, unwrap } from '../api/client';
+import type { Me } from '../api/types';
 
 const ME_KEY = ['auth', 'me'] as const;
 

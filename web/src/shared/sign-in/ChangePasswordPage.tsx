@@ -1,8 +1,8 @@
 import { Alert, App, Button, Form, Input } from 'antd';
 import { useState } from 'react';
-import { useAuth } from '../../app/auth';
-import { errorText, showFieldErrors } from '../../app/errors';
-import { useI18n } from '../../app/i18n';
+import { useAuth } from '../auth';
+import { errorText, showFieldErrors } from '../errors';
+import { useI18n } from '../i18n';
 import { AuthLayout } from './AuthLayout';
 import { PasswordRuleHint } from './PasswordRuleHint';
 import { checkPassword } from './passwordRule';

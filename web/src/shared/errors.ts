@@ -1,5 +1,5 @@
 import type { FormInstance } from 'antd';
-import { ApiError } from '../../api/client';
+import { ApiError } from '../api/client';
 import type { I18n } from './i18n';
 
 /** The message of any thrown value, in the current language. */

@@ -1,6 +1,6 @@
 import { CheckCircleFilled, CloseCircleOutlined } from '@ant-design/icons';
 import { Flex, Typography } from 'antd';
-import { useI18n } from '../../app/i18n';
+import { useI18n } from '../i18n';
 import { checkPassword, PASSWORD_MIN_CLASSES } from './passwordRule';
 
 function RuleLine({ isMet, isTyped, text }: { isMet: boolean; isTyped: boolean; text: string }) {

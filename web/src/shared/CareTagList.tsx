@@ -1,5 +1,5 @@
 import { Flex, Tag } from 'antd';
-import type { Resident } from '../../../api/types';
+import type { Resident } from '../api/types';
 
 /** A resident's care tags; the ones the system derives (e.g. from age) are drawn lighter. */
 export function CareTagList({ tags, empty = '—' }: { tags: Resident['careTags']; empty?: string }) {

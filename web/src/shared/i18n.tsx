@@ -1,9 +1,18 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { messages, type MessageKey } from './messages';
+import type { SharedMessageKey } from './messages';
 
 export type Lang = 'zh' | 'en';
+
+/** One UI string in both languages. */
+export interface Pair {
+  zh: string;
+  en: string;
+}
+
+/** An app's UI strings by key: the shared ones (shared/messages.ts) and its own. */
+export type Dictionary = Readonly<Record<string, Pair>>;
 
 const STORAGE_KEY = 'tz.lang';
 
@@ -15,18 +24,20 @@ function readStoredLang(): Lang {
   }
 }
 
-export interface I18n {
+/** The language and the strings of one app; `K` is the keys of its dictionary. */
+export interface I18n<K extends string = SharedMessageKey> {
   lang: Lang;
   setLang: (lang: Lang) => void;
   /** the UI string for `key`, with `{name}` placeholders filled from `vars` */
-  t: (key: MessageKey, vars?: Record<string, string | number>) => string;
+  t: (key: K, vars?: Record<string, string | number>) => string;
   /** picks the message of a server answer (or any zh/en pair) in the current language */
-  pick: (pair: { zh: string; en: string }) => string;
+  pick: (pair: Pair) => string;
 }
 
-const I18nContext = createContext<I18n | null>(null);
+const I18nContext = createContext<I18n<string> | null>(null);
 
-export function I18nProvider({ children }: { children: ReactNode }) {
+/** Chinese first, English on request (remembered in localStorage); `messages` is the app's dictionary. */
+export function I18nProvider({ messages, children }: { messages: Dictionary; children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(readStoredLang);
   dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
 
@@ -40,23 +51,25 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLangState(next);
   }, []);
 
-  const value = useMemo<I18n>(
+  const value = useMemo<I18n<string>>(
     () => ({
       lang,
       setLang,
       t: (key, vars) => {
-        let text: string = messages[key][lang];
+        // the app's own key type keeps this from missing; the key itself beats a blank screen if it does
+        let text: string = messages[key]?.[lang] ?? key;
         for (const [name, v] of Object.entries(vars ?? {})) text = text.replaceAll(`{${name}}`, String(v));
         return text;
       },
       pick: (pair) => pair[lang],
     }),
-    [lang, setLang],
+    [lang, setLang, messages],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 
-export function useI18n(): I18n {
+/** The strings of the app around; shared components ask for the shared keys only, each app for its own. */
+export function useI18n<K extends string = SharedMessageKey>(): I18n<K> {
   const i18n = useContext(I18nContext);
   if (i18n === null) throw new Error('useI18n outside I18nProvider');
   return i18n;

@@ -2,16 +2,16 @@ import { DesktopOutlined, EnvironmentOutlined, LogoutOutlined, TeamOutlined, Use
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Button, Empty, Flex, Input, Skeleton, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
-import { api, unwrap } from '../../../api/client';
-import type { Household, Resident } from '../../../api/types';
-import { useAuth } from '../../app/auth';
-import { BrandMark } from '../../app/BrandMark';
-import { errorText } from '../../app/errors';
-import { useI18n } from '../../app/i18n';
-import { LanguageSwitch } from '../../app/LanguageSwitch';
-import { CareTagList } from './CareTagList';
-import { GENDER_LABEL, HEAD_RELATION, relationKey } from './vocabulary';
+import { api, unwrap } from '../../api/client';
+import type { Household, Resident } from '../../api/types';
+import { useAuth } from '../../shared/auth';
+import { openOtherApp } from '../../shared/navigation';
+import { BrandMark } from '../../shared/BrandMark';
+import { errorText } from '../../shared/errors';
+import { useI18n } from '../i18n';
+import { LanguageSwitch } from '../../shared/LanguageSwitch';
+import { CareTagList } from '../../shared/CareTagList';
+import { GENDER_LABEL, HEAD_RELATION, relationKey } from '../../shared/registry-vocabulary';
 
 const PAGE = 200;
 const MAX_PAGES = 25;
@@ -108,7 +108,6 @@ export function GridHouseholdsPage() {
   const i18n = useI18n();
   const { t } = i18n;
   const { me, can, logout } = useAuth();
-  const navigate = useNavigate();
   const ledger = useGridLedger();
   const [q, setQ] = useState('');
   const [tagFilter, setTagFilter] = useState<string | null>(null);
@@ -152,7 +151,7 @@ export function GridHouseholdsPage() {
               className="tz-header-button"
               icon={<DesktopOutlined />}
               aria-label={t('mobile.console')}
-              onClick={() => void navigate('/')}
+              onClick={() => openOtherApp('/')}
             />
           )}
           <Button

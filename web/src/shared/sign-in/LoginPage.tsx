@@ -1,9 +1,9 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
-import { useAuth } from '../../app/auth';
-import { errorText } from '../../app/errors';
-import { useI18n } from '../../app/i18n';
+import { useAuth } from '../auth';
+import { errorText } from '../errors';
+import { useI18n } from '../i18n';
 import { AuthLayout } from './AuthLayout';
 
 interface LoginForm {

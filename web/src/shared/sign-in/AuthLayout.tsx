@@ -1,8 +1,8 @@
 import { Card, Flex, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { useI18n } from '../../app/i18n';
-import { LanguageSwitch } from '../../app/LanguageSwitch';
-import { BrandMark } from '../../app/BrandMark';
+import { useI18n } from '../i18n';
+import { LanguageSwitch } from '../LanguageSwitch';
+import { BrandMark } from '../BrandMark';
 
 /** The centred card that sign-in and the forced password change share. */
 export function AuthLayout({ title, children, extra }: { title: string; children: ReactNode; extra?: ReactNode }) {

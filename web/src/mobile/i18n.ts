@@ -1,0 +1,26 @@
+import { useI18n as useSharedI18n, type I18n as SharedI18n } from '../shared/i18n';
+import { sharedMessages } from '../shared/messages';
+import { registryVocabularyMessages } from '../shared/registry-vocabulary';
+import { visitVocabularyMessages } from '../shared/visit-vocabulary';
+import { fieldMessages } from './field/messages';
+import { householdsMessages } from './households/messages';
+import { mobileMessages } from './messages';
+
+/** Every UI string of the phone app, in both languages: the shared ones and the phone pages' own. */
+export const messages = {
+  ...sharedMessages,
+  ...registryVocabularyMessages,
+  ...visitVocabularyMessages,
+  ...mobileMessages,
+  ...fieldMessages,
+  ...householdsMessages,
+} as const satisfies Record<string, { zh: string; en: string }>;
+
+export type MessageKey = keyof typeof messages;
+
+export type { Lang } from '../shared/i18n';
+
+/** The phone app's strings: the shared ones and its own. */
+export type I18n = SharedI18n<MessageKey>;
+
+export const useI18n = (): I18n => useSharedI18n<MessageKey>();
