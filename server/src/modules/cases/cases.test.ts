@@ -122,12 +122,12 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     });
     expect(resolved.statusCode, resolved.body).toBe(200);
 
-    const notes = (await resident.get('/api/v1/notifications')).json() as { items: { title: string }[] };
-    expect(notes.items.some((n) => n.title.includes('请评价'))).toBe(true);
-    // the community's staff inbox (new cases, overdue warnings) is not hers
+    const notes = (await resident.get('/api/v1/messages/mine')).json() as { items: { title: string }[] };
+    expect(notes.items.some((n) => n.title === `诉求 ${c.number} 已办结，请您评价`)).toBe(true);
+    // the community's staff notices (new cases, overdue warnings) are not hers
     expect(notes.items.some((n) => n.title.startsWith('新诉求'))).toBe(false);
-    const staffNotes = (await staff.get('/api/v1/notifications')).json() as { items: { title: string }[] };
-    expect(staffNotes.items.some((n) => n.title.startsWith('新诉求'))).toBe(true);
+    const staffNotes = (await staff.get('/api/v1/messages/mine')).json() as { items: { title: string }[] };
+    expect(staffNotes.items.some((n) => n.title === `新诉求 ${c.number} 待签收`)).toBe(true);
     const rated = await resident.post(`/api/v1/my/cases/${c.id}/rating`, {
       rating: 5,
       isSolved: true,
@@ -204,7 +204,7 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     const escalatedRes = await street.get('/api/v1/cases?queue=escalated');
     const escalated = escalatedRes.json() as { items: { id: string }[] };
     expect(escalated.items.map((x) => x.id)).toContain(c.id);
-    const streetNotes = (await street.get('/api/v1/notifications')).json() as { items: { title: string }[] };
+    const streetNotes = (await street.get('/api/v1/messages/mine')).json() as { items: { title: string }[] };
     expect(streetNotes.items.some((n) => n.title.includes(c.number))).toBe(true);
     // a late acceptance counts against the response rate
     const accepted = (await staff.post(`/api/v1/cases/${c.id}/accept`, { version: detail.version })).json() as CaseOut;
@@ -260,7 +260,7 @@ describe.each(DIALECTS)('cases on %s', (dialect) => {
     expect(merged.statusCode, merged.body).toBe(200);
     const d = (await staff.get(`/api/v1/cases/${first.id}`)).json() as CaseOut;
     await staff.post(`/api/v1/cases/${first.id}/accept`, { version: d.version });
-    const told = (await neighbour.get('/api/v1/notifications')).json() as {
+    const told = (await neighbour.get('/api/v1/messages/mine')).json() as {
       items: { caseId: string; title: string }[];
     };
     expect(told.items.some((n) => n.caseId === first.id)).toBe(true);

@@ -2,9 +2,8 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { syncCaseRollups } from '../insights/rollups.ts';
 import { evaluateDue } from './deadlines-math.ts';
 import { listAncestors } from './routing.ts';
-import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseTable } from './tables.ts';
-import { appendEvent, listReporters, notify } from './timeline.ts';
+import { appendEvent, listReporters, tellPeople, tellUnits } from './timeline.ts';
 import { emitCaseEvent } from '../webhooks/events.ts';
 
 const BATCH = 500;
@@ -42,14 +41,12 @@ async function sweepOne(deps: AppDeps, c: CaseTable, now: Date): Promise<string 
         text: '超过评价期限，自动关闭',
         at,
       });
-      await notify(trx, {
+      await tellPeople(trx, {
+        kind: 'case.progress',
         caseId: c.id,
-        kind: 'case.closed',
+        number: c.number,
+        state: 'closed',
         at,
-        title: {
-          zh: `诉求 ${c.number}：${CASE_STATE_LABELS.closed.zh}`,
-          en: `Case ${c.number}: ${CASE_STATE_LABELS.closed.en}`,
-        },
         userIds: await listReporters(trx, c.id),
       });
     });
@@ -81,17 +78,15 @@ async function sweepOne(deps: AppDeps, c: CaseTable, now: Date): Promise<string 
       .execute();
     await syncCaseRollups(trx, [c.id]);
     if (due.dueState !== c.due_state && due.dueState !== 'ok') {
-      const stage = c.status === 'submitted' ? { zh: '签收', en: 'accept' } : { zh: '办结', en: 'resolve' };
+      const stage =
+        c.status === 'submitted' ? { zh: '签收', code: 'accept' as const } : { zh: '办结', code: 'resolve' as const };
       await appendEvent(trx, { caseId: c.id, kind: due.dueState, at, actor: null, text: stage.zh });
-      await notify(trx, {
+      await tellUnits(trx, {
+        event: `${due.dueState}_${stage.code}`,
         caseId: c.id,
-        kind: `case.${due.dueState}`,
+        number: c.number,
         at,
-        title:
-          due.dueState === 'overdue'
-            ? { zh: `诉求 ${c.number} 已超期未${stage.zh}`, en: `Case ${c.number} is overdue to ${stage.en}` }
-            : { zh: `诉求 ${c.number} 即将超期（${stage.zh}）`, en: `Case ${c.number} is due soon (${stage.en})` },
-        orgs: [{ id: c.handler_org_id, path: c.handler_path }],
+        orgs: [{ id: c.handler_org_id }],
       });
     }
     if (escalateTo !== null) {
@@ -103,13 +98,7 @@ async function sweepOne(deps: AppDeps, c: CaseTable, now: Date): Promise<string 
         orgId: escalateTo.id,
         text: escalateTo.name,
       });
-      await notify(trx, {
-        caseId: c.id,
-        kind: 'case.escalated',
-        at,
-        title: { zh: `超期上报：诉求 ${c.number} 请求协调`, en: `Escalated: case ${c.number} is overdue` },
-        orgs: [escalateTo],
-      });
+      await tellUnits(trx, { event: 'escalated', caseId: c.id, number: c.number, at, orgs: [escalateTo] });
     }
   });
   return due.dueState;

@@ -19,7 +19,7 @@ import { OPEN_STATUSES, addHours, evaluateDue } from './deadlines-math.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { routeCase } from './routing.ts';
 import type { CaseChannel, CaseEventTable, CaseTable } from './tables.ts';
-import { insertEvent, notify } from './timeline.ts';
+import { insertEvent, tellUnits } from './timeline.ts';
 import { emitCaseEvent } from '../webhooks/events.ts';
 
 /** Deadlines when no duty item matched (兜底): a day to accept, fifteen days to resolve. */
@@ -421,28 +421,9 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
           informed: routing.informed.map((u) => u.name),
         },
       });
-      await notify(trx, {
-        caseId: id,
-        kind: 'case.new',
-        at: now.toISOString(),
-        title: {
-          zh: `新诉求 ${number}${routing.isFallback ? '（兜底，待核定事项）' : ''}：${input.description.slice(0, 30)}`,
-          en: `New case ${number}${routing.isFallback ? ' (fallback; duty list to review)' : ''}`,
-        },
-        orgs: [routing.handler],
-      });
-      if (routing.informed.length > 0) {
-        await notify(trx, {
-          caseId: id,
-          kind: 'case.informed',
-          at: now.toISOString(),
-          title: {
-            zh: `知悉：诉求 ${number} 已交${routing.handler.name}办理`,
-            en: `For your information: case ${number}`,
-          },
-          orgs: routing.informed,
-        });
-      }
+      const told = { caseId: id, number, at: now.toISOString() };
+      await tellUnits(trx, { ...told, event: routing.isFallback ? 'new_fallback' : 'new', orgs: [routing.handler] });
+      if (routing.informed.length > 0) await tellUnits(trx, { ...told, event: 'informed', orgs: routing.informed });
       await recordAudit(trx, deps.clock, whoFromActor(by.actor), {
         action: 'case.create',
         targetType: 'case',

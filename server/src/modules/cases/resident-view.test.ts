@@ -203,12 +203,12 @@ describe.each(DIALECTS)('what a resident sees of other people’s cases on %s', 
     expect(resolved.statusCode, resolved.body).toBe(200);
     const followed = (await outsider.get(`/api/v1/my/cases/${original.id}`)).json() as Detail;
     expect(followed.actions).toEqual([]);
-    const notes = (await outsider.get('/api/v1/notifications')).json() as {
+    const notes = (await outsider.get('/api/v1/messages/mine')).json() as {
       items: { caseId: string; title: string }[];
     };
     const told = notes.items.filter((n) => n.caseId === original.id);
     expect(told.length).toBeGreaterThan(0);
-    expect(told.some((n) => n.title.includes('请评价'))).toBe(false);
+    expect(told.some((n) => n.title.includes('请您评价'))).toBe(false);
     const rate = await outsider.post(`/api/v1/my/cases/${original.id}/rating`, { rating: 1, isSolved: false });
     expect(rate.statusCode, rate.body).toBe(403);
     const reopen = await outsider.post(`/api/v1/my/cases/${original.id}/reopen`, { reason: '根本没清理' });

@@ -6,7 +6,6 @@ import { defineRoute, type IdRule, type RouteDef } from '../../platform/http/rou
 import { sweepDeadlines } from './deadlines.ts';
 import { importHotlineTickets, readHotlineWorkbook } from './hotline.ts';
 import { type IntakeOutcome, submitCase } from './intake.ts';
-import { listNotifications, markNotificationsRead } from './notifications.ts';
 import { checkPhotos } from './photos.ts';
 import {
   getCaseDetail,
@@ -25,9 +24,7 @@ import {
   HotlineImportBody,
   HotlineImportResult,
   IntakeResult,
-  MarkReadBody,
   MergeBody,
-  NotificationList,
   PHOTO_LIMITS,
   PhotoParams,
   RatesQuery,
@@ -263,26 +260,6 @@ export function caseRoutes(deps: AppDeps): RouteDef[] {
       auth: 'case.supervise',
       response: z.object({ changed: z.number().int() }),
       handler: async () => ({ changed: await sweepDeadlines(deps) }),
-    }),
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/notifications',
-      summary: '我的通知 / My notifications',
-      tags: ['notifications'],
-      auth: 'authenticated',
-      response: NotificationList,
-      handler: ({ actor }) => listNotifications(deps, actor),
-    }),
-    defineRoute({
-      method: 'POST',
-      url: '/api/v1/notifications/read',
-      summary: '标为已读（不传 ids 则全部）/ Mark read',
-      tags: ['notifications'],
-      auth: 'authenticated',
-      scope: { body: { ids: { none: "notifications are marked only among the caller's own and her units'" } } },
-      body: MarkReadBody,
-      response: null,
-      handler: ({ actor, body }) => markNotificationsRead(deps, actor, body.ids),
     }),
   ];
 }

@@ -269,15 +269,3 @@ export const RatesReport = z.object({
   children: z.array(z.object({ id: z.string(), name: z.string(), level: z.string(), rates: Rates })),
   byItem: z.array(z.object({ code: z.string(), name: z.string(), rates: Rates })),
 });
-
-export const NotificationOut = z.object({
-  id: z.string(),
-  caseId: z.string().nullable(),
-  kind: z.string(),
-  title: z.string(),
-  titleEn: z.string(),
-  createdAt: z.string(),
-  isRead: z.boolean(),
-});
-export const NotificationList = z.object({ items: z.array(NotificationOut), unread: z.number().int() });
-export const MarkReadBody = z.strictObject({ ids: z.array(z.uuid()).max(200).optional() });

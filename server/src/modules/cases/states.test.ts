@@ -83,7 +83,7 @@ describe.each(DIALECTS)('state names the server answers with on %s', (dialect) =
   }, 120_000);
   afterAll(() => ctx.close());
 
-  it('gives the dashboard, the notifications and the refusals the same name for each state', async () => {
+  it('gives the dashboard, the messages (in each language) and the refusals the same name for each state', async () => {
     const filed = await resident.post('/api/v1/my/cases', {
       dutyCode: 'WY-001',
       description: '楼道灯坏了',
@@ -95,12 +95,13 @@ describe.each(DIALECTS)('state names the server answers with on %s', (dialect) =
     const rejected = await staff.post(`/api/v1/cases/${c.id}/reject`, { version: c.version, reason: '不属于本社区' });
     expect(rejected.statusCode, rejected.body).toBe(200);
 
-    const notes = (await resident.get('/api/v1/notifications')).json() as {
+    const notes = (await resident.get('/api/v1/messages/mine')).json() as {
       items: { caseId: string; title: string; titleEn: string }[];
     };
     const told = notes.items.find((n) => n.caseId === c.id)!;
-    expect(told.title).toBe(`诉求 ${c.number}：${CASE_STATE_LABELS.rejected.zh}`);
-    expect(told.titleEn).toBe(`Case ${c.number}: ${CASE_STATE_LABELS.rejected.en}`);
+    // the English bell names the state in English: the message carries the state, not its Chinese name
+    expect(told.title).toBe(`您反映的诉求 ${c.number} 有新进展：${CASE_STATE_LABELS.rejected.zh}`);
+    expect(told.titleEn).toBe(`Your case ${c.number} has moved on: ${CASE_STATE_LABELS.rejected.en}`);
 
     const refused = await staff.post(`/api/v1/cases/${c.id}/accept`, { version: c.version + 1 });
     expect(refused.statusCode).toBe(409);

@@ -132,23 +132,9 @@ export interface CaseReporterTable {
   source_case_id: string;
 }
 
-export interface NotificationTable {
-  id: string;
-  user_id: string | null;
-  org_id: string | null;
-  org_path: string | null;
-  case_id: string | null;
-  kind: string;
-  title_zh: string;
-  title_en: string;
-  created_at: string;
-  read_at: string | null;
-}
-
 export interface CaseTables {
   cases: CaseTable;
   case_events: CaseEventTable;
   case_photos: CasePhotoTable;
   case_reporters: CaseReporterTable;
-  notifications: NotificationTable;
 }

@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { newId } from '../../platform/ids.ts';
+import { enqueueForUnitStaff, enqueueMessage } from '../messages/outbox.ts';
+import type { UnitEvent } from '../messages/kinds.ts';
+import type { CaseStatus } from './states.ts';
 import type { CaseEventKind, CaseEventTable } from './tables.ts';
 
 /** Kinds a resident sees on her case; the rest (notes, routing, escalation) stay internal. */
@@ -51,41 +54,52 @@ export async function appendEvent(trx: Kysely<DB>, e: EventInput): Promise<strin
   return (await insertEvent(trx, e)).id;
 }
 
-export interface NotifyInput {
-  caseId: string;
-  kind: string;
-  title: { zh: string; en: string };
-  at: string;
-  /** users told in person (the reporters) */
-  userIds?: (string | null)[];
-  /** units told (their staff see it in their inbox) */
-  orgs?: { id: string; path: string }[];
+/** What the reporter (and her followers) hear of a public step of her case. */
+export type ReporterKind = 'case.progress' | 'case.rate_request' | 'case.reply_request';
+
+/**
+ * Tells people in person of a step of a case, through the outbox in the caller's transaction (the bell,
+ * and SMS or WeChat where each chose them). The state goes as its code; the reader's language names it.
+ */
+export async function tellPeople(
+  trx: Kysely<DB>,
+  n: { kind: ReporterKind; caseId: string; number: string; state: CaseStatus; at: string; userIds: (string | null)[] },
+): Promise<void> {
+  for (const userId of new Set(n.userIds)) {
+    if (userId === null) continue;
+    await enqueueMessage(trx, {
+      now: new Date(n.at),
+      kind: n.kind,
+      recipientUserId: userId,
+      params: { number: n.number, state: n.state, caseId: n.caseId },
+    });
+  }
 }
 
-/** In-app notifications, written with the change they announce. */
-export async function notify(trx: Kysely<DB>, n: NotifyInput): Promise<void> {
-  const rows = [
-    ...[...new Set(n.userIds ?? [])]
-      .filter((u): u is string => u !== null)
-      .map((userId) => ({ user_id: userId, org_id: null, org_path: null })),
-    ...(n.orgs ?? []).map((o) => ({ user_id: null, org_id: o.id, org_path: o.path })),
-  ];
-  if (rows.length === 0) return;
-  await trx
-    .insertInto('notifications')
-    .values(
-      rows.map((r) => ({
-        id: newId(),
-        ...r,
-        case_id: n.caseId,
-        kind: n.kind,
-        title_zh: n.title.zh,
-        title_en: n.title.en,
-        created_at: n.at,
-        read_at: null,
-      })),
-    )
-    .execute();
+/** Tells the staff of some units (those who read cases there) of a step of one of their cases, through the outbox. */
+export async function tellUnits(
+  trx: Kysely<DB>,
+  n: {
+    event: UnitEvent;
+    caseId: string;
+    number: string;
+    at: string;
+    orgs: { id: string }[];
+    rating?: number;
+  },
+): Promise<void> {
+  await enqueueForUnitStaff(trx, {
+    now: new Date(n.at),
+    kind: 'case.unit_notice',
+    orgIds: n.orgs.map((o) => o.id),
+    permission: 'case.read',
+    params: {
+      number: n.number,
+      event: n.event,
+      caseId: n.caseId,
+      ...(n.rating !== undefined ? { rating: String(n.rating) } : {}),
+    },
+  });
 }
 
 /** Everyone who reported a case, including the reporters of cases merged into it. */

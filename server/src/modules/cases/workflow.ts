@@ -21,8 +21,8 @@ import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { fallbackUnit, listAncestors } from './routing.ts';
 import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseEventKind, CaseStatus, CaseTable } from './tables.ts';
-import { appendEvent, listReporters, notify } from './timeline.ts';
-import { enqueueMessage } from '../messages/outbox.ts';
+import type { UnitEvent } from '../messages/kinds.ts';
+import { type ReporterKind, appendEvent, listReporters, tellPeople, tellUnits } from './timeline.ts';
 import { emitCaseEvent } from '../webhooks/events.ts';
 
 export type StaffAction =
@@ -92,11 +92,10 @@ interface Change {
   photos?: CheckedPhoto[];
   /** tell the reporter and the followers (public changes) */
   isPublicChange?: boolean;
-  /** what followers are told, when the reporter's title asks something of her alone (rate it) */
-  followerTitle?: { zh: string; en: string };
-  /** units to tell */
-  notifyOrgs?: { id: string; path: string }[];
-  notifyTitle?: { zh: string; en: string };
+  /** what the reporter alone is told when the step asks something of her (rate it, read a reply); followers hear of progress */
+  reporterKind?: ReporterKind;
+  /** units whose staff are told, and of what */
+  tellUnits?: { event: UnitEvent; orgs: { id: string; path: string }[]; rating?: number };
 }
 
 /**
@@ -160,27 +159,15 @@ async function commitChange(
       text: change.event.text ?? null,
       at: now,
     });
-    const title = change.notifyTitle ?? {
-      zh: `诉求 ${c.number}：${STATE[next.status].zh}`,
-      en: `Case ${c.number}: ${STATE[next.status].en}`,
-    };
     if (change.isPublicChange === true) {
+      // through the outbox: the bell, and SMS or WeChat where she chose them
+      const told = { caseId: c.id, number: c.number, state: next.status, at: now };
       const followers = (await listReporters(trx, c.id)).filter((u) => u !== c.reporter_user_id);
-      const kind = `case.${change.event.kind}`;
-      await notify(trx, { caseId: c.id, kind, at: now, title, userIds: [c.reporter_user_id] });
-      // the reporter's progress also leaves through the outbox, on the channels she chose (SMS, WeChat)
-      if (c.reporter_user_id !== null) {
-        await enqueueMessage(trx, {
-          now: new Date(now),
-          kind: 'case.progress',
-          recipientUserId: c.reporter_user_id,
-          params: { number: c.number, state: STATE[next.status].zh },
-        });
-      }
-      await notify(trx, { caseId: c.id, kind, at: now, title: change.followerTitle ?? title, userIds: followers });
+      await tellPeople(trx, { ...told, kind: change.reporterKind ?? 'case.progress', userIds: [c.reporter_user_id] });
+      await tellPeople(trx, { ...told, kind: 'case.progress', userIds: followers });
     }
-    if (change.notifyOrgs !== undefined) {
-      await notify(trx, { caseId: c.id, kind: `case.${change.event.kind}`, at: now, title, orgs: change.notifyOrgs });
+    if (change.tellUnits !== undefined) {
+      await tellUnits(trx, { ...change.tellUnits, caseId: c.id, number: c.number, at: now });
     }
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: `case.${action}`,
@@ -259,8 +246,7 @@ export async function resolveCase(
     event: { kind: 'resolved', text: body.result },
     photos,
     isPublicChange: true,
-    notifyTitle: { zh: `诉求 ${c.number} 已办结，请评价`, en: `Case ${c.number} resolved: please rate it` },
-    followerTitle: { zh: `诉求 ${c.number}：${STATE.resolved.zh}`, en: `Case ${c.number}: ${STATE.resolved.en}` },
+    reporterKind: 'case.rate_request',
   });
 }
 
@@ -290,8 +276,7 @@ export async function returnCase(deps: AppDeps, actor: Actor, id: string, body: 
   await commitChange(deps, actor, c, body.version, 'return', {
     patch: { handler_org_id: target.id, handler_path: target.path, handler_user_id: null, is_fallback: 1 },
     event: { kind: 'returned', text: body.reason, orgId: target.id, detail: { from: c.handler_org_id, to: target.id } },
-    notifyOrgs: [target],
-    notifyTitle: { zh: `诉求 ${c.number} 被退回，请重新派单`, en: `Case ${c.number} returned: dispatch it again` },
+    tellUnits: { event: 'returned', orgs: [target] },
   });
 }
 
@@ -325,8 +310,7 @@ export async function reassignCase(
       orgId: target.id,
       detail: { from: c.handler_org_id, to: target.id, dutyCode: item?.code ?? c.duty_code },
     },
-    notifyOrgs: [target],
-    notifyTitle: { zh: `诉求 ${c.number} 已改派至贵单位`, en: `Case ${c.number} reassigned to your unit` },
+    tellUnits: { event: 'reassigned', orgs: [target] },
   });
 }
 
@@ -416,8 +400,7 @@ export async function superviseCase(deps: AppDeps, actor: Actor, id: string, bod
   await commitChange(deps, actor, c, null, 'supervise', {
     patch: { is_supervised: 1 },
     event: { kind: 'supervised', text: body.text },
-    notifyOrgs: [{ id: c.handler_org_id, path: c.handler_path }],
-    notifyTitle: { zh: `督办：诉求 ${c.number}`, en: `Supervision: case ${c.number}` },
+    tellUnits: { event: 'supervised', orgs: [{ id: c.handler_org_id, path: c.handler_path }] },
   });
 }
 
@@ -440,10 +423,6 @@ export async function mergeCase(
     patch: { status: 'merged', merged_into_id: target.id, closed_at: deps.clock.now().toISOString(), paused_at: null },
     event: { kind: 'merged', text: target.number, detail: { into: target.id } },
     isPublicChange: true,
-    notifyTitle: {
-      zh: `诉求 ${c.number} 与 ${target.number} 为同一问题，已合并办理`,
-      en: `Case ${c.number} merged into ${target.number}`,
-    },
   });
   const reporters = await listReporters(deps.db, c.id);
   await deps.db.transaction().execute(async (trx) => {
@@ -490,8 +469,7 @@ async function reopen(deps: AppDeps, actor: Actor, c: CaseTable, version: number
     },
     event: { kind: 'reopened', text: reason },
     isPublicChange: true,
-    notifyOrgs: [{ id: c.handler_org_id, path: c.handler_path }],
-    notifyTitle: { zh: `诉求 ${c.number} 已重新打开`, en: `Case ${c.number} reopened` },
+    tellUnits: { event: 'reopened', orgs: [{ id: c.handler_org_id, path: c.handler_path }] },
   });
 }
 
@@ -507,7 +485,7 @@ export async function addReply(deps: AppDeps, actor: Actor, id: string, text: st
     patch: {},
     event: { kind: 'reply', text },
     isPublicChange: true,
-    notifyTitle: { zh: `诉求 ${c.number} 有新回复`, en: `New reply on case ${c.number}` },
+    reporterKind: 'case.reply_request',
   });
 }
 
@@ -546,8 +524,7 @@ export async function rateCase(
       is_solved: body.isSolved ? 1 : 0,
     },
     event: { kind: 'rated', text: body.comment ?? null, detail: { rating: body.rating, isSolved: body.isSolved } },
-    notifyOrgs: [{ id: c.handler_org_id, path: c.handler_path }],
-    notifyTitle: { zh: `诉求 ${c.number} 获评 ${body.rating} 星`, en: `Case ${c.number} rated ${body.rating}` },
+    tellUnits: { event: 'rated', orgs: [{ id: c.handler_org_id, path: c.handler_path }], rating: body.rating },
   });
 }
 

@@ -14,6 +14,8 @@ export interface MessagesConfig {
   maxAttempts: number;
   /** how often the dispatcher looks for due messages */
   intervalMs: number;
+  /** when the staff digest goes out, in minutes of the Asia/Shanghai day (TIANZIGE_MESSAGES_DIGEST_AT, HH:MM) */
+  digestMinute: number;
 }
 
 export const DEFAULT_MESSAGES_CONFIG: MessagesConfig = {
@@ -21,6 +23,7 @@ export const DEFAULT_MESSAGES_CONFIG: MessagesConfig = {
   wechat: { provider: 'log' },
   maxAttempts: 6,
   intervalMs: 2000,
+  digestMinute: 8 * 60 + 30,
 };
 
 const jsonRecord = <T extends z.ZodTypeAny>(value: T) =>
@@ -63,6 +66,10 @@ export const MessagesEnvSchema = z.object({
   ).optional(),
   TIANZIGE_MESSAGES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   TIANZIGE_MESSAGES_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  TIANZIGE_MESSAGES_DIGEST_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (Asia/Shanghai)')
+    .default('08:30'),
 });
 
 export type MessagesEnv = z.infer<typeof MessagesEnvSchema>;
@@ -118,5 +125,12 @@ export function messagesConfigFrom(e: MessagesEnv): MessagesConfig | { missing: 
     };
   }
   if (missing.length > 0) return { missing };
-  return { sms, wechat, maxAttempts: e.TIANZIGE_MESSAGES_MAX_ATTEMPTS, intervalMs: e.TIANZIGE_MESSAGES_INTERVAL_MS };
+  const [hour = 0, minute = 0] = e.TIANZIGE_MESSAGES_DIGEST_AT.split(':').map(Number);
+  return {
+    sms,
+    wechat,
+    maxAttempts: e.TIANZIGE_MESSAGES_MAX_ATTEMPTS,
+    intervalMs: e.TIANZIGE_MESSAGES_INTERVAL_MS,
+    digestMinute: hour * 60 + minute,
+  };
 }

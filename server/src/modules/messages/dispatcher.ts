@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { PiiCipher } from '../../platform/pii/crypto.ts';
 import type { ChannelAdapters } from './adapters/index.ts';
 import type { SendOutcome } from './adapters/types.ts';
-import { MESSAGE_KINDS, isMessageKind, renderMessage } from './kinds.ts';
+import { isSensitiveKind, providerParams } from './kinds.ts';
 import { deferPastQuietHours } from './quiet-hours.ts';
 
 export interface DispatcherOptions {
@@ -42,6 +42,9 @@ interface ClaimedRow {
   quiet_start_min: number | null;
   quiet_end_min: number | null;
 }
+
+/** What a secret's payload becomes once its row is final: the parameters gone, the shape kept. */
+export const ERASED_PAYLOAD = JSON.stringify({ params: {}, isErased: true });
 
 /** The delay before attempt `attempts + 1`: exponential, capped, with ±20% jitter so retries do not march in step. */
 export function retryDelayMs(
@@ -120,28 +123,8 @@ export class MessageDispatcher {
     const claimed = await this.claim(token);
     if (claimed.length === 0) return 0;
     const phones = await this.phonesOf(claimed);
-    // digested kinds leave as one message per person and channel; the rest one by one
-    const digests = new Map<string, ClaimedRow[]>();
-    const singles: ClaimedRow[] = [];
-    for (const row of claimed) {
-      if (isMessageKind(row.kind) && MESSAGE_KINDS[row.kind].isDigested) {
-        const key = `${row.recipient_user_id}|${row.channel}|${row.address_enc}`;
-        digests.set(key, [...(digests.get(key) ?? []), row]);
-      } else singles.push(row);
-    }
-    const outcomes = new Map<string, SendOutcome>();
-    await Promise.all([
-      ...singles.map(async (row) => outcomes.set(row.id, await this.sendOne(row, phones))),
-      ...[...digests.values()].map(async (rows) => {
-        const outcome = await this.sendOne(digestOf(rows), phones);
-        for (const row of rows) outcomes.set(row.id, outcome);
-      }),
-    ]);
-    await this.record(
-      token,
-      claimed,
-      claimed.map((row) => outcomes.get(row.id)!),
-    );
+    const outcomes = await Promise.all(claimed.map((row) => this.sendOne(row, phones)));
+    await this.record(token, claimed, outcomes);
     return claimed.length;
   }
 
@@ -198,7 +181,8 @@ export class MessageDispatcher {
     }
     try {
       const to = this.deps.pii.decrypt(encrypted);
-      return await this.adapters[row.channel].send({ id: row.id, kind: row.kind, to, params });
+      const message = { id: row.id, kind: row.kind, to, params: providerParams(row.kind, params) };
+      return await this.adapters[row.channel].send(message);
     } catch (error) {
       // an adapter that throws is a bug or an outage: try later, and say only what kind of error it was
       return { status: 'retry', error: `adapter error: ${error instanceof Error ? error.name : 'unknown'}` };
@@ -209,23 +193,29 @@ export class MessageDispatcher {
     const now = this.deps.clock.now();
     const nowText = now.toISOString();
     const sentWithoutId: string[] = [];
+    const sentSensitiveWithoutId: string[] = [];
     const updates: Promise<unknown>[] = [];
     const db = this.deps.db;
-    const update = (id: string, values: Partial<Record<string, string | number | null>>) =>
-      db
+    const update = (row: ClaimedRow, values: Partial<Record<string, string | number | null>>) => {
+      // a secret (a sign-up code) is erased in the update that makes its row final: sent, failed or parked
+      const isFinal = values.status !== 'queued';
+      const erase = isFinal && isSensitiveKind(row.kind) ? { payload: ERASED_PAYLOAD } : {};
+      return db
         .updateTable('outbox_messages')
-        .set({ ...values, claim_token: null, updated_at: nowText })
-        .where('id', '=', id)
+        .set({ ...values, ...erase, claim_token: null, updated_at: nowText })
+        .where('id', '=', row.id)
         .where('claim_token', '=', token)
         .execute();
+    };
     rows.forEach((row, i) => {
       const outcome = outcomes[i]!;
       switch (outcome.status) {
         case 'sent':
-          if (outcome.providerId === null) sentWithoutId.push(row.id);
-          else
+          if (outcome.providerId === null) {
+            (isSensitiveKind(row.kind) ? sentSensitiveWithoutId : sentWithoutId).push(row.id);
+          } else
             updates.push(
-              update(row.id, {
+              update(row, {
                 status: 'sent',
                 sent_at: nowText,
                 last_error: null,
@@ -234,11 +224,11 @@ export class MessageDispatcher {
             );
           break;
         case 'failed':
-          updates.push(update(row.id, { status: 'failed', last_error: outcome.error }));
+          updates.push(update(row, { status: 'failed', last_error: outcome.error }));
           break;
         case 'retry': {
           if (row.attempts >= this.options.maxAttempts) {
-            updates.push(update(row.id, { status: 'parked', last_error: outcome.error }));
+            updates.push(update(row, { status: 'parked', last_error: outcome.error }));
             break;
           }
           const delay = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(row.attempts, this.options));
@@ -248,43 +238,33 @@ export class MessageDispatcher {
               : { startMin: row.quiet_start_min, endMin: row.quiet_end_min };
           const next = deferPastQuietHours(new Date(now.getTime() + delay), quiet);
           updates.push(
-            update(row.id, { status: 'queued', next_attempt_at: next.toISOString(), last_error: outcome.error }),
+            update(row, { status: 'queued', next_attempt_at: next.toISOString(), last_error: outcome.error }),
           );
           break;
         }
       }
     });
+    const sent = { status: 'sent', sent_at: nowText, last_error: null, claim_token: null, updated_at: nowText };
     if (sentWithoutId.length > 0) {
       updates.push(
         db
           .updateTable('outbox_messages')
-          .set({ status: 'sent', sent_at: nowText, last_error: null, claim_token: null, updated_at: nowText })
+          .set(sent)
           .where('id', 'in', sentWithoutId)
+          .where('claim_token', '=', token)
+          .execute(),
+      );
+    }
+    if (sentSensitiveWithoutId.length > 0) {
+      updates.push(
+        db
+          .updateTable('outbox_messages')
+          .set({ ...sent, payload: ERASED_PAYLOAD })
+          .where('id', 'in', sentSensitiveWithoutId)
           .where('claim_token', '=', token)
           .execute(),
       );
     }
     await Promise.all(updates);
   }
-}
-
-/** One `staff.digest` message standing for a person's digested messages on one channel. */
-function digestOf(rows: ClaimedRow[]): ClaimedRow {
-  // the earliest first (ids are time-ordered; RETURNING gives rows in no set order)
-  const first = rows.reduce((a, b) => (b.id < a.id ? b : a));
-  let firstText = first.kind;
-  try {
-    firstText = renderMessage(
-      first.kind,
-      (JSON.parse(first.payload) as { params: Record<string, string> }).params,
-      'zh',
-    );
-  } catch {
-    // an unreadable payload still counts in the digest
-  }
-  return {
-    ...first,
-    kind: 'staff.digest',
-    payload: JSON.stringify({ params: { count: String(rows.length), first: firstText } }),
-  };
 }

@@ -1,94 +1,159 @@
 /**
- * Every kind of message the platform sends, in one table: its text in the bell (zh-CN and English,
- * `{param}` filled from the message's parameters), the channels it goes out on unless the person
- * chose otherwise, and whether it may wait for the end of quiet hours. Adding a kind: one entry here,
- * the provider templates for it in the environment (docs/messages.md), and a call to enqueueMessage.
+ * Every kind of message the platform sends, in one table: its name on the settings page, its text in
+ * the bell (zh-CN and English, `{param}` filled from the message's parameters), the channels it goes
+ * out on unless the person chose otherwise, and whether it may wait for the end of quiet hours. Adding
+ * a kind: one entry here, the provider templates for it in the environment (docs/messages.md), and a
+ * call to enqueueMessage.
+ *
+ * Parameters carry codes, not words, where a word depends on the reader's language: `state` is a case
+ * state (cases/states.ts names it), `event` a unit notice's event, `sections` the digest's counts. The
+ * words are put in when a message is read (renderMessage) — in the reader's language for the bell, in
+ * Chinese for the providers' templates (localizeParams).
  */
+import { CASE_STATE_LABELS, type CaseStatus } from '../cases/states.ts';
 
 export const CHANNELS = ['in_app', 'sms', 'wechat'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+export type Language = 'zh' | 'en';
+type Words = Readonly<Record<Language, string>>;
+
 export interface MessageKindDefinition {
+  /** what the settings page calls this kind */
+  name: Words;
   zh: string;
   en: string;
   /** the parameters every message of this kind carries (checked at enqueue) */
   params: readonly string[];
   defaultChannels: readonly Channel[];
+  /** who receives it, so the phone's and the console's settings pages each show their own kinds */
+  audience: 'resident' | 'staff' | 'anyone' | 'none';
   /** sent at once, quiet hours or not (a sign-up code) */
   isUrgent: boolean;
   /** the person may change its channels (a sign-up code's channel is fixed) */
   isChoosable: boolean;
   /**
-   * Staff hear of these once a day: by SMS and WeChat they wait for the morning digest (08:30 Shanghai)
-   * and leave as one `staff.digest` message per person and channel; in-app they show at once.
+   * Staff hear of these in the bell at once and otherwise once a day, in the staff digest (digest.ts):
+   * they never leave one by one by SMS or WeChat, whatever channels she chose.
    */
   isDigested: boolean;
+  /**
+   * Its parameters are a secret (a sign-up code): the dispatcher erases them in the same update that
+   * records the message sent, failed or parked; it is never listed in the bell.
+   */
+  isSensitive: boolean;
 }
 
 export const MESSAGE_KINDS = {
   'case.progress': {
+    name: { zh: '诉求进展', en: 'Progress of my requests' },
     zh: '您反映的诉求 {number} 有新进展：{state}',
     en: 'Your case {number} has moved on: {state}',
     params: ['number', 'state'],
     defaultChannels: ['in_app'],
+    audience: 'resident',
     isUrgent: false,
     isChoosable: true,
     isDigested: false,
+    isSensitive: false,
   },
   'case.reply_request': {
-    zh: '诉求 {number} 需要您补充信息',
-    en: 'Case {number} needs more information from you',
+    name: { zh: '工作人员回复', en: 'Replies from staff' },
+    zh: '工作人员回复了您的诉求 {number}，请查看，需要时补充信息',
+    en: 'Staff replied on your case {number}: please read it and add what they ask for',
     params: ['number'],
     defaultChannels: ['in_app'],
+    audience: 'resident',
     isUrgent: false,
     isChoosable: true,
     isDigested: false,
+    isSensitive: false,
   },
   'case.rate_request': {
+    name: { zh: '办结评价邀请', en: 'Requests to rate a resolved case' },
     zh: '诉求 {number} 已办结，请您评价',
     en: 'Case {number} is resolved: please rate it',
     params: ['number'],
     defaultChannels: ['in_app'],
+    audience: 'resident',
     isUrgent: false,
     isChoosable: true,
     isDigested: false,
+    isSensitive: false,
   },
   'visit.appointment': {
+    name: { zh: '走访预约', en: 'Visit appointments' },
     zh: '网格员将于 {time} 上门走访',
     en: 'Your grid worker will visit at {time}',
     params: ['time'],
     defaultChannels: ['in_app'],
+    audience: 'resident',
     isUrgent: false,
     isChoosable: true,
     isDigested: false,
+    isSensitive: false,
   },
-  'task.deadline': {
-    zh: '任务“{title}”将于 {due} 到期',
-    en: 'Task "{title}" is due {due}',
-    params: ['title', 'due'],
+  'case.unit_notice': {
+    name: { zh: '本单位诉求提醒', en: "My unit's case notices" },
+    // the text is the event's (UNIT_EVENTS), filled with the same parameters
+    zh: '{event}',
+    en: '{event}',
+    params: ['number', 'event'],
     defaultChannels: ['in_app'],
+    audience: 'staff',
     isUrgent: false,
     isChoosable: true,
     isDigested: true,
+    isSensitive: false,
+  },
+  'task.deadline': {
+    name: { zh: '任务到期提醒', en: 'Task deadlines' },
+    zh: '任务“{title}”{stage}（{due}）',
+    en: 'Task "{title}" {stage} ({due})',
+    params: ['title', 'due', 'stage'],
+    defaultChannels: ['in_app'],
+    audience: 'staff',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: true,
+    isSensitive: false,
+  },
+  'staff.digest': {
+    name: { zh: '每日待办汇总', en: 'Daily to-do digest' },
+    zh: '今日待办：共 {count} 项（{sections}）',
+    en: 'Your to-dos today: {count} ({sections})',
+    params: ['count', 'sections'],
+    defaultChannels: ['in_app', 'sms'],
+    audience: 'staff',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
   },
   'auth.sms_code': {
+    name: { zh: '验证码', en: 'Sign-in codes' },
     zh: '您的验证码为 {code}，{minutes} 分钟内有效',
     en: 'Your code is {code}, valid for {minutes} minutes',
     params: ['code', 'minutes'],
     defaultChannels: ['sms'],
+    audience: 'anyone',
     isUrgent: true,
     isChoosable: false,
     isDigested: false,
+    isSensitive: true,
   },
-  'staff.digest': {
-    zh: '今日待办提醒：共 {count} 条，包括：{first}',
-    en: 'Your to-dos today: {count}, including: {first}',
-    params: ['count', 'first'],
-    // made by the dispatcher from digested kinds, never enqueued itself
-    defaultChannels: [],
+  'case.notice': {
+    // the cases module's notifications from before the outbox (migration 0018), kept as they were written
+    name: { zh: '旧通知', en: 'Earlier notifications' },
+    zh: '{zh}',
+    en: '{en}',
+    params: ['zh', 'en'],
+    defaultChannels: ['in_app'],
+    audience: 'none',
     isUrgent: false,
     isChoosable: false,
     isDigested: false,
+    isSensitive: false,
   },
 } as const satisfies Record<string, MessageKindDefinition>;
 
@@ -99,12 +164,125 @@ export function isMessageKind(value: string): value is MessageKind {
   return Object.hasOwn(MESSAGE_KINDS, value);
 }
 
-/** A kind's text with its parameters filled in. */
-export function renderMessage(kind: string, params: Record<string, string>, language: 'zh' | 'en'): string {
-  if (!isMessageKind(kind)) return kind;
-  const template: string = MESSAGE_KINDS[kind][language];
-  return template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? '');
+/** The kinds whose parameters are secret: erased once final, never listed. */
+export const SENSITIVE_KINDS: readonly MessageKind[] = MESSAGE_KIND_NAMES.filter(
+  (k) => (MESSAGE_KINDS[k] as MessageKindDefinition).isSensitive,
+);
+
+export function isSensitiveKind(kind: string): boolean {
+  return isMessageKind(kind) && (MESSAGE_KINDS[kind] as MessageKindDefinition).isSensitive;
 }
 
-/** The morning digest's time: 08:30 in Asia/Shanghai. */
+export function isDigestedKind(kind: string): boolean {
+  return isMessageKind(kind) && (MESSAGE_KINDS[kind] as MessageKindDefinition).isDigested;
+}
+
+/** What a unit's staff are told about one of its cases (`case.unit_notice`'s `event`). */
+export const UNIT_EVENTS = {
+  new: { zh: '新诉求 {number} 待签收', en: 'New case {number} to accept' },
+  new_fallback: {
+    zh: '新诉求 {number} 待签收（兜底，待核定事项）',
+    en: 'New case {number} to accept (fallback; duty list to review)',
+  },
+  informed: { zh: '知悉：诉求 {number} 已交其他单位办理', en: 'For your information: case {number}' },
+  returned: { zh: '诉求 {number} 被退回，请重新派单', en: 'Case {number} returned: dispatch it again' },
+  reassigned: { zh: '诉求 {number} 已改派至贵单位', en: 'Case {number} reassigned to your unit' },
+  supervised: { zh: '督办：诉求 {number}', en: 'Supervision: case {number}' },
+  reopened: { zh: '诉求 {number} 已重新打开', en: 'Case {number} reopened' },
+  rated: { zh: '诉求 {number} 获评 {rating} 星', en: 'Case {number} rated {rating}' },
+  due_soon_accept: { zh: '诉求 {number} 即将超期（签收）', en: 'Case {number} is due soon (accept)' },
+  due_soon_resolve: { zh: '诉求 {number} 即将超期（办结）', en: 'Case {number} is due soon (resolve)' },
+  overdue_accept: { zh: '诉求 {number} 已超期未签收', en: 'Case {number} is overdue to accept' },
+  overdue_resolve: { zh: '诉求 {number} 已超期未办结', en: 'Case {number} is overdue to resolve' },
+  escalated: { zh: '超期上报：诉求 {number} 请求协调', en: 'Escalated: case {number} is overdue' },
+} as const satisfies Record<string, Words>;
+export type UnitEvent = keyof typeof UNIT_EVENTS;
+
+/** A task's deadline stage (`task.deadline`'s `stage`). */
+export const TASK_STAGES = {
+  due_soon: { zh: '即将到期', en: 'is due soon' },
+  overdue: { zh: '已逾期', en: 'is overdue' },
+} as const satisfies Record<string, Words>;
+export type TaskStage = keyof typeof TASK_STAGES;
+
+/** The digest's sections, named as the workbench names them (`staff.digest`'s `sections`: `key:count,…`). */
+export const DIGEST_SECTIONS: Readonly<Record<string, Words>> = {
+  cases_to_accept: { zh: '待签收诉求', en: 'cases to accept' },
+  cases_due_soon: { zh: '即将超期诉求', en: 'cases due soon' },
+  cases_overdue: { zh: '已超期诉求', en: 'cases overdue' },
+  household_changes: { zh: '待确认住户变更', en: 'household changes to confirm' },
+  visits_overdue: { zh: '走访逾期住户', en: 'households overdue for a visit' },
+  tasks_to_answer: { zh: '待报任务', en: 'tasks to answer' },
+  refusals_to_review: { zh: '待复核拒收', en: 'refusals to review' },
+  refusals_sent: { zh: '被拒收任务', en: 'refused tasks sent' },
+  move_requests: { zh: '迁入申请', en: 'move requests' },
+};
+
+const fill = (template: string, params: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? '');
+
+function wordsOf<T extends Record<string, Words>>(table: T, code: string | undefined): Words | undefined {
+  return code !== undefined && Object.hasOwn(table, code) ? table[code as keyof T] : undefined;
+}
+
+/**
+ * A message's parameters with its codes put into words of one language: the case state by its one name
+ * (cases/states.ts), a unit notice's event, a task's stage, the digest's sections. A code it does not know
+ * (a message written before codes were stored) stays as written.
+ */
+export function localizeParams(
+  kind: string,
+  params: Record<string, string>,
+  language: Language,
+): Record<string, string> {
+  const out = { ...params };
+  const state = params.state;
+  if (state !== undefined && Object.hasOwn(CASE_STATE_LABELS, state)) {
+    out.state = CASE_STATE_LABELS[state as CaseStatus][language];
+  }
+  if (kind === 'case.unit_notice') {
+    const words = wordsOf(UNIT_EVENTS, params.event);
+    if (words !== undefined) out.event = fill(words[language], params);
+  }
+  if (kind === 'task.deadline') {
+    const words = wordsOf(TASK_STAGES, params.stage);
+    if (words !== undefined) out.stage = words[language];
+  }
+  // `key:count,…` (already words when localized once: the log adapter renders what the dispatcher localized)
+  if (
+    kind === 'staff.digest' &&
+    params.sections !== undefined &&
+    /^(\w+:\d+\+?)(,\w+:\d+\+?)*$/.test(params.sections)
+  ) {
+    out.sections = params.sections
+      .split(',')
+      .filter((part) => part !== '')
+      .map((part) => {
+        const [key = '', count = ''] = part.split(':');
+        const name = DIGEST_SECTIONS[key]?.[language] ?? key;
+        return language === 'zh' ? `${name} ${count}` : `${count} ${name}`;
+      })
+      .join(language === 'zh' ? '，' : ', ');
+  }
+  return out;
+}
+
+/**
+ * What a provider's template gets: the kind's declared parameters only (a message's `caseId` is for the
+ * bell), codes put into Chinese words — the templates are Chinese.
+ */
+export function providerParams(kind: string, params: Record<string, string>): Record<string, string> {
+  if (!isMessageKind(kind)) return params;
+  const words = localizeParams(kind, params, 'zh');
+  return Object.fromEntries(MESSAGE_KINDS[kind].params.map((name) => [name, words[name] ?? '']));
+}
+
+/** A kind's text in one language with its parameters filled in, codes put into words. */
+export function renderMessage(kind: string, params: Record<string, string>, language: Language): string {
+  if (!isMessageKind(kind)) return kind;
+  const template: string = MESSAGE_KINDS[kind][language];
+  return fill(template, localizeParams(kind, params, language));
+}
+
+/** The staff digest's default time: 08:30 in Asia/Shanghai (TIANZIGE_MESSAGES_DIGEST_AT). */
 export const DIGEST_MINUTE = 8 * 60 + 30;

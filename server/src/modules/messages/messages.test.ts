@@ -4,7 +4,8 @@ import { AliyunSmsAdapter } from './adapters/aliyun.ts';
 import { LogAdapter } from './adapters/log.ts';
 import { MessageDispatcher } from './dispatcher.ts';
 import { enqueueMessage } from './outbox.ts';
-import { startAliyunServer } from './test-providers.ts';
+import { TencentSmsAdapter } from './adapters/tencent.ts';
+import { startAliyunServer, startTencentServer } from './test-providers.ts';
 
 const PHONE = '13812345678';
 const HOUR = 3_600_000;
@@ -148,6 +149,8 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
       expect(await d.drain()).toBe(1);
       row = await statusOf(id!);
       expect(row).toMatchObject({ status: 'parked', attempts: 3 });
+      // a parked code is erased as a sent one is
+      expect(JSON.parse(row.payload)).toEqual({ params: {}, isErased: true });
       ctx.clock.advance(HOUR);
       expect(await d.drain()).toBe(0);
       expect(server.accepted).toHaveLength(3);
@@ -282,50 +285,109 @@ describe.each(DIALECTS)('messages on %s', (dialect) => {
     expect((await resident.post('/api/v1/messages/mine/not-a-uuid/read')).statusCode).toBe(400);
   });
 
-  it('gathers a staff member’s task deadlines by SMS into one morning digest, while the bell shows each at once', async () => {
+  it('sends a sign-up code to a number with no account, by the log adapter, Aliyun and Tencent, then erases it', async () => {
     const clerk = await ctx.createUser({
       username: 'clerk',
       role: 'community_staff',
       orgCode: CODES.yingMenTan,
       phone: '13700002222',
     });
-    await ctx.deps.db
-      .insertInto('message_preferences')
-      .values({
-        user_id: clerk.id,
-        kind: 'task.deadline',
-        channels: 'in_app,sms',
-        updated_at: ctx.clock.now().toISOString(),
-      })
-      .execute();
     ctx.clock.set(new Date('2026-11-30T02:00:00.000Z')); // 10:00 in Shanghai
-    for (const title of ['低保年审', '独居老人走访', '消防检查']) {
-      await enqueueMessage(ctx.deps.db, {
-        now: ctx.clock.now(),
-        kind: 'task.deadline',
-        recipientUserId: clerk.id,
-        params: { title, due: '12月1日' },
+    await enqueueMessage(ctx.deps.db, {
+      now: ctx.clock.now(),
+      kind: 'case.progress',
+      recipientUserId: clerk.id,
+      channels: ['sms'],
+      params: { number: 'YMT-9', state: 'accepted' },
+    });
+    const SIGNUP = '13600001234';
+    // as the sign-up helper does: no account yet, the number given encrypted, SMS only
+    const enqueueCode = (code: string) =>
+      ctx.deps.db.transaction().execute((trx) =>
+        enqueueMessage(trx, {
+          now: ctx.clock.now(),
+          kind: 'auth.sms_code',
+          recipientUserId: null,
+          phoneEnc: ctx.deps.pii.encrypt(SIGNUP),
+          channels: ['sms'],
+          params: { code, minutes: '5' },
+        }),
+      );
+    const [viaLog] = await enqueueCode('731904');
+    expect((await statusOf(viaLog!)).payload).toContain('731904');
+    const lines: string[] = [];
+    const logSms = new LogAdapter('sms', (line) => lines.push(line), 10);
+    await new MessageDispatcher(ctx.deps, { sms: logSms, wechat }).drain();
+    // the laptop demo reads the code from the log, the number masked
+    expect(lines.find((l) => l.includes('auth.sms_code'))).toContain('731904');
+    expect(lines.join('\n')).not.toContain(SIGNUP);
+    expect(logSms.recent.find((m) => m.kind === 'auth.sms_code')).toMatchObject({ to: SIGNUP });
+    // the case progress went in Chinese words, not as a state code
+    expect(logSms.recent.find((m) => m.kind === 'case.progress')!.text).toBe('您反映的诉求 YMT-9 有新进展：已签收');
+    const sent = await statusOf(viaLog!);
+    expect(sent.status).toBe('sent');
+    expect(sent.payload).not.toContain('731904');
+
+    const aliyunServer = await startAliyunServer('signup-secret');
+    const tencentServer = await startTencentServer('AKID-signup', 'tc-secret');
+    try {
+      const aliyun = new AliyunSmsAdapter(
+        {
+          accessKeyId: 'id',
+          accessKeySecret: 'signup-secret',
+          signName: '田字格',
+          endpoint: aliyunServer.url,
+          regionId: 'cn-hangzhou',
+          templates: { 'auth.sms_code': 'SMS_1' },
+        },
+        ctx.clock,
+      );
+      const [viaAliyun] = await enqueueCode('580112');
+      await new MessageDispatcher(ctx.deps, { sms: aliyun, wechat }).drain();
+      expect(aliyunServer.accepted).toHaveLength(1);
+      expect(aliyunServer.accepted[0]).toMatchObject({ PhoneNumbers: SIGNUP, TemplateCode: 'SMS_1' });
+      expect(JSON.parse(aliyunServer.accepted[0]!.TemplateParam as string)).toEqual({ code: '580112', minutes: '5' });
+      expect(await statusOf(viaAliyun!)).toMatchObject({ status: 'sent' });
+      expect((await statusOf(viaAliyun!)).payload).not.toContain('580112');
+
+      const tencent = new TencentSmsAdapter(
+        {
+          secretId: 'AKID-signup',
+          secretKey: 'tc-secret',
+          sdkAppId: '1400000000',
+          signName: '田字格',
+          region: 'ap-guangzhou',
+          endpoint: tencentServer.url,
+          templates: { 'auth.sms_code': { id: '100', params: ['code', 'minutes'] } },
+        },
+        ctx.clock,
+      );
+      const [viaTencent] = await enqueueCode('264531');
+      await new MessageDispatcher(ctx.deps, { sms: tencent, wechat }).drain();
+      expect(tencentServer.accepted).toHaveLength(1);
+      expect(tencentServer.accepted[0]).toMatchObject({
+        PhoneNumberSet: ['+86' + SIGNUP],
+        TemplateParamSet: ['264531', '5'],
       });
+      expect(await statusOf(viaTencent!)).toMatchObject({ status: 'sent' });
+      expect((await statusOf(viaTencent!)).payload).not.toContain('264531');
+    } finally {
+      await aliyunServer.close();
+      await tencentServer.close();
     }
-    const bell = (await (await ctx.login('clerk')).get('/api/v1/messages/mine')).json() as { items: unknown[] };
-    expect(bell.items).toHaveLength(3);
-    const before = sms.recent.length;
-    expect(await dispatcher().drain()).toBe(0);
-    ctx.clock.set(new Date('2026-12-01T00:29:00.000Z')); // 08:29 next day
-    expect(await dispatcher().drain()).toBe(0);
-    ctx.clock.set(new Date('2026-12-01T00:30:00.000Z')); // 08:30
-    expect(await dispatcher().drain()).toBe(3);
-    const sent = sms.recent.slice(before);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ kind: 'staff.digest', to: '13700002222', params: { count: '3' } });
-    expect(sent[0]!.text).toContain('低保年审');
-    const rows = await ctx.deps.db
+    // no code is left anywhere in the outbox, and none is listed in a bell
+    const left = await ctx.deps.db
       .selectFrom('outbox_messages')
-      .select('status')
-      .where('recipient_user_id', '=', clerk.id)
-      .where('channel', '=', 'sms')
+      .select('payload')
+      .where('kind', '=', 'auth.sms_code')
       .execute();
-    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.every((r) => !/\d{4,}/.test(r.payload))).toBe(true);
+    expect(
+      (await resident.get('/api/v1/messages/mine?pageSize=100'))
+        .json<{ items: { kind: string }[] }>()
+        .items.map((m) => m.kind),
+    ).not.toContain('auth.sms_code');
   });
 
   it('shows staff the delivery status of messages to people in their scope, never the text or number', async () => {

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { type Channel, DIGEST_MINUTE, MESSAGE_KINDS, type MessageKind } from './kinds.ts';
-import { DEFAULT_QUIET_HOURS, type QuietHours, deferPastQuietHours, nextTimeOfDay } from './quiet-hours.ts';
+import { ROLES, type Permission } from '../../platform/access/roles.ts';
+import { type Channel, MESSAGE_KINDS, type MessageKind } from './kinds.ts';
+import { DEFAULT_QUIET_HOURS, type QuietHours, deferPastQuietHours } from './quiet-hours.ts';
 
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'parked'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -20,6 +21,11 @@ export interface EnqueueMessageInput {
   wechatOpenIdEnc?: string;
   /** channels to use instead of the person's choice (a code goes by SMS whatever she chose) */
   channels?: readonly Channel[];
+  /**
+   * Sends the message at most once for this key, however many times or processes try (a job's
+   * reminder, a day's digest): the key is claimed in the same transaction, so call it with one.
+   */
+  onceKey?: string;
 }
 
 /** The channels of a kind: the person's stored choice (`chosen`, comma-joined), or the kind's default; fixed kinds ignore her choice. */
@@ -91,7 +97,10 @@ export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput)
           .select('p.channels')
           .where('u.id', '=', input.recipientUserId)
           .executeTakeFirst();
-  const channels = input.channels ?? channelsFromChoice(input.kind, recipient?.channels);
+  const chosen = input.channels ?? channelsFromChoice(input.kind, recipient?.channels);
+  // a digested kind reaches SMS and WeChat only through the day's digest, never one by one
+  const channels = def.isDigested ? chosen.filter((c) => c === 'in_app') : chosen;
+  if (input.onceKey !== undefined && !(await claimOnce(db, input.onceKey, input.now))) return [];
   if (channels.length === 0) return [];
   const hasSettings = recipient !== undefined && recipient.settings_user_id !== null;
   const quiet = def.isUrgent ? null : quietHoursFromSettings(hasSettings ? recipient : undefined);
@@ -99,11 +108,7 @@ export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput)
   const payload = JSON.stringify({ params: input.params });
   const rows = channels.map((channel) => {
     const isInApp = channel === 'in_app';
-    const dueAt = isInApp
-      ? input.now
-      : def.isDigested
-        ? nextTimeOfDay(input.now, DIGEST_MINUTE)
-        : deferPastQuietHours(input.now, quiet);
+    const dueAt = isInApp ? input.now : deferPastQuietHours(input.now, quiet);
     const address = channel === 'sms' ? input.phoneEnc : channel === 'wechat' ? input.wechatOpenIdEnc : undefined;
     return {
       id: newId(),
@@ -131,4 +136,56 @@ export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput)
   });
   await db.insertInto('outbox_messages').values(rows).execute();
   return rows.map((r) => r.id);
+}
+
+/** Claims a once-key; false when it was claimed before (by this process or another). */
+export async function claimOnce(db: Kysely<DB>, key: string, now: Date): Promise<boolean> {
+  const result = await db
+    .insertInto('outbox_once')
+    .values({ key, created_at: now.toISOString() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** The roles that carry a permission at their own unit. */
+export function rolesWith(permission: Permission): string[] {
+  return Object.values(ROLES)
+    .filter((r) => r.permissions.includes(permission))
+    .map((r) => r.id);
+}
+
+/**
+ * The staff of some units: the enabled users assigned at one of them (the unit itself, not above it) in
+ * a role that carries `permission` there. A resident assigned to her community is not its staff.
+ */
+export async function listUnitStaff(db: Kysely<DB>, orgIds: readonly string[], permission: Permission) {
+  if (orgIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('role_assignments as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select('a.user_id')
+    .distinct()
+    .where('a.org_id', 'in', [...orgIds])
+    .where('a.role', 'in', rolesWith(permission))
+    .where('u.is_disabled', '=', 0)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** Tells the staff of some units (those holding `permission` there) one message each, in the caller's transaction. */
+export async function enqueueForUnitStaff(
+  db: Kysely<DB>,
+  input: Omit<EnqueueMessageInput, 'recipientUserId' | 'phoneEnc' | 'wechatOpenIdEnc'> & {
+    orgIds: readonly string[];
+    permission: Permission;
+    /** people told already in person (the actor herself need not hear of her own step) */
+    except?: readonly (string | null)[];
+  },
+): Promise<void> {
+  const { orgIds, permission, except = [], ...message } = input;
+  for (const userId of await listUnitStaff(db, orgIds, permission)) {
+    if (except.includes(userId)) continue;
+    await enqueueMessage(db, { ...message, recipientUserId: userId });
+  }
 }

@@ -3,13 +3,21 @@ import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
 import {
   DeliveriesPage,
   DeliveriesQuery,
+  MarkMessagesReadBody,
   MessageIdParams,
   MyMessagesPage,
   MyMessagesQuery,
   Preferences,
   PreferencesBody,
 } from './schema.ts';
-import { getPreferences, listDeliveries, listMyMessages, markMyMessageRead, updatePreferences } from './service.ts';
+import {
+  getPreferences,
+  listDeliveries,
+  listMyMessages,
+  markMyMessageRead,
+  markMyMessagesRead,
+  updatePreferences,
+} from './service.ts';
 
 const tags = ['messages'];
 
@@ -40,6 +48,21 @@ export function messageRoutes(deps: AppDeps): RouteDef[] {
       status: 204,
       handler: async ({ actor, params }) => {
         await markMyMessageRead(deps, actor, params.id);
+        return null;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/messages/mine/read',
+      summary: '标记为已读（不传 ids 则全部）/ Mark my messages read (all when no ids)',
+      tags,
+      auth: 'authenticated',
+      scope: { body: { ids: { none: "only the caller's own messages are marked" } } },
+      body: MarkMessagesReadBody,
+      response: null,
+      status: 204,
+      handler: async ({ actor, body }) => {
+        await markMyMessagesRead(deps, actor, body.ids);
         return null;
       },
     }),

@@ -12,9 +12,14 @@ export type MyMessagesQuery = z.infer<typeof MyMessagesQuery>;
 
 export const MessageIdParams = z.strictObject({ id: z.string().uuid() });
 
+/** Mark read: the ids given, or (none given) all her unread messages. */
+export const MarkMessagesReadBody = z.strictObject({ ids: z.array(z.uuid()).max(200).optional() });
+
 export const MyMessage = z.object({
   id: z.string(),
   kind: z.string(),
+  /** the case it is about, when it is about one (the bell opens it) */
+  caseId: z.string().nullable(),
   title: z.string(),
   titleEn: z.string(),
   createdAt: z.string(),
@@ -39,9 +44,13 @@ export const Preferences = z.object({
       kind: z.string(),
       label: z.string(),
       labelEn: z.string(),
+      /** who receives it: the phone's settings show resident kinds, the console's staff kinds */
+      audience: z.enum(['resident', 'staff', 'anyone']),
       channels: z.array(z.enum(CHANNELS)),
       isChoosable: z.boolean(),
       isUrgent: z.boolean(),
+      /** by SMS and WeChat it reaches her only in the daily digest */
+      isDigested: z.boolean(),
     }),
   ),
   quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),

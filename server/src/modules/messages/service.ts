@@ -7,7 +7,15 @@ import { inScope, inScopeWithin } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
-import { type Channel, MESSAGE_KINDS, MESSAGE_KIND_NAMES, isMessageKind, renderMessage } from './kinds.ts';
+import {
+  type Channel,
+  MESSAGE_KINDS,
+  MESSAGE_KIND_NAMES,
+  type MessageKindDefinition,
+  SENSITIVE_KINDS,
+  isMessageKind,
+  renderMessage,
+} from './kinds.ts';
 import { channelsFor, quietHoursOf } from './outbox.ts';
 import { clockToMinutes, minutesToClock } from './quiet-hours.ts';
 import type { DeliveriesQuery, MyMessagesQuery, Preferences, PreferencesBody } from './schema.ts';
@@ -16,10 +24,14 @@ type Scoped = DB & { m: OutboxMessageTable; u: Nullable<UserTable> };
 
 const MESSAGE = { zh: '消息', en: 'Message' };
 
-/** Her in-app messages (the bell), newest first, a page at a time. */
+/** Her in-app messages (the bell), newest first, a page at a time; a secret (a code) is never listed. */
 export async function listMyMessages(deps: AppDeps, actor: Actor, query: MyMessagesQuery) {
   const base = () =>
-    deps.db.selectFrom('outbox_messages').where('recipient_user_id', '=', actor.userId).where('channel', '=', 'in_app');
+    deps.db
+      .selectFrom('outbox_messages')
+      .where('recipient_user_id', '=', actor.userId)
+      .where('channel', '=', 'in_app')
+      .where('kind', 'not in', [...SENSITIVE_KINDS]);
   let page = base().select(['id', 'kind', 'payload', 'created_at', 'read_at']);
   if (query.isUnreadOnly === 'true') page = page.where('read_at', 'is', null);
   const rows = await page
@@ -37,6 +49,7 @@ export async function listMyMessages(deps: AppDeps, actor: Actor, query: MyMessa
       return {
         id: r.id,
         kind: r.kind,
+        caseId: params.caseId ?? null,
         title: renderMessage(r.kind, params, 'zh'),
         titleEn: renderMessage(r.kind, params, 'en'),
         createdAt: r.created_at,
@@ -67,18 +80,32 @@ export async function markMyMessageRead(deps: AppDeps, actor: Actor, id: string)
     .execute();
 }
 
+/** Marks her unread in-app messages read: the ones named, or all of them. */
+export async function markMyMessagesRead(deps: AppDeps, actor: Actor, ids: string[] | undefined): Promise<void> {
+  let q = deps.db
+    .updateTable('outbox_messages')
+    .set({ read_at: deps.clock.now().toISOString() })
+    .where('recipient_user_id', '=', actor.userId)
+    .where('channel', '=', 'in_app')
+    .where('read_at', 'is', null);
+  if (ids !== undefined) q = q.where('id', 'in', ids.length > 0 ? ids : ['none']);
+  await q.execute();
+}
+
 /** Her channels for every kind and her quiet hours. */
 export async function getPreferences(deps: AppDeps, actor: Actor): Promise<Preferences> {
   const kinds = await Promise.all(
-    MESSAGE_KIND_NAMES.map(async (kind) => {
-      const def = MESSAGE_KINDS[kind];
+    MESSAGE_KIND_NAMES.filter((kind) => MESSAGE_KINDS[kind].audience !== 'none').map(async (kind) => {
+      const def: MessageKindDefinition = MESSAGE_KINDS[kind];
       return {
         kind,
-        label: def.zh.replace(/\{\w+\}/g, '…'),
-        labelEn: def.en.replace(/\{\w+\}/g, '…'),
+        label: def.name.zh,
+        labelEn: def.name.en,
+        audience: def.audience as 'resident' | 'staff' | 'anyone',
         channels: await channelsFor(deps.db, actor.userId, kind),
         isChoosable: def.isChoosable,
         isUrgent: def.isUrgent,
+        isDigested: def.isDigested,
       };
     }),
   );

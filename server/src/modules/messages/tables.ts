@@ -39,8 +39,15 @@ export interface MessageSettingsTable {
   updated_at: string;
 }
 
+/** Keys of messages sent at most once (a task's reminder, a person's digest of a day), claimed with the message. */
+export interface OutboxOnceTable {
+  key: string;
+  created_at: string;
+}
+
 export interface MessageTables {
   outbox_messages: OutboxMessageTable;
   message_preferences: MessagePreferenceTable;
   message_settings: MessageSettingsTable;
+  outbox_once: OutboxOnceTable;
 }
