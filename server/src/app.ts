@@ -23,6 +23,7 @@ import { fieldworkRoutes } from './modules/fieldwork/routes.ts';
 import { messageRoutes } from './modules/messages/routes.ts';
 import { workbenchRoutes } from './modules/workbench/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
+import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
@@ -69,6 +70,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...fieldworkRoutes(deps),
     ...workbenchRoutes(deps),
     ...messageRoutes(deps),
+    ...webhookRoutes(deps),
     ...webhookRoutes(deps),
     ...publicRoutes(deps),
   ];

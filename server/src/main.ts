@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
+import { startWebhookDispatcher } from './modules/webhooks/start.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
@@ -61,9 +62,12 @@ async function main(): Promise<void> {
     (line) => app.log.info(line),
     (err) => app.log.error({ err }, 'message dispatch failed'),
   );
+  // Webhooks: signed case events POSTed to subscribers (12345, 一网统管, partners); several servers may run it.
+  const webhooks = startWebhookDispatcher(deps, (err) => app.log.error({ err }, 'webhook delivery failed'));
   const stop = async () => {
     clearInterval(sweep);
     await dispatcher.stop();
+    await webhooks.stop();
     await app.close();
     await deps.close();
     process.exit(0);

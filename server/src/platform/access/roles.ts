@@ -30,6 +30,7 @@ export const PERMISSIONS = [
   'task.send',
   'task.read',
   'task.review',
+  'webhook.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -94,7 +95,15 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     id: 'district',
     name_zh: '区县工作人员',
     name_en: 'District staff',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER, ...FIELDWORK_KEEPER, ...INSIGHT_OVERSEER],
+    // 12345 and 一网统管 are connected per district: its staff set up the webhook subscribers
+    permissions: [
+      ...MANAGER,
+      ...REGISTRY_KEEPER,
+      ...CASE_OVERSEER,
+      ...FIELDWORK_KEEPER,
+      ...INSIGHT_OVERSEER,
+      'webhook.manage',
+    ],
   },
   street: {
     id: 'street',
