@@ -163,11 +163,12 @@ function registerDocs(app: FastifyInstance) {
 }
 
 /**
- * Which built page answers a browser path that is no file: the web app is two apps, each its own page
- * (web/index.html, web/m.html). Add a page here when a third app comes (public pages under /p/).
+ * Which built page answers a browser path that is no file: the web app is three apps, each its own page
+ * (web/index.html, web/m.html, and web/p.html for the public pages under /p/, no sign-in).
  */
-export function webPageFor(urlPath: string): 'm.html' | 'index.html' {
+export function webPageFor(urlPath: string): 'm.html' | 'p.html' | 'index.html' {
   if (urlPath === '/m' || urlPath.startsWith('/m/') || urlPath.startsWith('/m?')) return 'm.html';
+  if (urlPath === '/p' || urlPath.startsWith('/p/') || urlPath.startsWith('/p?')) return 'p.html';
   return 'index.html';
 }
 

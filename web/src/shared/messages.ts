@@ -30,6 +30,10 @@ export const sharedMessages = {
   'login.username': { zh: '用户名', en: 'Username' },
   'login.password': { zh: '密码', en: 'Password' },
   'login.submit': { zh: '登录', en: 'Sign in' },
+  'login.publicPage': {
+    zh: '不登录，看看社区本月的诉求办理情况',
+    en: "Without signing in: see your community's cases this month",
+  },
   'login.footer': { zh: '会少了、文少了、表少了', en: 'Fewer meetings, fewer documents, fewer forms' },
   'password.title': { zh: '修改密码', en: 'Change your password' },
   'password.forcedHint': {

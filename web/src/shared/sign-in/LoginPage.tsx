@@ -51,6 +51,10 @@ export function LoginPage() {
           {t('login.submit')}
         </Button>
       </Form>
+      {/* another app (p.html): a page load, like every move between apps */}
+      <a href="/p" className="tz-auth-public" style={{ display: 'block', marginTop: 16, textAlign: 'center' }}>
+        {t('login.publicPage')}
+      </a>
     </AuthLayout>
   );
 }
