@@ -22,7 +22,7 @@ import { taskRoutes } from './modules/tasks/routes.ts';
 import { fieldworkRoutes } from './modules/fieldwork/routes.ts';
 import { messageRoutes } from './modules/messages/routes.ts';
 import { workbenchRoutes } from './modules/workbench/routes.ts';
-import { webhookRoutes } from './modules/webhooks/routes.ts';
+import { residentRoutes } from './modules/residents/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
@@ -70,7 +70,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...fieldworkRoutes(deps),
     ...workbenchRoutes(deps),
     ...messageRoutes(deps),
-    ...webhookRoutes(deps),
+    ...residentRoutes(deps),
     ...webhookRoutes(deps),
     ...publicRoutes(deps),
   ];
@@ -163,12 +163,11 @@ function registerDocs(app: FastifyInstance) {
 }
 
 /**
- * Which built page answers a browser path that is no file: the web app is three apps, each its own page
- * (web/index.html, web/m.html, and web/p.html for the public pages under /p/, no sign-in).
+ * Which built page answers a browser path that is no file: the web app is two apps, each its own page
+ * (web/index.html, web/m.html). Add a page here when a third app comes (public pages under /p/).
  */
-export function webPageFor(urlPath: string): 'm.html' | 'p.html' | 'index.html' {
+export function webPageFor(urlPath: string): 'm.html' | 'index.html' {
   if (urlPath === '/m' || urlPath.startsWith('/m/') || urlPath.startsWith('/m?')) return 'm.html';
-  if (urlPath === '/p' || urlPath.startsWith('/p/') || urlPath.startsWith('/p?')) return 'p.html';
   return 'index.html';
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type MessagesConfig, MessagesEnvSchema, messagesConfigFrom } from './modules/messages/config.ts';
-import { type WebhooksConfig, WebhooksEnvSchema, webhooksConfigFrom } from './modules/webhooks/config.ts';
+import { type ResidentsConfig, residentsConfigFrom } from './modules/residents/config.ts';
 
 /** Configuration, parsed once from the environment at boot. */
 export interface Config {
@@ -30,8 +30,8 @@ export interface Config {
   sqliteBusyTimeoutMs?: number;
   /** the outbox's channels and dispatcher (modules/messages/config.ts); absent: the `log` adapters */
   messages?: MessagesConfig;
-  /** the webhook dispatcher's time limit, retries and pace (modules/webhooks/config.ts); absent: the defaults */
-  webhooks?: WebhooksConfig;
+  /** residents' sign-in: SMS code limits, WeChat 网页授权 (modules/residents/config.ts); absent: defaults, no WeChat */
+  residents?: ResidentsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -101,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     logLevel: e.LOG_LEVEL,
     sqliteBusyTimeoutMs: e.TIANZIGE_SQLITE_BUSY_TIMEOUT_MS,
     messages: loadMessagesConfig(env),
-    webhooks: loadWebhooksConfig(env),
+    residents: loadResidentsConfig(env),
   };
 }
 
@@ -112,16 +112,6 @@ function parseDatabaseUrl(url: string | undefined, dataDir: string): Config['dat
   throw new ConfigError(
     'TIANZIGE_DATABASE_URL must start with postgres:// or sqlite: / TIANZIGE_DATABASE_URL 须以 postgres:// 或 sqlite: 开头',
   );
-}
-
-/** The webhook dispatcher (docs/webhooks.md): a bad number is one clear line. */
-function loadWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
-  const parsed = WebhooksEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration / 配置错误: ${lines.join('; ')}`);
-  }
-  return webhooksConfigFrom(parsed.data);
 }
 
 /** SMS and WeChat providers (README's table): a provider chosen without its keys is one clear line. */
@@ -135,5 +125,12 @@ function loadMessagesConfig(env: NodeJS.ProcessEnv): MessagesConfig {
   if ('missing' in config) {
     throw new ConfigError(`the chosen message provider needs / 所选消息服务商须设置: ${config.missing.join(', ')}`);
   }
+  return config;
+}
+
+/** Residents' sign-in (docs/residents.md): WeChat sign-in turned on without its settings is one clear line. */
+function loadResidentsConfig(env: NodeJS.ProcessEnv): ResidentsConfig {
+  const config = residentsConfigFrom(env);
+  if ('problems' in config) throw new ConfigError(`invalid configuration / 配置错误: ${config.problems.join('; ')}`);
   return config;
 }
