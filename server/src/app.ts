@@ -24,6 +24,7 @@ import { messageRoutes } from './modules/messages/routes.ts';
 import { workbenchRoutes } from './modules/workbench/routes.ts';
 import { residentRoutes } from './modules/residents/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
+import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
@@ -71,6 +72,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...workbenchRoutes(deps),
     ...messageRoutes(deps),
     ...residentRoutes(deps),
+    ...webhookRoutes(deps),
     ...webhookRoutes(deps),
     ...publicRoutes(deps),
   ];
@@ -163,11 +165,12 @@ function registerDocs(app: FastifyInstance) {
 }
 
 /**
- * Which built page answers a browser path that is no file: the web app is two apps, each its own page
- * (web/index.html, web/m.html). Add a page here when a third app comes (public pages under /p/).
+ * Which built page answers a browser path that is no file: the web app is three apps, each its own page
+ * (web/index.html, web/m.html, and web/p.html for the public pages under /p/, no sign-in).
  */
-export function webPageFor(urlPath: string): 'm.html' | 'index.html' {
+export function webPageFor(urlPath: string): 'm.html' | 'p.html' | 'index.html' {
   if (urlPath === '/m' || urlPath.startsWith('/m/') || urlPath.startsWith('/m?')) return 'm.html';
+  if (urlPath === '/p' || urlPath.startsWith('/p/') || urlPath.startsWith('/p?')) return 'p.html';
   return 'index.html';
 }
 

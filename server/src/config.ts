@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type MessagesConfig, MessagesEnvSchema, messagesConfigFrom } from './modules/messages/config.ts';
 import { type ResidentsConfig, residentsConfigFrom } from './modules/residents/config.ts';
+import { type WebhooksConfig, WebhooksEnvSchema, webhooksConfigFrom } from './modules/webhooks/config.ts';
 
 /** Configuration, parsed once from the environment at boot. */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   messages?: MessagesConfig;
   /** residents' sign-in: SMS code limits, WeChat 网页授权 (modules/residents/config.ts); absent: defaults, no WeChat */
   residents?: ResidentsConfig;
+  /** the webhook dispatcher's time limit, retries and pace (modules/webhooks/config.ts); absent: the defaults */
+  webhooks?: WebhooksConfig;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     sqliteBusyTimeoutMs: e.TIANZIGE_SQLITE_BUSY_TIMEOUT_MS,
     messages: loadMessagesConfig(env),
     residents: loadResidentsConfig(env),
+    webhooks: loadWebhooksConfig(env),
   };
 }
 
@@ -112,6 +116,16 @@ function parseDatabaseUrl(url: string | undefined, dataDir: string): Config['dat
   throw new ConfigError(
     'TIANZIGE_DATABASE_URL must start with postgres:// or sqlite: / TIANZIGE_DATABASE_URL 须以 postgres:// 或 sqlite: 开头',
   );
+}
+
+/** The webhook dispatcher (docs/webhooks.md): a bad number is one clear line. */
+function loadWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
+  const parsed = WebhooksEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration / 配置错误: ${lines.join('; ')}`);
+  }
+  return webhooksConfigFrom(parsed.data);
 }
 
 /** SMS and WeChat providers (README's table): a provider chosen without its keys is one clear line. */

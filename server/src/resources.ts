@@ -66,6 +66,21 @@ const caseReporters = (db: Kysely<DB>, ids: readonly string[]) =>
   db.selectFrom('case_reporters').select(['case_id as id', 'user_id']).where('case_id', 'in', ids).execute();
 
 export const RESOURCES: ResourceRegistry = {
+  /** a webhook subscriber lies at the unit it was set up for; a delivery, at its subscriber's */
+  webhookSubscriber: atPath({ zh: '推送订阅', en: 'Webhook subscriber' }, 'webhook_subscribers', 'org_path'),
+  webhookDelivery: {
+    label: { zh: '推送记录', en: 'Webhook delivery' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db
+          .selectFrom('webhook_deliveries as d')
+          .innerJoin('webhook_subscribers as s', 's.id', 'd.subscriber_id')
+          .select(['d.id', 's.org_path'])
+          .where('d.id', 'in', ids)
+          .execute(),
+        (r) => [r.org_path],
+      ),
+  },
   org: keptOnceFound(atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path')),
   orgCode: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path', 'code'),
   user: atPath({ zh: '用户', en: 'User' }, 'users', 'home_org_path'),

@@ -143,6 +143,15 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
   'POST /api/v1/resident-bindings/:id/confirm': () => ({ body: {} }),
   'POST /api/v1/resident-bindings/:id/reject': () => ({ body: { note: '信息不符' } }),
   'POST /api/v1/resident-bindings/:id/end': () => ({ body: {} }),
+  'POST /api/v1/webhooks': (own) => ({
+    body: {
+      name: '12345 平台',
+      url: 'https://12345.example.gov.cn/hooks',
+      events: ['case.resolved'],
+      orgId: own.communityId,
+    },
+  }),
+  'PATCH /api/v1/webhooks/:id': () => ({ body: { isActive: false } }),
 };
 
 /** One object of a resource kind: its id, and values for the other path parameters of routes about it. */
@@ -171,6 +180,8 @@ const MISSING: Record<string, () => ScopedObject> = {
   linkage: () => ({ label: 'no such linkage', value: crypto.randomUUID(), related: {} }),
   change: () => ({ label: 'no such household change', value: crypto.randomUUID(), related: {} }),
   residentBinding: () => ({ label: 'no such binding request', value: crypto.randomUUID(), related: {} }),
+  webhookSubscriber: () => ({ label: 'no such webhook subscriber', value: crypto.randomUUID(), related: {} }),
+  webhookDelivery: () => ({ label: 'no such webhook delivery', value: crypto.randomUUID(), related: {} }),
 };
 
 type Part = 'params' | 'query' | 'body';
@@ -678,6 +689,56 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         related: {},
       },
     ];
+    // webhook subscribers of each community, with one delivery each (written as the webhooks module writes them)
+    const subscriberAt = async (community: { id: string; path: string }, name: string) => {
+      const id = crypto.randomUUID();
+      const at = new Date().toISOString();
+      await t.deps.db
+        .insertInto('webhook_subscribers')
+        .values({
+          id,
+          name,
+          url: 'http://127.0.0.1:9/hooks',
+          secret_enc: t.deps.pii.encrypt('whsec_test'),
+          events: 'case.resolved',
+          org_id: community.id,
+          org_path: community.path,
+          is_active: 0,
+          created_by: null,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      const deliveryId = crypto.randomUUID();
+      await t.deps.db
+        .insertInto('webhook_deliveries')
+        .values({
+          id: deliveryId,
+          subscriber_id: id,
+          event_id: crypto.randomUUID(),
+          event_type: 'case.resolved',
+          case_id: null,
+          payload: '{}',
+          status: 'parked',
+          attempts: 8,
+          next_attempt_at: at,
+          claim_token: null,
+          claimed_at: null,
+          last_status_code: 500,
+          last_error: 'HTTP 500',
+          created_at: at,
+          updated_at: at,
+          delivered_at: null,
+        })
+        .execute();
+      return { id, deliveryId };
+    };
+    const hookA = await subscriberAt(communityA, '营门滩对接');
+    const hookB = await subscriberAt(communityB, '山字石对接');
+    objectsA.webhookSubscriber = [{ label: 'subscriber of 营门滩', value: hookA.id, related: {} }];
+    objectsB.webhookSubscriber = [{ label: 'subscriber of 山字石', value: hookB.id, related: {} }];
+    objectsA.webhookDelivery = [{ label: 'delivery of 营门滩', value: hookA.deliveryId, related: {} }];
+    objectsB.webhookDelivery = [{ label: 'delivery of 山字石', value: hookB.deliveryId, related: {} }];
 
     sendAsSecretaryA = (method, url, body) => secretaryA.request(method, url, body);
     const clerkClient = await t.login('anning_jyj');
