@@ -35,6 +35,7 @@ import { handleError } from './platform/http/errors.ts';
 import { buildOpenApiDocument } from './platform/http/openapi.ts';
 import { registerMultipart } from './platform/http/multipart.ts';
 import { registerRoute } from './platform/http/register.ts';
+import { registerMetrics } from './ops/metrics.ts';
 import { RESOURCES } from './resources.ts';
 import { mapTileOrigins } from './modules/meta/map-settings.ts';
 import type { RouteDef } from './platform/http/route.ts';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const routes = collectRoutes(deps);
   app.decorate('routeTable', routes);
   app.decorateRequest('auth', null);
+  registerMetrics(app, deps); // GET /metrics, only when TIANZIGE_METRICS_TOKEN is set
 
   await app.register(cookie);
   // Helmet's headers are the same for every response: its middleware is built once, not per request

@@ -35,6 +35,8 @@ export interface Config {
   residents?: ResidentsConfig;
   /** the webhook dispatcher's time limit, retries and pace (modules/webhooks/config.ts); absent: the defaults */
   webhooks?: WebhooksConfig;
+  /** bearer token for GET /metrics (Prometheus); absent: no /metrics route (404) */
+  metricsToken?: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +63,7 @@ const EnvSchema = z.object({
   TIANZIGE_TRUST_PROXY: booleanFlag.optional(),
   TIANZIGE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   TIANZIGE_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  TIANZIGE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters / 至少 16 个字符').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     messages: loadMessagesConfig(env),
     residents: loadResidentsConfig(env),
     webhooks: loadWebhooksConfig(env),
+    metricsToken: e.TIANZIGE_METRICS_TOKEN,
   };
 }
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
+import { recordJobRun } from './ops/job-runs.ts';
+import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
 import { startWebhookDispatcher } from './modules/webhooks/start.ts';
 import { seedDemo } from './cli/demo.ts';
@@ -36,24 +38,13 @@ async function main(): Promise<void> {
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)
     log(`${interrupted} import job(s) interrupted by the last stop were marked failed; they wrote nothing`);
-  const app = await buildApp(deps, {
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      // Open311 clients may put their api_key in the query string; it never reaches the log
-      serializers: {
-        req: (req: { method: string; url: string; ip?: string }) => ({
-          method: req.method,
-          url: req.url.replace(/([?&]api_key=)[^&]*/gi, '$1***'),
-          ip: req.ip,
-        }),
-      },
-    },
-  });
+  const app = await buildApp(deps, { logger: serverLoggerOptions(config.logLevel) });
   await app.listen({ port: config.port, host: config.host });
   // The deadline job: due soon, overdue, escalation, auto-close. Several servers may run it; each change is version-checked.
   const sweep = setInterval(() => {
-    sweepDeadlines(deps).catch((err: unknown) => app.log.error({ err }, 'deadline sweep failed'));
+    recordJobRun('deadline_sweep', () => sweepDeadlines(deps)).catch((err: unknown) =>
+      app.log.error({ err }, 'deadline sweep failed'),
+    );
   }, 60_000);
   sweep.unref();
   // The outbox: SMS and WeChat messages leave through their adapters (`log` unless configured); several servers may run it.
