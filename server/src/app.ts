@@ -25,8 +25,6 @@ import { workbenchRoutes } from './modules/workbench/routes.ts';
 import { residentRoutes } from './modules/residents/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { hotlineRoutes } from './modules/cases/hotline-routes.ts';
-import { webhookRoutes } from './modules/webhooks/routes.ts';
-import { hotlineRoutes } from './modules/cases/hotline-routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
@@ -75,8 +73,6 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...workbenchRoutes(deps),
     ...messageRoutes(deps),
     ...residentRoutes(deps),
-    ...webhookRoutes(deps),
-    ...hotlineRoutes(deps),
     ...webhookRoutes(deps),
     ...hotlineRoutes(deps),
     ...publicRoutes(deps),

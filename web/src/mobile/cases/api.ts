@@ -1,7 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, sendRaw, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { INBOX_KEY, useMarkMessagesRead, useMyMessages } from '../../shared/inbox/api';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 
@@ -13,9 +12,10 @@ export type MyCaseDetail = Json<paths['/api/v1/my/cases/{id}']['get']['responses
 export type CaseEvent = MyCaseDetail['timeline'][number];
 export type CaseStatus = MyCase['status'];
 export type RatingBody = Json<paths['/api/v1/my/cases/{id}/rating']['post']['requestBody']>;
+export type NotificationList = Json<paths['/api/v1/notifications']['get']['responses'][200]>;
 
 const MY_CASES = ['my-cases'] as const;
-const NOTIFICATIONS = INBOX_KEY;
+const NOTIFICATIONS = ['notifications'] as const;
 
 export const photoUrl = (caseId: string, photoId: string) =>
   `/api/v1/cases/${encodeURIComponent(caseId)}/photos/${encodeURIComponent(photoId)}`;
@@ -55,9 +55,14 @@ export function useMyCase(id: string) {
   });
 }
 
-/** Her messages from the one outbox: read again on every page she opens, and once a minute while one stays open. */
+/** Her notifications: read again on every page she opens, and once a minute while one stays open. */
 export function useNotifications() {
-  return useMyMessages(60_000);
+  return useQuery({
+    queryKey: NOTIFICATIONS,
+    queryFn: () => unwrap(api.GET('/api/v1/notifications')),
+    refetchInterval: 60_000,
+    staleTime: 0,
+  });
 }
 
 /**
@@ -119,7 +124,12 @@ export function useFollowCase() {
 }
 
 export function useMarkRead() {
-  return useMarkMessagesRead();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[] | undefined) =>
+      unwrap(api.POST('/api/v1/notifications/read', { body: ids === undefined ? {} : { ids } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: NOTIFICATIONS }),
+  });
 }
 
 /** After a new report: her list and her messages are stale. */
