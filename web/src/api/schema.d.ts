@@ -1274,40 +1274,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 我的通知 / My notifications */
-        get: operations["getApiV1Notifications"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 标为已读（不传 ids 则全部）/ Mark read */
-        post: operations["postApiV1NotificationsRead"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/my/cases": {
         parameters: {
             query?: never;
@@ -2021,6 +1987,419 @@ export interface paths {
         };
         /** 工作台：待办（待签收、临期、待确认变更、待报送任务、走访逾期、迁入申请）/ Workbench: the to-do list */
         get: operations["getApiV1Workbench"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的消息（站内）/ My in-app messages */
+        get: operations["getApiV1MessagesMine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/mine/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标记为已读 / Mark one of my messages read */
+        post: operations["postApiV1MessagesMineIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/mine/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标记为已读（不传 ids 则全部）/ Mark my messages read (all when no ids) */
+        post: operations["postApiV1MessagesMineRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 消息设置：各类消息的渠道、免打扰时段 / My message channels and quiet hours */
+        get: operations["getApiV1MessagesPreferences"];
+        /** 修改消息设置 / Change my message channels and quiet hours */
+        put: operations["putApiV1MessagesPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 消息投递状态（辖区内人员）/ Delivery status of messages to people in scope */
+        get: operations["getApiV1MessagesDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民登录方式 / How residents may sign in */
+        get: operations["getApiV1AuthOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sms/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取短信验证码 / Send a sign-in code by SMS */
+        post: operations["postApiV1AuthSmsCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sms/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短信验证码登录（首次自动注册居民账号）/ Sign in with an SMS code (a resident account on first use) */
+        post: operations["postApiV1AuthSmsVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/wechat/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 微信网页授权登录：跳转到微信 / WeChat sign-in: go to WeChat */
+        get: operations["getApiV1AuthWechatStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/wechat/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 微信网页授权回调 / WeChat sign-in: back from WeChat */
+        get: operations["getApiV1AuthWechatCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的账号：登录方式与住户绑定状态 / My account: sign-in and binding */
+        get: operations["getApiV1MyAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/binding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 绑定住户（姓名 + 身份证号核验）/ Bind my account to my registry record */
+        post: operations["postApiV1MyBinding"];
+        /** 解除绑定或撤回申请 / Unbind, or withdraw my request */
+        delete: operations["deleteApiV1MyBinding"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/household": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的住户（已绑定；证件号、电话已打码）/ My household (bound; numbers masked) */
+        get: operations["getApiV1MyHousehold"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resident-bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民绑定申请 / Residents’ binding requests in my scope */
+        get: operations["getApiV1ResidentBindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resident-bindings/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认绑定 / Confirm a binding request */
+        post: operations["postApiV1ResidentBindingsIdConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resident-bindings/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 驳回绑定申请 / Reject a binding request */
+        post: operations["postApiV1ResidentBindingsIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resident-bindings/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除居民绑定 / End a resident’s binding */
+        post: operations["postApiV1ResidentBindingsIdEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 推送订阅列表 / Webhook subscribers at units I manage */
+        get: operations["getApiV1Webhooks"];
+        put?: never;
+        /** 新建推送订阅（密钥仅显示一次）/ Create a webhook subscriber (the secret is shown once) */
+        post: operations["postApiV1Webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 推送订阅 / One webhook subscriber */
+        get: operations["getApiV1WebhooksId"];
+        put?: never;
+        post?: never;
+        /** 删除推送订阅及其推送记录 / Delete a webhook subscriber and its delivery log */
+        delete: operations["deleteApiV1WebhooksId"];
+        options?: never;
+        head?: never;
+        /** 修改推送订阅（名称、地址、事件、启停）/ Change a webhook subscriber */
+        patch: operations["patchApiV1WebhooksId"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更换签名密钥（新密钥仅显示一次）/ Rotate the signing secret (shown once) */
+        post: operations["postApiV1WebhooksIdSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 推送记录（状态、HTTP 状态码、错误、次数、下次重试）/ A subscriber’s delivery log */
+        get: operations["getApiV1WebhooksIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新推送（已搁置或已送达的）/ Redeliver a parked or delivered delivery */
+        post: operations["postApiV1WebhookDeliveriesIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开页：社区列表 / Public pages: communities */
+        get: operations["getApiV1PublicCommunities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/communities/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开页：社区本月诉求、三率与权责清单 / Public page of a community: this month, three rates, duty list */
+        get: operations["getApiV1PublicCommunitiesCode"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7382,79 +7761,6 @@ export interface operations {
             };
         };
     };
-    getApiV1Notifications: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            caseId: string | null;
-                            kind: string;
-                            title: string;
-                            titleEn: string;
-                            createdAt: string;
-                            isRead: boolean;
-                        }[];
-                        unread: number;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1NotificationsRead: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    ids?: string[];
-                };
-            };
-        };
-        responses: {
-            /** @description No content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getApiV1MyCases: {
         parameters: {
             query?: never;
@@ -10452,6 +10758,1341 @@ export interface operations {
                                 orgId: string | null;
                                 tag: string | null;
                             }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MessagesMine: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                isUnreadOnly?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            kind: string;
+                            caseId: string | null;
+                            title: string;
+                            titleEn: string;
+                            createdAt: string;
+                            isRead: boolean;
+                        }[];
+                        unread: number;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MessagesMineIdRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MessagesMineRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MessagesPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        kinds: {
+                            kind: string;
+                            label: string;
+                            labelEn: string;
+                            /** @enum {string} */
+                            audience: "resident" | "staff" | "anyone";
+                            channels: ("in_app" | "sms" | "wechat")[];
+                            isChoosable: boolean;
+                            isUrgent: boolean;
+                            isDigested: boolean;
+                        }[];
+                        quietHours: {
+                            start: string;
+                            end: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1MessagesPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    kinds?: {
+                        [key: string]: ("in_app" | "sms" | "wechat")[];
+                    };
+                    quietHours?: {
+                        start: string;
+                        end: string;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        kinds: {
+                            kind: string;
+                            label: string;
+                            labelEn: string;
+                            /** @enum {string} */
+                            audience: "resident" | "staff" | "anyone";
+                            channels: ("in_app" | "sms" | "wechat")[];
+                            isChoosable: boolean;
+                            isUrgent: boolean;
+                            isDigested: boolean;
+                        }[];
+                        quietHours: {
+                            start: string;
+                            end: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MessagesDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                orgId?: string;
+                status?: "queued" | "sending" | "sent" | "failed" | "parked";
+                channel?: "in_app" | "sms" | "wechat";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            recipientUserId: string | null;
+                            recipientName: string | null;
+                            kind: string;
+                            channel: string;
+                            status: string;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            lastError: string | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                        }[];
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AuthOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sms: boolean;
+                        /** @description WeChat sign-in is configured (offered only inside WeChat) */
+                        wechat: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AuthSmsCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the number, masked */
+                        sentTo: string;
+                        expiresInSeconds: number;
+                        resendAfterSeconds: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AuthSmsVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phone: string;
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            phone: string | null;
+                            mustChangePassword: boolean;
+                            permissions: string[];
+                            assignments: {
+                                id: string;
+                                /** @enum {string} */
+                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                                roleName_zh: string;
+                                roleName_en: string;
+                                orgId: string;
+                                orgName: string;
+                            }[];
+                        };
+                        csrfToken: string;
+                        isNewAccount: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AuthWechatStart: {
+        parameters: {
+            query?: {
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AuthWechatCallback: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        displayName: string;
+                        phone: string | null;
+                        hasWechat: boolean;
+                        isBound: boolean;
+                        binding: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "pending" | "bound" | "rejected" | "ended";
+                            createdAt: string;
+                            decidedAt: string | null;
+                            note: string | null;
+                        } | null;
+                        bindAttemptsLeft: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    idNumber: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        displayName: string;
+                        phone: string | null;
+                        hasWechat: boolean;
+                        isBound: boolean;
+                        binding: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "pending" | "bound" | "rejected" | "ended";
+                            createdAt: string;
+                            decidedAt: string | null;
+                            note: string | null;
+                        } | null;
+                        bindAttemptsLeft: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1MyBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        displayName: string;
+                        phone: string | null;
+                        hasWechat: boolean;
+                        isBound: boolean;
+                        binding: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "pending" | "bound" | "rejected" | "ended";
+                            createdAt: string;
+                            decidedAt: string | null;
+                            note: string | null;
+                        } | null;
+                        bindAttemptsLeft: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyHousehold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        address: string;
+                        unitName: string;
+                        communityName: string;
+                        communityFullName: string;
+                        members: {
+                            name: string;
+                            relation: string;
+                            /** @enum {string} */
+                            gender: "male" | "female";
+                            birthYear: number;
+                            age: number;
+                            /** @description masked */
+                            idNumber: string | null;
+                            /** @description masked */
+                            phone: string | null;
+                            isSelf: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ResidentBindings: {
+        parameters: {
+            query?: {
+                status?: "pending" | "bound" | "rejected" | "ended";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "pending" | "bound" | "rejected" | "ended";
+                            /** @enum {string} */
+                            match: "exact" | "phone_differs" | "phone_absent";
+                            createdAt: string;
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            accountName: string;
+                            /** @description masked */
+                            accountPhone: string | null;
+                            residentId: string;
+                            residentName: string;
+                            /** @description masked */
+                            registryPhone: string | null;
+                            address: string;
+                            orgName: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentBindingsIdConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "bound" | "rejected" | "ended";
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentBindingsIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "bound" | "rejected" | "ended";
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentBindingsIdEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "bound" | "rejected" | "ended";
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Webhooks: {
+        parameters: {
+            query?: {
+                orgId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            url: string;
+                            events: ("case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened")[];
+                            orgId: string;
+                            orgName: string;
+                            isActive: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            counts: {
+                                queued: number;
+                                delivered: number;
+                                parked: number;
+                            };
+                        }[];
+                        events: {
+                            /** @enum {string} */
+                            type: "case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened";
+                            name: string;
+                            nameEn: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    url: string;
+                    events: ("case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened")[];
+                    /** Format: uuid */
+                    orgId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        url: string;
+                        events: ("case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened")[];
+                        orgId: string;
+                        orgName: string;
+                        isActive: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                        counts: {
+                            queued: number;
+                            delivered: number;
+                            parked: number;
+                        };
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1WebhooksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        url: string;
+                        events: ("case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened")[];
+                        orgId: string;
+                        orgName: string;
+                        isActive: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                        counts: {
+                            queued: number;
+                            delivered: number;
+                            parked: number;
+                        };
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1WebhooksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1WebhooksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    url?: string;
+                    events?: ("case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened")[];
+                    isActive?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        url: string;
+                        events: ("case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened")[];
+                        orgId: string;
+                        orgName: string;
+                        isActive: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                        counts: {
+                            queued: number;
+                            delivered: number;
+                            parked: number;
+                        };
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1WebhooksIdSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        url: string;
+                        events: ("case.created" | "case.accepted" | "case.progress" | "case.replied" | "case.resolved" | "case.closed" | "case.rated" | "case.reopened")[];
+                        orgId: string;
+                        orgName: string;
+                        isActive: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                        counts: {
+                            queued: number;
+                            delivered: number;
+                            parked: number;
+                        };
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1WebhooksIdDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "queued" | "sending" | "delivered" | "parked";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            eventId: string;
+                            eventType: string;
+                            caseNumber: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "sending" | "delivered" | "parked";
+                            attempts: number;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            nextAttemptAt: string | null;
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            payload: string;
+                        }[];
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1WebhookDeliveriesIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PublicCommunities: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        communities: {
+                            code: string;
+                            name: string;
+                            street: string | null;
+                            district: string | null;
+                        }[];
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PublicCommunitiesCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        community: {
+                            code: string;
+                            name: string;
+                            street: string | null;
+                            district: string | null;
+                        };
+                        month: string;
+                        asOf: string;
+                        total: number;
+                        byState: {
+                            /** @enum {string} */
+                            state: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            count: number;
+                        }[];
+                        byItem: {
+                            code: string;
+                            name: string;
+                            count: number;
+                            isPlaced: boolean;
+                            byState: {
+                                /** @enum {string} */
+                                state: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                                count: number;
+                            }[];
+                        }[];
+                        other: number;
+                        minItemCases: number;
+                        points: {
+                            lng: number;
+                            lat: number;
+                            code: string;
+                            /** @enum {string} */
+                            state: "submitted" | "accepted" | "in_progress" | "resolved" | "closed" | "rejected" | "merged";
+                            count: number;
+                        }[];
+                        rates: {
+                            received: number;
+                            acceptedOnTime: number;
+                            closed: number;
+                            solved: number;
+                            rated: number;
+                            satisfied: number;
+                            responseRate: number | null;
+                            resolutionRate: number | null;
+                            satisfactionRate: number | null;
+                            explained: {
+                                /** @enum {string} */
+                                key: "response" | "resolution" | "satisfaction";
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                value: number | null;
+                                numerator: number;
+                                denominator: number;
+                                definition: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                        };
+                        map: {
+                            outline: unknown | null;
+                            grids: {
+                                name: string;
+                                outline: unknown | null;
+                            }[];
+                        };
+                        duties: {
+                            code: string;
+                            name: string;
+                            category: [
+                                string,
+                                string
+                            ];
+                            /** @enum {string} */
+                            kind: "community" | "assist" | "department" | "street";
+                            kindLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            handler: string;
+                            assists: string | null;
+                            acceptHours: number;
+                            resolveHours: number;
+                            urgentAcceptHours: number;
+                            urgentResolveHours: number;
                         }[];
                     };
                 };

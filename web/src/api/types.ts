@@ -74,7 +74,6 @@ export type CaseIntakeResult = Body<'/api/v1/cases', 'post'>;
 export type DuplicateCandidate = CaseIntakeResult['duplicates'][number];
 export type RatesReport = Body<'/api/v1/case-rates', 'get'>;
 export type Rates = RatesReport['total'];
-export type Notification = Body<'/api/v1/notifications', 'get'>['items'][number];
 /** The client reads the `[top, sub]` category tuple as a plain array. */
 export type DutyItem = Omit<Body<'/api/v1/duties', 'get'>['items'][number], 'category'> & { category: string[] };
 export type DutyKind = DutyItem['kind'];

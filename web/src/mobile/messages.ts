@@ -1,5 +1,8 @@
+import { inboxMessages } from '../shared/inbox/messages';
+
 /** UI strings of the phone pages (居民手机端), in both languages; spread into the console's messages. */
 export const mobileMessages = {
+  ...inboxMessages,
   'phone.brand': { zh: '田字格 · 居民', en: 'Tianzige · Residents' },
   'phone.back': { zh: '返回', en: 'Back' },
   'phone.tab.cases': { zh: '我的诉求', en: 'My requests' },

@@ -1,13 +1,18 @@
-import { CheckOutlined } from '@ant-design/icons';
-import { Alert, Button, Empty, Flex, Skeleton, Typography } from 'antd';
+import { CheckOutlined, SettingOutlined } from '@ant-design/icons';
+import { Alert, Button, Drawer, Empty, Flex, Skeleton, Typography } from 'antd';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { errorText } from '../../shared/errors';
+import { MessageSettings } from '../../shared/inbox/MessageSettings';
 import { useI18n } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import { useMarkRead, useNotifications } from './api';
 import { shortTime } from './time';
 
-/** 消息: what changed on her cases; tapping one marks it read and opens the case. */
+/**
+ * 消息: her messages from the one outbox (progress, replies, requests to rate); tapping one marks it read
+ * and opens its case. 消息设置 chooses the channels of each kind and her quiet hours.
+ */
 export function NotificationsPage() {
   const i18n = useI18n();
   const { t, lang } = i18n;
@@ -15,6 +20,7 @@ export function NotificationsPage() {
   const notifications = useNotifications();
   const markRead = useMarkRead();
   const unread = notifications.data?.unread ?? 0;
+  const [isSettingsOpen, setSettingsOpen] = useState(false);
 
   return (
     <PhoneLayout title={t('phone.notifications.title')}>
@@ -22,17 +28,37 @@ export function NotificationsPage() {
         <Typography.Text type="secondary">
           {unread > 0 && `${t('phone.notifications.unread')} ${unread}`}
         </Typography.Text>
-        {unread > 0 && (
+        <Flex>
+          {unread > 0 && (
+            <Button
+              type="link"
+              icon={<CheckOutlined />}
+              loading={markRead.isPending && markRead.variables === undefined}
+              onClick={() => markRead.mutate(undefined)}
+            >
+              {t('phone.notifications.readAll')}
+            </Button>
+          )}
           <Button
             type="link"
-            icon={<CheckOutlined />}
-            loading={markRead.isPending && markRead.variables === undefined}
-            onClick={() => markRead.mutate(undefined)}
+            icon={<SettingOutlined />}
+            onClick={() => setSettingsOpen(true)}
+            data-testid="open-message-settings"
           >
-            {t('phone.notifications.readAll')}
+            {t('inbox.settings')}
           </Button>
-        )}
+        </Flex>
       </Flex>
+      <Drawer
+        open={isSettingsOpen}
+        onClose={() => setSettingsOpen(false)}
+        title={t('inbox.settings')}
+        placement="bottom"
+        size="large"
+        destroyOnHidden
+      >
+        <MessageSettings audience="resident" />
+      </Drawer>
       {notifications.error !== null && <Alert type="error" showIcon title={errorText(notifications.error, i18n)} />}
       {notifications.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
       {notifications.data?.items.length === 0 && (

@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, sendRaw, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
+import { INBOX_KEY, useMarkMessagesRead, useMyMessages } from '../../shared/inbox/api';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 
@@ -12,10 +13,9 @@ export type MyCaseDetail = Json<paths['/api/v1/my/cases/{id}']['get']['responses
 export type CaseEvent = MyCaseDetail['timeline'][number];
 export type CaseStatus = MyCase['status'];
 export type RatingBody = Json<paths['/api/v1/my/cases/{id}/rating']['post']['requestBody']>;
-export type NotificationList = Json<paths['/api/v1/notifications']['get']['responses'][200]>;
 
 const MY_CASES = ['my-cases'] as const;
-const NOTIFICATIONS = ['notifications'] as const;
+const NOTIFICATIONS = INBOX_KEY;
 
 export const photoUrl = (caseId: string, photoId: string) =>
   `/api/v1/cases/${encodeURIComponent(caseId)}/photos/${encodeURIComponent(photoId)}`;
@@ -55,14 +55,9 @@ export function useMyCase(id: string) {
   });
 }
 
-/** Her notifications: read again on every page she opens, and once a minute while one stays open. */
+/** Her messages from the one outbox: read again on every page she opens, and once a minute while one stays open. */
 export function useNotifications() {
-  return useQuery({
-    queryKey: NOTIFICATIONS,
-    queryFn: () => unwrap(api.GET('/api/v1/notifications')),
-    refetchInterval: 60_000,
-    staleTime: 0,
-  });
+  return useMyMessages(60_000);
 }
 
 /**
@@ -124,12 +119,7 @@ export function useFollowCase() {
 }
 
 export function useMarkRead() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (ids: string[] | undefined) =>
-      unwrap(api.POST('/api/v1/notifications/read', { body: ids === undefined ? {} : { ids } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: NOTIFICATIONS }),
-  });
+  return useMarkMessagesRead();
 }
 
 /** After a new report: her list and her messages are stale. */

@@ -1,40 +1,38 @@
-import { BellOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Badge, Button, Empty, Flex, Popover, Typography } from 'antd';
+import { BellOutlined, SettingOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Drawer, Empty, Flex, Popover, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import relativeTime from 'dayjs/plugin/relativeTime';
-import { api, unwrap } from '../../../api/client';
-import type { Notification } from '../../../api/types';
+import { MessageSettings } from '../../../shared/inbox/MessageSettings';
+import { type MyMessage, useMarkMessagesRead, useMyMessages } from '../../../shared/inbox/api';
 import { errorText } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import { dayjs, formatTime } from '../../../shared/time';
 import './cases.css';
-import { notificationKeys, useNotifications } from './queries';
 
 dayjs.extend(relativeTime);
 
-/** The bell in the header: unread count, the latest notifications linking to their cases, mark read. */
+/**
+ * The bell in the header: her messages from the one outbox (her units' case notices, task deadlines, the
+ * daily digest), the unread count, each linking to its case, mark read; 消息设置 for channels and quiet hours.
+ */
 export function NotificationBell() {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [isOpen, setOpen] = useState(false);
-  const list = useNotifications();
+  const [isSettingsOpen, setSettingsOpen] = useState(false);
+  const list = useMyMessages(30_000);
   const unread = list.data?.unread ?? 0;
   const items = list.data?.items ?? [];
 
-  const markRead = useMutation({
-    mutationFn: (ids: string[] | undefined) =>
-      unwrap(api.POST('/api/v1/notifications/read', { body: ids === undefined ? {} : { ids } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: notificationKeys.all }),
-    onError: (error) => void message.error(errorText(error, i18n)),
-  });
+  const markRead = useMarkMessagesRead();
+  const mark = (ids: string[] | undefined) =>
+    markRead.mutate(ids, { onError: (error) => void message.error(errorText(error, i18n)) });
 
-  const open = (n: Notification) => {
-    if (!n.isRead) markRead.mutate([n.id]);
+  const open = (n: MyMessage) => {
+    if (!n.isRead) mark([n.id]);
     setOpen(false);
     if (n.caseId !== null) void navigate(`/cases/${n.caseId}`);
   };
@@ -74,39 +72,62 @@ export function NotificationBell() {
   );
 
   return (
-    <Popover
-      open={isOpen}
-      onOpenChange={setOpen}
-      trigger="click"
-      placement="bottomRight"
-      title={
-        <Flex justify="space-between" align="center">
-          <span>{t('notifications.title')}</span>
-          <Button
-            type="link"
-            size="small"
-            disabled={unread === 0}
-            loading={markRead.isPending}
-            onClick={() => markRead.mutate(undefined)}
-            data-testid="notifications-read-all"
-          >
-            {t('notifications.readAll')}
-          </Button>
-        </Flex>
-      }
-      content={content}
-    >
-      <Button
-        type="text"
-        className="tz-header-button"
-        aria-label={t('notifications.title')}
-        title={t('notifications.title')}
-        data-testid="notification-bell"
+    <>
+      <Drawer
+        open={isSettingsOpen}
+        onClose={() => setSettingsOpen(false)}
+        title={t('inbox.settings')}
+        size={480}
+        destroyOnHidden
       >
-        <Badge count={unread} size="small" overflowCount={99} offset={[4, -2]}>
-          <BellOutlined style={{ color: 'rgba(255,255,255,0.85)', fontSize: 17 }} />
-        </Badge>
-      </Button>
-    </Popover>
+        <MessageSettings audience="staff" />
+      </Drawer>
+      <Popover
+        open={isOpen}
+        onOpenChange={setOpen}
+        trigger="click"
+        placement="bottomRight"
+        title={
+          <Flex justify="space-between" align="center">
+            <span>{t('notifications.title')}</span>
+            <Button
+              type="link"
+              size="small"
+              disabled={unread === 0}
+              loading={markRead.isPending}
+              onClick={() => mark(undefined)}
+              data-testid="notifications-read-all"
+            >
+              {t('notifications.readAll')}
+            </Button>
+            <Button
+              type="link"
+              size="small"
+              icon={<SettingOutlined />}
+              onClick={() => {
+                setOpen(false);
+                setSettingsOpen(true);
+              }}
+              data-testid="open-message-settings"
+            >
+              {t('inbox.settings')}
+            </Button>
+          </Flex>
+        }
+        content={content}
+      >
+        <Button
+          type="text"
+          className="tz-header-button"
+          aria-label={t('notifications.title')}
+          title={t('notifications.title')}
+          data-testid="notification-bell"
+        >
+          <Badge count={unread} size="small" overflowCount={99} offset={[4, -2]}>
+            <BellOutlined style={{ color: 'rgba(255,255,255,0.85)', fontSize: 17 }} />
+          </Badge>
+        </Button>
+      </Popover>
+    </>
   );
 }

@@ -1,5 +1,8 @@
+import { inboxMessages } from '../../../shared/inbox/messages';
+
 /** UI strings of cases (诉求), the three rates (三率) and notifications, in both languages. */
 export const caseMessages = {
+  ...inboxMessages,
   'nav.cases': { zh: '诉求办理', en: 'Cases' },
   'nav.caseRates': { zh: '三率统计', en: 'Three rates' },
 

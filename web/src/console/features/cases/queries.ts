@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, sendRaw, unwrap } from '../../../api/client';
 import type { CaseDetail, CaseQueueQuery } from '../../../api/types';
+import { INBOX_KEY } from '../../../shared/inbox/api';
 
 export interface RatesParams {
   orgId: string;
@@ -17,7 +18,8 @@ export const caseKeys = {
   rates: (params: RatesParams) => ['cases', 'rates', params] as const,
 };
 
-export const notificationKeys = { all: ['notifications'] as const };
+/** The bell's messages (the one outbox, shared/inbox/api.ts): a case step refreshes them. */
+export const notificationKeys = { all: INBOX_KEY };
 
 export const useCaseQueue = (query: CaseQueueQuery, isEnabled = true) =>
   useQuery({
@@ -47,15 +49,6 @@ export const useCaseRates = (params: RatesParams | undefined) =>
     queryFn: () => unwrap(api.GET('/api/v1/case-rates', { params: { query: params! } })),
     enabled: params !== undefined,
     placeholderData: keepPreviousData,
-  });
-
-/** My notifications and my units'; polled every 30 seconds while the page is visible. */
-export const useNotifications = () =>
-  useQuery({
-    queryKey: notificationKeys.all,
-    queryFn: () => unwrap(api.GET('/api/v1/notifications')),
-    refetchInterval: 30_000,
-    staleTime: 0,
   });
 
 /** A case changed: show the new detail at once and refresh the queues, rates and notifications. */
