@@ -3,6 +3,7 @@ import { Badge, Button } from 'antd';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
+import { useElderMode } from './elder/elder-mode';
 import { useI18n } from './i18n';
 import { useNotifications } from './cases/api';
 import { PhoneHeader } from './PhoneHeader';
@@ -19,6 +20,8 @@ interface PhoneLayoutProps {
 export function PhoneLayout({ title, back, children }: PhoneLayoutProps) {
   const { t } = useI18n();
   const { logout } = useAuth();
+  // in elder mode no icon goes without its word
+  const isElder = useElderMode();
   const unread = useNotifications().data?.unread ?? 0;
 
   return (
@@ -33,7 +36,9 @@ export function PhoneLayout({ title, back, children }: PhoneLayoutProps) {
             icon={<LogoutOutlined />}
             aria-label={t('app.logout')}
             onClick={() => void logout()}
-          />
+          >
+            {isElder && t('app.logout')}
+          </Button>
         }
       />
       <main className="tz-m-body tz-phone-body">{children}</main>

@@ -2,6 +2,7 @@ import { useI18n as useSharedI18n, type I18n as SharedI18n } from '../shared/i18
 import { sharedMessages } from '../shared/messages';
 import { registryVocabularyMessages } from '../shared/registry-vocabulary';
 import { visitVocabularyMessages } from '../shared/visit-vocabulary';
+import { elderMessages } from './elder/messages';
 import { fieldMessages } from './field/messages';
 import { householdsMessages } from './households/messages';
 import { mobileMessages } from './messages';
@@ -12,6 +13,7 @@ export const messages = {
   ...registryVocabularyMessages,
   ...visitVocabularyMessages,
   ...mobileMessages,
+  ...elderMessages,
   ...fieldMessages,
   ...householdsMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;

@@ -93,7 +93,7 @@ export function CaseDetailPage() {
             )}
             <CaseFacts c={c} />
             {c.mergedIntoId !== null && (
-              <Link to={`/m/cases/${c.mergedIntoId}`} style={{ display: 'block', marginTop: 10 }}>
+              <Link to={`/m/cases/${c.mergedIntoId}`} className="tz-block-link" style={{ marginTop: 10 }}>
                 {t('phone.detail.mergedInto')}
               </Link>
             )}

@@ -53,7 +53,7 @@ export function CaseTimeline({
             content: (
               <div data-testid="timeline-event" data-kind={e.kind}>
                 <Typography.Text strong>{labelOf(e.kind)}</Typography.Text>
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
+                <Typography.Text type="secondary" className="tz-meta-xs" style={{ marginInlineStart: 8 }}>
                   {formatTime(e.at).slice(0, 16)}
                 </Typography.Text>
                 {e.id === lastRated && rating !== null && (

@@ -62,7 +62,7 @@ function CategoryOption({ item, onPick }: { item: PublicDutyItem; onPick: (item:
       onClick={() => onPick(item)}
     >
       <Typography.Text strong>{item.name}</Typography.Text>
-      <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }} style={{ margin: 0, fontSize: 13 }}>
+      <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }} className="tz-meta" style={{ margin: 0 }}>
         {item.category.join(' · ')} — {item.description}
       </Typography.Paragraph>
     </button>
@@ -141,18 +141,18 @@ export function CategoryField({ id, value, onChange, suggestFrom = '' }: Categor
               {value.name}
             </Typography.Text>
             <br />
-            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            <Typography.Text type="secondary" className="tz-meta">
               {value.category.join(' · ')}
             </Typography.Text>
           </span>
         )}
-        <span className="tz-nowrap" style={{ color: '#8c8c8c' }}>
+        <Typography.Text type="secondary" className="tz-nowrap">
           {value !== undefined && t('phone.new.categoryChange')} <RightOutlined />
-        </span>
+        </Typography.Text>
       </button>
       {suggested.length > 0 && (
         <div data-testid="category-suggestions" data-query={answers} style={{ marginTop: 8 }}>
-          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+          <Typography.Text type="secondary" className="tz-meta">
             {t('phone.new.suggested')}
           </Typography.Text>
           <Flex wrap gap={6} style={{ marginTop: 4 }}>
@@ -163,14 +163,14 @@ export function CategoryField({ id, value, onChange, suggestFrom = '' }: Categor
                 onChange={() => pick(item)}
                 data-testid="category-suggestion"
                 data-code={item.code}
-                style={{ fontSize: 15, padding: '6px 10px', border: '1px solid #d9d9d9' }}
+                className="tz-category-suggestion"
               >
                 {item.name}
               </Tag.CheckableTag>
             ))}
           </Flex>
           {!isPickedByHand && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            <Typography.Text type="secondary" className="tz-meta-xs">
               {t('phone.new.suggestedHint')}
             </Typography.Text>
           )}

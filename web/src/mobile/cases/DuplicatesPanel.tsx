@@ -36,7 +36,7 @@ export function DuplicatesPanel(props: DuplicatesPanelProps) {
         {duplicates.map((d) => (
           <div key={d.id} className="tz-case-card" data-testid="duplicate">
             <Flex justify="space-between" align="flex-start" gap={8}>
-              <Typography.Text strong style={{ fontSize: 15 }}>
+              <Typography.Text strong className="tz-card-title">
                 {d.dutyName ?? d.number}
               </Typography.Text>
               <Flex gap={4} wrap justify="flex-end">
@@ -51,7 +51,7 @@ export function DuplicatesPanel(props: DuplicatesPanelProps) {
               </div>
             )}
             <Flex justify="space-between" align="center" gap={8}>
-              <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+              <Typography.Text type="secondary" className="tz-meta">
                 <EnvironmentOutlined />{' '}
                 <span data-testid="duplicate-distance">{t('phone.dup.distance', { n: d.distanceMeters })}</span>
                 {' · '}

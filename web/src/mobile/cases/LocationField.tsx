@@ -5,6 +5,7 @@ import L from 'leaflet';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useI18n } from '../i18n';
+import { useElderMode } from '../elder/elder-mode';
 import { prefersReducedMotion } from '../../shared/motion';
 import { addBaseMap, fromMapLatLng, toMapLatLng } from '../../shared/base-map';
 
@@ -46,6 +47,7 @@ function useBaseMap() {
  */
 export function LocationField({ id, value = null, onChange }: LocationFieldProps) {
   const { t } = useI18n();
+  const isElder = useElderMode();
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const onChangeRef = useRef(onChange);
@@ -132,7 +134,7 @@ export function LocationField({ id, value = null, onChange }: LocationFieldProps
         </Button>
         {value !== null ? (
           <Flex align="center" gap={2} style={{ minWidth: 0 }}>
-            <Typography.Text type="secondary" style={{ fontSize: 13 }} data-testid="pinned">
+            <Typography.Text type="secondary" className="tz-meta" data-testid="pinned">
               <EnvironmentFilled style={{ color: '#c8102e' }} />{' '}
               {t('phone.new.pinned', { lng: value.lng.toFixed(5), lat: value.lat.toFixed(5) })}
             </Typography.Text>
@@ -142,16 +144,18 @@ export function LocationField({ id, value = null, onChange }: LocationFieldProps
               icon={<CloseCircleOutlined />}
               aria-label={t('phone.new.clearPin')}
               onClick={() => onChange?.(null)}
-            />
+            >
+              {isElder && t('phone.new.clearPin')}
+            </Button>
           </Flex>
         ) : (
-          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+          <Typography.Text type="secondary" className="tz-meta">
             {t('phone.new.mapHint')}
           </Typography.Text>
         )}
       </Flex>
       {locateFailed && (
-        <Typography.Text type="warning" style={{ display: 'block', marginBottom: 6, fontSize: 13 }}>
+        <Typography.Text type="warning" className="tz-meta" style={{ display: 'block', marginBottom: 6 }}>
           {t('phone.new.locateFailed')}
         </Typography.Text>
       )}

@@ -14,7 +14,7 @@ function CaseCard({ item }: { item: MyCase }) {
   return (
     <Link to={`/m/cases/${item.id}`} className="tz-case-card" data-testid="my-case" data-number={item.number}>
       <Flex justify="space-between" align="flex-start" gap={8}>
-        <Typography.Text strong style={{ fontSize: 16, lineHeight: 1.4 }}>
+        <Typography.Text strong className="tz-card-title">
           {item.dutyName ?? item.dutyCode ?? '—'}
         </Typography.Text>
         <StatusTag status={item.status} />
@@ -22,11 +22,11 @@ function CaseCard({ item }: { item: MyCase }) {
       <div className="tz-two-lines" style={{ margin: '6px 0' }}>
         {item.description ?? t('phone.list.following')}
       </div>
-      <Flex justify="space-between" gap={8} style={{ color: '#8c8c8c', fontSize: 13 }}>
-        <Typography.Text type="secondary" ellipsis style={{ fontSize: 13 }}>
+      <Flex justify="space-between" gap={8} className="tz-case-card-meta tz-meta">
+        <Typography.Text type="secondary" ellipsis className="tz-meta">
           {t('phone.list.handler', { name: item.handlerName })}
         </Typography.Text>
-        <span className="tz-nowrap">
+        <Typography.Text type="secondary" className="tz-nowrap tz-meta">
           {item.rating !== null ? (
             <>
               <StarFilled style={{ color: '#fadb14' }} /> {t('phone.list.rated', { n: item.rating })}
@@ -34,7 +34,7 @@ function CaseCard({ item }: { item: MyCase }) {
           ) : (
             shortTime(item.createdAt, lang)
           )}
-        </span>
+        </Typography.Text>
       </Flex>
     </Link>
   );

@@ -1,6 +1,7 @@
-import { App, Button, Form, Input, Radio, Rate, Typography } from 'antd';
+import { App, Button, Form, Radio, Rate, Typography } from 'antd';
 import { errorText } from '../../shared/errors';
 import { useI18n } from '../i18n';
+import { VoiceTextArea } from '../elder/VoiceTextArea';
 import { useRateCase, type MyCaseDetail } from './api';
 
 interface RatingValues {
@@ -35,7 +36,7 @@ export function RatingForm({ caseId, result }: { caseId: string; result: string 
       <h2>{t('phone.rate.title')}</h2>
       {result !== null && (
         <div className="tz-phone-result" data-testid="resolution">
-          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+          <Typography.Text type="secondary" className="tz-meta">
             {t('phone.rate.result')}
           </Typography.Text>
           <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{result}</Typography.Paragraph>
@@ -69,7 +70,7 @@ export function RatingForm({ caseId, result }: { caseId: string; result: string 
           />
         </Form.Item>
         <Form.Item name="comment" label={t('phone.rate.comment')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={500} />
+          <VoiceTextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={500} />
         </Form.Item>
         <Form.Item>
           <Button type="primary" htmlType="submit" block size="large" loading={rate.isPending}>

@@ -1,9 +1,10 @@
 import { RedoOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Form, Input, Typography } from 'antd';
+import { App, Button, Flex, Form, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { errorText } from '../../shared/errors';
 import { useI18n } from '../i18n';
+import { VoiceTextArea } from '../elder/VoiceTextArea';
 import { useReopenCase } from './api';
 
 /** 重新打开: a button that asks why, then sends the case back to its handler. */
@@ -52,7 +53,7 @@ export function ReopenForm({ caseId }: { caseId: string }) {
               { min: 2, message: t('phone.reopen.reasonShort') },
             ]}
           >
-            <Input.TextArea
+            <VoiceTextArea
               autoFocus
               autoSize={{ minRows: 2, maxRows: 5 }}
               maxLength={500}
