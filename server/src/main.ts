@@ -10,6 +10,7 @@ import { startWebhookDispatcher } from './modules/webhooks/start.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
+import { seedDemoResidents } from './cli/demo-residents.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseOpenError, databaseBusy, isSqliteBusy } from './db/database.ts';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     await seedDemo(deps, log);
     await seedDemoCases(deps, log);
     await seedDemoInsights(deps, log);
+    await seedDemoResidents(deps, log);
   }
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)

@@ -93,6 +93,7 @@ const commands: Record<string, Handler> = {
     const { ensureDefaultDutyList } = await import('../modules/duties/service.ts');
     const { seedDemoCases } = await import('./demo-cases.ts');
     const { seedDemoInsights } = await import('./demo-insights.ts');
+    const { seedDemoResidents } = await import('./demo-residents.ts');
     const deps = await openCliDeps();
     // the demo lives in 兰州市: on an empty database its division tree comes first, as on the server's first start
     await ensureDivisions(deps, (line) => console.log(line));
@@ -100,6 +101,7 @@ const commands: Record<string, Handler> = {
     await ensureDefaultDutyList(deps);
     await seedDemoCases(deps, (line) => console.log(line));
     await seedDemoInsights(deps, (line) => console.log(line));
+    await seedDemoResidents(deps, (line) => console.log(line));
     await deps.close();
   },
   openapi: async (args) => {
