@@ -77,13 +77,12 @@ export function PublicMap({ page, baseMap, describe }: PublicMapProps) {
             ? { color: '#8c8c8c', weight: 1, dashArray: '4 4', fillOpacity: 0 }
             : { color: '#1d4ed8', weight: 2, fillColor: '#1d4ed8', fillOpacity: 0.04 },
         interactive: false,
+        // grids are named on the map; the community's name heads the page
         onEachFeature: (feature, layer) => {
           const p = feature.properties as { name: string; isGrid: boolean };
-          layer.bindTooltip(escapeHtml(p.name), {
-            permanent: true,
-            direction: 'center',
-            className: p.isGrid ? 'tz-map-label' : 'tz-map-label tz-map-label-area',
-          });
+          if (p.isGrid) {
+            layer.bindTooltip(escapeHtml(p.name), { permanent: true, direction: 'center', className: 'tz-map-label' });
+          }
         },
       },
     ).addTo(map);
