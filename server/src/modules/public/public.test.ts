@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentMonth } from '../../platform/calendar.ts';
 import { DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
@@ -213,5 +214,67 @@ describe.each(DIALECTS)('the public page of a community on %s', (dialect) => {
     expect(res.headers['cache-control']).toBe('public, max-age=60');
     const byCode = await t.app.inject({ method: 'GET', url: `/api/v1/public/communities?q=${CODES.shanZiShi}` });
     expect(byCode.json<{ communities: { name: string }[] }>().communities.map((c) => c.name)).toEqual(['山字石社区']);
+  });
+});
+
+describe.each(DIALECTS)('the public routes take any input without a 5xx on %s', (dialect) => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+  }, 60_000);
+  afterAll(() => t.close());
+
+  const HOSTILE = ["'; drop table org_units; --", '%', '_', '%_%', '..', '𠮷', ' ', '<b>', '620105006010 ', '６２０１'];
+  const input = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 50 }), fc.stringMatching(/^\d{10,14}$/));
+
+  it('answers a code or a search as it comes over the wire with 200, 400 or 404, each error naming its field', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(input, input, async (code, q) => {
+        // each run from its own address, under the per-source limit
+        const remoteAddress = `10.0.${Math.floor(++run / 250)}.${run % 250}`;
+        for (const url of [
+          `/api/v1/public/communities/${encodeURIComponent(code)}`,
+          `/api/v1/public/communities?q=${encodeURIComponent(q)}`,
+        ]) {
+          const res = await t.app.inject({ method: 'GET', url, remoteAddress });
+          expect([200, 400, 404], `${url}: ${res.body}`).toContain(res.statusCode);
+          if (res.statusCode >= 400) {
+            const body = res.json<{
+              code: string;
+              message_zh: string;
+              message_en: string;
+              errors?: { field: string }[];
+            }>();
+            expect(body.message_zh.length).toBeGreaterThan(0);
+            expect(body.message_en.length).toBeGreaterThan(0);
+            if (res.statusCode === 400) expect(body.errors?.[0]?.field).toMatch(/^(code|q)$/);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('limits one source to 120 requests a minute and tells it so in both languages', async () => {
+    const statuses = [];
+    for (let i = 0; i < 121; i++) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/public/communities/620105006999',
+        remoteAddress: '10.9.9.9',
+      });
+      statuses.push(res.statusCode);
+      if (i === 120)
+        expect(res.json()).toMatchObject({ code: 'RATE_LIMITED', message_zh: expect.any(String) as string });
+    }
+    expect(statuses.slice(0, 120).every((s) => s === 404)).toBe(true);
+    expect(statuses[120]).toBe(429);
+    const other = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/public/communities/620105006999',
+      remoteAddress: '10.9.9.10',
+    });
+    expect(other.statusCode).toBe(404);
   });
 });
