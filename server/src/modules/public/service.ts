@@ -94,6 +94,7 @@ async function findCommunity(db: Kysely<DB>, code: string) {
 
 const parseGeometry = (text: string | null): unknown => (text === null ? null : (JSON.parse(text) as unknown));
 
+/** The rates in words, as docs/cases.md defines them (insights/facts.ts threeRates computes them). */
 const RATE_TEXTS = {
   response: {
     label: { zh: '响应率', en: 'Response rate' },
@@ -105,8 +106,8 @@ const RATE_TEXTS = {
   resolution: {
     label: { zh: '解决率', en: 'Resolution rate' },
     definition: {
-      zh: '本月受理且已关闭的诉求中，诉求人认为已解决的比例（已解决 ÷ 已关闭）',
-      en: 'Of the cases received this month and closed, the share the reporter called solved (solved ÷ closed)',
+      zh: '本月受理且已关闭的诉求中，已解决的比例：诉求人确认解决，或办结后 7 天未评价自动关闭（已解决 ÷ 已关闭；驳回的不计）',
+      en: 'Of the cases received this month and closed, the share solved: confirmed by the reporter, or closed unrated 7 days after resolution (solved ÷ closed; rejected cases count in neither)',
     },
   },
   satisfaction: {
