@@ -87,6 +87,7 @@ const commands: Record<string, Handler> = {
   'reports generate': async (args) => (await import('./insights.ts')).generateReportFromCli(args),
   backup: async (args) => (await import('./operations.ts')).backupFromCli(args),
   restore: async (args) => (await import('./operations.ts')).restoreFromCli(args),
+  doctor: async () => (await import('./operations.ts')).doctorFromCli(),
   demo: async () => {
     const { ensureDivisions } = await import('../bootstrap.ts');
     const { seedDemo } = await import('./demo.ts');

@@ -36,3 +36,11 @@ export async function restoreFromCli(args: string[]): Promise<void> {
   if (migrated.length > 0)
     console.log(`migrations applied after the restore / 恢复后执行的迁移: ${migrated.join(', ')}`);
 }
+
+/** `tianzige doctor`: one line per check, exit code 1 when any fails. */
+export async function doctorFromCli(): Promise<void> {
+  const { runDoctor, formatDoctor } = await import('../ops/doctor.ts');
+  const checks = await runDoctor();
+  console.log(formatDoctor(checks));
+  if (checks.some((c) => c.outcome === 'fail')) process.exitCode = 1;
+}
