@@ -1,11 +1,12 @@
 import { Flex, Spin } from 'antd';
 import type { ReactNode } from 'react';
-import { Route, Routes, useLocation } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { AppFrame } from '../shared/AppFrame';
 import { RedirectToOtherApp } from '../shared/navigation';
 import { ChangePasswordPage } from '../shared/sign-in/ChangePasswordPage';
-import { LoginPage } from '../shared/sign-in/LoginPage';
+import { MePage } from './account/MePage';
+import { ResidentLoginPage } from './account/ResidentLoginPage';
 import { PhoneRoutes } from './cases/routes';
 import { FieldGate } from './field/routes';
 import { GridHouseholdsPage } from './households/GridHouseholdsPage';
@@ -31,11 +32,13 @@ function Gate() {
       </Flex>
     );
   }
-  if (me === null) return <LoginPage />;
+  if (me === null) return <ResidentLoginPage />;
   if (me.mustChangePassword) return <ChangePasswordPage />;
   return (
     <Routes>
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
+      <Route path="/m/login" element={<Navigate to="/m/cases" replace />} />
+      <Route path="/m/me" element={<Guarded permission="case.report" children={<MePage />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="*" element={<RedirectToOtherApp path="/" />} />
     </Routes>

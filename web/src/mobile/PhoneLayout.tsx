@@ -1,4 +1,4 @@
-import { BellOutlined, FileTextOutlined, LogoutOutlined, PlusOutlined } from '@ant-design/icons';
+import { BellOutlined, FileTextOutlined, LogoutOutlined, PlusOutlined, UserOutlined } from '@ant-design/icons';
 import { Badge, Button } from 'antd';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
@@ -64,6 +64,12 @@ export function PhoneLayout({ title, back, children }: PhoneLayoutProps) {
             </Badge>
           </span>
           <span>{t('phone.tab.notifications')}</span>
+        </NavLink>
+        <NavLink to="/m/me" className="tz-phone-tab" data-testid="tab-me">
+          <span className="tz-phone-tab-icon">
+            <UserOutlined />
+          </span>
+          <span>{t('account.tab.me')}</span>
         </NavLink>
       </nav>
     </div>

@@ -2,6 +2,7 @@ import { useI18n as useSharedI18n, type I18n as SharedI18n } from '../shared/i18
 import { sharedMessages } from '../shared/messages';
 import { registryVocabularyMessages } from '../shared/registry-vocabulary';
 import { visitVocabularyMessages } from '../shared/visit-vocabulary';
+import { accountMessages } from './account/messages';
 import { elderMessages } from './elder/messages';
 import { fieldMessages } from './field/messages';
 import { householdsMessages } from './households/messages';
@@ -16,6 +17,7 @@ export const messages = {
   ...elderMessages,
   ...fieldMessages,
   ...householdsMessages,
+  ...accountMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof messages;
