@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import cookie from '@fastify/cookie';
@@ -35,6 +34,7 @@ import { handleError } from './platform/http/errors.ts';
 import { buildOpenApiDocument } from './platform/http/openapi.ts';
 import { registerMultipart } from './platform/http/multipart.ts';
 import { registerRoute } from './platform/http/register.ts';
+import { registerWeb } from './platform/http/web.ts';
 import { registerMetrics } from './ops/metrics.ts';
 import { RESOURCES } from './resources.ts';
 import { mapTileOrigins } from './modules/meta/map-settings.ts';
@@ -164,34 +164,4 @@ function registerDocs(app: FastifyInstance) {
       .type('text/javascript')
       .send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });"),
   );
-}
-
-/**
- * Which built page answers a browser path that is no file: the web app is three apps, each its own page
- * (web/index.html, web/m.html, and web/p.html for the public pages under /p/, no sign-in).
- */
-export function webPageFor(urlPath: string): 'm.html' | 'p.html' | 'index.html' {
-  if (urlPath === '/m' || urlPath.startsWith('/m/') || urlPath.startsWith('/m?')) return 'm.html';
-  if (urlPath === '/p' || urlPath.startsWith('/p/') || urlPath.startsWith('/p?')) return 'p.html';
-  return 'index.html';
-}
-
-function registerWeb(app: FastifyInstance, webDist: string) {
-  const index = path.join(webDist, 'index.html');
-  const hasWeb = fs.existsSync(index);
-  // wildcard: files are looked up per request, so a rebuilt console needs no restart; misses fall to the SPA.
-  if (hasWeb) void app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: true, index: 'index.html' });
-  app.setNotFoundHandler((request, reply) => {
-    const isApi = request.url.startsWith('/api/') || request.url.startsWith('/open311/');
-    if (!isApi && request.method === 'GET' && hasWeb) {
-      const page = path.join(webDist, webPageFor(request.url));
-      return reply.type('text/html; charset=utf-8').send(fs.readFileSync(fs.existsSync(page) ? page : index));
-    }
-    return reply.code(404).send({
-      statusCode: 404,
-      code: 'NOT_FOUND',
-      message_zh: hasWeb || isApi ? '接口不存在' : '控制台尚未构建：请运行 npm start',
-      message_en: hasWeb || isApi ? 'No such route' : 'The console is not built: run npm start',
-    });
-  });
 }

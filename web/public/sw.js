@@ -5,22 +5,33 @@
  *   - /assets/* (hashed, never change): cache first, saved as they are fetched;
  *   - the manifest and icons: cache first;
  *   - /api/*: never cached here (the app keeps its data in IndexedDB and queues its writes).
- * On install it saves the shell and every asset the shell names, so the first offline start works
- * even for files the page loaded before the worker was running.
+ * On install it saves the shell (the phone app's page, m.html, which the server sends for /m/field) and
+ * every file the field app needs: those the page names and those the build lists in field-assets.json
+ * (the field app is its own chunk, fetched before this worker runs), so the first offline start works.
  */
-const VERSION = 'tz-field-v1';
+const VERSION = 'tz-field-v2';
+const ASSET_LIST = '/field-assets.json';
 const SHELL = '/m/field';
 const STATIC = ['/field/manifest.webmanifest', '/field/icon-192.png', '/field/icon-512.png'];
 const NETWORK_TIMEOUT_MS = 4000;
 
 const assetsNamedIn = (html) => [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]))];
 
+async function listedAssets() {
+  try {
+    const response = await fetch(ASSET_LIST, { cache: 'no-store' });
+    return response.ok ? await response.json() : [];
+  } catch {
+    return [];
+  }
+}
+
 async function saveShell(cache, response) {
   await cache.put(SHELL, response.clone());
-  const assets = assetsNamedIn(await response.text());
+  const assets = [...new Set([...assetsNamedIn(await response.text()), ...(await listedAssets())])];
   await Promise.all(
     assets.map(async (url) => {
-      if ((await cache.match(url)) === undefined) await cache.add(url);
+      if ((await cache.match(url, { ignoreVary: true })) === undefined) await cache.add(url);
     }),
   );
 }
@@ -71,13 +82,13 @@ async function page(request) {
     }
     return response;
   } catch {
-    return (await cache.match(SHELL)) ?? Response.error();
+    return (await cache.match(SHELL, { ignoreVary: true })) ?? Response.error();
   }
 }
 
 async function cacheFirst(request) {
   const cache = await caches.open(VERSION);
-  const hit = await cache.match(request);
+  const hit = await cache.match(request, { ignoreVary: true });
   if (hit !== undefined) return hit;
   const response = await fetch(request);
   if (response.ok) await cache.put(request, response.clone());

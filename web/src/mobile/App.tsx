@@ -1,16 +1,39 @@
 import { Flex, Spin } from 'antd';
-import type { ReactNode } from 'react';
-import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { AppFrame } from '../shared/AppFrame';
 import { RedirectToOtherApp } from '../shared/navigation';
 import { ChangePasswordPage } from '../shared/sign-in/ChangePasswordPage';
-import { MePage } from './account/MePage';
-import { ResidentLoginPage } from './account/ResidentLoginPage';
-import { PhoneRoutes } from './cases/routes';
-import { FieldGate } from './field/routes';
-import { GridHouseholdsPage } from './households/GridHouseholdsPage';
+import { LoginPage } from '../shared/sign-in/LoginPage';
 import { messages, useI18n } from './i18n';
+
+/*
+ * Each part of the phone app is its own chunk, fetched when it is opened: a resident never downloads the
+ * field app, nor a grid worker the resident's pages. The part the address names starts downloading as
+ * this module runs, beside the question of who is signed in, rather than after its answer.
+ */
+const loadCases = () => import('./cases/routes');
+const loadField = () => import('./field/routes');
+const loadHouseholds = () => import('./households/GridHouseholdsPage');
+const PhoneRoutes = lazy(() => loadCases().then((m) => ({ default: m.PhoneRoutes })));
+const FieldGate = lazy(() => loadField().then((m) => ({ default: m.FieldGate })));
+const GridHouseholdsPage = lazy(() => loadHouseholds().then((m) => ({ default: m.GridHouseholdsPage })));
+
+const isFieldPath = (pathname: string) => pathname === '/m/field' || pathname.startsWith('/m/field/');
+const startPath = window.location.pathname;
+if (isFieldPath(startPath)) void loadField();
+else if (startPath.startsWith('/m/households')) void loadHouseholds();
+else void loadCases();
+
+function Loading() {
+  const { t } = useI18n();
+  return (
+    <Flex align="center" justify="center" style={{ height: '100vh' }}>
+      <Spin size="large" description={t('app.loading')} />
+    </Flex>
+  );
+}
 
 /** A phone page for holders of `permission`; anyone else goes to the console, which finds her a start. */
 function Guarded({ permission, children }: { permission: string; children: ReactNode }) {
@@ -21,24 +44,15 @@ function Guarded({ permission, children }: { permission: string; children: React
 /** Decides what the phone shows: sign-in, the forced password change, or the page asked for. */
 function Gate() {
   const { me, isLoading } = useAuth();
-  const { t } = useI18n();
   const { pathname } = useLocation();
   // the grid worker's app works offline, so it decides about sign-in itself
-  if (pathname === '/m/field' || pathname.startsWith('/m/field/')) return <FieldGate />;
-  if (isLoading) {
-    return (
-      <Flex align="center" justify="center" style={{ height: '100vh' }}>
-        <Spin size="large" description={t('app.loading')} />
-      </Flex>
-    );
-  }
-  if (me === null) return <ResidentLoginPage />;
+  if (isFieldPath(pathname)) return <FieldGate />;
+  if (isLoading) return <Loading />;
+  if (me === null) return <LoginPage />;
   if (me.mustChangePassword) return <ChangePasswordPage />;
   return (
     <Routes>
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
-      <Route path="/m/login" element={<Navigate to="/m/cases" replace />} />
-      <Route path="/m/me" element={<Guarded permission="case.report" children={<MePage />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="*" element={<RedirectToOtherApp path="/" />} />
     </Routes>
@@ -49,7 +63,9 @@ function Gate() {
 export function PhoneApp() {
   return (
     <AppFrame messages={messages}>
-      <Gate />
+      <Suspense fallback={<Loading />}>
+        <Gate />
+      </Suspense>
     </AppFrame>
   );
 }
