@@ -1,11 +1,11 @@
 import { Flex, Spin } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Route, Routes, useLocation } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { AppFrame } from '../shared/AppFrame';
 import { RedirectToOtherApp } from '../shared/navigation';
 import { ChangePasswordPage } from '../shared/sign-in/ChangePasswordPage';
-import { LoginPage } from '../shared/sign-in/LoginPage';
+import { ResidentLoginPage } from './account/ResidentLoginPage';
 import { messages, useI18n } from './i18n';
 
 /*
@@ -19,6 +19,7 @@ const loadHouseholds = () => import('./households/GridHouseholdsPage');
 const PhoneRoutes = lazy(() => loadCases().then((m) => ({ default: m.PhoneRoutes })));
 const FieldGate = lazy(() => loadField().then((m) => ({ default: m.FieldGate })));
 const GridHouseholdsPage = lazy(() => loadHouseholds().then((m) => ({ default: m.GridHouseholdsPage })));
+const MePage = lazy(() => import('./account/MePage').then((m) => ({ default: m.MePage })));
 
 const isFieldPath = (pathname: string) => pathname === '/m/field' || pathname.startsWith('/m/field/');
 const startPath = window.location.pathname;
@@ -48,11 +49,13 @@ function Gate() {
   // the grid worker's app works offline, so it decides about sign-in itself
   if (isFieldPath(pathname)) return <FieldGate />;
   if (isLoading) return <Loading />;
-  if (me === null) return <LoginPage />;
+  if (me === null) return <ResidentLoginPage />;
   if (me.mustChangePassword) return <ChangePasswordPage />;
   return (
     <Routes>
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
+      <Route path="/m/login" element={<Navigate to="/m/cases" replace />} />
+      <Route path="/m/me" element={<Guarded permission="case.report" children={<MePage />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="*" element={<RedirectToOtherApp path="/" />} />
     </Routes>
