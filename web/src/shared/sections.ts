@@ -56,9 +56,11 @@ export const SECTIONS = [
     hiddenWith: 'resident.write',
   },
   { path: '/duties', group: 'cases', label: 'nav.duties' },
+  { path: '/hotline', group: 'cases', label: 'nav.hotline', permission: 'case.intake' },
   { path: '/users', group: 'system', label: 'nav.users', permission: 'user.read' },
   { path: '/audit', group: 'system', label: 'nav.audit', permission: 'audit.read' },
   { path: '/apikeys', group: 'system', label: 'nav.apikeys', permission: 'apikey.own' },
+  { path: '/webhooks', group: 'system', label: 'nav.webhooks', permission: 'webhook.manage' },
 ] as const satisfies readonly Section[];
 
 /** Whether a section belongs in the menu of a user with these permissions. */

@@ -23,6 +23,8 @@ import { TemplateBuilderPage } from '../features/reports/TemplateBuilderPage';
 import { TasksPage } from '../features/tasks/TasksPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
+import { HotlinePage } from '../features/webhooks/HotlinePage';
+import { WebhooksPage } from '../features/webhooks/WebhooksPage';
 import { useAuth } from '../../shared/auth';
 import { AppFrame } from '../../shared/AppFrame';
 import { RedirectToOtherApp } from '../../shared/navigation';
@@ -137,6 +139,8 @@ function ConsoleRoutes() {
         <Route path="/users" element={<Guarded permission="user.read" children={<UsersPage />} />} />
         <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
         <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />
+        <Route path="/webhooks" element={<Guarded permission="webhook.manage" children={<WebhooksPage />} />} />
+        <Route path="/hotline" element={<Guarded permission="case.intake" children={<HotlinePage />} />} />
         <Route path="*" element={<Result status="404" title={t('app.notFound')} />} />
       </Routes>
     </Shell>

@@ -14,11 +14,13 @@ import {
   LinkOutlined,
   LogoutOutlined,
   MobileOutlined,
+  PhoneOutlined,
   PieChartOutlined,
   ScheduleOutlined,
   SolutionOutlined,
   TableOutlined,
   SearchOutlined,
+  SendOutlined,
   SwapOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -71,6 +73,8 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/users': <TeamOutlined />,
   '/audit': <AuditOutlined />,
   '/apikeys': <KeyOutlined />,
+  '/hotline': <PhoneOutlined />,
+  '/webhooks': <SendOutlined />,
 };
 
 export function Shell({ children }: { children: ReactNode }) {

@@ -9,6 +9,7 @@ import { reportMessages } from '../features/reports/messages';
 import { registryMessages } from '../features/registry/messages';
 import { taskMessages } from '../features/tasks/messages';
 import { workbenchMessages } from '../features/workbench/messages';
+import { webhookMessages } from '../features/webhooks/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
 export const messages = {
@@ -23,6 +24,7 @@ export const messages = {
   ...registryMessages,
   ...taskMessages,
   ...workbenchMessages,
+  ...webhookMessages,
   'app.noAccess': {
     zh: '您没有可访问的功能，请联系管理员分配角色。',
     en: 'Nothing to show: ask an administrator to grant you a role.',
