@@ -55,8 +55,8 @@ function crossings(file: string, text: string): string[] {
     .map((specifier) => `${path.relative(WEB_SRC, file)} imports ${specifier}`);
 }
 
-describe('the console and the phone app share a foundation and nothing else', () => {
-  it('finds no import from one app into the other, nor from shared or api into either', () => {
+describe('the console, the phone app and the public pages share a foundation and nothing else', () => {
+  it('finds no import from one app into another, nor from shared or api into any', () => {
     const files = sourceFiles(WEB_SRC);
     expect(files.filter((f) => f.includes(`${path.sep}mobile${path.sep}`)).length).toBeGreaterThan(20);
     expect(files.filter((f) => f.includes(`${path.sep}shared${path.sep}`)).length).toBeGreaterThan(10);
@@ -74,6 +74,8 @@ describe('the console and the phone app share a foundation and nothing else', ()
       [at('console'), `import '../../mobile/mobile.css';`],
       [at('console'), `import {\n  PhoneRoutes,\n  FieldGate,\n} from "../../mobile/routes";`],
       [path.join(WEB_SRC, 'shared', 'i18n.tsx'), `import { messages } from '../console/app/messages';`],
+      [at('public'), `import { StatusTag } from '../../mobile/cases/StatusTag';`],
+      [at('mobile'), `import { PublicMap } from '../../public/PublicMap';`],
     ];
     for (const [file, text] of crossing) expect(crossings(file, text), text).toHaveLength(1);
     const allowed: [string, string][] = [
