@@ -114,6 +114,7 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
   /** Files cases through the API one after another until stopped: the server's write load. */
   function startFilingCases(orgId: string) {
     let isStopped = false;
+    let failure: Error | undefined;
     const loop = (async () => {
       while (!isStopped) {
         const res = await staff.post('/api/v1/cases', {
@@ -124,11 +125,21 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
         if (res.statusCode !== 201) throw new Error(`case ${filed + 1}: ${res.statusCode} ${res.body}`);
         filed += 1;
       }
-    })();
+    })().catch((err: unknown) => {
+      failure = err instanceof Error ? err : new Error(String(err));
+    });
     return {
+      /** until `n` cases are filed in all (a writer that fails says so instead of waiting forever) */
+      waitFor: async (n: number) => {
+        while (filed < n) {
+          if (failure !== undefined) throw failure;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
       stop: async () => {
         isStopped = true;
         await loop;
+        if (failure !== undefined) throw failure;
       },
     };
   }
@@ -147,7 +158,7 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
 
   it('restores a backup taken while cases are being filed to exactly the rows of the backup’s moment, every table', async () => {
     const writer = startFilingCases((await community()).id);
-    while (filed < 5) await new Promise((resolve) => setImmediate(resolve));
+    await writer.waitFor(5);
     let atSnapshot: TableSums | undefined;
     let filedDuringBackup = 0;
     backupFile = path.join(work, 'backup.tar');
@@ -157,7 +168,7 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
         atSnapshot = await tableSums(dialect, reader);
         // the server keeps filing cases while the snapshot is held: none of them may reach the backup
         const before = filed;
-        while (filed < before + 3) await new Promise((resolve) => setImmediate(resolve));
+        await writer.waitFor(before + 3);
         filedDuringBackup = filed - before;
       },
     });
