@@ -6,6 +6,7 @@ import { AppFrame } from '../shared/AppFrame';
 import { RedirectToOtherApp } from '../shared/navigation';
 import { ChangePasswordPage } from '../shared/sign-in/ChangePasswordPage';
 import { ResidentLoginPage } from './account/ResidentLoginPage';
+import { ElderTheme } from './elder/ElderTheme';
 import { messages, useI18n } from './i18n';
 
 /*
@@ -66,9 +67,11 @@ function Gate() {
 export function PhoneApp() {
   return (
     <AppFrame messages={messages}>
-      <Suspense fallback={<Loading />}>
-        <Gate />
-      </Suspense>
+      <ElderTheme>
+        <Suspense fallback={<Loading />}>
+          <Gate />
+        </Suspense>
+      </ElderTheme>
     </AppFrame>
   );
 }

@@ -33,7 +33,7 @@ export function PhoneLayout({ title, back, children }: PhoneLayoutProps) {
           <Button
             type="text"
             className="tz-header-button"
-            icon={<LogoutOutlined />}
+            icon={isElder ? undefined : <LogoutOutlined />}
             aria-label={t('app.logout')}
             onClick={() => void logout()}
           >

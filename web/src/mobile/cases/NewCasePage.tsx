@@ -2,7 +2,10 @@ import { App, Alert, Button, Flex, Form, Input, Switch, Typography, type FormIns
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api/client';
+import { useAuth } from '../../shared/auth';
 import { errorText } from '../../shared/errors';
+import { useFormDraft } from '../elder/draft';
+import { VoiceTextArea } from '../elder/VoiceTextArea';
 import { useI18n, type I18n } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import {
@@ -29,6 +32,9 @@ interface ReportForm {
 }
 
 const PHONE = /^1\d{10}$|^0\d{2,3}-?\d{7,8}$/;
+
+/** What a draft of the report keeps: not the photos (files), nor the phone number (see elder/draft.ts). */
+const DRAFT_FIELDS = ['description', 'duty', 'point', 'address', 'isAnonymous'] as const;
 
 /** The form field that shows a server error about `field` (photos.3 → photos, lng → point). */
 function formFieldOf(field: string): keyof ReportForm | null {
@@ -86,6 +92,8 @@ export function NewCasePage() {
   const [isSubmitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [duplicates, setDuplicates] = useState<DuplicateCase[] | null>(null);
+  // what she typed outlives a reload and a session that ran out while she wrote (elder/draft.ts)
+  const draft = useFormDraft<ReportForm>({ name: 'report', owner: useAuth().me?.id, fields: DRAFT_FIELDS });
   // what she writes suggests the category (the field below the description)
   const description = Form.useWatch('description', form) ?? '';
 
@@ -104,6 +112,7 @@ export function NewCasePage() {
         window.scrollTo({ top: 0 });
         return;
       }
+      draft.clear();
       void message.success(t('phone.new.submitted', { number: answer.case.number }));
       void navigate(`/m/cases/${answer.case.id}`, { replace: true });
     } catch (error) {
@@ -118,6 +127,7 @@ export function NewCasePage() {
     const { point } = form.getFieldsValue(true) as ReportForm;
     try {
       await follow.mutateAsync({ id, from: point });
+      draft.clear();
       void message.success(t('phone.dup.followed'));
       void navigate(`/m/cases/${id}`, { replace: true });
     } catch (error) {
@@ -143,15 +153,42 @@ export function NewCasePage() {
         size="large"
         className="tz-phone-form"
         style={duplicates !== null ? { display: 'none' } : undefined}
-        initialValues={{ description: '', photos: [], point: null, isAnonymous: false }}
-        onValuesChange={(changed: Partial<ReportForm>) =>
-          form.setFields((Object.keys(changed) as (keyof ReportForm)[]).map((name) => ({ name, errors: [] })))
-        }
+        initialValues={{ description: '', photos: [], point: null, isAnonymous: false, ...draft.restored }}
+        onValuesChange={(changed: Partial<ReportForm>, all: ReportForm) => {
+          form.setFields((Object.keys(changed) as (keyof ReportForm)[]).map((name) => ({ name, errors: [] })));
+          draft.keep(all);
+        }}
         onFinish={() => void send(false)}
         onFinishFailed={() => setProblem(null)}
         scrollToFirstError={{ block: 'center' }}
         data-testid="report-form"
       >
+        {draft.isRestored && (
+          <Alert
+            type="info"
+            showIcon
+            title={t('elder.draft.restored')}
+            style={{ marginBottom: 12 }}
+            data-testid="draft-restored"
+            action={
+              <Button
+                onClick={() => {
+                  draft.clear();
+                  form.resetFields();
+                  form.setFieldsValue({
+                    description: '',
+                    photos: [],
+                    point: null,
+                    isAnonymous: false,
+                    duty: undefined,
+                  });
+                }}
+              >
+                {t('elder.draft.discard')}
+              </Button>
+            }
+          />
+        )}
         <section className="tz-phone-section">
           <Form.Item
             name="description"
@@ -161,7 +198,7 @@ export function NewCasePage() {
               { min: 2, message: t('phone.new.descriptionShort') },
             ]}
           >
-            <Input.TextArea
+            <VoiceTextArea
               autoSize={{ minRows: 4, maxRows: 8 }}
               maxLength={2000}
               showCount

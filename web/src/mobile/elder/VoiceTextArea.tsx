@@ -21,11 +21,7 @@ export function VoiceTextArea({ value = '', onChange, maxLength, ...rest }: Voic
     <>
       <Input.TextArea {...rest} maxLength={maxLength} value={value} onChange={(e) => onChange?.(e.target.value)} />
       {voice.isAvailable && (
-        <Flex align="center" justify="space-between" gap={8} wrap className="tz-voice">
-          <Typography.Text type={voice.problem === null ? 'secondary' : 'danger'} role="status">
-            {voice.problem === 'denied' && t('elder.voice.denied')}
-            {voice.problem === 'failed' && t('elder.voice.failed')}
-          </Typography.Text>
+        <Flex align="center" gap={8} wrap className="tz-voice">
           <Button
             className={`tz-voice-button${voice.isListening ? ' is-listening' : ''}`}
             icon={voice.isListening ? <LoadingOutlined /> : <AudioOutlined />}
@@ -36,6 +32,10 @@ export function VoiceTextArea({ value = '', onChange, maxLength, ...rest }: Voic
           >
             {voice.isListening ? t('elder.voice.stop') : t('elder.voice.start')}
           </Button>
+          <Typography.Text type={voice.problem === null ? 'secondary' : 'danger'} role="status">
+            {voice.problem === 'denied' && t('elder.voice.denied')}
+            {voice.problem === 'failed' && t('elder.voice.failed')}
+          </Typography.Text>
         </Flex>
       )}
     </>
