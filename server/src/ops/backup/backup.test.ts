@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,9 +88,9 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
     return { ...testConfig(dataDir, { kind: 'postgres', url: fresh.url! }), piiKey: key };
   }
 
-  async function restoredSums(target: Config): Promise<TableSums> {
-    if (target.database.kind === 'sqlite') {
-      const handle = new SQLite(target.database.file, { readonly: true });
+  async function restoredSums({ database }: Pick<Config, 'database'>): Promise<TableSums> {
+    if (database.kind === 'sqlite') {
+      const handle = new SQLite(database.file, { readonly: true });
       try {
         return await tableSums('sqlite', {
           all: (q) => Promise.resolve(handle.prepare(q).all() as Record<string, unknown>[]),
@@ -97,7 +99,7 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
         handle.close();
       }
     }
-    const client = new pg.Client({ connectionString: target.database.url });
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
       return await tableSums('postgres', {
@@ -248,5 +250,33 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
     await expect(restoreBackup(target, damaged)).rejects.toThrow(/damaged/);
     if (target.database.kind === 'sqlite') expect(fs.readdirSync(path.dirname(target.database.file))).toEqual([]);
     else expect(await restoredSums(target)).toEqual({});
+  });
+
+  it('backs up and restores through the command line, and says how to call it', async () => {
+    if (dialect !== 'sqlite') return; // the commands' wiring is engine-free; both engines' round trip is above
+    const bin = path.resolve(import.meta.dirname, '../../../bin/tianzige.js');
+    const run = (args: string[], env: NodeJS.ProcessEnv) =>
+      promisify(execFile)(process.execPath, [bin, ...args], {
+        env: { ...process.env, TIANZIGE_PII_KEY: keyBase64, INIT_CWD: work, ...env },
+        cwd: work,
+      }).then(
+        (r) => ({ code: 0, out: r.stdout + r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      );
+    const usage = await run(['backup'], { TIANZIGE_DATA_DIR: ctx.deps.config.dataDir });
+    expect(usage).toEqual({ code: 1, out: 'error: usage: tianzige backup --out FILE\n' });
+    const source = { TIANZIGE_DATABASE_URL: `sqlite:${path.join(ctx.deps.config.dataDir, 'test.db')}` };
+    const made = await run(['backup', '--out', 'cli.tar'], source);
+    expect(made.code, made.out).toBe(0);
+    expect(made.out).toMatch(/^backup written \/ 备份完成: cli\.tar \(sqlite, /);
+    expect(made.out).toMatch(/NOT in the backup/);
+    const restored = await run(['restore', 'cli.tar'], { TIANZIGE_DATA_DIR: path.join(work, 'cli-restored') });
+    expect(restored.code, restored.out).toBe(0);
+    const again = await run(['restore', 'cli.tar'], { TIANZIGE_DATA_DIR: path.join(work, 'cli-restored') });
+    expect(again.code).toBe(1);
+    expect(again.out).toMatch(/^error: .*restore writes only into an empty data dir/);
+    expect(
+      await restoredSums({ database: { kind: 'sqlite', file: path.join(work, 'cli-restored', 'tianzige.db') } }),
+    ).toMatchObject({ cases: { rows: await caseCount() } });
   });
 });
