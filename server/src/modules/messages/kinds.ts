@@ -87,7 +87,8 @@ export const MESSAGE_KINDS = {
     en: 'Your grid worker will visit at {time}',
     params: ['time'],
     defaultChannels: ['in_app'],
-    audience: 'resident',
+    // nothing enqueues it yet (field work plans no visits): not offered on the settings page until something does
+    audience: 'none',
     isUrgent: false,
     isChoosable: true,
     isDigested: false,
@@ -216,6 +217,7 @@ export const DIGEST_SECTIONS: Readonly<Record<string, Words>> = {
   refusals_to_review: { zh: '待复核拒收', en: 'refusals to review' },
   refusals_sent: { zh: '被拒收任务', en: 'refused tasks sent' },
   move_requests: { zh: '迁入申请', en: 'move requests' },
+  resident_bindings: { zh: '居民绑定申请', en: 'residents’ binding requests' },
 };
 
 const fill = (template: string, params: Record<string, string>) =>

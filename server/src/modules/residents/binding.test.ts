@@ -145,6 +145,14 @@ describe.each(DIALECTS)('binding to the registry on %s', (dialect) => {
     const request = items.find((i) => i.residentName === '李明')!;
     expect(request).toMatchObject({ match: 'phone_absent', accountPhone: '137****7777' });
     expect((await szsStaff.get('/api/v1/resident-bindings?status=pending')).json()).toEqual({ items: [] });
+    const bench = (await ymtStaff.get('/api/v1/workbench')).json<{
+      sections: { key: string; count: number; items: { id: string; title: string }[] }[];
+    }>();
+    const section = bench.sections.find((x) => x.key === 'resident_bindings')!;
+    expect(section.count).toBe(items.length);
+    expect(section.items.map((i) => i.id)).toContain(request.id);
+    const otherBench = (await szsStaff.get('/api/v1/workbench')).json<{ sections: { key: string; count: number }[] }>();
+    expect(otherBench.sections.find((x) => x.key === 'resident_bindings')?.count).toBe(0);
     const outside = await szsStaff.post(`/api/v1/resident-bindings/${request.id}/confirm`, {});
     expect(outside.statusCode).toBe(404);
     const nothing = await szsStaff.post(`/api/v1/resident-bindings/${crypto.randomUUID()}/confirm`, {});

@@ -333,14 +333,3 @@ export async function endBindingByStaff(deps: AppDeps, actor: Actor, id: string,
   await endBinding(deps, actor, binding, 'resident.unbind', note);
   return { id, status: 'ended' as const };
 }
-
-/** Pending requests in the actor's scope: the workbench's count and first items. */
-export async function countPendingBindings(deps: AppDeps, actor: Actor): Promise<number> {
-  const row = await deps.db
-    .selectFrom('resident_bindings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(inScope<DB, 'resident_bindings'>(actor, 'resident.write', 'resident_bindings.org_path'))
-    .where('status', '=', 'pending')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

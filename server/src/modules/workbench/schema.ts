@@ -11,6 +11,7 @@ export const WORKBENCH_SECTIONS = [
   'refusals_to_review',
   'refusals_sent',
   'move_requests',
+  'resident_bindings',
 ] as const;
 export type WorkbenchSectionKey = (typeof WORKBENCH_SECTIONS)[number];
 

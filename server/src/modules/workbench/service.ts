@@ -5,6 +5,7 @@ import { listCaseQueue } from '../cases/queries.ts';
 import { listHouseholdChanges } from '../fieldwork/changes.ts';
 import { listOverdueHouseholds } from '../fieldwork/coverage.ts';
 import { listMoveRequests } from '../registry/move-requests.ts';
+import { listBindingsInScope } from '../residents/bindings.ts';
 import { listOpenTaskTargets, type OpenTargetKind } from '../tasks/to-do.ts';
 import {
   WORKBENCH_ITEM_LIMIT as LIMIT,
@@ -130,6 +131,20 @@ async function moveRequestsSection(deps: AppDeps, actor: Actor): Promise<Workben
   };
 }
 
+/** Residents of her scope asking to be bound to their household (the binding requests page's list). */
+async function bindingRequestsSection(deps: AppDeps, actor: Actor): Promise<WorkbenchSection> {
+  const { items } = await listBindingsInScope(deps, actor, { status: 'pending', limit: 200 });
+  return {
+    key: 'resident_bindings',
+    count: items.length,
+    // the list answers at most 200
+    isCountCapped: items.length >= 200,
+    items: items
+      .slice(0, LIMIT)
+      .map((r) => item({ id: r.id, title: r.residentName, detail: `${r.orgName} ${r.address}`, at: r.createdAt })),
+  };
+}
+
 /** Each section, the permission that shows it, and how it is read. */
 const SECTIONS: {
   key: WorkbenchSectionKey;
@@ -153,6 +168,7 @@ const SECTIONS: {
   },
   { key: 'refusals_sent', permission: 'task.send', read: (d, a) => taskSection(d, a, 'refusals_sent', 'refused_sent') },
   { key: 'move_requests', permission: 'resident.write', read: moveRequestsSection },
+  { key: 'resident_bindings', permission: 'resident.write', read: bindingRequestsSection },
 ];
 
 /**
