@@ -50,7 +50,15 @@ export function CommunityPicker() {
           renderItem={(c) => (
             <List.Item>
               <Link to={`/p/${c.code}`} className="tz-public-community">
-                <strong>{c.name}</strong>
+                <span>
+                  <strong>{c.name}</strong>
+                  {c.casesThisMonth > 0 && (
+                    <Typography.Text type="secondary">
+                      {' '}
+                      · {t('public.pick.cases', { n: c.casesThisMonth })}
+                    </Typography.Text>
+                  )}
+                </span>
                 <Typography.Text type="secondary">
                   {[c.district, c.street].filter((s) => s !== null).join(' · ')}
                 </Typography.Text>

@@ -8,6 +8,7 @@ export const publicMessages = {
   },
   'public.pick.search': { zh: '输入社区名称或代码', en: 'Community name or code' },
   'public.pick.more': { zh: '结果较多，请输入更完整的名称', en: 'Many match; type more of the name' },
+  'public.pick.cases': { zh: '本月 {n} 件诉求', en: '{n} cases this month' },
   'public.pick.none': { zh: '没有找到社区', en: 'No community found' },
   'public.back': { zh: '其他社区', en: 'Other communities' },
   'public.signIn': { zh: '登录', en: 'Sign in' },

@@ -199,18 +199,23 @@ describe.each(DIALECTS)('the public page of a community on %s', (dialect) => {
     expect(extra.statusCode).toBe(400);
   });
 
-  it('lists communities by name or code with street and district, to anyone', async () => {
+  it('lists communities by name or code with street and district, busiest this month first, to anyone', async () => {
     const res = await t.app.inject({
       method: 'GET',
       url: `/api/v1/public/communities?q=${encodeURIComponent('营门滩')}`,
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json<{ communities: unknown[] }>().communities).toContainEqual({
+    // two communities share the name; the one with this month's cases comes first, its count beside it
+    const found = res.json<{ communities: { code: string; casesThisMonth: number }[] }>().communities;
+    expect(found.map((c) => c.code)).toEqual([CODES.yingMenTan, '620103009009']);
+    expect(found[0]).toEqual({
       code: CODES.yingMenTan,
       name: '营门滩社区',
       street: '银滩路街道',
       district: '安宁区',
+      casesThisMonth: (await page()).body.total,
     });
+    expect(found[1]!.casesThisMonth).toBe(0);
     expect(res.headers['cache-control']).toBe('public, max-age=60');
     const byCode = await t.app.inject({ method: 'GET', url: `/api/v1/public/communities?q=${CODES.shanZiShi}` });
     expect(byCode.json<{ communities: { name: string }[] }>().communities.map((c) => c.name)).toEqual(['山字石社区']);

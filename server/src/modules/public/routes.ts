@@ -28,7 +28,7 @@ export function publicRoutes(deps: AppDeps): RouteDef[] {
       response: CommunityList,
       handler: async ({ query, reply }) => {
         void reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_SECONDS}`);
-        return listPublicCommunities(deps.db, query);
+        return listPublicCommunities(deps, query);
       },
     }),
     defineRoute({

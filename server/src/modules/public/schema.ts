@@ -33,7 +33,8 @@ export const PublicCommunity = z.object({
 export type PublicCommunity = z.infer<typeof PublicCommunity>;
 
 export const CommunityList = z.object({
-  communities: z.array(PublicCommunity),
+  /** busiest first this month (the counters' cases received), then by code */
+  communities: z.array(PublicCommunity.extend({ casesThisMonth: z.number().int() })),
   /** more communities match than were listed: narrow the search */
   hasMore: z.boolean(),
 });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import { currentMonth, monthRange } from '../../platform/calendar.ts';
@@ -33,16 +33,21 @@ import {
 
 const LIST_LIMIT = 100;
 
-/** Communities by name or code, with their street and district, for the public picker. */
+/** Communities by name or code with their street and district, busiest this month first, for the public picker. */
 export async function listPublicCommunities(
-  db: Kysely<DB>,
+  deps: AppDeps,
   query: CommunityListQuery,
-): Promise<{ communities: PublicCommunity[]; hasMore: boolean }> {
-  let q = db
+): Promise<{ communities: (PublicCommunity & { casesThisMonth: number })[]; hasMore: boolean }> {
+  const month = currentMonth(deps.clock.now());
+  let q = deps.db
     .selectFrom('org_units as c')
     .leftJoin('org_units as s', 's.id', 'c.parent_id')
     .leftJoin('org_units as d', 'd.id', 's.parent_id')
-    .select(['c.code as code', 'c.name as name', 's.name as street', 'd.name as district'])
+    // one primary-key look-up per community: its counter of cases received this month
+    .leftJoin('insight_counters as k', (join) =>
+      join.onRef('k.org_path', '=', 'c.path').on('k.fact', '=', RATE_PART_FACTS.received).on('k.dims', '=', month),
+    )
+    .select(['c.code as code', 'c.name as name', 's.name as street', 'd.name as district', 'k.n as received'])
     .where('c.level', '=', 'community')
     .where('c.retired_at', 'is', null)
     .where('c.code', 'is not', null);
@@ -51,6 +56,7 @@ export async function listPublicCommunities(
     q = q.where((eb) => eb.or([eb('c.name', 'like', like), eb('c.code', 'like', like)]));
   }
   const rows = await q
+    .orderBy(sql`coalesce(k.n, 0)`, 'desc')
     .orderBy('c.code')
     .limit(LIST_LIMIT + 1)
     .execute();
@@ -60,6 +66,7 @@ export async function listPublicCommunities(
       name: r.name,
       street: r.street ?? null,
       district: r.district ?? null,
+      casesThisMonth: Number(r.received ?? 0),
     })),
     hasMore: rows.length > LIST_LIMIT,
   };

@@ -204,6 +204,12 @@ export function ResidentLoginPage() {
           {t('account.login.staff')}
         </Button>
       </Flex>
+      {/* the public pages are another app (p.html): a page load */}
+      <Flex justify="center">
+        <a href="/p" data-testid="public-page-link">
+          {t('login.publicPage')}
+        </a>
+      </Flex>
     </AuthLayout>
   );
 }
