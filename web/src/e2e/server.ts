@@ -46,9 +46,11 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, deadline: num
 /**
  * Starts the real server on a free port with a fresh data directory and no preset admin password,
  * and reads the one-time admin password it prints on first start. `demo` seeds the demo grids and
- * accounts (password `Tianzige@2026`).
+ * accounts (password `Tianzige@2026`); `env` adds settings (an SMS provider pointed at a local server).
  */
-export async function startServer(options: { demo?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { demo?: boolean; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   if (!fs.existsSync(WEB_DIST)) throw new Error('web/dist is missing: run `npm run build -w web` first');
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-e2e-'));
@@ -57,6 +59,7 @@ export async function startServer(options: { demo?: boolean } = {}): Promise<Run
     PORT: String(port),
     TIANZIGE_DATA_DIR: dataDir,
     TIANZIGE_DEMO: options.demo === true ? '1' : '0',
+    ...options.env,
   };
   delete env.TIANZIGE_ADMIN_PASSWORD;
   delete env.TIANZIGE_DATABASE_URL;
