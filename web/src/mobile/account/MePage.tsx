@@ -1,6 +1,7 @@
 import { HomeOutlined, IdcardOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Form, Input, List, Popconfirm, Skeleton, Tag, Typography } from 'antd';
 import { clearErrorsOnChange, errorText, showFieldErrors } from '../../shared/errors';
+import { MessageSettings } from '../../shared/inbox/MessageSettings';
 import { useI18n, type MessageKey } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import { type BindingStatus, type MyAccount, useBind, useMyAccount, useMyHousehold, useUnbind } from './api';
@@ -185,6 +186,9 @@ export function MePage() {
           <BindForm account={a} />
         </Card>
       )}
+      <Card size="small" title={t('inbox.settings')} style={{ marginTop: 12 }} data-testid="me-message-settings">
+        <MessageSettings audience="resident" />
+      </Card>
     </PhoneLayout>
   );
 }
