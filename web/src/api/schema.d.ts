@@ -10747,7 +10747,7 @@ export interface operations {
                     "application/json": {
                         sections: {
                             /** @enum {string} */
-                            key: "cases_to_accept" | "cases_due_soon" | "cases_overdue" | "household_changes" | "visits_overdue" | "tasks_to_answer" | "refusals_to_review" | "refusals_sent" | "move_requests";
+                            key: "cases_to_accept" | "cases_due_soon" | "cases_overdue" | "household_changes" | "visits_overdue" | "tasks_to_answer" | "refusals_to_review" | "refusals_sent" | "move_requests" | "resident_bindings";
                             count: number;
                             isCountCapped: boolean;
                             items: {

@@ -36,6 +36,12 @@ export const SECTIONS = [
   { path: '/registry/residents', group: 'registry', label: 'nav.residents', permission: 'resident.read' },
   { path: '/registry/imports', group: 'registry', label: 'nav.imports', permission: 'resident.import' },
   { path: '/registry/move-requests', group: 'registry', label: 'nav.moveRequests', permission: 'resident.write' },
+  {
+    path: '/registry/resident-bindings',
+    group: 'registry',
+    label: 'nav.residentBindings',
+    permission: 'resident.write',
+  },
   { path: '/registry/care-tags', group: 'registry', label: 'nav.careTags', permission: 'caretag.manage' },
   { path: '/fieldwork/coverage', group: 'fieldwork', label: 'nav.fieldworkCoverage', permission: 'visit.read' },
   { path: '/fieldwork/linkage', group: 'fieldwork', label: 'nav.fieldworkLinkage', permission: 'visit.read' },

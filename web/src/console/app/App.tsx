@@ -15,6 +15,7 @@ import { LazyBigScreenPage, LazyBurdenPage, LazyInsightsPage } from '../features
 import { OrgPage } from '../features/orgs/OrgPage';
 import { CareTagsPage } from '../features/registry/CareTagsPage';
 import { MoveRequestsPage } from '../features/registry/MoveRequestsPage';
+import { BindingRequestsPage } from '../features/residents/BindingRequestsPage';
 import { HouseholdsPage } from '../features/registry/HouseholdsPage';
 import { ImportPage } from '../features/registry/ImportPage';
 import { ResidentSearchPage } from '../features/registry/ResidentSearchPage';
@@ -106,6 +107,10 @@ function ConsoleRoutes() {
         <Route
           path="/registry/move-requests"
           element={<Guarded permission="resident.write" children={<MoveRequestsPage />} />}
+        />
+        <Route
+          path="/registry/resident-bindings"
+          element={<Guarded permission="resident.write" children={<BindingRequestsPage />} />}
         />
         <Route
           path="/registry/care-tags"

@@ -7,6 +7,7 @@ import { fieldworkMessages } from '../features/fieldwork/messages';
 import { insightMessages } from '../features/insights/messages';
 import { reportMessages } from '../features/reports/messages';
 import { registryMessages } from '../features/registry/messages';
+import { residentAccountMessages } from '../features/residents/messages';
 import { taskMessages } from '../features/tasks/messages';
 import { workbenchMessages } from '../features/workbench/messages';
 import { webhookMessages } from '../features/webhooks/messages';
@@ -22,6 +23,7 @@ export const messages = {
   ...insightMessages,
   ...reportMessages,
   ...registryMessages,
+  ...residentAccountMessages,
   ...taskMessages,
   ...workbenchMessages,
   ...webhookMessages,

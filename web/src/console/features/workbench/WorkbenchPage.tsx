@@ -25,6 +25,7 @@ const SECTION_LINK: Record<SectionKey, string> = {
   refusals_to_review: '/tasks?tab=review',
   refusals_sent: '/tasks?tab=sent',
   move_requests: '/registry/move-requests',
+  resident_bindings: '/registry/resident-bindings',
 };
 
 const ALERT: ReadonlySet<SectionKey> = new Set(['cases_overdue', 'visits_overdue']);
@@ -46,6 +47,7 @@ function itemLink(key: SectionKey, item: Item, canReadHouseholds: boolean): stri
       return `${SECTION_LINK[key]}&task=${item.id}`;
     case 'household_changes':
     case 'move_requests':
+    case 'resident_bindings':
       return SECTION_LINK[key];
   }
 }

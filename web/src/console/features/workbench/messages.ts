@@ -22,6 +22,7 @@ export const workbenchMessages = {
   'workbench.section.refusals_to_review': { zh: '待复核的拒收', en: 'Refusals to review' },
   'workbench.section.refusals_sent': { zh: '被拒收的任务', en: 'Tasks refused' },
   'workbench.section.move_requests': { zh: '迁入申请', en: 'Move requests' },
+  'workbench.section.resident_bindings': { zh: '居民绑定申请', en: 'Residents’ binding requests' },
   'workbench.at.cases_to_accept': { zh: '受理时限', en: 'Accept by' },
   'workbench.at.cases_due_soon': { zh: '办结时限', en: 'Resolve by' },
   'workbench.at.cases_overdue': { zh: '办结时限', en: 'Resolve by' },
@@ -31,4 +32,5 @@ export const workbenchMessages = {
   'workbench.at.refusals_to_review': { zh: '拒收于', en: 'Refused' },
   'workbench.at.refusals_sent': { zh: '拒收于', en: 'Refused' },
   'workbench.at.move_requests': { zh: '申请于', en: 'Asked' },
+  'workbench.at.resident_bindings': { zh: '申请于', en: 'Asked' },
 } as const;
