@@ -211,6 +211,29 @@ describe('大字模式: the resident H5 for someone who reads large, taps slowly
     await ui.screenshot('elder-05-new-case-normal');
   });
 
+  it('offers 大字 on the sign-in page too, where she meets the app first', async () => {
+    const context = await phoneContext(browser, AT_YINGMENTAN);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const ui = consoleOf(page);
+    onTestFailed(() => ui.screenshot('elder-login-failure'));
+    await page.goto(`${server.baseUrl}/m/cases`);
+    await page.getByTestId('login-phone').waitFor();
+    await page.getByTestId('elder-switch').click();
+    expect(await isElderOn(page)).toBe(true);
+    await page.getByTestId('login-phone').fill('13900000001');
+    await ui.screenshot('elder-00-sign-in');
+    expect((await smallTexts(page, MIN_TEXT_PX)).small).toEqual([]);
+    expect((await smallTargets(page, MIN_TARGET_PX)).small).toEqual([]);
+    expect(await overflowsSideways(page)).toBe(false);
+    expect(await contrastOf(page, '.ant-btn-primary')).toBeGreaterThanOrEqual(4.5);
+    // her choice carries into the app once she is in
+    await signInWithPassword(page);
+    await page.getByTestId('my-cases').waitFor();
+    expect(await isElderOn(page)).toBe(true);
+  });
+
   it('keeps the description she typed through a reload and a session that ran out while she wrote', async () => {
     const page = await signedInPhone();
     const ui = consoleOf(page);

@@ -5,6 +5,7 @@ import { ApiError } from '../../api/client';
 import { clearErrorsOnChange, errorText, showFieldErrors } from '../../shared/errors';
 import { AuthLayout } from '../../shared/sign-in/AuthLayout';
 import { LoginPage } from '../../shared/sign-in/LoginPage';
+import { ElderSwitch } from '../elder/ElderSwitch';
 import { useI18n, type MessageKey } from '../i18n';
 import { requestSmsCode, useSignInOptions, useSmsSignIn } from './api';
 
@@ -102,7 +103,7 @@ export function ResidentLoginPage() {
       : '/m/cases';
 
   return (
-    <AuthLayout title={t('account.login.title')}>
+    <AuthLayout title={t('account.login.title')} extra={<ElderSwitch onCard />}>
       <Typography.Paragraph type="secondary">{t('account.login.intro')}</Typography.Paragraph>
       {wechatProblem !== undefined && (
         <Alert

@@ -14,6 +14,7 @@ export const ELDER_CLASS = 'tz-elder';
  */
 export const ELDER_COLORS = {
   primary: '#0958d9', // 6.2:1 on white; white on it 6.2:1
+  primaryHover: '#003eb3', // 9.0:1
   text: '#1f2937', // 14.7:1
   secondary: '#374151', // 10.3:1
   tertiary: '#4b5563', // 7.6:1
@@ -46,7 +47,12 @@ const ELDER_THEME: ThemeConfig = {
     controlHeightSM: 60,
     controlHeightLG: 64,
     colorPrimary: ELDER_COLORS.primary,
+    // a tapped button stays "hovered" on a phone: its hover colour must pass too (darker, not lighter)
+    colorPrimaryHover: ELDER_COLORS.primaryHover,
+    colorPrimaryActive: ELDER_COLORS.primaryHover,
     colorLink: ELDER_COLORS.primary,
+    colorLinkHover: ELDER_COLORS.primaryHover,
+    colorLinkActive: ELDER_COLORS.primaryHover,
     colorInfo: ELDER_COLORS.primary,
     colorText: ELDER_COLORS.text,
     colorTextHeading: ELDER_COLORS.text,
