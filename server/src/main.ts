@@ -11,6 +11,7 @@ import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
 import { seedDemoResidents } from './cli/demo-residents.ts';
+import { seedDemoWebhooks } from './cli/demo-webhooks.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseOpenError, databaseBusy, isSqliteBusy } from './db/database.ts';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     await seedDemoCases(deps, log);
     await seedDemoInsights(deps, log);
     await seedDemoResidents(deps, log);
+    await seedDemoWebhooks(deps, log);
   }
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)

@@ -237,7 +237,9 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `no answer within ${timeoutMs} ms`;
   }
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (typeof cause?.code === 'string') return `connection failed: ${cause.code}`;
+  // fetch's own refusals (a port browsers block, a malformed answer) say why in the cause's message
+  if (typeof cause?.message === 'string') return `request failed: ${cause.message.slice(0, 200)}`;
   return `request failed: ${error instanceof Error ? error.name : 'unknown'}`;
 }

@@ -54,7 +54,7 @@ export function DeliveryLogDrawer({
 
   const columns: TableColumnsType<Delivery> = [
     { title: t('webhook.createdAt'), dataIndex: 'createdAt', width: 150, render: (at: string) => formatTime(at) },
-    { title: t('webhook.event'), dataIndex: 'eventType', render: (e: string) => eventName(e) },
+    { title: t('webhook.event'), dataIndex: 'eventType', width: 110, render: (e: string) => eventName(e) },
     { title: t('webhook.case'), dataIndex: 'caseNumber' },
     {
       title: t('webhook.deliveryStatus'),
@@ -66,6 +66,7 @@ export function DeliveryLogDrawer({
     {
       title: t('webhook.error'),
       dataIndex: 'lastError',
+      width: 240,
       render: (e: string | null) => (e === null ? '—' : <Typography.Text type="danger">{e}</Typography.Text>),
     },
     {
@@ -91,8 +92,7 @@ export function DeliveryLogDrawer({
       title={subscriber === null ? '' : t('webhook.logTitle', { name: subscriber.name })}
       open={subscriber !== null}
       onClose={onClose}
-      size="large"
-      width={1100}
+      size="min(1200px, 92vw)"
       destroyOnHidden
     >
       <Segmented<DeliveryStatus | 'all'>
