@@ -179,12 +179,20 @@ describe('大字模式: the resident H5 for someone who reads large, taps slowly
       expect(await contrastOf(page, '.tz-phone-tab:not(.active)')).toBeGreaterThanOrEqual(4.5);
       expect(await overflowsSideways(page), `${path} wider than the phone`).toBe(false);
     }
+    // one of her cases: facts, steps and their times
+    await page.goto(`${server.baseUrl}/m/cases`);
+    await page.getByTestId('my-case').first().click();
+    await page.getByTestId('case-timeline').waitFor();
+    await ui.screenshot('elder-04c-case-detail');
+    expect((await smallTexts(page, MIN_TEXT_PX)).small).toEqual([]);
+    expect((await smallTargets(page, MIN_TARGET_PX)).small).toEqual([]);
+    expect(await overflowsSideways(page)).toBe(false);
     // the English words are longer: the header still fits
     await page.getByText('EN', { exact: true }).click();
     await page.getByTestId('elder-switch').getByText('Large text').waitFor();
     expect(await overflowsSideways(page)).toBe(false);
     expect((await smallTargets(page, MIN_TARGET_PX)).small).toEqual([]);
-    await ui.screenshot('elder-04b-messages-en');
+    await ui.screenshot('elder-04d-case-detail-en');
     await page.getByText('中文', { exact: true }).click();
     // on the report form: its labels, the hint under a field, the placeholder-grey helper text and the send button
     await page.goto(`${server.baseUrl}/m/cases/new`);

@@ -20,7 +20,7 @@ export const ELDER_COLORS = {
   tertiary: '#4b5563', // 7.6:1
   error: '#cf1322', // 5.6:1
   success: '#237804', // 5.6:1
-  warning: '#874d00', // 7.9:1
+  warning: '#874d00', // 6.8:1
   border: '#6b7280', // 4.8:1: a field's edge is seen (non-text contrast needs 3:1)
 } as const;
 
