@@ -152,6 +152,9 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
     },
   }),
   'PATCH /api/v1/webhooks/:id': () => ({ body: { isActive: false } }),
+  'GET /api/v1/cases/hotline-exports': (own) => ({
+    query: { from: '2026-11-01', to: '2026-11-30', orgId: own.communityId },
+  }),
 };
 
 /** One object of a resource kind: its id, and values for the other path parameters of routes about it. */
