@@ -309,7 +309,7 @@ describe('大字模式: the resident H5 for someone who reads large, taps slowly
         start() {
           w.__heardLang = this.lang;
           setTimeout(() => {
-            const result = Object.assign([{ transcript: '楼道的灯坏了', confidence: 0.9 }], { isFinal: true });
+            const result = Object.assign([{ transcript: '隔壁工地夜里施工太吵', confidence: 0.9 }], { isFinal: true });
             this.onresult?.({ resultIndex: 0, results: [result] });
             this.onend?.();
           }, 50);
@@ -332,8 +332,11 @@ describe('大字模式: the resident H5 for someone who reads large, taps slowly
     const mic = listening.getByTestId('voice-input');
     expect((await mic.boundingBox())?.height).toBeGreaterThanOrEqual(MIN_TARGET_PX);
     await mic.click();
-    await expect.poll(() => listening.getByLabel('问题描述').inputValue()).toBe('三单元楼道的灯坏了');
+    await expect.poll(() => listening.getByLabel('问题描述').inputValue()).toBe('三单元隔壁工地夜里施工太吵');
     expect(await listening.evaluate(() => (window as unknown as Record<string, unknown>).__heardLang)).toBe('zh-CN');
+    // what she said suggests categories; their long names wrap inside the phone
+    await listening.getByTestId('category-suggestion').first().waitFor();
+    expect(await overflowsSideways(listening)).toBe(false);
     await ui.screenshot('elder-06-voice');
   });
 });
