@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { INSIDE_YINGMENTAN, setUpCaseWorld } from '../cases/fixture.ts';
@@ -324,6 +325,48 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
       orgId: world.community.id,
     });
     expect(unknown.statusCode).toBe(400);
+  });
+
+  it('answers any receiver URL and name as JSON carries them with a subscriber whose URL is http(s), or a 400 naming the field, never a 500', async () => {
+    await signIn();
+    const url = fc.oneof(
+      fc.webUrl({
+        validSchemes: ['http', 'https', 'ftp', 'javascript'],
+        withFragments: true,
+        withQueryParameters: true,
+      }),
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(
+        ' https://a.example/h ',
+        'https://用户:密@a.example',
+        'http://[::1]:8080/x',
+        'https://a.example/' + 'x'.repeat(2100),
+      ),
+    );
+    const name = fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom('  12345  ', '\u0000', '平台'));
+    await fc.assert(
+      fc.asyncProperty(url, name, async (u, n) => {
+        // the body as the server receives it: through JSON
+        const body = JSON.parse(
+          JSON.stringify({ name: n, url: u, events: ['case.created'], orgId: world.community.id }),
+        ) as object;
+        const res = await district.post('/api/v1/webhooks', body);
+        if (res.statusCode === 201) {
+          const created = res.json() as { url: string; name: string };
+          expect(new URL(created.url).protocol).toMatch(/^https?:$/);
+          expect(created.name).toBe(n.trim());
+          return;
+        }
+        expect(res.statusCode, res.body).toBe(400);
+        const errors = (res.json() as { errors: { field: string; message_zh: string; message_en: string }[] }).errors;
+        expect(errors.length).toBeGreaterThan(0);
+        for (const e of errors) {
+          expect(['url', 'name']).toContain(e.field);
+          expect(e.message_zh.length * e.message_en.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('rotates the secret: later deliveries are signed with the new one only, and the change is audited', async () => {
