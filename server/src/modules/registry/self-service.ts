@@ -47,17 +47,22 @@ async function findCommunityOf(db: Kysely<DB>, path: string) {
 
 /**
  * Her household: address, unit and community, and its living members with numbers masked and birth
- * year only (disclosure `masked`, what a grid worker sees); no care tags or staff notes. Undefined when
- * the household is gone.
+ * year only (disclosure `masked`, what a grid worker sees); no care tags or staff notes. It is the
+ * household the registry holds her in now — never one remembered from when she bound (after a move
+ * that one is someone else's home); undefined when she no longer lives in the registry (moved out,
+ * deceased, deleted) or the household is gone.
  */
-export async function getHouseholdForResident(deps: AppDeps, householdId: string, selfResidentId: string) {
+export async function getHouseholdForResident(deps: AppDeps, selfResidentId: string) {
   const household = await deps.db
-    .selectFrom('households as h')
+    .selectFrom('residents as r')
+    .innerJoin('households as h', 'h.id', 'r.household_id')
     .innerJoin('org_units as o', 'o.id', 'h.org_id')
     .select(['h.id', 'h.address', 'h.org_path', 'o.name as org_name'])
-    .where('h.id', '=', householdId)
+    .where('r.id', '=', selfResidentId)
+    .where('r.status', '=', 'living')
     .executeTakeFirst();
   if (household === undefined) return undefined;
+  const householdId = household.id;
   const [members, community] = await Promise.all([
     deps.db
       .selectFrom('residents')

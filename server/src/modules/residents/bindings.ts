@@ -227,7 +227,7 @@ export async function getMyHousehold(deps: AppDeps, actor: Actor) {
   const binding = await findLatestBinding(deps, actor.userId);
   const notBound = () => new AppError('NOT_FOUND', { zh: '尚未绑定住户', en: 'Not bound to a household' });
   if (binding?.status !== 'bound') throw notBound();
-  const household = await getHouseholdForResident(deps, binding.household_id, binding.resident_id);
+  const household = await getHouseholdForResident(deps, binding.resident_id);
   if (household === undefined) throw notBound();
   return household;
 }

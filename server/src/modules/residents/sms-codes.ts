@@ -7,6 +7,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type Message } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { maskPhone, normalizePhone } from '../../platform/pii/crypto.ts';
+import { takeTurns } from '../../db/turns.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
 import { DEFAULT_RESIDENTS_CONFIG } from './config.ts';
 import { type ClientInfo, findOrCreateResidentAccount, openResidentSession } from './accounts.ts';
@@ -111,64 +112,71 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
     await recordAudit(deps.db, deps.clock, who, { action: 'auth.sms_code_refused', detail: { reason } });
     return error;
   };
-  const locked = await lockedUntil(deps.db, phoneBidx, now);
-  if (locked !== null) throw await refuse(lockedError(minutesUntil(locked, now), 'phone'), 'locked');
-  const recent = await deps.db
-    .selectFrom('sms_codes')
-    .select('created_at')
-    .where('phone_bidx', '=', phoneBidx)
-    .where('created_at', '>', new Date(now - HOUR).toISOString())
-    .orderBy('created_at', 'desc')
-    .execute();
-  const latest = recent[0] === undefined ? null : new Date(recent[0].created_at).getTime();
-  if (latest !== null && latest + RESEND_AFTER_MS > now) {
-    throw await refuse(tooSoon(Math.ceil((latest + RESEND_AFTER_MS - now) / 1000)), 'too_soon');
-  }
-  if (recent.length >= CODES_PER_NUMBER_HOUR) {
-    const oldest = new Date(recent[recent.length - 1]!.created_at).getTime();
-    throw await refuse(
-      fieldError(
-        'too_many_codes',
-        'phone',
-        {
-          zh: `该号码一小时内最多获取 ${CODES_PER_NUMBER_HOUR} 次验证码，请 ${minutesUntil(oldest + HOUR, now)} 分钟后再试`,
-          en: `At most ${CODES_PER_NUMBER_HOUR} codes an hour per number; try again in ${minutesUntil(oldest + HOUR, now)} min`,
-        },
-        'RATE_LIMITED',
-      ),
-      'per_number_hour',
-    );
-  }
   const perSource = (deps.config.residents ?? DEFAULT_RESIDENTS_CONFIG).smsNumbersPerSourceHour;
-  if (client.ip !== null) {
-    const numbers = await deps.db
-      .selectFrom('sms_codes')
-      .select('phone_bidx')
-      .distinct()
-      .where('ip', '=', client.ip)
-      .where('created_at', '>', new Date(now - HOUR).toISOString())
-      .where('phone_bidx', '!=', phoneBidx)
-      .execute();
-    if (numbers.length >= perSource) {
-      throw await refuse(
-        fieldError(
-          'source_limit',
-          'phone',
-          {
-            zh: '此网络一小时内获取验证码的号码过多，请稍后再试',
-            en: 'Too many numbers asked codes from this network within an hour; try again later',
-          },
-          'RATE_LIMITED',
-        ),
-        'per_source_hour',
-      );
-    }
-  }
   const id = newId();
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
   const at = new Date(now);
+  let refusal: { error: AppError; reason: string } | null;
   try {
-    await deps.db.transaction().execute(async (trx) => {
+    refusal = await deps.db.transaction().execute(async (trx): Promise<typeof refusal> => {
+      // requests for one number, and from one source, take turns: the limits below are counted from rows,
+      // and two requests at once (a double tap, a flood, two app servers) would both pass the count
+      await takeTurns(trx, deps.dialect, [
+        `sms_code:phone:${phoneBidx}`,
+        ...(client.ip === null ? [] : [`sms_code:ip:${client.ip}`]),
+      ]);
+      const locked = await lockedUntil(trx, phoneBidx, now);
+      if (locked !== null) return { error: lockedError(minutesUntil(locked, now), 'phone'), reason: 'locked' };
+      const recent = await trx
+        .selectFrom('sms_codes')
+        .select('created_at')
+        .where('phone_bidx', '=', phoneBidx)
+        .where('created_at', '>', new Date(now - HOUR).toISOString())
+        .orderBy('created_at', 'desc')
+        .execute();
+      const latest = recent[0] === undefined ? null : new Date(recent[0].created_at).getTime();
+      if (latest !== null && latest + RESEND_AFTER_MS > now) {
+        return { error: tooSoon(Math.ceil((latest + RESEND_AFTER_MS - now) / 1000)), reason: 'too_soon' };
+      }
+      if (recent.length >= CODES_PER_NUMBER_HOUR) {
+        const oldest = new Date(recent[recent.length - 1]!.created_at).getTime();
+        return {
+          error: fieldError(
+            'too_many_codes',
+            'phone',
+            {
+              zh: `该号码一小时内最多获取 ${CODES_PER_NUMBER_HOUR} 次验证码，请 ${minutesUntil(oldest + HOUR, now)} 分钟后再试`,
+              en: `At most ${CODES_PER_NUMBER_HOUR} codes an hour per number; try again in ${minutesUntil(oldest + HOUR, now)} min`,
+            },
+            'RATE_LIMITED',
+          ),
+          reason: 'per_number_hour',
+        };
+      }
+      if (client.ip !== null) {
+        const numbers = await trx
+          .selectFrom('sms_codes')
+          .select('phone_bidx')
+          .distinct()
+          .where('ip', '=', client.ip)
+          .where('created_at', '>', new Date(now - HOUR).toISOString())
+          .where('phone_bidx', '!=', phoneBidx)
+          .execute();
+        if (numbers.length >= perSource) {
+          return {
+            error: fieldError(
+              'source_limit',
+              'phone',
+              {
+                zh: '此网络一小时内获取验证码的号码过多，请稍后再试',
+                en: 'Too many numbers asked codes from this network within an hour; try again later',
+              },
+              'RATE_LIMITED',
+            ),
+            reason: 'per_source_hour',
+          };
+        }
+      }
       await trx
         .updateTable('sms_codes')
         .set({ status: 'void' })
@@ -198,12 +206,14 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
         params: { code, minutes: String(CODE_TTL_MS / MINUTE) },
       });
       await recordAudit(trx, deps.clock, who, { action: 'auth.sms_code_sent', targetType: 'sms_code', targetId: id });
+      return null;
     });
   } catch (error) {
     // another request for the same number committed its live code first (another app server, a double tap)
     if (isUniqueViolation(error)) throw await refuse(tooSoon(RESEND_AFTER_MS / 1000), 'concurrent');
     throw error;
   }
+  if (refusal !== null) throw await refuse(refusal.error, refusal.reason);
   return {
     sentTo: maskPhone(phone),
     expiresInSeconds: CODE_TTL_MS / 1000,

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
+import {
+  codesSentTo,
+  countCodeMessages,
+  idNumberFor,
+  registerResident,
+  requestCode,
+  signInBySms,
+  verifyCode,
+} from './fixture.ts';
+
+const HOUR = 60 * 60_000;
+
+/**
+ * The residents' front door tried as an attacker would (issue 20 probe): concurrent requests against
+ * the per-number and per-source limits, racing verifies, a code of one number used for another, CSRF
+ * on her POST routes, and a binding that outlives her place in the registry.
+ */
+describe.each(DIALECTS)('residents front door under attack on %s', (dialect) => {
+  let t: TestContext;
+  let staff: Client;
+  let ymtId: string;
+
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+    await t.createUser({ username: 'ymt_probe', role: 'community_staff', orgCode: CODES.yingMenTan });
+    staff = await t.login('ymt_probe');
+    ymtId = (await t.org(CODES.yingMenTan)).id;
+  });
+  afterAll(() => t.close());
+
+  it('sends one code when a number asks twice at the same moment (a double tap, two app servers)', async () => {
+    for (const [i, phone] of ['13600000001', '13600000002', '13600000003'].entries()) {
+      const before = await countCodeMessages(t);
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, (_, k) => requestCode(t, phone, `198.51.100.${10 + i * 4 + k}`)),
+      );
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 429, 429, 429]);
+      expect(await countCodeMessages(t)).toBe(before + 1);
+    }
+  });
+
+  it('sends codes for at most the per-source number of numbers an hour, however many ask at once', async () => {
+    t.clock.advance(2 * HOUR);
+    const before = await countCodeMessages(t);
+    const phones = Array.from({ length: 30 }, (_, i) => `1350000${String(1000 + i)}`);
+    const answers = await Promise.all(phones.map((p) => requestCode(t, p, '203.0.113.77')));
+    const sent = (await countCodeMessages(t)) - before;
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(sent);
+    expect(sent).toBeLessThanOrEqual(10);
+    expect(answers.every((a) => a.statusCode === 200 || a.statusCode === 429)).toBe(true);
+  });
+
+  it('opens one session when the right code is entered twice at once', async () => {
+    t.clock.advance(2 * HOUR);
+    const phone = '13600000010';
+    expect((await requestCode(t, phone)).statusCode).toBe(200);
+    const code = (await codesSentTo(t, phone)).at(-1)!;
+    const answers = await Promise.all([1, 2, 3].map((k) => verifyCode(t, phone, code, `198.51.100.${40 + k}`)));
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.statusCode !== 200).every((a) => a.statusCode === 400)).toBe(true);
+  });
+
+  it('refuses a code sent to one number when it is entered for another', async () => {
+    t.clock.advance(2 * HOUR);
+    const a = '13600000020';
+    const b = '13600000021';
+    await requestCode(t, a, '198.51.100.50');
+    await requestCode(t, b, '198.51.100.51');
+    const codeA = (await codesSentTo(t, a)).at(-1)!;
+    const codeB = (await codesSentTo(t, b)).at(-1)!;
+    if (codeA === codeB) return; // one in a million: nothing to tell apart
+    const res = await verifyCode(t, b, codeA, '198.51.100.52');
+    expect(res.statusCode).toBe(400);
+    expect(res.cookies.find((c) => c.name === 'tz_session')).toBeUndefined();
+  });
+
+  it('answers a number with an account and one without in the same words', async () => {
+    t.clock.advance(2 * HOUR);
+    await signInBySms(t, '13600000030', '198.51.100.60');
+    t.clock.advance(2 * HOUR);
+    const known = await requestCode(t, '13600000030', '198.51.100.61');
+    const unknown = await requestCode(t, '13600000031', '198.51.100.62');
+    expect(known.statusCode).toBe(unknown.statusCode);
+    const shape = (body: string) => body.replace(/1\d{2}\*{4}\d{4}/g, 'PHONE');
+    expect(shape(known.body)).toBe(shape(unknown.body));
+  });
+
+  it('refuses her POST routes without the CSRF token, and a sign-in sent as a form or plain text', async () => {
+    t.clock.advance(2 * HOUR);
+    await requestCode(t, '13600000040', '198.51.100.70');
+    const code = (await codesSentTo(t, '13600000040')).at(-1)!;
+    for (const [type, payload] of [
+      ['application/x-www-form-urlencoded', `phone=13600000040&code=${code}`],
+      ['text/plain', JSON.stringify({ phone: '13600000040', code })],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sms/verify',
+        headers: { 'content-type': type },
+        payload,
+        remoteAddress: '198.51.100.70',
+      });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.cookies.find((c) => c.name === 'tz_session')).toBeUndefined();
+    }
+    await requestCode(t, '13600000041', '198.51.100.71');
+    const signedIn = await verifyCode(t, '13600000041', (await codesSentTo(t, '13600000041')).at(-1)!, '198.51.100.71');
+    const session = `tz_session=${signedIn.cookies.find((c) => c.name === 'tz_session')!.value}`;
+    for (const [method, url, payload] of [
+      ['POST', '/api/v1/my/binding', { name: '王秀兰', idNumber: idNumberFor('1980-03-15', 222) }],
+      ['DELETE', '/api/v1/my/binding', undefined],
+      ['PUT', '/api/v1/messages/preferences', { kinds: [] }],
+      ['POST', '/api/v1/messages/mine/read', { ids: [] }],
+    ] as const) {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: { cookie: session },
+        ...(payload === undefined ? {} : { payload }),
+      });
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+    }
+  });
+
+  it('shows a bound resident no household she no longer lives in', async () => {
+    t.clock.advance(2 * HOUR);
+    const phone = '13600000050';
+    const herId = idNumberFor('1970-05-05', 318);
+    staff = await t.login('ymt_probe');
+    const home = await registerResident(
+      staff,
+      { orgId: ymtId, address: '营门滩路 30 号' },
+      { name: '孙桂芳', idNumber: herId, phone },
+    );
+    const other = await staff.post('/api/v1/households', { orgId: ymtId, address: '营门滩路 31 号' });
+    expect(other.statusCode).toBe(201);
+    const otherId = other.json<{ id: string }>().id;
+    const her = await signInBySms(t, phone, '198.51.100.80');
+    expect((await her.post('/api/v1/my/binding', { name: '孙桂芳', idNumber: herId })).json()).toMatchObject({
+      isBound: true,
+    });
+    // the household she leaves behind gets a new member after she moves out of it
+    const resident = (await staff.get(`/api/v1/residents/${home.residentId}`)).json<{ version: number }>();
+    const moved = await staff.post(`/api/v1/residents/${home.residentId}/move`, {
+      householdId: otherId,
+      version: resident.version,
+    });
+    expect(moved.statusCode).toBe(200);
+    const stranger = await staff.post('/api/v1/residents', {
+      householdId: home.householdId,
+      name: '陌生人',
+      idNumber: idNumberFor('1990-01-01', 415),
+      relation: '户主',
+      residenceType: 'registered',
+    });
+    expect(stranger.statusCode).toBe(201);
+    const seen = await her.get('/api/v1/my/household');
+    expect(seen.body).not.toContain('陌生人');
+    expect(seen.body).not.toContain('营门滩路 30 号');
+    if (seen.statusCode === 200) expect(seen.json()).toMatchObject({ address: '营门滩路 31 号' });
+
+    // moved out of the registry altogether: nothing
+    const now = (await staff.get(`/api/v1/residents/${home.residentId}`)).json<{ version: number }>();
+    const out = await staff.patch(`/api/v1/residents/${home.residentId}`, {
+      status: 'moved_out',
+      statusDate: '2026-12-01',
+      version: now.version,
+    });
+    expect(out.statusCode).toBe(200);
+    const gone = await her.get('/api/v1/my/household');
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body).not.toContain('营门滩路');
+  });
+});
