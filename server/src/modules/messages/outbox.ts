@@ -74,8 +74,21 @@ export async function quietHoursOf(db: Kysely<DB>, userId: string | null): Promi
  * end of the recipient's quiet hours unless the kind is urgent. Returns the rows' ids.
  */
 export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput): Promise<string[]> {
-  const def = MESSAGE_KINDS[input.kind];
-  for (const name of def.params) {
+  checkParams(input);
+  // one look-up per message (it runs inside every public case step): her home unit, settings and choice
+  const recipient =
+    input.recipientUserId === null
+      ? undefined
+      : (await lookUpRecipients(db, [input.recipientUserId], input.kind)).get(input.recipientUserId);
+  const rows = rowsFor(input, recipient);
+  if (input.onceKey !== undefined && !(await claimOnce(db, input.onceKey, input.now))) return [];
+  if (rows.length === 0) return [];
+  await db.insertInto('outbox_messages').values(rows).execute();
+  return rows.map((r) => r.id);
+}
+
+function checkParams(input: Pick<EnqueueMessageInput, 'kind' | 'params'>): void {
+  for (const name of MESSAGE_KINDS[input.kind].params) {
     if (typeof input.params[name] !== 'string') {
       throw new AppError('BAD_REQUEST', {
         zh: `消息缺少参数 ${name}`,
@@ -83,30 +96,40 @@ export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput)
       });
     }
   }
-  // one look-up per message (it runs inside every public case step): her home unit, settings and choice
-  const recipient =
-    input.recipientUserId === null
-      ? undefined
-      : await db
-          .selectFrom('users as u')
-          .leftJoin('message_settings as s', 's.user_id', 'u.id')
-          .leftJoin('message_preferences as p', (join) =>
-            join.onRef('p.user_id', '=', 'u.id').on('p.kind', '=', input.kind),
-          )
-          .select(['u.home_org_path', 's.user_id as settings_user_id', 's.quiet_start_min', 's.quiet_end_min'])
-          .select('p.channels')
-          .where('u.id', '=', input.recipientUserId)
-          .executeTakeFirst();
+}
+
+interface Recipient {
+  home_org_path: string | null;
+  settings_user_id: string | null;
+  quiet_start_min: number | null;
+  quiet_end_min: number | null;
+  channels: string | null;
+}
+
+/** The recipients' home units, quiet hours and channel choice for one kind, in one query. */
+async function lookUpRecipients(db: Kysely<DB>, userIds: string[], kind: MessageKind) {
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('message_settings as s', 's.user_id', 'u.id')
+    .leftJoin('message_preferences as p', (join) => join.onRef('p.user_id', '=', 'u.id').on('p.kind', '=', kind))
+    .select(['u.id', 'u.home_org_path', 's.user_id as settings_user_id', 's.quiet_start_min', 's.quiet_end_min'])
+    .select('p.channels')
+    .where('u.id', 'in', userIds)
+    .execute();
+  return new Map<string, Recipient>(rows.map(({ id, ...r }) => [id, r]));
+}
+
+/** The outbox rows of one message: one per channel she gets it on. */
+function rowsFor(input: EnqueueMessageInput, recipient: Recipient | undefined) {
+  const def = MESSAGE_KINDS[input.kind];
   const chosen = input.channels ?? channelsFromChoice(input.kind, recipient?.channels);
   // a digested kind reaches SMS and WeChat only through the day's digest, never one by one
   const channels = def.isDigested ? chosen.filter((c) => c === 'in_app') : chosen;
-  if (input.onceKey !== undefined && !(await claimOnce(db, input.onceKey, input.now))) return [];
-  if (channels.length === 0) return [];
   const hasSettings = recipient !== undefined && recipient.settings_user_id !== null;
   const quiet = def.isUrgent ? null : quietHoursFromSettings(hasSettings ? recipient : undefined);
   const now = input.now.toISOString();
   const payload = JSON.stringify({ params: input.params });
-  const rows = channels.map((channel) => {
+  return channels.map((channel) => {
     const isInApp = channel === 'in_app';
     const dueAt = isInApp ? input.now : deferPastQuietHours(input.now, quiet);
     const address = channel === 'sms' ? input.phoneEnc : channel === 'wechat' ? input.wechatOpenIdEnc : undefined;
@@ -134,8 +157,6 @@ export async function enqueueMessage(db: Kysely<DB>, input: EnqueueMessageInput)
       read_at: null,
     };
   });
-  await db.insertInto('outbox_messages').values(rows).execute();
-  return rows.map((r) => r.id);
 }
 
 /** Claims a once-key; false when it was claimed before (by this process or another). */
@@ -173,19 +194,22 @@ export async function listUnitStaff(db: Kysely<DB>, orgIds: readonly string[], p
   return rows.map((r) => r.user_id);
 }
 
-/** Tells the staff of some units (those holding `permission` there) one message each, in the caller's transaction. */
+/**
+ * Tells the staff of some units (those holding `permission` there) one message each, in the caller's
+ * transaction: one query for the staff, one for their choices, one insert (it runs inside case intake).
+ */
 export async function enqueueForUnitStaff(
   db: Kysely<DB>,
-  input: Omit<EnqueueMessageInput, 'recipientUserId' | 'phoneEnc' | 'wechatOpenIdEnc'> & {
+  input: Omit<EnqueueMessageInput, 'recipientUserId' | 'phoneEnc' | 'wechatOpenIdEnc' | 'onceKey'> & {
     orgIds: readonly string[];
     permission: Permission;
-    /** people told already in person (the actor herself need not hear of her own step) */
-    except?: readonly (string | null)[];
   },
 ): Promise<void> {
-  const { orgIds, permission, except = [], ...message } = input;
-  for (const userId of await listUnitStaff(db, orgIds, permission)) {
-    if (except.includes(userId)) continue;
-    await enqueueMessage(db, { ...message, recipientUserId: userId });
-  }
+  const { orgIds, permission, ...message } = input;
+  checkParams(message);
+  const staff = await listUnitStaff(db, orgIds, permission);
+  if (staff.length === 0) return;
+  const recipients = await lookUpRecipients(db, staff, message.kind);
+  const rows = staff.flatMap((userId) => rowsFor({ ...message, recipientUserId: userId }, recipients.get(userId)));
+  if (rows.length > 0) await db.insertInto('outbox_messages').values(rows).execute();
 }
