@@ -123,6 +123,16 @@ function HouseholdCard() {
 }
 
 /** 我的: how she signs in, where her binding stands, the bind form, and her household once bound. */
+/** 消息设置: every signed-in resident chooses her channels and quiet hours here, whatever her account's state. */
+function MessageSettingsCard() {
+  const { t } = useI18n();
+  return (
+    <Card size="small" title={t('inbox.settings')} style={{ marginTop: 12 }} data-testid="me-message-settings">
+      <MessageSettings audience="resident" />
+    </Card>
+  );
+}
+
 export function MePage() {
   const i18n = useI18n();
   const { t } = i18n;
@@ -139,6 +149,7 @@ export function MePage() {
     return (
       <PhoneLayout title={t('account.me.title')}>
         <Alert type="error" showIcon message={errorText(account.error, i18n)} />
+        <MessageSettingsCard />
       </PhoneLayout>
     );
   }
@@ -186,9 +197,7 @@ export function MePage() {
           <BindForm account={a} />
         </Card>
       )}
-      <Card size="small" title={t('inbox.settings')} style={{ marginTop: 12 }} data-testid="me-message-settings">
-        <MessageSettings audience="resident" />
-      </Card>
+      <MessageSettingsCard />
     </PhoneLayout>
   );
 }
