@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
+import { RATING_WINDOW_MS } from '../cases/deadlines-math.ts';
+import { sweepDeadlines } from '../cases/deadlines.ts';
 import { INSIDE_YINGMENTAN, setUpCaseWorld } from '../cases/fixture.ts';
 import { WebhookDispatcher } from './dispatcher.ts';
 import { closedPortUrl, startReceiver } from './receiver.ts';
@@ -154,7 +156,38 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     expect(await dispatcher.drain()).toBe(0);
   });
 
+  it('tells of a case the deadline job closes when nobody rated it, and of a rejected one, as case.closed with its outcome', async () => {
+    await signIn();
+    const hook = await subscribe(`${receiver.base}/ok`, ['case.closed']);
+    const unrated = await reportCase();
+    expect((await staff.post(`/api/v1/cases/${unrated.id}/accept`, { version: unrated.version })).statusCode).toBe(200);
+    const resolved = await staff.post(`/api/v1/cases/${unrated.id}/resolve`, {
+      version: await caseVersion(unrated.id),
+      result: '已处理',
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    const rejected = await reportCase();
+    expect(
+      (await staff.post(`/api/v1/cases/${rejected.id}/reject`, { version: rejected.version, reason: '不属于诉求范围' }))
+        .statusCode,
+    ).toBe(200);
+    ctx.clock.advance(RATING_WINDOW_MS + MINUTE);
+    expect(await sweepDeadlines(ctx.deps)).toBeGreaterThan(0);
+    // a week on, everyone signs in again
+    await signIn();
+    const sent = receiver.received.length;
+    expect(await dispatcher.drain()).toBe(2);
+    const bodies = receiver.received
+      .slice(sent)
+      .map((r) => JSON.parse(r.body) as { case: { number: string }; data: { outcome: string; reason: string } });
+    const byNumber = Object.fromEntries(bodies.map((b) => [b.case.number, b.data]));
+    expect(byNumber[rejected.number]).toEqual({ outcome: 'rejected', reason: '不属于诉求范围' });
+    expect(byNumber[unrated.number]).toEqual({ outcome: 'closed', reason: '超过评价期限，自动关闭' });
+    expect((await deliveriesOf(hook.id)).every((d) => d.status === 'delivered')).toBe(true);
+  });
+
   it('carries the 12345 ticket number of a hotline case', async () => {
+    await signIn();
     await subscribe(`${receiver.base}/ok`, ['case.created']);
     const street = await ctx.login('street');
     const res = await street.post('/api/v1/cases/hotline-imports', {
