@@ -231,6 +231,15 @@ describe('大字模式: the resident H5 for someone who reads large, taps slowly
     await page.getByTestId('elder-switch').click();
     expect(await isElderOn(page)).toBe(true);
     await page.getByTestId('login-phone').fill('13900000001');
+    // the resend countdown ticks while she finds the SMS: what she typed stays, the code box stays open
+    await page.getByTestId('send-code').click();
+    const sent = page.getByTestId('code-sent');
+    await sent.waitFor();
+    await page.getByTestId('login-code').fill('12');
+    const firstCount = await sent.innerText();
+    await expect.poll(() => sent.innerText(), { timeout: 5_000 }).not.toBe(firstCount);
+    expect(await page.getByTestId('login-phone').inputValue()).toBe('13900000001');
+    expect(await page.getByTestId('login-code').inputValue()).toBe('12');
     await ui.screenshot('elder-00-sign-in');
     expect((await smallTexts(page, MIN_TEXT_PX)).small).toEqual([]);
     expect((await smallTargets(page, MIN_TARGET_PX)).small).toEqual([]);

@@ -66,6 +66,15 @@ const ELDER_THEME: ThemeConfig = {
     colorSuccess: ELDER_COLORS.success,
     colorWarning: ELDER_COLORS.warning,
     colorBorder: ELDER_COLORS.border,
+    // the darker seeds above would tint their backgrounds grey-green; keep antd's light ones
+    colorSuccessBg: '#f6ffed',
+    colorSuccessBorder: '#95de64',
+    colorErrorBg: '#fff1f0',
+    colorErrorBorder: '#ffa39e',
+    colorWarningBg: '#fffbe6',
+    colorWarningBorder: '#ffd666',
+    colorInfoBg: '#e6f4ff',
+    colorInfoBorder: '#91caff',
     borderRadius: 8,
   },
   components: {
