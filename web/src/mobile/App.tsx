@@ -4,8 +4,6 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../shared/auth';
 import { AppFrame } from '../shared/AppFrame';
 import { RedirectToOtherApp } from '../shared/navigation';
-import { ChangePasswordPage } from '../shared/sign-in/ChangePasswordPage';
-import { ResidentLoginPage } from './account/ResidentLoginPage';
 import { ElderTheme } from './elder/ElderTheme';
 import { messages, useI18n } from './i18n';
 
@@ -19,6 +17,13 @@ const loadField = () => import('./field/routes');
 const loadHouseholds = () => import('./households/GridHouseholdsPage');
 const PhoneRoutes = lazy(() => loadCases().then((m) => ({ default: m.PhoneRoutes })));
 const FieldGate = lazy(() => loadField().then((m) => ({ default: m.FieldGate })));
+// the sign-in and password pages (forms, tabs, validation) only for one who is not yet in
+const ResidentLoginPage = lazy(() =>
+  import('./account/ResidentLoginPage').then((m) => ({ default: m.ResidentLoginPage })),
+);
+const ChangePasswordPage = lazy(() =>
+  import('../shared/sign-in/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })),
+);
 const GridHouseholdsPage = lazy(() => loadHouseholds().then((m) => ({ default: m.GridHouseholdsPage })));
 const MePage = lazy(() => import('./account/MePage').then((m) => ({ default: m.MePage })));
 

@@ -4,15 +4,18 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useState, type ReactNode } from 'react';
 import { BrowserRouter } from 'react-router-dom';
-import { AuthProvider } from './auth';
+import { AuthProvider, prefetchMe } from './auth';
 import { I18nProvider, useI18n, type Dictionary } from './i18n';
 import { prefersReducedMotion } from './motion';
 import './base.css';
 
-const newQueryClient = () =>
-  new QueryClient({
+function newQueryClient() {
+  const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 30_000 } },
   });
+  prefetchMe(queryClient);
+  return queryClient;
+}
 
 function Localized({ children }: { children: ReactNode }) {
   const { lang } = useI18n();

@@ -1,4 +1,5 @@
-import { lazy, useEffect } from 'react';
+import { useIsFetching } from '@tanstack/react-query';
+import { lazy, useEffect, useRef } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { MyCasesPage } from './MyCasesPage';
 
@@ -10,19 +11,25 @@ const CaseDetailPage = lazy(() => loadDetail().then((m) => ({ default: m.CaseDet
 const NotificationsPage = lazy(() => loadNotifications().then((m) => ({ default: m.NotificationsPage })));
 
 /**
- * The resident's phone pages, under /m/. Her list comes with the app; the other pages are fetched when
- * the browser is idle after the first one shows, so a tap on 我要反映 rarely waits on a slow link.
+ * The other pages, fetched once the first page has its data (no query running): so a tap on 我要反映
+ * rarely waits on a slow link, and the first page's data never waits behind them.
  */
-export function PhoneRoutes() {
+function usePrefetchWhenSettled() {
+  const fetching = useIsFetching();
+  const isDone = useRef(false);
   useEffect(() => {
-    const prefetch = () => void Promise.all([loadNew(), loadDetail(), loadNotifications()]).catch(() => undefined);
-    const idle = window.requestIdleCallback?.(prefetch, { timeout: 3000 });
-    const timer = idle === undefined ? window.setTimeout(prefetch, 1500) : undefined;
-    return () => {
-      if (idle !== undefined) window.cancelIdleCallback(idle);
-      if (timer !== undefined) window.clearTimeout(timer);
-    };
-  }, []);
+    if (fetching > 0 || isDone.current) return;
+    const timer = window.setTimeout(() => {
+      isDone.current = true;
+      void Promise.all([loadNew(), loadDetail(), loadNotifications()]).catch(() => undefined);
+    }, 300);
+    return () => window.clearTimeout(timer);
+  }, [fetching]);
+}
+
+/** The resident's phone pages, under /m/. Her list comes with the app, the others soon after it shows. */
+export function PhoneRoutes() {
+  usePrefetchWhenSettled();
   return (
     <Routes>
       <Route path="cases" element={<MyCasesPage />} />
