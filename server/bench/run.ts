@@ -9,12 +9,14 @@ import { benchFieldworkSync } from './fieldwork.ts';
 import { benchDeviceCache } from './device-cache.ts';
 import { benchSuggest } from './suggest.ts';
 import { benchMessages } from './messages.ts';
+import { benchWebLoad } from './web-load.ts';
 import { figures, isPostgresReachable } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
  * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
- * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards').
+ * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
+ * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs).
  */
 async function main() {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -24,7 +26,9 @@ async function main() {
   const arg = (name: string) =>
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
-  const scenarios = (arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages').split(',');
+  const scenarios = (
+    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,web-load'
+  ).split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
   const residents = Number(arg('--residents') ?? 5_000_000);
   for (const engine of engines) {
@@ -49,6 +53,11 @@ async function main() {
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();
+  // the phone's first load over slow 3G: the built web app and its server, whatever the engine
+  if (scenarios.includes('web-load')) {
+    const repo = arg('--web-repo');
+    await benchWebLoad({ runs: Number(arg('--web-runs') ?? 5), ...(repo === undefined ? {} : { repo }) });
+  }
   const out = path.resolve(import.meta.dirname, 'out');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(figures, null, 2));
