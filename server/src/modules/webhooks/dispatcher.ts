@@ -7,6 +7,7 @@ import type { PiiCipher } from '../../platform/pii/crypto.ts';
 import { retryDelayMs } from '../messages/dispatcher.ts';
 import { DEFAULT_WEBHOOKS_CONFIG, type WebhooksConfig } from './config.ts';
 import { signDelivery } from './signature.ts';
+import { egressProblem } from './egress.ts';
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'parked'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -162,6 +163,9 @@ export class WebhookDispatcher {
     } catch {
       return { status: 'retry', code: null, error: 'secret unreadable (another PII key?)' };
     }
+    // SSRF: never the metadata service or a link-local address, however the name resolves today (egress.ts)
+    const forbidden = await egressProblem(row.url);
+    if (forbidden !== null) return { status: 'retry', code: null, error: forbidden };
     try {
       const res = await fetch(row.url, {
         method: 'POST',

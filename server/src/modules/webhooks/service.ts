@@ -6,6 +6,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { DeliveryStatus } from './dispatcher.ts';
+import { isForbiddenHost } from './egress.ts';
 import { WEBHOOK_EVENTS, WEBHOOK_EVENT_NAMES, type WebhookEvent, isWebhookEvent } from './events.ts';
 import { generateSecret } from './signature.ts';
 import type {
@@ -47,6 +48,13 @@ export function checkReceiverUrl(raw: string): string {
   }
   if (url.hash !== '') {
     throw invalidField('url', 'fragment_in_url', { zh: '接收地址不能包含 # 片段', en: 'No #fragment in the URL' });
+  }
+  if (isForbiddenHost(url.hostname)) {
+    // SSRF: the cloud's metadata service and link-local addresses are never a receiver (egress.ts)
+    throw invalidField('url', 'forbidden_address', {
+      zh: '接收地址不能指向云主机元数据服务或链路本地地址',
+      en: 'The receiver URL may not point at a cloud metadata service or a link-local address',
+    });
   }
   return url.toString();
 }
