@@ -35,6 +35,7 @@ import { buildOpenApiDocument } from './platform/http/openapi.ts';
 import { registerMultipart } from './platform/http/multipart.ts';
 import { registerRoute } from './platform/http/register.ts';
 import { registerWeb } from './platform/http/web.ts';
+import { registerJsonCompression } from './platform/http/compress.ts';
 import { registerMetrics } from './ops/metrics.ts';
 import { RESOURCES } from './resources.ts';
 import { mapTileOrigins } from './modules/meta/map-settings.ts';
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   registerMetrics(app, deps); // GET /metrics, only when TIANZIGE_METRICS_TOKEN is set
 
   await app.register(cookie);
+  registerJsonCompression(app);
   // Helmet's headers are the same for every response: its middleware is built once, not per request
   // as @fastify/helmet would (re-parsing the policy each time costs about a fifth of a small request).
   const secureHeaders = helmet({
