@@ -201,4 +201,16 @@ describe.each(DIALECTS)('binding to the registry on %s', (dialect) => {
     const res = await ymtStaff.post('/api/v1/my/binding', { name: '王秀兰', idNumber: HER_ID });
     expect(res.statusCode).toBe(403);
   });
+
+  it('lets a resident account staff made for her (the resident role alone) see her account and ask to bind', async () => {
+    await t.createUser({ username: 'made_by_staff', role: 'resident', orgCode: CODES.yingMenTan });
+    const her = await t.login('made_by_staff');
+    const account = await her.get('/api/v1/my/account');
+    expect(account.statusCode, account.body).toBe(200);
+    expect(account.json()).toMatchObject({ isBound: false, binding: null, hasWechat: false });
+    const res = await her.post('/api/v1/my/binding', { name: '赵建国', idNumber: NEIGHBOUR_ID });
+    // her account has no phone the registry could match: her community confirms
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ isBound: false, binding: { status: 'pending' } });
+  });
 });

@@ -42,7 +42,10 @@ const bindRefused = () =>
 const normalizeName = (name: string) => name.trim().replace(/\s+/g, ' ');
 
 async function requireResidentAccount(deps: AppDeps, actor: Actor) {
-  if (!(await isResidentAccount(deps.db, actor.userId))) throw forbidden();
+  // a resident's account: one she opened by code or WeChat, or one staff made for her that holds the
+  // resident role alone (the README's demo residents); an account with any staff role binds nobody
+  const isResidentOnly = actor.assignments.length > 0 && actor.assignments.every((a) => a.role === 'resident');
+  if (!isResidentOnly && !(await isResidentAccount(deps.db, actor.userId))) throw forbidden();
   const user = await deps.db
     .selectFrom('users')
     .select(['phone_bidx', 'phone_enc', 'display_name'])
@@ -81,14 +84,14 @@ export async function getMyAccount(deps: AppDeps, actor: Actor) {
       .selectFrom('resident_accounts')
       .select(['wechat_openid_bidx'])
       .where('user_id', '=', actor.userId)
-      .executeTakeFirstOrThrow(),
+      .executeTakeFirst(),
     findLatestBinding(deps, actor.userId),
     countBindAttempts(deps, actor.userId),
   ]);
   return {
     displayName: user.display_name,
     phone: user.phone_enc === null ? null : maskPhone(deps.pii.decrypt(user.phone_enc)),
-    hasWechat: account.wechat_openid_bidx !== null,
+    hasWechat: account !== undefined && account.wechat_openid_bidx !== null,
     isBound: binding?.status === 'bound',
     binding:
       binding === undefined
