@@ -29,6 +29,12 @@ export type SignInVia = 'sms' | 'wechat';
 const accountDisabled = () =>
   new AppError('FORBIDDEN', { zh: '该账号已停用，请联系社区', en: 'This account is disabled; contact your community' });
 
+const staffAccount = () =>
+  new AppError('FORBIDDEN', {
+    zh: '工作人员账号请使用用户名和密码登录',
+    en: 'Staff accounts sign in with their user name and password',
+  });
+
 /** A user name nobody chooses: `jm_` and ten random letters and digits. */
 function newResidentUsername(): string {
   return `jm_${crypto
@@ -90,6 +96,15 @@ export async function openResidentSession(
   via: SignInVia,
 ): Promise<{ token: string; csrfToken: string }> {
   if (user.is_disabled === 1) throw accountDisabled();
+  // a code or an openid opens a resident's account only: one that was given any other role (an admin
+  // making a resident's account a staff one) signs in with a password, as every staff account does
+  const staffRole = await trx
+    .selectFrom('role_assignments')
+    .select('role')
+    .where('user_id', '=', user.id)
+    .where('role', '!=', 'resident')
+    .executeTakeFirst();
+  if (staffRole !== undefined) throw staffAccount();
   const opened = await insertSession(trx, deps.clock.now(), user.id, client);
   await recordAudit(
     trx,

@@ -174,4 +174,25 @@ describe.each(DIALECTS)('residents front door under attack on %s', (dialect) => 
     expect(gone.statusCode).toBe(404);
     expect(gone.body).not.toContain('营门滩路');
   });
+
+  it('never opens a session by SMS code on an account that holds a staff role, even one granted to a resident account', async () => {
+    t.clock.advance(2 * HOUR);
+    await t.createUser({ username: 'root_admin', role: 'admin', orgCode: 'nation' });
+    const admin = await t.login('root_admin');
+    const phone = '13600000060';
+    const her = await signInBySms(t, phone, '198.51.100.90');
+    const me = (await her.get('/api/v1/auth/me')).json<{ user: { id: string } } & { id?: string }>();
+    const userId = me.user?.id ?? me.id!;
+    const granted = await admin.post(`/api/v1/users/${userId}/roles`, { role: 'community_staff', orgId: ymtId });
+    if (granted.statusCode >= 400) {
+      // refused at the grant: the account stays a resident's
+      expect(granted.statusCode).toBeLessThan(500);
+      return;
+    }
+    t.clock.advance(2 * HOUR);
+    await requestCode(t, phone, '198.51.100.91');
+    const again = await verifyCode(t, phone, (await codesSentTo(t, phone)).at(-1)!, '198.51.100.91');
+    expect(again.statusCode).toBe(403);
+    expect(again.cookies.find((c) => c.name === 'tz_session')).toBeUndefined();
+  });
 });
