@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { INSIDE_YINGMENTAN, setUpCaseWorld } from '../cases/fixture.ts';
 import { WebhookDispatcher } from './dispatcher.ts';
+import { emitCaseEvent } from './events.ts';
 import { egressProblem, isForbiddenAddress } from './egress.ts';
 
 /**
@@ -127,5 +128,65 @@ describe.each(DIALECTS)('webhook receivers named by district staff on %s', (dial
     expect(rows).toHaveLength(1);
     expect(rows[0]!.delivered_at).toBeNull();
     expect(rows[0]!.last_error).toContain('forbidden address 169.254.169.254');
+  });
+
+  it('tells a partner of a 家庭暴力 case without its place or any words, and of a noise case with both', async () => {
+    const hook = await district.post('/api/v1/webhooks', {
+      name: '合作方',
+      url: 'https://partner.example.cn/hook',
+      events: ['case.created', 'case.resolved'],
+      orgId: world.community.id,
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const hookId = hook.json<{ id: string }>().id;
+    const resident = await ctx.login('resident');
+    const payloads = async () =>
+      (
+        await ctx.deps.db
+          .selectFrom('webhook_deliveries')
+          .select('payload')
+          .where('subscriber_id', '=', hookId)
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+      ).map(
+        (r) =>
+          JSON.parse(r.payload) as {
+            case: { number: string; place: { lat: number | null } };
+            data: Record<string, unknown>;
+          },
+      );
+    for (const [dutyCode, isPlaced] of [
+      ['LL-005', false],
+      ['LL-002', true],
+    ] as const) {
+      const filed = await resident.post('/api/v1/my/cases', {
+        ...INSIDE_YINGMENTAN,
+        dutyCode,
+        description: '丈夫又动手了，住 3 单元 502',
+        force: true,
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+      const c = filed.json<{ case: { id: string; number: string } }>().case;
+      // the resolve step as the workflow tells it (whoever handles this item)
+      const row = await ctx.deps.db.selectFrom('cases').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+      await ctx.deps.db.transaction().execute((trx) =>
+        emitCaseEvent(trx, {
+          row: { ...row, status: 'resolved' },
+          kind: 'resolved',
+          text: '已联系 3 单元 502 李某，民警上门',
+          at: ctx.clock.now().toISOString(),
+        }),
+      );
+      const mine = (await payloads()).filter((p) => p.case.number === c.number);
+      expect(mine.length).toBe(2);
+      for (const p of mine) {
+        expect(p.case.place.lat === null).toBe(!isPlaced);
+        expect(JSON.stringify(p)).not.toContain('丈夫');
+      }
+      const result = mine.find((p) => 'result' in p.data)!.data.result;
+      if (isPlaced) expect(result).toContain('民警上门');
+      else expect(result).toBeNull();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { newId } from '../../platform/ids.ts';
 import { publicPoint, publishableText } from '../cases/access.ts';
+import { publicCaseView } from '../cases/public-view.ts';
 import { CASE_STATE_LABELS } from '../cases/states.ts';
 import type { CaseEventKind, CaseTable } from '../cases/tables.ts';
 
@@ -121,9 +122,10 @@ export async function emitCaseEvent(trx: Kysely<DB>, input: CaseStepInput): Prom
 }
 
 /**
- * The body of an event: the case's public facts (number, item, state, place rounded to ~100 m, times,
- * the 12345 ticket number) and the step's own words made publishable (no numbers that identify a
- * person, no reporter's name). Never the reporter, her contact, the description or photos.
+ * The body of an event: the case's public facts (number, item, state, place rounded to ~100 m for a
+ * problem of a place only, times, the 12345 ticket number) and the step's own words made publishable
+ * (no numbers that identify a person, no reporter's name; none at all for an item that exposes a
+ * person unless it answers a 12345 ticket). Never the reporter, her contact, the description or photos.
  */
 async function buildPayload(trx: Kysely<DB>, type: WebhookEvent, input: CaseStepInput) {
   const c = input.row;
@@ -135,11 +137,24 @@ async function buildPayload(trx: Kysely<DB>, type: WebhookEvent, input: CaseStep
       .execute(),
     c.duty_item_id === null
       ? Promise.resolve(undefined)
-      : trx.selectFrom('duty_items').select('name').where('id', '=', c.duty_item_id).executeTakeFirst(),
+      : trx
+          .selectFrom('duty_items')
+          .select(['name', 'is_public', 'category_sub'])
+          .where('id', '=', c.duty_item_id)
+          .executeTakeFirst(),
   ]);
   const unit = (id: string) => units.find((u) => u.id === id);
-  const text = input.text === undefined || input.text === null ? null : publishableText(input.text, c.contact_name);
-  const point = c.lng !== null && c.lat !== null ? publicPoint({ lng: c.lng, lat: c.lat }) : null;
+  // the public-view rule (cases/public-view.ts) decides what leaves for a partner: only a problem of a
+  // place is placed (at ~100 m); an item that exposes a person (家庭暴力, 救助…) sends no words — except
+  // to close the loop of a 12345 ticket, whose words the hotline holds already
+  const view = publicCaseView(c, item);
+  const isWordsAllowed = view.showing !== 'counted' || hotlineTicketNo(c) !== null;
+  const text =
+    input.text === undefined || input.text === null || !isWordsAllowed
+      ? null
+      : publishableText(input.text, c.contact_name);
+  const point =
+    view.showing === 'placed' && c.lng !== null && c.lat !== null ? publicPoint({ lng: c.lng, lat: c.lat }) : null;
   return {
     id: newId(),
     type,
