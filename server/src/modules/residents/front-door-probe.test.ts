@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
+import { enqueueMessage } from '../messages/outbox.ts';
 import {
   codesSentTo,
   countCodeMessages,
@@ -194,5 +195,48 @@ describe.each(DIALECTS)('residents front door under attack on %s', (dialect) => 
     const again = await verifyCode(t, phone, (await codesSentTo(t, phone)).at(-1)!, '198.51.100.91');
     expect(again.statusCode).toBe(403);
     expect(again.cookies.find((c) => c.name === 'tz_session')).toBeUndefined();
+  });
+
+  it('keeps each resident’s messages and settings her own: another’s ids mark nothing, her settings change nobody else’s', async () => {
+    t.clock.advance(2 * HOUR);
+    const a = await signInBySms(t, '13600000070', '198.51.100.100');
+    const b = await signInBySms(t, '13600000071', '198.51.100.101');
+    const idOf = async (c: typeof a) => (await c.get('/api/v1/auth/me')).json<{ user: { id: string } }>().user.id;
+    const aId = await idOf(a);
+    const [aMessage] = await enqueueMessage(t.deps.db, {
+      now: t.clock.now(),
+      kind: 'case.rate_request',
+      recipientUserId: aId,
+      params: { number: 'SQ-PROBE-1' },
+    });
+    expect(aMessage).toBeDefined();
+    expect((await b.post(`/api/v1/messages/mine/${aMessage}/read`)).statusCode).toBe(404);
+    const all = await b.post('/api/v1/messages/mine/read', { ids: [aMessage] });
+    expect(all.statusCode).toBeLessThan(500);
+    expect((await b.get('/api/v1/messages/mine')).body).not.toContain('SQ-PROBE-1');
+    const aBell = (await a.get('/api/v1/messages/mine')).json<{
+      unread: number;
+      items: { id: string; isRead: boolean }[];
+    }>();
+    expect(aBell.items.find((m) => m.id === aMessage)).toMatchObject({ isRead: false });
+    const before = (await a.get('/api/v1/messages/preferences')).body;
+    const bPrefs = (await b.get('/api/v1/messages/preferences')).json<Record<string, unknown>>();
+    expect(
+      (await b.request('PUT', '/api/v1/messages/preferences', { ...bPrefs, quietHours: null })).statusCode,
+    ).toBeLessThan(500);
+    expect((await a.get('/api/v1/messages/preferences')).body).toBe(before);
+  });
+
+  it('counts an IPv6 source by its /64: fresh addresses of one line get no more codes', async () => {
+    t.clock.advance(2 * HOUR);
+    const before = await countCodeMessages(t);
+    const answers = [];
+    for (let i = 0; i < 15; i++) {
+      answers.push(await requestCode(t, `1350001${String(1000 + i)}`, `2001:db8:77:1::${(i + 1).toString(16)}`));
+    }
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(10);
+    expect((await countCodeMessages(t)) - before).toBe(10);
+    // another line is another source
+    expect((await requestCode(t, '13500019999', '2001:db8:77:2::1')).statusCode).toBe(200);
   });
 });

@@ -8,6 +8,7 @@ import { AppError, type Message } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { maskPhone, normalizePhone } from '../../platform/pii/crypto.ts';
 import { takeTurns } from '../../db/turns.ts';
+import { sourceKey } from '../../platform/http/source.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
 import { DEFAULT_RESIDENTS_CONFIG } from './config.ts';
 import { type ClientInfo, findOrCreateResidentAccount, openResidentSession } from './accounts.ts';
@@ -113,6 +114,8 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
     return error;
   };
   const perSource = (deps.config.residents ?? DEFAULT_RESIDENTS_CONFIG).smsNumbersPerSourceHour;
+  // IPv6 by its /64 (platform/http/source.ts): one line holds a whole /64
+  const source = sourceKey(client.ip);
   const id = newId();
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
   const at = new Date(now);
@@ -123,7 +126,7 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
       // and two requests at once (a double tap, a flood, two app servers) would both pass the count
       await takeTurns(trx, deps.dialect, [
         `sms_code:phone:${phoneBidx}`,
-        ...(client.ip === null ? [] : [`sms_code:ip:${client.ip}`]),
+        ...(source === null ? [] : [`sms_code:ip:${source}`]),
       ]);
       const locked = await lockedUntil(trx, phoneBidx, now);
       if (locked !== null) return { error: lockedError(minutesUntil(locked, now), 'phone'), reason: 'locked' };
@@ -153,12 +156,12 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
           reason: 'per_number_hour',
         };
       }
-      if (client.ip !== null) {
+      if (source !== null) {
         const numbers = await trx
           .selectFrom('sms_codes')
           .select('phone_bidx')
           .distinct()
-          .where('ip', '=', client.ip)
+          .where('ip', '=', source)
           .where('created_at', '>', new Date(now - HOUR).toISOString())
           .where('phone_bidx', '!=', phoneBidx)
           .execute();
@@ -190,7 +193,7 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
           phone_bidx: phoneBidx,
           code_hash: hashCode(deps, id, code),
           status: 'live',
-          ip: client.ip,
+          ip: source,
           created_at: at.toISOString(),
           expires_at: new Date(now + CODE_TTL_MS).toISOString(),
           used_at: null,
