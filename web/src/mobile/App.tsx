@@ -21,6 +21,7 @@ const FieldGate = lazy(() => loadField().then((m) => ({ default: m.FieldGate }))
 const ResidentLoginPage = lazy(() =>
   import('./account/ResidentLoginPage').then((m) => ({ default: m.ResidentLoginPage })),
 );
+const LoginPage = lazy(() => import('../shared/sign-in/LoginPage').then((m) => ({ default: m.LoginPage })));
 const ChangePasswordPage = lazy(() =>
   import('../shared/sign-in/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })),
 );
@@ -28,9 +29,10 @@ const GridHouseholdsPage = lazy(() => loadHouseholds().then((m) => ({ default: m
 const MePage = lazy(() => import('./account/MePage').then((m) => ({ default: m.MePage })));
 
 const isFieldPath = (pathname: string) => pathname === '/m/field' || pathname.startsWith('/m/field/');
+const isHouseholdsPath = (pathname: string) => pathname === '/m/households' || pathname.startsWith('/m/households/');
 const startPath = window.location.pathname;
 if (isFieldPath(startPath)) void loadField();
-else if (startPath.startsWith('/m/households')) void loadHouseholds();
+else if (isHouseholdsPath(startPath)) void loadHouseholds();
 else void loadCases();
 
 function Loading() {
@@ -55,7 +57,8 @@ function Gate() {
   // the grid worker's app works offline, so it decides about sign-in itself
   if (isFieldPath(pathname)) return <FieldGate />;
   if (isLoading) return <Loading />;
-  if (me === null) return <ResidentLoginPage />;
+  // the grid ledger is staff work: staff sign in with a password, residents with a code
+  if (me === null) return isHouseholdsPath(pathname) ? <LoginPage /> : <ResidentLoginPage />;
   if (me.mustChangePassword) return <ChangePasswordPage />;
   return (
     <Routes>
