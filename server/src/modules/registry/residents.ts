@@ -452,6 +452,13 @@ export async function relocateResident(
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
   await dropTagsUnusableAt(trx, [id], to.org_path);
   await trx.updateTable('resident_tags').set({ org_path: to.org_path }).where('resident_id', '=', id).execute();
+  // her account's binding follows her: her new community's staff decide it, the old one's no longer see it
+  await trx
+    .updateTable('resident_bindings')
+    .set({ household_id: to.id, org_path: to.org_path })
+    .where('resident_id', '=', id)
+    .where('status', 'in', ['pending', 'bound'])
+    .execute();
   await syncResidentRollups(trx, [id]);
   await recordChanges(trx, deps, actor, { id, org_path: to.org_path }, [
     { kind: 'move', field: 'household', old_value: from.address, new_value: to.address },

@@ -158,6 +158,17 @@ describe.each(DIALECTS)('residents front door under attack on %s', (dialect) => 
       residenceType: 'registered',
     });
     expect(stranger.statusCode).toBe(201);
+    const binding = await t.deps.db
+      .selectFrom('resident_bindings')
+      .select(['household_id', 'org_path'])
+      .where('resident_id', '=', home.residentId)
+      .executeTakeFirstOrThrow();
+    const target = await t.deps.db
+      .selectFrom('households')
+      .select('org_path')
+      .where('id', '=', otherId)
+      .executeTakeFirstOrThrow();
+    expect(binding).toEqual({ household_id: otherId, org_path: target.org_path });
     const seen = await her.get('/api/v1/my/household');
     expect(seen.body).not.toContain('陌生人');
     expect(seen.body).not.toContain('营门滩路 30 号');
@@ -238,5 +249,50 @@ describe.each(DIALECTS)('residents front door under attack on %s', (dialect) => 
     expect((await countCodeMessages(t)) - before).toBe(10);
     // another line is another source
     expect((await requestCode(t, '13500019999', '2001:db8:77:2::1')).statusCode).toBe(200);
+  });
+
+  it('hands her pending binding to her new community when the registry moves her there', async () => {
+    t.clock.advance(2 * HOUR);
+    await t.createUser({ username: 'szs_probe', role: 'community_staff', orgCode: CODES.shanZiShi });
+    staff = await t.login('ymt_probe');
+    const szsStaff = await t.login('szs_probe');
+    const szs = await t.org(CODES.shanZiShi);
+    const herId = idNumberFor('1966-02-02', 611);
+    const old = await registerResident(
+      szsStaff,
+      { orgId: szs.id, address: '山字石路 5 号' },
+      { name: '钱玉兰', idNumber: herId, phone: '13900001212' },
+    );
+    const her = await signInBySms(t, '13600000080', '198.51.100.110');
+    const asked = await her.post('/api/v1/my/binding', { name: '钱玉兰', idNumber: herId });
+    expect(asked.json()).toMatchObject({ binding: { status: 'pending' } });
+    const bindingId = asked.json<{ binding: { id: string } }>().binding.id;
+    const pendingOf = async (c: Client) =>
+      (await c.get('/api/v1/resident-bindings?status=pending'))
+        .json<{ items: { id: string }[] }>()
+        .items.map((i) => i.id);
+    expect(await pendingOf(szsStaff)).toContain(bindingId);
+    expect(await pendingOf(staff)).not.toContain(bindingId);
+
+    const home = await staff.post('/api/v1/households', { orgId: ymtId, address: '营门滩路 60 号' });
+    const sent = await staff.post('/api/v1/resident-move-requests', {
+      idNumber: herId,
+      householdId: home.json<{ id: string }>().id,
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const incoming = (await szsStaff.get('/api/v1/resident-move-requests?direction=incoming')).json<{
+      items: { id: string }[];
+    }>().items;
+    const accepted = await szsStaff.post(`/api/v1/resident-move-requests/${incoming[0]!.id}/accept`, {});
+    expect(accepted.statusCode, accepted.body).toBe(200);
+
+    expect(await pendingOf(szsStaff)).not.toContain(bindingId);
+    expect((await szsStaff.post(`/api/v1/resident-bindings/${bindingId}/confirm`, {})).statusCode).toBe(404);
+    expect(await pendingOf(staff)).toContain(bindingId);
+    expect((await staff.post(`/api/v1/resident-bindings/${bindingId}/confirm`, {})).statusCode).toBe(200);
+    const seen = await her.get('/api/v1/my/household');
+    expect(seen.json()).toMatchObject({ address: '营门滩路 60 号', communityName: '营门滩社区' });
+    expect(seen.body).not.toContain('山字石路');
+    void old;
   });
 });
