@@ -260,6 +260,13 @@ export async function updateHousehold(
         .set({ org_path: unit.path })
         .where('resident_id', 'in', trx.selectFrom('residents').select('id').where('household_id', '=', id))
         .execute();
+      // and its members' account bindings: the unit's staff who now hold the household decide them
+      await trx
+        .updateTable('resident_bindings')
+        .set({ org_path: unit.path })
+        .where('household_id', '=', id)
+        .where('status', 'in', ['pending', 'bound'])
+        .execute();
     }
     await syncHouseholdRollups(trx, [id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {

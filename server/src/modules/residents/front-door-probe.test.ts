@@ -294,5 +294,40 @@ describe.each(DIALECTS)('residents front door under attack on %s', (dialect) => 
     expect(seen.json()).toMatchObject({ address: '营门滩路 60 号', communityName: '营门滩社区' });
     expect(seen.body).not.toContain('山字石路');
     void old;
+
+    // the household itself is placed in a grid: the binding goes along
+    const root = await t.login('root_admin');
+    const grid = await root.post('/api/v1/orgs', {
+      parentId: ymtId,
+      level: 'grid',
+      name: '探测网格',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [103.72, 36.1],
+            [103.73, 36.1],
+            [103.73, 36.11],
+            [103.72, 36.11],
+            [103.72, 36.1],
+          ],
+        ],
+      },
+    });
+    expect(grid.statusCode, grid.body).toBe(201);
+    const gridId = grid.json<{ id: string }>().id;
+    const homeId = home.json<{ id: string }>().id;
+    const version = (await staff.get(`/api/v1/households/${homeId}`)).json<{ version: number }>().version;
+    const placed = await staff.patch(`/api/v1/households/${homeId}`, { orgId: gridId, version });
+    expect(placed.statusCode, placed.body).toBe(200);
+    const gridPath = (
+      await t.deps.db.selectFrom('org_units').select('path').where('id', '=', gridId).executeTakeFirstOrThrow()
+    ).path;
+    const row = await t.deps.db
+      .selectFrom('resident_bindings')
+      .select('org_path')
+      .where('id', '=', bindingId)
+      .executeTakeFirstOrThrow();
+    expect(row.org_path).toBe(gridPath);
   });
 });
