@@ -178,6 +178,8 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
     expect(filedDuringBackup).toBeGreaterThanOrEqual(3);
     expect(manifest.engine).toBe(dialect);
     expect(manifest.piiKeyCheck).not.toBeNull();
+    // the copy holds every table (hashes, encrypted numbers, queued messages): its owner's alone
+    expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
 
     const target = await emptyTarget('restored');
     const { migrated } = await restoreBackup(target, backupFile);
