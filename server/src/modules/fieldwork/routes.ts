@@ -6,7 +6,12 @@ import { applyHouseholdChange, listHouseholdChanges, rejectHouseholdChange } fro
 import { getCoverage, getFieldCache } from './coverage.ts';
 import { createLinkages, deleteLinkage, listLinkageGaps, listLinkageLoad, listLinkages } from './linkage.ts';
 import { listVisitPolicies, setVisitPolicies } from './policies.ts';
+import { cancelAppointment, createAppointment, listAppointments, listMyAppointments } from './appointments.ts';
 import {
+  AppointmentBody,
+  AppointmentList,
+  AppointmentOut,
+  AppointmentParams,
   ChangeList,
   ChangeOut,
   ChangeQuery,
@@ -193,6 +198,55 @@ export function fieldworkRoutes(deps: AppDeps): RouteDef[] {
           .header('x-content-type-options', 'nosniff')
           .send(photo.data);
       },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/households/:id/appointments',
+      summary: '预约上门走访（告知已绑定的住户）/ Make a visit appointment (the bound residents are told)',
+      tags,
+      auth: 'visit.record',
+      scope: { params: { id: 'household' } },
+      params: IdParams,
+      body: AppointmentBody,
+      response: AppointmentOut,
+      status: 201,
+      handler: ({ actor, params, body }) => createAppointment(deps, actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/households/:id/appointments',
+      summary: "住户的走访预约 / A household's visit appointments",
+      tags,
+      auth: 'visit.read',
+      scope: { params: { id: 'household' } },
+      params: IdParams,
+      response: AppointmentList,
+      handler: ({ actor, params }) => listAppointments(deps, actor, params.id),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/households/:id/appointments/:appointmentId/cancel',
+      summary: '取消走访预约 / Call a visit appointment off',
+      tags,
+      auth: 'visit.record',
+      scope: {
+        params: {
+          id: 'household',
+          appointmentId: { none: 'an appointment of the household named by :id, looked up among its appointments' },
+        },
+      },
+      params: AppointmentParams,
+      response: AppointmentOut,
+      handler: ({ actor, params }) => cancelAppointment(deps, actor, params.id, params.appointmentId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/my/appointments',
+      summary: '我家的走访预约（已绑定）/ Visits planned to my household (bound)',
+      tags,
+      auth: 'case.report',
+      response: AppointmentList,
+      handler: ({ actor }) => listMyAppointments(deps, actor),
     }),
     defineRoute({
       method: 'GET',

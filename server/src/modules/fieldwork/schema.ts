@@ -320,3 +320,21 @@ export const FieldCache = z.object({
   ),
 });
 export type FieldCache = z.infer<typeof FieldCache>;
+
+export const AppointmentParams = z.strictObject({ id: Id, appointmentId: Id });
+export const AppointmentBody = z.strictObject({
+  at: z.iso.datetime({ offset: true }).describe('when she will come (ISO 8601 with offset)'),
+  note: z.string().trim().max(200).optional().describe('what to have ready, e.g. 请准备好户口本'),
+});
+const Appointment = z.object({
+  id: z.string(),
+  householdId: z.string(),
+  at: z.string(),
+  note: z.string().nullable(),
+  status: z.enum(['planned', 'cancelled']),
+  workerName: z.string(),
+  createdAt: z.string(),
+  cancelledAt: z.string().nullable(),
+});
+export const AppointmentOut = z.object({ appointment: Appointment, told: z.number().int() });
+export const AppointmentList = z.object({ items: z.array(Appointment) });

@@ -124,7 +124,22 @@ export interface SyncReceiptTable {
   created_at: string;
 }
 
+/** 预约走访: when a grid worker will come to a household (appointments.ts) */
+export interface VisitAppointmentTable {
+  id: string;
+  household_id: string;
+  org_path: string;
+  worker_user_id: string;
+  worker_name: string;
+  at: string;
+  note: string | null;
+  status: 'planned' | 'cancelled';
+  created_at: string;
+  cancelled_at: string | null;
+}
+
 export interface FieldworkTables {
+  visit_appointments: VisitAppointmentTable;
   linkages: LinkageTable;
   visit_policies: VisitPolicyTable;
   visits: VisitTable;

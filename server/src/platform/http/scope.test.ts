@@ -152,6 +152,7 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
     },
   }),
   'PATCH /api/v1/webhooks/:id': () => ({ body: { isActive: false } }),
+  'POST /api/v1/households/:id/appointments': () => ({ body: { at: '2030-01-08T14:30:00+08:00' } }),
   'GET /api/v1/cases/hotline-exports': (own) => ({
     query: { from: '2026-11-01', to: '2026-11-30', orgId: own.communityId },
   }),
@@ -170,7 +171,11 @@ const MISSING: Record<string, () => ScopedObject> = {
   orgCode: () => ({ label: 'no such code', value: '990000000001', related: {} }),
   user: () => ({ label: 'no such user', value: crypto.randomUUID(), related: { assignmentId: crypto.randomUUID() } }),
   apikey: () => ({ label: 'no such key', value: crypto.randomUUID(), related: {} }),
-  household: () => ({ label: 'no such household', value: crypto.randomUUID(), related: {} }),
+  household: () => ({
+    label: 'no such household',
+    value: crypto.randomUUID(),
+    related: { appointmentId: crypto.randomUUID() },
+  }),
   building: () => ({ label: 'no such building', value: crypto.randomUUID(), related: {} }),
   resident: () => ({ label: 'no such resident', value: crypto.randomUUID(), related: {} }),
   importJob: () => ({ label: 'no such import job', value: crypto.randomUUID(), related: {} }),
@@ -420,8 +425,15 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     expect(clerk.id).toBeTruthy();
     const residentA = await t.createUser({ username: 'ymt_resident', role: 'resident', orgCode: CODES.yingMenTan });
     expect(residentA.id).toBeTruthy();
-    objectsA.household = [{ label: '营门滩路 1 号', value: householdA, related: {} }];
-    objectsB.household = [{ label: '山字石巷 9 号', value: householdB, related: {} }];
+    const appointment = await secretaryA.post(`/api/v1/households/${householdA}/appointments`, {
+      at: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
+    });
+    expect(appointment.statusCode, appointment.body).toBe(201);
+    const appointmentId = (appointment.json() as { appointment: { id: string } }).appointment.id;
+    objectsA.household = [{ label: '营门滩路 1 号', value: householdA, related: { appointmentId } }];
+    objectsB.household = [
+      { label: '山字石巷 9 号', value: householdB, related: { appointmentId: crypto.randomUUID() } },
+    ];
     objectsA.resident = [
       { label: '营门滩居民', value: await resident(secretaryA, householdA, '营门滩居民', '13800002222'), related: {} },
     ];
