@@ -154,9 +154,15 @@ export async function receiptNotice(db: Kysely<DB>, number: string): Promise<str
   return serviceNotice(c.agency, c);
 }
 
+/**
+ * The items whose cases Open311 lists one by one: problems of a place only. A `named` service (入学,
+ * 就业失业登记, 人民调解…) is a person's request: the community page names its item only from 5 cases a
+ * month up, and a list of single requests — item, community, hour — would undo that, so those are
+ * counted on the page and not listed here (the client that sent one still gets its receipt).
+ */
 async function publicItemsByCode(db: Kysely<DB>): Promise<Map<string, DutyItemTable>> {
   return new Map(
-    (await listPublicDutyItems(db)).filter((i) => publicShowingOf(i) !== 'counted').map((i) => [i.code, i]),
+    (await listPublicDutyItems(db)).filter((i) => publicShowingOf(i) === 'placed').map((i) => [i.code, i]),
   );
 }
 
