@@ -1806,6 +1806,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/households/{id}/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 住户的走访预约 / A household's visit appointments */
+        get: operations["getApiV1HouseholdsIdAppointments"];
+        put?: never;
+        /** 预约上门走访（告知已绑定的住户）/ Make a visit appointment (the bound residents are told) */
+        post: operations["postApiV1HouseholdsIdAppointments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/appointments/{appointmentId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消走访预约 / Call a visit appointment off */
+        post: operations["postApiV1HouseholdsIdAppointmentsAppointmentIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我家的走访预约（已绑定）/ Visits planned to my household (bound) */
+        get: operations["getApiV1MyAppointments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/households/{id}/visits": {
         parameters: {
             query?: never;
@@ -10146,6 +10198,191 @@ export interface operations {
             };
         };
     };
+    getApiV1HouseholdsIdAppointments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            householdId: string;
+                            at: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "planned" | "cancelled";
+                            workerName: string;
+                            createdAt: string;
+                            cancelledAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1HouseholdsIdAppointments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description when she will come (ISO 8601 with offset)
+                     */
+                    at: string;
+                    /** @description what to have ready, e.g. 请准备好户口本 */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        appointment: {
+                            id: string;
+                            householdId: string;
+                            at: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "planned" | "cancelled";
+                            workerName: string;
+                            createdAt: string;
+                            cancelledAt: string | null;
+                        };
+                        told: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1HouseholdsIdAppointmentsAppointmentIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                appointmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        appointment: {
+                            id: string;
+                            householdId: string;
+                            at: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "planned" | "cancelled";
+                            workerName: string;
+                            createdAt: string;
+                            cancelledAt: string | null;
+                        };
+                        told: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyAppointments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            householdId: string;
+                            at: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "planned" | "cancelled";
+                            workerName: string;
+                            createdAt: string;
+                            cancelledAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1HouseholdsIdVisits: {
         parameters: {
             query?: never;
@@ -12018,6 +12255,7 @@ export interface operations {
                             name: string;
                             street: string | null;
                             district: string | null;
+                            casesThisMonth: number;
                         }[];
                         hasMore: boolean;
                     };

@@ -1,10 +1,19 @@
-import { HomeOutlined, IdcardOutlined, UserOutlined } from '@ant-design/icons';
+import { CalendarOutlined, HomeOutlined, IdcardOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Form, Input, List, Popconfirm, Skeleton, Tag, Typography } from 'antd';
 import { clearErrorsOnChange, errorText, showFieldErrors } from '../../shared/errors';
 import { MessageSettings } from '../../shared/inbox/MessageSettings';
 import { useI18n, type MessageKey } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
-import { type BindingStatus, type MyAccount, useBind, useMyAccount, useMyHousehold, useUnbind } from './api';
+import { shortTime } from '../cases/time';
+import {
+  type BindingStatus,
+  type MyAccount,
+  useBind,
+  useMyAccount,
+  useMyAppointments,
+  useMyHousehold,
+  useUnbind,
+} from './api';
 
 /** One label and colour per binding state, everywhere the phone shows it. */
 export const BINDING_STATES: Record<BindingStatus | 'none', { label: MessageKey; color: string }> = {
@@ -122,6 +131,38 @@ function HouseholdCard() {
   );
 }
 
+/** 走访预约: the visits her grid worker has set, soonest first; nothing while there are none. */
+function AppointmentsCard() {
+  const { t, lang } = useI18n();
+  const appointments = useMyAppointments(true);
+  if (appointments.data === undefined || appointments.data.length === 0) return null;
+  return (
+    <Card
+      size="small"
+      style={{ marginBottom: 12 }}
+      title={
+        <>
+          <CalendarOutlined /> {t('account.appointments.title')}
+        </>
+      }
+      data-testid="my-appointments"
+    >
+      <List
+        size="small"
+        dataSource={appointments.data}
+        renderItem={(a) => (
+          <List.Item data-testid="my-appointment">
+            <List.Item.Meta
+              title={t('account.appointments.line', { time: shortTime(a.at, lang), worker: a.workerName })}
+              description={a.note}
+            />
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}
+
 /** 我的: how she signs in, where her binding stands, the bind form, and her household once bound. */
 /** 消息设置: every signed-in resident chooses her channels and quiet hours here, whatever her account's state. */
 function MessageSettingsCard() {
@@ -175,6 +216,7 @@ export function MePage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      {status === 'bound' && <AppointmentsCard />}
       {status === 'bound' && <HouseholdCard />}
       {status === 'pending' && (
         <Card size="small">

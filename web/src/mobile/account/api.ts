@@ -70,3 +70,14 @@ export function useUnbind() {
     },
   });
 }
+
+export type MyAppointment = Json<paths['/api/v1/my/appointments']['get']['responses'][200]>['items'][number];
+
+/** 走访预约: when her grid worker will come (bound residents only; the list is empty otherwise). */
+export function useMyAppointments(isBound: boolean) {
+  return useQuery({
+    queryKey: ['my-appointments'],
+    queryFn: async () => (await unwrap(api.GET('/api/v1/my/appointments'))).items,
+    enabled: isBound,
+  });
+}

@@ -1,5 +1,7 @@
 /** UI strings of the resident's sign-in and 我的 pages, in both languages. */
 export const accountMessages = {
+  'account.appointments.title': { zh: '走访预约', en: 'Visits planned' },
+  'account.appointments.line': { zh: '{time} · 网格员{worker}上门', en: '{time} · {worker} will visit' },
   'account.login.title': { zh: '居民登录', en: 'Resident sign-in' },
   'account.login.intro': {
     zh: '用手机号和短信验证码登录，首次登录自动注册，无需密码',

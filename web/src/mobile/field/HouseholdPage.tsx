@@ -11,6 +11,7 @@ import { FieldLayout } from './FieldLayout';
 import { localVisits, useHouseholdView } from './households';
 import { KIND_LABEL, memberLine, StandingTag, TagNames, TOPIC_LABEL, visitLine } from './parts';
 import { OpStateTag } from './SyncPage';
+import { AppointmentsSection } from './AppointmentsSection';
 import type { QueuedOp } from './store';
 
 interface VisitRow {
@@ -137,6 +138,7 @@ export function HouseholdPage() {
           </div>
         ))}
       </section>
+      <AppointmentsSection householdId={household.id} />
       <section className="tz-phone-section" data-testid="field-visits">
         <h2>{t('field.household.visits')}</h2>
         {visits.isLoading && <Skeleton active paragraph={{ rows: 2 }} />}

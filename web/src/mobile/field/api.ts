@@ -65,6 +65,26 @@ export const fetchCareTagNames = async () => (await unwrap(api.GET('/api/v1/care
 export const fetchHouseholdVisits = async (id: string) =>
   (await unwrap(api.GET('/api/v1/households/{id}/visits', { params: { path: { id } } }))).items;
 
+export type Appointment = Json<paths['/api/v1/households/{id}/appointments']['get']['responses'][200]>['items'][number];
+
+export const fetchAppointments = async (id: string) =>
+  (await unwrap(api.GET('/api/v1/households/{id}/appointments', { params: { path: { id } } }))).items;
+
+export const makeAppointment = (id: string, at: string, note: string) =>
+  unwrap(
+    api.POST('/api/v1/households/{id}/appointments', {
+      params: { path: { id } },
+      body: note.trim() === '' ? { at } : { at, note: note.trim() },
+    }),
+  );
+
+export const cancelAppointment = (id: string, appointmentId: string) =>
+  unwrap(
+    api.POST('/api/v1/households/{id}/appointments/{appointmentId}/cancel', {
+      params: { path: { id, appointmentId } },
+    }),
+  );
+
 /** One photo, sent before the ops that name it; a replay answers 200 with the same photo id. */
 export async function uploadPhoto(clientId: string, blob: Blob, name: string): Promise<{ photoId: string }> {
   const form = new FormData();

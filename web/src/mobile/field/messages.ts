@@ -88,6 +88,22 @@ export const fieldMessages = {
   'field.household.recordVisit': { zh: '记录走访', en: 'Record a visit' },
   'field.household.members': { zh: '家庭成员（{n}）', en: 'Members ({n})' },
   'field.household.visits': { zh: '最近走访', en: 'Recent visits' },
+  'field.appointments.title': { zh: '预约上门', en: 'Visit appointments' },
+  'field.appointments.hint': {
+    zh: '约好时间后，已绑定本户的居民会收到消息',
+    en: 'Residents bound to this household are told the time you set',
+  },
+  'field.appointments.at': { zh: '上门时间', en: 'Time of the visit' },
+  'field.appointments.note': { zh: '提醒住户（选填）', en: 'Note for the household (optional)' },
+  'field.appointments.make': { zh: '约好了，告诉住户', en: 'Set and tell the household' },
+  'field.appointments.made': { zh: '已预约，已告知 {n} 位居民', en: 'Set; {n} resident(s) told' },
+  'field.appointments.cancel': { zh: '取消预约', en: 'Call off' },
+  'field.appointments.cancelled': { zh: '已取消', en: 'Called off' },
+  'field.appointments.none': { zh: '还没有预约', en: 'No appointments' },
+  'field.appointments.offline': {
+    zh: '预约需要联网，恢复网络后再约',
+    en: 'Appointments need the network; set it when you are back online',
+  },
 
   'field.visit.title': { zh: '记录走访', en: 'Record a visit' },
   'field.visit.kind': { zh: '走访类型', en: 'Kind' },
