@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, inScope } from '../../platform/access/scope.ts';
+import type { Actor } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import { SHANGHAI_OFFSET_MS } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -8,7 +8,7 @@ import { invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
 import type { VisitAppointmentTable } from './tables.ts';
-import { HOUSEHOLD } from './visits.ts';
+import { getHouseholdInScope } from './visits.ts';
 
 /** An appointment is made at least this far ahead (she needs to be told in time) … */
 export const MIN_NOTICE_MS = 30 * 60_000;
@@ -47,17 +47,6 @@ const toOut = (r: VisitAppointmentTable): AppointmentOut => ({
   cancelledAt: r.cancelled_at,
 });
 
-async function householdInScope(deps: AppDeps, actor: Actor, permission: 'visit.record' | 'visit.read', id: string) {
-  const household = await deps.db
-    .selectFrom('households')
-    .select(['id', 'org_path'])
-    .where('id', '=', id)
-    .where(inScope<DB, 'households'>(actor, permission, 'households.org_path'))
-    .executeTakeFirst();
-  if (household === undefined) throw notFound(HOUSEHOLD);
-  return household;
-}
-
 /** The accounts bound to a household now: who hears of its appointments. */
 async function boundAccounts(db: Kysely<DB> | Transaction<DB>, householdId: string): Promise<string[]> {
   const rows = await db
@@ -66,7 +55,6 @@ async function boundAccounts(db: Kysely<DB> | Transaction<DB>, householdId: stri
     .distinct()
     .where('household_id', '=', householdId)
     .where('status', '=', 'bound')
-    .where('ended_at', 'is', null)
     .execute();
   return rows.map((r) => r.user_id);
 }
@@ -81,7 +69,7 @@ export async function createAppointment(
   householdId: string,
   input: { at: string; note?: string | undefined },
 ): Promise<{ appointment: AppointmentOut; told: number }> {
-  const household = await householdInScope(deps, actor, 'visit.record', householdId);
+  const household = await getHouseholdInScope(deps, actor, 'visit.record', householdId);
   const now = deps.clock.now();
   const at = new Date(input.at);
   if (at.getTime() < now.getTime() + MIN_NOTICE_MS) {
@@ -138,7 +126,7 @@ export async function cancelAppointment(
   householdId: string,
   appointmentId: string,
 ): Promise<{ appointment: AppointmentOut; told: number }> {
-  const household = await householdInScope(deps, actor, 'visit.record', householdId);
+  const household = await getHouseholdInScope(deps, actor, 'visit.record', householdId);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx
@@ -184,7 +172,7 @@ export async function cancelAppointment(
 
 /** A household's appointments still ahead (and those of the last day), soonest first. */
 export async function listAppointments(deps: AppDeps, actor: Actor, householdId: string) {
-  const household = await householdInScope(deps, actor, 'visit.read', householdId);
+  const household = await getHouseholdInScope(deps, actor, 'visit.read', householdId);
   const since = new Date(deps.clock.now().getTime() - 24 * 3_600_000).toISOString();
   const rows = await deps.db
     .selectFrom('visit_appointments')
@@ -207,7 +195,6 @@ export async function listMyAppointments(deps: AppDeps, actor: Actor) {
     .selectAll('visit_appointments')
     .where('resident_bindings.user_id', '=', actor.userId)
     .where('resident_bindings.status', '=', 'bound')
-    .where('resident_bindings.ended_at', 'is', null)
     .where('visit_appointments.status', '=', 'planned')
     .where('visit_appointments.at', '>=', now)
     .orderBy('visit_appointments.at')

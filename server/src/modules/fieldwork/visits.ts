@@ -20,17 +20,26 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
 /** Visits dated more than a year back are refused. */
 export const MAX_AGE_MS = 365 * 86_400_000;
 
-/** A household the actor may record visits at (her `visit.record` scope), or 404. */
-export async function getHouseholdToVisit(deps: AppDeps, actor: Actor, id: string) {
+/** A household in the actor's scope for a field-work permission, or 404. */
+export async function getHouseholdInScope(
+  deps: AppDeps,
+  actor: Actor,
+  permission: 'visit.record' | 'visit.read',
+  id: string,
+) {
   const row = await deps.db
     .selectFrom('households')
     .select(['id', 'org_id', 'org_path', 'address', 'lng', 'lat'])
     .where('id', '=', id)
-    .where(inScope<DB, 'households'>(actor, 'visit.record', 'households.org_path'))
+    .where(inScope<DB, 'households'>(actor, permission, 'households.org_path'))
     .executeTakeFirst();
   if (row === undefined) throw notFound(HOUSEHOLD);
   return row;
 }
+
+/** A household the actor may record visits at (her `visit.record` scope), or 404. */
+export const getHouseholdToVisit = (deps: AppDeps, actor: Actor, id: string) =>
+  getHouseholdInScope(deps, actor, 'visit.record', id);
 
 /** Refuses a visit dated in the future (beyond clock skew) or more than a year back. */
 export function checkVisitTime(now: Date, visitedAt: string): string {
@@ -336,13 +345,7 @@ export async function getVisit(deps: AppDeps, actor: Actor, id: string): Promise
 
 /** A household's visits, newest first (the household must be in the actor's `visit.read` scope). */
 export async function listHouseholdVisits(deps: AppDeps, actor: Actor, householdId: string) {
-  const household = await deps.db
-    .selectFrom('households')
-    .select('id')
-    .where('id', '=', householdId)
-    .where(inScope<DB, 'households'>(actor, 'visit.read', 'households.org_path'))
-    .executeTakeFirst();
-  if (household === undefined) throw notFound(HOUSEHOLD);
+  await getHouseholdInScope(deps, actor, 'visit.read', householdId);
   const rows = await deps.db
     .selectFrom('visits')
     .selectAll()

@@ -8,6 +8,7 @@ import type { ChannelAdapters } from './adapters/index.ts';
 import type { SendOutcome } from './adapters/types.ts';
 import { isSensitiveKind, providerParams } from './kinds.ts';
 import { deferPastQuietHours } from './quiet-hours.ts';
+import { BatchLoop } from '../../platform/batch-loop.ts';
 
 export interface DispatcherOptions {
   /** messages claimed and sent at once */
@@ -63,8 +64,7 @@ export function retryDelayMs(
  */
 export class MessageDispatcher {
   private readonly options: Required<Omit<DispatcherOptions, 'onError'>> & Pick<DispatcherOptions, 'onError'>;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly loop: BatchLoop;
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -80,41 +80,26 @@ export class MessageDispatcher {
       random: options.random ?? Math.random,
       onError: options.onError,
     };
+    this.loop = new BatchLoop(() => this.runOnce(), {
+      batchSize: this.options.batchSize,
+      maxBatches: 1000,
+      onError: this.options.onError,
+    });
   }
 
   /** Looks for due messages every `intervalMs` (unref'd: it never keeps the process alive). */
   start(intervalMs: number): void {
-    if (this.timer !== null) return;
-    this.timer = setInterval(() => {
-      if (this.running !== null) return;
-      this.running = this.drain()
-        .catch((error: unknown) => {
-          this.options.onError?.(error);
-          return 0;
-        })
-        .finally(() => {
-          this.running = null;
-        });
-    }, intervalMs);
-    this.timer.unref();
+    this.loop.start(intervalMs);
   }
 
   /** Stops looking and waits for the batch in hand. */
-  async stop(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Sends batches until nothing is due; returns how many messages were handled. */
-  async drain(maxBatches = 1000): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < maxBatches; i++) {
-      const handled = await this.runOnce();
-      total += handled;
-      if (handled < this.options.batchSize) break;
-    }
-    return total;
+  drain(maxBatches?: number): Promise<number> {
+    return this.loop.drain(maxBatches);
   }
 
   /** Claims one batch of due messages and sends them; returns how many were claimed. */

@@ -8,6 +8,7 @@ import { retryDelayMs } from '../messages/dispatcher.ts';
 import { DEFAULT_WEBHOOKS_CONFIG, type WebhooksConfig } from './config.ts';
 import { signDelivery } from './signature.ts';
 import { egressProblem } from './egress.ts';
+import { BatchLoop } from '../../platform/batch-loop.ts';
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'parked'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -55,8 +56,7 @@ const MAX_DELAY_MS = 3_600_000;
 export class WebhookDispatcher {
   private readonly options: Required<Omit<WebhookDispatcherOptions, 'onError'>> &
     Pick<WebhookDispatcherOptions, 'onError'>;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly loop: BatchLoop;
 
   constructor(
     private readonly deps: WebhookDispatcherDeps,
@@ -73,41 +73,26 @@ export class WebhookDispatcher {
       random: options.random ?? Math.random,
       onError: options.onError,
     };
+    this.loop = new BatchLoop(() => this.runOnce(), {
+      batchSize: this.options.batchSize,
+      maxBatches: 100,
+      onError: this.options.onError,
+    });
   }
 
   /** Looks for due deliveries every `intervalMs` (unref'd: it never keeps the process alive). */
   start(): void {
-    if (this.timer !== null) return;
-    this.timer = setInterval(() => {
-      if (this.running !== null) return;
-      this.running = this.drain()
-        .catch((error: unknown) => {
-          this.options.onError?.(error);
-          return 0;
-        })
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
+    this.loop.start(this.options.intervalMs);
   }
 
   /** Stops looking and waits for the batch in hand. */
-  async stop(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Sends batches until nothing is due; returns how many deliveries were attempted. */
-  async drain(maxBatches = 100): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < maxBatches; i++) {
-      const handled = await this.runOnce();
-      total += handled;
-      if (handled < this.options.batchSize) break;
-    }
-    return total;
+  drain(maxBatches?: number): Promise<number> {
+    return this.loop.drain(maxBatches);
   }
 
   /** Claims one batch of due deliveries and sends them; returns how many were claimed. */
