@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { handleInConsole } from './case-steps';
 import { consoleOf, launchBrowser } from './console';
 import { deskContext, phoneContext, writePhoto } from './fixtures';
 import { startServer, type RunningServer } from './server';
@@ -295,28 +296,3 @@ describe('cases: a resident of 营门滩社区 reports from her phone, the commu
     expect(pageErrors).toEqual([]);
   });
 });
-
-/** The secretary finds the case in her unit's queue in the console, accepts it and resolves it with `result`. */
-async function handleInConsole(page: Page, caseId: string, number: string, result: string): Promise<void> {
-  const ui = consoleOf(page);
-  const answerTo = (action: string) =>
-    page.waitForResponse(
-      (r) => r.url().endsWith(`/api/v1/cases/${caseId}/${action}`) && r.request().method() === 'POST',
-    );
-  await ui.openSection('诉求办理');
-  await page.getByTestId('queue-unit').click();
-  const row = page.getByTestId('case-table').locator('tr', { hasText: number });
-  await row.click();
-  await page.waitForURL(`**/cases/${caseId}`);
-  await ui.screenshot('cases-desk-01-case');
-  const accepted = answerTo('accept');
-  await page.getByTestId('action-accept').click();
-  expect((await accepted).status()).toBe(200);
-  await page.getByTestId('action-resolve').click();
-  await page.getByTestId('action-form').locator('textarea').first().fill(result);
-  await ui.screenshot('cases-desk-02-resolve');
-  const resolved = answerTo('resolve');
-  await page.getByTestId('action-confirm').click();
-  expect((await resolved).status()).toBe(200);
-  await page.getByTestId('action-form').waitFor({ state: 'detached' });
-}

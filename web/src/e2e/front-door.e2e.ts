@@ -1,10 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
   type AliyunAnswer,
   type ProviderServer,
   startAliyunServer,
 } from '../../../server/src/modules/messages/test-providers';
+import { handleInConsole, submitReport, suggestedCodes } from './case-steps';
 import { consoleOf, launchBrowser } from './console';
 import { deskContext, phoneContext } from './fixtures';
 import { startServer, type RunningServer } from './server';
@@ -22,13 +23,6 @@ const TEMPLATES: Record<string, string> = {
   'case.reply_request': 'SMS_100003',
   'case.rate_request': 'SMS_100004',
 };
-
-const suggestedCodes = (page: Page) =>
-  page
-    .getByTestId('category-suggestion')
-    .evaluateAll((tags) =>
-      tags.map((t) => `${t.getAttribute('data-code')}${t.matches('.ant-tag-checkable-checked') ? '*' : ''}`),
-    );
 
 /**
  * The issue's "done when", as a new resident lives it: she finds 营门滩社区's public page, signs up with
@@ -126,15 +120,8 @@ describe('the residents’ front door, end to end', () => {
     await page.getByTestId('use-location').click();
     await page.getByTestId('pinned').waitFor();
     await ui.screenshot('front-door-03-described');
-    await page.getByTestId('report-submit').click();
+    const caseId = await submitReport(page);
     const detail = page.getByTestId('case-detail');
-    const duplicates = page.getByTestId('duplicates');
-    await detail.or(duplicates).first().waitFor();
-    if (await duplicates.isVisible()) {
-      await duplicates.getByTestId('submit-anyway').click();
-      await detail.waitFor();
-    }
-    const caseId = /\/m\/cases\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
     expect(caseId).toBeDefined();
     const number = await page.getByTestId('case-number').innerText();
     expect(await page.getByTestId('case-handler').innerText()).toBe('营门滩社区');
@@ -187,25 +174,3 @@ describe('the residents’ front door, end to end', () => {
     expect(pageErrors).toEqual([]);
   });
 });
-
-/** The secretary finds the case in her unit's queue, accepts it and resolves it with `result`. */
-async function handleInConsole(page: Page, caseId: string, number: string, result: string): Promise<void> {
-  const ui = consoleOf(page);
-  const answerTo = (action: string) =>
-    page.waitForResponse(
-      (r) => r.url().endsWith(`/api/v1/cases/${caseId}/${action}`) && r.request().method() === 'POST',
-    );
-  await ui.openSection('诉求办理');
-  await page.getByTestId('queue-unit').click();
-  await page.getByTestId('case-table').locator('tr', { hasText: number }).click();
-  await page.waitForURL(`**/cases/${caseId}`);
-  const accepted = answerTo('accept');
-  await page.getByTestId('action-accept').click();
-  expect((await accepted).status()).toBe(200);
-  await page.getByTestId('action-resolve').click();
-  await page.getByTestId('action-form').locator('textarea').first().fill(result);
-  const resolved = answerTo('resolve');
-  await page.getByTestId('action-confirm').click();
-  expect((await resolved).status()).toBe(200);
-  await page.getByTestId('action-form').waitFor({ state: 'detached' });
-}

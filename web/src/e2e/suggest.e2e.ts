@@ -1,5 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { submitReport, suggestedCodes } from './case-steps';
 import { consoleOf, launchBrowser } from './console';
 import { deskContext, phoneContext } from './fixtures';
 import { startServer, type RunningServer } from './server';
@@ -7,13 +8,6 @@ import { startServer, type RunningServer } from './server';
 const DEMO_PASSWORD = 'Tianzige@2026';
 const SOON = { timeout: 15_000, interval: 100 };
 const AT_YINGMENTAN = { longitude: 103.7208, latitude: 36.1016 };
-
-const suggestedCodes = (page: Page) =>
-  page
-    .getByTestId('category-suggestion')
-    .evaluateAll((tags) =>
-      tags.map((t) => `${t.getAttribute('data-code')}${t.matches('.ant-tag-checkable-checked') ? '*' : ''}`),
-    );
 
 describe('说出来，不用选: a resident describes the problem and the category is suggested from her words', () => {
   let server: RunningServer;
@@ -56,15 +50,7 @@ describe('说出来，不用选: a resident describes the problem and the catego
 
     await page.getByTestId('use-location').click();
     await page.getByTestId('pinned').waitFor();
-    await page.getByTestId('report-submit').click();
-    const detail = page.getByTestId('case-detail');
-    const duplicates = page.getByTestId('duplicates');
-    await detail.or(duplicates).first().waitFor();
-    if (await duplicates.isVisible()) {
-      await duplicates.getByTestId('submit-anyway').click();
-      await detail.waitFor();
-    }
-    const id = /\/m\/cases\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
+    const id = await submitReport(page);
     expect(id).toBeDefined();
     const mine = await page.request.get(`${server.baseUrl}/api/v1/my/cases/${id}`);
     expect(await mine.json()).toMatchObject({ dutyName: '邻居生活噪声扰民' });
