@@ -1,6 +1,6 @@
-import { InboxOutlined } from '@ant-design/icons';
+import { FileDrop } from '../../app/FileDrop';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Modal, Result, Table, Typography, Upload, type UploadFile } from 'antd';
+import { Alert, Modal, Result, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError, sendRaw, type FieldError } from '../../../api/client';
 import type { DutyImportResult } from '../../../api/types';
@@ -36,8 +36,6 @@ export function DutyImportModal({ open, onClose }: { open: boolean; onClose: () 
 
   const error = upload.error;
   const rowErrors = error instanceof ApiError ? error.errors.filter((e) => e.field !== 'file') : [];
-  const fileList: UploadFile[] =
-    file === null ? [] : [{ uid: 'duties', name: file.name, size: file.size, status: 'done' }];
   const result = upload.data;
 
   return (
@@ -68,22 +66,15 @@ export function DutyImportModal({ open, onClose }: { open: boolean; onClose: () 
         <>
           <Typography.Paragraph type="secondary">{t('duties.importHint')}</Typography.Paragraph>
           <div data-testid="duty-import-upload">
-            <Upload.Dragger
+            <FileDrop
               accept=".xlsx"
-              maxCount={1}
-              fileList={fileList}
-              beforeUpload={(chosen) => {
+              file={file}
+              onChoose={(chosen) => {
                 setFile(chosen);
-                upload.reset();
-                return false;
+                if (chosen !== null) upload.reset();
               }}
-              onRemove={() => setFile(null)}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('duties.importDrop')}</p>
-            </Upload.Dragger>
+              text={t('duties.importDrop')}
+            />
           </div>
           {error !== null && <Alert type="error" showIcon style={{ marginTop: 16 }} title={errorText(error, i18n)} />}
           {rowErrors.length > 0 && (

@@ -1,6 +1,6 @@
-import { InboxOutlined } from '@ant-design/icons';
+import { FileDrop } from '../../app/FileDrop';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Flex, Upload, type UploadFile } from 'antd';
+import { Alert, Button, Flex } from 'antd';
 import { useState } from 'react';
 import { sendRaw } from '../../../api/client';
 import type { ImportJob } from '../../../api/types';
@@ -41,29 +41,19 @@ export function ImportUploadStep({
     },
   });
 
-  const fileList: UploadFile[] =
-    file === null ? [] : [{ uid: 'ledger', name: file.name, size: file.size, status: 'done' }];
-
   return (
     <Flex vertical gap={16}>
       <div data-testid="import-upload">
-        <Upload.Dragger
+        <FileDrop
           accept=".xlsx,.csv"
-          maxCount={1}
-          fileList={fileList}
-          beforeUpload={(chosen) => {
+          file={file}
+          onChoose={(chosen) => {
             setFile(chosen);
-            upload.reset();
-            return false;
+            if (chosen !== null) upload.reset();
           }}
-          onRemove={() => setFile(null)}
-        >
-          <p className="ant-upload-drag-icon">
-            <InboxOutlined />
-          </p>
-          <p className="ant-upload-text">{t('import.dropHint')}</p>
-          <p className="ant-upload-hint">{t('import.dropFormats')}</p>
-        </Upload.Dragger>
+          text={t('import.dropHint')}
+          hint={t('import.dropFormats')}
+        />
       </div>
       {upload.error !== null && <Alert type="error" showIcon title={errorText(upload.error, i18n)} />}
       <Flex gap={8}>

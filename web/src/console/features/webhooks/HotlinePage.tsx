@@ -1,6 +1,7 @@
-import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import { FileDrop } from '../../app/FileDrop';
+import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Result, Space, Table, Typography, Upload, type UploadFile } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Result, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { ApiError, downloadFile, sendRaw, type FieldError } from '../../../api/client';
@@ -41,8 +42,6 @@ export function HotlinePage() {
 
   const error = upload.error;
   const rowErrors = error instanceof ApiError ? error.errors.filter((e) => e.field !== 'file') : [];
-  const fileList: UploadFile[] =
-    file === null ? [] : [{ uid: 'hotline', name: file.name, size: file.size, status: 'done' }];
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -86,22 +85,15 @@ export function HotlinePage() {
           />
         ) : (
           <>
-            <Upload.Dragger
+            <FileDrop
               accept=".xlsx"
-              maxCount={1}
-              fileList={fileList}
-              beforeUpload={(chosen) => {
+              file={file}
+              onChoose={(chosen) => {
                 setFile(chosen);
-                upload.reset();
-                return false;
+                if (chosen !== null) upload.reset();
               }}
-              onRemove={() => setFile(null)}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('hotline.importDrop')}</p>
-            </Upload.Dragger>
+              text={t('hotline.importDrop')}
+            />
             <Button
               type="primary"
               style={{ marginTop: 12 }}
