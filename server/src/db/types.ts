@@ -13,6 +13,7 @@ import type { FieldworkTables } from '../modules/fieldwork/tables.ts';
 import type { MessageTables } from '../modules/messages/tables.ts';
 import type { ResidentTables } from '../modules/residents/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
+import type { NoticeTables } from '../modules/notices/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -35,6 +36,7 @@ export interface DB
     TaskTables,
     MessageTables,
     WebhookTables,
-    ResidentTables {
+    ResidentTables,
+    NoticeTables {
   counters: CounterTable;
 }

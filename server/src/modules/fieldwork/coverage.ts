@@ -11,6 +11,7 @@ import { getUnitFor } from './linkage.ts';
 import { communityPathOf } from './policies.ts';
 import { type VisitStanding, type VisitWindow, visitStanding, visitStandingSql, visitWindow } from './standing.ts';
 import type { Coverage, FieldCache } from './schema.ts';
+import { listOpenRequests } from './visit-requests.ts';
 
 /**
  * Every household `where` selects, with or without a visit-status row, and its standing by the one
@@ -150,13 +151,14 @@ const URGENCY_ORDER: Record<VisitStanding, number> = { overdue: 0, never: 1, due
 
 /**
  * What the phone keeps offline after sign-in: every household in the caller's `visit.record` scope
- * with its living members (phones masked) and visit status, most urgent first — her "today" list.
+ * with its living members (phones masked), visit status and open visit requests (visit-requests.ts),
+ * requested and most urgent first — her "today" list.
  */
 export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldCache> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const window = visitWindow(now);
-  const [households, residents, tagRows, allTags, items] = await Promise.all([
+  const [households, residents, tagRows, allTags, items, requests] = await Promise.all([
     deps.db
       .selectFrom('households')
       .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
@@ -187,7 +189,22 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
       .execute(),
     listCareTags(deps.db),
     listCurrentDutyItems(deps.db),
+    listOpenRequests(deps, actor, 'visit.record'),
   ]);
+  const requestsOf = new Map<string, FieldCache['households'][number]['requests']>();
+  for (const r of requests) {
+    const list = requestsOf.get(r.householdId) ?? [];
+    list.push({
+      id: r.id,
+      source: r.source,
+      reasonCode: r.reasonCode,
+      reasonZh: r.reasonZh,
+      reasonEn: r.reasonEn,
+      requestedAt: r.requestedAt,
+      dueOn: r.dueOn,
+    });
+    requestsOf.set(r.householdId, list);
+  }
   const orgIds = [...new Set(households.map((h) => h.org_id))];
   const communityPaths = [...new Set(households.map((h) => communityPathOf(h.org_path) ?? h.org_path))];
   const units =
@@ -241,11 +258,14 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
       lastVisitAt: h.last_visit_at,
       nextDueAt: h.next_due_at,
       urgency,
+      requests: requestsOf.get(h.id) ?? [],
       members,
     };
   });
   out.sort(
     (a, b) =>
+      // a visit someone asked for comes before the round's own order
+      Number(b.requests.length > 0) - Number(a.requests.length > 0) ||
       URGENCY_ORDER[a.urgency] - URGENCY_ORDER[b.urgency] ||
       (a.nextDueAt ?? '').localeCompare(b.nextDueAt ?? '') ||
       a.address.localeCompare(b.address, 'zh-CN'),

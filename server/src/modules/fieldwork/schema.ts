@@ -286,6 +286,17 @@ export const Coverage = z.object({
 });
 export type Coverage = z.infer<typeof Coverage>;
 
+/** A visit asked for at a household (visit-requests.ts), as the today list shows it. */
+export const VisitRequestCached = z.object({
+  id: z.string(),
+  source: z.object({ kind: z.string(), id: z.string() }),
+  reasonCode: z.string(),
+  reasonZh: z.string(),
+  reasonEn: z.string(),
+  requestedAt: z.string(),
+  dueOn: z.string(),
+});
+
 export const FieldCache = z.object({
   generatedAt: z.string(),
   worker: z.object({ id: z.string(), name: z.string() }),
@@ -304,6 +315,8 @@ export const FieldCache = z.object({
       lastVisitAt: z.string().nullable(),
       nextDueAt: z.string().nullable(),
       urgency: z.enum(['overdue', 'due', 'ok', 'never']),
+      /** visits asked for here and not yet made (visit-requests.ts): they put the household on today's list */
+      requests: z.array(VisitRequestCached),
       members: z.array(
         z.object({
           id: z.string(),

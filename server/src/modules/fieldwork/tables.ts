@@ -138,7 +138,30 @@ export interface VisitAppointmentTable {
   cancelled_at: string | null;
 }
 
+/** A visit someone asked for at a household (visit-requests.ts): a notice unread, a diner not seen … */
+export interface VisitRequestTable {
+  id: string;
+  household_id: string;
+  org_path: string;
+  /** what raised it (`notice`, `canteen_diner`, …) and that thing's id: one request per household and source */
+  source_kind: string;
+  source_id: string;
+  reason_code: string;
+  reason_zh: string;
+  reason_en: string;
+  /** the account that asked; null when a job raised it */
+  requested_by: string | null;
+  requested_at: string;
+  /** the Shanghai day it should be done by (YYYY-MM-DD) */
+  due_on: string;
+  status: 'open' | 'closed' | 'withdrawn';
+  closed_at: string | null;
+  /** the visit that answered it */
+  closed_visit_id: string | null;
+}
+
 export interface FieldworkTables {
+  visit_requests: VisitRequestTable;
   visit_appointments: VisitAppointmentTable;
   linkages: LinkageTable;
   visit_policies: VisitPolicyTable;

@@ -11,6 +11,7 @@ import { householdInterval, recordVisitInStatus } from './policies.ts';
 import type { VisitInput, VisitOut } from './schema.ts';
 import { findReceipt, insertReceipt, photoIdsOf } from './receipts.ts';
 import type { VisitTable } from './tables.ts';
+import { closeVisitRequests } from './visit-requests.ts';
 
 export const HOUSEHOLD = { zh: '住户', en: 'Household' };
 export const VISIT = { zh: '走访记录', en: 'Visit' };
@@ -228,13 +229,25 @@ export async function recordVisit(
       );
       toApply = written.filter((w) => w.toApply).map((w) => w.id);
       await recordVisitInStatus(trx, household, visitedAt, intervalDays);
+      const answered = await closeVisitRequests(trx, {
+        householdId: household.id,
+        visitId: visit.id,
+        visitedAt,
+        now,
+      });
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'visit.record',
         targetType: 'visit',
         targetId: visit.id,
         orgId: household.org_id,
         orgPath: household.org_path,
-        detail: { householdId: household.id, kind: input.kind, facts: facts.length, photos: photoIds.length },
+        detail: {
+          householdId: household.id,
+          kind: input.kind,
+          facts: facts.length,
+          photos: photoIds.length,
+          requestsClosed: answered,
+        },
       });
     });
   } catch (error) {
