@@ -167,6 +167,30 @@ export const MESSAGE_KINDS = {
     isDigested: false,
     isSensitive: false,
   },
+  'dual.confirmed': {
+    name: { zh: '双报到确认', en: 'Community registration (双报到) confirmed' },
+    zh: '{community}已确认您的双报到，欢迎参与社区志愿服务',
+    en: '{community} confirmed your registration (双报到): welcome to its volunteer service',
+    params: ['community'],
+    defaultChannels: ['in_app'],
+    audience: 'anyone',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
+  'dual.refused': {
+    name: { zh: '双报到未通过', en: 'Community registration (双报到) declined' },
+    zh: '{community}未确认您的双报到，请查看说明',
+    en: '{community} did not confirm your registration (双报到): see its note',
+    params: ['community'],
+    defaultChannels: ['in_app'],
+    audience: 'anyone',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
 } as const satisfies Record<string, MessageKindDefinition>;
 
 export type MessageKind = keyof typeof MESSAGE_KINDS;

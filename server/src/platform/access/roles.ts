@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'case.supervise',
   'case.report',
   'duty.manage',
+  'party.read',
+  'party.manage',
   'visit.record',
   'visit.read',
   'visit.manage',
@@ -70,6 +72,8 @@ const MANAGER: Permission[] = [
   'apikey.own',
 ];
 const REGISTRY_KEEPER: Permission[] = ['resident.read', 'resident.write', 'resident.import', 'resident.export'];
+/** 党组织, 双报到, 党建联盟 (modules/party) for those who keep a unit's party work. */
+const PARTY_KEEPER: Permission[] = ['party.read', 'party.manage'];
 const CASE_HANDLER: Permission[] = ['case.read', 'case.intake', 'case.handle'];
 const CASE_OVERSEER: Permission[] = [...CASE_HANDLER, 'case.supervise'];
 /** 大数据 and 一表通 for those who oversee units; 准入 review for streets and districts. */
@@ -103,13 +107,21 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...FIELDWORK_KEEPER,
       ...INSIGHT_OVERSEER,
       'webhook.manage',
+      ...PARTY_KEEPER,
     ],
   },
   street: {
     id: 'street',
     name_zh: '街道/乡镇工作人员',
     name_en: 'Street/town staff',
-    permissions: [...MANAGER, ...REGISTRY_KEEPER, ...CASE_OVERSEER, ...FIELDWORK_KEEPER, ...INSIGHT_OVERSEER],
+    permissions: [
+      ...MANAGER,
+      ...REGISTRY_KEEPER,
+      ...CASE_OVERSEER,
+      ...FIELDWORK_KEEPER,
+      ...INSIGHT_OVERSEER,
+      ...PARTY_KEEPER,
+    ],
   },
   community_secretary: {
     id: 'community_secretary',
@@ -120,6 +132,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...REGISTRY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
+      ...PARTY_KEEPER,
       'pii.reveal',
       'caretag.manage',
       'insight.read',
@@ -137,6 +150,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'user.read',
       'apikey.own',
       ...REGISTRY_KEEPER,
+      ...PARTY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
       'insight.read',
