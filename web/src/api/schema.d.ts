@@ -9875,6 +9875,18 @@ export interface operations {
                             nextDueAt: string | null;
                             /** @enum {string} */
                             urgency: "overdue" | "due" | "ok" | "never";
+                            requests: {
+                                id: string;
+                                source: {
+                                    kind: string;
+                                    id: string;
+                                };
+                                reasonCode: string;
+                                reasonZh: string;
+                                reasonEn: string;
+                                requestedAt: string;
+                                dueOn: string;
+                            }[];
                             members: {
                                 id: string;
                                 version: number;

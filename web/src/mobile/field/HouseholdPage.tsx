@@ -9,7 +9,7 @@ import { fetchHouseholdVisits, type FindingTopic, type VisitKind } from './api';
 import { useField } from './FieldContext';
 import { FieldLayout } from './FieldLayout';
 import { localVisits, useHouseholdView } from './households';
-import { KIND_LABEL, memberLine, StandingTag, TagNames, TOPIC_LABEL, visitLine } from './parts';
+import { KIND_LABEL, memberLine, RequestLines, StandingTag, TagNames, TOPIC_LABEL, visitLine } from './parts';
 import { OpStateTag } from './SyncPage';
 import { AppointmentsSection } from './AppointmentsSection';
 import type { QueuedOp } from './store';
@@ -98,6 +98,12 @@ export function HouseholdPage() {
         </Typography.Text>
         <Typography.Text style={{ display: 'block', marginTop: 4 }}>{visitLine(household, i18n)}</Typography.Text>
         <TagNames codes={household.careTags} />
+        <RequestLines requests={household.openRequests} />
+        {household.openRequests.length > 0 && (
+          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }}>
+            {t('field.request.hint')}
+          </Typography.Text>
+        )}
         <Flex gap={8} style={{ marginTop: 12 }}>
           <Button
             type="primary"

@@ -7,13 +7,16 @@ import { shortTime } from '../cases/time';
 import { useField } from './FieldContext';
 import { FieldLayout } from './FieldLayout';
 import { useHouseholdViews, type HouseholdView } from './households';
-import { StandingTag, TagNames, visitLine } from './parts';
+import { RequestLines, StandingTag, TagNames, visitLine } from './parts';
 
 /** Cards drawn at first; the rest follow as she scrolls, so 500 households open at once. */
 const FIRST_CARDS = 40;
 const MORE_CARDS = 120;
 
 type Filter = 'todo' | 'all' | 'visited';
+
+/** On today's list: a visit asked for, overdue, never visited or due soon — and not visited today. */
+const isToDo = (h: HouseholdView) => h.standing !== 'visited' && (h.standing !== 'ok' || h.openRequests.length > 0);
 
 function HouseholdCard({ household }: { household: HouseholdView }) {
   const i18n = useI18n();
@@ -42,6 +45,7 @@ function HouseholdCard({ household }: { household: HouseholdView }) {
         <span>{visitLine(household, i18n)}</span>
       </div>
       <TagNames codes={household.careTags} />
+      <RequestLines requests={household.openRequests} />
     </Link>
   );
 }
@@ -57,17 +61,19 @@ export function TodayPage() {
   const more = useRef<HTMLDivElement>(null);
 
   const counts = useMemo(() => {
-    const by = { overdue: 0, never: 0, due: 0, visited: 0 };
-    for (const h of views) if (h.standing !== 'ok') by[h.standing] += 1;
+    const by = { overdue: 0, never: 0, due: 0, visited: 0, requested: 0, todo: 0 };
+    for (const h of views) {
+      if (h.standing !== 'ok') by[h.standing] += 1;
+      if (h.standing !== 'visited' && h.openRequests.length > 0) by.requested += 1;
+      if (isToDo(h)) by.todo += 1;
+    }
     return by;
   }, [views]);
 
   const visible = useMemo(() => {
     const text = q.trim();
     return views.filter((h) => {
-      const isWanted =
-        filter === 'all' ||
-        (filter === 'visited' ? h.standing === 'visited' : h.standing !== 'ok' && h.standing !== 'visited');
+      const isWanted = filter === 'all' || (filter === 'visited' ? h.standing === 'visited' : isToDo(h));
       return isWanted && (text === '' || h.address.includes(text) || h.members.some((m) => m.name.includes(text)));
     });
   }, [views, q, filter]);
@@ -87,7 +93,7 @@ export function TodayPage() {
   }, [visible.length]);
 
   const chips: { key: Filter; label: string }[] = [
-    { key: 'todo', label: t('field.today.todo', { n: counts.overdue + counts.never + counts.due }) },
+    { key: 'todo', label: t('field.today.todo', { n: counts.todo }) },
     { key: 'visited', label: t('field.today.visitedChip', { n: counts.visited }) },
     { key: 'all', label: t('field.today.all', { n: views.length }) },
   ];
@@ -126,6 +132,15 @@ export function TodayPage() {
             {t('field.standing.visited')}
           </div>
         </div>
+      )}
+      {cache !== null && counts.requested > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="today-requested"
+          title={t('field.today.requested', { n: counts.requested })}
+          style={{ marginBottom: 10 }}
+        />
       )}
       {refreshProblem !== null && cache !== null && (
         <Alert type="warning" showIcon title={pick(refreshProblem)} style={{ marginBottom: 10 }} />

@@ -9,7 +9,12 @@ export interface HouseholdView extends CachedHousehold {
   /** the latest visit recorded on this phone that the cached figures do not include yet */
   localVisitAt: string | null;
   standing: Urgency | 'visited';
+  /** visits asked for here (a notice unread, …) that no visit on this phone has answered yet */
+  openRequests: CachedHousehold['requests'];
 }
+
+/** A phone's clock may lag this much: a visit dated so much before a request still answers it (as the server counts). */
+const REQUEST_SKEW_MS = 5 * 60_000;
 
 const RANK: Record<HouseholdView['standing'], number> = { overdue: 0, never: 1, due: 2, ok: 3, visited: 4 };
 
@@ -27,7 +32,7 @@ export function localVisits(ops: QueuedOp[], generatedAt: string): Map<string, {
   return byHousehold;
 }
 
-/** Her households in the order she should walk them: overdue, never visited, due soon, the rest. */
+/** Her households in the order she should walk them: visits asked for, overdue, never visited, due soon, the rest. */
 export function useHouseholdViews(): HouseholdView[] {
   const { cache, syncState } = useField();
   const ops = syncState.ops;
@@ -50,10 +55,19 @@ export function useHouseholdViews(): HouseholdView[] {
         .sort()
         .reverse()[0];
       const isVisitedToday = last !== undefined && shanghaiDay(last) === today;
-      return { ...h, localVisitAt, standing: isVisitedToday ? 'visited' : localVisitAt !== null ? 'ok' : h.urgency };
+      const openRequests = h.requests.filter(
+        (r) => localVisitAt === null || Date.parse(localVisitAt) + REQUEST_SKEW_MS < Date.parse(r.requestedAt),
+      );
+      return {
+        ...h,
+        localVisitAt,
+        openRequests,
+        standing: isVisitedToday ? 'visited' : localVisitAt !== null ? 'ok' : h.urgency,
+      };
     });
     return views.sort(
       (a, b) =>
+        Number(b.openRequests.length > 0) - Number(a.openRequests.length > 0) ||
         RANK[a.standing] - RANK[b.standing] ||
         (a.nextDueAt ?? '9999').localeCompare(b.nextDueAt ?? '9999') ||
         a.address.localeCompare(b.address, 'zh-CN'),

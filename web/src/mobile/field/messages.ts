@@ -61,6 +61,17 @@ export const fieldMessages = {
   'field.today.title': { zh: '今日走访', en: 'Today’s visits' },
   'field.today.refresh': { zh: '更新', en: 'Update' },
   'field.today.todo': { zh: '待走访 {n}', en: 'To visit {n}' },
+  'field.today.requested': {
+    zh: '{n} 户有请求上门（如通知未读需入户讲解），已排在最前',
+    en: '{n} households asked for a visit (e.g. an unread notice to explain), listed first',
+  },
+  'field.request.tag': { zh: '请求上门', en: 'Visit asked' },
+  'field.request.dueOn': { zh: '{day} 前', en: 'by {day}' },
+  'field.request.title': { zh: '请求上门', en: 'Visits asked for' },
+  'field.request.hint': {
+    zh: '记录一次走访后自动完成，并记为入户讲解',
+    en: 'Recording a visit here completes it, noted as explained in person',
+  },
   'field.today.visitedChip': { zh: '已走访 {n}', en: 'Visited {n}' },
   'field.today.all': { zh: '全部 {n}', en: 'All {n}' },
   'field.today.allDone': { zh: '今天没有待走访的住户', en: 'No household waits for a visit' },

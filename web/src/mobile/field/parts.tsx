@@ -77,3 +77,22 @@ export function memberLine(m: CachedMember, { t }: Pick<I18n, 't'>): string {
     m.gender === 'male' ? t('resident.gender.male') : m.gender === 'female' ? t('resident.gender.female') : '';
   return [key === undefined ? m.relation : t(key), gender, t('mobile.age', { n: m.age })].filter(Boolean).join(' · ');
 }
+
+/** 请求上门: why someone asked for a visit here (入户讲解 a notice, …), and by when. */
+export function RequestLines({ requests }: { requests: HouseholdView['openRequests'] }) {
+  const { t, pick } = useI18n();
+  if (requests.length === 0) return null;
+  return (
+    <div className="tz-field-requests" data-testid="field-requests">
+      {requests.map((r) => (
+        <div key={r.id} data-testid="field-request" data-source={r.source.kind}>
+          <Tag color="blue" variant="filled" style={{ marginInlineEnd: 6 }}>
+            {t('field.request.tag')}
+          </Tag>
+          {pick({ zh: r.reasonZh, en: r.reasonEn })}
+          <span className="tz-field-request-due">{t('field.request.dueOn', { day: r.dueOn })}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
