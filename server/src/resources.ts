@@ -194,4 +194,23 @@ export const RESOURCES: ResourceRegistry = {
       return found;
     },
   },
+  /** a compound's fund lies at its compound (funds/) */
+  fund: atPath({ zh: '小区资金', en: 'Compound fund' }, 'funds', 'org_path'),
+  /** a fund as an owner sees it: hers when she is bound to one of its owner households */
+  myFund: {
+    label: { zh: '小区资金', en: 'Compound fund' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db
+          .selectFrom('fund_owners')
+          .innerJoin('resident_bindings', 'resident_bindings.household_id', 'fund_owners.household_id')
+          .select(['fund_owners.fund_id as id', 'resident_bindings.user_id'])
+          .where('fund_owners.fund_id', 'in', ids)
+          .where('resident_bindings.status', '=', 'bound')
+          .execute(),
+        (r) => [{ userId: r.user_id }],
+      ),
+  },
+  /** a property company lies at the community (or street) that registered it */
+  propertyCompany: atPath({ zh: '物业公司', en: 'Property company' }, 'property_companies', 'org_path'),
 };

@@ -175,3 +175,29 @@ export async function computeRates(deps: AppDeps, actor: Actor, query: RatesQuer
     byItem,
   };
 }
+
+/**
+ * The three rates (same parts, same `threeRates`) of the cases that happened under one place — a
+ * compound — on a set of duty items over a period: a property company's complaints and how they were
+ * answered (funds/property.ts).
+ */
+export async function ratesOfPlace(
+  db: Kysely<DB>,
+  placePath: string,
+  dutyCodes: readonly string[],
+  period: { start: string; end: string },
+): Promise<Rates> {
+  if (dutyCodes.length === 0) return toRates(noRates());
+  const rows = await db
+    .selectFrom('cases')
+    .where('org_path', '>=', placePath)
+    .where('org_path', '<', `${placePath.slice(0, -1)}0`)
+    .where('duty_code', 'in', dutyCodes)
+    .where('created_at', '>=', period.start)
+    .where('created_at', '<', period.end)
+    .where('status', '!=', 'merged')
+    .select([...PART_COLUMNS, ...SUM_COLUMNS])
+    .groupBy([...PART_COLUMNS])
+    .execute();
+  return toRates(addRaw([...sumByKey(rows, () => '').values()]));
+}

@@ -33,6 +33,9 @@ export const PERMISSIONS = [
   'task.read',
   'task.review',
   'webhook.manage',
+  'fund.read',
+  'fund.manage',
+  'property.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -92,6 +95,9 @@ const FIELDWORK_KEEPER: Permission[] = [
   'household.change.apply',
 ];
 
+/** 物业资金 and property companies (issue 15): compound funds' ledgers, levies, contracts. */
+const FUND_KEEPER: Permission[] = ['fund.read', 'fund.manage', 'property.manage'];
+
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
   admin: { id: 'admin', name_zh: '系统管理员', name_en: 'Administrator', permissions: PERMISSIONS },
@@ -105,6 +111,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       'webhook.manage',
       ...PARTY_KEEPER,
@@ -119,6 +126,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       ...PARTY_KEEPER,
     ],
@@ -132,6 +140,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...REGISTRY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       ...PARTY_KEEPER,
       'pii.reveal',
       'caretag.manage',
@@ -153,6 +162,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...PARTY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       'insight.read',
       'report.generate',
       'task.read',

@@ -43,6 +43,35 @@ type Request = { body?: unknown; query?: Record<string, string> };
  * different base for one field (say, a linkage by grid instead of by households).
  */
 const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string, Request> }> = {
+  'POST /api/v1/funds': (own) => ({ body: { compoundId: own.gridId } }),
+  'POST /api/v1/funds/:id/owners': (own) => ({ body: { owners: [{ householdId: own.householdId, areaM2: 80 }] } }),
+  'POST /api/v1/funds/:id/levies': () => ({
+    body: { title: '首期筹资', basis: 'per_household', rateFen: 100, dueOn: '2027-01-31' },
+  }),
+  'POST /api/v1/funds/:id/movements': (own) => ({
+    body: { source: 'subsidy', amountFen: 100, occurredOn: '2026-11-01', payer: '安宁区住建局' },
+    byField: {
+      householdId: {
+        body: { source: 'owner', amountFen: 100, occurredOn: '2026-11-01', householdId: own.householdId },
+      },
+    },
+  }),
+  'POST /api/v1/funds/:id/claims/:claimId/decide': () => ({ body: { isConfirmed: false, note: '未收到' } }),
+  'POST /api/v1/my/funds/:id/claims': () => ({
+    body: { amountFen: 100, paidOn: '2026-11-01', clientKey: 'scope-claim-0001' },
+  }),
+  'POST /api/v1/property-companies': (own) => ({ body: { orgId: own.communityId, name: '营门滩宜居物业' } }),
+  'POST /api/v1/property-contracts': (own) => ({
+    body: {
+      companyId: crypto.randomUUID(),
+      compoundId: own.gridId,
+      services: ['保洁'],
+      feeFen: 50,
+      feeUnit: 'per_m2_month',
+      startsOn: '2026-12-01',
+      endsOn: '2027-11-30',
+    },
+  }),
   'POST /api/v1/orgs': (own) => ({ body: { parentId: own.communityId, level: 'grid', name: '新网格' } }),
   'PATCH /api/v1/orgs/:id': () => ({ body: { name: '改名后的网格' } }),
   'GET /api/v1/orgs/:id/units': () => ({ query: { level: 'grid' } }),
@@ -190,6 +219,13 @@ const MISSING: Record<string, () => ScopedObject> = {
   residentBinding: () => ({ label: 'no such binding request', value: crypto.randomUUID(), related: {} }),
   webhookSubscriber: () => ({ label: 'no such webhook subscriber', value: crypto.randomUUID(), related: {} }),
   webhookDelivery: () => ({ label: 'no such webhook delivery', value: crypto.randomUUID(), related: {} }),
+  fund: () => ({
+    label: 'no such fund',
+    value: crypto.randomUUID(),
+    related: { movementId: crypto.randomUUID(), claimId: crypto.randomUUID() },
+  }),
+  myFund: () => ({ label: 'no such fund of mine', value: crypto.randomUUID(), related: {} }),
+  propertyCompany: () => ({ label: 'no such property company', value: crypto.randomUUID(), related: {} }),
 };
 
 type Part = 'params' | 'query' | 'body';
@@ -754,6 +790,95 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     objectsB.webhookSubscriber = [{ label: 'subscriber of 山字石', value: hookB.id, related: {} }];
     objectsA.webhookDelivery = [{ label: 'delivery of 营门滩', value: hookA.deliveryId, related: {} }];
     objectsB.webhookDelivery = [{ label: 'delivery of 山字石', value: hookB.deliveryId, related: {} }];
+
+    // 物业资金: a compound's fund in each community with an owner household, and a property company
+    const fundIn = async (client: Client, community: { id: string }, name: string, householdId: string) => {
+      const compound = await client.post('/api/v1/orgs', { parentId: community.id, level: 'compound', name });
+      expect(compound.statusCode, compound.body).toBe(201);
+      const fund = await client.post('/api/v1/funds', { compoundId: (compound.json() as { id: string }).id });
+      expect(fund.statusCode, fund.body).toBe(201);
+      const id = (fund.json() as { id: string }).id;
+      const owners = await client.post(`/api/v1/funds/${id}/owners`, { owners: [{ householdId, areaM2: 75 }] });
+      expect(owners.statusCode, owners.body).toBe(200);
+      const company = await client.post('/api/v1/property-companies', { orgId: community.id, name: `${name}物业` });
+      expect(company.statusCode, company.body).toBe(201);
+      return { id, companyId: (company.json() as { id: string }).id };
+    };
+    const fundA = await fundIn(secretaryA, communityA, '营门滩家属院', householdA);
+    const fundB = await fundIn(secretaryB, communityB, '山字石家属院', householdB);
+    // a movement and an owner's claim of A's fund, written as the funds module writes them
+    const at = new Date().toISOString();
+    const fundRow = await t.deps.db
+      .selectFrom('funds')
+      .selectAll()
+      .where('id', '=', fundA.id)
+      .executeTakeFirstOrThrow();
+    const fundRelated = { movementId: crypto.randomUUID(), claimId: crypto.randomUUID() };
+    await t.deps.db
+      .insertInto('fund_movements')
+      .values({
+        id: fundRelated.movementId,
+        fund_id: fundA.id,
+        seq: 1,
+        org_path: fundRow.org_path,
+        source: 'subsidy',
+        amount_fen: 10_000,
+        household_id: null,
+        levy_id: null,
+        decision_id: null,
+        company_id: null,
+        payer: '安宁区住建局',
+        purpose: null,
+        occurred_on: '2026-11-01',
+        month: '2026-11',
+        channel: 'staff',
+        client_key: null,
+        receipt_mime: 'image/png',
+        receipt_sha256: '-',
+        recorded_by: staffA.id,
+        recorded_by_name: 'ymt_staff',
+        created_at: at,
+      })
+      .execute();
+    await t.deps.db
+      .insertInto('fund_receipts')
+      .values({
+        id: fundRelated.movementId,
+        fund_id: fundA.id,
+        mime: 'image/png',
+        size: 1,
+        data: Buffer.from([0x89]),
+        created_at: at,
+      })
+      .execute();
+    await t.deps.db
+      .insertInto('fund_claims')
+      .values({
+        id: fundRelated.claimId,
+        fund_id: fundA.id,
+        org_path: communityA.path,
+        household_id: householdA,
+        user_id: residentA.id,
+        levy_id: null,
+        amount_fen: 100,
+        paid_on: '2026-11-01',
+        note: null,
+        receipt_id: fundRelated.movementId,
+        status: 'pending',
+        movement_id: null,
+        decided_by_name: null,
+        decision_note: null,
+        client_key: 'scope-claim-a',
+        created_at: at,
+        decided_at: null,
+      })
+      .execute();
+    objectsA.fund = [{ label: 'fund in 营门滩', value: fundA.id, related: fundRelated }];
+    objectsB.fund = [{ label: 'fund in 山字石', value: fundB.id, related: fundRelated }];
+    objectsA.myFund = [];
+    objectsB.myFund = [{ label: 'fund of an owner in 山字石', value: fundB.id, related: {} }];
+    objectsA.propertyCompany = [{ label: 'company of 营门滩', value: fundA.companyId, related: {} }];
+    objectsB.propertyCompany = [{ label: 'company of 山字石', value: fundB.companyId, related: {} }];
 
     sendAsSecretaryA = (method, url, body) => secretaryA.request(method, url, body);
     const clerkClient = await t.login('anning_jyj');
