@@ -26,6 +26,7 @@ import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { hotlineRoutes } from './modules/cases/hotline-routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
+import { councilRoutes } from './modules/councils/routes.ts';
 import { fundRoutes } from './modules/funds/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
@@ -79,6 +80,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...hotlineRoutes(deps),
     ...publicRoutes(deps),
     ...fundRoutes(deps),
+    ...councilRoutes(deps),
   ];
 }
 

@@ -213,4 +213,10 @@ export const RESOURCES: ResourceRegistry = {
   },
   /** a property company lies at the community (or street) that registered it */
   propertyCompany: atPath({ zh: '物业公司', en: 'Property company' }, 'property_companies', 'org_path'),
+  /** 议事 (modules/councils): each object lies at its council's unit */
+  council: atPath({ zh: '议事会', en: 'Council' }, 'councils', 'org_path'),
+  councilTopic: atPath({ zh: '议题', en: 'Topic' }, 'council_topics', 'org_path'),
+  councilMeeting: atPath({ zh: '议事会议', en: 'Council meeting' }, 'council_meetings', 'org_path'),
+  councilDecision: atPath({ zh: '议事决定', en: 'Council decision' }, 'council_decisions', 'org_path'),
+  councilMilestone: atPath({ zh: '落实节点', en: 'Milestone' }, 'council_milestones', 'org_path'),
 };

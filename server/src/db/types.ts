@@ -16,6 +16,7 @@ import type { WebhookTables } from '../modules/webhooks/tables.ts';
 import type { FundTables } from '../modules/funds/tables.ts';
 import type { PartyTables } from '../modules/party/tables.ts';
 import type { NoticeTables } from '../modules/notices/tables.ts';
+import type { CouncilTables } from '../modules/councils/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -41,6 +42,7 @@ export interface DB
     ResidentTables,
     NoticeTables,
     PartyTables,
-    FundTables {
+    FundTables,
+    CouncilTables {
   counters: CounterTable;
 }

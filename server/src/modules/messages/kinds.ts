@@ -191,6 +191,54 @@ export const MESSAGE_KINDS = {
     isDigested: false,
     isSensitive: false,
   },
+  'council.topic_agenda': {
+    name: { zh: '议题上议程', en: 'My topics put on the agenda' },
+    zh: '您提出的议题"{title}"已有 {supporters} 户附议，列入议事会议程',
+    en: 'Your topic "{title}" has the support of {supporters} households and goes on the council\'s agenda',
+    params: ['title', 'supporters'],
+    defaultChannels: ['in_app'],
+    audience: 'anyone',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
+  'council.topic_closed': {
+    name: { zh: '议题未上议程', en: 'My topics not put on the agenda' },
+    zh: '您提出的议题"{title}"未列入议程：{reason}',
+    en: 'Your topic "{title}" did not go on the agenda: {reason}',
+    params: ['title', 'reason'],
+    defaultChannels: ['in_app'],
+    audience: 'anyone',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
+  'council.topic_decided': {
+    name: { zh: '议题表决结果', en: 'Decisions on my topics' },
+    zh: '议事会已就"{title}"作出决定：{result}',
+    en: 'The council decided on "{title}": {result}',
+    params: ['title', 'result'],
+    defaultChannels: ['in_app'],
+    audience: 'anyone',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
+  'council.meeting_notice': {
+    name: { zh: '议事会议通知', en: 'Council meeting notices' },
+    zh: '{council}定于 {time} 在{place}召开"{title}"，请准时参加',
+    en: '{council} meets at {time} in {place}: "{title}"',
+    params: ['council', 'title', 'time', 'place'],
+    defaultChannels: ['in_app', 'sms'],
+    audience: 'anyone',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
 } as const satisfies Record<string, MessageKindDefinition>;
 
 export type MessageKind = keyof typeof MESSAGE_KINDS;
@@ -255,6 +303,13 @@ export const DIGEST_SECTIONS: Readonly<Record<string, Words>> = {
   resident_bindings: { zh: '居民绑定申请', en: 'residents’ binding requests' },
 };
 
+/** A council's result on a topic (`council.topic_decided`'s `result`) and why a topic closed (`council.topic_closed`'s `reason` when a code). */
+export const COUNCIL_WORDS = {
+  adopted: { zh: '通过', en: 'adopted' },
+  rejected: { zh: '未通过', en: 'rejected' },
+  lapsed: { zh: '附议期限内附议户数未达到上议程的要求', en: 'too few households supported it in time' },
+} as const satisfies Record<string, Words>;
+
 const fill = (template: string, params: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? '');
 
@@ -284,6 +339,11 @@ export function localizeParams(
   if (kind === 'task.deadline') {
     const words = wordsOf(TASK_STAGES, params.stage);
     if (words !== undefined) out.stage = words[language];
+  }
+  if (kind === 'council.topic_decided' || kind === 'council.topic_closed') {
+    const key = kind === 'council.topic_decided' ? 'result' : 'reason';
+    const words = wordsOf(COUNCIL_WORDS, params[key]);
+    if (words !== undefined) out[key] = words[language];
   }
   // `key:count,…` (already words when localized once: the log adapter renders what the dispatcher localized)
   if (

@@ -36,6 +36,7 @@ export const PERMISSIONS = [
   'fund.read',
   'fund.manage',
   'property.manage',
+  'council.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -98,6 +99,9 @@ const FIELDWORK_KEEPER: Permission[] = [
 /** 物业资金 and property companies (issue 15): compound funds' ledgers, levies, contracts. */
 const FUND_KEEPER: Permission[] = ['fund.read', 'fund.manage', 'property.manage'];
 
+/** 议事 councils (issue 15): topics, meetings, votes, decisions and their follow-up. */
+const COUNCIL_KEEPER: Permission[] = ['council.manage'];
+
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
   admin: { id: 'admin', name_zh: '系统管理员', name_en: 'Administrator', permissions: PERMISSIONS },
@@ -115,6 +119,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...INSIGHT_OVERSEER,
       'webhook.manage',
       ...PARTY_KEEPER,
+      ...COUNCIL_KEEPER,
     ],
   },
   street: {
@@ -129,6 +134,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       ...PARTY_KEEPER,
+      ...COUNCIL_KEEPER,
     ],
   },
   community_secretary: {
@@ -148,6 +154,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'report.template',
       'report.generate',
       'task.read',
+      ...COUNCIL_KEEPER,
     ],
   },
   community_staff: {
@@ -166,6 +173,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'insight.read',
       'report.generate',
       'task.read',
+      ...COUNCIL_KEEPER,
     ],
   },
   grid_worker: {
