@@ -40,6 +40,8 @@ import { registerWeb } from './platform/http/web.ts';
 import { registerJsonCompression } from './platform/http/compress.ts';
 import { registerMetrics } from './ops/metrics.ts';
 import { RESOURCES } from './resources.ts';
+import { pointsRoutes } from './modules/points/routes.ts';
+import { volunteeringRoutes } from './modules/volunteering/routes.ts';
 import { mapTileOrigins } from './modules/meta/map-settings.ts';
 import type { RouteDef } from './platform/http/route.ts';
 import { sql } from 'kysely';
@@ -81,6 +83,8 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...publicRoutes(deps),
     ...fundRoutes(deps),
     ...councilRoutes(deps),
+    ...pointsRoutes(deps),
+    ...volunteeringRoutes(deps),
   ];
 }
 

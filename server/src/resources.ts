@@ -219,4 +219,12 @@ export const RESOURCES: ResourceRegistry = {
   councilMeeting: atPath({ zh: '议事会议', en: 'Council meeting' }, 'council_meetings', 'org_path'),
   councilDecision: atPath({ zh: '议事决定', en: 'Council decision' }, 'council_decisions', 'org_path'),
   councilMilestone: atPath({ zh: '落实节点', en: 'Milestone' }, 'council_milestones', 'org_path'),
+  /** 积分 and 积分超市 (modules/points): accounts, appeals, items and redemptions lie at their community */
+  pointsAccount: atPath({ zh: '积分账户', en: 'Points account' }, 'points_accounts', 'community_path'),
+  pointsAppeal: atPath({ zh: '申诉', en: 'Appeal' }, 'points_appeals', 'community_path'),
+  storeItem: atPath({ zh: '兑换商品', en: 'Store item' }, 'store_items', 'org_path'),
+  storeRedemption: atPath({ zh: '兑换记录', en: 'Redemption' }, 'store_redemptions', 'org_path'),
+  /** volunteering (modules/volunteering): an activity and its sign-ups lie at the publishing unit */
+  volunteerActivity: atPath({ zh: '志愿活动', en: 'Volunteer activity' }, 'volunteer_activities', 'org_path'),
+  volunteerSignup: atPath({ zh: '报名记录', en: 'Sign-up' }, 'volunteer_signups', 'org_path'),
 };

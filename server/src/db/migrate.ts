@@ -21,6 +21,7 @@ import * as m0025 from './migrations/0025_funds.ts';
 import * as m0022 from './migrations/0022_party.ts';
 import * as m0026 from './migrations/0026_notices.ts';
 import * as m0024 from './migrations/0024_councils.ts';
+import * as m0023 from './migrations/0023_points_volunteering.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0022_party': m0022,
   '0026_notices': m0026,
   '0024_councils': m0024,
+  '0023_points_volunteering': m0023,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */

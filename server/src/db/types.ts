@@ -17,6 +17,8 @@ import type { FundTables } from '../modules/funds/tables.ts';
 import type { PartyTables } from '../modules/party/tables.ts';
 import type { NoticeTables } from '../modules/notices/tables.ts';
 import type { CouncilTables } from '../modules/councils/tables.ts';
+import type { PointsTables } from '../modules/points/tables.ts';
+import type { VolunteeringTables } from '../modules/volunteering/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -40,6 +42,8 @@ export interface DB
     MessageTables,
     WebhookTables,
     ResidentTables,
+    PointsTables,
+    VolunteeringTables,
     NoticeTables,
     PartyTables,
     FundTables,

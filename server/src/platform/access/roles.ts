@@ -37,6 +37,8 @@ export const PERMISSIONS = [
   'fund.manage',
   'property.manage',
   'council.manage',
+  'points.manage',
+  'volunteer.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -94,6 +96,9 @@ const FIELDWORK_KEEPER: Permission[] = [
   'visit.manage',
   'linkage.manage',
   'household.change.apply',
+  // 积分, 积分超市 and volunteering (issue 14): rules, events, store, activities, hours
+  'points.manage',
+  'volunteer.manage',
 ];
 
 /** 物业资金 and property companies (issue 15): compound funds' ledgers, levies, contracts. */
