@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from './db/types.ts';
 import type { Reach } from './platform/access/scope.ts';
 import type { ResourceKind, ResourceRegistry } from './platform/http/scope-check.ts';
+import { LINKAGE_GRANTS } from './modules/fieldwork/reach.ts';
 
 /**
  * Every kind of scoped object a route can name by id, and where each object lies: the one place
@@ -62,6 +63,35 @@ function keptOnceFound(kind: ResourceKind): ResourceKind {
   };
 }
 
+/**
+ * Adds to a kind whose objects lie at a household (the household itself, its visits) a reach for each
+ * person linked to that household: hers for the permissions a linkage grants (fieldwork/reach.ts), no other.
+ */
+function withLinkedPeople(kind: ResourceKind, table: 'households' | 'visits'): ResourceKind {
+  return {
+    label: kind.label,
+    reachOf: async (db, ids) => {
+      const found = await kind.reachOf(db, ids);
+      if (found.size === 0) return found;
+      const rows =
+        table === 'households'
+          ? await db
+              .selectFrom('linkages')
+              .select(['household_id as id', 'user_id'])
+              .where('household_id', 'in', [...found.keys()])
+              .execute()
+          : await db
+              .selectFrom('visits')
+              .innerJoin('linkages', 'linkages.household_id', 'visits.household_id')
+              .select(['visits.id', 'linkages.user_id'])
+              .where('visits.id', 'in', [...found.keys()])
+              .execute();
+      for (const r of rows) found.get(r.id)?.push({ userId: r.user_id, permissions: LINKAGE_GRANTS });
+      return found;
+    },
+  };
+}
+
 const caseReporters = (db: Kysely<DB>, ids: readonly string[]) =>
   db.selectFrom('case_reporters').select(['case_id as id', 'user_id']).where('case_id', 'in', ids).execute();
 
@@ -84,7 +114,8 @@ export const RESOURCES: ResourceRegistry = {
   org: keptOnceFound(atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path')),
   orgCode: atPath({ zh: '组织', en: 'Org unit' }, 'org_units', 'path', 'code'),
   user: atPath({ zh: '用户', en: 'User' }, 'users', 'home_org_path'),
-  household: atPath({ zh: '户', en: 'Household' }, 'households', 'org_path'),
+  /** a household lies at its unit, and is also her own to visit for each person linked to it (一亲三心) */
+  household: withLinkedPeople(atPath({ zh: '户', en: 'Household' }, 'households', 'org_path'), 'households'),
   building: atPath({ zh: '楼栋', en: 'Building' }, 'buildings', 'org_path'),
   resident: atPath({ zh: '居民', en: 'Resident' }, 'residents', 'org_path'),
   residentBinding: atPath({ zh: '绑定申请', en: 'Binding request' }, 'resident_bindings', 'org_path'),
@@ -102,7 +133,8 @@ export const RESOURCES: ResourceRegistry = {
         (r) => [r.from_org_path, r.to_org_path],
       ),
   },
-  visit: atPath({ zh: '走访记录', en: 'Visit' }, 'visits', 'org_path'),
+  /** a visit lies at its household's unit, and is read by each person linked to its household */
+  visit: withLinkedPeople(atPath({ zh: '走访记录', en: 'Visit' }, 'visits', 'org_path'), 'visits'),
   change: atPath({ zh: '变更', en: 'Household change' }, 'household_changes', 'org_path'),
   linkage: {
     label: { zh: '联户关系', en: 'Linkage' },

@@ -9,6 +9,7 @@ import { ageOn } from '../registry/id-number.ts';
 import { listCareTags } from '../registry/care-tags.ts';
 import { getUnitFor } from './linkage.ts';
 import { communityPathOf } from './policies.ts';
+import { hasLinkages, inFieldRound } from './reach.ts';
 import { type VisitStanding, type VisitWindow, visitStanding, visitStandingSql, visitWindow } from './standing.ts';
 import type { Coverage, FieldCache } from './schema.ts';
 import { listOpenRequests } from './visit-requests.ts';
@@ -158,11 +159,18 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const window = visitWindow(now);
+  // her round: her units (a street-wide role only while she is linked to none) and the households linked to her
+  const isLinked = await hasLinkages(deps.db, actor.userId);
   const [households, residents, tagRows, allTags, items, requests] = await Promise.all([
     deps.db
       .selectFrom('households')
       .leftJoin('household_visit_status as s', 's.household_id', 'households.id')
-      .where(inScope<DB, 'households'>(actor, 'visit.record', 'households.org_path'))
+      .where(
+        inFieldRound<'households'>(actor, isLinked, 'households.org_path', {
+          column: 'households.id',
+          holds: 'household',
+        }),
+      )
       .select([
         'households.id',
         'households.version',
@@ -177,14 +185,24 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
       .execute(),
     deps.db
       .selectFrom('residents')
-      .where(inScope<DB, 'residents'>(actor, 'visit.record', 'residents.org_path'))
+      .where(
+        inFieldRound<'residents'>(actor, isLinked, 'residents.org_path', {
+          column: 'residents.household_id',
+          holds: 'household',
+        }),
+      )
       .where('status', '=', 'living')
       .select(['id', 'household_id', 'version', 'name', 'gender', 'birth_date', 'relation', 'phone_enc'])
       .orderBy('birth_date')
       .execute(),
     deps.db
       .selectFrom('resident_tags')
-      .where(inScope<DB, 'resident_tags'>(actor, 'visit.record', 'resident_tags.org_path'))
+      .where(
+        inFieldRound<'resident_tags'>(actor, isLinked, 'resident_tags.org_path', {
+          column: 'resident_tags.resident_id',
+          holds: 'resident',
+        }),
+      )
       .select(['resident_id', 'tag_id'])
       .execute(),
     listCareTags(deps.db),

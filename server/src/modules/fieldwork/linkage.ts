@@ -6,6 +6,8 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getOrgInScope } from '../orgs/service.ts';
+import { forgetCachedAuth } from '../users/auth-cache.ts';
+import { currentMonth, monthRange } from '../../platform/calendar.ts';
 import type { LinkageCreateBody, LinkageQuery } from './schema.ts';
 import { LINKAGE_KINDS, type LinkageKind } from './tables.ts';
 
@@ -121,6 +123,8 @@ export async function createLinkages(deps: AppDeps, actor: Actor, orgId: string,
       detail: { kind: body.kind, households: fresh.length },
     });
   });
+  // her session carries the field-work grants of a linked person from her next request on
+  forgetCachedAuth(deps.db, body.userId);
   return { created: fresh.length, skipped: households.length - fresh.length };
 }
 
@@ -144,6 +148,7 @@ export async function deleteLinkage(deps: AppDeps, actor: Actor, id: string): Pr
       detail: { userId: row.user_id, kind: row.kind },
     });
   });
+  forgetCachedAuth(deps.db, row.user_id);
 }
 
 export async function listLinkages(deps: AppDeps, actor: Actor, orgId: string, query: LinkageQuery) {
@@ -276,10 +281,24 @@ export async function listLinkageLoad(deps: AppDeps, actor: Actor, orgId: string
     const entry = byUser.get(d.user_id);
     if (entry !== undefined) entry.households = Number(d.n);
   }
+  // her visits at her linked households this month: the work the load is measured against
+  const month = monthRange(currentMonth(deps.clock.now()));
+  const visited = await deps.db
+    .selectFrom('visits')
+    .innerJoin('linkages', (j) =>
+      j.onRef('linkages.household_id', '=', 'visits.household_id').onRef('linkages.user_id', '=', 'visits.recorded_by'),
+    )
+    .where(inScopeWithin<DB, 'visits'>(actor, 'visit.read', 'visits.org_path', unit.path))
+    .where('visits.visited_at', '>=', month.start)
+    .where('visits.visited_at', '<', month.end)
+    .select(['visits.recorded_by', sql<number>`count(distinct visits.id)`.as('n')])
+    .groupBy('visits.recorded_by')
+    .execute();
   const items = [...byUser.values()].map((e) => ({
     userId: e.userId,
     name: e.name,
     households: e.households,
+    visitsThisMonth: Number(visited.find((v) => v.recorded_by === e.userId)?.n ?? 0),
     byKind: Object.fromEntries(LINKAGE_KINDS.map((k: LinkageKind) => [k, e.byKind[k] ?? 0])),
   }));
   items.sort((a, b) => b.households - a.households || a.name.localeCompare(b.name, 'zh-CN'));

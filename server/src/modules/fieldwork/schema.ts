@@ -72,6 +72,8 @@ export const LinkageLoad = z.object({
       name: z.string(),
       households: z.number().int(),
       byKind: z.record(z.string(), z.number().int()),
+      /** visits she recorded this month (Shanghai) at households under the unit that are linked to her */
+      visitsThisMonth: z.number().int(),
     }),
   ),
 });

@@ -11,6 +11,7 @@ import { householdInterval, recordVisitInStatus } from './policies.ts';
 import type { VisitInput, VisitOut } from './schema.ts';
 import { findReceipt, insertReceipt, photoIdsOf } from './receipts.ts';
 import type { VisitTable } from './tables.ts';
+import { inFieldScope } from './reach.ts';
 import { closeVisitRequests } from './visit-requests.ts';
 
 export const HOUSEHOLD = { zh: '住户', en: 'Household' };
@@ -21,7 +22,7 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
 /** Visits dated more than a year back are refused. */
 export const MAX_AGE_MS = 365 * 86_400_000;
 
-/** A household in the actor's scope for a field-work permission, or 404. */
+/** A household in the actor's field-work scope for a permission (her units, or linked to her), or 404. */
 export async function getHouseholdInScope(
   deps: AppDeps,
   actor: Actor,
@@ -32,7 +33,7 @@ export async function getHouseholdInScope(
     .selectFrom('households')
     .select(['id', 'org_id', 'org_path', 'address', 'lng', 'lat'])
     .where('id', '=', id)
-    .where(inScope<DB, 'households'>(actor, permission, 'households.org_path'))
+    .where(inFieldScope<'households'>(actor, permission, 'households.org_path', 'households.id'))
     .executeTakeFirst();
   if (row === undefined) throw notFound(HOUSEHOLD);
   return row;
@@ -346,7 +347,7 @@ export async function getVisitInScope(deps: AppDeps, actor: Actor, id: string): 
     .selectFrom('visits')
     .selectAll()
     .where('id', '=', id)
-    .where(inScope<DB, 'visits'>(actor, 'visit.read', 'visits.org_path'))
+    .where(inFieldScope<'visits'>(actor, 'visit.read', 'visits.org_path', 'visits.household_id'))
     .executeTakeFirst();
   if (row === undefined) throw notFound(VISIT);
   return row;

@@ -13,6 +13,7 @@ import { forgetCachedAuth } from './auth-cache.ts';
 import * as repo from './repo.ts';
 import type { UserCreateBody, UserOut, UserUpdateBody } from './schema.ts';
 import type { UserTable } from './tables.ts';
+import { LINKAGE_GRANTS, hasLinkages } from '../fieldwork/reach.ts';
 
 const USER = { zh: '用户', en: 'User' };
 const ASSIGNMENT = { zh: '角色授权', en: 'Role assignment' };
@@ -23,20 +24,29 @@ export async function loadActor(
   user: Pick<UserTable, 'id' | 'username' | 'display_name'>,
   context: { via: Actor['via']; ip: string | null; userAgent: string | null },
 ): Promise<Actor> {
-  const rows = await db
-    .selectFrom('role_assignments')
-    .select(['role', 'org_id', 'org_path'])
-    .where('user_id', '=', user.id)
-    .execute();
+  const [rows, isLinked] = await Promise.all([
+    db.selectFrom('role_assignments').select(['role', 'org_id', 'org_path']).where('user_id', '=', user.id).execute(),
+    hasLinkages(db, user.id),
+  ]);
   const assignments: Assignment[] = rows
     .filter((r) => r.role in ROLES)
     .map((r) => ({ role: r.role as RoleId, orgId: r.org_id, orgPath: r.org_path }));
-  return { userId: user.id, username: user.username, displayName: user.display_name, assignments, ...context };
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    assignments,
+    // linked to households (一亲三心): field work at exactly those (fieldwork/reach.ts)
+    ...(isLinked ? { objectGrants: LINKAGE_GRANTS } : {}),
+    ...context,
+  };
 }
 
 /** Permissions the actor holds anywhere (for showing menus; checks always use scope). */
 export function listPermissions(actor: Actor): Permission[] {
-  return [...new Set(actor.assignments.flatMap((a) => ROLES[a.role].permissions))].sort();
+  return [
+    ...new Set([...actor.assignments.flatMap((a) => ROLES[a.role].permissions), ...(actor.objectGrants ?? [])]),
+  ].sort();
 }
 
 function toAssignmentOut(row: Awaited<ReturnType<typeof repo.listAssignments>>[number]) {

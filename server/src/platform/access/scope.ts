@@ -18,6 +18,13 @@ export interface Actor {
   via: 'session' | 'apikey' | 'cli';
   ip: string | null;
   userAgent: string | null;
+  /**
+   * Permissions she holds on particular objects rather than over a unit — a person linked to households
+   * (一亲三心) holds visit.record and visit.read at exactly those households. They admit her to a route
+   * (`hasPermission`); which objects she reaches is each object's own rule (a `{ userId, permissions }`
+   * reach in src/resources.ts, the field-work queries' `inFieldScope`), never a unit's subtree.
+   */
+  objectGrants?: readonly Permission[];
 }
 
 /** The end of a subtree's range: `/1/2s/` → `/1/2s0` ('0' sorts right after '/'). */
@@ -52,8 +59,9 @@ export function scopeRoots(actor: Actor, permission: Permission): string[] {
   return roots;
 }
 
+/** True when the actor holds `permission` somewhere: over a unit, or on objects granted to her (`objectGrants`). */
 export function hasPermission(actor: Actor, permission: Permission): boolean {
-  return scopeRoots(actor, permission).length > 0;
+  return scopeRoots(actor, permission).length > 0 || actor.objectGrants?.includes(permission) === true;
 }
 
 /** True when the actor holds `permission` at a unit covering `path`. */
@@ -78,14 +86,21 @@ export function canGrantRole(actor: Actor, role: string, path: string): boolean 
 /**
  * Where an object lies, as one way of seeing it: a path, seen with the permission of the route that
  * asks; a path seen with a permission of its own (a report is also its task sender's); or a user, whose
- * own object it is (a resident's case, an API key).
+ * own object it is (a resident's case, an API key) — for every permission, or for the listed ones only
+ * (a household she is linked to is hers to visit, not to edit).
  */
-export type Reach = string | { permission: Permission; path: string } | { userId: string };
+export type Reach =
+  string | { permission: Permission; path: string } | { userId: string; permissions?: readonly Permission[] };
 
 /** True when the actor sees an object through `reach`; a bare path needs `permission` there. */
 export function canReach(actor: Actor, permission: Permission | undefined, reach: Reach): boolean {
   if (typeof reach === 'string') return permission !== undefined && canAt(actor, permission, reach);
-  if ('userId' in reach) return reach.userId === actor.userId;
+  // her own object; one granted to her for some permissions only (a linked household) is hers for those alone
+  if ('userId' in reach)
+    return (
+      reach.userId === actor.userId &&
+      (reach.permissions === undefined || (permission !== undefined && reach.permissions.includes(permission)))
+    );
   return canAt(actor, reach.permission, reach.path);
 }
 
