@@ -43,6 +43,49 @@ type Request = { body?: unknown; query?: Record<string, string> };
  * different base for one field (say, a linkage by grid instead of by households).
  */
 const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string, Request> }> = {
+  // 积分, 积分超市 and volunteering (issue 14: modules/points, modules/volunteering)
+  'GET /api/v1/points/rules': (own) => ({ query: { orgId: own.communityId } }),
+  'POST /api/v1/points/rules': (own) => ({
+    body: {
+      orgId: own.communityId,
+      code: 'scope_rule',
+      name: '测试规则',
+      kind: 'earn',
+      source: 'deed',
+      unit: 'event',
+      points: 5,
+    },
+  }),
+  'GET /api/v1/points/policy': (own) => ({ query: { orgId: own.communityId } }),
+  'PUT /api/v1/points/policy': (own) => ({ body: { orgId: own.communityId, pool: 'resident', expiryMonths: null } }),
+  'GET /api/v1/points/accounts': (own) => ({ query: { orgId: own.communityId } }),
+  'GET /api/v1/points/report': (own) => ({ query: { orgId: own.communityId } }),
+  'POST /api/v1/points/events': (own) => ({ body: { residentId: own.residentId, ruleCode: 'good_deed' } }),
+  'POST /api/v1/points/appeals/:id/decide': () => ({ body: { grant: false } }),
+  'GET /api/v1/store/items': (own) => ({ query: { orgId: own.communityId } }),
+  'POST /api/v1/store/items': (own) => ({ body: { orgId: own.communityId, name: '测试商品', price: 10, stock: 1 } }),
+  'PATCH /api/v1/store/items/:id': () => ({ body: { addStock: 1 } }),
+  'GET /api/v1/store/redemptions': (own) => ({ query: { orgId: own.communityId } }),
+  'POST /api/v1/store/redemptions/:id/reverse': () => ({ body: { reason: '测试' } }),
+  'PUT /api/v1/my/points/ranking': () => ({ body: { optIn: true } }),
+  'POST /api/v1/my/points/appeals': () => ({ body: { journalId: crypto.randomUUID(), reason: '测试' } }),
+  'POST /api/v1/my/store/redemptions': () => ({
+    body: { itemId: crypto.randomUUID(), quantity: 1, clientKey: 'scope-redeem-0001' },
+  }),
+  'GET /api/v1/volunteer/activities': (own) => ({ query: { orgId: own.communityId } }),
+  'POST /api/v1/volunteer/activities': (own) => ({
+    body: {
+      orgId: own.communityId,
+      kind: 'activity',
+      title: '测试活动',
+      startsAt: '2030-01-01T09:00:00+08:00',
+      endsAt: '2030-01-01T11:00:00+08:00',
+      slots: 3,
+    },
+  }),
+  'POST /api/v1/volunteer/signups/:id/check': () => ({ body: { action: 'in' } }),
+  'POST /api/v1/volunteer/signups/:id/confirm': () => ({ body: {} }),
+  'POST /api/v1/my/volunteer/activities/:id/scan': () => ({ body: { code: 'not-the-code' } }),
   'POST /api/v1/funds': (own) => ({ body: { compoundId: own.gridId } }),
   'POST /api/v1/funds/:id/owners': (own) => ({ body: { owners: [{ householdId: own.householdId, areaM2: 80 }] } }),
   'POST /api/v1/funds/:id/levies': () => ({
@@ -196,6 +239,12 @@ interface ScopedObject {
 
 /** Per resource kind: an id that names no object at all, to compare 404 bodies with. */
 const MISSING: Record<string, () => ScopedObject> = {
+  pointsAccount: () => ({ label: 'no such points account', value: crypto.randomUUID(), related: {} }),
+  pointsAppeal: () => ({ label: 'no such appeal', value: crypto.randomUUID(), related: {} }),
+  storeItem: () => ({ label: 'no such store item', value: crypto.randomUUID(), related: {} }),
+  storeRedemption: () => ({ label: 'no such redemption', value: crypto.randomUUID(), related: {} }),
+  volunteerActivity: () => ({ label: 'no such activity', value: crypto.randomUUID(), related: {} }),
+  volunteerSignup: () => ({ label: 'no such sign-up', value: crypto.randomUUID(), related: {} }),
   org: () => ({ label: 'no such unit', value: crypto.randomUUID(), related: {} }),
   orgCode: () => ({ label: 'no such code', value: '990000000001', related: {} }),
   user: () => ({ label: 'no such user', value: crypto.randomUUID(), related: { assignmentId: crypto.randomUUID() } }),
@@ -879,6 +928,145 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     objectsB.myFund = [{ label: 'fund of an owner in 山字石', value: fundB.id, related: {} }];
     objectsA.propertyCompany = [{ label: 'company of 营门滩', value: fundA.companyId, related: {} }];
     objectsB.propertyCompany = [{ label: 'company of 山字石', value: fundB.companyId, related: {} }];
+
+    // 积分, 积分超市 and volunteering: an account, an appeal, an item, a redemption, an activity and a
+    // sign-up in each community, written as modules/points and modules/volunteering write them
+    for (const [community, objects, name] of [
+      [communityA, objectsA, '营门滩'],
+      [communityB, objectsB, '山字石'],
+    ] as const) {
+      const at = new Date().toISOString();
+      const ids = {
+        account: crypto.randomUUID(),
+        appeal: crypto.randomUUID(),
+        item: crypto.randomUUID(),
+        redemption: crypto.randomUUID(),
+        activity: crypto.randomUUID(),
+        signup: crypto.randomUUID(),
+      };
+      const someone = crypto.randomUUID();
+      await t.deps.db
+        .insertInto('points_accounts')
+        .values({
+          id: ids.account,
+          org_path: community.path,
+          community_path: community.path,
+          owner_kind: 'resident',
+          owner_id: someone,
+          role: 'member',
+          ranked: 0,
+          created_at: at,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('points_appeals')
+        .values({
+          id: ids.appeal,
+          journal_id: crypto.randomUUID(),
+          community_path: community.path,
+          user_id: someone,
+          reason: `${name}的申诉`,
+          status: 'open',
+          created_at: at,
+          decided_at: null,
+          decided_by_name: null,
+          decision_note: null,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('store_items')
+        .values({
+          id: ids.item,
+          org_id: community.id,
+          org_path: community.path,
+          name: `${name}的洗衣液`,
+          description: null,
+          price: 10,
+          stock: 5,
+          stocked_total: 6,
+          donor_unit_id: null,
+          donor_name: null,
+          resource_id: null,
+          status: 'active',
+          created_at: at,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('store_redemptions')
+        .values({
+          id: ids.redemption,
+          item_id: ids.item,
+          org_path: community.path,
+          account_id: ids.account,
+          user_id: someone,
+          resident_id: someone,
+          resident_name: `${name}居民`,
+          client_key: 'scope-fixture-0001',
+          quantity: 1,
+          points: 10,
+          journal_id: crypto.randomUUID(),
+          status: 'reserved',
+          created_at: at,
+          picked_up_at: null,
+          picked_up_by_name: null,
+          reversed_at: null,
+          reversed_by_name: null,
+          reverse_reason: null,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('volunteer_activities')
+        .values({
+          id: ids.activity,
+          org_id: community.id,
+          org_path: community.path,
+          kind: 'activity',
+          title: `${name}志愿活动`,
+          description: null,
+          place: null,
+          starts_at: '2030-01-01T01:00:00.000Z',
+          ends_at: '2030-01-01T03:00:00.000Z',
+          slots: 3,
+          taken: 1,
+          rule_code: 'volunteer_hour',
+          checkin_code: crypto.randomUUID(),
+          need_ref: null,
+          status: 'published',
+          created_by: someone,
+          created_by_name: `${name}书记`,
+          created_at: at,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('volunteer_signups')
+        .values({
+          id: ids.signup,
+          activity_id: ids.activity,
+          org_path: community.path,
+          user_id: someone,
+          resident_id: someone,
+          volunteer_name: `${name}志愿者`,
+          status: 'signed',
+          created_at: at,
+          cancelled_at: null,
+          checked_in_at: null,
+          checked_in_via: null,
+          checked_out_at: null,
+          checked_out_via: null,
+          minutes: null,
+          day: null,
+          confirmed_at: null,
+          confirmed_by_name: null,
+          points: null,
+        })
+        .execute();
+      objects.pointsAccount = [{ label: `${name} points account`, value: ids.account, related: {} }];
+      objects.pointsAppeal = [{ label: `${name} appeal`, value: ids.appeal, related: {} }];
+      objects.storeItem = [{ label: `${name} store item`, value: ids.item, related: {} }];
+      objects.storeRedemption = [{ label: `${name} redemption`, value: ids.redemption, related: {} }];
+      objects.volunteerActivity = [{ label: `${name} activity`, value: ids.activity, related: {} }];
+      objects.volunteerSignup = [{ label: `${name} sign-up`, value: ids.signup, related: {} }];
+    }
 
     sendAsSecretaryA = (method, url, body) => secretaryA.request(method, url, body);
     const clerkClient = await t.login('anning_jyj');
