@@ -42,7 +42,56 @@ type Request = { body?: unknown; query?: Record<string, string> };
  * generated test puts another community's object into each declared id in turn. `byField` gives a
  * different base for one field (say, a linkage by grid instead of by households).
  */
+/** 议事: ids of community A's council objects that bodies name (set in beforeAll; any UUID before). */
+const councilOfA = { councilId: crypto.randomUUID(), topicId: crypto.randomUUID(), memberId: crypto.randomUUID() };
+
 const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string, Request> }> = {
+  // 议事 councils (modules/councils): A's own council objects, filled in beforeAll
+  'POST /api/v1/councils': (own) => ({
+    body: {
+      orgId: own.communityId,
+      name: '居民议事会',
+      voteBasis: 'household',
+      quorum: 'half',
+      majority: 'half',
+      supportThreshold: 20,
+      supportDays: 30,
+    },
+  }),
+  'POST /api/v1/councils/:id/members': (own) => ({
+    body: { kind: 'resident_rep', name: '居民代表', householdId: own.householdId, userId: own.userId },
+  }),
+  'POST /api/v1/councils/:id/topics': () => ({ body: { title: '加装电梯', body: '老楼加装电梯' } }),
+  'POST /api/v1/council-topics/:id/supports': (own) => ({ body: { householdIds: [own.householdId] } }),
+  'POST /api/v1/council-topics/:id/decline': () => ({ body: { reason: '不属于议事范围' } }),
+  'POST /api/v1/councils/:id/meetings': () => ({
+    body: {
+      title: '议事会议',
+      place: '议事厅',
+      startsAt: '2030-01-08T14:30:00+08:00',
+      agenda: [{ topicId: councilOfA.topicId, ballot: 'open' }],
+    },
+  }),
+  'POST /api/v1/council-meetings/:id/attendance': () => ({
+    body: { entries: [{ memberId: councilOfA.memberId, status: 'present' }] },
+  }),
+  'POST /api/v1/council-meetings/:id/votes': () => ({
+    body: { topicId: councilOfA.topicId, memberId: councilOfA.memberId, choice: 'yes' },
+  }),
+  'POST /api/v1/council-meetings/:id/totals': () => ({
+    body: { topicId: councilOfA.topicId, yes: 0, no: 0, abstain: 0 },
+  }),
+  'POST /api/v1/council-meetings/:id/minutes': () => ({ body: { minutes: '会议纪要' } }),
+  'POST /api/v1/council-meetings/:id/decisions': () => ({
+    body: { topicId: councilOfA.topicId, resolution: '通过' },
+  }),
+  'POST /api/v1/council-decisions/:id/milestones': (own) => ({
+    body: { title: '落实', ownerName: '社区居委会', dueDate: '2030-01-31', caseId: own.caseId },
+  }),
+  'POST /api/v1/council-milestones/:id/done': () => ({ body: { isDone: true } }),
+  'POST /api/v1/my/council-topics': () => ({
+    body: { councilId: councilOfA.councilId, title: '加装电梯', body: '老楼加装电梯' },
+  }),
   // 积分, 积分超市 and volunteering (issue 14: modules/points, modules/volunteering)
   'GET /api/v1/points/rules': (own) => ({ query: { orgId: own.communityId } }),
   'POST /api/v1/points/rules': (own) => ({
@@ -275,6 +324,15 @@ const MISSING: Record<string, () => ScopedObject> = {
   }),
   myFund: () => ({ label: 'no such fund of mine', value: crypto.randomUUID(), related: {} }),
   propertyCompany: () => ({ label: 'no such property company', value: crypto.randomUUID(), related: {} }),
+  council: () => ({ label: 'no such council', value: crypto.randomUUID(), related: { memberId: crypto.randomUUID() } }),
+  councilTopic: () => ({ label: 'no such topic', value: crypto.randomUUID(), related: {} }),
+  councilMeeting: () => ({
+    label: 'no such meeting',
+    value: crypto.randomUUID(),
+    related: { photoId: crypto.randomUUID() },
+  }),
+  councilDecision: () => ({ label: 'no such decision', value: crypto.randomUUID(), related: {} }),
+  councilMilestone: () => ({ label: 'no such milestone', value: crypto.randomUUID(), related: {} }),
 };
 
 type Part = 'params' | 'query' | 'body';
@@ -839,6 +897,89 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     objectsB.webhookSubscriber = [{ label: 'subscriber of 山字石', value: hookB.id, related: {} }];
     objectsA.webhookDelivery = [{ label: 'delivery of 营门滩', value: hookA.deliveryId, related: {} }];
     objectsB.webhookDelivery = [{ label: 'delivery of 山字石', value: hookB.deliveryId, related: {} }];
+
+    // 议事: a council in each community with a member, a topic decided at a meeting (with a photo) and
+    // its milestone, and a second topic on the meeting's agenda
+    const councilIn = async (client: Client, community: { id: string }, householdId: string) => {
+      const made = await client.post('/api/v1/councils', {
+        orgId: community.id,
+        name: '居民议事会',
+        voteBasis: 'member',
+        quorum: 'half',
+        majority: 'half',
+        supportThreshold: 20,
+        supportDays: 30,
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const councilId = (made.json() as { id: string }).id;
+      const member = await client.post(`/api/v1/councils/${councilId}/members`, {
+        kind: 'resident_rep',
+        name: '居民代表',
+        householdId,
+      });
+      expect(member.statusCode, member.body).toBe(201);
+      const memberId = (member.json() as { id: string }).id;
+      const topicIds: string[] = [];
+      for (const title of ['加装电梯', '增设车棚']) {
+        const topic = await client.post(`/api/v1/councils/${councilId}/topics`, { title, body: title });
+        expect(topic.statusCode, topic.body).toBe(201);
+        topicIds.push((topic.json() as { id: string }).id);
+      }
+      const meeting = await client.post(`/api/v1/councils/${councilId}/meetings`, {
+        title: '议事会议',
+        place: '议事厅',
+        startsAt: t.clock.now().toISOString(),
+        agenda: topicIds.map((topicId) => ({ topicId, ballot: 'open' })),
+      });
+      expect(meeting.statusCode, meeting.body).toBe(201);
+      const meetingId = (meeting.json() as { id: string }).id;
+      await client.post(`/api/v1/council-meetings/${meetingId}/attendance`, {
+        entries: [{ memberId, status: 'present' }],
+      });
+      await client.post(`/api/v1/council-meetings/${meetingId}/votes`, {
+        topicId: topicIds[0],
+        memberId,
+        choice: 'yes',
+      });
+      const decision = await client.post(`/api/v1/council-meetings/${meetingId}/decisions`, {
+        topicId: topicIds[0],
+        resolution: '加装电梯',
+      });
+      expect(decision.statusCode, decision.body).toBe(201);
+      const decisionId = (decision.json() as { id: string }).id;
+      const milestone = await client.post(`/api/v1/council-decisions/${decisionId}/milestones`, {
+        title: '电梯选型',
+        ownerName: '社区居委会',
+        dueDate: '2030-01-31',
+      });
+      expect(milestone.statusCode, milestone.body).toBe(201);
+      const milestoneId = (milestone.json() as { milestones: { id: string }[] }).milestones[0]!.id;
+      const photoId = crypto.randomUUID();
+      await t.deps.db
+        .insertInto('council_photos')
+        .values({
+          id: photoId,
+          meeting_id: meetingId,
+          mime: 'image/png',
+          data: Buffer.from([0x89]),
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      return { councilId, memberId, topicId: topicIds[1]!, meetingId, photoId, decisionId, milestoneId };
+    };
+    const councilA = await councilIn(secretaryA, communityA, householdA);
+    const councilB = await councilIn(secretaryB, communityB, householdB);
+    Object.assign(councilOfA, councilA);
+    for (const [objects, c, name] of [
+      [objectsA, councilA, '营门滩'],
+      [objectsB, councilB, '山字石'],
+    ] as const) {
+      objects.council = [{ label: `council of ${name}`, value: c.councilId, related: { memberId: c.memberId } }];
+      objects.councilTopic = [{ label: `topic in ${name}`, value: c.topicId, related: {} }];
+      objects.councilMeeting = [{ label: `meeting in ${name}`, value: c.meetingId, related: { photoId: c.photoId } }];
+      objects.councilDecision = [{ label: `decision in ${name}`, value: c.decisionId, related: {} }];
+      objects.councilMilestone = [{ label: `milestone in ${name}`, value: c.milestoneId, related: {} }];
+    }
 
     // 物业资金: a compound's fund in each community with an owner household, and a property company
     const fundIn = async (client: Client, community: { id: string }, name: string, householdId: string) => {
