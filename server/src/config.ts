@@ -15,6 +15,8 @@ export interface Config {
   isDemo: boolean;
   /** base64 of 64 bytes (32 encryption + 32 blind-index); otherwise a key file in the data dir */
   piiKey: string | undefined;
+  /** the next personal-data key during a key rotation, for servers whose key comes from the environment */
+  piiKeyNext?: string | undefined;
   tileUrl: string | undefined;
   /** base map: see modules/meta/map-settings.ts; absent means chosen from the keys that are set */
   mapProvider?: 'tianditu' | 'amap' | 'custom' | 'none' | undefined;
@@ -53,6 +55,7 @@ const EnvSchema = z.object({
   TIANZIGE_ADMIN_PASSWORD: z.string().optional(),
   TIANZIGE_DEMO: booleanFlag.optional(),
   TIANZIGE_PII_KEY: z.string().optional(),
+  TIANZIGE_PII_KEY_NEXT: z.string().optional(),
   TIANZIGE_TILE_URL: z.string().url().optional(),
   TIANZIGE_MAP_PROVIDER: z.enum(['tianditu', 'amap', 'custom', 'none']).optional(),
   TIANZIGE_TIANDITU_KEY: z
@@ -81,6 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
   if (e.TIANZIGE_PII_KEY !== undefined && Buffer.from(e.TIANZIGE_PII_KEY, 'base64').length !== 64) {
     throw new ConfigError('TIANZIGE_PII_KEY must be 64 bytes in base64 / TIANZIGE_PII_KEY 须为 base64 编码的 64 字节');
   }
+  if (e.TIANZIGE_PII_KEY_NEXT !== undefined && Buffer.from(e.TIANZIGE_PII_KEY_NEXT, 'base64').length !== 64) {
+    throw new ConfigError(
+      'TIANZIGE_PII_KEY_NEXT must be 64 bytes in base64 / TIANZIGE_PII_KEY_NEXT 须为 base64 编码的 64 字节',
+    );
+  }
   if (e.TIANZIGE_MAP_PROVIDER === 'tianditu' && e.TIANZIGE_TIANDITU_KEY === undefined) {
     throw new ConfigError(
       'TIANZIGE_MAP_PROVIDER=tianditu needs TIANZIGE_TIANDITU_KEY / 使用天地图须设置 TIANZIGE_TIANDITU_KEY',
@@ -97,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = env.INIT_
     adminPassword: e.TIANZIGE_ADMIN_PASSWORD,
     isDemo: e.TIANZIGE_DEMO ?? database.kind === 'sqlite',
     piiKey: e.TIANZIGE_PII_KEY,
+    piiKeyNext: e.TIANZIGE_PII_KEY_NEXT,
     tileUrl: e.TIANZIGE_TILE_URL,
     mapProvider: e.TIANZIGE_MAP_PROVIDER,
     tiandituKey: e.TIANZIGE_TIANDITU_KEY,

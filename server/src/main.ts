@@ -7,6 +7,7 @@ import { recordJobRun } from './ops/job-runs.ts';
 import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
 import { startWebhookDispatcher } from './modules/webhooks/start.ts';
+import { watchKeyRing } from './ops/keys/ring.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
@@ -59,7 +60,10 @@ async function main(): Promise<void> {
   );
   // Webhooks: signed case events POSTed to subscribers (12345, 一网统管, partners); several servers may run it.
   const webhooks = startWebhookDispatcher(deps, (err) => app.log.error({ err }, 'webhook delivery failed'));
+  // Key rotation (`tianzige keys rotate`): the ring follows the database's state within a few seconds.
+  const keyRing = watchKeyRing(deps.db, deps.pii, config, [deps.pii.keysForWorker()], (line) => app.log.error(line));
   const stop = async () => {
+    keyRing.stop();
     clearInterval(sweep);
     await dispatcher.stop();
     await webhooks.stop();

@@ -3,8 +3,9 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { systemClock } from './platform/clock.ts';
 import type { AppDeps } from './platform/deps.ts';
+import { syncKeyRing } from './ops/keys/ring.ts';
 import { PiiCipher, loadPiiKeys } from './platform/pii/crypto.ts';
-import { verifyPiiKey } from './platform/pii/key-check.ts';
+import { keyMismatch, verifyPiiKey } from './platform/pii/key-check.ts';
 
 /**
  * The services' dependencies over the database the configuration names, opened the one way the server
@@ -20,8 +21,14 @@ export async function openDeps(
   try {
     const isMigrated = options.migrate !== false;
     if (isMigrated) await migrateToLatest(database.db);
-    const pii = new PiiCipher(loadPiiKeys({ envKey: config.piiKey, dataDir: config.dataDir }));
-    if (isMigrated) await verifyPiiKey(database.db, pii, systemClock);
+    const configured = loadPiiKeys({ envKey: config.piiKey, dataDir: config.dataDir });
+    const pii = new PiiCipher(configured);
+    if (isMigrated) {
+      // the ring the database's state asks for: during a key rotation the new key writes, either reads
+      const ring = await syncKeyRing(database.db, pii, config, [configured]);
+      if (!ring.ok) throw keyMismatch();
+      await verifyPiiKey(database.db, pii, systemClock);
+    }
     return {
       db: database.db,
       dialect: database.dialect,

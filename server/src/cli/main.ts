@@ -28,6 +28,8 @@ const HELP = `tianzige — 田字格 command line
   tianzige backup --out FILE
   tianzige restore FILE
   tianzige doctor
+  tianzige keys rotate [--batch N] [--settle-seconds S]
+  tianzige keys status
 
 The database is the one TIANZIGE_DATABASE_URL / TIANZIGE_DATA_DIR name, as for the server.`;
 
@@ -88,6 +90,8 @@ const commands: Record<string, Handler> = {
   backup: async (args) => (await import('./operations.ts')).backupFromCli(args),
   restore: async (args) => (await import('./operations.ts')).restoreFromCli(args),
   doctor: async () => (await import('./operations.ts')).doctorFromCli(),
+  'keys rotate': async (args) => (await import('./operations.ts')).rotateKeysFromCli(args),
+  'keys status': async () => (await import('./operations.ts')).keyStatusFromCli(),
   demo: async () => {
     const { ensureDivisions } = await import('../bootstrap.ts');
     const { seedDemo } = await import('./demo.ts');

@@ -44,3 +44,48 @@ export async function doctorFromCli(): Promise<void> {
   console.log(formatDoctor(checks));
   if (checks.some((c) => c.outcome === 'fail')) process.exitCode = 1;
 }
+
+/** `tianzige keys rotate [--batch N]`: re-encrypt every personal number under a new key while the server runs. */
+export async function rotateKeysFromCli(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { batch: { type: 'string' }, 'settle-seconds': { type: 'string' } },
+  });
+  const batchSize = values.batch === undefined ? 500 : Number(values.batch);
+  const settle = values['settle-seconds'] === undefined ? undefined : Number(values['settle-seconds']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000 || (settle !== undefined && !(settle >= 0)))
+    throw new UsageError('usage: tianzige keys rotate [--batch 1..10000] [--settle-seconds S]');
+  const { openCliDeps } = await import('./context.ts');
+  const { rotatePiiKey } = await import('../ops/keys/rotate.ts');
+  const config = loadConfig();
+  const deps = await openCliDeps();
+  try {
+    const started = Date.now();
+    const result = await rotatePiiKey(deps, config, {
+      batchSize,
+      ...(settle === undefined ? {} : { settleMs: settle * 1000 }),
+      onProgress: (line) => console.log(line),
+    });
+    console.log(`${result.converted} values, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (result.retiredKeyFile !== null)
+      console.log(
+        `old key moved to ${result.retiredKeyFile}: keep it offline with the backups taken before this rotation / ` +
+          '旧密钥已移至该文件：请与轮换前的备份一起离线保管',
+      );
+    if (result.environmentNote !== null) console.log(result.environmentNote);
+  } finally {
+    await deps.close();
+  }
+}
+
+/** `tianzige keys status`: whether a rotation is under way and how far it has got. */
+export async function keyStatusFromCli(): Promise<void> {
+  const { openCliDeps } = await import('./context.ts');
+  const { rotationStatus } = await import('../ops/keys/rotate.ts');
+  const deps = await openCliDeps();
+  try {
+    console.log(await rotationStatus(deps.db));
+  } finally {
+    await deps.close();
+  }
+}

@@ -8,7 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import { disclosureFor, shapePersonal } from './disclosure.ts';
 import { takeExactSearch } from './exact-search.ts';
 import { getHouseholdInScope } from './households.ts';
-import { idNumberIndex } from './resident-input.ts';
+import { idNumberIndexes } from './resident-input.ts';
 import { getResidentInScope, relocateResident } from './residents.ts';
 import type { MoveRequestCreateBody, MoveRequestListQuery } from './schema.ts';
 import type { ResidentMoveRequestTable } from './tables.ts';
@@ -24,14 +24,14 @@ const REQUEST = { zh: '迁入申请', en: 'Move request' };
  */
 export async function createMoveRequest(deps: AppDeps, actor: Actor, body: MoveRequestCreateBody) {
   const household = await getHouseholdInScope(deps, actor, body.householdId, 'resident.write');
-  const bidx = idNumberIndex(deps.pii, body.idNumber, deps.clock.now());
+  const bidx = idNumberIndexes(deps.pii, body.idNumber, deps.clock.now());
   if (bidx === null)
     throw invalidField('idNumber', 'invalid_id_number', { zh: '身份证号无效', en: 'Not a valid ID number' });
   await takeExactSearch(deps, actor, { kinds: ['id_number'], purpose: 'move_request', orgPath: household.org_path });
   const resident = await deps.db
     .selectFrom('residents')
     .select(['id', 'org_path'])
-    .where('id_number_bidx', '=', bidx)
+    .where('id_number_bidx', 'in', bidx)
     .executeTakeFirst();
   if (resident === undefined) {
     throw new AppError('NOT_FOUND', {

@@ -49,15 +49,18 @@ const err = (field: string, code: string, m: Message): FieldError => ({
   message_en: m.en,
 });
 
-/** Blind index of an ID number as typed, or null if it is not a valid one. */
-export function idNumberIndex(pii: PiiCipher, input: string, now: Date): string | null {
+/**
+ * The blind indexes an exact look-up of an ID number as typed matches (one per valid key: two during a key
+ * rotation), or null if it is not a valid one.
+ */
+export function idNumberIndexes(pii: PiiCipher, input: string, now: Date): string[] | null {
   const parsed = parseIdNumber(input, now);
-  return parsed.ok ? pii.blindIndex('id_number', parsed.facts.normalized) : null;
+  return parsed.ok ? pii.blindIndexes('id_number', parsed.facts.normalized) : null;
 }
 
-export function phoneIndex(pii: PiiCipher, input: string): string | null {
+export function phoneIndexes(pii: PiiCipher, input: string): string[] | null {
   const phone = normalizePhone(input);
-  return PHONE_PATTERN.test(phone) ? pii.blindIndex('phone', phone) : null;
+  return PHONE_PATTERN.test(phone) ? pii.blindIndexes('phone', phone) : null;
 }
 
 /**

@@ -10,7 +10,7 @@ import { dropTagsUnusableAt, listCareTags, listCareTagsAt, resolveTags } from '.
 import { takeExactSearch } from './exact-search.ts';
 import { getHouseholdInScope } from './households.ts';
 import { disclosureFor, shapeHistoryEntry, shapePersonal } from './disclosure.ts';
-import { checkResidentIdentity } from './resident-input.ts';
+import { checkResidentIdentity, idNumberIndexes, phoneIndexes } from './resident-input.ts';
 import { syncResidentRollups } from '../insights/rollups.ts';
 import type { ResidentCreateBody, ResidentOut, ResidentUpdateBody } from './schema.ts';
 import type { ResidentChangeTable, ResidentTable } from './tables.ts';
@@ -139,14 +139,15 @@ export async function getResidentInScope(
 async function duplicateIdNumber(
   deps: AppDeps,
   actor: Actor,
-  bidx: string,
+  /** every valid key's blind index of the number (two during a key rotation) */
+  bidx: string[],
   exceptId?: string,
 ): Promise<AppError | null> {
   await takeExactSearch(deps, actor, { kinds: ['id_number'], purpose: 'duplicate_check' });
   let q = deps.db
     .selectFrom('residents')
     .select(['id', 'name', 'org_path', 'household_id'])
-    .where('id_number_bidx', '=', bidx);
+    .where('id_number_bidx', 'in', bidx);
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   const existing = await q.executeTakeFirst();
   if (existing === undefined) return null;
@@ -244,8 +245,8 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
       },
     ]);
   }
-  if (identity.value.id_number_bidx !== null) {
-    const dup = await duplicateIdNumber(deps, actor, identity.value.id_number_bidx);
+  if (identity.value.id_number_bidx !== null && body.idNumber != null) {
+    const dup = await duplicateIdNumber(deps, actor, idNumberIndexes(deps.pii, body.idNumber, now) ?? []);
     if (dup !== null) throw dup;
   }
   const iso = now.toISOString();
@@ -322,11 +323,19 @@ export async function updateResident(
     );
     if (!identity.ok) throw validationError(identity.errors);
     const v = identity.value;
-    if (v.id_number_bidx !== null && v.id_number_bidx !== current.id_number_bidx) {
-      const dup = await duplicateIdNumber(deps, actor, v.id_number_bidx, id);
+    // the same number is the same whichever valid key indexed it (a key rotation converts rows one by one)
+    const idTokens = idNumber === null ? [] : (idNumberIndexes(deps.pii, idNumber, now) ?? []);
+    const isIdChanged =
+      current.id_number_bidx === null ? v.id_number_bidx !== null : !idTokens.includes(current.id_number_bidx);
+    const phone = body.phone !== undefined ? body.phone : currentPhone;
+    const phoneTokens = phone === null ? [] : (phoneIndexes(deps.pii, phone) ?? []);
+    const isPhoneChanged =
+      current.phone_bidx === null ? v.phone_bidx !== null : !phoneTokens.includes(current.phone_bidx);
+    if (v.id_number_bidx !== null && isIdChanged) {
+      const dup = await duplicateIdNumber(deps, actor, idTokens, id);
       if (dup !== null) throw dup;
     }
-    if (v.id_number_bidx !== current.id_number_bidx) {
+    if (isIdChanged) {
       Object.assign(next, { id_number_enc: v.id_number_enc, id_number_bidx: v.id_number_bidx });
       changes.push({
         kind: 'update',
@@ -335,7 +344,7 @@ export async function updateResident(
         new_value: v.id_number_bidx === null ? null : '******',
       });
     }
-    if (v.phone_bidx !== current.phone_bidx) {
+    if (isPhoneChanged) {
       Object.assign(next, { phone_enc: v.phone_enc, phone_bidx: v.phone_bidx });
       changes.push({
         kind: 'update',

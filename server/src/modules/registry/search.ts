@@ -7,7 +7,7 @@ import { getOrgInScope } from '../orgs/service.ts';
 import { listCareTags, visibleTo } from './care-tags.ts';
 import { type ExactKind, takeExactSearch } from './exact-search.ts';
 import { bornOnOrBefore } from './id-number.ts';
-import { idNumberIndex, phoneIndex } from './resident-input.ts';
+import { idNumberIndexes, phoneIndexes } from './resident-input.ts';
 import { type ResidentContext, toResidentsOut } from './residents.ts';
 import type { ResidentSearchBody } from './schema.ts';
 import type { ResidentTable } from './tables.ts';
@@ -41,17 +41,17 @@ export async function buildResidentQuery(
   }
   const exact: ExactKind[] = [];
   if (filter.idNumber !== undefined) {
-    const bidx = idNumberIndex(deps.pii, filter.idNumber, now);
+    const bidx = idNumberIndexes(deps.pii, filter.idNumber, now);
     if (bidx === null)
       throw invalidField('idNumber', 'invalid_id_number', { zh: '身份证号无效', en: 'Not a valid ID number' });
-    query = query.where('residents.id_number_bidx', '=', bidx);
+    query = query.where('residents.id_number_bidx', 'in', bidx);
     exact.push('id_number');
   }
   if (filter.phone !== undefined) {
-    const bidx = phoneIndex(deps.pii, filter.phone);
+    const bidx = phoneIndexes(deps.pii, filter.phone);
     if (bidx === null)
       throw invalidField('phone', 'invalid_phone', { zh: '电话号码格式不正确', en: 'Invalid phone number' });
-    query = query.where('residents.phone_bidx', '=', bidx);
+    query = query.where('residents.phone_bidx', 'in', bidx);
     exact.push('phone');
   }
   if (filter.address !== undefined) {

@@ -8,13 +8,16 @@ import { shapePersonal } from './disclosure.ts';
  * ID number's blind index, and her household as a grid worker would see it — masked, never revealed.
  */
 
-/** Living residents holding the ID number with blind index `idBidx` (the registry keeps one; read them all). */
-export async function findLivingResidentsByIdNumber(db: Kysely<DB>, idBidx: string) {
+/**
+ * Living residents holding the ID number with one of the blind indexes `idBidx` (each valid key's: two
+ * during a key rotation); the registry keeps one, read them all.
+ */
+export async function findLivingResidentsByIdNumber(db: Kysely<DB>, idBidx: string[]) {
   return db
     .selectFrom('residents as r')
     .innerJoin('households as h', 'h.id', 'r.household_id')
     .select(['r.id', 'r.name', 'r.household_id', 'r.phone_bidx', 'h.org_path', 'h.org_id'])
-    .where('r.id_number_bidx', '=', idBidx)
+    .where('r.id_number_bidx', 'in', idBidx)
     .where('r.status', '=', 'living')
     .execute();
 }

@@ -52,16 +52,18 @@ export async function findOrCreateResidentAccount(
   who: AuditWho,
   handle: { kind: 'phone'; phone: string } | { kind: 'wechat'; openId: string },
 ): Promise<{ user: UserTable; isNew: boolean }> {
-  const bidx =
+  // every valid key's index (two during a key rotation); a new account takes the writing key's, the first
+  const tokens =
     handle.kind === 'phone'
-      ? deps.pii.blindIndex('phone', handle.phone)
-      : deps.pii.blindIndex('wechat_openid', handle.openId);
+      ? deps.pii.blindIndexes('phone', handle.phone)
+      : deps.pii.blindIndexes('wechat_openid', handle.openId);
+  const bidx = tokens[0]!;
   const column = handle.kind === 'phone' ? 'ra.phone_bidx' : 'ra.wechat_openid_bidx';
   const existing = await trx
     .selectFrom('resident_accounts as ra')
     .innerJoin('users as u', 'u.id', 'ra.user_id')
     .selectAll('u')
-    .where(column, '=', bidx)
+    .where(column, 'in', tokens)
     .executeTakeFirst();
   if (existing !== undefined) return { user: existing, isNew: false };
   const root = await ensureNationRoot(trx, deps.clock);

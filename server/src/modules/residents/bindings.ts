@@ -146,7 +146,10 @@ export async function bindMyAccount(deps: AppDeps, actor: Actor, input: { name: 
     );
   }
   const name = normalizeName(input.name);
-  const found = await findLivingResidentsByIdNumber(deps.db, deps.pii.blindIndex('id_number', parsed.facts.normalized));
+  const found = await findLivingResidentsByIdNumber(
+    deps.db,
+    deps.pii.blindIndexes('id_number', parsed.facts.normalized),
+  );
   const match = found.find((r) => normalizeName(r.name) === name);
   if (match === undefined) {
     await recordAudit(deps.db, deps.clock, who, {
@@ -156,7 +159,10 @@ export async function bindMyAccount(deps: AppDeps, actor: Actor, input: { name: 
     });
     throw bindRefused();
   }
-  const isExact = user.phone_bidx !== null && match.phone_bidx !== null && user.phone_bidx === match.phone_bidx;
+  // her phone's index under every valid key: the same number matches while a key rotation converts rows
+  const userPhoneTokens =
+    user.phone_enc === null ? [] : deps.pii.blindIndexes('phone', deps.pii.decrypt(user.phone_enc));
+  const isExact = match.phone_bidx !== null && userPhoneTokens.includes(match.phone_bidx);
   const now = deps.clock.now().toISOString();
   const row: ResidentBindingTable = {
     id: newId(),

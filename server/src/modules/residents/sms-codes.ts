@@ -68,6 +68,9 @@ const lockedError = (minutes: number, field: string) =>
   );
 
 const hashCode = (deps: AppDeps, id: string, code: string) => deps.pii.blindIndex('sms_code', `${id}:${code}`);
+/** Whether the code is the one hashed (under any valid key: a code sent just before a key rotation still works). */
+const isCodeOf = (deps: AppDeps, id: string, code: string, stored: string) =>
+  deps.pii.blindIndexes('sms_code', `${id}:${code}`).some((hash) => isSameHash(hash, stored));
 
 function isSameHash(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -76,11 +79,11 @@ function isSameHash(a: string, b: string): boolean {
 }
 
 /** When the number's lock ends (ms), or null when it is not locked. */
-async function lockedUntil(db: Kysely<DB>, phoneBidx: string, now: number): Promise<number | null> {
+async function lockedUntil(db: Kysely<DB>, phoneBidx: string[], now: number): Promise<number | null> {
   const rows = await db
     .selectFrom('sms_code_failures')
     .select('at')
-    .where('phone_bidx', '=', phoneBidx)
+    .where('phone_bidx', 'in', phoneBidx)
     .where('at', '>', new Date(now - LOCK_WINDOW_MS).toISOString())
     .orderBy('at', 'desc')
     .limit(WRONG_CODES_TO_LOCK)
@@ -106,7 +109,9 @@ const whoForNumber = (phone: string, client: ClientInfo): AuditWho => ({
  */
 export async function requestSmsCode(deps: AppDeps, input: { phone: string }, client: ClientInfo) {
   const phone = parseMobile(input.phone);
-  const phoneBidx = deps.pii.blindIndex('phone', phone);
+  // every valid key's index of the number (two during a key rotation): rows of either count; new rows take the first
+  const phoneBidxes = deps.pii.blindIndexes('phone', phone);
+  const phoneBidx = phoneBidxes[0]!;
   const now = deps.clock.now().getTime();
   const who = whoForNumber(phone, client);
   const refuse = async (error: AppError, reason: string) => {
@@ -128,12 +133,12 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
         `sms_code:phone:${phoneBidx}`,
         ...(source === null ? [] : [`sms_code:ip:${source}`]),
       ]);
-      const locked = await lockedUntil(trx, phoneBidx, now);
+      const locked = await lockedUntil(trx, phoneBidxes, now);
       if (locked !== null) return { error: lockedError(minutesUntil(locked, now), 'phone'), reason: 'locked' };
       const recent = await trx
         .selectFrom('sms_codes')
         .select('created_at')
-        .where('phone_bidx', '=', phoneBidx)
+        .where('phone_bidx', 'in', phoneBidxes)
         .where('created_at', '>', new Date(now - HOUR).toISOString())
         .orderBy('created_at', 'desc')
         .execute();
@@ -163,7 +168,7 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
           .distinct()
           .where('ip', '=', source)
           .where('created_at', '>', new Date(now - HOUR).toISOString())
-          .where('phone_bidx', '!=', phoneBidx)
+          .where('phone_bidx', 'not in', phoneBidxes)
           .execute();
         if (numbers.length >= perSource) {
           return {
@@ -183,7 +188,7 @@ export async function requestSmsCode(deps: AppDeps, input: { phone: string }, cl
       await trx
         .updateTable('sms_codes')
         .set({ status: 'void' })
-        .where('phone_bidx', '=', phoneBidx)
+        .where('phone_bidx', 'in', phoneBidxes)
         .where('status', '=', 'live')
         .execute();
       await trx
@@ -263,24 +268,26 @@ export async function verifySmsCode(deps: AppDeps, input: { phone: string; code:
   if (!/^\d{6}$/.test(code)) {
     throw fieldError('invalid_code', 'code', { zh: '验证码为 6 位数字', en: 'The code has 6 digits' }, 'VALIDATION');
   }
-  const phoneBidx = deps.pii.blindIndex('phone', phone);
+  // every valid key's index of the number (two during a key rotation): rows of either count; new rows take the first
+  const phoneBidxes = deps.pii.blindIndexes('phone', phone);
+  const phoneBidx = phoneBidxes[0]!;
   const who = whoForNumber(phone, client);
   const verdict: Verdict = await deps.db.transaction().execute(async (trx): Promise<Verdict> => {
     const now = deps.clock.now().getTime();
     let recentCodes = trx
       .selectFrom('sms_codes')
       .selectAll()
-      .where('phone_bidx', '=', phoneBidx)
+      .where('phone_bidx', 'in', phoneBidxes)
       .where('created_at', '>', new Date(now - HOUR).toISOString())
       .orderBy('created_at', 'desc');
     // attempts on one number take turns (SQLite's writer lock does this on its own)
     if (deps.dialect === 'postgres') recentCodes = recentCodes.forUpdate();
     const codes = await recentCodes.execute();
-    const locked = await lockedUntil(trx, phoneBidx, now);
+    const locked = await lockedUntil(trx, phoneBidxes, now);
     if (locked !== null) return { kind: 'locked', minutes: minutesUntil(locked, now) };
     const latest = codes[0];
     if (latest === undefined) return { kind: 'no_code' };
-    const match = codes.find((c) => isSameHash(hashCode(deps, c.id, code), c.code_hash));
+    const match = codes.find((c) => isCodeOf(deps, c.id, code, c.code_hash));
     const isLive = (c: typeof latest) => c.status === 'live' && new Date(c.expires_at).getTime() > now;
     if (match !== undefined) {
       if (match.status === 'used') return { kind: 'used' };
@@ -293,7 +300,7 @@ export async function verifySmsCode(deps: AppDeps, input: { phone: string; code:
         .where('status', '=', 'live')
         .executeTakeFirst();
       if (Number(spent.numUpdatedRows) !== 1) return { kind: 'used' };
-      await trx.deleteFrom('sms_code_failures').where('phone_bidx', '=', phoneBidx).execute();
+      await trx.deleteFrom('sms_code_failures').where('phone_bidx', 'in', phoneBidxes).execute();
       const user = await findOrCreateResidentAccount(trx, deps, who, { kind: 'phone', phone });
       const session = await openResidentSession(trx, deps, user.user, client, 'sms');
       return { kind: 'ok', user, session };
@@ -312,7 +319,7 @@ export async function verifySmsCode(deps: AppDeps, input: { phone: string; code:
     const failures = await trx
       .selectFrom('sms_code_failures')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('phone_bidx', '=', phoneBidx)
+      .where('phone_bidx', 'in', phoneBidxes)
       .where('at', '>', new Date(now - LOCK_WINDOW_MS).toISOString())
       .executeTakeFirstOrThrow();
     const count = Number(failures.n);

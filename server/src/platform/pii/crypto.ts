@@ -20,23 +20,57 @@ export function loadPiiKeys(options: { envKey: string | undefined; dataDir: stri
   return splitKey(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64'));
 }
 
+/** The key file of a data dir, and the next key's while a rotation is under way. */
+export const piiKeyFile = (dataDir: string) => path.join(dataDir, 'keys', 'pii.key');
+export const nextPiiKeyFile = (dataDir: string) => path.join(dataDir, 'keys', 'pii.next.key');
+
+/** A key as the environment or a key file holds it (64 random bytes, base64). */
+export function parsePiiKey(base64: string): PiiKeys {
+  return splitKey(Buffer.from(base64.trim(), 'base64'));
+}
+
 function splitKey(raw: Buffer): PiiKeys {
   if (raw.length !== 64) throw new Error('PII key must be 64 bytes');
   return { encryption: raw.subarray(0, 32), blindIndex: raw.subarray(32, 64) };
 }
 
+export type BlindIndexKind = 'phone' | 'id_number' | 'wechat_openid' | 'sms_code';
+
+/**
+ * Encrypts and indexes personal numbers with the key ring's writing key. Outside a key rotation the
+ * ring holds one key. While `tianzige keys rotate` runs (rotation.ts) the writing key is the new one and
+ * the old one stays valid for reading: decryption tries each key (GCM's tag tells the right one) and a
+ * look-up asks for every key's blind index (`blindIndexes`), so a row not yet converted is still found.
+ */
 export class PiiCipher {
-  constructor(private readonly keys: PiiKeys) {}
+  private write: PiiKeys;
+  private readers: PiiKeys[];
+
+  constructor(keys: PiiKeys, alsoValid: PiiKeys[] = []) {
+    this.write = keys;
+    this.readers = alsoValid;
+  }
+
+  /** Replaces the ring: the key to write with, and older keys still valid for reading and look-ups. */
+  setRing(write: PiiKeys, alsoValid: PiiKeys[]): void {
+    this.write = write;
+    this.readers = alsoValid;
+  }
+
+  /** How many keys are valid now (2 during a rotation). */
+  get ringSize(): number {
+    return 1 + this.readers.length;
+  }
 
   /** The keys, for a worker thread of this same process that encrypts on its behalf (a ledger import's reader). */
   keysForWorker(): PiiKeys {
-    return this.keys;
+    return this.write;
   }
 
   /** Encrypts to `v1.<iv>.<tag>.<ciphertext>` (base64url parts). */
   encrypt(plain: string): string {
     const iv = randomBytesPooled(12);
-    const cipher = crypto.createCipheriv('aes-256-gcm', this.keys.encryption, iv);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.write.encryption, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
       '.',
@@ -44,23 +78,56 @@ export class PiiCipher {
   }
 
   decrypt(stored: string): string {
-    const [version, iv, tag, body] = stored.split('.');
-    if (version !== 'v1' || iv === undefined || tag === undefined || body === undefined) {
-      throw new Error('unknown ciphertext format');
+    try {
+      return decryptWith(this.write, stored);
+    } catch (err) {
+      for (const keys of this.readers) {
+        try {
+          return decryptWith(keys, stored);
+        } catch {
+          // the next key
+        }
+      }
+      throw err;
     }
-    const decipher = crypto.createDecipheriv('aes-256-gcm', this.keys.encryption, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** Whether the writing key alone decrypts it (the rotation's test of a converted value). */
+  isWrittenWithCurrentKey(stored: string): boolean {
+    try {
+      decryptWith(this.write, stored);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Keyed blind index: equal inputs of one kind give equal tokens; the token reveals nothing without the key. */
-  blindIndex(kind: 'phone' | 'id_number' | 'wechat_openid' | 'sms_code', normalized: string): string {
-    return crypto
-      .createHmac('sha256', this.keys.blindIndex)
-      .update(`${kind}:${normalized}`)
-      .digest('base64url')
-      .slice(0, 32);
+  blindIndex(kind: BlindIndexKind, normalized: string): string {
+    return blindIndexWith(this.write, kind, normalized);
   }
+
+  /**
+   * Every valid key's blind index of the value, the writing key's first: what an exact look-up matches
+   * (`where … in (…)`), so a look-up during a rotation finds rows of either key. One element outside a rotation.
+   */
+  blindIndexes(kind: BlindIndexKind, normalized: string): string[] {
+    return [this.write, ...this.readers].map((keys) => blindIndexWith(keys, kind, normalized));
+  }
+}
+
+function decryptWith(keys: PiiKeys, stored: string): string {
+  const [version, iv, tag, body] = stored.split('.');
+  if (version !== 'v1' || iv === undefined || tag === undefined || body === undefined) {
+    throw new Error('unknown ciphertext format');
+  }
+  const decipher = crypto.createDecipheriv('aes-256-gcm', keys.encryption, Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+}
+
+function blindIndexWith(keys: PiiKeys, kind: BlindIndexKind, normalized: string): string {
+  return crypto.createHmac('sha256', keys.blindIndex).update(`${kind}:${normalized}`).digest('base64url').slice(0, 32);
 }
 
 /** `13812345678` → `138****5678` */

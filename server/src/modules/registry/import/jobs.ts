@@ -180,6 +180,19 @@ export async function runImportJob(
   // the upload goes before the outcome is recorded: a job seen finished has left no ledger on disk
   const dropFile = () => (input.isOwnFile === false ? Promise.resolve() : fs.promises.rm(input.file, { force: true }));
   try {
+    // a ledger import computes its blind indexes with one key from start to end: none starts while a key
+    // rotation (ops/keys/rotate.ts) is under way, and the rotation waits for any import already running
+    const rotation = await deps.db
+      .selectFrom('pii_key_rotations')
+      .select('id')
+      .where('unfinished', '=', 1)
+      .executeTakeFirst();
+    if (rotation !== undefined) {
+      throw new AppError('CONFLICT', {
+        zh: '个人信息密钥轮换进行中，请在轮换结束后再导入',
+        en: 'A personal-data key rotation is under way; import again when it has finished',
+      });
+    }
     await deps.db.insertInto('import_jobs').values(job).execute();
     input.onStarted?.(job);
     result = await importResidents(
