@@ -22,6 +22,7 @@ import * as m0022 from './migrations/0022_party.ts';
 import * as m0026 from './migrations/0026_notices.ts';
 import * as m0024 from './migrations/0024_councils.ts';
 import * as m0023 from './migrations/0023_points_volunteering.ts';
+import * as m0028 from './migrations/0028_pii_key_rotation.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0026_notices': m0026,
   '0024_councils': m0024,
   '0023_points_volunteering': m0023,
+  '0028_pii_key_rotation': m0028,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */
