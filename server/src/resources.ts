@@ -194,26 +194,36 @@ export const RESOURCES: ResourceRegistry = {
   /** a report is seen where it may be generated or its unit's insights read, and by the unit whose task it answers */
   report: {
     label: { zh: '报表', en: 'Report' },
-    reachOf: async (db, ids) =>
-      collect(
-        await db
+    reachOf: async (db, ids) => {
+      const [rows, merged] = await Promise.all([
+        db
           .selectFrom('reports')
           .leftJoin('tasks', 'tasks.id', 'reports.task_id')
           .select(['reports.id', 'reports.org_path', 'tasks.from_org_path'])
           .where('reports.id', 'in', ids)
           .execute(),
-        (r) => [
-          { permission: 'report.generate', path: r.org_path },
-          { permission: 'insight.read', path: r.org_path },
-          r.from_org_path === null ? null : { permission: 'task.send', path: r.from_org_path },
-        ],
-      ),
+        // the senders merged into the task it answers (one report, several requesters)
+        db
+          .selectFrom('reports')
+          .innerJoin('task_requesters as q', 'q.task_id', 'reports.task_id')
+          .select(['reports.id', 'q.org_path'])
+          .where('reports.id', 'in', ids)
+          .execute(),
+      ]);
+      const found = collect(rows, (r) => [
+        { permission: 'report.generate', path: r.org_path },
+        { permission: 'insight.read', path: r.org_path },
+        r.from_org_path === null ? null : { permission: 'task.send', path: r.from_org_path },
+      ]);
+      for (const m of merged) found.get(m.id)?.push({ permission: 'task.send', path: m.org_path });
+      return found;
+    },
   },
-  /** a task is seen by its sender and by the units it was sent to */
+  /** a task is seen by its sender, the senders merged into it, and the units it was sent to */
   task: {
     label: { zh: '任务', en: 'Task' },
     reachOf: async (db, ids) => {
-      const [rows, targets] = await Promise.all([
+      const [rows, targets, requesters] = await Promise.all([
         db.selectFrom('tasks').select(['id', 'from_org_path']).where('id', 'in', ids).execute(),
         db.selectFrom('task_targets').select(['task_id as id', 'org_path']).where('task_id', 'in', ids).execute(),
       ]);
@@ -233,8 +243,10 @@ export const RESOURCES: ResourceRegistry = {
     label: { zh: '小区资金', en: 'Compound fund' },
     reachOf: async (db, ids) =>
       collect(
+        db.selectFrom('task_requesters').select(['task_id as id', 'org_path']).where('task_id', 'in', ids).execute(),
         await db
           .selectFrom('fund_owners')
+      for (const r of requesters) found.get(r.id)?.push({ permission: 'task.send', path: r.org_path });
           .innerJoin('resident_bindings', 'resident_bindings.household_id', 'fund_owners.household_id')
           .select(['fund_owners.fund_id as id', 'resident_bindings.user_id'])
           .where('fund_owners.fund_id', 'in', ids)

@@ -14,6 +14,7 @@ import type { MessageTables } from '../modules/messages/tables.ts';
 import type { ResidentTables } from '../modules/residents/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
 import type { FundTables } from '../modules/funds/tables.ts';
+import type { FundTables } from '../modules/funds/tables.ts';
 import type { PartyTables } from '../modules/party/tables.ts';
 import type { NoticeTables } from '../modules/notices/tables.ts';
 import type { CouncilTables } from '../modules/councils/tables.ts';
@@ -47,6 +48,7 @@ export interface DB
     NoticeTables,
     PartyTables,
     FundTables,
-    CouncilTables {
+    CouncilTables,
+    FundTables {
   counters: CounterTable;
 }

@@ -1,3 +1,4 @@
+import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { canAt, inScope } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -77,7 +78,7 @@ export async function listCompanies(deps: AppDeps, actor: Actor) {
   const companies = await deps.db
     .selectFrom('property_companies')
     .selectAll()
-    .where(inScope(actor, 'fund.read', 'org_path'))
+    .where(inScope<DB, 'property_companies'>(actor, 'fund.read', 'org_path'))
     .orderBy('name')
     .limit(500)
     .execute();
@@ -100,7 +101,7 @@ async function listContractRows(deps: AppDeps, actor: Actor) {
     .innerJoin('org_units', 'org_units.id', 'property_contracts.compound_id')
     .selectAll('property_contracts')
     .select(['property_companies.name as company_name', 'org_units.name as compound_name'])
-    .where(inScope(actor, 'fund.read', 'property_contracts.org_path'))
+    .where(inScope<DB, 'property_contracts'>(actor, 'fund.read', 'property_contracts.org_path'))
     .orderBy('property_contracts.starts_on', 'desc')
     .limit(1000)
     .execute();
@@ -118,7 +119,7 @@ export async function createContract(deps: AppDeps, actor: Actor, body: Contract
       .selectFrom('property_companies')
       .selectAll()
       .where('id', '=', body.companyId)
-      .where(inScope(actor, 'fund.read', 'org_path'))
+      .where(inScope<DB, 'property_companies'>(actor, 'fund.read', 'org_path'))
       .executeTakeFirst(),
     deps.db
       .selectFrom('org_units')
@@ -174,7 +175,7 @@ export async function companyFigures(deps: AppDeps, actor: Actor, companyId: str
     .selectFrom('property_companies')
     .selectAll()
     .where('id', '=', companyId)
-    .where(inScope(actor, 'fund.read', 'org_path'))
+    .where(inScope<DB, 'property_companies'>(actor, 'fund.read', 'org_path'))
     .executeTakeFirst();
   if (company === undefined) throw notFound(COMPANY);
   const contracts = (await listContractRows(deps, actor)).filter((c) => c.companyId === company.id);

@@ -30,7 +30,7 @@ export async function getFundInScope(deps: Pick<AppDeps, 'db'>, actor: Actor, pe
     .selectFrom('funds')
     .selectAll()
     .where('id', '=', id)
-    .where(inScope(actor, permission, 'org_path'))
+    .where(inScope<DB, 'funds'>(actor, permission, 'org_path'))
     .executeTakeFirst();
   if (fund === undefined) throw notFound(FUND);
   return fund;
@@ -149,7 +149,7 @@ export async function listFunds(deps: AppDeps, actor: Actor, orgPath?: string) {
   let q = deps.db
     .selectFrom('funds')
     .selectAll()
-    .where(inScope(actor, 'fund.read', 'org_path'));
+    .where(inScope<DB, 'funds'>(actor, 'fund.read', 'org_path'));
   if (orgPath !== undefined) q = q.where('org_path', '>=', orgPath).where('org_path', '<', `${orgPath.slice(0, -1)}0`);
   const rows = await q.orderBy('org_path').limit(500).execute();
   return { items: await fundsOut(deps.db, rows) };
@@ -177,7 +177,7 @@ export async function setOwners(deps: AppDeps, actor: Actor, fundId: string, bod
     .where('id', 'in', ids)
     .where('org_path', '>=', root)
     .where('org_path', '<', `${root.slice(0, -1)}0`)
-    .where(inScope(actor, 'fund.manage', 'org_path'))
+    .where(inScope<DB, 'households'>(actor, 'fund.manage', 'org_path'))
     .execute();
   const found = new Map(households.map((h) => [h.id, h.org_path]));
   const missing = body.owners.findIndex((o) => !found.has(o.householdId));

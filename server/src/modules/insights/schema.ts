@@ -106,6 +106,12 @@ const BurdenFigures = {
   reportsAnswered: z.number(),
   cellsGenerated: z.number(),
   cellsTyped: z.number(),
+  /** meetings attended in person or by video, and their minutes (tasks/burden.ts) */
+  meetingsAttended: z.number(),
+  meetingMinutes: z.number(),
+  documents: z.number(),
+  inspections: z.number(),
+  tasksOverdue: z.number(),
 };
 export const Burden = z.object({
   from: z.string(),
@@ -113,4 +119,6 @@ export const Burden = z.object({
   months: z.array(z.object({ month: z.string(), ...BurdenFigures })),
   totals: z.object(BurdenFigures),
   children: z.array(z.object({ unit: UnitRef, ...BurdenFigures })),
+  /** the other side: who sent the tasks these units received, the most first ("who asks the most") */
+  senders: z.array(z.object({ unit: UnitRef, ...BurdenFigures })),
 });

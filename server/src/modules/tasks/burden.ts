@@ -3,6 +3,7 @@ import type { Actor } from '../../platform/access/scope.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import { dayStart, monthsBetween, shanghaiMonth } from '../../platform/calendar.ts';
 import { getDrillUnit, monthRange } from '../insights/service.ts';
+import { isTargetOverdue } from './service.ts';
 
 const FIELDS = [
   'tasksReceived',
@@ -12,22 +13,31 @@ const FIELDS = [
   'reportsAnswered',
   'cellsGenerated',
   'cellsTyped',
+  'meetingsAttended',
+  'meetingMinutes',
+  'documents',
+  'inspections',
+  'tasksOverdue',
 ] as const;
 type Figures = Record<(typeof FIELDS)[number], number>;
 const zero = (): Figures => Object.fromEntries(FIELDS.map((f) => [f, 0])) as Figures;
 
 /**
- * 减负台账: per month and per unit one level down, the tasks communities received, admitted and refused,
- * the meetings admitted, and the reports answered with how many cells the platform filled and how many
- * were typed. A task counts in the month it was sent; an answer in the month it was given.
+ * 减负台账 ("会少了、文少了、表少了"), THE definition of the burden figures: per month, per unit one level
+ * down and per sender ("who asks the most"), the tasks communities received, admitted and refused, the
+ * meetings and documents among them, the meetings attended (in person or by video) with their minutes,
+ * the reports answered with the cells the platform filled and the cells typed, and the tasks overdue now.
+ * A task counts in the month it was sent; an answer or an attendance in the month it was given.
  */
 export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: { from?: string; to?: string }) {
   const { unit, children: drillChildren } = await getDrillUnit(deps.database, actor, orgId);
   const { from, to } = monthRange(deps.clock.now(), q.from, q.to);
   const start = dayStart(`${from}-01`);
+  const now = deps.clock.now();
   const rows = await deps.db
     .selectFrom('task_targets as t')
     .innerJoin('tasks', 'tasks.id', 't.task_id')
+    .innerJoin('org_units as s', 's.id', 'tasks.from_org_id')
     .select([
       't.org_path',
       't.status',
@@ -35,33 +45,67 @@ export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: {
       't.answered_at',
       't.filled_cells',
       't.typed_cells',
+      't.done_at',
+      't.attendance',
+      't.minutes_attended',
+      't.approval_state',
       'tasks.kind',
+      'tasks.due_at',
+      's.id as sender_id',
+      's.name as sender_name',
+      's.level as sender_level',
+      's.code as sender_code',
     ])
     .where('t.org_path', '>=', unit.path)
     .where('t.org_path', '<', subtreeEnd(unit.path))
-    .where((eb) => eb.or([eb('t.created_at', '>=', start), eb('t.answered_at', '>=', start)]))
+    .where((eb) =>
+      eb.or([eb('t.created_at', '>=', start), eb('t.answered_at', '>=', start), eb('t.done_at', '>=', start)]),
+    )
     .execute();
   const months = new Map(monthsBetween(from, to).map((m) => [m, zero()]));
   const children = drillChildren.map((c) => ({ c, figures: zero() }));
+  const senders = new Map<
+    string,
+    { unit: { id: string; name: string; level: string; code: string | null }; figures: Figures }
+  >();
   const totals = zero();
-  const add = (path: string, month: string, f: keyof Figures, n: number) => {
+  const add = (r: (typeof rows)[number], month: string, f: keyof Figures, n: number) => {
     const m = months.get(month);
-    if (m === undefined) return;
+    if (m === undefined || n === 0) return;
     m[f] += n;
     totals[f] += n;
-    const child = children.find((x) => path.startsWith(x.c.path));
+    const child = children.find((x) => r.org_path.startsWith(x.c.path));
     if (child !== undefined) child.figures[f] += n;
+    let sender = senders.get(r.sender_id);
+    if (sender === undefined) {
+      sender = {
+        unit: { id: r.sender_id, name: r.sender_name, level: r.sender_level, code: r.sender_code },
+        figures: zero(),
+      };
+      senders.set(r.sender_id, sender);
+    }
+    sender.figures[f] += n;
   };
+  const thisMonth = shanghaiMonth(now.toISOString());
   for (const r of rows) {
     const sent = shanghaiMonth(r.created_at);
-    add(r.org_path, sent, 'tasksReceived', 1);
-    add(r.org_path, sent, r.status === 'admitted' ? 'tasksAdmitted' : 'tasksRefused', 1);
-    if (r.kind === 'meeting' && r.status === 'admitted') add(r.org_path, sent, 'meetings', 1);
+    const isAdmitted = r.status === 'admitted';
+    add(r, sent, 'tasksReceived', 1);
+    add(r, sent, isAdmitted ? 'tasksAdmitted' : 'tasksRefused', 1);
+    if (isAdmitted && r.kind === 'meeting') add(r, sent, 'meetings', 1);
+    if (isAdmitted && r.kind === 'document') add(r, sent, 'documents', 1);
+    if (isAdmitted && r.kind === 'inspection') add(r, sent, 'inspections', 1);
+    if (isTargetOverdue(r, r, now)) add(r, thisMonth, 'tasksOverdue', 1);
     if (r.answered_at !== null) {
       const answered = shanghaiMonth(r.answered_at);
-      add(r.org_path, answered, 'reportsAnswered', 1);
-      add(r.org_path, answered, 'cellsGenerated', Number(r.filled_cells ?? 0));
-      add(r.org_path, answered, 'cellsTyped', Number(r.typed_cells ?? 0));
+      add(r, answered, 'reportsAnswered', 1);
+      add(r, answered, 'cellsGenerated', Number(r.filled_cells ?? 0));
+      add(r, answered, 'cellsTyped', Number(r.typed_cells ?? 0));
+    }
+    if (r.done_at !== null && (r.attendance === 'in_person' || r.attendance === 'video')) {
+      const attended = shanghaiMonth(r.done_at);
+      add(r, attended, 'meetingsAttended', 1);
+      add(r, attended, 'meetingMinutes', Number(r.minutes_attended ?? 0));
     }
   }
   return {
@@ -73,5 +117,8 @@ export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: {
       unit: { id: c.id, name: c.name, level: c.level, code: c.code },
       ...figures,
     })),
+    senders: [...senders.values()]
+      .sort((a, b) => b.figures.tasksReceived - a.figures.tasksReceived || a.unit.name.localeCompare(b.unit.name))
+      .map(({ unit: u, figures }) => ({ unit: u, ...figures })),
   };
 }

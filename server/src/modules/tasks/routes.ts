@@ -1,10 +1,17 @@
 import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { approveRollup, approveTarget, returnRollup, returnTarget } from './approvals.ts';
+import { recordTarget } from './records.ts';
 import {
   AnswerResult,
   EmptyBody,
   Outcome,
+  OverlapList,
+  ReturnBody,
   ReviewBody,
+  Rollup,
+  RollupParams,
+  TaskRecordBody,
   TargetParams,
   TaskDetail,
   TaskIdParams,
@@ -15,12 +22,25 @@ import {
   TaskTargets,
   TaskTargetsQuery,
 } from './schema.ts';
-import { answerTask, getTask, listTaskTargets, listTasks, reviewRefusal, sendTask } from './service.ts';
+import { answerTask, checkOverlaps, getTask, listTaskTargets, listTasks, reviewRefusal, sendTask } from './service.ts';
 
 const tags = ['tasks'];
 const task = { params: { id: 'task' } } as const;
 /** A template is named from the shared catalogue every unit may use (reports/templates.ts). */
 const sharedTemplate = { none: 'report templates are a shared catalogue every unit may read and copy' } as const;
+const sendScope = {
+  body: {
+    fromOrgId: 'org',
+    templateId: sharedTemplate,
+    targetOrgIds: {
+      none: "a department's targets lie in its district, beyond its own unit; admission (准入) refuses any outside the sender's reach",
+    },
+    mergeIntoTaskId: {
+      none: "another sender's task, found among the tasks already sent to the sender's own targets (merge.ts findOverlaps)",
+    },
+  },
+} as const;
+const reviewed = { params: { id: 'task', orgId: { kind: 'org', permission: 'task.review' } } } as const;
 
 /** 准入: tasks sent down to communities, admitted or refused against the duty list, answered, reviewed. */
 export function taskRoutes(deps: AppDeps): RouteDef[] {
@@ -31,19 +51,22 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       summary: '向社区下发任务（自动准入审查）/ Send a task to communities (admission checked at once)',
       tags,
       auth: 'task.send',
-      scope: {
-        body: {
-          fromOrgId: 'org',
-          templateId: sharedTemplate,
-          targetOrgIds: {
-            none: "a department's targets lie in its district, beyond its own unit; admission (准入) refuses any outside the sender's reach",
-          },
-        },
-      },
+      scope: sendScope,
       body: TaskSendBody,
       response: TaskSent,
       status: 201,
       handler: ({ actor, body }) => sendTask(deps, actor, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tasks/overlaps',
+      summary: '下发前查重：同期同事项/同指标的已发任务 / Tasks a new one overlaps (to merge into)',
+      tags,
+      auth: 'task.send',
+      scope: sendScope,
+      body: TaskSendBody,
+      response: OverlapList,
+      handler: ({ actor, body }) => checkOverlaps(deps, actor, body),
     }),
     defineRoute({
       method: 'GET',
@@ -102,6 +125,67 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       body: ReviewBody,
       response: Outcome,
       handler: ({ actor, params, body }) => reviewRefusal(deps, actor, params.id, params.orgId, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tasks/:id/targets/:orgId/record',
+      summary: '社区办结记录（会议参会、文件已阅、检查结果）/ The community records a task done',
+      tags,
+      auth: 'task.read',
+      scope: { params: { id: 'task', orgId: 'org' } },
+      params: TargetParams,
+      body: TaskRecordBody,
+      response: Outcome,
+      status: 201,
+      handler: ({ actor, params, body }) => recordTarget(deps, actor, params.id, params.orgId, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tasks/:id/targets/:orgId/approve',
+      summary: '街道审核通过社区报表（锁定数据）/ The street approves a community report',
+      tags,
+      auth: 'task.review',
+      scope: reviewed,
+      params: TargetParams,
+      body: EmptyBody,
+      response: Outcome,
+      handler: ({ actor, params }) => approveTarget(deps, actor, params.id, params.orgId),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tasks/:id/targets/:orgId/return',
+      summary: '街道退回社区报表（须附意见）/ The street returns a community report with a comment',
+      tags,
+      auth: 'task.review',
+      scope: reviewed,
+      params: TargetParams,
+      body: ReturnBody,
+      response: Outcome,
+      handler: ({ actor, params, body }) => returnTarget(deps, actor, params.id, params.orgId, body.comment),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tasks/:id/rollups/:orgId/approve',
+      summary: '区审核通过街道汇总 / The district approves a street roll-up',
+      tags,
+      auth: 'task.review',
+      scope: reviewed,
+      params: RollupParams,
+      body: EmptyBody,
+      response: Rollup,
+      handler: ({ actor, params }) => approveRollup(deps, actor, params.id, params.orgId),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tasks/:id/rollups/:orgId/return',
+      summary: '区退回街道汇总（须附意见）/ The district returns a street roll-up with a comment',
+      tags,
+      auth: 'task.review',
+      scope: reviewed,
+      params: RollupParams,
+      body: ReturnBody,
+      response: Rollup,
+      handler: ({ actor, params, body }) => returnRollup(deps, actor, params.id, params.orgId, body.comment),
     }),
   ];
 }

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope, inScopeWithin, scopeRoots, subtreeEnd } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -10,6 +9,9 @@ import { listCurrentDutyItems } from '../duties/service.ts';
 import { getUnitWith } from '../insights/service.ts';
 import { generateReport } from '../reports/generate.ts';
 import { currentMonth } from '../../platform/calendar.ts';
+import { enqueueForUnitStaff } from '../messages/outbox.ts';
+import { differenceOf, listApprovalSteps, listRollups, recordApprovalStep, shownRollup } from './approvals.ts';
+import { findOverlaps, mergeIntoTask } from './merge.ts';
 import type { TaskListQuery, TaskSendBody } from './schema.ts';
 import type { AdmissionRule, TaskTable, TaskTargetTable } from './tables.ts';
 
@@ -59,7 +61,7 @@ export function admitTask(dutyCode: string | undefined, item: DutyItemTable | un
 }
 
 /** The unit a task is sent from: the one given, or the only unit where the actor may send tasks. */
-async function senderUnit(deps: AppDeps, actor: Actor, fromOrgId: string | undefined) {
+export async function senderUnit(deps: AppDeps, actor: Actor, fromOrgId: string | undefined) {
   if (fromOrgId !== undefined) return getUnitWith(deps.db, actor, fromOrgId, 'task.send');
   const assignments = actor.assignments.filter((a) => scopeRoots(actor, 'task.send').includes(a.orgPath));
   const ids = [...new Set(assignments.map((a) => a.orgId))];
@@ -72,7 +74,32 @@ async function senderUnit(deps: AppDeps, actor: Actor, fromOrgId: string | undef
   return getUnitWith(deps.db, actor, ids[0]!, 'task.send');
 }
 
-function toOutcome(t: TaskTargetTable & { org_name: string }) {
+/**
+ * A target is done when the community has carried the task to its end: a report answered and not
+ * returned, any other kind recorded. Refused targets are never done nor overdue.
+ */
+export function isTargetDone(kind: string, t: Pick<TaskTargetTable, 'status' | 'done_at' | 'approval_state'>) {
+  if (t.status !== 'admitted') return false;
+  return kind === 'report' ? t.approval_state === 'submitted' || t.approval_state === 'approved' : t.done_at !== null;
+}
+
+/** THE overdue rule, for both sides: admitted, not done, and its deadline passed. */
+export function isTargetOverdue(
+  task: Pick<TaskTable, 'kind' | 'due_at'>,
+  t: Pick<TaskTargetTable, 'status' | 'done_at' | 'approval_state'>,
+  now: Date,
+) {
+  return (
+    t.status === 'admitted' && task.due_at !== null && task.due_at < now.toISOString() && !isTargetDone(task.kind, t)
+  );
+}
+
+export function toOutcome(
+  t: TaskTargetTable & { org_name: string },
+  task: Pick<TaskTable, 'kind' | 'due_at'>,
+  now: Date,
+  difference: { row: string; column: string; approved: unknown; now: unknown }[] = [],
+) {
   return {
     orgId: t.org_id,
     orgName: t.org_name,
@@ -93,11 +120,25 @@ function toOutcome(t: TaskTargetTable & { org_name: string }) {
             reviewerName: t.reviewed_by_name,
             at: t.reviewed_at ?? '',
           },
+    doneAt: t.done_at,
+    record: t.record === null ? null : (JSON.parse(t.record) as Record<string, unknown>),
+    isOverdue: isTargetOverdue(task, t, now),
+    approval:
+      t.approval_state === null
+        ? null
+        : {
+            state: t.approval_state,
+            comment: t.approval_comment,
+            byName: t.approval_by_name,
+            at: t.approval_at,
+            approvedReportId: t.approved_report_id,
+            difference,
+          },
   };
 }
 
 /** Where a unit's tasks may go: under its own unit, or for a department under the district it belongs to. */
-async function reachOf(deps: AppDeps, from: { level: string; parent_id: string | null; path: string }) {
+export async function reachOf(deps: AppDeps, from: { level: string; parent_id: string | null; path: string }) {
   return from.level === 'department' && from.parent_id !== null
     ? await deps.db.selectFrom('org_units').select('path').where('id', '=', from.parent_id).executeTakeFirstOrThrow()
     : { path: from.path };
@@ -128,6 +169,9 @@ export async function listTaskTargets(deps: AppDeps, actor: Actor, fromOrgId: st
 export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) {
   const from = await senderUnit(deps, actor, body.fromOrgId);
   const reach = await reachOf(deps, from);
+  const targetIds = [...new Set(body.targetOrgIds)];
+  const byId = await checkTargets(deps, reach, targetIds);
+  checkKindFields(deps, body);
   if (body.kind === 'report' && body.templateId === undefined) {
     throw invalidField('templateId', 'template_required', {
       zh: '报表类任务须指定报表模板（一表通），由系统生成',
@@ -144,7 +188,184 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
       throw invalidField('templateId', 'unknown_template', { zh: '报表模板不存在', en: 'No such report template' });
     }
   }
+  if (body.mergeIntoTaskId !== undefined) return mergeIntoTask(deps, actor, from, body, body.mergeIntoTaskId);
+  if (body.sendSeparately !== true) {
+    const overlaps = await findOverlaps(deps, body, targetIds);
+    if (overlaps.length > 0) {
+      const first = overlaps[0]!;
+      throw new AppError(
+        'CONFLICT',
+        {
+          zh: `与已下发的任务“${first.title}”（${first.fromOrgName}）重复，可合并到该任务，或注明仍单独下发`,
+          en: `This overlaps "${first.title}" sent by ${first.fromOrgName}: merge into it, or say to send it separately`,
+        },
+        [
+          {
+            code: 'task_overlaps',
+            field: 'mergeIntoTaskId',
+            message_zh: `可合并到任务“${first.title}”`,
+            message_en: `May be merged into "${first.title}"`,
+          },
+        ],
+      );
+    }
+  }
+  const items = await listCurrentDutyItems(deps.db);
+  const item = body.dutyItemCode === undefined ? undefined : items.find((x) => x.code === body.dutyItemCode);
+  const admission = admitTask(body.dutyItemCode, item);
+  const now = deps.clock.now().toISOString();
+  const meeting = body.kind === 'meeting' ? body.meeting : undefined;
+  const task: TaskTable = {
+    id: newId(),
+    title: body.title,
+    kind: body.kind,
+    duty_code: body.dutyItemCode ?? null,
+    duty_item_id: item?.id ?? null,
+    template_id: body.templateId ?? null,
+    period: body.kind === 'report' ? (body.period ?? currentMonth(deps.clock.now())) : (body.period ?? null),
+    description: body.description ?? null,
+    from_org_id: from.id,
+    from_org_path: from.path,
+    created_by: actor.userId,
+    created_by_name: actor.displayName,
+    due_at:
+      body.dueAt !== undefined
+        ? new Date(body.dueAt).toISOString()
+        : meeting !== undefined
+          ? new Date(meeting.startsAt).toISOString()
+          : null,
+    created_at: now,
+    meeting_starts_at: meeting === undefined ? null : new Date(meeting.startsAt).toISOString(),
+    meeting_minutes: meeting?.minutes ?? null,
+    meeting_place: meeting?.place ?? null,
+    meeting_video_url: meeting?.videoUrl ?? null,
+    attendees: meeting === undefined ? null : JSON.stringify(meeting.attendees),
+    allow_video: meeting?.allowVideo === true ? 1 : 0,
+    allow_written: meeting?.allowWritten === true ? 1 : 0,
+    reply_required: body.kind === 'document' && body.replyRequired === true ? 1 : 0,
+    checklist: body.kind === 'inspection' ? JSON.stringify(body.checklist ?? []) : null,
+  };
+  const rows: TaskTargetTable[] = targetIds.map((id) => ({
+    task_id: task.id,
+    org_id: id,
+    org_path: byId.get(id)!.path,
+    ...admission,
+    report_id: null,
+    filled_cells: null,
+    typed_cells: null,
+    answered_at: null,
+    review_decision: null,
+    review_reason: null,
+    reviewed_by_name: null,
+    reviewed_at: null,
+    created_at: now,
+    done_at: null,
+    record: null,
+    attendance: null,
+    minutes_attended: null,
+    approval_state: null,
+    approved_report_id: null,
+    approval_comment: null,
+    approval_by_name: null,
+    approval_at: null,
+  }));
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('tasks').values(task).execute();
+    for (let i = 0; i < rows.length; i += 100)
+      await trx
+        .insertInto('task_targets')
+        .values(rows.slice(i, i + 100))
+        .execute();
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'task.send',
+      targetType: 'task',
+      targetId: task.id,
+      orgId: from.id,
+      orgPath: from.path,
+      detail: { kind: body.kind, dutyCode: task.duty_code, targets: rows.length, admission: admission.status },
+    });
+    if (admission.status === 'admitted') {
+      await enqueueForUnitStaff(trx, {
+        now: deps.clock.now(),
+        kind: 'task.received',
+        params: { title: task.title, from: from.name, taskId: task.id },
+        orgIds: targetIds,
+        permission: 'task.read',
+      });
+    }
+  });
+  const at = deps.clock.now();
+  return {
+    id: task.id,
+    merged: false,
+    outcomes: rows.map((r) => toOutcome({ ...r, org_name: byId.get(r.org_id)!.name }, task, at)),
+  };
+}
+
+/** What an about-to-be-sent task overlaps (the console asks before sending, to offer the merge). */
+export async function checkOverlaps(deps: AppDeps, actor: Actor, body: TaskSendBody) {
+  const from = await senderUnit(deps, actor, body.fromOrgId);
+  const reach = await reachOf(deps, from);
   const targetIds = [...new Set(body.targetOrgIds)];
+  await checkTargets(deps, reach, targetIds);
+  return { items: await findOverlaps(deps, body, targetIds) };
+}
+
+/** The fields each kind of task needs: a meeting's time and attendees, deadlines not in the past. */
+function checkKindFields(deps: AppDeps, body: TaskSendBody) {
+  const now = deps.clock.now().getTime();
+  if (body.dueAt !== undefined && new Date(body.dueAt).getTime() <= now) {
+    throw invalidField('dueAt', 'deadline_past', { zh: '截止时间不能早于现在', en: 'The deadline is in the past' });
+  }
+  if (body.kind !== 'meeting' && body.meeting !== undefined) {
+    throw invalidField('meeting', 'not_a_meeting', {
+      zh: '只有会议类任务可填写会议信息',
+      en: 'Only a meeting task has meeting details',
+    });
+  }
+  if (body.kind === 'meeting') {
+    const m = body.meeting;
+    if (m === undefined) {
+      throw invalidField('meeting', 'meeting_required', {
+        zh: '会议须写明时间、时长、地点或视频链接和参会人员',
+        en: 'A meeting needs its time, length, place or video link and attendees',
+      });
+    }
+    if (new Date(m.startsAt).getTime() <= now) {
+      throw invalidField('meeting.startsAt', 'meeting_past', {
+        zh: '会议时间不能早于现在',
+        en: 'The meeting time is in the past',
+      });
+    }
+    if (m.attendees.length === 0) {
+      throw invalidField('meeting.attendees', 'attendees_required', {
+        zh: '请写明哪些人员须参会',
+        en: 'Say who must attend',
+      });
+    }
+    if (m.place === undefined && m.videoUrl === undefined) {
+      throw invalidField('meeting.place', 'place_required', {
+        zh: '请写明会议地点或视频会议链接',
+        en: 'Give the place or the video link',
+      });
+    }
+    if (m.allowVideo && m.videoUrl === undefined) {
+      throw invalidField('meeting.videoUrl', 'video_url_required', {
+        zh: '允许视频参会时须提供视频会议链接',
+        en: 'Attending by video needs a video link',
+      });
+    }
+  }
+  if (body.kind === 'inspection' && (body.checklist ?? []).length === 0) {
+    throw invalidField('checklist', 'checklist_required', {
+      zh: '检查类任务须列出检查清单',
+      en: 'An inspection task lists its checklist',
+    });
+  }
+}
+
+/** The targets, each a community within the sender's reach (else a 404 naming the field). */
+export async function checkTargets(deps: AppDeps, reach: { path: string }, targetIds: string[]) {
   const targets: { id: string; name: string; path: string; level: string }[] = [];
   for (let i = 0; i < targetIds.length; i += 500) {
     targets.push(
@@ -175,77 +396,18 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
       });
     }
   }
-  const items = await listCurrentDutyItems(deps.db);
-  const item = body.dutyItemCode === undefined ? undefined : items.find((x) => x.code === body.dutyItemCode);
-  const admission = admitTask(body.dutyItemCode, item);
-  const now = deps.clock.now().toISOString();
-  const task: TaskTable = {
-    id: newId(),
-    title: body.title,
-    kind: body.kind,
-    duty_code: body.dutyItemCode ?? null,
-    duty_item_id: item?.id ?? null,
-    template_id: body.templateId ?? null,
-    period: body.kind === 'report' ? (body.period ?? currentMonth(deps.clock.now())) : (body.period ?? null),
-    description: body.description ?? null,
-    from_org_id: from.id,
-    from_org_path: from.path,
-    created_by: actor.userId,
-    created_by_name: actor.displayName,
-    due_at: body.dueAt === undefined ? null : new Date(body.dueAt).toISOString(),
-    created_at: now,
-  };
-  const rows: TaskTargetTable[] = targetIds.map((id) => ({
-    task_id: task.id,
-    org_id: id,
-    org_path: byId.get(id)!.path,
-    ...admission,
-    report_id: null,
-    filled_cells: null,
-    typed_cells: null,
-    answered_at: null,
-    review_decision: null,
-    review_reason: null,
-    reviewed_by_name: null,
-    reviewed_at: null,
-    created_at: now,
-  }));
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.insertInto('tasks').values(task).execute();
-    for (let i = 0; i < rows.length; i += 200)
-      await trx
-        .insertInto('task_targets')
-        .values(rows.slice(i, i + 200))
-        .execute();
-    await recordAudit(trx, deps.clock, whoFromActor(actor), {
-      action: 'task.send',
-      targetType: 'task',
-      targetId: task.id,
-      orgId: from.id,
-      orgPath: from.path,
-      detail: { kind: body.kind, dutyCode: task.duty_code, targets: rows.length, admission: admission.status },
-    });
-  });
-  return {
-    id: task.id,
-    outcomes: rows.map((r) => toOutcome({ ...r, org_name: byId.get(r.org_id)!.name })),
-  };
+  return byId;
 }
 
-async function summarize(db: Kysely<DB>, tasks: TaskTable[]) {
+async function summarize(deps: AppDeps, tasks: TaskTable[]) {
   if (tasks.length === 0) return [];
+  const db = deps.db;
   const ids = tasks.map((t) => t.id);
-  const [counts, orgs, items] = await Promise.all([
+  const [targets, orgs, items] = await Promise.all([
     db
       .selectFrom('task_targets')
-      .select((eb) => [
-        'task_id',
-        eb.fn.countAll<number>().as('n'),
-        eb.fn.sum<number>(eb.case().when('status', '=', 'admitted').then(1).else(0).end()).as('admitted'),
-        eb.fn.count<number>('answered_at').as('answered'),
-      ])
+      .select(['task_id', 'status', 'answered_at', 'done_at', 'approval_state'])
       .where('task_id', 'in', ids)
-      .groupBy('task_id')
       .execute(),
     db
       .selectFrom('org_units')
@@ -254,11 +416,11 @@ async function summarize(db: Kysely<DB>, tasks: TaskTable[]) {
       .execute(),
     listCurrentDutyItems(db),
   ]);
+  const now = deps.clock.now();
   return tasks.map((t) => {
-    const c = counts.find((x) => x.task_id === t.id);
+    const mine = targets.filter((x) => x.task_id === t.id);
     const o = orgs.find((x) => x.id === t.from_org_id)!;
-    const n = Number(c?.n ?? 0);
-    const admitted = Number(c?.admitted ?? 0);
+    const admitted = mine.filter((x) => x.status === 'admitted').length;
     return {
       id: t.id,
       title: t.title,
@@ -270,24 +432,46 @@ async function summarize(db: Kysely<DB>, tasks: TaskTable[]) {
       dueAt: t.due_at,
       period: t.period,
       templateId: t.template_id,
-      targets: n,
+      targets: mine.length,
       admitted,
-      refused: n - admitted,
-      answered: Number(c?.answered ?? 0),
+      refused: mine.length - admitted,
+      answered: mine.filter((x) => x.answered_at !== null).length,
+      done: mine.filter((x) => isTargetDone(t.kind, x)).length,
+      overdue: mine.filter((x) => isTargetOverdue(t, x, now)).length,
+      approved: mine.filter((x) => x.approval_state === 'approved').length,
     };
   });
 }
 
-/** Tasks the actor's units sent, or tasks sent to units in her scope; newest first. */
+/** Whether the actor sent the task: from one of her units, or merged into it from one. */
+export async function isTaskSender(deps: AppDeps, actor: Actor, task: Pick<TaskTable, 'id' | 'from_org_path'>) {
+  if (canAt(actor, 'task.send', task.from_org_path)) return true;
+  const requesters = await deps.db
+    .selectFrom('task_requesters')
+    .select('org_path')
+    .where('task_id', '=', task.id)
+    .execute();
+  return requesters.some((r) => canAt(actor, 'task.send', r.org_path));
+}
+
+/** Tasks the actor's units sent (or merged into), or tasks sent to units in her scope; newest first. */
 export async function listTasks(deps: AppDeps, actor: Actor, q: TaskListQuery) {
   const offset = (q.page - 1) * q.pageSize;
   if (q.box === 'sent') {
-    const base = deps.db.selectFrom('tasks').where(inScope<DB, 'tasks'>(actor, 'task.send', 'tasks.from_org_path'));
+    const merged = deps.db
+      .selectFrom('task_requesters')
+      .select('task_id')
+      .where(inScope<DB, 'task_requesters'>(actor, 'task.send', 'task_requesters.org_path'));
+    const base = deps.db
+      .selectFrom('tasks')
+      .where((eb) =>
+        eb.or([inScope<DB, 'tasks'>(actor, 'task.send', 'tasks.from_org_path')(eb), eb('tasks.id', 'in', merged)]),
+      );
     const [rows, total] = await Promise.all([
       base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset(offset).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items: await summarize(deps.db, rows), total: Number(total.n) };
+    return { items: await summarize(deps, rows), total: Number(total.n) };
   }
   const unit = q.orgId === undefined ? null : await getUnitWith(deps.db, actor, q.orgId, 'task.read');
   const targetIds = deps.db
@@ -303,27 +487,33 @@ export async function listTasks(deps: AppDeps, actor: Actor, q: TaskListQuery) {
     base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: await summarize(deps.db, rows), total: Number(total.n) };
+  return { items: await summarize(deps, rows), total: Number(total.n) };
 }
 
-/** A task with the outcomes the actor may see: all of them for the sender, her own units' otherwise. */
+/**
+ * A task with the outcomes the actor may see: all of them for the sender (and the senders merged into
+ * it), her own units' otherwise; the streets' roll-ups and the approval steps likewise.
+ */
 export async function getTask(deps: AppDeps, actor: Actor, id: string) {
   const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
   if (task === undefined) throw notFound(TASK);
-  const isSender = canAt(actor, 'task.send', task.from_org_path);
+  const isSender = await isTaskSender(deps, actor, task);
   const targets = await deps.db
     .selectFrom('task_targets as t')
     .innerJoin('org_units as o', 'o.id', 't.org_id')
     .selectAll('t')
-    .select('o.name as org_name')
+    .select(['o.name as org_name', 'o.parent_id'])
     .where('t.task_id', '=', id)
     .orderBy('o.code')
     .execute();
-  const visible = isSender
-    ? targets
-    : targets.filter((t) => canAt(actor, 'task.read', t.org_path) || canAt(actor, 'report.generate', t.org_path));
+  const canSee = (path: string) =>
+    isSender ||
+    canAt(actor, 'task.read', path) ||
+    canAt(actor, 'report.generate', path) ||
+    canAt(actor, 'task.review', path);
+  const visible = targets.filter((t) => canSee(t.org_path));
   if (visible.length === 0 && !isSender) throw notFound(TASK);
-  const [summary] = await summarize(deps.db, [task]);
+  const [summary] = await summarize(deps, [task]);
   const template =
     task.template_id === null
       ? undefined
@@ -332,21 +522,63 @@ export async function getTask(deps: AppDeps, actor: Actor, id: string) {
           .select('name')
           .where('id', '=', task.template_id)
           .executeTakeFirst();
+  const requesters = await deps.db
+    .selectFrom('task_requesters as r')
+    .innerJoin('org_units as o', 'o.id', 'r.org_id')
+    .select(['r.org_id', 'o.name', 'r.title', 'r.created_at'])
+    .where('r.task_id', '=', id)
+    .orderBy('r.created_at')
+    .execute();
+  const now = deps.clock.now();
+  const outcomes = [];
+  for (const t of visible) outcomes.push(toOutcome(t, task, now, await differenceOf(deps, t)));
+  const rollups = task.kind === 'report' ? await listRollups(deps, task, targets) : [];
   return {
     ...summary!,
     description: task.description,
     templateName: template?.name ?? null,
-    outcomes: visible.map(toOutcome),
+    meeting:
+      task.kind === 'meeting'
+        ? {
+            startsAt: task.meeting_starts_at,
+            minutes: task.meeting_minutes,
+            place: task.meeting_place,
+            videoUrl: task.meeting_video_url,
+            attendees: task.attendees === null ? [] : (JSON.parse(task.attendees) as string[]),
+            allowVideo: task.allow_video === 1,
+            allowWritten: task.allow_written === 1,
+          }
+        : null,
+    replyRequired: task.reply_required === 1,
+    checklist: task.checklist === null ? [] : (JSON.parse(task.checklist) as string[]),
+    requesters: requesters.map((r) => ({ orgId: r.org_id, orgName: r.name, title: r.title, at: r.created_at })),
+    isSender,
+    outcomes,
+    rollups: rollups.filter((r) => isSender || canSee(r.path)).map(shownRollup),
+    steps: (await listApprovalSteps(deps, id)).filter((s) => canSee(s.path)).map((s) => ({ ...s, path: undefined })),
   };
 }
 
-async function getTarget(deps: AppDeps, taskId: string, orgId: string) {
+export async function getTarget(deps: AppDeps, taskId: string, orgId: string) {
   const row = await deps.db
     .selectFrom('task_targets as t')
     .innerJoin('tasks', 'tasks.id', 't.task_id')
     .innerJoin('org_units as o', 'o.id', 't.org_id')
     .selectAll('t')
-    .select(['tasks.kind', 'tasks.template_id', 'tasks.period', 'o.name as org_name'])
+    .select([
+      'tasks.kind',
+      'tasks.template_id',
+      'tasks.period',
+      'tasks.due_at',
+      'tasks.title',
+      'tasks.allow_video',
+      'tasks.allow_written',
+      'tasks.reply_required',
+      'tasks.checklist',
+      'tasks.meeting_minutes',
+      'o.name as org_name',
+      'o.parent_id',
+    ])
     .where('t.task_id', '=', taskId)
     .where('t.org_id', '=', orgId)
     .executeTakeFirst();
@@ -354,9 +586,14 @@ async function getTarget(deps: AppDeps, taskId: string, orgId: string) {
   return row;
 }
 
-const refuseState = (zh: string, en: string) => new AppError('INVALID_STATE', { zh, en });
+export const refuseState = (zh: string, en: string, field = 'state') =>
+  new AppError('INVALID_STATE', { zh, en }, [{ code: 'invalid_state', field, message_zh: zh, message_en: en }]);
 
-/** Answers an admitted report task for one community by generating its template: no cell typed that the system knows. */
+/**
+ * Answers an admitted report task for one community by generating its template (no cell typed that the
+ * system knows), and submits it to the street. A returned answer is answered again; an approved one may
+ * be corrected by answering again, which waits for approval beside the approved figures it differs from.
+ */
 export async function answerTask(deps: AppDeps, actor: Actor, taskId: string, orgId: string) {
   await getUnitWith(deps.db, actor, orgId, 'report.generate');
   const target = await getTarget(deps, taskId, orgId);
@@ -364,8 +601,15 @@ export async function answerTask(deps: AppDeps, actor: Actor, taskId: string, or
   if (target.kind !== 'report' || target.template_id === null) {
     throw refuseState('该任务不是报表任务', 'The task is not a report task');
   }
-  if (target.answered_at !== null) throw refuseState('该任务已报送', 'The task was already answered');
+  if (target.approval_state === 'submitted' || (target.approval_state === null && target.answered_at !== null)) {
+    throw refuseState('该任务已报送，等待街道审核', 'The task was already answered and waits for approval');
+  }
   const now = deps.clock.now().toISOString();
+  const unit = await deps.db
+    .selectFrom('org_units')
+    .select(['id', 'path'])
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
   const report = await generateReport(
     deps,
     actor,
@@ -375,12 +619,34 @@ export async function answerTask(deps: AppDeps, actor: Actor, taskId: string, or
       within: async (trx, r) => {
         const result = await trx
           .updateTable('task_targets')
-          .set({ report_id: r.id, filled_cells: r.filledCells, typed_cells: r.typedCells, answered_at: now })
+          .set({
+            report_id: r.id,
+            filled_cells: r.filledCells,
+            typed_cells: r.typedCells,
+            answered_at: now,
+            approval_state: 'submitted',
+            approval_comment: null,
+            approval_by_name: null,
+            approval_at: now,
+          })
           .where('task_id', '=', taskId)
           .where('org_id', '=', orgId)
-          .where('answered_at', 'is', null)
+          // the state it was read in: a concurrent answer or approval makes this one lose
+          .where((eb) =>
+            target.approval_state === null
+              ? eb('approval_state', 'is', null).and('answered_at', 'is', null)
+              : eb('approval_state', '=', target.approval_state).and('report_id', '=', target.report_id),
+          )
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw refuseState('该任务已报送', 'The task was already answered');
+        await recordApprovalStep(trx, deps, actor, {
+          taskId,
+          org: unit,
+          level: 'community',
+          action: 'submit',
+          comment: null,
+          reportId: r.id,
+        });
       },
     },
   );
@@ -426,5 +692,5 @@ export async function reviewRefusal(
       detail: { decision: body.decision },
     });
   });
-  return toOutcome({ ...target, ...patch });
+  return toOutcome({ ...target, ...patch }, target, deps.clock.now());
 }

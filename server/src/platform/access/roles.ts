@@ -82,14 +82,16 @@ const REGISTRY_KEEPER: Permission[] = ['resident.read', 'resident.write', 'resid
 const PARTY_KEEPER: Permission[] = ['party.read', 'party.manage'];
 const CASE_HANDLER: Permission[] = ['case.read', 'case.intake', 'case.handle'];
 const CASE_OVERSEER: Permission[] = [...CASE_HANDLER, 'case.supervise'];
-/** 大数据 and 一表通 for those who oversee units; 准入 review for streets and districts. */
+/** 大数据 and 一表通 for those who oversee units; 准入 review and sending tasks down for streets and districts. */
 const INSIGHT_OVERSEER: Permission[] = [
   'insight.read',
   'report.template',
   'report.generate',
   'task.read',
   'task.review',
+  'task.send',
 ];
+
 const FIELDWORK_KEEPER: Permission[] = [
   'visit.record',
   'visit.read',
