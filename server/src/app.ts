@@ -26,6 +26,7 @@ import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { hotlineRoutes } from './modules/cases/hotline-routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
+import { noticeRoutes } from './modules/notices/routes.ts';
 import { councilRoutes } from './modules/councils/routes.ts';
 import { fundRoutes } from './modules/funds/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
@@ -81,6 +82,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...webhookRoutes(deps),
     ...hotlineRoutes(deps),
     ...publicRoutes(deps),
+    ...noticeRoutes(deps),
     ...fundRoutes(deps),
     ...councilRoutes(deps),
     ...pointsRoutes(deps),

@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'task.read',
   'task.review',
   'webhook.manage',
+  'notice.send',
+  'notice.read',
   'fund.read',
   'fund.manage',
   'property.manage',
@@ -92,6 +94,8 @@ const INSIGHT_OVERSEER: Permission[] = [
   'task.send',
 ];
 
+/** 说文解策 notices (issue 15): send them to households, follow up the unread, answer questions. */
+const NOTICE_SENDER: Permission[] = ['notice.send', 'notice.read'];
 const FIELDWORK_KEEPER: Permission[] = [
   'visit.record',
   'visit.read',
@@ -118,6 +122,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_en: 'District staff',
     // 12345 and 一网统管 are connected per district: its staff set up the webhook subscribers
     permissions: [
+      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
@@ -134,6 +139,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '街道/乡镇工作人员',
     name_en: 'Street/town staff',
     permissions: [
+      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
@@ -149,6 +155,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '社区书记',
     name_en: 'Community secretary',
     permissions: [
+      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_HANDLER,
@@ -169,6 +176,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '社区工作者',
     name_en: 'Community staff',
     permissions: [
+      ...NOTICE_SENDER,
       'org.read',
       'user.read',
       'apikey.own',
@@ -195,6 +203,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'case.intake',
       'visit.record',
       'visit.read',
+      'notice.read',
       'insight.read',
     ],
   },
