@@ -239,7 +239,22 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
       fromOrgId: own.departmentId,
     },
   }),
+  'POST /api/v1/tasks/overlaps': (own) => ({
+    body: {
+      title: '报送居民数',
+      kind: 'report',
+      templateId: own.templateId,
+      period: '2026-11',
+      targetOrgIds: [own.communityId],
+      fromOrgId: own.departmentId,
+    },
+  }),
   'POST /api/v1/tasks/:id/targets/:orgId/answer': () => ({ body: {} }),
+  'POST /api/v1/tasks/:id/targets/:orgId/record': () => ({ body: { kind: 'document', reply: '已阅' } }),
+  'POST /api/v1/tasks/:id/targets/:orgId/approve': () => ({ body: {} }),
+  'POST /api/v1/tasks/:id/targets/:orgId/return': () => ({ body: { comment: '请核对' } }),
+  'POST /api/v1/tasks/:id/rollups/:orgId/approve': () => ({ body: {} }),
+  'POST /api/v1/tasks/:id/rollups/:orgId/return': () => ({ body: { comment: '请核对' } }),
   'POST /api/v1/tasks/:id/targets/:orgId/review': () => ({ body: { decision: 'uphold', reason: '不属于社区职责' } }),
   'POST /api/v1/visits': (own) => ({
     body: {
@@ -780,6 +795,15 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
           created_by_name: null,
           due_at: null,
           created_at: at,
+          meeting_starts_at: null,
+          meeting_minutes: null,
+          meeting_place: null,
+          meeting_video_url: null,
+          attendees: null,
+          allow_video: 0,
+          allow_written: 0,
+          reply_required: 0,
+          checklist: null,
         })
         .execute();
       await t.deps.db
@@ -801,6 +825,15 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
           reviewed_by_name: null,
           reviewed_at: null,
           created_at: at,
+          done_at: null,
+          record: null,
+          attendance: null,
+          minutes_attended: null,
+          approval_state: null,
+          approved_report_id: null,
+          approval_comment: null,
+          approval_by_name: null,
+          approval_at: null,
         })
         .execute();
       return id;
