@@ -25,8 +25,8 @@ import { residentRoutes } from './modules/residents/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { hotlineRoutes } from './modules/cases/hotline-routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
+import { venueRoutes } from './modules/venues/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
-import { noticeRoutes } from './modules/notices/routes.ts';
 import { councilRoutes } from './modules/councils/routes.ts';
 import { fundRoutes } from './modules/funds/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
@@ -82,11 +82,11 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...webhookRoutes(deps),
     ...hotlineRoutes(deps),
     ...publicRoutes(deps),
-    ...noticeRoutes(deps),
     ...fundRoutes(deps),
     ...councilRoutes(deps),
     ...pointsRoutes(deps),
     ...volunteeringRoutes(deps),
+    ...venueRoutes(deps),
   ];
 }
 

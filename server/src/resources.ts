@@ -149,30 +149,29 @@ export const RESOURCES: ResourceRegistry = {
         (r) => [r.org_path],
       ),
   },
-  /** a notice lies at the unit it was sent from; a question on it, at the asker's household (notices/) */
-  notice: atPath({ zh: '通知', en: 'Notice' }, 'notices', 'org_path'),
-  noticeQuestion: atPath({ zh: '提问', en: 'Question' }, 'notice_questions', 'org_path'),
-  /** a notice as a resident sees it: hers when it went to a household she is bound to */
-  myNotice: {
-    label: { zh: '通知', en: 'Notice' },
-    reachOf: async (db, ids) =>
-      collect(
-        await db
-          .selectFrom('notice_households')
-          .innerJoin('resident_bindings', 'resident_bindings.household_id', 'notice_households.household_id')
-          .select(['notice_households.notice_id as id', 'resident_bindings.user_id'])
-          .where('notice_households.notice_id', 'in', ids)
-          .where('resident_bindings.status', '=', 'bound')
-          .execute(),
-        (r) => [{ userId: r.user_id }],
-      ),
-  },
   apikey: {
     label: { zh: '访问密钥', en: 'API key' },
     reachOf: async (db, ids) =>
       collect(await db.selectFrom('api_keys').select(['id', 'user_id']).where('id', 'in', ids).execute(), (r) => [
         { userId: r.user_id },
       ]),
+  },
+  /** 阵地与活动 (venues): a centre, its rooms and activities lie at the centre's unit */
+  venueCentre: atPath({ zh: '服务中心', en: 'Service centre' }, 'venue_centres', 'org_path'),
+  venueSpace: atPath({ zh: '活动室', en: 'Room' }, 'venue_spaces', 'org_path'),
+  venueActivity: atPath({ zh: '活动', en: 'Activity' }, 'venue_activities', 'org_path'),
+  /** a booking is seen by the centre's staff and is its booker's own */
+  venueBooking: {
+    label: { zh: '预约', en: 'Booking' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db
+          .selectFrom('venue_bookings')
+          .select(['id', 'org_path', 'booker_user_id'])
+          .where('id', 'in', ids)
+          .execute(),
+        (r) => [r.org_path, { userId: r.booker_user_id }],
+      ),
   },
   /** staff see a case handled, placed or escalated in their scope; its reporters and followers see theirs */
   case: {
@@ -212,36 +211,26 @@ export const RESOURCES: ResourceRegistry = {
   /** a report is seen where it may be generated or its unit's insights read, and by the unit whose task it answers */
   report: {
     label: { zh: '报表', en: 'Report' },
-    reachOf: async (db, ids) => {
-      const [rows, merged] = await Promise.all([
-        db
+    reachOf: async (db, ids) =>
+      collect(
+        await db
           .selectFrom('reports')
           .leftJoin('tasks', 'tasks.id', 'reports.task_id')
           .select(['reports.id', 'reports.org_path', 'tasks.from_org_path'])
           .where('reports.id', 'in', ids)
           .execute(),
-        // the senders merged into the task it answers (one report, several requesters)
-        db
-          .selectFrom('reports')
-          .innerJoin('task_requesters as q', 'q.task_id', 'reports.task_id')
-          .select(['reports.id', 'q.org_path'])
-          .where('reports.id', 'in', ids)
-          .execute(),
-      ]);
-      const found = collect(rows, (r) => [
-        { permission: 'report.generate', path: r.org_path },
-        { permission: 'insight.read', path: r.org_path },
-        r.from_org_path === null ? null : { permission: 'task.send', path: r.from_org_path },
-      ]);
-      for (const m of merged) found.get(m.id)?.push({ permission: 'task.send', path: m.org_path });
-      return found;
-    },
+        (r) => [
+          { permission: 'report.generate', path: r.org_path },
+          { permission: 'insight.read', path: r.org_path },
+          r.from_org_path === null ? null : { permission: 'task.send', path: r.from_org_path },
+        ],
+      ),
   },
-  /** a task is seen by its sender, the senders merged into it, and the units it was sent to */
+  /** a task is seen by its sender and by the units it was sent to */
   task: {
     label: { zh: '任务', en: 'Task' },
     reachOf: async (db, ids) => {
-      const [rows, targets, requesters] = await Promise.all([
+      const [rows, targets] = await Promise.all([
         db.selectFrom('tasks').select(['id', 'from_org_path']).where('id', 'in', ids).execute(),
         db.selectFrom('task_targets').select(['task_id as id', 'org_path']).where('task_id', 'in', ids).execute(),
       ]);
@@ -261,10 +250,8 @@ export const RESOURCES: ResourceRegistry = {
     label: { zh: '小区资金', en: 'Compound fund' },
     reachOf: async (db, ids) =>
       collect(
-        db.selectFrom('task_requesters').select(['task_id as id', 'org_path']).where('task_id', 'in', ids).execute(),
         await db
           .selectFrom('fund_owners')
-      for (const r of requesters) found.get(r.id)?.push({ permission: 'task.send', path: r.org_path });
           .innerJoin('resident_bindings', 'resident_bindings.household_id', 'fund_owners.household_id')
           .select(['fund_owners.fund_id as id', 'resident_bindings.user_id'])
           .where('fund_owners.fund_id', 'in', ids)

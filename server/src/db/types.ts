@@ -13,7 +13,7 @@ import type { FieldworkTables } from '../modules/fieldwork/tables.ts';
 import type { MessageTables } from '../modules/messages/tables.ts';
 import type { ResidentTables } from '../modules/residents/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
-import type { FundTables } from '../modules/funds/tables.ts';
+import type { VenueTables } from '../modules/venues/tables.ts';
 import type { FundTables } from '../modules/funds/tables.ts';
 import type { PartyTables } from '../modules/party/tables.ts';
 import type { NoticeTables } from '../modules/notices/tables.ts';
@@ -43,12 +43,12 @@ export interface DB
     MessageTables,
     WebhookTables,
     ResidentTables,
+    VenueTables,
     PointsTables,
     VolunteeringTables,
     NoticeTables,
     PartyTables,
     FundTables,
-    CouncilTables,
-    FundTables {
+    CouncilTables {
   counters: CounterTable;
 }

@@ -33,14 +33,13 @@ export const PERMISSIONS = [
   'task.read',
   'task.review',
   'webhook.manage',
-  'notice.send',
-  'notice.read',
   'fund.read',
   'fund.manage',
   'property.manage',
   'council.manage',
   'points.manage',
   'volunteer.manage',
+  'venue.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -84,24 +83,22 @@ const REGISTRY_KEEPER: Permission[] = ['resident.read', 'resident.write', 'resid
 const PARTY_KEEPER: Permission[] = ['party.read', 'party.manage'];
 const CASE_HANDLER: Permission[] = ['case.read', 'case.intake', 'case.handle'];
 const CASE_OVERSEER: Permission[] = [...CASE_HANDLER, 'case.supervise'];
-/** 大数据 and 一表通 for those who oversee units; 准入 review and sending tasks down for streets and districts. */
+/** 大数据 and 一表通 for those who oversee units; 准入 review for streets and districts. */
 const INSIGHT_OVERSEER: Permission[] = [
   'insight.read',
   'report.template',
   'report.generate',
   'task.read',
   'task.review',
-  'task.send',
 ];
-
-/** 说文解策 notices (issue 15): send them to households, follow up the unread, answer questions. */
-const NOTICE_SENDER: Permission[] = ['notice.send', 'notice.read'];
 const FIELDWORK_KEEPER: Permission[] = [
   'visit.record',
   'visit.read',
   'visit.manage',
   'linkage.manage',
   'household.change.apply',
+  // 党群服务中心: rooms, bookings, activities (issue 13)
+  'venue.manage',
   // 积分, 积分超市 and volunteering (issue 14): rules, events, store, activities, hours
   'points.manage',
   'volunteer.manage',
@@ -122,7 +119,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_en: 'District staff',
     // 12345 and 一网统管 are connected per district: its staff set up the webhook subscribers
     permissions: [
-      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
@@ -139,7 +135,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '街道/乡镇工作人员',
     name_en: 'Street/town staff',
     permissions: [
-      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
@@ -155,7 +150,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '社区书记',
     name_en: 'Community secretary',
     permissions: [
-      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_HANDLER,
@@ -176,7 +170,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '社区工作者',
     name_en: 'Community staff',
     permissions: [
-      ...NOTICE_SENDER,
       'org.read',
       'user.read',
       'apikey.own',
@@ -203,7 +196,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'case.intake',
       'visit.record',
       'visit.read',
-      'notice.read',
       'insight.read',
     ],
   },

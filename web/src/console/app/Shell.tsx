@@ -1,4 +1,4 @@
-import { GiftOutlined,
+import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -77,7 +77,6 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/apikeys': <KeyOutlined />,
   '/hotline': <PhoneOutlined />,
   '/webhooks': <SendOutlined />,
-  '/points': <GiftOutlined />,
 };
 
 export function Shell({ children }: { children: ReactNode }) {
