@@ -19,6 +19,7 @@ import { insightRoutes } from './modules/insights/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { taskRoutes } from './modules/tasks/routes.ts';
 import { fieldworkRoutes } from './modules/fieldwork/routes.ts';
+import { partyRoutes } from './modules/party/routes.ts';
 import { messageRoutes } from './modules/messages/routes.ts';
 import { workbenchRoutes } from './modules/workbench/routes.ts';
 import { residentRoutes } from './modules/residents/routes.ts';
@@ -76,6 +77,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...reportRoutes(deps),
     ...taskRoutes(deps),
     ...fieldworkRoutes(deps),
+    ...partyRoutes(deps),
     ...workbenchRoutes(deps),
     ...messageRoutes(deps),
     ...residentRoutes(deps),

@@ -3,6 +3,7 @@ import type { DB } from './db/types.ts';
 import type { Reach } from './platform/access/scope.ts';
 import type { ResourceKind, ResourceRegistry } from './platform/http/scope-check.ts';
 import { LINKAGE_GRANTS } from './modules/fieldwork/reach.ts';
+import { LINKAGE_GRANTS } from './modules/fieldwork/reach.ts';
 
 /**
  * Every kind of scoped object a route can name by id, and where each object lies: the one place
@@ -92,6 +93,35 @@ function withLinkedPeople(kind: ResourceKind, table: 'households' | 'visits'): R
   };
 }
 
+/**
+ * Adds to a kind whose objects lie at a household (the household itself, its visits) a reach for each
+ * person linked to that household: hers for the permissions a linkage grants (fieldwork/reach.ts), no other.
+ */
+function withLinkedPeople(kind: ResourceKind, table: 'households' | 'visits'): ResourceKind {
+  return {
+    label: kind.label,
+    reachOf: async (db, ids) => {
+      const found = await kind.reachOf(db, ids);
+      if (found.size === 0) return found;
+      const rows =
+        table === 'households'
+          ? await db
+              .selectFrom('linkages')
+              .select(['household_id as id', 'user_id'])
+              .where('household_id', 'in', [...found.keys()])
+              .execute()
+          : await db
+              .selectFrom('visits')
+              .innerJoin('linkages', 'linkages.household_id', 'visits.household_id')
+              .select(['visits.id', 'linkages.user_id'])
+              .where('visits.id', 'in', [...found.keys()])
+              .execute();
+      for (const r of rows) found.get(r.id)?.push({ userId: r.user_id, permissions: LINKAGE_GRANTS });
+      return found;
+    },
+  };
+}
+
 const caseReporters = (db: Kysely<DB>, ids: readonly string[]) =>
   db.selectFrom('case_reporters').select(['case_id as id', 'user_id']).where('case_id', 'in', ids).execute();
 
@@ -136,6 +166,33 @@ export const RESOURCES: ResourceRegistry = {
   /** a visit lies at its household's unit, and is read by each person linked to its household */
   visit: withLinkedPeople(atPath({ zh: '走访记录', en: 'Visit' }, 'visits', 'org_path'), 'visits'),
   change: atPath({ zh: '变更', en: 'Household change' }, 'household_changes', 'org_path'),
+  /** 党组织 (modules/party): at the unit it sits at; a member at her organisation's */
+  partyOrg: atPath({ zh: '党组织', en: 'Party organisation' }, 'party_orgs', 'org_path'),
+  partyMember: atPath({ zh: '党员', en: 'Party member' }, 'party_members', 'org_path'),
+  /** a 双报到 lies at its community and is its registrant's own */
+  dualRegistration: {
+    label: { zh: '双报到登记', en: '双报到 registration' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db.selectFrom('dual_registrations').select(['id', 'org_path', 'user_id']).where('id', 'in', ids).execute(),
+        (r) => [r.org_path, { userId: r.user_id }],
+      ),
+  },
+  serviceHours: atPath({ zh: '服务时长', en: 'Service hours' }, 'service_hours', 'org_path'),
+  allianceProject: atPath({ zh: '联盟项目', en: 'Alliance project' }, 'alliance_projects', 'org_path'),
+  allianceMilestone: {
+    label: { zh: '里程碑', en: 'Milestone' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db
+          .selectFrom('alliance_milestones as m')
+          .innerJoin('alliance_projects as p', 'p.id', 'm.project_id')
+          .select(['m.id', 'p.org_path'])
+          .where('m.id', 'in', ids)
+          .execute(),
+        (r) => [r.org_path],
+      ),
+  },
   linkage: {
     label: { zh: '联户关系', en: 'Linkage' },
     reachOf: async (db, ids) =>

@@ -19,10 +19,13 @@ import * as m0018 from './migrations/0018_one_outbox.ts';
 import * as m0019 from './migrations/0019_visit_appointments.ts';
 import * as m0020 from './migrations/0020_venues.ts';
 import * as m0025 from './migrations/0025_funds.ts';
+import * as m0025 from './migrations/0025_funds.ts';
 import * as m0022 from './migrations/0022_party.ts';
 import * as m0026 from './migrations/0026_notices.ts';
 import * as m0024 from './migrations/0024_councils.ts';
 import * as m0023 from './migrations/0023_points_volunteering.ts';
+import * as m0028 from './migrations/0028_pii_key_rotation.ts';
+import * as m0027 from './migrations/0027_task_records.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -44,10 +47,13 @@ const migrations: Record<string, Migration> = {
   '0019_visit_appointments': m0019,
   '0020_venues': m0020,
   '0025_funds': m0025,
+  '0025_funds': m0025,
   '0022_party': m0022,
   '0026_notices': m0026,
   '0024_councils': m0024,
   '0023_points_volunteering': m0023,
+  '0028_pii_key_rotation': m0028,
+  '0027_task_records': m0027,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */

@@ -15,6 +15,8 @@ import type { ResidentTables } from '../modules/residents/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
 import type { VenueTables } from '../modules/venues/tables.ts';
 import type { FundTables } from '../modules/funds/tables.ts';
+import type { FundTables } from '../modules/funds/tables.ts';
+import type { FundTables } from '../modules/funds/tables.ts';
 import type { PartyTables } from '../modules/party/tables.ts';
 import type { NoticeTables } from '../modules/notices/tables.ts';
 import type { CouncilTables } from '../modules/councils/tables.ts';
@@ -49,6 +51,8 @@ export interface DB
     NoticeTables,
     PartyTables,
     FundTables,
-    CouncilTables {
+    CouncilTables,
+    FundTables,
+    FundTables {
   counters: CounterTable;
 }

@@ -1636,6 +1636,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/overlaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 下发前查重：同期同事项/同指标的已发任务 / Tasks a new one overlaps (to merge into) */
+        post: operations["postApiV1TasksOverlaps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/targets": {
         parameters: {
             query?: never;
@@ -1698,6 +1715,91 @@ export interface paths {
         put?: never;
         /** 街道复核拒收 / Street review of a refusal */
         post: operations["postApiV1TasksIdTargetsOrgIdReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/targets/{orgId}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 社区办结记录（会议参会、文件已阅、检查结果）/ The community records a task done */
+        post: operations["postApiV1TasksIdTargetsOrgIdRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/targets/{orgId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 街道审核通过社区报表（锁定数据）/ The street approves a community report */
+        post: operations["postApiV1TasksIdTargetsOrgIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/targets/{orgId}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 街道退回社区报表（须附意见）/ The street returns a community report with a comment */
+        post: operations["postApiV1TasksIdTargetsOrgIdReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/rollups/{orgId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 区审核通过街道汇总 / The district approves a street roll-up */
+        post: operations["postApiV1TasksIdRollupsOrgIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/rollups/{orgId}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 区退回街道汇总（须附意见）/ The district returns a street roll-up with a comment */
+        post: operations["postApiV1TasksIdRollupsOrgIdReturn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2024,6 +2126,436 @@ export interface paths {
         put?: never;
         /** 不予采纳 / Reject a household change */
         post: operations["postApiV1HouseholdChangesIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/party-orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本单位及下级的党组织（党委、党总支、党支部、党小组）/ Party organisations at and under a unit */
+        get: operations["getApiV1OrgsIdPartyOrgs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party-orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设立党组织 / Set up a party organisation */
+        post: operations["postApiV1PartyOrgs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party-orgs/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 党组织的党员 / Members of a party organisation */
+        get: operations["getApiV1PartyOrgsIdMembers"];
+        put?: never;
+        /** 添加党员（台账居民或共建单位人员）/ Add a member (a registry resident or a partner unit’s person) */
+        post: operations["postApiV1PartyOrgsIdMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party-members/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束组织关系（转出等）/ End a membership */
+        post: operations["postApiV1PartyMembersIdEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/dual-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的双报到 / My registrations */
+        get: operations["getApiV1MyDualRegistrations"];
+        put?: never;
+        /** 双报到：向居住地社区报到 / Register with the community where she lives */
+        post: operations["postApiV1MyDualRegistrations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/dual-registrations/{id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报到社区的志愿岗位 / The service posts of her community */
+        get: operations["getApiV1MyDualRegistrationsIdPosts"];
+        /** 选择志愿岗位 / Pick service posts */
+        put: operations["putApiV1MyDualRegistrationsIdPosts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/volunteer-openings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报到社区开放给志愿者的事项 / Cases her communities opened to volunteers */
+        get: operations["getApiV1MyVolunteerOpenings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteer-openings/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 认领志愿事项（先到先得）/ Claim an opened case (first claim wins) */
+        post: operations["postApiV1VolunteerOpeningsIdClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/service-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记服务时长（待社区确认）/ Log hours served (staff confirm them) */
+        post: operations["postApiV1MyServiceHours"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/dual-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 向本单位报到的党员 / Registrations with a unit */
+        get: operations["getApiV1OrgsIdDualRegistrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dual-registrations/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认或不予确认双报到 / Confirm or refuse a registration */
+        post: operations["postApiV1DualRegistrationsIdDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/service-posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 社区志愿岗位 / A community’s service posts */
+        get: operations["getApiV1OrgsIdServicePosts"];
+        put?: never;
+        /** 设立志愿岗位 / Add a service post */
+        post: operations["postApiV1OrgsIdServicePosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/volunteer-opening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 诉求开放志愿协办 / Open a case to 双报到 volunteers */
+        post: operations["postApiV1CasesIdVolunteerOpening"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/service-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待确认（或已处理）的服务时长 / Hours to confirm */
+        get: operations["getApiV1OrgsIdServiceHours"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-hours/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认或退回服务时长 / Confirm or reject logged hours */
+        post: operations["postApiV1ServiceHoursIdDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我能看到的党建联盟 / Alliances I see */
+        get: operations["getApiV1Alliances"];
+        put?: never;
+        /** 成立党建联盟 / Set up an alliance */
+        post: operations["postApiV1Alliances"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联盟成员单位与大党委 / Member units and the 大党委 */
+        get: operations["getApiV1AlliancesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances/{id}/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 需求清单、资源清单、项目清单 / The needs, resources and projects lists */
+        get: operations["getApiV1AlliancesIdLists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances/{id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 加入成员单位 / Add a member unit */
+        post: operations["postApiV1AlliancesIdUnits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances/{id}/council": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 大党委兼职委员 / A part-time member of the 大党委 */
+        post: operations["postApiV1AlliancesIdCouncil"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances/{id}/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 需求清单：添加需求 / Add to the needs list */
+        post: operations["postApiV1AlliancesIdNeeds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances/{id}/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 资源清单：成员单位提供的资源 / Add to the resources list */
+        post: operations["postApiV1AlliancesIdResources"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliances/{id}/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 项目清单：立项（牵头单位、里程碑）/ Add a project (owner, milestones) */
+        post: operations["postApiV1AlliancesIdProjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliance-projects/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 项目状态（计划→进行中→完成/取消）/ Move a project on */
+        post: operations["postApiV1AllianceProjectsIdStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alliance-milestones/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 里程碑完成 / A milestone reached */
+        post: operations["postApiV1AllianceMilestonesIdDone"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2477,6 +3009,1780 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/councils": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 议事会列表 / Councils in my scope */
+        get: operations["getApiV1Councils"];
+        put?: never;
+        /** 设立议事会（社区、小区或村民小组，一个单位一个）及其表决规则 / Set up a council and its rules */
+        post: operations["postApiV1Councils"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 议事会及其成员 / A council and its members */
+        get: operations["getApiV1CouncilsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 增加议事会成员 / Add a council member */
+        post: operations["postApiV1CouncilsIdMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/members/{memberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 成员退出议事会 / A member leaves the council */
+        delete: operations["deleteApiV1CouncilsIdMembersMemberId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 议事会的议题（含附议户数）/ Topics of a council */
+        get: operations["getApiV1CouncilsIdTopics"];
+        put?: never;
+        /** 工作人员提出议题 / Staff put a topic forward */
+        post: operations["postApiV1CouncilsIdTopics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-topics/{id}/supports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 录入联名附议的住户（一户只计一次）/ Record households supporting a topic (paper petition) */
+        post: operations["postApiV1CouncilTopicsIdSupports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-topics/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不予受理议题（告知提出人）/ Decline a topic (the proposer is told) */
+        post: operations["postApiV1CouncilTopicsIdDecline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 议事会的会议 / Meetings of a council */
+        get: operations["getApiV1CouncilsIdMeetings"];
+        put?: never;
+        /** 召集会议：议程取自议题，通知全体成员 / Call a meeting (agenda from topics; members are told) */
+        post: operations["postApiV1CouncilsIdMeetings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 会议：议程、签到、表决与结果 / A meeting: agenda, sign-in, votes and results */
+        get: operations["getApiV1CouncilMeetingsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 会议签到（本人、委托、缺席）/ Sign-in: present, proxy, absent */
+        post: operations["postApiV1CouncilMeetingsIdAttendance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记名表决：逐人录入 / Open ballot: one member’s vote */
+        post: operations["postApiV1CouncilMeetingsIdVotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 无记名投票：录入票数 / Secret ballot: the totals */
+        post: operations["postApiV1CouncilMeetingsIdTotals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 会议纪要（会议计为已召开）/ Minutes: the meeting is held */
+        post: operations["postApiV1CouncilMeetingsIdMinutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传会议照片（multipart：photo）/ Add a photo of the meeting */
+        post: operations["postApiV1CouncilMeetingsIdPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 会议照片 / A photo of the meeting */
+        get: operations["getApiV1CouncilMeetingsIdPhotosPhotoId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-meetings/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 按规则计票作出决定（可含资金分担）/ Decide a topic by the rules (with a funding split) */
+        post: operations["postApiV1CouncilMeetingsIdDecisions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 议事决定及落实进度 / Decisions of a council and their follow-up */
+        get: operations["getApiV1CouncilsIdDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-decisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 议事决定 / A council decision */
+        get: operations["getApiV1CouncilDecisionsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-decisions/{id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 增加落实节点（责任人、期限，可关联诉求或任务）/ Add a follow-up milestone */
+        post: operations["postApiV1CouncilDecisionsIdMilestones"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-milestones/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 落实节点完成（或撤销）/ Mark a milestone done (or not) */
+        post: operations["postApiV1CouncilMilestonesIdDone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/council-topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 群众点题：我所在社区（小区）议事会的议题 / Topics of the councils over my household */
+        get: operations["getApiV1MyCouncilTopics"];
+        put?: never;
+        /** 群众点题：提出议题（本户即附议）/ Propose a topic (my household supports it) */
+        post: operations["postApiV1MyCouncilTopics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/council-topics/{id}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 附议（一户一次）/ My household supports a topic (once) */
+        post: operations["postApiV1MyCouncilTopicsIdSupport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 辖区内的幸福食堂 / Canteens in scope */
+        get: operations["getApiV1Canteens"];
+        put?: never;
+        /** 开办幸福食堂 / Open a canteen at a community or village */
+        post: operations["postApiV1Canteens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 食堂详情 / A canteen */
+        get: operations["getApiV1CanteensId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/eligible": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 符合就餐条件、尚未登记的居民 / Eligible residents not yet diners */
+        get: operations["getApiV1CanteensIdEligible"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/diners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 就餐人名册（余额、档位、最近就餐）/ Diners */
+        get: operations["getApiV1CanteensIdDiners"];
+        put?: never;
+        /** 登记就餐人（从居民库）/ Enrol a diner from the registry */
+        post: operations["postApiV1CanteensIdDiners"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/diners/{dinerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改就餐人（常客、送餐、路线、志愿者、退出）/ Update a diner */
+        patch: operations["patchApiV1CanteensIdDinersDinerId"];
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/diners/{dinerId}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 就餐人账户流水 / A diner’s prepaid statement */
+        get: operations["getApiV1CanteensIdDinersDinerIdStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/menus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 菜单 / Menus */
+        get: operations["getApiV1CanteensIdMenus"];
+        /** 设置某日某餐菜单与各档价格（分）/ Set a day’s menu and tier prices */
+        put: operations["putApiV1CanteensIdMenus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某日订餐名单（签到用）/ A day’s orders */
+        get: operations["getApiV1CanteensIdOrders"];
+        put?: never;
+        /** 代订餐 / Order a meal on a diner’s behalf */
+        post: operations["postApiV1CanteensIdOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退订（截止时间前）/ Cancel an order before the cut-off */
+        post: operations["postApiV1CanteensIdOrdersOrderIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/orders/{orderId}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 送餐标记：已送达 / 不在家 / Mark a delivery */
+        post: operations["postApiV1CanteensIdOrdersOrderIdDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/standing-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 长期订餐 / Standing orders */
+        get: operations["getApiV1CanteensIdStandingOrders"];
+        /** 长期订餐（如每个工作日午餐；空表示取消）/ Set a standing order */
+        put: operations["putApiV1CanteensIdStandingOrders"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 充值（分，按 clientKey 幂等）/ Top up a diner’s prepaid balance */
+        post: operations["postApiV1CanteensIdTopups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 送餐名单（按路线和志愿者）/ The delivery list */
+        get: operations["getApiV1CanteensIdDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 用餐签到（点名或扫码；允许时现场就餐）/ Sign a diner in at meal time */
+        post: operations["postApiV1CanteensIdSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 月度账单（个人支付 / 补贴支付）/ Monthly bills */
+        get: operations["getApiV1CanteensIdBills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 月度对账 / The month’s reconciliation */
+        get: operations["getApiV1CanteensIdReconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的食堂：就餐码、余额、本周菜单与我的价格、我的订餐 / My canteen */
+        get: operations["getApiV1MyCanteen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 为自己订餐（按 clientKey 幂等）/ Order a meal for myself */
+        post: operations["postApiV1MyCanteenOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退订自己的订餐 / Cancel my order */
+        post: operations["postApiV1MyCanteenOrdersOrderIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen/{dinerId}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的食堂账户流水 / My prepaid statement */
+        get: operations["getApiV1MyCanteenDinerIdStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 小区物业资金列表（含余额）/ Compound funds in scope, with balances */
+        get: operations["getApiV1Funds"];
+        put?: never;
+        /** 为小区开设物业资金 / Open a compound’s fund */
+        post: operations["postApiV1Funds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 资金台账：月度报表（或全部）、按来源收入、按决议支出、余额 / The fund’s ledger */
+        get: operations["getApiV1FundsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/owners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主户：应缴、已缴、欠缴 / Owner households with dues, payments and arrears */
+        get: operations["getApiV1FundsIdOwners"];
+        put?: never;
+        /** 登记业主户及建筑面积 / Add owner households and their floor area */
+        post: operations["postApiV1FundsIdOwners"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/levies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主筹资（按户、按面积或总额均摊）/ Levies on owners */
+        get: operations["getApiV1FundsIdLevies"];
+        put?: never;
+        /** 发起业主筹资，定下每户应缴 / Levy owners: fixes each household’s due */
+        post: operations["postApiV1FundsIdLevies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记一笔收支（multipart：payload + receipt 凭证照片；支出须有决议；按 clientKey 幂等）/ Record a movement with its receipt */
+        post: operations["postApiV1FundsIdMovements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/movements/{movementId}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 收支凭证照片 / A movement’s receipt */
+        get: operations["getApiV1FundsIdMovementsMovementIdReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主手机端缴费登记 / Owners’ payment claims from the phone */
+        get: operations["getApiV1FundsIdClaims"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/claims/{claimId}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认（记入台账）或退回业主的缴费登记 / Confirm or turn down an owner’s claim */
+        post: operations["postApiV1FundsIdClaimsClaimIdDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我家所在小区的物业资金（已绑定业主）/ My compound’s funds */
+        get: operations["getApiV1MyFunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/funds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主看资金台账、月度报表与本户欠缴 / The fund’s ledger as an owner sees it */
+        get: operations["getApiV1MyFundsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/funds/{id}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 业主登记已缴费（multipart：payload + receipt；按 clientKey 幂等）/ Tell staff I paid */
+        post: operations["postApiV1MyFundsIdClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 物业公司及其小区合同 / Property companies and their contracts */
+        get: operations["getApiV1PropertyCompanies"];
+        put?: never;
+        /** 登记物业公司（共建单位）/ Register a property company */
+        post: operations["postApiV1PropertyCompanies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签订小区物业合同（服务、收费、期限）/ A contract for a compound */
+        post: operations["postApiV1PropertyContracts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-companies/{id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 物业公司的投诉与响应（按合同小区与期限）/ A company’s complaints and response figures */
+        get: operations["getApiV1PropertyCompaniesIdFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 社区积分规则（含负面清单）/ A community's points rules (and its negative list) */
+        get: operations["getApiV1PointsRules"];
+        put?: never;
+        /** 新增或修改积分规则 / Save a points rule */
+        post: operations["postApiV1PointsRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 积分政策（按人/按户、有效期）/ Points policy */
+        get: operations["getApiV1PointsPolicy"];
+        /** 设置积分政策 / Set the points policy */
+        put: operations["putApiV1PointsPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 社区积分账户与余额 / Members' points accounts and balances */
+        get: operations["getApiV1PointsAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/accounts/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 积分账户月度明细 / An account's monthly statement */
+        get: operations["getApiV1PointsAccountsIdStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认加分/扣分事项（好人好事、垃圾分类、负面清单）/ Record a confirmed points event */
+        post: operations["postApiV1PointsEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 扣分申诉 / Appeals against deductions */
+        get: operations["getApiV1PointsAppeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/appeals/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 处理扣分申诉（成立则退回积分）/ Decide an appeal */
+        post: operations["postApiV1PointsAppealsIdDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 社区积分月报 / A community's monthly points report */
+        get: operations["getApiV1PointsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/store/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 积分超市商品 / Store items */
+        get: operations["getApiV1StoreItems"];
+        put?: never;
+        /** 上架商品（联盟单位捐赠）/ Put an item on the shelf */
+        post: operations["postApiV1StoreItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/store/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 补货、改价、下架 / Restock, reprice, withdraw */
+        patch: operations["patchApiV1StoreItemsId"];
+        trace?: never;
+    };
+    "/api/v1/store/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 兑换记录 / Redemptions */
+        get: operations["getApiV1StoreRedemptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/store/redemptions/{id}/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认领取 / Confirm the pickup */
+        post: operations["postApiV1StoreRedemptionsIdPickup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/store/redemptions/{id}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销兑换（冲正，退回积分与库存）/ Reverse a redemption */
+        post: operations["postApiV1StoreRedemptionsIdReverse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的积分：余额、月度明细、规则 / My points, statement and rules */
+        get: operations["getApiV1MyPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/points/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 网格积分榜（自愿参加）/ My grid's ranking (opt-in) */
+        get: operations["getApiV1MyPointsRanking"];
+        /** 参加或退出积分榜 / Opt in or out of the ranking */
+        put: operations["putApiV1MyPointsRanking"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/points/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 对扣分申诉 / Appeal a deduction */
+        post: operations["postApiV1MyPointsAppeals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 积分超市（我所在社区）/ My community's store */
+        get: operations["getApiV1MyStore"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/store/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的兑换记录 / My redemptions */
+        get: operations["getApiV1MyStoreRedemptions"];
+        put?: never;
+        /** 兑换商品（按 clientKey 幂等）/ Redeem an item (idempotent by clientKey) */
+        post: operations["postApiV1MyStoreRedemptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteer/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 志愿活动与需求 / Volunteer activities and needs */
+        get: operations["getApiV1VolunteerActivities"];
+        put?: never;
+        /** 发布志愿活动或需求 / Publish an activity or need */
+        post: operations["postApiV1VolunteerActivities"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteer/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动详情、签到码与报名 / An activity, its check-in code and sign-ups */
+        get: operations["getApiV1VolunteerActivitiesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteer/activities/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消活动 / Cancel an activity */
+        post: operations["postApiV1VolunteerActivitiesIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteer/signups/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 工作人员代签到/签退 / Staff check a volunteer in or out */
+        post: operations["postApiV1VolunteerSignupsIdCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteer/signups/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认服务时长并发放积分 / Confirm the hours (points are awarded) */
+        post: operations["postApiV1VolunteerSignupsIdConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/volunteer/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我所在社区的志愿活动与需求 / Activities and needs of my community */
+        get: operations["getApiV1MyVolunteerActivities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/volunteer/activities/{id}/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 报名/认领 / Sign up or claim */
+        post: operations["postApiV1MyVolunteerActivitiesIdSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/volunteer/activities/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消报名（签到前）/ Withdraw before check-in */
+        post: operations["postApiV1MyVolunteerActivitiesIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/volunteer/activities/{id}/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 扫码签到/签退 / Scan the QR at the place: check in, then out */
+        post: operations["postApiV1MyVolunteerActivitiesIdScan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-centres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 管辖范围内的党群服务中心及活动室 / Service centres and their rooms in scope */
+        get: operations["getApiV1VenueCentres"];
+        put?: never;
+        /** 新建党群服务中心 / Open a service centre */
+        post: operations["postApiV1VenueCentres"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-centres/{id}/spaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新增活动室 / Add a room to a centre */
+        post: operations["postApiV1VenueCentresIdSpaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-spaces/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改活动室（开放时间、闭馆日、谁可预约、是否审核）/ Change a room */
+        patch: operations["patchApiV1VenueSpacesId"];
+        trace?: never;
+    };
+    "/api/v1/venue-spaces/{id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动室门口签到二维码的地址 / The check-in QR code of a room */
+        get: operations["getApiV1VenueSpacesIdQr"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-spaces/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动室 7 天内的占用时段（不含预约人）/ A room’s busy times for 7 days, without names */
+        get: operations["getApiV1VenueSpacesIdSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动室预约（待审核、今日等）/ Room bookings in scope */
+        get: operations["getApiV1VenueBookings"];
+        put?: never;
+        /** 工作人员代团队/单位预约活动室（免审核）/ Book a room for a team, a partner or staff */
+        post: operations["postApiV1VenueBookings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-bookings/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核预约（每周预约整体审核）/ Approve or refuse a booking (a weekly one as a whole) */
+        post: operations["postApiV1VenueBookingsIdDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-bookings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 工作人员取消预约（告知预约人）/ Call a booking off (the booker is told) */
+        post: operations["postApiV1VenueBookingsIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-bookings/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 门口签到（工作人员）/ Check a booking in at the door */
+        post: operations["postApiV1VenueBookingsIdCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/venues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我所在社区的服务中心与可预约的活动室 / The centres and rooms of my community */
+        get: operations["getApiV1MyVenues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/venue-bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的活动室预约 / My room bookings */
+        get: operations["getApiV1MyVenueBookings"];
+        put?: never;
+        /** 预约活动室（单次或每周，须设结束日期）/ Book a room, once or weekly until a date */
+        post: operations["postApiV1MyVenueBookings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/venue-bookings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消我的预约（开始前 2 小时截止）/ Cancel my booking (up to 2 hours before) */
+        post: operations["postApiV1MyVenueBookingsIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/venue-check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 扫活动室门口二维码签到 / Check in by the QR code at the room */
+        post: operations["postApiV1MyVenueCheckIns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 管辖范围内的活动 / Activities in scope */
+        get: operations["getApiV1VenueActivities"];
+        put?: never;
+        /** 发布活动（在活动室举办则同时占用该时段）/ Publish an activity (its room is booked for it) */
+        post: operations["postApiV1VenueActivities"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-activities/{id}/signups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动报名名单（含候补）/ The participant list, waiting list included */
+        get: operations["getApiV1VenueActivitiesIdSignups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-activities/{id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 活动签到（须已报名）/ Check a participant in (she must hold a place) */
+        post: operations["postApiV1VenueActivitiesIdCheckIns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我所在社区的活动与我的报名 / Activities of my community and my sign-ups */
+        get: operations["getApiV1MyActivities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/activities/{id}/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 报名活动（满员则候补）/ Sign up (the waiting list when full) */
+        post: operations["postApiV1MyActivitiesIdSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/activities/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消报名（名额转给第一位候补）/ Withdraw (the place goes to the first waiting) */
+        post: operations["postApiV1MyActivitiesIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/venue-figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地使用统计（按中心、月份、层级）/ Use of the centres by centre, month and level */
+        get: operations["getApiV1OrgsIdVenueFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2578,7 +4884,7 @@ export interface operations {
                             assignments: {
                                 id: string;
                                 /** @enum {string} */
-                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                                 roleName_zh: string;
                                 roleName_en: string;
                                 orgId: string;
@@ -2653,7 +4959,7 @@ export interface operations {
                             assignments: {
                                 id: string;
                                 /** @enum {string} */
-                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                                 roleName_zh: string;
                                 roleName_en: string;
                                 orgId: string;
@@ -3243,7 +5549,7 @@ export interface operations {
                     "application/json": {
                         items: {
                             /** @enum {string} */
-                            id: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                            id: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                             name_zh: string;
                             name_en: string;
                             permissions: string[];
@@ -3298,7 +5604,7 @@ export interface operations {
                             assignments: {
                                 id: string;
                                 /** @enum {string} */
-                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                                 roleName_zh: string;
                                 roleName_en: string;
                                 orgId: string;
@@ -3341,7 +5647,7 @@ export interface operations {
                     /** @default [] */
                     roles?: {
                         /** @enum {string} */
-                        role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                        role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                         /** Format: uuid */
                         orgId: string;
                     }[];
@@ -3371,7 +5677,7 @@ export interface operations {
                             assignments: {
                                 id: string;
                                 /** @enum {string} */
-                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                                 roleName_zh: string;
                                 roleName_en: string;
                                 orgId: string;
@@ -3427,7 +5733,7 @@ export interface operations {
                         assignments: {
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                            role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                             roleName_zh: string;
                             roleName_en: string;
                             orgId: string;
@@ -3489,7 +5795,7 @@ export interface operations {
                         assignments: {
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                            role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                             roleName_zh: string;
                             roleName_en: string;
                             orgId: string;
@@ -3596,7 +5902,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                    role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                     /** Format: uuid */
                     orgId: string;
                 };
@@ -3612,7 +5918,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                        role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                         roleName_zh: string;
                         roleName_en: string;
                         orgId: string;
@@ -8793,6 +11099,11 @@ export interface operations {
                             reportsAnswered: number;
                             cellsGenerated: number;
                             cellsTyped: number;
+                            meetingsAttended: number;
+                            meetingMinutes: number;
+                            documents: number;
+                            inspections: number;
+                            tasksOverdue: number;
                         }[];
                         totals: {
                             tasksReceived: number;
@@ -8802,6 +11113,11 @@ export interface operations {
                             reportsAnswered: number;
                             cellsGenerated: number;
                             cellsTyped: number;
+                            meetingsAttended: number;
+                            meetingMinutes: number;
+                            documents: number;
+                            inspections: number;
+                            tasksOverdue: number;
                         };
                         children: {
                             unit: {
@@ -8817,6 +11133,31 @@ export interface operations {
                             reportsAnswered: number;
                             cellsGenerated: number;
                             cellsTyped: number;
+                            meetingsAttended: number;
+                            meetingMinutes: number;
+                            documents: number;
+                            inspections: number;
+                            tasksOverdue: number;
+                        }[];
+                        senders: {
+                            unit: {
+                                id: string;
+                                name: string;
+                                level: string;
+                                code: string | null;
+                            };
+                            tasksReceived: number;
+                            tasksAdmitted: number;
+                            tasksRefused: number;
+                            meetings: number;
+                            reportsAnswered: number;
+                            cellsGenerated: number;
+                            cellsTyped: number;
+                            meetingsAttended: number;
+                            meetingMinutes: number;
+                            documents: number;
+                            inspections: number;
+                            tasksOverdue: number;
                         }[];
                     };
                 };
@@ -9542,6 +11883,9 @@ export interface operations {
                             admitted: number;
                             refused: number;
                             answered: number;
+                            done: number;
+                            overdue: number;
+                            approved: number;
                         }[];
                         total: number;
                     };
@@ -9581,6 +11925,24 @@ export interface operations {
                     description?: string;
                     /** Format: uuid */
                     fromOrgId?: string;
+                    meeting?: {
+                        /** Format: date-time */
+                        startsAt: string;
+                        minutes: number;
+                        place?: string;
+                        /** Format: uri */
+                        videoUrl?: string;
+                        attendees: string[];
+                        /** @default false */
+                        allowVideo?: boolean;
+                        /** @default false */
+                        allowWritten?: boolean;
+                    };
+                    replyRequired?: boolean;
+                    checklist?: string[];
+                    /** Format: uuid */
+                    mergeIntoTaskId?: string;
+                    sendSeparately?: boolean;
                 };
             };
         };
@@ -9593,6 +11955,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        merged: boolean;
                         outcomes: {
                             orgId: string;
                             orgName: string;
@@ -9611,6 +11974,102 @@ export interface operations {
                                 reviewerName: string | null;
                                 at: string;
                             } | null;
+                            doneAt: string | null;
+                            record: {
+                                [key: string]: unknown;
+                            } | null;
+                            isOverdue: boolean;
+                            approval: {
+                                /** @enum {string} */
+                                state: "submitted" | "returned" | "approved";
+                                comment: string | null;
+                                byName: string | null;
+                                at: string | null;
+                                approvedReportId: string | null;
+                                difference: {
+                                    row: string;
+                                    column: string;
+                                    approved: unknown;
+                                    now: unknown;
+                                }[];
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksOverlaps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @enum {string} */
+                    kind: "report" | "meeting" | "inspection" | "signboard" | "document" | "other";
+                    dutyItemCode?: string;
+                    targetOrgIds: string[];
+                    /** Format: uuid */
+                    templateId?: string;
+                    period?: string;
+                    /** Format: date-time */
+                    dueAt?: string;
+                    description?: string;
+                    /** Format: uuid */
+                    fromOrgId?: string;
+                    meeting?: {
+                        /** Format: date-time */
+                        startsAt: string;
+                        minutes: number;
+                        place?: string;
+                        /** Format: uri */
+                        videoUrl?: string;
+                        attendees: string[];
+                        /** @default false */
+                        allowVideo?: boolean;
+                        /** @default false */
+                        allowWritten?: boolean;
+                    };
+                    replyRequired?: boolean;
+                    checklist?: string[];
+                    /** Format: uuid */
+                    mergeIntoTaskId?: string;
+                    sendSeparately?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            taskId: string;
+                            title: string;
+                            kind: string;
+                            fromOrgName: string;
+                            period: string | null;
+                            sharedTargets: number;
+                            /** @enum {string} */
+                            reason: "same_item" | "same_template" | "same_metrics";
+                            canMerge: boolean;
                         }[];
                     };
                 };
@@ -9702,8 +12161,29 @@ export interface operations {
                         admitted: number;
                         refused: number;
                         answered: number;
+                        done: number;
+                        overdue: number;
+                        approved: number;
                         description: string | null;
                         templateName: string | null;
+                        meeting: {
+                            startsAt: string | null;
+                            minutes: number | null;
+                            place: string | null;
+                            videoUrl: string | null;
+                            attendees: string[];
+                            allowVideo: boolean;
+                            allowWritten: boolean;
+                        } | null;
+                        replyRequired: boolean;
+                        checklist: string[];
+                        requesters: {
+                            orgId: string;
+                            orgName: string;
+                            title: string;
+                            at: string;
+                        }[];
+                        isSender: boolean;
                         outcomes: {
                             orgId: string;
                             orgName: string;
@@ -9722,6 +12202,57 @@ export interface operations {
                                 reviewerName: string | null;
                                 at: string;
                             } | null;
+                            doneAt: string | null;
+                            record: {
+                                [key: string]: unknown;
+                            } | null;
+                            isOverdue: boolean;
+                            approval: {
+                                /** @enum {string} */
+                                state: "submitted" | "returned" | "approved";
+                                comment: string | null;
+                                byName: string | null;
+                                at: string | null;
+                                approvedReportId: string | null;
+                                difference: {
+                                    row: string;
+                                    column: string;
+                                    approved: unknown;
+                                    now: unknown;
+                                }[];
+                            } | null;
+                        }[];
+                        rollups: {
+                            orgId: string;
+                            orgName: string;
+                            /** @enum {string} */
+                            state: "pending" | "ready" | "approved" | "returned" | "changed";
+                            communities: number;
+                            approvedCommunities: number;
+                            comment: string | null;
+                            byName: string | null;
+                            at: string | null;
+                            table: {
+                                header: string[];
+                                rows: unknown[][];
+                                totals: unknown[];
+                            };
+                            difference: {
+                                row: string;
+                                column: string;
+                                approved: unknown;
+                                now: unknown;
+                            }[];
+                        }[];
+                        steps: {
+                            orgId: string;
+                            orgName: string;
+                            level: string;
+                            action: string;
+                            comment: string | null;
+                            reportId: string | null;
+                            actorName: string | null;
+                            at: string;
                         }[];
                     };
                 };
@@ -9821,6 +12352,395 @@ export interface operations {
                             reviewerName: string | null;
                             at: string;
                         } | null;
+                        doneAt: string | null;
+                        record: {
+                            [key: string]: unknown;
+                        } | null;
+                        isOverdue: boolean;
+                        approval: {
+                            /** @enum {string} */
+                            state: "submitted" | "returned" | "approved";
+                            comment: string | null;
+                            byName: string | null;
+                            at: string | null;
+                            approvedReportId: string | null;
+                            difference: {
+                                row: string;
+                                column: string;
+                                approved: unknown;
+                                now: unknown;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksIdTargetsOrgIdRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    kind: "meeting";
+                    /** @enum {string} */
+                    attendance: "in_person" | "video" | "written";
+                    /** @default [] */
+                    attendees?: string[];
+                    writtenInput?: string;
+                    summary?: string;
+                } | {
+                    /** @constant */
+                    kind: "document";
+                    reply?: string;
+                } | {
+                    /** @constant */
+                    kind: "inspection";
+                    /** Format: date */
+                    inspectedOn: string;
+                    checklist: {
+                        item: string;
+                        isOk: boolean;
+                    }[];
+                    findings: string;
+                    /** @default [] */
+                    followUps?: {
+                        description: string;
+                        dutyItemCode?: string;
+                        address?: string;
+                    }[];
+                } | {
+                    /** @constant */
+                    kind: "other";
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        orgName: string;
+                        /** @enum {string} */
+                        status: "admitted" | "refused";
+                        reason_zh: string | null;
+                        reason_en: string | null;
+                        rule: string | null;
+                        reportId: string | null;
+                        answeredAt: string | null;
+                        filledCells: number | null;
+                        typedCells: number | null;
+                        review: {
+                            decision: string;
+                            reason: string | null;
+                            reviewerName: string | null;
+                            at: string;
+                        } | null;
+                        doneAt: string | null;
+                        record: {
+                            [key: string]: unknown;
+                        } | null;
+                        isOverdue: boolean;
+                        approval: {
+                            /** @enum {string} */
+                            state: "submitted" | "returned" | "approved";
+                            comment: string | null;
+                            byName: string | null;
+                            at: string | null;
+                            approvedReportId: string | null;
+                            difference: {
+                                row: string;
+                                column: string;
+                                approved: unknown;
+                                now: unknown;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksIdTargetsOrgIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        orgName: string;
+                        /** @enum {string} */
+                        status: "admitted" | "refused";
+                        reason_zh: string | null;
+                        reason_en: string | null;
+                        rule: string | null;
+                        reportId: string | null;
+                        answeredAt: string | null;
+                        filledCells: number | null;
+                        typedCells: number | null;
+                        review: {
+                            decision: string;
+                            reason: string | null;
+                            reviewerName: string | null;
+                            at: string;
+                        } | null;
+                        doneAt: string | null;
+                        record: {
+                            [key: string]: unknown;
+                        } | null;
+                        isOverdue: boolean;
+                        approval: {
+                            /** @enum {string} */
+                            state: "submitted" | "returned" | "approved";
+                            comment: string | null;
+                            byName: string | null;
+                            at: string | null;
+                            approvedReportId: string | null;
+                            difference: {
+                                row: string;
+                                column: string;
+                                approved: unknown;
+                                now: unknown;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksIdTargetsOrgIdReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        orgName: string;
+                        /** @enum {string} */
+                        status: "admitted" | "refused";
+                        reason_zh: string | null;
+                        reason_en: string | null;
+                        rule: string | null;
+                        reportId: string | null;
+                        answeredAt: string | null;
+                        filledCells: number | null;
+                        typedCells: number | null;
+                        review: {
+                            decision: string;
+                            reason: string | null;
+                            reviewerName: string | null;
+                            at: string;
+                        } | null;
+                        doneAt: string | null;
+                        record: {
+                            [key: string]: unknown;
+                        } | null;
+                        isOverdue: boolean;
+                        approval: {
+                            /** @enum {string} */
+                            state: "submitted" | "returned" | "approved";
+                            comment: string | null;
+                            byName: string | null;
+                            at: string | null;
+                            approvedReportId: string | null;
+                            difference: {
+                                row: string;
+                                column: string;
+                                approved: unknown;
+                                now: unknown;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksIdRollupsOrgIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        orgName: string;
+                        /** @enum {string} */
+                        state: "pending" | "ready" | "approved" | "returned" | "changed";
+                        communities: number;
+                        approvedCommunities: number;
+                        comment: string | null;
+                        byName: string | null;
+                        at: string | null;
+                        table: {
+                            header: string[];
+                            rows: unknown[][];
+                            totals: unknown[];
+                        };
+                        difference: {
+                            row: string;
+                            column: string;
+                            approved: unknown;
+                            now: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1TasksIdRollupsOrgIdReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        orgName: string;
+                        /** @enum {string} */
+                        state: "pending" | "ready" | "approved" | "returned" | "changed";
+                        communities: number;
+                        approvedCommunities: number;
+                        comment: string | null;
+                        byName: string | null;
+                        at: string | null;
+                        table: {
+                            header: string[];
+                            rows: unknown[][];
+                            totals: unknown[];
+                        };
+                        difference: {
+                            row: string;
+                            column: string;
+                            approved: unknown;
+                            now: unknown;
+                        }[];
                     };
                 };
             };
@@ -10723,6 +13643,7 @@ export interface operations {
                             byKind: {
                                 [key: string]: number;
                             };
+                            visitsThisMonth: number;
                         }[];
                     };
                 };
@@ -10981,6 +13902,1452 @@ export interface operations {
                         createdAt: string;
                         decidedAt: string | null;
                         reason: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdPartyOrgs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            parentId: string | null;
+                            /** @enum {string} */
+                            kind: "committee" | "general_branch" | "branch" | "group";
+                            name: string;
+                            unitName: string;
+                            members: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PartyOrgs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description the org unit it sits at
+                     */
+                    orgId: string;
+                    /** @enum {string} */
+                    kind: "committee" | "general_branch" | "branch" | "group";
+                    name: string;
+                    /** Format: uuid */
+                    parentId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        parentId: string | null;
+                        /** @enum {string} */
+                        kind: "committee" | "general_branch" | "branch" | "group";
+                        name: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PartyOrgsIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            residentId: string | null;
+                            allianceUnitId: string | null;
+                            unitName: string | null;
+                            name: string;
+                            /** @enum {string} */
+                            duty: "secretary" | "deputy" | "committee" | "group_leader" | "member";
+                            joinedOn: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PartyOrgsIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description a party member from the registry
+                     */
+                    residentId?: string;
+                    /**
+                     * Format: uuid
+                     * @description or one from a partner unit (with her name)
+                     */
+                    allianceUnitId?: string;
+                    name?: string;
+                    /**
+                     * @default member
+                     * @enum {string}
+                     */
+                    duty?: "secretary" | "deputy" | "committee" | "group_leader" | "member";
+                    /** Format: date */
+                    joinedOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PartyMembersIdEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyDualRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            communityName: string;
+                            name: string;
+                            workUnit: string;
+                            allianceUnitId: string | null;
+                            partyOrgName: string | null;
+                            skills: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "refused" | "ended";
+                            requestedAt: string;
+                            decidedAt: string | null;
+                            note: string | null;
+                            posts: {
+                                id: string;
+                                name: string;
+                            }[];
+                            confirmedMinutes: number;
+                            loggedMinutes: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyDualRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the community where she lives, by its code (GET /api/v1/public/communities) */
+                    communityCode: string;
+                    name: string;
+                    /** @description her work unit (单位), which registers with the community too */
+                    workUnit: string;
+                    /**
+                     * Format: uuid
+                     * @description her unit, when it is a member unit of the community’s alliance
+                     */
+                    allianceUnitId?: string;
+                    /** @description the party organisation she belongs to */
+                    partyOrgName?: string;
+                    skills?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        communityName: string;
+                        name: string;
+                        workUnit: string;
+                        allianceUnitId: string | null;
+                        partyOrgName: string | null;
+                        skills: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "refused" | "ended";
+                        requestedAt: string;
+                        decidedAt: string | null;
+                        note: string | null;
+                        posts: {
+                            id: string;
+                            name: string;
+                        }[];
+                        confirmedMinutes: number;
+                        loggedMinutes: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyDualRegistrationsIdPosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            isActive: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1MyDualRegistrationsIdPosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    postIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        communityName: string;
+                        name: string;
+                        workUnit: string;
+                        allianceUnitId: string | null;
+                        partyOrgName: string | null;
+                        skills: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "refused" | "ended";
+                        requestedAt: string;
+                        decidedAt: string | null;
+                        note: string | null;
+                        posts: {
+                            id: string;
+                            name: string;
+                        }[];
+                        confirmedMinutes: number;
+                        loggedMinutes: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyVolunteerOpenings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            helpWanted: string;
+                            communityName: string;
+                            openedAt: string;
+                            isMine: boolean;
+                            claimedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VolunteerOpeningsIdClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        isMine: boolean;
+                        claimedAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyServiceHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    registrationId: string;
+                    /** @enum {string} */
+                    sourceKind: "post" | "case";
+                    /**
+                     * Format: uuid
+                     * @description the post she picked, or the opened case she claimed
+                     */
+                    sourceId: string;
+                    /** Format: date */
+                    servedOn: string;
+                    minutes: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "logged" | "confirmed" | "rejected";
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdDualRegistrations: {
+        parameters: {
+            query?: {
+                status?: "pending" | "confirmed" | "refused" | "ended";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            communityName: string;
+                            name: string;
+                            workUnit: string;
+                            allianceUnitId: string | null;
+                            partyOrgName: string | null;
+                            skills: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "refused" | "ended";
+                            requestedAt: string;
+                            decidedAt: string | null;
+                            note: string | null;
+                            posts: {
+                                id: string;
+                                name: string;
+                            }[];
+                            confirmedMinutes: number;
+                            loggedMinutes: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1DualRegistrationsIdDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isConfirmed: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        communityName: string;
+                        name: string;
+                        workUnit: string;
+                        allianceUnitId: string | null;
+                        partyOrgName: string | null;
+                        skills: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "refused" | "ended";
+                        requestedAt: string;
+                        decidedAt: string | null;
+                        note: string | null;
+                        posts: {
+                            id: string;
+                            name: string;
+                        }[];
+                        confirmedMinutes: number;
+                        loggedMinutes: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdServicePosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            isActive: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1OrgsIdServicePosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        description: string | null;
+                        isActive: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CasesIdVolunteerOpening: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    helpWanted: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdServiceHours: {
+        parameters: {
+            query?: {
+                status?: "logged" | "confirmed" | "rejected";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            sourceKind: string;
+                            servedOn: string;
+                            minutes: number;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "logged" | "confirmed" | "rejected";
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ServiceHoursIdDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isConfirmed: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "logged" | "confirmed" | "rejected";
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Alliances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            canManage: boolean;
+                            units: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "enterprise" | "institution" | "school" | "hospital" | "social_org" | "other";
+                                contactName: string | null;
+                                isActive: boolean;
+                                joinedAt: string;
+                            }[];
+                            council: {
+                                id: string;
+                                unitId: string;
+                                name: string;
+                                post: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Alliances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        canManage: boolean;
+                        units: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "enterprise" | "institution" | "school" | "hospital" | "social_org" | "other";
+                            contactName: string | null;
+                            isActive: boolean;
+                            joinedAt: string;
+                        }[];
+                        council: {
+                            id: string;
+                            unitId: string;
+                            name: string;
+                            post: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AlliancesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        canManage: boolean;
+                        units: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "enterprise" | "institution" | "school" | "hospital" | "social_org" | "other";
+                            contactName: string | null;
+                            isActive: boolean;
+                            joinedAt: string;
+                        }[];
+                        council: {
+                            id: string;
+                            unitId: string;
+                            name: string;
+                            post: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AlliancesIdLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allianceId: string;
+                        needs: {
+                            id: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "open" | "matched" | "closed";
+                            createdAt: string;
+                        }[];
+                        resources: {
+                            id: string;
+                            unitId: string;
+                            unitName: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "available" | "withdrawn";
+                            createdAt: string;
+                        }[];
+                        projects: {
+                            id: string;
+                            title: string;
+                            description: string | null;
+                            ownerUnitId: string | null;
+                            ownerName: string;
+                            needId: string | null;
+                            resourceId: string | null;
+                            /** @enum {string} */
+                            status: "planned" | "in_progress" | "done" | "cancelled";
+                            version: number;
+                            createdAt: string;
+                            doneAt: string | null;
+                            milestones: {
+                                id: string;
+                                title: string;
+                                dueOn: string | null;
+                                doneAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AlliancesIdUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "enterprise" | "institution" | "school" | "hospital" | "social_org" | "other";
+                    contactName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        canManage: boolean;
+                        units: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "enterprise" | "institution" | "school" | "hospital" | "social_org" | "other";
+                            contactName: string | null;
+                            isActive: boolean;
+                            joinedAt: string;
+                        }[];
+                        council: {
+                            id: string;
+                            unitId: string;
+                            name: string;
+                            post: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AlliancesIdCouncil: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    unitId: string;
+                    name: string;
+                    post: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        canManage: boolean;
+                        units: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "enterprise" | "institution" | "school" | "hospital" | "social_org" | "other";
+                            contactName: string | null;
+                            isActive: boolean;
+                            joinedAt: string;
+                        }[];
+                        council: {
+                            id: string;
+                            unitId: string;
+                            name: string;
+                            post: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AlliancesIdNeeds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AlliancesIdResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    unitId: string;
+                    title: string;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AlliancesIdProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string;
+                    /** Format: uuid */
+                    ownerUnitId: string;
+                    /** Format: uuid */
+                    needId?: string;
+                    /** Format: uuid */
+                    resourceId?: string;
+                    /** @default [] */
+                    milestones?: {
+                        title: string;
+                        /** Format: date */
+                        dueOn?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AllianceProjectsIdStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "planned" | "in_progress" | "done" | "cancelled";
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "planned" | "in_progress" | "done" | "cancelled";
+                        version: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AllianceMilestonesIdDone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        doneAt: string;
                     };
                 };
             };
@@ -11404,7 +15771,7 @@ export interface operations {
                             assignments: {
                                 id: string;
                                 /** @enum {string} */
-                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident";
+                                role: "admin" | "district" | "street" | "community_secretary" | "community_staff" | "grid_worker" | "department" | "resident" | "canteen_clerk";
                                 roleName_zh: string;
                                 roleName_en: string;
                                 orgId: string;
@@ -12393,6 +16760,7012 @@ export interface operations {
                             resolveHours: number;
                             urgentAcceptHours: number;
                             urgentResolveHours: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Councils: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            /** @enum {string} */
+                            voteBasis: "household" | "member";
+                            /** @enum {string} */
+                            quorum: "half" | "two_thirds";
+                            /** @enum {string} */
+                            majority: "half" | "two_thirds" | "three_quarters";
+                            supportThreshold: number;
+                            supportDays: number;
+                            memberCount: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Councils: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description the community, compound or village group the council sits at
+                     */
+                    orgId: string;
+                    /** @description e.g. 吴家园社区居民议事会 */
+                    name: string;
+                    /**
+                     * @description household: one household one vote; member: one member one vote
+                     * @enum {string}
+                     */
+                    voteBasis: "household" | "member";
+                    /**
+                     * @description half: more than half of the voting units; two_thirds: at least two thirds
+                     * @enum {string}
+                     */
+                    quorum: "half" | "two_thirds";
+                    /**
+                     * @description of the voting units present: more than half, ≥ 2/3, ≥ 3/4 say yes
+                     * @enum {string}
+                     */
+                    majority: "half" | "two_thirds" | "three_quarters";
+                    /** @description households supporting a topic to put it on the agenda */
+                    supportThreshold: number;
+                    /** @description days a topic collects support */
+                    supportDays: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        /** @enum {string} */
+                        voteBasis: "household" | "member";
+                        /** @enum {string} */
+                        quorum: "half" | "two_thirds";
+                        /** @enum {string} */
+                        majority: "half" | "two_thirds" | "three_quarters";
+                        supportThreshold: number;
+                        supportDays: number;
+                        memberCount: number;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CouncilsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        council: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            /** @enum {string} */
+                            voteBasis: "household" | "member";
+                            /** @enum {string} */
+                            quorum: "half" | "two_thirds";
+                            /** @enum {string} */
+                            majority: "half" | "two_thirds" | "three_quarters";
+                            supportThreshold: number;
+                            supportDays: number;
+                            memberCount: number;
+                            createdAt: string;
+                        };
+                        members: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                            name: string;
+                            organization: string | null;
+                            householdId: string | null;
+                            hasAccount: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilsIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                    name: string;
+                    /** @description the company, unit or office the member speaks for */
+                    organization?: string;
+                    /**
+                     * Format: uuid
+                     * @description a residents' representative's household (in the council's unit)
+                     */
+                    householdId?: string;
+                    /**
+                     * Format: uuid
+                     * @description her account, told of meetings through the outbox
+                     */
+                    userId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                        name: string;
+                        organization: string | null;
+                        householdId: string | null;
+                        hasAccount: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1CouncilsIdMembersMemberId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CouncilsIdTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            councilId: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            proposerKind: "resident" | "staff";
+                            proposerName: string;
+                            /** @enum {string} */
+                            status: "open" | "agenda" | "lapsed" | "declined" | "adopted" | "rejected";
+                            threshold: number;
+                            supporters: number;
+                            supportUntil: string;
+                            createdAt: string;
+                            closedAt: string | null;
+                            closeReason: string | null;
+                            isSupportedByMe: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilsIdTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description e.g. 老旧小区引入物业 */
+                    title: string;
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        title: string;
+                        body: string;
+                        /** @enum {string} */
+                        proposerKind: "resident" | "staff";
+                        proposerName: string;
+                        /** @enum {string} */
+                        status: "open" | "agenda" | "lapsed" | "declined" | "adopted" | "rejected";
+                        threshold: number;
+                        supporters: number;
+                        supportUntil: string;
+                        createdAt: string;
+                        closedAt: string | null;
+                        closeReason: string | null;
+                        isSupportedByMe: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilTopicsIdSupports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description households that signed the paper petition (联名) */
+                    householdIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        title: string;
+                        body: string;
+                        /** @enum {string} */
+                        proposerKind: "resident" | "staff";
+                        proposerName: string;
+                        /** @enum {string} */
+                        status: "open" | "agenda" | "lapsed" | "declined" | "adopted" | "rejected";
+                        threshold: number;
+                        supporters: number;
+                        supportUntil: string;
+                        createdAt: string;
+                        closedAt: string | null;
+                        closeReason: string | null;
+                        isSupportedByMe: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilTopicsIdDecline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        title: string;
+                        body: string;
+                        /** @enum {string} */
+                        proposerKind: "resident" | "staff";
+                        proposerName: string;
+                        /** @enum {string} */
+                        status: "open" | "agenda" | "lapsed" | "declined" | "adopted" | "rejected";
+                        threshold: number;
+                        supporters: number;
+                        supportUntil: string;
+                        createdAt: string;
+                        closedAt: string | null;
+                        closeReason: string | null;
+                        isSupportedByMe: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CouncilsIdMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            place: string;
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "planned" | "held" | "cancelled";
+                            heldAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilsIdMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    place: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    agenda: {
+                        /** Format: uuid */
+                        topicId: string;
+                        /** @enum {string} */
+                        ballot: "open" | "secret";
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        told: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CouncilMeetingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        councilName: string;
+                        /** @enum {string} */
+                        voteBasis: "household" | "member";
+                        /** @enum {string} */
+                        quorum: "half" | "two_thirds";
+                        /** @enum {string} */
+                        majority: "half" | "two_thirds" | "three_quarters";
+                        title: string;
+                        place: string;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "planned" | "held" | "cancelled";
+                        minutes: string | null;
+                        heldAt: string | null;
+                        eligible: number;
+                        present: number;
+                        agenda: {
+                            topicId: string;
+                            title: string;
+                            /** @enum {string} */
+                            ballot: "open" | "secret";
+                            tally: {
+                                yes: number;
+                                no: number;
+                                abstain: number;
+                            } | null;
+                            hasQuorum: boolean | null;
+                            result: ("adopted" | "rejected") | null;
+                            decisionId: string | null;
+                        }[];
+                        members: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                            name: string;
+                            organization: string | null;
+                            householdId: string | null;
+                            hasAccount: boolean;
+                            attendance: ("present" | "proxy" | "absent") | null;
+                            proxyName: string | null;
+                        }[];
+                        votes: {
+                            topicId: string;
+                            memberId: string;
+                            /** @enum {string} */
+                            choice: "yes" | "no" | "abstain";
+                        }[];
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilMeetingsIdAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entries: {
+                        /** Format: uuid */
+                        memberId: string;
+                        /** @enum {string} */
+                        status: "present" | "proxy" | "absent";
+                        proxyName?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        councilName: string;
+                        /** @enum {string} */
+                        voteBasis: "household" | "member";
+                        /** @enum {string} */
+                        quorum: "half" | "two_thirds";
+                        /** @enum {string} */
+                        majority: "half" | "two_thirds" | "three_quarters";
+                        title: string;
+                        place: string;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "planned" | "held" | "cancelled";
+                        minutes: string | null;
+                        heldAt: string | null;
+                        eligible: number;
+                        present: number;
+                        agenda: {
+                            topicId: string;
+                            title: string;
+                            /** @enum {string} */
+                            ballot: "open" | "secret";
+                            tally: {
+                                yes: number;
+                                no: number;
+                                abstain: number;
+                            } | null;
+                            hasQuorum: boolean | null;
+                            result: ("adopted" | "rejected") | null;
+                            decisionId: string | null;
+                        }[];
+                        members: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                            name: string;
+                            organization: string | null;
+                            householdId: string | null;
+                            hasAccount: boolean;
+                            attendance: ("present" | "proxy" | "absent") | null;
+                            proxyName: string | null;
+                        }[];
+                        votes: {
+                            topicId: string;
+                            memberId: string;
+                            /** @enum {string} */
+                            choice: "yes" | "no" | "abstain";
+                        }[];
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilMeetingsIdVotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    topicId: string;
+                    /** Format: uuid */
+                    memberId: string;
+                    /** @enum {string} */
+                    choice: "yes" | "no" | "abstain";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        councilName: string;
+                        /** @enum {string} */
+                        voteBasis: "household" | "member";
+                        /** @enum {string} */
+                        quorum: "half" | "two_thirds";
+                        /** @enum {string} */
+                        majority: "half" | "two_thirds" | "three_quarters";
+                        title: string;
+                        place: string;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "planned" | "held" | "cancelled";
+                        minutes: string | null;
+                        heldAt: string | null;
+                        eligible: number;
+                        present: number;
+                        agenda: {
+                            topicId: string;
+                            title: string;
+                            /** @enum {string} */
+                            ballot: "open" | "secret";
+                            tally: {
+                                yes: number;
+                                no: number;
+                                abstain: number;
+                            } | null;
+                            hasQuorum: boolean | null;
+                            result: ("adopted" | "rejected") | null;
+                            decisionId: string | null;
+                        }[];
+                        members: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                            name: string;
+                            organization: string | null;
+                            householdId: string | null;
+                            hasAccount: boolean;
+                            attendance: ("present" | "proxy" | "absent") | null;
+                            proxyName: string | null;
+                        }[];
+                        votes: {
+                            topicId: string;
+                            memberId: string;
+                            /** @enum {string} */
+                            choice: "yes" | "no" | "abstain";
+                        }[];
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilMeetingsIdTotals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    topicId: string;
+                    yes: number;
+                    no: number;
+                    abstain: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        councilName: string;
+                        /** @enum {string} */
+                        voteBasis: "household" | "member";
+                        /** @enum {string} */
+                        quorum: "half" | "two_thirds";
+                        /** @enum {string} */
+                        majority: "half" | "two_thirds" | "three_quarters";
+                        title: string;
+                        place: string;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "planned" | "held" | "cancelled";
+                        minutes: string | null;
+                        heldAt: string | null;
+                        eligible: number;
+                        present: number;
+                        agenda: {
+                            topicId: string;
+                            title: string;
+                            /** @enum {string} */
+                            ballot: "open" | "secret";
+                            tally: {
+                                yes: number;
+                                no: number;
+                                abstain: number;
+                            } | null;
+                            hasQuorum: boolean | null;
+                            result: ("adopted" | "rejected") | null;
+                            decisionId: string | null;
+                        }[];
+                        members: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                            name: string;
+                            organization: string | null;
+                            householdId: string | null;
+                            hasAccount: boolean;
+                            attendance: ("present" | "proxy" | "absent") | null;
+                            proxyName: string | null;
+                        }[];
+                        votes: {
+                            topicId: string;
+                            memberId: string;
+                            /** @enum {string} */
+                            choice: "yes" | "no" | "abstain";
+                        }[];
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilMeetingsIdMinutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    minutes: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        councilName: string;
+                        /** @enum {string} */
+                        voteBasis: "household" | "member";
+                        /** @enum {string} */
+                        quorum: "half" | "two_thirds";
+                        /** @enum {string} */
+                        majority: "half" | "two_thirds" | "three_quarters";
+                        title: string;
+                        place: string;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "planned" | "held" | "cancelled";
+                        minutes: string | null;
+                        heldAt: string | null;
+                        eligible: number;
+                        present: number;
+                        agenda: {
+                            topicId: string;
+                            title: string;
+                            /** @enum {string} */
+                            ballot: "open" | "secret";
+                            tally: {
+                                yes: number;
+                                no: number;
+                                abstain: number;
+                            } | null;
+                            hasQuorum: boolean | null;
+                            result: ("adopted" | "rejected") | null;
+                            decisionId: string | null;
+                        }[];
+                        members: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "resident_rep" | "property_company" | "alliance_unit" | "party_committee" | "staff";
+                            name: string;
+                            organization: string | null;
+                            householdId: string | null;
+                            hasAccount: boolean;
+                            attendance: ("present" | "proxy" | "absent") | null;
+                            proxyName: string | null;
+                        }[];
+                        votes: {
+                            topicId: string;
+                            memberId: string;
+                            /** @enum {string} */
+                            choice: "yes" | "no" | "abstain";
+                        }[];
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilMeetingsIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CouncilMeetingsIdPhotosPhotoId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilMeetingsIdDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    topicId: string;
+                    /** @description what was decided, in plain words */
+                    resolution: string;
+                    /** @description who pays what (owners / government subsidy / property company), in fen */
+                    funding?: {
+                        /** @description 业主自筹, in fen */
+                        ownersFen: number;
+                        /** @description 政府补贴, in fen */
+                        subsidyFen: number;
+                        /** @description 物业公司调配, in fen */
+                        companyFen: number;
+                    };
+                    /** @description shown on the community's public page (default yes) */
+                    isPublic?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        meetingId: string;
+                        topicId: string;
+                        title: string;
+                        resolution: string;
+                        /** @enum {string} */
+                        result: "adopted" | "rejected";
+                        eligible: number;
+                        present: number;
+                        yes: number;
+                        no: number;
+                        abstain: number;
+                        funding: {
+                            ownersFen: number;
+                            subsidyFen: number;
+                            companyFen: number;
+                        } | null;
+                        isPublic: boolean;
+                        decidedAt: string;
+                        /** @description share of milestones done, whole percent */
+                        progress: number;
+                        milestones: {
+                            id: string;
+                            title: string;
+                            ownerName: string;
+                            dueDate: string;
+                            caseId: string | null;
+                            taskId: string | null;
+                            isDone: boolean;
+                            doneAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CouncilsIdDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            councilId: string;
+                            meetingId: string;
+                            topicId: string;
+                            title: string;
+                            resolution: string;
+                            /** @enum {string} */
+                            result: "adopted" | "rejected";
+                            eligible: number;
+                            present: number;
+                            yes: number;
+                            no: number;
+                            abstain: number;
+                            funding: {
+                                ownersFen: number;
+                                subsidyFen: number;
+                                companyFen: number;
+                            } | null;
+                            isPublic: boolean;
+                            decidedAt: string;
+                            /** @description share of milestones done, whole percent */
+                            progress: number;
+                            milestones: {
+                                id: string;
+                                title: string;
+                                ownerName: string;
+                                dueDate: string;
+                                caseId: string | null;
+                                taskId: string | null;
+                                isDone: boolean;
+                                doneAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CouncilDecisionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        meetingId: string;
+                        topicId: string;
+                        title: string;
+                        resolution: string;
+                        /** @enum {string} */
+                        result: "adopted" | "rejected";
+                        eligible: number;
+                        present: number;
+                        yes: number;
+                        no: number;
+                        abstain: number;
+                        funding: {
+                            ownersFen: number;
+                            subsidyFen: number;
+                            companyFen: number;
+                        } | null;
+                        isPublic: boolean;
+                        decidedAt: string;
+                        /** @description share of milestones done, whole percent */
+                        progress: number;
+                        milestones: {
+                            id: string;
+                            title: string;
+                            ownerName: string;
+                            dueDate: string;
+                            caseId: string | null;
+                            taskId: string | null;
+                            isDone: boolean;
+                            doneAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilDecisionsIdMilestones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @description who answers for it: a person, the property company, an office */
+                    ownerName: string;
+                    /** Format: date */
+                    dueDate: string;
+                    /** Format: uuid */
+                    caseId?: string;
+                    /** Format: uuid */
+                    taskId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        meetingId: string;
+                        topicId: string;
+                        title: string;
+                        resolution: string;
+                        /** @enum {string} */
+                        result: "adopted" | "rejected";
+                        eligible: number;
+                        present: number;
+                        yes: number;
+                        no: number;
+                        abstain: number;
+                        funding: {
+                            ownersFen: number;
+                            subsidyFen: number;
+                            companyFen: number;
+                        } | null;
+                        isPublic: boolean;
+                        decidedAt: string;
+                        /** @description share of milestones done, whole percent */
+                        progress: number;
+                        milestones: {
+                            id: string;
+                            title: string;
+                            ownerName: string;
+                            dueDate: string;
+                            caseId: string | null;
+                            taskId: string | null;
+                            isDone: boolean;
+                            doneAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CouncilMilestonesIdDone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isDone: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        meetingId: string;
+                        topicId: string;
+                        title: string;
+                        resolution: string;
+                        /** @enum {string} */
+                        result: "adopted" | "rejected";
+                        eligible: number;
+                        present: number;
+                        yes: number;
+                        no: number;
+                        abstain: number;
+                        funding: {
+                            ownersFen: number;
+                            subsidyFen: number;
+                            companyFen: number;
+                        } | null;
+                        isPublic: boolean;
+                        decidedAt: string;
+                        /** @description share of milestones done, whole percent */
+                        progress: number;
+                        milestones: {
+                            id: string;
+                            title: string;
+                            ownerName: string;
+                            dueDate: string;
+                            caseId: string | null;
+                            taskId: string | null;
+                            isDone: boolean;
+                            doneAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyCouncilTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        isBound: boolean;
+                        councils: {
+                            id: string;
+                            name: string;
+                            orgName: string;
+                            supportThreshold: number;
+                        }[];
+                        items: {
+                            id: string;
+                            councilId: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            proposerKind: "resident" | "staff";
+                            proposerName: string;
+                            /** @enum {string} */
+                            status: "open" | "agenda" | "lapsed" | "declined" | "adopted" | "rejected";
+                            threshold: number;
+                            supporters: number;
+                            supportUntil: string;
+                            createdAt: string;
+                            closedAt: string | null;
+                            closeReason: string | null;
+                            isSupportedByMe: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCouncilTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description e.g. 老旧小区引入物业 */
+                    title: string;
+                    body: string;
+                    /** Format: uuid */
+                    councilId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        title: string;
+                        body: string;
+                        /** @enum {string} */
+                        proposerKind: "resident" | "staff";
+                        proposerName: string;
+                        /** @enum {string} */
+                        status: "open" | "agenda" | "lapsed" | "declined" | "adopted" | "rejected";
+                        threshold: number;
+                        supporters: number;
+                        supportUntil: string;
+                        createdAt: string;
+                        closedAt: string | null;
+                        closeReason: string | null;
+                        isSupportedByMe: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCouncilTopicsIdSupport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        councilId: string;
+                        title: string;
+                        body: string;
+                        /** @enum {string} */
+                        proposerKind: "resident" | "staff";
+                        proposerName: string;
+                        /** @enum {string} */
+                        status: "open" | "agenda" | "lapsed" | "declined" | "adopted" | "rejected";
+                        threshold: number;
+                        supporters: number;
+                        supportUntil: string;
+                        createdAt: string;
+                        closedAt: string | null;
+                        closeReason: string | null;
+                        isSupportedByMe: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Canteens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            address: string | null;
+                            subsidyAccount: string;
+                            lunchCutoff: string;
+                            dinnerCutoff: string;
+                            allowsWalkIns: boolean;
+                            absenceDays: number;
+                            minAge: number;
+                            eligibleTags: string[];
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Canteens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    name: string;
+                    address?: string;
+                    /** @description the named account billed the difference, e.g. 民政老年餐补贴 */
+                    subsidyAccount: string;
+                    /**
+                     * @description HH:MM, Shanghai time
+                     * @default 09:00
+                     */
+                    lunchCutoff?: string;
+                    /**
+                     * @description HH:MM, Shanghai time
+                     * @default 15:00
+                     */
+                    dinnerCutoff?: string;
+                    /** @default true */
+                    allowsWalkIns?: boolean;
+                    /** @default 3 */
+                    absenceDays?: number;
+                    /** @default 60 */
+                    minAge?: number;
+                    /**
+                     * @default [
+                     *       "disabled",
+                     *       "dibao"
+                     *     ]
+                     */
+                    eligibleTags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        address: string | null;
+                        subsidyAccount: string;
+                        lunchCutoff: string;
+                        dinnerCutoff: string;
+                        allowsWalkIns: boolean;
+                        absenceDays: number;
+                        minAge: number;
+                        eligibleTags: string[];
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        address: string | null;
+                        subsidyAccount: string;
+                        lunchCutoff: string;
+                        dinnerCutoff: string;
+                        allowsWalkIns: boolean;
+                        absenceDays: number;
+                        minAge: number;
+                        eligibleTags: string[];
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdEligible: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            residentId: string;
+                            name: string;
+                            age: number;
+                            gender: string;
+                            tags: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdDiners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            residentId: string;
+                            householdId: string;
+                            name: string;
+                            gender: string;
+                            age: number;
+                            address: string;
+                            tiers: ("standard" | "senior" | "dibao")[];
+                            code: string;
+                            isRegular: boolean;
+                            needsDelivery: boolean;
+                            route: string | null;
+                            volunteer: string | null;
+                            isActive: boolean;
+                            balanceFen: number;
+                            lastSeenDay: string | null;
+                            enrolledAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdDiners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    residentId: string;
+                    /** @default true */
+                    isRegular?: boolean;
+                    /** @default false */
+                    needsDelivery?: boolean;
+                    route?: string | null;
+                    volunteer?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1CanteensIdDinersDinerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                dinerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isRegular?: boolean;
+                    needsDelivery?: boolean;
+                    route?: string | null;
+                    volunteer?: string | null;
+                    isActive?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdDinersDinerIdStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                dinerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balanceFen: number;
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "topup" | "meal" | "refund";
+                            amountFen: number;
+                            day: string;
+                            orderId: string | null;
+                            note: string | null;
+                            actorName: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdMenus: {
+        parameters: {
+            query: {
+                from: string;
+                days?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            dishes: string;
+                            costFen: number;
+                            prices: {
+                                standard: number;
+                                senior: number;
+                                dibao: number;
+                            };
+                            cutoffAt: string;
+                            createdByName: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1CanteensIdMenus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description a Shanghai day, YYYY-MM-DD
+                     */
+                    day: string;
+                    /** @enum {string} */
+                    meal: "lunch" | "dinner";
+                    dishes: string;
+                    /** @description the meal's full cost in fen */
+                    costFen: number;
+                    /** @description what a diner of each tier pays, in fen */
+                    prices: {
+                        standard: number;
+                        senior: number;
+                        dibao: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        menu: {
+                            id: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            dishes: string;
+                            costFen: number;
+                            prices: {
+                                standard: number;
+                                senior: number;
+                                dibao: number;
+                            };
+                            cutoffAt: string;
+                            createdByName: string;
+                            updatedAt: string;
+                        };
+                        standing: {
+                            placed: number;
+                            skipped: number;
+                        };
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdOrders: {
+        parameters: {
+            query: {
+                day: string;
+                meal?: "lunch" | "dinner";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                            name: string;
+                            needsDelivery: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    dinerId: string;
+                    /** Format: uuid */
+                    menuId: string;
+                    /** @description made by the client once per intended action; sending it again answers the first result */
+                    clientKey?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                        };
+                        isNew: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdOrdersOrderIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        dinerId: string;
+                        menuId: string;
+                        day: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        /** @enum {string} */
+                        status: "ordered" | "cancelled";
+                        /** @enum {string} */
+                        source: "phone" | "staff" | "standing" | "walk_in";
+                        /** @enum {string} */
+                        tier: "standard" | "senior" | "dibao";
+                        priceFen: number;
+                        subsidyFen: number;
+                        orderedByName: string;
+                        createdAt: string;
+                        servedAt: string | null;
+                        delivery: ("delivered" | "not_home") | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdOrdersOrderIdDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    mark: "delivered" | "not_home";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orderId: string;
+                        /** @enum {string} */
+                        delivery: "delivered" | "not_home";
+                        deliveryAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdStandingOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            dinerId: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            weekdays: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1CanteensIdStandingOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    dinerId: string;
+                    /** @enum {string} */
+                    meal: "lunch" | "dinner";
+                    /** @description ISO weekdays the order stands for ('12345' every weekday; '' ends it) */
+                    weekdays: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dinerId: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        weekdays: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdTopups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    dinerId: string;
+                    /** @description fen paid in; more than 0 */
+                    amountFen: number;
+                    /** @description made by the client once per intended action; sending it again answers the first result */
+                    clientKey: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        balanceFen: number;
+                        isNew: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdDelivery: {
+        parameters: {
+            query: {
+                day: string;
+                meal: "lunch" | "dinner";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        day: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        total: number;
+                        delivered: number;
+                        groups: {
+                            route: string | null;
+                            volunteer: string | null;
+                            stops: {
+                                orderId: string;
+                                dinerId: string;
+                                name: string;
+                                address: string;
+                                delivery: ("delivered" | "not_home") | null;
+                                deliveryAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    meal: "lunch" | "dinner";
+                    /** Format: uuid */
+                    dinerId?: string;
+                    /** @description the diner's code, as scanned from her phone */
+                    code?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                        };
+                        name: string;
+                        isWalkIn: boolean;
+                        wasServed: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdBills: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        subsidyAccount: string;
+                        items: {
+                            dinerId: string;
+                            name: string;
+                            meals: number;
+                            costFen: number;
+                            paidByDinerFen: number;
+                            paidBySubsidyFen: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdReconciliation: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        canteenId: string;
+                        subsidyAccount: string;
+                        meals: number;
+                        prepaid: {
+                            openingFen: number;
+                            topUpsFen: number;
+                            chargedFen: number;
+                            refundedFen: number;
+                            closingFen: number;
+                        };
+                        mealCostFen: number;
+                        paidByDinersFen: number;
+                        paidBySubsidyFen: number;
+                        isBalanced: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyCanteen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            dinerId: string;
+                            name: string;
+                            canteen: {
+                                id: string;
+                                orgId: string;
+                                orgName: string;
+                                name: string;
+                                address: string | null;
+                                subsidyAccount: string;
+                                lunchCutoff: string;
+                                dinnerCutoff: string;
+                                allowsWalkIns: boolean;
+                                absenceDays: number;
+                                minAge: number;
+                                eligibleTags: string[];
+                                createdAt: string;
+                            };
+                            code: string;
+                            balanceFen: number;
+                            menus: {
+                                id: string;
+                                day: string;
+                                /** @enum {string} */
+                                meal: "lunch" | "dinner";
+                                dishes: string;
+                                costFen: number;
+                                prices: {
+                                    standard: number;
+                                    senior: number;
+                                    dibao: number;
+                                };
+                                cutoffAt: string;
+                                createdByName: string;
+                                updatedAt: string;
+                                /** @enum {string} */
+                                myTier: "standard" | "senior" | "dibao";
+                                myPriceFen: number;
+                                myOrderId: string | null;
+                            }[];
+                            orders: {
+                                id: string;
+                                dinerId: string;
+                                menuId: string;
+                                day: string;
+                                /** @enum {string} */
+                                meal: "lunch" | "dinner";
+                                /** @enum {string} */
+                                status: "ordered" | "cancelled";
+                                /** @enum {string} */
+                                source: "phone" | "staff" | "standing" | "walk_in";
+                                /** @enum {string} */
+                                tier: "standard" | "senior" | "dibao";
+                                priceFen: number;
+                                subsidyFen: number;
+                                orderedByName: string;
+                                createdAt: string;
+                                servedAt: string | null;
+                                delivery: ("delivered" | "not_home") | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCanteenOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    menuId: string;
+                    /** @description made by the client once per intended action; sending it again answers the first result */
+                    clientKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                        };
+                        isNew: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCanteenOrdersOrderIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        dinerId: string;
+                        menuId: string;
+                        day: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        /** @enum {string} */
+                        status: "ordered" | "cancelled";
+                        /** @enum {string} */
+                        source: "phone" | "staff" | "standing" | "walk_in";
+                        /** @enum {string} */
+                        tier: "standard" | "senior" | "dibao";
+                        priceFen: number;
+                        subsidyFen: number;
+                        orderedByName: string;
+                        createdAt: string;
+                        servedAt: string | null;
+                        delivery: ("delivered" | "not_home") | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyCanteenDinerIdStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dinerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balanceFen: number;
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "topup" | "meal" | "refund";
+                            amountFen: number;
+                            day: string;
+                            orderId: string | null;
+                            note: string | null;
+                            actorName: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Funds: {
+        parameters: {
+            query?: {
+                orgId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Funds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    compoundId: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        compoundId: string;
+                        compoundName: string;
+                        name: string;
+                        balanceFen: number;
+                        ownerCount: number;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsId: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fund: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        };
+                        statement: {
+                            month: string | null;
+                            openingFen: number;
+                            incomeFen: {
+                                owner: number;
+                                subsidy: number;
+                                company: number;
+                            };
+                            incomeTotalFen: number;
+                            spendingFen: number;
+                            spendingByDecision: {
+                                decisionId: string;
+                                decision: string;
+                                spentFen: number;
+                                movements: number;
+                            }[];
+                            closingFen: number;
+                            movementCount: number;
+                            isBalanced: boolean;
+                        };
+                        months: string[];
+                        movements: {
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            source: "owner" | "subsidy" | "company" | "spending";
+                            amountFen: number;
+                            occurredOn: string;
+                            householdId: string | null;
+                            household: string | null;
+                            levyId: string | null;
+                            decisionId: string | null;
+                            decision: string | null;
+                            companyId: string | null;
+                            payer: string | null;
+                            purpose: string | null;
+                            /** @enum {string} */
+                            channel: "staff" | "phone";
+                            recordedByName: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdOwners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            householdId: string;
+                            address: string;
+                            areaM2: number;
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        }[];
+                        totalArrearsFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdOwners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    owners: {
+                        /** Format: uuid */
+                        householdId: string;
+                        areaM2: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            householdId: string;
+                            address: string;
+                            areaM2: number;
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        }[];
+                        totalArrearsFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdLevies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            /** @enum {string} */
+                            basis: "per_household" | "per_area" | "flat";
+                            rateFen: number;
+                            decisionId: string | null;
+                            dueOn: string;
+                            totalFen: number;
+                            households: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdLevies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @enum {string} */
+                    basis: "per_household" | "per_area" | "flat";
+                    rateFen: number;
+                    /** Format: uuid */
+                    decisionId?: string;
+                    /** Format: date */
+                    dueOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        /** @enum {string} */
+                        basis: "per_household" | "per_area" | "flat";
+                        rateFen: number;
+                        decisionId: string | null;
+                        dueOn: string;
+                        totalFen: number;
+                        households: number;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdMovements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    source: "owner" | "subsidy" | "company" | "spending";
+                    amountFen: number;
+                    /** Format: date */
+                    occurredOn: string;
+                    /** Format: uuid */
+                    householdId?: string;
+                    /** Format: uuid */
+                    levyId?: string;
+                    /** Format: uuid */
+                    decisionId?: string;
+                    /** Format: uuid */
+                    companyId?: string;
+                    payer?: string;
+                    purpose?: string;
+                    clientKey?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        movement: {
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            source: "owner" | "subsidy" | "company" | "spending";
+                            amountFen: number;
+                            occurredOn: string;
+                            householdId: string | null;
+                            household: string | null;
+                            levyId: string | null;
+                            decisionId: string | null;
+                            decision: string | null;
+                            companyId: string | null;
+                            payer: string | null;
+                            purpose: string | null;
+                            /** @enum {string} */
+                            channel: "staff" | "phone";
+                            recordedByName: string;
+                            createdAt: string;
+                        };
+                        balanceFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdMovementsMovementIdReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                movementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdClaims: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            fundId: string;
+                            householdId: string;
+                            household: string | null;
+                            amountFen: number;
+                            paidOn: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "rejected";
+                            movementId: string | null;
+                            decisionNote: string | null;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdClaimsClaimIdDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                claimId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isConfirmed: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        fundId: string;
+                        householdId: string;
+                        household: string | null;
+                        amountFen: number;
+                        paidOn: string;
+                        note: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "rejected";
+                        movementId: string | null;
+                        decisionNote: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyFunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyFundsId: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fund: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        };
+                        statement: {
+                            month: string | null;
+                            openingFen: number;
+                            incomeFen: {
+                                owner: number;
+                                subsidy: number;
+                                company: number;
+                            };
+                            incomeTotalFen: number;
+                            spendingFen: number;
+                            spendingByDecision: {
+                                decisionId: string;
+                                decision: string;
+                                spentFen: number;
+                                movements: number;
+                            }[];
+                            closingFen: number;
+                            movementCount: number;
+                            isBalanced: boolean;
+                        };
+                        months: string[];
+                        movements: {
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            source: "owner" | "subsidy" | "company" | "spending";
+                            amountFen: number;
+                            occurredOn: string;
+                            householdId: string | null;
+                            household: string | null;
+                            levyId: string | null;
+                            decisionId: string | null;
+                            decision: string | null;
+                            companyId: string | null;
+                            payer: string | null;
+                            purpose: string | null;
+                            /** @enum {string} */
+                            channel: "staff" | "phone";
+                            recordedByName: string;
+                            createdAt: string;
+                        }[];
+                        mine: {
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        };
+                        claims: {
+                            id: string;
+                            fundId: string;
+                            householdId: string;
+                            household: string | null;
+                            amountFen: number;
+                            paidOn: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "rejected";
+                            movementId: string | null;
+                            decisionNote: string | null;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyFundsIdClaims: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amountFen: number;
+                    /** Format: date */
+                    paidOn: string;
+                    /** Format: uuid */
+                    levyId?: string;
+                    note?: string;
+                    clientKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        fundId: string;
+                        householdId: string;
+                        household: string | null;
+                        amountFen: number;
+                        paidOn: string;
+                        note: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "rejected";
+                        movementId: string | null;
+                        decisionNote: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PropertyCompanies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            creditCode: string | null;
+                            contactName: string | null;
+                            contracts: {
+                                id: string;
+                                companyId: string;
+                                companyName: string;
+                                compoundId: string;
+                                compoundName: string;
+                                services: string[];
+                                feeFen: number;
+                                /** @enum {string} */
+                                feeUnit: "per_m2_month" | "per_month";
+                                startsOn: string;
+                                endsOn: string;
+                                isCurrent: boolean;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PropertyCompanies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    name: string;
+                    creditCode?: string;
+                    contactName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        creditCode: string | null;
+                        contactName: string | null;
+                        contracts: {
+                            id: string;
+                            companyId: string;
+                            companyName: string;
+                            compoundId: string;
+                            compoundName: string;
+                            services: string[];
+                            feeFen: number;
+                            /** @enum {string} */
+                            feeUnit: "per_m2_month" | "per_month";
+                            startsOn: string;
+                            endsOn: string;
+                            isCurrent: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PropertyContracts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    companyId: string;
+                    /** Format: uuid */
+                    compoundId: string;
+                    services: string[];
+                    feeFen: number;
+                    /** @enum {string} */
+                    feeUnit: "per_m2_month" | "per_month";
+                    /** Format: date */
+                    startsOn: string;
+                    /** Format: date */
+                    endsOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        companyId: string;
+                        companyName: string;
+                        compoundId: string;
+                        compoundName: string;
+                        services: string[];
+                        feeFen: number;
+                        /** @enum {string} */
+                        feeUnit: "per_m2_month" | "per_month";
+                        startsOn: string;
+                        endsOn: string;
+                        isCurrent: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PropertyCompaniesIdFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        companyId: string;
+                        name: string;
+                        dutyCodes: string[];
+                        items: {
+                            contract: {
+                                id: string;
+                                companyId: string;
+                                companyName: string;
+                                compoundId: string;
+                                compoundName: string;
+                                services: string[];
+                                feeFen: number;
+                                /** @enum {string} */
+                                feeUnit: "per_m2_month" | "per_month";
+                                startsOn: string;
+                                endsOn: string;
+                                isCurrent: boolean;
+                            };
+                            rates: {
+                                received: number;
+                                acceptedOnTime: number;
+                                /** @description accepted within the deadline ÷ received */
+                                responseRate: number | null;
+                                closed: number;
+                                solved: number;
+                                /** @description solved ÷ closed (rejected excluded) */
+                                resolutionRate: number | null;
+                                rated: number;
+                                satisfied: number;
+                                /** @description ratings ≥ 4 ÷ rated */
+                                satisfactionRate: number | null;
+                                meanAcceptHours: number | null;
+                                meanResolveHours: number | null;
+                                overdueNow: number;
+                                everOverdue: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PointsRules: {
+        parameters: {
+            query: {
+                orgId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "earn" | "deduct";
+                            /** @enum {string} */
+                            source: "volunteer" | "council" | "garbage" | "deed" | "negative";
+                            /** @enum {string} */
+                            unit: "hour" | "event";
+                            points: number;
+                            active: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PointsRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    code: string;
+                    name: string;
+                    /** @enum {string} */
+                    kind: "earn" | "deduct";
+                    /** @enum {string} */
+                    source: "volunteer" | "council" | "garbage" | "deed" | "negative";
+                    /** @enum {string} */
+                    unit: "hour" | "event";
+                    points: number;
+                    /** @default true */
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "earn" | "deduct";
+                        /** @enum {string} */
+                        source: "volunteer" | "council" | "garbage" | "deed" | "negative";
+                        /** @enum {string} */
+                        unit: "hour" | "event";
+                        points: number;
+                        active: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PointsPolicy: {
+        parameters: {
+            query: {
+                orgId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        pool: "resident" | "household";
+                        expiryMonths: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1PointsPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    /** @enum {string} */
+                    pool: "resident" | "household";
+                    expiryMonths: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        pool: "resident" | "household";
+                        expiryMonths: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PointsAccounts: {
+        parameters: {
+            query: {
+                orgId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            ownerKind: string;
+                            ownerId: string;
+                            name: string;
+                            balance: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PointsAccountsIdStatement: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        ownerKind: string;
+                        balance: number;
+                        statement: {
+                            month: string;
+                            opening: number;
+                            closing: number;
+                            earned: number;
+                            spent: number;
+                            movements: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                amount: number;
+                                balanceAfter: number;
+                                reason: string;
+                                source: {
+                                    kind: string;
+                                    id: string;
+                                };
+                                journalId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PointsEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    residentId: string;
+                    ruleCode: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        amount: number;
+                        journalId: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PointsAppeals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            journalId: string;
+                            reason: string;
+                            deduction: string;
+                            amount: number;
+                            /** @enum {string} */
+                            status: "open" | "granted" | "refused";
+                            createdAt: string;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PointsAppealsIdDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    grant: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "open" | "granted" | "refused";
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PointsReport: {
+        parameters: {
+            query: {
+                orgId: string;
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        name: string;
+                        month: string;
+                        earned: number;
+                        awards: number;
+                        spent: number;
+                        redemptions: number;
+                        reversed: number;
+                        deducted: number;
+                        refunded: number;
+                        expired: number;
+                        activeAccounts: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1StoreItems: {
+        parameters: {
+            query: {
+                orgId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            name: string;
+                            description: string | null;
+                            price: number;
+                            stock: number;
+                            stockedTotal: number;
+                            donorUnitId: string | null;
+                            donorName: string | null;
+                            resourceId: string | null;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn";
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1StoreItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    name: string;
+                    description?: string;
+                    price: number;
+                    stock: number;
+                    donorName?: string;
+                    /**
+                     * Format: uuid
+                     * @description the alliance resources-list entry it was donated from (its unit is the donor)
+                     */
+                    resourceId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        name: string;
+                        description: string | null;
+                        price: number;
+                        stock: number;
+                        stockedTotal: number;
+                        donorUnitId: string | null;
+                        donorName: string | null;
+                        resourceId: string | null;
+                        /** @enum {string} */
+                        status: "active" | "withdrawn";
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1StoreItemsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    price?: number;
+                    addStock?: number;
+                    /** @enum {string} */
+                    status?: "active" | "withdrawn";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        name: string;
+                        description: string | null;
+                        price: number;
+                        stock: number;
+                        stockedTotal: number;
+                        donorUnitId: string | null;
+                        donorName: string | null;
+                        resourceId: string | null;
+                        /** @enum {string} */
+                        status: "active" | "withdrawn";
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1StoreRedemptions: {
+        parameters: {
+            query: {
+                orgId: string;
+                status?: "reserved" | "picked_up" | "reversed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            itemId: string;
+                            itemName: string;
+                            residentName: string;
+                            clientKey: string;
+                            quantity: number;
+                            points: number;
+                            journalId: string;
+                            /** @enum {string} */
+                            status: "reserved" | "picked_up" | "reversed";
+                            createdAt: string;
+                            pickedUpAt: string | null;
+                            pickedUpByName: string | null;
+                            reversedAt: string | null;
+                            reverseReason: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1StoreRedemptionsIdPickup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        itemId: string;
+                        itemName: string;
+                        residentName: string;
+                        clientKey: string;
+                        quantity: number;
+                        points: number;
+                        journalId: string;
+                        /** @enum {string} */
+                        status: "reserved" | "picked_up" | "reversed";
+                        createdAt: string;
+                        pickedUpAt: string | null;
+                        pickedUpByName: string | null;
+                        reversedAt: string | null;
+                        reverseReason: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1StoreRedemptionsIdReverse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        itemId: string;
+                        itemName: string;
+                        residentName: string;
+                        clientKey: string;
+                        quantity: number;
+                        points: number;
+                        journalId: string;
+                        /** @enum {string} */
+                        status: "reserved" | "picked_up" | "reversed";
+                        createdAt: string;
+                        pickedUpAt: string | null;
+                        pickedUpByName: string | null;
+                        reversedAt: string | null;
+                        reverseReason: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyPoints: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        pooled: boolean;
+                        balance: number;
+                        ranked: boolean;
+                        statement: {
+                            month: string;
+                            opening: number;
+                            closing: number;
+                            earned: number;
+                            spent: number;
+                            movements: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                amount: number;
+                                balanceAfter: number;
+                                reason: string;
+                                source: {
+                                    kind: string;
+                                    id: string;
+                                };
+                                journalId: string;
+                            }[];
+                        };
+                        rules: {
+                            id: string;
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "earn" | "deduct";
+                            /** @enum {string} */
+                            source: "volunteer" | "council" | "garbage" | "deed" | "negative";
+                            /** @enum {string} */
+                            unit: "hour" | "event";
+                            points: number;
+                            active: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyPointsRanking: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        ranked: boolean;
+                        items: {
+                            rank: number;
+                            name: string;
+                            earned: number;
+                            isMe: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1MyPointsRanking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    optIn: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ranked: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyPointsAppeals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    journalId: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "open" | "granted" | "refused";
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balance: number;
+                        items: {
+                            id: string;
+                            orgId: string;
+                            name: string;
+                            description: string | null;
+                            price: number;
+                            stock: number;
+                            stockedTotal: number;
+                            donorUnitId: string | null;
+                            donorName: string | null;
+                            resourceId: string | null;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn";
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyStoreRedemptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            itemId: string;
+                            itemName: string;
+                            residentName: string;
+                            clientKey: string;
+                            quantity: number;
+                            points: number;
+                            journalId: string;
+                            /** @enum {string} */
+                            status: "reserved" | "picked_up" | "reversed";
+                            createdAt: string;
+                            pickedUpAt: string | null;
+                            pickedUpByName: string | null;
+                            reversedAt: string | null;
+                            reverseReason: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyStoreRedemptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    itemId: string;
+                    /** @default 1 */
+                    quantity?: number;
+                    /** @description made by the phone once per tap: the same key again answers the first redemption */
+                    clientKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        redemption: {
+                            id: string;
+                            itemId: string;
+                            itemName: string;
+                            residentName: string;
+                            clientKey: string;
+                            quantity: number;
+                            points: number;
+                            journalId: string;
+                            /** @enum {string} */
+                            status: "reserved" | "picked_up" | "reversed";
+                            createdAt: string;
+                            pickedUpAt: string | null;
+                            pickedUpByName: string | null;
+                            reversedAt: string | null;
+                            reverseReason: string | null;
+                        };
+                        balance: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VolunteerActivities: {
+        parameters: {
+            query: {
+                orgId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            kind: "activity" | "need";
+                            title: string;
+                            description: string | null;
+                            place: string | null;
+                            startsAt: string;
+                            endsAt: string;
+                            slots: number;
+                            taken: number;
+                            ruleCode: string;
+                            needRef: string | null;
+                            /** @enum {string} */
+                            status: "published" | "cancelled" | "closed";
+                            createdByName: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VolunteerActivities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    /**
+                     * @description activity: many slots; need (认领): usually one
+                     * @enum {string}
+                     */
+                    kind: "activity" | "need";
+                    title: string;
+                    description?: string;
+                    place?: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** Format: date-time */
+                    endsAt: string;
+                    slots: number;
+                    /** @description the points rule its hours earn by (volunteer_hour) */
+                    ruleCode?: string;
+                    /**
+                     * Format: uuid
+                     * @description the alliance need (需求清单) it answers
+                     */
+                    needRef?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        /** @enum {string} */
+                        kind: "activity" | "need";
+                        title: string;
+                        description: string | null;
+                        place: string | null;
+                        startsAt: string;
+                        endsAt: string;
+                        slots: number;
+                        taken: number;
+                        ruleCode: string;
+                        needRef: string | null;
+                        /** @enum {string} */
+                        status: "published" | "cancelled" | "closed";
+                        createdByName: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VolunteerActivitiesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        /** @enum {string} */
+                        kind: "activity" | "need";
+                        title: string;
+                        description: string | null;
+                        place: string | null;
+                        startsAt: string;
+                        endsAt: string;
+                        slots: number;
+                        taken: number;
+                        ruleCode: string;
+                        needRef: string | null;
+                        /** @enum {string} */
+                        status: "published" | "cancelled" | "closed";
+                        createdByName: string;
+                        createdAt: string;
+                        checkinCode: string;
+                        signups: {
+                            id: string;
+                            activityId: string;
+                            volunteerName: string;
+                            /** @enum {string} */
+                            status: "signed" | "cancelled" | "checked_in" | "checked_out" | "confirmed";
+                            createdAt: string;
+                            checkedInAt: string | null;
+                            checkedInVia: ("qr" | "staff") | null;
+                            checkedOutAt: string | null;
+                            checkedOutVia: ("qr" | "staff") | null;
+                            minutes: number | null;
+                            confirmedAt: string | null;
+                            confirmedByName: string | null;
+                            points: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VolunteerActivitiesIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        /** @enum {string} */
+                        kind: "activity" | "need";
+                        title: string;
+                        description: string | null;
+                        place: string | null;
+                        startsAt: string;
+                        endsAt: string;
+                        slots: number;
+                        taken: number;
+                        ruleCode: string;
+                        needRef: string | null;
+                        /** @enum {string} */
+                        status: "published" | "cancelled" | "closed";
+                        createdByName: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VolunteerSignupsIdCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "in" | "out";
+                    /**
+                     * Format: date-time
+                     * @description when (default now)
+                     */
+                    at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        activityId: string;
+                        volunteerName: string;
+                        /** @enum {string} */
+                        status: "signed" | "cancelled" | "checked_in" | "checked_out" | "confirmed";
+                        createdAt: string;
+                        checkedInAt: string | null;
+                        checkedInVia: ("qr" | "staff") | null;
+                        checkedOutAt: string | null;
+                        checkedOutVia: ("qr" | "staff") | null;
+                        minutes: number | null;
+                        confirmedAt: string | null;
+                        confirmedByName: string | null;
+                        points: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VolunteerSignupsIdConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the minutes served, when staff correct the checked time */
+                    minutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        activityId: string;
+                        volunteerName: string;
+                        /** @enum {string} */
+                        status: "signed" | "cancelled" | "checked_in" | "checked_out" | "confirmed";
+                        createdAt: string;
+                        checkedInAt: string | null;
+                        checkedInVia: ("qr" | "staff") | null;
+                        checkedOutAt: string | null;
+                        checkedOutVia: ("qr" | "staff") | null;
+                        minutes: number | null;
+                        confirmedAt: string | null;
+                        confirmedByName: string | null;
+                        points: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyVolunteerActivities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            kind: "activity" | "need";
+                            title: string;
+                            description: string | null;
+                            place: string | null;
+                            startsAt: string;
+                            endsAt: string;
+                            slots: number;
+                            taken: number;
+                            ruleCode: string;
+                            needRef: string | null;
+                            /** @enum {string} */
+                            status: "published" | "cancelled" | "closed";
+                            createdByName: string;
+                            createdAt: string;
+                            mine: {
+                                id: string;
+                                activityId: string;
+                                volunteerName: string;
+                                /** @enum {string} */
+                                status: "signed" | "cancelled" | "checked_in" | "checked_out" | "confirmed";
+                                createdAt: string;
+                                checkedInAt: string | null;
+                                checkedInVia: ("qr" | "staff") | null;
+                                checkedOutAt: string | null;
+                                checkedOutVia: ("qr" | "staff") | null;
+                                minutes: number | null;
+                                confirmedAt: string | null;
+                                confirmedByName: string | null;
+                                points: number | null;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyVolunteerActivitiesIdSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        activityId: string;
+                        volunteerName: string;
+                        /** @enum {string} */
+                        status: "signed" | "cancelled" | "checked_in" | "checked_out" | "confirmed";
+                        createdAt: string;
+                        checkedInAt: string | null;
+                        checkedInVia: ("qr" | "staff") | null;
+                        checkedOutAt: string | null;
+                        checkedOutVia: ("qr" | "staff") | null;
+                        minutes: number | null;
+                        confirmedAt: string | null;
+                        confirmedByName: string | null;
+                        points: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyVolunteerActivitiesIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        activityId: string;
+                        volunteerName: string;
+                        /** @enum {string} */
+                        status: "signed" | "cancelled" | "checked_in" | "checked_out" | "confirmed";
+                        createdAt: string;
+                        checkedInAt: string | null;
+                        checkedInVia: ("qr" | "staff") | null;
+                        checkedOutAt: string | null;
+                        checkedOutVia: ("qr" | "staff") | null;
+                        minutes: number | null;
+                        confirmedAt: string | null;
+                        confirmedByName: string | null;
+                        points: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyVolunteerActivitiesIdScan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the secret the QR at the place carries */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        activityId: string;
+                        volunteerName: string;
+                        /** @enum {string} */
+                        status: "signed" | "cancelled" | "checked_in" | "checked_out" | "confirmed";
+                        createdAt: string;
+                        checkedInAt: string | null;
+                        checkedInVia: ("qr" | "staff") | null;
+                        checkedOutAt: string | null;
+                        checkedOutVia: ("qr" | "staff") | null;
+                        minutes: number | null;
+                        confirmedAt: string | null;
+                        confirmedByName: string | null;
+                        points: number | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueCentres: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            address: string | null;
+                            totalAreaM2: number;
+                            residentAreaM2: number;
+                            /** @description share of the active rooms’ area residents may book (0–1) */
+                            residentShare: number | null;
+                            spaces: {
+                                id: string;
+                                centreId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                                areaM2: number;
+                                capacity: number;
+                                equipment: string | null;
+                                opens: string;
+                                closes: string;
+                                closedWeekdays: number[];
+                                bookers: ("resident" | "team" | "partner" | "staff")[];
+                                needsApproval: boolean;
+                                isActive: boolean;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueCentres: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    name: string;
+                    address?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        address: string | null;
+                        totalAreaM2: number;
+                        residentAreaM2: number;
+                        /** @description share of the active rooms’ area residents may book (0–1) */
+                        residentShare: number | null;
+                        spaces: {
+                            id: string;
+                            centreId: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                            areaM2: number;
+                            capacity: number;
+                            equipment: string | null;
+                            opens: string;
+                            closes: string;
+                            closedWeekdays: number[];
+                            bookers: ("resident" | "team" | "partner" | "staff")[];
+                            needsApproval: boolean;
+                            isActive: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueCentresIdSpaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                    areaM2: number;
+                    capacity: number;
+                    equipment?: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    opens: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    closes: string;
+                    closedWeekdays: number[];
+                    bookers: ("resident" | "team" | "partner" | "staff")[];
+                    needsApproval: boolean;
+                    isActive?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                        areaM2: number;
+                        capacity: number;
+                        equipment: string | null;
+                        opens: string;
+                        closes: string;
+                        closedWeekdays: number[];
+                        bookers: ("resident" | "team" | "partner" | "staff")[];
+                        needsApproval: boolean;
+                        isActive: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1VenueSpacesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                    areaM2: number;
+                    capacity: number;
+                    equipment?: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    opens: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    closes: string;
+                    closedWeekdays: number[];
+                    bookers: ("resident" | "team" | "partner" | "staff")[];
+                    needsApproval: boolean;
+                    isActive?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                        areaM2: number;
+                        capacity: number;
+                        equipment: string | null;
+                        opens: string;
+                        closes: string;
+                        closedWeekdays: number[];
+                        bookers: ("resident" | "team" | "partner" | "staff")[];
+                        needsApproval: boolean;
+                        isActive: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueSpacesIdQr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        spaceId: string;
+                        path: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueSpacesIdSchedule: {
+        parameters: {
+            query?: {
+                from?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        items: {
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            activityTitle: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueBookings: {
+        parameters: {
+            query?: {
+                centreId?: string;
+                status?: "pending" | "approved" | "rejected" | "cancelled";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            spaceId: string;
+                            spaceName: string;
+                            seriesId: string | null;
+                            activityId: string | null;
+                            bookerName: string | null;
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            purpose: string;
+                            attendees: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decisionNote: string | null;
+                            checkedInAt: string | null;
+                            isNoShow: boolean;
+                            canCancel: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    spaceId: string;
+                    /** @description a day in Asia/Shanghai, YYYY-MM-DD */
+                    date: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    start: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    end: string;
+                    purpose: string;
+                    attendees: number;
+                    /** @description every week on the same weekday, up to `until` */
+                    repeat?: {
+                        /** @constant */
+                        every: "week";
+                        /** @description the last day the rule may run (required) */
+                        until?: string;
+                    };
+                    /**
+                     * @description who the room is for: a team, a partner unit, staff
+                     * @enum {string}
+                     */
+                    bookerKind?: "resident" | "team" | "partner" | "staff";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seriesId: string | null;
+                        items: {
+                            id: string;
+                            spaceId: string;
+                            spaceName: string;
+                            seriesId: string | null;
+                            activityId: string | null;
+                            bookerName: string | null;
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            purpose: string;
+                            attendees: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decisionNote: string | null;
+                            checkedInAt: string | null;
+                            isNoShow: boolean;
+                            canCancel: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueBookingsIdDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seriesId: string | null;
+                        items: {
+                            id: string;
+                            spaceId: string;
+                            spaceName: string;
+                            seriesId: string | null;
+                            activityId: string | null;
+                            bookerName: string | null;
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            purpose: string;
+                            attendees: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decisionNote: string | null;
+                            checkedInAt: string | null;
+                            isNoShow: boolean;
+                            canCancel: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueBookingsIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description also every later occurrence of the weekly rule */
+                    wholeSeries?: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seriesId: string | null;
+                        items: {
+                            id: string;
+                            spaceId: string;
+                            spaceName: string;
+                            seriesId: string | null;
+                            activityId: string | null;
+                            bookerName: string | null;
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            purpose: string;
+                            attendees: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decisionNote: string | null;
+                            checkedInAt: string | null;
+                            isNoShow: boolean;
+                            canCancel: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueBookingsIdCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        spaceId: string;
+                        spaceName: string;
+                        seriesId: string | null;
+                        activityId: string | null;
+                        bookerName: string | null;
+                        /** @enum {string} */
+                        bookerKind: "resident" | "team" | "partner" | "staff";
+                        purpose: string;
+                        attendees: number;
+                        startsAt: string;
+                        endsAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "cancelled";
+                        decisionNote: string | null;
+                        checkedInAt: string | null;
+                        isNoShow: boolean;
+                        canCancel: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyVenues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        isBound: boolean;
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            address: string | null;
+                            totalAreaM2: number;
+                            residentAreaM2: number;
+                            /** @description share of the active rooms’ area residents may book (0–1) */
+                            residentShare: number | null;
+                            spaces: {
+                                id: string;
+                                centreId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                                areaM2: number;
+                                capacity: number;
+                                equipment: string | null;
+                                opens: string;
+                                closes: string;
+                                closedWeekdays: number[];
+                                bookers: ("resident" | "team" | "partner" | "staff")[];
+                                needsApproval: boolean;
+                                isActive: boolean;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyVenueBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        standing: {
+                            noShows: number;
+                            limit: number;
+                            windowDays: number;
+                            isPaused: boolean;
+                        };
+                        items: {
+                            id: string;
+                            spaceId: string;
+                            spaceName: string;
+                            seriesId: string | null;
+                            activityId: string | null;
+                            bookerName: string | null;
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            purpose: string;
+                            attendees: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decisionNote: string | null;
+                            checkedInAt: string | null;
+                            isNoShow: boolean;
+                            canCancel: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyVenueBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    spaceId: string;
+                    /** @description a day in Asia/Shanghai, YYYY-MM-DD */
+                    date: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    start: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    end: string;
+                    purpose: string;
+                    attendees: number;
+                    /** @description every week on the same weekday, up to `until` */
+                    repeat?: {
+                        /** @constant */
+                        every: "week";
+                        /** @description the last day the rule may run (required) */
+                        until?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seriesId: string | null;
+                        items: {
+                            id: string;
+                            spaceId: string;
+                            spaceName: string;
+                            seriesId: string | null;
+                            activityId: string | null;
+                            bookerName: string | null;
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            purpose: string;
+                            attendees: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decisionNote: string | null;
+                            checkedInAt: string | null;
+                            isNoShow: boolean;
+                            canCancel: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyVenueBookingsIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description also every later occurrence of the weekly rule */
+                    wholeSeries?: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seriesId: string | null;
+                        items: {
+                            id: string;
+                            spaceId: string;
+                            spaceName: string;
+                            seriesId: string | null;
+                            activityId: string | null;
+                            bookerName: string | null;
+                            /** @enum {string} */
+                            bookerKind: "resident" | "team" | "partner" | "staff";
+                            purpose: string;
+                            attendees: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decisionNote: string | null;
+                            checkedInAt: string | null;
+                            isNoShow: boolean;
+                            canCancel: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyVenueCheckIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    spaceId: string;
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        spaceId: string;
+                        spaceName: string;
+                        seriesId: string | null;
+                        activityId: string | null;
+                        bookerName: string | null;
+                        /** @enum {string} */
+                        bookerKind: "resident" | "team" | "partner" | "staff";
+                        purpose: string;
+                        attendees: number;
+                        startsAt: string;
+                        endsAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "cancelled";
+                        decisionNote: string | null;
+                        checkedInAt: string | null;
+                        isNoShow: boolean;
+                        canCancel: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueActivities: {
+        parameters: {
+            query?: {
+                centreId?: string;
+                from?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            centreId: string;
+                            centreName: string;
+                            spaceId: string | null;
+                            place: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                            host: string;
+                            startsAt: string;
+                            endsAt: string;
+                            capacity: number;
+                            /** @enum {string} */
+                            status: "published" | "cancelled";
+                            confirmed: number;
+                            waiting: number;
+                            mySignup: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "confirmed" | "waiting" | "cancelled";
+                                position: number | null;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueActivities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    centreId: string;
+                    /**
+                     * Format: uuid
+                     * @description the room it takes (booked for it); or give `place`
+                     */
+                    spaceId?: string;
+                    place?: string;
+                    title: string;
+                    description?: string;
+                    /** @enum {string} */
+                    audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                    /** @description the centre or the team that runs it */
+                    host: string;
+                    /** @description a day in Asia/Shanghai, YYYY-MM-DD */
+                    date: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    start: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    end: string;
+                    capacity: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        centreName: string;
+                        spaceId: string | null;
+                        place: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                        host: string;
+                        startsAt: string;
+                        endsAt: string;
+                        capacity: number;
+                        /** @enum {string} */
+                        status: "published" | "cancelled";
+                        confirmed: number;
+                        waiting: number;
+                        mySignup: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waiting" | "cancelled";
+                            position: number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueActivitiesIdSignups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activity: {
+                            id: string;
+                            centreId: string;
+                            centreName: string;
+                            spaceId: string | null;
+                            place: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                            host: string;
+                            startsAt: string;
+                            endsAt: string;
+                            capacity: number;
+                            /** @enum {string} */
+                            status: "published" | "cancelled";
+                            confirmed: number;
+                            waiting: number;
+                            mySignup: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "confirmed" | "waiting" | "cancelled";
+                                position: number | null;
+                            } | null;
+                        };
+                        items: {
+                            id: string;
+                            activityId: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waiting" | "cancelled";
+                            /** @description place on the waiting list (1 = next) */
+                            position: number | null;
+                            queuedAt: string;
+                            checkedInAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueActivitiesIdCheckIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    signupId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        activityId: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "confirmed" | "waiting" | "cancelled";
+                        /** @description place on the waiting list (1 = next) */
+                        position: number | null;
+                        queuedAt: string;
+                        checkedInAt: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyActivities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            centreId: string;
+                            centreName: string;
+                            spaceId: string | null;
+                            place: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                            host: string;
+                            startsAt: string;
+                            endsAt: string;
+                            capacity: number;
+                            /** @enum {string} */
+                            status: "published" | "cancelled";
+                            confirmed: number;
+                            waiting: number;
+                            mySignup: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "confirmed" | "waiting" | "cancelled";
+                                position: number | null;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyActivitiesIdSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        centreName: string;
+                        spaceId: string | null;
+                        place: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                        host: string;
+                        startsAt: string;
+                        endsAt: string;
+                        capacity: number;
+                        /** @enum {string} */
+                        status: "published" | "cancelled";
+                        confirmed: number;
+                        waiting: number;
+                        mySignup: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waiting" | "cancelled";
+                            position: number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyActivitiesIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        centreName: string;
+                        spaceId: string | null;
+                        place: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                        host: string;
+                        startsAt: string;
+                        endsAt: string;
+                        capacity: number;
+                        /** @enum {string} */
+                        status: "published" | "cancelled";
+                        confirmed: number;
+                        waiting: number;
+                        mySignup: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waiting" | "cancelled";
+                            position: number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OrgsIdVenueFigures: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        orgId: string;
+                        total: {
+                            hoursUsed: number;
+                            residentHours: number;
+                            staffHours: number;
+                            residentShare: number | null;
+                            bookings: number;
+                            noShows: number;
+                            peopleServed: number;
+                            activitiesHeld: number;
+                        };
+                        centres: {
+                            hoursUsed: number;
+                            residentHours: number;
+                            staffHours: number;
+                            residentShare: number | null;
+                            bookings: number;
+                            noShows: number;
+                            peopleServed: number;
+                            activitiesHeld: number;
+                            centreId: string;
+                            name: string;
+                            orgName: string;
+                            spaces: {
+                                spaceId: string;
+                                name: string;
+                                hoursUsed: number;
+                            }[];
                         }[];
                     };
                 };

@@ -7,6 +7,7 @@ import { elderMessages } from './elder/messages';
 import { fieldMessages } from './field/messages';
 import { householdsMessages } from './households/messages';
 import { mobileMessages } from './messages';
+import { pointsMessages } from './points/messages';
 
 /** Every UI string of the phone app, in both languages: the shared ones and the phone pages' own. */
 export const messages = {
@@ -18,6 +19,7 @@ export const messages = {
   ...fieldMessages,
   ...householdsMessages,
   ...accountMessages,
+  ...pointsMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof messages;

@@ -156,15 +156,15 @@ async function toOut(db: Db, rows: DualRegistrationTable[]): Promise<DualRegistr
   }));
 }
 
-/** The community a 双报到 names: a unit of level community on this platform, or a 400 naming `orgId`. */
-async function requireCommunity(db: Db, orgId: string) {
+/** The community a 双报到 names by its code: a unit of level community on this platform, or a 400 naming `communityCode`. */
+async function requireCommunity(db: Db, code: string) {
   const unit = await db
     .selectFrom('org_units')
     .select(['id', 'path', 'name', 'level'])
-    .where('id', '=', orgId)
+    .where('code', '=', code)
     .executeTakeFirst();
   if (unit === undefined || unit.level !== 'community')
-    throw invalidField('orgId', 'unknown_community', {
+    throw invalidField('communityCode', 'unknown_community', {
       zh: '该社区不在本平台，请选择本平台的社区（村）',
       en: 'No such community on this platform',
     });
@@ -172,7 +172,8 @@ async function requireCommunity(db: Db, orgId: string) {
 }
 
 export interface DualRegisterInput {
-  orgId: string;
+  /** the community's division code, as the public community list gives it */
+  communityCode: string;
   name: string;
   workUnit: string;
   allianceUnitId?: string | undefined;
@@ -182,7 +183,7 @@ export interface DualRegisterInput {
 
 /** She registers with a community (双报到); her community's staff hear of it through the outbox. */
 export async function registerDual(deps: AppDeps, actor: Actor, input: DualRegisterInput) {
-  const community = await requireCommunity(deps.db, input.orgId);
+  const community = await requireCommunity(deps.db, input.communityCode);
   if (input.allianceUnitId !== undefined) {
     const unit = await deps.db
       .selectFrom('alliance_units')
@@ -243,7 +244,7 @@ export async function registerDual(deps: AppDeps, actor: Actor, input: DualRegis
 }
 
 const alreadyRegistered = () =>
-  conflict('CONFLICT', 'orgId', {
+  conflict('CONFLICT', 'communityCode', {
     zh: '您已在该社区报到（或正在等待确认）',
     en: 'You have already registered with this community (or are waiting for confirmation)',
   });

@@ -33,12 +33,17 @@ export const PERMISSIONS = [
   'task.read',
   'task.review',
   'webhook.manage',
+  'notice.send',
+  'notice.read',
   'fund.read',
   'fund.manage',
   'property.manage',
   'council.manage',
   'points.manage',
   'volunteer.manage',
+  'fund.read',
+  'fund.manage',
+  'property.manage',
   'venue.manage',
 ] as const;
 
@@ -83,14 +88,18 @@ const REGISTRY_KEEPER: Permission[] = ['resident.read', 'resident.write', 'resid
 const PARTY_KEEPER: Permission[] = ['party.read', 'party.manage'];
 const CASE_HANDLER: Permission[] = ['case.read', 'case.intake', 'case.handle'];
 const CASE_OVERSEER: Permission[] = [...CASE_HANDLER, 'case.supervise'];
-/** 大数据 and 一表通 for those who oversee units; 准入 review for streets and districts. */
+/** 大数据 and 一表通 for those who oversee units; 准入 review and sending tasks down for streets and districts. */
 const INSIGHT_OVERSEER: Permission[] = [
   'insight.read',
   'report.template',
   'report.generate',
   'task.read',
   'task.review',
+  'task.send',
 ];
+
+/** 说文解策 notices (issue 15): send them to households, follow up the unread, answer questions. */
+const NOTICE_SENDER: Permission[] = ['notice.send', 'notice.read'];
 const FIELDWORK_KEEPER: Permission[] = [
   'visit.record',
   'visit.read',
@@ -110,6 +119,9 @@ const FUND_KEEPER: Permission[] = ['fund.read', 'fund.manage', 'property.manage'
 /** 议事 councils (issue 15): topics, meetings, votes, decisions and their follow-up. */
 const COUNCIL_KEEPER: Permission[] = ['council.manage'];
 
+/** 物业资金 and property companies (issue 15): compound funds' ledgers, levies, contracts. */
+const FUND_KEEPER: Permission[] = ['fund.read', 'fund.manage', 'property.manage'];
+
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
   admin: { id: 'admin', name_zh: '系统管理员', name_en: 'Administrator', permissions: PERMISSIONS },
@@ -119,10 +131,12 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_en: 'District staff',
     // 12345 and 一网统管 are connected per district: its staff set up the webhook subscribers
     permissions: [
+      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       'webhook.manage',
@@ -135,10 +149,12 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '街道/乡镇工作人员',
     name_en: 'Street/town staff',
     permissions: [
+      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       ...PARTY_KEEPER,
@@ -150,10 +166,12 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '社区书记',
     name_en: 'Community secretary',
     permissions: [
+      ...NOTICE_SENDER,
       ...MANAGER,
       ...REGISTRY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       ...FUND_KEEPER,
       ...PARTY_KEEPER,
       'pii.reveal',
@@ -170,6 +188,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     name_zh: '社区工作者',
     name_en: 'Community staff',
     permissions: [
+      ...NOTICE_SENDER,
       'org.read',
       'user.read',
       'apikey.own',
@@ -177,6 +196,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...PARTY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
+      ...FUND_KEEPER,
       ...FUND_KEEPER,
       'insight.read',
       'report.generate',
@@ -196,6 +216,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'case.intake',
       'visit.record',
       'visit.read',
+      'notice.read',
       'insight.read',
     ],
   },

@@ -45,7 +45,40 @@ type Request = { body?: unknown; query?: Record<string, string> };
 /** 议事: ids of community A's council objects that bodies name (set in beforeAll; any UUID before). */
 const councilOfA = { councilId: crypto.randomUUID(), topicId: crypto.randomUUID(), memberId: crypto.randomUUID() };
 
+/** 幸福食堂: ids of community A's canteen objects that bodies name, and its menu day (set in beforeAll). */
+const canteenOfA = { dinerId: crypto.randomUUID(), menuId: crypto.randomUUID(), day: '2026-11-29' };
+
 const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string, Request> }> = {
+  // 幸福食堂 (modules/canteen): A's diner and menu, filled in beforeAll
+  'POST /api/v1/canteens': (own) => ({
+    body: { orgId: own.communityId, name: '幸福食堂', subsidyAccount: '老年助餐补贴' },
+  }),
+  'GET /api/v1/canteens/:id/menus': () => ({ query: { from: canteenOfA.day } }),
+  'GET /api/v1/canteens/:id/orders': () => ({ query: { day: canteenOfA.day } }),
+  'GET /api/v1/canteens/:id/delivery': () => ({ query: { day: canteenOfA.day, meal: 'lunch' } }),
+  'GET /api/v1/canteens/:id/bills': () => ({ query: { month: canteenOfA.day.slice(0, 7) } }),
+  'GET /api/v1/canteens/:id/reconciliation': () => ({ query: { month: canteenOfA.day.slice(0, 7) } }),
+  'POST /api/v1/canteens/:id/diners': (own) => ({ body: { residentId: own.residentId } }),
+  'PATCH /api/v1/canteens/:id/diners/:dinerId': () => ({ body: { isRegular: true } }),
+  'PUT /api/v1/canteens/:id/menus': () => ({
+    body: {
+      day: canteenOfA.day,
+      meal: 'dinner',
+      dishes: '面片',
+      costFen: 800,
+      prices: { standard: 400, senior: 300, dibao: 200 },
+    },
+  }),
+  'POST /api/v1/canteens/:id/orders': () => ({ body: { dinerId: canteenOfA.dinerId, menuId: canteenOfA.menuId } }),
+  'PUT /api/v1/canteens/:id/standing-orders': () => ({
+    body: { dinerId: canteenOfA.dinerId, meal: 'lunch', weekdays: '12345' },
+  }),
+  'POST /api/v1/canteens/:id/topups': () => ({
+    body: { dinerId: canteenOfA.dinerId, amountFen: 100, clientKey: 'scope-test-topup-1' },
+  }),
+  'POST /api/v1/canteens/:id/orders/:orderId/delivery': () => ({ body: { mark: 'delivered' } }),
+  'POST /api/v1/canteens/:id/sign-in': () => ({ body: { meal: 'lunch', dinerId: canteenOfA.dinerId } }),
+  'POST /api/v1/my/canteen/orders': () => ({ body: { menuId: canteenOfA.menuId, clientKey: 'scope-test-order-1' } }),
   // 议事 councils (modules/councils): A's own council objects, filled in beforeAll
   'POST /api/v1/councils': (own) => ({
     body: {
@@ -303,6 +336,10 @@ interface ScopedObject {
 
 /** Per resource kind: an id that names no object at all, to compare 404 bodies with. */
 const MISSING: Record<string, () => ScopedObject> = {
+  canteen: () => ({ label: 'no such canteen', value: crypto.randomUUID(), related: {} }),
+  canteenDiner: () => ({ label: 'no such diner', value: crypto.randomUUID(), related: {} }),
+  canteenMenu: () => ({ label: 'no such menu', value: crypto.randomUUID(), related: {} }),
+  canteenOrder: () => ({ label: 'no such canteen order', value: crypto.randomUUID(), related: {} }),
   pointsAccount: () => ({ label: 'no such points account', value: crypto.randomUUID(), related: {} }),
   pointsAppeal: () => ({ label: 'no such appeal', value: crypto.randomUUID(), related: {} }),
   storeItem: () => ({ label: 'no such store item', value: crypto.randomUUID(), related: {} }),
@@ -1012,6 +1049,54 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       objects.councilMeeting = [{ label: `meeting in ${name}`, value: c.meetingId, related: { photoId: c.photoId } }];
       objects.councilDecision = [{ label: `decision in ${name}`, value: c.decisionId, related: {} }];
       objects.councilMilestone = [{ label: `milestone in ${name}`, value: c.milestoneId, related: {} }];
+    }
+
+    // 幸福食堂: a canteen in each community with a diner (topped up), tomorrow's lunch and her order of it
+    canteenOfA.day = new Date(t.clock.now().getTime() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+    const canteenIn = async (client: Client, community: { id: string }, residentId: string, name: string) => {
+      const made = await client.post('/api/v1/canteens', {
+        orgId: community.id,
+        name: `${name}幸福食堂`,
+        subsidyAccount: '老年助餐补贴',
+        minAge: 0,
+        lunchCutoff: '23:00',
+        dinnerCutoff: '23:30',
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const canteenId = (made.json() as { id: string }).id;
+      const diner = await client.post(`/api/v1/canteens/${canteenId}/diners`, { residentId, needsDelivery: true });
+      expect(diner.statusCode, diner.body).toBe(201);
+      const dinerId = (diner.json() as { id: string }).id;
+      const topUp = await client.post(`/api/v1/canteens/${canteenId}/topups`, {
+        dinerId,
+        amountFen: 10_000,
+        clientKey: `scope-${name === '营门滩' ? 'a' : 'b'}-topup`,
+      });
+      expect(topUp.statusCode, topUp.body).toBe(201);
+      const menu = await client.request('PUT', `/api/v1/canteens/${canteenId}/menus`, {
+        day: canteenOfA.day,
+        meal: 'lunch',
+        dishes: '臊子面',
+        costFen: 1000,
+        prices: { standard: 600, senior: 500, dibao: 300 },
+      });
+      expect(menu.statusCode, menu.body).toBe(200);
+      const menuId = (menu.json() as { menu: { id: string } }).menu.id;
+      const order = await client.post(`/api/v1/canteens/${canteenId}/orders`, { dinerId, menuId });
+      expect(order.statusCode, order.body).toBe(201);
+      return { canteenId, dinerId, menuId, orderId: (order.json() as { order: { id: string } }).order.id };
+    };
+    const canteenA = await canteenIn(secretaryA, communityA, objectsA.resident[0]!.value, '营门滩');
+    const canteenB = await canteenIn(secretaryB, communityB, objectsB.resident[0]!.value, '山字石');
+    Object.assign(canteenOfA, { dinerId: canteenA.dinerId, menuId: canteenA.menuId });
+    for (const [objects, c, name] of [
+      [objectsA, canteenA, '营门滩'],
+      [objectsB, canteenB, '山字石'],
+    ] as const) {
+      objects.canteen = [{ label: `canteen of ${name}`, value: c.canteenId, related: {} }];
+      objects.canteenDiner = [{ label: `diner in ${name}`, value: c.dinerId, related: {} }];
+      objects.canteenMenu = [{ label: `menu in ${name}`, value: c.menuId, related: {} }];
+      objects.canteenOrder = [{ label: `canteen order in ${name}`, value: c.orderId, related: {} }];
     }
 
     // 物业资金: a compound's fund in each community with an owner household, and a property company

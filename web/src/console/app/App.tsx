@@ -26,6 +26,7 @@ import { UsersPage } from '../features/users/UsersPage';
 import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
 import { HotlinePage } from '../features/webhooks/HotlinePage';
 import { WebhooksPage } from '../features/webhooks/WebhooksPage';
+import { PointsPage } from '../features/points/PointsPage';
 import { useAuth } from '../../shared/auth';
 import { AppFrame } from '../../shared/AppFrame';
 import { RedirectToOtherApp } from '../../shared/navigation';
@@ -145,6 +146,7 @@ function ConsoleRoutes() {
         <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
         <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />
         <Route path="/webhooks" element={<Guarded permission="webhook.manage" children={<WebhooksPage />} />} />
+        <Route path="/points" element={<Guarded permission="points.manage" children={<PointsPage />} />} />
         <Route path="/hotline" element={<Guarded permission="case.intake" children={<HotlinePage />} />} />
         <Route path="*" element={<Result status="404" title={t('app.notFound')} />} />
       </Routes>

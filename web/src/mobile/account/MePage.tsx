@@ -1,5 +1,6 @@
 import { CalendarOutlined, HomeOutlined, IdcardOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Form, Input, List, Popconfirm, Skeleton, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import { clearErrorsOnChange, errorText, showFieldErrors } from '../../shared/errors';
 import { MessageSettings } from '../../shared/inbox/MessageSettings';
 import { useI18n, type MessageKey } from '../i18n';
@@ -216,6 +217,15 @@ export function MePage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      {status === 'bound' && (
+        <Link to="/m/points" data-testid="me-points">
+          <Card size="small" hoverable style={{ marginBottom: 12 }}>
+            <Typography.Text strong>{t('points.title')}</Typography.Text>
+            <br />
+            <Typography.Text type="secondary">{t('points.entry')}</Typography.Text>
+          </Card>
+        </Link>
+      )}
       {status === 'bound' && <AppointmentsCard />}
       {status === 'bound' && <HouseholdCard />}
       {status === 'pending' && (
