@@ -19,7 +19,6 @@ import * as m0018 from './migrations/0018_one_outbox.ts';
 import * as m0019 from './migrations/0019_visit_appointments.ts';
 import * as m0020 from './migrations/0020_venues.ts';
 import * as m0025 from './migrations/0025_funds.ts';
-import * as m0025 from './migrations/0025_funds.ts';
 import * as m0022 from './migrations/0022_party.ts';
 import * as m0026 from './migrations/0026_notices.ts';
 import * as m0024 from './migrations/0024_councils.ts';
@@ -46,7 +45,6 @@ const migrations: Record<string, Migration> = {
   '0018_one_outbox': m0018,
   '0019_visit_appointments': m0019,
   '0020_venues': m0020,
-  '0025_funds': m0025,
   '0025_funds': m0025,
   '0022_party': m0022,
   '0026_notices': m0026,

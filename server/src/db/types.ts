@@ -15,8 +15,6 @@ import type { ResidentTables } from '../modules/residents/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
 import type { VenueTables } from '../modules/venues/tables.ts';
 import type { FundTables } from '../modules/funds/tables.ts';
-import type { FundTables } from '../modules/funds/tables.ts';
-import type { FundTables } from '../modules/funds/tables.ts';
 import type { PartyTables } from '../modules/party/tables.ts';
 import type { NoticeTables } from '../modules/notices/tables.ts';
 import type { CouncilTables } from '../modules/councils/tables.ts';
@@ -50,9 +48,7 @@ export interface DB
     VolunteeringTables,
     NoticeTables,
     PartyTables,
-    FundTables,
     CouncilTables,
-    FundTables,
     FundTables {
   counters: CounterTable;
 }
