@@ -41,9 +41,6 @@ export const PERMISSIONS = [
   'council.manage',
   'points.manage',
   'volunteer.manage',
-  'fund.read',
-  'fund.manage',
-  'property.manage',
   'venue.manage',
 ] as const;
 
@@ -119,9 +116,6 @@ const FUND_KEEPER: Permission[] = ['fund.read', 'fund.manage', 'property.manage'
 /** 议事 councils (issue 15): topics, meetings, votes, decisions and their follow-up. */
 const COUNCIL_KEEPER: Permission[] = ['council.manage'];
 
-/** 物业资金 and property companies (issue 15): compound funds' ledgers, levies, contracts. */
-const FUND_KEEPER: Permission[] = ['fund.read', 'fund.manage', 'property.manage'];
-
 /** Roles are named sets of permissions; an assignment binds one to an org unit and its subtree. */
 export const ROLES: Record<RoleId, RoleDefinition> = {
   admin: { id: 'admin', name_zh: '系统管理员', name_en: 'Administrator', permissions: PERMISSIONS },
@@ -136,7 +130,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...REGISTRY_KEEPER,
       ...CASE_OVERSEER,
       ...FIELDWORK_KEEPER,
-      ...FUND_KEEPER,
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       'webhook.manage',
@@ -155,7 +148,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...CASE_OVERSEER,
       ...FIELDWORK_KEEPER,
       ...FUND_KEEPER,
-      ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       ...PARTY_KEEPER,
       ...COUNCIL_KEEPER,
@@ -171,7 +163,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...REGISTRY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
-      ...FUND_KEEPER,
       ...FUND_KEEPER,
       ...PARTY_KEEPER,
       'pii.reveal',
@@ -196,7 +187,6 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...PARTY_KEEPER,
       ...CASE_HANDLER,
       ...FIELDWORK_KEEPER,
-      ...FUND_KEEPER,
       ...FUND_KEEPER,
       'insight.read',
       'report.generate',
