@@ -30,6 +30,7 @@ import { venueRoutes } from './modules/venues/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
 import { councilRoutes } from './modules/councils/routes.ts';
 import { fundRoutes } from './modules/funds/routes.ts';
+import { canteenRoutes } from './modules/canteen/routes.ts';
 import { authenticateRequest } from './modules/users/auth.ts';
 import { authRoutes } from './modules/users/auth-routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -89,6 +90,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...pointsRoutes(deps),
     ...volunteeringRoutes(deps),
     ...venueRoutes(deps),
+    ...canteenRoutes(deps),
   ];
 }
 

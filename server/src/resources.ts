@@ -333,4 +333,9 @@ export const RESOURCES: ResourceRegistry = {
   /** volunteering (modules/volunteering): an activity and its sign-ups lie at the publishing unit */
   volunteerActivity: atPath({ zh: '志愿活动', en: 'Volunteer activity' }, 'volunteer_activities', 'org_path'),
   volunteerSignup: atPath({ zh: '报名记录', en: 'Sign-up' }, 'volunteer_signups', 'org_path'),
+  /** 幸福食堂 (modules/canteen): a canteen, its diners, menus and orders lie at the canteen's unit */
+  canteen: atPath({ zh: '食堂', en: 'Canteen' }, 'canteens', 'org_path'),
+  canteenDiner: atPath({ zh: '就餐人', en: 'Diner' }, 'canteen_diners', 'org_path'),
+  canteenMenu: atPath({ zh: '菜单', en: 'Menu' }, 'canteen_menus', 'org_path'),
+  canteenOrder: atPath({ zh: '订餐', en: 'Order' }, 'canteen_orders', 'org_path'),
 };

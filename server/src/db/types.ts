@@ -20,6 +20,7 @@ import type { NoticeTables } from '../modules/notices/tables.ts';
 import type { CouncilTables } from '../modules/councils/tables.ts';
 import type { PointsTables } from '../modules/points/tables.ts';
 import type { VolunteeringTables } from '../modules/volunteering/tables.ts';
+import type { CanteenTables } from '../modules/canteen/tables.ts';
 
 export interface CounterTable {
   name: string;
@@ -49,6 +50,7 @@ export interface DB
     NoticeTables,
     PartyTables,
     CouncilTables,
-    FundTables {
+    FundTables,
+    CanteenTables {
   counters: CounterTable;
 }

@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'task.read',
   'task.review',
   'webhook.manage',
+  'canteen.read',
+  'canteen.manage',
   'notice.send',
   'notice.read',
   'fund.read',
@@ -55,6 +57,7 @@ export const ROLE_IDS = [
   'grid_worker',
   'department',
   'resident',
+  'canteen_clerk',
 ] as const;
 
 export type RoleId = (typeof ROLE_IDS)[number];
@@ -133,6 +136,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       'webhook.manage',
+      'canteen.read',
       ...PARTY_KEEPER,
       ...COUNCIL_KEEPER,
     ],
@@ -149,6 +153,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...FIELDWORK_KEEPER,
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
+      'canteen.read',
       ...PARTY_KEEPER,
       ...COUNCIL_KEEPER,
     ],
@@ -171,6 +176,8 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'report.template',
       'report.generate',
       'task.read',
+      'canteen.read',
+      'canteen.manage',
       ...COUNCIL_KEEPER,
     ],
   },
@@ -191,6 +198,8 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       'insight.read',
       'report.generate',
       'task.read',
+      'canteen.read',
+      'canteen.manage',
       ...COUNCIL_KEEPER,
     ],
   },
@@ -228,6 +237,13 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
     heldOverParent: ['org.read', 'report.generate'],
   },
   resident: { id: 'resident', name_zh: '居民', name_en: 'Resident', permissions: ['case.report'] },
+  /** 幸福食堂 clerk: menus, diners, orders on their behalf, top-ups, delivery and meal-time sign-in, and nothing else */
+  canteen_clerk: {
+    id: 'canteen_clerk',
+    name_zh: '食堂管理员',
+    name_en: 'Canteen clerk',
+    permissions: ['org.read', 'canteen.read', 'canteen.manage'],
+  },
 };
 
 export function isRoleId(value: string): value is RoleId {
