@@ -625,6 +625,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/residents/{id}/deidentify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 迁出或去世已久的居民去标识化（依申请）/ De-identify a resident who left long ago, on request */
+        post: operations["postApiV1ResidentsIdDeidentify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/residents/{id}/history": {
         parameters: {
             query?: never;
@@ -3001,6 +3018,228 @@ export interface paths {
         };
         /** 公开页：社区本月诉求、三率与权责清单 / Public page of a community: this month, three rates, duty list */
         get: operations["getApiV1PublicCommunitiesCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 通知对象预览：多少户、多少居民账号 / How many households and accounts an audience reaches */
+        post: operations["postApiV1NoticesPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已发通知（含已读、入户讲解、待答提问数）/ Notices sent */
+        get: operations["getApiV1Notices"];
+        put?: never;
+        /** 发送通知（说文解策）：按范围、关爱标签、年龄或名单，可附 PDF/图片/Word/Excel（multipart：payload + attachments）/ Send a notice */
+        post: operations["postApiV1Notices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通知详情与居民提问 / A notice and the questions on it */
+        get: operations["getApiV1NoticesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回执：每户是否已读、入户讲解情况 / Read receipts per household */
+        get: operations["getApiV1NoticesIdReceipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 未读住户转网格员入户讲解（现在）/ Hand the unread households to grid workers now */
+        post: operations["postApiV1NoticesIdFollowUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通知附件 / An attachment of a notice */
+        get: operations["getApiV1NoticesIdAttachmentsAttachmentId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notice-questions/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 答复居民提问（公开为常见问题或仅回复本人）/ Answer a question, publicly or privately */
+        post: operations["postApiV1NoticeQuestionsIdAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notice-questions/{id}/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提问转为诉求（事件）/ Turn a question into a case */
+        post: operations["postApiV1NoticeQuestionsIdCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的通知 / Notices sent to my household */
+        get: operations["getApiV1MyNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通知全文、白话解读、附件与问答 / A notice, its plain-words explainer and FAQ */
+        get: operations["getApiV1MyNoticesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/notices/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 已读回执 / Read receipt */
+        post: operations["postApiV1MyNoticesIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/notices/{id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 就通知提问 / Ask a question on a notice */
+        post: operations["postApiV1MyNoticesIdQuestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/notices/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通知附件 / An attachment of my notice */
+        get: operations["getApiV1MyNoticesIdAttachmentsAttachmentId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7163,6 +7402,78 @@ export interface operations {
                         /** @enum {string} */
                         field: "idNumber" | "phone";
                         value: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ResidentsIdDeidentify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description who asked, and why (PIPL art. 47) */
+                    reason: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        householdId: string;
+                        address: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        /** @description masked: region and birth year, 6201021990******** */
+                        idNumber: string | null;
+                        noIdReason: string | null;
+                        /** @enum {string} */
+                        gender: "male" | "female";
+                        /** @description null unless the caller may reveal personal numbers here (then birthYear and age only) */
+                        birthDate: string | null;
+                        birthYear: number;
+                        age: number;
+                        /** @description masked: 138****5678 */
+                        phone: string | null;
+                        ethnicity: string;
+                        relation: string;
+                        /** @enum {string} */
+                        residenceType: "registered" | "permanent" | "floating";
+                        /** @enum {string} */
+                        status: "living" | "moved_out" | "deceased";
+                        statusDate: string | null;
+                        careTags: {
+                            code: string;
+                            name: string;
+                            isDerived: boolean;
+                        }[];
+                        notes: string | null;
+                        version: number;
+                        updatedAt: string;
                     };
                 };
             };
@@ -16762,6 +17073,731 @@ export interface operations {
                             urgentResolveHours: number;
                         }[];
                     };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1NoticesPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description the unit it is sent from (its audience lies at or under it)
+                     */
+                    orgId: string;
+                    audience: {
+                        /** @description grids, compounds or communities at or under orgId; default: orgId */
+                        unitIds?: string[];
+                        /** @description care tag codes or names: a member carrying any of them */
+                        careTags?: string[];
+                        /** @description a living member at least this old */
+                        minAge?: number;
+                        /** @description a roster: exactly these households */
+                        householdIds?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        households: number;
+                        accounts: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Notices: {
+        parameters: {
+            query?: {
+                orgId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            title: string;
+                            sentAt: string;
+                            sentByName: string;
+                            followUpDays: number | null;
+                            followedUpAt: string | null;
+                            households: number;
+                            accounts: number;
+                            read: number;
+                            explained: number;
+                            questionsOpen: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Notices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description the unit it is sent from (its audience lies at or under it)
+                     */
+                    orgId: string;
+                    title: string;
+                    /** @description the notice or policy text */
+                    body: string;
+                    /** @description 说文解策: what it means, in plain words */
+                    explainer?: string;
+                    audience: {
+                        /** @description grids, compounds or communities at or under orgId; default: orgId */
+                        unitIds?: string[];
+                        /** @description care tag codes or names: a member carrying any of them */
+                        careTags?: string[];
+                        /** @description a living member at least this old */
+                        minAge?: number;
+                        /** @description a roster: exactly these households */
+                        householdIds?: string[];
+                    };
+                    /** @description after this many days unread, households go to their grid workers as visits (default 3; null: never) */
+                    followUpDays?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        title: string;
+                        sentAt: string;
+                        sentByName: string;
+                        followUpDays: number | null;
+                        followedUpAt: string | null;
+                        households: number;
+                        accounts: number;
+                        read: number;
+                        explained: number;
+                        questionsOpen: number;
+                        body: string;
+                        explainer: string | null;
+                        audience: {
+                            /** @description grids, compounds or communities at or under orgId; default: orgId */
+                            unitIds?: string[];
+                            /** @description care tag codes or names: a member carrying any of them */
+                            careTags?: string[];
+                            /** @description a living member at least this old */
+                            minAge?: number;
+                            /** @description a roster: exactly these households */
+                            householdIds?: string[];
+                        };
+                        attachments: {
+                            id: string;
+                            name: string;
+                            mime: string;
+                            size: number;
+                        }[];
+                        questions: {
+                            id: string;
+                            body: string;
+                            askedAt: string;
+                            address: string | null;
+                            answer: string | null;
+                            isPublic: boolean;
+                            answeredByName: string | null;
+                            answeredAt: string | null;
+                            caseId: string | null;
+                            caseNumber: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1NoticesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        title: string;
+                        sentAt: string;
+                        sentByName: string;
+                        followUpDays: number | null;
+                        followedUpAt: string | null;
+                        households: number;
+                        accounts: number;
+                        read: number;
+                        explained: number;
+                        questionsOpen: number;
+                        body: string;
+                        explainer: string | null;
+                        audience: {
+                            /** @description grids, compounds or communities at or under orgId; default: orgId */
+                            unitIds?: string[];
+                            /** @description care tag codes or names: a member carrying any of them */
+                            careTags?: string[];
+                            /** @description a living member at least this old */
+                            minAge?: number;
+                            /** @description a roster: exactly these households */
+                            householdIds?: string[];
+                        };
+                        attachments: {
+                            id: string;
+                            name: string;
+                            mime: string;
+                            size: number;
+                        }[];
+                        questions: {
+                            id: string;
+                            body: string;
+                            askedAt: string;
+                            address: string | null;
+                            answer: string | null;
+                            isPublic: boolean;
+                            answeredByName: string | null;
+                            answeredAt: string | null;
+                            caseId: string | null;
+                            caseNumber: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1NoticesIdReceipts: {
+        parameters: {
+            query?: {
+                state?: "all" | "read" | "unread";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: number;
+                        items: {
+                            householdId: string;
+                            address: string;
+                            unitName: string;
+                            accounts: number;
+                            readAt: string | null;
+                            readers: number;
+                            visit: {
+                                /** @enum {string} */
+                                status: "open" | "closed" | "withdrawn";
+                                requestedAt: string;
+                                dueOn: string;
+                                closedAt: string | null;
+                                visitId: string | null;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1NoticesIdFollowUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        requested: number;
+                        alreadyRequested: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1NoticesIdAttachmentsAttachmentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1NoticeQuestionsIdAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answer: string;
+                    /** @description true: in the notice’s FAQ for everyone it went to; false: to the asker alone */
+                    isPublic: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        body: string;
+                        askedAt: string;
+                        address: string | null;
+                        answer: string | null;
+                        isPublic: boolean;
+                        answeredByName: string | null;
+                        answeredAt: string | null;
+                        caseId: string | null;
+                        caseNumber: string | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1NoticeQuestionsIdCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        caseNumber: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            orgName: string;
+                            sentAt: string;
+                            isRead: boolean;
+                        }[];
+                        unread: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyNoticesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        orgName: string;
+                        sentAt: string;
+                        isRead: boolean;
+                        body: string;
+                        explainer: string | null;
+                        attachments: {
+                            id: string;
+                            name: string;
+                            mime: string;
+                            size: number;
+                        }[];
+                        faq: {
+                            question: string;
+                            answer: string;
+                            answeredAt: string;
+                        }[];
+                        myQuestions: {
+                            id: string;
+                            body: string;
+                            askedAt: string;
+                            answer: string | null;
+                            isPublic: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyNoticesIdRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        orgName: string;
+                        sentAt: string;
+                        isRead: boolean;
+                        body: string;
+                        explainer: string | null;
+                        attachments: {
+                            id: string;
+                            name: string;
+                            mime: string;
+                            size: number;
+                        }[];
+                        faq: {
+                            question: string;
+                            answer: string;
+                            answeredAt: string;
+                        }[];
+                        myQuestions: {
+                            id: string;
+                            body: string;
+                            askedAt: string;
+                            answer: string | null;
+                            isPublic: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyNoticesIdQuestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        orgName: string;
+                        sentAt: string;
+                        isRead: boolean;
+                        body: string;
+                        explainer: string | null;
+                        attachments: {
+                            id: string;
+                            name: string;
+                            mime: string;
+                            size: number;
+                        }[];
+                        faq: {
+                            question: string;
+                            answer: string;
+                            answeredAt: string;
+                        }[];
+                        myQuestions: {
+                            id: string;
+                            body: string;
+                            askedAt: string;
+                            answer: string | null;
+                            isPublic: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyNoticesIdAttachmentsAttachmentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Client error */

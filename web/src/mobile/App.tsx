@@ -27,6 +27,7 @@ const ChangePasswordPage = lazy(() =>
 );
 const GridHouseholdsPage = lazy(() => loadHouseholds().then((m) => ({ default: m.GridHouseholdsPage })));
 const MePage = lazy(() => import('./account/MePage').then((m) => ({ default: m.MePage })));
+const CouncilsPage = lazy(() => import('./councils/CouncilsPage').then((m) => ({ default: m.CouncilsPage })));
 const PointsRoutes = lazy(() => import('./points/routes').then((m) => ({ default: m.PointsRoutes })));
 
 const isFieldPath = (pathname: string) => pathname === '/m/field' || pathname.startsWith('/m/field/');
@@ -66,6 +67,7 @@ function Gate() {
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
       <Route path="/m/login" element={<Navigate to="/m/cases" replace />} />
       <Route path="/m/me" element={<Guarded permission="case.report" children={<MePage />} />} />
+      <Route path="/m/councils" element={<Guarded permission="case.report" children={<CouncilsPage />} />} />
       <Route path="/m/points/*" element={<Guarded permission="case.report" children={<PointsRoutes />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="*" element={<RedirectToOtherApp path="/" />} />

@@ -3,6 +3,7 @@ import { sharedMessages } from '../shared/messages';
 import { registryVocabularyMessages } from '../shared/registry-vocabulary';
 import { visitVocabularyMessages } from '../shared/visit-vocabulary';
 import { accountMessages } from './account/messages';
+import { councilPhoneMessages } from './councils/messages';
 import { elderMessages } from './elder/messages';
 import { fieldMessages } from './field/messages';
 import { householdsMessages } from './households/messages';
@@ -19,6 +20,7 @@ export const messages = {
   ...fieldMessages,
   ...householdsMessages,
   ...accountMessages,
+  ...councilPhoneMessages,
   ...pointsMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;
 

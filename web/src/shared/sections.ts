@@ -65,6 +65,8 @@ export const SECTIONS = [
   },
   { path: '/duties', group: 'cases', label: 'nav.duties' },
   { path: '/hotline', group: 'cases', label: 'nav.hotline', permission: 'case.intake' },
+  // 议事 councils (issue 15): topics, meetings, votes, decisions and their follow-up
+  { path: '/councils', group: 'cases', label: 'nav.councils', permission: 'council.manage' },
   { path: '/users', group: 'system', label: 'nav.users', permission: 'user.read' },
   { path: '/audit', group: 'system', label: 'nav.audit', permission: 'audit.read' },
   { path: '/apikeys', group: 'system', label: 'nav.apikeys', permission: 'apikey.own' },

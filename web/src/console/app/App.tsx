@@ -24,6 +24,7 @@ import { TemplateBuilderPage } from '../features/reports/TemplateBuilderPage';
 import { TasksPage } from '../features/tasks/TasksPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
+import { CouncilsPage } from '../features/councils/CouncilsPage';
 import { HotlinePage } from '../features/webhooks/HotlinePage';
 import { WebhooksPage } from '../features/webhooks/WebhooksPage';
 import { PointsPage } from '../features/points/PointsPage';
@@ -146,6 +147,7 @@ function ConsoleRoutes() {
         <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
         <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />
         <Route path="/webhooks" element={<Guarded permission="webhook.manage" children={<WebhooksPage />} />} />
+        <Route path="/councils" element={<Guarded permission="council.manage" children={<CouncilsPage />} />} />
         <Route path="/points" element={<Guarded permission="points.manage" children={<PointsPage />} />} />
         <Route path="/hotline" element={<Guarded permission="case.intake" children={<HotlinePage />} />} />
         <Route path="*" element={<Result status="404" title={t('app.notFound')} />} />

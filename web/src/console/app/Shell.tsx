@@ -1,4 +1,4 @@
-import { GiftOutlined,
+import { CommentOutlined, GiftOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -77,6 +77,7 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/apikeys': <KeyOutlined />,
   '/hotline': <PhoneOutlined />,
   '/webhooks': <SendOutlined />,
+  '/councils': <CommentOutlined />,
   '/points': <GiftOutlined />,
 };
 

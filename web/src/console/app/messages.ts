@@ -11,6 +11,7 @@ import { residentAccountMessages } from '../features/residents/messages';
 import { taskMessages } from '../features/tasks/messages';
 import { workbenchMessages } from '../features/workbench/messages';
 import { webhookMessages } from '../features/webhooks/messages';
+import { councilConsoleMessages } from '../features/councils/messages';
 import { pointsConsoleMessages } from '../features/points/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
@@ -28,6 +29,7 @@ export const messages = {
   ...taskMessages,
   ...workbenchMessages,
   ...webhookMessages,
+  ...councilConsoleMessages,
   ...pointsConsoleMessages,
   'app.noAccess': {
     zh: '您没有可访问的功能，请联系管理员分配角色。',

@@ -226,6 +226,15 @@ export function MePage() {
           </Card>
         </Link>
       )}
+      {status === 'bound' && (
+        <Link to="/m/councils" data-testid="me-councils">
+          <Card size="small" hoverable style={{ marginBottom: 12 }}>
+            <Typography.Text strong>{t('councils.title')}</Typography.Text>
+            <br />
+            <Typography.Text type="secondary">{t('councils.entry')}</Typography.Text>
+          </Card>
+        </Link>
+      )}
       {status === 'bound' && <AppointmentsCard />}
       {status === 'bound' && <HouseholdCard />}
       {status === 'pending' && (
