@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
@@ -211,6 +212,136 @@ describe.each(DIALECTS)('volunteering and the points store on %s', (dialect) => 
     expect(await verifyLedger(t.deps.db)).toEqual([]);
   });
 
+  it("an item donated from an alliance unit's resources list shows the unit; a 双报到 member's confirmed hours count on her registration", async () => {
+    const ymt = await t.org(CODES.yingMenTan);
+    const at = t.clock.now().toISOString();
+    const ids = { alliance: crypto.randomUUID(), unit: crypto.randomUUID(), resource: crypto.randomUUID() };
+    // the alliance as modules/party keeps it (its routes are engineer C's)
+    await t.deps.db
+      .insertInto('alliances')
+      .values({
+        id: ids.alliance,
+        org_id: ymt.id,
+        org_path: ymt.path,
+        name: '营门滩党建联盟',
+        created_by: null,
+        created_at: at,
+      })
+      .execute();
+    await t.deps.db
+      .insertInto('alliance_units')
+      .values({
+        id: ids.unit,
+        alliance_id: ids.alliance,
+        org_path: ymt.path,
+        name: '兰州银行营门滩支行',
+        kind: 'enterprise',
+        contact_name: null,
+        status: 'active',
+        joined_at: at,
+        left_at: null,
+      })
+      .execute();
+    await t.deps.db
+      .insertInto('alliance_resources')
+      .values({
+        id: ids.resource,
+        alliance_id: ids.alliance,
+        org_path: ymt.path,
+        unit_id: ids.unit,
+        title: '捐赠米面油',
+        description: null,
+        status: 'available',
+        created_by: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    const unknown = await staff.post('/api/v1/store/items', {
+      orgId: ymtId,
+      name: '大米',
+      price: 30,
+      stock: 5,
+      resourceId: crypto.randomUUID(),
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(fieldOf(unknown.body)).toBe('resourceId');
+    const rice = await staff.post('/api/v1/store/items', {
+      orgId: ymtId,
+      name: '大米',
+      price: 30,
+      stock: 5,
+      resourceId: ids.resource,
+    });
+    expect(rice.statusCode, rice.body).toBe(201);
+    expect(rice.json()).toMatchObject({
+      donorUnitId: ids.unit,
+      donorName: '兰州银行营门滩支行',
+      resourceId: ids.resource,
+    });
+
+    const herUser = await t.deps.db
+      .selectFrom('resident_bindings')
+      .select(['user_id', 'resident_id'])
+      .where('status', '=', 'bound')
+      .executeTakeFirstOrThrow();
+    const registrationId = crypto.randomUUID();
+    await t.deps.db
+      .insertInto('dual_registrations')
+      .values({
+        id: registrationId,
+        user_id: herUser.user_id,
+        resident_id: herUser.resident_id,
+        org_id: ymt.id,
+        org_path: ymt.path,
+        name: '王晓梅',
+        work_unit: '兰州银行营门滩支行',
+        alliance_unit_id: ids.unit,
+        party_org_name: null,
+        skills: null,
+        status: 'confirmed',
+        requested_at: at,
+        decided_by: null,
+        decided_at: at,
+        decision_note: null,
+      })
+      .execute();
+    const activity = (
+      await staff.post('/api/v1/volunteer/activities', {
+        orgId: ymtId,
+        kind: 'activity',
+        title: '文明交通劝导',
+        startsAt: inHours(-1),
+        endsAt: inHours(2),
+        slots: 10,
+      })
+    ).json<{ id: string }>();
+    expect((await her.post(`/api/v1/my/volunteer/activities/${activity.id}/signup`)).statusCode).toBe(201);
+    const signupId = (await staff.get(`/api/v1/volunteer/activities/${activity.id}`)).json<{
+      signups: { id: string }[];
+    }>().signups[0]!.id;
+    const inn = await staff.post(`/api/v1/volunteer/signups/${signupId}/check`, { action: 'in', at: inHours(-0.75) });
+    expect(inn.statusCode, inn.body).toBe(200);
+    const outBefore = await staff.post(`/api/v1/volunteer/signups/${signupId}/check`, {
+      action: 'out',
+      at: inHours(-1),
+    });
+    expect(outBefore.statusCode).toBe(400);
+    expect(fieldOf(outBefore.body)).toBe('at');
+    expect((await staff.post(`/api/v1/volunteer/signups/${signupId}/check`, { action: 'out' })).json()).toMatchObject({
+      minutes: 45,
+    });
+    const confirmed = await staff.post(`/api/v1/volunteer/signups/${signupId}/confirm`, {});
+    expect(confirmed.json()).toMatchObject({ status: 'confirmed', points: 7 });
+    const hours = await t.deps.db
+      .selectFrom('service_hours')
+      .select(['minutes', 'status', 'source_id'])
+      .where('registration_id', '=', registrationId)
+      .execute();
+    expect(hours).toEqual([{ minutes: 45, status: 'confirmed', source_id: signupId }]);
+    expect(await verifyLedger(t.deps.db)).toEqual([]);
+  });
+
   it('the database refuses to change or delete a movement', async () => {
     await expect(t.deps.db.updateTable('points_movements').set({ amount: 1000 }).execute()).rejects.toThrow();
     await expect(t.deps.db.deleteFrom('points_movements').execute()).rejects.toThrow();
@@ -219,7 +350,7 @@ describe.each(DIALECTS)('volunteering and the points store on %s', (dialect) => 
   it('the community report counts what was earned and spent this month', async () => {
     const report = await staff.get(`/api/v1/points/report?orgId=${ymtId}&month=2026-05`);
     expect(report.statusCode, report.body).toBe(200);
-    expect(report.json()).toMatchObject({ earned: 25, spent: 20, reversed: 20, redemptions: 1, activeAccounts: 1 });
+    expect(report.json()).toMatchObject({ earned: 32, spent: 20, reversed: 20, redemptions: 1, activeAccounts: 1 });
     const foreign = await otherStaff.get(`/api/v1/points/report?orgId=${ymtId}`);
     expect(foreign.statusCode).toBe(404);
   });

@@ -2,7 +2,8 @@ import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
-import { AppError, conflict, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { getAllianceResource } from '../party/alliance.ts';
 import { newId } from '../../platform/ids.ts';
 import { communityPathOf } from '../fieldwork/policies.ts';
 import { communityAccount, isUniqueViolation, memberAccount, memberBalance, postJournal } from './ledger.ts';
@@ -57,7 +58,6 @@ export interface ItemInput {
   description?: string | undefined;
   price: number;
   stock: number;
-  donorUnitId?: string | undefined;
   donorName?: string | undefined;
   resourceId?: string | undefined;
 }
@@ -66,7 +66,7 @@ export interface ItemInput {
 export async function createItem(deps: AppDeps, actor: Actor, input: ItemInput) {
   const community = await communityOfOrg(deps, input.orgId);
   if (!canAt(actor, 'points.manage', community.path)) throw notFound({ zh: '组织', en: 'Org unit' });
-  const donorName = await resolveDonor(deps, input);
+  const donor = await resolveDonor(deps, community.path, input);
   const row: StoreItemTable = {
     id: newId(),
     org_id: community.id,
@@ -76,8 +76,8 @@ export async function createItem(deps: AppDeps, actor: Actor, input: ItemInput) 
     price: input.price,
     stock: input.stock,
     stocked_total: input.stock,
-    donor_unit_id: input.donorUnitId ?? null,
-    donor_name: donorName,
+    donor_unit_id: donor.unitId,
+    donor_name: donor.name,
     resource_id: input.resourceId ?? null,
     status: 'active',
     created_at: deps.clock.now().toISOString(),
@@ -95,9 +95,28 @@ export async function createItem(deps: AppDeps, actor: Actor, input: ItemInput) 
   return itemOut(row);
 }
 
-/** The donor's name as given (an alliance unit's own name once the unit is named by id). */
-async function resolveDonor(_deps: AppDeps, input: Pick<ItemInput, 'donorUnitId' | 'donorName'>) {
-  return input.donorName ?? null;
+/**
+ * The donor: an entry of an alliance unit's resources list (资源清单) names its unit, whose name the shelf
+ * shows; the resource must belong to an alliance of this community or of the street above it, and be
+ * available. Without a resource, the name given (a resident's or a shop's donation).
+ */
+async function resolveDonor(
+  deps: AppDeps,
+  communityPath: string,
+  input: Pick<ItemInput, 'resourceId' | 'donorName'>,
+): Promise<{ unitId: string | null; name: string | null }> {
+  if (input.resourceId === undefined) return { unitId: null, name: input.donorName ?? null };
+  const resource = await getAllianceResource(deps.db, input.resourceId);
+  if (resource === undefined || !communityPath.startsWith(resource.orgPath)) {
+    throw invalidField('resourceId', 'unknown_resource', {
+      zh: '没有这条联盟资源（须是本社区或所在街道党建联盟的资源清单）',
+      en: 'No such resource in the alliance lists of this community or its street',
+    });
+  }
+  if (!resource.isAvailable) {
+    throw invalidField('resourceId', 'withdrawn', { zh: '该资源已撤回', en: 'This resource was withdrawn' });
+  }
+  return { unitId: resource.unitId, name: resource.unitName };
 }
 
 /** Staff restock (adds units) or change price and status. */

@@ -6,6 +6,7 @@ import { shanghaiDay } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { findConfirmedRegistration, recordDualHours } from '../party/double-registration.ts';
 import { awardPoints } from '../points/award.ts';
 import { isUniqueViolation } from '../points/ledger.ts';
 import { communityOfOrg, ensureDefaultRules, myMember } from '../points/service.ts';
@@ -496,6 +497,7 @@ export async function confirmHours(deps: AppDeps, actor: Actor, signupId: string
     });
   }
   const served = minutes ?? signup.minutes;
+  const day = signup.day;
   const now = deps.clock.now();
   const result = await deps.db.transaction().execute(async (trx) => {
     const sameDay = await trx
@@ -520,6 +522,21 @@ export async function confirmHours(deps: AppDeps, actor: Actor, signupId: string
       actor: { id: actor.userId, name: actor.displayName },
     });
     const points = award.awarded ? award.amount : 0;
+    // a 双报到 member's hours count on her registration too (the figures of 双报到 members and hours)
+    const registration = await findConfirmedRegistration(trx, signup.user_id, activity.org_path);
+    if (registration !== undefined) {
+      await recordDualHours(trx, {
+        registrationId: registration.id,
+        userId: signup.user_id,
+        orgPath: activity.org_path,
+        sourceKind: 'need',
+        sourceId: signup.id,
+        servedOn: day,
+        minutes: served,
+        confirmedBy: actor.userId,
+        at: now.toISOString(),
+      });
+    }
     const done = await trx
       .updateTable('volunteer_signups')
       .set({
