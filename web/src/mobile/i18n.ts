@@ -9,6 +9,7 @@ import { fieldMessages } from './field/messages';
 import { householdsMessages } from './households/messages';
 import { mobileMessages } from './messages';
 import { pointsMessages } from './points/messages';
+import { fundPhoneMessages } from './funds/messages';
 
 /** Every UI string of the phone app, in both languages: the shared ones and the phone pages' own. */
 export const messages = {
@@ -22,6 +23,7 @@ export const messages = {
   ...accountMessages,
   ...councilPhoneMessages,
   ...pointsMessages,
+  ...fundPhoneMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof messages;

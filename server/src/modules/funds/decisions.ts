@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { isWithin } from '../../platform/access/scope.ts';
-import { invalidField } from '../../platform/errors.ts';
+import { type Actor, isWithin } from '../../platform/access/scope.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
+import { getDecisionInScope } from '../councils/decisions.ts';
 import { lookUpDecisions } from './decision-lookup.ts';
 
 /** A council decision as the fund needs it: what it is called, where it was taken, and whether it passed. */
@@ -18,6 +19,7 @@ export interface DecisionRef {
  */
 export async function requireApprovingDecision(
   db: Kysely<DB>,
+  actor: Actor,
   decisionId: string | undefined,
   compoundPath: string,
 ): Promise<DecisionRef> {
@@ -27,7 +29,15 @@ export async function requireApprovingDecision(
       en: 'A spending needs the council decision that approved it',
     });
   }
-  const found = (await lookUpDecisions(db, [decisionId])).get(decisionId);
+  // the councils module's lookup: a decision the actor may see (council.manage), else 404
+  const row = await getDecisionInScope(db, actor, decisionId).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  });
+  const found: DecisionRef | undefined =
+    row === undefined
+      ? undefined
+      : { id: row.id, title: row.title, orgPath: row.org_path, isAdopted: row.result === 'adopted' };
   if (found === undefined || !isWithin(compoundPath, found.orgPath)) {
     throw invalidField('decisionId', 'unknown_decision', {
       zh: '找不到本小区（或其社区）议事会的这项决议',

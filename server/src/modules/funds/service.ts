@@ -269,7 +269,7 @@ export async function listOwners(deps: AppDeps, actor: Actor, fundId: string) {
 /** Calls for owners' contributions: each owner household's due is fixed now (ledger.ts splitLevy). */
 export async function createLevy(deps: AppDeps, actor: Actor, fundId: string, body: LevyBody) {
   const fund = await getFundInScope(deps, actor, 'fund.manage', fundId);
-  if (body.decisionId !== undefined) await requireApprovingDecision(deps.db, body.decisionId, fund.org_path);
+  if (body.decisionId !== undefined) await requireApprovingDecision(deps.db, actor, body.decisionId, fund.org_path);
   const owners = await deps.db
     .selectFrom('fund_owners')
     .select(['household_id', 'area_centi_m2'])
@@ -485,7 +485,7 @@ export async function recordMovement(
   }
   let decisionId: string | null = null;
   if (source === 'spending') {
-    decisionId = (await requireApprovingDecision(db, input.decisionId, fund.org_path)).id;
+    decisionId = (await requireApprovingDecision(db, actor, input.decisionId, fund.org_path)).id;
     if (input.purpose === undefined) {
       throw invalidField('purpose', 'required', { zh: '请填写支出用途', en: 'Say what the money was spent on' });
     }

@@ -1,0 +1,53 @@
+import { fundVocabularyMessages } from '../../shared/fund-vocabulary';
+
+/** UI strings of the owner's fund pages (小区物业资金). */
+export const fundPhoneMessages = {
+  ...fundVocabularyMessages,
+  'funds.title': { zh: '小区资金', en: 'Compound fund' },
+  'funds.entry': { zh: '收支台账 · 月度报表 · 我家缴费', en: 'Ledger · monthly statement · my payments' },
+  'funds.none': {
+    zh: '您绑定的住户不在任何小区资金的业主名册中',
+    en: 'Your household is not an owner of any compound fund',
+  },
+  'funds.balance': { zh: '当前余额', en: 'Balance' },
+  'funds.whole': { zh: '全部', en: 'All time' },
+  'funds.income': { zh: '收入（按来源）', en: 'Income by source' },
+  'funds.spending': { zh: '支出（按议事决议）', en: 'Spending by council decision' },
+  'funds.noSpending': { zh: '暂无支出', en: 'Nothing spent' },
+  'funds.statement': { zh: '{month} 月度报表', en: 'Statement for {month}' },
+  'funds.statementWhole': { zh: '资金总账', en: 'Whole ledger' },
+  'funds.opening': { zh: '期初', en: 'Opening' },
+  'funds.closing': { zh: '期末', en: 'Closing' },
+  'funds.reconciled': {
+    zh: '对账：期初 {opening} + 收入 {income} − 支出 {spending} = 期末 {closing}',
+    en: 'Reconciled: opening {opening} + income {income} − spending {spending} = closing {closing}',
+  },
+  'funds.balanced': { zh: '账实相符', en: 'Adds up' },
+  'funds.unbalanced': { zh: '对账不符，请联系社区', en: 'Does not add up: tell the community' },
+  'funds.mine': { zh: '我家', en: 'My household' },
+  'funds.due': { zh: '应缴', en: 'Due' },
+  'funds.paid': { zh: '已缴', en: 'Paid' },
+  'funds.arrears': { zh: '欠缴', en: 'Behind' },
+  'funds.movements': { zh: '收支明细', en: 'Movements' },
+  'funds.noMovements': { zh: '没有收支记录', en: 'No movements' },
+  'funds.anOwner': { zh: '业主缴款', en: 'An owner’s payment' },
+  'funds.ownPayment': { zh: '本户缴款', en: 'My payment' },
+  'funds.viaPhone': { zh: '手机登记', en: 'From the phone' },
+  'funds.pay': { zh: '我已缴费', en: 'I have paid' },
+  'funds.pay.hint': {
+    zh: '缴费后在这里登记金额并上传收据或转账截图，社区确认后记入台账。',
+    en: 'After paying, enter the amount with a photo of the receipt; the community confirms it into the ledger.',
+  },
+  'funds.pay.amount': { zh: '金额（元）', en: 'Amount (yuan)' },
+  'funds.pay.amountInvalid': {
+    zh: '请填写大于 0 的金额，最多两位小数',
+    en: 'Enter an amount above 0, at most 2 decimals',
+  },
+  'funds.pay.date': { zh: '缴费日期', en: 'Paid on' },
+  'funds.pay.note': { zh: '备注（如转账方式）', en: 'Note (how you paid)' },
+  'funds.pay.receipt': { zh: '收据照片', en: 'Receipt photo' },
+  'funds.pay.receiptMissing': { zh: '请附上收据照片', en: 'Attach the receipt photo' },
+  'funds.pay.submit': { zh: '提交登记', en: 'Send' },
+  'funds.pay.sent': { zh: '已提交，等待社区确认', en: 'Sent: the community will confirm it' },
+  'funds.claims': { zh: '我的缴费登记', en: 'My payment claims' },
+} as const;
