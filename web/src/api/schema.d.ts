@@ -3026,6 +3026,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/communities/{code}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开页：议事决定与落实进度 / Public page: council decisions and their follow-up */
+        get: operations["getApiV1PublicCommunitiesCodeDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notices/preview": {
         parameters: {
             query?: never;
@@ -17086,6 +17103,68 @@ export interface operations {
             };
         };
     };
+    getApiV1PublicCommunitiesCodeDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        community: {
+                            code: string;
+                            name: string;
+                        };
+                        items: {
+                            id: string;
+                            councilName: string;
+                            title: string;
+                            resolution: string;
+                            /** @enum {string} */
+                            result: "adopted" | "rejected";
+                            eligible: number;
+                            present: number;
+                            yes: number;
+                            no: number;
+                            abstain: number;
+                            funding: {
+                                ownersFen: number;
+                                subsidyFen: number;
+                                companyFen: number;
+                            } | null;
+                            decidedAt: string;
+                            progress: number;
+                            milestones: {
+                                title: string;
+                                ownerName: string;
+                                dueDate: string;
+                                isDone: boolean;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postApiV1NoticesPreview: {
         parameters: {
             query?: never;
@@ -20509,6 +20588,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description today in Lanzhou, YYYY-MM-DD */
+                        today: string;
                         items: {
                             dinerId: string;
                             name: string;
@@ -20548,6 +20629,7 @@ export interface operations {
                                 myTier: "standard" | "senior" | "dibao";
                                 myPriceFen: number;
                                 myOrderId: string | null;
+                                isOpen: boolean;
                             }[];
                             orders: {
                                 id: string;

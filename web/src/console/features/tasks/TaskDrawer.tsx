@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Descriptions, Drawer, Flex, Form, Input, Modal, Radio, Typography } from 'antd';
+import { App, Button, Descriptions, Drawer, Flex, Form, Input, Modal, Radio, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useAuth } from '../../../shared/auth';
 import { errorText } from '../../../shared/errors';
@@ -8,6 +8,8 @@ import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { ReportResult } from '../reports/ReportResult';
 import { kindOf, tasksApi, type Outcome } from './api';
 import { OutcomeTable } from './OutcomeTable';
+import { CommentModal, RecordModal } from './RecordModal';
+import { RollupTable, StepList } from './RollupTable';
 import { taskKeys, useTask } from './queries';
 
 /** Street staff look again at a refusal: uphold it, or admit the task after all, with a reason. */
@@ -82,22 +84,65 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | undefined; on
     onError: (error) => void message.error(errorText(error, i18n)),
   });
 
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: taskKeys.all });
+    await queryClient.invalidateQueries({ queryKey: ['insights'] });
+  };
+  const approve = useMutation({
+    mutationFn: (orgId: string) => tasksApi.approve(taskId!, orgId),
+    onSuccess: refresh,
+    onError: (error) => void message.error(errorText(error, i18n)),
+  });
+  const [recording, setRecording] = useState<Outcome | null>(null);
+  const [returning, setReturning] = useState<Outcome | null>(null);
+
   const actions = (outcome: Outcome) => {
     if (data === undefined) return null;
-    if (outcome.status === 'admitted' && data.kind === 'report' && can('report.generate')) {
-      return outcome.reportId ? (
-        <Button size="small" onClick={() => setAnswered(outcome.reportId)}>
-          {t('tasks.viewAnswer')}
-        </Button>
-      ) : (
-        <Button
-          size="small"
-          type="primary"
-          loading={answer.isPending && answer.variables === outcome.orgId}
-          onClick={() => answer.mutate(outcome.orgId)}
-          data-testid="task-answer"
-        >
-          {t('tasks.answer')}
+    if (outcome.status === 'admitted' && data.kind === 'report') {
+      const state = outcome.approval?.state;
+      const mayAnswer = can('report.generate') && !data.isSender && state !== 'submitted';
+      const mayJudge = can('task.review') && state === 'submitted' && !data.isSender;
+      return (
+        <Space size={4} wrap>
+          {outcome.reportId && (
+            <Button size="small" onClick={() => setAnswered(outcome.reportId)}>
+              {t('tasks.viewAnswer')}
+            </Button>
+          )}
+          {mayAnswer && (state === undefined || state === 'returned') && (
+            <Button
+              size="small"
+              type="primary"
+              loading={answer.isPending && answer.variables === outcome.orgId}
+              onClick={() => answer.mutate(outcome.orgId)}
+              data-testid="task-answer"
+            >
+              {t(state === 'returned' ? 'tasks.answerAgain' : 'tasks.answer')}
+            </Button>
+          )}
+          {mayJudge && (
+            <>
+              <Button
+                size="small"
+                type="primary"
+                loading={approve.isPending && approve.variables === outcome.orgId}
+                onClick={() => approve.mutate(outcome.orgId)}
+                data-testid="task-approve"
+              >
+                {t('tasks.approve')}
+              </Button>
+              <Button size="small" danger onClick={() => setReturning(outcome)} data-testid="task-return">
+                {t('tasks.return')}
+              </Button>
+            </>
+          )}
+        </Space>
+      );
+    }
+    if (outcome.status === 'admitted' && outcome.doneAt === null && !data.isSender && can('task.read')) {
+      return (
+        <Button size="small" type="primary" onClick={() => setRecording(outcome)} data-testid="task-record">
+          {t('tasks.record')}
         </Button>
       );
     }
@@ -146,6 +191,38 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | undefined; on
             <Descriptions.Item label={t('tasks.dueAt')}>
               {data.dueAt ? dayjs(data.dueAt).tz(DISPLAY_ZONE).format('YYYY-MM-DD') : '—'}
             </Descriptions.Item>
+            {data.meeting && (
+              <>
+                <Descriptions.Item label={t('tasks.meeting.startsAt')}>
+                  {data.meeting.startsAt
+                    ? dayjs(data.meeting.startsAt).tz(DISPLAY_ZONE).format('YYYY-MM-DD HH:mm')
+                    : '—'}
+                  {data.meeting.minutes ? `（${data.meeting.minutes} 分钟）` : ''}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('tasks.meeting.attendees')}>
+                  {data.meeting.attendees.join('、')}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('tasks.meeting.place')}>{data.meeting.place ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('tasks.meeting.videoUrl')}>
+                  {data.meeting.videoUrl ?? '—'}
+                  {data.meeting.allowVideo ? ` · ${t('tasks.meeting.allowVideo')}` : ''}
+                  {data.meeting.allowWritten ? ` · ${t('tasks.meeting.allowWritten')}` : ''}
+                </Descriptions.Item>
+              </>
+            )}
+            {data.kind === 'document' && data.replyRequired && (
+              <Descriptions.Item label={t('tasks.reply')}>{t('tasks.replyRequired')}</Descriptions.Item>
+            )}
+            {data.checklist.length > 0 && (
+              <Descriptions.Item label={t('tasks.checklist')} span={2}>
+                {data.checklist.join('；')}
+              </Descriptions.Item>
+            )}
+            {data.requesters.length > 0 && (
+              <Descriptions.Item label={t('tasks.requesters')} span={2}>
+                <span data-testid="task-requesters">{data.requesters.map((r) => r.orgName).join('、')}</span>
+              </Descriptions.Item>
+            )}
             {data.description && (
               <Descriptions.Item label={t('tasks.description')} span={2}>
                 {data.description}
@@ -153,6 +230,8 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | undefined; on
             )}
           </Descriptions>
           <OutcomeTable outcomes={data.outcomes} actions={actions} />
+          {data.rollups.length > 0 && <RollupTable taskId={data.id} rollups={data.rollups} />}
+          {data.steps.length > 0 && <StepList steps={data.steps} />}
           {answered !== null && (
             <Flex vertical gap={8} data-testid="task-answer-result">
               <Typography.Title level={5} style={{ margin: 0 }}>
@@ -164,6 +243,16 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | undefined; on
         </Flex>
       )}
       <ReviewModal taskId={taskId ?? ''} outcome={reviewing} onClose={() => setReviewing(null)} />
+      {data && <RecordModal task={data} outcome={recording} onClose={() => setRecording(null)} onDone={refresh} />}
+      <CommentModal
+        title={t('tasks.returnTitle', { name: returning?.orgName ?? '' })}
+        isOpen={returning !== null}
+        onClose={() => setReturning(null)}
+        submit={async (comment) => {
+          await tasksApi.returnReport(taskId!, returning!.orgId, comment);
+          await refresh();
+        }}
+      />
     </Drawer>
   );
 }

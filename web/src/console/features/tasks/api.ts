@@ -1,8 +1,18 @@
 import { api, unwrap } from '../../../api/client';
+import type { paths } from '../../../api/schema';
 import type { TaskDetail, TaskOutcome, TaskSendBody, TaskSummary } from '../../../api/types';
 
 export type { TaskDetail, TaskSendBody, TaskSummary };
 export type Outcome = TaskOutcome;
+export type Rollup = TaskDetail['rollups'][number];
+export type TaskRecordBody = NonNullable<
+  paths['/api/v1/tasks/{id}/targets/{orgId}/record']['post']['requestBody']
+>['content']['application/json'];
+export type Overlap = Awaited<ReturnType<typeof tasksApi.overlaps>>['items'][number];
+
+export const APPROVAL_STATES = ['submitted', 'returned', 'approved'] as const;
+export const ROLLUP_STATES = ['pending', 'ready', 'approved', 'returned', 'changed'] as const;
+export const ATTENDANCES = ['in_person', 'video', 'written'] as const;
 
 export const TASK_KINDS = [
   'report',
@@ -34,4 +44,15 @@ export const tasksApi = {
     unwrap(api.POST('/api/v1/tasks/{id}/targets/{orgId}/answer', { ...target(id, orgId), body: {} })),
   review: (id: string, orgId: string, body: { decision: 'uphold' | 'admit'; reason: string }) =>
     unwrap(api.POST('/api/v1/tasks/{id}/targets/{orgId}/review', { ...target(id, orgId), body })),
+  overlaps: (body: TaskSendBody) => unwrap(api.POST('/api/v1/tasks/overlaps', { body })),
+  record: (id: string, orgId: string, body: TaskRecordBody) =>
+    unwrap(api.POST('/api/v1/tasks/{id}/targets/{orgId}/record', { ...target(id, orgId), body })),
+  approve: (id: string, orgId: string) =>
+    unwrap(api.POST('/api/v1/tasks/{id}/targets/{orgId}/approve', { ...target(id, orgId), body: {} })),
+  returnReport: (id: string, orgId: string, comment: string) =>
+    unwrap(api.POST('/api/v1/tasks/{id}/targets/{orgId}/return', { ...target(id, orgId), body: { comment } })),
+  approveRollup: (id: string, orgId: string) =>
+    unwrap(api.POST('/api/v1/tasks/{id}/rollups/{orgId}/approve', { ...target(id, orgId), body: {} })),
+  returnRollup: (id: string, orgId: string, comment: string) =>
+    unwrap(api.POST('/api/v1/tasks/{id}/rollups/{orgId}/return', { ...target(id, orgId), body: { comment } })),
 };
