@@ -82,6 +82,8 @@ describe.each(DIALECTS)('field work for people linked to households on %s', (dia
     expect(member.phoneMasked).toMatch(/^\d{3}\*{4}\d{4}$/);
     const me = (await clerk.get('/api/v1/auth/me')).json<{ user: { permissions: string[] } }>();
     expect(me.user.permissions).toEqual(expect.arrayContaining(['visit.record', 'visit.read']));
+    // the field app names the care tags on her households
+    expect((await clerk.get('/api/v1/care-tags')).statusCode).toBe(200);
 
     const before = await coverage();
     const visited = await clerk.post('/api/v1/visits', visitBody(h[0]!.id, ctx.clock.now()));

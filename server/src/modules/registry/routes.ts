@@ -40,8 +40,10 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       url: '/api/v1/care-tags',
       summary: '关爱标签（内置及本单位的）/ Care tags: built-in and the unit’s own',
       tags,
-      auth: 'resident.read',
-      scope: { query: { orgId: 'org' } },
+      // the field app names the tags on her households: a person linked to households (一亲三心) holds no
+      // resident.read, and sees the built-in names (custom ones stay with the units that read the registry)
+      auth: 'authenticated',
+      scope: { query: { orgId: { kind: 'org', permission: 'resident.read' } } },
       query: CareTagListQuery,
       response: CareTagList,
       handler: ({ actor, query }) => listCareTagsFor(deps, actor, query.orgId),
