@@ -29,6 +29,7 @@ const GridHouseholdsPage = lazy(() => loadHouseholds().then((m) => ({ default: m
 const MePage = lazy(() => import('./account/MePage').then((m) => ({ default: m.MePage })));
 const CouncilsPage = lazy(() => import('./councils/CouncilsPage').then((m) => ({ default: m.CouncilsPage })));
 const PointsRoutes = lazy(() => import('./points/routes').then((m) => ({ default: m.PointsRoutes })));
+const VenueRoutes = lazy(() => import('./venues/routes').then((m) => ({ default: m.VenueRoutes })));
 const FundRoutes = lazy(() => import('./funds/routes').then((m) => ({ default: m.FundRoutes })));
 
 const isFieldPath = (pathname: string) => pathname === '/m/field' || pathname.startsWith('/m/field/');
@@ -70,6 +71,7 @@ function Gate() {
       <Route path="/m/me" element={<Guarded permission="case.report" children={<MePage />} />} />
       <Route path="/m/councils" element={<Guarded permission="case.report" children={<CouncilsPage />} />} />
       <Route path="/m/points/*" element={<Guarded permission="case.report" children={<PointsRoutes />} />} />
+      <Route path="/m/venues/*" element={<Guarded permission="case.report" children={<VenueRoutes />} />} />
       <Route path="/m/funds/*" element={<Guarded permission="case.report" children={<FundRoutes />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="*" element={<RedirectToOtherApp path="/" />} />

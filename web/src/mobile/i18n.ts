@@ -9,6 +9,7 @@ import { fieldMessages } from './field/messages';
 import { householdsMessages } from './households/messages';
 import { mobileMessages } from './messages';
 import { pointsMessages } from './points/messages';
+import { venuePhoneMessages } from './venues/messages';
 import { fundPhoneMessages } from './funds/messages';
 
 /** Every UI string of the phone app, in both languages: the shared ones and the phone pages' own. */
@@ -23,6 +24,7 @@ export const messages = {
   ...accountMessages,
   ...councilPhoneMessages,
   ...pointsMessages,
+  ...venuePhoneMessages,
   ...fundPhoneMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;
 

@@ -236,6 +236,15 @@ export function MePage() {
         </Link>
       )}
       {status === 'bound' && (
+        <Link to="/m/venues" data-testid="me-venues">
+          <Card size="small" hoverable style={{ marginBottom: 12 }}>
+            <Typography.Text strong>{t('venues.title')}</Typography.Text>
+            <br />
+            <Typography.Text type="secondary">{t('venues.entry')}</Typography.Text>
+          </Card>
+        </Link>
+      )}
+      {status === 'bound' && (
         <Link to="/m/councils" data-testid="me-councils">
           <Card size="small" hoverable style={{ marginBottom: 12 }}>
             <Typography.Text strong>{t('councils.title')}</Typography.Text>
