@@ -89,3 +89,44 @@ export async function keyStatusFromCli(): Promise<void> {
     await deps.close();
   }
 }
+
+/** `tianzige audit archive --out DIR [--older-than-days N]`: audit rows past retention into a file, then out of the table. */
+export async function archiveAuditFromCli(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' }, 'older-than-days': { type: 'string' } } });
+  const days = values['older-than-days'] === undefined ? undefined : Number(values['older-than-days']);
+  if (values.out === undefined || (days !== undefined && !Number.isInteger(days)))
+    throw new UsageError('usage: tianzige audit archive --out DIR [--older-than-days N (≥ 180)]');
+  const { openCliDeps } = await import('./context.ts');
+  const { archiveAudit } = await import('../ops/retention/audit-archive.ts');
+  const deps = await openCliDeps();
+  try {
+    const result = await archiveAudit(deps, {
+      outDir: values.out,
+      ...(days === undefined ? {} : { olderThanDays: days }),
+    });
+    console.log(
+      result === null
+        ? 'no audit rows past the retention period / 没有超过保留期限的审计记录'
+        : `archived / 已归档 ${result.rows} audit rows before ${result.throughAt} to ${result.file} (sha256 ${result.sha256})`,
+    );
+  } finally {
+    await deps.close();
+  }
+}
+
+/** `tianzige retention photos --closed-days N`: photos of cases closed more than N days ago are removed. */
+export async function removePhotosFromCli(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'closed-days': { type: 'string' } } });
+  const days = Number(values['closed-days']);
+  if (values['closed-days'] === undefined || !Number.isInteger(days))
+    throw new UsageError('usage: tianzige retention photos --closed-days N (≥ 30)');
+  const { openCliDeps } = await import('./context.ts');
+  const { removeOldCasePhotos } = await import('../ops/retention/photos.ts');
+  const deps = await openCliDeps();
+  try {
+    const { cases, photos } = await removeOldCasePhotos(deps, { closedDays: days });
+    console.log(`removed / 已删除 ${photos} photos of ${cases} cases closed more than ${days} days ago`);
+  } finally {
+    await deps.close();
+  }
+}

@@ -61,6 +61,8 @@ export interface CaseTable {
   accepted_at: string | null;
   resolved_at: string | null;
   closed_at: string | null;
+  /** the retention period removed its photos (ops/retention/photos.ts) */
+  photos_removed_at?: string | null;
   is_accepted_on_time: number | null;
   accept_seconds: number | null;
   resolve_seconds: number | null;

@@ -24,8 +24,10 @@ import {
   ResidentSearchBody,
   ResidentUpdateBody,
   RevealBody,
+  DeidentifyBody,
   Revealed,
 } from './schema.ts';
+import { deidentifyResident } from './deidentify.ts';
 import { searchResidents } from './search.ts';
 
 const tags = ['registry'];
@@ -188,6 +190,18 @@ export function registryRoutes(deps: AppDeps): RouteDef[] {
       response: Revealed,
       handler: ({ actor, params, body }) =>
         residents.revealResidentField(deps, actor, params.id, body.field, body.reason),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/residents/:id/deidentify',
+      summary: '迁出或去世已久的居民去标识化（依申请）/ De-identify a resident who left long ago, on request',
+      tags,
+      auth: 'resident.write',
+      scope: resident,
+      params: IdParams,
+      body: DeidentifyBody,
+      response: ResidentOut,
+      handler: ({ actor, params, body }) => deidentifyResident(deps, actor, params.id, body),
     }),
     defineRoute({
       method: 'GET',

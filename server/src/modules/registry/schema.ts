@@ -119,6 +119,11 @@ export const RevealBody = z.strictObject({
 });
 export const Revealed = z.object({ field: z.enum(['idNumber', 'phone']), value: z.string().nullable() });
 
+export const DeidentifyBody = z.strictObject({
+  reason: z.string().trim().min(2).max(200).describe('who asked, and why (PIPL art. 47)'),
+  version: z.number().int().min(1),
+});
+
 export const MoveBody = z.strictObject({ householdId: z.uuid(), version: z.number().int().min(1) });
 
 export const ResidentChangeOut = z.object({

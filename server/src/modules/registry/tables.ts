@@ -61,6 +61,8 @@ export interface ResidentTable {
   residence_type: ResidenceType;
   status: ResidentStatus;
   status_date: string | null;
+  /** set when she was de-identified on request (PIPL art. 47): name and numbers gone, birth year kept */
+  deidentified_at?: string | null;
   notes: string | null;
   version: number;
   created_at: string;

@@ -17,6 +17,17 @@ export interface AuditLogTable {
   actor_sealed?: number;
 }
 
+/** An archive file of audit rows (`tianzige audit archive`): the rows before `through_at` left the table into it. */
+export interface AuditArchiveTable {
+  id: string;
+  through_at: string;
+  file_name: string;
+  sha256: string;
+  rows: number;
+  created_at: string;
+}
+
 export interface AuditTables {
   audit_log: AuditLogTable;
+  audit_archives: AuditArchiveTable;
 }
