@@ -4023,6 +4023,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funds/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可据以支出的议事决议（本小区或上级议事会已通过）/ Adopted decisions a spending may name */
+        get: operations["getApiV1FundsIdDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funds/{id}/owners": {
         parameters: {
             query?: never;
@@ -20975,6 +20992,46 @@ export interface operations {
                             channel: "staff" | "phone";
                             recordedByName: string;
                             createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            decidedAt: string;
+                            ownersFen: number | null;
+                            subsidyFen: number | null;
+                            companyFen: number | null;
                         }[];
                     };
                 };

@@ -30,6 +30,7 @@ const MePage = lazy(() => import('./account/MePage').then((m) => ({ default: m.M
 const CouncilsPage = lazy(() => import('./councils/CouncilsPage').then((m) => ({ default: m.CouncilsPage })));
 const PointsRoutes = lazy(() => import('./points/routes').then((m) => ({ default: m.PointsRoutes })));
 const VenueRoutes = lazy(() => import('./venues/routes').then((m) => ({ default: m.VenueRoutes })));
+const CanteenPage = lazy(() => import('./canteen/CanteenPage').then((m) => ({ default: m.CanteenPage })));
 const FundRoutes = lazy(() => import('./funds/routes').then((m) => ({ default: m.FundRoutes })));
 
 const isFieldPath = (pathname: string) => pathname === '/m/field' || pathname.startsWith('/m/field/');
@@ -69,6 +70,7 @@ function Gate() {
       <Route path="/m/households" element={<Guarded permission="resident.read" children={<GridHouseholdsPage />} />} />
       <Route path="/m/login" element={<Navigate to="/m/cases" replace />} />
       <Route path="/m/me" element={<Guarded permission="case.report" children={<MePage />} />} />
+      <Route path="/m/canteen" element={<Guarded permission="case.report" children={<CanteenPage />} />} />
       <Route path="/m/councils" element={<Guarded permission="case.report" children={<CouncilsPage />} />} />
       <Route path="/m/points/*" element={<Guarded permission="case.report" children={<PointsRoutes />} />} />
       <Route path="/m/venues/*" element={<Guarded permission="case.report" children={<VenueRoutes />} />} />

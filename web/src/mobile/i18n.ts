@@ -11,6 +11,7 @@ import { mobileMessages } from './messages';
 import { pointsMessages } from './points/messages';
 import { venuePhoneMessages } from './venues/messages';
 import { fundPhoneMessages } from './funds/messages';
+import { canteenPhoneMessages } from './canteen/messages';
 
 /** Every UI string of the phone app, in both languages: the shared ones and the phone pages' own. */
 export const messages = {
@@ -26,6 +27,7 @@ export const messages = {
   ...pointsMessages,
   ...venuePhoneMessages,
   ...fundPhoneMessages,
+  ...canteenPhoneMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof messages;

@@ -5,7 +5,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
 import { findMyDiners, tagsOf, tiersOf, toCanteenOut } from './canteens.ts';
 import { toMenuOut } from './menus.ts';
-import { balanceOf, cancelOrderRow, MENU, placeOrder, priceFor, toOrderOut } from './orders.ts';
+import { balanceOf, cancelOrderRow, cutoffOf, MENU, placeOrder, priceFor, toOrderOut } from './orders.ts';
 import { statementOf } from './money.ts';
 
 /** How many days of menus her phone shows. */
@@ -59,12 +59,13 @@ export async function getMyCanteen(deps: AppDeps, actor: Actor) {
           myTier: price.tier,
           myPriceFen: price.priceFen,
           myOrderId: order?.id ?? null,
+          isOpen: deps.clock.now().getTime() < cutoffOf(canteen, m.day, m.meal).getTime(),
         };
       }),
       orders: orders.map(toOrderOut),
     });
   }
-  return { items };
+  return { today, items };
 }
 
 async function myDinerForMenu(deps: AppDeps, actor: Actor, menuId: string) {

@@ -276,6 +276,7 @@ export const Reconciliation = z.object({
 });
 
 export const MyCanteen = z.object({
+  today: z.string().describe('today in Lanzhou, YYYY-MM-DD'),
   items: z.array(
     z.object({
       dinerId: z.string(),
@@ -284,7 +285,12 @@ export const MyCanteen = z.object({
       code: z.string(),
       balanceFen: z.number().int(),
       menus: z.array(
-        MenuShape.extend({ myTier: Tier, myPriceFen: z.number().int(), myOrderId: z.string().nullable() }),
+        MenuShape.extend({
+          myTier: Tier,
+          myPriceFen: z.number().int(),
+          myOrderId: z.string().nullable(),
+          isOpen: z.boolean(),
+        }),
       ),
       orders: z.array(OrderShape),
     }),

@@ -253,6 +253,15 @@ export function MePage() {
           </Card>
         </Link>
       )}
+      {status === 'bound' && (
+        <Link to="/m/canteen" data-testid="me-canteen">
+          <Card size="small" hoverable style={{ marginBottom: 12 }}>
+            <Typography.Text strong>{t('canteen.title')}</Typography.Text>
+            <br />
+            <Typography.Text type="secondary">{t('canteen.entry')}</Typography.Text>
+          </Card>
+        </Link>
+      )}
       {status === 'bound' && <AppointmentsCard />}
       {status === 'bound' && <HouseholdCard />}
       {status === 'pending' && (
