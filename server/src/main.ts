@@ -13,6 +13,7 @@ import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
 import { seedDemoResidents } from './cli/demo-residents.ts';
 import { seedDemoWebhooks } from './cli/demo-webhooks.ts';
+import { seedDemoFunds } from './cli/demo-funds.ts';
 import { seedDemoParty } from './cli/demo-party.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     await seedDemoInsights(deps, log);
     await seedDemoResidents(deps, log);
     await seedDemoWebhooks(deps, log);
+    await seedDemoFunds(deps, log);
     await seedDemoParty(deps, log);
   }
   const interrupted = await failInterruptedJobs(deps);

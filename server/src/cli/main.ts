@@ -100,6 +100,7 @@ const commands: Record<string, Handler> = {
     const { seedDemoInsights } = await import('./demo-insights.ts');
     const { seedDemoResidents } = await import('./demo-residents.ts');
     const { seedDemoWebhooks } = await import('./demo-webhooks.ts');
+    const { seedDemoFunds } = await import('./demo-funds.ts');
     const { seedDemoParty } = await import('./demo-party.ts');
     const deps = await openCliDeps();
     // the demo lives in 兰州市: on an empty database its division tree comes first, as on the server's first start
@@ -110,6 +111,7 @@ const commands: Record<string, Handler> = {
     await seedDemoInsights(deps, (line) => console.log(line));
     await seedDemoResidents(deps, (line) => console.log(line));
     await seedDemoWebhooks(deps, (line) => console.log(line));
+    await seedDemoFunds(deps, (line) => console.log(line));
     await seedDemoParty(deps, (line) => console.log(line));
     await deps.close();
   },

@@ -209,3 +209,15 @@ export const MyFund = z.object({
   claims: z.array(Claim),
 });
 export const MyFundList = z.object({ items: z.array(Fund) });
+export const DecisionList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      decidedAt: z.string(),
+      ownersFen: z.number().int().nullable(),
+      subsidyFen: z.number().int().nullable(),
+      companyFen: z.number().int().nullable(),
+    }),
+  ),
+});

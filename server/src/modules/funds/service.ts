@@ -724,3 +724,28 @@ export async function getReceipt(deps: AppDeps, actor: Actor, fundId: string, mo
   if (row === undefined) throw notFound(MOVEMENT);
   return row;
 }
+
+/** The adopted council decisions a spending of this fund may name: taken at its compound or a unit above. */
+export async function listApprovingDecisions(deps: AppDeps, actor: Actor, fundId: string) {
+  const fund = await getFundInScope(deps, actor, 'fund.read', fundId);
+  const segments = fund.org_path.split('/').filter(Boolean);
+  const ancestors = segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}/`);
+  const rows = await deps.db
+    .selectFrom('council_decisions')
+    .select(['id', 'title', 'decided_at', 'owners_fen', 'subsidy_fen', 'company_fen'])
+    .where('org_path', 'in', ancestors)
+    .where('result', '=', 'adopted')
+    .orderBy('decided_at', 'desc')
+    .limit(100)
+    .execute();
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      decidedAt: r.decided_at,
+      ownersFen: r.owners_fen,
+      subsidyFen: r.subsidy_fen,
+      companyFen: r.company_fen,
+    })),
+  };
+}
