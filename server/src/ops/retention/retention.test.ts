@@ -14,7 +14,8 @@ import { removeOldCasePhotos } from './photos.ts';
 const readArchive = async (file: string) => {
   const rows: { id: string; action: string }[] = [];
   const input = fs.createReadStream(file).pipe(zlib.createGunzip());
-  for await (const line of readline.createInterface({ input })) if (line !== '') rows.push(JSON.parse(line));
+  for await (const line of readline.createInterface({ input }))
+    if (line !== '') rows.push(JSON.parse(line) as { id: string; action: string });
   return rows;
 };
 
