@@ -236,6 +236,7 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
   'PATCH /api/v1/residents/:id': () => ({ body: { version: 1, notes: '核对过' } }),
   'POST /api/v1/residents/:id/move': (own) => ({ body: { householdId: own.householdId, version: 1 } }),
   'POST /api/v1/residents/:id/reveal': () => ({ body: { field: 'phone', reason: '核实联系方式' } }),
+  'POST /api/v1/residents/:id/deidentify': () => ({ body: { reason: '本人申请删除', version: 1 } }),
   'POST /api/v1/residents/export': (own) => ({ body: { orgId: own.communityId } }),
   'POST /api/v1/orgs/departments': (own) => ({ body: { parentId: own.communityId, kind: 'education' } }),
   'POST /api/v1/cases': (own) => ({
