@@ -123,6 +123,8 @@ export async function seedDemoPoints(deps: AppDeps, log: (line: string) => void)
         activity('activity', '营门滩路环境清洁日', '营门滩路口集合', 20, 3, 15),
         activity('activity', '防汛沙袋装填', '社区党群服务中心', 44, 2, 10),
         activity('need', '陪独居老人就医（安宁区人民医院）', '营门滩路 8 号', 26, 4, 1),
+        // under way as the demo starts: check-in is open
+        activity('need', '社区图书角整理', '营门滩党群服务中心二楼', -0.5, 4, 2),
       ])
       .execute();
 
@@ -192,6 +194,6 @@ export async function seedDemoPoints(deps: AppDeps, log: (line: string) => void)
     }
   });
   log(
-    `demo points: ${community.name} — a store of ${ITEMS.length} items${donation !== undefined ? ` (groceries from ${donation.unit_name})` : ''}, 3 volunteer activities/needs ahead, ${awarded} points awarded`,
+    `demo points: ${community.name} — a store of ${ITEMS.length} items${donation !== undefined ? ` (groceries from ${donation.unit_name})` : ''}, 4 volunteer activities/needs, ${awarded} points awarded`,
   );
 }

@@ -73,7 +73,10 @@ function ActivityDrawer({ id, onClose }: { id: string | null; onClose: () => voi
   const { message } = App.useApp();
   const detail = useActivity(id);
   const check = usePointsMutation(({ sid, action }: { sid: string; action: 'in' | 'out' }) => checkSignup(sid, action));
-  const confirm = usePointsMutation((sid: string) => confirmSignup(sid));
+  const confirm = usePointsMutation(({ sid, minutes }: { sid: string; minutes?: number }) =>
+    confirmSignup(sid, minutes),
+  );
+  const [minutes, setMinutes] = useState<Record<string, number>>({});
   const run = (p: Promise<unknown>) =>
     p.then(() => detail.refetch()).catch((e: unknown) => message.error(errorText(e, i18n)));
   const d = detail.data;
@@ -102,14 +105,27 @@ function ActivityDrawer({ id, onClose }: { id: string | null; onClose: () => voi
             </Button>
           )}
           {s.status === 'checked_out' && (
-            <Button
-              size="small"
-              type="primary"
-              data-testid="confirm-hours"
-              onClick={() => void run(confirm.mutateAsync(s.id))}
-            >
-              {t('pc.signup.confirm')}
-            </Button>
+            <>
+              <InputNumber
+                size="small"
+                min={1}
+                max={1440}
+                value={minutes[s.id] ?? Math.max(1, s.minutes ?? 1)}
+                onChange={(v) => v !== null && setMinutes({ ...minutes, [s.id]: v })}
+                aria-label={t('pc.signup.minutes')}
+                data-testid="confirm-minutes"
+              />
+              <Button
+                size="small"
+                type="primary"
+                data-testid="confirm-hours"
+                onClick={() =>
+                  void run(confirm.mutateAsync({ sid: s.id, minutes: minutes[s.id] ?? Math.max(1, s.minutes ?? 1) }))
+                }
+              >
+                {t('pc.signup.confirm')}
+              </Button>
+            </>
           )}
         </Space>
       ),
