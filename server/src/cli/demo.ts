@@ -5,6 +5,7 @@ import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import { seedDemoRegistry } from './demo-registry.ts';
 import { seedDemoFieldwork } from './demo-fieldwork.ts';
+import { seedDemoCouncils } from './demo-councils.ts';
 import { seedDemoPoints } from './demo-points.ts';
 
 /** The four communities of the Lanzhou report, with a rough outline to split into grids. */
@@ -124,5 +125,6 @@ export async function seedDemo(deps: AppDeps, log: (line: string) => void): Prom
     `demo data: ${created} grids/groups with outlines and their workers (password ${DEMO_PASSWORD}), ${people} residents`,
   );
   await seedDemoFieldwork(deps, log);
+  await seedDemoCouncils(deps, log);
   await seedDemoPoints(deps, log);
 }

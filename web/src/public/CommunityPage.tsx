@@ -9,6 +9,7 @@ import { formatPercent } from '../shared/figures';
 import { LanguageSwitch } from '../shared/LanguageSwitch';
 import { usePublicI18n } from './i18n';
 import { PublicMap } from './PublicMap';
+import { CouncilDecisions } from './Decisions';
 import type { CommunityPage as Page } from './types';
 
 const OPEN_STATES = new Set(['submitted', 'accepted', 'in_progress']);
@@ -185,6 +186,8 @@ function Figures({ page, baseMap }: { page: Page; baseMap: Parameters<typeof Pub
           ))}
         </div>
       </section>
+
+      <CouncilDecisions code={page.community.code} />
 
       <Duties page={page} />
 

@@ -2,6 +2,8 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
 import { CommunityCode, CommunityList, CommunityListQuery, CommunityPage, PAGE_MAX_AGE_SECONDS } from './schema.ts';
 import { getCommunityPage, listPublicCommunities } from './service.ts';
+import { getPublicDecisions } from './decisions.ts';
+import { PublicDecisionList } from '../councils/schema.ts';
 
 /** Anyone may read these; per source address, generous for people, tight for scrapers. */
 const PUBLIC_LIMIT = { max: 120, timeWindow: '1 minute' };
@@ -49,6 +51,21 @@ export function publicRoutes(deps: AppDeps): RouteDef[] {
         else void reply.type('application/json; charset=utf-8').send(page.body);
         // the reply is written; `response` documents the body
         return undefined as unknown as CommunityPage;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/public/communities/:code/decisions',
+      summary: '公开页：议事决定与落实进度 / Public page: council decisions and their follow-up',
+      tags: ['public'],
+      auth: 'public',
+      scope: { none: NO_ACTOR },
+      rateLimit: PUBLIC_LIMIT,
+      params: CommunityCode,
+      response: PublicDecisionList,
+      handler: async ({ params, reply }) => {
+        void reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_SECONDS}`);
+        return getPublicDecisions(deps, params.code);
       },
     }),
   ];
