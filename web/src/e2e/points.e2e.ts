@@ -115,15 +115,12 @@ describe('volunteering to the 积分超市', () => {
     await phone.locator('[data-testid=scan-result][data-status=checked_out]').waitFor();
 
     // the secretary confirms two hours (as the volunteer's sheet says); points by the rule: 10 an hour
-    await desk.page
-      .getByRole('button', { name: /关\s*闭|Close/ })
-      .first()
-      .click();
+    await desk.page.reload();
     await desk.page
       .getByRole('row', { name: /社区图书角整理/ })
       .getByTestId('activity-open')
       .click();
-    await desk.page.getByTestId('confirm-minutes').locator('input').fill('120');
+    await desk.page.getByRole('spinbutton', { name: '时长（分钟）' }).fill('120');
     await desk.page.getByTestId('confirm-hours').click();
     await desk.page.getByRole('cell', { name: '已确认' }).waitFor();
     await desk.screenshot('points-console-confirmed');
@@ -134,7 +131,7 @@ describe('volunteering to the 积分超市', () => {
     expect(await phone.getByTestId('points-movement').first().textContent()).toContain('社区图书角整理');
 
     // an alliance unit's donation on the shelf: the secretary adds it, one left
-    await desk.page.keyboard.press('Escape');
+    await desk.page.reload();
     await desk.page.getByRole('tab', { name: '积分超市' }).click();
     await desk.page.getByLabel('商品').fill('保温饭盒');
     await desk.page.getByLabel('积分价格').fill('20');
