@@ -28,6 +28,7 @@ import { hotlineRoutes } from './modules/cases/hotline-routes.ts';
 import { open311Plugin } from './modules/open311/routes.ts';
 import { venueRoutes } from './modules/venues/routes.ts';
 import { publicRoutes } from './modules/public/routes.ts';
+import { noticeRoutes } from './modules/notices/routes.ts';
 import { councilRoutes } from './modules/councils/routes.ts';
 import { fundRoutes } from './modules/funds/routes.ts';
 import { canteenRoutes } from './modules/canteen/routes.ts';
@@ -85,6 +86,7 @@ export function collectRoutes(deps: AppDeps): RouteDef[] {
     ...webhookRoutes(deps),
     ...hotlineRoutes(deps),
     ...publicRoutes(deps),
+    ...noticeRoutes(deps),
     ...fundRoutes(deps),
     ...councilRoutes(deps),
     ...pointsRoutes(deps),

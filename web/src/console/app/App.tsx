@@ -27,6 +27,7 @@ import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
 import { CouncilsPage } from '../features/councils/CouncilsPage';
 import { HotlinePage } from '../features/webhooks/HotlinePage';
 import { WebhooksPage } from '../features/webhooks/WebhooksPage';
+import { NoticesPage } from '../features/notices/NoticesPage';
 import { PointsPage } from '../features/points/PointsPage';
 import { useAuth } from '../../shared/auth';
 import { AppFrame } from '../../shared/AppFrame';
@@ -150,6 +151,7 @@ function ConsoleRoutes() {
         <Route path="/councils" element={<Guarded permission="council.manage" children={<CouncilsPage />} />} />
         <Route path="/points" element={<Guarded permission="points.manage" children={<PointsPage />} />} />
         <Route path="/hotline" element={<Guarded permission="case.intake" children={<HotlinePage />} />} />
+        <Route path="/notices" element={<Guarded permission="notice.read" children={<NoticesPage />} />} />
         <Route path="*" element={<Result status="404" title={t('app.notFound')} />} />
       </Routes>
     </Shell>

@@ -11,6 +11,7 @@ import { residentAccountMessages } from '../features/residents/messages';
 import { taskMessages } from '../features/tasks/messages';
 import { workbenchMessages } from '../features/workbench/messages';
 import { webhookMessages } from '../features/webhooks/messages';
+import { noticeConsoleMessages } from '../features/notices/messages';
 import { councilConsoleMessages } from '../features/councils/messages';
 import { pointsConsoleMessages } from '../features/points/messages';
 
@@ -29,6 +30,7 @@ export const messages = {
   ...taskMessages,
   ...workbenchMessages,
   ...webhookMessages,
+  ...noticeConsoleMessages,
   ...councilConsoleMessages,
   ...pointsConsoleMessages,
   'app.noAccess': {
