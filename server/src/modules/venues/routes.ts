@@ -203,7 +203,7 @@ export function venueRoutes(deps: AppDeps): RouteDef[] {
       summary: '取消我的预约（开始前 2 小时截止）/ Cancel my booking (up to 2 hours before)',
       tags,
       auth: 'case.report',
-      scope: { params: { id: 'venueBooking' } },
+      scope: { params: { id: 'myVenueBooking' } },
       params: IdParams,
       body: CancelBody,
       response: BookingBatch,
