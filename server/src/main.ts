@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
+import { sweepNoticeFollowUps } from './modules/notices/service.ts';
 import { recordJobRun } from './ops/job-runs.ts';
 import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
@@ -53,6 +54,10 @@ async function main(): Promise<void> {
   const sweep = setInterval(() => {
     recordJobRun('deadline_sweep', () => sweepDeadlines(deps)).catch((err: unknown) =>
       app.log.error({ err }, 'deadline sweep failed'),
+    );
+    // 说文解策: notices unread N days after sending go to the grid workers as home visits (notices/service.ts)
+    sweepNoticeFollowUps(deps).catch((err: unknown) =>
+      app.log.error({ err }, 'notice follow-up sweep failed'),
     );
   }, 60_000);
   sweep.unref();
