@@ -69,6 +69,8 @@ export const SECTIONS = [
   { path: '/notices', group: 'cases', label: 'nav.notices', permission: 'notice.read' },
   // 议事 councils (issue 15): topics, meetings, votes, decisions and their follow-up
   { path: '/councils', group: 'cases', label: 'nav.councils', permission: 'council.manage' },
+  // 幸福食堂 (issue 13): menus, diners, sign-in, delivery, bills
+  { path: '/canteen', group: 'fieldwork', label: 'nav.canteen', permission: 'canteen.read' },
   { path: '/users', group: 'system', label: 'nav.users', permission: 'user.read' },
   { path: '/audit', group: 'system', label: 'nav.audit', permission: 'audit.read' },
   { path: '/apikeys', group: 'system', label: 'nav.apikeys', permission: 'apikey.own' },

@@ -1,3 +1,4 @@
+import { CanteenPage } from '../features/canteen/CanteenPage';
 import { Flex, Result, Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
@@ -148,6 +149,7 @@ function ConsoleRoutes() {
         <Route path="/audit" element={<Guarded permission="audit.read" children={<AuditPage />} />} />
         <Route path="/apikeys" element={<Guarded permission="apikey.own" children={<ApiKeysPage />} />} />
         <Route path="/webhooks" element={<Guarded permission="webhook.manage" children={<WebhooksPage />} />} />
+        <Route path="/canteen" element={<Guarded permission="canteen.read" children={<CanteenPage />} />} />
         <Route path="/councils" element={<Guarded permission="council.manage" children={<CouncilsPage />} />} />
         <Route path="/points" element={<Guarded permission="points.manage" children={<PointsPage />} />} />
         <Route path="/hotline" element={<Guarded permission="case.intake" children={<HotlinePage />} />} />

@@ -1,3 +1,4 @@
+import { ShopOutlined } from '@ant-design/icons';
 import { CommentOutlined, GiftOutlined,
   ApartmentOutlined,
   AuditOutlined,
@@ -80,6 +81,7 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/webhooks': <SendOutlined />,
   '/notices': <NotificationOutlined />,
   '/councils': <CommentOutlined />,
+  '/canteen': <ShopOutlined />,
   '/points': <GiftOutlined />,
 };
 

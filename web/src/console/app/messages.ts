@@ -1,3 +1,4 @@
+import { canteenConsoleMessages } from '../features/canteen/messages';
 import { sharedMessages } from '../../shared/messages';
 import { registryVocabularyMessages } from '../../shared/registry-vocabulary';
 import { visitVocabularyMessages } from '../../shared/visit-vocabulary';
@@ -33,6 +34,7 @@ export const messages = {
   ...noticeConsoleMessages,
   ...councilConsoleMessages,
   ...pointsConsoleMessages,
+  ...canteenConsoleMessages,
   'app.noAccess': {
     zh: '您没有可访问的功能，请联系管理员分配角色。',
     en: 'Nothing to show: ask an administrator to grant you a role.',
