@@ -4,6 +4,7 @@ import { rebuildRollups } from '../modules/insights/rollups.ts';
 import type { TemplateInput } from '../modules/reports/schema.ts';
 import { createTemplate } from '../modules/reports/templates.ts';
 import { answerTask, sendTask } from '../modules/tasks/service.ts';
+import { seedDemoTasks } from './demo-tasks.ts';
 import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import type { Actor } from '../platform/access/scope.ts';
@@ -95,7 +96,7 @@ export async function seedDemoInsights(deps: AppDeps, log: (line: string) => voi
     .select('value')
     .where('name', '=', 'demo_insights_seeded')
     .executeTakeFirst();
-  if (marker !== undefined) return;
+  if (marker !== undefined) return seedDemoTasks(deps, log);
   const county = await deps.db.selectFrom('org_units').selectAll().where('code', '=', '620105').executeTakeFirst();
   const civil =
     county === undefined
@@ -174,4 +175,5 @@ export async function seedDemoInsights(deps: AppDeps, log: (line: string) => voi
   log(
     `demo insights: ${DEMO_TEMPLATES.length} report templates, ${tasks} tasks from 安宁区民政局 (anning_mzj: one admitted and answered, one refused); counters rebuilt`,
   );
+  await seedDemoTasks(deps, log);
 }

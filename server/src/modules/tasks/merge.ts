@@ -43,7 +43,12 @@ export interface Overlap {
 }
 
 /** Tasks already sent that the new one overlaps, the ones it may merge into first. */
-export async function findOverlaps(deps: AppDeps, body: TaskSendBody, targetIds: string[]): Promise<Overlap[]> {
+export async function findOverlaps(
+  deps: AppDeps,
+  body: TaskSendBody,
+  targetIds: string[],
+  fromOrgId: string,
+): Promise<Overlap[]> {
   const now = deps.clock.now();
   const period = body.kind === 'report' ? (body.period ?? currentMonth(now)) : currentMonth(now);
   const shared = new Map<string, number>();
@@ -72,6 +77,7 @@ export async function findOverlaps(deps: AppDeps, body: TaskSendBody, targetIds:
       'tasks.template_id',
       'tasks.period',
       'tasks.created_at',
+      'tasks.from_org_id',
       'o.name as from_name',
       'rt.definition',
     ])
@@ -89,6 +95,15 @@ export async function findOverlaps(deps: AppDeps, body: TaskSendBody, targetIds:
   const out: Overlap[] = [];
   // merging serves the new sender only if the task already reaches every unit she asks
   const coversAll = (id: string) => (shared.get(id) ?? 0) === targetIds.length;
+  const requesters = await deps.db
+    .selectFrom('task_requesters')
+    .select('task_id')
+    .where('org_id', '=', fromOrgId)
+    .where('task_id', 'in', [...shared.keys()])
+    .execute();
+  // a task the sender's unit already asks for is told (not sent twice) but offers nothing to merge into
+  const isOwn = (t: { id: string; from_org_id: string }) =>
+    t.from_org_id === fromOrgId || requesters.some((r) => r.task_id === t.id);
   for (const t of tasks) {
     const base = {
       taskId: t.id,
@@ -101,19 +116,23 @@ export async function findOverlaps(deps: AppDeps, body: TaskSendBody, targetIds:
     if (body.kind === 'report') {
       if (t.period !== period) continue;
       if (t.template_id !== null && t.template_id === body.templateId) {
-        out.push({ ...base, reason: 'same_template', canMerge: coversAll(t.id) });
+        out.push({ ...base, reason: 'same_template', canMerge: coversAll(t.id) && !isOwn(t) });
         continue;
       }
       const theirs = t.definition === null ? new Set<string>() : figuresOf(t.definition);
       const common = [...wanted].filter((f) => theirs.has(f));
       if (common.length > 0) {
-        out.push({ ...base, reason: 'same_metrics', canMerge: common.length === wanted.size && coversAll(t.id) });
+        out.push({
+          ...base,
+          reason: 'same_metrics',
+          canMerge: common.length === wanted.size && coversAll(t.id) && !isOwn(t),
+        });
       }
       continue;
     }
     if (shanghaiMonth(t.created_at) !== period) continue;
     if (body.dutyItemCode !== undefined && t.duty_code === body.dutyItemCode) {
-      out.push({ ...base, reason: 'same_item', canMerge: coversAll(t.id) });
+      out.push({ ...base, reason: 'same_item', canMerge: coversAll(t.id) && !isOwn(t) });
     }
   }
   return out.sort((a, b) => Number(b.canMerge) - Number(a.canMerge) || b.sharedTargets - a.sharedTargets);
@@ -127,7 +146,7 @@ export async function mergeIntoTask(
   body: TaskSendBody,
   taskId: string,
 ) {
-  const overlaps = await findOverlaps(deps, body, [...new Set(body.targetOrgIds)]);
+  const overlaps = await findOverlaps(deps, body, [...new Set(body.targetOrgIds)], from.id);
   const match = overlaps.find((o) => o.taskId === taskId);
   if (match === undefined || !match.canMerge) {
     throw invalidField('mergeIntoTaskId', 'not_mergeable', {

@@ -190,7 +190,7 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
   }
   if (body.mergeIntoTaskId !== undefined) return mergeIntoTask(deps, actor, from, body, body.mergeIntoTaskId);
   if (body.sendSeparately !== true) {
-    const overlaps = await findOverlaps(deps, body, targetIds);
+    const overlaps = await findOverlaps(deps, body, targetIds, from.id);
     if (overlaps.length > 0) {
       const first = overlaps[0]!;
       throw new AppError(
@@ -308,7 +308,7 @@ export async function checkOverlaps(deps: AppDeps, actor: Actor, body: TaskSendB
   const reach = await reachOf(deps, from);
   const targetIds = [...new Set(body.targetOrgIds)];
   await checkTargets(deps, reach, targetIds);
-  return { items: await findOverlaps(deps, body, targetIds) };
+  return { items: await findOverlaps(deps, body, targetIds, from.id) };
 }
 
 /** The fields each kind of task needs: a meeting's time and attendees, deadlines not in the past. */
