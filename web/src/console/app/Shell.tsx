@@ -1,5 +1,6 @@
 import { ShopOutlined } from '@ant-design/icons';
 import { CommentOutlined, GiftOutlined,
+  AccountBookOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -83,6 +84,7 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/councils': <CommentOutlined />,
   '/canteen': <ShopOutlined />,
   '/points': <GiftOutlined />,
+  '/funds': <AccountBookOutlined />,
 };
 
 export function Shell({ children }: { children: ReactNode }) {

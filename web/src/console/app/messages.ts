@@ -15,6 +15,7 @@ import { webhookMessages } from '../features/webhooks/messages';
 import { noticeConsoleMessages } from '../features/notices/messages';
 import { councilConsoleMessages } from '../features/councils/messages';
 import { pointsConsoleMessages } from '../features/points/messages';
+import { fundConsoleMessages } from '../features/funds/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
 export const messages = {
@@ -34,6 +35,7 @@ export const messages = {
   ...noticeConsoleMessages,
   ...councilConsoleMessages,
   ...pointsConsoleMessages,
+  ...fundConsoleMessages,
   ...canteenConsoleMessages,
   'app.noAccess': {
     zh: '您没有可访问的功能，请联系管理员分配角色。',

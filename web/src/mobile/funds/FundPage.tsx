@@ -20,7 +20,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { errorText, showFieldErrors } from '../../shared/errors';
-import { type FundSource, SOURCE_COLORS, fenFromYuan, yuan } from '../../shared/fund-vocabulary';
+import { SOURCE_COLORS, fenFromYuan, yuan } from '../../shared/fund-vocabulary';
 import { useI18n, type MessageKey } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import {
@@ -118,7 +118,7 @@ function Movements({ items }: { items: FundMovement[] }) {
           <List.Item.Meta
             title={
               <Space size={4} wrap>
-                <Tag color={SOURCE_COLORS[m.source as FundSource]}>{t(sourceLabel(m))}</Tag>
+                <Tag color={SOURCE_COLORS[m.source]}>{t(sourceLabel(m))}</Tag>
                 {m.source === 'owner' ? (m.household === null ? t('funds.anOwner') : t('funds.ownPayment')) : null}
                 {m.source === 'spending' ? m.purpose : m.source === 'owner' ? null : m.payer}
               </Space>
