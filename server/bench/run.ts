@@ -10,6 +10,7 @@ import { benchDeviceCache } from './device-cache.ts';
 import { benchSuggest } from './suggest.ts';
 import { benchMessages } from './messages.ts';
 import { benchWebLoad } from './web-load.ts';
+import { benchLedgerScale, benchRedemptionRace } from './points.ts';
 import { figures, isPostgresReachable } from './util.ts';
 
 /**
@@ -27,7 +28,7 @@ async function main() {
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
   const scenarios = (
-    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,web-load'
+    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,points,web-load'
   ).split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
   const residents = Number(arg('--residents') ?? 5_000_000);
@@ -50,6 +51,15 @@ async function main() {
     if (scenarios.includes('fieldwork')) await benchFieldworkSync(engine);
     if (scenarios.includes('suggest')) await benchSuggest(engine);
     if (scenarios.includes('messages')) await benchMessages(engine);
+    // 积分: the last unit raced by 50, and a ledger of --points-accounts accounts × 2 × --points-journals movements
+    if (scenarios.includes('points')) {
+      await benchRedemptionRace(engine);
+      await benchLedgerScale(
+        engine,
+        Number(arg('--points-accounts') ?? 1_000_000),
+        Number(arg('--points-journals') ?? 10),
+      );
+    }
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();
