@@ -29,6 +29,7 @@ const GridHouseholdsPage = lazy(() => loadHouseholds().then((m) => ({ default: m
 const MePage = lazy(() => import('./account/MePage').then((m) => ({ default: m.MePage })));
 const CouncilsPage = lazy(() => import('./councils/CouncilsPage').then((m) => ({ default: m.CouncilsPage })));
 const PointsRoutes = lazy(() => import('./points/routes').then((m) => ({ default: m.PointsRoutes })));
+const DualPage = lazy(() => import('./party/DualPage').then((m) => ({ default: m.DualPage })));
 const VenueRoutes = lazy(() => import('./venues/routes').then((m) => ({ default: m.VenueRoutes })));
 const CanteenPage = lazy(() => import('./canteen/CanteenPage').then((m) => ({ default: m.CanteenPage })));
 const FundRoutes = lazy(() => import('./funds/routes').then((m) => ({ default: m.FundRoutes })));
@@ -73,6 +74,7 @@ function Gate() {
       <Route path="/m/canteen" element={<Guarded permission="case.report" children={<CanteenPage />} />} />
       <Route path="/m/councils" element={<Guarded permission="case.report" children={<CouncilsPage />} />} />
       <Route path="/m/points/*" element={<Guarded permission="case.report" children={<PointsRoutes />} />} />
+      <Route path="/m/dual" element={<Guarded permission="case.report" children={<DualPage />} />} />
       <Route path="/m/venues/*" element={<Guarded permission="case.report" children={<VenueRoutes />} />} />
       <Route path="/m/funds/*" element={<Guarded permission="case.report" children={<FundRoutes />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />

@@ -9,6 +9,7 @@ import { fieldMessages } from './field/messages';
 import { householdsMessages } from './households/messages';
 import { mobileMessages } from './messages';
 import { pointsMessages } from './points/messages';
+import { partyMessages } from './party/messages';
 import { venuePhoneMessages } from './venues/messages';
 import { fundPhoneMessages } from './funds/messages';
 import { canteenPhoneMessages } from './canteen/messages';
@@ -25,6 +26,7 @@ export const messages = {
   ...accountMessages,
   ...councilPhoneMessages,
   ...pointsMessages,
+  ...partyMessages,
   ...venuePhoneMessages,
   ...fundPhoneMessages,
   ...canteenPhoneMessages,

@@ -23,7 +23,6 @@ import type { AllianceTable, ProjectState, UnitKind } from './tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export const ALLIANCE = { zh: '党建联盟', en: 'Party-building alliance' };
-const UNIT = { zh: '成员单位', en: 'Member unit' };
 
 /** A member unit by id, or undefined. `orgPath` is the alliance's unit (a street or community). */
 export async function getAllianceUnit(db: Db, id: string) {
@@ -170,7 +169,7 @@ function audit(
   targetId: string,
   detail: Record<string, unknown>,
 ) {
-  return recordAudit(trx as Kysely<DB>, deps.clock, whoFromActor(actor), {
+  return recordAudit(trx, deps.clock, whoFromActor(actor), {
     action,
     targetType: 'alliance',
     targetId,

@@ -226,6 +226,13 @@ export function MePage() {
           </Card>
         </Link>
       )}
+      <Link to="/m/dual" data-testid="me-dual">
+        <Card size="small" hoverable style={{ marginBottom: 12 }}>
+          <Typography.Text strong>{t('dual.title')}</Typography.Text>
+          <br />
+          <Typography.Text type="secondary">{t('dual.entry')}</Typography.Text>
+        </Card>
+      </Link>
       {status === 'bound' && (
         <Link to="/m/points" data-testid="me-points">
           <Card size="small" hoverable style={{ marginBottom: 12 }}>

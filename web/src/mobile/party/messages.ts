@@ -1,0 +1,33 @@
+/** UI strings of 双报到 on the phone (/m/dual). */
+export const partyMessages = {
+  'dual.title': { zh: '双报到', en: 'Register with my community (双报到)' },
+  'dual.entry': {
+    zh: '党员到居住地社区报到 · 志愿岗位 · 认领事项',
+    en: 'Party members: register where you live, serve',
+  },
+  'dual.intro': {
+    zh: '在职党员向居住地社区报到，社区确认后可选择志愿岗位、认领社区开放的事项。',
+    en: 'Party members register with the community where they live; once it confirms, pick posts and claim tasks.',
+  },
+  'dual.community': { zh: '居住地社区（村）', en: 'Community where you live' },
+  'dual.communitySearch': { zh: '输入社区名称查找', en: 'Type the community’s name' },
+  'dual.name': { zh: '姓名', en: 'Name' },
+  'dual.workUnit': { zh: '工作单位', en: 'Work unit' },
+  'dual.partyOrg': { zh: '所在党组织（选填）', en: 'Your party organisation (optional)' },
+  'dual.skills': { zh: '特长（选填）', en: 'Skills (optional)' },
+  'dual.submit': { zh: '提交报到', en: 'Register' },
+  'dual.mine': { zh: '我的报到', en: 'My registrations' },
+  'dual.state.pending': { zh: '待社区确认', en: 'Waiting for the community' },
+  'dual.state.confirmed': { zh: '已确认', en: 'Confirmed' },
+  'dual.state.refused': { zh: '未通过', en: 'Not confirmed' },
+  'dual.state.ended': { zh: '已结束', en: 'Ended' },
+  'dual.hours': { zh: '已确认服务 {h} 小时', en: '{h} h of service confirmed' },
+  'dual.posts': { zh: '志愿岗位', en: 'Service posts' },
+  'dual.savePosts': { zh: '保存岗位', en: 'Save posts' },
+  'dual.openings': { zh: '社区开放的事项', en: 'Tasks the community opened' },
+  'dual.claim': { zh: '认领', en: 'Claim' },
+  'dual.claimed': { zh: '已认领', en: 'Claimed' },
+  'dual.noOpenings': { zh: '暂无开放事项', en: 'No open tasks' },
+  'dual.saved': { zh: '已保存', en: 'Saved' },
+  'dual.sent': { zh: '已提交，等待社区确认', en: 'Sent: the community will confirm' },
+} as const;
