@@ -30,6 +30,8 @@ const HELP = `tianzige — 田字格 command line
   tianzige doctor
   tianzige keys rotate [--batch N] [--settle-seconds S]
   tianzige keys status
+  tianzige audit archive --out DIR [--older-than-days N]
+  tianzige retention photos --closed-days N
 
 The database is the one TIANZIGE_DATABASE_URL / TIANZIGE_DATA_DIR name, as for the server.`;
 
@@ -92,6 +94,8 @@ const commands: Record<string, Handler> = {
   doctor: async () => (await import('./operations.ts')).doctorFromCli(),
   'keys rotate': async (args) => (await import('./operations.ts')).rotateKeysFromCli(args),
   'keys status': async () => (await import('./operations.ts')).keyStatusFromCli(),
+  'audit archive': async (args) => (await import('./operations.ts')).archiveAuditFromCli(args),
+  'retention photos': async (args) => (await import('./operations.ts')).removePhotosFromCli(args),
   demo: async () => {
     const { ensureDivisions } = await import('../bootstrap.ts');
     const { seedDemo } = await import('./demo.ts');

@@ -48,7 +48,63 @@ const councilOfA = { councilId: crypto.randomUUID(), topicId: crypto.randomUUID(
 /** 幸福食堂: ids of community A's canteen objects that bodies name, and its menu day (set in beforeAll). */
 const canteenOfA = { dinerId: crypto.randomUUID(), menuId: crypto.randomUUID(), day: '2026-11-29' };
 
+/** 阵地与活动: ids of community A's centre and room that bodies name, and a day ahead (set in beforeAll). */
+const venueOfA = { centreId: crypto.randomUUID(), spaceId: crypto.randomUUID(), day: '2026-12-02' };
+const VENUE_SPACE = {
+  name: '舞蹈室',
+  kind: 'dance',
+  areaM2: 100,
+  capacity: 30,
+  opens: '08:00',
+  closes: '21:30',
+  closedWeekdays: [],
+  bookers: ['resident', 'staff'],
+  needsApproval: true,
+};
+
 const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string, Request> }> = {
+  // 阵地与活动 (modules/venues): A's centre and room, filled in beforeAll
+  'POST /api/v1/venue-centres': (own) => ({ body: { orgId: own.communityId, name: '党群服务中心' } }),
+  'POST /api/v1/venue-centres/:id/spaces': () => ({ body: VENUE_SPACE }),
+  'PATCH /api/v1/venue-spaces/:id': () => ({ body: VENUE_SPACE }),
+  'POST /api/v1/venue-bookings': () => ({
+    body: {
+      spaceId: venueOfA.spaceId,
+      date: venueOfA.day,
+      start: '10:00',
+      end: '11:00',
+      purpose: '排练',
+      attendees: 5,
+    },
+  }),
+  'POST /api/v1/venue-bookings/:id/decision': () => ({ body: { decision: 'reject' } }),
+  'POST /api/v1/venue-bookings/:id/cancel': () => ({ body: {} }),
+  'POST /api/v1/my/venue-bookings': () => ({
+    body: {
+      spaceId: venueOfA.spaceId,
+      date: venueOfA.day,
+      start: '12:00',
+      end: '13:00',
+      purpose: '排练',
+      attendees: 5,
+    },
+  }),
+  'POST /api/v1/my/venue-bookings/:id/cancel': () => ({ body: {} }),
+  'POST /api/v1/my/venue-check-ins': () => ({ body: { spaceId: venueOfA.spaceId, token: 'not-the-token' } }),
+  'POST /api/v1/venue-activities': () => ({
+    body: {
+      centreId: venueOfA.centreId,
+      spaceId: venueOfA.spaceId,
+      title: '太极拳',
+      audience: 'elderly',
+      host: '社区',
+      date: venueOfA.day,
+      start: '14:00',
+      end: '15:00',
+      capacity: 10,
+    },
+  }),
+  'POST /api/v1/venue-activities/:id/check-ins': () => ({ body: { signupId: crypto.randomUUID() } }),
   // 幸福食堂 (modules/canteen): A's diner and menu, filled in beforeAll
   'POST /api/v1/canteens': (own) => ({
     body: { orgId: own.communityId, name: '幸福食堂', subsidyAccount: '老年助餐补贴' },
@@ -236,6 +292,7 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
   'PATCH /api/v1/residents/:id': () => ({ body: { version: 1, notes: '核对过' } }),
   'POST /api/v1/residents/:id/move': (own) => ({ body: { householdId: own.householdId, version: 1 } }),
   'POST /api/v1/residents/:id/reveal': () => ({ body: { field: 'phone', reason: '核实联系方式' } }),
+  'POST /api/v1/residents/:id/deidentify': () => ({ body: { reason: '本人申请删除', version: 1 } }),
   'POST /api/v1/residents/export': (own) => ({ body: { orgId: own.communityId } }),
   'POST /api/v1/orgs/departments': (own) => ({ body: { parentId: own.communityId, kind: 'education' } }),
   'POST /api/v1/cases': (own) => ({
@@ -336,6 +393,11 @@ interface ScopedObject {
 
 /** Per resource kind: an id that names no object at all, to compare 404 bodies with. */
 const MISSING: Record<string, () => ScopedObject> = {
+  venueCentre: () => ({ label: 'no such centre', value: crypto.randomUUID(), related: {} }),
+  venueSpace: () => ({ label: 'no such room', value: crypto.randomUUID(), related: {} }),
+  venueBooking: () => ({ label: 'no such booking', value: crypto.randomUUID(), related: {} }),
+  venueActivity: () => ({ label: 'no such venue activity', value: crypto.randomUUID(), related: {} }),
+  myVenueBooking: () => ({ label: 'no such booking of mine', value: crypto.randomUUID(), related: {} }),
   canteen: () => ({ label: 'no such canteen', value: crypto.randomUUID(), related: {} }),
   canteenDiner: () => ({ label: 'no such diner', value: crypto.randomUUID(), related: {} }),
   canteenMenu: () => ({ label: 'no such menu', value: crypto.randomUUID(), related: {} }),
@@ -1050,6 +1112,59 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       objects.councilDecision = [{ label: `decision in ${name}`, value: c.decisionId, related: {} }];
       objects.councilMilestone = [{ label: `milestone in ${name}`, value: c.milestoneId, related: {} }];
     }
+
+    // 阵地与活动: a centre in each community with a room, a booking of it and an activity in it
+    venueOfA.day = new Date(t.clock.now().getTime() + 8 * 3_600_000 + 3 * 86_400_000).toISOString().slice(0, 10);
+    const venueIn = async (client: Client, community: { id: string }) => {
+      const centre = await client.post('/api/v1/venue-centres', { orgId: community.id, name: '党群服务中心' });
+      expect(centre.statusCode, centre.body).toBe(201);
+      const centreId = (centre.json() as { id: string }).id;
+      const space = await client.post(`/api/v1/venue-centres/${centreId}/spaces`, VENUE_SPACE);
+      expect(space.statusCode, space.body).toBe(201);
+      const spaceId = (space.json() as { id: string }).id;
+      const booking = await client.post('/api/v1/venue-bookings', {
+        spaceId,
+        date: venueOfA.day,
+        start: '08:00',
+        end: '09:00',
+        purpose: '舞蹈队',
+        attendees: 10,
+        bookerKind: 'team',
+      });
+      expect(booking.statusCode, booking.body).toBe(201);
+      const activity = await client.post('/api/v1/venue-activities', {
+        centreId,
+        spaceId,
+        title: '合唱',
+        audience: 'all',
+        host: '社区',
+        date: venueOfA.day,
+        start: '19:00',
+        end: '20:00',
+        capacity: 20,
+      });
+      expect(activity.statusCode, activity.body).toBe(201);
+      return {
+        centreId,
+        spaceId,
+        bookingId: (booking.json() as { items: { id: string }[] }).items[0]!.id,
+        activityId: (activity.json() as { id: string }).id,
+      };
+    };
+    const venueA = await venueIn(secretaryA, communityA);
+    const venueB = await venueIn(secretaryB, communityB);
+    Object.assign(venueOfA, { centreId: venueA.centreId, spaceId: venueA.spaceId });
+    for (const [objects, v, name] of [
+      [objectsA, venueA, '营门滩'],
+      [objectsB, venueB, '山字石'],
+    ] as const) {
+      objects.venueCentre = [{ label: `centre of ${name}`, value: v.centreId, related: {} }];
+      objects.venueSpace = [{ label: `room in ${name}`, value: v.spaceId, related: {} }];
+      objects.venueBooking = [{ label: `booking in ${name}`, value: v.bookingId, related: {} }];
+      objects.venueActivity = [{ label: `activity in ${name}`, value: v.activityId, related: {} }];
+    }
+    objectsA.myVenueBooking = [];
+    objectsB.myVenueBooking = [{ label: 'a booking made in 山字石', value: venueB.bookingId, related: {} }];
 
     // 幸福食堂: a canteen in each community with a diner (topped up), tomorrow's lunch and her order of it
     canteenOfA.day = new Date(t.clock.now().getTime() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
