@@ -145,7 +145,10 @@ describe('volunteering to the 积分超市', () => {
     expect(await item.textContent()).toContain('兰州银滩惠民超市 捐赠');
     expect(await item.getByTestId('store-stock').textContent()).toBe('库存 1');
     await item.getByTestId('store-redeem').click();
-    await phone.getByRole('button', { name: '兑换' }).last().click();
+    await phone
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /兑\s*换/ })
+      .click();
     await phone.getByText('兑换成功，请到社区领取').waitFor();
     await item.getByText('库存 0').waitFor();
     expect(await balanceOf(phone)).toBe(before);
