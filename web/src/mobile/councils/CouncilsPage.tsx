@@ -37,13 +37,17 @@ function ProposeForm({ councils }: { councils: { id: string; name: string }[] })
         layout="vertical"
         initialValues={{ councilId: councils.at(-1)?.id }}
         onFinish={(values) =>
-          propose.mutate(values, {
-            onSuccess: () => {
-              void message.success(t('councils.proposed'));
-              form.resetFields();
-              setOpen(false);
+          // with one council there is no picker, and a field not shown is not in the values
+          propose.mutate(
+            { ...values, councilId: values.councilId ?? councils.at(-1)?.id ?? '' },
+            {
+              onSuccess: () => {
+                void message.success(t('councils.proposed'));
+                form.resetFields();
+                setOpen(false);
+              },
             },
-          })
+          )
         }
       >
         {councils.length > 1 && (
