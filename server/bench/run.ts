@@ -11,15 +11,18 @@ import { benchSuggest } from './suggest.ts';
 import { benchMessages } from './messages.ts';
 import { benchWebLoad } from './web-load.ts';
 import { benchLedgerScale, benchRedemptionRace } from './points.ts';
-import { figures, isPostgresReachable } from './util.ts';
+import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
  * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
  * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs).
+ * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
+ * every figure prints the load average beside it.
  */
 async function main() {
+  checkQuietMachine(process.argv.includes('--allow-busy'));
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const engines: DialectName[] = ['sqlite'];
   if (only !== 'sqlite' && (await isPostgresReachable())) engines.push('postgres');

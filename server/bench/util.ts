@@ -107,16 +107,44 @@ export interface Figure {
   ratio: string;
   target: string;
   isMet: boolean;
+  /** the machine's 1-minute load average when the figure was printed */
+  load: number;
 }
 
 export const figures: Figure[] = [];
 
-export function report(f: Omit<Figure, 'ratio'> & { platformValue: number; baselineValue: number }) {
+/** Load above this before a run means other work shares the cores: its figures would be mistaken for regressions. */
+export const MAX_START_LOAD = 1.5;
+const oneMinuteLoad = () => Number(os.loadavg()[0]!.toFixed(2));
+
+/**
+ * Refuses to start a run on a busy machine (issue 18, item 4): the load average must be at most
+ * MAX_START_LOAD. `--allow-busy` runs anyway, and every figure says so.
+ */
+export function checkQuietMachine(allowBusy: boolean): void {
+  const load = oneMinuteLoad();
+  if (load <= MAX_START_LOAD) {
+    console.log(`load average ${load} (≤ ${MAX_START_LOAD}): starting`);
+    return;
+  }
+  if (!allowBusy) {
+    console.error(
+      `load average ${load} > ${MAX_START_LOAD}: other work is using the cores, so the figures would not be comparable; ` +
+        'wait until the machine is quiet, or pass --allow-busy to run anyway (each figure then shows BUSY)',
+    );
+    process.exit(3);
+  }
+  console.log(`load average ${load} > ${MAX_START_LOAD}: running anyway (--allow-busy); figures are marked BUSY`);
+  isBusyRun = true;
+}
+let isBusyRun = false;
+
+export function report(f: Omit<Figure, 'ratio' | 'load'> & { platformValue: number; baselineValue: number }) {
   const { platformValue, baselineValue, ...rest } = f;
-  const figure = { ...rest, ratio: `${(platformValue / baselineValue).toFixed(2)}×` };
+  const figure = { ...rest, ratio: `${(platformValue / baselineValue).toFixed(2)}×`, load: oneMinuteLoad() };
   figures.push(figure);
   console.log(
-    `${f.isMet ? 'MET ' : 'MISS'}  [${f.engine}] ${f.scenario} — ${f.figure}: platform ${f.platform} | bare ${f.baseline} | ${figure.ratio} | target ${f.target}`,
+    `${f.isMet ? 'MET ' : 'MISS'}  [${f.engine}] ${f.scenario} — ${f.figure}: platform ${f.platform} | bare ${f.baseline} | ${figure.ratio} | target ${f.target} | load ${figure.load}${isBusyRun ? ' BUSY' : ''}`,
   );
 }
 
