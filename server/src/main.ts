@@ -13,6 +13,7 @@ import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
 import { seedDemoInsights } from './cli/demo-insights.ts';
 import { seedDemoResidents } from './cli/demo-residents.ts';
+import { seedDemoCanteen } from './cli/demo-canteen.ts';
 import { seedDemoWebhooks } from './cli/demo-webhooks.ts';
 import { seedDemoFunds } from './cli/demo-funds.ts';
 import { seedDemoParty } from './cli/demo-party.ts';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     await seedDemoCases(deps, log);
     await seedDemoInsights(deps, log);
     await seedDemoResidents(deps, log);
+    await seedDemoCanteen(deps, log);
     await seedDemoWebhooks(deps, log);
     await seedDemoFunds(deps, log);
     await seedDemoParty(deps, log);
