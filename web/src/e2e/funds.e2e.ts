@@ -54,7 +54,7 @@ describe('a compound fund from the console to the owner’s phone', () => {
     await page.getByTestId('fc-source').getByText(source, { exact: true }).click();
     await page.getByTestId('fc-amount').fill(amount);
     await fill();
-    await page.getByTestId('fc-receipt').locator('input[type=file]').setInputFiles(receipt);
+    await page.locator('form[data-testid=fc-record] input[type=file]').setInputFiles(receipt);
     await page.getByTestId('fc-save').click();
     await page
       .getByText(/已入账，余额/)
@@ -131,7 +131,7 @@ describe('a compound fund from the console to the owner’s phone', () => {
     // 我已缴费: she pays her 300 yuan and sends the receipt; the community confirms it
     await phone.getByTestId('fund-pay-amount').fill('300');
     await phone.getByTestId('fund-pay-note').fill('微信转账给社区');
-    await phone.getByTestId('fund-pay-receipt').locator('input[type=file]').setInputFiles(receipt);
+    await phone.locator('input[type=file]').setInputFiles(receipt);
     await phone.getByTestId('fund-pay-submit').click();
     await phone.getByTestId('fund-claim').getByText('待社区确认').waitFor();
 
