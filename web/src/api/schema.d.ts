@@ -11449,6 +11449,7 @@ export interface operations {
                             documents: number;
                             inspections: number;
                             tasksOverdue: number;
+                            councilMeetings: number;
                         }[];
                         totals: {
                             tasksReceived: number;
@@ -11463,6 +11464,7 @@ export interface operations {
                             documents: number;
                             inspections: number;
                             tasksOverdue: number;
+                            councilMeetings: number;
                         };
                         children: {
                             unit: {
@@ -11483,6 +11485,7 @@ export interface operations {
                             documents: number;
                             inspections: number;
                             tasksOverdue: number;
+                            councilMeetings: number;
                         }[];
                         senders: {
                             unit: {
@@ -11503,6 +11506,7 @@ export interface operations {
                             documents: number;
                             inspections: number;
                             tasksOverdue: number;
+                            councilMeetings: number;
                         }[];
                     };
                 };

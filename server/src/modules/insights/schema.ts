@@ -112,6 +112,8 @@ const BurdenFigures = {
   documents: z.number(),
   inspections: z.number(),
   tasksOverdue: z.number(),
+  /** 议事 meetings the units held themselves (councils/decisions.ts councilMeetingsHeld), beside those imposed */
+  councilMeetings: z.number(),
 };
 export const Burden = z.object({
   from: z.string(),

@@ -2,6 +2,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import { dayStart, monthsBetween, shanghaiMonth } from '../../platform/calendar.ts';
+import { councilMeetingsHeld } from '../councils/decisions.ts';
 import { getDrillUnit, monthRange } from '../insights/service.ts';
 import { isTargetOverdue } from './service.ts';
 
@@ -18,6 +19,7 @@ const FIELDS = [
   'documents',
   'inspections',
   'tasksOverdue',
+  'councilMeetings',
 ] as const;
 type Figures = Record<(typeof FIELDS)[number], number>;
 const zero = (): Figures => Object.fromEntries(FIELDS.map((f) => [f, 0])) as Figures;
@@ -107,6 +109,14 @@ export async function getBurden(deps: AppDeps, actor: Actor, orgId: string, q: {
       add(r, attended, 'meetingsAttended', 1);
       add(r, attended, 'meetingMinutes', Number(r.minutes_attended ?? 0));
     }
+  }
+  // "会少了" on both sides: the meetings the units called themselves (议事), beside the meetings imposed
+  for (const month of months.keys()) {
+    const own = await councilMeetingsHeld(deps.db, unit.path, month);
+    months.get(month)!.councilMeetings += own;
+    totals.councilMeetings += own;
+    for (const child of children)
+      child.figures.councilMeetings += await councilMeetingsHeld(deps.db, child.c.path, month);
   }
   return {
     from,

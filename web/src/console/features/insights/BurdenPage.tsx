@@ -29,6 +29,9 @@ import { useBurden } from './queries';
 type Range = [dayjs.Dayjs, dayjs.Dayjs];
 type ChildRow = BurdenTotals & { unit: UnitRef };
 
+/** Meeting minutes as hours, one decimal (the figure is the minutes: tasks/burden.ts). */
+const hoursOf = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed(1);
+
 const generatedShare = (t: BurdenTotals) => shareOf(t.cellsGenerated, t.cellsGenerated + t.cellsTyped);
 
 /** Tasks that reached the community and those turned away, meetings, and how many report cells nobody had to type. */
@@ -101,9 +104,20 @@ export function BurdenPage() {
     num(t('burden.tasksRefused'), 'tasksRefused'),
     num(t('burden.tasksAdmitted'), 'tasksAdmitted'),
     num(t('burden.meetings'), 'meetings'),
+    num(t('burden.meetingsAttended'), 'meetingsAttended'),
+    {
+      title: t('burden.meetingHours'),
+      key: 'hours',
+      width: 92,
+      align: 'right',
+      render: (_v, row) => hoursOf(row.meetingMinutes),
+    },
+    num(t('burden.councilMeetings'), 'councilMeetings'),
+    num(t('burden.documents'), 'documents'),
     num(t('burden.reportsAnswered'), 'reportsAnswered'),
     num(t('burden.cellsGenerated'), 'cellsGenerated'),
     num(t('burden.cellsTyped'), 'cellsTyped'),
+    num(t('burden.tasksOverdue'), 'tasksOverdue'),
     {
       title: t('burden.generatedShare'),
       key: 'share',
@@ -156,7 +170,12 @@ export function BurdenPage() {
                 ['tasksRefused', total.tasksRefused, PALETTE.overdue],
                 ['tasksAdmitted', total.tasksAdmitted, PALETTE.resolved],
                 ['meetings', total.meetings, undefined],
+                ['meetingsAttended', total.meetingsAttended, undefined],
+                ['meetingHours', hoursOf(total.meetingMinutes), undefined],
+                ['councilMeetings', total.councilMeetings, PALETTE.resolved],
+                ['documents', total.documents, undefined],
                 ['reportsAnswered', total.reportsAnswered, undefined],
+                ['tasksOverdue', total.tasksOverdue, PALETTE.overdue],
               ] as const
             ).map(([key, value, color]) => (
               <Col key={key} xs={12} md={8} xl={4}>
@@ -181,6 +200,23 @@ export function BurdenPage() {
           <Card size="small" title={t('burden.trend')}>
             {data.months.length === 0 ? <Empty /> : <EChart option={option} height={360} data-testid="burden-chart" />}
           </Card>
+          {data.senders.length > 0 && (
+            <Card size="small" title={t('burden.bySender')}>
+              <Table<ChildRow>
+                rowKey={(row) => row.unit.id}
+                size="small"
+                tableLayout="fixed"
+                columns={[
+                  { title: t('burden.sender'), key: 'unit', ellipsis: true, render: (_v, row) => row.unit.name },
+                  ...columns.slice(1, -1),
+                ]}
+                dataSource={data.senders}
+                pagination={false}
+                onRow={(row) => ({ 'data-sender': row.unit.name }) as object}
+                data-testid="burden-senders"
+              />
+            </Card>
+          )}
           {data.children.length > 0 && (
             <Card size="small" title={t('burden.byUnit')}>
               <Table<ChildRow>
