@@ -5,6 +5,7 @@ import { insertAccount } from '../modules/users/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import { seedDemoRegistry } from './demo-registry.ts';
 import { seedDemoFieldwork } from './demo-fieldwork.ts';
+import { seedDemoVenues } from './demo-venues.ts';
 import { seedDemoCouncils } from './demo-councils.ts';
 import { seedDemoPoints } from './demo-points.ts';
 
@@ -127,4 +128,5 @@ export async function seedDemo(deps: AppDeps, log: (line: string) => void): Prom
   await seedDemoFieldwork(deps, log);
   await seedDemoCouncils(deps, log);
   await seedDemoPoints(deps, log);
+  await seedDemoVenues(deps, log);
 }
