@@ -102,6 +102,7 @@ describe('a compound fund from the console to the owner’s phone', () => {
     await record(desk.page, '物业调配', '450', () => pickFirst(desk.page, 'fc-company'));
     // a contribution in a fraction of a fen never leaves the page
     await desk.page.getByTestId('fc-source').getByText('业主自筹', { exact: true }).click();
+    await pickFirst(desk.page, 'fc-household', herHousehold);
     await desk.page.getByTestId('fc-amount').fill('12.345');
     await desk.page.getByTestId('fc-save').click();
     await desk.page.getByText('请填写大于 0 的金额，最多两位小数').waitFor();
