@@ -212,7 +212,14 @@ export function BurdenPage() {
                 ]}
                 dataSource={data.senders}
                 pagination={false}
-                onRow={(row) => ({ 'data-sender': row.unit.name }) as object}
+                onRow={(row) =>
+                  ({
+                    'data-sender': row.unit.name,
+                    'data-meetings': row.meetings,
+                    'data-documents': row.documents,
+                    'data-forms': row.reportsAnswered,
+                  }) as object
+                }
                 data-testid="burden-senders"
               />
             </Card>
@@ -226,10 +233,16 @@ export function BurdenPage() {
                 columns={columns}
                 dataSource={data.children}
                 pagination={false}
-                onRow={(row) => ({
-                  onClick: () => void navigate(`/burden/${row.unit.id}`),
-                  style: { cursor: 'pointer' },
-                })}
+                onRow={(row) =>
+                  ({
+                    onClick: () => void navigate(`/burden/${row.unit.id}`),
+                    style: { cursor: 'pointer' },
+                    'data-unit': row.unit.name,
+                    'data-meetings-attended': row.meetingsAttended,
+                    'data-documents': row.documents,
+                    'data-forms': row.reportsAnswered,
+                  }) as object
+                }
                 data-testid="burden-children"
               />
             </Card>
