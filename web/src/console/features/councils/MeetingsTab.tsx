@@ -15,7 +15,6 @@ import {
   Tag,
   Typography,
   Upload,
-  type ButtonProps,
 } from 'antd';
 import { useState } from 'react';
 import { api, sendRaw, unwrap } from '../../../api/client';
@@ -66,7 +65,7 @@ function CallMeeting({ council, onClose }: { council: Council; onClose: (id?: st
       onCancel={() => onClose()}
       onOk={() => form.submit()}
       confirmLoading={call.isPending}
-      okButtonProps={{ 'data-testid': 'meeting-call' } as ButtonProps}
+      okButtonProps={{ 'data-testid': 'meeting-call' }}
     >
       <Form
         form={form}

@@ -9,7 +9,6 @@ import {
   Table,
   Tag,
   Typography,
-  type ButtonProps,
   type TableColumnsType,
 } from 'antd';
 import { useState } from 'react';
@@ -93,7 +92,7 @@ function Petition({ council, topic, onClose }: { council: Council; topic: Topic;
       width={720}
       title={`${t('councils.topic.petition')} · ${topic.title}`}
       onCancel={onClose}
-      okButtonProps={{ disabled: selected.length === 0, 'data-testid': 'petition-save' } as ButtonProps}
+      okButtonProps={{ disabled: selected.length === 0, 'data-testid': 'petition-save' }}
       onOk={() => record.mutate(selected, { onSuccess: onClose })}
       confirmLoading={record.isPending}
     >
