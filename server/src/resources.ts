@@ -174,8 +174,21 @@ export const RESOURCES: ResourceRegistry = {
     label: { zh: '双报到登记', en: '双报到 registration' },
     reachOf: async (db, ids) =>
       collect(
-        await db.selectFrom('dual_registrations').select(['id', 'org_path', 'user_id']).where('id', 'in', ids).execute(),
+        await db
+          .selectFrom('dual_registrations')
+          .select(['id', 'org_path', 'user_id'])
+          .where('id', 'in', ids)
+          .execute(),
         (r) => [r.org_path, { userId: r.user_id }],
+      ),
+  },
+  /** her own 双报到, on the routes under /my (staff reach it through dualRegistration) */
+  myDualRegistration: {
+    label: { zh: '双报到登记', en: '双报到 registration' },
+    reachOf: async (db, ids) =>
+      collect(
+        await db.selectFrom('dual_registrations').select(['id', 'user_id']).where('id', 'in', ids).execute(),
+        (r) => [{ userId: r.user_id }],
       ),
   },
   serviceHours: atPath({ zh: '服务时长', en: 'Service hours' }, 'service_hours', 'org_path'),

@@ -179,7 +179,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       summary: '报到社区的志愿岗位 / The service posts of her community',
       tags,
       auth: 'authenticated',
-      scope: { params: { id: 'dualRegistration' } },
+      scope: { params: { id: 'myDualRegistration' } },
       params: IdParams,
       response: PostList,
       handler: ({ actor, params }) => listPostsForMe(deps, actor, params.id),
@@ -191,7 +191,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       tags,
       auth: 'authenticated',
       scope: {
-        params: { id: 'dualRegistration' },
+        params: { id: 'myDualRegistration' },
         body: { postIds: { none: 'posts of her registration’s community; double-registration.ts checks each' } },
       },
       params: IdParams,
@@ -233,7 +233,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       auth: 'authenticated',
       scope: {
         body: {
-          registrationId: 'dualRegistration',
+          registrationId: 'myDualRegistration',
           sourceId: { none: 'a post she picked or a case she claimed; service-work.ts checks it is hers' },
         },
       },

@@ -63,6 +63,35 @@ const VENUE_SPACE = {
 };
 
 const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string, Request> }> = {
+  // 党组织, 双报到, 党建联盟 (modules/party)
+  'POST /api/v1/party-orgs': (own) => ({ body: { orgId: own.communityId, kind: 'branch', name: '测试党支部' } }),
+  'POST /api/v1/party-orgs/:id/members': (own) => ({ body: { residentId: own.residentId } }),
+  'POST /api/v1/my/dual-registrations': () => ({
+    body: { communityCode: '620105006010', name: '李红', workUnit: '安宁区教育局' },
+  }),
+  'PUT /api/v1/my/dual-registrations/:id/posts': () => ({ body: { postIds: [] } }),
+  'POST /api/v1/my/service-hours': () => ({
+    body: {
+      registrationId: crypto.randomUUID(),
+      sourceKind: 'post',
+      sourceId: crypto.randomUUID(),
+      servedOn: '2026-12-01',
+      minutes: 60,
+    },
+  }),
+  'POST /api/v1/dual-registrations/:id/decide': () => ({ body: { isConfirmed: true } }),
+  'POST /api/v1/orgs/:id/service-posts': () => ({ body: { name: '政策宣讲员' } }),
+  'POST /api/v1/cases/:id/volunteer-opening': () => ({ body: { title: '协助', helpWanted: '熟悉流程的党员' } }),
+  'POST /api/v1/service-hours/:id/decide': () => ({ body: { isConfirmed: true } }),
+  'POST /api/v1/alliances': (own) => ({ body: { orgId: own.communityId, name: '测试联盟' } }),
+  'POST /api/v1/alliances/:id/units': () => ({ body: { name: '测试单位', kind: 'school' } }),
+  'POST /api/v1/alliances/:id/council': () => ({
+    body: { unitId: crypto.randomUUID(), name: '委员', post: '兼职委员' },
+  }),
+  'POST /api/v1/alliances/:id/needs': () => ({ body: { title: '需求' } }),
+  'POST /api/v1/alliances/:id/resources': () => ({ body: { unitId: crypto.randomUUID(), title: '资源' } }),
+  'POST /api/v1/alliances/:id/projects': () => ({ body: { title: '项目', ownerUnitId: crypto.randomUUID() } }),
+  'POST /api/v1/alliance-projects/:id/status': () => ({ body: { status: 'in_progress', version: 1 } }),
   // 阵地与活动 (modules/venues): A's centre and room, filled in beforeAll
   'POST /api/v1/venue-centres': (own) => ({ body: { orgId: own.communityId, name: '党群服务中心' } }),
   'POST /api/v1/venue-centres/:id/spaces': () => ({ body: VENUE_SPACE }),
@@ -393,6 +422,13 @@ interface ScopedObject {
 
 /** Per resource kind: an id that names no object at all, to compare 404 bodies with. */
 const MISSING: Record<string, () => ScopedObject> = {
+  partyOrg: () => ({ label: 'no such party organisation', value: crypto.randomUUID(), related: {} }),
+  partyMember: () => ({ label: 'no such party member', value: crypto.randomUUID(), related: {} }),
+  dualRegistration: () => ({ label: 'no such 双报到', value: crypto.randomUUID(), related: {} }),
+  myDualRegistration: () => ({ label: 'no such 双报到 of mine', value: crypto.randomUUID(), related: {} }),
+  serviceHours: () => ({ label: 'no such service hours', value: crypto.randomUUID(), related: {} }),
+  allianceProject: () => ({ label: 'no such alliance project', value: crypto.randomUUID(), related: {} }),
+  allianceMilestone: () => ({ label: 'no such milestone', value: crypto.randomUUID(), related: {} }),
   venueCentre: () => ({ label: 'no such centre', value: crypto.randomUUID(), related: {} }),
   venueSpace: () => ({ label: 'no such room', value: crypto.randomUUID(), related: {} }),
   venueBooking: () => ({ label: 'no such booking', value: crypto.randomUUID(), related: {} }),
@@ -1298,6 +1334,146 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       .execute();
     objectsA.fund = [{ label: 'fund in 营门滩', value: fundA.id, related: fundRelated }];
     objectsB.fund = [{ label: 'fund in 山字石', value: fundB.id, related: fundRelated }];
+    // 党组织, 双报到, 党建联盟 (modules/party): one of each in A and in B
+    const partyIn = async (unit: { id: string; path: string }, tag: string) => {
+      const at = '2026-12-01T00:00:00.000Z';
+      const ids = {
+        org: crypto.randomUUID(),
+        member: crypto.randomUUID(),
+        dual: crypto.randomUUID(),
+        hours: crypto.randomUUID(),
+        alliance: crypto.randomUUID(),
+        project: crypto.randomUUID(),
+        milestone: crypto.randomUUID(),
+      };
+      const db = t.deps.db;
+      const someone = (await db.selectFrom('users').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+      await db
+        .insertInto('party_orgs')
+        .values({
+          id: ids.org,
+          org_id: unit.id,
+          org_path: unit.path,
+          parent_id: null,
+          kind: 'branch',
+          name: `${tag}党支部`,
+          created_by: null,
+          created_at: at,
+        })
+        .execute();
+      await db
+        .insertInto('party_members')
+        .values({
+          id: ids.member,
+          party_org_id: ids.org,
+          org_path: unit.path,
+          resident_id: null,
+          alliance_unit_id: null,
+          name: `${tag}党员`,
+          duty: 'member',
+          status: 'active',
+          joined_on: null,
+          created_by: null,
+          created_at: at,
+          ended_at: null,
+        })
+        .execute();
+      await db
+        .insertInto('dual_registrations')
+        .values({
+          id: ids.dual,
+          user_id: someone,
+          resident_id: null,
+          org_id: unit.id,
+          org_path: unit.path,
+          name: `${tag}报到党员`,
+          work_unit: '单位',
+          alliance_unit_id: null,
+          party_org_name: null,
+          skills: null,
+          status: 'pending',
+          requested_at: at,
+          decided_by: null,
+          decided_at: null,
+          decision_note: null,
+        })
+        .execute();
+      await db
+        .insertInto('service_hours')
+        .values({
+          id: ids.hours,
+          registration_id: ids.dual,
+          user_id: crypto.randomUUID(),
+          org_path: unit.path,
+          source_kind: 'post',
+          source_id: crypto.randomUUID(),
+          served_on: '2026-12-01',
+          minutes: 60,
+          note: null,
+          status: 'logged',
+          created_at: at,
+          decided_by: null,
+          decided_at: null,
+        })
+        .execute();
+      await db
+        .insertInto('alliances')
+        .values({
+          id: ids.alliance,
+          org_id: unit.id,
+          org_path: unit.path,
+          name: `${tag}联盟`,
+          created_by: null,
+          created_at: at,
+        })
+        .execute();
+      await db
+        .insertInto('alliance_projects')
+        .values({
+          id: ids.project,
+          alliance_id: ids.alliance,
+          org_path: unit.path,
+          title: `${tag}项目`,
+          description: null,
+          owner_unit_id: null,
+          owner_name: '单位',
+          need_id: null,
+          resource_id: null,
+          status: 'planned',
+          version: 1,
+          created_by: null,
+          created_at: at,
+          updated_at: at,
+          done_at: null,
+        })
+        .execute();
+      await db
+        .insertInto('alliance_milestones')
+        .values({
+          id: ids.milestone,
+          project_id: ids.project,
+          position: 0,
+          title: `${tag}里程碑`,
+          due_on: null,
+          done_at: null,
+        })
+        .execute();
+      return ids;
+    };
+    const partyA = await partyIn(communityA, '营门滩');
+    const partyB = await partyIn(communityB, '山字石');
+    objectsA.myDualRegistration = [];
+    for (const [kind, key, label] of [
+      ['partyOrg', 'org', 'party organisation'],
+      ['partyMember', 'member', 'party member'],
+      ['dualRegistration', 'dual', '双报到'],
+      ['serviceHours', 'hours', 'service hours'],
+      ['allianceProject', 'project', 'alliance project'],
+      ['allianceMilestone', 'milestone', 'milestone'],
+    ] as const) {
+      objectsA[kind] = [{ label: `${label} in 营门滩`, value: partyA[key], related: {} }];
+      objectsB[kind] = [{ label: `${label} in 山字石`, value: partyB[key], related: {} }];
+    }
     objectsA.myFund = [];
     objectsB.myFund = [{ label: 'fund of an owner in 山字石', value: fundB.id, related: {} }];
     objectsA.propertyCompany = [{ label: 'company of 营门滩', value: fundA.companyId, related: {} }];
