@@ -408,6 +408,10 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
   }),
   'PATCH /api/v1/webhooks/:id': () => ({ body: { isActive: false } }),
   'POST /api/v1/households/:id/appointments': () => ({ body: { at: '2030-01-08T14:30:00+08:00' } }),
+  'POST /api/v1/notices/preview': (own) => ({ body: { orgId: own.communityId, audience: {} } }),
+  'POST /api/v1/notices': (own) => ({ body: { orgId: own.communityId, title: '通知', body: '正文', audience: {} } }),
+  'POST /api/v1/notice-questions/:id/answer': () => ({ body: { answer: '答复', isPublic: true } }),
+  'POST /api/v1/my/notices/:id/questions': () => ({ body: { body: '请问' } }),
   'GET /api/v1/cases/hotline-exports': (own) => ({
     query: { from: '2026-11-01', to: '2026-11-30', orgId: own.communityId },
   }),
@@ -1478,6 +1482,79 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     objectsB.myFund = [{ label: 'fund of an owner in 山字石', value: fundB.id, related: {} }];
     objectsA.propertyCompany = [{ label: 'company of 营门滩', value: fundA.companyId, related: {} }];
     objectsB.propertyCompany = [{ label: 'company of 山字石', value: fundB.companyId, related: {} }];
+
+    // 说文解策: a notice sent in each community, and a question asked on it (as modules/notices writes them)
+    const noticeIn = async (community: { id: string; path: string }, householdId: string, title: string) => {
+      const id = crypto.randomUUID();
+      const questionId = crypto.randomUUID();
+      const at = t.clock.now().toISOString();
+      await t.deps.db
+        .insertInto('notices')
+        .values({
+          id,
+          org_id: community.id,
+          org_path: community.path,
+          title,
+          body: '正文',
+          explainer: null,
+          audience: '{}',
+          follow_up_days: null,
+          households: 1,
+          accounts: 0,
+          sent_by: staffA.id,
+          sent_by_name: 'test',
+          sent_at: at,
+          followed_up_at: null,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('notice_households')
+        .values({ notice_id: id, household_id: householdId, org_path: community.path, accounts: 0, read_at: null })
+        .execute();
+      await t.deps.db
+        .insertInto('notice_attachments')
+        .values({
+          id: crypto.randomUUID(),
+          notice_id: id,
+          name: 'a.png',
+          mime: 'image/png',
+          size: 1,
+          data: Buffer.from([0x89]),
+          position: 0,
+        })
+        .execute();
+      await t.deps.db
+        .insertInto('notice_questions')
+        .values({
+          id: questionId,
+          notice_id: id,
+          org_path: community.path,
+          household_id: householdId,
+          asked_by: staffA.id,
+          body: '请问',
+          asked_at: at,
+          answer: null,
+          is_public: 0,
+          answered_by: null,
+          answered_by_name: null,
+          answered_at: null,
+          case_id: null,
+        })
+        .execute();
+      return { id, questionId };
+    };
+    const noticeA = await noticeIn(communityA, householdA, '营门滩的通知');
+    const noticeB = await noticeIn(communityB, householdB, '山字石的通知');
+    objectsA.notice = [
+      { label: 'notice of 营门滩', value: noticeA.id, related: { attachmentId: crypto.randomUUID() } },
+    ];
+    objectsB.notice = [
+      { label: 'notice of 山字石', value: noticeB.id, related: { attachmentId: crypto.randomUUID() } },
+    ];
+    objectsA.noticeQuestion = [{ label: 'question in 营门滩', value: noticeA.questionId, related: {} }];
+    objectsB.noticeQuestion = [{ label: 'question in 山字石', value: noticeB.questionId, related: {} }];
+    objectsA.myNotice = [];
+    objectsB.myNotice = [{ label: 'notice to a household in 山字石', value: noticeB.id, related: {} }];
 
     // 积分, 积分超市 and volunteering: an account, an appeal, an item, a redemption, an activity and a
     // sign-up in each community, written as modules/points and modules/volunteering write them
