@@ -58,9 +58,7 @@ async function main(): Promise<void> {
       app.log.error({ err }, 'deadline sweep failed'),
     );
     // 说文解策: notices unread N days after sending go to the grid workers as home visits (notices/service.ts)
-    sweepNoticeFollowUps(deps).catch((err: unknown) =>
-      app.log.error({ err }, 'notice follow-up sweep failed'),
-    );
+    sweepNoticeFollowUps(deps).catch((err: unknown) => app.log.error({ err }, 'notice follow-up sweep failed'));
   }, 60_000);
   sweep.unref();
   // The outbox: SMS and WeChat messages leave through their adapters (`log` unless configured); several servers may run it.

@@ -3,7 +3,6 @@ import type { DB } from './db/types.ts';
 import type { Reach } from './platform/access/scope.ts';
 import type { ResourceKind, ResourceRegistry } from './platform/http/scope-check.ts';
 import { LINKAGE_GRANTS } from './modules/fieldwork/reach.ts';
-import { LINKAGE_GRANTS } from './modules/fieldwork/reach.ts';
 
 /**
  * Every kind of scoped object a route can name by id, and where each object lies: the one place
@@ -60,35 +59,6 @@ function keptOnceFound(kind: ResourceKind): ResourceKind {
         if (reaches !== undefined) out.set(id, reaches);
       }
       return out;
-    },
-  };
-}
-
-/**
- * Adds to a kind whose objects lie at a household (the household itself, its visits) a reach for each
- * person linked to that household: hers for the permissions a linkage grants (fieldwork/reach.ts), no other.
- */
-function withLinkedPeople(kind: ResourceKind, table: 'households' | 'visits'): ResourceKind {
-  return {
-    label: kind.label,
-    reachOf: async (db, ids) => {
-      const found = await kind.reachOf(db, ids);
-      if (found.size === 0) return found;
-      const rows =
-        table === 'households'
-          ? await db
-              .selectFrom('linkages')
-              .select(['household_id as id', 'user_id'])
-              .where('household_id', 'in', [...found.keys()])
-              .execute()
-          : await db
-              .selectFrom('visits')
-              .innerJoin('linkages', 'linkages.household_id', 'visits.household_id')
-              .select(['visits.id', 'linkages.user_id'])
-              .where('visits.id', 'in', [...found.keys()])
-              .execute();
-      for (const r of rows) found.get(r.id)?.push({ userId: r.user_id, permissions: LINKAGE_GRANTS });
-      return found;
     },
   };
 }

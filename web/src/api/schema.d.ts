@@ -3265,6 +3265,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 小区物业资金列表（含余额）/ Compound funds in scope, with balances */
+        get: operations["getApiV1Funds"];
+        put?: never;
+        /** 为小区开设物业资金 / Open a compound’s fund */
+        post: operations["postApiV1Funds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 资金台账：月度报表（或全部）、按来源收入、按决议支出、余额 / The fund’s ledger */
+        get: operations["getApiV1FundsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可据以支出的议事决议（本小区或上级议事会已通过）/ Adopted decisions a spending may name */
+        get: operations["getApiV1FundsIdDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/owners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主户：应缴、已缴、欠缴 / Owner households with dues, payments and arrears */
+        get: operations["getApiV1FundsIdOwners"];
+        put?: never;
+        /** 登记业主户及建筑面积 / Add owner households and their floor area */
+        post: operations["postApiV1FundsIdOwners"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/levies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主筹资（按户、按面积或总额均摊）/ Levies on owners */
+        get: operations["getApiV1FundsIdLevies"];
+        put?: never;
+        /** 发起业主筹资，定下每户应缴 / Levy owners: fixes each household’s due */
+        post: operations["postApiV1FundsIdLevies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记一笔收支（multipart：payload + receipt 凭证照片；支出须有决议；按 clientKey 幂等）/ Record a movement with its receipt */
+        post: operations["postApiV1FundsIdMovements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/movements/{movementId}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 收支凭证照片 / A movement’s receipt */
+        get: operations["getApiV1FundsIdMovementsMovementIdReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主手机端缴费登记 / Owners’ payment claims from the phone */
+        get: operations["getApiV1FundsIdClaims"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/claims/{claimId}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认（记入台账）或退回业主的缴费登记 / Confirm or turn down an owner’s claim */
+        post: operations["postApiV1FundsIdClaimsClaimIdDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我家所在小区的物业资金（已绑定业主）/ My compound’s funds */
+        get: operations["getApiV1MyFunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/funds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 业主看资金台账、月度报表与本户欠缴 / The fund’s ledger as an owner sees it */
+        get: operations["getApiV1MyFundsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/funds/{id}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 业主登记已缴费（multipart：payload + receipt；按 clientKey 幂等）/ Tell staff I paid */
+        post: operations["postApiV1MyFundsIdClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 物业公司及其小区合同 / Property companies and their contracts */
+        get: operations["getApiV1PropertyCompanies"];
+        put?: never;
+        /** 登记物业公司（共建单位）/ Register a property company */
+        post: operations["postApiV1PropertyCompanies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签订小区物业合同（服务、收费、期限）/ A contract for a compound */
+        post: operations["postApiV1PropertyContracts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-companies/{id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 物业公司的投诉与响应（按合同小区与期限）/ A company’s complaints and response figures */
+        get: operations["getApiV1PropertyCompaniesIdFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/councils": {
         parameters: {
             query?: never;
@@ -3637,610 +3896,6 @@ export interface paths {
         put?: never;
         /** 附议（一户一次）/ My household supports a topic (once) */
         post: operations["postApiV1MyCouncilTopicsIdSupport"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 辖区内的幸福食堂 / Canteens in scope */
-        get: operations["getApiV1Canteens"];
-        put?: never;
-        /** 开办幸福食堂 / Open a canteen at a community or village */
-        post: operations["postApiV1Canteens"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 食堂详情 / A canteen */
-        get: operations["getApiV1CanteensId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/eligible": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 符合就餐条件、尚未登记的居民 / Eligible residents not yet diners */
-        get: operations["getApiV1CanteensIdEligible"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/diners": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 就餐人名册（余额、档位、最近就餐）/ Diners */
-        get: operations["getApiV1CanteensIdDiners"];
-        put?: never;
-        /** 登记就餐人（从居民库）/ Enrol a diner from the registry */
-        post: operations["postApiV1CanteensIdDiners"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/diners/{dinerId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** 修改就餐人（常客、送餐、路线、志愿者、退出）/ Update a diner */
-        patch: operations["patchApiV1CanteensIdDinersDinerId"];
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/diners/{dinerId}/statement": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 就餐人账户流水 / A diner’s prepaid statement */
-        get: operations["getApiV1CanteensIdDinersDinerIdStatement"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/menus": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 菜单 / Menus */
-        get: operations["getApiV1CanteensIdMenus"];
-        /** 设置某日某餐菜单与各档价格（分）/ Set a day’s menu and tier prices */
-        put: operations["putApiV1CanteensIdMenus"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 某日订餐名单（签到用）/ A day’s orders */
-        get: operations["getApiV1CanteensIdOrders"];
-        put?: never;
-        /** 代订餐 / Order a meal on a diner’s behalf */
-        post: operations["postApiV1CanteensIdOrders"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/orders/{orderId}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 退订（截止时间前）/ Cancel an order before the cut-off */
-        post: operations["postApiV1CanteensIdOrdersOrderIdCancel"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/orders/{orderId}/delivery": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 送餐标记：已送达 / 不在家 / Mark a delivery */
-        post: operations["postApiV1CanteensIdOrdersOrderIdDelivery"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/standing-orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 长期订餐 / Standing orders */
-        get: operations["getApiV1CanteensIdStandingOrders"];
-        /** 长期订餐（如每个工作日午餐；空表示取消）/ Set a standing order */
-        put: operations["putApiV1CanteensIdStandingOrders"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/topups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 充值（分，按 clientKey 幂等）/ Top up a diner’s prepaid balance */
-        post: operations["postApiV1CanteensIdTopups"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/delivery": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 送餐名单（按路线和志愿者）/ The delivery list */
-        get: operations["getApiV1CanteensIdDelivery"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/sign-in": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 用餐签到（点名或扫码；允许时现场就餐）/ Sign a diner in at meal time */
-        post: operations["postApiV1CanteensIdSignIn"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/bills": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 月度账单（个人支付 / 补贴支付）/ Monthly bills */
-        get: operations["getApiV1CanteensIdBills"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/canteens/{id}/reconciliation": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 月度对账 / The month’s reconciliation */
-        get: operations["getApiV1CanteensIdReconciliation"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/my/canteen": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 我的食堂：就餐码、余额、本周菜单与我的价格、我的订餐 / My canteen */
-        get: operations["getApiV1MyCanteen"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/my/canteen/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 为自己订餐（按 clientKey 幂等）/ Order a meal for myself */
-        post: operations["postApiV1MyCanteenOrders"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/my/canteen/orders/{orderId}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 退订自己的订餐 / Cancel my order */
-        post: operations["postApiV1MyCanteenOrdersOrderIdCancel"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/my/canteen/{dinerId}/statement": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 我的食堂账户流水 / My prepaid statement */
-        get: operations["getApiV1MyCanteenDinerIdStatement"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 小区物业资金列表（含余额）/ Compound funds in scope, with balances */
-        get: operations["getApiV1Funds"];
-        put?: never;
-        /** 为小区开设物业资金 / Open a compound’s fund */
-        post: operations["postApiV1Funds"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 资金台账：月度报表（或全部）、按来源收入、按决议支出、余额 / The fund’s ledger */
-        get: operations["getApiV1FundsId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}/decisions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 可据以支出的议事决议（本小区或上级议事会已通过）/ Adopted decisions a spending may name */
-        get: operations["getApiV1FundsIdDecisions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}/owners": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 业主户：应缴、已缴、欠缴 / Owner households with dues, payments and arrears */
-        get: operations["getApiV1FundsIdOwners"];
-        put?: never;
-        /** 登记业主户及建筑面积 / Add owner households and their floor area */
-        post: operations["postApiV1FundsIdOwners"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}/levies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 业主筹资（按户、按面积或总额均摊）/ Levies on owners */
-        get: operations["getApiV1FundsIdLevies"];
-        put?: never;
-        /** 发起业主筹资，定下每户应缴 / Levy owners: fixes each household’s due */
-        post: operations["postApiV1FundsIdLevies"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}/movements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 记一笔收支（multipart：payload + receipt 凭证照片；支出须有决议；按 clientKey 幂等）/ Record a movement with its receipt */
-        post: operations["postApiV1FundsIdMovements"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}/movements/{movementId}/receipt": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 收支凭证照片 / A movement’s receipt */
-        get: operations["getApiV1FundsIdMovementsMovementIdReceipt"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}/claims": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 业主手机端缴费登记 / Owners’ payment claims from the phone */
-        get: operations["getApiV1FundsIdClaims"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funds/{id}/claims/{claimId}/decide": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 确认（记入台账）或退回业主的缴费登记 / Confirm or turn down an owner’s claim */
-        post: operations["postApiV1FundsIdClaimsClaimIdDecide"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/my/funds": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 我家所在小区的物业资金（已绑定业主）/ My compound’s funds */
-        get: operations["getApiV1MyFunds"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/my/funds/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 业主看资金台账、月度报表与本户欠缴 / The fund’s ledger as an owner sees it */
-        get: operations["getApiV1MyFundsId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/my/funds/{id}/claims": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 业主登记已缴费（multipart：payload + receipt；按 clientKey 幂等）/ Tell staff I paid */
-        post: operations["postApiV1MyFundsIdClaims"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/property-companies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 物业公司及其小区合同 / Property companies and their contracts */
-        get: operations["getApiV1PropertyCompanies"];
-        put?: never;
-        /** 登记物业公司（共建单位）/ Register a property company */
-        post: operations["postApiV1PropertyCompanies"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/property-contracts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 签订小区物业合同（服务、收费、期限）/ A contract for a compound */
-        post: operations["postApiV1PropertyContracts"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/property-companies/{id}/figures": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 物业公司的投诉与响应（按合同小区与期限）/ A company’s complaints and response figures */
-        get: operations["getApiV1PropertyCompaniesIdFigures"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5048,6 +4703,351 @@ export interface paths {
         };
         /** 阵地使用统计（按中心、月份、层级）/ Use of the centres by centre, month and level */
         get: operations["getApiV1OrgsIdVenueFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 辖区内的幸福食堂 / Canteens in scope */
+        get: operations["getApiV1Canteens"];
+        put?: never;
+        /** 开办幸福食堂 / Open a canteen at a community or village */
+        post: operations["postApiV1Canteens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 食堂详情 / A canteen */
+        get: operations["getApiV1CanteensId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/eligible": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 符合就餐条件、尚未登记的居民 / Eligible residents not yet diners */
+        get: operations["getApiV1CanteensIdEligible"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/diners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 就餐人名册（余额、档位、最近就餐）/ Diners */
+        get: operations["getApiV1CanteensIdDiners"];
+        put?: never;
+        /** 登记就餐人（从居民库）/ Enrol a diner from the registry */
+        post: operations["postApiV1CanteensIdDiners"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/diners/{dinerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改就餐人（常客、送餐、路线、志愿者、退出）/ Update a diner */
+        patch: operations["patchApiV1CanteensIdDinersDinerId"];
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/diners/{dinerId}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 就餐人账户流水 / A diner’s prepaid statement */
+        get: operations["getApiV1CanteensIdDinersDinerIdStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/menus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 菜单 / Menus */
+        get: operations["getApiV1CanteensIdMenus"];
+        /** 设置某日某餐菜单与各档价格（分）/ Set a day’s menu and tier prices */
+        put: operations["putApiV1CanteensIdMenus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某日订餐名单（签到用）/ A day’s orders */
+        get: operations["getApiV1CanteensIdOrders"];
+        put?: never;
+        /** 代订餐 / Order a meal on a diner’s behalf */
+        post: operations["postApiV1CanteensIdOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退订（截止时间前）/ Cancel an order before the cut-off */
+        post: operations["postApiV1CanteensIdOrdersOrderIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/orders/{orderId}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 送餐标记：已送达 / 不在家 / Mark a delivery */
+        post: operations["postApiV1CanteensIdOrdersOrderIdDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/standing-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 长期订餐 / Standing orders */
+        get: operations["getApiV1CanteensIdStandingOrders"];
+        /** 长期订餐（如每个工作日午餐；空表示取消）/ Set a standing order */
+        put: operations["putApiV1CanteensIdStandingOrders"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 充值（分，按 clientKey 幂等）/ Top up a diner’s prepaid balance */
+        post: operations["postApiV1CanteensIdTopups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 送餐名单（按路线和志愿者）/ The delivery list */
+        get: operations["getApiV1CanteensIdDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 用餐签到（点名或扫码；允许时现场就餐）/ Sign a diner in at meal time */
+        post: operations["postApiV1CanteensIdSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 月度账单（个人支付 / 补贴支付）/ Monthly bills */
+        get: operations["getApiV1CanteensIdBills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canteens/{id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 月度对账 / The month’s reconciliation */
+        get: operations["getApiV1CanteensIdReconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的食堂：就餐码、余额、本周菜单与我的价格、我的订餐 / My canteen */
+        get: operations["getApiV1MyCanteen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 为自己订餐（按 clientKey 幂等）/ Order a meal for myself */
+        post: operations["postApiV1MyCanteenOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退订自己的订餐 / Cancel my order */
+        post: operations["postApiV1MyCanteenOrdersOrderIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/canteen/{dinerId}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的食堂账户流水 / My prepaid statement */
+        get: operations["getApiV1MyCanteenDinerIdStatement"];
         put?: never;
         post?: never;
         delete?: never;
@@ -17911,6 +17911,1045 @@ export interface operations {
             };
         };
     };
+    getApiV1Funds: {
+        parameters: {
+            query?: {
+                orgId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Funds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    compoundId: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        compoundId: string;
+                        compoundName: string;
+                        name: string;
+                        balanceFen: number;
+                        ownerCount: number;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsId: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fund: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        };
+                        statement: {
+                            month: string | null;
+                            openingFen: number;
+                            incomeFen: {
+                                owner: number;
+                                subsidy: number;
+                                company: number;
+                            };
+                            incomeTotalFen: number;
+                            spendingFen: number;
+                            spendingByDecision: {
+                                decisionId: string;
+                                decision: string;
+                                spentFen: number;
+                                movements: number;
+                            }[];
+                            closingFen: number;
+                            movementCount: number;
+                            isBalanced: boolean;
+                        };
+                        months: string[];
+                        movements: {
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            source: "owner" | "subsidy" | "company" | "spending";
+                            amountFen: number;
+                            occurredOn: string;
+                            householdId: string | null;
+                            household: string | null;
+                            levyId: string | null;
+                            decisionId: string | null;
+                            decision: string | null;
+                            companyId: string | null;
+                            payer: string | null;
+                            purpose: string | null;
+                            /** @enum {string} */
+                            channel: "staff" | "phone";
+                            recordedByName: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            decidedAt: string;
+                            ownersFen: number | null;
+                            subsidyFen: number | null;
+                            companyFen: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdOwners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            householdId: string;
+                            address: string;
+                            areaM2: number;
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        }[];
+                        totalArrearsFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdOwners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    owners: {
+                        /** Format: uuid */
+                        householdId: string;
+                        areaM2: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            householdId: string;
+                            address: string;
+                            areaM2: number;
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        }[];
+                        totalArrearsFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdLevies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            /** @enum {string} */
+                            basis: "per_household" | "per_area" | "flat";
+                            rateFen: number;
+                            decisionId: string | null;
+                            dueOn: string;
+                            totalFen: number;
+                            households: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdLevies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @enum {string} */
+                    basis: "per_household" | "per_area" | "flat";
+                    rateFen: number;
+                    /** Format: uuid */
+                    decisionId?: string;
+                    /** Format: date */
+                    dueOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        /** @enum {string} */
+                        basis: "per_household" | "per_area" | "flat";
+                        rateFen: number;
+                        decisionId: string | null;
+                        dueOn: string;
+                        totalFen: number;
+                        households: number;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdMovements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    source: "owner" | "subsidy" | "company" | "spending";
+                    amountFen: number;
+                    /** Format: date */
+                    occurredOn: string;
+                    /** Format: uuid */
+                    householdId?: string;
+                    /** Format: uuid */
+                    levyId?: string;
+                    /** Format: uuid */
+                    decisionId?: string;
+                    /** Format: uuid */
+                    companyId?: string;
+                    payer?: string;
+                    purpose?: string;
+                    clientKey?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        movement: {
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            source: "owner" | "subsidy" | "company" | "spending";
+                            amountFen: number;
+                            occurredOn: string;
+                            householdId: string | null;
+                            household: string | null;
+                            levyId: string | null;
+                            decisionId: string | null;
+                            decision: string | null;
+                            companyId: string | null;
+                            payer: string | null;
+                            purpose: string | null;
+                            /** @enum {string} */
+                            channel: "staff" | "phone";
+                            recordedByName: string;
+                            createdAt: string;
+                        };
+                        balanceFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdMovementsMovementIdReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                movementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1FundsIdClaims: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            fundId: string;
+                            householdId: string;
+                            household: string | null;
+                            amountFen: number;
+                            paidOn: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "rejected";
+                            movementId: string | null;
+                            decisionNote: string | null;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1FundsIdClaimsClaimIdDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                claimId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isConfirmed: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        fundId: string;
+                        householdId: string;
+                        household: string | null;
+                        amountFen: number;
+                        paidOn: string;
+                        note: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "rejected";
+                        movementId: string | null;
+                        decisionNote: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyFunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyFundsId: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fund: {
+                            id: string;
+                            compoundId: string;
+                            compoundName: string;
+                            name: string;
+                            balanceFen: number;
+                            ownerCount: number;
+                            createdAt: string;
+                        };
+                        statement: {
+                            month: string | null;
+                            openingFen: number;
+                            incomeFen: {
+                                owner: number;
+                                subsidy: number;
+                                company: number;
+                            };
+                            incomeTotalFen: number;
+                            spendingFen: number;
+                            spendingByDecision: {
+                                decisionId: string;
+                                decision: string;
+                                spentFen: number;
+                                movements: number;
+                            }[];
+                            closingFen: number;
+                            movementCount: number;
+                            isBalanced: boolean;
+                        };
+                        months: string[];
+                        movements: {
+                            id: string;
+                            seq: number;
+                            /** @enum {string} */
+                            source: "owner" | "subsidy" | "company" | "spending";
+                            amountFen: number;
+                            occurredOn: string;
+                            householdId: string | null;
+                            household: string | null;
+                            levyId: string | null;
+                            decisionId: string | null;
+                            decision: string | null;
+                            companyId: string | null;
+                            payer: string | null;
+                            purpose: string | null;
+                            /** @enum {string} */
+                            channel: "staff" | "phone";
+                            recordedByName: string;
+                            createdAt: string;
+                        }[];
+                        mine: {
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        };
+                        claims: {
+                            id: string;
+                            fundId: string;
+                            householdId: string;
+                            household: string | null;
+                            amountFen: number;
+                            paidOn: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "rejected";
+                            movementId: string | null;
+                            decisionNote: string | null;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyFundsIdClaims: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amountFen: number;
+                    /** Format: date */
+                    paidOn: string;
+                    /** Format: uuid */
+                    levyId?: string;
+                    note?: string;
+                    clientKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        fundId: string;
+                        householdId: string;
+                        household: string | null;
+                        amountFen: number;
+                        paidOn: string;
+                        note: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "rejected";
+                        movementId: string | null;
+                        decisionNote: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PropertyCompanies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            creditCode: string | null;
+                            contactName: string | null;
+                            contracts: {
+                                id: string;
+                                companyId: string;
+                                companyName: string;
+                                compoundId: string;
+                                compoundName: string;
+                                services: string[];
+                                feeFen: number;
+                                /** @enum {string} */
+                                feeUnit: "per_m2_month" | "per_month";
+                                startsOn: string;
+                                endsOn: string;
+                                isCurrent: boolean;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PropertyCompanies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    name: string;
+                    creditCode?: string;
+                    contactName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        creditCode: string | null;
+                        contactName: string | null;
+                        contracts: {
+                            id: string;
+                            companyId: string;
+                            companyName: string;
+                            compoundId: string;
+                            compoundName: string;
+                            services: string[];
+                            feeFen: number;
+                            /** @enum {string} */
+                            feeUnit: "per_m2_month" | "per_month";
+                            startsOn: string;
+                            endsOn: string;
+                            isCurrent: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1PropertyContracts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    companyId: string;
+                    /** Format: uuid */
+                    compoundId: string;
+                    services: string[];
+                    feeFen: number;
+                    /** @enum {string} */
+                    feeUnit: "per_m2_month" | "per_month";
+                    /** Format: date */
+                    startsOn: string;
+                    /** Format: date */
+                    endsOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        companyId: string;
+                        companyName: string;
+                        compoundId: string;
+                        compoundName: string;
+                        services: string[];
+                        feeFen: number;
+                        /** @enum {string} */
+                        feeUnit: "per_m2_month" | "per_month";
+                        startsOn: string;
+                        endsOn: string;
+                        isCurrent: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1PropertyCompaniesIdFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        companyId: string;
+                        name: string;
+                        dutyCodes: string[];
+                        items: {
+                            contract: {
+                                id: string;
+                                companyId: string;
+                                companyName: string;
+                                compoundId: string;
+                                compoundName: string;
+                                services: string[];
+                                feeFen: number;
+                                /** @enum {string} */
+                                feeUnit: "per_m2_month" | "per_month";
+                                startsOn: string;
+                                endsOn: string;
+                                isCurrent: boolean;
+                            };
+                            rates: {
+                                received: number;
+                                acceptedOnTime: number;
+                                /** @description accepted within the deadline ÷ received */
+                                responseRate: number | null;
+                                closed: number;
+                                solved: number;
+                                /** @description solved ÷ closed (rejected excluded) */
+                                resolutionRate: number | null;
+                                rated: number;
+                                satisfied: number;
+                                /** @description ratings ≥ 4 ÷ rated */
+                                satisfactionRate: number | null;
+                                meanAcceptHours: number | null;
+                                meanResolveHours: number | null;
+                                overdueNow: number;
+                                everOverdue: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1Councils: {
         parameters: {
             query?: never;
@@ -19502,2370 +20541,6 @@ export interface operations {
                         closedAt: string | null;
                         closeReason: string | null;
                         isSupportedByMe: boolean;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1Canteens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            orgId: string;
-                            orgName: string;
-                            name: string;
-                            address: string | null;
-                            subsidyAccount: string;
-                            lunchCutoff: string;
-                            dinnerCutoff: string;
-                            allowsWalkIns: boolean;
-                            absenceDays: number;
-                            minAge: number;
-                            eligibleTags: string[];
-                            createdAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1Canteens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    orgId: string;
-                    name: string;
-                    address?: string;
-                    /** @description the named account billed the difference, e.g. 民政老年餐补贴 */
-                    subsidyAccount: string;
-                    /**
-                     * @description HH:MM, Shanghai time
-                     * @default 09:00
-                     */
-                    lunchCutoff?: string;
-                    /**
-                     * @description HH:MM, Shanghai time
-                     * @default 15:00
-                     */
-                    dinnerCutoff?: string;
-                    /** @default true */
-                    allowsWalkIns?: boolean;
-                    /** @default 3 */
-                    absenceDays?: number;
-                    /** @default 60 */
-                    minAge?: number;
-                    /**
-                     * @default [
-                     *       "disabled",
-                     *       "dibao"
-                     *     ]
-                     */
-                    eligibleTags?: string[];
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        orgId: string;
-                        orgName: string;
-                        name: string;
-                        address: string | null;
-                        subsidyAccount: string;
-                        lunchCutoff: string;
-                        dinnerCutoff: string;
-                        allowsWalkIns: boolean;
-                        absenceDays: number;
-                        minAge: number;
-                        eligibleTags: string[];
-                        createdAt: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensId: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        orgId: string;
-                        orgName: string;
-                        name: string;
-                        address: string | null;
-                        subsidyAccount: string;
-                        lunchCutoff: string;
-                        dinnerCutoff: string;
-                        allowsWalkIns: boolean;
-                        absenceDays: number;
-                        minAge: number;
-                        eligibleTags: string[];
-                        createdAt: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdEligible: {
-        parameters: {
-            query?: {
-                q?: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            residentId: string;
-                            name: string;
-                            age: number;
-                            gender: string;
-                            tags: string[];
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdDiners: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            residentId: string;
-                            householdId: string;
-                            name: string;
-                            gender: string;
-                            age: number;
-                            address: string;
-                            tiers: ("standard" | "senior" | "dibao")[];
-                            code: string;
-                            isRegular: boolean;
-                            needsDelivery: boolean;
-                            route: string | null;
-                            volunteer: string | null;
-                            isActive: boolean;
-                            balanceFen: number;
-                            lastSeenDay: string | null;
-                            enrolledAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1CanteensIdDiners: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    residentId: string;
-                    /** @default true */
-                    isRegular?: boolean;
-                    /** @default false */
-                    needsDelivery?: boolean;
-                    route?: string | null;
-                    volunteer?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    patchApiV1CanteensIdDinersDinerId: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                dinerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    isRegular?: boolean;
-                    needsDelivery?: boolean;
-                    route?: string | null;
-                    volunteer?: string | null;
-                    isActive?: boolean;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdDinersDinerIdStatement: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                dinerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        balanceFen: number;
-                        items: {
-                            id: string;
-                            /** @enum {string} */
-                            kind: "topup" | "meal" | "refund";
-                            amountFen: number;
-                            day: string;
-                            orderId: string | null;
-                            note: string | null;
-                            actorName: string;
-                            at: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdMenus: {
-        parameters: {
-            query: {
-                from: string;
-                days?: number;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            day: string;
-                            /** @enum {string} */
-                            meal: "lunch" | "dinner";
-                            dishes: string;
-                            costFen: number;
-                            prices: {
-                                standard: number;
-                                senior: number;
-                                dibao: number;
-                            };
-                            cutoffAt: string;
-                            createdByName: string;
-                            updatedAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    putApiV1CanteensIdMenus: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * Format: date
-                     * @description a Shanghai day, YYYY-MM-DD
-                     */
-                    day: string;
-                    /** @enum {string} */
-                    meal: "lunch" | "dinner";
-                    dishes: string;
-                    /** @description the meal's full cost in fen */
-                    costFen: number;
-                    /** @description what a diner of each tier pays, in fen */
-                    prices: {
-                        standard: number;
-                        senior: number;
-                        dibao: number;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        menu: {
-                            id: string;
-                            day: string;
-                            /** @enum {string} */
-                            meal: "lunch" | "dinner";
-                            dishes: string;
-                            costFen: number;
-                            prices: {
-                                standard: number;
-                                senior: number;
-                                dibao: number;
-                            };
-                            cutoffAt: string;
-                            createdByName: string;
-                            updatedAt: string;
-                        };
-                        standing: {
-                            placed: number;
-                            skipped: number;
-                        };
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdOrders: {
-        parameters: {
-            query: {
-                day: string;
-                meal?: "lunch" | "dinner";
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            dinerId: string;
-                            menuId: string;
-                            day: string;
-                            /** @enum {string} */
-                            meal: "lunch" | "dinner";
-                            /** @enum {string} */
-                            status: "ordered" | "cancelled";
-                            /** @enum {string} */
-                            source: "phone" | "staff" | "standing" | "walk_in";
-                            /** @enum {string} */
-                            tier: "standard" | "senior" | "dibao";
-                            priceFen: number;
-                            subsidyFen: number;
-                            orderedByName: string;
-                            createdAt: string;
-                            servedAt: string | null;
-                            delivery: ("delivered" | "not_home") | null;
-                            name: string;
-                            needsDelivery: boolean;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1CanteensIdOrders: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    dinerId: string;
-                    /** Format: uuid */
-                    menuId: string;
-                    /** @description made by the client once per intended action; sending it again answers the first result */
-                    clientKey?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        order: {
-                            id: string;
-                            dinerId: string;
-                            menuId: string;
-                            day: string;
-                            /** @enum {string} */
-                            meal: "lunch" | "dinner";
-                            /** @enum {string} */
-                            status: "ordered" | "cancelled";
-                            /** @enum {string} */
-                            source: "phone" | "staff" | "standing" | "walk_in";
-                            /** @enum {string} */
-                            tier: "standard" | "senior" | "dibao";
-                            priceFen: number;
-                            subsidyFen: number;
-                            orderedByName: string;
-                            createdAt: string;
-                            servedAt: string | null;
-                            delivery: ("delivered" | "not_home") | null;
-                        };
-                        isNew: boolean;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1CanteensIdOrdersOrderIdCancel: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                orderId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        dinerId: string;
-                        menuId: string;
-                        day: string;
-                        /** @enum {string} */
-                        meal: "lunch" | "dinner";
-                        /** @enum {string} */
-                        status: "ordered" | "cancelled";
-                        /** @enum {string} */
-                        source: "phone" | "staff" | "standing" | "walk_in";
-                        /** @enum {string} */
-                        tier: "standard" | "senior" | "dibao";
-                        priceFen: number;
-                        subsidyFen: number;
-                        orderedByName: string;
-                        createdAt: string;
-                        servedAt: string | null;
-                        delivery: ("delivered" | "not_home") | null;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1CanteensIdOrdersOrderIdDelivery: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                orderId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    mark: "delivered" | "not_home";
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        orderId: string;
-                        /** @enum {string} */
-                        delivery: "delivered" | "not_home";
-                        deliveryAt: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdStandingOrders: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            dinerId: string;
-                            /** @enum {string} */
-                            meal: "lunch" | "dinner";
-                            weekdays: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    putApiV1CanteensIdStandingOrders: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    dinerId: string;
-                    /** @enum {string} */
-                    meal: "lunch" | "dinner";
-                    /** @description ISO weekdays the order stands for ('12345' every weekday; '' ends it) */
-                    weekdays: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        dinerId: string;
-                        /** @enum {string} */
-                        meal: "lunch" | "dinner";
-                        weekdays: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1CanteensIdTopups: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    dinerId: string;
-                    /** @description fen paid in; more than 0 */
-                    amountFen: number;
-                    /** @description made by the client once per intended action; sending it again answers the first result */
-                    clientKey: string;
-                    note?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        balanceFen: number;
-                        isNew: boolean;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdDelivery: {
-        parameters: {
-            query: {
-                day: string;
-                meal: "lunch" | "dinner";
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        day: string;
-                        /** @enum {string} */
-                        meal: "lunch" | "dinner";
-                        total: number;
-                        delivered: number;
-                        groups: {
-                            route: string | null;
-                            volunteer: string | null;
-                            stops: {
-                                orderId: string;
-                                dinerId: string;
-                                name: string;
-                                address: string;
-                                delivery: ("delivered" | "not_home") | null;
-                                deliveryAt: string | null;
-                            }[];
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1CanteensIdSignIn: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    meal: "lunch" | "dinner";
-                    /** Format: uuid */
-                    dinerId?: string;
-                    /** @description the diner's code, as scanned from her phone */
-                    code?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        order: {
-                            id: string;
-                            dinerId: string;
-                            menuId: string;
-                            day: string;
-                            /** @enum {string} */
-                            meal: "lunch" | "dinner";
-                            /** @enum {string} */
-                            status: "ordered" | "cancelled";
-                            /** @enum {string} */
-                            source: "phone" | "staff" | "standing" | "walk_in";
-                            /** @enum {string} */
-                            tier: "standard" | "senior" | "dibao";
-                            priceFen: number;
-                            subsidyFen: number;
-                            orderedByName: string;
-                            createdAt: string;
-                            servedAt: string | null;
-                            delivery: ("delivered" | "not_home") | null;
-                        };
-                        name: string;
-                        isWalkIn: boolean;
-                        wasServed: boolean;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdBills: {
-        parameters: {
-            query: {
-                month: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        month: string;
-                        subsidyAccount: string;
-                        items: {
-                            dinerId: string;
-                            name: string;
-                            meals: number;
-                            costFen: number;
-                            paidByDinerFen: number;
-                            paidBySubsidyFen: number;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1CanteensIdReconciliation: {
-        parameters: {
-            query: {
-                month: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        month: string;
-                        canteenId: string;
-                        subsidyAccount: string;
-                        meals: number;
-                        prepaid: {
-                            openingFen: number;
-                            topUpsFen: number;
-                            chargedFen: number;
-                            refundedFen: number;
-                            closingFen: number;
-                        };
-                        mealCostFen: number;
-                        paidByDinersFen: number;
-                        paidBySubsidyFen: number;
-                        isBalanced: boolean;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1MyCanteen: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description today in Lanzhou, YYYY-MM-DD */
-                        today: string;
-                        items: {
-                            dinerId: string;
-                            name: string;
-                            canteen: {
-                                id: string;
-                                orgId: string;
-                                orgName: string;
-                                name: string;
-                                address: string | null;
-                                subsidyAccount: string;
-                                lunchCutoff: string;
-                                dinnerCutoff: string;
-                                allowsWalkIns: boolean;
-                                absenceDays: number;
-                                minAge: number;
-                                eligibleTags: string[];
-                                createdAt: string;
-                            };
-                            code: string;
-                            balanceFen: number;
-                            menus: {
-                                id: string;
-                                day: string;
-                                /** @enum {string} */
-                                meal: "lunch" | "dinner";
-                                dishes: string;
-                                costFen: number;
-                                prices: {
-                                    standard: number;
-                                    senior: number;
-                                    dibao: number;
-                                };
-                                cutoffAt: string;
-                                createdByName: string;
-                                updatedAt: string;
-                                /** @enum {string} */
-                                myTier: "standard" | "senior" | "dibao";
-                                myPriceFen: number;
-                                myOrderId: string | null;
-                                isOpen: boolean;
-                            }[];
-                            orders: {
-                                id: string;
-                                dinerId: string;
-                                menuId: string;
-                                day: string;
-                                /** @enum {string} */
-                                meal: "lunch" | "dinner";
-                                /** @enum {string} */
-                                status: "ordered" | "cancelled";
-                                /** @enum {string} */
-                                source: "phone" | "staff" | "standing" | "walk_in";
-                                /** @enum {string} */
-                                tier: "standard" | "senior" | "dibao";
-                                priceFen: number;
-                                subsidyFen: number;
-                                orderedByName: string;
-                                createdAt: string;
-                                servedAt: string | null;
-                                delivery: ("delivered" | "not_home") | null;
-                            }[];
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1MyCanteenOrders: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    menuId: string;
-                    /** @description made by the client once per intended action; sending it again answers the first result */
-                    clientKey: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        order: {
-                            id: string;
-                            dinerId: string;
-                            menuId: string;
-                            day: string;
-                            /** @enum {string} */
-                            meal: "lunch" | "dinner";
-                            /** @enum {string} */
-                            status: "ordered" | "cancelled";
-                            /** @enum {string} */
-                            source: "phone" | "staff" | "standing" | "walk_in";
-                            /** @enum {string} */
-                            tier: "standard" | "senior" | "dibao";
-                            priceFen: number;
-                            subsidyFen: number;
-                            orderedByName: string;
-                            createdAt: string;
-                            servedAt: string | null;
-                            delivery: ("delivered" | "not_home") | null;
-                        };
-                        isNew: boolean;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1MyCanteenOrdersOrderIdCancel: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                orderId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        dinerId: string;
-                        menuId: string;
-                        day: string;
-                        /** @enum {string} */
-                        meal: "lunch" | "dinner";
-                        /** @enum {string} */
-                        status: "ordered" | "cancelled";
-                        /** @enum {string} */
-                        source: "phone" | "staff" | "standing" | "walk_in";
-                        /** @enum {string} */
-                        tier: "standard" | "senior" | "dibao";
-                        priceFen: number;
-                        subsidyFen: number;
-                        orderedByName: string;
-                        createdAt: string;
-                        servedAt: string | null;
-                        delivery: ("delivered" | "not_home") | null;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1MyCanteenDinerIdStatement: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                dinerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        balanceFen: number;
-                        items: {
-                            id: string;
-                            /** @enum {string} */
-                            kind: "topup" | "meal" | "refund";
-                            amountFen: number;
-                            day: string;
-                            orderId: string | null;
-                            note: string | null;
-                            actorName: string;
-                            at: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1Funds: {
-        parameters: {
-            query?: {
-                orgId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            compoundId: string;
-                            compoundName: string;
-                            name: string;
-                            balanceFen: number;
-                            ownerCount: number;
-                            createdAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1Funds: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    compoundId: string;
-                    name?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        compoundId: string;
-                        compoundName: string;
-                        name: string;
-                        balanceFen: number;
-                        ownerCount: number;
-                        createdAt: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1FundsId: {
-        parameters: {
-            query?: {
-                month?: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        fund: {
-                            id: string;
-                            compoundId: string;
-                            compoundName: string;
-                            name: string;
-                            balanceFen: number;
-                            ownerCount: number;
-                            createdAt: string;
-                        };
-                        statement: {
-                            month: string | null;
-                            openingFen: number;
-                            incomeFen: {
-                                owner: number;
-                                subsidy: number;
-                                company: number;
-                            };
-                            incomeTotalFen: number;
-                            spendingFen: number;
-                            spendingByDecision: {
-                                decisionId: string;
-                                decision: string;
-                                spentFen: number;
-                                movements: number;
-                            }[];
-                            closingFen: number;
-                            movementCount: number;
-                            isBalanced: boolean;
-                        };
-                        months: string[];
-                        movements: {
-                            id: string;
-                            seq: number;
-                            /** @enum {string} */
-                            source: "owner" | "subsidy" | "company" | "spending";
-                            amountFen: number;
-                            occurredOn: string;
-                            householdId: string | null;
-                            household: string | null;
-                            levyId: string | null;
-                            decisionId: string | null;
-                            decision: string | null;
-                            companyId: string | null;
-                            payer: string | null;
-                            purpose: string | null;
-                            /** @enum {string} */
-                            channel: "staff" | "phone";
-                            recordedByName: string;
-                            createdAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1FundsIdDecisions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            title: string;
-                            decidedAt: string;
-                            ownersFen: number | null;
-                            subsidyFen: number | null;
-                            companyFen: number | null;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1FundsIdOwners: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            householdId: string;
-                            address: string;
-                            areaM2: number;
-                            dueFen: number;
-                            paidFen: number;
-                            arrearsFen: number;
-                        }[];
-                        totalArrearsFen: number;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1FundsIdOwners: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    owners: {
-                        /** Format: uuid */
-                        householdId: string;
-                        areaM2: number;
-                    }[];
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            householdId: string;
-                            address: string;
-                            areaM2: number;
-                            dueFen: number;
-                            paidFen: number;
-                            arrearsFen: number;
-                        }[];
-                        totalArrearsFen: number;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1FundsIdLevies: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            title: string;
-                            /** @enum {string} */
-                            basis: "per_household" | "per_area" | "flat";
-                            rateFen: number;
-                            decisionId: string | null;
-                            dueOn: string;
-                            totalFen: number;
-                            households: number;
-                            createdAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1FundsIdLevies: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    title: string;
-                    /** @enum {string} */
-                    basis: "per_household" | "per_area" | "flat";
-                    rateFen: number;
-                    /** Format: uuid */
-                    decisionId?: string;
-                    /** Format: date */
-                    dueOn: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        title: string;
-                        /** @enum {string} */
-                        basis: "per_household" | "per_area" | "flat";
-                        rateFen: number;
-                        decisionId: string | null;
-                        dueOn: string;
-                        totalFen: number;
-                        households: number;
-                        createdAt: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1FundsIdMovements: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    source: "owner" | "subsidy" | "company" | "spending";
-                    amountFen: number;
-                    /** Format: date */
-                    occurredOn: string;
-                    /** Format: uuid */
-                    householdId?: string;
-                    /** Format: uuid */
-                    levyId?: string;
-                    /** Format: uuid */
-                    decisionId?: string;
-                    /** Format: uuid */
-                    companyId?: string;
-                    payer?: string;
-                    purpose?: string;
-                    clientKey?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        movement: {
-                            id: string;
-                            seq: number;
-                            /** @enum {string} */
-                            source: "owner" | "subsidy" | "company" | "spending";
-                            amountFen: number;
-                            occurredOn: string;
-                            householdId: string | null;
-                            household: string | null;
-                            levyId: string | null;
-                            decisionId: string | null;
-                            decision: string | null;
-                            companyId: string | null;
-                            payer: string | null;
-                            purpose: string | null;
-                            /** @enum {string} */
-                            channel: "staff" | "phone";
-                            recordedByName: string;
-                            createdAt: string;
-                        };
-                        balanceFen: number;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1FundsIdMovementsMovementIdReceipt: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                movementId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1FundsIdClaims: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            fundId: string;
-                            householdId: string;
-                            household: string | null;
-                            amountFen: number;
-                            paidOn: string;
-                            note: string | null;
-                            /** @enum {string} */
-                            status: "pending" | "confirmed" | "rejected";
-                            movementId: string | null;
-                            decisionNote: string | null;
-                            createdAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1FundsIdClaimsClaimIdDecide: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                claimId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    isConfirmed: boolean;
-                    note?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        fundId: string;
-                        householdId: string;
-                        household: string | null;
-                        amountFen: number;
-                        paidOn: string;
-                        note: string | null;
-                        /** @enum {string} */
-                        status: "pending" | "confirmed" | "rejected";
-                        movementId: string | null;
-                        decisionNote: string | null;
-                        createdAt: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1MyFunds: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            compoundId: string;
-                            compoundName: string;
-                            name: string;
-                            balanceFen: number;
-                            ownerCount: number;
-                            createdAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1MyFundsId: {
-        parameters: {
-            query?: {
-                month?: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        fund: {
-                            id: string;
-                            compoundId: string;
-                            compoundName: string;
-                            name: string;
-                            balanceFen: number;
-                            ownerCount: number;
-                            createdAt: string;
-                        };
-                        statement: {
-                            month: string | null;
-                            openingFen: number;
-                            incomeFen: {
-                                owner: number;
-                                subsidy: number;
-                                company: number;
-                            };
-                            incomeTotalFen: number;
-                            spendingFen: number;
-                            spendingByDecision: {
-                                decisionId: string;
-                                decision: string;
-                                spentFen: number;
-                                movements: number;
-                            }[];
-                            closingFen: number;
-                            movementCount: number;
-                            isBalanced: boolean;
-                        };
-                        months: string[];
-                        movements: {
-                            id: string;
-                            seq: number;
-                            /** @enum {string} */
-                            source: "owner" | "subsidy" | "company" | "spending";
-                            amountFen: number;
-                            occurredOn: string;
-                            householdId: string | null;
-                            household: string | null;
-                            levyId: string | null;
-                            decisionId: string | null;
-                            decision: string | null;
-                            companyId: string | null;
-                            payer: string | null;
-                            purpose: string | null;
-                            /** @enum {string} */
-                            channel: "staff" | "phone";
-                            recordedByName: string;
-                            createdAt: string;
-                        }[];
-                        mine: {
-                            dueFen: number;
-                            paidFen: number;
-                            arrearsFen: number;
-                        };
-                        claims: {
-                            id: string;
-                            fundId: string;
-                            householdId: string;
-                            household: string | null;
-                            amountFen: number;
-                            paidOn: string;
-                            note: string | null;
-                            /** @enum {string} */
-                            status: "pending" | "confirmed" | "rejected";
-                            movementId: string | null;
-                            decisionNote: string | null;
-                            createdAt: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1MyFundsIdClaims: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    amountFen: number;
-                    /** Format: date */
-                    paidOn: string;
-                    /** Format: uuid */
-                    levyId?: string;
-                    note?: string;
-                    clientKey: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        fundId: string;
-                        householdId: string;
-                        household: string | null;
-                        amountFen: number;
-                        paidOn: string;
-                        note: string | null;
-                        /** @enum {string} */
-                        status: "pending" | "confirmed" | "rejected";
-                        movementId: string | null;
-                        decisionNote: string | null;
-                        createdAt: string;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1PropertyCompanies: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                            creditCode: string | null;
-                            contactName: string | null;
-                            contracts: {
-                                id: string;
-                                companyId: string;
-                                companyName: string;
-                                compoundId: string;
-                                compoundName: string;
-                                services: string[];
-                                feeFen: number;
-                                /** @enum {string} */
-                                feeUnit: "per_m2_month" | "per_month";
-                                startsOn: string;
-                                endsOn: string;
-                                isCurrent: boolean;
-                            }[];
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1PropertyCompanies: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    orgId: string;
-                    name: string;
-                    creditCode?: string;
-                    contactName?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        creditCode: string | null;
-                        contactName: string | null;
-                        contracts: {
-                            id: string;
-                            companyId: string;
-                            companyName: string;
-                            compoundId: string;
-                            compoundName: string;
-                            services: string[];
-                            feeFen: number;
-                            /** @enum {string} */
-                            feeUnit: "per_m2_month" | "per_month";
-                            startsOn: string;
-                            endsOn: string;
-                            isCurrent: boolean;
-                        }[];
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postApiV1PropertyContracts: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    companyId: string;
-                    /** Format: uuid */
-                    compoundId: string;
-                    services: string[];
-                    feeFen: number;
-                    /** @enum {string} */
-                    feeUnit: "per_m2_month" | "per_month";
-                    /** Format: date */
-                    startsOn: string;
-                    /** Format: date */
-                    endsOn: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        companyId: string;
-                        companyName: string;
-                        compoundId: string;
-                        compoundName: string;
-                        services: string[];
-                        feeFen: number;
-                        /** @enum {string} */
-                        feeUnit: "per_m2_month" | "per_month";
-                        startsOn: string;
-                        endsOn: string;
-                        isCurrent: boolean;
-                    };
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getApiV1PropertyCompaniesIdFigures: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        companyId: string;
-                        name: string;
-                        dutyCodes: string[];
-                        items: {
-                            contract: {
-                                id: string;
-                                companyId: string;
-                                companyName: string;
-                                compoundId: string;
-                                compoundName: string;
-                                services: string[];
-                                feeFen: number;
-                                /** @enum {string} */
-                                feeUnit: "per_m2_month" | "per_month";
-                                startsOn: string;
-                                endsOn: string;
-                                isCurrent: boolean;
-                            };
-                            rates: {
-                                received: number;
-                                acceptedOnTime: number;
-                                /** @description accepted within the deadline ÷ received */
-                                responseRate: number | null;
-                                closed: number;
-                                solved: number;
-                                /** @description solved ÷ closed (rejected excluded) */
-                                resolutionRate: number | null;
-                                rated: number;
-                                satisfied: number;
-                                /** @description ratings ≥ 4 ÷ rated */
-                                satisfactionRate: number | null;
-                                meanAcceptHours: number | null;
-                                meanResolveHours: number | null;
-                                overdueNow: number;
-                                everOverdue: number;
-                            };
-                        }[];
                     };
                 };
             };
@@ -24945,6 +23620,1331 @@ export interface operations {
                                 name: string;
                                 hoursUsed: number;
                             }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Canteens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            orgId: string;
+                            orgName: string;
+                            name: string;
+                            address: string | null;
+                            subsidyAccount: string;
+                            lunchCutoff: string;
+                            dinnerCutoff: string;
+                            allowsWalkIns: boolean;
+                            absenceDays: number;
+                            minAge: number;
+                            eligibleTags: string[];
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Canteens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    orgId: string;
+                    name: string;
+                    address?: string;
+                    /** @description the named account billed the difference, e.g. 民政老年餐补贴 */
+                    subsidyAccount: string;
+                    /**
+                     * @description HH:MM, Shanghai time
+                     * @default 09:00
+                     */
+                    lunchCutoff?: string;
+                    /**
+                     * @description HH:MM, Shanghai time
+                     * @default 15:00
+                     */
+                    dinnerCutoff?: string;
+                    /** @default true */
+                    allowsWalkIns?: boolean;
+                    /** @default 3 */
+                    absenceDays?: number;
+                    /** @default 60 */
+                    minAge?: number;
+                    /**
+                     * @default [
+                     *       "disabled",
+                     *       "dibao"
+                     *     ]
+                     */
+                    eligibleTags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        address: string | null;
+                        subsidyAccount: string;
+                        lunchCutoff: string;
+                        dinnerCutoff: string;
+                        allowsWalkIns: boolean;
+                        absenceDays: number;
+                        minAge: number;
+                        eligibleTags: string[];
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        orgName: string;
+                        name: string;
+                        address: string | null;
+                        subsidyAccount: string;
+                        lunchCutoff: string;
+                        dinnerCutoff: string;
+                        allowsWalkIns: boolean;
+                        absenceDays: number;
+                        minAge: number;
+                        eligibleTags: string[];
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdEligible: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            residentId: string;
+                            name: string;
+                            age: number;
+                            gender: string;
+                            tags: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdDiners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            residentId: string;
+                            householdId: string;
+                            name: string;
+                            gender: string;
+                            age: number;
+                            address: string;
+                            tiers: ("standard" | "senior" | "dibao")[];
+                            code: string;
+                            isRegular: boolean;
+                            needsDelivery: boolean;
+                            route: string | null;
+                            volunteer: string | null;
+                            isActive: boolean;
+                            balanceFen: number;
+                            lastSeenDay: string | null;
+                            enrolledAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdDiners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    residentId: string;
+                    /** @default true */
+                    isRegular?: boolean;
+                    /** @default false */
+                    needsDelivery?: boolean;
+                    route?: string | null;
+                    volunteer?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1CanteensIdDinersDinerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                dinerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isRegular?: boolean;
+                    needsDelivery?: boolean;
+                    route?: string | null;
+                    volunteer?: string | null;
+                    isActive?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdDinersDinerIdStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                dinerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balanceFen: number;
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "topup" | "meal" | "refund";
+                            amountFen: number;
+                            day: string;
+                            orderId: string | null;
+                            note: string | null;
+                            actorName: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdMenus: {
+        parameters: {
+            query: {
+                from: string;
+                days?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            dishes: string;
+                            costFen: number;
+                            prices: {
+                                standard: number;
+                                senior: number;
+                                dibao: number;
+                            };
+                            cutoffAt: string;
+                            createdByName: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1CanteensIdMenus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description a Shanghai day, YYYY-MM-DD
+                     */
+                    day: string;
+                    /** @enum {string} */
+                    meal: "lunch" | "dinner";
+                    dishes: string;
+                    /** @description the meal's full cost in fen */
+                    costFen: number;
+                    /** @description what a diner of each tier pays, in fen */
+                    prices: {
+                        standard: number;
+                        senior: number;
+                        dibao: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        menu: {
+                            id: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            dishes: string;
+                            costFen: number;
+                            prices: {
+                                standard: number;
+                                senior: number;
+                                dibao: number;
+                            };
+                            cutoffAt: string;
+                            createdByName: string;
+                            updatedAt: string;
+                        };
+                        standing: {
+                            placed: number;
+                            skipped: number;
+                        };
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdOrders: {
+        parameters: {
+            query: {
+                day: string;
+                meal?: "lunch" | "dinner";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                            name: string;
+                            needsDelivery: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    dinerId: string;
+                    /** Format: uuid */
+                    menuId: string;
+                    /** @description made by the client once per intended action; sending it again answers the first result */
+                    clientKey?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                        };
+                        isNew: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdOrdersOrderIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        dinerId: string;
+                        menuId: string;
+                        day: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        /** @enum {string} */
+                        status: "ordered" | "cancelled";
+                        /** @enum {string} */
+                        source: "phone" | "staff" | "standing" | "walk_in";
+                        /** @enum {string} */
+                        tier: "standard" | "senior" | "dibao";
+                        priceFen: number;
+                        subsidyFen: number;
+                        orderedByName: string;
+                        createdAt: string;
+                        servedAt: string | null;
+                        delivery: ("delivered" | "not_home") | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdOrdersOrderIdDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    mark: "delivered" | "not_home";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orderId: string;
+                        /** @enum {string} */
+                        delivery: "delivered" | "not_home";
+                        deliveryAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdStandingOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            dinerId: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            weekdays: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1CanteensIdStandingOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    dinerId: string;
+                    /** @enum {string} */
+                    meal: "lunch" | "dinner";
+                    /** @description ISO weekdays the order stands for ('12345' every weekday; '' ends it) */
+                    weekdays: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dinerId: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        weekdays: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdTopups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    dinerId: string;
+                    /** @description fen paid in; more than 0 */
+                    amountFen: number;
+                    /** @description made by the client once per intended action; sending it again answers the first result */
+                    clientKey: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        balanceFen: number;
+                        isNew: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdDelivery: {
+        parameters: {
+            query: {
+                day: string;
+                meal: "lunch" | "dinner";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        day: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        total: number;
+                        delivered: number;
+                        groups: {
+                            route: string | null;
+                            volunteer: string | null;
+                            stops: {
+                                orderId: string;
+                                dinerId: string;
+                                name: string;
+                                address: string;
+                                delivery: ("delivered" | "not_home") | null;
+                                deliveryAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1CanteensIdSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    meal: "lunch" | "dinner";
+                    /** Format: uuid */
+                    dinerId?: string;
+                    /** @description the diner's code, as scanned from her phone */
+                    code?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                        };
+                        name: string;
+                        isWalkIn: boolean;
+                        wasServed: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdBills: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        subsidyAccount: string;
+                        items: {
+                            dinerId: string;
+                            name: string;
+                            meals: number;
+                            costFen: number;
+                            paidByDinerFen: number;
+                            paidBySubsidyFen: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CanteensIdReconciliation: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        canteenId: string;
+                        subsidyAccount: string;
+                        meals: number;
+                        prepaid: {
+                            openingFen: number;
+                            topUpsFen: number;
+                            chargedFen: number;
+                            refundedFen: number;
+                            closingFen: number;
+                        };
+                        mealCostFen: number;
+                        paidByDinersFen: number;
+                        paidBySubsidyFen: number;
+                        isBalanced: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyCanteen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description today in Lanzhou, YYYY-MM-DD */
+                        today: string;
+                        items: {
+                            dinerId: string;
+                            name: string;
+                            canteen: {
+                                id: string;
+                                orgId: string;
+                                orgName: string;
+                                name: string;
+                                address: string | null;
+                                subsidyAccount: string;
+                                lunchCutoff: string;
+                                dinnerCutoff: string;
+                                allowsWalkIns: boolean;
+                                absenceDays: number;
+                                minAge: number;
+                                eligibleTags: string[];
+                                createdAt: string;
+                            };
+                            code: string;
+                            balanceFen: number;
+                            menus: {
+                                id: string;
+                                day: string;
+                                /** @enum {string} */
+                                meal: "lunch" | "dinner";
+                                dishes: string;
+                                costFen: number;
+                                prices: {
+                                    standard: number;
+                                    senior: number;
+                                    dibao: number;
+                                };
+                                cutoffAt: string;
+                                createdByName: string;
+                                updatedAt: string;
+                                /** @enum {string} */
+                                myTier: "standard" | "senior" | "dibao";
+                                myPriceFen: number;
+                                myOrderId: string | null;
+                                isOpen: boolean;
+                            }[];
+                            orders: {
+                                id: string;
+                                dinerId: string;
+                                menuId: string;
+                                day: string;
+                                /** @enum {string} */
+                                meal: "lunch" | "dinner";
+                                /** @enum {string} */
+                                status: "ordered" | "cancelled";
+                                /** @enum {string} */
+                                source: "phone" | "staff" | "standing" | "walk_in";
+                                /** @enum {string} */
+                                tier: "standard" | "senior" | "dibao";
+                                priceFen: number;
+                                subsidyFen: number;
+                                orderedByName: string;
+                                createdAt: string;
+                                servedAt: string | null;
+                                delivery: ("delivered" | "not_home") | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCanteenOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    menuId: string;
+                    /** @description made by the client once per intended action; sending it again answers the first result */
+                    clientKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            dinerId: string;
+                            menuId: string;
+                            day: string;
+                            /** @enum {string} */
+                            meal: "lunch" | "dinner";
+                            /** @enum {string} */
+                            status: "ordered" | "cancelled";
+                            /** @enum {string} */
+                            source: "phone" | "staff" | "standing" | "walk_in";
+                            /** @enum {string} */
+                            tier: "standard" | "senior" | "dibao";
+                            priceFen: number;
+                            subsidyFen: number;
+                            orderedByName: string;
+                            createdAt: string;
+                            servedAt: string | null;
+                            delivery: ("delivered" | "not_home") | null;
+                        };
+                        isNew: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCanteenOrdersOrderIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        dinerId: string;
+                        menuId: string;
+                        day: string;
+                        /** @enum {string} */
+                        meal: "lunch" | "dinner";
+                        /** @enum {string} */
+                        status: "ordered" | "cancelled";
+                        /** @enum {string} */
+                        source: "phone" | "staff" | "standing" | "walk_in";
+                        /** @enum {string} */
+                        tier: "standard" | "senior" | "dibao";
+                        priceFen: number;
+                        subsidyFen: number;
+                        orderedByName: string;
+                        createdAt: string;
+                        servedAt: string | null;
+                        delivery: ("delivered" | "not_home") | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MyCanteenDinerIdStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dinerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balanceFen: number;
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "topup" | "meal" | "refund";
+                            amountFen: number;
+                            day: string;
+                            orderId: string | null;
+                            note: string | null;
+                            actorName: string;
+                            at: string;
                         }[];
                     };
                 };

@@ -67,7 +67,7 @@ export const SECTIONS = [
   { path: '/duties', group: 'cases', label: 'nav.duties' },
   { path: '/hotline', group: 'cases', label: 'nav.hotline', permission: 'case.intake' },
   // 说文解策 notices (issue 15): sent to households, read receipts, home visits for the unread, questions
-  { path: '/notices', group: 'cases', label: 'nav.notices', permission: 'notice.read' },
+  { path: '/notices', group: 'cases', label: 'nav.notices', permission: 'notice.send' },
   // 议事 councils (issue 15): topics, meetings, votes, decisions and their follow-up
   { path: '/councils', group: 'cases', label: 'nav.councils', permission: 'council.manage' },
   // 幸福食堂 (issue 13): menus, diners, sign-in, delivery, bills

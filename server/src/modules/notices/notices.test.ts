@@ -206,17 +206,25 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
   });
 
   it('counts a household read from its first reader, once, and shows her the plain-words explainer', async () => {
-    const list = (await ma.get('/api/v1/my/notices')).json<{ items: { id: string; isRead: boolean }[]; unread: number }>();
+    const list = (await ma.get('/api/v1/my/notices')).json<{
+      items: { id: string; isRead: boolean }[];
+      unread: number;
+    }>();
     expect(list.unread).toBe(1);
     const read = await ma.post(`/api/v1/my/notices/${noticeId}/read`);
     expect(read.statusCode, read.body).toBe(200);
-    expect(read.json<Mine>()).toMatchObject({ isRead: true, explainer: expect.stringContaining('每月多发 50 元') });
+    expect(read.json<Mine>()).toMatchObject({
+      isRead: true,
+      explainer: expect.stringContaining('每月多发 50 元') as string,
+    });
     await ma.post(`/api/v1/my/notices/${noticeId}/read`);
     const detail = (await secretary.get(`/api/v1/notices/${noticeId}`)).json<Detail>();
     expect(detail.read).toBe(1);
     const unread = (await secretary.get(`/api/v1/notices/${noticeId}/receipts?state=unread`)).json<ReceiptList>();
     expect(unread.items.map((r) => r.householdId).sort()).toEqual([h.yang, h.zhao].sort());
-    expect((await ma.get(`/api/v1/my/notices/${noticeId}/attachments/${detail.attachments[0]!.id}`)).statusCode).toBe(200);
+    expect((await ma.get(`/api/v1/my/notices/${noticeId}/attachments/${detail.attachments[0]!.id}`)).statusCode).toBe(
+      200,
+    );
   });
 
   it('after 3 days hands the unread households to the grid worker as visits, and her visit is recorded as 入户讲解', async () => {
@@ -229,7 +237,12 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     const cache = (await wg1.get('/api/v1/my/field-cache')).json<Cached>();
     const requested = cache.households.filter((x) => x.requests.some((r) => r.source.id === noticeId)).map((x) => x.id);
     expect(requested.sort()).toEqual([h.yang, h.zhao].sort());
-    expect(cache.households.slice(0, 2).map((x) => x.id).sort()).toEqual([h.yang, h.zhao].sort());
+    expect(
+      cache.households
+        .slice(0, 2)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([h.yang, h.zhao].sort());
     expect(cache.households.find((x) => x.id === h.zhao)!.requests[0]!.reasonZh).toContain('入户讲解');
 
     const visit = await wg1.post('/api/v1/visits', visitBody(h.zhao, t.clock.now()));
@@ -267,13 +280,21 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     expect(again.json<{ caseId: string }>().caseId).toBe(toCase.json<{ caseId: string }>().caseId);
 
     const forYang = (await yang.get(`/api/v1/my/notices/${noticeId}`)).json<Mine>();
-    expect(forYang.faq).toEqual([{ question: '我父亲户口不在本社区，能领吗？', answer: '按实际居住地发放，持居住证即可。', answeredAt: expect.any(String) }]);
+    expect(forYang.faq).toEqual([
+      {
+        question: '我父亲户口不在本社区，能领吗？',
+        answer: '按实际居住地发放，持居住证即可。',
+        answeredAt: expect.any(String) as string,
+      },
+    ]);
     expect(forYang.myQuestions.map((q) => q.answer)).toEqual(['请到社区补办。', null]);
     const forMa = (await ma.get(`/api/v1/my/notices/${noticeId}`)).json<Mine>();
     expect(JSON.stringify(forMa)).not.toContain('请到社区补办');
     const bell = (await yang.get('/api/v1/messages/mine')).json<{ items: { kind: string }[] }>();
     expect(bell.items.map((m) => m.kind)).toContain('notice.answer');
-    expect((await otherStaff.post(`/api/v1/notice-questions/${q1!.id}/answer`, { answer: 'x', isPublic: true })).statusCode).toBe(404);
+    expect(
+      (await otherStaff.post(`/api/v1/notice-questions/${q1!.id}/answer`, { answer: 'x', isPublic: true })).statusCode,
+    ).toBe(404);
     const empty = await ma.post(`/api/v1/my/notices/${noticeId}/questions`, { body: '   ' });
     expect(empty.statusCode).toBe(400);
     expect(empty.json<{ errors: { field: string }[] }>().errors[0]!.field).toBe('body');

@@ -135,7 +135,10 @@ export function noticeRoutes(deps: AppDeps): RouteDef[] {
       tags,
       auth: 'notice.read',
       scope: {
-        params: { id: 'notice', attachmentId: { none: 'an attachment of the notice named by :id, looked up among its own' } },
+        params: {
+          id: 'notice',
+          attachmentId: { none: 'an attachment of the notice named by :id, looked up among its own' },
+        },
       },
       params: AttachmentParams,
       response: z.unknown(),

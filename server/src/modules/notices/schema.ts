@@ -146,7 +146,13 @@ export const MyNoticeDetail = MyNoticeSummary.extend({
   /** public answers, and her own questions with their answers */
   faq: z.array(z.object({ question: z.string(), answer: z.string(), answeredAt: z.string() })),
   myQuestions: z.array(
-    z.object({ id: z.string(), body: z.string(), askedAt: z.string(), answer: z.string().nullable(), isPublic: z.boolean() }),
+    z.object({
+      id: z.string(),
+      body: z.string(),
+      askedAt: z.string(),
+      answer: z.string().nullable(),
+      isPublic: z.boolean(),
+    }),
   ),
 });
 export const AskBody = z.strictObject({ body: Text(1_000) });

@@ -91,7 +91,10 @@ export async function resolveAudience(
   labels.forEach((label, i) => {
     const tag = tags.find((t) => t.code === label || t.name === label);
     if (tag === undefined) {
-      throw invalidField(`audience.careTags.${i}`, 'unknown_care_tag', { zh: '未知的关爱标签', en: 'Unknown care tag' });
+      throw invalidField(`audience.careTags.${i}`, 'unknown_care_tag', {
+        zh: '未知的关爱标签',
+        en: 'Unknown care tag',
+      });
     }
     if (tag.code === 'over_80') isOver80 = true;
     else tagIds.push(tag.id);
@@ -103,7 +106,11 @@ export async function resolveAudience(
     .select(['households.id', 'households.org_path'])
     .where(inScope<DB, 'households'>(actor, 'notice.send', 'households.org_path'))
     .where((eb) =>
-      eb.or(paths.map((p) => eb.and([eb('households.org_path', '>=', p), eb('households.org_path', '<', `${p.slice(0, -1)}0`)]))),
+      eb.or(
+        paths.map((p) =>
+          eb.and([eb('households.org_path', '>=', p), eb('households.org_path', '<', `${p.slice(0, -1)}0`)]),
+        ),
+      ),
     );
   if (labels.length > 0 || audience.minAge !== undefined) {
     query = query.where((eb) =>
@@ -113,7 +120,9 @@ export async function resolveAudience(
           .select('r.id')
           .whereRef('r.household_id', '=', 'households.id')
           .where('r.status', '=', 'living')
-          .$if(audience.minAge !== undefined, (q) => q.where('r.birth_date', '<=', bornOnOrBefore(audience.minAge!, now)))
+          .$if(audience.minAge !== undefined, (q) =>
+            q.where('r.birth_date', '<=', bornOnOrBefore(audience.minAge!, now)),
+          )
           .$if(labels.length > 0, (q) =>
             q.where((inner) =>
               inner.or([
@@ -123,7 +132,10 @@ export async function resolveAudience(
                       inner(
                         'r.id',
                         'in',
-                        inner.selectFrom('resident_tags').select('resident_tags.resident_id').where('resident_tags.tag_id', 'in', tagIds),
+                        inner
+                          .selectFrom('resident_tags')
+                          .select('resident_tags.resident_id')
+                          .where('resident_tags.tag_id', 'in', tagIds),
                       ),
                     ]
                   : []),
@@ -137,7 +149,8 @@ export async function resolveAudience(
   let households: AudienceHousehold[];
   if (roster !== undefined && roster.length > 0) {
     const found: AudienceHousehold[] = [];
-    for (const part of chunks([...new Set(roster)])) found.push(...(await query.where('households.id', 'in', part).execute()));
+    for (const part of chunks([...new Set(roster)]))
+      found.push(...(await query.where('households.id', 'in', part).execute()));
     const i = roster.findIndex((id) => !found.some((h) => h.id === id));
     if (i >= 0) {
       throw invalidField(`audience.householdIds.${i}`, 'outside_audience', {
@@ -536,7 +549,9 @@ async function followUpRow(deps: AppDeps, who: AuditWho, notice: NoticeTable, re
       .set({ followed_up_at: now.toISOString() })
       .where('id', '=', notice.id)
       .where((eb) =>
-        notice.followed_up_at === null ? eb('followed_up_at', 'is', null) : eb('followed_up_at', '=', notice.followed_up_at),
+        notice.followed_up_at === null
+          ? eb('followed_up_at', 'is', null)
+          : eb('followed_up_at', '=', notice.followed_up_at),
       )
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return { requested: 0, alreadyRequested: 0 };
@@ -903,7 +918,13 @@ export async function askQuestion(deps: AppDeps, actor: Actor, id: string, body:
 }
 
 /** An attachment of a notice the caller may read (staff in scope, or a resident it was sent to). */
-export async function getAttachment(deps: AppDeps, actor: Actor, noticeId: string, attachmentId: string, isMine: boolean) {
+export async function getAttachment(
+  deps: AppDeps,
+  actor: Actor,
+  noticeId: string,
+  attachmentId: string,
+  isMine: boolean,
+) {
   if (isMine) await myNotice(deps, actor, noticeId);
   else await noticeInScope(deps, actor, noticeId, 'notice.read');
   const row = await deps.db

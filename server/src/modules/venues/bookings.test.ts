@@ -18,7 +18,6 @@ interface Batch {
   items: Booking[];
 }
 
-
 /**
  * 阵地预约: a resident of 营门滩社区 books the 舞蹈室 every Tuesday evening from her phone, the
  * secretary approves, and a second resident's overlapping booking is refused by the database's slots;

@@ -1,5 +1,7 @@
 import { ShopOutlined } from '@ant-design/icons';
-import { CommentOutlined, GiftOutlined,
+import {
+  CommentOutlined,
+  GiftOutlined,
   AccountBookOutlined,
   ApartmentOutlined,
   AuditOutlined,
