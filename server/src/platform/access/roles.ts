@@ -136,7 +136,9 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       'webhook.manage',
+      // a street or district appoints the communities' canteen clerks and staff, so it holds what they hold
       'canteen.read',
+      'canteen.manage',
       ...PARTY_KEEPER,
       ...COUNCIL_KEEPER,
     ],
@@ -154,6 +156,7 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
       ...FUND_KEEPER,
       ...INSIGHT_OVERSEER,
       'canteen.read',
+      'canteen.manage',
       ...PARTY_KEEPER,
       ...COUNCIL_KEEPER,
     ],

@@ -426,6 +426,17 @@ interface ScopedObject {
 
 /** Per resource kind: an id that names no object at all, to compare 404 bodies with. */
 const MISSING: Record<string, () => ScopedObject> = {
+  notice: () => ({
+    label: 'no such notice',
+    value: crypto.randomUUID(),
+    related: { attachmentId: crypto.randomUUID() },
+  }),
+  noticeQuestion: () => ({ label: 'no such notice question', value: crypto.randomUUID(), related: {} }),
+  myNotice: () => ({
+    label: 'no such notice of mine',
+    value: crypto.randomUUID(),
+    related: { attachmentId: crypto.randomUUID() },
+  }),
   partyOrg: () => ({ label: 'no such party organisation', value: crypto.randomUUID(), related: {} }),
   partyMember: () => ({ label: 'no such party member', value: crypto.randomUUID(), related: {} }),
   dualRegistration: () => ({ label: 'no such 双报到', value: crypto.randomUUID(), related: {} }),
@@ -1351,7 +1362,11 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         milestone: crypto.randomUUID(),
       };
       const db = t.deps.db;
-      const someone = (await db.selectFrom('users').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+      // each community's 双报到 belongs to someone of that community (never the actor of the other's calls)
+      const someone =
+        unit.id === communityB.id
+          ? staffB.id
+          : (await db.selectFrom('users').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
       await db
         .insertInto('party_orgs')
         .values({
@@ -1467,6 +1482,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     const partyA = await partyIn(communityA, '营门滩');
     const partyB = await partyIn(communityB, '山字石');
     objectsA.myDualRegistration = [];
+    objectsB.myDualRegistration = [{ label: '双报到 of someone in 山字石', value: partyB.dual, related: {} }];
     for (const [kind, key, label] of [
       ['partyOrg', 'org', 'party organisation'],
       ['partyMember', 'member', 'party member'],
@@ -1511,10 +1527,11 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .insertInto('notice_households')
         .values({ notice_id: id, household_id: householdId, org_path: community.path, accounts: 0, read_at: null })
         .execute();
+      const attachmentId = crypto.randomUUID();
       await t.deps.db
         .insertInto('notice_attachments')
         .values({
-          id: crypto.randomUUID(),
+          id: attachmentId,
           notice_id: id,
           name: 'a.png',
           mime: 'image/png',
@@ -1541,20 +1558,22 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
           case_id: null,
         })
         .execute();
-      return { id, questionId };
+      return { id, questionId, attachmentId };
     };
     const noticeA = await noticeIn(communityA, householdA, '营门滩的通知');
     const noticeB = await noticeIn(communityB, householdB, '山字石的通知');
     objectsA.notice = [
-      { label: 'notice of 营门滩', value: noticeA.id, related: { attachmentId: crypto.randomUUID() } },
+      { label: 'notice of 营门滩', value: noticeA.id, related: { attachmentId: noticeA.attachmentId } },
     ];
     objectsB.notice = [
-      { label: 'notice of 山字石', value: noticeB.id, related: { attachmentId: crypto.randomUUID() } },
+      { label: 'notice of 山字石', value: noticeB.id, related: { attachmentId: noticeB.attachmentId } },
     ];
     objectsA.noticeQuestion = [{ label: 'question in 营门滩', value: noticeA.questionId, related: {} }];
     objectsB.noticeQuestion = [{ label: 'question in 山字石', value: noticeB.questionId, related: {} }];
     objectsA.myNotice = [];
-    objectsB.myNotice = [{ label: 'notice to a household in 山字石', value: noticeB.id, related: {} }];
+    objectsB.myNotice = [
+      { label: 'notice to a household in 山字石', value: noticeB.id, related: { attachmentId: noticeB.attachmentId } },
+    ];
 
     // 积分, 积分超市 and volunteering: an account, an appeal, an item, a redemption, an activity and a
     // sign-up in each community, written as modules/points and modules/volunteering write them
