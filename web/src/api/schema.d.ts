@@ -3637,7 +3637,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 不予受理议题（告知提出人）/ Decline a topic (the proposer is told) */
+        /** 不予采纳议题（告知提出人）/ Decline a topic (the proposer is told) */
         post: operations["postApiV1CouncilTopicsIdDecline"];
         delete?: never;
         options?: never;

@@ -166,7 +166,7 @@ export function councilRoutes(deps: AppDeps): RouteDef[] {
     defineRoute({
       method: 'POST',
       url: '/api/v1/council-topics/:id/decline',
-      summary: '不予受理议题（告知提出人）/ Decline a topic (the proposer is told)',
+      summary: '不予采纳议题（告知提出人）/ Decline a topic (the proposer is told)',
       tags,
       auth,
       scope: { params: { id: 'councilTopic' } },

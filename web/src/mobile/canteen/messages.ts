@@ -20,7 +20,7 @@ export const canteenPhoneMessages = {
   'canteen.closed': { zh: '已截止', en: 'Closed' },
   'canteen.cutoff': { zh: '{time} 截止', en: 'closes {time}' },
   'canteen.orderedToast': { zh: '订餐成功', en: 'Ordered' },
-  'canteen.cancelledToast': { zh: '已退订，餐费已退回余额', en: 'Cancelled; the price is back in your balance' },
+  'canteen.cancelledToast': { zh: '已退订，餐费已退到余额', en: 'Cancelled; the price is back in your balance' },
   'canteen.today': { zh: '今天', en: 'Today' },
   'canteen.tomorrow': { zh: '明天', en: 'Tomorrow' },
   'canteen.orderedTotal': { zh: '已订 {n} 餐，共 {amount}', en: '{n} meals ordered, {amount} in all' },

@@ -22,7 +22,7 @@ export const councilPhoneMessages = {
   'councils.status.open': { zh: '征集附议', en: 'Collecting support' },
   'councils.status.agenda': { zh: '已上议程', en: 'On the agenda' },
   'councils.status.lapsed': { zh: '附议不足', en: 'Too little support' },
-  'councils.status.declined': { zh: '不予受理', en: 'Declined' },
+  'councils.status.declined': { zh: '未予采纳', en: 'Declined' },
   'councils.status.adopted': { zh: '表决通过', en: 'Adopted' },
   'councils.status.rejected': { zh: '表决未通过', en: 'Rejected' },
   'councils.required': { zh: '请填写{what}', en: 'Enter the {what}' },
