@@ -107,6 +107,8 @@ const FIELD_WORK = new Set([
   'case.report',
   'apikey.own',
   'insight.read',
+  // the notices sent to her grid's households, whose unread ones she explains at the door
+  'notice.read',
 ]);
 
 /** A grid worker or linked party member whose work is all at the door: she signs in to the phone app. */
