@@ -63,6 +63,26 @@ const herOwn = {
   none: "a resident's own canteen records: the service finds them through her binding, and nobody else's",
 } as const;
 
+/**
+ * A POST made idempotent by the client's key: a new request answers 201, a replay of the same key 200
+ * with the first result. The handler returns `isNew`; the reply is written here (hence `isRaw`), and
+ * `response` documents the body of both.
+ */
+function idempotentPost<B, P, R extends { isNew: boolean }>(
+  def: Omit<RouteDef<B, undefined, P, R>, 'method' | 'status' | 'isRaw'>,
+): RouteDef {
+  return defineRoute<B, undefined, P, R>({
+    ...def,
+    method: 'POST',
+    status: 201,
+    isRaw: true,
+    handler: async (ctx) => {
+      const out = await def.handler(ctx);
+      return ctx.reply.code(out.isNew ? 201 : 200).send(out) as unknown as R;
+    },
+  });
+}
+
 export function canteenRoutes(deps: AppDeps): RouteDef[] {
   return [
     defineRoute({
@@ -180,8 +200,7 @@ export function canteenRoutes(deps: AppDeps): RouteDef[] {
       response: MenuList,
       handler: ({ actor, params, query }) => listMenus(deps, actor, params.id, query),
     }),
-    defineRoute({
-      method: 'POST',
+    idempotentPost({
       url: '/api/v1/canteens/:id/orders',
       summary: '代订餐 / Order a meal on a diner’s behalf',
       tags,
@@ -197,13 +216,7 @@ export function canteenRoutes(deps: AppDeps): RouteDef[] {
       params: CanteenParams,
       body: OrderBody,
       response: OrderPlaced,
-      status: 201,
-      // a replay of the same client key answers 200 with the first result; a new one 201
-      isRaw: true,
-      handler: async ({ actor, params, body, reply }) => {
-        const out = await orderForDiner(deps, actor, params.id, body);
-        return reply.code(out.isNew ? 201 : 200).send(out);
-      },
+      handler: ({ actor, params, body }) => orderForDiner(deps, actor, params.id, body),
     }),
     defineRoute({
       method: 'GET',
@@ -263,8 +276,7 @@ export function canteenRoutes(deps: AppDeps): RouteDef[] {
       response: StandingList,
       handler: ({ actor, params }) => listStandingOrders(deps, actor, params.id),
     }),
-    defineRoute({
-      method: 'POST',
+    idempotentPost({
       url: '/api/v1/canteens/:id/topups',
       summary: '充值（分，按 clientKey 幂等）/ Top up a diner’s prepaid balance',
       tags,
@@ -276,13 +288,7 @@ export function canteenRoutes(deps: AppDeps): RouteDef[] {
       params: CanteenParams,
       body: TopUpBody,
       response: TopUpOut,
-      status: 201,
-      // a replay of the same client key answers 200 with the first result; a new one 201
-      isRaw: true,
-      handler: async ({ actor, params, body, reply }) => {
-        const out = await topUp(deps, actor, params.id, body);
-        return reply.code(out.isNew ? 201 : 200).send(out);
-      },
+      handler: ({ actor, params, body }) => topUp(deps, actor, params.id, body),
     }),
     defineRoute({
       method: 'GET',
@@ -342,8 +348,7 @@ export function canteenRoutes(deps: AppDeps): RouteDef[] {
       response: MyCanteen,
       handler: ({ actor }) => getMyCanteen(deps, actor),
     }),
-    defineRoute({
-      method: 'POST',
+    idempotentPost({
       url: '/api/v1/my/canteen/orders',
       summary: '为自己订餐（按 clientKey 幂等）/ Order a meal for myself',
       tags,
@@ -351,13 +356,7 @@ export function canteenRoutes(deps: AppDeps): RouteDef[] {
       scope: herOwn,
       body: MyOrderBody,
       response: OrderPlaced,
-      status: 201,
-      // a replay of the same client key answers 200 with the first result; a new one 201
-      isRaw: true,
-      handler: async ({ actor, body, reply }) => {
-        const out = await orderMyMeal(deps, actor, body);
-        return reply.code(out.isNew ? 201 : 200).send(out);
-      },
+      handler: ({ actor, body }) => orderMyMeal(deps, actor, body),
     }),
     defineRoute({
       method: 'POST',
