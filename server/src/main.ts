@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
 import { sweepNoticeFollowUps } from './modules/notices/service.ts';
+import { sweepCanteenAbsences } from './modules/canteen/care.ts';
 import { recordJobRun } from './ops/job-runs.ts';
 import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
@@ -53,12 +54,19 @@ async function main(): Promise<void> {
   const app = await buildApp(deps, { logger: serverLoggerOptions(config.logLevel) });
   await app.listen({ port: config.port, host: config.host });
   // The deadline job: due soon, overdue, escalation, auto-close. Several servers may run it; each change is version-checked.
+  let canteenSweptAt = 0;
   const sweep = setInterval(() => {
     recordJobRun('deadline_sweep', () => sweepDeadlines(deps)).catch((err: unknown) =>
       app.log.error({ err }, 'deadline sweep failed'),
     );
     // 说文解策: notices unread N days after sending go to the grid workers as home visits (notices/service.ts)
     sweepNoticeFollowUps(deps).catch((err: unknown) => app.log.error({ err }, 'notice follow-up sweep failed'));
+    // 幸福食堂: regular diners who missed the last N meal days go to their grid workers as visits (canteen/care.ts);
+    // absences count whole meal days, so once an hour is enough, and each absence is asked about once
+    if (Date.now() - canteenSweptAt >= 3_600_000) {
+      canteenSweptAt = Date.now();
+      sweepCanteenAbsences(deps).catch((err: unknown) => app.log.error({ err }, 'canteen absence sweep failed'));
+    }
   }, 60_000);
   sweep.unref();
   // The outbox: SMS and WeChat messages leave through their adapters (`log` unless configured); several servers may run it.

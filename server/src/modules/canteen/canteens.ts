@@ -9,6 +9,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { randomBytes } from 'node:crypto';
+import { absencesOf } from './care.ts';
 import type { CanteenDinerTable, CanteenTable, Tier } from './tables.ts';
 
 export const CANTEEN = { zh: '食堂', en: 'Canteen' };
@@ -431,9 +432,10 @@ export async function listDiners(deps: AppDeps, actor: Actor, canteenId: string)
     .orderBy('canteen_diners.id')
     .execute();
   const ids = rows.map((r) => r.id);
-  const [balances, seen, tags] = await Promise.all([
+  const [balances, seen, absences, tags] = await Promise.all([
     balancesOf(deps.db, ids),
     lastSeenOf(deps.db, ids),
+    absencesOf(deps.db, canteen.id),
     tagsOf(
       deps.db,
       rows.map((r) => r.resident_id),
@@ -458,6 +460,8 @@ export async function listDiners(deps: AppDeps, actor: Actor, canteenId: string)
       isActive: r.status === 'active',
       balanceFen: balances.get(r.id) ?? 0,
       lastSeenDay: seen.get(r.id) ?? null,
+      // the visit asked for her latest absence, while she has not been seen since
+      absence: ((a) => (a !== undefined && (seen.get(r.id) ?? '') <= a.lastSeenDay ? a : null))(absences.get(r.id)),
       enrolledAt: r.enrolled_at,
     })),
   };

@@ -4,6 +4,7 @@ import { currentDay } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { DINER, getCanteenInScope } from './canteens.ts';
+import { noteDinerSeen } from './care.ts';
 import { MEAL_NAME, placeOrder, toOrderOut } from './orders.ts';
 import type { Meal } from './tables.ts';
 
@@ -104,6 +105,7 @@ export async function markDelivery(
       detail: { mark },
     });
   });
+  if (mark === 'delivered') await noteDinerSeen(deps, order.diner_id);
   return { orderId: order.id, delivery: mark, deliveryAt: at };
 }
 
@@ -166,6 +168,7 @@ export async function signIn(
         orgPath: canteen.org_path,
       });
     });
+    await noteDinerSeen(deps, diner.id);
     return {
       order: toOrderOut({ ...order, served_at: at, served_by_name: actor.displayName }),
       name: name.name,
@@ -200,5 +203,6 @@ export async function signIn(
     byName: actor.displayName,
     ignoresCutoff: true,
   });
+  await noteDinerSeen(deps, diner.id);
   return { order: out.order, name: name.name, isWalkIn: true, wasServed: false };
 }

@@ -9,6 +9,7 @@ import {
   listEligibleResidents,
   updateDiner,
 } from './canteens.ts';
+import { reportFoodSafety } from './care.ts';
 import { deliveryList, markDelivery, signIn } from './desk.ts';
 import { listMenus, listStandingOrders, setMenu, setStandingOrder } from './menus.ts';
 import { listMovements, monthlyBills, reconciliation, topUp } from './money.ts';
@@ -20,6 +21,8 @@ import {
   CanteenList,
   CanteenOut,
   CanteenParams,
+  ComplaintBody,
+  ComplaintFiled,
   DeliveryBody,
   DeliveryList,
   DeliveryMarked,
@@ -368,6 +371,17 @@ export function canteenRoutes(deps: AppDeps): RouteDef[] {
       params: MyOrderParams,
       response: OrderOut,
       handler: ({ actor, params }) => cancelMyOrder(deps, actor, params.orderId),
+    }),
+    idempotentPost({
+      url: '/api/v1/my/canteen/complaints',
+      summary:
+        '食品安全投诉（转为诉求，按权责清单分派；按 clientKey 幂等）/ Report a food-safety problem at my canteen',
+      tags,
+      auth: 'case.report',
+      scope: herOwn,
+      body: ComplaintBody,
+      response: ComplaintFiled,
+      handler: ({ actor, body }) => reportFoodSafety(deps, actor, body),
     }),
     defineRoute({
       method: 'GET',

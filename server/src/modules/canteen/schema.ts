@@ -111,6 +111,15 @@ export const DinerList = z.object({
       isActive: z.boolean(),
       balanceFen: z.number().int(),
       lastSeenDay: z.string().nullable(),
+      absence: z
+        .object({
+          lastSeenDay: z.string(),
+          raisedAt: z.string(),
+          visit: z.enum(['open', 'closed', 'withdrawn']).nullable(),
+          dueOn: z.string().nullable(),
+        })
+        .nullable()
+        .describe('not seen for the canteen’s N meal days: the visit asked of her grid worker, while still away'),
       enrolledAt: z.string(),
     }),
   ),
@@ -159,6 +168,12 @@ const OrderShape = z.object({
 });
 export const OrderBody = z.strictObject({ dinerId: Id, menuId: Id, clientKey: ClientKey.optional() });
 export const MyOrderBody = z.strictObject({ menuId: Id, clientKey: ClientKey });
+export const ComplaintBody = z.strictObject({
+  dinerId: Id.describe('her own diner record: which canteen'),
+  description: z.string().trim().min(5).max(1000).describe('what happened: the meal, the day, what was wrong'),
+  clientKey: ClientKey,
+});
+export const ComplaintFiled = z.object({ caseId: z.string(), caseNumber: z.string(), isNew: z.boolean() });
 export const OrderPlaced = z.object({ order: OrderShape, isNew: z.boolean() });
 export const OrderOut = OrderShape;
 export const OrderQuery = z.strictObject({ day: Day, meal: Meal.optional() });

@@ -39,6 +39,12 @@ export interface IntakeInput {
   householdId?: string | undefined;
   orgId?: string | undefined;
   orgCode?: string | undefined;
+  /**
+   * The unit where it happened, vouched for by the module that calls (a complaint about a canteen is at
+   * the canteen's unit), not typed by the reporter: taken without her scope over it. No request body
+   * carries it.
+   */
+  knownPlaceOrgId?: string | undefined;
   contactName?: string | undefined;
   contactPhone?: string | undefined;
   isAnonymous: boolean;
@@ -132,6 +138,14 @@ const outsideScope = (field: string) =>
 /** Where the case happened: a household, a unit, or a point inside the territory's outlines. */
 async function resolvePlace(deps: AppDeps, input: IntakeInput, by: IntakeBy): Promise<Place> {
   const isStaff = by.permission === 'case.intake';
+  if (input.knownPlaceOrgId !== undefined) {
+    const unit = await deps.db
+      .selectFrom('org_units')
+      .select(['id', 'path'])
+      .where('id', '=', input.knownPlaceOrgId)
+      .executeTakeFirstOrThrow();
+    return { id: unit.id, path: unit.path, lng: null, lat: null, householdId: null, address: input.address ?? null };
+  }
   if (input.householdId !== undefined) {
     const household = await getHouseholdInScope(deps, by.actor, input.householdId);
     if (!canAt(by.actor, by.permission, household.org_path)) throw notFound({ zh: '住户', en: 'Household' });

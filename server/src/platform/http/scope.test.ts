@@ -164,6 +164,9 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
   'POST /api/v1/canteens/:id/orders/:orderId/delivery': () => ({ body: { mark: 'delivered' } }),
   'POST /api/v1/canteens/:id/sign-in': () => ({ body: { meal: 'lunch', dinerId: canteenOfA.dinerId } }),
   'POST /api/v1/my/canteen/orders': () => ({ body: { menuId: canteenOfA.menuId, clientKey: 'scope-test-order-1' } }),
+  'POST /api/v1/my/canteen/complaints': () => ({
+    body: { dinerId: canteenOfA.dinerId, description: '午饭的菜有异味', clientKey: 'scope-test-complaint-1' },
+  }),
   // 议事 councils (modules/councils): A's own council objects, filled in beforeAll
   'POST /api/v1/councils': (own) => ({
     body: {
