@@ -5039,6 +5039,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/my/canteen/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 食品安全投诉（转为诉求，按权责清单分派；按 clientKey 幂等）/ Report a food-safety problem at my canteen */
+        post: operations["postApiV1MyCanteenComplaints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/my/canteen/{dinerId}/statement": {
         parameters: {
             query?: never;
@@ -23878,6 +23895,13 @@ export interface operations {
                             isActive: boolean;
                             balanceFen: number;
                             lastSeenDay: string | null;
+                            /** @description not seen for the canteen’s N meal days: the visit asked of her grid worker, while still away */
+                            absence: {
+                                lastSeenDay: string;
+                                raisedAt: string;
+                                visit: ("open" | "closed" | "withdrawn") | null;
+                                dueOn: string | null;
+                            } | null;
                             enrolledAt: string;
                         }[];
                     };
@@ -24902,6 +24926,53 @@ export interface operations {
                         createdAt: string;
                         servedAt: string | null;
                         delivery: ("delivered" | "not_home") | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MyCanteenComplaints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description her own diner record: which canteen
+                     */
+                    dinerId: string;
+                    /** @description what happened: the meal, the day, what was wrong */
+                    description: string;
+                    /** @description made by the client once per intended action; sending it again answers the first result */
+                    clientKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        caseNumber: string;
+                        isNew: boolean;
                     };
                 };
             };

@@ -1,9 +1,18 @@
-import { Alert, App, Button, Card, Empty, Flex, QRCode, Skeleton, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Flex, Input, QRCode, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
 import { errorText } from '../../shared/errors';
 import { type MessageKey, useI18n } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
-import { type MyDiner, type MyMenu, newClientKey, useCancelMeal, useMyCanteen, useOrderMeal } from './api';
+import {
+  type MyDiner,
+  type MyMenu,
+  newClientKey,
+  useCancelMeal,
+  useFileComplaint,
+  useMyCanteen,
+  useOrderMeal,
+} from './api';
 
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
@@ -84,6 +93,64 @@ function MenuRow({ menu }: { menu: MyMenu }) {
   );
 }
 
+/** 食品安全投诉: a few words become a case for market regulation; she follows it under 我的诉求. */
+function ComplaintCard({ diner }: { diner: MyDiner }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const navigate = useNavigate();
+  const [isOpen, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [clientKey, setClientKey] = useState(newClientKey);
+  const file = useFileComplaint();
+  const filed = file.data;
+  return (
+    <Card size="small" data-testid="canteen-complaint">
+      {!isOpen ? (
+        <Button block onClick={() => setOpen(true)} data-testid="canteen-complaint-open">
+          {t('canteen.complaint')}
+        </Button>
+      ) : filed !== undefined ? (
+        <Flex vertical gap={8}>
+          <Alert
+            type="success"
+            showIcon
+            title={t('canteen.complaintFiled', { number: filed.caseNumber })}
+            data-testid="canteen-complaint-filed"
+          />
+          <Button onClick={() => void navigate(`/m/cases/${filed.caseId}`)}>{t('canteen.complaintOpen')}</Button>
+        </Flex>
+      ) : (
+        <Flex vertical gap={8}>
+          <Typography.Text strong>{t('canteen.complaint')}</Typography.Text>
+          <Typography.Text type="secondary">{t('canteen.complaintHint')}</Typography.Text>
+          <Input.TextArea
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setClientKey(newClientKey());
+            }}
+            placeholder={t('canteen.complaintPlaceholder')}
+            autoSize={{ minRows: 3, maxRows: 6 }}
+            maxLength={1000}
+            data-testid="canteen-complaint-text"
+          />
+          {file.error !== null && <Alert type="error" showIcon title={errorText(file.error, i18n)} />}
+          <Button
+            type="primary"
+            danger
+            loading={file.isPending}
+            disabled={text.trim().length < 5}
+            onClick={() => file.mutate({ dinerId: diner.dinerId, description: text.trim(), clientKey })}
+            data-testid="canteen-complaint-submit"
+          >
+            {t('canteen.complaintSubmit')}
+          </Button>
+        </Flex>
+      )}
+    </Card>
+  );
+}
+
 function DinerCard({ diner, today }: { diner: MyDiner; today: string }) {
   const { t } = useI18n();
   const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -134,6 +201,7 @@ function DinerCard({ diner, today }: { diner: MyDiner; today: string }) {
             ))}
         </Flex>
       ))}
+      <ComplaintCard diner={diner} />
     </Flex>
   );
 }

@@ -28,4 +28,15 @@ export const canteenPhoneMessages = {
   'canteen.tier.senior': { zh: '80岁以上', en: 'Aged 80+' },
   'canteen.tier.dibao': { zh: '低保', en: 'Low income (低保)' },
   'canteen.complaint': { zh: '食品安全投诉', en: 'Food-safety complaint' },
+  'canteen.complaintHint': {
+    zh: '饭菜变质、异味、吃后不适等食品安全问题，提交后作为诉求交市场监管部门办理，可在“我的诉求”查看进度。',
+    en: 'Spoiled food, odd smells, feeling ill after a meal: it goes to market regulation as a case; follow it under My cases.',
+  },
+  'canteen.complaintPlaceholder': {
+    zh: '哪天哪一餐，什么问题（至少 5 个字）',
+    en: 'Which day and meal, and what was wrong (5 characters at least)',
+  },
+  'canteen.complaintSubmit': { zh: '提交投诉', en: 'Submit' },
+  'canteen.complaintFiled': { zh: '已提交，诉求编号 {number}', en: 'Filed as case {number}' },
+  'canteen.complaintOpen': { zh: '查看诉求', en: 'Open the case' },
 } as const satisfies Record<string, { zh: string; en: string }>;

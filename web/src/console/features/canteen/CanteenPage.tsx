@@ -281,7 +281,20 @@ function DinersTab({ canteen }: { canteen: Canteen }) {
             render: (tiers: Diner['tiers']) => tiers.map((k) => <Tag key={k}>{t(TIER_LABEL[k])}</Tag>),
           },
           { title: t('canteen.balance'), dataIndex: 'balanceFen', render: yuan },
-          { title: t('canteen.lastSeen'), dataIndex: 'lastSeenDay', render: (d: string | null) => d ?? '—' },
+          {
+            title: t('canteen.lastSeen'),
+            key: 'lastSeen',
+            render: (_, d) => (
+              <Space size={4}>
+                {d.lastSeenDay ?? '—'}
+                {d.absence !== null && (
+                  <Tag color={d.absence.visit === 'open' ? 'red' : 'default'} data-testid="canteen-absence">
+                    {t(`canteen.absence.${d.absence.visit ?? 'withdrawn'}`)}
+                  </Tag>
+                )}
+              </Space>
+            ),
+          },
           {
             title: t('canteen.needsDelivery'),
             key: 'delivery',
