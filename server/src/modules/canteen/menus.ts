@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Actor } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import { addDays, currentDay } from '../../platform/calendar.ts';
@@ -180,7 +181,8 @@ export async function applyStandingOrders(
         diner,
         menu,
         source: 'standing',
-        clientKey: `standing:${diner.id}:${menu.id}`,
+        // one key per diner and menu (a re-saved menu places nothing twice), hashed to fit the 64-character column
+        clientKey: `standing:${createHash('sha256').update(`${diner.id}:${menu.id}`).digest('hex').slice(0, 40)}`,
         who: { actorId: actor.userId, actorName: actor.displayName, ip: actor.ip, userAgent: actor.userAgent },
         byName: '长期订餐',
       });
