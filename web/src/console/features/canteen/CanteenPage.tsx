@@ -356,6 +356,8 @@ function ServiceTab({ canteen }: { canteen: Canteen }) {
             key={o.id}
             size="large"
             type={o.servedAt === null ? 'default' : 'primary'}
+            data-testid="canteen-signin-name"
+            data-served={o.servedAt === null ? 'no' : 'yes'}
             onClick={() => o.servedAt === null && signIn.mutate({ dinerId: o.dinerId }, { onSuccess: done })}
           >
             {o.name}
@@ -387,6 +389,7 @@ function DeliveryTab({ canteen }: { canteen: Canteen }) {
           allowClear={false}
           value={dayjs(day)}
           onChange={(d) => d !== null && setDay(d.format('YYYY-MM-DD'))}
+          data-testid="canteen-delivery-day"
         />
         <MealPicker value={meal} onChange={setMeal} />
         <Button onClick={() => window.print()}>{t('canteen.print')}</Button>
@@ -452,6 +455,7 @@ function BillsTab({ canteen }: { canteen: Canteen }) {
           allowClear={false}
           value={dayjs(`${month}-01`)}
           onChange={(d) => d !== null && setMonth(d.format('YYYY-MM'))}
+          data-testid="canteen-bills-month"
         />
         <Typography.Text>
           {t('canteen.subsidyAccount')}: {canteen.subsidyAccount}
@@ -460,6 +464,8 @@ function BillsTab({ canteen }: { canteen: Canteen }) {
       {rec !== undefined && (
         <Alert
           type={rec.isBalanced ? 'success' : 'error'}
+          data-testid="canteen-reconciliation"
+          data-balanced={rec.isBalanced ? 'yes' : 'no'}
           showIcon
           title={`${t(rec.isBalanced ? 'canteen.rec.balanced' : 'canteen.rec.unbalanced')}: ${t('canteen.meals')} ${rec.meals} · ${t('canteen.mealCost')} ${yuan(rec.mealCostFen)} = ${t('canteen.paidByDiner')} ${yuan(rec.paidByDinersFen)} + ${t('canteen.paidBySubsidy')} ${yuan(rec.paidBySubsidyFen)}`}
           description={t('canteen.rec.prepaid', {
