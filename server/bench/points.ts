@@ -18,7 +18,7 @@ const COMMUNITY = '/1/2/3/4/5/6/';
 const RACERS = 50;
 
 /** A living registry resident in a household at `path` (the columns the registry requires). */
-function residentRows(path: string, n: number) {
+export function residentRows(path: string, n: number) {
   const at = new Date().toISOString();
   const households = [];
   const residents = [];

@@ -11,13 +11,15 @@ import { benchSuggest } from './suggest.ts';
 import { benchMessages } from './messages.ts';
 import { benchWebLoad } from './web-load.ts';
 import { benchLedgerScale, benchRedemptionRace } from './points.ts';
+import { benchMonthBills, benchOrderBurst } from './canteen.ts';
 import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
  * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
  * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
- * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs).
+ * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs;
+ * 幸福食堂: `--canteen-diners N` the cut-off burst's diners, `--canteens N --canteen-size N --canteen-days N` the bills').
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
  */
@@ -31,7 +33,7 @@ async function main() {
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
   const scenarios = (
-    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,points,web-load'
+    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,points,canteen,web-load'
   ).split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
   const residents = Number(arg('--residents') ?? 5_000_000);
@@ -61,6 +63,16 @@ async function main() {
         engine,
         Number(arg('--points-accounts') ?? 1_000_000),
         Number(arg('--points-journals') ?? 10),
+      );
+    }
+    // 幸福食堂: the order cut-off burst (2,000 diners × 5 sends) and a month's bills (1,000 canteens × 50 diners)
+    if (scenarios.includes('canteen')) {
+      await benchOrderBurst(engine, Number(arg('--canteen-diners') ?? 2000));
+      await benchMonthBills(
+        engine,
+        Number(arg('--canteens') ?? 1000),
+        Number(arg('--canteen-size') ?? 50),
+        Number(arg('--canteen-days') ?? 20),
       );
     }
   }
