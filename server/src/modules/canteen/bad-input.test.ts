@@ -56,12 +56,12 @@ describe.each(DIALECTS)('canteen bad input on %s', (dialect) => {
       allowsWalkIns: false,
     });
     canteenId = made.json<{ id: string }>().id;
-    [herDinerId, hisDinerId] = await Promise.all(
-      ids.map(
-        async (residentId) =>
-          (await clerk.post(`/api/v1/canteens/${canteenId}/diners`, { residentId })).json<{ id: string }>().id,
-      ),
-    );
+    const dinerIds: string[] = [];
+    for (const residentId of ids)
+      dinerIds.push(
+        (await clerk.post(`/api/v1/canteens/${canteenId}/diners`, { residentId })).json<{ id: string }>().id,
+      );
+    [herDinerId, hisDinerId] = dinerIds as [string, string];
     for (const dinerId of [herDinerId, hisDinerId])
       await clerk.post(`/api/v1/canteens/${canteenId}/topups`, {
         dinerId,
