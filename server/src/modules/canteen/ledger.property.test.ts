@@ -14,7 +14,8 @@ type Op =
 /**
  * Whatever mix of top-ups, orders (repeated, for meals already ordered or beyond her balance) and
  * cancellations arrives, as the server receives them: her balance is what she paid in less her ordered
- * meals' prices, never below 0, at most one order per meal, and the month reconciles to the fen.
+ * meals' prices, never below 0, at most one order per meal, the month reconciles to the fen, and the
+ * month's bills split each diner's meals into her share and the subsidy's and add up to the reconciliation.
  */
 describe.each(DIALECTS)('canteen ledger properties on %s', (dialect) => {
   let t: TestContext;
@@ -134,8 +135,41 @@ describe.each(DIALECTS)('canteen ledger properties on %s', (dialect) => {
           }
           const rec = (await clerk.get(`/api/v1/canteens/${id}/reconciliation?month=2026-12`)).json<{
             isBalanced: boolean;
+            meals: number;
+            mealCostFen: number;
+            paidByDinersFen: number;
+            paidBySubsidyFen: number;
           }>();
           expect(rec.isBalanced).toBe(true);
+          // the month's bills: each diner's cost = what she paid + what the subsidy pays, her paid share is her
+          // ordered meals' prices, and the bills add up to the reconciliation to the fen
+          const bills = (await clerk.get(`/api/v1/canteens/${id}/bills?month=2026-12`)).json<{
+            items: {
+              dinerId: string;
+              meals: number;
+              costFen: number;
+              paidByDinerFen: number;
+              paidBySubsidyFen: number;
+            }[];
+          }>().items;
+          const ordered: { dinerId: string; priceFen: number }[] = [];
+          for (const day of DAYS)
+            ordered.push(
+              ...(await clerk.get(`/api/v1/canteens/${id}/orders?day=${day}`)).json<{
+                items: { dinerId: string; priceFen: number }[];
+              }>().items,
+            );
+          for (const b of bills) {
+            expect(b.costFen).toBe(b.paidByDinerFen + b.paidBySubsidyFen);
+            const hers = ordered.filter((o) => o.dinerId === b.dinerId);
+            expect(b.meals).toBe(hers.length);
+            expect(b.paidByDinerFen).toBe(hers.reduce((sum, o) => sum + o.priceFen, 0));
+          }
+          const sum = (f: (b: (typeof bills)[number]) => number) => bills.reduce((s, b) => s + f(b), 0);
+          expect(sum((b) => b.paidByDinerFen)).toBe(rec.paidByDinersFen);
+          expect(sum((b) => b.paidBySubsidyFen)).toBe(rec.paidBySubsidyFen);
+          expect(sum((b) => b.costFen)).toBe(rec.mealCostFen);
+          expect(sum((b) => b.meals)).toBe(rec.meals);
         },
       ),
       { numRuns: 8 },
