@@ -23,6 +23,7 @@ const YINGMENTAN_RESIDENT = '13900000003';
 const SHAGANG_RESIDENT = '13900000004';
 const WUJIAYUAN_RESIDENT = '13900000002';
 const PROBLEM = '楼道里堆放了很多纸箱和旧家具，挡住了消防通道';
+const NOTICE = '关于今冬供暖报修的通知';
 
 /** A phone as the manual shows it: 390×844 CSS pixels at 1× (small pictures), in Chinese. */
 function phone(browser: Browser, geolocation?: { longitude: number; latitude: number }) {
@@ -214,13 +215,32 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
     await ui.openSection('任务准入');
     const received = page.getByTestId('tasks-received');
     await received.locator('tr[data-title]').first().waitFor();
-    await picture(page, 'secretary-07-tasks');
+    expect(await received.locator('tr[data-title]').count()).toBeGreaterThanOrEqual(3);
+    // the inspection the street sent: what it asks and what she records when it is done
+    await received.locator('tr[data-title="老旧小区消防通道检查"]').click();
+    const drawer = page.getByTestId('task-drawer');
+    await drawer.getByTestId('task-record').first().waitFor();
+    await picture(page, 'secretary-07-task');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
 
-    // 通知与政策解读: the notices sent to households and who has read them
+    // 通知与政策解读: a notice to every household of the community, read on the residents' phones
     await ui.openSection('通知与政策解读');
     await page.getByTestId('notice-list').waitFor();
-    await page.getByTestId('notice-new').waitFor();
-    await picture(page, 'secretary-08-notices');
+    await page.getByTestId('notice-new').click();
+    await page.getByTestId('notice-title').fill(NOTICE);
+    await page
+      .getByTestId('notice-body')
+      .fill('今冬供暖期为11月1日至次年3月31日。家中暖气不热，可拨打热力公司报修电话，或在“我要反映”中反映。');
+    await picture(page, 'secretary-08-notice');
+    const sent = page.waitForResponse((r) => r.url().endsWith('/api/v1/notices') && r.request().method() === 'POST');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /发\s*通\s*知/ })
+      .click();
+    expect((await sent).status()).toBe(201);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('notice-list').locator('tr.ant-table-row', { hasText: NOTICE }).waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -236,6 +256,8 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
     await expect
       .poll(() => page.getByTestId('notification').filter({ hasText: `${caseNumber} 已办结` }).count(), SOON)
       .toBeGreaterThan(0);
+    // …and the community's notice to every household
+    await expect.poll(() => page.getByTestId('notification').filter({ hasText: NOTICE }).count(), SOON).toBe(1);
     await picture(page, 'resident-04-messages');
 
     // her case: the steps, the result, and the rating form
@@ -403,10 +425,20 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
 
     // 任务准入: tasks she sent and what each community did with them
     await ui.openSection('任务准入');
-    await page.getByTestId('tasks-sent').waitFor();
+    const sent = page.getByTestId('tasks-sent');
+    await sent.locator('tr[data-title]').first().waitFor();
+    // a signboard with no duty item stated: refused by every community, with the rule and the reason
+    await sent.locator('tr[data-title*="标牌"]').click();
+    const drawer = page.getByTestId('task-drawer');
+    await drawer.locator('tr[data-org]').first().waitFor();
+    expect(await drawer.locator('tr[data-org]').first().getAttribute('data-status')).toBe('refused');
+    await picture(page, 'department-04-refused');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
     await page.getByTestId('task-send').click();
     await page.getByTestId('task-send-form').waitFor();
-    await picture(page, 'department-04-send-task');
+    await page.getByTestId('task-title').fill('报送辖区高龄老人补贴发放情况');
+    await picture(page, 'department-05-send-task');
     expect(errors).toEqual([]);
   });
 });
