@@ -254,7 +254,14 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
     await page.getByTestId('tab-notifications').click();
     await page.getByTestId('notifications').waitFor();
     await expect
-      .poll(() => page.getByTestId('notification').filter({ hasText: `${caseNumber} 已办结` }).count(), SOON)
+      .poll(
+        () =>
+          page
+            .getByTestId('notification')
+            .filter({ hasText: `${caseNumber} 已办结` })
+            .count(),
+        SOON,
+      )
       .toBeGreaterThan(0);
     // …and the community's notice to every household
     await expect.poll(() => page.getByTestId('notification').filter({ hasText: NOTICE }).count(), SOON).toBe(1);
@@ -350,7 +357,9 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
 
     // 同步: everything recorded on the phone reaches the community
     await page.getByTestId('tab-sync').click();
-    await expect.poll(async () => Number(await page.getByTestId('sync-bar').getAttribute('data-pending')), SOON).toBe(0);
+    await expect
+      .poll(async () => Number(await page.getByTestId('sync-bar').getAttribute('data-pending')), SOON)
+      .toBe(0);
     await page.getByTestId('queue-done').getByTestId('queued-op').first().waitFor();
     await picture(page, 'grid-06-sync');
 
@@ -366,7 +375,9 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
     const { page, errors } = await open(desk(browser));
     const ui = consoleOf(page);
     await signInAtDesk(page, 'yintanlu');
-    expect(await menuLabels(page)).toEqual(expect.arrayContaining(['大数据驾驶舱', '减负台账', '任务准入', '三率统计']));
+    expect(await menuLabels(page)).toEqual(
+      expect.arrayContaining(['大数据驾驶舱', '减负台账', '任务准入', '三率统计']),
+    );
 
     await ui.openSection('大数据驾驶舱');
     await expect.poll(() => page.getByTestId('insights-unit').innerText(), SOON).toContain('银滩路街道');
@@ -391,7 +402,9 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
     const sent = page.getByTestId('tasks-sent');
     await sent.locator('tr[data-title]').first().waitFor();
     expect(await sent.locator('tr[data-title]').count()).toBeGreaterThanOrEqual(3);
-    expect(await page.getByRole('tab').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('复核')]));
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining('复核')]),
+    );
     await picture(page, 'street-04-tasks');
     expect(errors).toEqual([]);
   });
@@ -420,7 +433,14 @@ describe('the user manual: every role walks its chapter, and the pictures are ta
 
     // a new template: columns picked from the data
     await page.getByTestId('template-new').click();
-    await page.getByTestId('template-builder').waitFor();
+    const builder = page.getByTestId('template-builder');
+    await builder.waitFor();
+    await page.getByTestId('template-name').fill('高龄独居老人统计');
+    await page.getByTestId('template-title').fill('安宁区高龄独居老人情况统计表');
+    await builder.getByTestId('template-column').first().getByTestId('column-label').fill('80岁以上独居老人');
+    await expect
+      .poll(() => page.getByTestId('template-json-preview').innerText(), SOON)
+      .toContain('"label": "80岁以上独居老人"');
     await picture(page, 'department-03-builder');
 
     // 任务准入: tasks she sent and what each community did with them
