@@ -6,6 +6,8 @@ import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { DINER, getCanteenInScope } from './canteens.ts';
 import { MEAL_NAME, placeOrder, toOrderOut } from './orders.ts';
 import type { Meal } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { CANTEEN_ORDERS } from './figures.ts';
 
 /**
  * 送饭上门: the day's orders of a meal by diners marked as unable to walk, grouped by route and
@@ -96,6 +98,7 @@ export async function markDelivery(
       })
       .where('id', '=', order.id)
       .execute();
+    await syncServiceFigures(trx, CANTEEN_ORDERS, [order.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'canteen.delivery_mark',
       targetType: 'canteen_order',
@@ -159,6 +162,7 @@ export async function signIn(
         .where('id', '=', order.id)
         .where('served_at', 'is', null)
         .execute();
+      await syncServiceFigures(trx, CANTEEN_ORDERS, [order.id]);
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'canteen.sign_in',
         targetType: 'canteen_order',

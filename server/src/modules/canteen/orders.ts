@@ -17,6 +17,8 @@ import type {
   OrderSource,
   Tier,
 } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { CANTEEN_ORDERS } from './figures.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -264,6 +266,7 @@ export async function placeOrder(deps: AppDeps, input: PlaceOrderInput): Promise
         // she cancelled and orders again: the same row, ordered anew at today's price
         await trx.updateTable('canteen_orders').set(row).where('id', '=', existing.id).execute();
       }
+      await syncServiceFigures(trx, CANTEEN_ORDERS, [row.id, existing?.id]);
       await writeMealMovements(trx, row, 'meal', input.byName, at);
       await recordAudit(trx, deps.clock, input.who, {
         action: 'canteen.order',
@@ -319,6 +322,7 @@ export async function cancelOrderRow(
       .executeTakeFirst();
     const cancelled = { ...row, status: 'cancelled' as const, cancelled_at: at };
     if (Number(updated.numUpdatedRows) === 0) return toOrderOut(cancelled);
+    await syncServiceFigures(trx, CANTEEN_ORDERS, [row.id]);
     await writeMealMovements(trx, row, 'refund', byName, at);
     await recordAudit(trx, deps.clock, who, {
       action: 'canteen.order_cancel',

@@ -12,6 +12,8 @@ import { countUnits, decide } from './rules.ts';
 import type { DecisionBody, DecisionOut, MilestoneBody, MilestoneOut } from './schema.ts';
 import type { CouncilDecisionTable, CouncilMilestoneTable } from './tables.ts';
 import { getCouncilInScope } from './councils.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { COUNCIL_DECISIONS, COUNCIL_MILESTONES, COUNCIL_TOPICS } from './figures.ts';
 
 export const DECISION = { zh: '议事决定', en: 'Council decision' };
 export const MILESTONE = { zh: '落实节点', en: 'Milestone' };
@@ -157,6 +159,8 @@ export async function decideTopic(deps: AppDeps, actor: Actor, meetingId: string
       .set({ status: outcome.result, closed_at: row.decided_at })
       .where('id', '=', topic.id)
       .execute();
+    await syncServiceFigures(trx, COUNCIL_TOPICS, [topic.id]);
+    await syncServiceFigures(trx, COUNCIL_DECISIONS, [row.id]);
     await enqueueMessage(trx, {
       now,
       kind: 'council.topic_decided',
@@ -237,6 +241,7 @@ export async function addMilestone(deps: AppDeps, actor: Actor, decisionId: stri
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('council_milestones').values(row).execute();
+    await syncServiceFigures(trx, COUNCIL_MILESTONES, [row.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'council.milestone_add',
       targetType: 'council_decision',
@@ -263,6 +268,7 @@ export async function setMilestoneDone(deps: AppDeps, actor: Actor, milestoneId:
       .set({ done_at: isDone ? (m.done_at ?? deps.clock.now().toISOString()) : null })
       .where('id', '=', m.id)
       .execute();
+    await syncServiceFigures(trx, COUNCIL_MILESTONES, [m.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'council.milestone_done',
       targetType: 'council_decision',
