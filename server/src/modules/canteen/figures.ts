@@ -7,8 +7,9 @@ import { contributions, dimsOf } from '../insights/service-rows.ts';
  * - `canteen.served` day|canteen|meal|tier: meals served (signed in at the canteen, or delivered) — per day and meal;
  * - `canteen.delivered` day|canteen|meal: meals carried to the door and marked delivered;
  * - `canteen.cost` month|canteen: the cost (fen) of the meals served — cost per meal = cost ÷ served;
- * - `canteen.subsidy` and `canteen.paid` month|canteen: what the subsidy account and the diners are billed (fen)
- *   for the meals ordered and not cancelled (the monthly bills' split);
+ * - `canteen.billed` month|canteen|account (diner, subsidy): what the diners and the subsidy account were charged
+ *   for meals (fen), refunds of cancelled meals taken off, by the ledger's month — the monthly bills' split
+ *   (money.ts billsOf) from the same ledger rows;
  * - `canteen.diners` canteen|regular|delivery: diners enrolled now (not left); their share of the eligible
  *   elderly is diners ÷ living residents aged 60 or over in the unit (the seed's "20 of 343").
  */
@@ -41,8 +42,6 @@ export const CANTEEN_ORDERS: ServiceSource = {
       if (o.status === 'ordered') {
         const month = o.day.slice(0, 7);
         c.add('canteen.orders', dimsOf(month, o.canteen_id, o.meal, o.tier));
-        c.add('canteen.subsidy', dimsOf(month, o.canteen_id), Number(o.subsidy_fen));
-        c.add('canteen.paid', dimsOf(month, o.canteen_id), Number(o.price_fen));
         if (o.served_at !== null || o.delivery === 'delivered') {
           c.add('canteen.served', dimsOf(o.day, o.canteen_id, o.meal, o.tier));
           c.add('canteen.cost', dimsOf(month, o.canteen_id), Number(o.cost_fen));
@@ -70,6 +69,26 @@ export const CANTEEN_DINERS: ServiceSource = {
       if (d.status === 'active')
         c.add('canteen.diners', dimsOf(d.canteen_id, Number(d.is_regular), Number(d.needs_delivery)));
       return { id: d.id, org_path: d.org_path, contributions: c.list };
+    });
+  },
+};
+
+/** The canteen's ledger: meal charges and refunds (top-ups are a diner's own money, not a figure). */
+export const CANTEEN_LEDGER: ServiceSource = {
+  name: 'canteen.ledger',
+  async load(db, filter) {
+    const byIds = 'ids' in filter;
+    const keys = byIds ? filter.ids : filter.paths;
+    if (keys.length === 0) return [];
+    const rows = await db
+      .selectFrom('canteen_ledger')
+      .select(['id', 'org_path', 'canteen_id', 'account', 'kind', 'amount_fen', 'month'])
+      .where(byIds ? 'id' : 'org_path', 'in', keys)
+      .execute();
+    return rows.map((m) => {
+      const c = contributions();
+      if (m.kind !== 'topup') c.add('canteen.billed', dimsOf(m.month, m.canteen_id, m.account), -Number(m.amount_fen));
+      return { id: m.id, org_path: m.org_path, contributions: c.list };
     });
   },
 };

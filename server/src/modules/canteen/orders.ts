@@ -18,7 +18,7 @@ import type {
   Tier,
 } from './tables.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
-import { CANTEEN_ORDERS } from './figures.ts';
+import { CANTEEN_LEDGER, CANTEEN_ORDERS } from './figures.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -170,6 +170,11 @@ async function writeMealMovements(
     movement(order, 'subsidy', kind, sign * order.subsidy_fen, actorName, at),
   ].filter((m) => m.amount_fen !== 0);
   if (rows.length > 0) await trx.insertInto('canteen_ledger').values(rows).execute();
+  await syncServiceFigures(
+    trx,
+    CANTEEN_LEDGER,
+    rows.map((r) => r.id),
+  );
 }
 
 export interface PlaceOrderInput {

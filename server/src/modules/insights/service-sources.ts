@@ -1,4 +1,4 @@
-import { CANTEEN_DINERS, CANTEEN_ORDERS } from '../canteen/figures.ts';
+import { CANTEEN_DINERS, CANTEEN_LEDGER, CANTEEN_ORDERS } from '../canteen/figures.ts';
 import { COUNCIL_DECISIONS, COUNCIL_MEETINGS, COUNCIL_MILESTONES, COUNCIL_TOPICS } from '../councils/figures.ts';
 import { FUND_MOVEMENTS, FUND_OWNERS } from '../funds/figures.ts';
 import { NOTICES_SENT, NOTICE_HOUSEHOLDS } from '../notices/figures.ts';
@@ -19,6 +19,7 @@ export const serviceSources = (): readonly ServiceSource[] => [
   VENUE_SIGNUPS,
   CANTEEN_ORDERS,
   CANTEEN_DINERS,
+  CANTEEN_LEDGER,
   POINTS_JOURNALS,
   STORE_REDEMPTIONS,
   VOLUNTEER_SIGNUPS,

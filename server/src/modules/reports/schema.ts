@@ -127,7 +127,7 @@ export const MetricList = z.object({
       id: z.string(),
       label_zh: z.string(),
       label_en: z.string(),
-      source: z.enum(['registry', 'cases', 'visits']),
+      source: z.enum(['registry', 'cases', 'visits', 'venues', 'canteen', 'volunteering', 'councils', 'funds', 'notices']),
       unit_zh: z.string(),
       filters: z.array(z.string()),
       isRatio: z.boolean(),
