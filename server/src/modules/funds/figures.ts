@@ -36,9 +36,17 @@ export const FUND_OWNERS: ServiceSource = {
     let q = db.selectFrom('fund_owners').select(['fund_id', 'household_id', 'org_path']);
     if ('ids' in filter) {
       if (filter.ids.length === 0) return [];
-      const pairs = filter.ids.map((id) => id.split('|') as [string, string]);
+      const byFund = new Map<string, string[]>();
+      for (const id of filter.ids) {
+        const [fund = '', household = ''] = id.split('|');
+        byFund.set(fund, [...(byFund.get(fund) ?? []), household]);
+      }
       q = q.where((eb) =>
-        eb.or(pairs.map(([f, h]) => eb.and([eb('fund_id', '=', f), eb('household_id', '=', h ?? '')]))),
+        eb.or(
+          [...byFund].map(([fund, households]) =>
+            eb.and([eb('fund_id', '=', fund), eb('household_id', 'in', households)]),
+          ),
+        ),
       );
     } else {
       if (filter.paths.length === 0) return [];
