@@ -21,11 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('insight_service_marks_pk', ['source', 'id'])
     .modifyEnd(withoutRowid)
     .execute();
-  await db.schema
-    .createIndex('insight_service_marks_path')
-    .on('insight_service_marks')
-    .columns(['org_path'])
-    .execute();
+  await db.schema.createIndex('insight_service_marks_path').on('insight_service_marks').columns(['org_path']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -552,7 +552,8 @@ export async function recordMovement(
     };
     await trx.insertInto('fund_movements').values(row).execute();
     await syncServiceFigures(trx, FUND_MOVEMENTS, [row.id]);
-    if (row.household_id !== null) await syncServiceFigures(trx, FUND_OWNERS, [fundOwnerKey(fund.id, row.household_id)]);
+    if (row.household_id !== null)
+      await syncServiceFigures(trx, FUND_OWNERS, [fundOwnerKey(fund.id, row.household_id)]);
     await trx
       .insertInto('fund_receipts')
       .values({

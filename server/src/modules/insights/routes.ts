@@ -80,7 +80,8 @@ export function insightRoutes(deps: AppDeps): RouteDef[] {
       ...base,
       method: 'GET',
       url: '/api/v1/insights/:orgId/services',
-      summary: '公共服务 / Services: rooms, canteen, volunteering and points, councils, funds, notices — a month, with drill-down',
+      summary:
+        '公共服务 / Services: rooms, canteen, volunteering and points, councils, funds, notices — a month, with drill-down',
       query: ServicePanelQuery,
       response: ServicePanel,
       handler: ({ actor, params, query }) => getServicePanel(deps, actor, params.orgId, query.month),

@@ -56,7 +56,8 @@ function contributionsOfMark(mark: string): Contribution[] {
 function deltasOf(orgPath: string, contributions: readonly Contribution[], sign: 1 | -1): Delta[] {
   const out: Delta[] = [];
   for (const path of pathAncestors(orgPath))
-    for (const c of contributions) if (c.n !== 0) out.push({ orgPath: path, fact: c.fact, dims: c.dims, n: sign * c.n });
+    for (const c of contributions)
+      if (c.n !== 0) out.push({ orgPath: path, fact: c.fact, dims: c.dims, n: sign * c.n });
   return out;
 }
 

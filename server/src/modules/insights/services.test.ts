@@ -293,7 +293,8 @@ describe.each(DIALECTS)('service figures on %s', (dialect) => {
       }),
       201,
     );
-    for (const client of [her, neighbour]) ok(await client.post(`/api/v1/my/volunteer/activities/${made.id}/signup`), 201);
+    for (const client of [her, neighbour])
+      ok(await client.post(`/api/v1/my/volunteer/activities/${made.id}/signup`), 201);
     await moveTo('2026-12-07T06:00:00.000Z');
     const detail = ok(await staff.get(`/api/v1/volunteer/activities/${made.id}`)) as unknown as {
       signups: { id: string }[];
@@ -310,7 +311,10 @@ describe.each(DIALECTS)('service figures on %s', (dialect) => {
     }
     // a good deed for her (20 points)
     ok(await staff.post('/api/v1/points/events', { residentId: residentIds[0], ruleCode: 'good_deed' }), 201);
-    const item = ok(await staff.post('/api/v1/store/items', { orgId: ymt.id, name: '洗衣液', price: 15, stock: 5 }), 201);
+    const item = ok(
+      await staff.post('/api/v1/store/items', { orgId: ymt.id, name: '洗衣液', price: 15, stock: 5 }),
+      201,
+    );
     const first = ok(
       await her.post('/api/v1/my/store/redemptions', { itemId: item.id, quantity: 1, clientKey: 'figures-0001' }),
       201,
@@ -381,7 +385,13 @@ describe.each(DIALECTS)('service figures on %s', (dialect) => {
       }),
     );
     for (const memberId of members)
-      ok(await staff.post(`/api/v1/council-meetings/${meeting.id}/votes`, { topicId: topic.id, memberId, choice: 'yes' }));
+      ok(
+        await staff.post(`/api/v1/council-meetings/${meeting.id}/votes`, {
+          topicId: topic.id,
+          memberId,
+          choice: 'yes',
+        }),
+      );
     const decision = ok(
       await staff.post(`/api/v1/council-meetings/${meeting.id}/decisions`, {
         topicId: topic.id,

@@ -280,7 +280,11 @@ export async function createBooking(
 export async function insertBookings(trx: Transaction<DB>, rows: VenueBookingTable[]) {
   if (rows.length === 0) return;
   await trx.insertInto('venue_bookings').values(rows).execute();
-  await syncServiceFigures(trx, VENUE_BOOKINGS, rows.map((r) => r.id));
+  await syncServiceFigures(
+    trx,
+    VENUE_BOOKINGS,
+    rows.map((r) => r.id),
+  );
   const slots = rows.flatMap((r) =>
     slotsOf(r.starts_at, r.ends_at).map((slot_start) => ({ space_id: r.space_id, slot_start, booking_id: r.id })),
   );

@@ -106,7 +106,13 @@ export const VENUE_SIGNUPS: ServiceSource = {
   },
 };
 
-export const VENUE_FACTS = ['venue.minutes', 'venue.bookings', 'venue.people', 'venue.participants', 'venue.activities'];
+export const VENUE_FACTS = [
+  'venue.minutes',
+  'venue.bookings',
+  'venue.people',
+  'venue.participants',
+  'venue.activities',
+];
 
 export interface VenueFigure {
   hoursUsed: number;
