@@ -84,6 +84,10 @@ export function ServicesPanel({ orgId, onDrill }: { orgId: string; onDrill: (id:
   const data = services.data;
   const children = useMemo(() => data?.children ?? [], [data]);
   const option = useMemo(() => childrenOption(t, children), [t, children]);
+  // rooms, canteens and councils sit at the community: below it (grids) the bars would all be empty
+  const hasBars = children.some(
+    (c) => c.figures.venues.hoursUsed + c.figures.canteen.mealsServed + c.figures.volunteering.volunteerHours > 0,
+  );
   const f = data?.figures;
 
   const columns: TableColumnsType<Child> = [
@@ -236,15 +240,17 @@ export function ServicesPanel({ orgId, onDrill }: { orgId: string; onDrill: (id:
           {children.length > 0 && (
             <Col xs={24}>
               <Card size="small" title={t('services.byUnit')} data-testid="services-children">
-                <EChart
-                  option={option}
-                  height={260}
-                  onPick={({ dataIndex }) => {
-                    const unit = children[dataIndex]?.unit;
-                    if (unit !== undefined) onDrill(unit.id);
-                  }}
-                  data-testid="services-chart"
-                />
+                {hasBars && (
+                  <EChart
+                    option={option}
+                    height={260}
+                    onPick={({ dataIndex }) => {
+                      const unit = children[dataIndex]?.unit;
+                      if (unit !== undefined) onDrill(unit.id);
+                    }}
+                    data-testid="services-chart"
+                  />
+                )}
                 <Table
                   size="small"
                   rowKey={(r) => r.unit.id}
