@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, subtreeEnd } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
-import { monthRange } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -329,18 +328,16 @@ export async function listPublicDecisions(db: Kysely<DB>, communityPath: string)
 
 /**
  * Council meetings held in a unit's subtree in a Shanghai month: meetings residents and their
- * representatives called (议事), for the burden ledger beside meetings imposed from above.
+ * representatives called (议事), for the burden ledger beside meetings imposed from above. Read from the
+ * insight counters (`council.held`, councils/figures.ts), as the services panel and 一表通 read it.
  */
 export async function councilMeetingsHeld(db: Kysely<DB>, orgPath: string, month: string): Promise<number> {
-  const { start, end } = monthRange(month);
   const row = await db
-    .selectFrom('council_meetings')
-    .select(db.fn.countAll<number>().as('n'))
-    .where('org_path', '>=', orgPath)
-    .where('org_path', '<', subtreeEnd(orgPath))
-    .where('status', '=', 'held')
-    .where('held_at', '>=', start)
-    .where('held_at', '<', end)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .selectFrom('insight_counters')
+    .select('n')
+    .where('org_path', '=', orgPath)
+    .where('fact', '=', 'council.held')
+    .where('dims', '=', month)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
