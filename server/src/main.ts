@@ -12,7 +12,7 @@ import { startWebhookDispatcher } from './modules/webhooks/start.ts';
 import { watchKeyRing } from './ops/keys/ring.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
-import { seedDemoInsights } from './cli/demo-insights.ts';
+import { countDemoFigures, seedDemoInsights } from './cli/demo-insights.ts';
 import { seedDemoResidents } from './cli/demo-residents.ts';
 import { seedDemoCanteen } from './cli/demo-canteen.ts';
 import { seedDemoWebhooks } from './cli/demo-webhooks.ts';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     await seedDemoWebhooks(deps, log);
     await seedDemoFunds(deps, log);
     await seedDemoParty(deps, log);
+    await countDemoFigures(deps, log);
   }
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)

@@ -26,7 +26,8 @@ export async function rebuildInsightsFromCli(args: string[]): Promise<void> {
     const result = await rebuildRollups(deps.db, deps.database.sqlite, path);
     console.log(
       `rebuilt insight counters ${values.org ?? 'everywhere'}: ${result.units} units, ${result.rows.resident} residents, ` +
-        `${result.rows.household} households, ${result.rows.case} cases, ${result.rows.visit} visit statuses → ` +
+        `${result.rows.household} households, ${result.rows.case} cases, ${result.rows.visit} visit statuses, ` +
+        `${Object.values(result.services).reduce((a, n) => a + n, 0)} service rows → ` +
         `${result.counters} counters (${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
   } finally {

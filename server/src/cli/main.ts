@@ -101,7 +101,7 @@ const commands: Record<string, Handler> = {
     const { seedDemo } = await import('./demo.ts');
     const { ensureDefaultDutyList } = await import('../modules/duties/service.ts');
     const { seedDemoCases } = await import('./demo-cases.ts');
-    const { seedDemoInsights } = await import('./demo-insights.ts');
+    const { countDemoFigures, seedDemoInsights } = await import('./demo-insights.ts');
     const { seedDemoResidents } = await import('./demo-residents.ts');
     const { seedDemoCanteen } = await import('./demo-canteen.ts');
     const { seedDemoWebhooks } = await import('./demo-webhooks.ts');
@@ -119,6 +119,7 @@ const commands: Record<string, Handler> = {
     await seedDemoWebhooks(deps, (line) => console.log(line));
     await seedDemoFunds(deps, (line) => console.log(line));
     await seedDemoParty(deps, (line) => console.log(line));
+    await countDemoFigures(deps, (line) => console.log(line));
     await deps.close();
   },
   openapi: async (args) => {

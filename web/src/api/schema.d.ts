@@ -1479,6 +1479,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/insights/{orgId}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公共服务 / Services: rooms, canteen, volunteering and points, councils, funds, notices — a month, with drill-down */
+        get: operations["getApiV1InsightsOrgIdServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/insights/{orgId}/burden": {
         parameters: {
             query?: never;
@@ -11429,6 +11446,187 @@ export interface operations {
             };
         };
     };
+    getApiV1InsightsOrgIdServices: {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        unit: {
+                            id: string;
+                            name: string;
+                            level: string;
+                            code: string | null;
+                        };
+                        figures: {
+                            venues: {
+                                hoursUsed: number;
+                                residentHours: number;
+                                staffHours: number;
+                                residentShare: number | null;
+                                bookings: number;
+                                noShows: number;
+                                peopleServed: number;
+                                activitiesHeld: number;
+                            };
+                            canteen: {
+                                mealsOrdered: number;
+                                mealsServed: number;
+                                lunchServed: number;
+                                dinnerServed: number;
+                                delivered: number;
+                                diners: number;
+                                regularDiners: number;
+                                elderly: number;
+                                dinerShare: number | null;
+                                costFen: number;
+                                costPerMealFen: number | null;
+                                subsidyFen: number;
+                                paidFen: number;
+                            };
+                            volunteering: {
+                                volunteers: number;
+                                volunteerHours: number;
+                                pointsEarned: number;
+                                pointsDeducted: number;
+                                pointsSpent: number;
+                                redemptions: number;
+                                itemsRedeemed: number;
+                                dualMembers: number;
+                                dualConfirmed: number;
+                                dualHours: number;
+                                projects: number;
+                                projectsDone: number;
+                            };
+                            councils: {
+                                topics: number;
+                                residentTopics: number;
+                                meetingsHeld: number;
+                                decisions: number;
+                                adopted: number;
+                                milestones: number;
+                                milestonesDone: number;
+                                progress: number | null;
+                            };
+                            funds: {
+                                ownersFen: number;
+                                subsidyFen: number;
+                                companyFen: number;
+                                spendingFen: number;
+                                balanceFen: number;
+                                arrearsFen: number;
+                                householdsBehind: number;
+                            };
+                            notices: {
+                                sent: number;
+                                reached: number;
+                                read: number;
+                                readShare: number | null;
+                            };
+                        };
+                        children: {
+                            unit: {
+                                id: string;
+                                name: string;
+                                level: string;
+                                code: string | null;
+                            };
+                            figures: {
+                                venues: {
+                                    hoursUsed: number;
+                                    residentHours: number;
+                                    staffHours: number;
+                                    residentShare: number | null;
+                                    bookings: number;
+                                    noShows: number;
+                                    peopleServed: number;
+                                    activitiesHeld: number;
+                                };
+                                canteen: {
+                                    mealsOrdered: number;
+                                    mealsServed: number;
+                                    lunchServed: number;
+                                    dinnerServed: number;
+                                    delivered: number;
+                                    diners: number;
+                                    regularDiners: number;
+                                    elderly: number;
+                                    dinerShare: number | null;
+                                    costFen: number;
+                                    costPerMealFen: number | null;
+                                    subsidyFen: number;
+                                    paidFen: number;
+                                };
+                                volunteering: {
+                                    volunteers: number;
+                                    volunteerHours: number;
+                                    pointsEarned: number;
+                                    pointsDeducted: number;
+                                    pointsSpent: number;
+                                    redemptions: number;
+                                    itemsRedeemed: number;
+                                    dualMembers: number;
+                                    dualConfirmed: number;
+                                    dualHours: number;
+                                    projects: number;
+                                    projectsDone: number;
+                                };
+                                councils: {
+                                    topics: number;
+                                    residentTopics: number;
+                                    meetingsHeld: number;
+                                    decisions: number;
+                                    adopted: number;
+                                    milestones: number;
+                                    milestonesDone: number;
+                                    progress: number | null;
+                                };
+                                funds: {
+                                    ownersFen: number;
+                                    subsidyFen: number;
+                                    companyFen: number;
+                                    spendingFen: number;
+                                    balanceFen: number;
+                                    arrearsFen: number;
+                                    householdsBehind: number;
+                                };
+                                notices: {
+                                    sent: number;
+                                    reached: number;
+                                    read: number;
+                                    readShare: number | null;
+                                };
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1InsightsOrgIdBurden: {
         parameters: {
             query?: {
@@ -11560,7 +11758,7 @@ export interface operations {
                             label_zh: string;
                             label_en: string;
                             /** @enum {string} */
-                            source: "registry" | "cases" | "visits";
+                            source: "registry" | "cases" | "visits" | "venues" | "canteen" | "volunteering" | "councils" | "funds" | "notices";
                             unit_zh: string;
                             filters: string[];
                             isRatio: boolean;

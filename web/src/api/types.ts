@@ -91,6 +91,7 @@ export type InsightCases = Body<'/api/v1/insights/{orgId}/cases', 'get'>;
 export type InsightVisits = Body<'/api/v1/insights/{orgId}/visits', 'get'>;
 export type InsightTrends = Body<'/api/v1/insights/{orgId}/trends', 'get'>;
 export type BurdenLedger = Body<'/api/v1/insights/{orgId}/burden', 'get'>;
+export type InsightServices = Body<'/api/v1/insights/{orgId}/services', 'get'>;
 export type Metric = Body<'/api/v1/metrics', 'get'>['items'][number];
 export type TemplateSummary = Body<'/api/v1/report-templates', 'get'>['items'][number];
 export type TemplateInput = NonNullable<

@@ -11,6 +11,8 @@ import { newId } from '../../platform/ids.ts';
 import { randomBytes } from 'node:crypto';
 import { absencesOf } from './care.ts';
 import type { CanteenDinerTable, CanteenTable, Tier } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { CANTEEN_DINERS } from './figures.ts';
 
 export const CANTEEN = { zh: '食堂', en: 'Canteen' };
 export const DINER = { zh: '就餐人', en: 'Diner' };
@@ -334,6 +336,7 @@ export async function enrolDiner(deps: AppDeps, actor: Actor, canteenId: string,
     if (existing !== undefined)
       throw conflict('CONFLICT', 'residentId', { zh: '该居民已是本食堂的就餐人', en: 'Already a diner here' });
     await trx.insertInto('canteen_diners').values(row).execute();
+    await syncServiceFigures(trx, CANTEEN_DINERS, [row.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'canteen.diner_enrol',
       targetType: 'resident',
@@ -374,6 +377,7 @@ export async function updateDiner(
   if (Object.keys(set).length === 0) return { id: diner.id };
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('canteen_diners').set(set).where('id', '=', diner.id).execute();
+    await syncServiceFigures(trx, CANTEEN_DINERS, [diner.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'canteen.diner_update',
       targetType: 'resident',

@@ -7,6 +7,8 @@ import { DINER, getCanteenInScope } from './canteens.ts';
 import { noteDinerSeen } from './care.ts';
 import { MEAL_NAME, placeOrder, toOrderOut } from './orders.ts';
 import type { Meal } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { CANTEEN_ORDERS } from './figures.ts';
 
 /**
  * 送饭上门: the day's orders of a meal by diners marked as unable to walk, grouped by route and
@@ -97,6 +99,7 @@ export async function markDelivery(
       })
       .where('id', '=', order.id)
       .execute();
+    await syncServiceFigures(trx, CANTEEN_ORDERS, [order.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'canteen.delivery_mark',
       targetType: 'canteen_order',
@@ -161,6 +164,7 @@ export async function signIn(
         .where('id', '=', order.id)
         .where('served_at', 'is', null)
         .execute();
+      await syncServiceFigures(trx, CANTEEN_ORDERS, [order.id]);
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'canteen.sign_in',
         targetType: 'canteen_order',

@@ -17,6 +17,8 @@ import type {
   OrderSource,
   Tier,
 } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { CANTEEN_LEDGER, CANTEEN_ORDERS } from './figures.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -168,6 +170,11 @@ async function writeMealMovements(
     movement(order, 'subsidy', kind, sign * order.subsidy_fen, actorName, at),
   ].filter((m) => m.amount_fen !== 0);
   if (rows.length > 0) await trx.insertInto('canteen_ledger').values(rows).execute();
+  await syncServiceFigures(
+    trx,
+    CANTEEN_LEDGER,
+    rows.map((r) => r.id),
+  );
 }
 
 export interface PlaceOrderInput {
@@ -264,6 +271,7 @@ export async function placeOrder(deps: AppDeps, input: PlaceOrderInput): Promise
         // she cancelled and orders again: the same row, ordered anew at today's price
         await trx.updateTable('canteen_orders').set(row).where('id', '=', existing.id).execute();
       }
+      await syncServiceFigures(trx, CANTEEN_ORDERS, [row.id, existing?.id]);
       await writeMealMovements(trx, row, 'meal', input.byName, at);
       await recordAudit(trx, deps.clock, input.who, {
         action: 'canteen.order',
@@ -319,6 +327,7 @@ export async function cancelOrderRow(
       .executeTakeFirst();
     const cancelled = { ...row, status: 'cancelled' as const, cancelled_at: at };
     if (Number(updated.numUpdatedRows) === 0) return toOrderOut(cancelled);
+    await syncServiceFigures(trx, CANTEEN_ORDERS, [row.id]);
     await writeMealMovements(trx, row, 'refund', byName, at);
     await recordAudit(trx, deps.clock, who, {
       action: 'canteen.order_cancel',

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, subtreeEnd } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
-import { monthRange } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -12,6 +11,8 @@ import { countUnits, decide } from './rules.ts';
 import type { DecisionBody, DecisionOut, MilestoneBody, MilestoneOut } from './schema.ts';
 import type { CouncilDecisionTable, CouncilMilestoneTable } from './tables.ts';
 import { getCouncilInScope } from './councils.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { COUNCIL_DECISIONS, COUNCIL_MILESTONES, COUNCIL_TOPICS } from './figures.ts';
 
 export const DECISION = { zh: '议事决定', en: 'Council decision' };
 export const MILESTONE = { zh: '落实节点', en: 'Milestone' };
@@ -157,6 +158,8 @@ export async function decideTopic(deps: AppDeps, actor: Actor, meetingId: string
       .set({ status: outcome.result, closed_at: row.decided_at })
       .where('id', '=', topic.id)
       .execute();
+    await syncServiceFigures(trx, COUNCIL_TOPICS, [topic.id]);
+    await syncServiceFigures(trx, COUNCIL_DECISIONS, [row.id]);
     await enqueueMessage(trx, {
       now,
       kind: 'council.topic_decided',
@@ -237,6 +240,7 @@ export async function addMilestone(deps: AppDeps, actor: Actor, decisionId: stri
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('council_milestones').values(row).execute();
+    await syncServiceFigures(trx, COUNCIL_MILESTONES, [row.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'council.milestone_add',
       targetType: 'council_decision',
@@ -263,6 +267,7 @@ export async function setMilestoneDone(deps: AppDeps, actor: Actor, milestoneId:
       .set({ done_at: isDone ? (m.done_at ?? deps.clock.now().toISOString()) : null })
       .where('id', '=', m.id)
       .execute();
+    await syncServiceFigures(trx, COUNCIL_MILESTONES, [m.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'council.milestone_done',
       targetType: 'council_decision',
@@ -323,18 +328,16 @@ export async function listPublicDecisions(db: Kysely<DB>, communityPath: string)
 
 /**
  * Council meetings held in a unit's subtree in a Shanghai month: meetings residents and their
- * representatives called (议事), for the burden ledger beside meetings imposed from above.
+ * representatives called (议事), for the burden ledger beside meetings imposed from above. Read from the
+ * insight counters (`council.held`, councils/figures.ts), as the services panel and 一表通 read it.
  */
 export async function councilMeetingsHeld(db: Kysely<DB>, orgPath: string, month: string): Promise<number> {
-  const { start, end } = monthRange(month);
   const row = await db
-    .selectFrom('council_meetings')
-    .select(db.fn.countAll<number>().as('n'))
-    .where('org_path', '>=', orgPath)
-    .where('org_path', '<', subtreeEnd(orgPath))
-    .where('status', '=', 'held')
-    .where('held_at', '>=', start)
-    .where('held_at', '<', end)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .selectFrom('insight_counters')
+    .select('n')
+    .where('org_path', '=', orgPath)
+    .where('fact', '=', 'council.held')
+    .where('dims', '=', month)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

@@ -18,6 +18,8 @@ import type {
   CouncilTopicTable,
 } from './tables.ts';
 import { lapseOverdueTopics } from './topics.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { COUNCIL_MEETINGS, COUNCIL_TOPICS } from './figures.ts';
 
 export const MEETING = { zh: '议事会议', en: 'Council meeting' };
 
@@ -131,6 +133,7 @@ export async function createMeeting(deps: AppDeps, actor: Actor, councilId: stri
         });
       }
       await trx.updateTable('council_topics').set({ status: 'agenda' }).where('id', '=', item.topicId).execute();
+      await syncServiceFigures(trx, COUNCIL_TOPICS, [item.topicId]);
     }
     const members = await listActiveMembers(trx, council.id);
     const accounts = await accountsOf(trx, members);
@@ -411,6 +414,7 @@ export async function holdMeeting(deps: AppDeps, actor: Actor, meetingId: string
       .set({ status: 'held', minutes, held_at: meeting.held_at ?? now })
       .where('id', '=', meeting.id)
       .execute();
+    await syncServiceFigures(trx, COUNCIL_MEETINGS, [meeting.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'council.meeting_hold',
       targetType: 'council_meeting',

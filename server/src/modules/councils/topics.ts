@@ -9,6 +9,8 @@ import { enqueueMessage } from '../messages/outbox.ts';
 import { COUNCIL, getCouncilInScope } from './councils.ts';
 import type { TopicBody, TopicOut } from './schema.ts';
 import type { CouncilTable, CouncilTopicTable } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { COUNCIL_TOPICS } from './figures.ts';
 
 export const TOPIC = { zh: '议题', en: 'Topic' };
 const DAY_MS = 86_400_000;
@@ -91,6 +93,7 @@ export async function lapseOverdueTopics(db: Kysely<DB>, councilId: string, now:
       .where('status', '=', 'open')
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) continue;
+    await syncServiceFigures(db, COUNCIL_TOPICS, [t.id]);
     lapsed += 1;
     await enqueueMessage(db, {
       now,
@@ -143,6 +146,7 @@ async function addSupport(
       .where('id', '=', topic.id)
       .where('status', '=', 'open')
       .executeTakeFirst();
+    await syncServiceFigures(db, COUNCIL_TOPICS, [topic.id]);
     status = 'agenda';
     if (Number(moved.numUpdatedRows) === 1) {
       await enqueueMessage(db, {
@@ -199,6 +203,7 @@ export async function proposeTopicAsResident(deps: AppDeps, actor: Actor, input:
   return deps.db.transaction().execute(async (trx) => {
     await lapseOverdueTopics(trx, council.id, now);
     await trx.insertInto('council_topics').values(row).execute();
+    await syncServiceFigures(trx, COUNCIL_TOPICS, [row.id]);
     const { supporters, status } = await addSupport(
       trx,
       row,
@@ -234,6 +239,7 @@ export async function proposeTopicAsStaff(deps: AppDeps, actor: Actor, councilId
   await deps.db.transaction().execute(async (trx) => {
     await lapseOverdueTopics(trx, council.id, now);
     await trx.insertInto('council_topics').values(row).execute();
+    await syncServiceFigures(trx, COUNCIL_TOPICS, [row.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'council.topic_propose',
       targetType: 'council_topic',
@@ -347,6 +353,7 @@ export async function declineTopic(deps: AppDeps, actor: Actor, topicId: string,
     if (Number(done.numUpdatedRows) === 0) {
       throw conflict('INVALID_STATE', 'topicId', { zh: '该议题已结束', en: 'This topic is closed' });
     }
+    await syncServiceFigures(trx, COUNCIL_TOPICS, [topic.id]);
     const onAgenda = await trx
       .selectFrom('council_agenda_items')
       .select('meeting_id')

@@ -14,6 +14,8 @@ import { decisionTitles, requireApprovingDecision } from './decisions.ts';
 import { type LedgerMovement, monthOf, splitLevy, statementOf } from './ledger.ts';
 import type { FundCreateBody, LevyBody, MovementBody, OwnersBody } from './schema.ts';
 import type { FundMovementTable, FundTable, MovementSource } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { FUND_MOVEMENTS, FUND_OWNERS, fundOwnerKey } from './figures.ts';
 
 export const FUND = { zh: '小区资金', en: 'Compound fund' };
 const MOVEMENT = { zh: '收支记录', en: 'Fund movement' };
@@ -210,6 +212,11 @@ export async function setOwners(deps: AppDeps, actor: Actor, fundId: string, bod
           .execute();
       }
     }
+    await syncServiceFigures(
+      trx,
+      FUND_OWNERS,
+      body.owners.map((o) => fundOwnerKey(fund.id, o.householdId)),
+    );
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'fund.owners_set',
       targetType: 'fund',
@@ -312,6 +319,11 @@ export async function createLevy(deps: AppDeps, actor: Actor, fundId: string, bo
         .values({ levy_id: id, fund_id: fund.id, household_id: householdId, due_fen: due })
         .execute();
     }
+    await syncServiceFigures(
+      trx,
+      FUND_OWNERS,
+      [...dues.keys()].map((h) => fundOwnerKey(fund.id, h)),
+    );
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'fund.levy_create',
       targetType: 'fund',
@@ -539,6 +551,9 @@ export async function recordMovement(
       created_at: now,
     };
     await trx.insertInto('fund_movements').values(row).execute();
+    await syncServiceFigures(trx, FUND_MOVEMENTS, [row.id]);
+    if (row.household_id !== null)
+      await syncServiceFigures(trx, FUND_OWNERS, [fundOwnerKey(fund.id, row.household_id)]);
     await trx
       .insertInto('fund_receipts')
       .values({

@@ -15,6 +15,8 @@ import {
   residentFacts,
   visitFacts,
 } from './facts.ts';
+import { markOfContributions, syncServiceFigures } from './service-figures.ts';
+import { serviceSources } from './service-sources.ts';
 
 /**
  * The live counters behind every insight panel and generated report.
@@ -429,10 +431,13 @@ class SubtreeSummer {
 /** The n-th bound value in raw SQL, as each engine writes it. */
 const placeholder = (db: Kysely<DB>, n: number) => (dialectOf(db) === 'postgres' ? `$${n}` : '?');
 const COUNTER_TYPES = { org_path: 'text', fact: 'text', dims: 'text', n: 'bigint' } as const;
+const MARK_TYPES = { source: 'text', id: 'text', org_path: 'text', mark: 'text' } as const;
 
 export interface RebuildResult {
   units: number;
   rows: Record<SourceKind, number>;
+  /** rows of each service source (service-sources.ts) */
+  services: Record<string, number>;
   counters: number;
 }
 
@@ -463,6 +468,7 @@ export async function rebuildRollupsIn(
     const result: RebuildResult = {
       units: units.length,
       rows: { resident: 0, household: 0, case: 0, visit: 0 },
+      services: {},
       counters: 0,
     };
     const oldRoot =
@@ -479,6 +485,24 @@ export async function rebuildRollupsIn(
         .execute();
     }
     const newRoot = new Map<string, number>();
+    /** A summer of contributions up the tree whose finished units go into the counters (and newRoot). */
+    const summing = () => {
+      const counters: { org_path: string; fact: string; dims: string; n: number }[] = [];
+      const flush = async () => {
+        result.counters += counters.length;
+        await bulkInsert(trx, sqlite, 'insight_counters', COUNTER_TYPES, counters.splice(0));
+      };
+      const summer = new SubtreeSummer(rootPath?.length ?? 0, async (path, counts) => {
+        for (const [key, n] of counts) {
+          if (n === 0) continue;
+          const [fact, dims] = key.split(SEP) as [string, string];
+          if (path === rootPath) newRoot.set(key, (newRoot.get(key) ?? 0) + n);
+          counters.push({ org_path: path, fact, dims, n });
+        }
+        if (counters.length >= 20_000) await flush();
+      });
+      return { summer, flush };
+    };
     for (const kind of SOURCE_KINDS) {
       // rows marked inside the subtree that have since left it: re-synced (counted where they are) at the end
       const leftBehind: string[] = [];
@@ -493,20 +517,7 @@ export async function rebuildRollupsIn(
         );
         for (const r of rows.rows) leftBehind.push(r.id);
       }
-      const counters: { org_path: string; fact: string; dims: string; n: number }[] = [];
-      const flushCounters = async () => {
-        result.counters += counters.length;
-        await bulkInsert(trx, sqlite, 'insight_counters', COUNTER_TYPES, counters.splice(0));
-      };
-      const summer = new SubtreeSummer(rootPath?.length ?? 0, async (path, counts) => {
-        for (const [key, n] of counts) {
-          if (n === 0) continue;
-          const [fact, dims] = key.split(SEP) as [string, string];
-          if (path === rootPath) newRoot.set(key, (newRoot.get(key) ?? 0) + n);
-          counters.push({ org_path: path, fact, dims, n });
-        }
-        if (counters.length >= 20_000) await flushCounters();
-      });
+      const { summer, flush: flushCounters } = summing();
       for (const part of chunks(units, 200)) {
         const rows = await loadSources(trx, kind, { paths: part });
         result.rows[kind] += rows.length;
@@ -531,6 +542,46 @@ export async function rebuildRollupsIn(
         for (const part of chunks(leftBehind, CHUNK)) await clearMarks(trx, kind, part);
         await syncRollups(trx, kind, leftBehind);
       }
+    }
+    for (const source of serviceSources()) {
+      // the services' rows (service-figures.ts): counted from their own tables, marks rewritten in the range
+      const marked =
+        range === null
+          ? []
+          : (
+              await trx
+                .selectFrom('insight_service_marks')
+                .select('id')
+                .where('source', '=', source.name)
+                .where('org_path', '>=', range.from)
+                .where('org_path', '<', range.to)
+                .execute()
+            ).map((m) => m.id);
+      let marks = trx.deleteFrom('insight_service_marks').where('source', '=', source.name);
+      if (range !== null) marks = marks.where('org_path', '>=', range.from).where('org_path', '<', range.to);
+      await marks.execute();
+      const { summer, flush } = summing();
+      const seen = new Set<string>();
+      let count = 0;
+      for (const part of chunks(units, 200)) {
+        const rows = await source.load(trx, { paths: part });
+        count += rows.length;
+        rows.sort((a, b) => (a.org_path < b.org_path ? -1 : a.org_path > b.org_path ? 1 : 0));
+        const fresh: { source: string; id: string; org_path: string; mark: string }[] = [];
+        for (const r of rows) {
+          seen.add(r.id);
+          const mark = markOfContributions(r.contributions);
+          if (mark !== '') fresh.push({ source: source.name, id: r.id, org_path: r.org_path, mark });
+          await summer.add(r.org_path, r.contributions);
+        }
+        await bulkInsert(trx, sqlite, 'insight_service_marks', MARK_TYPES, fresh);
+      }
+      await summer.finish();
+      await flush();
+      result.services[source.name] = count;
+      // rows marked in the range that have since left it (or are gone): counted again where they are now
+      const leftBehind = marked.filter((id) => !seen.has(id));
+      if (leftBehind.length > 0) await syncServiceFigures(trx, source, leftBehind);
     }
     if (rootPath !== null) {
       // the units above the subtree move by what changed at its root

@@ -9,12 +9,15 @@ import {
   Children,
   OrgParams,
   Population,
+  ServicePanel,
+  ServicePanelQuery,
   Summary,
   Trends,
   TrendsQuery,
   VisitPanel,
 } from './schema.ts';
 import { getCasePanel, getChildren, getPopulation, getSummary, getTrends, getVisitPanel } from './service.ts';
+import { getServicePanel } from './services.ts';
 
 const tags = ['insights'];
 const scope = { params: { orgId: 'org' } } as const;
@@ -72,6 +75,16 @@ export function insightRoutes(deps: AppDeps): RouteDef[] {
       query: TrendsQuery,
       response: Trends,
       handler: ({ actor, params, query }) => getTrends(deps, actor, params.orgId, query.months),
+    }),
+    defineRoute({
+      ...base,
+      method: 'GET',
+      url: '/api/v1/insights/:orgId/services',
+      summary:
+        '公共服务 / Services: rooms, canteen, volunteering and points, councils, funds, notices — a month, with drill-down',
+      query: ServicePanelQuery,
+      response: ServicePanel,
+      handler: ({ actor, params, query }) => getServicePanel(deps, actor, params.orgId, query.month),
     }),
     defineRoute({
       ...base,

@@ -124,3 +124,73 @@ export const Burden = z.object({
   /** the other side: who sent the tasks these units received, the most first ("who asks the most") */
   senders: z.array(z.object({ unit: UnitRef, ...BurdenFigures })),
 });
+
+export const ServicePanelQuery = z.strictObject({ month: Month.optional() });
+const Num = z.number();
+const ServiceFigures = z.object({
+  venues: z.object({
+    hoursUsed: Num,
+    residentHours: Num,
+    staffHours: Num,
+    residentShare: Rate,
+    bookings: Num,
+    noShows: Num,
+    peopleServed: Num,
+    activitiesHeld: Num,
+  }),
+  canteen: z.object({
+    mealsOrdered: Num,
+    mealsServed: Num,
+    lunchServed: Num,
+    dinnerServed: Num,
+    delivered: Num,
+    diners: Num,
+    regularDiners: Num,
+    elderly: Num,
+    dinerShare: Rate,
+    costFen: Num,
+    costPerMealFen: z.number().nullable(),
+    subsidyFen: Num,
+    paidFen: Num,
+  }),
+  volunteering: z.object({
+    volunteers: Num,
+    volunteerHours: Num,
+    pointsEarned: Num,
+    pointsDeducted: Num,
+    pointsSpent: Num,
+    redemptions: Num,
+    itemsRedeemed: Num,
+    dualMembers: Num,
+    dualConfirmed: Num,
+    dualHours: Num,
+    projects: Num,
+    projectsDone: Num,
+  }),
+  councils: z.object({
+    topics: Num,
+    residentTopics: Num,
+    meetingsHeld: Num,
+    decisions: Num,
+    adopted: Num,
+    milestones: Num,
+    milestonesDone: Num,
+    progress: Rate,
+  }),
+  funds: z.object({
+    ownersFen: Num,
+    subsidyFen: Num,
+    companyFen: Num,
+    spendingFen: Num,
+    balanceFen: Num,
+    arrearsFen: Num,
+    householdsBehind: Num,
+  }),
+  notices: z.object({ sent: Num, reached: Num, read: Num, readShare: Rate }),
+});
+export const ServicePanel = z.object({
+  month: z.string(),
+  unit: UnitRef,
+  figures: ServiceFigures,
+  children: z.array(z.object({ unit: UnitRef, figures: ServiceFigures })),
+});

@@ -8,6 +8,15 @@ export interface InsightCounterTable {
   n: number;
 }
 
+/** What a service's row (source.id) was last counted as, where: see service-figures.ts. */
+export interface InsightServiceMarkTable {
+  source: string;
+  id: string;
+  org_path: string;
+  mark: string;
+}
+
 export interface InsightTables {
   insight_counters: InsightCounterTable;
+  insight_service_marks: InsightServiceMarkTable;
 }

@@ -15,6 +15,8 @@ import { bornOnOrBefore } from '../registry/id-number.ts';
 import { listCareTagsAt } from '../registry/care-tags.ts';
 import type { NoticeAudience, NoticeBody } from './schema.ts';
 import type { NoticeTable } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { NOTICES_SENT, NOTICE_HOUSEHOLDS, noticeHouseholdKey } from './figures.ts';
 
 export const NOTICE = { zh: '通知', en: 'Notice' };
 export const QUESTION = { zh: '提问', en: 'Question' };
@@ -254,6 +256,7 @@ export async function sendNotice(deps: AppDeps, actor: Actor, body: NoticeBody, 
   };
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('notices').values(notice).execute();
+    await syncServiceFigures(trx, NOTICES_SENT, [notice.id]);
     if (files.length > 0) {
       await trx
         .insertInto('notice_attachments')
@@ -284,6 +287,11 @@ export async function sendNotice(deps: AppDeps, actor: Actor, body: NoticeBody, 
         )
         .execute();
     }
+    await syncServiceFigures(
+      trx,
+      NOTICE_HOUSEHOLDS,
+      households.map((h) => noticeHouseholdKey(notice.id, h.id)),
+    );
     const told = new Set<string>();
     for (const list of accounts.values()) {
       for (const userId of list) {
@@ -876,6 +884,7 @@ export async function markMyNoticeRead(deps: AppDeps, actor: Actor, id: string) 
         .where('household_id', '=', h.household_id)
         .where('read_at', 'is', null)
         .execute();
+      await syncServiceFigures(trx, NOTICE_HOUSEHOLDS, [noticeHouseholdKey(id, h.household_id)]);
       await withdrawVisitRequest(trx, { householdId: h.household_id, source: { kind: NOTICE_SOURCE, id }, now });
     }
   });

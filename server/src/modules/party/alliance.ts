@@ -7,6 +7,8 @@ import { AppError, conflict, invalidField, notFound } from '../../platform/error
 import { newId } from '../../platform/ids.ts';
 import { isUniqueViolation } from './double-registration.ts';
 import type { AllianceTable, ProjectState, UnitKind } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { ALLIANCE_PROJECTS } from './figures.ts';
 
 /**
  * 党建联盟 and 大党委 (issue 14, item 3): a street's or community's alliance, its member units, the 大党委's
@@ -451,6 +453,7 @@ export async function addProject(
         done_at: null,
       })
       .execute();
+    await syncServiceFigures(trx, ALLIANCE_PROJECTS, [id]);
     if (input.milestones.length > 0)
       await trx
         .insertInto('alliance_milestones')
@@ -520,6 +523,7 @@ export async function setProjectStatus(
       throw new AppError('CONFLICT', { zh: '项目已被他人修改，请刷新', en: 'The project changed; reload it' }, [
         { code: 'stale', field: 'version', message_zh: '项目已被他人修改', message_en: 'The project changed' },
       ]);
+    await syncServiceFigures(trx, ALLIANCE_PROJECTS, [projectId]);
     await audit(trx, deps, actor, alliance, 'alliance.project_status', projectId, { status: input.status });
   });
   return { id: projectId, status: input.status, version: project.version + 1 };

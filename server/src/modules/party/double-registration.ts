@@ -7,6 +7,8 @@ import { AppError, conflict, invalidField, notFound } from '../../platform/error
 import { newId } from '../../platform/ids.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
 import type { DualRegistrationTable, DualState } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { DUAL_REGISTRATIONS, SERVICE_HOURS } from './figures.ts';
 
 /**
  * 双报到 (issue 14, item 2): a party member registers with the community where she lives (and names her
@@ -72,10 +74,11 @@ export async function recordDualHours(
     .where('source_id', '=', input.sourceId)
     .executeTakeFirst();
   if (existing !== undefined) return;
+  const id = newId();
   await trx
     .insertInto('service_hours')
     .values({
-      id: newId(),
+      id,
       registration_id: input.registrationId,
       user_id: input.userId,
       org_path: input.orgPath,
@@ -90,6 +93,7 @@ export async function recordDualHours(
       decided_at: input.at,
     })
     .execute();
+  await syncServiceFigures(trx, SERVICE_HOURS, [id]);
 }
 
 export interface DualRegistrationOut {
@@ -311,6 +315,7 @@ export async function decideRegistration(
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1)
       throw new AppError('INVALID_STATE', { zh: '该登记已处理', en: 'This registration was already decided' });
+    await syncServiceFigures(trx, DUAL_REGISTRATIONS, [id]);
     const community = await trx.selectFrom('org_units').select('name').where('id', '=', row.org_id).executeTakeFirst();
     await enqueueMessage(trx, {
       now: deps.clock.now(),

@@ -6,6 +6,8 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getMyRegistration } from './double-registration.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { SERVICE_HOURS } from './figures.ts';
 
 /**
  * What a 双报到 member does for her community (issue 14, item 2): the community's service posts (志愿岗位)
@@ -373,6 +375,7 @@ export async function decideHours(deps: AppDeps, actor: Actor, id: string, isCon
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1)
       throw new AppError('INVALID_STATE', { zh: '该时长已处理', en: 'These hours were already decided' });
+    await syncServiceFigures(trx, SERVICE_HOURS, [id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: isConfirmed ? 'dual.hours_confirm' : 'dual.hours_reject',
       targetType: 'service_hours',

@@ -5,6 +5,8 @@ import { invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { communityPathOf } from '../fieldwork/policies.ts';
 import type { AccountRole, JournalKind, PointsAccountTable } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { POINTS_JOURNALS } from './figures.ts';
 
 /**
  * The points ledger (issue 14, item 6): double entry, append-only (the database refuses UPDATE and
@@ -165,6 +167,7 @@ export async function postJournal(
       })
       .execute();
   }
+  await syncServiceFigures(trx, POINTS_JOURNALS, [journalId]);
   return { journalId, balances };
 }
 

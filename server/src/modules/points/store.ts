@@ -9,6 +9,8 @@ import { communityPathOf } from '../fieldwork/policies.ts';
 import { communityAccount, isUniqueViolation, memberAccount, memberBalance, postJournal } from './ledger.ts';
 import { communityOfOrg, myMember } from './service.ts';
 import type { StoreItemTable, StoreRedemptionTable } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { STORE_REDEMPTIONS } from './figures.ts';
 
 /**
  * 积分超市 (issue 14, item 7). Stock moves only by conditional updates (`stock >= quantity`) and points
@@ -287,6 +289,7 @@ export async function redeem(
         reverse_reason: null,
       };
       await trx.insertInto('store_redemptions').values(row).execute();
+      await syncServiceFigures(trx, STORE_REDEMPTIONS, [row.id]);
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'store.redeem',
         targetType: 'storeRedemption',
@@ -366,6 +369,7 @@ export async function confirmPickup(deps: AppDeps, actor: Actor, id: string) {
     if (Number(updated.numUpdatedRows) === 0) {
       throw conflict('INVALID_STATE', 'id', { zh: '该兑换已领取或已撤销', en: 'Already picked up or reversed' });
     }
+    await syncServiceFigures(trx, STORE_REDEMPTIONS, [row.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'store.pickup',
       targetType: 'storeRedemption',
@@ -404,6 +408,7 @@ export async function reverseRedemption(deps: AppDeps, actor: Actor, id: string,
         en: 'Only a redemption not yet picked up can be reversed',
       });
     }
+    await syncServiceFigures(trx, STORE_REDEMPTIONS, [row.id]);
     const store = await communityAccount(trx, now, row.org_path, 'store');
     await postJournal(trx, now, {
       communityPath: row.org_path,

@@ -67,7 +67,9 @@ function computeDerived(t: UnitsTemplate, values: Map<string, Value>) {
   }
 }
 
-const show = (v: Value | undefined): Cell => (v === undefined ? null : v.den === null ? v.num : ratio(v.num, v.den));
+// counts in hours carry one decimal: their sums are rounded back to what they add up to
+const show = (v: Value | undefined): Cell =>
+  v === undefined ? null : v.den === null ? Math.round(v.num * 100) / 100 : ratio(v.num, v.den);
 
 async function buildUnitsTable(
   deps: AppDeps,

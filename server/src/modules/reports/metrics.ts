@@ -1,7 +1,20 @@
 import type { VisitWindow } from '../fieldwork/standing.ts';
 import { type UnitCounters, openCaseFigures, sumOf, visitFigures } from '../insights/counters.ts';
 import { CASE_ITEM_DIMS, RES_DIMS, TAG_DIMS } from '../insights/facts.ts';
+import {
+  SERVICE_FACTS,
+  canteenFigures,
+  councilFigures,
+  elderlyOf,
+  fundFigures,
+  noticeFigures,
+  volunteeringFigures,
+} from '../insights/services.ts';
+import { venueTallies } from '../venues/figures.ts';
 import type { MetricFilter } from './schema.ts';
+
+/** The services' metric groups (issues 13–15): each reads the services' counters (insights/services.ts). */
+export type MetricSourceOfService = 'venues' | 'canteen' | 'volunteering' | 'councils' | 'funds' | 'notices';
 
 /**
  * The metric catalogue (一表通): every figure a report can ask for, defined once. When two departments
@@ -14,7 +27,7 @@ export interface MetricDef {
   id: string;
   label_zh: string;
   label_en: string;
-  source: 'registry' | 'cases' | 'visits';
+  source: 'registry' | 'cases' | 'visits' | MetricSourceOfService;
   unit_zh: string;
   filters: FilterKey[];
   isRatio: boolean;
@@ -47,6 +60,51 @@ const metric = (
   facts: string[],
   isRatio = false,
 ): MetricDef => ({ id, label_zh, label_en, source, unit_zh, filters, isRatio, facts });
+
+/** [id, label zh, label en, group, unit, counted by month (takes the period filter), is a ratio] */
+const SERVICE_METRICS: [string, string, string, MetricSourceOfService, string, boolean, boolean][] = [
+  ['venues.hoursUsed', '阵地使用时长', 'Room hours used', 'venues', '小时', true, false],
+  ['venues.residentShare', '居民使用占比', "Residents' share of room use", 'venues', '%', true, true],
+  ['venues.peopleServed', '阵地服务人次', 'People served in the rooms', 'venues', '人次', true, false],
+  ['venues.activitiesHeld', '举办活动数', 'Activities held', 'venues', '场', true, false],
+  ['venues.noShows', '预约未到场次数', 'Booking no-shows', 'venues', '次', true, false],
+  ['canteen.mealsServed', '助餐服务份数', 'Meals served', 'canteen', '份', true, false],
+  ['canteen.delivered', '送餐上门份数', 'Meals delivered', 'canteen', '份', true, false],
+  ['canteen.diners', '助餐老人数', 'Canteen diners', 'canteen', '人', false, false],
+  ['canteen.dinerShare', '助餐老人占老年人比例', 'Diners as a share of the elderly (60+)', 'canteen', '%', false, true],
+  ['canteen.costFen', '助餐成本', 'Cost of the meals served', 'canteen', '分', true, false],
+  ['canteen.subsidyFen', '助餐补贴支出', 'Meal subsidy spent', 'canteen', '分', true, false],
+  ['volunteering.volunteers', '志愿者人数', 'Volunteers', 'volunteering', '人', true, false],
+  ['volunteering.hours', '志愿服务时长', 'Volunteer hours', 'volunteering', '小时', true, false],
+  ['points.earned', '积分发放', 'Points earned', 'volunteering', '分', true, false],
+  ['points.spent', '积分兑换消耗', 'Points spent', 'volunteering', '分', true, false],
+  ['store.redemptions', '积分超市兑换次数', 'Store redemptions', 'volunteering', '次', true, false],
+  ['dual.members', '双报到党员人数', '双报到 members', 'volunteering', '人', false, false],
+  ['dual.hours', '双报到服务时长', '双报到 hours served', 'volunteering', '小时', true, false],
+  ['alliance.projectsDone', '党建联盟完成项目数', 'Alliance projects done', 'volunteering', '个', true, false],
+  ['councils.topics', '议事议题数', 'Council topics', 'councils', '个', true, false],
+  ['councils.meetingsHeld', '议事会召开次数', 'Council meetings held', 'councils', '次', true, false],
+  ['councils.decisions', '议事决定数', 'Council decisions', 'councils', '项', true, false],
+  ['councils.progress', '决定事项完成率', "Decisions' follow-up done", 'councils', '%', true, true],
+  ['funds.ownersFen', '业主自筹收入', 'Owners’ contributions', 'funds', '分', true, false],
+  ['funds.subsidyFen', '政府补贴收入', 'Government subsidies', 'funds', '分', true, false],
+  ['funds.companyFen', '物业调配收入', 'Property company’s share', 'funds', '分', true, false],
+  ['funds.spendingFen', '物业资金支出', 'Fund spending', 'funds', '分', true, false],
+  ['funds.arrearsFen', '业主欠缴金额', 'Owners’ arrears', 'funds', '分', false, false],
+  ['notices.sent', '发布政策通知数', 'Notices sent', 'notices', '条', true, false],
+  ['notices.reached', '通知送达户数', 'Households a notice reached', 'notices', '户', true, false],
+  ['notices.readShare', '通知阅读率', 'Notices read (share of households)', 'notices', '%', true, true],
+];
+
+/** The counter facts each group of service metrics reads. */
+const GROUP_FACTS: Record<MetricSourceOfService, (fact: string) => boolean> = {
+  venues: (f) => f.startsWith('venue.'),
+  canteen: (f) => f.startsWith('canteen.') || f === 'res',
+  volunteering: (f) => /^(points|store|vol|dual|alliance)\./.test(f),
+  councils: (f) => f.startsWith('council.'),
+  funds: (f) => f.startsWith('fund.'),
+  notices: (f) => f.startsWith('notice.'),
+};
 
 export const METRICS: MetricDef[] = [
   metric('residents.count', '居民人数', 'Residents', 'registry', '人', RESIDENT_FILTERS, ['res', 'tag']),
@@ -111,6 +169,9 @@ export const METRICS: MetricDef[] = [
   metric('visits.dueSoon', '7日内到期户数', 'Households due within 7 days', 'visits', '户', [], ['visit.due']),
   metric('visits.neverVisited', '从未走访户数', 'Households never visited', 'visits', '户', [], ['visit.due', 'hh']),
   metric('visits.coverage', '走访覆盖率', 'Visit coverage', 'visits', '%', [], ['visit.due', 'hh'], true),
+  ...SERVICE_METRICS.map(([id, zh, en, source, unit, isMonthly, isRatio]) =>
+    metric(id, zh, en, source, unit, isMonthly ? ['period'] : [], SERVICE_FACTS.filter(GROUP_FACTS[source]), isRatio),
+  ),
 ];
 
 export const METRIC_BY_ID = new Map(METRICS.map((m) => [m.id, m]));
@@ -233,6 +294,85 @@ export function evaluateMetric(id: string, filter: MetricFilter, c: UnitCounters
     case 'visits.coverage': {
       const v = visitFigures(c, ctx.visits);
       return { num: v.covered, den: v.households };
+    }
+    default:
+      return evaluateServiceMetric(id, c, { inPeriod, today: ctx.visits.today, year: Number(ctx.period.slice(0, 4)) });
+  }
+}
+
+/** A service metric (SERVICE_METRICS) from the services' figures of a unit's counters (insights/services.ts). */
+function evaluateServiceMetric(
+  id: string,
+  c: UnitCounters,
+  w: { inPeriod: (dims: string) => boolean; today: string; year: number },
+): Value {
+  const count = (num: number): Value => ({ num, den: null });
+  switch (id) {
+    case 'venues.hoursUsed':
+    case 'venues.residentShare':
+    case 'venues.peopleServed':
+    case 'venues.activitiesHeld':
+    case 'venues.noShows': {
+      const t = venueTallies(c, w.inPeriod, w.today).total;
+      if (id === 'venues.residentShare') return { num: t.residentMinutes, den: t.minutes };
+      if (id === 'venues.hoursUsed') return count(Math.round(t.minutes / 6) / 10);
+      return count(id === 'venues.peopleServed' ? t.people : id === 'venues.activitiesHeld' ? t.held : t.noShows);
+    }
+    case 'canteen.mealsServed':
+      return count(canteenFigures(c, w).mealsServed);
+    case 'canteen.delivered':
+      return count(canteenFigures(c, w).delivered);
+    case 'canteen.diners':
+      return count(canteenFigures(c, w).diners);
+    case 'canteen.dinerShare':
+      return { num: canteenFigures(c, w).diners, den: elderlyOf(c, w.year) };
+    case 'canteen.costFen':
+      return count(canteenFigures(c, w).costFen);
+    case 'canteen.subsidyFen':
+      return count(canteenFigures(c, w).subsidyFen);
+    case 'volunteering.volunteers':
+      return count(volunteeringFigures(c, w).volunteers);
+    case 'volunteering.hours':
+      return count(volunteeringFigures(c, w).volunteerHours);
+    case 'points.earned':
+      return count(volunteeringFigures(c, w).pointsEarned);
+    case 'points.spent':
+      return count(volunteeringFigures(c, w).pointsSpent);
+    case 'store.redemptions':
+      return count(volunteeringFigures(c, w).redemptions);
+    case 'dual.members':
+      return count(volunteeringFigures(c, w).dualMembers);
+    case 'dual.hours':
+      return count(volunteeringFigures(c, w).dualHours);
+    case 'alliance.projectsDone':
+      return count(volunteeringFigures(c, w).projectsDone);
+    case 'councils.topics':
+      return count(councilFigures(c, w).topics);
+    case 'councils.meetingsHeld':
+      return count(councilFigures(c, w).meetingsHeld);
+    case 'councils.decisions':
+      return count(councilFigures(c, w).decisions);
+    case 'councils.progress': {
+      const f = councilFigures(c, w);
+      return { num: f.milestonesDone, den: f.milestones };
+    }
+    case 'funds.ownersFen':
+      return count(fundFigures(c, w).ownersFen);
+    case 'funds.subsidyFen':
+      return count(fundFigures(c, w).subsidyFen);
+    case 'funds.companyFen':
+      return count(fundFigures(c, w).companyFen);
+    case 'funds.spendingFen':
+      return count(fundFigures(c, w).spendingFen);
+    case 'funds.arrearsFen':
+      return count(fundFigures(c, w).arrearsFen);
+    case 'notices.sent':
+      return count(noticeFigures(c, w).sent);
+    case 'notices.reached':
+      return count(noticeFigures(c, w).reached);
+    case 'notices.readShare': {
+      const f = noticeFigures(c, w);
+      return { num: f.read, den: f.reached };
     }
     default:
       return count(0);

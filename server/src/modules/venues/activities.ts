@@ -11,6 +11,8 @@ import { CHECK_IN_EARLY_MS, insertBookings, isUniqueViolation, slotTaken } from 
 import { getCentreRow } from './spaces.ts';
 import type { Audience, VenueActivityTable, VenueBookingTable, VenueSignupTable } from './tables.ts';
 import { checkTimes, instantOf, spanText } from './time.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { VENUE_ACTIVITIES, VENUE_SIGNUPS } from './figures.ts';
 
 export const ACTIVITY = { zh: '活动', en: 'Activity' };
 const ALL_DAY = { opens_min: 0, closes_min: 24 * 60, closed_weekdays: '' };
@@ -185,6 +187,7 @@ export async function createActivity(deps: AppDeps, actor: Actor, input: Activit
   try {
     await deps.db.transaction().execute(async (trx) => {
       await trx.insertInto('venue_activities').values(row).execute();
+      await syncServiceFigures(trx, VENUE_ACTIVITIES, [row.id]);
       if (space !== undefined) {
         const booking: VenueBookingTable = {
           id: newId(),
@@ -359,7 +362,10 @@ export async function signUp(deps: AppDeps, actor: Actor, activityId: string) {
             .insertInto('venue_signups')
             .values({ id: newId(), activity_id: activity.id, user_id: actor.userId, ...columns })
             .execute();
-        else await trx.updateTable('venue_signups').set(columns).where('id', '=', existing.id).execute();
+        else {
+          await trx.updateTable('venue_signups').set(columns).where('id', '=', existing.id).execute();
+          await syncServiceFigures(trx, VENUE_SIGNUPS, [existing.id]);
+        }
         await recordAudit(trx, deps.clock, whoFromActor(actor), {
           action: 'venue.signup',
           targetType: 'venue_activity',
@@ -399,6 +405,7 @@ export async function cancelSignup(deps: AppDeps, actor: Actor, activityId: stri
       .where('status', '=', mine.status)
       .executeTakeFirst();
     if (Number(cancelled.numUpdatedRows) === 0) return;
+    await syncServiceFigures(trx, VENUE_SIGNUPS, [mine.id]);
     if (mine.status === 'confirmed' && mine.seat !== null) await promoteNext(trx, activity, mine.seat, now);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'venue.signup_cancel',
@@ -498,6 +505,7 @@ export async function checkInSignup(deps: AppDeps, actor: Actor, activityId: str
   const at = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('venue_signups').set({ checked_in_at: at }).where('id', '=', signup.id).execute();
+    await syncServiceFigures(trx, VENUE_SIGNUPS, [signup.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'venue.signup_check_in',
       targetType: 'venue_activity',

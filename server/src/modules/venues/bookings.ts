@@ -11,6 +11,8 @@ import { enqueueMessage } from '../messages/outbox.ts';
 import { SPACE, boundPathOf, getCentreRow, getSpaceRow } from './spaces.ts';
 import type { BookerKind, BookingStatus, VenueBookingTable, VenueSpaceTable } from './tables.ts';
 import { checkTimes, instantOf, slotsOf, spanText, weeklyDays } from './time.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { VENUE_BOOKINGS } from './figures.ts';
 
 export const BOOKING = { zh: '预约', en: 'Booking' };
 /** A resident cancels up to this long before the start; later, the room is held for her. */
@@ -278,6 +280,11 @@ export async function createBooking(
 export async function insertBookings(trx: Transaction<DB>, rows: VenueBookingTable[]) {
   if (rows.length === 0) return;
   await trx.insertInto('venue_bookings').values(rows).execute();
+  await syncServiceFigures(
+    trx,
+    VENUE_BOOKINGS,
+    rows.map((r) => r.id),
+  );
   const slots = rows.flatMap((r) =>
     slotsOf(r.starts_at, r.ends_at).map((slot_start) => ({ space_id: r.space_id, slot_start, booking_id: r.id })),
   );
@@ -337,6 +344,7 @@ export async function decideBooking(
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== ids.length) throw stateChanged();
+    await syncServiceFigures(trx, VENUE_BOOKINGS, ids);
     if (status === 'rejected') await trx.deleteFrom('venue_slots').where('booking_id', 'in', ids).execute();
     const count = ids.length;
     await enqueueMessage(trx, {
@@ -410,6 +418,7 @@ export async function cancelBooking(
       .set({ status: 'cancelled', cancelled_at: now.toISOString() })
       .where('id', 'in', ids)
       .execute();
+    await syncServiceFigures(trx, VENUE_BOOKINGS, ids);
     await trx.deleteFrom('venue_slots').where('booking_id', 'in', ids).execute();
     if (as === 'staff' && booking.booker_user_id !== actor.userId)
       await enqueueMessage(trx, {
@@ -465,6 +474,7 @@ async function checkInRow(deps: AppDeps, actor: Actor, booking: VenueBookingTabl
       .where('id', '=', booking.id)
       .where('checked_in_at', 'is', null)
       .execute();
+    await syncServiceFigures(trx, VENUE_BOOKINGS, [booking.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'venue.booking_check_in',
       targetType: 'venue_booking',

@@ -1,21 +1,119 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, inScopeWithin } from '../../platform/access/scope.ts';
-import { addMonths, currentMonth, dayStart } from '../../platform/calendar.ts';
+import type { Actor } from '../../platform/access/scope.ts';
+import { currentDay, currentMonth, shanghaiDay, shanghaiMonth } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
-import { isNoShow } from './bookings.ts';
-import type { VenueBookingTable } from './tables.ts';
+import { ratio } from '../../platform/ratio.ts';
+import { type UnitCounters, readUnitCounters } from '../insights/counters.ts';
+import type { ServiceRowFilter, ServiceSource } from '../insights/service-figures.ts';
+import { contributions, dimsOf } from '../insights/service-rows.ts';
 
 /**
- * The figures of the centres' use, one definition for the console's figures, the public page and the
- * 一表通 metrics (reports/metrics.ts):
- * - hours used: booked hours of approved bookings that were not no-shows (activities' rooms included);
+ * The figures of the centres' use (issue 13, item 4), counted into the insight counters (service-figures.ts)
+ * and read from them by the console's figures, the dashboard's services panel and the 一表通 metrics:
+ * - hours used: booked hours of approved bookings, activities' rooms included, less no-shows;
+ * - a no-show: a resident's approved booking nobody checked in to, from the day after it (Shanghai days);
  * - residents' vs staff use: hours booked by residents, their teams and for activities, against hours
  *   booked by staff (meetings) and partner units;
  * - people served: the declared attendees of bookings checked in, plus participants checked in;
- * - activities held: published activities that ended in the month.
+ * - activities held: published activities of the month whose day has passed.
+ * Counters (dims month first): `venue.minutes` and `venue.bookings` by month|centre|room|booker|checked in|end day,
+ * `venue.people` and `venue.participants` by month|centre, `venue.activities` by month|centre|end day.
  */
+
+/** Approved bookings: minutes and bookings by month, centre, room, who booked, checked in and the day it ends. */
+export const VENUE_BOOKINGS: ServiceSource = {
+  name: 'venue.booking',
+  async load(db: Kysely<DB>, filter: ServiceRowFilter) {
+    const byIds = 'ids' in filter;
+    const keys = byIds ? filter.ids : filter.paths;
+    if (keys.length === 0) return [];
+    const rows = await db
+      .selectFrom('venue_bookings')
+      .select([
+        'id',
+        'org_path',
+        'centre_id',
+        'space_id',
+        'activity_id',
+        'booker_kind',
+        'status',
+        'attendees',
+        'starts_at',
+        'ends_at',
+        'checked_in_at',
+      ])
+      .where(byIds ? 'id' : 'org_path', 'in', keys)
+      .execute();
+    return rows.map((b) => {
+      const c = contributions();
+      if (b.status === 'approved') {
+        const month = shanghaiMonth(b.starts_at);
+        const booker = b.activity_id !== null ? 'activity' : b.booker_kind;
+        const checked = b.checked_in_at === null ? '0' : '1';
+        const dims = dimsOf(month, b.centre_id, b.space_id, booker, checked, shanghaiDay(b.ends_at));
+        c.add('venue.minutes', dims, Math.round((Date.parse(b.ends_at) - Date.parse(b.starts_at)) / 60_000));
+        if (b.activity_id === null) c.add('venue.bookings', dims);
+        if (b.activity_id === null && b.checked_in_at !== null)
+          c.add('venue.people', dimsOf(month, b.centre_id), b.attendees);
+      }
+      return { id: b.id, org_path: b.org_path, contributions: c.list };
+    });
+  },
+};
+
+/** Published activities by month, centre and the day they end. */
+export const VENUE_ACTIVITIES: ServiceSource = {
+  name: 'venue.activity',
+  async load(db, filter) {
+    const byIds = 'ids' in filter;
+    const keys = byIds ? filter.ids : filter.paths;
+    if (keys.length === 0) return [];
+    const rows = await db
+      .selectFrom('venue_activities')
+      .select(['id', 'org_path', 'centre_id', 'status', 'starts_at', 'ends_at'])
+      .where(byIds ? 'id' : 'org_path', 'in', keys)
+      .execute();
+    return rows.map((a) => {
+      const c = contributions();
+      if (a.status === 'published')
+        c.add('venue.activities', dimsOf(shanghaiMonth(a.starts_at), a.centre_id, shanghaiDay(a.ends_at)));
+      return { id: a.id, org_path: a.org_path, contributions: c.list };
+    });
+  },
+};
+
+/** Participants checked in to activities, by month and centre (a signup counts at its activity's unit). */
+export const VENUE_SIGNUPS: ServiceSource = {
+  name: 'venue.signup',
+  async load(db, filter) {
+    const byIds = 'ids' in filter;
+    const keys = byIds ? filter.ids : filter.paths;
+    if (keys.length === 0) return [];
+    const rows = await db
+      .selectFrom('venue_signups as s')
+      .innerJoin('venue_activities as a', 'a.id', 's.activity_id')
+      .select(['s.id', 'a.org_path', 'a.centre_id', 'a.starts_at', 's.status', 's.checked_in_at'])
+      .where(byIds ? 's.id' : 'a.org_path', 'in', keys)
+      .execute();
+    return rows.map((s) => {
+      const c = contributions();
+      if (s.checked_in_at !== null && s.status !== 'cancelled')
+        c.add('venue.participants', dimsOf(shanghaiMonth(s.starts_at), s.centre_id));
+      return { id: s.id, org_path: s.org_path, contributions: c.list };
+    });
+  },
+};
+
+export const VENUE_FACTS = [
+  'venue.minutes',
+  'venue.bookings',
+  'venue.people',
+  'venue.participants',
+  'venue.activities',
+];
+
 export interface VenueFigure {
   hoursUsed: number;
   residentHours: number;
@@ -27,173 +125,145 @@ export interface VenueFigure {
   activitiesHeld: number;
 }
 
-const HOUR_MS = 3_600_000;
-const empty = (): Omit<VenueFigure, 'residentShare'> => ({
-  hoursUsed: 0,
-  residentHours: 0,
-  staffHours: 0,
+interface Tally {
+  minutes: number;
+  residentMinutes: number;
+  staffMinutes: number;
+  bookings: number;
+  noShows: number;
+  people: number;
+  held: number;
+  spaces: Map<string, number>;
+}
+
+const tally = (): Tally => ({
+  minutes: 0,
+  residentMinutes: 0,
+  staffMinutes: 0,
   bookings: 0,
   noShows: 0,
-  peopleServed: 0,
-  activitiesHeld: 0,
+  people: 0,
+  held: 0,
+  spaces: new Map(),
 });
-const finish = (f: Omit<VenueFigure, 'residentShare'>): VenueFigure => ({
-  ...f,
-  hoursUsed: Math.round(f.hoursUsed * 10) / 10,
-  residentHours: Math.round(f.residentHours * 10) / 10,
-  staffHours: Math.round(f.staffHours * 10) / 10,
-  residentShare: f.hoursUsed === 0 ? null : f.residentHours / f.hoursUsed,
+const hours = (minutes: number) => Math.round(minutes / 6) / 10;
+const figure = (t: Tally): VenueFigure => ({
+  hoursUsed: hours(t.minutes),
+  residentHours: hours(t.residentMinutes),
+  staffHours: hours(t.staffMinutes),
+  residentShare: t.minutes === 0 ? null : ratio(t.residentMinutes, t.minutes),
+  bookings: t.bookings,
+  noShows: t.noShows,
+  peopleServed: t.people,
+  activitiesHeld: t.held,
 });
-
-type BookingRow = Pick<
-  VenueBookingTable,
-  | 'centre_id'
-  | 'space_id'
-  | 'booker_kind'
-  | 'status'
-  | 'checked_in_at'
-  | 'ends_at'
-  | 'starts_at'
-  | 'attendees'
-  | 'activity_id'
->;
-
-/** Adds one booking to a figure; returns its hours (0 when it does not count). */
-function addBooking(f: Omit<VenueFigure, 'residentShare'>, b: BookingRow, nowIso: string): number {
-  if (b.status !== 'approved') return 0;
-  if (isNoShow(b, nowIso)) {
-    f.noShows += 1;
-    return 0;
-  }
-  const hours = (Date.parse(b.ends_at) - Date.parse(b.starts_at)) / HOUR_MS;
-  f.hoursUsed += hours;
-  if (b.activity_id !== null || b.booker_kind === 'resident' || b.booker_kind === 'team') f.residentHours += hours;
-  else f.staffHours += hours;
-  if (b.activity_id === null) {
-    f.bookings += 1;
-    if (b.checked_in_at !== null) f.peopleServed += b.attendees;
-  }
-  return hours;
-}
-
-/** The month's range [start, end) in UTC, for a Shanghai month 'YYYY-MM'. */
-export function monthRange(month: string): { start: string; end: string } {
-  return { start: dayStart(`${month}-01`), end: dayStart(`${addMonths(month, 1)}-01`) };
-}
 
 /**
- * Per centre under `orgPath` (with their rooms' hours) and in total, for one month. `within` narrows
- * it to the caller's scope where one is given.
+ * The venue figures of a unit's counters for the months `inPeriod` takes, per centre and in total, as of
+ * `today` (Shanghai day: no-shows and activities held depend on it). The one reading of the venue counters.
  */
-export async function computeVenueFigures(
-  db: Kysely<DB>,
-  orgPath: string,
-  month: string,
-  now: Date,
-  scope?: { actor: Actor },
-) {
-  const { start, end } = monthRange(month);
-  const nowIso = now.toISOString();
-  const subtreeEnd = `${orgPath.slice(0, -1)}0`;
-  let centresQ = db
+export function venueTallies(c: UnitCounters, inPeriod: (dims: string) => boolean, today: string) {
+  const total = tally();
+  const centres = new Map<string, Tally>();
+  const at = (centre: string) => {
+    let t = centres.get(centre);
+    if (t === undefined) centres.set(centre, (t = tally()));
+    return t;
+  };
+  const both = (centre: string, f: (t: Tally) => void) => {
+    f(total);
+    f(at(centre));
+  };
+  for (const fact of ['venue.minutes', 'venue.bookings'] as const) {
+    for (const [dims, n] of c.get(fact) ?? []) {
+      if (!inPeriod(dims)) continue;
+      const [, centre = '', space = '', booker = '', checked = '', endDay = ''] = dims.split('|');
+      const isNoShow = booker === 'resident' && checked === '0' && endDay < today;
+      if (fact === 'venue.bookings') {
+        both(centre, (t) => {
+          t.bookings += n;
+          if (isNoShow) t.noShows += n;
+        });
+        continue;
+      }
+      if (isNoShow) continue;
+      const isResidents = booker === 'activity' || booker === 'resident' || booker === 'team';
+      both(centre, (t) => {
+        t.minutes += n;
+        if (isResidents) t.residentMinutes += n;
+        else t.staffMinutes += n;
+        t.spaces.set(space, (t.spaces.get(space) ?? 0) + n);
+      });
+    }
+  }
+  for (const fact of ['venue.people', 'venue.participants'] as const)
+    for (const [dims, n] of c.get(fact) ?? []) {
+      if (!inPeriod(dims)) continue;
+      both(dims.split('|')[1] ?? '', (t) => (t.people += n));
+    }
+  for (const [dims, n] of c.get('venue.activities') ?? []) {
+    if (!inPeriod(dims)) continue;
+    const [, centre = '', endDay = ''] = dims.split('|');
+    if (endDay < today) both(centre, (t) => (t.held += n));
+  }
+  return { total, centres };
+}
+
+/** The venue figures of a unit's counters for one month, in total (the services panel, the metrics). */
+export function venueFigure(c: UnitCounters, inPeriod: (dims: string) => boolean, today: string): VenueFigure {
+  return figure(venueTallies(c, inPeriod, today).total);
+}
+
+/** The figures of a unit (any level) for a month, per centre under it with its rooms, for the console. */
+export async function getVenueFigures(deps: AppDeps, actor: Actor, orgId: string, month: string | undefined) {
+  const m = month ?? currentMonth(deps.clock.now());
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(m))
+    throw invalidField('month', 'invalid_month', { zh: '月份格式应为 YYYY-MM', en: 'The month must be YYYY-MM' });
+  const read = await readUnitCounters(deps.database, actor, orgId, VENUE_FACTS);
+  if (read === undefined) throw notFound({ zh: '组织', en: 'Org unit' });
+  const org = read.unit;
+  const { total, centres: byCentre } = venueTallies(
+    read.counters,
+    (dims) => dims.startsWith(m),
+    currentDay(deps.clock.now()),
+  );
+  const subtreeEnd = `${org.path.slice(0, -1)}0`;
+  const centres = await deps.db
     .selectFrom('venue_centres')
     .selectAll()
-    .where('org_path', '>=', orgPath)
-    .where('org_path', '<', subtreeEnd);
-  if (scope !== undefined)
-    centresQ = centresQ.where(inScopeWithin<DB, 'venue_centres'>(scope.actor, 'insight.read', 'org_path', orgPath));
-  const centres = await centresQ.orderBy('org_path').orderBy('created_at').execute();
+    .where('org_path', '>=', org.path)
+    .where('org_path', '<', subtreeEnd)
+    .orderBy('org_path')
+    .orderBy('created_at')
+    .execute();
   const ids = centres.map((c) => c.id);
-  const [bookings, spaces, activities, checkedIn, orgs] = await Promise.all([
+  const [spaces, orgs] = await Promise.all([
     ids.length === 0
       ? []
-      : db
-          .selectFrom('venue_bookings')
-          .select([
-            'centre_id',
-            'space_id',
-            'booker_kind',
-            'status',
-            'checked_in_at',
-            'ends_at',
-            'starts_at',
-            'attendees',
-            'activity_id',
-          ])
-          .where('centre_id', 'in', ids)
-          .where('starts_at', '>=', start)
-          .where('starts_at', '<', end)
-          .execute(),
+      : deps.db.selectFrom('venue_spaces').select(['id', 'centre_id', 'name']).where('centre_id', 'in', ids).execute(),
     ids.length === 0
       ? []
-      : db.selectFrom('venue_spaces').select(['id', 'centre_id', 'name']).where('centre_id', 'in', ids).execute(),
-    ids.length === 0
-      ? []
-      : db
-          .selectFrom('venue_activities')
-          .select(['id', 'centre_id'])
-          .where('centre_id', 'in', ids)
-          .where('status', '=', 'published')
-          .where('starts_at', '>=', start)
-          .where('starts_at', '<', end)
-          .where('ends_at', '<=', nowIso)
-          .execute(),
-    ids.length === 0
-      ? []
-      : db
-          .selectFrom('venue_signups')
-          .innerJoin('venue_activities', 'venue_activities.id', 'venue_signups.activity_id')
-          .select(['venue_activities.centre_id', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('venue_activities.centre_id', 'in', ids)
-          .where('venue_activities.starts_at', '>=', start)
-          .where('venue_activities.starts_at', '<', end)
-          .where('venue_signups.checked_in_at', 'is not', null)
-          .groupBy('venue_activities.centre_id')
-          .execute(),
-    ids.length === 0
-      ? []
-      : db
+      : deps.db
           .selectFrom('org_units')
           .select(['id', 'name'])
           .where('id', 'in', [...new Set(centres.map((c) => c.org_id))])
           .execute(),
   ]);
-  const total = empty();
-  const rows = centres.map((c) => {
-    const f = empty();
-    const spaceHours = new Map<string, number>();
-    for (const b of bookings) {
-      if (b.centre_id !== c.id) continue;
-      const h = addBooking(f, b, nowIso);
-      addBooking(total, b, nowIso);
-      spaceHours.set(b.space_id, (spaceHours.get(b.space_id) ?? 0) + h);
-    }
-    const held = activities.filter((a) => a.centre_id === c.id).length;
-    const participants = Number(checkedIn.find((x) => x.centre_id === c.id)?.n ?? 0);
-    f.activitiesHeld += held;
-    total.activitiesHeld += held;
-    f.peopleServed += participants;
-    total.peopleServed += participants;
-    return {
-      centreId: c.id,
-      name: c.name,
-      orgName: orgs.find((o) => o.id === c.org_id)?.name ?? '',
-      ...finish(f),
-      spaces: spaces
-        .filter((s) => s.centre_id === c.id)
-        .map((s) => ({ spaceId: s.id, name: s.name, hoursUsed: Math.round((spaceHours.get(s.id) ?? 0) * 10) / 10 })),
-    };
-  });
-  return { total: finish(total), centres: rows };
-}
-
-/** The figures of a unit (any level) for a month, for the console and the dashboard. */
-export async function getVenueFigures(deps: AppDeps, actor: Actor, orgId: string, month: string | undefined) {
-  const org = await deps.db.selectFrom('org_units').select(['id', 'path']).where('id', '=', orgId).executeTakeFirst();
-  if (org === undefined) throw notFound({ zh: '组织', en: 'Org unit' });
-  const m = month ?? currentMonth(deps.clock.now());
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(m))
-    throw invalidField('month', 'invalid_month', { zh: '月份格式应为 YYYY-MM', en: 'The month must be YYYY-MM' });
-  const figures = await computeVenueFigures(deps.db, org.path, m, deps.clock.now(), { actor });
-  return { month: m, orgId: org.id, ...figures };
+  return {
+    month: m,
+    orgId: org.id,
+    total: figure(total),
+    centres: centres.map((c) => {
+      const t = byCentre.get(c.id) ?? tally();
+      return {
+        centreId: c.id,
+        name: c.name,
+        orgName: orgs.find((o) => o.id === c.org_id)?.name ?? '',
+        ...figure(t),
+        spaces: spaces
+          .filter((s) => s.centre_id === c.id)
+          .map((s) => ({ spaceId: s.id, name: s.name, hoursUsed: hours(t.spaces.get(s.id) ?? 0) })),
+      };
+    }),
+  };
 }

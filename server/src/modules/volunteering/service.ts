@@ -11,6 +11,8 @@ import { awardPoints } from '../points/award.ts';
 import { isUniqueViolation } from '../points/ledger.ts';
 import { communityOfOrg, ensureDefaultRules, myMember } from '../points/service.ts';
 import type { ActivityKind, CheckVia, VolunteerActivityTable, VolunteerSignupTable } from './tables.ts';
+import { syncServiceFigures } from '../insights/service-figures.ts';
+import { VOLUNTEER_SIGNUPS } from './figures.ts';
 
 /**
  * Volunteer activities and needs (issue 14, item 5). A community publishes an activity (many slots) or
@@ -552,6 +554,7 @@ export async function confirmHours(deps: AppDeps, actor: Actor, signupId: string
     if (Number(done.numUpdatedRows) === 0) {
       throw conflict('INVALID_STATE', 'status', { zh: '时长已确认', en: 'Hours already confirmed' });
     }
+    await syncServiceFigures(trx, VOLUNTEER_SIGNUPS, [signup.id]);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'volunteer.confirm_hours',
       targetType: 'volunteerActivity',

@@ -6,6 +6,7 @@ import { caseMessages } from '../features/cases/messages';
 import { dutyMessages } from '../features/duties/messages';
 import { fieldworkMessages } from '../features/fieldwork/messages';
 import { insightMessages } from '../features/insights/messages';
+import { serviceInsightMessages } from '../features/insights/services-messages';
 import { reportMessages } from '../features/reports/messages';
 import { registryMessages } from '../features/registry/messages';
 import { residentAccountMessages } from '../features/residents/messages';
@@ -26,6 +27,7 @@ export const messages = {
   ...dutyMessages,
   ...fieldworkMessages,
   ...insightMessages,
+  ...serviceInsightMessages,
   ...reportMessages,
   ...registryMessages,
   ...residentAccountMessages,

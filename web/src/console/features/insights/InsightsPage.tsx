@@ -11,6 +11,7 @@ import { levelColor, levelName } from './charts';
 import { ChildrenPanel } from './ChildrenPanel';
 import { CasesPanel, PopulationPanel, TrendsPanel, VisitsPanel } from './panels';
 import { REFRESH_MS, useInsightSummary } from './queries';
+import { ServicesPanel } from './ServicesPanel';
 
 /** The unit a user lands on: the one in the address, else her first assignment's. */
 export function useInsightsOrg(): string | undefined {
@@ -142,6 +143,7 @@ export function InsightsPage() {
               <TrendsPanel orgId={orgId} />
             </Col>
           </Row>
+          <ServicesPanel orgId={orgId} onDrill={open} />
         </>
       )}
     </Flex>

@@ -4,6 +4,7 @@ import type {
   InsightCases,
   InsightChildren,
   InsightPopulation,
+  InsightServices,
   InsightSummary,
   InsightTrends,
   InsightVisits,
@@ -13,7 +14,15 @@ import type {
  * The live-insights answers (大数据驾驶舱), as docs/insights.md describes them. Every panel is its own
  * endpoint, so one slow figure never holds up the others.
  */
-export type { BurdenLedger, InsightCases, InsightChildren, InsightPopulation, InsightSummary, InsightVisits };
+export type {
+  BurdenLedger,
+  InsightCases,
+  InsightChildren,
+  InsightPopulation,
+  InsightServices,
+  InsightSummary,
+  InsightVisits,
+};
 export type UnitRef = InsightSummary['unit'];
 export type ChildFigures = InsightChildren['items'][number];
 export type TrendMonth = InsightTrends['months'][number];
@@ -34,6 +43,8 @@ export const insightsApi = {
   visits: (orgId: string) => unwrap(api.GET('/api/v1/insights/{orgId}/visits', { params: org(orgId) })),
   trends: (orgId: string, months = 12) =>
     unwrap(api.GET('/api/v1/insights/{orgId}/trends', { params: { ...org(orgId), query: { months } } })),
+  services: (orgId: string, month: string) =>
+    unwrap(api.GET('/api/v1/insights/{orgId}/services', { params: { ...org(orgId), query: { month } } })),
   burden: (orgId: string, range: { from: string; to: string }) =>
     unwrap(api.GET('/api/v1/insights/{orgId}/burden', { params: { ...org(orgId), query: range } })),
 };

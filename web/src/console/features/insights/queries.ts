@@ -67,3 +67,12 @@ export const useBurden = (orgId: string | undefined, range: { from: string; to: 
     enabled: orgId !== undefined,
     placeholderData: keepPreviousData,
   });
+
+/** 公共服务: the services' figures of a unit for a month, with the units below. */
+export const useInsightServices = (orgId: string | undefined, month: string) =>
+  useQuery({
+    queryKey: insightKeys.panel(orgId ?? '', 'services', month),
+    queryFn: () => insightsApi.services(orgId!, month),
+    enabled: orgId !== undefined,
+    ...live,
+  });
