@@ -212,63 +212,37 @@ async function judgedUnit(deps: AppDeps, actor: Actor, orgId: string) {
   return unit;
 }
 
-/** The street approves a community's submitted report: its figures are locked as approved. */
-export async function approveTarget(deps: AppDeps, actor: Actor, taskId: string, orgId: string) {
+/**
+ * The level above judges a target's submitted report: approving locks its figures as approved, returning
+ * sends it back with a comment (the community answers again, and is told). Either needs the report as it
+ * was read still waiting: approving twice, or before the answer, is 409.
+ */
+export async function judgeTarget(
+  deps: AppDeps,
+  actor: Actor,
+  taskId: string,
+  orgId: string,
+  decision: { action: 'approve' } | { action: 'return'; comment: string },
+) {
   const unit = await judgedUnit(deps, actor, orgId);
   const target = await getTarget(deps, taskId, orgId);
   if (target.kind !== 'report') throw refuseState('只有报表任务需要审核', 'Only a report task is approved');
-  if (target.approval_state === 'approved') {
-    throw refuseState('该报表已审核通过，不能重复审核', 'The report is already approved');
-  }
-  if (target.approval_state !== 'submitted') {
+  const isApprove = decision.action === 'approve';
+  const twice = () =>
+    isApprove
+      ? refuseState('该报表已审核通过，不能重复审核', 'The report is already approved')
+      : refuseState('只能退回待审核的报表', 'Only a report waiting for approval can be returned');
+  if (isApprove && target.approval_state !== 'approved' && target.approval_state !== 'submitted') {
     throw refuseState('社区尚未报送，不能审核', 'The community has not submitted it yet');
   }
-  const at = deps.clock.now().toISOString();
+  if (target.approval_state !== 'submitted') throw twice();
+  const comment = decision.action === 'return' ? decision.comment : null;
   const patch = {
-    approval_state: 'approved' as const,
-    approved_report_id: target.report_id,
-    approval_comment: null,
-    approval_by_name: actor.displayName,
-    approval_at: at,
-  };
-  await deps.db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('task_targets')
-      .set(patch)
-      .where('task_id', '=', taskId)
-      .where('org_id', '=', orgId)
-      .where('approval_state', '=', 'submitted')
-      .where('report_id', '=', target.report_id)
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) {
-      throw refuseState('该报表已审核通过，不能重复审核', 'The report is already approved');
-    }
-    await recordApprovalStep(trx, deps, actor, {
-      taskId,
-      org: unit,
-      level: 'community',
-      action: 'approve',
-      comment: null,
-      reportId: target.report_id,
-    });
-  });
-  return toOutcome({ ...target, ...patch }, target, deps.clock.now());
-}
-
-/** The street returns a community's submitted report with a comment; the community answers again. */
-export async function returnTarget(deps: AppDeps, actor: Actor, taskId: string, orgId: string, comment: string) {
-  const unit = await judgedUnit(deps, actor, orgId);
-  const target = await getTarget(deps, taskId, orgId);
-  if (target.kind !== 'report') throw refuseState('只有报表任务需要审核', 'Only a report task is approved');
-  if (target.approval_state !== 'submitted') {
-    throw refuseState('只能退回待审核的报表', 'Only a report waiting for approval can be returned');
-  }
-  const at = deps.clock.now().toISOString();
-  const patch = {
-    approval_state: 'returned' as const,
+    approval_state: isApprove ? ('approved' as const) : ('returned' as const),
+    ...(isApprove ? { approved_report_id: target.report_id } : {}),
     approval_comment: comment,
     approval_by_name: actor.displayName,
-    approval_at: at,
+    approval_at: deps.clock.now().toISOString(),
   };
   await deps.db.transaction().execute(async (trx) => {
     const done = await trx
@@ -279,24 +253,25 @@ export async function returnTarget(deps: AppDeps, actor: Actor, taskId: string, 
       .where('approval_state', '=', 'submitted')
       .where('report_id', '=', target.report_id)
       .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) {
-      throw refuseState('只能退回待审核的报表', 'Only a report waiting for approval can be returned');
-    }
+    // judged meanwhile by someone else: the same 409 as judging it twice
+    if (Number(done.numUpdatedRows) !== 1) throw twice();
     await recordApprovalStep(trx, deps, actor, {
       taskId,
       org: unit,
       level: 'community',
-      action: 'return',
+      action: decision.action,
       comment,
       reportId: target.report_id,
     });
-    await enqueueForUnitStaff(trx, {
-      now: deps.clock.now(),
-      kind: 'task.returned',
-      params: { title: target.title, comment, taskId },
-      orgIds: [orgId],
-      permission: 'task.read',
-    });
+    if (comment !== null) {
+      await enqueueForUnitStaff(trx, {
+        now: deps.clock.now(),
+        kind: 'task.returned',
+        params: { title: target.title, comment, taskId },
+        orgIds: [orgId],
+        permission: 'task.read',
+      });
+    }
   });
   return toOutcome({ ...target, ...patch }, target, deps.clock.now());
 }
