@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, parentPath } from '../../platform/access/scope.ts';
+import type { Actor } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getUnitWith } from '../insights/service.ts';
 import { enqueueForUnitStaff } from '../messages/outbox.ts';
-import { getTarget, refuseState, toOutcome } from './service.ts';
+import { getTarget, mayJudgeAt, refuseState, toOutcome } from './service.ts';
 import type { TaskApprovalStepTable, TaskTable, TaskTargetTable } from './tables.ts';
 
 /**
@@ -32,6 +32,8 @@ export async function recordApprovalStep(
     taskId: string;
     org: { id: string; path: string };
     level: TaskApprovalStepTable['level'];
+    /** a target's own report, or a street's roll-up of its communities' reports */
+    subject: 'report' | 'rollup';
     action: TaskApprovalStepTable['action'];
     comment: string | null;
     reportId: string | null;
@@ -55,7 +57,7 @@ export async function recordApprovalStep(
     })
     .execute();
   await recordAudit(trx, deps.clock, whoFromActor(actor), {
-    action: `task.${step.level === 'community' ? 'report' : 'rollup'}.${step.action}`,
+    action: `task.${step.subject}.${step.action}`,
     targetType: 'task',
     targetId: step.taskId,
     orgId: step.org.id,
@@ -151,11 +153,16 @@ function rollUp(tables: Table[]): Table {
   return { header, rows, totals };
 }
 
-type TargetWithParent = TaskTargetTable & { org_name: string; parent_id: string | null };
+type TargetWithParent = TaskTargetTable & { org_name: string; org_level: string; parent_id: string | null };
 
-/** Each street's roll-up of a report task: where it stands, its table, and a difference to re-approve. */
+/**
+ * Each street's roll-up of a report task's community targets: where it stands, its table, and a difference
+ * to re-approve. A street that is itself a target answers with its own report, judged like a community's.
+ */
 export async function listRollups(deps: AppDeps, task: Pick<TaskTable, 'id'>, targets: TargetWithParent[]) {
-  const admitted = targets.filter((t) => t.status === 'admitted' && t.parent_id !== null);
+  const admitted = targets.filter(
+    (t) => t.status === 'admitted' && t.parent_id !== null && t.org_level === 'community',
+  );
   const streetIds = [...new Set(admitted.map((t) => t.parent_id!))];
   if (streetIds.length === 0) return [];
   const [streets, saved, tables] = await Promise.all([
@@ -208,8 +215,8 @@ export async function listRollups(deps: AppDeps, task: Pick<TaskTable, 'id'>, ta
 async function judgedUnit(deps: AppDeps, actor: Actor, orgId: string) {
   const unit = await getUnitWith(deps.db, actor, orgId, 'task.review');
   // approving is the step of the level above: a street its communities, the district its streets
-  if (!canAt(actor, 'task.review', parentPath(unit.path)) || parentPath(unit.path) === unit.path) throw forbidden();
-  return unit;
+  if (!mayJudgeAt(actor, unit.path)) throw forbidden();
+  return { ...unit, stepLevel: unit.level === 'street' ? ('street' as const) : ('community' as const) };
 }
 
 /**
@@ -233,7 +240,7 @@ export async function judgeTarget(
       ? refuseState('该报表已审核通过，不能重复审核', 'The report is already approved')
       : refuseState('只能退回待审核的报表', 'Only a report waiting for approval can be returned');
   if (isApprove && target.approval_state !== 'approved' && target.approval_state !== 'submitted') {
-    throw refuseState('社区尚未报送，不能审核', 'The community has not submitted it yet');
+    throw refuseState('尚未报送，不能审核', 'It has not been submitted yet');
   }
   if (target.approval_state !== 'submitted') throw twice();
   const comment = decision.action === 'return' ? decision.comment : null;
@@ -258,7 +265,8 @@ export async function judgeTarget(
     await recordApprovalStep(trx, deps, actor, {
       taskId,
       org: unit,
-      level: 'community',
+      level: unit.stepLevel,
+      subject: 'report',
       action: decision.action,
       comment,
       reportId: target.report_id,
@@ -273,7 +281,7 @@ export async function judgeTarget(
       });
     }
   });
-  return toOutcome({ ...target, ...patch }, target, deps.clock.now());
+  return toOutcome({ ...target, ...patch }, target, deps.clock.now(), [], actor);
 }
 
 async function rollupOf(deps: AppDeps, actor: Actor, taskId: string, streetId: string) {
@@ -284,7 +292,7 @@ async function rollupOf(deps: AppDeps, actor: Actor, taskId: string, streetId: s
     .selectFrom('task_targets as t')
     .innerJoin('org_units as o', 'o.id', 't.org_id')
     .selectAll('t')
-    .select(['o.name as org_name', 'o.parent_id'])
+    .select(['o.name as org_name', 'o.level as org_level', 'o.parent_id'])
     .where('t.task_id', '=', taskId)
     .where('o.parent_id', '=', streetId)
     .execute();
@@ -331,6 +339,7 @@ export async function approveRollup(deps: AppDeps, actor: Actor, taskId: string,
       taskId,
       org: street,
       level: 'street',
+      subject: 'rollup',
       action: 'approve',
       comment: null,
       reportId: null,
@@ -338,6 +347,7 @@ export async function approveRollup(deps: AppDeps, actor: Actor, taskId: string,
   });
   return shownRollup({
     ...rollup,
+    canJudge: true,
     state: 'approved' as const,
     comment: null,
     byName: actor.displayName,
@@ -367,12 +377,20 @@ export async function returnRollup(deps: AppDeps, actor: Actor, taskId: string, 
       taskId,
       org: street,
       level: 'street',
+      subject: 'rollup',
       action: 'return',
       comment,
       reportId: null,
     });
   });
-  return shownRollup({ ...rollup, state: 'returned' as const, comment, byName: actor.displayName, at });
+  return shownRollup({
+    ...rollup,
+    canJudge: true,
+    state: 'returned' as const,
+    comment,
+    byName: actor.displayName,
+    at,
+  });
 }
 
 /** Writes the roll-up's row only if it is still as it was read (the primary key stops two first approvals). */
