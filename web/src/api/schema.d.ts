@@ -11508,6 +11508,27 @@ export interface operations {
                             tasksOverdue: number;
                             councilMeetings: number;
                         }[];
+                        sent: {
+                            unit: {
+                                id: string;
+                                name: string;
+                                level: string;
+                                code: string | null;
+                            };
+                            tasksReceived: number;
+                            tasksAdmitted: number;
+                            tasksRefused: number;
+                            meetings: number;
+                            reportsAnswered: number;
+                            cellsGenerated: number;
+                            cellsTyped: number;
+                            meetingsAttended: number;
+                            meetingMinutes: number;
+                            documents: number;
+                            inspections: number;
+                            tasksOverdue: number;
+                            councilMeetings: number;
+                        }[];
                     };
                 };
             };
@@ -12308,6 +12329,8 @@ export interface operations {
                         outcomes: {
                             orgId: string;
                             orgName: string;
+                            orgLevel: string;
+                            canJudge: boolean;
                             /** @enum {string} */
                             status: "admitted" | "refused";
                             reason_zh: string | null;
@@ -12457,6 +12480,7 @@ export interface operations {
                             id: string;
                             name: string;
                             code: string | null;
+                            level: string;
                             parentName: string | null;
                         }[];
                     };
@@ -12536,6 +12560,8 @@ export interface operations {
                         outcomes: {
                             orgId: string;
                             orgName: string;
+                            orgLevel: string;
+                            canJudge: boolean;
                             /** @enum {string} */
                             status: "admitted" | "refused";
                             reason_zh: string | null;
@@ -12574,6 +12600,7 @@ export interface operations {
                         rollups: {
                             orgId: string;
                             orgName: string;
+                            canJudge: boolean;
                             /** @enum {string} */
                             state: "pending" | "ready" | "approved" | "returned" | "changed";
                             communities: number;
@@ -12686,6 +12713,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -12792,6 +12821,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -12865,6 +12896,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -12940,6 +12973,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -13013,6 +13048,7 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         state: "pending" | "ready" | "approved" | "returned" | "changed";
                         communities: number;
@@ -13072,6 +13108,7 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         state: "pending" | "ready" | "approved" | "returned" | "changed";
                         communities: number;
