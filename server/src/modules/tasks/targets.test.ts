@@ -176,11 +176,7 @@ describe.each(DIALECTS)('tasks to streets, a merged requester’s view, reminder
     // a street's own answer is no roll-up of communities
     expect(detail.rollups).toEqual([]);
     expect(detail.steps.map((s) => `${s.level}:${s.action}`)).toEqual(['street:submit', 'street:approve']);
-    const audit = await ctx.deps.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('target_id', '=', id)
-      .execute();
+    const audit = await ctx.deps.db.selectFrom('audit_log').select('action').where('target_id', '=', id).execute();
     // one clock tick: the steps share a time, so compare them as a set
     expect(audit.map((a) => a.action).sort()).toEqual(['task.report.approve', 'task.report.submit', 'task.send']);
   });

@@ -45,7 +45,7 @@ export const taskMessages = {
     zh: '已派发：准入 {admitted} 个社区，拒绝 {refused} 个',
     en: 'Sent: {admitted} admitted, {refused} refused',
   },
-  'tasks.community': { zh: '社区', en: 'Community' },
+  'tasks.community': { zh: '接收单位', en: 'Unit' },
   'tasks.admission': { zh: '准入结果', en: 'Admission' },
   'tasks.status.admitted': { zh: '准入', en: 'Admitted' },
   'tasks.status.refused': { zh: '拒绝', en: 'Refused' },
