@@ -122,6 +122,28 @@ export async function seedDemoTasks(deps: AppDeps, log: (line: string) => void):
       }
     }
   }
+  // a street as a target: 安宁区 asks 银滩路街道 for its own duty (安全生产隐患排查, AQ-007)
+  const district = await deps.db.selectFrom('org_units').select('id').where('code', '=', '620105').executeTakeFirst();
+  const yintanluStreet = await deps.db
+    .selectFrom('org_units')
+    .select('id')
+    .where('code', '=', '620105006')
+    .executeTakeFirst();
+  if (district !== undefined && yintanluStreet !== undefined) {
+    await sendTask(deps, (await actorOf(deps.db, 'anning')) ?? operator, {
+      fromOrgId: district.id,
+      targetOrgIds: [yintanluStreet.id],
+      sendSeparately: true,
+      title: '辖区安全生产隐患排查',
+      kind: 'inspection',
+      dutyItemCode: 'AQ-007',
+      checklist: ['重点企业隐患台账', '整改闭环记录'],
+      dueAt: new Date(now + 20 * DAY).toISOString(),
+    });
+    sent += 1;
+  }
   await deps.db.insertInto('counters').values({ name: 'demo_tasks_seeded', value: 1 }).execute();
-  log(`demo tasks: ${sent} meeting, document and inspection tasks from the streets of the four communities`);
+  log(
+    `demo tasks: ${sent} meeting, document and inspection tasks from the streets of the four communities and from 安宁区 to 银滩路街道`,
+  );
 }

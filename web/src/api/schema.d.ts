@@ -11723,6 +11723,27 @@ export interface operations {
                             tasksOverdue: number;
                             councilMeetings: number;
                         }[];
+                        sent: {
+                            unit: {
+                                id: string;
+                                name: string;
+                                level: string;
+                                code: string | null;
+                            };
+                            tasksReceived: number;
+                            tasksAdmitted: number;
+                            tasksRefused: number;
+                            meetings: number;
+                            reportsAnswered: number;
+                            cellsGenerated: number;
+                            cellsTyped: number;
+                            meetingsAttended: number;
+                            meetingMinutes: number;
+                            documents: number;
+                            inspections: number;
+                            tasksOverdue: number;
+                            councilMeetings: number;
+                        }[];
                     };
                 };
             };
@@ -12523,6 +12544,8 @@ export interface operations {
                         outcomes: {
                             orgId: string;
                             orgName: string;
+                            orgLevel: string;
+                            canJudge: boolean;
                             /** @enum {string} */
                             status: "admitted" | "refused";
                             reason_zh: string | null;
@@ -12672,6 +12695,7 @@ export interface operations {
                             id: string;
                             name: string;
                             code: string | null;
+                            level: string;
                             parentName: string | null;
                         }[];
                     };
@@ -12751,6 +12775,8 @@ export interface operations {
                         outcomes: {
                             orgId: string;
                             orgName: string;
+                            orgLevel: string;
+                            canJudge: boolean;
                             /** @enum {string} */
                             status: "admitted" | "refused";
                             reason_zh: string | null;
@@ -12789,6 +12815,7 @@ export interface operations {
                         rollups: {
                             orgId: string;
                             orgName: string;
+                            canJudge: boolean;
                             /** @enum {string} */
                             state: "pending" | "ready" | "approved" | "returned" | "changed";
                             communities: number;
@@ -12901,6 +12928,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -13007,6 +13036,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -13080,6 +13111,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -13155,6 +13188,8 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        orgLevel: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         status: "admitted" | "refused";
                         reason_zh: string | null;
@@ -13228,6 +13263,7 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         state: "pending" | "ready" | "approved" | "returned" | "changed";
                         communities: number;
@@ -13287,6 +13323,7 @@ export interface operations {
                     "application/json": {
                         orgId: string;
                         orgName: string;
+                        canJudge: boolean;
                         /** @enum {string} */
                         state: "pending" | "ready" | "approved" | "returned" | "changed";
                         communities: number;

@@ -123,6 +123,8 @@ export const Burden = z.object({
   children: z.array(z.object({ unit: UnitRef, ...BurdenFigures })),
   /** the other side: who sent the tasks these units received, the most first ("who asks the most") */
   senders: z.array(z.object({ unit: UnitRef, ...BurdenFigures })),
+  /** the sending side: what the tasks sent by the unit (and the units under it) cost each unit they reached, the most first */
+  sent: z.array(z.object({ unit: UnitRef, ...BurdenFigures })),
 });
 
 export const ServicePanelQuery = z.strictObject({ month: Month.optional() });

@@ -133,8 +133,11 @@ describe.each(DIALECTS)('staff digest and task reminders on %s', (dialect) => {
 
   it('reminds once more when the task is overdue, and never again', async () => {
     ctx.clock.advance(24 * HOUR);
-    expect(await remindTaskDeadlines(ctx.deps)).toBe(2);
+    // the community's two staff, and the sender (教育局's clerk): overdue is shown to both sides
+    expect(await remindTaskDeadlines(ctx.deps)).toBe(3);
     expect(await remindTaskDeadlines(ctx.deps)).toBe(0);
+    const sender = (await bellOf('edu')).items.filter((m) => m.kind === 'task.deadline');
+    expect(sender.map((m) => m.titleEn)).toEqual([expect.stringContaining('overdue at some of the units')]);
     const reminders = (await bellOf('staff')).items.filter((m) => m.kind === 'task.deadline');
     expect(reminders.map((m) => m.titleEn.includes('is overdue'))).toEqual([true, false]);
   });

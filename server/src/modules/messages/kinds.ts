@@ -394,6 +394,9 @@ export type UnitEvent = keyof typeof UNIT_EVENTS;
 export const TASK_STAGES = {
   due_soon: { zh: '即将到期', en: 'is due soon' },
   overdue: { zh: '已逾期', en: 'is overdue' },
+  meeting_soon: { zh: '即将召开，请安排参会', en: 'starts soon: arrange who attends' },
+  record_due: { zh: '已结束，请登记参会情况', en: 'has ended: record the attendance' },
+  overdue_sent: { zh: '有接收单位逾期未办结', en: 'is overdue at some of the units it was sent to' },
 } as const satisfies Record<string, Words>;
 export type TaskStage = keyof typeof TASK_STAGES;
 

@@ -4,13 +4,14 @@ import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { getUnitWith } from '../insights/service.ts';
+import { askedOfTask } from '../tasks/service.ts';
 import { toReportSummary } from './generate.ts';
 
 const REPORT = { zh: '报表', en: 'Report' };
 
 /**
  * A report the actor may see: one generated for a unit where she may generate or read insights, or
- * the answer to a task her unit sent. Otherwise 404.
+ * the answer to a task her unit sent, or merged into asking this unit. Otherwise 404.
  */
 async function getVisibleReport(deps: AppDeps, actor: Actor, id: string) {
   const row = await deps.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
@@ -24,10 +25,12 @@ async function getVisibleReport(deps: AppDeps, actor: Actor, id: string) {
   if (row.task_id !== null) {
     const task = await deps.db
       .selectFrom('tasks')
-      .select('from_org_path')
+      .select(['id', 'from_org_path'])
       .where('id', '=', row.task_id)
       .executeTakeFirst();
-    if (task !== undefined && canAt(actor, 'task.send', task.from_org_path)) return row;
+    // its sender, or a sender merged into the task that asked this unit
+    const asked = task === undefined ? null : await askedOfTask(deps, actor, task);
+    if (asked === 'all' || asked?.has(row.org_id) === true) return row;
   }
   throw notFound(REPORT);
 }

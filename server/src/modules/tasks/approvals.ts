@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, parentPath } from '../../platform/access/scope.ts';
+import type { Actor } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getUnitWith } from '../insights/service.ts';
 import { enqueueForUnitStaff } from '../messages/outbox.ts';
-import { getTarget, refuseState, toOutcome } from './service.ts';
+import { getTarget, mayJudgeAt, refuseState, toOutcome } from './service.ts';
 import type { TaskApprovalStepTable, TaskTable, TaskTargetTable } from './tables.ts';
 
 /**
@@ -32,6 +32,8 @@ export async function recordApprovalStep(
     taskId: string;
     org: { id: string; path: string };
     level: TaskApprovalStepTable['level'];
+    /** a target's own report, or a street's roll-up of its communities' reports */
+    subject: 'report' | 'rollup';
     action: TaskApprovalStepTable['action'];
     comment: string | null;
     reportId: string | null;
@@ -55,7 +57,7 @@ export async function recordApprovalStep(
     })
     .execute();
   await recordAudit(trx, deps.clock, whoFromActor(actor), {
-    action: `task.${step.level === 'community' ? 'report' : 'rollup'}.${step.action}`,
+    action: `task.${step.subject}.${step.action}`,
     targetType: 'task',
     targetId: step.taskId,
     orgId: step.org.id,
@@ -151,11 +153,16 @@ function rollUp(tables: Table[]): Table {
   return { header, rows, totals };
 }
 
-type TargetWithParent = TaskTargetTable & { org_name: string; parent_id: string | null };
+type TargetWithParent = TaskTargetTable & { org_name: string; org_level: string; parent_id: string | null };
 
-/** Each street's roll-up of a report task: where it stands, its table, and a difference to re-approve. */
+/**
+ * Each street's roll-up of a report task's community targets: where it stands, its table, and a difference
+ * to re-approve. A street that is itself a target answers with its own report, judged like a community's.
+ */
 export async function listRollups(deps: AppDeps, task: Pick<TaskTable, 'id'>, targets: TargetWithParent[]) {
-  const admitted = targets.filter((t) => t.status === 'admitted' && t.parent_id !== null);
+  const admitted = targets.filter(
+    (t) => t.status === 'admitted' && t.parent_id !== null && t.org_level === 'community',
+  );
   const streetIds = [...new Set(admitted.map((t) => t.parent_id!))];
   if (streetIds.length === 0) return [];
   const [streets, saved, tables] = await Promise.all([
@@ -208,67 +215,41 @@ export async function listRollups(deps: AppDeps, task: Pick<TaskTable, 'id'>, ta
 async function judgedUnit(deps: AppDeps, actor: Actor, orgId: string) {
   const unit = await getUnitWith(deps.db, actor, orgId, 'task.review');
   // approving is the step of the level above: a street its communities, the district its streets
-  if (!canAt(actor, 'task.review', parentPath(unit.path)) || parentPath(unit.path) === unit.path) throw forbidden();
-  return unit;
+  if (!mayJudgeAt(actor, unit.path)) throw forbidden();
+  return { ...unit, stepLevel: unit.level === 'street' ? ('street' as const) : ('community' as const) };
 }
 
-/** The street approves a community's submitted report: its figures are locked as approved. */
-export async function approveTarget(deps: AppDeps, actor: Actor, taskId: string, orgId: string) {
+/**
+ * The level above judges a target's submitted report: approving locks its figures as approved, returning
+ * sends it back with a comment (the community answers again, and is told). Either needs the report as it
+ * was read still waiting: approving twice, or before the answer, is 409.
+ */
+export async function judgeTarget(
+  deps: AppDeps,
+  actor: Actor,
+  taskId: string,
+  orgId: string,
+  decision: { action: 'approve' } | { action: 'return'; comment: string },
+) {
   const unit = await judgedUnit(deps, actor, orgId);
   const target = await getTarget(deps, taskId, orgId);
   if (target.kind !== 'report') throw refuseState('只有报表任务需要审核', 'Only a report task is approved');
-  if (target.approval_state === 'approved') {
-    throw refuseState('该报表已审核通过，不能重复审核', 'The report is already approved');
+  const isApprove = decision.action === 'approve';
+  const twice = () =>
+    isApprove
+      ? refuseState('该报表已审核通过，不能重复审核', 'The report is already approved')
+      : refuseState('只能退回待审核的报表', 'Only a report waiting for approval can be returned');
+  if (isApprove && target.approval_state !== 'approved' && target.approval_state !== 'submitted') {
+    throw refuseState('尚未报送，不能审核', 'It has not been submitted yet');
   }
-  if (target.approval_state !== 'submitted') {
-    throw refuseState('社区尚未报送，不能审核', 'The community has not submitted it yet');
-  }
-  const at = deps.clock.now().toISOString();
+  if (target.approval_state !== 'submitted') throw twice();
+  const comment = decision.action === 'return' ? decision.comment : null;
   const patch = {
-    approval_state: 'approved' as const,
-    approved_report_id: target.report_id,
-    approval_comment: null,
-    approval_by_name: actor.displayName,
-    approval_at: at,
-  };
-  await deps.db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('task_targets')
-      .set(patch)
-      .where('task_id', '=', taskId)
-      .where('org_id', '=', orgId)
-      .where('approval_state', '=', 'submitted')
-      .where('report_id', '=', target.report_id)
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) {
-      throw refuseState('该报表已审核通过，不能重复审核', 'The report is already approved');
-    }
-    await recordApprovalStep(trx, deps, actor, {
-      taskId,
-      org: unit,
-      level: 'community',
-      action: 'approve',
-      comment: null,
-      reportId: target.report_id,
-    });
-  });
-  return toOutcome({ ...target, ...patch }, target, deps.clock.now());
-}
-
-/** The street returns a community's submitted report with a comment; the community answers again. */
-export async function returnTarget(deps: AppDeps, actor: Actor, taskId: string, orgId: string, comment: string) {
-  const unit = await judgedUnit(deps, actor, orgId);
-  const target = await getTarget(deps, taskId, orgId);
-  if (target.kind !== 'report') throw refuseState('只有报表任务需要审核', 'Only a report task is approved');
-  if (target.approval_state !== 'submitted') {
-    throw refuseState('只能退回待审核的报表', 'Only a report waiting for approval can be returned');
-  }
-  const at = deps.clock.now().toISOString();
-  const patch = {
-    approval_state: 'returned' as const,
+    approval_state: isApprove ? ('approved' as const) : ('returned' as const),
+    ...(isApprove ? { approved_report_id: target.report_id } : {}),
     approval_comment: comment,
     approval_by_name: actor.displayName,
-    approval_at: at,
+    approval_at: deps.clock.now().toISOString(),
   };
   await deps.db.transaction().execute(async (trx) => {
     const done = await trx
@@ -279,26 +260,28 @@ export async function returnTarget(deps: AppDeps, actor: Actor, taskId: string, 
       .where('approval_state', '=', 'submitted')
       .where('report_id', '=', target.report_id)
       .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) {
-      throw refuseState('只能退回待审核的报表', 'Only a report waiting for approval can be returned');
-    }
+    // judged meanwhile by someone else: the same 409 as judging it twice
+    if (Number(done.numUpdatedRows) !== 1) throw twice();
     await recordApprovalStep(trx, deps, actor, {
       taskId,
       org: unit,
-      level: 'community',
-      action: 'return',
+      level: unit.stepLevel,
+      subject: 'report',
+      action: decision.action,
       comment,
       reportId: target.report_id,
     });
-    await enqueueForUnitStaff(trx, {
-      now: deps.clock.now(),
-      kind: 'task.returned',
-      params: { title: target.title, comment, taskId },
-      orgIds: [orgId],
-      permission: 'task.read',
-    });
+    if (comment !== null) {
+      await enqueueForUnitStaff(trx, {
+        now: deps.clock.now(),
+        kind: 'task.returned',
+        params: { title: target.title, comment, taskId },
+        orgIds: [orgId],
+        permission: 'task.read',
+      });
+    }
   });
-  return toOutcome({ ...target, ...patch }, target, deps.clock.now());
+  return toOutcome({ ...target, ...patch }, target, deps.clock.now(), [], actor);
 }
 
 async function rollupOf(deps: AppDeps, actor: Actor, taskId: string, streetId: string) {
@@ -309,7 +292,7 @@ async function rollupOf(deps: AppDeps, actor: Actor, taskId: string, streetId: s
     .selectFrom('task_targets as t')
     .innerJoin('org_units as o', 'o.id', 't.org_id')
     .selectAll('t')
-    .select(['o.name as org_name', 'o.parent_id'])
+    .select(['o.name as org_name', 'o.level as org_level', 'o.parent_id'])
     .where('t.task_id', '=', taskId)
     .where('o.parent_id', '=', streetId)
     .execute();
@@ -356,6 +339,7 @@ export async function approveRollup(deps: AppDeps, actor: Actor, taskId: string,
       taskId,
       org: street,
       level: 'street',
+      subject: 'rollup',
       action: 'approve',
       comment: null,
       reportId: null,
@@ -363,6 +347,7 @@ export async function approveRollup(deps: AppDeps, actor: Actor, taskId: string,
   });
   return shownRollup({
     ...rollup,
+    canJudge: true,
     state: 'approved' as const,
     comment: null,
     byName: actor.displayName,
@@ -392,12 +377,20 @@ export async function returnRollup(deps: AppDeps, actor: Actor, taskId: string, 
       taskId,
       org: street,
       level: 'street',
+      subject: 'rollup',
       action: 'return',
       comment,
       reportId: null,
     });
   });
-  return shownRollup({ ...rollup, state: 'returned' as const, comment, byName: actor.displayName, at });
+  return shownRollup({
+    ...rollup,
+    canJudge: true,
+    state: 'returned' as const,
+    comment,
+    byName: actor.displayName,
+    at,
+  });
 }
 
 /** Writes the roll-up's row only if it is still as it was read (the primary key stops two first approvals). */

@@ -138,7 +138,7 @@ export async function findOverlaps(
   return out.sort((a, b) => Number(b.canMerge) - Number(a.canMerge) || b.sharedTargets - a.sharedTargets);
 }
 
-/** Joins the sender to an overlapping task instead of sending a new one; she sees its answers as hers. */
+/** Joins the sender to an overlapping task instead of sending a new one; she sees the answers of the units she asked as hers. */
 export async function mergeIntoTask(
   deps: AppDeps,
   actor: Actor,
@@ -182,6 +182,8 @@ export async function mergeIntoTask(
         requested_by: actor.userId,
         requested_by_name: actor.displayName,
         created_at: deps.clock.now().toISOString(),
+        target_org_ids: JSON.stringify([...new Set(body.targetOrgIds)]),
+        template_id: body.templateId ?? null,
       })
       .execute();
     await recordAudit(trx, deps.clock, whoFromActor(actor), {

@@ -178,5 +178,7 @@ export async function recordTarget(deps: AppDeps, actor: Actor, taskId: string, 
     },
     target,
     deps.clock.now(),
+    [],
+    actor,
   );
 }

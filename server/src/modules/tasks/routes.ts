@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
-import { approveRollup, approveTarget, returnRollup, returnTarget } from './approvals.ts';
+import { approveRollup, judgeTarget, returnRollup } from './approvals.ts';
 import { recordTarget } from './records.ts';
 import {
   AnswerResult,
@@ -149,7 +149,7 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       params: TargetParams,
       body: EmptyBody,
       response: Outcome,
-      handler: ({ actor, params }) => approveTarget(deps, actor, params.id, params.orgId),
+      handler: ({ actor, params }) => judgeTarget(deps, actor, params.id, params.orgId, { action: 'approve' }),
     }),
     defineRoute({
       method: 'POST',
@@ -161,7 +161,8 @@ export function taskRoutes(deps: AppDeps): RouteDef[] {
       params: TargetParams,
       body: ReturnBody,
       response: Outcome,
-      handler: ({ actor, params, body }) => returnTarget(deps, actor, params.id, params.orgId, body.comment),
+      handler: ({ actor, params, body }) =>
+        judgeTarget(deps, actor, params.id, params.orgId, { action: 'return', comment: body.comment }),
     }),
     defineRoute({
       method: 'POST',

@@ -119,6 +119,10 @@ const UnitRef = z.object({ id: z.string(), name: z.string(), level: z.string(), 
 export const Outcome = z.object({
   orgId: z.string(),
   orgName: z.string(),
+  /** a community or a street */
+  orgLevel: z.string(),
+  /** the caller stands at the level above this target: she approves or returns its report */
+  canJudge: z.boolean(),
   status: z.enum(['admitted', 'refused']),
   reason_zh: z.string().nullable(),
   reason_en: z.string().nullable(),
@@ -175,6 +179,8 @@ export const TaskList = z.object({ items: z.array(TaskItem), total: z.number() }
 export const Rollup = z.object({
   orgId: z.string(),
   orgName: z.string(),
+  /** the caller stands at the level above the street: she approves or returns its roll-up */
+  canJudge: z.boolean(),
   /** pending: communities not all approved; ready: the district may approve; changed: approved, then a correction was approved below */
   state: z.enum(['pending', 'ready', 'approved', 'returned', 'changed']),
   communities: z.number(),
@@ -224,6 +230,13 @@ export const TaskTargetsQuery = z.strictObject({ fromOrgId: z.uuid().optional() 
 export const TaskTargets = z.object({
   fromOrgId: z.string(),
   items: z.array(
-    z.object({ id: z.string(), name: z.string(), code: z.string().nullable(), parentName: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      code: z.string().nullable(),
+      /** community or street */
+      level: z.string(),
+      parentName: z.string().nullable(),
+    }),
   ),
 });

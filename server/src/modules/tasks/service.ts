@@ -1,5 +1,13 @@
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, inScope, inScopeWithin, scopeRoots, subtreeEnd } from '../../platform/access/scope.ts';
+import {
+  type Actor,
+  canAt,
+  inScope,
+  inScopeWithin,
+  parentPath,
+  scopeRoots,
+  subtreeEnd,
+} from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, forbidden, invalidField, notFound } from '../../platform/errors.ts';
@@ -16,7 +24,6 @@ import type { TaskListQuery, TaskSendBody } from './schema.ts';
 import type { AdmissionRule, TaskTable, TaskTargetTable } from './tables.ts';
 
 const TASK = { zh: '任务', en: 'Task' };
-const COMMUNITY_KINDS = new Set(['community', 'assist']);
 
 export interface Admission {
   status: 'admitted' | 'refused';
@@ -26,36 +33,66 @@ export interface Admission {
 }
 
 /**
- * 准入: a task sent down to a community is admitted only when it names a duty-list item that is the
- * community's — its own duty (社区依法履职事项) or one it assists a department with (社区协助事项).
- * Anything else is refused, with the rule and the reason, before it reaches anyone's desk.
+ * Which duty-list kinds each level of target takes on. A community takes its own duties (社区依法履职事项)
+ * and those it assists a department with (社区协助事项). A street takes its own (街道职责, kind `street`)
+ * and, as the unit that leads its communities, their duties and assisting duties too (it organises and
+ * sums them up); neither takes a department's own duty (部门职责) — that stays with the department.
  */
-export function admitTask(dutyCode: string | undefined, item: DutyItemTable | undefined): Admission {
+export const ADMITTED_KINDS: Record<TargetLevel, ReadonlySet<string>> = {
+  community: new Set(['community', 'assist']),
+  street: new Set(['street', 'community', 'assist']),
+};
+export const TARGET_LEVELS = ['community', 'street'] as const;
+export type TargetLevel = (typeof TARGET_LEVELS)[number];
+const isTargetLevel = (level: string): level is TargetLevel => (TARGET_LEVELS as readonly string[]).includes(level);
+
+/**
+ * 准入: a task sent down to a community or a street is admitted only when it names a current duty-list
+ * item the target takes on (ADMITTED_KINDS). Anything else is refused, with the rule and the reason,
+ * before it reaches anyone's desk.
+ */
+export function admitTask(
+  dutyCode: string | undefined,
+  item: DutyItemTable | undefined,
+  level: TargetLevel = 'community',
+): Admission {
+  const who = level === 'street' ? { zh: '街道', en: 'the street' } : { zh: '社区', en: 'the community' };
   if (dutyCode === undefined) {
     return {
       status: 'refused',
       rule: 'no_duty_item',
-      reason_zh: '任务未注明所依据的权责清单事项。依照社区工作事项准入制度，未列入清单的事项社区不予承接。',
-      reason_en:
-        'The task names no duty-list item. Under the community work admission rules, work not on the list is not taken on.',
+      reason_zh: `任务未注明所依据的权责清单事项。依照工作事项准入制度，未列入清单的事项${who.zh}不予承接。`,
+      reason_en: `The task names no duty-list item. Under the work admission rules, work not on the list is not taken on by ${who.en}.`,
     };
   }
   if (item === undefined) {
     return {
       status: 'refused',
       rule: 'unknown_duty_item',
-      reason_zh: `权责清单中没有现行事项“${dutyCode}”，社区不予承接。`,
-      reason_en: `There is no current duty-list item "${dutyCode}"; the community does not take it on.`,
+      reason_zh: `权责清单中没有现行事项“${dutyCode}”，${who.zh}不予承接。`,
+      reason_en: `There is no current duty-list item "${dutyCode}"; ${who.en} does not take it on.`,
     };
   }
-  if (!COMMUNITY_KINDS.has(item.kind)) {
-    const owner = item.kind === 'street' ? { zh: '街道', en: 'the street' } : { zh: '职能部门', en: 'a department' };
-    return {
-      status: 'refused',
-      rule: 'not_community_duty',
-      reason_zh: `事项“${item.name}”（${item.code}）属于${owner.zh}职责，不是社区依法履职或协助事项，社区不予承接。`,
-      reason_en: `"${item.name}" (${item.code}) is the duty of ${owner.en}, not a community duty or one it assists with; the community does not take it on.`,
-    };
+  if (!ADMITTED_KINDS[level].has(item.kind)) {
+    const owner =
+      item.kind === 'street'
+        ? { zh: '街道', en: 'the street' }
+        : item.kind === 'department'
+          ? { zh: '职能部门', en: 'a department' }
+          : { zh: '社区', en: 'the community' };
+    return level === 'street'
+      ? {
+          status: 'refused',
+          rule: 'not_street_duty',
+          reason_zh: `事项“${item.name}”（${item.code}）属于${owner.zh}职责，不在街道职责及其指导的社区事项之内，街道不予承接。`,
+          reason_en: `"${item.name}" (${item.code}) is the duty of ${owner.en}, neither the street's nor one of its communities'; the street does not take it on.`,
+        }
+      : {
+          status: 'refused',
+          rule: 'not_community_duty',
+          reason_zh: `事项“${item.name}”（${item.code}）属于${owner.zh}职责，不是社区依法履职或协助事项，社区不予承接。`,
+          reason_en: `"${item.name}" (${item.code}) is the duty of ${owner.en}, not a community duty or one it assists with; the community does not take it on.`,
+        };
   }
   return { status: 'admitted', rule: null, reason_zh: null, reason_en: null };
 }
@@ -95,14 +132,17 @@ export function isTargetOverdue(
 }
 
 export function toOutcome(
-  t: TaskTargetTable & { org_name: string },
+  t: TaskTargetTable & { org_name: string; org_level: string },
   task: Pick<TaskTable, 'kind' | 'due_at'>,
   now: Date,
   difference: { row: string; column: string; approved: unknown; now: unknown }[] = [],
+  actor?: Actor,
 ) {
   return {
     orgId: t.org_id,
     orgName: t.org_name,
+    orgLevel: t.org_level,
+    canJudge: actor !== undefined && task.kind === 'report' && mayJudgeAt(actor, t.org_path),
     status: t.status,
     reason_zh: t.reason_zh,
     reason_en: t.reason_en,
@@ -137,6 +177,12 @@ export function toOutcome(
   };
 }
 
+/** Whether the actor stands at the level above the unit at `path` (a street its communities, the district its streets). */
+export function mayJudgeAt(actor: Actor, path: string) {
+  const parent = parentPath(path);
+  return parent !== path && canAt(actor, 'task.review', parent);
+}
+
 /** Where a unit's tasks may go: under its own unit, or for a department under the district it belongs to. */
 export async function reachOf(deps: AppDeps, from: { level: string; parent_id: string | null; path: string }) {
   return from.level === 'department' && from.parent_id !== null
@@ -145,8 +191,8 @@ export async function reachOf(deps: AppDeps, from: { level: string; parent_id: s
 }
 
 /**
- * The communities a sender may send tasks to, with their street: a department's district lies outside its
- * own scope, so the console cannot find them by browsing the tree.
+ * The units a sender may send tasks to — the communities and streets below it — each with its parent: a
+ * department's district lies outside its own scope, so the console cannot find them by browsing the tree.
  */
 export async function listTaskTargets(deps: AppDeps, actor: Actor, fromOrgId: string | undefined) {
   const from = await senderUnit(deps, actor, fromOrgId);
@@ -154,10 +200,10 @@ export async function listTaskTargets(deps: AppDeps, actor: Actor, fromOrgId: st
   const rows = await deps.db
     .selectFrom('org_units as c')
     .leftJoin('org_units as p', 'p.id', 'c.parent_id')
-    .select(['c.id', 'c.name', 'c.code', 'p.name as parentName'])
-    .where('c.level', '=', 'community')
+    .select(['c.id', 'c.name', 'c.code', 'c.level', 'p.name as parentName'])
+    .where('c.level', 'in', [...TARGET_LEVELS])
     .where('c.retired_at', 'is', null)
-    .where('c.path', '>=', reach.path)
+    .where('c.path', '>', reach.path)
     .where('c.path', '<', subtreeEnd(reach.path))
     .orderBy('c.path')
     .limit(5000)
@@ -212,7 +258,10 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
   }
   const items = await listCurrentDutyItems(deps.db);
   const item = body.dutyItemCode === undefined ? undefined : items.find((x) => x.code === body.dutyItemCode);
-  const admission = admitTask(body.dutyItemCode, item);
+  const admissionOf = {
+    community: admitTask(body.dutyItemCode, item, 'community'),
+    street: admitTask(body.dutyItemCode, item, 'street'),
+  };
   const now = deps.clock.now().toISOString();
   const meeting = body.kind === 'meeting' ? body.meeting : undefined;
   const task: TaskTable = {
@@ -232,7 +281,8 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
       body.dueAt !== undefined
         ? new Date(body.dueAt).toISOString()
         : meeting !== undefined
-          ? new Date(meeting.startsAt).toISOString()
+          ? // the attendance is recorded once the meeting is over
+            new Date(new Date(meeting.startsAt).getTime() + meeting.minutes * 60_000).toISOString()
           : null,
     created_at: now,
     meeting_starts_at: meeting === undefined ? null : new Date(meeting.startsAt).toISOString(),
@@ -249,7 +299,7 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
     task_id: task.id,
     org_id: id,
     org_path: byId.get(id)!.path,
-    ...admission,
+    ...admissionOf[byId.get(id)!.level as TargetLevel],
     report_id: null,
     filled_cells: null,
     typed_cells: null,
@@ -282,14 +332,20 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
       targetId: task.id,
       orgId: from.id,
       orgPath: from.path,
-      detail: { kind: body.kind, dutyCode: task.duty_code, targets: rows.length, admission: admission.status },
+      detail: {
+        kind: body.kind,
+        dutyCode: task.duty_code,
+        targets: rows.length,
+        admitted: rows.filter((r) => r.status === 'admitted').length,
+      },
     });
-    if (admission.status === 'admitted') {
+    const admitted = rows.filter((r) => r.status === 'admitted').map((r) => r.org_id);
+    if (admitted.length > 0) {
       await enqueueForUnitStaff(trx, {
         now: deps.clock.now(),
         kind: 'task.received',
         params: { title: task.title, from: from.name, taskId: task.id },
-        orgIds: targetIds,
+        orgIds: admitted,
         permission: 'task.read',
       });
     }
@@ -298,7 +354,10 @@ export async function sendTask(deps: AppDeps, actor: Actor, body: TaskSendBody) 
   return {
     id: task.id,
     merged: false,
-    outcomes: rows.map((r) => toOutcome({ ...r, org_name: byId.get(r.org_id)!.name }, task, at)),
+    outcomes: rows.map((r) => {
+      const unit = byId.get(r.org_id)!;
+      return toOutcome({ ...r, org_name: unit.name, org_level: unit.level }, task, at, [], actor);
+    }),
   };
 }
 
@@ -364,7 +423,7 @@ function checkKindFields(deps: AppDeps, body: TaskSendBody) {
   }
 }
 
-/** The targets, each a community within the sender's reach (else a 404 naming the field). */
+/** The targets, each a community or street below the sender's reach (else a 404 naming the field). */
 export async function checkTargets(deps: AppDeps, reach: { path: string }, targetIds: string[]) {
   const targets: { id: string; name: string; path: string; level: string }[] = [];
   for (let i = 0; i < targetIds.length; i += 500) {
@@ -379,7 +438,8 @@ export async function checkTargets(deps: AppDeps, reach: { path: string }, targe
   const byId = new Map(targets.map((t) => [t.id, t]));
   for (const [i, id] of targetIds.entries()) {
     const t = byId.get(id);
-    if (t === undefined || !t.path.startsWith(reach.path)) {
+    // strictly below: a street does not send a task to itself
+    if (t === undefined || !t.path.startsWith(reach.path) || t.path === reach.path) {
       throw new AppError('NOT_FOUND', { zh: '接收单位不存在或不在您的下发范围内', en: 'Target unit not found' }, [
         {
           code: 'not_found',
@@ -389,24 +449,46 @@ export async function checkTargets(deps: AppDeps, reach: { path: string }, targe
         },
       ]);
     }
-    if (t.level !== 'community') {
-      throw invalidField(`targetOrgIds.${i}`, 'not_a_community', {
-        zh: `${t.name}不是社区；任务只能下发到社区`,
-        en: `${t.name} is not a community; tasks go to communities`,
+    if (!isTargetLevel(t.level)) {
+      throw invalidField(`targetOrgIds.${i}`, 'not_a_target_level', {
+        zh: `${t.name}不是街道或社区；任务只能下发到街道和社区`,
+        en: `${t.name} is not a street or community; tasks go to streets and communities`,
       });
     }
   }
   return byId;
 }
 
-async function summarize(deps: AppDeps, tasks: TaskTable[]) {
+/** A task's counts over some of its targets. */
+function countsOf(
+  task: Pick<TaskTable, 'kind' | 'due_at'>,
+  mine: Pick<TaskTargetTable, 'status' | 'answered_at' | 'done_at' | 'approval_state'>[],
+  now: Date,
+) {
+  const admitted = mine.filter((x) => x.status === 'admitted').length;
+  return {
+    targets: mine.length,
+    admitted,
+    refused: mine.length - admitted,
+    answered: mine.filter((x) => x.answered_at !== null).length,
+    done: mine.filter((x) => isTargetDone(task.kind, x)).length,
+    overdue: mine.filter((x) => isTargetOverdue(task, x, now)).length,
+    approved: mine.filter((x) => x.approval_state === 'approved').length,
+  };
+}
+
+async function summarize(
+  deps: AppDeps,
+  tasks: TaskTable[],
+  asked: (taskId: string) => 'all' | Set<string> = () => 'all',
+) {
   if (tasks.length === 0) return [];
   const db = deps.db;
   const ids = tasks.map((t) => t.id);
   const [targets, orgs, items] = await Promise.all([
     db
       .selectFrom('task_targets')
-      .select(['task_id', 'status', 'answered_at', 'done_at', 'approval_state'])
+      .select(['task_id', 'org_id', 'status', 'answered_at', 'done_at', 'approval_state'])
       .where('task_id', 'in', ids)
       .execute(),
     db
@@ -418,10 +500,11 @@ async function summarize(deps: AppDeps, tasks: TaskTable[]) {
   ]);
   const now = deps.clock.now();
   return tasks.map((t) => {
-    const mine = targets.filter((x) => x.task_id === t.id);
+    const only = asked(t.id);
+    const mine = targets.filter((x) => x.task_id === t.id && (only === 'all' || only.has(x.org_id)));
     const o = orgs.find((x) => x.id === t.from_org_id)!;
-    const admitted = mine.filter((x) => x.status === 'admitted').length;
     return {
+      ...countsOf(t, mine, now),
       id: t.id,
       title: t.title,
       kind: t.kind,
@@ -432,26 +515,39 @@ async function summarize(deps: AppDeps, tasks: TaskTable[]) {
       dueAt: t.due_at,
       period: t.period,
       templateId: t.template_id,
-      targets: mine.length,
-      admitted,
-      refused: mine.length - admitted,
-      answered: mine.filter((x) => x.answered_at !== null).length,
-      done: mine.filter((x) => isTargetDone(t.kind, x)).length,
-      overdue: mine.filter((x) => isTargetOverdue(t, x, now)).length,
-      approved: mine.filter((x) => x.approval_state === 'approved').length,
     };
   });
 }
 
-/** Whether the actor sent the task: from one of her units, or merged into it from one. */
-export async function isTaskSender(deps: AppDeps, actor: Actor, task: Pick<TaskTable, 'id' | 'from_org_path'>) {
-  if (canAt(actor, 'task.send', task.from_org_path)) return true;
+/**
+ * What the actor asked of a task: everything, when one of her units sent it; the units her units asked,
+ * when they merged into it (a requester sees the outcomes of the targets it asked, not the first
+ * sender's other ones); nothing otherwise.
+ */
+export async function askedOfTask(
+  deps: AppDeps,
+  actor: Actor,
+  task: Pick<TaskTable, 'id' | 'from_org_path'>,
+): Promise<'all' | Set<string> | null> {
   const requesters = await deps.db
     .selectFrom('task_requesters')
-    .select('org_path')
+    .select(['org_path', 'target_org_ids'])
     .where('task_id', '=', task.id)
     .execute();
-  return requesters.some((r) => canAt(actor, 'task.send', r.org_path));
+  return askedFrom(actor, task.from_org_path, requesters);
+}
+
+function askedFrom(
+  actor: Actor,
+  fromOrgPath: string,
+  requesters: { org_path: string; target_org_ids: string | null }[],
+): 'all' | Set<string> | null {
+  if (canAt(actor, 'task.send', fromOrgPath)) return 'all';
+  const mine = requesters.filter((r) => canAt(actor, 'task.send', r.org_path));
+  if (mine.length === 0) return null;
+  // a merge recorded before the asked units were kept: as before, all of them
+  if (mine.some((r) => r.target_org_ids === null)) return 'all';
+  return new Set(mine.flatMap((r) => JSON.parse(r.target_org_ids!) as string[]));
 }
 
 /** Tasks the actor's units sent (or merged into), or tasks sent to units in her scope; newest first. */
@@ -471,7 +567,26 @@ export async function listTasks(deps: AppDeps, actor: Actor, q: TaskListQuery) {
       base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset(offset).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items: await summarize(deps, rows), total: Number(total.n) };
+    const merges =
+      rows.length === 0
+        ? []
+        : await deps.db
+            .selectFrom('task_requesters')
+            .select(['task_id', 'org_path', 'target_org_ids'])
+            .where(
+              'task_id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .execute();
+    // a task her units merged into counts the units they asked
+    const asked = (taskId: string) =>
+      askedFrom(
+        actor,
+        rows.find((r) => r.id === taskId)!.from_org_path,
+        merges.filter((m) => m.task_id === taskId),
+      ) ?? 'all';
+    return { items: await summarize(deps, rows, asked), total: Number(total.n) };
   }
   const unit = q.orgId === undefined ? null : await getUnitWith(deps.db, actor, q.orgId, 'task.read');
   const targetIds = deps.db
@@ -491,27 +606,29 @@ export async function listTasks(deps: AppDeps, actor: Actor, q: TaskListQuery) {
 }
 
 /**
- * A task with the outcomes the actor may see: all of them for the sender (and the senders merged into
- * it), her own units' otherwise; the streets' roll-ups and the approval steps likewise.
+ * A task with the outcomes the actor may see: all of them for the sender, the units it asked for a sender
+ * merged into it, her own units' (and those she reviews) otherwise; the streets' roll-ups and the approval
+ * steps likewise.
  */
 export async function getTask(deps: AppDeps, actor: Actor, id: string) {
   const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
   if (task === undefined) throw notFound(TASK);
-  const isSender = await isTaskSender(deps, actor, task);
+  const asked = await askedOfTask(deps, actor, task);
+  const isSender = asked !== null;
   const targets = await deps.db
     .selectFrom('task_targets as t')
     .innerJoin('org_units as o', 'o.id', 't.org_id')
     .selectAll('t')
-    .select(['o.name as org_name', 'o.parent_id'])
+    .select(['o.name as org_name', 'o.level as org_level', 'o.parent_id'])
     .where('t.task_id', '=', id)
     .orderBy('o.code')
     .execute();
-  const canSee = (path: string) =>
-    isSender ||
-    canAt(actor, 'task.read', path) ||
-    canAt(actor, 'report.generate', path) ||
-    canAt(actor, 'task.review', path);
-  const visible = targets.filter((t) => canSee(t.org_path));
+  const isAsked = (orgId: string) => asked === 'all' || (asked !== null && asked.has(orgId));
+  // the units' own staff and those above who review them; a department's leave to generate reports across
+  // its district is no leave to read the outcomes of tasks it neither sent nor asked
+  const canSeeAt = (path: string) => canAt(actor, 'task.read', path) || canAt(actor, 'task.review', path);
+  const canSee = (t: { org_id: string; org_path: string }) => isAsked(t.org_id) || canSeeAt(t.org_path);
+  const visible = targets.filter(canSee);
   if (visible.length === 0 && !isSender) throw notFound(TASK);
   const [summary] = await summarize(deps, [task]);
   const template =
@@ -531,10 +648,19 @@ export async function getTask(deps: AppDeps, actor: Actor, id: string) {
     .execute();
   const now = deps.clock.now();
   const outcomes = [];
-  for (const t of visible) outcomes.push(toOutcome(t, task, now, await differenceOf(deps, t)));
+  for (const t of visible) outcomes.push(toOutcome(t, task, now, await differenceOf(deps, t), actor));
   const rollups = task.kind === 'report' ? await listRollups(deps, task, targets) : [];
+  // a street's roll-up lists all its communities: a requester sees it only when she asked every one
+  const shownRollups = rollups.filter(
+    (r) =>
+      canSeeAt(r.path) ||
+      targets.filter((t) => t.parent_id === r.orgId && t.org_level === 'community').every((t) => isAsked(t.org_id)),
+  );
+  const seenStreets = new Set(shownRollups.map((r) => r.orgId));
   return {
     ...summary!,
+    // the counts of what she may see: a requester's, of the units she asked
+    ...(asked instanceof Set ? countsOf(task, visible, now) : {}),
     description: task.description,
     templateName: template?.name ?? null,
     meeting:
@@ -554,8 +680,10 @@ export async function getTask(deps: AppDeps, actor: Actor, id: string) {
     requesters: requesters.map((r) => ({ orgId: r.org_id, orgName: r.name, title: r.title, at: r.created_at })),
     isSender,
     outcomes,
-    rollups: rollups.filter((r) => isSender || canSee(r.path)).map(shownRollup),
-    steps: (await listApprovalSteps(deps, id)).filter((s) => canSee(s.path)).map((s) => ({ ...s, path: undefined })),
+    rollups: shownRollups.map((r) => ({ ...shownRollup(r), canJudge: mayJudgeAt(actor, r.path) })),
+    steps: (await listApprovalSteps(deps, id))
+      .filter((s) => canSee({ org_id: s.orgId, org_path: s.path }) || seenStreets.has(s.orgId))
+      .map((s) => ({ ...s, path: undefined })),
   };
 }
 
@@ -577,6 +705,7 @@ export async function getTarget(deps: AppDeps, taskId: string, orgId: string) {
       'tasks.checklist',
       'tasks.meeting_minutes',
       'o.name as org_name',
+      'o.level as org_level',
       'o.parent_id',
     ])
     .where('t.task_id', '=', taskId)
@@ -642,7 +771,8 @@ export async function answerTask(deps: AppDeps, actor: Actor, taskId: string, or
         await recordApprovalStep(trx, deps, actor, {
           taskId,
           org: unit,
-          level: 'community',
+          level: target.org_level === 'street' ? 'street' : 'community',
+          subject: 'report',
           action: 'submit',
           comment: null,
           reportId: r.id,
@@ -692,5 +822,5 @@ export async function reviewRefusal(
       detail: { decision: body.decision },
     });
   });
-  return toOutcome({ ...target, ...patch }, target, deps.clock.now());
+  return toOutcome({ ...target, ...patch }, target, deps.clock.now(), [], actor);
 }

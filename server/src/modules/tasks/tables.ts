@@ -33,7 +33,7 @@ export interface TaskTable {
   checklist: string | null;
 }
 
-export type AdmissionRule = 'no_duty_item' | 'unknown_duty_item' | 'not_community_duty';
+export type AdmissionRule = 'no_duty_item' | 'unknown_duty_item' | 'not_community_duty' | 'not_street_duty';
 
 export interface TaskTargetTable {
   task_id: string;
@@ -80,6 +80,10 @@ export interface TaskRequesterTable {
   requested_by: string | null;
   requested_by_name: string | null;
   created_at: string;
+  /** the units she asked (JSON list of org ids): the outcomes she sees; null for merges made before it was kept */
+  target_org_ids: string | null;
+  /** her own report template: the figures she sees of the answers (a report task merged by the same metrics) */
+  template_id: string | null;
 }
 
 /** One step of a report's approval (append-only). */
@@ -88,7 +92,10 @@ export interface TaskApprovalStepTable {
   task_id: string;
   org_id: string;
   org_path: string;
-  /** whose figures: a community's report, or a street's roll-up */
+  /**
+   * the level of the unit whose figures are judged: a community's report, or a street's — its own answer
+   * to a task sent to the street (report_id set) or its roll-up of its communities' reports (report_id null)
+   */
   level: 'community' | 'street';
   action: 'submit' | 'approve' | 'return';
   comment: string | null;

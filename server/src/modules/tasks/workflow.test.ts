@@ -302,5 +302,26 @@ describe.each(DIALECTS)('tasks carried to their end, approved up the hierarchy, 
     expect(ymt.reportsAnswered).toBe(1);
     expect(b.senders.map((s) => s.unit.name)).toEqual(expect.arrayContaining(['银滩路街道']));
     expect(b.senders.find((s) => s.unit.name === '银滩路街道')!.meetings).toBe(1);
+    // the sending side, by the same definition: what 银滩路街道's own tasks cost 营门滩
+    const sent = (b as unknown as { sent: ({ unit: { id: string } } & Record<string, number>)[] }).sent;
+    expect(sent.find((u) => u.unit.id === world.community.id)).toMatchObject({
+      meetings: 1,
+      meetingsAttended: 1,
+      meetingMinutes: 90,
+    });
+    // and 民政局's ledger shows the forms it asked of 营门滩: answered, generated, none typed
+    const civilUnit = await ctx.deps.db
+      .selectFrom('users')
+      .innerJoin('role_assignments as a', 'a.user_id', 'users.id')
+      .select('a.org_id')
+      .where('users.username', '=', 'mzj')
+      .executeTakeFirstOrThrow();
+    const asked = await civil.get(`/api/v1/insights/${civilUnit.org_id}/burden?from=2026-11&to=2026-11`);
+    expect(asked.statusCode, asked.body).toBe(200);
+    const bySent = asked.json<{ sent: ({ unit: { id: string } } & Record<string, number>)[] }>().sent;
+    const ymtAsked = bySent.find((u) => u.unit.id === world.community.id)!;
+    expect(ymtAsked.reportsAnswered).toBeGreaterThanOrEqual(1);
+    expect(ymtAsked.cellsTyped).toBe(0);
+    expect(ymtAsked.cellsGenerated).toBeGreaterThan(0);
   });
 });

@@ -30,6 +30,7 @@ import {
   useInsightVisits,
 } from './queries';
 import './screen.css';
+import { BurdenScreenStrip } from '../tasks/burden';
 
 const LAST_12_MONTHS = {};
 
@@ -257,6 +258,7 @@ export function BigScreenPage() {
           </Panel>
         </div>
       </main>
+      <BurdenScreenStrip orgId={orgId} />
       <footer className="tz-screen-footer">
         {t('insights.screenFooter', { time: dayjs(data.asOf).tz(DISPLAY_ZONE).format('HH:mm:ss') })}
       </footer>

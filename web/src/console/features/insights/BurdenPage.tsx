@@ -25,6 +25,7 @@ import { formatShare, levelColor, levelName, PALETTE } from './charts';
 import { EChart, type ChartOption } from './EChart';
 import { useInsightsOrg } from './InsightsPage';
 import { useBurden } from './queries';
+import { SentBurdenCard } from '../tasks/burden';
 
 type Range = [dayjs.Dayjs, dayjs.Dayjs];
 type ChildRow = BurdenTotals & { unit: UnitRef };
@@ -224,6 +225,7 @@ export function BurdenPage() {
               />
             </Card>
           )}
+          <SentBurdenCard rows={data.sent} />
           {data.children.length > 0 && (
             <Card size="small" title={t('burden.byUnit')}>
               <Table<ChildRow>

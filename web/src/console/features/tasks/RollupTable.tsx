@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
-import { useAuth } from '../../../shared/auth';
 import { errorText } from '../../../shared/errors';
 import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { useI18n } from '../../app/i18n';
@@ -21,7 +20,6 @@ const COLORS: Record<Rollup['state'], string> = {
 export function RollupTable({ taskId, rollups }: { taskId: string; rollups: Rollup[] }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [returning, setReturning] = useState<Rollup | null>(null);
@@ -73,7 +71,7 @@ export function RollupTable({ taskId, rollups }: { taskId: string; rollups: Roll
             key: 'actions',
             width: 200,
             render: (_v, row) =>
-              can('task.review') && row.state !== 'pending' && row.state !== 'approved' ? (
+              row.canJudge && row.state !== 'pending' && row.state !== 'approved' ? (
                 <Space size={4}>
                   <Button
                     size="small"

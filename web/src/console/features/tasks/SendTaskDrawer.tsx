@@ -256,7 +256,12 @@ export function SendTaskDrawer({ isOpen, onClose }: { isOpen: boolean; onClose: 
               showSearch={{ optionFilterProp: 'label' }}
               options={(communities.data ?? []).map((c) => ({
                 value: c.id,
-                label: c.parentName === null ? c.name : `${c.name}（${c.parentName}）`,
+                label:
+                  c.level === 'street'
+                    ? `${c.name}（${t('tasks.level.street')}）`
+                    : c.parentName === null
+                      ? c.name
+                      : `${c.name}（${c.parentName}）`,
               }))}
               placeholder={t('tasks.targetsPlaceholder')}
               data-testid="task-targets"
@@ -278,11 +283,13 @@ export function SendTaskDrawer({ isOpen, onClose }: { isOpen: boolean; onClose: 
             onClick={() =>
               form.setFieldValue(
                 'targetOrgIds',
-                (communities.data ?? []).map((c) => c.id),
+                (communities.data ?? []).filter((c) => c.level === 'community').map((c) => c.id),
               )
             }
           >
-            {t('tasks.allCommunities', { n: communities.data?.length ?? 0 })}
+            {t('tasks.allCommunities', {
+              n: (communities.data ?? []).filter((c) => c.level === 'community').length,
+            })}
           </Button>
           {kind === 'meeting' && (
             <>

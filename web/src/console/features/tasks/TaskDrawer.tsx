@@ -101,7 +101,8 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | undefined; on
     if (outcome.status === 'admitted' && data.kind === 'report') {
       const state = outcome.approval?.state;
       const mayAnswer = can('report.generate') && !data.isSender && state !== 'submitted';
-      const mayJudge = can('task.review') && state === 'submitted' && !data.isSender;
+      // the level above the target judges it (the server says who stands there)
+      const mayJudge = outcome.canJudge && state === 'submitted';
       return (
         <Space size={4} wrap>
           {outcome.reportId && (

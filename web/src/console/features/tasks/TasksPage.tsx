@@ -71,6 +71,11 @@ function TaskTable({ box, tab, onOpen }: { box: TaskBox; tab: Tab; onOpen: (id: 
         <Flex gap={4} wrap>
           {row.admitted > 0 && <Tag color="success">{t('tasks.admittedN', { n: row.admitted })}</Tag>}
           {row.refused > 0 && <Tag color="error">{t('tasks.refusedN', { n: row.refused })}</Tag>}
+          {row.overdue > 0 && (
+            <Tag color="red" data-testid="task-overdue">
+              {t('tasks.overdueN', { n: row.overdue })}
+            </Tag>
+          )}
           {row.kind === 'report' && row.admitted > 0 && (
             <Tag color={row.answered === row.admitted ? 'blue' : 'default'}>
               {t('tasks.answeredN', { n: row.answered, d: row.admitted })}

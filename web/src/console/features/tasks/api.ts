@@ -27,7 +27,7 @@ export type TaskKind = (typeof TASK_KINDS)[number];
 /** A kind from the server as one the console names; an unknown one reads as 'other'. */
 export const kindOf = (kind: string): TaskKind => TASK_KINDS.find((k) => k === kind) ?? 'other';
 
-export const ADMISSION_RULES = ['no_duty_item', 'unknown_duty_item', 'not_community_duty'] as const;
+export const ADMISSION_RULES = ['no_duty_item', 'unknown_duty_item', 'not_community_duty', 'not_street_duty'] as const;
 export type AdmissionRule = (typeof ADMISSION_RULES)[number];
 export const ruleOf = (rule: string | null): AdmissionRule | undefined => ADMISSION_RULES.find((r) => r === rule);
 
