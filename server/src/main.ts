@@ -17,6 +17,7 @@ import { seedDemoCanteen } from './cli/demo-canteen.ts';
 import { seedDemoWebhooks } from './cli/demo-webhooks.ts';
 import { seedDemoFunds } from './cli/demo-funds.ts';
 import { seedDemoParty } from './cli/demo-party.ts';
+import { seedDemoNotices } from './cli/demo-notices.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseOpenError, databaseBusy, isSqliteBusy } from './db/database.ts';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     await seedDemoWebhooks(deps, log);
     await seedDemoFunds(deps, log);
     await seedDemoParty(deps, log);
+    await seedDemoNotices(deps, log);
   }
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)

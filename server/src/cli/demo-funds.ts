@@ -20,7 +20,8 @@ export const DEMO_COMPOUND = '吴家园西街小区';
 export const DEMO_COMPANY = '兰州宜居物业服务有限公司';
 const WUJIAYUAN = '620103003004';
 
-async function secretaryOf(deps: AppDeps, username: string): Promise<Actor | null> {
+/** The demo account `username` as an actor (the CLI acting for her), or null when the demo has no such account. */
+export async function secretaryOf(deps: AppDeps, username: string): Promise<Actor | null> {
   const user = await deps.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   if (user === undefined) return null;
   const roles = await deps.db.selectFrom('role_assignments').selectAll().where('user_id', '=', user.id).execute();
