@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
 import { sweepNoticeFollowUps } from './modules/notices/service.ts';
+import { sweepLapsedTopics } from './modules/councils/topics.ts';
 import { recordJobRun } from './ops/job-runs.ts';
 import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     );
     // 说文解策: notices unread N days after sending go to the grid workers as home visits (notices/service.ts)
     sweepNoticeFollowUps(deps).catch((err: unknown) => app.log.error({ err }, 'notice follow-up sweep failed'));
+    // 议事: topics whose time for support ran out below the threshold lapse, and their proposers are told (councils/topics.ts)
+    sweepLapsedTopics(deps).catch((err: unknown) => app.log.error({ err }, 'council topic lapse sweep failed'));
   }, 60_000);
   sweep.unref();
   // The outbox: SMS and WeChat messages leave through their adapters (`log` unless configured); several servers may run it.
