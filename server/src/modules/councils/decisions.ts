@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, subtreeEnd } from '../../platform/access/scope.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import { monthRange } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -144,14 +145,15 @@ export async function decideTopic(deps: AppDeps, actor: Actor, meetingId: string
     decided_by_name: actor.displayName,
   };
   await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('council_decisions')
-      .values(row)
-      .onConflict((oc) => oc.column('topic_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      throw conflict('CONFLICT', 'topicId', { zh: '该议题已作出决定', en: 'This topic is already decided' });
-    }
+    await requireWritten(
+      trx,
+      trx
+        .insertInto('council_decisions')
+        .values(row)
+        .onConflict((oc) => oc.column('topic_id').doNothing())
+        .executeTakeFirst(),
+      () => conflict('CONFLICT', 'topicId', { zh: '该议题已作出决定', en: 'This topic is already decided' }),
+    );
     await trx
       .updateTable('council_topics')
       .set({ status: outcome.result, closed_at: row.decided_at })

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope } from '../../platform/access/scope.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { type AuditWho, recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
@@ -386,15 +387,16 @@ export async function declineTopic(deps: AppDeps, actor: Actor, topicId: string,
   const topic = await getTopicInScope(deps.db, actor, topicId);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('council_topics')
-      .set({ status: 'declined', closed_at: now.toISOString(), close_reason: reason })
-      .where('id', '=', topic.id)
-      .where('status', 'in', ['open', 'agenda'])
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) {
-      throw conflict('INVALID_STATE', 'topicId', { zh: '该议题已结束', en: 'This topic is closed' });
-    }
+    await requireWritten(
+      trx,
+      trx
+        .updateTable('council_topics')
+        .set({ status: 'declined', closed_at: now.toISOString(), close_reason: reason })
+        .where('id', '=', topic.id)
+        .where('status', 'in', ['open', 'agenda'])
+        .executeTakeFirst(),
+      () => conflict('INVALID_STATE', 'topicId', { zh: '该议题已结束', en: 'This topic is closed' }),
+    );
     const onAgenda = await trx
       .selectFrom('council_agenda_items')
       .select('meeting_id')

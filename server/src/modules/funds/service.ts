@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import type { Permission } from '../../platform/access/roles.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import { currentDay } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -125,22 +126,28 @@ export async function createFund(deps: AppDeps, actor: Actor, body: FundCreateBo
     created_at: now,
     created_by_name: actor.displayName,
   };
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('funds').values(row).execute();
-      await recordAudit(trx, deps.clock, whoFromActor(actor), {
-        action: 'fund.create',
-        targetType: 'fund',
-        targetId: row.id,
-        orgPath: row.org_path,
-        detail: { compoundId: compound.id, name: row.name },
-      });
-    });
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw conflict('CONFLICT', 'compoundId', { zh: '该小区已有资金账户', en: 'This compound already has a fund' });
-    throw error;
-  }
+  await deps.db.transaction().execute((trx) =>
+    requireWritten(
+      trx,
+      trx
+        .insertInto('funds')
+        .values(row)
+        .onConflict((oc) => oc.column('compound_id').doNothing())
+        .executeTakeFirst(),
+      () => conflict('CONFLICT', 'compoundId', { zh: '该小区已有资金账户', en: 'This compound already has a fund' }),
+      {
+        clock: deps.clock,
+        who: whoFromActor(actor),
+        entry: {
+          action: 'fund.create',
+          targetType: 'fund',
+          targetId: row.id,
+          orgPath: row.org_path,
+          detail: { compoundId: compound.id, name: row.name },
+        },
+      },
+    ),
+  );
   return (await fundsOut(deps.db, [row]))[0]!;
 }
 
