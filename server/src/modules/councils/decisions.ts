@@ -277,6 +277,47 @@ export async function setMilestoneDone(deps: AppDeps, actor: Actor, milestoneId:
 }
 
 /**
+ * What other modules may show of decisions by id, whoever reads them (a fund's ledger names the decision
+ * each spending was made under, to staff and to owners who hold no council permission): the title, where
+ * it was taken and whether it was adopted — the facts the public record shows too.
+ */
+export async function lookUpDecisionFacts(
+  db: Kysely<DB>,
+  ids: readonly string[],
+): Promise<Map<string, { id: string; title: string; orgPath: string; isAdopted: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('council_decisions')
+    .select(['id', 'title', 'org_path', 'result'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, title: r.title, orgPath: r.org_path, isAdopted: r.result === 'adopted' }]),
+  );
+}
+
+/** The adopted decisions of the councils at exactly these units (a compound and the units above it), newest first. */
+export async function listAdoptedDecisionsAt(db: Kysely<DB>, orgPaths: readonly string[], limit = 100) {
+  if (orgPaths.length === 0) return [];
+  const rows = await db
+    .selectFrom('council_decisions')
+    .select(['id', 'title', 'decided_at', 'owners_fen', 'subsidy_fen', 'company_fen'])
+    .where('org_path', 'in', [...orgPaths])
+    .where('result', '=', 'adopted')
+    .orderBy('decided_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    decidedAt: r.decided_at,
+    ownersFen: r.owners_fen,
+    subsidyFen: r.subsidy_fen,
+    companyFen: r.company_fen,
+  }));
+}
+
+/**
  * The public record of a community's decisions (Decidim's accountability): what was decided, the
  * vote counts, the funding split, milestones and progress — no names of residents.
  */

@@ -11,6 +11,7 @@ import { conflict, forbidden, invalidField, notFound } from '../../platform/erro
 import type { UploadedFile } from '../../platform/http/multipart.ts';
 import { newId } from '../../platform/ids.ts';
 import { sniffImageType } from '../cases/photos.ts';
+import { listAdoptedDecisionsAt } from '../councils/decisions.ts';
 import { decisionTitles, requireApprovingDecision } from './decisions.ts';
 import { type LedgerMovement, monthOf, splitLevy, statementOf } from './ledger.ts';
 import type { FundCreateBody, LevyBody, MovementBody, OwnersBody } from './schema.ts';
@@ -737,22 +738,5 @@ export async function listApprovingDecisions(deps: AppDeps, actor: Actor, fundId
   const fund = await getFundInScope(deps, actor, 'fund.read', fundId);
   const segments = fund.org_path.split('/').filter(Boolean);
   const ancestors = segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}/`);
-  const rows = await deps.db
-    .selectFrom('council_decisions')
-    .select(['id', 'title', 'decided_at', 'owners_fen', 'subsidy_fen', 'company_fen'])
-    .where('org_path', 'in', ancestors)
-    .where('result', '=', 'adopted')
-    .orderBy('decided_at', 'desc')
-    .limit(100)
-    .execute();
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      decidedAt: r.decided_at,
-      ownersFen: r.owners_fen,
-      subsidyFen: r.subsidy_fen,
-      companyFen: r.company_fen,
-    })),
-  };
+  return { items: await listAdoptedDecisionsAt(deps.db, ancestors) };
 }
