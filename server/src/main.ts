@@ -5,6 +5,7 @@ import { ensureAdmin, ensureDivisions, ensureDutyList } from './bootstrap.ts';
 import { sweepDeadlines } from './modules/cases/deadlines.ts';
 import { sweepNoticeFollowUps } from './modules/notices/service.ts';
 import { sweepCanteenAbsences } from './modules/canteen/care.ts';
+import { sweepLapsedTopics } from './modules/councils/topics.ts';
 import { recordJobRun } from './ops/job-runs.ts';
 import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
@@ -18,6 +19,7 @@ import { seedDemoCanteen } from './cli/demo-canteen.ts';
 import { seedDemoWebhooks } from './cli/demo-webhooks.ts';
 import { seedDemoFunds } from './cli/demo-funds.ts';
 import { seedDemoParty } from './cli/demo-party.ts';
+import { seedDemoNotices } from './cli/demo-notices.ts';
 import { failInterruptedJobs } from './modules/registry/import/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseOpenError, databaseBusy, isSqliteBusy } from './db/database.ts';
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     await seedDemoWebhooks(deps, log);
     await seedDemoFunds(deps, log);
     await seedDemoParty(deps, log);
+    await seedDemoNotices(deps, log);
     await countDemoFigures(deps, log);
   }
   const interrupted = await failInterruptedJobs(deps);
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
       canteenSweptAt = Date.now();
       sweepCanteenAbsences(deps).catch((err: unknown) => app.log.error({ err }, 'canteen absence sweep failed'));
     }
+    // 议事: topics whose time for support ran out below the threshold lapse, and their proposers are told (councils/topics.ts)
+    sweepLapsedTopics(deps).catch((err: unknown) => app.log.error({ err }, 'council topic lapse sweep failed'));
   }, 60_000);
   sweep.unref();
   // The outbox: SMS and WeChat messages leave through their adapters (`log` unless configured); several servers may run it.

@@ -18,9 +18,12 @@ const RECEIPT = {
 
 export const DEMO_COMPOUND = '吴家园西街小区';
 export const DEMO_COMPANY = '兰州宜居物业服务有限公司';
+/** A compound of 吴家园 the demo leaves without a fund. */
+export const DEMO_OPEN_COMPOUND = '吴家园东街小区';
 const WUJIAYUAN = '620103003004';
 
-async function secretaryOf(deps: AppDeps, username: string): Promise<Actor | null> {
+/** The demo account `username` as an actor (the CLI acting for her), or null when the demo has no such account. */
+export async function secretaryOf(deps: AppDeps, username: string): Promise<Actor | null> {
   const user = await deps.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   if (user === undefined) return null;
   const roles = await deps.db.selectFrom('role_assignments').selectAll().where('user_id', '=', user.id).execute();
@@ -109,6 +112,15 @@ export async function seedDemoFunds(deps: AppDeps, log: (line: string) => void):
     return;
   }
   const fund = await createFund(deps, secretary, { compoundId: compound.id });
+  // a second compound of 吴家园 still without its fund: the console's 开设小区资金 has one to open
+  await deps.db.transaction().execute((trx) =>
+    insertSubUnit(trx, deps.clock.now().toISOString(), {
+      parent: community,
+      level: 'compound',
+      name: DEMO_OPEN_COMPOUND,
+      geometry: null,
+    }),
+  );
   // the owners: heads of household in the community, in the order the resident demo picks its accounts
   const heads = await deps.db
     .selectFrom('residents')

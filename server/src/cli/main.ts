@@ -107,6 +107,7 @@ const commands: Record<string, Handler> = {
     const { seedDemoWebhooks } = await import('./demo-webhooks.ts');
     const { seedDemoFunds } = await import('./demo-funds.ts');
     const { seedDemoParty } = await import('./demo-party.ts');
+    const { seedDemoNotices } = await import('./demo-notices.ts');
     const deps = await openCliDeps();
     // the demo lives in 兰州市: on an empty database its division tree comes first, as on the server's first start
     await ensureDivisions(deps, (line) => console.log(line));
@@ -119,6 +120,7 @@ const commands: Record<string, Handler> = {
     await seedDemoWebhooks(deps, (line) => console.log(line));
     await seedDemoFunds(deps, (line) => console.log(line));
     await seedDemoParty(deps, (line) => console.log(line));
+    await seedDemoNotices(deps, (line) => console.log(line));
     await countDemoFigures(deps, (line) => console.log(line));
     await deps.close();
   },

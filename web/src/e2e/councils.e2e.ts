@@ -2,18 +2,19 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleOf, launchBrowser } from './console';
 import { deskContext, phoneContext } from './fixtures';
+import { signInResident } from './resident';
 import { startServer, type RunningServer } from './server';
 
 /** The demo resident of 吴家园社区 bound to her household (cli/demo-residents.ts: community 2). */
 const HER_PHONE = '13900000002';
-const HER_MASKED = '139****0002';
 const TOPIC = '老旧小区引入物业';
 
 /**
  * Issue 15's council story in 吴家园社区: a resident proposes "老旧小区引入物业" on her phone; the
  * secretary records the paper petition so that 20 households support it and it goes on the agenda; the
- * council meets (members told), signs in, votes one household one vote, and the rules adopt it. (The
- * decision with its funding split is pinned by councils.test.ts through the API, not yet here.)
+ * council meets (members told), signs in, votes one household one vote, and the rules adopt it; it decides
+ * the funding split, keeps the minutes, follows the decision up with milestones (one done: 50%), and the
+ * public page shows the decision, its split and progress.
  */
 describe('议事: a topic from the phone to a decided funding split', () => {
   let server: RunningServer;
@@ -28,28 +29,13 @@ describe('议事: a topic from the phone to a decided funding split', () => {
     await server.stop();
   });
 
-  const codeFor = async (masked: string) => {
-    for (let i = 0; i < 40; i++) {
-      const lines = server
-        .output()
-        .split('\n')
-        .filter((l) => l.includes(`sms to ${masked} (auth.sms_code)`));
-      const code = /验证码为 (\d{6})/.exec(lines.at(-1) ?? '')?.[1];
-      if (code !== undefined) return code;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`no code for ${masked}`);
-  };
   const herTopic = (phone: Page) => phone.locator(`[data-testid=council-topic][data-title="${TOPIC}"]`);
 
-  it('goes from 群众点题 to 20 households, a meeting, a vote under the rules and a funding split', async () => {
+  it('goes from 群众点题 to 20 households, a meeting, a vote under the rules, a funding split, follow-up and the public record', async () => {
     // the resident proposes on her phone
     const phone = await (await phoneContext(browser)).newPage();
     await phone.goto(`${server.baseUrl}/m/councils`);
-    await phone.getByTestId('login-phone').fill(HER_PHONE);
-    await phone.getByTestId('send-code').click();
-    await phone.getByTestId('login-code').fill(await codeFor(HER_MASKED));
-    await phone.getByTestId('login-submit').click();
+    await signInResident(phone, server, HER_PHONE);
     await phone.getByTestId('council-propose-open').click();
     await phone.getByTestId('council-topic-title').fill(TOPIC);
     await phone.getByTestId('council-topic-body').fill('小区没有物业，垃圾清运和楼道照明没人管，希望引入物业公司');
@@ -106,5 +92,53 @@ describe('议事: a topic from the phone to a decided funding split', () => {
     await expect.poll(async () => item.getByTestId('agenda-result').textContent()).toContain('按规则：通过');
     expect(await item.getByTestId('agenda-result').textContent()).toContain('同意 4 · 反对 0 · 弃权 0');
     await console.screenshot('councils-meeting-voted');
-  }, 180_000);
+
+    // the council decides the funding split: owners, the government's subsidy, the property company
+    await item.getByTestId('decision-resolution').fill('同意引入物业，首年费用由业主自筹、政府补贴和物业公司调配分担');
+    await item.getByTestId('funding-owners').fill('72000');
+    await item.getByTestId('funding-subsidy').fill('36000');
+    await item.getByTestId('funding-company').fill('12000');
+    await item.getByTestId('decision-submit').click();
+    await item.getByText('已作出决定').or(item.getByTestId('decision-funding')).first().waitFor();
+    expect(await item.getByTestId('decision-funding').textContent()).toBe(
+      '业主自筹 ¥72,000.00 · 政府补贴 ¥36,000.00 · 物业公司调配 ¥12,000.00',
+    );
+    await panel.getByTestId('meeting-minutes').fill('到会 5 户，一户一票表决，同意 4 户；议定资金分担如上。');
+    await panel.getByTestId('minutes-save').click();
+    await desk.keyboard.press('Escape');
+
+    // follow-up: two milestones with owners and dates; one done is half the progress
+    await desk.getByRole('tab', { name: '决定与落实' }).click();
+    const decision = desk.locator(`[data-testid=council-decision][data-title="${TOPIC}"]`);
+    await decision.waitFor();
+    for (const [title, owner] of [
+      ['物业公司招选', '社区居委会'],
+      ['签订物业服务合同', '业主代表'],
+    ] as const) {
+      await decision.getByTestId('milestone-title').fill(title);
+      await decision.getByTestId('milestone-owner').fill(owner);
+      const due = decision.getByTestId('milestone-due');
+      const input = (await due.evaluate((el) => el.tagName)) === 'INPUT' ? due : due.locator('input');
+      await input.fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+      await input.press('Tab');
+      await decision.getByTestId('milestone-add').click();
+      await decision.locator(`[data-testid=milestone][data-title="${title}"]`).waitFor();
+    }
+    await decision.locator('[data-testid=milestone][data-title="物业公司招选"] input[type=checkbox]').click();
+    await expect.poll(() => decision.getByTestId('decision-progress').getAttribute('data-percent')).toBe('50');
+    expect(await decision.locator('.ant-form-item-explain-error').count()).toBe(0);
+    await console.screenshot('councils-decision-follow-up');
+
+    // the public record on 吴家园's public page: decision, votes, split and progress, no resident named
+    const visitor = await (await phoneContext(browser)).newPage();
+    await visitor.goto(`${server.baseUrl}/p/620103003004`);
+    const record = visitor.getByTestId('public-decision').filter({ hasText: TOPIC });
+    await record.waitFor();
+    expect(await record.getByTestId('public-decision-funding').textContent()).toBe(
+      '资金分担：业主自筹 72,000 元 · 政府补贴 36,000 元 · 物业公司调配 12,000 元',
+    );
+    expect(await record.textContent()).toContain('物业公司招选');
+    await expect.poll(() => record.getByTestId('public-decision-progress').textContent()).toBe('50%');
+    await visitor.screenshot({ path: 'src/e2e/screenshots/councils-public-record.png', fullPage: true });
+  }, 300_000);
 });

@@ -33,6 +33,7 @@ const DualPage = lazy(() => import('./party/DualPage').then((m) => ({ default: m
 const VenueRoutes = lazy(() => import('./venues/routes').then((m) => ({ default: m.VenueRoutes })));
 const CanteenPage = lazy(() => import('./canteen/CanteenPage').then((m) => ({ default: m.CanteenPage })));
 const FundRoutes = lazy(() => import('./funds/routes').then((m) => ({ default: m.FundRoutes })));
+const NoticeRoutes = lazy(() => import('./notices/routes').then((m) => ({ default: m.NoticeRoutes })));
 
 const isFieldPath = (pathname: string) => pathname === '/m/field' || pathname.startsWith('/m/field/');
 const isHouseholdsPath = (pathname: string) => pathname === '/m/households' || pathname.startsWith('/m/households/');
@@ -77,6 +78,7 @@ function Gate() {
       <Route path="/m/dual" element={<Guarded permission="case.report" children={<DualPage />} />} />
       <Route path="/m/venues/*" element={<Guarded permission="case.report" children={<VenueRoutes />} />} />
       <Route path="/m/funds/*" element={<Guarded permission="case.report" children={<FundRoutes />} />} />
+      <Route path="/m/notices/*" element={<Guarded permission="case.report" children={<NoticeRoutes />} />} />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="*" element={<RedirectToOtherApp path="/" />} />
     </Routes>

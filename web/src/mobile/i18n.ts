@@ -13,6 +13,7 @@ import { partyMessages } from './party/messages';
 import { venuePhoneMessages } from './venues/messages';
 import { fundPhoneMessages } from './funds/messages';
 import { canteenPhoneMessages } from './canteen/messages';
+import { noticePhoneMessages } from './notices/messages';
 
 /** Every UI string of the phone app, in both languages: the shared ones and the phone pages' own. */
 export const messages = {
@@ -30,6 +31,7 @@ export const messages = {
   ...venuePhoneMessages,
   ...fundPhoneMessages,
   ...canteenPhoneMessages,
+  ...noticePhoneMessages,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof messages;

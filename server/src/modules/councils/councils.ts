@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope } from '../../platform/access/scope.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
@@ -89,24 +90,26 @@ export async function createCouncil(deps: AppDeps, actor: Actor, input: CouncilC
     created_at: now,
   };
   await deps.db.transaction().execute(async (trx) => {
-    const taken = await trx
-      .insertInto('councils')
-      .values(row)
-      .onConflict((oc) => oc.column('org_id').doNothing())
-      .executeTakeFirst();
-    if (Number(taken.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      throw conflict('CONFLICT', 'orgId', {
-        zh: '该单位已有议事会',
-        en: 'This unit already has a council',
-      });
-    }
-    await recordAudit(trx, deps.clock, whoFromActor(actor), {
-      action: 'council.create',
-      targetType: 'council',
-      targetId: row.id,
-      orgPath: row.org_path,
-      detail: { voteBasis: row.vote_basis, quorum: row.quorum, majority: row.majority },
-    });
+    await requireWritten(
+      trx,
+      trx
+        .insertInto('councils')
+        .values(row)
+        .onConflict((oc) => oc.column('org_id').doNothing())
+        .executeTakeFirst(),
+      () => conflict('CONFLICT', 'orgId', { zh: '该单位已有议事会', en: 'This unit already has a council' }),
+      {
+        clock: deps.clock,
+        who: whoFromActor(actor),
+        entry: {
+          action: 'council.create',
+          targetType: 'council',
+          targetId: row.id,
+          orgPath: row.org_path,
+          detail: { voteBasis: row.vote_basis, quorum: row.quorum, majority: row.majority },
+        },
+      },
+    );
   });
   return councilOut(row, org.name, 0);
 }

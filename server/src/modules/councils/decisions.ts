@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, subtreeEnd } from '../../platform/access/scope.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
@@ -145,14 +146,15 @@ export async function decideTopic(deps: AppDeps, actor: Actor, meetingId: string
     decided_by_name: actor.displayName,
   };
   await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('council_decisions')
-      .values(row)
-      .onConflict((oc) => oc.column('topic_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      throw conflict('CONFLICT', 'topicId', { zh: '该议题已作出决定', en: 'This topic is already decided' });
-    }
+    await requireWritten(
+      trx,
+      trx
+        .insertInto('council_decisions')
+        .values(row)
+        .onConflict((oc) => oc.column('topic_id').doNothing())
+        .executeTakeFirst(),
+      () => conflict('CONFLICT', 'topicId', { zh: '该议题已作出决定', en: 'This topic is already decided' }),
+    );
     await trx
       .updateTable('council_topics')
       .set({ status: outcome.result, closed_at: row.decided_at })
@@ -277,6 +279,47 @@ export async function setMilestoneDone(deps: AppDeps, actor: Actor, milestoneId:
     });
   });
   return getDecision(deps, actor, m.decision_id);
+}
+
+/**
+ * What other modules may show of decisions by id, whoever reads them (a fund's ledger names the decision
+ * each spending was made under, to staff and to owners who hold no council permission): the title, where
+ * it was taken and whether it was adopted — the facts the public record shows too.
+ */
+export async function lookUpDecisionFacts(
+  db: Kysely<DB>,
+  ids: readonly string[],
+): Promise<Map<string, { id: string; title: string; orgPath: string; isAdopted: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('council_decisions')
+    .select(['id', 'title', 'org_path', 'result'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, title: r.title, orgPath: r.org_path, isAdopted: r.result === 'adopted' }]),
+  );
+}
+
+/** The adopted decisions of the councils at exactly these units (a compound and the units above it), newest first. */
+export async function listAdoptedDecisionsAt(db: Kysely<DB>, orgPaths: readonly string[], limit = 100) {
+  if (orgPaths.length === 0) return [];
+  const rows = await db
+    .selectFrom('council_decisions')
+    .select(['id', 'title', 'decided_at', 'owners_fen', 'subsidy_fen', 'company_fen'])
+    .where('org_path', 'in', [...orgPaths])
+    .where('result', '=', 'adopted')
+    .orderBy('decided_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    decidedAt: r.decided_at,
+    ownersFen: r.owners_fen,
+    subsidyFen: r.subsidy_fen,
+    companyFen: r.company_fen,
+  }));
 }
 
 /**

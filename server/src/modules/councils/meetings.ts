@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope } from '../../platform/access/scope.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
@@ -113,25 +114,27 @@ export async function createMeeting(deps: AppDeps, actor: Actor, councilId: stri
     }
     await trx.insertInto('council_meetings').values(row).execute();
     for (const [i, item] of input.agenda.entries()) {
-      const placed = await trx
-        .insertInto('council_agenda_items')
-        .values({
-          meeting_id: row.id,
-          topic_id: item.topicId,
-          position: i + 1,
-          ballot: item.ballot,
-          yes_total: null,
-          no_total: null,
-          abstain_total: null,
-        })
-        .onConflict((oc) => oc.column('topic_id').doNothing())
-        .executeTakeFirst();
-      if (Number(placed.numInsertedOrUpdatedRows ?? 0n) === 0) {
-        throw conflict('CONFLICT', `agenda.${i}.topicId`, {
-          zh: '该议题已列入另一次会议的议程',
-          en: "The topic is already on another meeting's agenda",
-        });
-      }
+      await requireWritten(
+        trx,
+        trx
+          .insertInto('council_agenda_items')
+          .values({
+            meeting_id: row.id,
+            topic_id: item.topicId,
+            position: i + 1,
+            ballot: item.ballot,
+            yes_total: null,
+            no_total: null,
+            abstain_total: null,
+          })
+          .onConflict((oc) => oc.column('topic_id').doNothing())
+          .executeTakeFirst(),
+        () =>
+          conflict('CONFLICT', `agenda.${i}.topicId`, {
+            zh: '该议题已列入另一次会议的议程',
+            en: "The topic is already on another meeting's agenda",
+          }),
+      );
       await trx.updateTable('council_topics').set({ status: 'agenda' }).where('id', '=', item.topicId).execute();
       await syncServiceFigures(trx, COUNCIL_TOPICS, [item.topicId]);
     }
@@ -290,35 +293,41 @@ export async function castVote(deps: AppDeps, actor: Actor, meetingId: string, i
   }
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('council_votes')
-      .values({
-        id: newId(),
-        meeting_id: meeting.id,
-        topic_id: input.topicId,
-        member_id: member.id,
-        vote_key: key,
-        choice: input.choice,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.columns(['topic_id', 'vote_key']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      throw conflict('CONFLICT', 'memberId', {
-        zh: council.vote_basis === 'household' ? '该户已就此议题投过票' : '该成员已就此议题投过票',
-        en:
-          council.vote_basis === 'household'
-            ? 'This household has already voted on this topic'
-            : 'This member has already voted on this topic',
-      });
-    }
-    await recordAudit(trx, deps.clock, whoFromActor(actor), {
-      action: 'council.vote',
-      targetType: 'council_meeting',
-      targetId: meeting.id,
-      orgPath: meeting.org_path,
-      detail: { topicId: input.topicId, memberId: member.id },
-    });
+    await requireWritten(
+      trx,
+      trx
+        .insertInto('council_votes')
+        .values({
+          id: newId(),
+          meeting_id: meeting.id,
+          topic_id: input.topicId,
+          member_id: member.id,
+          vote_key: key,
+          choice: input.choice,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.columns(['topic_id', 'vote_key']).doNothing())
+        .executeTakeFirst(),
+      () =>
+        conflict('CONFLICT', 'memberId', {
+          zh: council.vote_basis === 'household' ? '该户已就此议题投过票' : '该成员已就此议题投过票',
+          en:
+            council.vote_basis === 'household'
+              ? 'This household has already voted on this topic'
+              : 'This member has already voted on this topic',
+        }),
+      {
+        clock: deps.clock,
+        who: whoFromActor(actor),
+        entry: {
+          action: 'council.vote',
+          targetType: 'council_meeting',
+          targetId: meeting.id,
+          orgPath: meeting.org_path,
+          detail: { topicId: input.topicId, memberId: member.id },
+        },
+      },
+    );
   });
   return getMeeting(deps, actor, meeting.id);
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope } from '../../platform/access/scope.ts';
-import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
+import { type AuditWho, recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -71,36 +72,84 @@ async function councilsOver(db: Kysely<DB>, path: string): Promise<CouncilTable[
   return db.selectFrom('councils').selectAll().where('org_path', 'in', prefixes).orderBy('org_path').execute();
 }
 
+type DueTopic = Pick<CouncilTopicTable, 'id' | 'title' | 'proposer_user_id' | 'org_path'>;
+
 /**
- * Topics whose time for support ran out below the threshold lapse, and their proposers are told. Runs
- * in the writes that touch a council's topics (a proposal, a support, a meeting's agenda), in their
- * transaction; there is no timer.
+ * Lapses one open topic whose time ran out and tells its proposer — once: the conditional update moves
+ * it from open, and the message's once-key holds however many processes or runs get here.
+ */
+async function lapseTopic(db: Kysely<DB>, t: DueTopic, now: Date): Promise<boolean> {
+  const done = await db
+    .updateTable('council_topics')
+    .set({ status: 'lapsed', closed_at: now.toISOString() })
+    .where('id', '=', t.id)
+    .where('status', '=', 'open')
+    .where('support_until', '<=', now.toISOString())
+    .executeTakeFirst();
+  if (Number(done.numUpdatedRows) === 0) return false;
+  await syncServiceFigures(db, COUNCIL_TOPICS, [t.id]);
+  await enqueueMessage(db, {
+    now,
+    kind: 'council.topic_closed',
+    recipientUserId: t.proposer_user_id,
+    params: { title: t.title, reason: 'lapsed' },
+    onceKey: `council.topic_lapsed:${t.id}`,
+  });
+  return true;
+}
+
+/**
+ * Topics of one council whose time for support ran out below the threshold lapse, and their proposers
+ * are told. Runs in the writes that touch a council's topics, in their transaction, so a page never
+ * shows a topic open past its date; the minute job (`sweepLapsedTopics`) does it for the rest.
  */
 export async function lapseOverdueTopics(db: Kysely<DB>, councilId: string, now: Date): Promise<number> {
   const due = await db
     .selectFrom('council_topics')
-    .select(['id', 'title', 'proposer_user_id'])
+    .select(['id', 'title', 'proposer_user_id', 'org_path'])
     .where('council_id', '=', councilId)
     .where('status', '=', 'open')
     .where('support_until', '<=', now.toISOString())
     .execute();
   let lapsed = 0;
+  for (const t of due) if (await lapseTopic(db, t, now)) lapsed += 1;
+  return lapsed;
+}
+
+const SYSTEM: AuditWho = { actorId: null, actorName: 'system', ip: null, userAgent: null };
+/** Topics the job lapses in one run at most; the next minute takes the rest. */
+const SWEEP_BATCH = 500;
+
+/**
+ * The job (every minute, main.ts): every open topic whose time for support ran out below the threshold
+ * lapses, its proposer is told (`council.topic_closed`, reason `lapsed`) and the audit log says the
+ * system did it. Several servers may run it at once: each topic moves by a conditional update and its
+ * message has a once-key, so a topic lapses and is told once. Returns how many topics it lapsed.
+ */
+export async function sweepLapsedTopics(deps: AppDeps): Promise<number> {
+  const now = deps.clock.now();
+  const due = await deps.db
+    .selectFrom('council_topics')
+    .select(['id', 'title', 'proposer_user_id', 'org_path'])
+    .where('status', '=', 'open')
+    .where('support_until', '<=', now.toISOString())
+    .orderBy('support_until')
+    .limit(SWEEP_BATCH)
+    .execute();
+  let lapsed = 0;
   for (const t of due) {
-    const done = await db
-      .updateTable('council_topics')
-      .set({ status: 'lapsed', closed_at: now.toISOString() })
-      .where('id', '=', t.id)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) continue;
-    await syncServiceFigures(db, COUNCIL_TOPICS, [t.id]);
-    lapsed += 1;
-    await enqueueMessage(db, {
-      now,
-      kind: 'council.topic_closed',
-      recipientUserId: t.proposer_user_id,
-      params: { title: t.title, reason: 'lapsed' },
+    const isLapsed = await deps.db.transaction().execute(async (trx) => {
+      if (!(await lapseTopic(trx, t, now))) return false;
+      await recordAudit(trx, deps.clock, SYSTEM, {
+        action: 'council.topic_lapse',
+        targetType: 'council_topic',
+        targetId: t.id,
+        orgPath: t.org_path,
+        detail: { reason: 'lapsed' },
+      });
+      return true;
     });
+    if (isLapsed) lapsed += 1;
   }
   return lapsed;
 }
@@ -344,15 +393,16 @@ export async function declineTopic(deps: AppDeps, actor: Actor, topicId: string,
   const topic = await getTopicInScope(deps.db, actor, topicId);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('council_topics')
-      .set({ status: 'declined', closed_at: now.toISOString(), close_reason: reason })
-      .where('id', '=', topic.id)
-      .where('status', 'in', ['open', 'agenda'])
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) {
-      throw conflict('INVALID_STATE', 'topicId', { zh: '该议题已结束', en: 'This topic is closed' });
-    }
+    await requireWritten(
+      trx,
+      trx
+        .updateTable('council_topics')
+        .set({ status: 'declined', closed_at: now.toISOString(), close_reason: reason })
+        .where('id', '=', topic.id)
+        .where('status', 'in', ['open', 'agenda'])
+        .executeTakeFirst(),
+      () => conflict('INVALID_STATE', 'topicId', { zh: '该议题已结束', en: 'This topic is closed' }),
+    );
     await syncServiceFigures(trx, COUNCIL_TOPICS, [topic.id]);
     const onAgenda = await trx
       .selectFrom('council_agenda_items')

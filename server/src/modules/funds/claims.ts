@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import { currentDay } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -255,20 +256,21 @@ export async function decideClaim(
   }
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('fund_claims')
-      .set({
-        status: body.isConfirmed ? 'confirmed' : 'rejected',
-        decided_at: now,
-        decided_by_name: actor.displayName,
-        decision_note: body.note ?? null,
-      })
-      .where('id', '=', claim.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) {
-      throw new AppError('INVALID_STATE', { zh: '该缴款登记已处理', en: 'This claim has already been decided' });
-    }
+    await requireWritten(
+      trx,
+      trx
+        .updateTable('fund_claims')
+        .set({
+          status: body.isConfirmed ? 'confirmed' : 'rejected',
+          decided_at: now,
+          decided_by_name: actor.displayName,
+          decision_note: body.note ?? null,
+        })
+        .where('id', '=', claim.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst(),
+      () => new AppError('INVALID_STATE', { zh: '该缴款登记已处理', en: 'This claim has already been decided' }),
+    );
     if (body.isConfirmed) {
       const receipt = await trx
         .selectFrom('fund_receipts')

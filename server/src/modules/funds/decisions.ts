@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, isWithin } from '../../platform/access/scope.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
-import { getDecisionInScope } from '../councils/decisions.ts';
-import { lookUpDecisions } from './decision-lookup.ts';
+import { getDecisionInScope, lookUpDecisionFacts } from '../councils/decisions.ts';
 
 /** A council decision as the fund needs it: what it is called, where it was taken, and whether it passed. */
 export interface DecisionRef {
@@ -55,8 +54,6 @@ export async function requireApprovingDecision(
 
 /** Titles of the decisions movements name, for the ledger (an unknown id reads as itself). */
 export async function decisionTitles(db: Kysely<DB>, ids: string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const found = await lookUpDecisions(db, unique);
+  const found = await lookUpDecisionFacts(db, ids);
   return new Map([...found.values()].map((d) => [d.id, d.title]));
 }

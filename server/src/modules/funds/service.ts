@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import type { Permission } from '../../platform/access/roles.ts';
+import { requireWritten } from '../../platform/audit/guarded-write.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import { currentDay } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -10,6 +11,7 @@ import { conflict, forbidden, invalidField, notFound } from '../../platform/erro
 import type { UploadedFile } from '../../platform/http/multipart.ts';
 import { newId } from '../../platform/ids.ts';
 import { sniffImageType } from '../cases/photos.ts';
+import { listAdoptedDecisionsAt } from '../councils/decisions.ts';
 import { decisionTitles, requireApprovingDecision } from './decisions.ts';
 import { type LedgerMovement, monthOf, splitLevy, statementOf } from './ledger.ts';
 import type { FundCreateBody, LevyBody, MovementBody, OwnersBody } from './schema.ts';
@@ -127,22 +129,28 @@ export async function createFund(deps: AppDeps, actor: Actor, body: FundCreateBo
     created_at: now,
     created_by_name: actor.displayName,
   };
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('funds').values(row).execute();
-      await recordAudit(trx, deps.clock, whoFromActor(actor), {
-        action: 'fund.create',
-        targetType: 'fund',
-        targetId: row.id,
-        orgPath: row.org_path,
-        detail: { compoundId: compound.id, name: row.name },
-      });
-    });
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw conflict('CONFLICT', 'compoundId', { zh: '该小区已有资金账户', en: 'This compound already has a fund' });
-    throw error;
-  }
+  await deps.db.transaction().execute((trx) =>
+    requireWritten(
+      trx,
+      trx
+        .insertInto('funds')
+        .values(row)
+        .onConflict((oc) => oc.column('compound_id').doNothing())
+        .executeTakeFirst(),
+      () => conflict('CONFLICT', 'compoundId', { zh: '该小区已有资金账户', en: 'This compound already has a fund' }),
+      {
+        clock: deps.clock,
+        who: whoFromActor(actor),
+        entry: {
+          action: 'fund.create',
+          targetType: 'fund',
+          targetId: row.id,
+          orgPath: row.org_path,
+          detail: { compoundId: compound.id, name: row.name },
+        },
+      },
+    ),
+  );
   return (await fundsOut(deps.db, [row]))[0]!;
 }
 
@@ -745,22 +753,5 @@ export async function listApprovingDecisions(deps: AppDeps, actor: Actor, fundId
   const fund = await getFundInScope(deps, actor, 'fund.read', fundId);
   const segments = fund.org_path.split('/').filter(Boolean);
   const ancestors = segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}/`);
-  const rows = await deps.db
-    .selectFrom('council_decisions')
-    .select(['id', 'title', 'decided_at', 'owners_fen', 'subsidy_fen', 'company_fen'])
-    .where('org_path', 'in', ancestors)
-    .where('result', '=', 'adopted')
-    .orderBy('decided_at', 'desc')
-    .limit(100)
-    .execute();
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      decidedAt: r.decided_at,
-      ownersFen: r.owners_fen,
-      subsidyFen: r.subsidy_fen,
-      companyFen: r.company_fen,
-    })),
-  };
+  return { items: await listAdoptedDecisionsAt(deps.db, ancestors) };
 }

@@ -171,10 +171,12 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     expect(empty.json<{ errors: { field: string }[] }>().errors[0]!.field).toBe('audience');
 
     const outside = await secretary.post('/api/v1/notices', { ...base, audience: { unitIds: [world.other.id] } });
-    expect(outside.statusCode).toBe(404); // a household id from elsewhere is unknown to her
+    expect(outside.statusCode).toBe(404); // a unit from elsewhere is unknown to her: 404, naming the field
+    expect(outside.json<{ errors: { field: string }[] }>().errors[0]!.field).toBe('audience.unitIds.0');
     const shanZiShi = await t.org('620102002002');
     const beyond = await secretary.post('/api/v1/notices', { ...base, orgId: shanZiShi.id, audience: {} });
     expect(beyond.statusCode).toBe(404);
+    expect(beyond.json<{ errors: { field: string }[] }>().errors[0]!.field).toBe('orgId');
 
     const street = await t.login('street');
     const notUnder = await street.post('/api/v1/notices', {

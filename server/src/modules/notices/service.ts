@@ -432,26 +432,7 @@ export async function getNotice(
   const [[summary], attachments, questions] = await Promise.all([
     summaries(deps, [row]),
     attachmentsOf(deps.db, id),
-    deps.db
-      .selectFrom('notice_questions as q')
-      .leftJoin('households as h', 'h.id', 'q.household_id')
-      .leftJoin('cases as c', 'c.id', 'q.case_id')
-      .select([
-        'q.id',
-        'q.body',
-        'q.asked_at',
-        'h.address',
-        'q.answer',
-        'q.is_public',
-        'q.answered_by_name',
-        'q.answered_at',
-        'q.case_id',
-        'c.number as case_number',
-      ])
-      .where('q.notice_id', '=', id)
-      .orderBy('q.asked_at')
-      .orderBy('q.id')
-      .execute(),
+    selectQuestions(deps.db).where('q.notice_id', '=', id).orderBy('q.asked_at').orderBy('q.id').execute(),
   ]);
   return {
     ...summary!,
@@ -459,18 +440,7 @@ export async function getNotice(
     explainer: row.explainer,
     audience: JSON.parse(row.audience) as NoticeAudience,
     attachments,
-    questions: questions.map((q) => ({
-      id: q.id,
-      body: q.body,
-      askedAt: q.asked_at,
-      address: q.address ?? null,
-      answer: q.answer,
-      isPublic: q.is_public === 1,
-      answeredByName: q.answered_by_name,
-      answeredAt: q.answered_at,
-      caseId: q.case_id,
-      caseNumber: q.case_number ?? null,
-    })),
+    questions: questions.map(questionFromRow),
   };
 }
 
@@ -685,8 +655,9 @@ export async function answerQuestion(
   return questionOut(deps, q.id);
 }
 
-async function questionOut(deps: AppDeps, id: string) {
-  const q = await deps.db
+/** The one query of a question as staff see it: the household's address and the case it became, if any. */
+function selectQuestions(db: Kysely<DB>) {
+  return db
     .selectFrom('notice_questions as q')
     .leftJoin('households as h', 'h.id', 'q.household_id')
     .leftJoin('cases as c', 'c.id', 'q.case_id')
@@ -701,9 +672,13 @@ async function questionOut(deps: AppDeps, id: string) {
       'q.answered_at',
       'q.case_id',
       'c.number as case_number',
-    ])
-    .where('q.id', '=', id)
-    .executeTakeFirstOrThrow();
+    ]);
+}
+
+type QuestionRow = Awaited<ReturnType<ReturnType<typeof selectQuestions>['executeTakeFirstOrThrow']>>;
+
+/** A question row as the API shows it to staff. */
+function questionFromRow(q: QuestionRow) {
   return {
     id: q.id,
     body: q.body,
@@ -716,6 +691,10 @@ async function questionOut(deps: AppDeps, id: string) {
     caseId: q.case_id,
     caseNumber: q.case_number ?? null,
   };
+}
+
+async function questionOut(deps: AppDeps, id: string) {
+  return questionFromRow(await selectQuestions(deps.db).where('q.id', '=', id).executeTakeFirstOrThrow());
 }
 
 /**

@@ -218,6 +218,15 @@ export function MePage() {
         </Descriptions>
       </Card>
       {status === 'bound' && (
+        <Link to="/m/notices" data-testid="me-notices">
+          <Card size="small" hoverable style={{ marginBottom: 12 }}>
+            <Typography.Text strong>{t('notices.title')}</Typography.Text>
+            <br />
+            <Typography.Text type="secondary">{t('notices.entry')}</Typography.Text>
+          </Card>
+        </Link>
+      )}
+      {status === 'bound' && (
         <Link to="/m/funds" data-testid="me-funds">
           <Card size="small" hoverable style={{ marginBottom: 12 }}>
             <Typography.Text strong>{t('funds.title')}</Typography.Text>

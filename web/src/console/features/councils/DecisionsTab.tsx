@@ -56,15 +56,15 @@ function MilestoneForm({ decision }: { decision: Decision }) {
       }
     >
       <Form.Item name="title" rules={[{ required: true, message: t('councils.required') }]}>
-        <Input placeholder={t('councils.milestone')} maxLength={100} />
+        <Input placeholder={t('councils.milestone')} maxLength={100} data-testid="milestone-title" />
       </Form.Item>
       <Form.Item name="ownerName" rules={[{ required: true, message: t('councils.required') }]}>
-        <Input placeholder={t('councils.milestone.owner')} maxLength={100} />
+        <Input placeholder={t('councils.milestone.owner')} maxLength={100} data-testid="milestone-owner" />
       </Form.Item>
       <Form.Item name="due" rules={[{ required: true, message: t('councils.required') }]}>
-        <DatePicker placeholder={t('councils.milestone.due')} />
+        <DatePicker placeholder={t('councils.milestone.due')} data-testid="milestone-due" />
       </Form.Item>
-      <Button htmlType="submit" loading={add.isPending}>
+      <Button htmlType="submit" loading={add.isPending} data-testid="milestone-add">
         {t('councils.milestone.add')}
       </Button>
       {add.error !== null && <Alert type="error" showIcon title={errorText(add.error, i18n)} />}
@@ -81,7 +81,13 @@ function DecisionCard({ decision }: { decision: Decision }) {
     ),
   );
   return (
-    <Card size="small" title={decision.title} data-testid="council-decision" extra={formatTime(decision.decidedAt)}>
+    <Card
+      size="small"
+      title={decision.title}
+      data-testid="council-decision"
+      data-title={decision.title}
+      extra={formatTime(decision.decidedAt)}
+    >
       <Descriptions size="small" column={1}>
         <Descriptions.Item label={t('councils.decision.result')}>
           <Tag color={decision.result === 'adopted' ? 'green' : 'red'}>{t(`councils.status.${decision.result}`)}</Tag>
@@ -98,7 +104,13 @@ function DecisionCard({ decision }: { decision: Decision }) {
         )}
         {decision.result === 'adopted' && (
           <Descriptions.Item label={t('councils.decision.progress')}>
-            <Progress percent={decision.progress} size="small" style={{ width: 240 }} />
+            <Progress
+              percent={decision.progress}
+              size="small"
+              style={{ width: 240 }}
+              data-testid="decision-progress"
+              data-percent={decision.progress}
+            />
           </Descriptions.Item>
         )}
       </Descriptions>
@@ -108,7 +120,7 @@ function DecisionCard({ decision }: { decision: Decision }) {
             size="small"
             dataSource={decision.milestones}
             renderItem={(m) => (
-              <List.Item>
+              <List.Item data-testid="milestone" data-title={m.title}>
                 <Checkbox checked={m.isDone} onChange={(e) => done.mutate({ id: m.id, isDone: e.target.checked })}>
                   {m.title}
                 </Checkbox>

@@ -24,6 +24,7 @@ import { useState } from 'react';
 import { ApiError } from '../../../api/client';
 import { errorText, showFieldErrors } from '../../../shared/errors';
 import { type FundSource, SOURCE_COLORS, fenFromYuan, yuan } from '../../../shared/fund-vocabulary';
+import { useAuth } from '../../../shared/auth';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
 import {
@@ -44,6 +45,7 @@ import {
   useOwners,
   useRecordMovement,
 } from './queries';
+import { AddOwner, LeviesTab, OpenFund } from './FundSetup';
 
 const INCOME = ['owner', 'subsidy', 'company'] as const;
 const sourceLabel = (s: string) => `fund.source.${s}` as MessageKey;
@@ -58,12 +60,18 @@ function LedgerTab({ fund }: { fund: FundItem }) {
   const s = data?.statement;
   return (
     <>
-      <Segmented
-        style={{ marginBottom: 12 }}
-        value={month ?? 'all'}
-        onChange={(v) => setMonth(v === 'all' ? undefined : String(v))}
-        options={[{ label: t('fc.whole'), value: 'all' }, ...(data?.months ?? []).map((m) => ({ label: m, value: m }))]}
-      />
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Segmented
+          value={month ?? 'all'}
+          onChange={(v) => setMonth(v === 'all' ? undefined : String(v))}
+          options={[
+            { label: t('fc.whole'), value: 'all' },
+            ...(data?.months ?? []).map((m) => ({ label: m, value: m })),
+          ]}
+          data-testid="fc-month"
+        />
+        {month !== undefined && <Button onClick={() => window.print()}>{t('fc.print')}</Button>}
+      </Space>
       {s !== undefined ? (
         <Card size="small" style={{ marginBottom: 12 }} data-testid="fc-statement">
           <Space size="large" wrap>
@@ -288,9 +296,12 @@ function OwnersTab({ fund }: { fund: FundItem }) {
   const owners = useOwners(fund.id);
   return (
     <>
-      <Typography.Paragraph strong data-testid="fc-total-arrears">
-        {t('fc.totalArrears', { total: yuan(owners.data?.totalArrearsFen ?? 0) })}
-      </Typography.Paragraph>
+      <Space style={{ marginBottom: 12 }} size="large">
+        <Typography.Text strong data-testid="fc-total-arrears">
+          {t('fc.totalArrears', { total: yuan(owners.data?.totalArrearsFen ?? 0) })}
+        </Typography.Text>
+        <AddOwner fund={fund} />
+      </Space>
       <Table<Owner>
         size="small"
         rowKey="householdId"
@@ -405,6 +416,7 @@ function PropertyTab({ companies }: { companies: Company[] }) {
 export function FundsPage() {
   const i18n = useI18n();
   const { t } = i18n;
+  const { can } = useAuth();
   const funds = useFunds();
   const companies = useCompanies();
   const [chosen, setChosen] = useState<string | undefined>(undefined);
@@ -416,14 +428,18 @@ export function FundsPage() {
       title={t('nav.funds')}
       loading={funds.isPending}
       extra={
-        items.length > 0 ? (
-          <Select
-            style={{ minWidth: 240 }}
-            value={fund?.id}
-            onChange={setChosen}
-            options={items.map((f) => ({ value: f.id, label: f.name }))}
-          />
-        ) : null
+        <Space>
+          {items.length > 0 ? (
+            <Select
+              style={{ minWidth: 240 }}
+              value={fund?.id}
+              onChange={setChosen}
+              options={items.map((f) => ({ value: f.id, label: f.name }))}
+              data-testid="fc-fund"
+            />
+          ) : null}
+          {can('fund.manage') && <OpenFund funds={items} onOpened={setChosen} />}
+        </Space>
       }
     >
       {fund === undefined ? (
@@ -440,6 +456,7 @@ export function FundsPage() {
                 children: <RecordTab fund={fund} companies={companies.data?.items ?? []} />,
               },
               { key: 'owners', label: t('fc.tab.owners'), children: <OwnersTab fund={fund} /> },
+              { key: 'levies', label: t('fc.tab.levies'), children: <LeviesTab fund={fund} /> },
               { key: 'claims', label: t('fc.tab.claims'), children: <ClaimsTab fund={fund} /> },
               {
                 key: 'property',

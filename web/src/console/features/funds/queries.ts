@@ -8,6 +8,7 @@ export type FundItem = Json<paths['/api/v1/funds']['get']['responses'][200]>['it
 export type Ledger = Json<paths['/api/v1/funds/{id}']['get']['responses'][200]>;
 export type Movement = Ledger['movements'][number];
 export type Owner = Json<paths['/api/v1/funds/{id}/owners']['get']['responses'][200]>['items'][number];
+export type Levy = Json<paths['/api/v1/funds/{id}/levies']['get']['responses'][200]>['items'][number];
 export type Claim = Json<paths['/api/v1/funds/{id}/claims']['get']['responses'][200]>['items'][number];
 export type Company = Json<paths['/api/v1/property-companies']['get']['responses'][200]>['items'][number];
 export type MovementBody = NonNullable<
@@ -76,4 +77,10 @@ export function useDecideClaim(fundId: string) {
       ),
     onSuccess: refresh,
   });
+}
+
+/** A write on funds; every fund view is read again after it. */
+export function useFundMutation<I, O>(fn: (input: I) => Promise<O>) {
+  const refresh = useRefresh();
+  return useMutation({ mutationFn: fn, onSuccess: refresh });
 }

@@ -1,0 +1,26 @@
+/** UI strings of the resident's notices (说文解策). */
+export const noticePhoneMessages = {
+  'notices.title': { zh: '通知', en: 'Notices' },
+  'notices.entry': { zh: '社区通知 · 政策白话解读 · 有疑问就问', en: 'Notices · policies in plain words · ask' },
+  'notices.none': { zh: '还没有发给您家的通知', en: 'No notices for your household yet' },
+  'notices.unreadCount': { zh: '{n} 条未读', en: '{n} unread' },
+  'notices.unread': { zh: '未读', en: 'Unread' },
+  'notices.read': { zh: '已读', en: 'Read' },
+  'notices.from': { zh: '{org} · {time}', en: '{org} · {time}' },
+  'notices.explainer': { zh: '白话解读', en: 'In plain words' },
+  'notices.body': { zh: '通知原文', en: 'The notice' },
+  'notices.attachments': { zh: '附件', en: 'Attachments' },
+  'notices.faq': { zh: '大家问过的', en: 'Questions answered for everyone' },
+  'notices.myQuestions': { zh: '我的提问', en: 'My questions' },
+  'notices.waiting': { zh: '等待社区答复', en: 'Waiting for an answer' },
+  'notices.answerPrivate': { zh: '社区单独答复您', en: 'Answered to you alone' },
+  'notices.ask': { zh: '有不明白的？问社区', en: 'Not clear? Ask the community' },
+  'notices.askPlaceholder': {
+    zh: '例如：我家符合条件吗？去哪里办？',
+    en: 'E.g. does this apply to us? Where do I go?',
+  },
+  'notices.askRequired': { zh: '请写下您的问题', en: 'Write your question' },
+  'notices.askSubmit': { zh: '提交问题', en: 'Send the question' },
+  'notices.asked': { zh: '已提交，社区答复后会通知您', en: 'Sent: you will be told when it is answered' },
+  'notices.readRecorded': { zh: '已读回执已送达社区', en: 'The community knows you have read it' },
+} as const;
