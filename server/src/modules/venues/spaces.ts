@@ -260,6 +260,22 @@ export async function boundPathOf(db: Kysely<DB>, userId: string): Promise<strin
   return binding.org_path;
 }
 
+/**
+ * The name a resident's booking or sign-up carries for staff: her name in the registry (through her
+ * binding), else the account's display name.
+ */
+export async function residentNameOf(db: Kysely<DB>, actor: Actor): Promise<string> {
+  const row = await db
+    .selectFrom('resident_bindings')
+    .innerJoin('residents', 'residents.id', 'resident_bindings.resident_id')
+    .select('residents.name')
+    .where('resident_bindings.user_id', '=', actor.userId)
+    .where('resident_bindings.status', '=', 'bound')
+    .orderBy('resident_bindings.created_at', 'desc')
+    .executeTakeFirst();
+  return row?.name ?? actor.displayName;
+}
+
 /** The centres serving her household (its community's, a compound's point), with their rooms. */
 export async function listMyCentres(deps: AppDeps, actor: Actor) {
   const binding = await deps.db
