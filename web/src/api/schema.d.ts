@@ -3043,6 +3043,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/communities/{code}/venue-calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开页：党群服务中心一周活动与活动室预约（不含预约人）/ Public page: a week of activities and room bookings, naming no one */
+        get: operations["getApiV1PublicCommunitiesCodeVenueCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notices/preview": {
         parameters: {
             query?: never;
@@ -4688,6 +4705,23 @@ export interface paths {
         put?: never;
         /** 取消报名（名额转给第一位候补）/ Withdraw (the place goes to the first waiting) */
         post: operations["postApiV1MyActivitiesIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-no-shows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预约未到场的居民及暂停预约 / Residents with no-shows, and whose booking is paused */
+        get: operations["getApiV1VenueNoShows"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -17186,6 +17220,86 @@ export interface operations {
             };
         };
     };
+    getApiV1PublicCommunitiesCodeVenueCalendar: {
+        parameters: {
+            query?: {
+                from?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        community: {
+                            code: string;
+                            name: string;
+                        };
+                        from: string;
+                        days: number;
+                        centres: {
+                            id: string;
+                            name: string;
+                            orgName: string;
+                            address: string | null;
+                            totalAreaM2: number;
+                            residentShare: number | null;
+                            spaces: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                                areaM2: number;
+                                capacity: number;
+                                opens: string;
+                                closes: string;
+                                closedWeekdays: number[];
+                                isForResidents: boolean;
+                            }[];
+                            activities: {
+                                id: string;
+                                title: string;
+                                host: string;
+                                /** @enum {string} */
+                                audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                                place: string;
+                                startsAt: string;
+                                endsAt: string;
+                                capacity: number;
+                                taken: number;
+                            }[];
+                            bookings: {
+                                spaceName: string;
+                                startsAt: string;
+                                endsAt: string;
+                                isPending: boolean;
+                                /** @description a team’s or meeting’s purpose; null for a resident’s booking (已预约) */
+                                title: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postApiV1NoticesPreview: {
         parameters: {
             query?: never;
@@ -23557,6 +23671,54 @@ export interface operations {
                             status: "confirmed" | "waiting" | "cancelled";
                             position: number | null;
                         } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueNoShows: {
+        parameters: {
+            query?: {
+                centreId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description this many no-shows in the window pause booking */
+                        limit: number;
+                        windowDays: number;
+                        items: {
+                            name: string;
+                            noShows: number;
+                            isPaused: boolean;
+                            /** @description when the pause lifts (the oldest counted no-show leaves the window) */
+                            pausedUntil: string | null;
+                            bookings: {
+                                id: string;
+                                spaceName: string;
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                        }[];
                     };
                 };
             };

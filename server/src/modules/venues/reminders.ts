@@ -82,9 +82,11 @@ export async function remindVenueStarts(deps: AppDeps): Promise<number> {
   }
   let sent = 0;
   for (const r of due.filter((x) => !done.has(x.key))) {
-    const ids = await deps.db.transaction().execute((trx) =>
-      enqueueMessage(trx, { now, kind: r.kind, recipientUserId: r.userId, params: r.params, onceKey: r.key }),
-    );
+    const ids = await deps.db
+      .transaction()
+      .execute((trx) =>
+        enqueueMessage(trx, { now, kind: r.kind, recipientUserId: r.userId, params: r.params, onceKey: r.key }),
+      );
     if (ids.length > 0) sent += 1;
   }
   return sent;

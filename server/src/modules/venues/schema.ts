@@ -223,7 +223,10 @@ export const NoShowList = z.object({
       name: z.string(),
       noShows: z.number().int(),
       isPaused: z.boolean(),
-      pausedUntil: z.string().nullable().describe('when the pause lifts (the oldest counted no-show leaves the window)'),
+      pausedUntil: z
+        .string()
+        .nullable()
+        .describe('when the pause lifts (the oldest counted no-show leaves the window)'),
       bookings: z.array(z.object({ id: z.string(), spaceName: z.string(), startsAt: z.string(), endsAt: z.string() })),
     }),
   ),
@@ -274,7 +277,10 @@ export const PublicVenueCalendar = z.object({
           startsAt: z.string(),
           endsAt: z.string(),
           isPending: z.boolean(),
-          title: z.string().nullable().describe('a team’s or meeting’s purpose; null for a resident’s booking (已预约)'),
+          title: z
+            .string()
+            .nullable()
+            .describe('a team’s or meeting’s purpose; null for a resident’s booking (已预约)'),
         }),
       ),
     }),
