@@ -24,9 +24,9 @@ export const hoursOf = (startsAt: string, endsAt: string): string =>
 export const spanOf = (startsAt: string, endsAt: string): string =>
   `${dayjs.utc(startsAt).tz(DISPLAY_ZONE).format('MM-DD')} ${hoursOf(startsAt, endsAt)}`;
 
-/** The half hours of a day, 'HH:MM', 06:00–23:00 (what a room's hours are picked from). */
-export const HALF_HOURS: string[] = Array.from({ length: 35 }, (_, i) => {
-  const m = 6 * 60 + i * 30;
+/** The half hours of a day, 'HH:MM', 00:00–24:00 (what a room's hours are picked from). */
+export const HALF_HOURS: string[] = Array.from({ length: 49 }, (_, i) => {
+  const m = i * 30;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 });
 
