@@ -11,12 +11,13 @@ import { benchSuggest } from './suggest.ts';
 import { benchMessages } from './messages.ts';
 import { benchWebLoad } from './web-load.ts';
 import { benchLedgerScale, benchRedemptionRace } from './points.ts';
+import { benchVenueRaces } from './venues.ts';
 import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
  * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
- * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
+ * (`--venue-racers N` sizes the rooms' races; `--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs).
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
@@ -31,7 +32,7 @@ async function main() {
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
   const scenarios = (
-    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,points,web-load'
+    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,points,venues,web-load'
   ).split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
   const residents = Number(arg('--residents') ?? 5_000_000);
@@ -63,6 +64,8 @@ async function main() {
         Number(arg('--points-journals') ?? 10),
       );
     }
+    // 阵地: --venue-racers (50) bookings of one slot at once, and as many sign-ups for an activity's last place
+    if (scenarios.includes('venues')) await benchVenueRaces(engine, Number(arg('--venue-racers') ?? 50));
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();
