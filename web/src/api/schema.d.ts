@@ -4436,6 +4436,57 @@ export interface paths {
         patch: operations["patchApiV1VenueSpacesId"];
         trace?: never;
     };
+    "/api/v1/venue-spaces/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传活动室照片（multipart：photos，最多 6 张）/ Add photos of a room */
+        post: operations["postApiV1VenueSpacesIdPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-spaces/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除活动室照片 / Remove a photo of a room */
+        delete: operations["deleteApiV1VenueSpacesIdPhotosPhotoId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动室照片（公开）/ A photo of a room (public) */
+        get: operations["getApiV1VenuePhotosId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/venue-spaces/{id}/qr": {
         parameters: {
             query?: never;
@@ -17264,6 +17315,7 @@ export interface operations {
                                 closes: string;
                                 closedWeekdays: number[];
                                 isForResidents: boolean;
+                                photoIds: string[];
                             }[];
                             activities: {
                                 id: string;
@@ -22370,6 +22422,8 @@ export interface operations {
                                 bookers: ("resident" | "team" | "partner" | "staff")[];
                                 needsApproval: boolean;
                                 isActive: boolean;
+                                /** @description GET /api/v1/venue-photos/:id (public) */
+                                photoIds: string[];
                             }[];
                         }[];
                     };
@@ -22435,6 +22489,8 @@ export interface operations {
                             bookers: ("resident" | "team" | "partner" | "staff")[];
                             needsApproval: boolean;
                             isActive: boolean;
+                            /** @description GET /api/v1/venue-photos/:id (public) */
+                            photoIds: string[];
                         }[];
                     };
                 };
@@ -22501,6 +22557,8 @@ export interface operations {
                         bookers: ("resident" | "team" | "partner" | "staff")[];
                         needsApproval: boolean;
                         isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
                     };
                 };
             };
@@ -22566,7 +22624,141 @@ export interface operations {
                         bookers: ("resident" | "team" | "partner" | "staff")[];
                         needsApproval: boolean;
                         isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
                     };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueSpacesIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                        areaM2: number;
+                        capacity: number;
+                        equipment: string | null;
+                        opens: string;
+                        closes: string;
+                        closedWeekdays: number[];
+                        bookers: ("resident" | "team" | "partner" | "staff")[];
+                        needsApproval: boolean;
+                        isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1VenueSpacesIdPhotosPhotoId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                        areaM2: number;
+                        capacity: number;
+                        equipment: string | null;
+                        opens: string;
+                        closes: string;
+                        closedWeekdays: number[];
+                        bookers: ("resident" | "team" | "partner" | "staff")[];
+                        needsApproval: boolean;
+                        isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenuePhotosId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Client error */
@@ -23005,6 +23197,8 @@ export interface operations {
                                 bookers: ("resident" | "team" | "partner" | "staff")[];
                                 needsApproval: boolean;
                                 isActive: boolean;
+                                /** @description GET /api/v1/venue-photos/:id (public) */
+                                photoIds: string[];
                             }[];
                         }[];
                     };

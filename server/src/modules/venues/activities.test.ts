@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
-import { expectErrorBody } from '../../test/http.ts';
+import { TINY_PNG, expectErrorBody, multipartBody, signInRaw } from '../../test/http.ts';
 import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
 import { openCentre } from './fixture.ts';
 import { remindVenueStarts } from './reminders.ts';
@@ -308,6 +308,43 @@ describe.each(DIALECTS)('activities and reminders on %s', (dialect) => {
       attendees: 1,
     });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('keeps photos of a room: staff add them, anyone sees them, a file that is no photo is a 400 on photos', async () => {
+    const raw = await signInRaw(t.app, 'ymt_sj');
+    const url = `/api/v1/venue-spaces/${spaces['舞蹈室']}/photos`;
+    const send = (files: { field: string; fileName: string; data: Buffer }[]) => {
+      const { payload, contentType } = multipartBody({ payload: '{}' }, files);
+      return raw.send({ method: 'POST', url, payload, contentType });
+    };
+    const notPhoto = await send([
+      { field: 'photos', fileName: '舞蹈室.png', data: TINY_PNG },
+      { field: 'photos', fileName: '名单.txt', data: Buffer.from('马桂英 李秀兰') },
+    ]);
+    expect(notPhoto.statusCode, notPhoto.body).toBe(400);
+    expect((notPhoto.json() as { errors: { field: string }[] }).errors[0]!.field).toBe('photos');
+    const added = await send([{ field: 'photos', fileName: '舞蹈室.png', data: TINY_PNG }]);
+    expect(added.statusCode, added.body).toBe(201);
+    const photoIds = (added.json() as { photoIds: string[] }).photoIds;
+    expect(photoIds).toHaveLength(1);
+    const photo = await t.app.inject({ method: 'GET', url: `/api/v1/venue-photos/${photoIds[0]}` });
+    expect(photo.statusCode).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.rawPayload.equals(TINY_PNG)).toBe(true);
+    const calendar = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/public/communities/${CODES.yingMenTan}/venue-calendar`,
+    });
+    const rooms = (calendar.json() as { centres: { spaces: { name: string; photoIds: string[] }[] }[] }).centres[0]!
+      .spaces;
+    expect(rooms.find((r) => r.name === '舞蹈室')?.photoIds).toEqual(photoIds);
+    const tooMany = await send(
+      Array.from({ length: 6 }, (_, i) => ({ field: 'photos', fileName: `${i}.png`, data: TINY_PNG })),
+    );
+    expect(tooMany.statusCode).toBe(400);
+    const removed = await secretary.request('DELETE', `${url}/${photoIds[0]}`);
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((removed.json() as { photoIds: string[] }).photoIds).toEqual([]);
   });
 
   it.each([

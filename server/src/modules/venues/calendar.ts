@@ -125,6 +125,7 @@ export async function getPublicVenueCalendar(deps: AppDeps, code: string, from: 
           closes: s.closes,
           closedWeekdays: s.closedWeekdays,
           isForResidents: s.bookers.includes('resident'),
+          photoIds: s.photoIds,
         })),
       activities: activities
         .filter((a) => a.centre_id === c.id)

@@ -42,8 +42,12 @@ const Space = z.object({
   bookers: z.array(z.enum(BOOKER_KINDS)),
   needsApproval: z.boolean(),
   isActive: z.boolean(),
+  photoIds: z.array(z.string()).describe('GET /api/v1/venue-photos/:id (public)'),
 });
 export const SpaceOut = Space;
+export const PhotoParams = z.strictObject({ id: Id, photoId: Id });
+export const PhotoIdParams = z.strictObject({ id: Id });
+export const NoBody = z.strictObject({});
 
 export const Centre = z.object({
   id: z.string(),
@@ -256,6 +260,7 @@ export const PublicVenueCalendar = z.object({
           closes: z.string(),
           closedWeekdays: z.array(z.number().int()),
           isForResidents: z.boolean(),
+          photoIds: z.array(z.string()),
         }),
       ),
       activities: z.array(

@@ -7,7 +7,9 @@ import {
   Form,
   Input,
   InputNumber,
+  Image,
   Modal,
+  Popconfirm,
   QRCode,
   Select,
   Space as Row,
@@ -17,11 +19,14 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { errorText, showFieldErrors } from '../../../shared/errors';
 import { BOOKER_KIND_KEYS, SPACE_KIND_KEYS, WEEKDAY_KEYS } from '../../../shared/venue-vocabulary';
 import { useI18n } from '../../app/i18n';
 import {
+  addSpacePhotos,
+  photoUrl,
+  removeSpacePhoto,
   type Centre,
   type Space,
   type SpaceBody,
@@ -168,6 +173,56 @@ function RoomModal({
   );
 }
 
+/** A room's photos as thumbnails (a click removes one, after asking) and a button to add more. */
+function RoomPhotos({ space }: { space: Space }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = App.useApp();
+  const input = useRef<HTMLInputElement>(null);
+  const add = useVenueMutation(addSpacePhotos);
+  const remove = useVenueMutation(removeSpacePhoto);
+  const fail = (e: unknown) => void message.error(errorText(e, i18n));
+  return (
+    <Row size={4} wrap>
+      {space.photoIds.map((id) => (
+        <Popconfirm
+          key={id}
+          title={t('vc.room.photos.remove')}
+          onConfirm={() => void remove.mutateAsync({ spaceId: space.id, photoId: id }).catch(fail)}
+        >
+          <Image
+            src={photoUrl(id)}
+            width={40}
+            height={40}
+            preview={false}
+            style={{ objectFit: 'cover', cursor: 'pointer' }}
+          />
+        </Popconfirm>
+      ))}
+      {space.photoIds.length < 6 && (
+        <>
+          <input
+            ref={input}
+            type="file"
+            accept="image/*"
+            multiple
+            hidden
+            data-testid="room-photo-input"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              if (files.length > 0) void add.mutateAsync({ spaceId: space.id, files }).catch(fail);
+            }}
+          />
+          <Button size="small" loading={add.isPending} onClick={() => input.current?.click()}>
+            {t('vc.room.photos.add')}
+          </Button>
+        </>
+      )}
+    </Row>
+  );
+}
+
 /** 场地: the centre's rooms, its area and the share open to residents (computed by the server). */
 export function RoomsTab({ centre }: { centre: Centre }) {
   const { t } = useI18n();
@@ -205,6 +260,7 @@ export function RoomsTab({ centre }: { centre: Centre }) {
       render: (v: boolean) => (v ? <Tag color="gold">{t('vc.room.needsApproval')}</Tag> : '—'),
     },
     { title: t('vc.room.equipment'), dataIndex: 'equipment', render: (v: string | null) => v ?? '—' },
+    { title: t('vc.room.photos'), key: 'photos', render: (_v, s) => <RoomPhotos space={s} /> },
     {
       key: 'act',
       render: (_v, s) => (

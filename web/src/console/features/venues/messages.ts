@@ -35,6 +35,9 @@ export const venueConsoleMessages = {
   'vc.room.isActive': { zh: '启用', en: 'In use' },
   'vc.room.inactive': { zh: '停用', en: 'Closed' },
   'vc.room.qr': { zh: '签到码', en: 'QR code' },
+  'vc.room.photos': { zh: '照片', en: 'Photos' },
+  'vc.room.photos.add': { zh: '上传照片', en: 'Add photos' },
+  'vc.room.photos.remove': { zh: '删除这张照片？', en: 'Remove this photo?' },
   'vc.room.qr.hint': {
     zh: '打印贴在活动室门口：居民预约时段内扫码即签到',
     en: 'Print and hang at the door: residents scan it to check in',

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap } from '../../../api/client';
+import { api, sendRaw, unwrap } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
@@ -104,3 +104,17 @@ export const checkInSignup = ({ activityId, signupId }: { activityId: string; si
   unwrap(
     api.POST('/api/v1/venue-activities/{id}/check-ins', { params: { path: { id: activityId } }, body: { signupId } }),
   );
+
+/** Adds photos of a room (multipart: `payload` {} and the files in `photos`). */
+export async function addSpacePhotos({ spaceId, files }: { spaceId: string; files: File[] }) {
+  const form = new FormData();
+  form.append('payload', '{}');
+  for (const f of files) form.append('photos', f, f.name);
+  const response = await sendRaw(`/api/v1/venue-spaces/${spaceId}/photos`, { method: 'POST', body: form });
+  return (await response.json()) as Space;
+}
+export const removeSpacePhoto = ({ spaceId, photoId }: { spaceId: string; photoId: string }) =>
+  unwrap(api.DELETE('/api/v1/venue-spaces/{id}/photos/{photoId}', { params: { path: { id: spaceId, photoId } } }));
+
+/** Where a room's photo is served (public). */
+export const photoUrl = (photoId: string) => `/api/v1/venue-photos/${photoId}`;
