@@ -12,12 +12,13 @@ import { benchMessages } from './messages.ts';
 import { benchWebLoad } from './web-load.ts';
 import { benchLedgerScale, benchRedemptionRace } from './points.ts';
 import { benchMonthBills, benchOrderBurst } from './canteen.ts';
+import { benchVenueRaces } from './venues.ts';
 import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
  * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
- * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
+ * (`--venue-racers N` sizes the rooms' races; `--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs;
  * 幸福食堂: `--canteen-diners N` the cut-off burst's diners, `--canteens N --canteen-size N --canteen-days N` the bills').
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
@@ -33,7 +34,7 @@ async function main() {
     process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   const rows = Number(arg('--rows') ?? 1_000_000);
   const scenarios = (
-    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,points,canteen,web-load'
+    arg('--scenarios') ?? 'divisions,registry,cases,insights,fieldwork,suggest,messages,points,venues,canteen,web-load'
   ).split(',');
   const cases = Number(arg('--cases') ?? 1_000_000);
   const residents = Number(arg('--residents') ?? 5_000_000);
@@ -65,6 +66,8 @@ async function main() {
         Number(arg('--points-journals') ?? 10),
       );
     }
+    // 阵地: --venue-racers (50) bookings of one slot at once, and as many sign-ups for an activity's last place
+    if (scenarios.includes('venues')) await benchVenueRaces(engine, Number(arg('--venue-racers') ?? 50));
     // 幸福食堂: the order cut-off burst (2,000 diners × 5 sends) and a month's bills (1,000 canteens × 50 diners)
     if (scenarios.includes('canteen')) {
       await benchOrderBurst(engine, Number(arg('--canteen-diners') ?? 2000));

@@ -30,6 +30,7 @@ import * as m0029 from './migrations/0029_retention.ts';
 import * as m0030 from './migrations/0030_service_figures.ts';
 import * as m0031 from './migrations/0031_task_requester_targets.ts';
 import * as m0035 from './migrations/0035_council_topic_lapse.ts';
+import * as m0033 from './migrations/0033_venue_photos.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '0030_service_figures': m0030,
   '0031_task_requester_targets': m0031,
   '0035_council_topic_lapse': m0035,
+  '0033_venue_photos': m0033,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */

@@ -3060,6 +3060,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/communities/{code}/venue-calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开页：党群服务中心一周活动与活动室预约（不含预约人）/ Public page: a week of activities and room bookings, naming no one */
+        get: operations["getApiV1PublicCommunitiesCodeVenueCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notices/preview": {
         parameters: {
             query?: never;
@@ -4436,6 +4453,57 @@ export interface paths {
         patch: operations["patchApiV1VenueSpacesId"];
         trace?: never;
     };
+    "/api/v1/venue-spaces/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传活动室照片（multipart：photos，最多 6 张）/ Add photos of a room */
+        post: operations["postApiV1VenueSpacesIdPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-spaces/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除活动室照片 / Remove a photo of a room */
+        delete: operations["deleteApiV1VenueSpacesIdPhotosPhotoId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动室照片（公开）/ A photo of a room (public) */
+        get: operations["getApiV1VenuePhotosId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/venue-spaces/{id}/qr": {
         parameters: {
             query?: never;
@@ -4705,6 +4773,23 @@ export interface paths {
         put?: never;
         /** 取消报名（名额转给第一位候补）/ Withdraw (the place goes to the first waiting) */
         post: operations["postApiV1MyActivitiesIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-no-shows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预约未到场的居民及暂停预约 / Residents with no-shows, and whose booking is paused */
+        get: operations["getApiV1VenueNoShows"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -17438,6 +17523,87 @@ export interface operations {
             };
         };
     };
+    getApiV1PublicCommunitiesCodeVenueCalendar: {
+        parameters: {
+            query?: {
+                from?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        community: {
+                            code: string;
+                            name: string;
+                        };
+                        from: string;
+                        days: number;
+                        centres: {
+                            id: string;
+                            name: string;
+                            orgName: string;
+                            address: string | null;
+                            totalAreaM2: number;
+                            residentShare: number | null;
+                            spaces: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                                areaM2: number;
+                                capacity: number;
+                                opens: string;
+                                closes: string;
+                                closedWeekdays: number[];
+                                isForResidents: boolean;
+                                photoIds: string[];
+                            }[];
+                            activities: {
+                                id: string;
+                                title: string;
+                                host: string;
+                                /** @enum {string} */
+                                audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                                place: string;
+                                startsAt: string;
+                                endsAt: string;
+                                capacity: number;
+                                taken: number;
+                            }[];
+                            bookings: {
+                                spaceName: string;
+                                startsAt: string;
+                                endsAt: string;
+                                isPending: boolean;
+                                /** @description a team’s or meeting’s purpose; null for a resident’s booking (已预约) */
+                                title: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postApiV1NoticesPreview: {
         parameters: {
             query?: never;
@@ -22508,6 +22674,8 @@ export interface operations {
                                 bookers: ("resident" | "team" | "partner" | "staff")[];
                                 needsApproval: boolean;
                                 isActive: boolean;
+                                /** @description GET /api/v1/venue-photos/:id (public) */
+                                photoIds: string[];
                             }[];
                         }[];
                     };
@@ -22573,6 +22741,8 @@ export interface operations {
                             bookers: ("resident" | "team" | "partner" | "staff")[];
                             needsApproval: boolean;
                             isActive: boolean;
+                            /** @description GET /api/v1/venue-photos/:id (public) */
+                            photoIds: string[];
                         }[];
                     };
                 };
@@ -22639,6 +22809,8 @@ export interface operations {
                         bookers: ("resident" | "team" | "partner" | "staff")[];
                         needsApproval: boolean;
                         isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
                     };
                 };
             };
@@ -22704,7 +22876,141 @@ export interface operations {
                         bookers: ("resident" | "team" | "partner" | "staff")[];
                         needsApproval: boolean;
                         isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
                     };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueSpacesIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                        areaM2: number;
+                        capacity: number;
+                        equipment: string | null;
+                        opens: string;
+                        closes: string;
+                        closedWeekdays: number[];
+                        bookers: ("resident" | "team" | "partner" | "staff")[];
+                        needsApproval: boolean;
+                        isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1VenueSpacesIdPhotosPhotoId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "calligraphy" | "reading" | "dance" | "music" | "council" | "multipurpose" | "other";
+                        areaM2: number;
+                        capacity: number;
+                        equipment: string | null;
+                        opens: string;
+                        closes: string;
+                        closedWeekdays: number[];
+                        bookers: ("resident" | "team" | "partner" | "staff")[];
+                        needsApproval: boolean;
+                        isActive: boolean;
+                        /** @description GET /api/v1/venue-photos/:id (public) */
+                        photoIds: string[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenuePhotosId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Client error */
@@ -23143,6 +23449,8 @@ export interface operations {
                                 bookers: ("resident" | "team" | "partner" | "staff")[];
                                 needsApproval: boolean;
                                 isActive: boolean;
+                                /** @description GET /api/v1/venue-photos/:id (public) */
+                                photoIds: string[];
                             }[];
                         }[];
                     };
@@ -23809,6 +24117,54 @@ export interface operations {
                             status: "confirmed" | "waiting" | "cancelled";
                             position: number | null;
                         } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1VenueNoShows: {
+        parameters: {
+            query?: {
+                centreId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description this many no-shows in the window pause booking */
+                        limit: number;
+                        windowDays: number;
+                        items: {
+                            name: string;
+                            noShows: number;
+                            isPaused: boolean;
+                            /** @description when the pause lifts (the oldest counted no-show leaves the window) */
+                            pausedUntil: string | null;
+                            bookings: {
+                                id: string;
+                                spaceName: string;
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                        }[];
                     };
                 };
             };

@@ -10,6 +10,7 @@ import { LanguageSwitch } from '../shared/LanguageSwitch';
 import { usePublicI18n } from './i18n';
 import { PublicMap } from './PublicMap';
 import { CouncilDecisions } from './Decisions';
+import { VenueCalendar } from './VenueCalendar';
 import type { CommunityPage as Page } from './types';
 
 const OPEN_STATES = new Set(['submitted', 'accepted', 'in_progress']);
@@ -188,6 +189,8 @@ function Figures({ page, baseMap }: { page: Page; baseMap: Parameters<typeof Pub
       </section>
 
       <CouncilDecisions code={page.community.code} />
+
+      <VenueCalendar code={page.community.code} />
 
       <Duties page={page} />
 

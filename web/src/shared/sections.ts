@@ -72,6 +72,8 @@ export const SECTIONS = [
   { path: '/councils', group: 'cases', label: 'nav.councils', permission: 'council.manage' },
   // 幸福食堂 (issue 13): menus, diners, sign-in, delivery, bills
   { path: '/canteen', group: 'fieldwork', label: 'nav.canteen', permission: 'canteen.read' },
+  // 阵地与活动 (issue 13): the centre's rooms, bookings, door check-in, activities
+  { path: '/venues', group: 'fieldwork', label: 'nav.venues', permission: 'venue.manage' },
   { path: '/users', group: 'system', label: 'nav.users', permission: 'user.read' },
   { path: '/audit', group: 'system', label: 'nav.audit', permission: 'audit.read' },
   { path: '/apikeys', group: 'system', label: 'nav.apikeys', permission: 'apikey.own' },

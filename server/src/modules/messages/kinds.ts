@@ -335,6 +335,18 @@ export const MESSAGE_KINDS = {
     isDigested: false,
     isSensitive: false,
   },
+  'venue.activity_reminder': {
+    name: { zh: '活动开始提醒', en: 'Activity reminders' },
+    zh: '提醒：您报名的活动“{title}”将于 {time} 在{place}开始，请按时到场签到',
+    en: 'Reminder: {title} starts {time} at {place}; please come and check in',
+    params: ['title', 'place', 'time'],
+    defaultChannels: ['in_app'],
+    audience: 'resident',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
   'venue.signup_promoted': {
     name: { zh: '活动候补转正', en: 'Activity waiting list: a place for you' },
     zh: '有人取消报名，您已从候补转为正式报名：{title}（{time}）',

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../platform/deps.ts';
 import { remindTaskDeadlines } from '../tasks/reminders.ts';
+import { remindVenueStarts } from '../venues/reminders.ts';
 import { createAdapters } from './adapters/index.ts';
 import { DEFAULT_MESSAGES_CONFIG } from './config.ts';
 import { sendStaffDigests } from './digest.ts';
@@ -10,8 +11,8 @@ const JOBS_INTERVAL_MS = 60_000;
 
 /**
  * The server's outbox: the dispatcher with the configured adapters, looking for due messages every few
- * seconds, and every minute the jobs that enqueue messages of their own — task deadline reminders and,
- * once the day's time has come, the staff digest. Several servers may run all of it: the dispatcher
+ * seconds, and every minute the jobs that enqueue messages of their own — task deadline reminders, reminders before a
+ * room booking or an activity (venues/reminders.ts) and, once the day's time has come, the staff digest. Several servers may run all of it: the dispatcher
  * claims each row once, and each reminder and digest is sent once by its key.
  */
 export function startMessageDispatcher(
@@ -30,6 +31,7 @@ export function startMessageDispatcher(
     if (jobs !== null) return;
     jobs = (async () => {
       await remindTaskDeadlines(deps);
+      await remindVenueStarts(deps);
       await sendStaffDigests(deps, config.digestMinute);
     })()
       .catch(onError)

@@ -4,6 +4,8 @@ import { CommunityCode, CommunityList, CommunityListQuery, CommunityPage, PAGE_M
 import { getCommunityPage, listPublicCommunities } from './service.ts';
 import { getPublicDecisions } from './decisions.ts';
 import { PublicDecisionList } from '../councils/schema.ts';
+import { getPublicVenueCalendar } from '../venues/calendar.ts';
+import { CalendarQuery, PublicVenueCalendar } from '../venues/schema.ts';
 
 /** Anyone may read these; per source address, generous for people, tight for scrapers. */
 const PUBLIC_LIMIT = { max: 120, timeWindow: '1 minute' };
@@ -66,6 +68,23 @@ export function publicRoutes(deps: AppDeps): RouteDef[] {
       handler: async ({ params, reply }) => {
         void reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_SECONDS}`);
         return getPublicDecisions(deps, params.code);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/public/communities/:code/venue-calendar',
+      summary:
+        '公开页：党群服务中心一周活动与活动室预约（不含预约人）/ Public page: a week of activities and room bookings, naming no one',
+      tags: ['public'],
+      auth: 'public',
+      scope: { none: NO_ACTOR },
+      rateLimit: PUBLIC_LIMIT,
+      params: CommunityCode,
+      query: CalendarQuery,
+      response: PublicVenueCalendar,
+      handler: async ({ params, query, reply }) => {
+        void reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_SECONDS}`);
+        return getPublicVenueCalendar(deps, params.code, query.from);
       },
     }),
   ];

@@ -8,7 +8,7 @@ import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
 import { CHECK_IN_EARLY_MS, insertBookings, isUniqueViolation, slotTaken } from './bookings.ts';
-import { getCentreRow } from './spaces.ts';
+import { getCentreRow, residentNameOf } from './spaces.ts';
 import type { Audience, VenueActivityTable, VenueBookingTable, VenueSignupTable } from './tables.ts';
 import { checkTimes, instantOf, spanText } from './time.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
@@ -313,6 +313,7 @@ export async function signUp(deps: AppDeps, actor: Actor, activityId: string) {
         },
       ],
     );
+  const name = await residentNameOf(deps.db, actor);
   for (let attempt = 0; ; attempt++) {
     try {
       await deps.db.transaction().execute(async (trx) => {
@@ -350,7 +351,7 @@ export async function signUp(deps: AppDeps, actor: Actor, activityId: string) {
           if (queued !== undefined) seat = null;
         }
         const columns = {
-          name: actor.displayName,
+          name,
           seat,
           status: seat === null ? ('waiting' as const) : ('confirmed' as const),
           queued_at: now.toISOString(),

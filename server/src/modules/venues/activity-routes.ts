@@ -10,6 +10,7 @@ import {
   signUp,
 } from './activities.ts';
 import { getVenueFigures } from './figures.ts';
+import { listNoShows } from './no-shows.ts';
 import {
   ActivityBody,
   ActivityList,
@@ -19,6 +20,8 @@ import {
   Figures,
   FiguresQuery,
   IdParams,
+  NoShowList,
+  NoShowQuery,
   SignupList,
   SignupOut,
 } from './schema.ts';
@@ -107,6 +110,17 @@ export function activityRoutes(deps: AppDeps): RouteDef[] {
       params: IdParams,
       response: ActivityOut,
       handler: ({ actor, params }) => cancelSignup(deps, actor, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/venue-no-shows',
+      summary: '预约未到场的居民及暂停预约 / Residents with no-shows, and whose booking is paused',
+      tags,
+      auth: 'venue.manage',
+      scope: { query: { centreId: 'venueCentre' } },
+      query: NoShowQuery,
+      response: NoShowList,
+      handler: ({ actor, query }) => listNoShows(deps, actor, query.centreId),
     }),
     defineRoute({
       method: 'GET',

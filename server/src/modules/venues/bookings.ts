@@ -8,7 +8,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
-import { SPACE, boundPathOf, getCentreRow, getSpaceRow } from './spaces.ts';
+import { SPACE, boundPathOf, getCentreRow, getSpaceRow, residentNameOf } from './spaces.ts';
 import type { BookerKind, BookingStatus, VenueBookingTable, VenueSpaceTable } from './tables.ts';
 import { checkTimes, instantOf, slotsOf, spanText, weeklyDays } from './time.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
@@ -158,6 +158,7 @@ export async function createBooking(
   const centre = await getCentreRow(deps.db, space.centre_id);
   const bookers = space.bookers.split(',');
   let bookerKind: BookerKind;
+  let bookerName = actor.displayName;
   if (as === 'staff') {
     if (!canAt(actor, 'venue.manage', space.org_path)) throw notFound(SPACE);
     bookerKind = input.bookerKind ?? 'staff';
@@ -196,6 +197,7 @@ export async function createBooking(
         [{ code: 'booking_paused', field: 'spaceId', message_zh: '预约权限暂停', message_en: 'Booking is paused' }],
       );
     bookerKind = 'resident';
+    bookerName = await residentNameOf(deps.db, actor);
   }
   if (space.is_active !== 1)
     throw invalidField('spaceId', 'inactive', { zh: '该活动室已停用', en: 'This room is closed' });
@@ -228,7 +230,7 @@ export async function createBooking(
     series_id: seriesId,
     activity_id: null,
     booker_user_id: actor.userId,
-    booker_name: actor.displayName,
+    booker_name: bookerName,
     booker_kind: bookerKind,
     purpose: input.purpose.trim(),
     attendees: input.attendees,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
 import {
@@ -24,6 +25,9 @@ import {
   IdParams,
   MyBookings,
   MyCentres,
+  NoBody,
+  PhotoIdParams,
+  PhotoParams,
   QrCheckInBody,
   Schedule,
   ScheduleQuery,
@@ -34,6 +38,7 @@ import {
 } from './schema.ts';
 import { createCentre, createSpace, getSpaceQr, listCentresInScope, listMyCentres, updateSpace } from './spaces.ts';
 import { activityRoutes } from './activity-routes.ts';
+import { SPACE_PHOTO_LIMITS, addSpacePhotos, getSpacePhoto, removeSpacePhoto } from './photos.ts';
 
 const tags = ['venues'];
 
@@ -85,6 +90,52 @@ export function venueRoutes(deps: AppDeps): RouteDef[] {
       body: SpaceBody,
       response: SpaceOut,
       handler: ({ actor, params, body }) => updateSpace(deps, actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/venue-spaces/:id/photos',
+      summary: '上传活动室照片（multipart：photos，最多 6 张）/ Add photos of a room',
+      tags,
+      auth: 'venue.manage',
+      scope: { params: { id: 'venueSpace' } },
+      params: IdParams,
+      body: NoBody,
+      files: SPACE_PHOTO_LIMITS,
+      response: SpaceOut,
+      status: 201,
+      handler: ({ actor, params, files }) => addSpacePhotos(deps, actor, params.id, files),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/v1/venue-spaces/:id/photos/:photoId',
+      summary: '删除活动室照片 / Remove a photo of a room',
+      tags,
+      auth: 'venue.manage',
+      scope: {
+        params: { id: 'venueSpace', photoId: { none: 'a photo of the room named by :id, looked up among its own' } },
+      },
+      params: PhotoParams,
+      response: SpaceOut,
+      handler: ({ actor, params }) => removeSpacePhoto(deps, actor, params.id, params.photoId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/venue-photos/:id',
+      summary: '活动室照片（公开）/ A photo of a room (public)',
+      tags,
+      auth: 'public',
+      scope: { none: 'rooms and their photos are public: the community’s public page shows them' },
+      params: PhotoIdParams,
+      response: z.unknown(),
+      isRaw: true,
+      handler: async ({ params, reply }) => {
+        const photo = await getSpacePhoto(deps, params.id);
+        await reply
+          .header('content-type', photo.mime)
+          .header('cache-control', 'public, max-age=86400')
+          .header('x-content-type-options', 'nosniff')
+          .send(Buffer.from(photo.data));
+      },
     }),
     defineRoute({
       method: 'GET',

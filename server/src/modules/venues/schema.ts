@@ -42,8 +42,12 @@ const Space = z.object({
   bookers: z.array(z.enum(BOOKER_KINDS)),
   needsApproval: z.boolean(),
   isActive: z.boolean(),
+  photoIds: z.array(z.string()).describe('GET /api/v1/venue-photos/:id (public)'),
 });
 export const SpaceOut = Space;
+export const PhotoParams = z.strictObject({ id: Id, photoId: Id });
+export const PhotoIdParams = z.strictObject({ id: Id });
+export const NoBody = z.strictObject({});
 
 export const Centre = z.object({
   id: z.string(),
@@ -210,6 +214,80 @@ export const Figures = z.object({
       name: z.string(),
       orgName: z.string(),
       spaces: z.array(z.object({ spaceId: z.string(), name: z.string(), hoursUsed: z.number() })),
+    }),
+  ),
+});
+
+export const NoShowQuery = z.strictObject({ centreId: Id.optional() });
+export const NoShowList = z.object({
+  limit: z.number().int().describe('this many no-shows in the window pause booking'),
+  windowDays: z.number().int(),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      noShows: z.number().int(),
+      isPaused: z.boolean(),
+      pausedUntil: z
+        .string()
+        .nullable()
+        .describe('when the pause lifts (the oldest counted no-show leaves the window)'),
+      bookings: z.array(z.object({ id: z.string(), spaceName: z.string(), startsAt: z.string(), endsAt: z.string() })),
+    }),
+  ),
+});
+
+export const CalendarQuery = z.strictObject({ from: Day.optional().describe('the first day shown (default today)') });
+export const PublicVenueCalendar = z.object({
+  community: z.object({ code: z.string(), name: z.string() }),
+  from: z.string(),
+  days: z.number().int(),
+  centres: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      orgName: z.string(),
+      address: z.string().nullable(),
+      totalAreaM2: z.number().int(),
+      residentShare: z.number().nullable(),
+      spaces: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          kind: z.enum(SPACE_KINDS),
+          areaM2: z.number().int(),
+          capacity: z.number().int(),
+          opens: z.string(),
+          closes: z.string(),
+          closedWeekdays: z.array(z.number().int()),
+          isForResidents: z.boolean(),
+          photoIds: z.array(z.string()),
+        }),
+      ),
+      activities: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          host: z.string(),
+          audience: z.enum(AUDIENCES),
+          place: z.string(),
+          startsAt: z.string(),
+          endsAt: z.string(),
+          capacity: z.number().int(),
+          taken: z.number().int(),
+        }),
+      ),
+      bookings: z.array(
+        z.object({
+          spaceName: z.string(),
+          startsAt: z.string(),
+          endsAt: z.string(),
+          isPending: z.boolean(),
+          title: z
+            .string()
+            .nullable()
+            .describe('a team’s or meeting’s purpose; null for a resident’s booking (已预约)'),
+        }),
+      ),
     }),
   ),
 });

@@ -26,7 +26,7 @@ export interface SpaceInput {
   isActive?: boolean | undefined;
 }
 
-export const spaceOut = (s: VenueSpaceTable) => ({
+export const spaceOut = (s: VenueSpaceTable, photoIds: string[] = []) => ({
   id: s.id,
   centreId: s.centre_id,
   name: s.name,
@@ -40,6 +40,7 @@ export const spaceOut = (s: VenueSpaceTable) => ({
   bookers: s.bookers.split(',').filter((b) => b !== '') as BookerKind[],
   needsApproval: s.needs_approval === 1,
   isActive: s.is_active === 1,
+  photoIds,
 });
 export type SpaceOut = ReturnType<typeof spaceOut>;
 
@@ -47,7 +48,12 @@ export type SpaceOut = ReturnType<typeof spaceOut>;
  * The centre with its rooms, its total area and the share of it residents may book (the report's
  * "90% of the space for the people"): both computed from the rooms, never typed.
  */
-export function centreOut(c: VenueCentreTable, spaces: VenueSpaceTable[], orgName: string) {
+export function centreOut(
+  c: VenueCentreTable,
+  spaces: VenueSpaceTable[],
+  orgName: string,
+  photos: Map<string, string[]> = new Map(),
+) {
   const active = spaces.filter((s) => s.is_active === 1);
   const totalAreaM2 = active.reduce((n, s) => n + s.area_m2, 0);
   const residentAreaM2 = active
@@ -62,7 +68,7 @@ export function centreOut(c: VenueCentreTable, spaces: VenueSpaceTable[], orgNam
     totalAreaM2,
     residentAreaM2,
     residentShare: totalAreaM2 === 0 ? null : residentAreaM2 / totalAreaM2,
-    spaces: spaces.map(spaceOut),
+    spaces: spaces.map((s) => spaceOut(s, photos.get(s.id) ?? [])),
   };
 }
 
@@ -116,6 +122,31 @@ async function spacesOf(db: Kysely<DB>, centreIds: string[]) {
     .execute();
 }
 
+/** The photo ids of a room, in order. */
+export async function photoIdsOf(db: Kysely<DB>, spaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('venue_space_photos')
+    .select('id')
+    .where('space_id', '=', spaceId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+async function photosOf(db: Kysely<DB>, spaceIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (spaceIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('venue_space_photos')
+    .select(['id', 'space_id'])
+    .where('space_id', 'in', spaceIds)
+    .orderBy('space_id')
+    .orderBy('position')
+    .execute();
+  for (const r of rows) out.set(r.space_id, [...(out.get(r.space_id) ?? []), r.id]);
+  return out;
+}
+
 /** Centres with their rooms, as a list. */
 export async function describeCentres(db: Kysely<DB>, centres: VenueCentreTable[]) {
   const [spaces, names] = await Promise.all([
@@ -125,11 +156,16 @@ export async function describeCentres(db: Kysely<DB>, centres: VenueCentreTable[
     ),
     orgNames(db, [...new Set(centres.map((c) => c.org_id))]),
   ]);
+  const photos = await photosOf(
+    db,
+    spaces.map((s) => s.id),
+  );
   return centres.map((c) =>
     centreOut(
       c,
       spaces.filter((s) => s.centre_id === c.id),
       names.get(c.org_id) ?? '',
+      photos,
     ),
   );
 }
@@ -230,7 +266,7 @@ export async function updateSpace(deps: AppDeps, actor: Actor, spaceId: string, 
       detail: { name: columns.name },
     });
   });
-  return spaceOut({ ...space, ...columns });
+  return spaceOut({ ...space, ...columns }, await photoIdsOf(deps.db, space.id));
 }
 
 /** The room's QR code text (for staff to print and hang at the door): the check-in page with its secret. */
@@ -258,6 +294,22 @@ export async function boundPathOf(db: Kysely<DB>, userId: string): Promise<strin
       },
     ]);
   return binding.org_path;
+}
+
+/**
+ * The name a resident's booking or sign-up carries for staff: her name in the registry (through her
+ * binding), else the account's display name.
+ */
+export async function residentNameOf(db: Kysely<DB>, actor: Actor): Promise<string> {
+  const row = await db
+    .selectFrom('resident_bindings')
+    .innerJoin('residents', 'residents.id', 'resident_bindings.resident_id')
+    .select('residents.name')
+    .where('resident_bindings.user_id', '=', actor.userId)
+    .where('resident_bindings.status', '=', 'bound')
+    .orderBy('resident_bindings.created_at', 'desc')
+    .executeTakeFirst();
+  return row?.name ?? actor.displayName;
 }
 
 /** The centres serving her household (its community's, a compound's point), with their rooms. */

@@ -114,9 +114,21 @@ export interface VenueSignupTable {
   cancelled_at: string | null;
 }
 
+export interface VenueSpacePhotoTable {
+  id: string;
+  space_id: string;
+  org_path: string;
+  mime: string;
+  size: number;
+  data: Buffer;
+  position: number;
+  created_at: string;
+}
+
 export interface VenueTables {
   venue_centres: VenueCentreTable;
   venue_spaces: VenueSpaceTable;
+  venue_space_photos: VenueSpacePhotoTable;
   venue_series: VenueSeriesTable;
   venue_bookings: VenueBookingTable;
   venue_slots: VenueSlotTable;

@@ -96,6 +96,7 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
   'POST /api/v1/venue-centres': (own) => ({ body: { orgId: own.communityId, name: '党群服务中心' } }),
   'POST /api/v1/venue-centres/:id/spaces': () => ({ body: VENUE_SPACE }),
   'PATCH /api/v1/venue-spaces/:id': () => ({ body: VENUE_SPACE }),
+  'POST /api/v1/venue-spaces/:id/photos': () => ({ body: {} }),
   'POST /api/v1/venue-bookings': () => ({
     body: {
       spaceId: venueOfA.spaceId,
@@ -448,7 +449,11 @@ const MISSING: Record<string, () => ScopedObject> = {
   allianceProject: () => ({ label: 'no such alliance project', value: crypto.randomUUID(), related: {} }),
   allianceMilestone: () => ({ label: 'no such milestone', value: crypto.randomUUID(), related: {} }),
   venueCentre: () => ({ label: 'no such centre', value: crypto.randomUUID(), related: {} }),
-  venueSpace: () => ({ label: 'no such room', value: crypto.randomUUID(), related: {} }),
+  venueSpace: () => ({
+    label: 'no such room',
+    value: crypto.randomUUID(),
+    related: { photoId: crypto.randomUUID() },
+  }),
   venueBooking: () => ({ label: 'no such booking', value: crypto.randomUUID(), related: {} }),
   venueActivity: () => ({ label: 'no such venue activity', value: crypto.randomUUID(), related: {} }),
   myVenueBooking: () => ({ label: 'no such booking of mine', value: crypto.randomUUID(), related: {} }),
@@ -1176,6 +1181,26 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       const space = await client.post(`/api/v1/venue-centres/${centreId}/spaces`, VENUE_SPACE);
       expect(space.statusCode, space.body).toBe(201);
       const spaceId = (space.json() as { id: string }).id;
+      const photoId = crypto.randomUUID();
+      await t.deps.db
+        .insertInto('venue_space_photos')
+        .values({
+          id: photoId,
+          space_id: spaceId,
+          org_path: (
+            await t.deps.db
+              .selectFrom('venue_spaces')
+              .select('org_path')
+              .where('id', '=', spaceId)
+              .executeTakeFirstOrThrow()
+          ).org_path,
+          mime: 'image/png',
+          size: 8,
+          data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+          position: 1,
+          created_at: t.clock.now().toISOString(),
+        })
+        .execute();
       const booking = await client.post('/api/v1/venue-bookings', {
         spaceId,
         date: venueOfA.day,
@@ -1201,6 +1226,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       return {
         centreId,
         spaceId,
+        photoId,
         bookingId: (booking.json() as { items: { id: string }[] }).items[0]!.id,
         activityId: (activity.json() as { id: string }).id,
       };
@@ -1213,7 +1239,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       [objectsB, venueB, '山字石'],
     ] as const) {
       objects.venueCentre = [{ label: `centre of ${name}`, value: v.centreId, related: {} }];
-      objects.venueSpace = [{ label: `room in ${name}`, value: v.spaceId, related: {} }];
+      objects.venueSpace = [{ label: `room in ${name}`, value: v.spaceId, related: { photoId: v.photoId } }];
       objects.venueBooking = [{ label: `booking in ${name}`, value: v.bookingId, related: {} }];
       objects.venueActivity = [{ label: `activity in ${name}`, value: v.activityId, related: {} }];
     }

@@ -3,6 +3,7 @@ import {
   CommentOutlined,
   GiftOutlined,
   AccountBookOutlined,
+  BankOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -85,6 +86,7 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/notices': <NotificationOutlined />,
   '/councils': <CommentOutlined />,
   '/canteen': <ShopOutlined />,
+  '/venues': <BankOutlined />,
   '/points': <GiftOutlined />,
   '/funds': <AccountBookOutlined />,
 };

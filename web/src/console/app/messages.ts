@@ -17,6 +17,7 @@ import { noticeConsoleMessages } from '../features/notices/messages';
 import { councilConsoleMessages } from '../features/councils/messages';
 import { pointsConsoleMessages } from '../features/points/messages';
 import { fundConsoleMessages } from '../features/funds/messages';
+import { venueConsoleMessages } from '../features/venues/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
 export const messages = {
@@ -39,6 +40,7 @@ export const messages = {
   ...pointsConsoleMessages,
   ...fundConsoleMessages,
   ...canteenConsoleMessages,
+  ...venueConsoleMessages,
   'app.noAccess': {
     zh: '您没有可访问的功能，请联系管理员分配角色。',
     en: 'Nothing to show: ask an administrator to grant you a role.',

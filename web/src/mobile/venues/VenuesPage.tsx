@@ -19,6 +19,19 @@ function SpaceCard({ space }: { space: Space }) {
   const { t } = useI18n();
   return (
     <Card size="small" data-testid="venue-space" data-name={space.name} style={{ marginBottom: 8 }}>
+      {space.photoIds.length > 0 && (
+        <Flex gap={4} style={{ overflowX: 'auto', marginBottom: 8 }}>
+          {space.photoIds.map((id) => (
+            <img
+              key={id}
+              src={`/api/v1/venue-photos/${id}`}
+              alt={space.name}
+              loading="lazy"
+              style={{ height: 72, borderRadius: 4, objectFit: 'cover' }}
+            />
+          ))}
+        </Flex>
+      )}
       <Flex justify="space-between" align="center" gap={8}>
         <div>
           <Typography.Text strong>{space.name}</Typography.Text>{' '}
