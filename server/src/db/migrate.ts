@@ -27,6 +27,7 @@ import * as m0028 from './migrations/0028_pii_key_rotation.ts';
 import * as m0027 from './migrations/0027_task_records.ts';
 import * as m0021 from './migrations/0021_canteen.ts';
 import * as m0029 from './migrations/0029_retention.ts';
+import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0027_task_records': m0027,
   '0021_canteen': m0021,
   '0029_retention': m0029,
+  '0032_party_members_points_expiry': m0032,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */
