@@ -9,6 +9,7 @@ import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
 import { startWebhookDispatcher } from './modules/webhooks/start.ts';
 import { startPointsExpiry } from './modules/points/expiry.ts';
+import { adoptPartyTags } from './modules/party/declared-members.ts';
 import { watchKeyRing } from './ops/keys/ring.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
@@ -48,6 +49,9 @@ async function main(): Promise<void> {
     await seedDemoFunds(deps, log);
     await seedDemoParty(deps, log);
   }
+  // older data kept 党员 as a care tag: each becomes a party membership (or a candidate) and leaves 关爱对象
+  const adopted = await adoptPartyTags(deps.db, deps.clock.now());
+  if (adopted > 0) log(`${adopted} resident(s) tagged 党员 became party members or candidates (no longer a care tag)`);
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)
     log(`${interrupted} import job(s) interrupted by the last stop were marked failed; they wrote nothing`);

@@ -20,7 +20,14 @@ import {
   registerDual,
   setMyPosts,
 } from './double-registration.ts';
-import { addPartyMember, createPartyOrg, endPartyMember, listPartyMembers, listPartyOrgs } from './orgs.ts';
+import {
+  addPartyMember,
+  createPartyOrg,
+  endPartyMember,
+  listPartyCandidates,
+  listPartyMembers,
+  listPartyOrgs,
+} from './orgs.ts';
 import {
   AllianceBody,
   AllianceList,
@@ -50,7 +57,8 @@ import {
   PartyMemberList,
   PartyOrgBody,
   PartyOrgList,
-  PartyOrgOut,
+  PartyCandidateList,
+  PartyOrgCreated,
   PostBody,
   PostList,
   PostOut,
@@ -98,6 +106,17 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       handler: ({ actor, params }) => listPartyOrgs(deps, actor, params.id),
     }),
     defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id/party-candidates',
+      summary: '台账中的党员，所在地尚无党组织，待编入 / The registry’s 党员 waiting for an organisation at their place',
+      tags,
+      auth: 'party.read',
+      scope: org,
+      params: IdParams,
+      response: PartyCandidateList,
+      handler: ({ actor, params }) => listPartyCandidates(deps, actor, params.id),
+    }),
+    defineRoute({
       method: 'POST',
       url: '/api/v1/party-orgs',
       summary: '设立党组织 / Set up a party organisation',
@@ -105,7 +124,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       auth: 'party.manage',
       scope: { body: { orgId: 'org', parentId: 'partyOrg' } },
       body: PartyOrgBody,
-      response: PartyOrgOut,
+      response: PartyOrgCreated,
       status: 201,
       handler: ({ actor, body }) => createPartyOrg(deps, actor, body),
     }),
