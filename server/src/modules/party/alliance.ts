@@ -333,67 +333,57 @@ export async function getAllianceLists(deps: AppDeps, actor: Actor, allianceId: 
   };
 }
 
+/**
+ * Adds an entry to one of the alliance's two offer lists — the community's needs (open) or a member unit's
+ * resources (available, naming the unit) — in one transaction, audited: the one builder both routes use.
+ */
+async function addListEntry(
+  deps: AppDeps,
+  actor: Actor,
+  allianceId: string,
+  list: 'need' | 'resource',
+  input: { unitId?: string | undefined; title: string; description?: string | undefined },
+) {
+  const alliance = await getAllianceFor(deps.db, actor, allianceId, 'manage');
+  const unit = list === 'resource' ? await requireUnitOf(deps.db, alliance.id, input.unitId ?? '', 'unitId') : null;
+  const now = deps.clock.now().toISOString();
+  const entry = {
+    id: newId(),
+    alliance_id: alliance.id,
+    org_path: alliance.org_path,
+    title: input.title.trim(),
+    description: input.description?.trim() ?? null,
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    if (unit === null) await trx.insertInto('alliance_needs').values({ ...entry, status: 'open' }).execute();
+    else
+      await trx
+        .insertInto('alliance_resources')
+        .values({ ...entry, unit_id: unit.id, status: 'available' })
+        .execute();
+    await audit(trx, deps, actor, alliance, `alliance.${list}_add`, entry.id, {});
+  });
+  return { id: entry.id };
+}
+
 /** Adds a need to the community's needs list. */
-export async function addNeed(
+export const addNeed = (
   deps: AppDeps,
   actor: Actor,
   allianceId: string,
   input: { title: string; description?: string | undefined },
-) {
-  const alliance = await getAllianceFor(deps.db, actor, allianceId, 'manage');
-  const now = deps.clock.now().toISOString();
-  const id = newId();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('alliance_needs')
-      .values({
-        id,
-        alliance_id: alliance.id,
-        org_path: alliance.org_path,
-        title: input.title.trim(),
-        description: input.description?.trim() ?? null,
-        status: 'open',
-        created_by: actor.userId,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await audit(trx, deps, actor, alliance, 'alliance.need_add', id, {});
-  });
-  return { id };
-}
+) => addListEntry(deps, actor, allianceId, 'need', input);
 
 /** Adds a resource a member unit offers to the resources list. */
-export async function addResource(
+export const addResource = (
   deps: AppDeps,
   actor: Actor,
   allianceId: string,
   input: { unitId: string; title: string; description?: string | undefined },
-) {
-  const alliance = await getAllianceFor(deps.db, actor, allianceId, 'manage');
-  await requireUnitOf(deps.db, alliance.id, input.unitId, 'unitId');
-  const now = deps.clock.now().toISOString();
-  const id = newId();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('alliance_resources')
-      .values({
-        id,
-        alliance_id: alliance.id,
-        org_path: alliance.org_path,
-        unit_id: input.unitId,
-        title: input.title.trim(),
-        description: input.description?.trim() ?? null,
-        status: 'available',
-        created_by: actor.userId,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await audit(trx, deps, actor, alliance, 'alliance.resource_add', id, {});
-  });
-  return { id };
-}
+) => addListEntry(deps, actor, allianceId, 'resource', input);
 
 /** A project matching a need with a resource: owner (a member unit), milestones; status starts planned. */
 export async function addProject(
