@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../platform/deps.ts';
-import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { defineRoute, myRoutes, type RouteDef } from '../../platform/http/route.ts';
 import {
   addAllianceUnit,
   addCouncilMember,
@@ -91,6 +91,9 @@ const inAlliance = {
   none: 'checked by alliance.ts against the alliance the path names (a member unit, need or resource of it)',
 } as const;
 
+/** Her own: the signed-in person's routes of this module. */
+const mine = myRoutes({ tags, auth: 'authenticated' });
+
 export function partyRoutes(deps: AppDeps): RouteDef[] {
   return [
     // ---- party organisations ----
@@ -165,12 +168,10 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
     }),
 
     // ---- 双报到: hers ----
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/dual-registrations',
+      path: '/dual-registrations',
       summary: '双报到：向居住地社区报到 / Register with the community where she lives',
-      tags,
-      auth: 'authenticated',
       scope: {
         body: {
           allianceUnitId: {
@@ -183,32 +184,26 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       status: 201,
       handler: ({ actor, body }) => registerDual(deps, actor, body),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/dual-registrations',
+      path: '/dual-registrations',
       summary: '我的双报到 / My registrations',
-      tags,
-      auth: 'authenticated',
       response: DualRegistrationList,
       handler: ({ actor }) => listMyRegistrations(deps, actor),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/dual-registrations/:id/posts',
+      path: '/dual-registrations/:id/posts',
       summary: '报到社区的志愿岗位 / The service posts of her community',
-      tags,
-      auth: 'authenticated',
       scope: { params: { id: 'myDualRegistration' } },
       params: IdParams,
       response: PostList,
       handler: ({ actor, params }) => listPostsForMe(deps, actor, params.id),
     }),
-    defineRoute({
+    mine({
       method: 'PUT',
-      url: '/api/v1/my/dual-registrations/:id/posts',
+      path: '/dual-registrations/:id/posts',
       summary: '选择志愿岗位 / Pick service posts',
-      tags,
-      auth: 'authenticated',
       scope: {
         params: { id: 'myDualRegistration' },
         body: { postIds: { none: 'posts of her registration’s community; double-registration.ts checks each' } },
@@ -218,12 +213,10 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       response: DualRegistrationOut,
       handler: ({ actor, params, body }) => setMyPosts(deps, actor, params.id, body.postIds),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/volunteer-openings',
+      path: '/volunteer-openings',
       summary: '报到社区开放给志愿者的事项 / Cases her communities opened to volunteers',
-      tags,
-      auth: 'authenticated',
       response: OpeningList,
       handler: ({ actor }) => listOpeningsForMe(deps, actor),
     }),
@@ -244,12 +237,10 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       response: OpeningClaimed,
       handler: ({ actor, params }) => claimOpening(deps, actor, params.id),
     }),
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/service-hours',
+      path: '/service-hours',
       summary: '登记服务时长（待社区确认）/ Log hours served (staff confirm them)',
-      tags,
-      auth: 'authenticated',
       scope: {
         body: {
           registrationId: 'myDualRegistration',
