@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, isWithin, scopeRoots } from '../../platform/access/scope.ts';
+import { type Actor, canAt, canReach, scopeRoots } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
@@ -64,9 +64,9 @@ export async function getAllianceResource(db: Db, id: string) {
       };
 }
 
-/** True when the actor sees the alliance at `path`: `party.read` there, or at a unit under it. */
+/** True when the actor sees the alliance at `path`: `party.read` there, or at a unit under it (the `alliance` kind's reach). */
 export function canSeeAlliance(actor: Actor, path: string): boolean {
-  return canAt(actor, 'party.read', path) || scopeRoots(actor, 'party.read').some((root) => isWithin(root, path));
+  return canReach(actor, 'party.read', path) || canReach(actor, 'party.read', { permission: 'party.read', from: path });
 }
 
 /** The alliance the actor may see (or change, with `party.manage`), or 404. */

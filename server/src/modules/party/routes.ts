@@ -83,10 +83,8 @@ import {
 
 const tags = ['party'];
 const org = { params: { id: 'org' } } as const;
-/** An alliance is its unit's and every unit's under it ("visible to the alliance"): alliance.ts decides. */
-const allianceRule = {
-  none: 'an alliance is seen from its unit and from every unit under it; alliance.ts getAllianceFor decides and answers 404',
-} as const;
+/** An alliance: seen from its unit and every unit under it ("visible to the alliance"), changed where it sits. */
+const allianceRule = { params: { id: 'alliance' } } as const;
 const inAlliance = {
   none: 'checked by alliance.ts against the alliance the path names (a member unit, need or resource of it)',
 } as const;
@@ -403,7 +401,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       summary: '大党委兼职委员 / A part-time member of the 大党委',
       tags,
       auth: 'party.manage',
-      scope: allianceRule,
+      scope: { ...allianceRule, body: { unitId: inAlliance } },
       params: IdParams,
       body: CouncilBody,
       response: AllianceOut,
@@ -429,7 +427,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       summary: '资源清单：成员单位提供的资源 / Add to the resources list',
       tags,
       auth: 'party.manage',
-      scope: allianceRule,
+      scope: { ...allianceRule, body: { unitId: inAlliance } },
       params: IdParams,
       body: ResourceBody,
       response: Created,
@@ -442,7 +440,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       summary: '项目清单：立项（牵头单位、里程碑）/ Add a project (owner, milestones)',
       tags,
       auth: 'party.manage',
-      scope: allianceRule,
+      scope: { ...allianceRule, body: { ownerUnitId: inAlliance, needId: inAlliance, resourceId: inAlliance } },
       params: IdParams,
       body: ProjectBody,
       response: Created,
