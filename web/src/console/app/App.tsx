@@ -30,6 +30,7 @@ import { HotlinePage } from '../features/webhooks/HotlinePage';
 import { WebhooksPage } from '../features/webhooks/WebhooksPage';
 import { NoticesPage } from '../features/notices/NoticesPage';
 import { PointsPage } from '../features/points/PointsPage';
+import { PartyPage } from '../features/party/PartyPage';
 import { FundsPage } from '../features/funds/FundsPage';
 import { useAuth } from '../../shared/auth';
 import { AppFrame } from '../../shared/AppFrame';
@@ -153,6 +154,7 @@ function ConsoleRoutes() {
         <Route path="/canteen" element={<Guarded permission="canteen.read" children={<CanteenPage />} />} />
         <Route path="/councils" element={<Guarded permission="council.manage" children={<CouncilsPage />} />} />
         <Route path="/points" element={<Guarded permission="points.manage" children={<PointsPage />} />} />
+        <Route path="/party" element={<Guarded permission="party.manage" children={<PartyPage />} />} />
         <Route path="/funds" element={<Guarded permission="fund.read" children={<FundsPage />} />} />
         <Route path="/hotline" element={<Guarded permission="case.intake" children={<HotlinePage />} />} />
         <Route path="/notices" element={<Guarded permission="notice.read" children={<NoticesPage />} />} />

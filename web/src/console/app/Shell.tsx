@@ -1,6 +1,7 @@
 import { ShopOutlined } from '@ant-design/icons';
 import {
   CommentOutlined,
+  FlagOutlined,
   GiftOutlined,
   AccountBookOutlined,
   ApartmentOutlined,
@@ -86,6 +87,7 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/councils': <CommentOutlined />,
   '/canteen': <ShopOutlined />,
   '/points': <GiftOutlined />,
+  '/party': <FlagOutlined />,
   '/funds': <AccountBookOutlined />,
 };
 

@@ -15,6 +15,7 @@ import { webhookMessages } from '../features/webhooks/messages';
 import { noticeConsoleMessages } from '../features/notices/messages';
 import { councilConsoleMessages } from '../features/councils/messages';
 import { pointsConsoleMessages } from '../features/points/messages';
+import { partyConsoleMessages } from '../features/party/messages';
 import { fundConsoleMessages } from '../features/funds/messages';
 
 /** Every UI string, in both languages. Domain terms follow the vocabulary in DESIGN.md. */
@@ -35,6 +36,7 @@ export const messages = {
   ...noticeConsoleMessages,
   ...councilConsoleMessages,
   ...pointsConsoleMessages,
+  ...partyConsoleMessages,
   ...fundConsoleMessages,
   ...canteenConsoleMessages,
   'app.noAccess': {
