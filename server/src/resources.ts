@@ -166,10 +166,10 @@ export const RESOURCES: ResourceRegistry = {
   alliance: {
     label: { zh: '党建联盟', en: 'Party-building alliance' },
     reachOf: async (db, ids) =>
-      collect(
-        await db.selectFrom('alliances').select(['id', 'org_path']).where('id', 'in', ids).execute(),
-        (r) => [r.org_path, { permission: 'party.read', from: r.org_path }],
-      ),
+      collect(await db.selectFrom('alliances').select(['id', 'org_path']).where('id', 'in', ids).execute(), (r) => [
+        r.org_path,
+        { permission: 'party.read', from: r.org_path },
+      ]),
   },
   allianceProject: atPath({ zh: '联盟项目', en: 'Alliance project' }, 'alliance_projects', 'org_path'),
   allianceMilestone: {

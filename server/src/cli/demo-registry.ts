@@ -316,7 +316,13 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
         for (const code2 of m.tags) {
           // the registry's 党员 is offered to her place's party organisation (demo-party.ts makes them members)
           if (code2 === 'party_member') {
-            candidates.push({ resident_id: id, org_path: unit.path, name: last.name, source: 'import', created_at: registered });
+            candidates.push({
+              resident_id: id,
+              org_path: unit.path,
+              name: last.name,
+              source: 'import',
+              created_at: registered,
+            });
           } else residentTags.push({ resident_id: id, tag_id: tagId(code2), org_path: unit.path });
         }
       }
@@ -327,7 +333,10 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
   await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, residents);
   await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, residentTags);
   for (let i = 0; i < candidates.length; i += 500) {
-    await trx.insertInto('party_candidates').values(candidates.slice(i, i + 500)).execute();
+    await trx
+      .insertInto('party_candidates')
+      .values(candidates.slice(i, i + 500))
+      .execute();
   }
   return residents.length;
 }

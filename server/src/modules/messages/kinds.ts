@@ -242,7 +242,7 @@ export const MESSAGE_KINDS = {
   'points.expired': {
     name: { zh: '积分到期', en: 'Points expired' },
     zh: '您 {month} 以前获得的积分有 {points} 分已按本社区规则到期',
-    en: '{points} of your points earned before {month} expired under your community\'s rules',
+    en: "{points} of your points earned before {month} expired under your community's rules",
     params: ['points', 'month'],
     defaultChannels: ['in_app'],
     audience: 'resident',

@@ -358,7 +358,11 @@ async function addListEntry(
     updated_at: now,
   };
   await deps.db.transaction().execute(async (trx) => {
-    if (unit === null) await trx.insertInto('alliance_needs').values({ ...entry, status: 'open' }).execute();
+    if (unit === null)
+      await trx
+        .insertInto('alliance_needs')
+        .values({ ...entry, status: 'open' })
+        .execute();
     else
       await trx
         .insertInto('alliance_resources')

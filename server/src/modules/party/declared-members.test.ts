@@ -152,7 +152,10 @@ describe.each(DIALECTS)('the registry’s 党员 on %s', (dialect) => {
       .where('code', '=', 'party_member')
       .executeTakeFirstOrThrow();
     // as the registry wrote it before: a tag row, counted by the code of the time (a 关爱对象)
-    await t.deps.db.insertInto('resident_tags').values({ resident_id: old.id, tag_id: tag.id, org_path: ymtPath }).execute();
+    await t.deps.db
+      .insertInto('resident_tags')
+      .values({ resident_id: old.id, tag_id: tag.id, org_path: ymtPath })
+      .execute();
     const { insight_mark: mark } = await t.deps.db
       .selectFrom('residents')
       .select('insight_mark')

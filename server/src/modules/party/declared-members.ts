@@ -186,7 +186,11 @@ export async function adoptPartyTags(db: Kysely<DB>, now: Date): Promise<number>
     await db.transaction().execute(async (trx) => {
       const ids = rows.map((r) => r.id);
       await enrolDeclaredMembers(trx, now, rows, 'tag', null);
-      await trx.deleteFrom('resident_tags').where('tag_id', '=', rows[0]!.tag_id).where('resident_id', 'in', ids).execute();
+      await trx
+        .deleteFrom('resident_tags')
+        .where('tag_id', '=', rows[0]!.tag_id)
+        .where('resident_id', 'in', ids)
+        .execute();
       await syncResidentRollups(trx, ids);
     });
     converted += rows.length;

@@ -109,7 +109,8 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
     defineRoute({
       method: 'GET',
       url: '/api/v1/orgs/:id/party-candidates',
-      summary: '台账中的党员，所在地尚无党组织，待编入 / The registry’s 党员 waiting for an organisation at their place',
+      summary:
+        '台账中的党员，所在地尚无党组织，待编入 / The registry’s 党员 waiting for an organisation at their place',
       tags,
       auth: 'party.read',
       scope: org,

@@ -31,7 +31,10 @@ export const PartyOrgOut = z.object({
   name: z.string(),
 });
 export const PartyOrgCreated = PartyOrgOut.extend({
-  enrolled: z.number().int().describe('the registry’s 党员 under its unit who waited for an organisation and joined it'),
+  enrolled: z
+    .number()
+    .int()
+    .describe('the registry’s 党员 under its unit who waited for an organisation and joined it'),
 });
 export const PartyCandidateList = z.object({
   items: z.array(

@@ -53,7 +53,12 @@ async function findRule(trx: Transaction<DB>, communityPath: string, code: strin
 }
 
 async function hasRules(trx: Transaction<DB>, communityPath: string): Promise<boolean> {
-  const any = await trx.selectFrom('points_rules').select('id').where('org_path', '=', communityPath).limit(1).executeTakeFirst();
+  const any = await trx
+    .selectFrom('points_rules')
+    .select('id')
+    .where('org_path', '=', communityPath)
+    .limit(1)
+    .executeTakeFirst();
   return any !== undefined;
 }
 

@@ -148,9 +148,9 @@ describe.each(DIALECTS)('points over a year on %s', (dialect) => {
     });
     expect(policy.statusCode, policy.body).toBe(200);
     // she spends 15 in June 2025: counted against her oldest points
-    const item = (
-      await staff.post('/api/v1/store/items', { orgId: ymtId, name: '香皂', price: 15, stock: 3 })
-    ).json<{ id: string }>();
+    const item = (await staff.post('/api/v1/store/items', { orgId: ymtId, name: '香皂', price: 15, stock: 3 })).json<{
+      id: string;
+    }>();
     const redeemed = await her.post('/api/v1/my/store/redemptions', {
       itemId: item.id,
       quantity: 1,
@@ -181,7 +181,7 @@ describe.each(DIALECTS)('points over a year on %s', (dialect) => {
     expect(told).toHaveLength(2);
     expect(told.map((m) => m.title).join(' ')).toContain('35');
     expect(await verifyLedger(t.deps.db)).toEqual([]);
-    const report = (await staff.get(`/api/v1/points/report?orgId=${ymtId}&month=2026-04`)).json();
+    const report = (await staff.get(`/api/v1/points/report?orgId=${ymtId}&month=2026-04`)).json<{ expired: number }>();
     expect(report).toMatchObject({ expired: 35 });
   });
 

@@ -42,4 +42,3 @@ export async function ensureDefaultRules(db: Db, now: Date, communityPath: strin
       .execute();
   }
 }
-

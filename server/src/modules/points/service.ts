@@ -11,7 +11,6 @@ import { ensureDefaultRules } from './rules.ts';
 import {
   type Db,
   type Member,
-  communityAccount,
   findMemberAccount,
   isUniqueViolation,
   memberAccount,
@@ -172,7 +171,11 @@ export async function getPolicy(deps: AppDeps, actor: Actor, orgId: string) {
     .selectAll()
     .where('org_path', '=', community.path)
     .executeTakeFirst();
-  return { pool: row?.pool ?? 'resident', expiryMonths: row?.expiry_months ?? null, expiryAt: row?.expiry_at ?? 'rolling' };
+  return {
+    pool: row?.pool ?? 'resident',
+    expiryMonths: row?.expiry_months ?? null,
+    expiryAt: row?.expiry_at ?? 'rolling',
+  };
 }
 
 export async function setPolicy(

@@ -6,7 +6,12 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { changeEntry, importedCreations, newestFirst } from './history.ts';
-import { declaredPartyMembers, enrolDeclaredMembers, partyStateOf, withdrawCandidate } from '../party/declared-members.ts';
+import {
+  declaredPartyMembers,
+  enrolDeclaredMembers,
+  partyStateOf,
+  withdrawCandidate,
+} from '../party/declared-members.ts';
 import { dropTagsUnusableAt, listCareTags, listCareTagsAt, resolveTags } from './care-tags.ts';
 import { splitPartyLabel } from './vocabulary.ts';
 import { takeExactSearch } from './exact-search.ts';
@@ -422,7 +427,13 @@ export async function updateResident(
     // 党员 declared makes a membership (or a candidacy); left out, only a candidacy is withdrawn — a
     // membership ends on the party page, with its organisation
     const partyState = await partyStateOf(deps.db, id);
-    party = isPartyMember ? (partyState === null ? 'enrol' : undefined) : partyState === 'candidate' ? 'withdraw' : undefined;
+    party = isPartyMember
+      ? partyState === null
+        ? 'enrol'
+        : undefined
+      : partyState === 'candidate'
+        ? 'withdraw'
+        : undefined;
     if (party !== undefined) {
       changes.push({
         kind: 'tags',
