@@ -12,9 +12,47 @@ import type { AppDeps } from '../src/platform/deps.ts';
 import { AppError } from '../src/platform/errors.ts';
 import { newId } from '../src/platform/ids.ts';
 import { PiiCipher } from '../src/platform/pii/crypto.ts';
+import { bulkInsert } from '../src/db/bulk.ts';
 import { fmtMs, freshDatabase, latencyInTurns, report, timed } from './util.ts';
 
 const COMMUNITY = '/1/2/3/4/5/6/';
+
+const ACCOUNT_TYPES = {
+  id: 'text',
+  org_path: 'text',
+  community_path: 'text',
+  owner_kind: 'text',
+  owner_id: 'text',
+  role: 'text',
+  ranked: 'integer',
+  created_at: 'text',
+} as const;
+const JOURNAL_TYPES = {
+  id: 'text',
+  community_path: 'text',
+  kind: 'text',
+  rule_id: 'text',
+  reason: 'text',
+  source_kind: 'text',
+  source_id: 'text',
+  reverses_id: 'text',
+  actor_id: 'text',
+  actor_name: 'text',
+  created_at: 'text',
+} as const;
+const MOVEMENT_TYPES = {
+  id: 'text',
+  journal_id: 'text',
+  account_id: 'text',
+  account_role: 'text',
+  community_path: 'text',
+  kind: 'text',
+  amount: 'integer',
+  seq: 'integer',
+  balance_after: 'integer',
+  month: 'text',
+  created_at: 'text',
+} as const;
 const RACERS = 50;
 
 /** A living registry resident in a household at `path` (the columns the registry requires). */
@@ -245,7 +283,7 @@ export async function benchLedgerScale(engine: DialectName, accounts: number, jo
     const communities = Array.from({ length: 100 }, (_, i) => `/1/2/3/4/5/c${i.toString(36)}/`);
     const months = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'];
     const load = await timed(async () => {
-      const batch = 2000;
+      const batch = 20_000;
       for (let start = 0; start < accounts; start += batch) {
         await db.transaction().execute(async (trx) => {
           const accountRows = [];
@@ -314,20 +352,11 @@ export async function benchLedgerScale(engine: DialectName, accounts: number, jo
               );
             }
           }
-          await trx
-            .insertInto('points_accounts')
-            .values(accountRows as never)
-            .execute();
-          for (let i = 0; i < journalRows.length; i += 1000)
-            await trx
-              .insertInto('points_journals')
-              .values(journalRows.slice(i, i + 1000) as never)
-              .execute();
-          for (let i = 0; i < movementRows.length; i += 1000)
-            await trx
-              .insertInto('points_movements')
-              .values(movementRows.slice(i, i + 1000) as never)
-              .execute();
+          // the bulk-load path of imports (db/bulk.ts): COPY on PostgreSQL, one prepared statement on SQLite
+          const sqlite = fresh.database.sqlite;
+          await bulkInsert(trx, sqlite, 'points_accounts', ACCOUNT_TYPES, accountRows as never);
+          await bulkInsert(trx, sqlite, 'points_journals', JOURNAL_TYPES, journalRows as never);
+          await bulkInsert(trx, sqlite, 'points_movements', MOVEMENT_TYPES, movementRows as never);
         });
       }
       await sql`analyze`.execute(db);

@@ -10,6 +10,8 @@ import { recordJobRun } from './ops/job-runs.ts';
 import { serverLoggerOptions } from './ops/logging.ts';
 import { startMessageDispatcher } from './modules/messages/start.ts';
 import { startWebhookDispatcher } from './modules/webhooks/start.ts';
+import { startPointsExpiry } from './modules/points/expiry.ts';
+import { adoptPartyTags } from './modules/party/declared-members.ts';
 import { watchKeyRing } from './ops/keys/ring.ts';
 import { seedDemo } from './cli/demo.ts';
 import { seedDemoCases } from './cli/demo-cases.ts';
@@ -52,6 +54,9 @@ async function main(): Promise<void> {
     await seedDemoNotices(deps, log);
     await countDemoFigures(deps, log);
   }
+  // older data kept 党员 as a care tag: each becomes a party membership (or a candidate) and leaves 关爱对象
+  const adopted = await adoptPartyTags(deps.db, deps.clock.now());
+  if (adopted > 0) log(`${adopted} resident(s) tagged 党员 became party members or candidates (no longer a care tag)`);
   const interrupted = await failInterruptedJobs(deps);
   if (interrupted > 0)
     log(`${interrupted} import job(s) interrupted by the last stop were marked failed; they wrote nothing`);
@@ -83,6 +88,8 @@ async function main(): Promise<void> {
   );
   // Webhooks: signed case events POSTed to subscribers (12345, 一网统管, partners); several servers may run it.
   const webhooks = startWebhookDispatcher(deps, (err) => app.log.error({ err }, 'webhook delivery failed'));
+  // Points expiry by each community's policy (points/expiry.ts): hourly; each account and cut month expires once, whichever server runs it.
+  const pointsExpiry = startPointsExpiry(deps, (err) => app.log.error({ err }, 'points expiry failed'));
   // Key rotation (`tianzige keys rotate`): the ring follows the database's state within a few seconds.
   const keyRing = watchKeyRing(deps.db, deps.pii, config, [deps.pii.keysForWorker()], (line) => app.log.error(line));
   const stop = async () => {
@@ -90,6 +97,7 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     await dispatcher.stop();
     await webhooks.stop();
+    await pointsExpiry.stop();
     await app.close();
     await deps.close();
     process.exit(0);

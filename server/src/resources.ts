@@ -162,6 +162,15 @@ export const RESOURCES: ResourceRegistry = {
       ),
   },
   serviceHours: atPath({ zh: '服务时长', en: 'Service hours' }, 'service_hours', 'org_path'),
+  /** 党建联盟: changed where it sits; seen (party.read) from there, above and from every unit under it */
+  alliance: {
+    label: { zh: '党建联盟', en: 'Party-building alliance' },
+    reachOf: async (db, ids) =>
+      collect(await db.selectFrom('alliances').select(['id', 'org_path']).where('id', 'in', ids).execute(), (r) => [
+        r.org_path,
+        { permission: 'party.read', from: r.org_path },
+      ]),
+  },
   allianceProject: atPath({ zh: '联盟项目', en: 'Alliance project' }, 'alliance_projects', 'org_path'),
   allianceMilestone: {
     label: { zh: '里程碑', en: 'Milestone' },

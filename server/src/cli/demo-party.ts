@@ -49,8 +49,8 @@ async function addPartyOrg(
 }
 
 /**
- * A 党支部 per community or village with a 党小组 per grid or 村民小组, whose members are the registry's
- * residents tagged 党员 (each in her own grid's 党小组); the 支部书记 is the first of them.
+ * A 党支部 per community or village with a 党小组 per grid or 村民小组, whose members are the residents the
+ * registry declares 党员 (each in her own grid's 党小组); the 支部书记 is the first of them.
  */
 async function seedBranch(trx: Trx, at: string, code: string, suffix: string) {
   const community = await unitByCode(trx, code);
@@ -67,10 +67,8 @@ async function seedBranch(trx: Trx, at: string, code: string, suffix: string) {
     const group = await addPartyOrg(trx, at, grid, 'group', `${grid.name}党小组`, branch);
     const tagged = await trx
       .selectFrom('residents')
-      .innerJoin('resident_tags', 'resident_tags.resident_id', 'residents.id')
-      .innerJoin('care_tags', 'care_tags.id', 'resident_tags.tag_id')
+      .innerJoin('party_candidates', 'party_candidates.resident_id', 'residents.id')
       .select(['residents.id', 'residents.name'])
-      .where('care_tags.code', '=', 'party_member')
       .where('residents.status', '=', 'living')
       .where('residents.org_path', '>=', grid.path)
       .where('residents.org_path', '<', `${grid.path.slice(0, -1)}0`)
@@ -94,6 +92,7 @@ async function seedBranch(trx: Trx, at: string, code: string, suffix: string) {
           ended_at: null,
         })
         .execute();
+      await trx.deleteFrom('party_candidates').where('resident_id', '=', r.id).execute();
       members += 1;
     }
   }

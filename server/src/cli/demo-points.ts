@@ -64,6 +64,7 @@ export async function seedDemoPoints(deps: AppDeps, log: (line: string) => void)
         org_path: community.path,
         pool: 'resident',
         expiry_months: 24,
+        expiry_at: 'year_end',
         updated_at: at,
         updated_by_name: 'demo',
       })

@@ -1,3 +1,4 @@
+import type { PartyCandidateTable } from '../modules/party/tables.ts';
 import type { Kysely } from 'kysely';
 import { bulkInsert } from '../db/bulk.ts';
 import { HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../modules/registry/bulk-columns.ts';
@@ -129,6 +130,7 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
   const households: HouseholdTable[] = [];
   const residents: ResidentTable[] = [];
   const residentTags: ResidentTagTable[] = [];
+  const candidates: PartyCandidateTable[] = [];
   // born in the year `age` years ago, on a day already past (this year's birthday may be still to come)
   const birthOf = (age: number) => {
     for (;;) {
@@ -311,7 +313,18 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
         });
         const last = residents[residents.length - 1]!;
         if (last.phone_enc !== null) last.phone_bidx = deps.pii.blindIndex('phone', deps.pii.decrypt(last.phone_enc));
-        for (const code2 of m.tags) residentTags.push({ resident_id: id, tag_id: tagId(code2), org_path: unit.path });
+        for (const code2 of m.tags) {
+          // the registry's 党员 is offered to her place's party organisation (demo-party.ts makes them members)
+          if (code2 === 'party_member') {
+            candidates.push({
+              resident_id: id,
+              org_path: unit.path,
+              name: last.name,
+              source: 'import',
+              created_at: registered,
+            });
+          } else residentTags.push({ resident_id: id, tag_id: tagId(code2), org_path: unit.path });
+        }
       }
       if (place.isVillage && elderlyOver60 >= VILLAGE_ELDERLY) break;
     }
@@ -319,5 +332,11 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
   await bulkInsert(trx, deps.database.sqlite, 'households', HOUSEHOLD_TYPES, households);
   await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, residents);
   await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, residentTags);
+  for (let i = 0; i < candidates.length; i += 500) {
+    await trx
+      .insertInto('party_candidates')
+      .values(candidates.slice(i, i + 500))
+      .execute();
+  }
   return residents.length;
 }

@@ -2183,6 +2183,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{id}/party-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 台账中的党员，所在地尚无党组织，待编入 / The registry’s 党员 waiting for an organisation at their place */
+        get: operations["getApiV1OrgsIdPartyCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/party-orgs": {
         parameters: {
             query?: never;
@@ -7022,11 +7039,14 @@ export interface operations {
                             /** @enum {string} */
                             status: "living" | "moved_out" | "deceased";
                             statusDate: string | null;
+                            /** @description 关爱对象 tags; the registry’s 党员 is not one of them */
                             careTags: {
                                 code: string;
                                 name: string;
                                 isDerived: boolean;
                             }[];
+                            /** @description 党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag) */
+                            isPartyMember: boolean;
                             notes: string | null;
                             version: number;
                             updatedAt: string;
@@ -7179,11 +7199,14 @@ export interface operations {
                             /** @enum {string} */
                             status: "living" | "moved_out" | "deceased";
                             statusDate: string | null;
+                            /** @description 关爱对象 tags; the registry’s 党员 is not one of them */
                             careTags: {
                                 code: string;
                                 name: string;
                                 isDerived: boolean;
                             }[];
+                            /** @description 党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag) */
+                            isPartyMember: boolean;
                             notes: string | null;
                             version: number;
                             updatedAt: string;
@@ -7242,7 +7265,10 @@ export interface operations {
                      */
                     status?: "living" | "moved_out" | "deceased";
                     statusDate?: string;
-                    /** @default [] */
+                    /**
+                     * @description care tags by code or name; 党员 here declares her a party member (a membership, not a care tag)
+                     * @default []
+                     */
                     careTags?: string[];
                     notes?: string;
                 };
@@ -7280,11 +7306,14 @@ export interface operations {
                         /** @enum {string} */
                         status: "living" | "moved_out" | "deceased";
                         statusDate: string | null;
+                        /** @description 关爱对象 tags; the registry’s 党员 is not one of them */
                         careTags: {
                             code: string;
                             name: string;
                             isDerived: boolean;
                         }[];
+                        /** @description 党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag) */
+                        isPartyMember: boolean;
                         notes: string | null;
                         version: number;
                         updatedAt: string;
@@ -7344,11 +7373,14 @@ export interface operations {
                         /** @enum {string} */
                         status: "living" | "moved_out" | "deceased";
                         statusDate: string | null;
+                        /** @description 关爱对象 tags; the registry’s 党员 is not one of them */
                         careTags: {
                             code: string;
                             name: string;
                             isDerived: boolean;
                         }[];
+                        /** @description 党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag) */
+                        isPartyMember: boolean;
                         notes: string | null;
                         version: number;
                         updatedAt: string;
@@ -7432,11 +7464,14 @@ export interface operations {
                         /** @enum {string} */
                         status: "living" | "moved_out" | "deceased";
                         statusDate: string | null;
+                        /** @description 关爱对象 tags; the registry’s 党员 is not one of them */
                         careTags: {
                             code: string;
                             name: string;
                             isDerived: boolean;
                         }[];
+                        /** @description 党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag) */
+                        isPartyMember: boolean;
                         notes: string | null;
                         version: number;
                         updatedAt: string;
@@ -7504,11 +7539,14 @@ export interface operations {
                         /** @enum {string} */
                         status: "living" | "moved_out" | "deceased";
                         statusDate: string | null;
+                        /** @description 关爱对象 tags; the registry’s 党员 is not one of them */
                         careTags: {
                             code: string;
                             name: string;
                             isDerived: boolean;
                         }[];
+                        /** @description 党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag) */
+                        isPartyMember: boolean;
                         notes: string | null;
                         version: number;
                         updatedAt: string;
@@ -7619,11 +7657,14 @@ export interface operations {
                         /** @enum {string} */
                         status: "living" | "moved_out" | "deceased";
                         statusDate: string | null;
+                        /** @description 关爱对象 tags; the registry’s 党员 is not one of them */
                         careTags: {
                             code: string;
                             name: string;
                             isDerived: boolean;
                         }[];
+                        /** @description 党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag) */
+                        isPartyMember: boolean;
                         notes: string | null;
                         version: number;
                         updatedAt: string;
@@ -14644,6 +14685,45 @@ export interface operations {
             };
         };
     };
+    getApiV1OrgsIdPartyCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            residentId: string;
+                            name: string;
+                            unitName: string;
+                            source: string;
+                            since: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postApiV1PartyOrgs: {
         parameters: {
             query?: never;
@@ -14681,6 +14761,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "committee" | "general_branch" | "branch" | "group";
                         name: string;
+                        /** @description the registry’s 党员 under its unit who waited for an organisation and joined it */
+                        enrolled: number;
                     };
                 };
             };
@@ -21098,6 +21180,8 @@ export interface operations {
                         /** @enum {string} */
                         pool: "resident" | "household";
                         expiryMonths: number | null;
+                        /** @enum {string} */
+                        expiryAt: "rolling" | "year_end";
                     };
                 };
             };
@@ -21127,6 +21211,8 @@ export interface operations {
                     /** @enum {string} */
                     pool: "resident" | "household";
                     expiryMonths: number | null;
+                    /** @enum {string} */
+                    expiryAt?: "rolling" | "year_end";
                 };
             };
         };
@@ -21141,6 +21227,8 @@ export interface operations {
                         /** @enum {string} */
                         pool: "resident" | "household";
                         expiryMonths: number | null;
+                        /** @enum {string} */
+                        expiryAt: "rolling" | "year_end";
                     };
                 };
             };

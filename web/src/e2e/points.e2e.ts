@@ -9,25 +9,6 @@ const HER_PHONE = '13900000003';
 const HER_MASKED = '139****0003';
 const PASSWORD = 'Tianzige@2026';
 
-/** Calls the API from a signed-in page, as the app's client does (session cookie and CSRF header). */
-async function callApi(page: Page, method: string, url: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const csrf = document.cookie
-        .split('; ')
-        .find((p) => p.startsWith('tz_csrf='))
-        ?.slice('tz_csrf='.length);
-      const res = await fetch(url, {
-        method,
-        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-    },
-    { method, url, body },
-  );
-}
-
 /**
  * Issue 14's story: a party member living in 营门滩 registers there (双报到) and the community confirms;
  * she claims a volunteer need on her phone, checks in and out by the QR code at the place (the link the
@@ -76,22 +57,30 @@ describe('volunteering to the 积分超市', () => {
     await desk.signIn('yingmentan_sj', PASSWORD);
     await desk.page.getByRole('menuitem', { name: '积分与志愿' }).waitFor();
 
-    // 双报到: she registers with 营门滩 where she lives, the secretary confirms (party module's API)
-    const registered = await callApi(phone, 'POST', '/api/v1/my/dual-registrations', {
-      communityCode: '620105006010',
-      name: '营门滩党员',
-      workUnit: '安宁区教育局',
-    });
-    expect(registered.status, JSON.stringify(registered.json)).toBe(201);
-    const decided = await callApi(
-      desk.page,
-      'POST',
-      `/api/v1/dual-registrations/${String(registered.json.id)}/decide`,
-      {
-        isConfirmed: true,
-      },
-    );
-    expect(decided.status, JSON.stringify(decided.json)).toBe(200);
+    // 双报到: she registers on her phone with 营门滩 where she lives; the secretary confirms it in the console
+    await phone.getByTestId('me-dual').click();
+    await phone.getByTestId('dual-community-search').locator('input').fill('营门滩');
+    await phone.getByTestId('dual-community-search').locator('input').press('Enter');
+    await phone.getByTestId('dual-form').locator('label').filter({ hasText: '营门滩社区' }).first().click();
+    await phone.getByLabel('姓名').fill('营门滩党员');
+    await phone.getByLabel('工作单位').fill('安宁区教育局');
+    await phone.getByTestId('dual-submit').click();
+    await phone.locator('[data-testid="dual-registration"][data-status="pending"]').first().waitFor();
+
+    await desk.page.goto(`${server.baseUrl}/party`);
+    await desk.page.getByRole('tab', { name: '双报到确认' }).click();
+    const queue = desk.page.getByTestId('dual-queue');
+    await queue
+      .getByRole('row', { name: /营门滩党员/ })
+      .getByTestId('dual-confirm')
+      .click();
+    await queue
+      .getByRole('row', { name: /营门滩党员/ })
+      .getByText('已报到')
+      .waitFor();
+    await phone.goto(`${server.baseUrl}/m/dual`);
+    await phone.locator('[data-testid="dual-registration"][data-status="confirmed"]').first().waitFor();
+    await phone.goto(`${server.baseUrl}/m/me`);
 
     // she claims the need on her phone
     await phone.getByTestId('me-points').click();

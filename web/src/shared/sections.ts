@@ -54,6 +54,7 @@ export const SECTIONS = [
   { path: '/fieldwork/policies', group: 'fieldwork', label: 'nav.fieldworkPolicies', permission: 'visit.manage' },
   // 积分, 积分超市 and volunteering (issue 14)
   { path: '/points', group: 'fieldwork', label: 'nav.points', permission: 'points.manage' },
+  { path: '/party', group: 'fieldwork', label: 'nav.party', permission: 'party.manage' },
   { path: '/funds', group: 'fieldwork', label: 'nav.funds', permission: 'fund.read' },
   // the two phone apps, listed in the console's menu for those who work at a desk too
   { path: '/m/field', group: 'fieldwork', label: 'nav.fieldworkPhone', permission: 'visit.record' },

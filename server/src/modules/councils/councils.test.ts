@@ -157,6 +157,26 @@ describe.each(DIALECTS)('councils on %s', (dialect) => {
     });
     expect(signed.statusCode, signed.body).toBe(200);
     expect(signed.json()).toMatchObject({ eligible: 3, present: 2 });
+    // council attendance earns points by the community's rule (5), once per meeting: signing in again changes nothing
+    const signedAgain = await staff.post(`/api/v1/council-meetings/${meetingId}/attendance`, {
+      entries: [{ memberId: rep1, status: 'present' }],
+    });
+    expect(signedAgain.statusCode, signedAgain.body).toBe(200);
+    const points = (await her.get('/api/v1/my/points')).json() as {
+      balance: number;
+      statement: { movements: { amount: number; reason: string; source: { kind: string; id: string } }[] };
+    };
+    expect(points.balance).toBe(5);
+    expect(points.statement.movements).toHaveLength(1);
+    expect(points.statement.movements[0]).toMatchObject({ amount: 5, reason: '参加议事会：关于引入物业的议事会' });
+    expect(points.statement.movements[0]!.source.id.startsWith(meetingId)).toBe(true);
+    // the proxy's member and the absent one earned nothing: hers is the only award of the meeting
+    const awards = await t.deps.db
+      .selectFrom('points_journals')
+      .select('source_id')
+      .where('source_kind', '=', 'council_meeting')
+      .execute();
+    expect(awards).toHaveLength(1);
 
     const vote = (memberId: string, choice = 'yes') =>
       staff.post(`/api/v1/council-meetings/${meetingId}/votes`, { topicId: topic.id, memberId, choice });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope } from '../../platform/access/scope.ts';
 import { requireWritten } from '../../platform/audit/guarded-write.ts';
@@ -8,6 +8,7 @@ import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { appointmentTime } from '../fieldwork/appointments.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
+import { awardPoints, boundResidentOf } from '../points/award.ts';
 import { getCouncilInScope, listActiveMembers, memberOut } from './councils.ts';
 import { type RuleMember, countUnits, decide, voteKeyOf } from './rules.ts';
 import type { AttendanceBody, MeetingBody, MeetingOut, TotalsBody, VoteBody } from './schema.ts';
@@ -206,6 +207,13 @@ export async function recordAttendance(deps: AppDeps, actor: Actor, meetingId: s
         )
         .execute();
     }
+    await awardAttendancePoints(trx, deps.clock.now(), {
+      meeting,
+      present: input.entries
+        .filter((e) => e.status === 'present')
+        .map((e) => members.find((m) => m.id === e.memberId)!),
+      actor,
+    });
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'council.attendance',
       targetType: 'council_meeting',
@@ -215,6 +223,45 @@ export async function recordAttendance(deps: AppDeps, actor: Actor, meetingId: s
     });
   });
   return getMeeting(deps, actor, meeting.id);
+}
+
+/**
+ * Council attendance earns points (the community's `council_attendance` rule): each resident member
+ * signed in present gets them once per meeting, in the sign-in's transaction, with the meeting as the
+ * source. The member is a registry resident through her account's binding, or as the living resident of
+ * the household she represents who bears her name. A proxy earns nothing for the member; a later
+ * correction to absent does not take them back.
+ */
+async function awardAttendancePoints(
+  trx: Transaction<DB>,
+  now: Date,
+  input: { meeting: CouncilMeetingTable; present: CouncilMemberTable[]; actor: Actor },
+) {
+  for (const member of input.present) {
+    if (member.kind !== 'resident_rep') continue;
+    const residentId =
+      member.user_id !== null
+        ? await boundResidentOf(trx, member.user_id)
+        : member.household_id === null
+          ? undefined
+          : (
+              await trx
+                .selectFrom('residents')
+                .select('id')
+                .where('household_id', '=', member.household_id)
+                .where('name', '=', member.name)
+                .where('status', '=', 'living')
+                .executeTakeFirst()
+            )?.id;
+    if (residentId === undefined) continue;
+    await awardPoints(trx, now, {
+      residentId,
+      rule: 'council_attendance',
+      source: { kind: 'council_meeting', id: `${input.meeting.id}:${residentId}` },
+      reason: `参加议事会：${input.meeting.title}`.slice(0, 200),
+      actor: { id: input.actor.userId, name: input.actor.displayName },
+    });
+  }
 }
 
 async function agendaItemOf(db: Kysely<DB>, meetingId: string, topicId: string, field: string) {

@@ -158,7 +158,7 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
     const set = await staff.request('PUT', url, {
       items: [
         { careTag: 'living_alone', intervalDays: 3 },
-        { careTag: 'party_member', intervalDays: 14 },
+        { careTag: 'veteran', intervalDays: 14 },
         { careTag: null, intervalDays: 60 },
       ],
     });
@@ -169,7 +169,7 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
         { careTag: 'dibao', intervalDays: 30, source: 'default' },
         { careTag: 'disabled', intervalDays: 30, source: 'default' },
         { careTag: null, intervalDays: 60, source: 'community' },
-        { careTag: 'party_member', intervalDays: 14, source: 'community' },
+        { careTag: 'veteran', intervalDays: 14, source: 'community' },
       ],
     });
     // the visited household is re-timed at once

@@ -1,5 +1,6 @@
 import { shanghaiDay, shanghaiMonth } from '../../platform/calendar.ts';
 import { ratio } from '../../platform/ratio.ts';
+import { isCareTagCode } from '../registry/vocabulary.ts';
 
 /**
  * What each source row counts as. A row's *facts* are a short string of the values the counters
@@ -79,7 +80,7 @@ export interface ResidentSource {
   birth_date: string;
   residence_type: string;
   created_at: string;
-  /** care tag codes assigned to the resident (derived tags are never assigned) */
+  /** tag codes assigned to the resident (derived tags are never assigned); only care tags are counted */
   tags: string[];
 }
 
@@ -90,7 +91,8 @@ export function residentFacts(r: ResidentSource): string {
     birthYear: r.birth_date.slice(0, 4),
     residenceType: r.residence_type,
     addedMonth: shanghaiMonth(r.created_at),
-    tags: [...r.tags].sort().join(','),
+    // the registry's 党员 is a membership, not a 关爱对象: never counted as a care tag, whatever the rows hold
+    tags: r.tags.filter(isCareTagCode).sort().join(','),
   });
 }
 

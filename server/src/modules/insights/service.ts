@@ -179,7 +179,6 @@ const TAG_EN: Record<string, string> = {
   left_behind_child: 'Left-behind child',
   child_in_difficulty: 'Child in difficulty',
   veteran: 'Veteran',
-  party_member: 'Party member',
   unemployed: 'Unemployed',
 };
 

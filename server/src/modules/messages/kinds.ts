@@ -239,6 +239,18 @@ export const MESSAGE_KINDS = {
     isDigested: false,
     isSensitive: false,
   },
+  'points.expired': {
+    name: { zh: '积分到期', en: 'Points expired' },
+    zh: '您 {month} 以前获得的积分有 {points} 分已按本社区规则到期',
+    en: "{points} of your points earned before {month} expired under your community's rules",
+    params: ['points', 'month'],
+    defaultChannels: ['in_app'],
+    audience: 'resident',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
   'council.topic_agenda': {
     name: { zh: '议题上议程', en: 'My topics put on the agenda' },
     zh: '您提出的议题"{title}"已有 {supporters} 户附议，列入议事会议程',

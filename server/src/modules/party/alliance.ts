@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, isWithin, scopeRoots } from '../../platform/access/scope.ts';
+import { type Actor, canAt, canReach, scopeRoots } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
@@ -66,9 +66,9 @@ export async function getAllianceResource(db: Db, id: string) {
       };
 }
 
-/** True when the actor sees the alliance at `path`: `party.read` there, or at a unit under it. */
+/** True when the actor sees the alliance at `path`: `party.read` there, or at a unit under it (the `alliance` kind's reach). */
 export function canSeeAlliance(actor: Actor, path: string): boolean {
-  return canAt(actor, 'party.read', path) || scopeRoots(actor, 'party.read').some((root) => isWithin(root, path));
+  return canReach(actor, 'party.read', path) || canReach(actor, 'party.read', { permission: 'party.read', from: path });
 }
 
 /** The alliance the actor may see (or change, with `party.manage`), or 404. */
@@ -335,67 +335,61 @@ export async function getAllianceLists(deps: AppDeps, actor: Actor, allianceId: 
   };
 }
 
+/**
+ * Adds an entry to one of the alliance's two offer lists — the community's needs (open) or a member unit's
+ * resources (available, naming the unit) — in one transaction, audited: the one builder both routes use.
+ */
+async function addListEntry(
+  deps: AppDeps,
+  actor: Actor,
+  allianceId: string,
+  list: 'need' | 'resource',
+  input: { unitId?: string | undefined; title: string; description?: string | undefined },
+) {
+  const alliance = await getAllianceFor(deps.db, actor, allianceId, 'manage');
+  const unit = list === 'resource' ? await requireUnitOf(deps.db, alliance.id, input.unitId ?? '', 'unitId') : null;
+  const now = deps.clock.now().toISOString();
+  const entry = {
+    id: newId(),
+    alliance_id: alliance.id,
+    org_path: alliance.org_path,
+    title: input.title.trim(),
+    description: input.description?.trim() ?? null,
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    if (unit === null)
+      await trx
+        .insertInto('alliance_needs')
+        .values({ ...entry, status: 'open' })
+        .execute();
+    else
+      await trx
+        .insertInto('alliance_resources')
+        .values({ ...entry, unit_id: unit.id, status: 'available' })
+        .execute();
+    await audit(trx, deps, actor, alliance, `alliance.${list}_add`, entry.id, {});
+  });
+  return { id: entry.id };
+}
+
 /** Adds a need to the community's needs list. */
-export async function addNeed(
+export const addNeed = (
   deps: AppDeps,
   actor: Actor,
   allianceId: string,
   input: { title: string; description?: string | undefined },
-) {
-  const alliance = await getAllianceFor(deps.db, actor, allianceId, 'manage');
-  const now = deps.clock.now().toISOString();
-  const id = newId();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('alliance_needs')
-      .values({
-        id,
-        alliance_id: alliance.id,
-        org_path: alliance.org_path,
-        title: input.title.trim(),
-        description: input.description?.trim() ?? null,
-        status: 'open',
-        created_by: actor.userId,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await audit(trx, deps, actor, alliance, 'alliance.need_add', id, {});
-  });
-  return { id };
-}
+) => addListEntry(deps, actor, allianceId, 'need', input);
 
 /** Adds a resource a member unit offers to the resources list. */
-export async function addResource(
+export const addResource = (
   deps: AppDeps,
   actor: Actor,
   allianceId: string,
   input: { unitId: string; title: string; description?: string | undefined },
-) {
-  const alliance = await getAllianceFor(deps.db, actor, allianceId, 'manage');
-  await requireUnitOf(deps.db, alliance.id, input.unitId, 'unitId');
-  const now = deps.clock.now().toISOString();
-  const id = newId();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('alliance_resources')
-      .values({
-        id,
-        alliance_id: alliance.id,
-        org_path: alliance.org_path,
-        unit_id: input.unitId,
-        title: input.title.trim(),
-        description: input.description?.trim() ?? null,
-        status: 'available',
-        created_by: actor.userId,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await audit(trx, deps, actor, alliance, 'alliance.resource_add', id, {});
-  });
-  return { id };
-}
+) => addListEntry(deps, actor, allianceId, 'resource', input);
 
 /** A project matching a need with a resource: owner (a member unit), milestones; status starts planned. */
 export async function addProject(

@@ -1,9 +1,10 @@
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, inScopeWithin } from '../../platform/access/scope.ts';
+import { type Actor, canAt, inScopeWithin, subtreeEnd } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { enrolCandidatesUnder, withdrawCandidate } from './declared-members.ts';
 import { isUniqueViolation } from './double-registration.ts';
 import type { MemberDuty, PartyOrgKind, PartyOrgTable } from './tables.ts';
 
@@ -11,7 +12,8 @@ import type { MemberDuty, PartyOrgKind, PartyOrgTable } from './tables.ts';
  * Party organisations on the org tree (issue 14, item 1): a street's 党委 (or 党工委), a community's 党总支 or
  * 党支部, a 党小组 per 村民小组 or grid. Members come from the registry (a resident's membership is her 党员
  * record: one active membership each, held by the database) or from partner (alliance) units. The registry's
- * 党员 tag is not a care tag (registry shows it, 关爱对象 figures leave it out); a membership is the record.
+ * 党员 is not a care tag: declared by import or the registry form it becomes a membership at her place, or a
+ * candidate offered here until an organisation exists there (declared-members.ts).
  */
 
 const ORG = { zh: '组织', en: 'Org unit' };
@@ -113,16 +115,19 @@ export async function createPartyOrg(
     created_by: actor.userId,
     created_at: deps.clock.now().toISOString(),
   };
+  let enrolled = 0;
   try {
     await deps.db.transaction().execute(async (trx) => {
       await trx.insertInto('party_orgs').values(row).execute();
+      // the registry's 党员 waiting under this unit become its members (party/declared-members.ts)
+      enrolled = await enrolCandidatesUnder(trx, deps.clock.now(), row.org_path, actor.userId);
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'party.org_create',
         targetType: 'party_org',
         targetId: row.id,
         orgId: unit.id,
         orgPath: unit.path,
-        detail: { kind: input.kind },
+        detail: { kind: input.kind, enrolled },
       });
     });
   } catch (error) {
@@ -130,7 +135,7 @@ export async function createPartyOrg(
       throw conflict('CONFLICT', 'name', { zh: '本单位已有同名党组织', en: 'This unit already has one by this name' });
     throw error;
   }
-  return { id: row.id, orgId: unit.id, parentId: row.parent_id, kind: row.kind, name: row.name };
+  return { id: row.id, orgId: unit.id, parentId: row.parent_id, kind: row.kind, name: row.name, enrolled };
 }
 
 async function getPartyOrgFor(deps: AppDeps, actor: Actor, id: string, permission: 'party.read' | 'party.manage') {
@@ -160,6 +165,34 @@ export async function listPartyMembers(deps: AppDeps, actor: Actor, partyOrgId: 
       name: r.name,
       duty: r.duty,
       joinedOn: r.joined_on,
+    })),
+  };
+}
+
+/** The registry's 党员 under a unit whose place has no party organisation yet: offered to staff to enrol. */
+export async function listPartyCandidates(deps: AppDeps, actor: Actor, orgId: string) {
+  const unit = await deps.db.selectFrom('org_units').select(['id', 'path']).where('id', '=', orgId).executeTakeFirst();
+  if (unit === undefined || !canAt(actor, 'party.read', unit.path)) throw notFound(ORG);
+  const rows = await deps.db
+    .selectFrom('party_candidates as c')
+    .innerJoin('residents as r', 'r.id', 'c.resident_id')
+    .innerJoin('households as h', 'h.id', 'r.household_id')
+    .innerJoin('org_units as o', 'o.id', 'h.org_id')
+    .select(['c.resident_id', 'c.name', 'c.source', 'c.created_at', 'o.name as unit_name'])
+    .where('c.org_path', '>=', unit.path)
+    .where('c.org_path', '<', subtreeEnd(unit.path))
+    .where('r.status', '=', 'living')
+    .orderBy('c.org_path')
+    .orderBy('c.name')
+    .limit(500)
+    .execute();
+  return {
+    items: rows.map((r) => ({
+      residentId: r.resident_id,
+      name: r.name,
+      unitName: r.unit_name,
+      source: r.source,
+      since: r.created_at,
     })),
   };
 }
@@ -230,6 +263,7 @@ export async function addPartyMember(
           ended_at: null,
         })
         .execute();
+      if (input.residentId !== undefined) await withdrawCandidate(trx, input.residentId);
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'party.member_add',
         targetType: 'party_member',

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../platform/deps.ts';
-import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { defineRoute, myRoutes, type RouteDef } from '../../platform/http/route.ts';
 import {
   addAllianceUnit,
   addCouncilMember,
@@ -20,7 +20,14 @@ import {
   registerDual,
   setMyPosts,
 } from './double-registration.ts';
-import { addPartyMember, createPartyOrg, endPartyMember, listPartyMembers, listPartyOrgs } from './orgs.ts';
+import {
+  addPartyMember,
+  createPartyOrg,
+  endPartyMember,
+  listPartyCandidates,
+  listPartyMembers,
+  listPartyOrgs,
+} from './orgs.ts';
 import {
   AllianceBody,
   AllianceList,
@@ -50,7 +57,8 @@ import {
   PartyMemberList,
   PartyOrgBody,
   PartyOrgList,
-  PartyOrgOut,
+  PartyCandidateList,
+  PartyOrgCreated,
   PostBody,
   PostList,
   PostOut,
@@ -75,13 +83,14 @@ import {
 
 const tags = ['party'];
 const org = { params: { id: 'org' } } as const;
-/** An alliance is its unit's and every unit's under it ("visible to the alliance"): alliance.ts decides. */
-const allianceRule = {
-  none: 'an alliance is seen from its unit and from every unit under it; alliance.ts getAllianceFor decides and answers 404',
-} as const;
+/** An alliance: seen from its unit and every unit under it ("visible to the alliance"), changed where it sits. */
+const allianceRule = { params: { id: 'alliance' } } as const;
 const inAlliance = {
   none: 'checked by alliance.ts against the alliance the path names (a member unit, need or resource of it)',
 } as const;
+
+/** Her own: the signed-in person's routes of this module. */
+const mine = myRoutes({ tags, auth: 'authenticated' });
 
 export function partyRoutes(deps: AppDeps): RouteDef[] {
   return [
@@ -98,6 +107,18 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       handler: ({ actor, params }) => listPartyOrgs(deps, actor, params.id),
     }),
     defineRoute({
+      method: 'GET',
+      url: '/api/v1/orgs/:id/party-candidates',
+      summary:
+        '台账中的党员，所在地尚无党组织，待编入 / The registry’s 党员 waiting for an organisation at their place',
+      tags,
+      auth: 'party.read',
+      scope: org,
+      params: IdParams,
+      response: PartyCandidateList,
+      handler: ({ actor, params }) => listPartyCandidates(deps, actor, params.id),
+    }),
+    defineRoute({
       method: 'POST',
       url: '/api/v1/party-orgs',
       summary: '设立党组织 / Set up a party organisation',
@@ -105,7 +126,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       auth: 'party.manage',
       scope: { body: { orgId: 'org', parentId: 'partyOrg' } },
       body: PartyOrgBody,
-      response: PartyOrgOut,
+      response: PartyOrgCreated,
       status: 201,
       handler: ({ actor, body }) => createPartyOrg(deps, actor, body),
     }),
@@ -146,12 +167,10 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
     }),
 
     // ---- 双报到: hers ----
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/dual-registrations',
+      path: '/dual-registrations',
       summary: '双报到：向居住地社区报到 / Register with the community where she lives',
-      tags,
-      auth: 'authenticated',
       scope: {
         body: {
           allianceUnitId: {
@@ -164,32 +183,26 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       status: 201,
       handler: ({ actor, body }) => registerDual(deps, actor, body),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/dual-registrations',
+      path: '/dual-registrations',
       summary: '我的双报到 / My registrations',
-      tags,
-      auth: 'authenticated',
       response: DualRegistrationList,
       handler: ({ actor }) => listMyRegistrations(deps, actor),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/dual-registrations/:id/posts',
+      path: '/dual-registrations/:id/posts',
       summary: '报到社区的志愿岗位 / The service posts of her community',
-      tags,
-      auth: 'authenticated',
       scope: { params: { id: 'myDualRegistration' } },
       params: IdParams,
       response: PostList,
       handler: ({ actor, params }) => listPostsForMe(deps, actor, params.id),
     }),
-    defineRoute({
+    mine({
       method: 'PUT',
-      url: '/api/v1/my/dual-registrations/:id/posts',
+      path: '/dual-registrations/:id/posts',
       summary: '选择志愿岗位 / Pick service posts',
-      tags,
-      auth: 'authenticated',
       scope: {
         params: { id: 'myDualRegistration' },
         body: { postIds: { none: 'posts of her registration’s community; double-registration.ts checks each' } },
@@ -199,12 +212,10 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       response: DualRegistrationOut,
       handler: ({ actor, params, body }) => setMyPosts(deps, actor, params.id, body.postIds),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/volunteer-openings',
+      path: '/volunteer-openings',
       summary: '报到社区开放给志愿者的事项 / Cases her communities opened to volunteers',
-      tags,
-      auth: 'authenticated',
       response: OpeningList,
       handler: ({ actor }) => listOpeningsForMe(deps, actor),
     }),
@@ -225,12 +236,10 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       response: OpeningClaimed,
       handler: ({ actor, params }) => claimOpening(deps, actor, params.id),
     }),
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/service-hours',
+      path: '/service-hours',
       summary: '登记服务时长（待社区确认）/ Log hours served (staff confirm them)',
-      tags,
-      auth: 'authenticated',
       scope: {
         body: {
           registrationId: 'myDualRegistration',
@@ -393,7 +402,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       summary: '大党委兼职委员 / A part-time member of the 大党委',
       tags,
       auth: 'party.manage',
-      scope: allianceRule,
+      scope: { ...allianceRule, body: { unitId: inAlliance } },
       params: IdParams,
       body: CouncilBody,
       response: AllianceOut,
@@ -419,7 +428,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       summary: '资源清单：成员单位提供的资源 / Add to the resources list',
       tags,
       auth: 'party.manage',
-      scope: allianceRule,
+      scope: { ...allianceRule, body: { unitId: inAlliance } },
       params: IdParams,
       body: ResourceBody,
       response: Created,
@@ -432,7 +441,7 @@ export function partyRoutes(deps: AppDeps): RouteDef[] {
       summary: '项目清单：立项（牵头单位、里程碑）/ Add a project (owner, milestones)',
       tags,
       auth: 'party.manage',
-      scope: allianceRule,
+      scope: { ...allianceRule, body: { ownerUnitId: inAlliance, needId: inAlliance, resourceId: inAlliance } },
       params: IdParams,
       body: ProjectBody,
       response: Created,

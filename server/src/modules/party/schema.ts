@@ -30,6 +30,17 @@ export const PartyOrgOut = z.object({
   kind: z.enum(PARTY_ORG_KINDS),
   name: z.string(),
 });
+export const PartyOrgCreated = PartyOrgOut.extend({
+  enrolled: z
+    .number()
+    .int()
+    .describe('the registry’s 党员 under its unit who waited for an organisation and joined it'),
+});
+export const PartyCandidateList = z.object({
+  items: z.array(
+    z.object({ residentId: z.string(), name: z.string(), unitName: z.string(), source: z.string(), since: z.string() }),
+  ),
+});
 export const PartyOrgList = z.object({
   items: z.array(PartyOrgOut.extend({ unitName: z.string(), members: z.number().int() })),
 });

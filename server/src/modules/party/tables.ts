@@ -207,9 +207,20 @@ export interface AllianceMilestoneTable {
   done_at: string | null;
 }
 
+/** A resident the registry declares 党员 whose place has no party organisation yet: offered to staff. */
+export interface PartyCandidateTable {
+  resident_id: string;
+  /** her household's place */
+  org_path: string;
+  name: string;
+  source: 'registry' | 'import' | 'tag';
+  created_at: string;
+}
+
 export interface PartyTables {
   party_orgs: PartyOrgTable;
   party_members: PartyMemberTable;
+  party_candidates: PartyCandidateTable;
   service_posts: ServicePostTable;
   dual_registrations: DualRegistrationTable;
   dual_registration_posts: DualRegistrationPostTable;

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { communityAccount, memberAccount, memberBalance, memberOf, postJournal } from './ledger.ts';
+import { ensureDefaultRules } from './rules.ts';
 import type { RuleKind } from './tables.ts';
 
 /**
@@ -51,6 +52,16 @@ async function findRule(trx: Transaction<DB>, communityPath: string, code: strin
     .executeTakeFirst();
 }
 
+async function hasRules(trx: Transaction<DB>, communityPath: string): Promise<boolean> {
+  const any = await trx
+    .selectFrom('points_rules')
+    .select('id')
+    .where('org_path', '=', communityPath)
+    .limit(1)
+    .executeTakeFirst();
+  return any !== undefined;
+}
+
 async function alreadyPosted(trx: Transaction<DB>, kind: 'award' | 'deduct', source: { kind: string; id: string }) {
   return trx
     .selectFrom('points_journals')
@@ -61,11 +72,28 @@ async function alreadyPosted(trx: Transaction<DB>, kind: 'award' | 'deduct', sou
     .executeTakeFirst();
 }
 
+/** The registry resident a signed-in account is bound to (a resident's own account), if any. */
+export async function boundResidentOf(trx: Transaction<DB>, userId: string): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom('resident_bindings')
+    .select('resident_id')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'bound')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row?.resident_id;
+}
+
 /** Awards points by a community rule to a registry resident, inside the caller's transaction. */
 export async function awardPoints(trx: Transaction<DB>, now: Date, input: AwardInput): Promise<AwardResult> {
   const member = await memberOf(trx, input.residentId);
   if (member === undefined) return { awarded: false, why: 'no_member' };
-  const rule = await findRule(trx, member.communityPath, input.rule, 'earn');
+  let rule = await findRule(trx, member.communityPath, input.rule, 'earn');
+  if (rule === undefined && !(await hasRules(trx, member.communityPath))) {
+    // a community that never looked at its rules earns by the defaults (council attendance among them)
+    await ensureDefaultRules(trx, now, member.communityPath);
+    rule = await findRule(trx, member.communityPath, input.rule, 'earn');
+  }
   if (rule === undefined) return { awarded: false, why: 'no_rule' };
   if ((await alreadyPosted(trx, 'award', input.source)) !== undefined) return { awarded: false, why: 'already' };
   const amount =

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../platform/deps.ts';
-import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { defineRoute, myRoutes, type RouteDef } from '../../platform/http/route.ts';
 import {
   AccountList,
   AccountStatement,
@@ -66,6 +66,9 @@ import {
 const tags = ['points'];
 /** a resident's own routes: what she names is looked up in her own community by the service */
 const hers = (what: string) => ({ none: `${what}, looked up in the signed-in resident's own community` }) as const;
+
+/** Her own: the signed-in person's routes of this module. */
+const mine = myRoutes({ tags, auth: 'case.report' });
 
 export function pointsRoutes(deps: AppDeps): RouteDef[] {
   return [
@@ -256,63 +259,51 @@ export function pointsRoutes(deps: AppDeps): RouteDef[] {
       handler: ({ actor, params, body }) => reverseRedemption(deps, actor, params.id, body.reason),
     }),
     // ——— the resident (bound) ———
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/points',
+      path: '/points',
       summary: '我的积分：余额、月度明细、规则 / My points, statement and rules',
-      tags,
-      auth: 'case.report',
       query: MonthQuery,
       response: MyPoints,
       handler: ({ actor, query }) => getMyPoints(deps, actor, query.month),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/points/ranking',
+      path: '/points/ranking',
       summary: "网格积分榜（自愿参加）/ My grid's ranking (opt-in)",
-      tags,
-      auth: 'case.report',
       query: MonthQuery,
       response: Ranking,
       handler: ({ actor, query }) => getMyRanking(deps, actor, query.month),
     }),
-    defineRoute({
+    mine({
       method: 'PUT',
-      url: '/api/v1/my/points/ranking',
+      path: '/points/ranking',
       summary: '参加或退出积分榜 / Opt in or out of the ranking',
-      tags,
-      auth: 'case.report',
       body: RankingBody,
       response: RankingState,
       handler: ({ actor, body }) => setMyRanking(deps, actor, body.optIn),
     }),
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/points/appeals',
+      path: '/points/appeals',
       summary: '对扣分申诉 / Appeal a deduction',
-      tags,
-      auth: 'case.report',
       scope: { body: { journalId: hers('a deduction on her own account') } },
       body: AppealBody,
       response: AppealOut,
       status: 201,
       handler: ({ actor, body }) => appealDeduction(deps, actor, body.journalId, body.reason),
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/store',
+      path: '/store',
       summary: "积分超市（我所在社区）/ My community's store",
-      tags,
-      auth: 'case.report',
       response: Shelf,
       handler: ({ actor }) => listMyStore(deps, actor),
     }),
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/store/redemptions',
+      path: '/store/redemptions',
       summary: '兑换商品（按 clientKey 幂等）/ Redeem an item (idempotent by clientKey)',
-      tags,
-      auth: 'case.report',
       scope: { body: { itemId: hers('an item of the store') } },
       body: RedeemBody,
       response: RedeemOut,
@@ -323,12 +314,10 @@ export function pointsRoutes(deps: AppDeps): RouteDef[] {
         return reply.code(out.isNew ? 201 : 200).send({ redemption: out.redemption, balance: out.balance });
       },
     }),
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/store/redemptions',
+      path: '/store/redemptions',
       summary: '我的兑换记录 / My redemptions',
-      tags,
-      auth: 'case.report',
       response: RedemptionList,
       handler: ({ actor }) => listMyRedemptions(deps, actor),
     }),

@@ -36,8 +36,14 @@ export const PolicyBody = z.strictObject({
   orgId: Id,
   pool: z.enum(['resident', 'household']),
   expiryMonths: z.number().int().min(1).max(120).nullable(),
+  /** rolling: N months after the month earned; year_end: at the turn of the year once N months have passed */
+  expiryAt: z.enum(['rolling', 'year_end']).optional(),
 });
-export const Policy = z.object({ pool: z.enum(['resident', 'household']), expiryMonths: z.number().int().nullable() });
+export const Policy = z.object({
+  pool: z.enum(['resident', 'household']),
+  expiryMonths: z.number().int().nullable(),
+  expiryAt: z.enum(['rolling', 'year_end']),
+});
 
 const Movement = z.object({
   id: z.string(),

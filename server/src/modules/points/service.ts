@@ -1,16 +1,16 @@
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
-import { addMonths, shanghaiMonth } from '../../platform/calendar.ts';
+import { shanghaiMonth } from '../../platform/calendar.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { communityPathOf } from '../fieldwork/policies.ts';
 import { awardPoints, deductPoints } from './award.ts';
+import { ensureDefaultRules } from './rules.ts';
 import {
   type Db,
   type Member,
-  communityAccount,
   findMemberAccount,
   isUniqueViolation,
   memberAccount,
@@ -23,22 +23,7 @@ import type { PointsRuleTable, RuleKind, RuleSource, RuleUnit } from './tables.t
 const ACCOUNT = { zh: '积分账户', en: 'Points account' };
 const APPEAL = { zh: '申诉', en: 'Appeal' };
 
-/** The rules every community starts with (it may change the points, switch them off, add its own). */
-export const DEFAULT_RULES: {
-  code: string;
-  name: string;
-  kind: RuleKind;
-  source: RuleSource;
-  unit: RuleUnit;
-  points: number;
-}[] = [
-  { code: 'volunteer_hour', name: '志愿服务（每小时）', kind: 'earn', source: 'volunteer', unit: 'hour', points: 10 },
-  { code: 'council_attendance', name: '参加居民议事会', kind: 'earn', source: 'council', unit: 'event', points: 5 },
-  { code: 'garbage_sorting', name: '垃圾分类检查合格', kind: 'earn', source: 'garbage', unit: 'event', points: 2 },
-  { code: 'good_deed', name: '好人好事（经社区确认）', kind: 'earn', source: 'deed', unit: 'event', points: 20 },
-  { code: 'litter', name: '乱扔垃圾、高空抛物', kind: 'deduct', source: 'negative', unit: 'event', points: 10 },
-  { code: 'illegal_parking', name: '占用消防通道停车', kind: 'deduct', source: 'negative', unit: 'event', points: 10 },
-];
+export { DEFAULT_RULES, ensureDefaultRules } from './rules.ts';
 
 export const ruleOut = (r: PointsRuleTable) => ({
   id: r.id,
@@ -68,30 +53,6 @@ export async function communityOfOrg(deps: AppDeps, orgId: string, field = 'orgI
     .where('path', '=', path)
     .executeTakeFirstOrThrow();
   return community;
-}
-
-/** Gives a community the default rules it lacks (idempotent). */
-export async function ensureDefaultRules(db: Db, now: Date, communityPath: string): Promise<void> {
-  const at = now.toISOString();
-  for (const r of DEFAULT_RULES) {
-    await db
-      .insertInto('points_rules')
-      .values({
-        id: newId(),
-        org_path: communityPath,
-        code: r.code,
-        name: r.name,
-        kind: r.kind,
-        source_kind: r.source,
-        unit: r.unit,
-        points: r.points,
-        active: 1,
-        created_at: at,
-        updated_at: at,
-      })
-      .onConflict((oc) => oc.columns(['org_path', 'code']).doNothing())
-      .execute();
-  }
 }
 
 /** A community's rules (the defaults are made on first look); the deduct ones are its published negative list. */
@@ -210,16 +171,26 @@ export async function getPolicy(deps: AppDeps, actor: Actor, orgId: string) {
     .selectAll()
     .where('org_path', '=', community.path)
     .executeTakeFirst();
-  return { pool: row?.pool ?? 'resident', expiryMonths: row?.expiry_months ?? null };
+  return {
+    pool: row?.pool ?? 'resident',
+    expiryMonths: row?.expiry_months ?? null,
+    expiryAt: row?.expiry_at ?? 'rolling',
+  };
 }
 
 export async function setPolicy(
   deps: AppDeps,
   actor: Actor,
-  input: { orgId: string; pool: 'resident' | 'household'; expiryMonths: number | null },
+  input: {
+    orgId: string;
+    pool: 'resident' | 'household';
+    expiryMonths: number | null;
+    expiryAt?: 'rolling' | 'year_end' | undefined;
+  },
 ) {
   const community = await communityOfOrg(deps, input.orgId);
   if (!canAt(actor, 'points.manage', community.path)) throw notFound({ zh: '组织', en: 'Org unit' });
+  const expiryAt = input.expiryAt ?? 'rolling';
   return deps.db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('points_policies')
@@ -244,6 +215,7 @@ export async function setPolicy(
     const values = {
       pool: input.pool,
       expiry_months: input.expiryMonths,
+      expiry_at: expiryAt,
       updated_at: deps.clock.now().toISOString(),
       updated_by_name: actor.displayName,
     };
@@ -260,9 +232,9 @@ export async function setPolicy(
       targetType: 'org',
       targetId: community.id,
       orgPath: community.path,
-      detail: { pool: input.pool, expiryMonths: input.expiryMonths },
+      detail: { pool: input.pool, expiryMonths: input.expiryMonths, expiryAt },
     });
-    return { pool: input.pool, expiryMonths: input.expiryMonths };
+    return { pool: input.pool, expiryMonths: input.expiryMonths, expiryAt };
   });
 }
 
@@ -687,77 +659,6 @@ export async function decideAppeal(deps: AppDeps, actor: Actor, appealId: string
     });
     return { id: appeal.id, status: grant ? ('granted' as const) : ('refused' as const) };
   });
-}
-
-// ——— expiry ———
-
-/**
- * Expires points by each community's policy (`expiry_months`): points earned in a month expire when
- * that many months have passed after it, oldest first — whatever she spent (or lost to earlier expiry)
- * is counted against her oldest points. Expired = max(0, credits before the cut − debits so far).
- * One journal per account per cut month (its source), so running it twice changes nothing.
- */
-export async function expirePoints(db: Db, now: Date): Promise<{ accounts: number; points: number }> {
-  const policies = await db.selectFrom('points_policies').selectAll().where('expiry_months', 'is not', null).execute();
-  let accounts = 0;
-  let points = 0;
-  for (const policy of policies) {
-    const cut = addMonths(shanghaiMonth(now), -policy.expiry_months!);
-    const rows = await db
-      .selectFrom('points_movements')
-      .select([
-        'account_id',
-        (eb) =>
-          eb.fn
-            .sum<number | string>(
-              eb
-                .case()
-                .when(eb.and([eb('amount', '>', 0), eb('month', '<', cut)]))
-                .then(eb.ref('amount'))
-                .else(0)
-                .end(),
-            )
-            .as('old_credits'),
-        (eb) =>
-          eb.fn
-            .sum<number | string>(eb.case().when('amount', '<', 0).then(eb.ref('amount')).else(0).end())
-            .as('debits'),
-      ])
-      .where('community_path', '=', policy.org_path)
-      .where('account_role', '=', 'member')
-      .groupBy('account_id')
-      .execute();
-    for (const r of rows) {
-      const due = Number(r.old_credits) + Number(r.debits);
-      if (due <= 0) continue;
-      await (db as import('kysely').Kysely<DB>).transaction().execute(async (trx) => {
-        const expired = await communityAccount(trx, now, policy.org_path, 'expired');
-        const source = { kind: 'points_expiry', id: `${r.account_id}:${cut}` };
-        const seen = await trx
-          .selectFrom('points_journals')
-          .select('id')
-          .where('kind', '=', 'expire')
-          .where('source_kind', '=', source.kind)
-          .where('source_id', '=', source.id)
-          .executeTakeFirst();
-        if (seen !== undefined) return;
-        await postJournal(trx, now, {
-          communityPath: policy.org_path,
-          kind: 'expire',
-          reason: `${cut} 以前获得的积分到期`,
-          source,
-          actor: { id: null, name: 'system' },
-          postings: [
-            { accountId: r.account_id, amount: -due },
-            { accountId: expired.id, amount: due },
-          ],
-        });
-        accounts += 1;
-        points += due;
-      });
-    }
-  }
-  return { accounts, points };
 }
 
 // ——— the community's monthly report ———

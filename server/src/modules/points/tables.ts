@@ -25,6 +25,8 @@ export interface PointsPolicyTable {
   pool: 'resident' | 'household';
   /** points earned expire this many months after the month they were earned in; null: never */
   expiry_months: number | null;
+  /** rolling: a month's points expire when `expiry_months` have passed after it; year_end: at the turn of the year after that */
+  expiry_at: 'rolling' | 'year_end';
   updated_at: string;
   updated_by_name: string;
 }

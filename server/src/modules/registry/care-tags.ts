@@ -7,12 +7,16 @@ import { conflict, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import type { CareTagTable } from './tables.ts';
+import { isCareTagCode } from './vocabulary.ts';
 
 // Read on every resident page; kept for a minute per database (other app servers' additions show up within it).
 const cache = new WeakMap<Kysely<DB>, { at: number; rows: CareTagTable[] }>();
 const CACHE_MS = 60_000;
 
-/** Every tag, whoever made it: for naming the tags a resident already carries. Choosing one goes through `usableAt`. */
+/**
+ * Every care tag, whoever made it: for naming the tags a resident already carries. Choosing one goes
+ * through `usableAt`. The registry's 党员 is not among them: it is a party membership (vocabulary.ts).
+ */
 export async function listCareTags(db: Kysely<DB>): Promise<CareTagTable[]> {
   const hit = cache.get(db);
   if (hit !== undefined && Date.now() - hit.at < CACHE_MS) return hit.rows;
@@ -22,7 +26,8 @@ export async function listCareTags(db: Kysely<DB>): Promise<CareTagTable[]> {
     .orderBy('is_builtin', 'desc')
     .orderBy('created_at')
     .orderBy('code')
-    .execute();
+    .execute()
+    .then((all) => all.filter((t) => isCareTagCode(t.code)));
   cache.set(db, { at: Date.now(), rows });
   return rows;
 }

@@ -6,7 +6,14 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { AppError, type FieldError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { changeEntry, importedCreations, newestFirst } from './history.ts';
+import {
+  declaredPartyMembers,
+  enrolDeclaredMembers,
+  partyStateOf,
+  withdrawCandidate,
+} from '../party/declared-members.ts';
 import { dropTagsUnusableAt, listCareTags, listCareTagsAt, resolveTags } from './care-tags.ts';
+import { splitPartyLabel } from './vocabulary.ts';
 import { takeExactSearch } from './exact-search.ts';
 import { getHouseholdInScope } from './households.ts';
 import { disclosureFor, shapeHistoryEntry, shapePersonal } from './disclosure.ts';
@@ -50,7 +57,7 @@ export async function toResidentsOut(
   const now = deps.clock.now();
   const householdIds = [...new Set(rows.map((r) => r.household_id))];
   // Independent lookups: on PostgreSQL they travel side by side rather than one round trip after another.
-  const [households, tags, tagRows] = await Promise.all([
+  const [households, tags, tagRows, partyMembers] = await Promise.all([
     context?.places ??
       deps.db
         .selectFrom('households as h')
@@ -69,6 +76,10 @@ export async function toResidentsOut(
           rows.map((r) => r.id),
         )
         .execute(),
+    declaredPartyMembers(
+      deps.db,
+      rows.map((r) => r.id),
+    ),
   ]);
   const byHousehold = new Map(households.map((h) => [h.id, h]));
   const over80 = tags.find((t) => t.code === 'over_80');
@@ -103,6 +114,7 @@ export async function toResidentsOut(
       status: r.status,
       statusDate: r.status_date,
       careTags,
+      isPartyMember: partyMembers.has(r.id),
       notes: r.notes,
       version: r.version,
       updatedAt: r.updated_at,
@@ -234,7 +246,8 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
   const now = deps.clock.now();
   const identity = checkResidentIdentity(deps.pii, body, now);
   if (!identity.ok) throw validationError(identity.errors);
-  const tags = resolveTags(await listCareTagsAt(deps.db, household.org_path), body.careTags);
+  const { isPartyMember, careLabels } = splitPartyLabel(body.careTags);
+  const tags = resolveTags(await listCareTagsAt(deps.db, household.org_path), careLabels);
   if (tags.unknown.length > 0) {
     throw validationError([
       {
@@ -269,6 +282,7 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('residents').values(row).execute();
     await writeTags(trx, row.id, row.org_path, tags.ids);
+    if (isPartyMember) await enrolDeclaredMembers(trx, now, [row], 'registry', actor.userId);
     await syncResidentRollups(trx, [row.id]);
     await recordChanges(trx, deps, actor, row, [
       { kind: 'create', field: null, old_value: null, new_value: household.address },
@@ -387,9 +401,11 @@ export async function updateResident(
     }
   }
   let tagIds: string[] | undefined;
+  let party: 'enrol' | 'withdraw' | undefined;
   if (body.careTags !== undefined) {
     const all = await listCareTags(deps.db);
-    const tags = resolveTags(await listCareTagsAt(deps.db, current.org_path), body.careTags);
+    const { isPartyMember, careLabels } = splitPartyLabel(body.careTags);
+    const tags = resolveTags(await listCareTagsAt(deps.db, current.org_path), careLabels);
     if (tags.unknown.length > 0) {
       throw validationError([
         {
@@ -408,6 +424,24 @@ export async function updateResident(
       const name = (ids: string[]) => ids.map((i) => all.find((t) => t.id === i)?.name ?? '').join('、');
       changes.push({ kind: 'tags', field: 'careTags', old_value: name(before), new_value: name(tags.ids) });
     }
+    // 党员 declared makes a membership (or a candidacy); left out, only a candidacy is withdrawn — a
+    // membership ends on the party page, with its organisation
+    const partyState = await partyStateOf(deps.db, id);
+    party = isPartyMember
+      ? partyState === null
+        ? 'enrol'
+        : undefined
+      : partyState === 'candidate'
+        ? 'withdraw'
+        : undefined;
+    if (party !== undefined) {
+      changes.push({
+        kind: 'tags',
+        field: 'isPartyMember',
+        old_value: party === 'enrol' ? '' : '党员',
+        new_value: party === 'enrol' ? '党员' : '',
+      });
+    }
   }
   if (changes.length === 0) return (await toResidentsOut(deps, actor, [current]))[0]!;
   await deps.db.transaction().execute(async (trx) => {
@@ -419,6 +453,8 @@ export async function updateResident(
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
     if (tagIds !== undefined) await writeTags(trx, id, current.org_path, tagIds);
+    if (party === 'enrol') await enrolDeclaredMembers(trx, now, [current], 'registry', actor.userId);
+    if (party === 'withdraw') await withdrawCandidate(trx, id);
     await syncResidentRollups(trx, [id]);
     await recordChanges(trx, deps, actor, current, changes);
     await recordAudit(trx, deps.clock, whoFromActor(actor), {

@@ -33,7 +33,11 @@ export const ResidentFields = {
   residenceType: z.enum(RESIDENCE_TYPES),
   status: z.enum(STATUSES).default('living'),
   statusDate: DateString.optional(),
-  careTags: z.array(z.string().max(20)).max(20).default([]),
+  careTags: z
+    .array(z.string().max(20))
+    .max(20)
+    .default([])
+    .describe('care tags by code or name; 党员 here declares her a party member (a membership, not a care tag)'),
   notes: z.string().max(500).optional(),
 };
 
@@ -80,7 +84,10 @@ export const ResidentOut = z.object({
   residenceType: z.enum(RESIDENCE_TYPES),
   status: z.enum(STATUSES),
   statusDate: z.string().nullable(),
-  careTags: z.array(CareTagOut),
+  careTags: z.array(CareTagOut).describe('关爱对象 tags; the registry’s 党员 is not one of them'),
+  isPartyMember: z
+    .boolean()
+    .describe('党员: a member of a party organisation, or declared 党员 and offered to one (not a care tag)'),
   notes: z.string().nullable(),
   version: z.number().int(),
   updatedAt: z.string(),

@@ -97,3 +97,23 @@ export function codeFromLabel<T extends string>(names: Record<T, string>, label:
   for (const [code, name] of Object.entries(names) as [T, string][]) if (v === name || v === code) return code;
   return undefined;
 }
+
+/**
+ * The registry's 党员: a label the registry form and the import accept, recorded as a party membership
+ * (party/declared-members.ts), never as a care tag — a party member is not a 关爱对象. Older data keeps a
+ * `party_member` row in care_tags; nothing lists, assigns or counts it.
+ */
+export const PARTY_MEMBER_CODE = 'party_member';
+export const PARTY_MEMBER_LABELS: readonly string[] = [PARTY_MEMBER_CODE, '党员'];
+
+/** Whether a tag code names a care tag (关爱对象) at all: every tag but the registry's 党员. */
+export const isCareTagCode = (code: string): boolean => code !== PARTY_MEMBER_CODE;
+
+/** Splits the registry's 党员 from the care-tag labels given. */
+export function splitPartyLabel(labels: readonly string[]): { isPartyMember: boolean; careLabels: string[] } {
+  const trimmed = labels.map((l) => l.trim());
+  return {
+    isPartyMember: trimmed.some((l) => PARTY_MEMBER_LABELS.includes(l)),
+    careLabels: trimmed.filter((l) => !PARTY_MEMBER_LABELS.includes(l)),
+  };
+}

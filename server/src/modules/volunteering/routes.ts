@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../platform/deps.ts';
-import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { defineRoute, myRoutes, type RouteDef } from '../../platform/http/route.ts';
 import {
   Activity,
   ActivityBody,
@@ -30,6 +30,9 @@ const tags = ['volunteering'];
 const hers = {
   id: { none: "an activity of the signed-in resident's own community, looked up there by the service" },
 } as const;
+
+/** Her own: the signed-in person's routes of this module. */
+const mine = myRoutes({ tags, auth: 'case.report' });
 
 export function volunteeringRoutes(deps: AppDeps): RouteDef[] {
   return [
@@ -103,44 +106,36 @@ export function volunteeringRoutes(deps: AppDeps): RouteDef[] {
       handler: ({ actor, params, body }) => confirmHours(deps, actor, params.id, body.minutes),
     }),
     // ——— the resident (bound) ———
-    defineRoute({
+    mine({
       method: 'GET',
-      url: '/api/v1/my/volunteer/activities',
+      path: '/volunteer/activities',
       summary: '我所在社区的志愿活动与需求 / Activities and needs of my community',
-      tags,
-      auth: 'case.report',
       response: MyActivityList,
       handler: ({ actor }) => listMyActivities(deps, actor),
     }),
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/volunteer/activities/:id/signup',
+      path: '/volunteer/activities/:id/signup',
       summary: '报名/认领 / Sign up or claim',
-      tags,
-      auth: 'case.report',
       scope: { params: hers },
       params: IdParams,
       response: Signup,
       status: 201,
       handler: ({ actor, params }) => signUp(deps, actor, params.id),
     }),
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/volunteer/activities/:id/withdraw',
+      path: '/volunteer/activities/:id/withdraw',
       summary: '取消报名（签到前）/ Withdraw before check-in',
-      tags,
-      auth: 'case.report',
       scope: { params: hers },
       params: IdParams,
       response: Signup,
       handler: ({ actor, params }) => cancelMySignup(deps, actor, params.id),
     }),
-    defineRoute({
+    mine({
       method: 'POST',
-      url: '/api/v1/my/volunteer/activities/:id/scan',
+      path: '/volunteer/activities/:id/scan',
       summary: '扫码签到/签退 / Scan the QR at the place: check in, then out',
-      tags,
-      auth: 'case.report',
       scope: { params: hers },
       params: IdParams,
       body: ScanBody,

@@ -87,10 +87,15 @@ export function canGrantRole(actor: Actor, role: string, path: string): boolean 
  * Where an object lies, as one way of seeing it: a path, seen with the permission of the route that
  * asks; a path seen with a permission of its own (a report is also its task sender's); or a user, whose
  * own object it is (a resident's case, an API key) — for every permission, or for the listed ones only
- * (a household she is linked to is hers to visit, not to edit).
+ * (a household she is linked to is hers to visit, not to edit); or a path seen from below, by a route of
+ * one permission (an alliance is visible to every unit under it, changed only where it sits).
  */
 export type Reach =
-  string | { permission: Permission; path: string } | { userId: string; permissions?: readonly Permission[] };
+  | string
+  | { permission: Permission; path: string }
+  | { userId: string; permissions?: readonly Permission[] }
+  /** seen, for this permission only, from the path and from every unit under it (a street's 党建联盟 by its communities) */
+  | { permission: Permission; from: string };
 
 /** True when the actor sees an object through `reach`; a bare path needs `permission` there. */
 export function canReach(actor: Actor, permission: Permission | undefined, reach: Reach): boolean {
@@ -100,6 +105,11 @@ export function canReach(actor: Actor, permission: Permission | undefined, reach
     return (
       reach.userId === actor.userId &&
       (reach.permissions === undefined || (permission !== undefined && reach.permissions.includes(permission)))
+    );
+  if ('from' in reach)
+    return (
+      permission === reach.permission &&
+      scopeRoots(actor, permission).some((root) => isWithin(root, reach.from) || isWithin(reach.from, root))
     );
   return canAt(actor, reach.permission, reach.path);
 }

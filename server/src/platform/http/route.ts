@@ -102,3 +102,17 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined, R = unk
 ): RouteDef {
   return def as unknown as RouteDef;
 }
+
+/**
+ * The routes of a module's "my …" pages (`/api/v1/my/…`): what the signed-in person does with her own
+ * things. They share the module's tags and who may call them (a bound resident: `case.report`; anyone
+ * signed in: `authenticated`); each names its path under `/api/v1/my` and, like any route, the scope of
+ * the ids it takes.
+ */
+export function myRoutes(common: { tags: string[]; auth: RouteAuth }) {
+  return <B = undefined, Q = undefined, P = undefined, R = unknown>({
+    path,
+    ...def
+  }: Omit<RouteDef<B, Q, P, R>, 'url' | 'tags' | 'auth'> & { path: `/${string}` }): RouteDef =>
+    defineRoute<B, Q, P, R>({ ...def, url: `/api/v1/my${path}`, tags: common.tags, auth: common.auth });
+}

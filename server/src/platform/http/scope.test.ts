@@ -446,6 +446,7 @@ const MISSING: Record<string, () => ScopedObject> = {
   dualRegistration: () => ({ label: 'no such 双报到', value: crypto.randomUUID(), related: {} }),
   myDualRegistration: () => ({ label: 'no such 双报到 of mine', value: crypto.randomUUID(), related: {} }),
   serviceHours: () => ({ label: 'no such service hours', value: crypto.randomUUID(), related: {} }),
+  alliance: () => ({ label: 'no such alliance', value: crypto.randomUUID(), related: {} }),
   allianceProject: () => ({ label: 'no such alliance project', value: crypto.randomUUID(), related: {} }),
   allianceMilestone: () => ({ label: 'no such milestone', value: crypto.randomUUID(), related: {} }),
   venueCentre: () => ({ label: 'no such centre', value: crypto.randomUUID(), related: {} }),
@@ -1517,6 +1518,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       ['partyMember', 'member', 'party member'],
       ['dualRegistration', 'dual', '双报到'],
       ['serviceHours', 'hours', 'service hours'],
+      ['alliance', 'alliance', 'alliance'],
       ['allianceProject', 'project', 'alliance project'],
       ['allianceMilestone', 'milestone', 'milestone'],
     ] as const) {

@@ -31,6 +31,7 @@ import { WebhooksPage } from '../features/webhooks/WebhooksPage';
 import { NoticesPage } from '../features/notices/NoticesPage';
 import { PointsPage } from '../features/points/PointsPage';
 import { VenuesPage } from '../features/venues/VenuesPage';
+import { PartyPage } from '../features/party/PartyPage';
 import { FundsPage } from '../features/funds/FundsPage';
 import { useAuth } from '../../shared/auth';
 import { AppFrame } from '../../shared/AppFrame';
@@ -155,6 +156,7 @@ function ConsoleRoutes() {
         <Route path="/councils" element={<Guarded permission="council.manage" children={<CouncilsPage />} />} />
         <Route path="/points" element={<Guarded permission="points.manage" children={<PointsPage />} />} />
         <Route path="/venues" element={<Guarded permission="venue.manage" children={<VenuesPage />} />} />
+        <Route path="/party" element={<Guarded permission="party.manage" children={<PartyPage />} />} />
         <Route path="/funds" element={<Guarded permission="fund.read" children={<FundsPage />} />} />
         <Route path="/hotline" element={<Guarded permission="case.intake" children={<HotlinePage />} />} />
         <Route path="/notices" element={<Guarded permission="notice.read" children={<NoticesPage />} />} />

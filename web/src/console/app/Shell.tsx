@@ -1,6 +1,7 @@
 import { ShopOutlined } from '@ant-design/icons';
 import {
   CommentOutlined,
+  FlagOutlined,
   GiftOutlined,
   AccountBookOutlined,
   BankOutlined,
@@ -88,6 +89,7 @@ const ICONS: Record<(typeof SECTIONS)[number]['path'], ReactNode> = {
   '/canteen': <ShopOutlined />,
   '/venues': <BankOutlined />,
   '/points': <GiftOutlined />,
+  '/party': <FlagOutlined />,
   '/funds': <AccountBookOutlined />,
 };
 

@@ -16,6 +16,7 @@ import { webhookMessages } from '../features/webhooks/messages';
 import { noticeConsoleMessages } from '../features/notices/messages';
 import { councilConsoleMessages } from '../features/councils/messages';
 import { pointsConsoleMessages } from '../features/points/messages';
+import { partyConsoleMessages } from '../features/party/messages';
 import { fundConsoleMessages } from '../features/funds/messages';
 import { venueConsoleMessages } from '../features/venues/messages';
 
@@ -38,6 +39,7 @@ export const messages = {
   ...noticeConsoleMessages,
   ...councilConsoleMessages,
   ...pointsConsoleMessages,
+  ...partyConsoleMessages,
   ...fundConsoleMessages,
   ...canteenConsoleMessages,
   ...venueConsoleMessages,

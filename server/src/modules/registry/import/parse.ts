@@ -1,5 +1,6 @@
 import type { PiiCipher } from '../../../platform/pii/crypto.ts';
 import { resolveTags, usableAt } from '../care-tags.ts';
+import { splitPartyLabel } from '../vocabulary.ts';
 import { checkResidentIdentity, type ResidentIdentity } from '../resident-input.ts';
 import type { CareTagTable, ResidentTable } from '../tables.ts';
 import { FIELD_LABELS, type ImportField } from './columns.ts';
@@ -44,6 +45,8 @@ export interface ParsedRow {
   status: ResidentTable['status'];
   notes: string | null;
   tagIds: string[];
+  /** the row declares her 党员: a party membership, not a care tag */
+  isPartyMember: boolean;
   identity: ResidentIdentity;
 }
 
@@ -109,7 +112,8 @@ export function parseRow(
   const birthDate = parseDate(cells.birthDate ?? '');
   // a custom tag only where its unit is (care-tags.ts): at the row's place, or the target's while that is unknown
   const at = 'unit' in place ? place.unit.path : ctx.resolver.places.target.path;
-  const tags = resolveTags(tagsAt(ctx.tags, at), splitTags(cells.careTags ?? ''));
+  const { isPartyMember, careLabels } = splitPartyLabel(splitTags(cells.careTags ?? ''));
+  const tags = resolveTags(tagsAt(ctx.tags, at), careLabels);
   if (tags.unknown.length > 0)
     problem(
       'careTags',
@@ -145,6 +149,7 @@ export function parseRow(
       status: status!,
       notes,
       tagIds: tags.ids,
+      isPartyMember,
       identity: identity.value,
     },
   };

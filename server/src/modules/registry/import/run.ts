@@ -9,6 +9,7 @@ import { recordAudit, type AuditWho } from '../../../platform/audit/service.ts';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { newId } from '../../../platform/ids.ts';
 import { collectGarbage } from '../../../platform/memory.ts';
+import { type DeclaredResident, enrolDeclaredMembers } from '../../party/declared-members.ts';
 import { listCareTags } from '../care-tags.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
 import { FIELD_LABELS, type ImportField, mapHeaders } from './columns.ts';
@@ -188,6 +189,8 @@ export async function importResidents(
       let newResidents: ResidentTable[] = [];
       let newTags: ResidentTagTable[] = [];
       let newChanges: ResidentChangeTable[] = [];
+      /** residents the import declares 党员: enrolled with their place's party organisation once written */
+      let declared: DeclaredResident[] = [];
       /** residents already in the registry that this import updated: their counters are re-synced */
       const updatedIds: string[] = [];
       /** new rows' contributions to the insight counters, added once at the end */
@@ -230,6 +233,8 @@ export async function importResidents(
         await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
         await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
         await bulkInsert(trx, deps.database.sqlite, 'resident_changes', CHANGE_TYPES, newChanges);
+        await enrolDeclaredMembers(trx, now, declared, 'import', who.actor?.userId ?? null);
+        declared = [];
         newHouseholds = [];
         newResidents = [];
         newTags = [];
@@ -354,6 +359,7 @@ export async function importResidents(
               .execute();
             await trx.deleteFrom('resident_tags').where('resident_id', '=', dup.id).execute();
             newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: dup.id, tag_id, org_path: p.unit.path })));
+            if (p.isPartyMember) declared.push({ id: dup.id, name: p.identity.name, org_path: p.unit.path });
             newChanges.push(change(dup.id, p.unit.path, 'update', 'import', input.jobId));
             updatedIds.push(dup.id);
             counts.updated += 1;
@@ -378,6 +384,7 @@ export async function importResidents(
             import_job_id: input.jobId,
           });
           newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
+          if (p.isPartyMember) declared.push({ id, name: p.identity.name, org_path: p.unit.path });
           counts.imported += 1;
         }
         await flush();

@@ -30,7 +30,7 @@ export async function writeImportTemplate(out: Writable): Promise<void> {
     ['民族', `默认汉族；可填：${ETHNICITIES.slice(0, 10).join('、')}…`],
     [
       '关爱标签',
-      '独居老人、空巢老人、残疾人、低保户、特困人员、留守儿童、困境儿童、退役军人、党员、失业人员；多个用顿号分隔。高龄（80 岁以上）自动判定。',
+      '独居老人、空巢老人、残疾人、低保户、特困人员、留守儿童、困境儿童、退役军人、失业人员；多个用顿号分隔。高龄（80 岁以上）自动判定。填“党员”则编入所在地党组织（党员不计为关爱对象）。',
     ],
   ];
   for (const r of rows) notes.addRow(r);
