@@ -44,6 +44,7 @@ describe.each(DIALECTS)('tianzige doctor on %s', (dialect) => {
     const checks = await runDoctor(env, dataDir);
     expect(checks.map((c) => c.name)).toEqual([
       'configuration',
+      'runtime',
       'key file',
       'database',
       'migrations',
