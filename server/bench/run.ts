@@ -11,6 +11,7 @@ import { benchSuggest } from './suggest.ts';
 import { benchMessages } from './messages.ts';
 import { benchWebLoad } from './web-load.ts';
 import { benchLedgerScale, benchRedemptionRace } from './points.ts';
+import { benchSoak } from './soak.ts';
 import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
 
 /**
@@ -18,6 +19,7 @@ import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
  * `npm run bench -- --only sqlite --scenarios registry --rows 100000` limits engines, scenarios and size
  * (`--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs).
+ * `--scenarios soak` runs the 10-minute soak (`--soak-seconds N`), only when named.
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
  */
@@ -63,6 +65,7 @@ async function main() {
         Number(arg('--points-journals') ?? 10),
       );
     }
+    if (scenarios.includes('soak')) await benchSoak(engine, Number(arg('--soak-seconds') ?? 600));
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();
