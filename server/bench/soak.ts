@@ -320,6 +320,13 @@ export async function benchSoak(engine: DialectName, seconds = 600) {
       platformValue: end,
       baselineValue: warm,
     });
+    // the heap's floor minute by minute: a leak climbs, a cache filled once (the import's) steps up and stays
+    const minutes: string[] = [];
+    for (let from = started; from < endAt; from += 60_000) {
+      const inMinute = heap.filter((h) => h.at >= from && h.at < from + 60_000).map((h) => h.bytes);
+      if (inMinute.length > 0) minutes.push((Math.min(...inMinute) / 1e6).toFixed(0));
+    }
+    console.log(`  heap floor by minute (MB): ${minutes.join(' → ')}`);
     for (const e of tally.errors.slice(0, 10)) console.log(`  error: ${e}`);
   } finally {
     await server.stop();
