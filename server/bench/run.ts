@@ -13,6 +13,7 @@ import { benchWebLoad } from './web-load.ts';
 import { benchLedgerScale, benchRedemptionRace } from './points.ts';
 import { benchMonthBills, benchOrderBurst } from './canteen.ts';
 import { benchVenueRaces } from './venues.ts';
+import { benchSoak } from './soak.ts';
 import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
 
 /**
@@ -21,6 +22,7 @@ import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
  * (`--venue-racers N` sizes the rooms' races; `--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs;
  * 幸福食堂: `--canteen-diners N` the cut-off burst's diners, `--canteens N --canteen-size N --canteen-days N` the bills').
+ * `--scenarios soak` runs the 10-minute soak (`--soak-seconds N`), only when named.
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
  */
@@ -78,6 +80,7 @@ async function main() {
         Number(arg('--canteen-days') ?? 20),
       );
     }
+    if (scenarios.includes('soak')) await benchSoak(engine, Number(arg('--soak-seconds') ?? 600));
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();

@@ -204,7 +204,7 @@ function medianLoad(loads: Load[]): Load {
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const fmtKB = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

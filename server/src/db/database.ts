@@ -47,7 +47,22 @@ export async function openDatabase(
   return openPostgres(target.url);
 }
 
+/**
+ * The embedded engine (better-sqlite3 13) is a Node-API 10 addon: Node.js 22.14 or later. On an older
+ * runtime it would crash the process when it loads, so say so first. `npm start` and `npm test` run on the
+ * project's own Node.js 24 (the `node` package in package.json), whatever Node.js launched npm.
+ */
+export function checkSqliteRuntime(napi: string | undefined = process.versions.napi): void {
+  if (Number(napi ?? 0) >= 10) return;
+  throw new DatabaseOpenError(
+    `SQLite needs Node.js ≥ 22.14 (Node-API 10); this is Node.js ${process.versions.node}. ` +
+      `Use \`npm start\` / \`npx tianzige\`, which run on the project's Node.js 24 / ` +
+      `内置 SQLite 需要 Node.js 22.14 及以上；请用 npm start 或 npx tianzige（使用项目自带的 Node.js 24）`,
+  );
+}
+
 function openSqlite(file: string, busyTimeoutMs: number): Database {
+  checkSqliteRuntime();
   let handle: SQLite.Database;
   try {
     if (file !== ':memory:') ensurePrivateDir(path.dirname(file), { isOnlyIfCreated: true });

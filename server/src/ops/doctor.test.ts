@@ -44,6 +44,7 @@ describe.each(DIALECTS)('tianzige doctor on %s', (dialect) => {
     const checks = await runDoctor(env, dataDir);
     expect(checks.map((c) => c.name)).toEqual([
       'configuration',
+      'runtime',
       'key file',
       'database',
       'migrations',
@@ -107,7 +108,9 @@ describe.each(DIALECTS)('tianzige doctor on %s', (dialect) => {
       );
     const good = await run({});
     expect(good.code).toBe(0);
-    expect(good.stdout).toMatch(/^✔ configuration: SQLite .*\n✔ key file: .*\(600\)\n✔ database: answers\n/);
+    expect(good.stdout).toMatch(
+      /^✔ configuration: SQLite .*\n✔ runtime: Node.js .*\n✔ key file: .*\(600\)\n✔ database: answers\n/,
+    );
     const bad = await run({ TIANZIGE_PII_KEY: crypto.randomBytes(64).toString('base64') });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^✘ key matches data: the configured key is not the one/m);

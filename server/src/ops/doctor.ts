@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { type Config, loadConfig } from '../config.ts';
 import { knownMigrationNames } from '../db/migrate.ts';
+import { checkSqliteRuntime } from '../db/database.ts';
 import { readConfiguredKey } from './key-file.ts';
 
 export interface DoctorCheck {
@@ -48,6 +49,14 @@ export async function runDoctor(
       ? `SQLite ${config.database.file}`
       : `PostgreSQL ${redactUrl(config.database.url)}`,
   );
+
+  try {
+    if (config.database.kind === 'sqlite') checkSqliteRuntime();
+    add('runtime', 'ok', `Node.js ${process.versions.node} (Node-API ${process.versions.napi})`);
+  } catch (err) {
+    add('runtime', 'fail', (err as Error).message);
+    return checks;
+  }
 
   const key = readConfiguredKey(config);
   const keyCheckValue = 'checkValue' in key ? key.checkValue : undefined;
