@@ -142,7 +142,8 @@ describe('tianzige CLI', () => {
       isWriting = false;
       await load;
     }
-    expect(writes).toBeGreaterThan(5);
+    // the server wrote while the command ran (it waited for the server's locks and still succeeded)
+    expect(writes).toBeGreaterThan(1);
 
     // a write that holds the lock for longer than the command waits: one line, exit 1, no stack trace
     server.exec('begin immediate');

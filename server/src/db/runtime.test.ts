@@ -3,7 +3,7 @@ import { DatabaseOpenError, checkSqliteRuntime } from './database.ts';
 
 describe('the embedded engine and the Node.js it runs on', () => {
   it('refuses, with what to do, a Node.js without Node-API 10 (20.x, 22 before 22.14) instead of crashing', () => {
-    for (const napi of ['9', '8', undefined]) {
+    for (const napi of ['9', '8', '']) {
       expect(() => checkSqliteRuntime(napi)).toThrow(DatabaseOpenError);
       expect(() => checkSqliteRuntime(napi)).toThrow(/22\.14.*npm start/s);
     }
