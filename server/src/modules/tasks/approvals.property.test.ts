@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TEMPLATES } from '../../cli/demo-insights.ts';
-import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
-import { setUpCaseWorld } from '../cases/fixture.ts';
+import { DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
+import { setUpTaskWorld } from './fixture.ts';
 
 /** One step a user can take in a report's approval, as the console sends it. */
 type Step =
@@ -54,7 +53,7 @@ interface Detail {
  */
 describe.each(DIALECTS)('approval workflow, property-based, on %s', (dialect) => {
   let ctx: TestContext;
-  let world: Awaited<ReturnType<typeof setUpCaseWorld>>;
+  let world: Awaited<ReturnType<typeof setUpTaskWorld>>['world'];
   let civil: Client;
   let street: Client;
   let district: Client;
@@ -86,31 +85,12 @@ describe.each(DIALECTS)('approval workflow, property-based, on %s', (dialect) =>
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    world = await setUpCaseWorld(ctx);
-    const civilUnit = await ctx.deps.db
-      .selectFrom('org_units')
-      .select('id')
-      .where('parent_id', '=', world.county.id)
-      .where('department_kind', '=', 'civil_affairs')
-      .executeTakeFirstOrThrow();
-    await ctx.createUser({ username: 'mzj', role: 'department', orgCode: '', orgId: civilUnit.id });
-    civil = await ctx.login('mzj');
+    const set = await setUpTaskWorld(ctx);
+    ({ world, civil, templateId } = set);
     street = await ctx.login('street');
     district = await ctx.login('district');
-    const streetUnit = await ctx.org(CODES.yinTanLuStreet);
-    streetId = streetUnit.id;
-    const other = await ctx.deps.db
-      .selectFrom('org_units')
-      .select('id')
-      .where('parent_id', '=', streetUnit.id)
-      .where('level', '=', 'community')
-      .where('id', '!=', world.community.id)
-      .orderBy('code')
-      .executeTakeFirstOrThrow();
-    communities = [world.community.id, other.id];
-    const t = await civil.post('/api/v1/report-templates', DEMO_TEMPLATES[0]);
-    expect(t.statusCode, t.body).toBe(201);
-    templateId = t.json<{ id: string }>().id;
+    streetId = set.streetUnit.id;
+    communities = [world.community.id, set.other.id];
   }, 120_000);
   afterAll(() => ctx.close());
 

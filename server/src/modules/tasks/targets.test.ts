@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TEMPLATES } from '../../cli/demo-insights.ts';
 import { HOUR } from '../../platform/clock.ts';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
-import { setUpCaseWorld } from '../cases/fixture.ts';
+import { setUpTaskWorld } from './fixture.ts';
 import { remindTaskDeadlines } from './reminders.ts';
 
 interface Outcome {
@@ -43,7 +42,7 @@ const MEETING = {
 
 describe.each(DIALECTS)('tasks to streets, a merged requester’s view, reminders of every kind, on %s', (dialect) => {
   let ctx: TestContext;
-  let world: Awaited<ReturnType<typeof setUpCaseWorld>>;
+  let world: Awaited<ReturnType<typeof setUpTaskWorld>>['world'];
   let district: Client;
   let street: Client;
   let secretary: Client;
@@ -66,31 +65,11 @@ describe.each(DIALECTS)('tasks to streets, a merged requester’s view, reminder
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    world = await setUpCaseWorld(ctx);
-    const civilUnit = await ctx.deps.db
-      .selectFrom('org_units')
-      .select('id')
-      .where('parent_id', '=', world.county.id)
-      .where('department_kind', '=', 'civil_affairs')
-      .executeTakeFirstOrThrow();
-    await ctx.createUser({ username: 'mzj', role: 'department', orgCode: '', orgId: civilUnit.id });
+    ({ world, civil, streetUnit, other, templateId } = await setUpTaskWorld(ctx));
     district = await ctx.login('district');
     street = await ctx.login('street');
     secretary = await ctx.login('secretary');
-    civil = await ctx.login('mzj');
     edu = await ctx.login('edu');
-    streetUnit = await ctx.org(CODES.yinTanLuStreet);
-    other = await ctx.deps.db
-      .selectFrom('org_units')
-      .select('id')
-      .where('parent_id', '=', streetUnit.id)
-      .where('level', '=', 'community')
-      .where('id', '!=', world.community.id)
-      .orderBy('code')
-      .executeTakeFirstOrThrow();
-    const t = await civil.post('/api/v1/report-templates', DEMO_TEMPLATES[0]);
-    expect(t.statusCode, t.body).toBe(201);
-    templateId = t.json<{ id: string }>().id;
   }, 120_000);
   afterAll(() => ctx.close());
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TEMPLATES } from '../../cli/demo-insights.ts';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
-import { setUpCaseWorld } from '../cases/fixture.ts';
+import { setUpTaskWorld } from './fixture.ts';
 
 interface Outcome {
   orgId: string;
@@ -34,7 +33,7 @@ const MEETING = {
 
 describe.each(DIALECTS)('tasks carried to their end, approved up the hierarchy, on %s', (dialect) => {
   let ctx: TestContext;
-  let world: Awaited<ReturnType<typeof setUpCaseWorld>>;
+  let world: Awaited<ReturnType<typeof setUpTaskWorld>>['world'];
   let street: Client;
   let district: Client;
   let secretary: Client;
@@ -46,31 +45,10 @@ describe.each(DIALECTS)('tasks carried to their end, approved up the hierarchy, 
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    world = await setUpCaseWorld(ctx);
-    const civilUnit = await ctx.deps.db
-      .selectFrom('org_units')
-      .select('id')
-      .where('parent_id', '=', world.county.id)
-      .where('department_kind', '=', 'civil_affairs')
-      .executeTakeFirstOrThrow();
-    await ctx.createUser({ username: 'mzj', role: 'department', orgCode: '', orgId: civilUnit.id });
+    ({ world, civil, streetUnit, other, templateId } = await setUpTaskWorld(ctx));
     street = await ctx.login('street');
     district = await ctx.login('district');
     secretary = await ctx.login('secretary');
-    civil = await ctx.login('mzj');
-    streetUnit = await ctx.org(CODES.yinTanLuStreet);
-    // a second community of 银滩路街道, to show approval in order
-    other = await ctx.deps.db
-      .selectFrom('org_units')
-      .select('id')
-      .where('parent_id', '=', streetUnit.id)
-      .where('level', '=', 'community')
-      .where('id', '!=', world.community.id)
-      .orderBy('code')
-      .executeTakeFirstOrThrow();
-    const t = await civil.post('/api/v1/report-templates', DEMO_TEMPLATES[0]);
-    expect(t.statusCode, t.body).toBe(201);
-    templateId = t.json<{ id: string }>().id;
   }, 120_000);
   afterAll(() => ctx.close());
 
