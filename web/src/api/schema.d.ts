@@ -4711,6 +4711,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/venue-activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改活动（内容、名额或改期；报名者收到通知）/ Change an activity (words, places or time; those signed up are told) */
+        patch: operations["patchApiV1VenueActivitiesId"];
+        trace?: never;
+    };
+    "/api/v1/venue-activities/{id}/call-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消活动（释放活动室，通知报名者）/ Call an activity off (its room freed, those signed up told) */
+        post: operations["postApiV1VenueActivitiesIdCallOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-bookings/{id}/lift-pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提前恢复居民的预约权限（:id 为其一次未到场的预约）/ Lift her booking pause early (:id is one of her no-shows) */
+        post: operations["postApiV1VenueBookingsIdLiftPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/venue-activities/{id}/signups": {
         parameters: {
             query?: never;
@@ -23938,6 +23989,185 @@ export interface operations {
             };
         };
     };
+    patchApiV1VenueActivitiesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string | null;
+                    /** @enum {string} */
+                    audience?: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                    host?: string;
+                    /** @description only for an activity not held in a room */
+                    place?: string;
+                    capacity?: number;
+                    /** @description a new time: date, start and end together */
+                    date?: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    start?: string;
+                    /** @description a time of day on the hour or half hour, HH:MM (Asia/Shanghai) */
+                    end?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        centreName: string;
+                        spaceId: string | null;
+                        place: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                        host: string;
+                        startsAt: string;
+                        endsAt: string;
+                        capacity: number;
+                        /** @enum {string} */
+                        status: "published" | "cancelled";
+                        confirmed: number;
+                        waiting: number;
+                        mySignup: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waiting" | "cancelled";
+                            position: number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueActivitiesIdCallOff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description why: the residents signed up are told */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        centreId: string;
+                        centreName: string;
+                        spaceId: string | null;
+                        place: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        audience: "all" | "elderly" | "youth" | "children" | "women" | "families";
+                        host: string;
+                        startsAt: string;
+                        endsAt: string;
+                        capacity: number;
+                        /** @enum {string} */
+                        status: "published" | "cancelled";
+                        confirmed: number;
+                        waiting: number;
+                        mySignup: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waiting" | "cancelled";
+                            position: number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1VenueBookingsIdLiftPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description why the pause is lifted early (kept in the audit) */
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        noShows: number;
+                        limit: number;
+                        windowDays: number;
+                        isPaused: boolean;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1VenueActivitiesIdSignups: {
         parameters: {
             query?: never;
@@ -24243,6 +24473,8 @@ export interface operations {
                         items: {
                             name: string;
                             noShows: number;
+                            /** @description staff lifted her pause then; only no-shows after it count */
+                            liftedAt: string | null;
                             isPaused: boolean;
                             /** @description when the pause lifts (the oldest counted no-show leaves the window) */
                             pausedUntil: string | null;

@@ -215,6 +215,12 @@ describe('booking the 舞蹈室 for Tuesday evenings', () => {
     const calendar = visitor.getByTestId('public-venues');
     await calendar.waitFor();
     expect(await calendar.getByTestId('public-venue-area').textContent()).toContain('90% 向居民开放');
+    // every demo room is closed on Mondays: that day reads 闭馆, never 空闲
+    const mondayRow = calendar.locator(
+      `[data-testid=public-venue-day][data-day="${addDays(now.day, (1 - now.weekday + 7) % 7)}"]`,
+    );
+    await mondayRow.getByTestId('public-venue-day-closed').waitFor();
+    expect(await mondayRow.textContent()).not.toContain('空闲');
     if (tuesday > addDays(now.day, 6)) await calendar.getByTestId('public-venues-next').click();
     const evening = calendar.locator(`[data-testid=public-venue-day][data-day="${tuesday}"]`);
     await evening.getByText('19:00–21:00 舞蹈室 · 已预约').waitFor();

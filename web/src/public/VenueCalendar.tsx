@@ -58,6 +58,7 @@ function CentreWeek({ centre, from, days }: { centre: CalendarCentre; from: stri
       ...(b.isPending ? { extra: t('public.venues.pending') } : {}),
     })),
   ].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const residentRooms = centre.spaces.filter((s) => s.isForResidents);
   return (
     <Card size="small" title={`${centre.orgName} · ${centre.name}`} data-testid="public-venue-centre">
       <Typography.Paragraph type="secondary" data-testid="public-venue-area">
@@ -65,27 +66,39 @@ function CentreWeek({ centre, from, days }: { centre: CalendarCentre; from: stri
         {t('public.venues.area', { total: centre.totalAreaM2, share })}
       </Typography.Paragraph>
       <Typography.Paragraph>
-        {centre.spaces
-          .filter((s) => s.isForResidents)
-          .map((s) => (
-            <Tag key={s.id} style={{ marginBottom: 4 }}>
-              {t('public.venues.room', { name: s.name, capacity: s.capacity, opens: s.opens, closes: s.closes })}
-              {s.closedWeekdays.length > 0 &&
-                ` · ${t('public.venues.closed', { days: s.closedWeekdays.map((d) => t(`venues.weekday.${d as 1}`)).join('、') })}`}
-            </Tag>
-          ))}
+        {residentRooms.map((s) => (
+          <Tag key={s.id} style={{ marginBottom: 4 }}>
+            {t('public.venues.room', { name: s.name, capacity: s.capacity, opens: s.opens, closes: s.closes })}
+            {s.closedWeekdays.length > 0 &&
+              ` · ${t('public.venues.closed', { days: s.closedWeekdays.map((d) => t(`venues.weekday.${d as 1}`)).join('、') })}`}
+          </Tag>
+        ))}
       </Typography.Paragraph>
       <Flex vertical gap={8}>
         {Array.from({ length: days }, (_, i) => dayjs.utc(from).add(i, 'day')).map((day) => {
           const key = day.format('YYYY-MM-DD');
           const todays = entries.filter((e) => local(e.startsAt).format('YYYY-MM-DD') === key);
           const weekday = day.day() === 0 ? 7 : day.day();
+          // a day every room is closed is 闭馆, not 空闲; a day some are closed names them
+          const closedRooms = residentRooms.filter((s) => s.closedWeekdays.includes(weekday));
+          const isAllClosed = residentRooms.length > 0 && closedRooms.length === residentRooms.length;
           return (
             <div key={key} data-testid="public-venue-day" data-day={key}>
               <Typography.Text strong>
                 {t(`venues.weekday.${weekday as 1}`)} {day.format('MM-DD')}
               </Typography.Text>
-              {todays.length === 0 ? (
+              {isAllClosed ? (
+                <Typography.Text type="secondary" data-testid="public-venue-day-closed">
+                  {' '}
+                  · {t('public.venues.dayClosed')}
+                </Typography.Text>
+              ) : closedRooms.length > 0 ? (
+                <Typography.Text type="secondary">
+                  {' '}
+                  · {t('public.venues.roomsClosed', { rooms: closedRooms.map((s) => s.name).join('、') })}
+                </Typography.Text>
+              ) : null}
+              {isAllClosed && todays.length === 0 ? null : todays.length === 0 ? (
                 <Typography.Text type="secondary"> · {t('public.venues.free')}</Typography.Text>
               ) : (
                 <ul className="tz-public-milestones">

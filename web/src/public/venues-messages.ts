@@ -15,6 +15,8 @@ export const publicVenueMessages = {
   },
   'public.venues.closed': { zh: '{days}闭馆', en: 'closed {days}' },
   'public.venues.free': { zh: '空闲', en: 'Free' },
+  'public.venues.dayClosed': { zh: '闭馆', en: 'Closed' },
+  'public.venues.roomsClosed': { zh: '{rooms}闭馆', en: 'closed: {rooms}' },
   'public.venues.pending': { zh: '待审核', en: 'pending' },
   'public.venues.activity.places': { zh: '名额 {taken}/{capacity}', en: '{taken}/{capacity} places' },
   'public.venues.signUp': {

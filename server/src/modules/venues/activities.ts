@@ -72,7 +72,7 @@ async function positionOf(db: Db, s: VenueSignupTable): Promise<number | null> {
   return Number(ahead.n) + 1;
 }
 
-async function describe(db: Db, rows: VenueActivityTable[], userId: string | null) {
+export async function describeActivities(db: Db, rows: VenueActivityTable[], userId: string | null) {
   const ids = rows.map((r) => r.id);
   const [counts, centres, spaces, mine] = await Promise.all([
     countsOf(db, ids),
@@ -125,7 +125,7 @@ async function describe(db: Db, rows: VenueActivityTable[], userId: string | nul
   return out;
 }
 
-async function getActivityRow(db: Db, id: string) {
+export async function getActivityRow(db: Db, id: string) {
   const row = await db.selectFrom('venue_activities').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined) throw notFound(ACTIVITY);
   return row;
@@ -226,7 +226,7 @@ export async function createActivity(deps: AppDeps, actor: Actor, input: Activit
     if (isUniqueViolation(error)) throw slotTaken(input.date);
     throw error;
   }
-  return (await describe(deps.db, [row], null))[0]!;
+  return (await describeActivities(deps.db, [row], null))[0]!;
 }
 
 /** Activities of centres in her scope from a day on (Shanghai), soonest first. */
@@ -242,7 +242,7 @@ export async function listActivitiesInScope(
   if (filter.centreId !== undefined) q = q.where('centre_id', '=', filter.centreId);
   q = q.where('ends_at', '>=', instantOf(filter.from ?? currentDay(deps.clock.now()), 0));
   const rows = await q.orderBy('starts_at').orderBy('id').limit(200).execute();
-  return { items: await describe(deps.db, rows, null) };
+  return { items: await describeActivities(deps.db, rows, null) };
 }
 
 /** Published activities ahead at the centres serving her household, with her sign-up. */
@@ -287,7 +287,7 @@ export async function listMyActivities(deps: AppDeps, actor: Actor) {
     .orderBy('starts_at')
     .limit(100)
     .execute();
-  return { items: await describe(deps.db, rows, actor.userId) };
+  return { items: await describeActivities(deps.db, rows, actor.userId) };
 }
 
 const SEAT_ATTEMPTS = 8;
@@ -380,7 +380,7 @@ export async function signUp(deps: AppDeps, actor: Actor, activityId: string) {
       if (!isUniqueViolation(error) || attempt >= SEAT_ATTEMPTS) throw error;
     }
   }
-  return (await describe(deps.db, [activity], actor.userId))[0]!;
+  return (await describeActivities(deps.db, [activity], actor.userId))[0]!;
 }
 
 /** She withdraws; a seat she held goes to the first on the waiting list, who is told. */
@@ -416,10 +416,15 @@ export async function cancelSignup(deps: AppDeps, actor: Actor, activityId: stri
       detail: { was: mine.status },
     });
   });
-  return (await describe(deps.db, [activity], actor.userId))[0]!;
+  return (await describeActivities(deps.db, [activity], actor.userId))[0]!;
 }
 
-async function promoteNext(trx: Transaction<DB>, activity: VenueActivityTable, seat: number, now: Date) {
+export async function promoteNext(
+  trx: Transaction<DB>,
+  activity: VenueActivityTable,
+  seat: number,
+  now: Date,
+): Promise<string | undefined> {
   const next = await trx
     .selectFrom('venue_signups')
     .selectAll()
@@ -428,7 +433,7 @@ async function promoteNext(trx: Transaction<DB>, activity: VenueActivityTable, s
     .orderBy('queued_at')
     .orderBy('id')
     .executeTakeFirst();
-  if (next === undefined) return;
+  if (next === undefined) return undefined;
   await trx
     .updateTable('venue_signups')
     .set({ status: 'confirmed', seat })
@@ -441,6 +446,7 @@ async function promoteNext(trx: Transaction<DB>, activity: VenueActivityTable, s
     recipientUserId: next.user_id,
     params: { title: activity.title, time: spanText(activity.starts_at, activity.ends_at) },
   });
+  return next.id;
 }
 
 const signupOut = (s: VenueSignupTable, position: number | null) => ({
@@ -468,7 +474,7 @@ export async function listSignups(deps: AppDeps, activityId: string) {
   const items = [...rows]
     .sort((a, b) => rank[a.status] - rank[b.status] || (a.seat ?? 0) - (b.seat ?? 0))
     .map((s) => signupOut(s, s.status === 'waiting' ? ++position : null));
-  return { activity: (await describe(deps.db, [activity], null))[0]!, items };
+  return { activity: (await describeActivities(deps.db, [activity], null))[0]!, items };
 }
 
 /** Staff check a participant in; someone not (or no longer, or only waiting) signed up is refused on `signupId`. */

@@ -9,10 +9,15 @@ import {
   listSignups,
   signUp,
 } from './activities.ts';
+import { callOffActivity, changeActivity, liftBookingPause } from './changes.ts';
 import { getVenueFigures } from './figures.ts';
 import { listNoShows } from './no-shows.ts';
 import {
   ActivityBody,
+  ActivityChangeBody,
+  CallOffBody,
+  LiftPauseBody,
+  Standing,
   ActivityList,
   ActivityOut,
   ActivityQuery,
@@ -53,6 +58,44 @@ export function activityRoutes(deps: AppDeps): RouteDef[] {
       query: ActivityQuery,
       response: ActivityList,
       handler: ({ actor, query }) => listActivitiesInScope(deps, actor, query),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/venue-activities/:id',
+      summary:
+        '修改活动（内容、名额或改期；报名者收到通知）/ Change an activity (words, places or time; those signed up are told)',
+      tags,
+      auth: 'venue.manage',
+      scope: { params: { id: 'venueActivity' } },
+      params: IdParams,
+      body: ActivityChangeBody,
+      response: ActivityOut,
+      handler: ({ actor, params, body }) => changeActivity(deps, actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/venue-activities/:id/call-off',
+      summary: '取消活动（释放活动室，通知报名者）/ Call an activity off (its room freed, those signed up told)',
+      tags,
+      auth: 'venue.manage',
+      scope: { params: { id: 'venueActivity' } },
+      params: IdParams,
+      body: CallOffBody,
+      response: ActivityOut,
+      handler: ({ actor, params, body }) => callOffActivity(deps, actor, params.id, body.reason),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/venue-bookings/:id/lift-pause',
+      summary:
+        '提前恢复居民的预约权限（:id 为其一次未到场的预约）/ Lift her booking pause early (:id is one of her no-shows)',
+      tags,
+      auth: 'venue.manage',
+      scope: { params: { id: 'venueBooking' } },
+      params: IdParams,
+      body: LiftPauseBody,
+      response: Standing,
+      handler: ({ actor, params, body }) => liftBookingPause(deps, actor, params.id, body.note),
     }),
     defineRoute({
       method: 'GET',

@@ -76,7 +76,7 @@ export const isNoShow = (
 
 /** Her no-shows in the window, and whether they pause her right to book. */
 export async function noShowStanding(db: Db, userId: string, now: Date) {
-  const since = new Date(now.getTime() - NO_SHOW_WINDOW_DAYS * 86_400_000).toISOString();
+  const since = await countedSince(db, userId, now);
   const row = await db
     .selectFrom('venue_bookings')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -89,6 +89,27 @@ export async function noShowStanding(db: Db, userId: string, now: Date) {
     .executeTakeFirstOrThrow();
   const noShows = Number(row.n);
   return { noShows, limit: NO_SHOW_LIMIT, windowDays: NO_SHOW_WINDOW_DAYS, isPaused: noShows >= NO_SHOW_LIMIT };
+}
+
+/**
+ * No-shows count towards her pause from this instant: the window's start, or — when staff lifted a pause
+ * since — the lift (those before it stay no-shows in every figure, they only stop pausing her).
+ */
+export async function countedSince(db: Db, userId: string, now: Date): Promise<string> {
+  const windowStart = new Date(now.getTime() - NO_SHOW_WINDOW_DAYS * 86_400_000).toISOString();
+  const lift = await db
+    .selectFrom('venue_pause_lifts')
+    .select('lifted_at')
+    .where('user_id', '=', userId)
+    .orderBy('lifted_at', 'desc')
+    .executeTakeFirst();
+  // a no-show that ended at the very instant of the lift was forgiven too
+  return lift !== undefined && lift.lifted_at >= windowStart ? afterInstant(lift.lifted_at) : windowStart;
+}
+
+/** The first millisecond after an instant (ISO text compares as time). */
+export function afterInstant(iso: string): string {
+  return new Date(Date.parse(iso) + 1).toISOString();
 }
 
 function isUniqueViolation(error: unknown): boolean {

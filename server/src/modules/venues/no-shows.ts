@@ -1,7 +1,7 @@
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
-import { NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS } from './bookings.ts';
+import { afterInstant, NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS } from './bookings.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -35,13 +35,18 @@ export async function listNoShows(deps: AppDeps, actor: Actor, centreId: string 
   const rows = await q.orderBy('venue_bookings.ends_at', 'desc').limit(2000).execute();
   const byPerson = new Map<string, typeof rows>();
   for (const r of rows) byPerson.set(r.booker_user_id, [...(byPerson.get(r.booker_user_id) ?? []), r]);
+  const lifts = await latestLifts(deps, [...byPerson.keys()]);
   const items = [...byPerson.values()].map((mine) => {
+    // staff may have lifted her pause: only the no-shows after the lift count towards a new one
+    const liftedAt = lifts.get(mine[0]!.booker_user_id) ?? null;
+    const counting = liftedAt === null ? mine : mine.filter((b) => b.ends_at >= afterInstant(liftedAt));
     // newest first: the pause lifts when the LIMIT-th newest leaves the window
-    const isPaused = mine.length >= NO_SHOW_LIMIT;
-    const holding = mine[NO_SHOW_LIMIT - 1];
+    const isPaused = counting.length >= NO_SHOW_LIMIT;
+    const holding = counting[NO_SHOW_LIMIT - 1];
     return {
       name: mine[0]!.booker_name,
       noShows: mine.length,
+      liftedAt: liftedAt !== null && liftedAt >= since ? liftedAt : null,
       isPaused,
       pausedUntil:
         isPaused && holding !== undefined
@@ -52,4 +57,18 @@ export async function listNoShows(deps: AppDeps, actor: Actor, centreId: string 
   });
   items.sort((a, b) => b.noShows - a.noShows || a.name.localeCompare(b.name, 'zh-CN'));
   return { limit: NO_SHOW_LIMIT, windowDays: NO_SHOW_WINDOW_DAYS, items };
+}
+
+async function latestLifts(deps: AppDeps, userIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < userIds.length; i += 500) {
+    const rows = await deps.db
+      .selectFrom('venue_pause_lifts')
+      .select(['user_id', (eb) => eb.fn.max('lifted_at').as('at')])
+      .where('user_id', 'in', userIds.slice(i, i + 500))
+      .groupBy('user_id')
+      .execute();
+    for (const r of rows) out.set(r.user_id, String(r.at));
+  }
+  return out;
 }

@@ -156,6 +156,36 @@ export const ActivityBody = z.strictObject({
   capacity: z.number().int().min(1).max(10_000),
 });
 
+export const ActivityChangeBody = z
+  .strictObject({
+    title: z.string().trim().min(1).max(100).optional(),
+    description: z.string().max(1000).nullable().optional(),
+    audience: z.enum(AUDIENCES).optional(),
+    host: z.string().trim().min(1).max(100).optional(),
+    place: z.string().trim().max(200).optional().describe('only for an activity not held in a room'),
+    capacity: z.number().int().min(1).max(10_000).optional(),
+    date: Day.optional().describe('a new time: date, start and end together'),
+    start: Time.optional(),
+    end: Time.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'Change at least one thing',
+    path: ['title'],
+    params: { code: 'nothing_changed', zh: '请至少修改一项' },
+  });
+export const CallOffBody = z.strictObject({
+  reason: z.string().trim().min(1).max(200).describe('why: the residents signed up are told'),
+});
+export const LiftPauseBody = z.strictObject({
+  note: z.string().trim().min(1).max(500).describe('why the pause is lifted early (kept in the audit)'),
+});
+export const Standing = z.object({
+  noShows: z.number().int(),
+  limit: z.number().int(),
+  windowDays: z.number().int(),
+  isPaused: z.boolean(),
+});
+
 const Activity = z.object({
   id: z.string(),
   centreId: z.string(),
@@ -226,6 +256,7 @@ export const NoShowList = z.object({
     z.object({
       name: z.string(),
       noShows: z.number().int(),
+      liftedAt: z.string().nullable().describe('staff lifted her pause then; only no-shows after it count'),
       isPaused: z.boolean(),
       pausedUntil: z
         .string()

@@ -114,6 +114,16 @@ export interface VenueSignupTable {
   cancelled_at: string | null;
 }
 
+/** A pause lifted early by staff: no-shows before `lifted_at` no longer count towards her pause. */
+export interface VenuePauseLiftTable {
+  id: string;
+  user_id: string;
+  org_path: string;
+  lifted_by: string;
+  note: string;
+  lifted_at: string;
+}
+
 export interface VenueSpacePhotoTable {
   id: string;
   space_id: string;
@@ -129,6 +139,7 @@ export interface VenueTables {
   venue_centres: VenueCentreTable;
   venue_spaces: VenueSpaceTable;
   venue_space_photos: VenueSpacePhotoTable;
+  venue_pause_lifts: VenuePauseLiftTable;
   venue_series: VenueSeriesTable;
   venue_bookings: VenueBookingTable;
   venue_slots: VenueSlotTable;

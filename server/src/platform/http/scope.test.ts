@@ -135,6 +135,9 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
     },
   }),
   'POST /api/v1/venue-activities/:id/check-ins': () => ({ body: { signupId: crypto.randomUUID() } }),
+  'PATCH /api/v1/venue-activities/:id': () => ({ body: { capacity: 5 } }),
+  'POST /api/v1/venue-activities/:id/call-off': () => ({ body: { reason: '下雨' } }),
+  'POST /api/v1/venue-bookings/:id/lift-pause': () => ({ body: { note: '已核实' } }),
   // 幸福食堂 (modules/canteen): A's diner and menu, filled in beforeAll
   'POST /api/v1/canteens': (own) => ({
     body: { orgId: own.communityId, name: '幸福食堂', subsidyAccount: '老年助餐补贴' },
