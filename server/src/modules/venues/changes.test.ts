@@ -4,6 +4,9 @@ import { expectErrorBody } from '../../test/http.ts';
 import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
 import { openCentre } from './fixture.ts';
 
+interface ErrorBody {
+  errors: { field: string; code: string }[];
+}
 interface Activity {
   id: string;
   status: string;
@@ -107,7 +110,7 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     const fewer = await secretary.patch(`/api/v1/venue-activities/${calligraphy.id}`, { capacity: 1 });
     expect(fewer.statusCode).toBe(400);
     expectErrorBody(fewer);
-    expect(fewer.json().errors[0]).toMatchObject({ field: 'capacity', code: 'below_taken' });
+    expect(fewer.json<ErrorBody>().errors[0]).toMatchObject({ field: 'capacity', code: 'below_taken' });
   });
 
   it('moves the activity to another day: the room follows, the old time is free, those signed up are told', async () => {
@@ -134,7 +137,7 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
       end: '15:00',
     });
     expect(clash.statusCode).toBe(409);
-    expect(clash.json().errors[0].field).toBe('start');
+    expect(clash.json<ErrorBody>().errors[0].field).toBe('start');
     const list = (await secretary.get(`/api/v1/venue-activities/${calligraphy.id}/signups`)).json<{
       activity: Activity;
     }>();
@@ -153,7 +156,7 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     const res = await secretary.patch(`/api/v1/venue-activities/${calligraphy.id}`, change);
     expect(res.statusCode, res.body).toBe(400);
     expectErrorBody(res);
-    const error = res.json().errors[0];
+    const error = res.json<ErrorBody>().errors[0];
     expect(error.field).toBe(field);
     if (code !== 'too_small') expect(error.code).toBe(code);
   });
@@ -207,7 +210,7 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     );
     const noNote = await secretary.post(`/api/v1/venue-bookings/${bookingId}/lift-pause`, { note: ' ' });
     expect(noNote.statusCode).toBe(400);
-    expect(noNote.json().errors[0].field).toBe('note');
+    expect(noNote.json<ErrorBody>().errors[0].field).toBe('note');
 
     const lifted = await secretary.post(`/api/v1/venue-bookings/${bookingId}/lift-pause`, {
       note: '她那几天住院，已核实',
@@ -223,6 +226,6 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     expect(after.items.find((i) => i.name === '马桂英')!.liftedAt).not.toBeNull();
     const twice = await secretary.post(`/api/v1/venue-bookings/${bookingId}/lift-pause`, { note: '再次' });
     expect(twice.statusCode).toBe(409);
-    expect(twice.json().errors[0].code).toBe('not_paused');
+    expect(twice.json<ErrorBody>().errors[0].code).toBe('not_paused');
   });
 });

@@ -26,6 +26,8 @@ import {
   type ActivityBody,
   type Centre,
   type Signup,
+  callOffActivity,
+  changeActivity,
   checkInSignup,
   createActivity,
   useActivities,
@@ -38,21 +40,70 @@ interface ActivityForm extends Omit<ActivityBody, 'date' | 'centreId'> {
   date: dayjs.Dayjs;
 }
 
-function NewActivityModal({ centre, open, onClose }: { centre: Centre; open: boolean; onClose: () => void }) {
+/** The form's values for an activity being changed: its day and times in Shanghai. */
+function formValuesOf(a: Activity): Partial<ActivityForm> {
+  const start = dayjs.utc(a.startsAt).tz(DISPLAY_ZONE);
+  const end = dayjs.utc(a.endsAt).tz(DISPLAY_ZONE);
+  return {
+    title: a.title,
+    host: a.host,
+    audience: a.audience,
+    capacity: a.capacity,
+    description: a.description ?? undefined,
+    ...(a.spaceId === null ? { place: a.place } : { spaceId: a.spaceId }),
+    date: dayjs(start.format('YYYY-MM-DD')),
+    start: start.format('HH:mm'),
+    end: end.format('HH:mm'),
+  };
+}
+
+/** Publishes an activity, or — given `editing` — changes one (its room stays; a new time moves the room's booking). */
+function ActivityModal({
+  centre,
+  open,
+  editing,
+  onClose,
+}: {
+  centre: Centre;
+  open: boolean;
+  editing: Activity | null;
+  onClose: () => void;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = App.useApp();
   const [form] = Form.useForm<ActivityForm>();
   const create = useVenueMutation(createActivity);
+  const change = useVenueMutation(changeActivity);
   const spaceId = Form.useWatch('spaceId', form);
-  const submit = (v: ActivityForm) =>
-    create
-      .mutateAsync({
+  const save = (v: ActivityForm) => {
+    const date = v.date.format('YYYY-MM-DD');
+    if (editing === null)
+      return create.mutateAsync({
         ...v,
         centreId: centre.id,
-        date: v.date.format('YYYY-MM-DD'),
+        date,
         ...(v.spaceId === undefined ? {} : { place: undefined }),
-      })
+      });
+    // the room stays: a new time moves its booking
+    const { place, description, title, host, audience, capacity, start, end } = v;
+    return change.mutateAsync({
+      id: editing.id,
+      body: {
+        title,
+        host,
+        audience,
+        capacity,
+        start,
+        end,
+        date,
+        description: description === undefined || description.trim() === '' ? null : description,
+        ...(editing.spaceId === null && place !== undefined ? { place } : {}),
+      },
+    });
+  };
+  const submit = (v: ActivityForm) =>
+    save(v)
       .then(() => {
         message.success(t('vc.saved'));
         onClose();
@@ -81,17 +132,18 @@ function NewActivityModal({ centre, open, onClose }: { centre: Centre; open: boo
       open={open}
       destroyOnHidden
       width={620}
-      title={t('vc.activity.new')}
+      title={editing === null ? t('vc.activity.new') : t('vc.activity.change', { title: editing.title })}
       onCancel={onClose}
       onOk={() => form.submit()}
-      confirmLoading={create.isPending}
+      confirmLoading={create.isPending || change.isPending}
       okButtonProps={{ ...({ 'data-testid': 'activity-save' } as Record<string, string>) }}
     >
+      {editing !== null && <Typography.Paragraph type="secondary">{t('vc.activity.changeHint')}</Typography.Paragraph>}
       <Form
         form={form}
         layout="vertical"
         preserve={false}
-        initialValues={{ audience: 'all', host: centre.name, capacity: 20 }}
+        initialValues={editing === null ? { audience: 'all', host: centre.name, capacity: 20 } : formValuesOf(editing)}
         onFinish={(v) => void submit(v)}
       >
         <Form.Item name="title" label={t('vc.activity.title')} rules={required(t('vc.activity.title'))}>
@@ -112,6 +164,7 @@ function NewActivityModal({ centre, open, onClose }: { centre: Centre; open: boo
           <Form.Item name="spaceId" label={t('vc.activity.room')}>
             <Select
               allowClear
+              disabled={editing !== null}
               style={{ width: 200 }}
               options={centre.spaces
                 .filter((s) => s.isActive)
@@ -119,7 +172,7 @@ function NewActivityModal({ centre, open, onClose }: { centre: Centre; open: boo
               data-testid="activity-room"
             />
           </Form.Item>
-          {spaceId === undefined && (
+          {spaceId === undefined && (editing === null || editing.spaceId === null) && (
             <Form.Item name="place" label={t('vc.activity.place')}>
               <Input maxLength={200} style={{ width: 220 }} />
             </Form.Item>
@@ -141,6 +194,52 @@ function NewActivityModal({ centre, open, onClose }: { centre: Centre; open: boo
         </Space>
         <Form.Item name="description" label={t('vc.activity.description')}>
           <Input.TextArea maxLength={1000} rows={3} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Calls an activity off, saying why (those signed up are told). */
+function CallOffModal({ activity, onClose }: { activity: Activity | null; onClose: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
+  const callOff = useVenueMutation(callOffActivity);
+  const submit = (v: { reason: string }) =>
+    callOff
+      .mutateAsync({ id: activity!.id, reason: v.reason })
+      .then(() => {
+        message.success(t('vc.activity.calledOff'));
+        onClose();
+      })
+      .catch((e: unknown) => {
+        if (!showFieldErrors(form, e, i18n, ['reason'])) message.error(errorText(e, i18n));
+      });
+  return (
+    <Modal
+      open={activity !== null}
+      destroyOnHidden
+      title={t('vc.activity.callOff.title', { title: activity?.title ?? '' })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okButtonProps={{ danger: true, ...({ 'data-testid': 'activity-call-off-confirm' } as Record<string, string>) }}
+      okText={t('vc.activity.callOff')}
+      confirmLoading={callOff.isPending}
+    >
+      <Typography.Paragraph type="secondary">
+        {t('vc.activity.callOff.hint', { n: (activity?.confirmed ?? 0) + (activity?.waiting ?? 0) })}
+      </Typography.Paragraph>
+      <Form form={form} layout="vertical" preserve={false} onFinish={(v) => void submit(v)}>
+        <Form.Item
+          name="reason"
+          label={t('vc.activity.callOff.reason')}
+          rules={[
+            { required: true, whitespace: true, message: t('vc.required', { what: t('vc.activity.callOff.reason') }) },
+          ]}
+        >
+          <Input maxLength={200} data-testid="activity-call-off-reason" />
         </Form.Item>
       </Form>
     </Modal>
@@ -228,7 +327,10 @@ export function ActivitiesTab({ centre }: { centre: Centre }) {
   const { t } = useI18n();
   const list = useActivities(centre.id);
   const [isNew, setNew] = useState(false);
+  const [editing, setEditing] = useState<Activity | null>(null);
+  const [callingOff, setCallingOff] = useState<Activity | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const now = useNow();
   const columns: TableColumnsType<Activity> = [
     {
       title: t('vc.activity.title'),
@@ -252,9 +354,21 @@ export function ActivitiesTab({ centre }: { centre: Centre }) {
     {
       key: 'act',
       render: (_v, a) => (
-        <Button size="small" onClick={() => setOpen(a.id)} data-testid="activity-open">
-          {t('vc.activity.open')}
-        </Button>
+        <Space size={4}>
+          <Button size="small" onClick={() => setOpen(a.id)} data-testid="activity-open">
+            {t('vc.activity.open')}
+          </Button>
+          {a.status === 'published' && Date.parse(a.startsAt) > now && (
+            <>
+              <Button size="small" onClick={() => setEditing(a)} data-testid="activity-change">
+                {t('vc.activity.changeButton')}
+              </Button>
+              <Button size="small" danger onClick={() => setCallingOff(a)} data-testid="activity-call-off">
+                {t('vc.activity.callOff')}
+              </Button>
+            </>
+          )}
+        </Space>
       ),
     },
   ];
@@ -274,7 +388,16 @@ export function ActivitiesTab({ centre }: { centre: Centre }) {
         onRow={(a) => ({ 'data-testid': 'activity-row', 'data-title': a.title }) as object}
         scroll={{ x: true }}
       />
-      <NewActivityModal centre={centre} open={isNew} onClose={() => setNew(false)} />
+      <ActivityModal
+        centre={centre}
+        open={isNew || editing !== null}
+        editing={editing}
+        onClose={() => {
+          setNew(false);
+          setEditing(null);
+        }}
+      />
+      <CallOffModal activity={callingOff} onClose={() => setCallingOff(null)} />
       <SignupsDrawer activityId={open} onClose={() => setOpen(null)} />
     </Card>
   );

@@ -12,6 +12,7 @@ export type Booking = Json<paths['/api/v1/venue-bookings']['get']['responses'][2
 export type StaffBookingBody = Body<paths['/api/v1/venue-bookings']['post']>;
 export type Activity = Json<paths['/api/v1/venue-activities']['get']['responses'][200]>['items'][number];
 export type ActivityBody = Body<paths['/api/v1/venue-activities']['post']>;
+export type ActivityChangeBody = Body<paths['/api/v1/venue-activities/{id}']['patch']>;
 export type SignupList = Json<paths['/api/v1/venue-activities/{id}/signups']['get']['responses'][200]>;
 export type Signup = SignupList['items'][number];
 export type NoShowList = Json<paths['/api/v1/venue-no-shows']['get']['responses'][200]>;
@@ -100,6 +101,12 @@ export const cancelBooking = ({ id, wholeSeries, note }: { id: string; wholeSeri
 export const checkInBooking = (id: string) =>
   unwrap(api.POST('/api/v1/venue-bookings/{id}/check-in', { params: { path: { id } } }));
 export const createActivity = (body: ActivityBody) => unwrap(api.POST('/api/v1/venue-activities', { body }));
+export const changeActivity = ({ id, body }: { id: string; body: ActivityChangeBody }) =>
+  unwrap(api.PATCH('/api/v1/venue-activities/{id}', { params: { path: { id } }, body }));
+export const callOffActivity = ({ id, reason }: { id: string; reason: string }) =>
+  unwrap(api.POST('/api/v1/venue-activities/{id}/call-off', { params: { path: { id } }, body: { reason } }));
+export const liftBookingPause = ({ bookingId, note }: { bookingId: string; note: string }) =>
+  unwrap(api.POST('/api/v1/venue-bookings/{id}/lift-pause', { params: { path: { id: bookingId } }, body: { note } }));
 export const checkInSignup = ({ activityId, signupId }: { activityId: string; signupId: string }) =>
   unwrap(
     api.POST('/api/v1/venue-activities/{id}/check-ins', { params: { path: { id: activityId } }, body: { signupId } }),
