@@ -34,6 +34,7 @@ export const venueVocabularyMessages = {
   'venues.bookerKind.partner': { zh: '共建单位', en: 'Partner unit' },
   'venues.bookerKind.staff': { zh: '工作人员', en: 'Staff' },
   'venues.booked': { zh: '已预约', en: 'Booked' },
+  'venues.activity.calledOff': { zh: '已取消', en: 'Called off' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export const SPACE_KIND_KEYS = [

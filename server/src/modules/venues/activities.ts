@@ -245,7 +245,10 @@ export async function listActivitiesInScope(
   return { items: await describeActivities(deps.db, rows, null) };
 }
 
-/** Published activities ahead at the centres serving her household, with her sign-up. */
+/**
+ * Published activities ahead at the centres serving her household, with her sign-up — and, marked
+ * cancelled, one she had signed up for that staff called off (so her phone says so, not just forgets it).
+ */
 export async function listMyActivities(deps: AppDeps, actor: Actor) {
   const binding = await deps.db
     .selectFrom('resident_bindings')
@@ -269,10 +272,9 @@ export async function listMyActivities(deps: AppDeps, actor: Actor) {
     .selectFrom('venue_activities')
     .selectAll()
     .where('ends_at', '>=', now)
-    .where('status', '=', 'published')
     .where((eb) =>
       eb.or([
-        ...(ancestors.length > 0 ? [eb('org_path', 'in', ancestors)] : []),
+        ...(ancestors.length > 0 ? [eb.and([eb('org_path', 'in', ancestors), eb('status', '=', 'published')])] : []),
         ...(joined.length > 0
           ? [
               eb(

@@ -137,7 +137,7 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
       end: '15:00',
     });
     expect(clash.statusCode).toBe(409);
-    expect(clash.json<ErrorBody>().errors[0].field).toBe('start');
+    expect(clash.json<ErrorBody>().errors[0]!.field).toBe('start');
     const list = (await secretary.get(`/api/v1/venue-activities/${calligraphy.id}/signups`)).json<{
       activity: Activity;
     }>();
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     const res = await secretary.patch(`/api/v1/venue-activities/${calligraphy.id}`, change);
     expect(res.statusCode, res.body).toBe(400);
     expectErrorBody(res);
-    const error = res.json<ErrorBody>().errors[0];
+    const error = res.json<ErrorBody>().errors[0]!;
     expect(error.field).toBe(field);
     if (code !== 'too_small') expect(error.code).toBe(code);
   });
@@ -186,6 +186,9 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     expect(again.statusCode).toBe(409);
     expect((await secretary.patch(`/api/v1/venue-activities/${calligraphy.id}`, { capacity: 3 })).statusCode).toBe(409);
     expect((await residents[0]!.post(`/api/v1/my/activities/${calligraphy.id}/signup`)).statusCode).toBe(409);
+    // her phone keeps it, marked called off, rather than forgetting it
+    const mine = (await residents[0]!.get('/api/v1/my/activities')).json<{ items: Activity[] }>();
+    expect(mine.items.find((a) => a.id === calligraphy.id)?.status).toBe('cancelled');
   });
 
   it('lifts a paused resident early: her no-shows stay counted, she may book again and is told', async () => {
@@ -210,7 +213,7 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     );
     const noNote = await secretary.post(`/api/v1/venue-bookings/${bookingId}/lift-pause`, { note: ' ' });
     expect(noNote.statusCode).toBe(400);
-    expect(noNote.json<ErrorBody>().errors[0].field).toBe('note');
+    expect(noNote.json<ErrorBody>().errors[0]!.field).toBe('note');
 
     const lifted = await secretary.post(`/api/v1/venue-bookings/${bookingId}/lift-pause`, {
       note: '她那几天住院，已核实',
@@ -226,6 +229,6 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     expect(after.items.find((i) => i.name === '马桂英')!.liftedAt).not.toBeNull();
     const twice = await secretary.post(`/api/v1/venue-bookings/${bookingId}/lift-pause`, { note: '再次' });
     expect(twice.statusCode).toBe(409);
-    expect(twice.json<ErrorBody>().errors[0].code).toBe('not_paused');
+    expect(twice.json<ErrorBody>().errors[0]!.code).toBe('not_paused');
   });
 });

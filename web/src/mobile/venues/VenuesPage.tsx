@@ -193,7 +193,11 @@ function ActivityCard({ activity }: { activity: Activity }) {
             waiting: activity.waiting,
           })}
         </Typography.Text>
-        {mine === null ? (
+        {activity.status === 'cancelled' ? (
+          <Tag color="red" data-testid="activity-called-off">
+            {t('venues.activity.calledOff')}
+          </Tag>
+        ) : mine === null ? (
           <Button
             type="primary"
             size="small"

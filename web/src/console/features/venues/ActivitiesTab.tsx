@@ -339,7 +339,7 @@ export function ActivitiesTab({ centre }: { centre: Centre }) {
         <Space>
           <strong>{v}</strong>
           <Tag>{t(`venues.audience.${a.audience}`)}</Tag>
-          {a.status === 'cancelled' && <Tag color="red">{t('vc.activity.cancelled')}</Tag>}
+          {a.status === 'cancelled' && <Tag color="red">{t('venues.activity.calledOff')}</Tag>}
         </Space>
       ),
     },

@@ -106,7 +106,6 @@ export const venueConsoleMessages = {
   },
   'vc.activity.none': { zh: '近期没有活动', en: 'No activities coming up' },
   'vc.activity.open': { zh: '报名名单与签到', en: 'Sign-ups & check-in' },
-  'vc.activity.cancelled': { zh: '已取消', en: 'Called off' },
   'vc.activity.changeButton': { zh: '修改', en: 'Change' },
   'vc.activity.change': { zh: '修改活动：{title}', en: 'Change: {title}' },
   'vc.activity.changeHint': {
