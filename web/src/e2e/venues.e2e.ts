@@ -71,6 +71,7 @@ async function pickTime(page: Page, select: Locator, value: string) {
 describe('booking the 舞蹈室 for Tuesday evenings', () => {
   let server: RunningServer;
   let browser: Browser;
+  let herPhone: Page | undefined;
 
   beforeAll(async () => {
     server = await startServer({ demo: true });
@@ -129,8 +130,18 @@ describe('booking the 舞蹈室 for Tuesday evenings', () => {
     const tuesday = addDays(now.day, (2 - now.weekday + 7) % 7 || 7);
     const lastTuesday = addDays(tuesday, 21);
 
+    // before anything changes: every demo room is closed on Mondays, so the public week says 闭馆 that day, not 空闲
+    const before = await (await phoneContext(browser)).newPage();
+    await before.goto(`${server.baseUrl}/p/${YINGMENTAN}`);
+    const mondayRow = before.locator(
+      `[data-testid=public-venue-day][data-day="${addDays(now.day, (1 - now.weekday + 7) % 7)}"]`,
+    );
+    await mondayRow.getByTestId('public-venue-day-closed').waitFor();
+    expect(await mondayRow.textContent()).not.toContain('空闲');
+
     // she books the 舞蹈室 every Tuesday 19:00–21:00 for four weeks; it needs approval
     const phone = await signInOnPhone(HER);
+    herPhone = phone;
     await bookOnPhone(phone, '舞蹈室', {
       date: tuesday,
       start: '19:00',
@@ -215,15 +226,63 @@ describe('booking the 舞蹈室 for Tuesday evenings', () => {
     const calendar = visitor.getByTestId('public-venues');
     await calendar.waitFor();
     expect(await calendar.getByTestId('public-venue-area').textContent()).toContain('90% 向居民开放');
-    // every demo room is closed on Mondays: that day reads 闭馆, never 空闲
-    const mondayRow = calendar.locator(
-      `[data-testid=public-venue-day][data-day="${addDays(now.day, (1 - now.weekday + 7) % 7)}"]`,
-    );
-    await mondayRow.getByTestId('public-venue-day-closed').waitFor();
-    expect(await mondayRow.textContent()).not.toContain('空闲');
     if (tuesday > addDays(now.day, 6)) await calendar.getByTestId('public-venues-next').click();
     const evening = calendar.locator(`[data-testid=public-venue-day][data-day="${tuesday}"]`);
     await evening.getByText('19:00–21:00 舞蹈室 · 已预约').waitFor();
     expect(await calendar.textContent()).not.toContain('广场舞队排练');
+  });
+  it('the secretary adds places to an activity she signed up for, then calls it off; her phone says so', async () => {
+    const desk = consoleOf(await (await deskContext(browser)).newPage());
+    await desk.page.goto(`${server.baseUrl}/`);
+    await desk.signIn('yingmentan_sj', PASSWORD);
+    await desk.openSection('阵地与活动');
+    const centres = await callApi(desk.page, 'GET', '/api/v1/venue-centres');
+    const centre = (centres.json as { items: { id: string; orgName: string }[] }).items.find((c) =>
+      c.orgName.includes('营门滩'),
+    )!;
+    const day = addDays(shanghaiNow().day, 3);
+    const made = await callApi(desk.page, 'POST', '/api/v1/venue-activities', {
+      centreId: centre.id,
+      place: '小区广场',
+      title: '防诈骗讲座',
+      audience: 'elderly',
+      host: '营门滩社区',
+      date: day,
+      start: '09:00',
+      end: '10:00',
+      capacity: 1,
+    });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+
+    // her phone from the first story (a second code for the same number so soon is refused, as it should be)
+    const phone = herPhone ?? (await signInOnPhone(HER));
+    await phone.goto(`${server.baseUrl}/m/venues`);
+    await phone.getByTestId('venues-tab-activities').click();
+    const card = phone.locator('[data-testid=activity][data-title=防诈骗讲座]');
+    await card.getByTestId('activity-signup').click();
+    await card.getByTestId('activity-my-status').waitFor();
+
+    // more places: the secretary changes the activity in the console
+    await desk.page.goto(`${server.baseUrl}/venues?tab=activities`);
+    const row = desk.page.locator('[data-testid=activity-row][data-title=防诈骗讲座]');
+    await row.getByTestId('activity-change').click();
+    const modal = desk.page.locator('.ant-modal:visible');
+    await modal.getByTestId('activity-capacity').fill('30');
+    await modal.getByTestId('activity-save').click();
+    await modal.waitFor({ state: 'hidden' });
+    await row.getByText('1/30', { exact: false }).waitFor();
+
+    // called off, with the reason: the row says 已取消 and her phone keeps it, marked 已取消
+    await row.getByTestId('activity-call-off').click();
+    const callOff = desk.page.locator('.ant-modal:visible');
+    await callOff.getByTestId('activity-call-off-reason').fill('主讲民警临时出警，改期另行通知');
+    await callOff.getByTestId('activity-call-off-confirm').click();
+    await callOff.waitFor({ state: 'hidden' });
+    await row.getByText('已取消').waitFor();
+    await phone.reload();
+    await phone.getByTestId('venues-tab-activities').click();
+    await phone.locator('[data-testid=activity][data-title=防诈骗讲座]').getByTestId('activity-called-off').waitFor();
+    const bell = await callApi(phone, 'GET', '/api/v1/messages/mine');
+    expect(JSON.stringify(bell.json)).toContain('主讲民警临时出警');
   });
 });
