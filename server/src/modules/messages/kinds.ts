@@ -117,6 +117,18 @@ export const MESSAGE_KINDS = {
     isDigested: false,
     isSensitive: false,
   },
+  'notice.staff': {
+    name: { zh: '工作通知', en: 'Notices to staff' },
+    zh: '{from}发来工作通知《{title}》，请在手机“通知”中查看',
+    en: '{from} sent you a notice: “{title}” (phone → Notices)',
+    params: ['title', 'from'],
+    defaultChannels: ['in_app'],
+    audience: 'staff',
+    isUrgent: false,
+    isChoosable: true,
+    isDigested: false,
+    isSensitive: false,
+  },
   'notice.answer': {
     name: { zh: '通知提问的答复', en: 'Answers to my questions on notices' },
     zh: '您就通知《{title}》的提问已有答复',
