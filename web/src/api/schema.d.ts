@@ -3238,7 +3238,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的通知 / Notices sent to my household */
+        /** 我的通知（本户收到的，或按工作人员身份发给我的）/ Notices sent to my household or to me by my staff role */
         get: operations["getApiV1MyNotices"];
         put?: never;
         post?: never;
@@ -17710,6 +17710,8 @@ export interface operations {
                         minAge?: number;
                         /** @description a roster: exactly these households */
                         householdIds?: string[];
+                        /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                        roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                     };
                 };
             };
@@ -17723,7 +17725,10 @@ export interface operations {
                 content: {
                     "application/json": {
                         households: number;
+                        /** @description resident accounts bound to those households */
                         accounts: number;
+                        /** @description staff accounts reached by a staff role */
+                        staff: number;
                     };
                 };
             };
@@ -17768,7 +17773,9 @@ export interface operations {
                             followedUpAt: string | null;
                             households: number;
                             accounts: number;
+                            staff: number;
                             read: number;
+                            staffRead: number;
                             explained: number;
                             questionsOpen: number;
                         }[];
@@ -17815,6 +17822,8 @@ export interface operations {
                         minAge?: number;
                         /** @description a roster: exactly these households */
                         householdIds?: string[];
+                        /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                        roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                     };
                     /** @description after this many days unread, households go to their grid workers as visits (default 3; null: never) */
                     followUpDays?: number | null;
@@ -17839,7 +17848,9 @@ export interface operations {
                         followedUpAt: string | null;
                         households: number;
                         accounts: number;
+                        staff: number;
                         read: number;
+                        staffRead: number;
                         explained: number;
                         questionsOpen: number;
                         body: string;
@@ -17853,6 +17864,8 @@ export interface operations {
                             minAge?: number;
                             /** @description a roster: exactly these households */
                             householdIds?: string[];
+                            /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                            roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                         };
                         attachments: {
                             id: string;
@@ -17871,6 +17884,14 @@ export interface operations {
                             answeredAt: string | null;
                             caseId: string | null;
                             caseNumber: string | null;
+                        }[];
+                        staffReceipts: {
+                            userId: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "grid_worker" | "community_staff";
+                            unitName: string;
+                            readAt: string | null;
                         }[];
                     };
                 };
@@ -17914,7 +17935,9 @@ export interface operations {
                         followedUpAt: string | null;
                         households: number;
                         accounts: number;
+                        staff: number;
                         read: number;
+                        staffRead: number;
                         explained: number;
                         questionsOpen: number;
                         body: string;
@@ -17928,6 +17951,8 @@ export interface operations {
                             minAge?: number;
                             /** @description a roster: exactly these households */
                             householdIds?: string[];
+                            /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                            roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                         };
                         attachments: {
                             id: string;
@@ -17946,6 +17971,14 @@ export interface operations {
                             answeredAt: string | null;
                             caseId: string | null;
                             caseNumber: string | null;
+                        }[];
+                        staffReceipts: {
+                            userId: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "grid_worker" | "community_staff";
+                            unitName: string;
+                            readAt: string | null;
                         }[];
                     };
                 };
