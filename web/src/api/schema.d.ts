@@ -3386,6 +3386,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funds/{id}/owners/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量登记业主户：粘贴“地址 + 建筑面积”清单，全部成功或全部不写，出错指明第几行 / Add owner households from a pasted list, all or none */
+        post: operations["postApiV1FundsIdOwnersImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funds/{id}/levies": {
         parameters: {
             query?: never;
@@ -3398,6 +3415,23 @@ export interface paths {
         put?: never;
         /** 发起业主筹资，定下每户应缴 / Levy owners: fixes each household’s due */
         post: operations["postApiV1FundsIdLevies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/levies/{levyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改业主筹资（尚无人缴款时；应缴额按现有业主重算；已有缴款则 409）/ Correct a levy before anyone has paid against it */
+        put: operations["putApiV1FundsIdLeviesLevyId"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -18746,6 +18780,56 @@ export interface operations {
             };
         };
     };
+    postApiV1FundsIdOwnersImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rows: {
+                        address: string;
+                        areaM2: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            householdId: string;
+                            address: string;
+                            areaM2: number;
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        }[];
+                        totalArrearsFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1FundsIdLevies: {
         parameters: {
             query?: never;
@@ -18816,6 +18900,62 @@ export interface operations {
         responses: {
             /** @description OK */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        /** @enum {string} */
+                        basis: "per_household" | "per_area" | "flat";
+                        rateFen: number;
+                        decisionId: string | null;
+                        dueOn: string;
+                        totalFen: number;
+                        households: number;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1FundsIdLeviesLevyId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                levyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @enum {string} */
+                    basis: "per_household" | "per_area" | "flat";
+                    rateFen: number;
+                    /** Format: uuid */
+                    decisionId?: string;
+                    /** Format: date */
+                    dueOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
