@@ -195,7 +195,7 @@ describe('说文解策: notices read on the phone, unread ones visited', () => {
     const drawer = desk.page.locator('.ant-drawer:visible');
     const staffReceipts = drawer.getByTestId('notice-staff-receipts');
     await staffReceipts.waitFor();
-    expect(await drawer.getByText('工作人员回执 · 已读户数 0/4').count()).toBe(1);
+    expect(await drawer.getByText('工作人员回执 · 已读 0/4 人').count()).toBe(1);
     expect(await staffReceipts.locator('tbody tr').count()).toBe(4);
 
     // 网格员 1 hears of it in her bell and reads it on her phone
@@ -219,7 +219,7 @@ describe('说文解策: notices read on the phone, unread ones visited', () => {
     await desk.page.reload();
     await drawerOf(STAFF_NOTICE);
     const after = desk.page.locator('.ant-drawer:visible');
-    await expect.poll(() => after.getByText('工作人员回执 · 已读户数 1/4').count(), SOON).toBe(1);
+    await expect.poll(() => after.getByText('工作人员回执 · 已读 1/4 人').count(), SOON).toBe(1);
     await desk.screenshot('notices-console-staff-receipts');
   }, 240_000);
 });

@@ -417,7 +417,7 @@ function NoticeDrawer({ id, onClose }: { id: string; onClose: () => void }) {
           {n.staff > 0 && (
             <>
               <Typography.Title level={5} style={{ margin: 0 }}>
-                {t('notices.staffReceipts')} · {t('notices.col.read')} {n.staffRead}/{n.staff}
+                {t('notices.staffReceipts')} · {t('notices.staffRead', { read: n.staffRead, n: n.staff })}
               </Typography.Title>
               <Typography.Text type="secondary">{t('notices.staffNoFollowUp')}</Typography.Text>
               <Table

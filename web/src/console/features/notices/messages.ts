@@ -39,6 +39,7 @@ export const noticeConsoleMessages = {
   'notices.role.grid_worker': { zh: '网格员', en: 'Grid worker' },
   'notices.role.community_staff': { zh: '社区工作者', en: 'Community staff' },
   'notices.staffReceipts': { zh: '工作人员回执', en: 'Staff read receipts' },
+  'notices.staffRead': { zh: '已读 {read}/{n} 人', en: '{read} of {n} read' },
   'notices.staffNoFollowUp': {
     zh: '工作人员按身份收到，不转入户讲解',
     en: 'Staff are reached in person: no home-visit follow-up',
