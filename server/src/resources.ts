@@ -201,20 +201,22 @@ export const RESOURCES: ResourceRegistry = {
   /** a notice lies at the unit it was sent from; a question on it, at the asker's household (notices/) */
   notice: atPath({ zh: '通知', en: 'Notice' }, 'notices', 'org_path'),
   noticeQuestion: atPath({ zh: '提问', en: 'Question' }, 'notice_questions', 'org_path'),
-  /** a notice as a resident sees it: hers when it went to a household she is bound to */
+  /** a notice as a resident sees it: hers when it went to a household she is bound to, or to her by her staff role */
   myNotice: {
     label: { zh: '通知', en: 'Notice' },
-    reachOf: async (db, ids) =>
-      collect(
-        await db
+    reachOf: async (db, ids) => {
+      const [viaHousehold, asStaff] = await Promise.all([
+        db
           .selectFrom('notice_households')
           .innerJoin('resident_bindings', 'resident_bindings.household_id', 'notice_households.household_id')
           .select(['notice_households.notice_id as id', 'resident_bindings.user_id'])
           .where('notice_households.notice_id', 'in', ids)
           .where('resident_bindings.status', '=', 'bound')
           .execute(),
-        (r) => [{ userId: r.user_id }],
-      ),
+        db.selectFrom('notice_accounts').select(['notice_id as id', 'user_id']).where('notice_id', 'in', ids).execute(),
+      ]);
+      return collect([...viaHousehold, ...asStaff], (r) => [{ userId: r.user_id }]);
+    },
   },
   apikey: {
     label: { zh: '访问密钥', en: 'API key' },

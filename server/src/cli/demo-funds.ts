@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { createFund, recordMovement, setOwners, createLevy } from '../modules/funds/service.ts';
 import { createCompany, createContract } from '../modules/funds/property.ts';
+import { findFirstAdoptedDecisionUnder } from '../modules/councils/decisions.ts';
 import { insertSubUnit } from '../modules/orgs/service.ts';
 import type { RoleId } from '../platform/access/roles.ts';
 import type { Actor } from '../platform/access/scope.ts';
@@ -90,14 +91,7 @@ export async function seedDemoFunds(deps: AppDeps, log: (line: string) => void):
         insertSubUnit(trx, now, { parent: community, level: 'compound', name: DEMO_COMPOUND, geometry: null }),
       );
   }
-  const decision = await deps.db
-    .selectFrom('council_decisions')
-    .select(['id', 'title', 'subsidy_fen', 'company_fen'])
-    .where('org_path', '>=', community.path)
-    .where('org_path', '<', end)
-    .where('result', '=', 'adopted')
-    .orderBy('decided_at')
-    .executeTakeFirst();
+  const decision = (await findFirstAdoptedDecisionUnder(deps.db, community.path)) ?? undefined;
   if (marker !== undefined) {
     // seeded before the council demo decided: the spending under its decision comes now
     const seeded = await deps.db
@@ -165,7 +159,7 @@ export async function seedDemoFunds(deps: AppDeps, log: (line: string) => void):
     fund.id,
     {
       source: 'subsidy',
-      amountFen: decision?.subsidy_fen ?? 360_000,
+      amountFen: decision?.subsidyFen ?? 360_000,
       occurredOn: addDays(today, -3),
       payer: '七里河区住房和城乡建设局',
       purpose: '老旧小区引入物业补贴',
@@ -192,7 +186,7 @@ export async function seedDemoFunds(deps: AppDeps, log: (line: string) => void):
     fund.id,
     {
       source: 'company',
-      amountFen: decision?.company_fen ?? 120_000,
+      amountFen: decision?.companyFen ?? 120_000,
       occurredOn: addDays(today, -2),
       companyId: company.id,
     },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type TestContext, createTestContext } from '../test/harness.ts';
-import { seedDemoNotices } from './demo-notices.ts';
+import { DEMO_STAFF_NOTICE, seedDemoNotices } from './demo-notices.ts';
 import { seedDemoResidents } from './demo-residents.ts';
 import { seedDemo } from './demo.ts';
 
@@ -24,7 +24,7 @@ describe.each(DIALECTS)('demo notices on %s', (dialect) => {
       .select(['org_units.name as community', 'notices.title', 'notices.audience', 'notices.households'])
       .execute();
     for (const community of ['山字石社区', '吴家园社区', '营门滩社区', '砂岗村']) {
-      const own = notices.filter((n) => n.community === community);
+      const own = notices.filter((n) => n.community === community && n.title !== DEMO_STAFF_NOTICE);
       expect(own.map((n) => n.title).sort(), community).toEqual(
         [
           '关于调整城乡最低生活保障标准的通知',
@@ -52,6 +52,38 @@ describe.each(DIALECTS)('demo notices on %s', (dialect) => {
     const taggedHouseholds = new Set(tagged.map((r) => r.household_id));
     expect(dibao.length).toBeGreaterThan(0);
     for (const h of dibao) expect(taggedHouseholds.has(h.household_id)).toBe(true);
+  });
+
+  it('sends 营门滩’s four 网格员 the work notice by role, in their bell, with no household', async () => {
+    const notice = await t.deps.db
+      .selectFrom('notices')
+      .innerJoin('org_units', 'org_units.id', 'notices.org_id')
+      .select(['notices.id', 'notices.households'])
+      .where('org_units.code', '=', '620105006010')
+      .where('notices.title', '=', DEMO_STAFF_NOTICE)
+      .executeTakeFirstOrThrow();
+    expect(notice.households).toBe(0);
+    const staff = await t.deps.db
+      .selectFrom('notice_accounts')
+      .innerJoin('users', 'users.id', 'notice_accounts.user_id')
+      .select(['users.username', 'notice_accounts.role'])
+      .where('notice_accounts.notice_id', '=', notice.id)
+      .orderBy('users.username')
+      .execute();
+    expect(staff).toEqual(
+      ['yingmentan_wg1', 'yingmentan_wg2', 'yingmentan_wg3', 'yingmentan_wg4'].map((username) => ({
+        username,
+        role: 'grid_worker',
+      })),
+    );
+    const told = await t.deps.db
+      .selectFrom('outbox_messages')
+      .innerJoin('users', 'users.id', 'outbox_messages.recipient_user_id')
+      .select('users.username')
+      .where('outbox_messages.kind', '=', 'notice.staff')
+      .where('users.username', 'like', 'yingmentan_wg%')
+      .execute();
+    expect(told).toHaveLength(4);
   });
 
   it('tells each bound demo resident through the outbox of the notice on her household', async () => {

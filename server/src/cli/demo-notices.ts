@@ -7,7 +7,13 @@ import { DEMO_COMMUNITIES } from './demo.ts';
 
 type DemoNotice = Pick<NoticeBody, 'title' | 'body' | 'explainer' | 'audience'>;
 
-/** What each demo community sends: to every 低保户 about the new subsidy rule, to every 独居老人's household. */
+/** The demo's notice by role: every 网格员 of the community, in their bell (no household). */
+export const DEMO_STAFF_NOTICE = '冬季入户走访安全提示（致全体网格员）';
+
+/**
+ * What each demo community sends: to every 低保户 about the new subsidy rule, to every 独居老人's household,
+ * and to its 网格员 by role.
+ */
 const NOTICES: DemoNotice[] = [
   {
     title: '关于调整城乡最低生活保障标准的通知',
@@ -29,6 +35,14 @@ const NOTICES: DemoNotice[] = [
       '一句话：屋里烧煤炉一定留条窗缝，报警器响了马上开窗出门。社区免费给您家装报警器，不收钱；' +
       '装了“一键呼叫”以后，有事按一下，网格员半小时内到。想装的在下面说一声，或者等网格员上门。',
     audience: { careTags: ['living_alone'] },
+  },
+  {
+    title: DEMO_STAFF_NOTICE,
+    body:
+      '入冬后入户走访，请重点查看独居老人、高龄老人家中煤炉烟道、窗缝和一氧化碳报警器，发现隐患当场提醒并拍照上报；' +
+      '遇老人身体不适，先拨打 120，再报社区。',
+    explainer: '走访时多看一眼炉子和窗户，报警器不响的帮着试一下；有隐患就在“上报事件”里拍照报上来。',
+    audience: { roles: ['grid_worker'] },
   },
 ];
 
@@ -94,5 +108,7 @@ export async function seedDemoNotices(deps: AppDeps, log: (line: string) => void
   }
   await deps.db.insertInto('counters').values({ name: 'demo_notices_seeded', value: 1 }).execute();
   if (sent > 0)
-    log(`demo notices: ${sent} sent (低保标准调整, 冬季取暖安全, 议事议题征集); sign in as <slug>_sj, 说文解策`);
+    log(
+      `demo notices: ${sent} sent (低保标准调整, 冬季取暖安全, 网格员走访提示, 议事议题征集); sign in as <slug>_sj, 说文解策`,
+    );
 }

@@ -33,6 +33,7 @@ import * as m0035 from './migrations/0035_council_topic_lapse.ts';
 import * as m0033 from './migrations/0033_venue_photos.ts';
 import * as m0042 from './migrations/0042_venue_changes.ts';
 import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
+import * as m0037 from './migrations/0037_notice_accounts.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '0033_venue_photos': m0033,
   '0032_party_members_points_expiry': m0032,
   '0042_venue_changes': m0042,
+  '0037_notice_accounts': m0037,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */

@@ -3238,7 +3238,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的通知 / Notices sent to my household */
+        /** 我的通知（本户收到的，或按工作人员身份发给我的）/ Notices sent to my household or to me by my staff role */
         get: operations["getApiV1MyNotices"];
         put?: never;
         post?: never;
@@ -3386,6 +3386,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funds/{id}/owners/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量登记业主户：粘贴“地址 + 建筑面积”清单，全部成功或全部不写，出错指明第几行 / Add owner households from a pasted list, all or none */
+        post: operations["postApiV1FundsIdOwnersImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funds/{id}/levies": {
         parameters: {
             query?: never;
@@ -3398,6 +3415,23 @@ export interface paths {
         put?: never;
         /** 发起业主筹资，定下每户应缴 / Levy owners: fixes each household’s due */
         post: operations["postApiV1FundsIdLevies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{id}/levies/{levyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改业主筹资（尚无人缴款时；应缴额按现有业主重算；已有缴款则 409）/ Correct a levy before anyone has paid against it */
+        put: operations["putApiV1FundsIdLeviesLevyId"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -17761,6 +17795,8 @@ export interface operations {
                         minAge?: number;
                         /** @description a roster: exactly these households */
                         householdIds?: string[];
+                        /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                        roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                     };
                 };
             };
@@ -17774,7 +17810,10 @@ export interface operations {
                 content: {
                     "application/json": {
                         households: number;
+                        /** @description resident accounts bound to those households */
                         accounts: number;
+                        /** @description staff accounts reached by a staff role */
+                        staff: number;
                     };
                 };
             };
@@ -17819,7 +17858,9 @@ export interface operations {
                             followedUpAt: string | null;
                             households: number;
                             accounts: number;
+                            staff: number;
                             read: number;
+                            staffRead: number;
                             explained: number;
                             questionsOpen: number;
                         }[];
@@ -17866,6 +17907,8 @@ export interface operations {
                         minAge?: number;
                         /** @description a roster: exactly these households */
                         householdIds?: string[];
+                        /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                        roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                     };
                     /** @description after this many days unread, households go to their grid workers as visits (default 3; null: never) */
                     followUpDays?: number | null;
@@ -17890,7 +17933,9 @@ export interface operations {
                         followedUpAt: string | null;
                         households: number;
                         accounts: number;
+                        staff: number;
                         read: number;
+                        staffRead: number;
                         explained: number;
                         questionsOpen: number;
                         body: string;
@@ -17904,6 +17949,8 @@ export interface operations {
                             minAge?: number;
                             /** @description a roster: exactly these households */
                             householdIds?: string[];
+                            /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                            roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                         };
                         attachments: {
                             id: string;
@@ -17922,6 +17969,14 @@ export interface operations {
                             answeredAt: string | null;
                             caseId: string | null;
                             caseNumber: string | null;
+                        }[];
+                        staffReceipts: {
+                            userId: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "grid_worker" | "community_staff";
+                            unitName: string;
+                            readAt: string | null;
                         }[];
                     };
                 };
@@ -17965,7 +18020,9 @@ export interface operations {
                         followedUpAt: string | null;
                         households: number;
                         accounts: number;
+                        staff: number;
                         read: number;
+                        staffRead: number;
                         explained: number;
                         questionsOpen: number;
                         body: string;
@@ -17979,6 +18036,8 @@ export interface operations {
                             minAge?: number;
                             /** @description a roster: exactly these households */
                             householdIds?: string[];
+                            /** @description party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account */
+                            roles?: ("party_member" | "dual_member" | "volunteer" | "council_member" | "grid_worker" | "community_staff")[];
                         };
                         attachments: {
                             id: string;
@@ -17997,6 +18056,14 @@ export interface operations {
                             answeredAt: string | null;
                             caseId: string | null;
                             caseNumber: string | null;
+                        }[];
+                        staffReceipts: {
+                            userId: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "grid_worker" | "community_staff";
+                            unitName: string;
+                            readAt: string | null;
                         }[];
                     };
                 };
@@ -18764,6 +18831,56 @@ export interface operations {
             };
         };
     };
+    postApiV1FundsIdOwnersImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rows: {
+                        address: string;
+                        areaM2: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            householdId: string;
+                            address: string;
+                            areaM2: number;
+                            dueFen: number;
+                            paidFen: number;
+                            arrearsFen: number;
+                        }[];
+                        totalArrearsFen: number;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1FundsIdLevies: {
         parameters: {
             query?: never;
@@ -18834,6 +18951,62 @@ export interface operations {
         responses: {
             /** @description OK */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        /** @enum {string} */
+                        basis: "per_household" | "per_area" | "flat";
+                        rateFen: number;
+                        decisionId: string | null;
+                        dueOn: string;
+                        totalFen: number;
+                        households: number;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1FundsIdLeviesLevyId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                levyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @enum {string} */
+                    basis: "per_household" | "per_area" | "flat";
+                    rateFen: number;
+                    /** Format: uuid */
+                    decisionId?: string;
+                    /** Format: date */
+                    dueOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

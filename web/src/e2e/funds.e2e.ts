@@ -102,8 +102,27 @@ describe('a compound fund from the console to the owner’s phone', () => {
     await desk.page.getByTestId('fc-levy-rate').fill('2');
     await desk.page.getByTestId('fc-levy-save').click();
     await desk.page.getByText('已发起：1 户，应缴合计 ¥177.00').waitFor();
+    // nobody has paid yet: she corrects the levy to 3 yuan a m², and the due follows
+    await desk.page.getByTestId('fc-levy-edit').first().click();
+    await desk.page.getByTestId('fc-levy-rate').fill('3');
+    await desk.page.getByTestId('fc-levy-save').click();
+    await desk.page.getByText('已修改：1 户，应缴合计 ¥265.50').waitFor();
     await desk.page.getByRole('tab', { name: '业主与欠缴' }).click();
-    await expect.poll(() => desk.page.getByTestId('fc-total-arrears').textContent()).toBe('欠缴合计 ¥177.00');
+    await expect.poll(() => desk.page.getByTestId('fc-total-arrears').textContent()).toBe('欠缴合计 ¥265.50');
+
+    // 批量登记: a pasted list with a line the registry does not know adds nobody and names the line; corrected, all go in
+    const listed = await desk.page.request.get(`${server.baseUrl}/api/v1/households?pageSize=200`);
+    const addresses = ((await listed.json()) as { items: { address: string }[] }).items.map((h) => h.address);
+    const unique = addresses.filter((a) => addresses.indexOf(a) === addresses.lastIndexOf(a)).slice(-2);
+    expect(unique).toHaveLength(2);
+    await desk.page.getByTestId('fc-owner-import').click();
+    const paste = desk.page.locator('.ant-modal:visible');
+    await paste.getByTestId('fc-owner-import-text').fill(`${unique[0]}\t60\n吴家园不存在的楼 9 号\t70.25\n`);
+    await paste.getByTestId('fc-owner-import-save').click();
+    expect(await paste.getByTestId('fc-owner-import-problems').textContent()).toContain('第 2 行');
+    await paste.getByTestId('fc-owner-import-text').fill(`${unique[0]}\t60\n${unique[1]}，70.25 ㎡\n`);
+    await paste.getByTestId('fc-owner-import-save').click();
+    await desk.page.getByText(/已登记 2 户，本小区共 [23] 户业主/).waitFor();
 
     // back to 吴家园西街小区, whose council decided the funding split
     await desk.page.getByTestId('fc-fund').click();

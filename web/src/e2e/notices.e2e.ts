@@ -13,6 +13,7 @@ const HER_PHONE = '13900000003';
 /** The demo's notice to her household and its neighbours (cli/demo-notices.ts). */
 const HERS = '营门滩社区居民议事会议题征集';
 const ALLOWANCE = '关于发放高龄津贴的通知';
+const STAFF_NOTICE = '关于做好冬季入户走访安全工作的通知';
 const DAY_MS = 86_400_000;
 const SOON = { timeout: 30_000, interval: 250 };
 
@@ -176,4 +177,49 @@ describe('说文解策: notices read on the phone, unread ones visited', () => {
     expect(await first.textContent()).toContain(ALLOWANCE);
     await worker.screenshot('notices-field-today');
   }, 300_000);
+
+  it('sends a notice to every 网格员 by role: the preview counts them, one reads it on her phone, the community sees her receipt', async () => {
+    await desk.page.reload();
+    await desk.page.getByTestId('notice-new').click();
+    const compose = desk.page.locator('.ant-modal:visible');
+    await compose.getByTestId('notice-roles').click();
+    await desk.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '网格员' }).click();
+    await desk.page.keyboard.press('Escape');
+    // the demo's four grid workers of 营门滩, and no household
+    await expect
+      .poll(() => compose.getByTestId('notice-preview').textContent(), SOON)
+      .toContain('将送达 0 户（0 个居民账号会收到消息）和 4 名工作人员');
+    await compose.getByTestId('notice-title').fill(STAFF_NOTICE);
+    await compose.getByTestId('notice-body').fill('入冬后入户走访请注意燃气、取暖安全，发现隐患当场拍照上报。');
+    await compose.getByRole('button', { name: '发通知' }).click();
+    const drawer = desk.page.locator('.ant-drawer:visible');
+    const staffReceipts = drawer.getByTestId('notice-staff-receipts');
+    await staffReceipts.waitFor();
+    expect(await drawer.getByText('工作人员回执 · 已读 0/4 人').count()).toBe(1);
+    expect(await staffReceipts.locator('tbody tr').count()).toBe(4);
+
+    // 网格员 1 hears of it in her bell and reads it on her phone
+    const worker = consoleOf(await (await phoneContext(browser)).newPage());
+    worker.page.setDefaultTimeout(30_000);
+    await worker.page.goto(`${server.baseUrl}/`);
+    await worker.signIn('yingmentan_wg1', PASSWORD);
+    await worker.page.waitForURL('**/m/field');
+    const bell = await getJson<{ items: { kind: string; title: string }[] }>(
+      worker.page.request,
+      `${server.baseUrl}/api/v1/messages/mine`,
+    );
+    expect(bell.items.find((m) => m.kind === 'notice.staff')?.title).toContain(STAFF_NOTICE);
+    await worker.page.getByTestId('field-notices').click();
+    const item = worker.page.locator(`[data-testid=notice-item][data-title="${STAFF_NOTICE}"]`);
+    expect(await item.getAttribute('data-read')).toBe('false');
+    await item.click();
+    await worker.page.getByTestId('notice-read').waitFor();
+    await worker.screenshot('notices-staff-read');
+
+    await desk.page.reload();
+    await drawerOf(STAFF_NOTICE);
+    const after = desk.page.locator('.ant-drawer:visible');
+    await expect.poll(() => after.getByText('工作人员回执 · 已读 1/4 人').count(), SOON).toBe(1);
+    await desk.screenshot('notices-console-staff-receipts');
+  }, 240_000);
 });

@@ -52,9 +52,10 @@ function Loading() {
 }
 
 /** A phone page for holders of `permission`; anyone else goes to the console, which finds her a start. */
-function Guarded({ permission, children }: { permission: string; children: ReactNode }) {
+function Guarded({ permission, children }: { permission: string | string[]; children: ReactNode }) {
   const { can } = useAuth();
-  return can(permission) ? children : <RedirectToOtherApp path="/" />;
+  const isAllowed = typeof permission === 'string' ? can(permission) : permission.some((p) => can(p));
+  return isAllowed ? children : <RedirectToOtherApp path="/" />;
 }
 
 /** Decides what the phone shows: sign-in, the forced password change, or the page asked for. */
@@ -78,7 +79,11 @@ function Gate() {
       <Route path="/m/dual" element={<Guarded permission="case.report" children={<DualPage />} />} />
       <Route path="/m/venues/*" element={<Guarded permission="case.report" children={<VenueRoutes />} />} />
       <Route path="/m/funds/*" element={<Guarded permission="case.report" children={<FundRoutes />} />} />
-      <Route path="/m/notices/*" element={<Guarded permission="case.report" children={<NoticeRoutes />} />} />
+      {/* notices reach residents by household and staff (网格员) by their role */}
+      <Route
+        path="/m/notices/*"
+        element={<Guarded permission={['case.report', 'notice.read']} children={<NoticeRoutes />} />}
+      />
       <Route path="/m/*" element={<Guarded permission="case.report" children={<PhoneRoutes />} />} />
       <Route path="*" element={<RedirectToOtherApp path="/" />} />
     </Routes>

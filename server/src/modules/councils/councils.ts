@@ -61,6 +61,22 @@ export async function listActiveMembers(db: Kysely<DB>, councilId: string): Prom
     .execute();
 }
 
+/**
+ * Which of these households have a member sitting on a council now (a residents' representative, or any
+ * member the council tied to a household). The role a notice may be sent to.
+ */
+export async function householdsOnCouncils(db: Kysely<DB>, householdIds: readonly string[]): Promise<Set<string>> {
+  if (householdIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('council_members')
+    .select('household_id')
+    .distinct()
+    .where('household_id', 'in', [...householdIds])
+    .where('left_at', 'is', null)
+    .execute();
+  return new Set(rows.map((r) => r.household_id).filter((id): id is string => id !== null));
+}
+
 /** Sets up the council of a community, compound or village group with its rules (one per unit). */
 export async function createCouncil(deps: AppDeps, actor: Actor, input: CouncilCreateBody): Promise<CouncilOut> {
   const org = await deps.db

@@ -323,6 +323,31 @@ export async function listAdoptedDecisionsAt(db: Kysely<DB>, orgPaths: readonly 
 }
 
 /**
+ * The first adopted decision of any council at or under a unit (a community and its compounds and groups),
+ * with its funding split in fen; null when none was adopted. The funds demo spends under it.
+ */
+export async function findFirstAdoptedDecisionUnder(db: Kysely<DB>, orgPath: string) {
+  const row = await db
+    .selectFrom('council_decisions')
+    .select(['id', 'title', 'decided_at', 'owners_fen', 'subsidy_fen', 'company_fen'])
+    .where('org_path', '>=', orgPath)
+    .where('org_path', '<', `${orgPath.slice(0, -1)}0`)
+    .where('result', '=', 'adopted')
+    .orderBy('decided_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  return {
+    id: row.id,
+    title: row.title,
+    decidedAt: row.decided_at,
+    ownersFen: row.owners_fen,
+    subsidyFen: row.subsidy_fen,
+    companyFen: row.company_fen,
+  };
+}
+
+/**
  * The public record of a community's decisions (Decidim's accountability): what was decided, the
  * vote counts, the funding split, milestones and progress — no names of residents.
  */

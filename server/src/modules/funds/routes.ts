@@ -18,6 +18,7 @@ import {
   LedgerQuery,
   Levy,
   LevyBody,
+  LevyParams,
   LevyList,
   MovementBody,
   MovementParams,
@@ -26,6 +27,7 @@ import {
   MyFundList,
   OwnerList,
   OwnersBody,
+  OwnersImportBody,
   RECEIPT_FILES,
 } from './schema.ts';
 import {
@@ -34,12 +36,14 @@ import {
   createLevy,
   getLedger,
   getReceipt,
+  importOwners,
   listApprovingDecisions,
   listFunds,
   listLeviesInScope,
   listOwners,
   recordMovement,
   setOwners,
+  updateLevy,
 } from './service.ts';
 import { propertyRoutes } from './property-routes.ts';
 
@@ -128,6 +132,19 @@ export function fundRoutes(deps: AppDeps): RouteDef[] {
       handler: ({ actor, params, body }) => setOwners(deps, actor, params.id, body),
     }),
     defineRoute({
+      method: 'POST',
+      url: '/api/v1/funds/:id/owners/import',
+      summary:
+        '批量登记业主户：粘贴“地址 + 建筑面积”清单，全部成功或全部不写，出错指明第几行 / Add owner households from a pasted list, all or none',
+      tags,
+      auth: 'fund.manage',
+      scope: fund,
+      params: IdParams,
+      body: OwnersImportBody,
+      response: OwnerList,
+      handler: ({ actor, params, body }) => importOwners(deps, actor, params.id, body),
+    }),
+    defineRoute({
       method: 'GET',
       url: '/api/v1/funds/:id/levies',
       summary: '业主筹资（按户、按面积或总额均摊）/ Levies on owners',
@@ -150,6 +167,19 @@ export function fundRoutes(deps: AppDeps): RouteDef[] {
       response: Levy,
       status: 201,
       handler: ({ actor, params, body }) => createLevy(deps, actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/funds/:id/levies/:levyId',
+      summary:
+        '修改业主筹资（尚无人缴款时；应缴额按现有业主重算；已有缴款则 409）/ Correct a levy before anyone has paid against it',
+      tags,
+      auth: 'fund.manage',
+      scope: { params: { id: 'fund', levyId: ofTheFund('a levy') }, body: { decisionId: decisionRule } },
+      params: LevyParams,
+      body: LevyBody,
+      response: Levy,
+      handler: ({ actor, params, body }) => updateLevy(deps, actor, params.id, params.levyId, body),
     }),
     defineRoute({
       method: 'POST',

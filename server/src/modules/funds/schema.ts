@@ -20,6 +20,7 @@ export const RECEIPT_FILES = { field: 'receipt', maxCount: 1, maxBytes: MAX_RECE
 export const IdParams = z.strictObject({ id: Id });
 export const MovementParams = z.strictObject({ id: Id, movementId: Id });
 export const ClaimParams = z.strictObject({ id: Id, claimId: Id });
+export const LevyParams = z.strictObject({ id: Id, levyId: Id });
 
 // ---- funds ----
 
@@ -38,26 +39,35 @@ export const Fund = z.object({
 });
 export const FundList = z.object({ items: z.array(Fund) });
 
+/** floor area in m², at most two decimals */
+const AreaM2 = z
+  .number()
+  .positive()
+  .max(100_000)
+  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, {
+    message: 'Area is given to 0.01 m²',
+    params: { zh: '面积最多保留两位小数', code: 'too_precise' },
+  });
+
 export const OwnersBody = z.strictObject({
   owners: z
-    .array(
-      z.strictObject({
-        householdId: Id,
-        /** floor area in m², at most two decimals */
-        areaM2: z
-          .number()
-          .positive()
-          .max(100_000)
-          .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, {
-            message: 'Area is given to 0.01 m²',
-            params: { zh: '面积最多保留两位小数', code: 'too_precise' },
-          }),
-      }),
-    )
+    .array(z.strictObject({ householdId: Id, areaM2: AreaM2 }))
     .min(1)
     .max(2000),
 });
 export type OwnersBody = z.infer<typeof OwnersBody>;
+
+/**
+ * 批量登记: a list pasted from a spreadsheet, one owner household a row by its registry address and floor
+ * area. All rows or none; a row that fails is named (`rows.<i>.address` / `rows.<i>.areaM2`).
+ */
+export const OwnersImportBody = z.strictObject({
+  rows: z
+    .array(z.strictObject({ address: z.string().trim().min(1).max(200), areaM2: AreaM2 }))
+    .min(1)
+    .max(2000),
+});
+export type OwnersImportBody = z.infer<typeof OwnersImportBody>;
 
 export const Owner = z.object({
   householdId: z.string(),

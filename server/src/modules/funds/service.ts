@@ -14,12 +14,13 @@ import { sniffImageType } from '../cases/photos.ts';
 import { listAdoptedDecisionsAt } from '../councils/decisions.ts';
 import { decisionTitles, requireApprovingDecision } from './decisions.ts';
 import { type LedgerMovement, monthOf, splitLevy, statementOf } from './ledger.ts';
-import type { FundCreateBody, LevyBody, MovementBody, OwnersBody } from './schema.ts';
+import type { FundCreateBody, LevyBody, MovementBody, OwnersBody, OwnersImportBody } from './schema.ts';
 import type { FundMovementTable, FundTable, MovementSource } from './tables.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { FUND_MOVEMENTS, FUND_OWNERS, fundOwnerKey } from './figures.ts';
 
 export const FUND = { zh: '小区资金', en: 'Compound fund' };
+const LEVY = { zh: '业主筹资', en: 'Levy' };
 const MOVEMENT = { zh: '收支记录', en: 'Fund movement' };
 
 /** A unique index refused the row (both engines' words for it). */
@@ -197,9 +198,22 @@ export async function setOwners(deps: AppDeps, actor: Actor, fundId: string, bod
       en: 'No such household in the compound’s community',
     });
   }
+  await saveOwners(deps, actor, fund, body.owners, found, 'form');
+  return listOwners(deps, actor, fund.id);
+}
+
+/** Writes owner rows (new, or the area corrected) with their figures and one audit record, in one transaction. */
+async function saveOwners(
+  deps: AppDeps,
+  actor: Actor,
+  fund: { id: string; org_path: string },
+  owners: readonly { householdId: string; areaM2: number }[],
+  pathOf: ReadonlyMap<string, string>,
+  via: 'form' | 'list',
+) {
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    for (const o of body.owners) {
+    for (const o of owners) {
       const area = Math.round(o.areaM2 * 100);
       const updated = await trx
         .updateTable('fund_owners')
@@ -213,7 +227,7 @@ export async function setOwners(deps: AppDeps, actor: Actor, fundId: string, bod
           .values({
             fund_id: fund.id,
             household_id: o.householdId,
-            org_path: found.get(o.householdId)!,
+            org_path: pathOf.get(o.householdId)!,
             area_centi_m2: area,
             added_at: now,
           })
@@ -223,16 +237,67 @@ export async function setOwners(deps: AppDeps, actor: Actor, fundId: string, bod
     await syncServiceFigures(
       trx,
       FUND_OWNERS,
-      body.owners.map((o) => fundOwnerKey(fund.id, o.householdId)),
+      owners.map((o) => fundOwnerKey(fund.id, o.householdId)),
     );
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'fund.owners_set',
       targetType: 'fund',
       targetId: fund.id,
       orgPath: fund.org_path,
-      detail: { households: body.owners.length },
+      detail: { households: owners.length, via },
     });
   });
+}
+
+/**
+ * 批量登记: owner households from a pasted list of registry addresses and floor areas, all or none. Each
+ * address must name exactly one household the actor sees in the compound's community; a row that does not
+ * (none, several, or a second row for the same household) is refused by its number and field.
+ */
+export async function importOwners(deps: AppDeps, actor: Actor, fundId: string, body: OwnersImportBody) {
+  const fund = await getFundInScope(deps, actor, 'fund.manage', fundId);
+  const community = await communityOf(deps.db, fund.org_path);
+  const root = community?.path ?? fund.org_path;
+  const addresses = [...new Set(body.rows.map((r) => r.address))];
+  const households: { id: string; org_path: string; address: string }[] = [];
+  for (let i = 0; i < addresses.length; i += 500) {
+    households.push(
+      ...(await deps.db
+        .selectFrom('households')
+        .select(['id', 'org_path', 'address'])
+        .where('address', 'in', addresses.slice(i, i + 500))
+        .where('org_path', '>=', root)
+        .where('org_path', '<', `${root.slice(0, -1)}0`)
+        .where(inScope<DB, 'households'>(actor, 'fund.manage', 'org_path'))
+        .execute()),
+    );
+  }
+  const seen = new Map<string, number>();
+  const owners = body.rows.map((row, i) => {
+    const matches = households.filter((h) => h.address === row.address);
+    if (matches.length === 0) {
+      throw invalidField(`rows.${i}.address`, 'not_in_community', {
+        zh: `第 ${i + 1} 行：本社区台账中没有这个地址的住户`,
+        en: `Row ${i + 1}: no household at this address in the community's registry`,
+      });
+    }
+    if (matches.length > 1) {
+      throw invalidField(`rows.${i}.address`, 'ambiguous', {
+        zh: `第 ${i + 1} 行：台账中有 ${matches.length} 户是这个地址，请逐户登记`,
+        en: `Row ${i + 1}: ${matches.length} households share this address; add them one by one`,
+      });
+    }
+    const earlier = seen.get(matches[0]!.id);
+    if (earlier !== undefined) {
+      throw invalidField(`rows.${i}.address`, 'duplicate', {
+        zh: `第 ${i + 1} 行：与第 ${earlier + 1} 行是同一户`,
+        en: `Row ${i + 1}: the same household as row ${earlier + 1}`,
+      });
+    }
+    seen.set(matches[0]!.id, i);
+    return { householdId: matches[0]!.id, areaM2: row.areaM2 };
+  });
+  await saveOwners(deps, actor, fund, owners, new Map(households.map((h) => [h.id, h.org_path])), 'list');
   return listOwners(deps, actor, fund.id);
 }
 
@@ -350,6 +415,117 @@ export async function createLevy(deps: AppDeps, actor: Actor, fundId: string, bo
     totalFen: total,
     households: dues.size,
     createdAt: now,
+  };
+}
+
+/**
+ * Corrects a levy (its title, basis, rate, decision or due date) while nobody has paid against it: every
+ * owner household's due is fixed again from the owners as they are now. Once an owner's payment for it is
+ * in the ledger, or an owner has reported paying it from her phone (a claim not yet refused), the dues are
+ * what people paid against and the levy stays as it is: 409 naming `levyId` — make a new levy for the
+ * difference instead. The ledger itself is never touched; the change is audited with the levy before and after.
+ */
+export async function updateLevy(deps: AppDeps, actor: Actor, fundId: string, levyId: string, body: LevyBody) {
+  const fund = await getFundInScope(deps, actor, 'fund.manage', fundId);
+  const levy = await deps.db
+    .selectFrom('fund_levies')
+    .selectAll()
+    .where('id', '=', levyId)
+    .where('fund_id', '=', fund.id)
+    .executeTakeFirst();
+  if (levy === undefined) throw notFound(LEVY);
+  if (body.decisionId !== undefined) await requireApprovingDecision(deps.db, actor, body.decisionId, fund.org_path);
+  const owners = await deps.db
+    .selectFrom('fund_owners')
+    .select(['household_id', 'area_centi_m2'])
+    .where('fund_id', '=', fund.id)
+    .execute();
+  const dues = splitLevy(
+    body.basis,
+    body.rateFen,
+    owners.map((o) => ({ householdId: o.household_id, areaCentiM2: o.area_centi_m2 })),
+  );
+  if (dues.size === 0) {
+    throw invalidField('basis', 'no_owners', {
+      zh: '请先登记小区的业主户',
+      en: 'Add the compound’s owner households first',
+    });
+  }
+  const total = [...dues.values()].reduce((s, v) => s + v, 0);
+  await deps.db.transaction().execute(async (trx) => {
+    // the fund row's lock (PostgreSQL; SQLite has one writer): no payment is recorded while we look and rewrite
+    await trx
+      .updateTable('funds')
+      .set((eb) => ({ movement_count: eb('movement_count', '+', 0) }))
+      .where('id', '=', fund.id)
+      .execute();
+    const [paid, claimed] = await Promise.all([
+      trx.selectFrom('fund_movements').select('id').where('levy_id', '=', levy.id).limit(1).executeTakeFirst(),
+      trx
+        .selectFrom('fund_claims')
+        .select('id')
+        .where('levy_id', '=', levy.id)
+        .where('status', '!=', 'rejected')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    if (paid !== undefined || claimed !== undefined) {
+      throw conflict('INVALID_STATE', 'levyId', {
+        zh: '已有业主按这项筹资缴款（或在手机上报了缴款），应缴额不能再改；差额请另发起一项筹资',
+        en: 'An owner has paid against this levy (or reported paying it): its dues stand. Levy the difference separately',
+      });
+    }
+    const before = await trx.selectFrom('fund_dues').select('household_id').where('levy_id', '=', levy.id).execute();
+    await trx.deleteFrom('fund_dues').where('levy_id', '=', levy.id).execute();
+    for (const [householdId, due] of dues) {
+      await trx
+        .insertInto('fund_dues')
+        .values({ levy_id: levy.id, fund_id: fund.id, household_id: householdId, due_fen: due })
+        .execute();
+    }
+    await trx
+      .updateTable('fund_levies')
+      .set({
+        title: body.title,
+        basis: body.basis,
+        rate_fen: body.rateFen,
+        decision_id: body.decisionId ?? null,
+        due_on: body.dueOn,
+        total_fen: total,
+      })
+      .where('id', '=', levy.id)
+      .execute();
+    await syncServiceFigures(trx, FUND_OWNERS, [
+      ...new Set([...before.map((d) => d.household_id), ...dues.keys()].map((h) => fundOwnerKey(fund.id, h))),
+    ]);
+    await recordAudit(trx, deps.clock, whoFromActor(actor), {
+      action: 'fund.levy_update',
+      targetType: 'fund',
+      targetId: fund.id,
+      orgPath: fund.org_path,
+      detail: {
+        levyId: levy.id,
+        before: {
+          title: levy.title,
+          basis: levy.basis,
+          rateFen: levy.rate_fen,
+          dueOn: levy.due_on,
+          totalFen: levy.total_fen,
+        },
+        after: { title: body.title, basis: body.basis, rateFen: body.rateFen, dueOn: body.dueOn, totalFen: total },
+      },
+    });
+  });
+  return {
+    id: levy.id,
+    title: body.title,
+    basis: body.basis,
+    rateFen: body.rateFen,
+    decisionId: body.decisionId ?? null,
+    dueOn: body.dueOn,
+    totalFen: total,
+    households: dues.size,
+    createdAt: levy.created_at,
   };
 }
 

@@ -2,8 +2,8 @@
  * Every kind of message the platform sends, in one table: its name on the settings page, its text in
  * the bell (zh-CN and English, `{param}` filled from the message's parameters), the channels it goes
  * out on unless the person chose otherwise, and whether it may wait for the end of quiet hours. Adding
- * a kind: one entry here, the provider templates for it in the environment (docs/messages.md), and a
- * call to enqueueMessage.
+ * a kind: one entry here (`ordinary` unless it is urgent, fixed or secret), the provider templates for it
+ * in the environment (docs/messages.md), and a call to enqueueMessage.
  *
  * Parameters carry codes, not words, where a word depends on the reader's language: `state` is a case
  * state (cases/states.ts names it), `event` a unit notice's event, `sections` the digest's counts. The
@@ -44,152 +44,127 @@ export interface MessageKindDefinition {
   isSensitive: boolean;
 }
 
+/**
+ * The usual kind: not urgent, her choice of channels, nothing secret, one by one (not digested) in the
+ * in-app bell unless the entry says otherwise. An entry states only what sets it apart.
+ */
+function ordinary(kind: {
+  name: Words;
+  zh: string;
+  en: string;
+  params: readonly string[];
+  audience: MessageKindDefinition['audience'];
+  defaultChannels?: readonly Channel[];
+  isDigested?: boolean;
+}): MessageKindDefinition {
+  return {
+    defaultChannels: ['in_app'],
+    isDigested: false,
+    ...kind,
+    isUrgent: false,
+    isChoosable: true,
+    isSensitive: false,
+  };
+}
+
 export const MESSAGE_KINDS = {
-  'case.progress': {
+  'case.progress': ordinary({
     name: { zh: '诉求进展', en: 'Progress of my requests' },
     zh: '您反映的诉求 {number} 有新进展：{state}',
     en: 'Your case {number} has moved on: {state}',
     params: ['number', 'state'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'case.reply_request': {
+  }),
+  'case.reply_request': ordinary({
     name: { zh: '工作人员回复', en: 'Replies from staff' },
     zh: '工作人员回复了您的诉求 {number}，请查看，需要时补充信息',
     en: 'Staff replied on your case {number}: please read it and add what they ask for',
     params: ['number'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'case.rate_request': {
+  }),
+  'case.rate_request': ordinary({
     name: { zh: '办结评价邀请', en: 'Requests to rate a resolved case' },
     zh: '诉求 {number} 已办结，请您评价',
     en: 'Case {number} is resolved: please rate it',
     params: ['number'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'visit.appointment': {
+  }),
+  'visit.appointment': ordinary({
     name: { zh: '走访预约', en: 'Visit appointments' },
     zh: '网格员{worker}将于 {time} 上门走访',
     en: 'Your grid worker {worker} will visit at {time}',
     params: ['worker', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'visit.appointment_cancelled': {
+  }),
+  'visit.appointment_cancelled': ordinary({
     name: { zh: '走访预约取消', en: 'Visit appointments called off' },
     zh: '网格员{worker}原定 {time} 的上门走访取消了',
     en: 'Your grid worker {worker} will not come at {time} as planned',
     params: ['worker', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'notice.new': {
+  }),
+  'notice.new': ordinary({
     name: { zh: '社区通知与政策解读', en: 'Notices and policy explainers' },
     zh: '{from}发来通知《{title}》，请在“我的 → 通知”查看',
     en: '{from} sent you a notice: “{title}” (Me → Notices)',
     params: ['title', 'from'],
     defaultChannels: ['in_app', 'sms'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'notice.answer': {
+  }),
+  'notice.staff': ordinary({
+    name: { zh: '工作通知', en: 'Notices to staff' },
+    zh: '{from}发来工作通知《{title}》，请在手机“通知”中查看',
+    en: '{from} sent you a notice: “{title}” (phone → Notices)',
+    params: ['title', 'from'],
+    audience: 'staff',
+  }),
+  'notice.answer': ordinary({
     name: { zh: '通知提问的答复', en: 'Answers to my questions on notices' },
     zh: '您就通知《{title}》的提问已有答复',
     en: 'Your question on “{title}” has been answered',
     params: ['title'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'case.unit_notice': {
+  }),
+  'case.unit_notice': ordinary({
     name: { zh: '本单位诉求提醒', en: "My unit's case notices" },
     // the text is the event's (UNIT_EVENTS), filled with the same parameters
     zh: '{event}',
     en: '{event}',
     params: ['number', 'event'],
-    defaultChannels: ['in_app'],
     audience: 'staff',
-    isUrgent: false,
-    isChoosable: true,
     isDigested: true,
-    isSensitive: false,
-  },
-  'task.deadline': {
+  }),
+  'task.deadline': ordinary({
     name: { zh: '任务到期提醒', en: 'Task deadlines' },
     zh: '任务“{title}”{stage}（{due}）',
     en: 'Task "{title}" {stage} ({due})',
     params: ['title', 'due', 'stage'],
-    defaultChannels: ['in_app'],
     audience: 'staff',
-    isUrgent: false,
-    isChoosable: true,
     isDigested: true,
-    isSensitive: false,
-  },
-  'task.received': {
+  }),
+  'task.received': ordinary({
     name: { zh: '收到任务', en: 'Tasks received' },
     zh: '{from}下发任务“{title}”，已通过准入，请按要求办理',
     en: '{from} sent the task "{title}"; it was admitted, please carry it out',
     params: ['title', 'from'],
-    defaultChannels: ['in_app'],
     audience: 'staff',
-    isUrgent: false,
-    isChoosable: true,
     isDigested: true,
-    isSensitive: false,
-  },
-  'task.returned': {
+  }),
+  'task.returned': ordinary({
     name: { zh: '报表被退回', en: 'Reports returned' },
     zh: '报表“{title}”被退回：{comment}',
     en: 'The report "{title}" was returned: {comment}',
     params: ['title', 'comment'],
-    defaultChannels: ['in_app'],
     audience: 'staff',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'staff.digest': {
+  }),
+  'staff.digest': ordinary({
     name: { zh: '每日待办汇总', en: 'Daily to-do digest' },
     zh: '今日待办：共 {count} 项（{sections}）',
     en: 'Your to-dos today: {count} ({sections})',
     params: ['count', 'sections'],
     defaultChannels: ['in_app', 'sms'],
     audience: 'staff',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
+  }),
   'auth.sms_code': {
     name: { zh: '验证码', en: 'Sign-in codes' },
     zh: '您的验证码为 {code}，{minutes} 分钟内有效',
@@ -215,198 +190,121 @@ export const MESSAGE_KINDS = {
     isDigested: false,
     isSensitive: false,
   },
-  'dual.confirmed': {
+  'dual.confirmed': ordinary({
     name: { zh: '双报到确认', en: 'Community registration (双报到) confirmed' },
     zh: '{community}已确认您的双报到，欢迎参与社区志愿服务',
     en: '{community} confirmed your registration (双报到): welcome to its volunteer service',
     params: ['community'],
-    defaultChannels: ['in_app'],
     audience: 'anyone',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'dual.refused': {
+  }),
+  'dual.refused': ordinary({
     name: { zh: '双报到未通过', en: 'Community registration (双报到) declined' },
     zh: '{community}未确认您的双报到，请查看说明',
     en: '{community} did not confirm your registration (双报到): see its note',
     params: ['community'],
-    defaultChannels: ['in_app'],
     audience: 'anyone',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'points.expired': {
+  }),
+  'points.expired': ordinary({
     name: { zh: '积分到期', en: 'Points expired' },
     zh: '您 {month} 以前获得的积分有 {points} 分已按本社区规则到期',
     en: "{points} of your points earned before {month} expired under your community's rules",
     params: ['points', 'month'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'council.topic_agenda': {
+  }),
+  'council.topic_agenda': ordinary({
     name: { zh: '议题上议程', en: 'My topics put on the agenda' },
     zh: '您提出的议题"{title}"已有 {supporters} 户附议，列入议事会议程',
     en: 'Your topic "{title}" has the support of {supporters} households and goes on the council\'s agenda',
     params: ['title', 'supporters'],
-    defaultChannels: ['in_app'],
     audience: 'anyone',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'council.topic_closed': {
+  }),
+  'council.topic_closed': ordinary({
     name: { zh: '议题未上议程', en: 'My topics not put on the agenda' },
     zh: '您提出的议题"{title}"未列入议程：{reason}',
     en: 'Your topic "{title}" did not go on the agenda: {reason}',
     params: ['title', 'reason'],
-    defaultChannels: ['in_app'],
     audience: 'anyone',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'council.topic_decided': {
+  }),
+  'council.topic_decided': ordinary({
     name: { zh: '议题表决结果', en: 'Decisions on my topics' },
     zh: '议事会已就"{title}"作出决定：{result}',
     en: 'The council decided on "{title}": {result}',
     params: ['title', 'result'],
-    defaultChannels: ['in_app'],
     audience: 'anyone',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'council.meeting_notice': {
+  }),
+  'council.meeting_notice': ordinary({
     name: { zh: '议事会议通知', en: 'Council meeting notices' },
     zh: '{council}定于 {time} 在{place}召开"{title}"，请准时参加',
     en: '{council} meets at {time} in {place}: "{title}"',
     params: ['council', 'title', 'time', 'place'],
     defaultChannels: ['in_app', 'sms'],
     audience: 'anyone',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.booking_approved': {
+  }),
+  'venue.booking_approved': ordinary({
     name: { zh: '活动室预约通过', en: 'Room bookings approved' },
     zh: '您预约的{space}（{time}）已通过审核，请按时到场签到',
     en: 'Your booking of {space} ({time}) is approved: please check in on time',
     params: ['space', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.booking_rejected': {
+  }),
+  'venue.booking_rejected': ordinary({
     name: { zh: '活动室预约未通过', en: 'Room bookings refused' },
     zh: '您预约的{space}（{time}）未通过审核，请查看说明',
     en: 'Your booking of {space} ({time}) was refused: see the note',
     params: ['space', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.booking_cancelled': {
+  }),
+  'venue.booking_cancelled': ordinary({
     name: { zh: '活动室预约被取消', en: 'Room bookings called off' },
     zh: '您预约的{space}（{time}）已被工作人员取消',
     en: 'Staff called off your booking of {space} ({time})',
     params: ['space', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.booking_reminder': {
+  }),
+  'venue.booking_reminder': ordinary({
     name: { zh: '活动室预约提醒', en: 'Room booking reminders' },
     zh: '提醒：您预约了{space}，时间 {time}，请按时到场签到',
     en: 'Reminder: you booked {space} for {time}; please check in on time',
     params: ['space', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.activity_reminder': {
+  }),
+  'venue.activity_reminder': ordinary({
     name: { zh: '活动开始提醒', en: 'Activity reminders' },
     zh: '提醒：您报名的活动“{title}”将于 {time} 在{place}开始，请按时到场签到',
     en: 'Reminder: {title} starts {time} at {place}; please come and check in',
     params: ['title', 'place', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.signup_promoted': {
+  }),
+  'venue.signup_promoted': ordinary({
     name: { zh: '活动候补转正', en: 'Activity waiting list: a place for you' },
     zh: '活动有了空位，您已从候补转为正式报名：{title}（{time}）',
     en: 'A place came free: you are now signed up for {title} ({time})',
     params: ['title', 'time'],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.activity_changed': {
+  }),
+  'venue.activity_changed': ordinary({
     name: { zh: '活动变更', en: 'Activity changes' },
     zh: '您报名的活动“{title}”有变更：时间 {time}，地点 {place}',
     en: '{title}, which you signed up for, has changed: {time} at {place}',
     params: ['title', 'time', 'place'],
     defaultChannels: ['in_app', 'sms'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.activity_called_off': {
+  }),
+  'venue.activity_called_off': ordinary({
     name: { zh: '活动取消', en: 'Activities called off' },
     zh: '您报名的活动“{title}”（{time}）已取消：{reason}',
     en: '{title} ({time}), which you signed up for, is called off: {reason}',
     params: ['title', 'time', 'reason'],
     defaultChannels: ['in_app', 'sms'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
-  'venue.pause_lifted': {
+  }),
+  'venue.pause_lifted': ordinary({
     name: { zh: '预约恢复', en: 'Booking restored' },
     zh: '工作人员已恢复您的活动室预约权限，欢迎预约',
     en: 'Staff restored your right to book rooms',
     params: [],
-    defaultChannels: ['in_app'],
     audience: 'resident',
-    isUrgent: false,
-    isChoosable: true,
-    isDigested: false,
-    isSensitive: false,
-  },
+  }),
 } as const satisfies Record<string, MessageKindDefinition>;
 
 export type MessageKind = keyof typeof MESSAGE_KINDS;

@@ -121,7 +121,7 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
   it('previews and sends a 高龄津贴 notice with an attachment to every household with a member aged 80+', async () => {
     const audience = { unitIds: [world.grid1.id], minAge: 80 };
     const preview = await secretary.post('/api/v1/notices/preview', { orgId: world.community.id, audience });
-    expect(preview.json()).toEqual({ households: 3, accounts: 2 });
+    expect(preview.json()).toEqual({ households: 3, accounts: 2, staff: 0 });
 
     const form = multipartBody(
       {

@@ -174,9 +174,10 @@ export function noticeRoutes(deps: AppDeps): RouteDef[] {
     defineRoute({
       method: 'GET',
       url: '/api/v1/my/notices',
-      summary: '我的通知 / Notices sent to my household',
+      summary:
+        '我的通知（本户收到的，或按工作人员身份发给我的）/ Notices sent to my household or to me by my staff role',
       tags,
-      auth: 'case.report',
+      auth: 'authenticated',
       response: MyNoticeList,
       handler: ({ actor }) => listMyNotices(deps, actor),
     }),
@@ -185,7 +186,7 @@ export function noticeRoutes(deps: AppDeps): RouteDef[] {
       url: '/api/v1/my/notices/:id',
       summary: '通知全文、白话解读、附件与问答 / A notice, its plain-words explainer and FAQ',
       tags,
-      auth: 'case.report',
+      auth: 'authenticated',
       scope: myNotice,
       params: NoticeParams,
       response: MyNoticeDetail,
@@ -196,7 +197,7 @@ export function noticeRoutes(deps: AppDeps): RouteDef[] {
       url: '/api/v1/my/notices/:id/read',
       summary: '已读回执 / Read receipt',
       tags,
-      auth: 'case.report',
+      auth: 'authenticated',
       scope: myNotice,
       params: NoticeParams,
       response: MyNoticeDetail,
@@ -207,7 +208,7 @@ export function noticeRoutes(deps: AppDeps): RouteDef[] {
       url: '/api/v1/my/notices/:id/questions',
       summary: '就通知提问 / Ask a question on a notice',
       tags,
-      auth: 'case.report',
+      auth: 'authenticated',
       scope: myNotice,
       params: NoticeParams,
       body: AskBody,
@@ -220,7 +221,7 @@ export function noticeRoutes(deps: AppDeps): RouteDef[] {
       url: '/api/v1/my/notices/:id/attachments/:attachmentId',
       summary: '通知附件 / An attachment of my notice',
       tags,
-      auth: 'case.report',
+      auth: 'authenticated',
       scope: {
         params: {
           id: 'myNotice',

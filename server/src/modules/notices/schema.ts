@@ -9,16 +9,46 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const ATTACHMENT_LIMITS = { field: 'attachments', maxCount: MAX_ATTACHMENTS, maxBytes: MAX_ATTACHMENT_BYTES };
 
 /**
+ * The roles a notice may be sent to, as the platform knows them from its own data. Resident roles select
+ * households (with a living member holding the role); staff roles select accounts (every holder of the
+ * role at or under the audience's units), told in their bell, with no household follow-up.
+ */
+export const RESIDENT_ROLES = ['party_member', 'dual_member', 'volunteer', 'council_member'] as const;
+export const STAFF_ROLES = ['grid_worker', 'community_staff'] as const;
+export const AUDIENCE_ROLES = [...RESIDENT_ROLES, ...STAFF_ROLES] as const;
+export type AudienceRole = (typeof AUDIENCE_ROLES)[number];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const isStaffRole = (role: AudienceRole): role is StaffRole => (STAFF_ROLES as readonly string[]).includes(role);
+
+/** One name per role, here and in the console (notices.role.*). */
+export const AUDIENCE_ROLE_NAMES: Record<AudienceRole, { zh: string; en: string }> = {
+  party_member: { zh: '党员', en: 'Party member' },
+  dual_member: { zh: '双报到党员', en: '双报到 member' },
+  volunteer: { zh: '志愿者', en: 'Volunteer' },
+  council_member: { zh: '议事会成员', en: 'Council member' },
+  grid_worker: { zh: '网格员', en: 'Grid worker' },
+  community_staff: { zh: '社区工作者', en: 'Community staff' },
+};
+
+/**
  * Who a notice goes to: the households at or under the sending unit (or under `unitIds`, grids or
  * compounds below it), narrowed — when given — to those with a living member carrying one of
  * `careTags` (codes or names; `over_80` is the age, as everywhere) and aged at least `minAge`, or to the
- * households of a roster (`householdIds`).
+ * households of a roster (`householdIds`); `roles` narrows the households to those with a member holding
+ * one of its resident roles, and adds the staff holding one of its staff roles at or under the units.
  */
 export const NoticeAudience = z.strictObject({
   unitIds: z.array(Id).max(50).optional().describe('grids, compounds or communities at or under orgId; default: orgId'),
   careTags: z.array(Text(50)).max(20).optional().describe('care tag codes or names: a member carrying any of them'),
   minAge: z.number().int().min(0).max(120).optional().describe('a living member at least this old'),
   householdIds: z.array(Id).max(5000).optional().describe('a roster: exactly these households'),
+  roles: z
+    .array(z.enum(AUDIENCE_ROLES))
+    .max(AUDIENCE_ROLES.length)
+    .optional()
+    .describe(
+      'party_member 党员, dual_member 双报到党员, volunteer 志愿者 (hours confirmed), council_member 议事会成员: households with such a member; grid_worker 网格员, community_staff 社区工作者: those staff, by account',
+    ),
 });
 export type NoticeAudience = z.infer<typeof NoticeAudience>;
 
@@ -40,7 +70,11 @@ export const NoticeBody = z.strictObject({
 export type NoticeBody = z.infer<typeof NoticeBody>;
 
 export const PreviewBody = NoticeBody.pick({ orgId: true, audience: true });
-export const AudiencePreview = z.object({ households: z.number().int(), accounts: z.number().int() });
+export const AudiencePreview = z.object({
+  households: z.number().int(),
+  accounts: z.number().int().describe('resident accounts bound to those households'),
+  staff: z.number().int().describe('staff accounts reached by a staff role'),
+});
 
 export const NoticeParams = z.strictObject({ id: Id });
 export const AttachmentParams = z.strictObject({ id: Id, attachmentId: Id });
@@ -64,7 +98,9 @@ export const NoticeSummary = z.object({
   followedUpAt: z.string().nullable(),
   households: z.number().int(),
   accounts: z.number().int(),
+  staff: z.number().int(),
   read: z.number().int(),
+  staffRead: z.number().int(),
   explained: z.number().int(),
   questionsOpen: z.number().int(),
 });
@@ -88,6 +124,16 @@ export const NoticeDetail = NoticeSummary.extend({
   audience: NoticeAudience,
   attachments: z.array(Attachment),
   questions: z.array(Question),
+  /** staff reached by role, each with her own read receipt */
+  staffReceipts: z.array(
+    z.object({
+      userId: z.string(),
+      name: z.string(),
+      role: z.enum(STAFF_ROLES),
+      unitName: z.string(),
+      readAt: z.string().nullable(),
+    }),
+  ),
 });
 
 export const ReceiptQuery = z.strictObject({

@@ -13,7 +13,12 @@ import { listRequestsOfSource, requestVisit, withdrawVisitRequest } from '../fie
 import { enqueueMessage } from '../messages/outbox.ts';
 import { bornOnOrBefore } from '../registry/id-number.ts';
 import { listCareTagsAt } from '../registry/care-tags.ts';
-import type { NoticeAudience, NoticeBody } from './schema.ts';
+import { declaredPartyMembers } from '../party/declared-members.ts';
+import { confirmedDualResidents } from '../party/double-registration.ts';
+import { householdsOnCouncils } from '../councils/councils.ts';
+import { listStaffWithRolesUnder } from '../users/service.ts';
+import { residentsWhoVolunteered } from '../volunteering/service.ts';
+import { type AudienceRole, isStaffRole, type NoticeAudience, type NoticeBody, type StaffRole } from './schema.ts';
 import type { NoticeTable } from './tables.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { NOTICES_SENT, NOTICE_HOUSEHOLDS, noticeHouseholdKey } from './figures.ts';
@@ -56,9 +61,53 @@ interface AudienceHousehold {
   org_path: string;
 }
 
+/** A staff account a staff role put in the audience. */
+export interface AudienceStaff {
+  userId: string;
+  name: string;
+  role: StaffRole;
+  orgId: string;
+  orgPath: string;
+}
+
+/**
+ * The households holding one of the resident roles: a living member who is a party member (party), a
+ * confirmed 双报到 member (party), a volunteer with confirmed hours (volunteering), or a household on a
+ * council (councils) — each asked of its owning module's service, a chunk of households at a time.
+ */
+async function keepHouseholdsWithRoles(
+  db: Kysely<DB>,
+  households: AudienceHousehold[],
+  roles: readonly AudienceRole[],
+): Promise<AudienceHousehold[]> {
+  const keep = new Set<string>();
+  const needsResidents = roles.some((r) => r !== 'council_member');
+  for (const part of chunks(households)) {
+    const ids = part.map((h) => h.id);
+    const residents = needsResidents
+      ? await db
+          .selectFrom('residents')
+          .select(['id', 'household_id'])
+          .where('household_id', 'in', ids)
+          .where('status', '=', 'living')
+          .execute()
+      : [];
+    const residentIds = residents.map((r) => r.id);
+    const holders = new Set<string>();
+    const add = (found: Set<string>) => found.forEach((id) => holders.add(id));
+    if (roles.includes('party_member')) add(await declaredPartyMembers(db, residentIds));
+    if (roles.includes('dual_member')) add(await confirmedDualResidents(db, residentIds));
+    if (roles.includes('volunteer')) add(await residentsWhoVolunteered(db, residentIds));
+    for (const r of residents) if (holders.has(r.id)) keep.add(r.household_id);
+    if (roles.includes('council_member')) (await householdsOnCouncils(db, ids)).forEach((id) => keep.add(id));
+  }
+  return households.filter((h) => keep.has(h.id));
+}
+
 /**
  * The households an audience selects, now: at or under its units (all inside the sending unit and the
- * sender's scope), with a living member matching the care tags and age when given, or exactly the roster.
+ * sender's scope), with a living member matching the care tags and age when given, with a member holding
+ * one of its resident roles when given, or exactly the roster; and the staff its staff roles select there.
  * Refuses what names something outside the sending unit, an unknown tag, and an audience of nobody.
  */
 export async function resolveAudience(
@@ -66,7 +115,7 @@ export async function resolveAudience(
   actor: Actor,
   orgId: string,
   audience: NoticeAudience,
-): Promise<{ unit: Awaited<ReturnType<typeof sendingUnit>>; households: AudienceHousehold[] }> {
+): Promise<{ unit: Awaited<ReturnType<typeof sendingUnit>>; households: AudienceHousehold[]; staff: AudienceStaff[] }> {
   const unit = await sendingUnit(deps, actor, orgId);
   const unitIds = audience.unitIds ?? [];
   const units =
@@ -86,7 +135,20 @@ export async function resolveAudience(
   });
   if (paths.length === 0) paths.push(unit.path);
 
+  const roles = [...new Set(audience.roles ?? [])];
+  const residentRoles = roles.filter((r) => !isStaffRole(r));
+  const staffRoles = roles.filter(isStaffRole);
   const labels = audience.careTags ?? [];
+  const roster = audience.householdIds;
+  // staff roles alone reach staff only: no household is selected, so criteria on households mean nothing
+  const isStaffOnly = roles.length > 0 && residentRoles.length === 0;
+  if (isStaffOnly && (labels.length > 0 || audience.minAge !== undefined || (roster?.length ?? 0) > 0)) {
+    throw invalidField('audience.roles', 'staff_roles_only', {
+      zh: '关爱标签、年龄和名单用于挑选住户；只选工作人员身份时不能同时使用，或再选一个居民身份（如党员）',
+      en: 'Care tags, age and a roster pick households: with staff roles alone they cannot apply — add a resident role (e.g. party member)',
+    });
+  }
+
   const tags = labels.length === 0 ? [] : await listCareTagsAt(deps.db, unit.path);
   const tagIds: string[] = [];
   let isOver80 = false;
@@ -147,12 +209,14 @@ export async function resolveAudience(
       ),
     );
   }
-  const roster = audience.householdIds;
-  let households: AudienceHousehold[];
-  if (roster !== undefined && roster.length > 0) {
-    const found: AudienceHousehold[] = [];
+  let households: AudienceHousehold[] = [];
+  if (isStaffOnly) {
+    households = [];
+  } else if (roster !== undefined && roster.length > 0) {
+    let found: AudienceHousehold[] = [];
     for (const part of chunks([...new Set(roster)]))
       found.push(...(await query.where('households.id', 'in', part).execute()));
+    if (residentRoles.length > 0) found = await keepHouseholdsWithRoles(deps.db, found, residentRoles);
     const i = roster.findIndex((id) => !found.some((h) => h.id === id));
     if (i >= 0) {
       throw invalidField(`audience.householdIds.${i}`, 'outside_audience', {
@@ -163,14 +227,19 @@ export async function resolveAudience(
     households = found;
   } else {
     households = await query.orderBy('households.org_path').orderBy('households.id').execute();
+    if (residentRoles.length > 0) households = await keepHouseholdsWithRoles(deps.db, households, residentRoles);
   }
-  if (households.length === 0) {
+  const staff = (await listStaffWithRolesUnder(deps.db, staffRoles, paths)).map((s) => ({
+    ...s,
+    role: s.role as StaffRole,
+  }));
+  if (households.length === 0 && staff.length === 0) {
     throw invalidField('audience', 'empty_audience', {
-      zh: '没有符合条件的住户，通知无人可收',
-      en: 'No household matches: the notice would reach nobody',
+      zh: '没有符合条件的住户或人员，通知无人可收',
+      en: 'No household or person matches: the notice would reach nobody',
     });
   }
-  return { unit, households };
+  return { unit, households, staff };
 }
 
 /** The resident accounts bound to households now, by household. */
@@ -194,14 +263,18 @@ async function boundAccounts(db: Kysely<DB>, householdIds: string[]): Promise<Ma
   return out;
 }
 
-/** How many households and accounts an audience reaches now (the form shows it before sending). */
+/** How many households, their accounts, and staff an audience reaches now (the form shows it; sending reaches the same). */
 export async function previewAudience(deps: AppDeps, actor: Actor, orgId: string, audience: NoticeAudience) {
-  const { households } = await resolveAudience(deps, actor, orgId, audience);
+  const { households, staff } = await resolveAudience(deps, actor, orgId, audience);
   const accounts = await boundAccounts(
     deps.db,
     households.map((h) => h.id),
   );
-  return { households: households.length, accounts: [...accounts.values()].reduce((n, list) => n + list.length, 0) };
+  return {
+    households: households.length,
+    accounts: [...accounts.values()].reduce((n, list) => n + list.length, 0),
+    staff: staff.length,
+  };
 }
 
 const OFFICE = {
@@ -231,7 +304,7 @@ function attachmentType(file: UploadedFile, i: number): string {
  */
 export async function sendNotice(deps: AppDeps, actor: Actor, body: NoticeBody, files: UploadedFile[]) {
   const types = files.map((f, i) => attachmentType(f, i));
-  const { unit, households } = await resolveAudience(deps, actor, body.orgId, body.audience);
+  const { unit, households, staff } = await resolveAudience(deps, actor, body.orgId, body.audience);
   const accounts = await boundAccounts(
     deps.db,
     households.map((h) => h.id),
@@ -305,13 +378,45 @@ export async function sendNotice(deps: AppDeps, actor: Actor, body: NoticeBody, 
         });
       }
     }
+    // staff reached by role: each her own receipt, told in her bell (never a household follow-up)
+    for (const part of chunks(staff)) {
+      await trx
+        .insertInto('notice_accounts')
+        .values(
+          part.map((p) => ({
+            notice_id: notice.id,
+            user_id: p.userId,
+            name: p.name,
+            role: p.role,
+            org_id: p.orgId,
+            org_path: p.orgPath,
+            read_at: null,
+          })),
+        )
+        .execute();
+    }
+    for (const p of staff) {
+      if (told.has(p.userId)) continue;
+      told.add(p.userId);
+      await enqueueMessage(trx, {
+        now,
+        kind: 'notice.staff',
+        recipientUserId: p.userId,
+        params: { title: notice.title, from: unit.name },
+      });
+    }
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'notice.send',
       targetType: 'notice',
       targetId: notice.id,
       orgId: unit.id,
       orgPath: unit.path,
-      detail: { households: households.length, accounts: notice.accounts, attachments: files.length },
+      detail: {
+        households: households.length,
+        accounts: notice.accounts,
+        staff: staff.length,
+        attachments: files.length,
+      },
     });
   });
   return getNotice(deps, actor, notice.id, 'notice.send');
@@ -329,10 +434,18 @@ async function noticeInScope(deps: AppDeps, actor: Actor, id: string, permission
   return row;
 }
 
-/** Read, explained and open-question counts for some notices, in three grouped queries. */
+interface NoticeCounts {
+  read: number;
+  explained: number;
+  questionsOpen: number;
+  staff: number;
+  staffRead: number;
+}
+
+/** Read, explained, open-question and staff counts for some notices, in four grouped queries. */
 async function countsOf(db: Kysely<DB>, ids: string[]) {
-  if (ids.length === 0) return new Map<string, { read: number; explained: number; questionsOpen: number }>();
-  const [read, explained, open] = await Promise.all([
+  if (ids.length === 0) return new Map<string, NoticeCounts>();
+  const [read, explained, open, staff] = await Promise.all([
     db
       .selectFrom('notice_households')
       .select(['notice_id as id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -356,12 +469,26 @@ async function countsOf(db: Kysely<DB>, ids: string[]) {
       .where('case_id', 'is', null)
       .groupBy('notice_id')
       .execute(),
+    db
+      .selectFrom('notice_accounts')
+      .select([
+        'notice_id as id',
+        (eb) => eb.fn.countAll<number>().as('n'),
+        (eb) => eb.fn.count<number>('read_at').as('n_read'),
+      ])
+      .where('notice_id', 'in', ids)
+      .groupBy('notice_id')
+      .execute(),
   ]);
-  const out = new Map<string, { read: number; explained: number; questionsOpen: number }>();
-  for (const id of ids) out.set(id, { read: 0, explained: 0, questionsOpen: 0 });
+  const out = new Map<string, NoticeCounts>();
+  for (const id of ids) out.set(id, { read: 0, explained: 0, questionsOpen: 0, staff: 0, staffRead: 0 });
   for (const r of read) out.get(r.id)!.read = Number(r.n);
   for (const r of explained) out.get(r.id)!.explained = Number(r.n);
   for (const r of open) out.get(r.id)!.questionsOpen = Number(r.n);
+  for (const r of staff) {
+    out.get(r.id)!.staff = Number(r.n);
+    out.get(r.id)!.staffRead = Number(r.n_read);
+  }
   return out;
 }
 
@@ -429,10 +556,19 @@ export async function getNotice(
   permission: 'notice.read' | 'notice.send' = 'notice.read',
 ) {
   const row = await noticeInScope(deps, actor, id, permission);
-  const [[summary], attachments, questions] = await Promise.all([
+  const [[summary], attachments, questions, staff] = await Promise.all([
     summaries(deps, [row]),
     attachmentsOf(deps.db, id),
     selectQuestions(deps.db).where('q.notice_id', '=', id).orderBy('q.asked_at').orderBy('q.id').execute(),
+    deps.db
+      .selectFrom('notice_accounts as a')
+      .innerJoin('org_units as u', 'u.id', 'a.org_id')
+      .select(['a.user_id', 'a.name', 'a.role', 'u.name as unit_name', 'a.read_at'])
+      .where('a.notice_id', '=', id)
+      .orderBy('a.org_path')
+      .orderBy('a.name')
+      .orderBy('a.user_id')
+      .execute(),
   ]);
   return {
     ...summary!,
@@ -441,6 +577,13 @@ export async function getNotice(
     audience: JSON.parse(row.audience) as NoticeAudience,
     attachments,
     questions: questions.map(questionFromRow),
+    staffReceipts: staff.map((s) => ({
+      userId: s.user_id,
+      name: s.name,
+      role: s.role as StaffRole,
+      unitName: s.unit_name,
+      readAt: s.read_at,
+    })),
   };
 }
 
@@ -745,10 +888,9 @@ async function myHouseholds(db: Kysely<DB>, actor: Actor): Promise<string[]> {
   return rows.map((r) => r.household_id).filter((id): id is string => id !== null);
 }
 
-/** Notices sent to her households, newest first, with whether she read each. */
+/** Notices sent to her households, or to her as staff by her role, newest first, with whether she read each. */
 export async function listMyNotices(deps: AppDeps, actor: Actor) {
   const households = await myHouseholds(deps.db, actor);
-  if (households.length === 0) return { items: [], unread: 0 };
   const rows = await deps.db
     .selectFrom('notices as n')
     .innerJoin('org_units as u', 'u.id', 'n.org_id')
@@ -764,8 +906,27 @@ export async function listMyNotices(deps: AppDeps, actor: Actor) {
         )
         .as('is_read'),
     )
-    .where('n.id', 'in', (eb) =>
-      eb.selectFrom('notice_households').select('notice_id').where('household_id', 'in', households),
+    .select((eb) =>
+      eb
+        .selectFrom('notice_accounts as a')
+        .select('a.read_at')
+        .whereRef('a.notice_id', '=', 'n.id')
+        .where('a.user_id', '=', actor.userId)
+        .as('staff_read_at'),
+    )
+    .where((eb) =>
+      eb.or([
+        ...(households.length === 0
+          ? []
+          : [
+              eb(
+                'n.id',
+                'in',
+                eb.selectFrom('notice_households').select('notice_id').where('household_id', 'in', households),
+              ),
+            ]),
+        eb('n.id', 'in', eb.selectFrom('notice_accounts').select('notice_id').where('user_id', '=', actor.userId)),
+      ]),
     )
     .orderBy('n.sent_at', 'desc')
     .limit(100)
@@ -775,15 +936,14 @@ export async function listMyNotices(deps: AppDeps, actor: Actor) {
     title: r.title,
     orgName: r.org_name,
     sentAt: r.sent_at,
-    isRead: Boolean(r.is_read),
+    isRead: Boolean(r.is_read) || (r.staff_read_at ?? null) !== null,
   }));
   return { items, unread: items.filter((i) => !i.isRead).length };
 }
 
-/** A notice sent to one of her households, or 404. */
+/** A notice sent to one of her households or to her as staff (`asStaff`: her own receipt row), or 404. */
 async function myNotice(deps: AppDeps, actor: Actor, id: string) {
   const households = await myHouseholds(deps.db, actor);
-  if (households.length === 0) throw notFound(NOTICE);
   const row = await deps.db
     .selectFrom('notices as n')
     .innerJoin('org_units as u', 'u.id', 'n.org_id')
@@ -792,18 +952,28 @@ async function myNotice(deps: AppDeps, actor: Actor, id: string) {
     .where('n.id', '=', id)
     .executeTakeFirst();
   if (row === undefined) throw notFound(NOTICE);
-  const mine = await deps.db
-    .selectFrom('notice_households')
-    .select(['household_id', 'org_path'])
-    .where('notice_id', '=', id)
-    .where('household_id', 'in', households)
-    .execute();
-  if (mine.length === 0) throw notFound(NOTICE);
-  return { row, mine };
+  const [mine, asStaff] = await Promise.all([
+    households.length === 0
+      ? []
+      : deps.db
+          .selectFrom('notice_households')
+          .select(['household_id', 'org_path'])
+          .where('notice_id', '=', id)
+          .where('household_id', 'in', households)
+          .execute(),
+    deps.db
+      .selectFrom('notice_accounts')
+      .select(['org_path', 'read_at'])
+      .where('notice_id', '=', id)
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst(),
+  ]);
+  if (mine.length === 0 && asStaff === undefined) throw notFound(NOTICE);
+  return { row, mine, asStaff };
 }
 
 export async function getMyNotice(deps: AppDeps, actor: Actor, id: string) {
-  const { row } = await myNotice(deps, actor, id);
+  const { row, asStaff } = await myNotice(deps, actor, id);
   const [attachments, questions, read] = await Promise.all([
     attachmentsOf(deps.db, id),
     deps.db
@@ -828,7 +998,7 @@ export async function getMyNotice(deps: AppDeps, actor: Actor, id: string) {
     title: row.title,
     orgName: row.org_name,
     sentAt: row.sent_at,
-    isRead: read !== undefined,
+    isRead: read !== undefined || (asStaff?.read_at ?? null) !== null,
     body: row.body,
     explainer: row.explainer,
     attachments,
@@ -843,12 +1013,23 @@ export async function getMyNotice(deps: AppDeps, actor: Actor, id: string) {
 
 /**
  * Her read receipt: once per account; the household counts as read from the first reader, and a visit
- * asked for there to explain it is withdrawn (it reached her after all). Reading twice changes nothing.
+ * asked for there to explain it is withdrawn (it reached her after all). Staff reached by role get their
+ * own receipt. Reading twice changes nothing.
  */
 export async function markMyNoticeRead(deps: AppDeps, actor: Actor, id: string) {
-  const { mine } = await myNotice(deps, actor, id);
+  const { mine, asStaff } = await myNotice(deps, actor, id);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    if (asStaff !== undefined && asStaff.read_at === null) {
+      await trx
+        .updateTable('notice_accounts')
+        .set({ read_at: now.toISOString() })
+        .where('notice_id', '=', id)
+        .where('user_id', '=', actor.userId)
+        .where('read_at', 'is', null)
+        .execute();
+    }
+    if (mine.length === 0) return;
     const inserted = await trx
       .insertInto('notice_reads')
       .values({ notice_id: id, user_id: actor.userId, household_id: mine[0]!.household_id, read_at: now.toISOString() })
@@ -872,7 +1053,8 @@ export async function markMyNoticeRead(deps: AppDeps, actor: Actor, id: string) 
 
 /** She asks a question on a notice; the staff of the sending unit find it on the notice's page. */
 export async function askQuestion(deps: AppDeps, actor: Actor, id: string, body: string) {
-  const { mine } = await myNotice(deps, actor, id);
+  const { mine, asStaff } = await myNotice(deps, actor, id);
+  const where = mine[0] ?? { household_id: null, org_path: asStaff!.org_path };
   const now = deps.clock.now().toISOString();
   const qid = newId();
   await deps.db.transaction().execute(async (trx) => {
@@ -881,8 +1063,8 @@ export async function askQuestion(deps: AppDeps, actor: Actor, id: string, body:
       .values({
         id: qid,
         notice_id: id,
-        org_path: mine[0]!.org_path,
-        household_id: mine[0]!.household_id,
+        org_path: where.org_path,
+        household_id: where.household_id,
         asked_by: actor.userId,
         body,
         asked_at: now,
@@ -898,7 +1080,7 @@ export async function askQuestion(deps: AppDeps, actor: Actor, id: string, body:
       action: 'notice.ask',
       targetType: 'notice_question',
       targetId: qid,
-      orgPath: mine[0]!.org_path,
+      orgPath: where.org_path,
       detail: { noticeId: id },
     });
   });

@@ -48,6 +48,19 @@ export interface NoticeReadTable {
   read_at: string;
 }
 
+/** Staff reached by their role (every 网格员 of the audience's units): one row per account, her read receipt. */
+export interface NoticeAccountTable {
+  notice_id: string;
+  user_id: string;
+  name: string;
+  /** the staff role that put her in the audience (AUDIENCE_ROLES) */
+  role: string;
+  /** the unit of that role assignment */
+  org_id: string;
+  org_path: string;
+  read_at: string | null;
+}
+
 export interface NoticeQuestionTable {
   id: string;
   notice_id: string;
@@ -71,5 +84,6 @@ export interface NoticeTables {
   notice_attachments: NoticeAttachmentTable;
   notice_households: NoticeHouseholdTable;
   notice_reads: NoticeReadTable;
+  notice_accounts: NoticeAccountTable;
   notice_questions: NoticeQuestionTable;
 }

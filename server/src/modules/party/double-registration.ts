@@ -42,6 +42,21 @@ export async function findConfirmedRegistration(
     : { id: hit.id, orgId: hit.org_id, orgPath: hit.org_path, name: hit.name, workUnit: hit.work_unit };
 }
 
+/**
+ * Which of these residents are confirmed 双报到 members (of any community): the role a notice may be sent
+ * to. A registration the registry could not tie to a resident is not among them.
+ */
+export async function confirmedDualResidents(db: Db, residentIds: readonly string[]): Promise<Set<string>> {
+  if (residentIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('dual_registrations')
+    .select('resident_id')
+    .where('resident_id', 'in', [...residentIds])
+    .where('status', '=', 'confirmed')
+    .execute();
+  return new Set(rows.map((r) => r.resident_id).filter((id): id is string => id !== null));
+}
+
 /** True when `userId` is a confirmed 双报到 member of the community at `communityPath` (or above `path`). */
 export async function isConfirmedDualMember(db: Db, userId: string, communityPath: string): Promise<boolean> {
   return (await findConfirmedRegistration(db, userId, communityPath)) !== undefined;

@@ -433,3 +433,40 @@ export async function revealUserPhone(deps: AppDeps, actor: Actor, id: string, r
   });
   return { phone: user.phone_enc === null ? null : deps.pii.decrypt(user.phone_enc) };
 }
+
+/**
+ * The enabled staff holding one of `roles` at or under any of `paths` (every 网格员 of a community's
+ * grids): one row per account, with the first such assignment. Notices reach staff by role through it.
+ */
+export async function listStaffWithRolesUnder(
+  db: Kysely<DB>,
+  roles: readonly RoleId[],
+  paths: readonly string[],
+): Promise<{ userId: string; name: string; role: RoleId; orgId: string; orgPath: string }[]> {
+  if (roles.length === 0 || paths.length === 0) return [];
+  const rows = await db
+    .selectFrom('role_assignments as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select(['u.id', 'u.display_name', 'a.role', 'a.org_id', 'a.org_path'])
+    .where('a.role', 'in', [...roles])
+    .where('u.is_disabled', '=', 0)
+    .where((eb) =>
+      eb.or(paths.map((p) => eb.and([eb('a.org_path', '>=', p), eb('a.org_path', '<', `${p.slice(0, -1)}0`)]))),
+    )
+    .orderBy('a.org_path')
+    .orderBy('u.display_name')
+    .orderBy('u.id')
+    .execute();
+  const out = new Map<string, { userId: string; name: string; role: RoleId; orgId: string; orgPath: string }>();
+  for (const r of rows) {
+    if (!out.has(r.id))
+      out.set(r.id, {
+        userId: r.id,
+        name: r.display_name,
+        role: r.role as RoleId,
+        orgId: r.org_id,
+        orgPath: r.org_path,
+      });
+  }
+  return [...out.values()];
+}

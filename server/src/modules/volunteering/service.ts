@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -574,4 +575,20 @@ export async function confirmHours(deps: AppDeps, actor: Actor, signupId: string
       points: result.points,
     }),
   };
+}
+
+/**
+ * Which of these residents are volunteers: she served at least one activity or need and staff confirmed
+ * her hours (a sign-up alone does not make a volunteer). The role a notice may be sent to.
+ */
+export async function residentsWhoVolunteered(db: Kysely<DB>, residentIds: readonly string[]): Promise<Set<string>> {
+  if (residentIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('volunteer_signups')
+    .select('resident_id')
+    .distinct()
+    .where('resident_id', 'in', [...residentIds])
+    .where('status', '=', 'confirmed')
+    .execute();
+  return new Set(rows.map((r) => r.resident_id));
 }

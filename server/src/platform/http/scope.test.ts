@@ -262,6 +262,10 @@ const REQUESTS: Record<string, (own: Own) => Request & { byField?: Record<string
   'POST /api/v1/my/volunteer/activities/:id/scan': () => ({ body: { code: 'not-the-code' } }),
   'POST /api/v1/funds': (own) => ({ body: { compoundId: own.gridId } }),
   'POST /api/v1/funds/:id/owners': (own) => ({ body: { owners: [{ householdId: own.householdId, areaM2: 80 }] } }),
+  'POST /api/v1/funds/:id/owners/import': () => ({ body: { rows: [{ address: '营门滩路 1 号', areaM2: 80 }] } }),
+  'PUT /api/v1/funds/:id/levies/:levyId': () => ({
+    body: { title: '首期筹资', basis: 'per_household', rateFen: 100, dueOn: '2027-01-31' },
+  }),
   'POST /api/v1/funds/:id/levies': () => ({
     body: { title: '首期筹资', basis: 'per_household', rateFen: 100, dueOn: '2027-01-31' },
   }),
@@ -497,7 +501,7 @@ const MISSING: Record<string, () => ScopedObject> = {
   fund: () => ({
     label: 'no such fund',
     value: crypto.randomUUID(),
-    related: { movementId: crypto.randomUUID(), claimId: crypto.randomUUID() },
+    related: { movementId: crypto.randomUUID(), claimId: crypto.randomUUID(), levyId: crypto.randomUUID() },
   }),
   myFund: () => ({ label: 'no such fund of mine', value: crypto.randomUUID(), related: {} }),
   propertyCompany: () => ({ label: 'no such property company', value: crypto.randomUUID(), related: {} }),
@@ -1320,7 +1324,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
       .selectAll()
       .where('id', '=', fundA.id)
       .executeTakeFirstOrThrow();
-    const fundRelated = { movementId: crypto.randomUUID(), claimId: crypto.randomUUID() };
+    const fundRelated = { movementId: crypto.randomUUID(), claimId: crypto.randomUUID(), levyId: crypto.randomUUID() };
     await t.deps.db
       .insertInto('fund_movements')
       .values({
@@ -1378,6 +1382,22 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         client_key: 'scope-claim-a',
         created_at: at,
         decided_at: null,
+      })
+      .execute();
+    await t.deps.db
+      .insertInto('fund_levies')
+      .values({
+        id: fundRelated.levyId,
+        fund_id: fundA.id,
+        org_path: fundRow.org_path,
+        title: '首期筹资',
+        basis: 'per_household',
+        rate_fen: 100,
+        decision_id: null,
+        due_on: '2027-01-31',
+        total_fen: 0,
+        created_at: at,
+        created_by_name: 'scope',
       })
       .execute();
     objectsA.fund = [{ label: 'fund in 营门滩', value: fundA.id, related: fundRelated }];

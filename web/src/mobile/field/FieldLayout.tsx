@@ -1,4 +1,5 @@
 import {
+  BellOutlined,
   CloudSyncOutlined,
   DesktopOutlined,
   LogoutOutlined,
@@ -7,7 +8,7 @@ import {
 } from '@ant-design/icons';
 import { App, Badge, Button } from 'antd';
 import type { ReactNode } from 'react';
-import { NavLink } from 'react-router-dom';
+import { NavLink, useNavigate } from 'react-router-dom';
 import { useAuth } from '../../shared/auth';
 import { openOtherApp } from '../../shared/navigation';
 import { useI18n } from '../i18n';
@@ -31,6 +32,7 @@ export function FieldLayout({ title, back, children }: FieldLayoutProps) {
   const { logout } = useAuth();
   const { modal } = App.useApp();
   const { identity, syncState } = useField();
+  const navigate = useNavigate();
 
   const signOut = () => {
     const leave = async () => {
@@ -55,6 +57,15 @@ export function FieldLayout({ title, back, children }: FieldLayoutProps) {
         back={back}
         actions={
           <>
+            {/* notices sent to her by her role (说文解策), read online */}
+            <Button
+              type="text"
+              className="tz-header-button"
+              icon={<BellOutlined />}
+              aria-label={t('field.notices')}
+              data-testid="field-notices"
+              onClick={() => void navigate('/m/notices')}
+            />
             {identity.consolePath !== null && (
               <Button
                 type="text"

@@ -4,6 +4,7 @@ export const fieldMessages = {
   'field.tab.today': { zh: '今日走访', en: 'Today' },
   'field.tab.report': { zh: '上报事件', en: 'Report' },
   'field.tab.sync': { zh: '同步', en: 'Sync' },
+  'field.notices': { zh: '通知', en: 'Notices' },
   'field.gate.firstOnline': {
     zh: '第一次使用需要联网登录，之后可离线走访',
     en: 'Sign in once with a network; after that the app works offline',

@@ -219,7 +219,12 @@ interface LevyValues {
   dueOn: Dayjs;
 }
 
-/** 业主筹资: the levies so far, and a new one that fixes every owner household's due at once. */
+type LevyInput = { title: string; basis: Levy['basis']; rateFen: number; decisionId?: string; dueOn: string };
+
+/**
+ * 业主筹资: the levies so far, and a new one that fixes every owner household's due at once; a levy nobody
+ * has paid against yet can be corrected in the same form (修改), which fixes the dues again.
+ */
 export function LeviesTab({ fund }: { fund: FundItem }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -228,37 +233,66 @@ export function LeviesTab({ fund }: { fund: FundItem }) {
   const decisions = useDecisions(fund.id);
   const [form] = Form.useForm<LevyValues>();
   const basis = Form.useWatch('basis', form) ?? 'per_household';
-  const create = useFundMutation(
-    (body: { title: string; basis: Levy['basis']; rateFen: number; decisionId?: string; dueOn: string }) =>
-      unwrap(api.POST('/api/v1/funds/{id}/levies', { params: { path: { id: fund.id } }, body })),
+  const [editing, setEditing] = useState<Levy | null>(null);
+  const create = useFundMutation((body: LevyInput) =>
+    unwrap(api.POST('/api/v1/funds/{id}/levies', { params: { path: { id: fund.id } }, body })),
   );
+  const update = useFundMutation(({ levyId, body }: { levyId: string; body: LevyInput }) =>
+    unwrap(api.PUT('/api/v1/funds/{id}/levies/{levyId}', { params: { path: { id: fund.id, levyId } }, body })),
+  );
+  const startEditing = (levy: Levy) => {
+    setEditing(levy);
+    form.setFieldsValue({
+      title: levy.title,
+      basis: levy.basis,
+      rate: (levy.rateFen / 100).toFixed(2),
+      decisionId: levy.decisionId ?? undefined,
+      dueOn: dayjs(levy.dueOn),
+    });
+  };
+  const stopEditing = () => {
+    setEditing(null);
+    form.resetFields();
+  };
   const onFinish = (v: LevyValues) => {
     const rateFen = fenFromYuan(v.rate);
     if (rateFen === null || rateFen === 0) {
       form.setFields([{ name: 'rate', errors: [t('fc.amountInvalid')] }]);
       return;
     }
-    create.mutate(
-      {
-        title: v.title,
-        basis: v.basis,
-        rateFen,
-        dueOn: v.dueOn.format('YYYY-MM-DD'),
-        ...(v.decisionId === undefined ? {} : { decisionId: v.decisionId }),
-      },
-      {
-        onSuccess: (levy) => {
-          void message.success(t('fc.levy.created', { total: yuan(levy.totalFen), n: levy.households }));
-          form.resetFields(['title', 'rate']);
+    const body: LevyInput = {
+      title: v.title,
+      basis: v.basis,
+      rateFen,
+      dueOn: v.dueOn.format('YYYY-MM-DD'),
+      ...(v.decisionId === undefined || v.decisionId === null ? {} : { decisionId: v.decisionId }),
+    };
+    const onError = (e: Error) => {
+      const fields = { title: 'title', basis: 'basis', rateFen: 'rate', decisionId: 'decisionId', dueOn: 'dueOn' };
+      if (!showMappedErrors(form, e, i18n, fields)) {
+        void message.error(errorText(e, i18n));
+      }
+    };
+    if (editing !== null) {
+      update.mutate(
+        { levyId: editing.id, body },
+        {
+          onSuccess: (levy) => {
+            void message.success(t('fc.levy.updated', { total: yuan(levy.totalFen), n: levy.households }));
+            stopEditing();
+          },
+          onError,
         },
-        onError: (e) => {
-          const fields = { title: 'title', basis: 'basis', rateFen: 'rate', decisionId: 'decisionId', dueOn: 'dueOn' };
-          if (!showMappedErrors(form, e, i18n, fields)) {
-            void message.error(errorText(e, i18n));
-          }
-        },
+      );
+      return;
+    }
+    create.mutate(body, {
+      onSuccess: (levy) => {
+        void message.success(t('fc.levy.created', { total: yuan(levy.totalFen), n: levy.households }));
+        form.resetFields(['title', 'rate']);
       },
-    );
+      onError,
+    });
   };
   return (
     <>
@@ -282,9 +316,21 @@ export function LeviesTab({ fund }: { fund: FundItem }) {
           { title: t('fc.levy.households'), dataIndex: 'households', align: 'right' },
           { title: t('fc.levy.total'), dataIndex: 'totalFen', align: 'right', render: (v: number) => yuan(v) },
           { title: t('fc.levy.dueOn'), dataIndex: 'dueOn' },
+          {
+            key: 'edit',
+            width: 80,
+            render: (_, l) => (
+              <Typography.Link onClick={() => startEditing(l)} data-testid="fc-levy-edit">
+                {t('fc.levy.edit')}
+              </Typography.Link>
+            ),
+          },
         ]}
       />
-      <Typography.Title level={5}>{t('fc.levy.new')}</Typography.Title>
+      <Typography.Title level={5}>
+        {editing === null ? t('fc.levy.new') : t('fc.levy.editing', { title: editing.title })}
+      </Typography.Title>
+      {editing !== null && <Alert type="warning" showIcon title={t('fc.levy.editHint')} style={{ marginBottom: 12 }} />}
       {fund.ownerCount === 0 && (
         <Alert type="info" showIcon title={t('fc.levy.noOwners')} style={{ marginBottom: 12 }} />
       )}
@@ -322,9 +368,15 @@ export function LeviesTab({ fund }: { fund: FundItem }) {
           <DatePicker allowClear={false} />
         </Form.Item>
         <Space>
-          <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="fc-levy-save">
-            {t('fc.levy.save')}
+          <Button
+            type="primary"
+            htmlType="submit"
+            loading={create.isPending || update.isPending}
+            data-testid="fc-levy-save"
+          >
+            {editing === null ? t('fc.levy.save') : t('fc.levy.update')}
           </Button>
+          {editing !== null && <Button onClick={stopEditing}>{t('fc.levy.cancelEdit')}</Button>}
         </Space>
       </Form>
     </>

@@ -46,6 +46,7 @@ import {
   useRecordMovement,
 } from './queries';
 import { AddOwner, LeviesTab, OpenFund } from './FundSetup';
+import { ImportOwners } from './ImportOwners';
 
 const INCOME = ['owner', 'subsidy', 'company'] as const;
 const sourceLabel = (s: string) => `fund.source.${s}` as MessageKey;
@@ -301,6 +302,7 @@ function OwnersTab({ fund }: { fund: FundItem }) {
           {t('fc.totalArrears', { total: yuan(owners.data?.totalArrearsFen ?? 0) })}
         </Typography.Text>
         <AddOwner fund={fund} />
+        <ImportOwners fund={fund} />
       </Space>
       <Table<Owner>
         size="small"

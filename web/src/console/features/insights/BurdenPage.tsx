@@ -1,18 +1,4 @@
-import { shareOf } from '../../../shared/figures';
-import {
-  Alert,
-  Card,
-  Col,
-  DatePicker,
-  Empty,
-  Flex,
-  Row,
-  Statistic,
-  Table,
-  Tag,
-  Typography,
-  type TableColumnsType,
-} from 'antd';
+import { Alert, Card, Col, DatePicker, Empty, Flex, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { errorText } from '../../../shared/errors';
@@ -20,7 +6,8 @@ import { useI18n } from '../../app/i18n';
 import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { OrgUnitSelect } from '../orgs/OrgUnitSelect';
 import { useOrgUnit } from '../orgs/queries';
-import type { BurdenLedger, BurdenTotals, UnitRef } from './api';
+import type { BurdenLedger, BurdenTotals } from './api';
+import { BURDEN_COLUMNS, type BurdenRow, burdenColumns, generatedShare, hoursOf } from './burden-columns';
 import { formatShare, levelColor, levelName, PALETTE } from './charts';
 import { EChart, type ChartOption } from './EChart';
 import { useInsightsOrg } from './InsightsPage';
@@ -28,12 +15,6 @@ import { useBurden } from './queries';
 import { SentBurdenCard } from '../tasks/burden';
 
 type Range = [dayjs.Dayjs, dayjs.Dayjs];
-type ChildRow = BurdenTotals & { unit: UnitRef };
-
-/** Meeting minutes as hours, one decimal (the figure is the minutes: tasks/burden.ts). */
-const hoursOf = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed(1);
-
-const generatedShare = (t: BurdenTotals) => shareOf(t.cellsGenerated, t.cellsGenerated + t.cellsTyped);
 
 /** Tasks that reached the community and those turned away, meetings, and how many report cells nobody had to type. */
 function ledgerOption(tr: ReturnType<typeof useI18n>['t'], months: BurdenLedger['months']): ChartOption {
@@ -86,47 +67,14 @@ export function BurdenPage() {
   const option = useMemo(() => ledgerOption(t, data?.months ?? []), [t, data]);
   const total = data?.totals;
 
-  const num = (title: string, key: keyof BurdenTotals) => ({
-    title,
-    key,
-    width: 92,
-    align: 'right' as const,
-    sorter: (a: ChildRow, b: ChildRow) => a[key] - b[key],
-    render: (_v: unknown, row: ChildRow) => row[key],
+  const columns = burdenColumns(t, {
+    unitTitle: t('insights.unit'),
+    renderUnit: (row) => <Typography.Link>{row.unit.name}</Typography.Link>,
   });
-  const columns: TableColumnsType<ChildRow> = [
-    {
-      title: t('insights.unit'),
-      key: 'unit',
-      ellipsis: true,
-      render: (_v, row) => <Typography.Link>{row.unit.name}</Typography.Link>,
-    },
-    num(t('burden.tasksReceived'), 'tasksReceived'),
-    num(t('burden.tasksRefused'), 'tasksRefused'),
-    num(t('burden.tasksAdmitted'), 'tasksAdmitted'),
-    num(t('burden.meetings'), 'meetings'),
-    num(t('burden.meetingsAttended'), 'meetingsAttended'),
-    {
-      title: t('burden.meetingHours'),
-      key: 'hours',
-      width: 92,
-      align: 'right',
-      render: (_v, row) => hoursOf(row.meetingMinutes),
-    },
-    num(t('burden.councilMeetings'), 'councilMeetings'),
-    num(t('burden.documents'), 'documents'),
-    num(t('burden.reportsAnswered'), 'reportsAnswered'),
-    num(t('burden.cellsGenerated'), 'cellsGenerated'),
-    num(t('burden.cellsTyped'), 'cellsTyped'),
-    num(t('burden.tasksOverdue'), 'tasksOverdue'),
-    {
-      title: t('burden.generatedShare'),
-      key: 'share',
-      width: 100,
-      align: 'right',
-      render: (_v, row) => formatShare(generatedShare(row)),
-    },
-  ];
+  const senderColumns = burdenColumns(t, {
+    unitTitle: t('burden.sender'),
+    columns: BURDEN_COLUMNS.filter((c) => c !== 'generatedShare'),
+  });
 
   return (
     <Flex vertical gap={16}>
@@ -203,14 +151,11 @@ export function BurdenPage() {
           </Card>
           {data.senders.length > 0 && (
             <Card size="small" title={t('burden.bySender')}>
-              <Table<ChildRow>
+              <Table<BurdenRow>
                 rowKey={(row) => row.unit.id}
                 size="small"
                 tableLayout="fixed"
-                columns={[
-                  { title: t('burden.sender'), key: 'unit', ellipsis: true, render: (_v, row) => row.unit.name },
-                  ...columns.slice(1, -1),
-                ]}
+                columns={senderColumns}
                 dataSource={data.senders}
                 pagination={false}
                 onRow={(row) =>
@@ -228,7 +173,7 @@ export function BurdenPage() {
           <SentBurdenCard rows={data.sent} />
           {data.children.length > 0 && (
             <Card size="small" title={t('burden.byUnit')}>
-              <Table<ChildRow>
+              <Table<BurdenRow>
                 rowKey={(row) => row.unit.id}
                 size="small"
                 tableLayout="fixed"

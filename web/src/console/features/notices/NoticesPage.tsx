@@ -35,6 +35,17 @@ export type NoticeDetail = Json<paths['/api/v1/notices/{id}']['get']['responses'
 type Receipts = Json<paths['/api/v1/notices/{id}/receipts']['get']['responses'][200]>;
 type NoticeBody = NonNullable<paths['/api/v1/notices']['post']['requestBody']>['content']['application/json'];
 type Audience = NoticeBody['audience'];
+type AudienceRole = NonNullable<Audience['roles']>[number];
+
+/** The roles a notice may go to (server: notices/schema.ts AUDIENCE_ROLES), resident roles first. */
+const AUDIENCE_ROLES = [
+  'party_member',
+  'dual_member',
+  'volunteer',
+  'council_member',
+  'grid_worker',
+  'community_staff',
+] as const satisfies readonly AudienceRole[];
 
 const keys = {
   all: ['notices'] as const,
@@ -57,6 +68,7 @@ interface ComposeValues {
   unitIds?: string[];
   careTags?: string[];
   minAge?: number | null;
+  roles?: AudienceRole[];
   title: string;
   body: string;
   explainer?: string;
@@ -68,10 +80,11 @@ function audienceOf(v: Partial<ComposeValues>): Audience {
     ...(v.unitIds !== undefined && v.unitIds.length > 0 ? { unitIds: v.unitIds } : {}),
     ...(v.careTags !== undefined && v.careTags.length > 0 ? { careTags: v.careTags } : {}),
     ...(v.minAge !== undefined && v.minAge !== null ? { minAge: v.minAge } : {}),
+    ...(v.roles !== undefined && v.roles.length > 0 ? { roles: v.roles } : {}),
   };
 }
 
-/** 发通知: where, to whom (care tags, age), the text and its plain-words explainer, attachments; the reach shown before sending. */
+/** 发通知: where, to whom (care tags, age, roles), the text and its plain-words explainer, attachments; the reach shown before sending. */
 function ComposeModal({ onClose }: { onClose: (sentId?: string) => void }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -83,6 +96,7 @@ function ComposeModal({ onClose }: { onClose: (sentId?: string) => void }) {
   const unitIds = Form.useWatch('unitIds', form);
   const careTags = Form.useWatch('careTags', form);
   const minAge = Form.useWatch('minAge', form);
+  const roles = Form.useWatch('roles', form);
   const subUnits = useQuery({
     queryKey: ['notices', 'units', orgId],
     enabled: orgId !== undefined,
@@ -94,11 +108,13 @@ function ComposeModal({ onClose }: { onClose: (sentId?: string) => void }) {
     queryKey: ['notices', 'care-tags'],
     queryFn: async () => (await unwrap(api.GET('/api/v1/care-tags'))).items,
   });
-  const [preview, setPreview] = useState<{ households: number; accounts: number } | { error: string } | null>(null);
+  const [preview, setPreview] = useState<
+    { households: number; accounts: number; staff: number } | { error: string } | null
+  >(null);
   useEffect(() => {
     if (orgId === undefined) return;
     let isCurrent = true;
-    const audience = audienceOf({ unitIds, careTags, minAge });
+    const audience = audienceOf({ unitIds, careTags, minAge, roles });
     unwrap(api.POST('/api/v1/notices/preview', { body: { orgId, audience } }))
       .then((p) => isCurrent && setPreview(p))
       .catch((e: unknown) => isCurrent && setPreview({ error: errorText(e, i18n) }));
@@ -106,7 +122,7 @@ function ComposeModal({ onClose }: { onClose: (sentId?: string) => void }) {
       isCurrent = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [orgId, JSON.stringify(unitIds), JSON.stringify(careTags), minAge]);
+  }, [orgId, JSON.stringify(unitIds), JSON.stringify(careTags), minAge, JSON.stringify(roles)]);
 
   const send = useMutation({
     mutationFn: async (v: ComposeValues) => {
@@ -178,6 +194,14 @@ function ComposeModal({ onClose }: { onClose: (sentId?: string) => void }) {
             <InputNumber min={0} max={120} style={{ width: '100%' }} data-testid="notice-min-age" />
           </Form.Item>
         </Flex>
+        <Form.Item name="roles" label={t('notices.roles')} extra={t('notices.rolesHint')}>
+          <Select
+            mode="multiple"
+            allowClear
+            options={AUDIENCE_ROLES.map((role) => ({ value: role, label: t(`notices.role.${role}`) }))}
+            data-testid="notice-roles"
+          />
+        </Form.Item>
         {preview !== null && (
           <Alert
             style={{ marginBottom: 16 }}
@@ -187,7 +211,13 @@ function ComposeModal({ onClose }: { onClose: (sentId?: string) => void }) {
             title={
               'error' in preview
                 ? preview.error
-                : t('notices.preview', { households: preview.households, accounts: preview.accounts })
+                : preview.staff > 0
+                  ? t('notices.previewStaff', {
+                      households: preview.households,
+                      accounts: preview.accounts,
+                      staff: preview.staff,
+                    })
+                  : t('notices.preview', { households: preview.households, accounts: preview.accounts })
             }
           />
         )}
@@ -384,6 +414,32 @@ function NoticeDrawer({ id, onClose }: { id: string; onClose: () => void }) {
               { title: t('notices.col.visit'), render: (_, r) => <VisitCell visit={r.visit} /> },
             ]}
           />
+          {n.staff > 0 && (
+            <>
+              <Typography.Title level={5} style={{ margin: 0 }}>
+                {t('notices.staffReceipts')} · {t('notices.staffRead', { read: n.staffRead, n: n.staff })}
+              </Typography.Title>
+              <Typography.Text type="secondary">{t('notices.staffNoFollowUp')}</Typography.Text>
+              <Table
+                size="small"
+                rowKey="userId"
+                dataSource={n.staffReceipts}
+                pagination={false}
+                data-testid="notice-staff-receipts"
+                columns={[
+                  { title: t('notices.col.staffName'), dataIndex: 'name' },
+                  { title: t('notices.col.role'), width: 120, render: (_, r) => t(`notices.role.${r.role}`) },
+                  { title: t('notices.col.unit'), dataIndex: 'unitName' },
+                  {
+                    title: t('notices.col.readAt'),
+                    width: 120,
+                    render: (_, r) =>
+                      r.readAt === null ? <Tag color="orange">{t('notices.unreadState')}</Tag> : when(r.readAt),
+                  },
+                ]}
+              />
+            </>
+          )}
           <Typography.Title level={5} style={{ margin: 0 }}>
             {t('notices.questions')}
           </Typography.Title>
@@ -430,7 +486,11 @@ export function NoticesPage() {
           { title: t('notices.col.title'), render: (_, r) => <Typography.Link>{r.title}</Typography.Link> },
           { title: t('notices.unit'), dataIndex: 'orgName', width: 140 },
           { title: t('notices.col.sentAt'), width: 130, render: (_, r) => when(r.sentAt) },
-          { title: t('notices.col.reach'), dataIndex: 'households', width: 90 },
+          {
+            title: t('notices.col.reach'),
+            width: 120,
+            render: (_, r) => (r.staff > 0 ? `${r.households} · ${t('notices.staffN', { n: r.staff })}` : r.households),
+          },
           { title: t('notices.col.read'), width: 90, render: (_, r) => `${r.read}/${r.households}` },
           { title: t('notices.col.explained'), dataIndex: 'explained', width: 100 },
           { title: t('notices.col.questions'), dataIndex: 'questionsOpen', width: 90 },

@@ -2,30 +2,32 @@ import { Card, Table, Typography } from 'antd';
 import { useI18n } from '../../app/i18n';
 import { dayjs, DISPLAY_ZONE } from '../../../shared/time';
 import { useBurden } from '../insights/queries';
-import type { BurdenLedger } from '../insights/api';
+import { type BurdenColumn, type BurdenRow, burdenColumns, hoursOf } from '../insights/burden-columns';
 
-type Row = BurdenLedger['sent'][number];
-
-/** Meeting minutes as hours, one decimal (the figure is the minutes: tasks/burden.ts). */
-export const hoursOf = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed(1);
+/** The sending side leaves out what only the receiving unit knows: admissions, its own council meetings, the share. */
+const SENT_COLUMNS: readonly BurdenColumn[] = [
+  'tasksReceived',
+  'tasksRefused',
+  'meetings',
+  'meetingsAttended',
+  'meetingHours',
+  'documents',
+  'reportsAnswered',
+  'cellsGenerated',
+  'cellsTyped',
+  'tasksOverdue',
+];
 
 /**
  * The sending side of the 减负台账: what the tasks this unit (and the units under it) sent cost each unit
  * they reached — the same figures, by the same definition, as the receiving side above it.
  */
-export function SentBurdenCard({ rows }: { rows: Row[] }) {
+export function SentBurdenCard({ rows }: { rows: BurdenRow[] }) {
   const { t } = useI18n();
   if (rows.length === 0) return null;
-  const num = (title: string, key: keyof Row) => ({
-    title,
-    key,
-    width: 92,
-    align: 'right' as const,
-    render: (_v: unknown, row: Row) => row[key] as number,
-  });
   return (
     <Card size="small" title={t('tasks.burden.sent')}>
-      <Table<Row>
+      <Table<BurdenRow>
         rowKey={(row) => row.unit.id}
         size="small"
         tableLayout="fixed"
@@ -41,25 +43,7 @@ export function SentBurdenCard({ rows }: { rows: Row[] }) {
             'data-forms': row.reportsAnswered,
           }) as object
         }
-        columns={[
-          { title: t('tasks.burden.receiver'), key: 'unit', ellipsis: true, render: (_v, row) => row.unit.name },
-          num(t('burden.tasksReceived'), 'tasksReceived'),
-          num(t('burden.tasksRefused'), 'tasksRefused'),
-          num(t('burden.meetings'), 'meetings'),
-          num(t('burden.meetingsAttended'), 'meetingsAttended'),
-          {
-            title: t('burden.meetingHours'),
-            key: 'hours',
-            width: 92,
-            align: 'right',
-            render: (_v, row) => hoursOf(row.meetingMinutes),
-          },
-          num(t('burden.documents'), 'documents'),
-          num(t('burden.reportsAnswered'), 'reportsAnswered'),
-          num(t('burden.cellsGenerated'), 'cellsGenerated'),
-          num(t('burden.cellsTyped'), 'cellsTyped'),
-          num(t('burden.tasksOverdue'), 'tasksOverdue'),
-        ]}
+        columns={burdenColumns(t, { unitTitle: t('tasks.burden.receiver'), columns: SENT_COLUMNS })}
       />
     </Card>
   );
