@@ -428,7 +428,7 @@ export async function getMyRanking(deps: AppDeps, actor: Actor, month?: string) 
     .where('a.role', '=', 'member')
     .where('a.ranked', '=', 1)
     .where('mv.month', '=', m)
-    .where('mv.kind', '=', 'award')
+    .where('mv.kind', 'in', ['award', 'withdraw'])
     .groupBy(['a.id', 'a.owner_kind', 'a.owner_id'])
     .execute();
   const mine = await findMemberAccount(deps.db, member);
@@ -687,7 +687,8 @@ export async function monthlyReport(db: Db, communityPath: string, month: string
     .executeTakeFirstOrThrow();
   return {
     month,
-    earned: by.get('award')?.total ?? 0,
+    // an award withdrawn on a corrected record was never earned
+    earned: (by.get('award')?.total ?? 0) + (by.get('withdraw')?.total ?? 0),
     awards: by.get('award')?.n ?? 0,
     spent: -(by.get('redeem')?.total ?? 0),
     redemptions: by.get('redeem')?.n ?? 0,
