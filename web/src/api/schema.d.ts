@@ -7270,6 +7270,8 @@ export interface operations {
                      * @default []
                      */
                     careTags?: string[];
+                    /** @description 党员 (the registry form’s switch): a membership with her place’s party organisation, not a care tag */
+                    isPartyMember?: boolean;
                     notes?: string;
                 };
             };
@@ -7428,6 +7430,8 @@ export interface operations {
                     status?: "living" | "moved_out" | "deceased";
                     statusDate?: string | null;
                     careTags?: string[];
+                    /** @description 党员: true enrols her (or makes her a candidate); false withdraws a candidacy — a membership ends on the party page */
+                    isPartyMember?: boolean;
                     notes?: string | null;
                 };
             };
