@@ -21327,6 +21327,12 @@ export interface operations {
                                     id: string;
                                 };
                                 journalId: string;
+                                /** @description a deduction’s appeal and its state; null when none was made */
+                                appeal: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "open" | "granted" | "refused";
+                                } | null;
                             }[];
                         };
                     };
@@ -21865,6 +21871,12 @@ export interface operations {
                                     id: string;
                                 };
                                 journalId: string;
+                                /** @description a deduction’s appeal and its state; null when none was made */
+                                appeal: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "open" | "granted" | "refused";
+                                } | null;
                             }[];
                         };
                         rules: {

@@ -54,6 +54,10 @@ const Movement = z.object({
   reason: z.string(),
   source: z.object({ kind: z.string(), id: z.string() }),
   journalId: z.string(),
+  appeal: z
+    .object({ id: z.string(), status: z.enum(['open', 'granted', 'refused']) })
+    .nullable()
+    .describe('a deduction’s appeal and its state; null when none was made'),
 });
 export const Statement = z.object({
   month: z.string(),

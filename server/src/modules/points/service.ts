@@ -274,6 +274,8 @@ interface MovementOut {
   reason: string;
   source: { kind: string; id: string };
   journalId: string;
+  /** a deduction's appeal, if she made one */
+  appeal: { id: string; status: 'open' | 'granted' | 'refused' } | null;
 }
 
 /** One account's movements of a month, with the balance it opened and closed at (on each movement row). */
@@ -311,6 +313,16 @@ export async function statementOf(db: Db, accountId: string, month: string) {
       .executeTakeFirst();
     opening = before?.balance_after ?? 0;
   }
+  const deductions = rows.filter((r) => r.kind === 'deduct').map((r) => r.journal_id);
+  const appeals =
+    deductions.length === 0
+      ? []
+      : await db
+          .selectFrom('points_appeals')
+          .select(['id', 'journal_id', 'status'])
+          .where('journal_id', 'in', deductions)
+          .execute();
+  const appealOf = new Map(appeals.map((a) => [a.journal_id, { id: a.id, status: a.status }]));
   const movements: MovementOut[] = rows.map((r) => ({
     id: r.id,
     at: r.created_at,
@@ -320,6 +332,7 @@ export async function statementOf(db: Db, accountId: string, month: string) {
     reason: r.reason,
     source: { kind: r.source_kind, id: r.source_id },
     journalId: r.journal_id,
+    appeal: appealOf.get(r.journal_id) ?? null,
   }));
   const earned = movements.filter((m) => m.amount > 0).reduce((s, m) => s + m.amount, 0);
   const spent = movements.filter((m) => m.amount < 0).reduce((s, m) => s - m.amount, 0);
