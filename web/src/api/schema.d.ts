@@ -21410,6 +21410,8 @@ export interface operations {
                         items: {
                             id: string;
                             journalId: string;
+                            /** @description her name, or the household address where the community pools points */
+                            who: string;
                             reason: string;
                             deduction: string;
                             amount: number;

@@ -113,8 +113,11 @@ describe.each(DIALECTS)('points over a year on %s', (dialect) => {
       await her.post('/api/v1/my/points/appeals', { journalId: parkingId, reason: '车不是我的' })
     ).json<{ id: string }>();
 
-    const queue = (await staff.get('/api/v1/points/appeals')).json<{ items: { id: string; status: string }[] }>();
+    const queue = (await staff.get('/api/v1/points/appeals')).json<{
+      items: { id: string; status: string; who: string }[];
+    }>();
     expect(queue.items.map((a) => a.status)).toEqual(['open', 'open']);
+    expect(queue.items.map((a) => a.who)).toEqual(['赵春燕', '赵春燕']);
     const upheld = await staff.post(`/api/v1/points/appeals/${appeal.json<{ id: string }>().id}/decide`, {
       grant: true,
       note: '经核实非本人',

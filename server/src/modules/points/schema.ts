@@ -115,6 +115,7 @@ export const AppealList = z.object({
     z.object({
       id: z.string(),
       journalId: z.string(),
+      who: z.string().describe('her name, or the household address where the community pools points'),
       reason: z.string(),
       deduction: z.string(),
       amount: z.number().int(),

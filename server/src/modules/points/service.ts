@@ -598,8 +598,20 @@ export async function listAppeals(deps: AppDeps, actor: Actor) {
         .onRef('points_movements.journal_id', '=', 'points_journals.id')
         .on('points_movements.account_role', '=', 'member'),
     )
+    .innerJoin('points_accounts', 'points_accounts.id', 'points_movements.account_id')
+    .leftJoin('residents', (join) =>
+      join.onRef('residents.id', '=', 'points_accounts.owner_id').on('points_accounts.owner_kind', '=', 'resident'),
+    )
+    .leftJoin('households', (join) =>
+      join.onRef('households.id', '=', 'points_accounts.owner_id').on('points_accounts.owner_kind', '=', 'household'),
+    )
     .selectAll('points_appeals')
-    .select(['points_journals.reason as deduction', 'points_movements.amount'])
+    .select([
+      'points_journals.reason as deduction',
+      'points_movements.amount',
+      'residents.name as resident_name',
+      'households.address as household_address',
+    ])
     .where(inScope<DB, 'points_appeals'>(actor, 'points.manage', 'points_appeals.community_path'))
     .orderBy('points_appeals.created_at', 'desc')
     .limit(200)
@@ -608,6 +620,8 @@ export async function listAppeals(deps: AppDeps, actor: Actor) {
     items: rows.map((r) => ({
       id: r.id,
       journalId: r.journal_id,
+      /** whose account: her name, or the household's address where the community pools points */
+      who: r.resident_name ?? r.household_address ?? '',
       reason: r.reason,
       deduction: r.deduction,
       amount: r.amount,
