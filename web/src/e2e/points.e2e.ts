@@ -234,4 +234,31 @@ describe('volunteering to the 积分超市', () => {
     expect(await balanceOf(phone)).toBe(balance + 10);
     await phone.screenshot({ path: 'src/e2e/screenshots/points-phone-appeal.png' });
   });
+  it('shows the alliance’s needs and resources lists, and the street adds to each', async () => {
+    const street = consoleOf(await (await deskContext(browser)).newPage());
+    await street.page.goto(`${server.baseUrl}/`);
+    await street.signIn('yintanlu', PASSWORD);
+    await street.page.goto(`${server.baseUrl}/party`);
+    await street.page.getByRole('tab', { name: '党建联盟' }).click();
+    const needs = street.page.getByTestId('alliance-needs');
+    const resources = street.page.getByTestId('alliance-resources');
+    await needs.getByRole('row', { name: /积分超市物资/ }).waitFor();
+    await resources.getByRole('row', { name: /每月捐赠生活用品.*兰州银滩惠民超市/ }).waitFor();
+
+    const needCard = street.page.locator('.ant-card', { has: needs });
+    await needCard.getByPlaceholder('名称').fill('楼院照明改造');
+    await needCard.getByRole('button', { name: /添\s*加/ }).click();
+    await needs.getByRole('row', { name: /楼院照明改造/ }).waitFor();
+    expect(await needCard.getByPlaceholder('名称').inputValue()).toBe('');
+
+    // a resource names the unit that offers it: without one it cannot be added
+    const resourceCard = street.page.locator('.ant-card', { has: resources });
+    await resourceCard.getByPlaceholder('名称').fill('捐赠节日慰问品');
+    expect(await resourceCard.getByRole('button', { name: /添\s*加/ }).isDisabled()).toBe(true);
+    await resourceCard.locator('.ant-select').click();
+    await street.page.locator('.ant-select-item-option', { hasText: '银滩路小学' }).click();
+    await resourceCard.getByRole('button', { name: /添\s*加/ }).click();
+    await resources.getByRole('row', { name: /捐赠节日慰问品.*银滩路小学/ }).waitFor();
+    await street.screenshot('party-alliance-lists');
+  });
 });
