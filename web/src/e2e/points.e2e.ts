@@ -238,7 +238,7 @@ describe('volunteering to the 积分超市', () => {
     const street = consoleOf(await (await deskContext(browser)).newPage());
     await street.page.goto(`${server.baseUrl}/`);
     await street.signIn('yintanlu', PASSWORD);
-    await street.page.goto(`${server.baseUrl}/party`);
+    await street.openSection('党建与双报到');
     await street.page.getByRole('tab', { name: '党建联盟' }).click();
     const needs = street.page.getByTestId('alliance-needs');
     const resources = street.page.getByTestId('alliance-resources');
