@@ -230,7 +230,7 @@ describe('volunteering to the 积分超市', () => {
 
     await phone.goto(`${server.baseUrl}/m/points`);
     await deduction.locator('[data-testid=points-appeal-state][data-status=granted]').waitFor();
-    expect(await deduction.getByTestId('points-appeal-state').textContent()).toBe('申诉成立，已退回');
+    expect(await deduction.getByTestId('points-appeal-state').textContent()).toBe('申诉成立，积分已返还');
     expect(await balanceOf(phone)).toBe(balance + 10);
     await phone.screenshot({ path: 'src/e2e/screenshots/points-phone-appeal.png' });
   });

@@ -26,7 +26,7 @@ export const pointsMessages = {
   'points.appeal.submit': { zh: '提交申诉', en: 'Send the appeal' },
   'points.appeal.sent': { zh: '申诉已提交，社区核实后答复', en: 'Appeal sent: the community will look into it' },
   'points.appeal.status.open': { zh: '申诉处理中', en: 'Appeal under review' },
-  'points.appeal.status.granted': { zh: '申诉成立，已退回', en: 'Appeal upheld, points returned' },
+  'points.appeal.status.granted': { zh: '申诉成立，积分已返还', en: 'Appeal upheld, points returned' },
   'points.appeal.status.refused': { zh: '申诉未成立', en: 'Appeal not upheld' },
   'points.kind.award': { zh: '获得', en: 'Earned' },
   'points.kind.withdraw': { zh: '更正收回', en: 'Taken back (corrected)' },

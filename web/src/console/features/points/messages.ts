@@ -84,6 +84,6 @@ export const pointsConsoleMessages = {
   'pc.appeal.grant': { zh: '申诉成立（退回积分）', en: 'Uphold (return the points)' },
   'pc.appeal.refuse': { zh: '申诉不成立', en: 'Do not uphold' },
   'pc.appeal.status.open': { zh: '申诉处理中', en: 'Appeal under review' },
-  'pc.appeal.status.granted': { zh: '申诉成立，已退回', en: 'Appeal upheld, points returned' },
+  'pc.appeal.status.granted': { zh: '申诉成立，积分已返还', en: 'Appeal upheld, points returned' },
   'pc.appeal.status.refused': { zh: '申诉未成立', en: 'Appeal not upheld' },
 } as const;
