@@ -245,14 +245,14 @@ describe('volunteering to the 积分超市', () => {
     await needs.getByRole('row', { name: /积分超市物资/ }).waitFor();
     await resources.getByRole('row', { name: /每月捐赠生活用品.*兰州银滩惠民超市/ }).waitFor();
 
-    const needCard = street.page.locator('.ant-card', { has: needs });
+    const needCard = street.page.getByTestId('alliance-needs-card');
     await needCard.getByPlaceholder('名称').fill('楼院照明改造');
     await needCard.getByRole('button', { name: /添\s*加/ }).click();
     await needs.getByRole('row', { name: /楼院照明改造/ }).waitFor();
     expect(await needCard.getByPlaceholder('名称').inputValue()).toBe('');
 
     // a resource names the unit that offers it: without one it cannot be added
-    const resourceCard = street.page.locator('.ant-card', { has: resources });
+    const resourceCard = street.page.getByTestId('alliance-resources-card');
     await resourceCard.getByPlaceholder('名称').fill('捐赠节日慰问品');
     expect(await resourceCard.getByRole('button', { name: /添\s*加/ }).isDisabled()).toBe(true);
     await resourceCard.locator('.ant-select').click();

@@ -330,7 +330,13 @@ describe.each(DIALECTS)('councils on %s', (dialect) => {
       expect(res.statusCode, res.body).toBe(200);
       return balance();
     };
+    const ymt = await t.org(CODES.yingMenTan);
+    const earned = async () =>
+      (await staff.get(`/api/v1/insights/${ymt.id}/services`)).json<{
+        figures: { volunteering: { pointsEarned: number } };
+      }>().figures.volunteering.pointsEarned;
     const start = await balance();
+    const earnedBefore = await earned();
     expect(await signIn('present')).toBe(start + 5);
     expect(await signIn('absent')).toBe(start);
     expect(await signIn('absent')).toBe(start);
@@ -338,6 +344,8 @@ describe.each(DIALECTS)('councils on %s', (dialect) => {
     expect(await signIn('present')).toBe(start + 5);
     expect(await signIn('proxy')).toBe(start);
     expect(await signIn('present')).toBe(start + 5);
+    // the 公共服务 panel counts what she holds: an award taken back was never earned
+    expect(await earned()).toBe(earnedBefore + 5);
 
     // each flip is one journal through the ledger, with the sign-in as its source: 3 awards, 2 withdrawals
     const journals = await t.deps.db

@@ -291,7 +291,7 @@ function AllianceListCard({
   const [entry, setEntry] = useState<{ unitId?: string; title: string }>({ title: '' });
   const isReady = entry.title.trim() !== '' && (!spec.isByUnit || entry.unitId !== undefined);
   return (
-    <Card size="small" title={t(spec.title)}>
+    <Card size="small" title={t(spec.title)} data-testid={`alliance-${spec.id}-card`}>
       {canManage && (
         <Space.Compact style={{ marginBottom: 8 }}>
           {spec.isByUnit && (
