@@ -4,6 +4,7 @@ import type { AppDeps } from '../platform/deps.ts';
 import { newId } from '../platform/ids.ts';
 import { findOrCreateResidentAccount } from '../modules/residents/accounts.ts';
 import type { Transaction } from 'kysely';
+import { donateDemoGroceries } from './demo-points.ts';
 
 const SYSTEM = { actorId: null, actorName: 'demo', ip: null, userAgent: null };
 
@@ -339,6 +340,8 @@ export async function seedDemoParty(deps: AppDeps, log: (line: string) => void):
     }
     await trx.insertInto('counters').values({ name: 'demo_party_seeded', value: 1 }).execute();
   });
+  // the 积分超市's groceries came from the supermarket's resources list (the store may be stocked already)
+  await donateDemoGroceries(deps);
   log(
     `demo party: 营门滩 and 砂岗村 党支部 with ${members} members, 银滩路街道党建联盟 (2 units, lists), ${dual} 双报到 (SMS 13900000021–23), anning_mzj linked to ${linked} households of 砂岗村`,
   );

@@ -46,15 +46,6 @@ export async function seedDemoPoints(deps: AppDeps, log: (line: string) => void)
     .executeTakeFirst();
   const actor = { id: secretary?.id ?? null, name: secretary?.display_name ?? 'demo' };
 
-  const resource = await deps.db
-    .selectFrom('alliance_resources as r')
-    .innerJoin('alliance_units as u', 'u.id', 'r.unit_id')
-    .select(['r.id', 'r.org_path', 'u.id as unit_id', 'u.name as unit_name'])
-    .where('r.status', '=', 'available')
-    .where('r.title', 'like', '%生活用品%')
-    .execute();
-  const donation = resource.find((r) => community.path.startsWith(r.org_path));
-
   let awarded = 0;
   await deps.db.transaction().execute(async (trx) => {
     await ensureDefaultRules(trx, now, community.path);
@@ -71,7 +62,6 @@ export async function seedDemoPoints(deps: AppDeps, log: (line: string) => void)
       .onConflict((oc) => oc.column('org_path').doNothing())
       .execute();
     for (const [i, item] of ITEMS.entries()) {
-      const donated = donation !== undefined && i < 3;
       await trx
         .insertInto('store_items')
         .values({
@@ -83,9 +73,9 @@ export async function seedDemoPoints(deps: AppDeps, log: (line: string) => void)
           price: item.price,
           stock: item.stock,
           stocked_total: item.stock,
-          donor_unit_id: donated ? donation.unit_id : null,
-          donor_name: donated ? donation.unit_name : i === 4 ? '营门滩美发店' : null,
-          resource_id: donated ? donation.id : null,
+          donor_unit_id: null,
+          donor_name: i === 4 ? '营门滩美发店' : null,
+          resource_id: null,
           status: 'active',
           created_at: at,
         })
@@ -194,7 +184,43 @@ export async function seedDemoPoints(deps: AppDeps, log: (line: string) => void)
       });
     }
   });
+  const donor = await donateDemoGroceries(deps);
   log(
-    `demo points: ${community.name} — a store of ${ITEMS.length} items${donation !== undefined ? ` (groceries from ${donation.unit_name})` : ''}, 4 volunteer activities/needs, ${awarded} points awarded`,
+    `demo points: ${community.name} — a store of ${ITEMS.length} items${donor !== null ? ` (groceries from ${donor})` : ''}, 4 volunteer activities/needs, ${awarded} points awarded`,
   );
+}
+
+/**
+ * The store's groceries (its first three items) as the donation of the alliance unit whose resources list
+ * offers 生活用品 — once the party demo has made it: the server seeds points before party work, so both call
+ * this and whichever runs second links them. Returns the donor's name, or null with no such resource yet.
+ */
+export async function donateDemoGroceries(deps: AppDeps): Promise<string | null> {
+  const community = await deps.db
+    .selectFrom('org_units')
+    .select(['id', 'path'])
+    .where('code', '=', YINGMENTAN)
+    .executeTakeFirst();
+  if (community === undefined) return null;
+  const resources = await deps.db
+    .selectFrom('alliance_resources as r')
+    .innerJoin('alliance_units as u', 'u.id', 'r.unit_id')
+    .select(['r.id', 'r.org_path', 'u.id as unit_id', 'u.name as unit_name'])
+    .where('r.status', '=', 'available')
+    .where('r.title', 'like', '%生活用品%')
+    .execute();
+  const donation = resources.find((r) => community.path.startsWith(r.org_path));
+  if (donation === undefined) return null;
+  await deps.db
+    .updateTable('store_items')
+    .set({ donor_unit_id: donation.unit_id, donor_name: donation.unit_name, resource_id: donation.id })
+    .where('org_path', '=', community.path)
+    .where(
+      'name',
+      'in',
+      ITEMS.slice(0, 3).map((i) => i.name),
+    )
+    .where('donor_unit_id', 'is', null)
+    .execute();
+  return donation.unit_name;
 }

@@ -7355,6 +7355,8 @@ export interface operations {
                      * @default []
                      */
                     careTags?: string[];
+                    /** @description 党员 (the registry form’s switch): a membership with her place’s party organisation, not a care tag */
+                    isPartyMember?: boolean;
                     notes?: string;
                 };
             };
@@ -7513,6 +7515,8 @@ export interface operations {
                     status?: "living" | "moved_out" | "deceased";
                     statusDate?: string | null;
                     careTags?: string[];
+                    /** @description 党员: true enrols her (or makes her a candidate); false withdraws a candidacy — a membership ends on the party page */
+                    isPartyMember?: boolean;
                     notes?: string | null;
                 };
             };
@@ -21547,6 +21551,12 @@ export interface operations {
                                     id: string;
                                 };
                                 journalId: string;
+                                /** @description a deduction’s appeal and its state; null when none was made */
+                                appeal: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "open" | "granted" | "refused";
+                                } | null;
                             }[];
                         };
                     };
@@ -21624,6 +21634,8 @@ export interface operations {
                         items: {
                             id: string;
                             journalId: string;
+                            /** @description her name, or the household address where the community pools points */
+                            who: string;
                             reason: string;
                             deduction: string;
                             amount: number;
@@ -22085,6 +22097,12 @@ export interface operations {
                                     id: string;
                                 };
                                 journalId: string;
+                                /** @description a deduction’s appeal and its state; null when none was made */
+                                appeal: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "open" | "granted" | "refused";
+                                } | null;
                             }[];
                         };
                         rules: {

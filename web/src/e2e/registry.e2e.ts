@@ -301,6 +301,16 @@ describe('registry: a secretary imports her community’s ledger and finds a res
     await drawer.getByRole('tab', { name: '变更记录' }).click();
     await drawer.getByText('与户主关系：其他亲属 → 孙子女').waitFor();
 
+    // 党员 is a switch of its own, kept as a membership (not a care tag): the row shows it, the history says so
+    await drawer.getByRole('tab', { name: /成员/ }).click();
+    await drawer.locator('tr', { hasText: '欧阳小军' }).getByRole('button', { name: '修改' }).click();
+    await editDialog.getByRole('switch', { name: '党员' }).click();
+    await editDialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await editDialog.waitFor({ state: 'hidden' });
+    await drawer.locator('tr', { hasText: '欧阳小军' }).getByTestId('party-member-tag').waitFor();
+    await drawer.getByRole('tab', { name: '变更记录' }).click();
+    await drawer.getByText(/党员：\S+ → 党员/).waitFor();
+
     // A number already registered elsewhere is refused beside the field, with a way to that household.
     await drawer.getByRole('tab', { name: /成员/ }).click();
     await drawer.getByRole('button', { name: '登记居民' }).click();

@@ -309,4 +309,63 @@ describe.each(DIALECTS)('councils on %s', (dialect) => {
       .execute();
     expect(decisions).toHaveLength(0);
   });
+  it('takes back attendance points when a sign-in is corrected to absent, and gives them again once on present', async () => {
+    const staffTopic = await staff.post(`/api/v1/councils/${councilId}/topics`, { title: '楼道照明', body: '灯坏了' });
+    const called = await staff.post(`/api/v1/councils/${councilId}/meetings`, {
+      title: '楼道照明议事',
+      place: '社区议事厅',
+      startsAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+      agenda: [{ topicId: (staffTopic.json() as Topic).id, ballot: 'open' }],
+    });
+    const meetingId = (called.json() as { id: string }).id;
+    const detail = (await staff.get(`/api/v1/council-meetings/${meetingId}`)).json() as Meeting & {
+      members: { id: string; name: string }[];
+    };
+    const rep = detail.members.find((m) => m.name === '王秀兰')!;
+    const balance = async () => ((await her.get('/api/v1/my/points')).json() as { balance: number }).balance;
+    const signIn = async (status: 'present' | 'absent' | 'proxy') => {
+      const res = await staff.post(`/api/v1/council-meetings/${meetingId}/attendance`, {
+        entries: [{ memberId: rep.id, status, ...(status === 'proxy' ? { proxyName: '王秀兰之女' } : {}) }],
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return balance();
+    };
+    const ymt = await t.org(CODES.yingMenTan);
+    const earned = async () =>
+      (await staff.get(`/api/v1/insights/${ymt.id}/services`)).json<{
+        figures: { volunteering: { pointsEarned: number } };
+      }>().figures.volunteering.pointsEarned;
+    const start = await balance();
+    const earnedBefore = await earned();
+    expect(await signIn('present')).toBe(start + 5);
+    expect(await signIn('absent')).toBe(start);
+    expect(await signIn('absent')).toBe(start);
+    expect(await signIn('present')).toBe(start + 5);
+    expect(await signIn('present')).toBe(start + 5);
+    expect(await signIn('proxy')).toBe(start);
+    expect(await signIn('present')).toBe(start + 5);
+    // the 公共服务 panel counts what she holds: an award taken back was never earned
+    expect(await earned()).toBe(earnedBefore + 5);
+
+    // each flip is one journal through the ledger, with the sign-in as its source: 3 awards, 2 withdrawals
+    const journals = await t.deps.db
+      .selectFrom('points_journals')
+      .select(['kind', 'source_id', 'reverses_id', 'id'])
+      .where('source_kind', '=', 'council_meeting')
+      .where('source_id', 'like', `${meetingId}:%`)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    expect(journals.map((j) => j.kind).sort()).toEqual(['award', 'award', 'award', 'withdraw', 'withdraw']);
+    for (const w of journals.filter((j) => j.kind === 'withdraw')) {
+      expect(journals.find((j) => j.id === w.reverses_id)).toMatchObject({ kind: 'award', source_id: w.source_id });
+    }
+    const statement = (await her.get('/api/v1/my/points')).json() as {
+      statement: { movements: { kind: string; amount: number; reason: string }[] };
+    };
+    expect(statement.statement.movements.filter((m) => m.kind === 'withdraw')).toEqual([
+      expect.objectContaining({ amount: -5, reason: '议事会签到更正为未出席：楼道照明议事' }),
+      expect.objectContaining({ amount: -5, reason: '议事会签到更正为未出席：楼道照明议事' }),
+    ]);
+  });
 });

@@ -8,7 +8,7 @@ import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { appointmentTime } from '../fieldwork/appointments.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
-import { awardPoints, boundResidentOf } from '../points/award.ts';
+import { boundResidentOf, settleAward } from '../points/award.ts';
 import { getCouncilInScope, listActiveMembers, memberOut } from './councils.ts';
 import { type RuleMember, countUnits, decide, voteKeyOf } from './rules.ts';
 import type { AttendanceBody, MeetingBody, MeetingOut, TotalsBody, VoteBody } from './schema.ts';
@@ -207,11 +207,12 @@ export async function recordAttendance(deps: AppDeps, actor: Actor, meetingId: s
         )
         .execute();
     }
-    await awardAttendancePoints(trx, deps.clock.now(), {
+    await settleAttendancePoints(trx, deps.clock.now(), {
       meeting,
-      present: input.entries
-        .filter((e) => e.status === 'present')
-        .map((e) => members.find((m) => m.id === e.memberId)!),
+      entries: input.entries.map((e) => ({
+        member: members.find((m) => m.id === e.memberId)!,
+        isPresent: e.status === 'present',
+      })),
       actor,
     });
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
@@ -227,41 +228,51 @@ export async function recordAttendance(deps: AppDeps, actor: Actor, meetingId: s
 
 /**
  * Council attendance earns points (the community's `council_attendance` rule): each resident member
- * signed in present gets them once per meeting, in the sign-in's transaction, with the meeting as the
- * source. The member is a registry resident through her account's binding, or as the living resident of
- * the household she represents who bears her name. A proxy earns nothing for the member; a later
- * correction to absent does not take them back.
+ * signed in present holds them once per meeting, settled in the sign-in's transaction with the sign-in
+ * (meeting and resident) as the source. The member is a registry resident through her account's binding,
+ * or as the living resident of the household she represents who bears her name. A proxy earns nothing
+ * for the member. A correction settles the difference through the ledger: present → absent (or proxy)
+ * withdraws the award by a compensating journal; absent → present awards again under the next source
+ * (`meeting:resident:n`); an entry that changes nothing posts nothing, so flipping never duplicates.
  */
-async function awardAttendancePoints(
+async function settleAttendancePoints(
   trx: Transaction<DB>,
   now: Date,
-  input: { meeting: CouncilMeetingTable; present: CouncilMemberTable[]; actor: Actor },
+  input: {
+    meeting: CouncilMeetingTable;
+    entries: { member: CouncilMemberTable; isPresent: boolean }[];
+    actor: Actor;
+  },
 ) {
-  for (const member of input.present) {
-    if (member.kind !== 'resident_rep') continue;
-    const residentId =
-      member.user_id !== null
-        ? await boundResidentOf(trx, member.user_id)
-        : member.household_id === null
-          ? undefined
-          : (
-              await trx
-                .selectFrom('residents')
-                .select('id')
-                .where('household_id', '=', member.household_id)
-                .where('name', '=', member.name)
-                .where('status', '=', 'living')
-                .executeTakeFirst()
-            )?.id;
+  const who = { id: input.actor.userId, name: input.actor.displayName };
+  for (const { member, isPresent } of input.entries) {
+    const residentId = await attendingResidentOf(trx, member);
     if (residentId === undefined) continue;
-    await awardPoints(trx, now, {
+    await settleAward(trx, now, {
       residentId,
+      isEarned: isPresent,
       rule: 'council_attendance',
       source: { kind: 'council_meeting', id: `${input.meeting.id}:${residentId}` },
       reason: `参加议事会：${input.meeting.title}`.slice(0, 200),
-      actor: { id: input.actor.userId, name: input.actor.displayName },
+      withdrawReason: `议事会签到更正为未出席：${input.meeting.title}`.slice(0, 200),
+      actor: who,
     });
   }
+}
+
+/** The registry resident a council member is, if any: her bound account's, or her household's namesake. */
+async function attendingResidentOf(trx: Transaction<DB>, member: CouncilMemberTable) {
+  if (member.kind !== 'resident_rep') return undefined;
+  if (member.user_id !== null) return boundResidentOf(trx, member.user_id);
+  if (member.household_id === null) return undefined;
+  const row = await trx
+    .selectFrom('residents')
+    .select('id')
+    .where('household_id', '=', member.household_id)
+    .where('name', '=', member.name)
+    .where('status', '=', 'living')
+    .executeTakeFirst();
+  return row?.id;
 }
 
 async function agendaItemOf(db: Kysely<DB>, meetingId: string, topicId: string, field: string) {

@@ -98,7 +98,7 @@ export function volunteeringFigures(c: UnitCounters, w: ServiceWindow) {
   return {
     volunteers: volunteersOf(c, w),
     volunteerHours: hours(volunteerMinutes),
-    pointsEarned: moved('award'),
+    pointsEarned: moved('award') + moved('withdraw'),
     pointsDeducted: 0 - moved('deduct') + 0,
     pointsSpent: 0 - moved('redeem') - moved('reverse') + 0,
     redemptions: sumOf(c, 'store.redemptions', (d) => w.inPeriod(d) && field(d, 1) !== 'reversed'),

@@ -4,6 +4,7 @@ import { snapshotCounters } from '../insights/fixture.ts';
 import { pathAncestors, residentContributions } from '../insights/facts.ts';
 import { applyDeltas, rebuildRollups } from '../insights/rollups.ts';
 import { idNumberFor } from '../residents/fixture.ts';
+import { expectErrorBody } from '../../test/http.ts';
 import { adoptPartyTags } from './declared-members.ts';
 
 interface ResidentOut {
@@ -39,7 +40,7 @@ describe.each(DIALECTS)('the registry’s 党员 on %s', (dialect) => {
   }, 120_000);
   afterAll(() => t.close());
 
-  const register = async (name: string, careTags: string[]) => {
+  const register = async (name: string, careTags: string[], extra: { isPartyMember?: boolean } = {}) => {
     const res = await staff.post('/api/v1/residents', {
       householdId,
       name,
@@ -47,6 +48,7 @@ describe.each(DIALECTS)('the registry’s 党员 on %s', (dialect) => {
       relation: seq === 1 ? '户主' : '其他亲属',
       residenceType: 'registered',
       careTags,
+      ...extra,
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json<ResidentOut>();
@@ -76,6 +78,23 @@ describe.each(DIALECTS)('the registry’s 党员 on %s', (dialect) => {
     expect(population.byCareTag.map((x) => x.tag)).not.toContain('party_member');
   });
 
+  it('the registry form’s 党员 switch declares her without a care tag, and switched off withdraws her candidacy', async () => {
+    const her = await register('陈玉兰', [], { isPartyMember: true });
+    expect(her).toMatchObject({ isPartyMember: true, careTags: [] });
+    expect((await candidates()).map((c) => c.name)).toContain('陈玉兰');
+    const off = await staff.patch(`/api/v1/residents/${her.id}`, { isPartyMember: false, version: 1 });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(off.json()).toMatchObject({ isPartyMember: false, careTags: [] });
+    expect((await candidates()).map((c) => c.name)).not.toContain('陈玉兰');
+    // the switch wins over the tags given with it; the same answer twice changes nothing
+    const on = await staff.patch(`/api/v1/residents/${her.id}`, { isPartyMember: true, careTags: [], version: 2 });
+    expect(on.json()).toMatchObject({ isPartyMember: true, version: 3 });
+    const again = await staff.patch(`/api/v1/residents/${her.id}`, { isPartyMember: true, version: 3 });
+    expect(again.json()).toMatchObject({ isPartyMember: true, version: 3 });
+    await staff.patch(`/api/v1/residents/${her.id}`, { isPartyMember: false, version: 3 });
+    expect((await candidates()).map((c) => c.name).sort()).toEqual(['张国强', '李红梅']);
+  });
+
   it('the 党支部 set up at her place takes the candidates in; one declared later joins it at once', async () => {
     const made = await staff.post('/api/v1/party-orgs', { orgId: ymtId, kind: 'branch', name: '营门滩社区党支部' });
     expect(made.statusCode, made.body).toBe(201);
@@ -91,6 +110,29 @@ describe.each(DIALECTS)('the registry’s 党员 on %s', (dialect) => {
     const edited = await staff.patch(`/api/v1/residents/${later.id}`, { careTags: ['独居老人'], version: 1 });
     expect(edited.statusCode, edited.body).toBe(200);
     expect(edited.json()).toMatchObject({ isPartyMember: true, careTags: [{ name: '独居老人' }] });
+  });
+
+  it('the switch makes a member at once where a 党支部 exists; switched off on a member it is refused, naming the field', async () => {
+    const her = await register('刘桂芳', [], { isPartyMember: true });
+    expect(her.isPartyMember).toBe(true);
+    const held = await t.deps.db
+      .selectFrom('party_members')
+      .select('status')
+      .where('resident_id', '=', her.id)
+      .execute();
+    expect(held).toEqual([{ status: 'active' }]);
+    const off = await staff.patch(`/api/v1/residents/${her.id}`, { isPartyMember: false, notes: '改备注', version: 1 });
+    expect(off.statusCode).toBe(400);
+    expectErrorBody(off);
+    expect(off.json<{ errors: { field: string; code: string }[] }>().errors[0]).toMatchObject({
+      field: 'isPartyMember',
+      code: 'membership_ends_on_party_page',
+    });
+    // nothing half-written: still a member, the notes and the version unchanged
+    const now = (await staff.get(`/api/v1/residents/${her.id}`)).json<
+      ResidentOut & { notes: string | null; version: number }
+    >();
+    expect(now).toMatchObject({ isPartyMember: true, notes: null, version: 1 });
   });
 
   it('an import declaring 党员 enrols her with her place’s organisation, not as a care tag', async () => {

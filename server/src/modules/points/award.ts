@@ -62,7 +62,11 @@ async function hasRules(trx: Transaction<DB>, communityPath: string): Promise<bo
   return any !== undefined;
 }
 
-async function alreadyPosted(trx: Transaction<DB>, kind: 'award' | 'deduct', source: { kind: string; id: string }) {
+async function alreadyPosted(
+  trx: Transaction<DB>,
+  kind: 'award' | 'deduct' | 'withdraw',
+  source: { kind: string; id: string },
+) {
   return trx
     .selectFrom('points_journals')
     .select('id')
@@ -161,4 +165,91 @@ export async function deductPoints(
     ],
   });
   return { journalId, accountId: account.id, amount, balance: balances.get(account.id)! };
+}
+
+export type WithdrawResult =
+  | { withdrawn: true; journalId: string; amount: number; balance: number }
+  | { withdrawn: false; why: 'no_award' | 'already' | 'no_points' };
+
+/**
+ * Takes back an award whose record was corrected (a council sign-in changed from present to absent),
+ * inside the caller's transaction: a compensating `withdraw` journal with the award's own source and
+ * `reverses_id` pointing at it. Once per award (the journals' unique kind + source); it takes at most her
+ * balance, as a deduction does — with nothing left the award stands (`why: 'no_points'`).
+ */
+export async function withdrawAward(
+  trx: Transaction<DB>,
+  now: Date,
+  input: { source: { kind: string; id: string }; reason: string; actor: { id: string | null; name: string } },
+): Promise<WithdrawResult> {
+  const award = await alreadyPosted(trx, 'award', input.source);
+  if (award === undefined) return { withdrawn: false, why: 'no_award' };
+  if ((await alreadyPosted(trx, 'withdraw', input.source)) !== undefined) return { withdrawn: false, why: 'already' };
+  const sides = await trx
+    .selectFrom('points_movements')
+    .select(['account_id', 'account_role', 'amount', 'community_path'])
+    .where('journal_id', '=', award.id)
+    .execute();
+  const member = sides.find((s) => s.account_role === 'member');
+  const issuance = sides.find((s) => s.account_role !== 'member');
+  if (member === undefined || issuance === undefined) return { withdrawn: false, why: 'no_award' };
+  const { balance } = await memberBalance(trx, member.account_id);
+  const amount = Math.min(balance, member.amount);
+  if (amount <= 0) return { withdrawn: false, why: 'no_points' };
+  const { journalId, balances } = await postJournal(trx, now, {
+    communityPath: member.community_path,
+    kind: 'withdraw',
+    reason: input.reason,
+    source: input.source,
+    reversesId: award.id,
+    actor: input.actor,
+    postings: [
+      { accountId: member.account_id, amount: -amount },
+      { accountId: issuance.account_id, amount },
+    ],
+  });
+  return { withdrawn: true, journalId, amount, balance: balances.get(member.account_id)! };
+}
+
+/**
+ * Makes the ledger agree with a record that can be corrected either way (a council sign-in): `isEarned`
+ * and no standing award → award once, under `source` the first time and `source:n` after n earlier
+ * awards; not earned and a standing award → withdraw it (withdrawAward). Anything else posts nothing, so
+ * saying the same thing twice, or flipping back and forth, never leaves more than one standing award.
+ */
+export async function settleAward(
+  trx: Transaction<DB>,
+  now: Date,
+  input: AwardInput & { isEarned: boolean; withdrawReason: string },
+): Promise<AwardResult | WithdrawResult | null> {
+  const base = input.source.id;
+  const posted = await trx
+    .selectFrom('points_journals')
+    .select(['kind', 'source_id'])
+    .where('source_kind', '=', input.source.kind)
+    .where((eb) => eb.or([eb('source_id', '=', base), eb('source_id', 'like', `${base}:%`)]))
+    .where('kind', 'in', ['award', 'withdraw'])
+    .execute();
+  const awards = posted.filter((j) => j.kind === 'award').map((j) => j.source_id);
+  const withdrawn = new Set(posted.filter((j) => j.kind === 'withdraw').map((j) => j.source_id));
+  const standing = awards.find((id) => !withdrawn.has(id));
+  if (input.isEarned && standing === undefined) {
+    return awardPoints(trx, now, {
+      residentId: input.residentId,
+      rule: input.rule,
+      source: { kind: input.source.kind, id: awards.length === 0 ? base : `${base}:${awards.length}` },
+      ...(input.minutes === undefined ? {} : { minutes: input.minutes }),
+      ...(input.count === undefined ? {} : { count: input.count }),
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
+      actor: input.actor,
+    });
+  }
+  if (!input.isEarned && standing !== undefined) {
+    return withdrawAward(trx, now, {
+      source: { kind: input.source.kind, id: standing },
+      reason: input.withdrawReason,
+      actor: input.actor,
+    });
+  }
+  return null;
 }

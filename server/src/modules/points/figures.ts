@@ -6,7 +6,7 @@ import { contributions, dimsOf } from '../insights/service-rows.ts';
  * 积分 and 积分超市 figures (issue 14, item 8), counted into the insight counters (service-figures.ts) at
  * the community:
  * - `points.moved` month|kind: the points a journal moved on residents' (and households') accounts, signed:
- *   earned = award, deducted = −deduct, spent = −redeem − reverse (a reversed redemption gives its points back),
+ *   earned = award + withdraw (an award taken back when its record was corrected), deducted = −deduct, spent = −redeem − reverse (a reversed redemption gives its points back),
  *   expired = −expire, refunded on appeal = refund;
  * - `store.redemptions` month|status and `store.units` month|status: redemptions and items taken, by the month
  *   redeemed and whether reserved, picked up or reversed (redemptions = those not reversed).

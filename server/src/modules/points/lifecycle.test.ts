@@ -19,7 +19,13 @@ interface MyPoints {
     month: string;
     opening: number;
     closing: number;
-    movements: { kind: string; amount: number; journalId: string; reason: string }[];
+    movements: {
+      kind: string;
+      amount: number;
+      journalId: string;
+      reason: string;
+      appeal: { id: string; status: string } | null;
+    }[];
   };
 }
 
@@ -93,8 +99,13 @@ describe.each(DIALECTS)('points over a year on %s', (dialect) => {
     expect(notDeduction.statusCode).toBe(400);
     expect(fieldOf(notDeduction.body)).toBe('journalId');
 
+    const appealOn = async (journalId: string) =>
+      (await mine()).statement.movements.find((m) => m.journalId === journalId)?.appeal;
+    expect(await appealOn(deductionId)).toBeNull();
     const appeal = await her.post('/api/v1/my/points/appeals', { journalId: deductionId, reason: '垃圾不是我家的' });
     expect(appeal.statusCode, appeal.body).toBe(201);
+    // her statement shows the deduction's appeal and its state
+    expect(await appealOn(deductionId)).toEqual({ id: appeal.json<{ id: string }>().id, status: 'open' });
     const twice = await her.post('/api/v1/my/points/appeals', { journalId: deductionId, reason: '再申诉一次' });
     expect(twice.statusCode).toBe(409);
     expect(fieldOf(twice.body)).toBe('journalId');
@@ -102,8 +113,11 @@ describe.each(DIALECTS)('points over a year on %s', (dialect) => {
       await her.post('/api/v1/my/points/appeals', { journalId: parkingId, reason: '车不是我的' })
     ).json<{ id: string }>();
 
-    const queue = (await staff.get('/api/v1/points/appeals')).json<{ items: { id: string; status: string }[] }>();
+    const queue = (await staff.get('/api/v1/points/appeals')).json<{
+      items: { id: string; status: string; who: string }[];
+    }>();
     expect(queue.items.map((a) => a.status)).toEqual(['open', 'open']);
+    expect(queue.items.map((a) => a.who)).toEqual(['赵春燕', '赵春燕']);
     const upheld = await staff.post(`/api/v1/points/appeals/${appeal.json<{ id: string }>().id}/decide`, {
       grant: true,
       note: '经核实非本人',
@@ -117,6 +131,8 @@ describe.each(DIALECTS)('points over a year on %s', (dialect) => {
     const refused = await staff.post(`/api/v1/points/appeals/${refusedOne.id}/decide`, { grant: false });
     expect(refused.json()).toMatchObject({ status: 'refused' });
 
+    expect(await appealOn(deductionId)).toMatchObject({ status: 'granted' });
+    expect(await appealOn(parkingId)).toMatchObject({ status: 'refused' });
     const after = await mine();
     expect(after.balance).toBe(50);
     expect(after.statement.movements.map((m) => [m.kind, m.amount])).toEqual([

@@ -54,6 +54,10 @@ const Movement = z.object({
   reason: z.string(),
   source: z.object({ kind: z.string(), id: z.string() }),
   journalId: z.string(),
+  appeal: z
+    .object({ id: z.string(), status: z.enum(['open', 'granted', 'refused']) })
+    .nullable()
+    .describe('a deduction’s appeal and its state; null when none was made'),
 });
 export const Statement = z.object({
   month: z.string(),
@@ -111,6 +115,7 @@ export const AppealList = z.object({
     z.object({
       id: z.string(),
       journalId: z.string(),
+      who: z.string().describe('her name, or the household address where the community pools points'),
       reason: z.string(),
       deduction: z.string(),
       amount: z.number().int(),

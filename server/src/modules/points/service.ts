@@ -274,6 +274,8 @@ interface MovementOut {
   reason: string;
   source: { kind: string; id: string };
   journalId: string;
+  /** a deduction's appeal, if she made one */
+  appeal: { id: string; status: 'open' | 'granted' | 'refused' } | null;
 }
 
 /** One account's movements of a month, with the balance it opened and closed at (on each movement row). */
@@ -311,6 +313,16 @@ export async function statementOf(db: Db, accountId: string, month: string) {
       .executeTakeFirst();
     opening = before?.balance_after ?? 0;
   }
+  const deductions = rows.filter((r) => r.kind === 'deduct').map((r) => r.journal_id);
+  const appeals =
+    deductions.length === 0
+      ? []
+      : await db
+          .selectFrom('points_appeals')
+          .select(['id', 'journal_id', 'status'])
+          .where('journal_id', 'in', deductions)
+          .execute();
+  const appealOf = new Map(appeals.map((a) => [a.journal_id, { id: a.id, status: a.status }]));
   const movements: MovementOut[] = rows.map((r) => ({
     id: r.id,
     at: r.created_at,
@@ -320,6 +332,7 @@ export async function statementOf(db: Db, accountId: string, month: string) {
     reason: r.reason,
     source: { kind: r.source_kind, id: r.source_id },
     journalId: r.journal_id,
+    appeal: appealOf.get(r.journal_id) ?? null,
   }));
   const earned = movements.filter((m) => m.amount > 0).reduce((s, m) => s + m.amount, 0);
   const spent = movements.filter((m) => m.amount < 0).reduce((s, m) => s - m.amount, 0);
@@ -428,7 +441,7 @@ export async function getMyRanking(deps: AppDeps, actor: Actor, month?: string) 
     .where('a.role', '=', 'member')
     .where('a.ranked', '=', 1)
     .where('mv.month', '=', m)
-    .where('mv.kind', '=', 'award')
+    .where('mv.kind', 'in', ['award', 'withdraw'])
     .groupBy(['a.id', 'a.owner_kind', 'a.owner_id'])
     .execute();
   const mine = await findMemberAccount(deps.db, member);
@@ -585,8 +598,20 @@ export async function listAppeals(deps: AppDeps, actor: Actor) {
         .onRef('points_movements.journal_id', '=', 'points_journals.id')
         .on('points_movements.account_role', '=', 'member'),
     )
+    .innerJoin('points_accounts', 'points_accounts.id', 'points_movements.account_id')
+    .leftJoin('residents', (join) =>
+      join.onRef('residents.id', '=', 'points_accounts.owner_id').on('points_accounts.owner_kind', '=', 'resident'),
+    )
+    .leftJoin('households', (join) =>
+      join.onRef('households.id', '=', 'points_accounts.owner_id').on('points_accounts.owner_kind', '=', 'household'),
+    )
     .selectAll('points_appeals')
-    .select(['points_journals.reason as deduction', 'points_movements.amount'])
+    .select([
+      'points_journals.reason as deduction',
+      'points_movements.amount',
+      'residents.name as resident_name',
+      'households.address as household_address',
+    ])
     .where(inScope<DB, 'points_appeals'>(actor, 'points.manage', 'points_appeals.community_path'))
     .orderBy('points_appeals.created_at', 'desc')
     .limit(200)
@@ -595,6 +620,8 @@ export async function listAppeals(deps: AppDeps, actor: Actor) {
     items: rows.map((r) => ({
       id: r.id,
       journalId: r.journal_id,
+      /** whose account: her name, or the household's address where the community pools points */
+      who: r.resident_name ?? r.household_address ?? '',
       reason: r.reason,
       deduction: r.deduction,
       amount: r.amount,
@@ -687,7 +714,8 @@ export async function monthlyReport(db: Db, communityPath: string, month: string
     .executeTakeFirstOrThrow();
   return {
     month,
-    earned: by.get('award')?.total ?? 0,
+    // an award withdrawn on a corrected record was never earned
+    earned: (by.get('award')?.total ?? 0) + (by.get('withdraw')?.total ?? 0),
     awards: by.get('award')?.n ?? 0,
     spent: -(by.get('redeem')?.total ?? 0),
     redemptions: by.get('redeem')?.n ?? 0,

@@ -2,7 +2,7 @@ export type RuleKind = 'earn' | 'deduct';
 export type RuleSource = 'volunteer' | 'council' | 'garbage' | 'deed' | 'negative';
 export type RuleUnit = 'hour' | 'event';
 export type AccountRole = 'member' | 'issuance' | 'store' | 'expired';
-export type JournalKind = 'award' | 'deduct' | 'redeem' | 'reverse' | 'expire' | 'refund';
+export type JournalKind = 'award' | 'withdraw' | 'deduct' | 'redeem' | 'reverse' | 'expire' | 'refund';
 
 /** A community's rule: what earns (or costs) how many points. The deduct rules are its published 负面清单. */
 export interface PointsRuleTable {

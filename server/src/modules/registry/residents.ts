@@ -246,8 +246,9 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
   const now = deps.clock.now();
   const identity = checkResidentIdentity(deps.pii, body, now);
   if (!identity.ok) throw validationError(identity.errors);
-  const { isPartyMember, careLabels } = splitPartyLabel(body.careTags);
-  const tags = resolveTags(await listCareTagsAt(deps.db, household.org_path), careLabels);
+  const split = splitPartyLabel(body.careTags);
+  const isPartyMember = body.isPartyMember ?? split.isPartyMember;
+  const tags = resolveTags(await listCareTagsAt(deps.db, household.org_path), split.careLabels);
   if (tags.unknown.length > 0) {
     throw validationError([
       {
@@ -402,9 +403,12 @@ export async function updateResident(
   }
   let tagIds: string[] | undefined;
   let party: 'enrol' | 'withdraw' | undefined;
+  // 党员: the form's switch when given, else a 党员 label among the care tags given
+  let isDeclared = body.isPartyMember;
   if (body.careTags !== undefined) {
     const all = await listCareTags(deps.db);
     const { isPartyMember, careLabels } = splitPartyLabel(body.careTags);
+    isDeclared ??= isPartyMember;
     const tags = resolveTags(await listCareTagsAt(deps.db, current.org_path), careLabels);
     if (tags.unknown.length > 0) {
       throw validationError([
@@ -424,10 +428,22 @@ export async function updateResident(
       const name = (ids: string[]) => ids.map((i) => all.find((t) => t.id === i)?.name ?? '').join('、');
       changes.push({ kind: 'tags', field: 'careTags', old_value: name(before), new_value: name(tags.ids) });
     }
+  }
+  if (isDeclared !== undefined) {
     // 党员 declared makes a membership (or a candidacy); left out, only a candidacy is withdrawn — a
-    // membership ends on the party page, with its organisation
+    // membership ends on the party page, with its organisation: the switch turned off on a member says so
     const partyState = await partyStateOf(deps.db, id);
-    party = isPartyMember
+    if (body.isPartyMember === false && partyState === 'member') {
+      throw validationError([
+        {
+          code: 'membership_ends_on_party_page',
+          field: 'isPartyMember',
+          message_zh: '她已是党组织的成员：请在“党建与双报到”页面由其党组织办理组织关系转出',
+          message_en: 'She is a member of a party organisation: her membership ends on the party page',
+        },
+      ]);
+    }
+    party = isDeclared
       ? partyState === null
         ? 'enrol'
         : undefined

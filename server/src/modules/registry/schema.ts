@@ -38,6 +38,10 @@ export const ResidentFields = {
     .max(20)
     .default([])
     .describe('care tags by code or name; 党员 here declares her a party member (a membership, not a care tag)'),
+  isPartyMember: z
+    .boolean()
+    .optional()
+    .describe('党员 (the registry form’s switch): a membership with her place’s party organisation, not a care tag'),
   notes: z.string().max(500).optional(),
 };
 
@@ -58,6 +62,12 @@ export const ResidentUpdateBody = z.strictObject({
   status: z.enum(STATUSES).optional(),
   statusDate: DateString.nullable().optional(),
   careTags: z.array(z.string().max(20)).max(20).optional(),
+  isPartyMember: z
+    .boolean()
+    .optional()
+    .describe(
+      '党员: true enrols her (or makes her a candidate); false withdraws a candidacy — a membership ends on the party page',
+    ),
   notes: z.string().max(500).nullable().optional(),
 });
 export type ResidentUpdateBody = z.infer<typeof ResidentUpdateBody>;

@@ -239,6 +239,11 @@ export const messages = {
     zh: '高龄等标签由系统按年龄自动判定，无需勾选',
     en: 'Tags such as “elderly” are derived from age; no need to pick them',
   },
+  'resident.isPartyMember': { zh: '党员', en: 'Party member' },
+  'resident.isPartyMemberHint': {
+    zh: '党员编入所在地的党组织（没有党组织时列为待编入），不作为关爱标签；组织关系在“党建与双报到”页面办理',
+    en: 'A party member joins the party organisation of her place (or waits for one); not a care tag. Her membership is kept on the party page',
+  },
   'resident.notes': { zh: '备注', en: 'Notes' },
   'resident.hasNoId': {
     zh: '无身份证号（如未办证的婴儿、外籍人员）',

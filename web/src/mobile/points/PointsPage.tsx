@@ -1,10 +1,13 @@
+import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
   Button,
   Card,
   Empty,
+  Input,
   List,
+  Modal,
   Popconfirm,
   Segmented,
   Skeleton,
@@ -18,10 +21,12 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { errorText } from '../../shared/errors';
+import { shanghaiDay } from '../../shared/figures';
 import { shortTime } from '../cases/time';
 import { useI18n, type MessageKey } from '../i18n';
 import { PhoneLayout } from '../PhoneLayout';
 import {
+  type AppealStatus,
   type MyActivity,
   type SignupStatus,
   newClientKey,
@@ -29,6 +34,7 @@ import {
   useMyPoints,
   useMyRanking,
   useMyRedemptions,
+  useAppeal,
   useMyStore,
   useRedeem,
   useSetRanking,
@@ -51,6 +57,7 @@ const REDEMPTION_STATES: Record<'reserved' | 'picked_up' | 'reversed', { label: 
 };
 const KIND_LABEL: Record<string, MessageKey> = {
   award: 'points.kind.award',
+  withdraw: 'points.kind.withdraw',
   deduct: 'points.kind.deduct',
   redeem: 'points.kind.redeem',
   reverse: 'points.kind.reverse',
@@ -61,15 +68,134 @@ const hours = (minutes: number) => Math.round(minutes / 6) / 10;
 
 type Tab = 'statement' | 'store' | 'volunteer' | 'ranking';
 
+/** 'YYYY-MM' of now in Asia/Shanghai, the month her statement opens at. */
+const thisMonth = () => shanghaiDay(Date.now()).slice(0, 7);
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The month `by` months after `month` ('YYYY-MM'). */
+function shiftMonth(month: string, by: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + by;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** One label and colour per appeal state, everywhere the phone shows it. */
+const APPEAL_STATES: Record<AppealStatus, { label: MessageKey; color: string }> = {
+  open: { label: 'points.appeal.status.open', color: 'gold' },
+  granted: { label: 'points.appeal.status.granted', color: 'green' },
+  refused: { label: 'points.appeal.status.refused', color: 'default' },
+};
+
+/** Her appeal of one deduction: a short reason; the server's refusal (a second appeal) is shown as it says. */
+function AppealForm({ journalId, onClose }: { journalId: string | null; onClose: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = App.useApp();
+  const appeal = useAppeal();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const close = () => {
+    setReason('');
+    setError(null);
+    onClose();
+  };
+  const send = async () => {
+    if (journalId === null) return;
+    setError(null);
+    try {
+      await appeal.mutateAsync({ journalId, reason: reason.trim() });
+      void message.success(t('points.appeal.sent'));
+      close();
+    } catch (e) {
+      const field = e instanceof ApiError ? e.errors[0] : undefined;
+      setError(field !== undefined ? (i18n.lang === 'zh' ? field.message_zh : field.message_en) : errorText(e, i18n));
+    }
+  };
+  return (
+    <Modal
+      open={journalId !== null}
+      title={t('points.appeal.title')}
+      onCancel={close}
+      onOk={() => void send()}
+      okText={t('points.appeal.submit')}
+      okButtonProps={{ disabled: reason.trim() === '', 'data-testid': 'appeal-submit' }}
+      confirmLoading={appeal.isPending}
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Typography.Text>{t('points.appeal.reason')}</Typography.Text>
+        <Input.TextArea
+          aria-label={t('points.appeal.reason')}
+          data-testid="appeal-reason"
+          maxLength={500}
+          autoSize={{ minRows: 3, maxRows: 6 }}
+          placeholder={t('points.appeal.placeholder')}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        {error !== null && <Alert type="error" showIcon message={error} data-testid="appeal-error" />}
+      </Space>
+    </Modal>
+  );
+}
+
 function Statement() {
   const i18n = useI18n();
   const { t } = i18n;
-  const points = useMyPoints();
-  if (points.isPending) return <Skeleton active />;
-  if (points.error !== null) return <Alert type="error" showIcon message={errorText(points.error, i18n)} />;
+  const [params, setParams] = useSearchParams();
+  const now = thisMonth();
+  const asked = params.get('month');
+  // a month in the URL, never past this one; default this month
+  const month = asked !== null && MONTH.test(asked) && asked < now ? asked : now;
+  const points = useMyPoints(month === now ? undefined : month);
+  const [appealing, setAppealing] = useState<string | null>(null);
+  const goTo = (m: string) => {
+    const next = new URLSearchParams(params);
+    if (m === now) next.delete('month');
+    else next.set('month', m);
+    setParams(next, { replace: true });
+  };
+  const switcher = (
+    <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} data-testid="points-months">
+      <Button
+        icon={<LeftOutlined />}
+        aria-label={t('points.prevMonth')}
+        data-testid="points-prev-month"
+        onClick={() => goTo(shiftMonth(month, -1))}
+      >
+        {t('points.prevMonth')}
+      </Button>
+      <Typography.Text strong data-testid="points-month" data-month={month}>
+        {month}
+      </Typography.Text>
+      <Button
+        aria-label={t('points.nextMonth')}
+        data-testid="points-next-month"
+        disabled={month >= now}
+        onClick={() => goTo(shiftMonth(month, 1))}
+      >
+        {t('points.nextMonth')} <RightOutlined />
+      </Button>
+    </Space>
+  );
+  if (points.isPending)
+    return (
+      <>
+        {switcher}
+        <Skeleton active />
+      </>
+    );
+  if (points.error !== null)
+    return (
+      <>
+        {switcher}
+        <Alert type="error" showIcon message={errorText(points.error, i18n)} />
+      </>
+    );
   const s = points.data.statement;
   return (
     <>
+      {switcher}
       <Card size="small" title={t('points.month', { month: s.month })} style={{ marginBottom: 12 }}>
         <Typography.Paragraph type="secondary" data-testid="points-summary">
           {t('points.monthSummary', { opening: s.opening, earned: s.earned, spent: s.spent, closing: s.closing })}
@@ -83,10 +209,27 @@ function Statement() {
             renderItem={(m) => (
               <List.Item
                 data-testid="points-movement"
+                data-kind={m.kind}
                 extra={
-                  <b style={{ color: m.amount > 0 ? '#389e0d' : '#cf1322' }}>
-                    {m.amount > 0 ? `+${m.amount}` : m.amount}
-                  </b>
+                  <Space direction="vertical" align="end" size={4}>
+                    <b style={{ color: m.amount > 0 ? '#389e0d' : '#cf1322' }}>
+                      {m.amount > 0 ? `+${m.amount}` : m.amount}
+                    </b>
+                    {m.kind === 'deduct' &&
+                      (m.appeal === null ? (
+                        <Button size="small" data-testid="points-appeal" onClick={() => setAppealing(m.journalId)}>
+                          {t('points.appeal')}
+                        </Button>
+                      ) : (
+                        <Tag
+                          color={APPEAL_STATES[m.appeal.status].color}
+                          data-testid="points-appeal-state"
+                          data-status={m.appeal.status}
+                        >
+                          {t(APPEAL_STATES[m.appeal.status].label)}
+                        </Tag>
+                      ))}
+                  </Space>
                 }
               >
                 <List.Item.Meta
@@ -98,6 +241,7 @@ function Statement() {
           />
         )}
       </Card>
+      <AppealForm journalId={appealing} onClose={() => setAppealing(null)} />
       <Card size="small" title={t('points.rules')}>
         <List
           size="small"
@@ -345,7 +489,11 @@ export function PointsPage() {
             block
             style={{ marginBottom: 12 }}
             value={tab}
-            onChange={(v) => setParams({ tab: v }, { replace: true })}
+            onChange={(v) => {
+              const next = new URLSearchParams(params);
+              next.set('tab', v);
+              setParams(next, { replace: true });
+            }}
             options={[
               { value: 'statement', label: t('points.tab.statement') },
               { value: 'store', label: t('points.tab.store') },

@@ -22,6 +22,17 @@ export function useMyPoints(month?: string) {
   });
 }
 
+export type AppealStatus = NonNullable<MyPoints['statement']['movements'][number]['appeal']>['status'];
+
+export function useAppeal() {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (body: { journalId: string; reason: string }) =>
+      unwrap(api.POST('/api/v1/my/points/appeals', { body })),
+    onSuccess: refresh,
+  });
+}
+
 export function useMyStore() {
   return useQuery({ queryKey: STORE, queryFn: () => unwrap(api.GET('/api/v1/my/store')), staleTime: 0 });
 }

@@ -21,6 +21,101 @@ interface Stat {
   note?: string;
 }
 
+type T = ReturnType<typeof useI18n>['t'];
+
+/** The panel's service groups, in order: each a card of statistics read from the unit's figures. */
+const SERVICE_GROUPS: { id: string; title: Key; stats: (f: Figures, t: T) => Stat[] }[] = [
+  {
+    id: 'venues',
+    title: 'services.venues',
+    stats: (f) => [
+      { key: 'hoursUsed', title: 'services.hoursUsed', value: f.venues.hoursUsed },
+      { key: 'residentShare', title: 'services.residentShare', value: formatPercent(f.venues.residentShare) },
+      { key: 'peopleServed', title: 'services.peopleServed', value: f.venues.peopleServed },
+      { key: 'activitiesHeld', title: 'services.activitiesHeld', value: f.venues.activitiesHeld },
+      { key: 'noShows', title: 'services.noShows', value: f.venues.noShows },
+    ],
+  },
+  {
+    id: 'canteen',
+    title: 'services.canteen',
+    stats: (f, t) => [
+      {
+        key: 'mealsServed',
+        title: 'services.mealsServed',
+        value: f.canteen.mealsServed,
+        note: t('services.lunchDinner', { lunch: f.canteen.lunchServed, dinner: f.canteen.dinnerServed }),
+      },
+      { key: 'delivered', title: 'services.delivered', value: f.canteen.delivered },
+      {
+        key: 'dinerShare',
+        title: 'services.dinerShare',
+        value: formatPercent(f.canteen.dinerShare),
+        note: t('services.dinersOf', { diners: f.canteen.diners, elderly: f.canteen.elderly }),
+      },
+      { key: 'costPerMeal', title: 'services.costPerMeal', value: yuan(f.canteen.costPerMealFen) },
+      { key: 'subsidy', title: 'services.subsidy', value: yuan(f.canteen.subsidyFen) },
+    ],
+  },
+  {
+    id: 'volunteering',
+    title: 'services.volunteering',
+    stats: (f) => [
+      { key: 'volunteers', title: 'services.volunteers', value: f.volunteering.volunteers },
+      { key: 'volunteerHours', title: 'services.volunteerHours', value: f.volunteering.volunteerHours },
+      { key: 'pointsEarned', title: 'services.pointsEarned', value: f.volunteering.pointsEarned },
+      { key: 'pointsSpent', title: 'services.pointsSpent', value: f.volunteering.pointsSpent },
+      { key: 'redemptions', title: 'services.redemptions', value: f.volunteering.redemptions },
+      { key: 'dualMembers', title: 'services.dualMembers', value: f.volunteering.dualMembers },
+      { key: 'dualHours', title: 'services.dualHours', value: f.volunteering.dualHours },
+      { key: 'projectsDone', title: 'services.projectsDone', value: f.volunteering.projectsDone },
+    ],
+  },
+  {
+    id: 'councils',
+    title: 'services.councils',
+    stats: (f, t) => [
+      {
+        key: 'topics',
+        title: 'services.topics',
+        value: f.councils.topics,
+        note: `${t('services.residentTopics')} ${f.councils.residentTopics}`,
+      },
+      { key: 'meetingsHeld', title: 'services.meetingsHeld', value: f.councils.meetingsHeld },
+      { key: 'decisions', title: 'services.decisions', value: f.councils.decisions },
+      { key: 'progress', title: 'services.progress', value: formatPercent(f.councils.progress) },
+    ],
+  },
+  {
+    id: 'funds',
+    title: 'services.funds',
+    stats: (f, t) => [
+      {
+        key: 'income',
+        title: 'services.income',
+        value: yuan(f.funds.ownersFen + f.funds.subsidyFen + f.funds.companyFen),
+        note: t('services.incomeSplit', {
+          owners: yuan(f.funds.ownersFen),
+          subsidy: yuan(f.funds.subsidyFen),
+          company: yuan(f.funds.companyFen),
+        }),
+      },
+      { key: 'spending', title: 'services.spending', value: yuan(f.funds.spendingFen) },
+      { key: 'arrears', title: 'services.arrears', value: yuan(f.funds.arrearsFen) },
+      { key: 'householdsBehind', title: 'services.householdsBehind', value: f.funds.householdsBehind },
+    ],
+  },
+  {
+    id: 'notices',
+    title: 'services.notices',
+    stats: (f) => [
+      { key: 'sent', title: 'services.sent', value: f.notices.sent },
+      { key: 'reached', title: 'services.reached', value: f.notices.reached },
+      { key: 'readShare', title: 'services.readShare', value: formatPercent(f.notices.readShare) },
+    ],
+  },
+];
+
 /** One service's figures as a row of statistics. */
 function Group({ id, title, stats }: { id: string; title: Key; stats: Stat[] }) {
   const { t } = useI18n();
@@ -136,107 +231,11 @@ export function ServicesPanel({ orgId, onDrill }: { orgId: string; onDrill: (id:
     >
       {f !== undefined && (
         <Row gutter={[16, 16]}>
-          <Col xs={24} xl={12}>
-            <Group
-              id="venues"
-              title="services.venues"
-              stats={[
-                { key: 'hoursUsed', title: 'services.hoursUsed', value: f.venues.hoursUsed },
-                { key: 'residentShare', title: 'services.residentShare', value: formatPercent(f.venues.residentShare) },
-                { key: 'peopleServed', title: 'services.peopleServed', value: f.venues.peopleServed },
-                { key: 'activitiesHeld', title: 'services.activitiesHeld', value: f.venues.activitiesHeld },
-                { key: 'noShows', title: 'services.noShows', value: f.venues.noShows },
-              ]}
-            />
-          </Col>
-          <Col xs={24} xl={12}>
-            <Group
-              id="canteen"
-              title="services.canteen"
-              stats={[
-                {
-                  key: 'mealsServed',
-                  title: 'services.mealsServed',
-                  value: f.canteen.mealsServed,
-                  note: t('services.lunchDinner', { lunch: f.canteen.lunchServed, dinner: f.canteen.dinnerServed }),
-                },
-                { key: 'delivered', title: 'services.delivered', value: f.canteen.delivered },
-                {
-                  key: 'dinerShare',
-                  title: 'services.dinerShare',
-                  value: formatPercent(f.canteen.dinerShare),
-                  note: t('services.dinersOf', { diners: f.canteen.diners, elderly: f.canteen.elderly }),
-                },
-                { key: 'costPerMeal', title: 'services.costPerMeal', value: yuan(f.canteen.costPerMealFen) },
-                { key: 'subsidy', title: 'services.subsidy', value: yuan(f.canteen.subsidyFen) },
-              ]}
-            />
-          </Col>
-          <Col xs={24} xl={12}>
-            <Group
-              id="volunteering"
-              title="services.volunteering"
-              stats={[
-                { key: 'volunteers', title: 'services.volunteers', value: f.volunteering.volunteers },
-                { key: 'volunteerHours', title: 'services.volunteerHours', value: f.volunteering.volunteerHours },
-                { key: 'pointsEarned', title: 'services.pointsEarned', value: f.volunteering.pointsEarned },
-                { key: 'pointsSpent', title: 'services.pointsSpent', value: f.volunteering.pointsSpent },
-                { key: 'redemptions', title: 'services.redemptions', value: f.volunteering.redemptions },
-                { key: 'dualMembers', title: 'services.dualMembers', value: f.volunteering.dualMembers },
-                { key: 'dualHours', title: 'services.dualHours', value: f.volunteering.dualHours },
-                { key: 'projectsDone', title: 'services.projectsDone', value: f.volunteering.projectsDone },
-              ]}
-            />
-          </Col>
-          <Col xs={24} xl={12}>
-            <Group
-              id="councils"
-              title="services.councils"
-              stats={[
-                {
-                  key: 'topics',
-                  title: 'services.topics',
-                  value: f.councils.topics,
-                  note: `${t('services.residentTopics')} ${f.councils.residentTopics}`,
-                },
-                { key: 'meetingsHeld', title: 'services.meetingsHeld', value: f.councils.meetingsHeld },
-                { key: 'decisions', title: 'services.decisions', value: f.councils.decisions },
-                { key: 'progress', title: 'services.progress', value: formatPercent(f.councils.progress) },
-              ]}
-            />
-          </Col>
-          <Col xs={24} xl={12}>
-            <Group
-              id="funds"
-              title="services.funds"
-              stats={[
-                {
-                  key: 'income',
-                  title: 'services.income',
-                  value: yuan(f.funds.ownersFen + f.funds.subsidyFen + f.funds.companyFen),
-                  note: t('services.incomeSplit', {
-                    owners: yuan(f.funds.ownersFen),
-                    subsidy: yuan(f.funds.subsidyFen),
-                    company: yuan(f.funds.companyFen),
-                  }),
-                },
-                { key: 'spending', title: 'services.spending', value: yuan(f.funds.spendingFen) },
-                { key: 'arrears', title: 'services.arrears', value: yuan(f.funds.arrearsFen) },
-                { key: 'householdsBehind', title: 'services.householdsBehind', value: f.funds.householdsBehind },
-              ]}
-            />
-          </Col>
-          <Col xs={24} xl={12}>
-            <Group
-              id="notices"
-              title="services.notices"
-              stats={[
-                { key: 'sent', title: 'services.sent', value: f.notices.sent },
-                { key: 'reached', title: 'services.reached', value: f.notices.reached },
-                { key: 'readShare', title: 'services.readShare', value: formatPercent(f.notices.readShare) },
-              ]}
-            />
-          </Col>
+          {SERVICE_GROUPS.map((g) => (
+            <Col key={g.id} xs={24} xl={12}>
+              <Group id={g.id} title={g.title} stats={g.stats(f, t)} />
+            </Col>
+          ))}
           {children.length > 0 && (
             <Col xs={24}>
               <Card size="small" title={t('services.byUnit')} data-testid="services-children">

@@ -258,20 +258,97 @@ function Posts({ orgId }: { orgId: string }) {
   );
 }
 
+/**
+ * The alliance's needs list (需求清单) and resources list (资源清单): the same card — an entry by title,
+ * a resource also by the unit that offers it — told apart by this table.
+ */
+const ALLIANCE_LISTS = [
+  { id: 'needs', title: 'party.alliance.needs', statusKey: 'party.need.status', isByUnit: false },
+  { id: 'resources', title: 'party.alliance.resources', statusKey: 'party.resource.status', isByUnit: true },
+] as const satisfies readonly { id: 'needs' | 'resources'; title: MessageKey; statusKey: string; isByUnit: boolean }[];
+
+type ListSpec = (typeof ALLIANCE_LISTS)[number];
+type ListRow = { id: string; title: string; status: string; unitName?: string };
+
+function AllianceListCard({
+  spec,
+  rows,
+  units,
+  canManage,
+  isLoading,
+  add,
+}: {
+  spec: ListSpec;
+  rows: readonly ListRow[];
+  units: { value: string; label: string }[];
+  canManage: boolean;
+  isLoading: boolean;
+  /** the write; the entry is cleared once it succeeded */
+  add: (entry: { unitId?: string; title: string }) => Promise<unknown>;
+}) {
+  const { t } = useI18n();
+  const run = useRun();
+  const [entry, setEntry] = useState<{ unitId?: string; title: string }>({ title: '' });
+  const isReady = entry.title.trim() !== '' && (!spec.isByUnit || entry.unitId !== undefined);
+  return (
+    <Card size="small" title={t(spec.title)} data-testid={`alliance-${spec.id}-card`}>
+      {canManage && (
+        <Space.Compact style={{ marginBottom: 8 }}>
+          {spec.isByUnit && (
+            <Select
+              style={{ width: 200 }}
+              options={units}
+              value={entry.unitId}
+              onChange={(unitId: string) => setEntry({ ...entry, unitId })}
+              placeholder={t('party.alliance.unit')}
+            />
+          )}
+          <Input
+            value={entry.title}
+            onChange={(e) => setEntry({ ...entry, title: e.target.value })}
+            placeholder={t('party.alliance.title')}
+          />
+          <Button
+            disabled={!isReady}
+            onClick={() => void run(add({ ...entry, title: entry.title.trim() }).then(() => setEntry({ title: '' })))}
+          >
+            {t('party.alliance.add')}
+          </Button>
+        </Space.Compact>
+      )}
+      <Table
+        rowKey="id"
+        size="small"
+        pagination={false}
+        loading={isLoading}
+        dataSource={[...rows]}
+        data-testid={`alliance-${spec.id}`}
+        columns={[
+          { title: t('party.alliance.title'), dataIndex: 'title' },
+          ...(spec.isByUnit ? [{ title: t('party.alliance.unit'), dataIndex: 'unitName' }] : []),
+          {
+            title: t('party.dual.status'),
+            dataIndex: 'status',
+            render: (s: string) => <Tag>{t(`${spec.statusKey}.${s}` as MessageKey)}</Tag>,
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
 /** One alliance: its member units and 大党委, and the three lists — needs, resources, projects with owner, milestones, status. */
 function AllianceLists({ alliance }: { alliance: Alliance }) {
   const { t } = useI18n();
   const run = useRun();
   const lists = useAllianceLists(alliance.id);
   const need = usePartyMutation((title: string) => addNeed(alliance.id, title));
-  const resource = usePartyMutation(({ unitId, title }: { unitId: string; title: string }) =>
-    addResource(alliance.id, unitId, title),
+  const resource = usePartyMutation(({ unitId, title }: { unitId?: string; title: string }) =>
+    addResource(alliance.id, unitId!, title),
   );
   const project = usePartyMutation((body: Parameters<typeof addProject>[1]) => addProject(alliance.id, body));
   const move = usePartyMutation(({ p, to }: { p: Project; to: Project['status'] }) => moveProject(p.id, to, p.version));
   const milestone = usePartyMutation(completeMilestone);
-  const [needTitle, setNeedTitle] = useState('');
-  const [res, setRes] = useState<{ unitId?: string; title: string }>({ title: '' });
   const [proj, setProj] = useState<{ title: string; ownerUnitId?: string; needId?: string; milestone: string }>({
     title: '',
     milestone: '',
@@ -287,85 +364,17 @@ function AllianceLists({ alliance }: { alliance: Alliance }) {
         <b>{t('party.alliance.council')}：</b>
         {alliance.council.map((c) => `${c.name}（${c.post}）`).join('、')}
       </Typography.Paragraph>
-      <Card size="small" title={t('party.alliance.needs')}>
-        {alliance.canManage && (
-          <Space.Compact style={{ marginBottom: 8 }}>
-            <Input
-              value={needTitle}
-              onChange={(e) => setNeedTitle(e.target.value)}
-              placeholder={t('party.alliance.title')}
-            />
-            <Button
-              disabled={needTitle.trim() === ''}
-              onClick={() => void run(need.mutateAsync(needTitle.trim()).then(() => setNeedTitle('')))}
-            >
-              {t('party.alliance.add')}
-            </Button>
-          </Space.Compact>
-        )}
-        <Table
-          rowKey="id"
-          size="small"
-          pagination={false}
-          loading={lists.isPending}
-          dataSource={data?.needs ?? []}
-          data-testid="alliance-needs"
-          columns={[
-            { title: t('party.alliance.title'), dataIndex: 'title' },
-            {
-              title: t('party.dual.status'),
-              dataIndex: 'status',
-              render: (s: string) => <Tag>{t(`party.need.status.${s}` as MessageKey)}</Tag>,
-            },
-          ]}
+      {ALLIANCE_LISTS.map((spec) => (
+        <AllianceListCard
+          key={spec.id}
+          spec={spec}
+          rows={data?.[spec.id] ?? []}
+          units={units}
+          canManage={alliance.canManage}
+          isLoading={lists.isPending}
+          add={(entry) => (spec.id === 'needs' ? need.mutateAsync(entry.title) : resource.mutateAsync(entry))}
         />
-      </Card>
-      <Card size="small" title={t('party.alliance.resources')}>
-        {alliance.canManage && (
-          <Space.Compact style={{ marginBottom: 8 }}>
-            <Select
-              style={{ width: 200 }}
-              options={units}
-              value={res.unitId}
-              onChange={(unitId: string) => setRes({ ...res, unitId })}
-              placeholder={t('party.alliance.unit')}
-            />
-            <Input
-              value={res.title}
-              onChange={(e) => setRes({ ...res, title: e.target.value })}
-              placeholder={t('party.alliance.title')}
-            />
-            <Button
-              disabled={res.unitId === undefined || res.title.trim() === ''}
-              onClick={() =>
-                void run(
-                  resource
-                    .mutateAsync({ unitId: res.unitId!, title: res.title.trim() })
-                    .then(() => setRes({ title: '' })),
-                )
-              }
-            >
-              {t('party.alliance.add')}
-            </Button>
-          </Space.Compact>
-        )}
-        <Table
-          rowKey="id"
-          size="small"
-          pagination={false}
-          dataSource={data?.resources ?? []}
-          data-testid="alliance-resources"
-          columns={[
-            { title: t('party.alliance.title'), dataIndex: 'title' },
-            { title: t('party.alliance.unit'), dataIndex: 'unitName' },
-            {
-              title: t('party.dual.status'),
-              dataIndex: 'status',
-              render: (s: string) => <Tag>{t(`party.resource.status.${s}` as MessageKey)}</Tag>,
-            },
-          ]}
-        />
-      </Card>
+      ))}
       <Card size="small" title={t('party.alliance.projects')}>
         {alliance.canManage && (
           <Space.Compact style={{ marginBottom: 8 }}>

@@ -28,6 +28,7 @@ import { useAuth } from '../../../shared/auth';
 import { errorText, showFieldErrors } from '../../../shared/errors';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../app/messages';
+import { Appeals } from './Appeals';
 import {
   type Activity,
   type Item,
@@ -494,6 +495,7 @@ export function PointsPage() {
         items={[
           { key: 'activities', label: t('pc.tab.activities'), children: <Activities orgId={orgId} /> },
           { key: 'store', label: t('pc.tab.store'), children: <Store orgId={orgId} /> },
+          { key: 'appeals', label: t('pc.tab.appeals'), children: <Appeals orgId={orgId} /> },
           { key: 'rules', label: t('pc.tab.rules'), children: <Rules orgId={orgId} /> },
           { key: 'report', label: t('pc.tab.report'), children: <Report orgId={orgId} /> },
         ]}

@@ -10,6 +10,7 @@ export type ActivityDetail = Json<paths['/api/v1/volunteer/activities/{id}']['ge
 export type Signup = ActivityDetail['signups'][number];
 export type Item = Json<paths['/api/v1/store/items']['get']['responses'][200]>['items'][number];
 export type Redemption = Json<paths['/api/v1/store/redemptions']['get']['responses'][200]>['items'][number];
+export type Appeal = Json<paths['/api/v1/points/appeals']['get']['responses'][200]>['items'][number];
 export type Rule = Json<paths['/api/v1/points/rules']['get']['responses'][200]>['items'][number];
 export type ActivityBody = NonNullable<
   paths['/api/v1/volunteer/activities']['post']['requestBody']
@@ -54,6 +55,9 @@ export const useReport = (orgId: string, month: string | undefined) =>
       ),
   });
 
+export const useAppeals = () =>
+  useQuery({ queryKey: [...KEY, 'appeals'], queryFn: () => unwrap(api.GET('/api/v1/points/appeals')) });
+
 /** A write that refreshes every list of this page afterwards. */
 export function usePointsMutation<A, R>(fn: (arg: A) => Promise<R>) {
   const queryClient = useQueryClient();
@@ -78,3 +82,12 @@ export const pickup = (id: string) =>
 export const reverse = (id: string, reason: string) =>
   unwrap(api.POST('/api/v1/store/redemptions/{id}/reverse', { params: { path: { id } }, body: { reason } }));
 export const saveRule = (body: RuleBody) => unwrap(api.POST('/api/v1/points/rules', { body }));
+export const recordEvent = (body: { residentId: string; ruleCode: string; note?: string }) =>
+  unwrap(api.POST('/api/v1/points/events', { body }));
+export const decideAppeal = (id: string, grant: boolean, note?: string) =>
+  unwrap(
+    api.POST('/api/v1/points/appeals/{id}/decide', {
+      params: { path: { id } },
+      body: note === undefined ? { grant } : { grant, note },
+    }),
+  );

@@ -19,6 +19,7 @@ const FIELD_LABEL: Record<string, MessageKey> = {
   statusDate: 'resident.statusDate',
   notes: 'resident.notes',
   careTags: 'resident.careTags',
+  isPartyMember: 'resident.isPartyMember',
   household: 'household.title',
 };
 

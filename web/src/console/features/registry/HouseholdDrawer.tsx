@@ -114,7 +114,21 @@ export function HouseholdDrawer({
         </Tag>
       ),
     },
-    { title: t('resident.careTags'), key: 'tags', render: (_v, r) => <CareTagList tags={r.careTags} /> },
+    {
+      title: t('resident.careTags'),
+      key: 'tags',
+      render: (_v, r) => (
+        <>
+          {/* 党员 beside her care tags, never one of them */}
+          {r.isPartyMember && (
+            <Tag color="red" data-testid="party-member-tag">
+              {t('resident.isPartyMember')}
+            </Tag>
+          )}
+          <CareTagList tags={r.careTags} empty={r.isPartyMember ? '' : undefined} />
+        </>
+      ),
+    },
     ...(canWrite
       ? [
           {

@@ -11,6 +11,7 @@ import {
   Modal,
   Radio,
   Select,
+  Switch,
   Typography,
   type FormRule,
 } from 'antd';
@@ -53,6 +54,7 @@ interface ResidentForm {
   residenceType: ResidenceType;
   status: ResidentStatus;
   careTags: string[];
+  isPartyMember: boolean;
   notes?: string;
 }
 
@@ -68,6 +70,7 @@ const FIELDS = [
   'residenceType',
   'status',
   'careTags',
+  'isPartyMember',
   'notes',
 ] as const;
 
@@ -82,6 +85,7 @@ function initialValues(target: Target): Partial<ResidentForm> {
       residenceType: 'registered',
       status: 'living',
       careTags: [],
+      isPartyMember: false,
     };
   }
   const r = target.resident;
@@ -97,6 +101,7 @@ function initialValues(target: Target): Partial<ResidentForm> {
     residenceType: r.residenceType,
     status: r.status,
     careTags: r.careTags.filter((tag) => !tag.isDerived).map((tag) => tag.code),
+    isPartyMember: r.isPartyMember,
     notes: r.notes ?? undefined,
   };
 }
@@ -122,6 +127,8 @@ function commonOf(values: ResidentForm) {
     residenceType: values.residenceType,
     status: values.status,
     careTags: values.careTags,
+    // 党员 is a membership with her place's party organisation, not a care tag
+    isPartyMember: values.isPartyMember,
   };
 }
 
@@ -451,6 +458,14 @@ export function ResidentFormModal({ target, onClose, onOpenExisting }: ResidentF
               .filter((tag) => !tag.isDerived)
               .map((tag) => ({ value: tag.code, label: tag.name }))}
           />
+        </Form.Item>
+        <Form.Item
+          name="isPartyMember"
+          label={t('resident.isPartyMember')}
+          valuePropName="checked"
+          extra={t('resident.isPartyMemberHint')}
+        >
+          <Switch data-testid="resident-party-member" />
         </Form.Item>
         <Form.Item name="notes" label={t('resident.notes')}>
           <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} />
