@@ -95,6 +95,29 @@ export function isSqliteBusy(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
+/**
+ * Two writes raced for the same unique thing (the same journal of an award, the same seat, the same key)
+ * and the database kept one: the loser's transaction rolled back whole. PostgreSQL's 23505 (and a
+ * serialization failure or deadlock, 40001 / 40P01), SQLite's unique and primary-key constraints.
+ */
+export function isWriteRace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    code === '23505' ||
+    code === '40001' ||
+    code === '40P01' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
+
+/** The one answer to a lost race that no module turned into its own refusal: nothing was written; look again. */
+export const writeRaceLost = () =>
+  new AppError('CONFLICT', {
+    zh: '同一时间有另一项相同的操作已完成，本次未写入，请刷新后再试',
+    en: 'The same change was just made by someone else; nothing was written — reload and try again',
+  });
+
 /** The one answer when another process keeps the database busy for longer than we wait: retry later. */
 export const databaseBusy = () =>
   new AppError('BUSY', {

@@ -367,5 +367,23 @@ describe.each(DIALECTS)('councils on %s', (dialect) => {
       expect.objectContaining({ amount: -5, reason: '议事会签到更正为未出席：楼道照明议事' }),
       expect.objectContaining({ amount: -5, reason: '议事会签到更正为未出席：楼道照明议事' }),
     ]);
+
+    // two staff correct the same sign-in at the same moment: never a 500 (a lost race is a 409, nothing
+    // written), and her balance follows the sign-in exactly once
+    for (const [status, expected] of [
+      ['absent', start],
+      ['present', start + 5],
+    ] as const) {
+      const both = await Promise.all(
+        [0, 1].map(() =>
+          staff.post(`/api/v1/council-meetings/${meetingId}/attendance`, {
+            entries: [{ memberId: rep.id, status }],
+          }),
+        ),
+      );
+      for (const r of both) expect([200, 409], r.body).toContain(r.statusCode);
+      expect(both.some((r) => r.statusCode === 200)).toBe(true);
+      expect(await balance()).toBe(expected);
+    }
   });
 });

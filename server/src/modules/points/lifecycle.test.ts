@@ -153,6 +153,10 @@ describe.each(DIALECTS)('points over a year on %s', (dialect) => {
     expect(march.statement).toMatchObject({ month: '2025-03', opening: 0, closing: 50 });
     const april = await mine('2025-04');
     expect(april.statement).toMatchObject({ opening: 50, closing: 50, movements: [] });
+    // a month still ahead has no statement: a 400 naming month, not an empty page that looks real
+    const ahead = await her.get('/api/v1/my/points?month=2025-07');
+    expect(ahead.statusCode).toBe(400);
+    expect(fieldOf(ahead.body)).toBe('month');
   });
 
   it('points older than the policy allows expire once, however often and wherever the job runs, and she is told', async () => {

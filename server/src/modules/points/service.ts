@@ -278,6 +278,18 @@ interface MovementOut {
   appeal: { id: string; status: 'open' | 'granted' | 'refused' } | null;
 }
 
+/** The month a statement or report is asked for: this month by default; a month still ahead has nothing to show. */
+function monthAsked(deps: AppDeps, month: string | undefined): string {
+  const now = shanghaiMonth(deps.clock.now());
+  if (month === undefined) return now;
+  if (month > now)
+    throw invalidField('month', 'future_month', {
+      zh: `${month} 尚未到来，最多可查看本月（${now}）`,
+      en: `${month} has not come yet; the latest is this month (${now})`,
+    });
+  return month;
+}
+
 /** One account's movements of a month, with the balance it opened and closed at (on each movement row). */
 export async function statementOf(db: Db, accountId: string, month: string) {
   const rows = await db
@@ -349,7 +361,7 @@ export async function statementOf(db: Db, accountId: string, month: string) {
 export async function getMyPoints(deps: AppDeps, actor: Actor, month?: string) {
   const member = await myMember(deps.db, actor);
   const account = await findMemberAccount(deps.db, member);
-  const m = month ?? shanghaiMonth(deps.clock.now());
+  const m = monthAsked(deps, month);
   const statement =
     account === undefined
       ? { month: m, opening: 0, closing: 0, earned: 0, spent: 0, movements: [] }
@@ -380,7 +392,7 @@ export async function getAccountStatement(deps: AppDeps, actor: Actor, accountId
     accountId: account.id,
     ownerKind: account.owner_kind,
     balance,
-    statement: await statementOf(deps.db, account.id, month ?? shanghaiMonth(deps.clock.now())),
+    statement: await statementOf(deps.db, account.id, monthAsked(deps, month)),
   };
 }
 
@@ -432,7 +444,7 @@ export async function setMyRanking(deps: AppDeps, actor: Actor, optIn: boolean) 
  */
 export async function getMyRanking(deps: AppDeps, actor: Actor, month?: string) {
   const member = await myMember(deps.db, actor);
-  const m = month ?? shanghaiMonth(deps.clock.now());
+  const m = monthAsked(deps, month);
   const rows = await deps.db
     .selectFrom('points_accounts as a')
     .innerJoin('points_movements as mv', 'mv.account_id', 'a.id')
@@ -733,6 +745,6 @@ export async function getMonthlyReport(deps: AppDeps, actor: Actor, orgId: strin
   return {
     orgId: community.id,
     name: community.name,
-    ...(await monthlyReport(deps.db, community.path, month ?? shanghaiMonth(deps.clock.now()))),
+    ...(await monthlyReport(deps.db, community.path, monthAsked(deps, month))),
   };
 }

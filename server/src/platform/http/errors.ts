@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { databaseBusy, isSqliteBusy } from '../../db/database.ts';
+import { databaseBusy, isSqliteBusy, isWriteRace, writeRaceLost } from '../../db/database.ts';
 import { AppError } from '../errors.ts';
 import { brokenMultipart, isMalformedMultipartError } from './multipart.ts';
 
@@ -11,7 +11,9 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     ? brokenMultipart()
     : isSqliteBusy(error)
       ? databaseBusy() // a write kept waiting past the busy timeout by another process: 503, retry later
-      : mapFrameworkError(e);
+      : isWriteRace(error)
+        ? writeRaceLost() // two at once, the database kept one: 409, the loser's transaction rolled back whole
+        : mapFrameworkError(e);
   if (known !== null) return reply.code(known.status).send(known.toBody());
   if (isAbortedByClient(request)) {
     // the client went away mid-request (an upload cut off): nobody is left to answer, and it is not our bug
