@@ -5,6 +5,7 @@ import { benchDivisionImport, benchSubtreeQuery } from './divisions.ts';
 import { benchRegistryImport, benchRegistryQueries } from './registry.ts';
 import { benchCaseIntake, benchCaseQueries } from './cases.ts';
 import { benchInsights } from './insights.ts';
+import { benchIntake } from './intake.ts';
 import { benchFieldworkSync } from './fieldwork.ts';
 import { benchDeviceCache } from './device-cache.ts';
 import { benchSuggest } from './suggest.ts';
@@ -55,6 +56,8 @@ async function main() {
       await benchCaseIntake(engine);
       await benchCaseQueries(engine, cases);
     }
+    // issue 18: intake at 20 connections through the API and Open311
+    if (scenarios.includes('intake')) await benchIntake(engine, Number(arg('--intake-seconds') ?? 10));
     if (scenarios.includes('insights')) await benchInsights(engine, { residents, cases });
     if (scenarios.includes('fieldwork')) await benchFieldworkSync(engine);
     if (scenarios.includes('suggest')) await benchSuggest(engine);
