@@ -2,7 +2,8 @@ import { shanghaiDay } from '../../platform/calendar.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { caseFacts } from '../insights/facts.ts';
-import { countNewRows, markOf } from '../insights/rollups.ts';
+import { NewRowTally, markOf } from '../insights/rollups.ts';
+import { BatchShared, type BatchWork, groupCommitOf } from '../../db/group-commit.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -290,6 +291,19 @@ async function nextCaseNumber(db: Kysely<DB>, now: Date): Promise<string> {
   return `SQ${numberDay(now)}${String(value).padStart(6, '0')}`;
 }
 
+/**
+ * Intake's writes go through the database's group commit (db/group-commit.ts): intakes arriving together
+ * share one transaction, each in its own savepoint, and each is answered after the COMMIT. Called inside
+ * a caller's transaction, they run there.
+ */
+async function writeInBatch<T>(db: Kysely<DB>, work: BatchWork<T>): Promise<T> {
+  if (!db.isTransaction) return groupCommitOf(db).run(work);
+  const shared = new BatchShared();
+  const value = await work(db, shared);
+  await shared.finish(db);
+  return value;
+}
+
 const CHANNEL_NAMES: Record<CaseChannel, string> = {
   resident_app: '居民手机端',
   phone: '电话',
@@ -347,7 +361,16 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
   const due = evaluateDue(base, now.getTime());
   try {
     const number = await nextCaseNumber(deps.db, now);
-    return await deps.db.transaction().execute(async (trx) => {
+    return await writeInBatch(deps.db, async (trx, shared): Promise<IntakeOutcome> => {
+      // two deliveries of one ticket in one batch: the second finds the first's case, written a savepoint ago
+      if (input.externalRef !== undefined) {
+        const seen = await trx
+          .selectFrom('cases')
+          .select(['id', 'number'])
+          .where('external_ref', '=', input.externalRef)
+          .executeTakeFirst();
+        if (seen !== undefined) return { kind: 'existing', caseId: seen.id, number: seen.number };
+      }
       const row: CaseTable = {
         ...base,
         id,
@@ -404,7 +427,6 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         .insertInto('cases')
         .values({ ...row, insight_mark: markOf(counted) })
         .execute();
-      await countNewRows(trx, 'case', [counted]);
       if (isResident) {
         await trx
           .insertInto('case_reporters')
@@ -448,6 +470,8 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         // an anonymous resident is not named in the audit log either, but to those who may reveal her
         isActorSealed: isResident && input.isAnonymous,
       });
+      // counted once per batch, over every case of it that was written (rollups.ts NewRowTally)
+      shared.get('case-counters', () => new NewRowTally(), (t, tally) => tally.apply(t)).add('case', counted);
       const written: WrittenCase = {
         row,
         events: [submitted, routed],
