@@ -6,7 +6,10 @@ import type { DB } from './types.ts';
  * summed over the batch, say), written once after the last submission and before COMMIT.
  */
 export class BatchShared {
-  private readonly entries = new Map<string, { state: unknown; finish: (trx: Kysely<DB>, state: unknown) => Promise<void> }>();
+  private readonly entries = new Map<
+    string,
+    { state: unknown; finish: (trx: Kysely<DB>, state: unknown) => Promise<void> }
+  >();
 
   /** The batch's state under `key`, created by the first submission that asks; `finish` writes it before COMMIT. */
   get<S>(key: string, create: () => S, finish: (trx: Kysely<DB>, state: S) => Promise<void>): S {

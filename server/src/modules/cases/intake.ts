@@ -5,7 +5,9 @@ import { caseFacts } from '../insights/facts.ts';
 import { NewRowTally, markOf } from '../insights/rollups.ts';
 import { BatchShared, type BatchWork, groupCommitOf } from '../../db/group-commit.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
-import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
+import { auditRow, recordAudits, whoFromActor } from '../../platform/audit/service.ts';
+import type { AuditLogTable } from '../../platform/audit/tables.ts';
+import { enqueueManyForUnitStaff } from '../messages/outbox.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -20,7 +22,7 @@ import { OPEN_STATUSES, addHours, evaluateDue } from './deadlines-math.ts';
 import { type CheckedPhoto, insertPhotos } from './photos.ts';
 import { routeCase } from './routing.ts';
 import type { CaseChannel, CaseEventTable, CaseTable } from './tables.ts';
-import { insertEvent, tellUnits } from './timeline.ts';
+import { eventRow, insertEvents, unitNotice } from './timeline.ts';
 import { emitCaseEvent } from '../webhooks/events.ts';
 
 /** Deadlines when no duty item matched (兜底): a day to accept, fifteen days to resolve. */
@@ -304,6 +306,33 @@ async function writeInBatch<T>(db: Kysely<DB>, work: BatchWork<T>): Promise<T> {
   return value;
 }
 
+/** What a batch of intakes writes together before its COMMIT, each case's part added once its own writes succeeded. */
+class IntakeRows {
+  private readonly events: CaseEventTable[] = [];
+  private readonly notices: ReturnType<typeof unitNotice>[] = [];
+  private readonly audits: AuditLogTable[] = [];
+  private readonly tally = new NewRowTally();
+
+  add(c: {
+    events: CaseEventTable[];
+    notices: ReturnType<typeof unitNotice>[];
+    audit: AuditLogTable;
+    counted: { org_path: string; facts: string };
+  }) {
+    this.events.push(...c.events);
+    this.notices.push(...c.notices);
+    this.audits.push(c.audit);
+    this.tally.add('case', c.counted);
+  }
+
+  async write(trx: Kysely<DB>) {
+    await insertEvents(trx, this.events);
+    await enqueueManyForUnitStaff(trx, this.notices);
+    await recordAudits(trx, this.audits);
+    await this.tally.apply(trx);
+  }
+}
+
 const CHANNEL_NAMES: Record<CaseChannel, string> = {
   resident_app: '居民手机端',
   phone: '电话',
@@ -433,7 +462,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
           .values({ case_id: id, user_id: by.actor.userId, source_case_id: id })
           .execute();
       }
-      const submitted = await insertEvent(trx, {
+      const submitted = eventRow({
         caseId: id,
         kind: 'submitted',
         at: createdAt,
@@ -443,7 +472,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
       await emitCaseEvent(trx, { row, kind: 'submitted', at: now.toISOString() });
       const photoIds =
         input.photos.length > 0 ? await insertPhotos(trx, id, submitted.id, input.photos, now.toISOString()) : [];
-      const routed = await insertEvent(trx, {
+      const routed = eventRow({
         caseId: id,
         kind: 'routed',
         at: now.toISOString(),
@@ -458,9 +487,11 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         },
       });
       const told = { caseId: id, number, at: now.toISOString() };
-      await tellUnits(trx, { ...told, event: routing.isFallback ? 'new_fallback' : 'new', orgs: [routing.handler] });
-      if (routing.informed.length > 0) await tellUnits(trx, { ...told, event: 'informed', orgs: routing.informed });
-      await recordAudit(trx, deps.clock, whoFromActor(by.actor), {
+      const notices = [
+        unitNotice({ ...told, event: routing.isFallback ? 'new_fallback' : 'new', orgs: [routing.handler] }),
+      ];
+      if (routing.informed.length > 0) notices.push(unitNotice({ ...told, event: 'informed', orgs: routing.informed }));
+      const audit = auditRow(deps.clock, whoFromActor(by.actor), {
         action: 'case.create',
         targetType: 'case',
         targetId: id,
@@ -470,8 +501,14 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         // an anonymous resident is not named in the audit log either, but to those who may reveal her
         isActorSealed: isResident && input.isAnonymous,
       });
-      // counted once per batch, over every case of it that was written (rollups.ts NewRowTally)
-      shared.get('case-counters', () => new NewRowTally(), (t, tally) => tally.apply(t)).add('case', counted);
+      // the timeline, notices, audit record and counters of every case of the batch are written together
+      // before its COMMIT, a few wide statements instead of a dozen per case
+      const rest = shared.get(
+        'intake',
+        () => new IntakeRows(),
+        (t, rows) => rows.write(t),
+      );
+      rest.add({ events: [submitted, routed], notices, audit, counted });
       const written: WrittenCase = {
         row,
         events: [submitted, routed],
