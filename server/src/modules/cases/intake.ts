@@ -469,7 +469,12 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         actor: input.isAnonymous ? null : by.actor,
         text: CHANNEL_NAMES[input.channel],
       });
-      await emitCaseEvent(trx, { row, kind: 'submitted', at: now.toISOString() });
+      const subscribersMemo = shared.get(
+        'webhook-subscribers',
+        () => new Map(),
+        async () => {},
+      );
+      await emitCaseEvent(trx, { row, kind: 'submitted', at: now.toISOString() }, subscribersMemo);
       const photoIds =
         input.photos.length > 0 ? await insertPhotos(trx, id, submitted.id, input.photos, now.toISOString()) : [];
       const routed = eventRow({
