@@ -220,7 +220,7 @@ export async function benchCaseIntake(dialect: DialectName, seconds = 15) {
   await ctx.fresh.drop();
 }
 
-const CASE_TYPES = {
+export const CASE_TYPES = {
   id: 'text',
   number: 'text',
   channel: 'text',

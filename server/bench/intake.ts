@@ -1,8 +1,12 @@
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import type { DialectName } from '../src/db/database.ts';
-import { bareIntakeServer, setup } from './cases.ts';
-import { report } from './util.ts';
+import { bulkInsert } from '../src/db/bulk.ts';
+import { rebuildRollups } from '../src/modules/insights/rollups.ts';
+import type { CaseTable } from '../src/modules/cases/tables.ts';
+import { newId } from '../src/platform/ids.ts';
+import { CASE_TYPES, bareIntakeServer, setup } from './cases.ts';
+import { latency, report } from './util.ts';
 
 /** The case intake issue 18 asks for: 20 connections on loopback, as a hotline flood or an Open311 client sends them. */
 const CONNECTIONS = 20;
@@ -138,6 +142,158 @@ export async function benchIntake(dialect: DialectName, seconds = 10) {
       // for throughput the cost is how many times fewer requests per second the platform serves than the bare insert
       platformValue: bareInsert.rps,
       baselineValue: run.rps,
+    });
+  }
+  await ctx.app.close();
+  await ctx.fresh.drop();
+}
+
+/** Timed GETs over HTTP from this process (the server's own event loop also serves them). */
+async function timeGets(urls: (i: number) => string, headers: Record<string, string>, n: number) {
+  const samples: number[] = [];
+  for (let i = 0; i < n + 10; i++) {
+    const t = process.hrtime.bigint();
+    const res = await fetch(urls(i), { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${urls(i)}: ${res.status}`);
+    if (i >= 10) samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(n * 0.5)]!, p95: samples[Math.floor(n * 0.95)]! };
+}
+
+/**
+ * Issue 18 item 3: a community's queue page (20,000 cases handled there) and its case panel, idle and while
+ * intake runs at 1,000 cases/s through the API, beside the bare SELECT of the page and the bare count of
+ * what is in scope.
+ */
+export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000, seconds = 20) {
+  const ctx = await setup(dialect);
+  const { deps, community } = ctx;
+  const items = await deps.db.selectFrom('duty_items').select(['id', 'code']).where('kind', '=', 'community').execute();
+  const yearStart = Date.now() - 365 * 86_400_000;
+  const statuses = ['closed', 'closed', 'closed', 'resolved', 'in_progress', 'accepted', 'submitted'] as const;
+  const rows: CaseTable[] = [];
+  for (let i = 0; i < inScope; i++) {
+    const created = new Date(yearStart + Math.floor((i / inScope) * 365 * 86_400_000)).toISOString();
+    const status = statuses[i % statuses.length]!;
+    const item = items[i % items.length]!;
+    rows.push({
+      id: newId(),
+      number: `SQL${String(i).padStart(9, '0')}`,
+      channel: 'phone',
+      duty_item_id: item.id,
+      duty_code: item.code,
+      is_fallback: 0,
+      priority: 'normal',
+      status,
+      description: '楼道堆物，影响通行',
+      address: null,
+      lng: null,
+      lat: null,
+      household_id: null,
+      org_id: community.id,
+      org_path: community.path,
+      handler_org_id: community.id,
+      handler_path: community.path,
+      handler_user_id: null,
+      escalated_org_id: null,
+      escalated_path: null,
+      escalation_count: 0,
+      is_supervised: 0,
+      reporter_user_id: null,
+      contact_name: null,
+      contact_phone_enc: null,
+      contact_phone_bidx: null,
+      is_anonymous: 0,
+      external_ref: null,
+      created_by: null,
+      created_at: created,
+      accept_due_at: created,
+      resolve_due_at: created,
+      paused_at: null,
+      pause_reason: null,
+      due_state: 'ok',
+      next_check_at: null,
+      accepted_at: status === 'submitted' ? null : created,
+      resolved_at: null,
+      closed_at: status === 'closed' ? created : null,
+      is_accepted_on_time: status === 'submitted' ? null : 1,
+      accept_seconds: status === 'submitted' ? null : 3600,
+      resolve_seconds: status === 'closed' ? 86_400 : null,
+      was_overdue: 0,
+      is_solved: status === 'closed' ? 1 : null,
+      rating: status === 'closed' ? 5 : null,
+      rating_comment: null,
+      merged_into_id: null,
+      reopen_count: 0,
+      version: 1,
+      updated_at: created,
+    });
+  }
+  await deps.db.transaction().execute((trx) => bulkInsert(trx, deps.database.sqlite, 'cases', CASE_TYPES, rows));
+  await rebuildRollups(deps.db, deps.database.sqlite, null);
+  if (dialect === 'postgres') await deps.database.pool!.query('vacuum analyze cases');
+  else deps.database.sqlite!.exec('analyze');
+
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(ctx.app.server.address() as { port: number }).port}`;
+  const staff = await ctx.signIn('staff');
+  const district = await ctx.signIn('district');
+  const queueUrl = (i: number) => `${base}/api/v1/cases?queue=unit&page=${1 + (i % 3)}`;
+  const panelUrl = () => `${base}/api/v1/insights/${community.id}/cases`;
+  const n = 200;
+  const idleQueue = await timeGets(queueUrl, staff, n);
+  const idlePanel = await timeGets(panelUrl, district, n);
+
+  const pageSql = 'select * from cases where handler_org_id = ? order by created_at desc, id desc limit 50';
+  const countSql = 'select count(*) as n from cases where handler_org_id = ?';
+  const sqlite = deps.database.sqlite;
+  const bare = async (text: string) =>
+    sqlite
+      ? latency(n, () => sqlite.prepare(text).all(community.id))
+      : latency(n, () => deps.database.pool!.query(text.replace('?', '$1'), [community.id]));
+  const barePage = await bare(pageSql);
+  const bareCount = await bare(countSql);
+
+  const intake = hammer({
+    url: `${base}/api/v1/cases`,
+    headers: { 'content-type': 'application/json', ...staff },
+    body: apiIntakeBody,
+    seconds,
+    overallRate: 1000,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const busyQueue = await timeGets(queueUrl, staff, n);
+  const busyPanel = await timeGets(panelUrl, district, n);
+  const writes = await intake;
+  const rate = `${writes.rps.toFixed(0)} intakes/s (p99 ${writes.p99} ms${writes.non2xx > 0 ? `, ${writes.non2xx} non-2xx` : ''})`;
+  for (const [what, idle, busy, baseline, baseLabel] of [
+    [
+      'queue page (50 newest, count capped)',
+      idleQueue,
+      busyQueue,
+      barePage,
+      `bare page SELECT p95 ${barePage.p95.toFixed(2)} ms, bare count(*) p95 ${bareCount.p95.toFixed(2)} ms`,
+    ],
+    [
+      'case panel (insights)',
+      idlePanel,
+      busyPanel,
+      bareCount,
+      `bare count(*) of the cases in scope p95 ${bareCount.p95.toFixed(2)} ms`,
+    ],
+  ] as const) {
+    report({
+      scenario: `a community's ${what} through the API, ${inScope.toLocaleString('en')} cases in scope, idle and under ${rate}`,
+      engine: dialect,
+      figure: 'p95 under load (idle)',
+      platform: `${busy.p95.toFixed(2)} ms (idle ${idle.p95.toFixed(2)} ms, p50 ${idle.p50.toFixed(2)} ms)`,
+      baseline: baseLabel,
+      target: 'p95 ≤ 20 ms under 1,000 intakes/s',
+      isMet: busy.p95 <= 20 && writes.rps >= 900,
+      platformValue: busy.p95,
+      baselineValue: baseline.p95,
     });
   }
   await ctx.app.close();

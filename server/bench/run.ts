@@ -5,7 +5,7 @@ import { benchDivisionImport, benchSubtreeQuery } from './divisions.ts';
 import { benchRegistryImport, benchRegistryQueries } from './registry.ts';
 import { benchCaseIntake, benchCaseQueries } from './cases.ts';
 import { benchInsights } from './insights.ts';
-import { benchIntake } from './intake.ts';
+import { benchIntake, benchReadsUnderLoad } from './intake.ts';
 import { benchFieldworkSync } from './fieldwork.ts';
 import { benchDeviceCache } from './device-cache.ts';
 import { benchSuggest } from './suggest.ts';
@@ -58,6 +58,10 @@ async function main() {
     }
     // issue 18: intake at 20 connections through the API and Open311
     if (scenarios.includes('intake')) await benchIntake(engine, Number(arg('--intake-seconds') ?? 10));
+    // a community's queue page and case panel while intake runs at 1,000/s (part of `intake`, or alone as `reads`)
+    if (scenarios.includes('intake') || scenarios.includes('reads')) {
+      await benchReadsUnderLoad(engine, Number(arg('--queue-cases') ?? 20_000));
+    }
     if (scenarios.includes('insights')) await benchInsights(engine, { residents, cases });
     if (scenarios.includes('fieldwork')) await benchFieldworkSync(engine);
     if (scenarios.includes('suggest')) await benchSuggest(engine);
