@@ -167,8 +167,8 @@ async function timeGets(urls: (i: number) => string, headers: Record<string, str
  * intake runs at 1,000 cases/s through the API, beside the bare SELECT of the page and the bare count of
  * what is in scope.
  */
-export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000, seconds = 20) {
-  const ctx = await setup(dialect);
+/** `inScope` cases over the last year, all at and handled by the bench's community, counted into the rollups. */
+export async function seedCommunityCases(ctx: Awaited<ReturnType<typeof setup>>, inScope: number) {
   const { deps, community } = ctx;
   const items = await deps.db.selectFrom('duty_items').select(['id', 'code']).where('kind', '=', 'community').execute();
   const yearStart = Date.now() - 365 * 86_400_000;
@@ -233,8 +233,14 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
   }
   await deps.db.transaction().execute((trx) => bulkInsert(trx, deps.database.sqlite, 'cases', CASE_TYPES, rows));
   await rebuildRollups(deps.db, deps.database.sqlite, null);
-  if (dialect === 'postgres') await deps.database.pool!.query('vacuum analyze cases');
+  if (deps.dialect === 'postgres') await deps.database.pool!.query('vacuum analyze cases');
   else deps.database.sqlite!.exec('analyze');
+}
+
+export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000, seconds = 20) {
+  const ctx = await setup(dialect);
+  const { deps, community } = ctx;
+  await seedCommunityCases(ctx, inScope);
 
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(ctx.app.server.address() as { port: number }).port}`;

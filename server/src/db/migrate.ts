@@ -31,6 +31,7 @@ import * as m0030 from './migrations/0030_service_figures.ts';
 import * as m0031 from './migrations/0031_task_requester_targets.ts';
 import * as m0035 from './migrations/0035_council_topic_lapse.ts';
 import * as m0033 from './migrations/0033_venue_photos.ts';
+import * as m0039 from './migrations/0039_case_queue_index.ts';
 import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
 
 const migrations: Record<string, Migration> = {
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '0031_task_requester_targets': m0031,
   '0035_council_topic_lapse': m0035,
   '0033_venue_photos': m0033,
+  '0039_case_queue_index': m0039,
   '0032_party_members_points_expiry': m0032,
 };
 
