@@ -148,25 +148,28 @@ export async function benchIntake(dialect: DialectName, seconds = 10) {
   await ctx.fresh.drop();
 }
 
-/** Timed GETs over HTTP from this process (the server's own event loop also serves them). */
-async function timeGets(urls: (i: number) => string, headers: Record<string, string>, n: number) {
-  const samples: number[] = [];
-  for (let i = 0; i < n + 10; i++) {
-    const t = process.hrtime.bigint();
-    const res = await fetch(urls(i), { headers });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${urls(i)}: ${res.status}`);
-    if (i >= 10) samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+/** Timed GETs over HTTP from this process (the server's own event loop also serves them), in turns. */
+async function timeGets(
+  runs: { url: (i: number) => string; headers: Record<string, string> }[],
+  n: number,
+  until = Number.POSITIVE_INFINITY,
+) {
+  const samples = runs.map((): number[] => []);
+  for (let i = 0; i < n + 10 && Date.now() < until; i++) {
+    for (const [k, run] of runs.entries()) {
+      const t = process.hrtime.bigint();
+      const res = await fetch(run.url(i), { headers: run.headers });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${run.url(i)}: ${res.status}`);
+      if (i >= 10) samples[k]!.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(n * 0.5)]!, p95: samples[Math.floor(n * 0.95)]! };
+  return samples.map((s) => {
+    s.sort((a, b) => a - b);
+    return { p50: s[Math.floor(s.length * 0.5)]!, p95: s[Math.floor(s.length * 0.95)]!, n: s.length };
+  });
 }
 
-/**
- * Issue 18 item 3: a community's queue page (20,000 cases handled there) and its case panel, idle and while
- * intake runs at 1,000 cases/s through the API, beside the bare SELECT of the page and the bare count of
- * what is in scope.
- */
 /** `inScope` cases over the last year, all at and handled by the bench's community, counted into the rollups. */
 export async function seedCommunityCases(ctx: Awaited<ReturnType<typeof setup>>, inScope: number) {
   const { deps, community } = ctx;
@@ -249,8 +252,11 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
   const queueUrl = (i: number) => `${base}/api/v1/cases?queue=unit&page=${1 + (i % 3)}`;
   const panelUrl = () => `${base}/api/v1/insights/${community.id}/cases`;
   const n = 200;
-  const idleQueue = await timeGets(queueUrl, staff, n);
-  const idlePanel = await timeGets(panelUrl, district, n);
+  const reads = [
+    { url: queueUrl, headers: staff },
+    { url: panelUrl, headers: district },
+  ];
+  const [idleQueue, idlePanel] = await timeGets(reads, n);
 
   const pageSql = 'select * from cases where handler_org_id = ? order by created_at desc, id desc limit 50';
   const countSql = 'select count(*) as n from cases where handler_org_id = ?';
@@ -270,8 +276,8 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
     overallRate: 1000,
   });
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const busyQueue = await timeGets(queueUrl, staff, n);
-  const busyPanel = await timeGets(panelUrl, district, n);
+  // sampled only while the intake still runs
+  const [busyQueue, busyPanel] = await timeGets(reads, n, Date.now() + (seconds - 3) * 1000);
   const writes = await intake;
   const rate = `${writes.rps.toFixed(0)} intakes/s (p99 ${writes.p99} ms${writes.non2xx > 0 ? `, ${writes.non2xx} non-2xx` : ''})`;
   for (const [what, idle, busy, baseline, baseLabel] of [
@@ -294,11 +300,11 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
       scenario: `a community's ${what} through the API, ${inScope.toLocaleString('en')} cases in scope, idle and under ${rate}`,
       engine: dialect,
       figure: 'p95 under load (idle)',
-      platform: `${busy.p95.toFixed(2)} ms (idle ${idle.p95.toFixed(2)} ms, p50 ${idle.p50.toFixed(2)} ms)`,
+      platform: `${busy!.p95.toFixed(2)} ms, p50 ${busy!.p50.toFixed(2)} ms, ${busy!.n} samples (idle ${idle!.p95.toFixed(2)} ms, p50 ${idle!.p50.toFixed(2)} ms)`,
       baseline: baseLabel,
       target: 'p95 ≤ 20 ms under 1,000 intakes/s',
-      isMet: busy.p95 <= 20 && writes.rps >= 900,
-      platformValue: busy.p95,
+      isMet: busy!.p95 <= 20 && writes.rps >= 900,
+      platformValue: busy!.p95,
       baselineValue: baseline.p95,
     });
   }
