@@ -151,7 +151,7 @@ class SplitConnection implements DatabaseConnection {
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.writer === undefined && this.reader !== undefined && SelectQueryNode.is(compiled.query)) {
       const statement = preparedStatement(this.reader, compiled.sql);
-      if (statement.reader) return { rows: statement.all(compiled.parameters as unknown[]) as R[] };
+      if (statement.reader) return { rows: statement.all(compiled.parameters) as R[] };
     }
     return (await this.lock()).executeQuery<R>(compiled);
   }

@@ -214,7 +214,7 @@ export async function enqueueManyForUnitStaff(db: Kysely<DB>, inputs: readonly U
     if (staff === undefined) staffOf.set(unitsKey, (staff = await listUnitStaff(db, orgIds, permission)));
     if (staff.length === 0) continue;
     let known = recipientsOf.get(message.kind);
-    if (known === undefined) recipientsOf.set(message.kind, (known = new Map()));
+    if (known === undefined) recipientsOf.set(message.kind, (known = new Map<string, Recipient>()));
     const unknown = staff.filter((u) => !known.has(u));
     if (unknown.length > 0) for (const [id, r] of await lookUpRecipients(db, unknown, message.kind)) known.set(id, r);
     for (const userId of staff) rows.push(...rowsFor({ ...message, recipientUserId: userId }, known.get(userId)));
