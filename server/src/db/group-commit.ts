@@ -49,7 +49,7 @@ export class GroupCommit {
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly maxBatch = 256,
+    private readonly maxBatch = 32,
   ) {}
 
   /** Runs `work` in the next batch's transaction; resolves with its result once the batch committed. */
@@ -66,7 +66,12 @@ export class GroupCommit {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length > 0) {
+        await this.commit(this.queue.splice(0, this.maxBatch));
+        // on better-sqlite3 a batch runs without yielding: let reads and new requests have a turn between
+        // batches, so a backlog of writes never holds the event loop for longer than one small batch
+        if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      }
     } finally {
       this.isRunning = false;
     }
