@@ -82,6 +82,8 @@ export interface WrittenCase {
   events: CaseEventTable[];
   photos: { id: string; event_id: string | null }[];
   duty: DutyItemTable | null;
+  /** the handling unit's name, as routing found it */
+  handlerName?: string;
 }
 
 export type IntakeOutcome =
@@ -519,6 +521,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         events: [submitted, routed],
         photos: photoIds.map((photoId) => ({ id: photoId, event_id: submitted.id })),
         duty: item,
+        handlerName: routing.handler.name,
       };
       return { kind: 'created' as const, caseId: id, number, written };
     });
