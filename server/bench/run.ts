@@ -23,6 +23,8 @@ import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
  * (`--venue-racers N` sizes the rooms' races; `--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs;
  * 幸福食堂: `--canteen-diners N` the cut-off burst's diners, `--canteens N --canteen-size N --canteen-days N` the bills').
+ * `--scenarios intake` (issue 18): intake through the API and Open311 at 20 connections (`--intake-seconds N`), then a
+ * community's queue page and case panel idle and under 1,000 intakes/s (`--queue-cases N` in scope; `reads` runs that part alone).
  * `--scenarios soak` runs the 10-minute soak (`--soak-seconds N`), only when named.
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
