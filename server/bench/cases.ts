@@ -137,7 +137,7 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 }
 
 /** A bare Fastify route that inserts the same row shape with one prepared statement: the floor for intake. */
-async function bareIntakeServer(dialect: DialectName) {
+export async function bareIntakeServer(dialect: DialectName) {
   const app = Fastify();
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tz-bench-bare-'));
@@ -220,7 +220,7 @@ export async function benchCaseIntake(dialect: DialectName, seconds = 15) {
   await ctx.fresh.drop();
 }
 
-const CASE_TYPES = {
+export const CASE_TYPES = {
   id: 'text',
   number: 'text',
   channel: 'text',

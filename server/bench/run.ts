@@ -5,6 +5,7 @@ import { benchDivisionImport, benchSubtreeQuery } from './divisions.ts';
 import { benchRegistryImport, benchRegistryQueries } from './registry.ts';
 import { benchCaseIntake, benchCaseQueries } from './cases.ts';
 import { benchInsights } from './insights.ts';
+import { benchIntake, benchReadsUnderLoad } from './intake.ts';
 import { benchFieldworkSync } from './fieldwork.ts';
 import { benchDeviceCache } from './device-cache.ts';
 import { benchSuggest } from './suggest.ts';
@@ -22,6 +23,8 @@ import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
  * (`--venue-racers N` sizes the rooms' races; `--cases N` sizes the case queries; intake runs 15 s under autocannon; `--residents N` the dashboards';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs;
  * 幸福食堂: `--canteen-diners N` the cut-off burst's diners, `--canteens N --canteen-size N --canteen-days N` the bills').
+ * `--scenarios intake` (issue 18): intake through the API and Open311 at 20 connections (`--intake-seconds N`), then a
+ * community's queue page and case panel idle and under 1,000 intakes/s (`--queue-cases N` in scope; `reads` runs that part alone).
  * `--scenarios soak` runs the 10-minute soak (`--soak-seconds N`), only when named.
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
@@ -54,6 +57,12 @@ async function main() {
     if (scenarios.includes('cases')) {
       await benchCaseIntake(engine);
       await benchCaseQueries(engine, cases);
+    }
+    // issue 18: intake at 20 connections through the API and Open311
+    if (scenarios.includes('intake')) await benchIntake(engine, Number(arg('--intake-seconds') ?? 10));
+    // a community's queue page and case panel while intake runs at 1,000/s (part of `intake`, or alone as `reads`)
+    if (scenarios.includes('intake') || scenarios.includes('reads')) {
+      await benchReadsUnderLoad(engine, Number(arg('--queue-cases') ?? 20_000));
     }
     if (scenarios.includes('insights')) await benchInsights(engine, { residents, cases });
     if (scenarios.includes('fieldwork')) await benchFieldworkSync(engine);

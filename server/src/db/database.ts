@@ -3,6 +3,8 @@ import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type QueryResult,
+  SelectQueryNode,
   type Driver,
   Kysely,
   PostgresAdapter,
@@ -77,8 +79,12 @@ function openSqlite(file: string, busyTimeoutMs: number): Database {
     if (isSqliteBusy(err)) throw databaseBusy();
     throw new DatabaseOpenError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
   }
+  // a second, read-only connection: plain SELECTs read the last committed state there, without waiting
+  // for the writer's open transaction (a group commit's batch of intakes)
+  const reader = file === ':memory:' ? undefined : new SQLite(file, { readonly: true, fileMustExist: true });
+  reader?.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   const db = new Kysely<DB>({
-    dialect: new ImmediateSqliteDialect(handle, busyTimeoutMs, { database: withStatementCache(handle) }),
+    dialect: new ImmediateSqliteDialect(handle, reader, busyTimeoutMs, { database: withStatementCache(handle) }),
   });
   return {
     db,
@@ -135,6 +141,7 @@ export const databaseBusy = () =>
 class ImmediateSqliteDialect extends SqliteDialect {
   constructor(
     private readonly handle: SQLite.Database,
+    private readonly reader: SQLite.Database | undefined,
     private readonly busyTimeoutMs: number,
     private readonly settings: ConstructorParameters<typeof SqliteDialect>[0],
   ) {
@@ -142,20 +149,67 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.handle, this.busyTimeoutMs, this.settings);
+    return new ImmediateSqliteDriver(this.handle, this.reader, this.busyTimeoutMs, this.settings);
+  }
+}
+
+/**
+ * What Kysely holds while it runs a query or a transaction. A plain SELECT outside a transaction runs on
+ * the read-only connection at once (WAL: it sees the last commit); anything else — a write, a raw
+ * statement, a transaction — first takes the one writing connection, as Kysely's SQLite driver does.
+ */
+class SplitConnection implements DatabaseConnection {
+  writer: DatabaseConnection | undefined;
+
+  constructor(
+    private readonly takeWriter: () => Promise<DatabaseConnection>,
+    private readonly reader: SQLite.Database | undefined,
+  ) {}
+
+  async lock(): Promise<DatabaseConnection> {
+    if (this.writer === undefined) this.writer = await this.takeWriter();
+    return this.writer;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.writer === undefined && this.reader !== undefined && SelectQueryNode.is(compiled.query)) {
+      const statement = preparedStatement(this.reader, compiled.sql);
+      if (statement.reader) return { rows: statement.all(compiled.parameters) as R[] };
+    }
+    return (await this.lock()).executeQuery<R>(compiled);
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    yield* (await this.lock()).streamQuery<R>(compiled, chunkSize);
   }
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
   constructor(
     private readonly handle: SQLite.Database,
+    private readonly reader: SQLite.Database | undefined,
     private readonly busyTimeoutMs: number,
     settings: ConstructorParameters<typeof SqliteDriver>[0],
   ) {
     super(settings);
   }
 
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    return new SplitConnection(() => super.acquireConnection(), this.reader);
+  }
+
+  // Kysely hands back the connection it acquired (the base class's signature omits it)
+  override async releaseConnection(connection?: DatabaseConnection): Promise<void> {
+    if ((connection as SplitConnection | undefined)?.writer !== undefined) await super.releaseConnection();
+  }
+
+  override async destroy(): Promise<void> {
+    this.reader?.close();
+    await super.destroy();
+  }
+
+  override async beginTransaction(split: DatabaseConnection): Promise<void> {
+    const connection = await (split as SplitConnection).lock();
     const giveUpAt = Date.now() + this.busyTimeoutMs;
     // each attempt waits inside SQLite only briefly; the waiting between attempts yields the event loop
     this.handle.pragma('busy_timeout = 20');

@@ -8755,7 +8755,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
-                        /** @description capped: at most 10,000 are counted */
+                        /** @description capped: at most 1,000 are counted */
                         total: number;
                         isTotalCapped: boolean;
                         page: number;

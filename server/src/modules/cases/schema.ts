@@ -194,7 +194,7 @@ export type CaseQueueQuery = z.infer<typeof CaseQueueQuery>;
 
 export const CasePage = z.object({
   items: z.array(CaseSummary),
-  total: z.number().int().describe('capped: at most 10,000 are counted'),
+  total: z.number().int().describe('capped: at most 1,000 are counted'),
   isTotalCapped: z.boolean(),
   page: z.number().int(),
   pageSize: z.number().int(),

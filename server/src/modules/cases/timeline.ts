@@ -31,9 +31,9 @@ export interface EventInput {
   detail?: Record<string, unknown>;
 }
 
-/** Appends one step to a case's timeline, inside the caller's transaction; returns the row written. */
-export async function insertEvent(trx: Kysely<DB>, e: EventInput): Promise<CaseEventTable> {
-  const row: CaseEventTable = {
+/** One step of a case's timeline as it is written. */
+export function eventRow(e: EventInput): CaseEventTable {
+  return {
     id: newId(),
     case_id: e.caseId,
     at: e.at,
@@ -45,8 +45,22 @@ export async function insertEvent(trx: Kysely<DB>, e: EventInput): Promise<CaseE
     text: e.text ?? null,
     detail: e.detail === undefined ? null : JSON.stringify(e.detail),
   };
+}
+
+/** Appends one step to a case's timeline, inside the caller's transaction; returns the row written. */
+export async function insertEvent(trx: Kysely<DB>, e: EventInput): Promise<CaseEventTable> {
+  const row = eventRow(e);
   await trx.insertInto('case_events').values(row).execute();
   return row;
+}
+
+/** Appends steps built by `eventRow` in a few wide inserts (a group commit's batch of intakes). */
+export async function insertEvents(trx: Kysely<DB>, rows: readonly CaseEventTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('case_events')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 /** Appends one step to a case's timeline, inside the caller's transaction; returns its id. */
@@ -76,30 +90,34 @@ export async function tellPeople(
   }
 }
 
-/** Tells the staff of some units (those who read cases there) of a step of one of their cases, through the outbox. */
-export async function tellUnits(
-  trx: Kysely<DB>,
-  n: {
-    event: UnitEvent;
-    caseId: string;
-    number: string;
-    at: string;
-    orgs: { id: string }[];
-    rating?: number;
-  },
-): Promise<void> {
-  await enqueueForUnitStaff(trx, {
+interface UnitNoticeInput {
+  event: UnitEvent;
+  caseId: string;
+  number: string;
+  at: string;
+  orgs: { id: string }[];
+  rating?: number;
+}
+
+/** The outbox message telling the staff of some units of a step of one of their cases. */
+export function unitNotice(n: UnitNoticeInput) {
+  return {
     now: new Date(n.at),
-    kind: 'case.unit_notice',
+    kind: 'case.unit_notice' as const,
     orgIds: n.orgs.map((o) => o.id),
-    permission: 'case.read',
+    permission: 'case.read' as const,
     params: {
       number: n.number,
       event: n.event,
       caseId: n.caseId,
       ...(n.rating !== undefined ? { rating: String(n.rating) } : {}),
     },
-  });
+  };
+}
+
+/** Tells the staff of some units (those who read cases there) of a step of one of their cases, through the outbox. */
+export async function tellUnits(trx: Kysely<DB>, n: UnitNoticeInput): Promise<void> {
+  await enqueueForUnitStaff(trx, unitNotice(n));
 }
 
 /** Everyone who reported a case, including the reporters of cases merged into it. */

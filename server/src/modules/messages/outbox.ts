@@ -194,6 +194,38 @@ export async function listUnitStaff(db: Kysely<DB>, orgIds: readonly string[], p
   return rows.map((r) => r.user_id);
 }
 
+type UnitStaffMessage = Omit<EnqueueMessageInput, 'recipientUserId' | 'phoneEnc' | 'wechatOpenIdEnc' | 'onceKey'> & {
+  orgIds: readonly string[];
+  permission: Permission;
+};
+
+/**
+ * `enqueueForUnitStaff` for many messages at once (a group commit's batch of intakes): the staff of each
+ * set of units and their choices are looked up once, and the rows go in a few wide inserts.
+ */
+export async function enqueueManyForUnitStaff(db: Kysely<DB>, inputs: readonly UnitStaffMessage[]): Promise<void> {
+  const staffOf = new Map<string, string[]>();
+  const recipientsOf = new Map<MessageKind, Map<string, Recipient>>();
+  const rows: ReturnType<typeof rowsFor> = [];
+  for (const { orgIds, permission, ...message } of inputs) {
+    checkParams(message);
+    const unitsKey = `${permission}\n${[...orgIds].sort().join(',')}`;
+    let staff = staffOf.get(unitsKey);
+    if (staff === undefined) staffOf.set(unitsKey, (staff = await listUnitStaff(db, orgIds, permission)));
+    if (staff.length === 0) continue;
+    let known = recipientsOf.get(message.kind);
+    if (known === undefined) recipientsOf.set(message.kind, (known = new Map<string, Recipient>()));
+    const unknown = staff.filter((u) => !known.has(u));
+    if (unknown.length > 0) for (const [id, r] of await lookUpRecipients(db, unknown, message.kind)) known.set(id, r);
+    for (const userId of staff) rows.push(...rowsFor({ ...message, recipientUserId: userId }, known.get(userId)));
+  }
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('outbox_messages')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}
+
 /**
  * Tells the staff of some units (those holding `permission` there) one message each, in the caller's
  * transaction: one query for the staff, one for their choices, one insert (it runs inside case intake).

@@ -144,6 +144,14 @@ function serviceNotice(agency: string | null, c: Pick<CaseRow, 'created_at' | 'a
  * The notice of a receipt: told to the client that just sent the case, whatever the public may later
  * see of it (a case of a person item is never listed or fetched, but its sender learns who handles it).
  */
+/** The receipt's notice for a case intake has just written, from what it wrote (no read-back). */
+export function writtenReceiptNotice(
+  agency: string,
+  c: Pick<CaseRow, 'created_at' | 'accept_due_at' | 'resolve_due_at'>,
+): string | null {
+  return serviceNotice(agency, c);
+}
+
 export async function receiptNotice(db: Kysely<DB>, number: string): Promise<string | null> {
   const c = await db
     .selectFrom('cases')

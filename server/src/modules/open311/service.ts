@@ -8,7 +8,7 @@ import { PHONE_PATTERN, normalizePhone } from '../../platform/pii/crypto.ts';
 import { submitCase } from '../cases/intake.ts';
 import { listPublicDutyItems } from '../duties/service.ts';
 import type { DutyItemTable } from '../duties/tables.ts';
-import { MEDIA_LINE_PREFIX, receiptNotice } from './requests.ts';
+import { MEDIA_LINE_PREFIX, receiptNotice, writtenReceiptNotice } from './requests.ts';
 import type { RequestCreateParams } from './schema.ts';
 
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
@@ -164,7 +164,10 @@ export async function submitRequest(
   if (outcome.kind === 'duplicates') {
     throw new AppError('INTERNAL', { zh: '服务器内部错误', en: 'Intake offered duplicates to a forced submission' });
   }
-  const notice = await receiptNotice(deps.db, outcome.number);
+  const notice =
+    outcome.kind === 'created' && outcome.written.handlerName !== undefined
+      ? writtenReceiptNotice(outcome.written.handlerName, outcome.written.row)
+      : await receiptNotice(deps.db, outcome.number);
   // account_id "may not be returned": submitters have no account here, and the swagger types it as a string
   return {
     isNew: outcome.kind === 'created',

@@ -79,19 +79,28 @@ export interface CaseStepInput {
  * wants this event, written in the caller's transaction, so a rolled-back step tells nobody and a
  * committed one is never lost. Costs one indexed query when nobody subscribes; never calls a receiver.
  */
-export async function emitCaseEvent(trx: Kysely<DB>, input: CaseStepInput): Promise<number> {
+export async function emitCaseEvent(
+  trx: Kysely<DB>,
+  input: CaseStepInput,
+  /** subscribers already looked up in this transaction, by the units a case lies under (a batch of intakes) */
+  memo?: Map<string, { id: string; events: string }[]>,
+): Promise<number> {
   const type = EVENT_OF_STEP[input.kind];
   if (type === undefined) return 0;
   const c = input.row;
   const under = [...new Set([...pathsAbove(c.org_path), ...pathsAbove(c.handler_path)])];
-  const subscribers = (
-    await trx
+  const memoKey = under.join('\n');
+  let active = memo?.get(memoKey);
+  if (active === undefined) {
+    active = await trx
       .selectFrom('webhook_subscribers')
       .select(['id', 'events'])
       .where('org_path', 'in', under)
       .where('is_active', '=', 1)
-      .execute()
-  ).filter((s) => s.events.split(',').includes(type));
+      .execute();
+    memo?.set(memoKey, active);
+  }
+  const subscribers = active.filter((s) => s.events.split(',').includes(type));
   if (subscribers.length === 0) return 0;
   const payload = JSON.stringify(await buildPayload(trx, type, input));
   const eventId = (JSON.parse(payload) as { id: string }).id;

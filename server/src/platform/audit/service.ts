@@ -32,26 +32,40 @@ export const whoFromActor = (actor: Actor): AuditWho => ({
   userAgent: actor.userAgent,
 });
 
+/** One audit record as it is written; `recordAudit` writes one, `recordAudits` many at once. */
+export function auditRow(clock: Clock, who: AuditWho, entry: AuditEntry): AuditLogTable {
+  return {
+    id: newId(),
+    at: clock.now().toISOString(),
+    actor_id: who.actorId,
+    actor_name: who.actorName,
+    action: entry.action,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId ?? null,
+    org_id: entry.orgId ?? null,
+    org_path: entry.orgPath ?? null,
+    ip: who.ip,
+    user_agent: who.userAgent?.slice(0, 500) ?? null,
+    detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+    actor_sealed: entry.isActorSealed === true ? 1 : 0,
+  };
+}
+
 /** Appends one audit record, in the caller's transaction when given one. */
 export async function recordAudit(db: Kysely<DB>, clock: Clock, who: AuditWho, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('audit_log')
-    .values({
-      id: newId(),
-      at: clock.now().toISOString(),
-      actor_id: who.actorId,
-      actor_name: who.actorName,
-      action: entry.action,
-      target_type: entry.targetType ?? null,
-      target_id: entry.targetId ?? null,
-      org_id: entry.orgId ?? null,
-      org_path: entry.orgPath ?? null,
-      ip: who.ip,
-      user_agent: who.userAgent?.slice(0, 500) ?? null,
-      detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
-      actor_sealed: entry.isActorSealed === true ? 1 : 0,
-    })
+    .values(auditRow(clock, who, entry))
     .execute();
+}
+
+/** Appends audit records built by `auditRow` in a few wide inserts (a group commit's batch). */
+export async function recordAudits(db: Kysely<DB>, rows: readonly AuditLogTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('audit_log')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 /** Whether the reader may see who acted on a record: always, unless its actor is sealed and she may not reveal there. */
