@@ -153,7 +153,10 @@ async function dumpStoredRows(
 const copyText = (v: unknown) =>
   v === null
     ? '\\N'
-    : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+    : String(v as string | number).replace(
+        /[\\\t\n\r]/g,
+        (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
+      );
 const fromCopyText = (v: string) =>
   v === '\\N' ? null : v.replace(/\\[\\tnr]/g, (c) => ({ '\\\\': '\\', '\\t': '\t', '\\n': '\n', '\\r': '\r' })[c]!);
 

@@ -6,11 +6,22 @@ import crypto from 'node:crypto';
  * share them with odds of about 1 in 10^7 in a file of a million rows.
  */
 
-/** 64-bit keys → 32-bit integers (open addressing, linear probing; 0 marks an empty slot). */
+/**
+ * 64-bit keys → 32-bit integers (open addressing, linear probing; 0 marks an empty slot), at most three
+ * quarters full: 16 bytes a key at worst. Sized for `expected` keys up front, it never grows (a growth
+ * holds the old and the new arrays at once).
+ */
 export class Key64Map {
-  private keys = new BigUint64Array(1 << 16);
-  private values = new Int32Array(1 << 16);
+  private keys: BigUint64Array;
+  private values: Int32Array;
   private size = 0;
+
+  constructor(expected = 0) {
+    let slots = 1 << 16;
+    while (expected * 4 > slots * 3) slots *= 2;
+    this.keys = new BigUint64Array(slots);
+    this.values = new Int32Array(slots);
+  }
 
   get(key: bigint): number | undefined {
     const at = this.slotOf(key);
@@ -24,7 +35,7 @@ export class Key64Map {
       this.size += 1;
     }
     this.values[at] = value;
-    if (this.size * 2 > this.keys.length) this.grow();
+    if (this.size * 4 > this.keys.length * 3) this.grow();
   }
 
   private slotOf(key: bigint): number {
@@ -54,7 +65,12 @@ export class Key64Map {
 
 /** The ID numbers met so far in one ledger, each with its row. */
 export class SeenIds {
-  private readonly rows = new Key64Map();
+  private readonly rows: Key64Map;
+
+  /** `expected`: the rows the file is thought to have (its line count), so the map is made once */
+  constructor(expected = 0) {
+    this.rows = new Key64Map(expected);
+  }
 
   /** Records `row` for the blind index, or returns the row that had it first. */
   firstRowOf(blindIndex: string, row: number): number | undefined {

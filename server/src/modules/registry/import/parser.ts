@@ -23,6 +23,8 @@ export interface ParserJob {
   /** ISO instant the import runs at (birth dates may not be after it) */
   now: string;
   isAllOrNothing: boolean;
+  /** rows the file is thought to hold (its line count; 0 when unknown) */
+  expectedRows: number;
 }
 
 export interface ParsedBatch {

@@ -19,7 +19,7 @@ import type { ImportProblem, ParsedRow } from './parse.ts';
 import { openLedgerReader } from './parser.ts';
 import { readSpreadsheet, SpreadsheetError } from './read.ts';
 import { markOf, NewRowTally, syncResidentRollups } from '../../insights/rollups.ts';
-import { householdFacts, residentFacts } from '../../insights/facts.ts';
+import { householdFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
 
 export type { ImportProblem } from './parse.ts';
@@ -193,9 +193,8 @@ export async function importResidents(
       let declared: DeclaredResident[] = [];
       /** residents already in the registry that this import updated: their counters are re-synced */
       const updatedIds: string[] = [];
-      /** new rows' contributions to the insight counters, added once at the end */
-      const tally = new NewRowTally();
-      const tagCodes = new Map(tags.map((t) => [t.id, t.code]));
+      /** new rows by place and facts, added to the insight counters once at the end */
+      const newCounts = new NewRowCounts();
       const buildingRows: { id: string; org_id: string; org_path: string; name: string; created_at: string }[] = [];
       const flush = async () => {
         if (buildingRows.length > 0)
@@ -206,29 +205,12 @@ export async function importResidents(
             { id: 'text', org_id: 'text', org_path: 'text', name: 'text', created_at: 'text' },
             buildingRows.splice(0),
           );
-        // new rows are written with their insight marks and counted once, at the end of the import
-        const tagsOf = new Map<string, string[]>();
-        for (const t of newTags) {
-          const code = tagCodes.get(t.tag_id);
-          if (code === undefined) continue;
-          const list = tagsOf.get(t.resident_id);
-          if (list === undefined) tagsOf.set(t.resident_id, [code]);
-          else list.push(code);
-        }
+        // new rows carry their insight marks and are counted once, at the end of the import
         for (const h of newHouseholds) {
-          const counted = { id: h.id, org_path: h.org_path, facts: householdFacts() };
-          h.insight_mark = markOf(counted);
-          tally.add('household', counted);
+          h.insight_mark = markOf({ org_path: h.org_path, facts: HOUSEHOLD_FACTS });
+          newCounts.add(h.insight_mark, 'household');
         }
-        for (const r of newResidents) {
-          const counted = {
-            id: r.id,
-            org_path: r.org_path,
-            facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
-          };
-          r.insight_mark = markOf(counted);
-          tally.add('resident', counted);
-        }
+        for (const r of newResidents) newCounts.add(r.insight_mark!, 'resident');
         await bulkInsert(trx, deps.database.sqlite, 'households', HOUSEHOLD_TYPES, newHouseholds);
         await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
         await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
@@ -365,7 +347,7 @@ export async function importResidents(
             counts.updated += 1;
             continue;
           }
-          const id = newId();
+          const id = p.residentId;
           newResidents.push({
             id,
             household_id: householdId,
@@ -382,6 +364,7 @@ export async function importResidents(
             updated_at: iso,
             // the job is the record of who created the resident, and when (history shows it from there)
             import_job_id: input.jobId,
+            insight_mark: markOf({ org_path: p.unit.path, facts: p.facts }),
           });
           newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
           if (p.isPartyMember) declared.push({ id, name: p.identity.name, org_path: p.unit.path });
@@ -401,6 +384,7 @@ export async function importResidents(
           keys: deps.pii.keysForWorker(),
           now: iso,
           isAllOrNothing,
+          expectedRows: estimate,
         },
         { fileBytes: (await fs.promises.stat(input.file)).size, thread: input.thread },
       );
@@ -419,23 +403,11 @@ export async function importResidents(
         if (batch.rowsRead - collectedAt >= COLLECT_EVERY_ROWS) {
           collectGarbage();
           collectedAt = batch.rowsRead;
-          if (collectedAt % 100_000 < 2000) {
-            const m = process.memoryUsage();
-            console.error(
-              'MEM',
-              collectedAt,
-              (m.rss / 1e6) | 0,
-              (m.heapUsed / 1e6) | 0,
-              (m.heapTotal / 1e6) | 0,
-              (m.external / 1e6) | 0,
-              (m.arrayBuffers / 1e6) | 0,
-            );
-          }
         }
       }
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
       for (const problem of withheld) reject([problem]);
-      await tally.apply(trx);
+      await newCounts.apply(trx);
       if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds);
       await lookups.record(trx, who.audit, lookupAudit);
       await recordAudit(trx, deps.clock, who.audit, {
@@ -522,6 +494,32 @@ async function* blindIndexPages(db: Kysely<DB>): AsyncGenerator<string[]> {
     yield page.map((r) => r.id_number_bidx!);
     if (page.length < 50_000) return;
     after = page[page.length - 1]!.id_number_bidx!;
+  }
+}
+
+const HOUSEHOLD_FACTS = householdFacts();
+
+/**
+ * New rows counted by place and facts (the mark a row is written with, less its place): a ledger's million
+ * residents fall into a few thousand such groups, each tallied once at the end (rollups.ts NewRowTally).
+ */
+class NewRowCounts {
+  private readonly counts = new Map<string, number>();
+
+  add(mark: string, kind: 'resident' | 'household'): void {
+    const key = `${kind}\u0000${mark}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  async apply(trx: Kysely<DB>): Promise<void> {
+    const tally = new NewRowTally();
+    for (const [key, n] of this.counts) {
+      const [kind, mark] = key.split('\u0000') as ['resident' | 'household', string];
+      const space = mark.indexOf(' ');
+      tally.add(kind, { org_path: mark.slice(0, space), facts: mark.slice(space + 1) }, n);
+    }
+    this.counts.clear();
+    await tally.apply(trx);
   }
 }
 
