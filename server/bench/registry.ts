@@ -153,7 +153,7 @@ async function dumpStoredRows(
 const copyText = (v: unknown) =>
   v === null
     ? '\\N'
-    : String(v as string | number).replace(
+    : String(v).replace(
         /[\\\t\n\r]/g,
         (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
       );
