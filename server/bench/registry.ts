@@ -153,7 +153,7 @@ async function dumpStoredRows(
 const copyText = (v: unknown) =>
   v === null
     ? '\\N'
-    : String(v).replace(
+    : (typeof v === 'string' ? v : JSON.stringify(v)).replace(
         /[\\\t\n\r]/g,
         (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
       );
