@@ -22,15 +22,21 @@ import { fmtMs, freshDatabase, latency, report } from './util.ts';
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英';
 
-/** A ledger of `rows` residents across the Lanzhou communities' grids, about 1% of rows broken. */
+/**
+ * A ledger of `rows` residents across the Lanzhou communities' grids, about 1% of rows broken, in
+ * households of three written together (户主 then two more at the same address), as ledgers list them.
+ */
 export async function writeLedger(file: string, rows: number, communities: { code: string; grids: string[] }[]) {
   const out = fs.createWriteStream(file);
   const write = (s: string) =>
     out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
   await write('社区,网格,地址,姓名,身份证号码,联系电话,与户主关系,人口类型,关爱标签\n');
   for (let i = 0; i < rows; i++) {
-    const c = communities[i % communities.length]!;
-    const grid = c.grids[Math.floor(i / communities.length) % c.grids.length]!;
+    // rows 3k, 3k+1, 3k+2 share a community, grid and address: one household (the address alone said so
+    // before, but the community changed every row, so each row made a household of its own)
+    const household = Math.floor(i / 3);
+    const c = communities[household % communities.length]!;
+    const grid = c.grids[Math.floor(household / communities.length) % c.grids.length]!;
     // Unique by construction: a birth date per i (about 68 years of days), a sequence per 25,000 rows.
     const birth = new Date(Date.UTC(1940, 0, 1) + (i % 25_000) * 86_400_000)
       .toISOString()
