@@ -162,3 +162,65 @@ export class IdFingerprints {
 }
 
 const fingerprint = (blindIndex: string) => Buffer.from(blindIndex.slice(0, 6), 'base64url').readUInt32LE(0);
+
+/**
+ * A set of 64-bit keys in a few bits each (a Bloom filter): `mayHave` is never wrong about a key it was
+ * given, and says yes to about one other key in two thousand while it holds no more than `expected`
+ * keys (more only raise that rate). Memory: 2 bytes a key, fixed when made.
+ */
+export class KeyFilter {
+  private static readonly BITS_PER_KEY = 16;
+  private static readonly PROBES = 11;
+  private readonly bits: Uint32Array;
+  private readonly size: number;
+
+  constructor(expected: number) {
+    const words = Math.max(1024, Math.ceil((Math.max(expected, 1) * KeyFilter.BITS_PER_KEY) / 32));
+    this.bits = new Uint32Array(words);
+    this.size = words * 32;
+  }
+
+  add(key: bigint): void {
+    const [h1, h2] = halves(key);
+    for (let i = 0; i < KeyFilter.PROBES; i++) {
+      const bit = (h1 + i * h2) % this.size;
+      this.bits[bit >>> 5]! |= 1 << (bit & 31);
+    }
+  }
+
+  mayHave(key: bigint): boolean {
+    const [h1, h2] = halves(key);
+    for (let i = 0; i < KeyFilter.PROBES; i++) {
+      const bit = (h1 + i * h2) % this.size;
+      if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+/** Two 32-bit halves of a key, the second odd (double hashing: every probe a different bit). */
+const halves = (key: bigint): [number, number] => [Number(key & 0xffffffffn), (Number(key >> 32n) | 1) >>> 0];
+
+/**
+ * The last households an import made, by the key of their place: two generations of at most `perGeneration`
+ * each, so memory stays flat however long the file. Ledgers list a household's members together, so
+ * nearly every member finds her household here; an older one is looked up where it was written.
+ */
+export class RecentHouseholds {
+  private current = new Map<bigint, string>();
+  private previous = new Map<bigint, string>();
+
+  constructor(private readonly perGeneration: number) {}
+
+  get(key: bigint): string | undefined {
+    return this.current.get(key) ?? this.previous.get(key);
+  }
+
+  set(key: bigint, id: string): void {
+    if (this.current.size >= this.perGeneration) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, id);
+  }
+}

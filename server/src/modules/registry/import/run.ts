@@ -14,7 +14,7 @@ import { listCareTags } from '../care-tags.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
 import { FIELD_LABELS, type ImportField, mapHeaders } from './columns.ts';
 import { ImportLookups, unchecked } from './exact-lookups.ts';
-import { HouseholdIds, householdKey, IdFingerprints } from './compact-maps.ts';
+import { HouseholdIds, householdKey, IdFingerprints, KeyFilter, RecentHouseholds } from './compact-maps.ts';
 import type { ImportProblem, ParsedRow } from './parse.ts';
 import { openLedgerReader } from './parser.ts';
 import { readSpreadsheet, SpreadsheetError } from './read.ts';
@@ -81,6 +81,9 @@ async function estimateRows(file: string): Promise<number> {
     await handle.close();
   }
 }
+
+/** Households an import remembers exactly, per generation (two are kept); a test makes it small. */
+export const householdMemory = { perGeneration: 20_000 };
 
 /** Rows between two full garbage collections, which keep a big import's memory flat. */
 const COLLECT_EVERY_ROWS = 20_000;
@@ -161,6 +164,13 @@ export async function importResidents(
     if (page.length < 10_000) break;
     after = page[page.length - 1]!.id;
   }
+  /**
+   * The households this import makes: the last ones exactly, all of them in a filter of 2 bytes each, so a
+   * city's file keeps flat memory; a member whose household is older than the last 40,000 finds it in the
+   * table (ledgers list members together: that is rare).
+   */
+  const recent = new RecentHouseholds(householdMemory.perGeneration);
+  const made = new KeyFilter(estimate > 0 ? estimate : 1_000_000);
   const buildings = new Map<string, string>();
   const isAllOrNothing = input.options.mode === 'all-or-nothing';
   // a number found outside the importer's scope is an exact look-up: limited and audited (exact-lookups.ts)
@@ -242,10 +252,28 @@ export async function importResidents(
       });
       const householdOf = async (p: ParsedRow): Promise<string> => {
         const key = p.householdKey;
-        const found = households.get(key);
+        const found = households.get(key) ?? recent.get(key);
         if (found !== undefined) return found;
+        if (made.mayHave(key)) {
+          // made by this import long ago (or the filter's rare false yes): look where it is written
+          await flush();
+          const earlier = await trx
+            .selectFrom('households')
+            .select('id')
+            .where('org_path', '=', p.unit.path)
+            .where('address', '=', p.address)
+            .where('org_id', '=', p.unit.id)
+            .where('unit_no', p.unitNo === null ? 'is' : '=', p.unitNo)
+            .where('room_no', p.roomNo === null ? 'is' : '=', p.roomNo)
+            .executeTakeFirst();
+          if (earlier !== undefined) {
+            recent.set(key, earlier.id);
+            return earlier.id;
+          }
+        }
         const householdId = newId();
-        households.set(key, householdId);
+        made.add(key);
+        recent.set(key, householdId);
         let buildingId: string | null = null;
         if (p.building !== undefined) {
           const bKey = `${p.unit.id}|${p.building}`;
