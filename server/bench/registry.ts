@@ -12,6 +12,7 @@ import { importDivisions } from '../src/modules/orgs/divisions.ts';
 import { insertSubUnit } from '../src/modules/orgs/service.ts';
 import { prepareResidentExport } from '../src/modules/registry/export.ts';
 import { checkCharacter } from '../src/modules/registry/id-number.ts';
+import { WRITE_CACHE_MIB } from '../src/modules/registry/import/run.ts';
 import { insertAccount, loadActor } from '../src/modules/users/service.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import type { AppDeps } from '../src/platform/deps.ts';
@@ -168,8 +169,8 @@ const fromCopyText = (v: string) =>
 
 /**
  * The bare engine's load of the dumped rows into a freshly migrated database (the same tables, the same
- * indexes, foreign keys off): one prepared insert per row in one transaction with the import's 64 MiB
- * page cache on SQLite, COPY on PostgreSQL; then the same statistics pass the import ends with.
+ * indexes, foreign keys off): one prepared insert per row in one transaction with the import's page cache
+ * (WRITE_CACHE_MIB) on SQLite, COPY on PostgreSQL; then the same statistics pass the import ends with.
  */
 async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof dumpStoredRows>>): Promise<number> {
   const bare = await freshDatabase(dialect, 'regbare');
@@ -178,7 +179,7 @@ async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof 
     if (dialect === 'sqlite') {
       const h = bare.database.sqlite!;
       h.pragma('foreign_keys = OFF');
-      h.pragma(`cache_size = ${-64 * 1024}`);
+      h.pragma(`cache_size = ${-WRITE_CACHE_MIB * 1024}`);
       h.exec('begin');
       for (const table of LOADED_TABLES) {
         const { file, columns } = dumped[table]!;

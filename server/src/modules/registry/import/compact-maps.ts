@@ -8,8 +8,9 @@ import crypto from 'node:crypto';
 
 /**
  * 64-bit keys → 32-bit integers (open addressing, linear probing; 0 marks an empty slot), at most three
- * quarters full: 16 bytes a key at worst. Sized for `expected` keys up front, it never grows (a growth
- * holds the old and the new arrays at once).
+ * quarters full: 12 bytes a slot, 16 a key. Sized for `expected` keys up front (any number of slots, not
+ * a power of two: 5,000,000 rows take 80 MB, not 100), it never grows, since a growth holds the old and
+ * the new arrays at once.
  */
 export class Key64Map {
   private keys: BigUint64Array;
@@ -17,8 +18,7 @@ export class Key64Map {
   private size = 0;
 
   constructor(expected = 0) {
-    let slots = 1 << 16;
-    while (expected * 4 > slots * 3) slots *= 2;
+    const slots = Math.max(1 << 16, Math.ceil((expected * 4) / 3));
     this.keys = new BigUint64Array(slots);
     this.values = new Int32Array(slots);
   }
@@ -39,12 +39,13 @@ export class Key64Map {
   }
 
   private slotOf(key: bigint): number {
-    const mask = this.keys.length - 1;
-    let at = Number(key & BigInt(mask));
+    const slots = this.keys.length;
+    // the low 32 bits scaled to the table (keys are hashes: uniform), then the next free or equal slot
+    let at = Math.min(slots - 1, Math.floor((Number(key & 0xffffffffn) * slots) / 4294967296));
     for (;;) {
       const here = this.keys[at]!;
       if (here === 0n || here === key) return at;
-      at = (at + 1) & mask;
+      at = at + 1 === slots ? 0 : at + 1;
     }
   }
 
