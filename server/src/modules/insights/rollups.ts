@@ -329,7 +329,8 @@ export class NewRowTally {
   private readonly sums = new Map<string, Map<string, number>>();
   private readonly contributions = new Map<string, Contribution[]>();
 
-  add(kind: SourceKind, row: { org_path: string; facts: string }): void {
+  /** Tallies `times` new rows of one kind with the same place and facts. */
+  add(kind: SourceKind, row: { org_path: string; facts: string }, times = 1): void {
     const memo = `${kind}${SEP}${row.facts}`;
     let contributions = this.contributions.get(memo);
     if (contributions === undefined) {
@@ -340,7 +341,7 @@ export class NewRowTally {
     if (counts === undefined) this.sums.set(row.org_path, (counts = new Map<string, number>()));
     for (const c of contributions) {
       const key = `${c.fact}${SEP}${c.dims}`;
-      counts.set(key, (counts.get(key) ?? 0) + c.n);
+      counts.set(key, (counts.get(key) ?? 0) + c.n * times);
     }
   }
 

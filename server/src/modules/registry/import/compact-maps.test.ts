@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../../platform/ids.ts';
-import { HouseholdIds, IdFingerprints, SeenIds, householdKey } from './compact-maps.ts';
+import { HouseholdIds, IdFingerprints, KeyFilter, RecentHouseholds, SeenIds, householdKey } from './compact-maps.ts';
 
 const blindIndex = () => crypto.randomBytes(24).toString('base64url').slice(0, 32);
 
@@ -36,5 +36,31 @@ describe("an import's compact memory", () => {
     expect(registered.every((b) => fingerprints.mayContain(b))).toBe(true);
     const others = Array.from({ length: 100_000 }, blindIndex).filter((b) => fingerprints.mayContain(b));
     expect(others.length).toBeLessThan(50);
+  });
+
+  it('sized for the rows it expects, remembers every ID number of a file that long', () => {
+    const seen = new SeenIds(300_000);
+    const indexes = Array.from({ length: 300_000 }, blindIndex);
+    indexes.forEach((b, i) => expect(seen.firstRowOf(b, i + 2)).toBeUndefined());
+    expect(indexes.every((b, i) => seen.firstRowOf(b, 0) === i + 2)).toBe(true);
+  });
+
+  it("never forgets a household's place it was given, and mistakes few others for one", () => {
+    const filter = new KeyFilter(100_000);
+    const given = Array.from({ length: 100_000 }, (_, i) => householdKey('unit-1', `营门滩路${i}号`, null, null));
+    for (const key of given) filter.add(key);
+    expect(given.every((key) => filter.mayHave(key))).toBe(true);
+    const others = Array.from({ length: 100_000 }, (_, i) => householdKey('unit-2', `营门滩路${i}号`, null, null));
+    // 16 bits a key: about one in two thousand
+    expect(others.filter((key) => filter.mayHave(key)).length).toBeLessThan(200);
+  });
+
+  it('keeps the last households made, and only those, however many there are', () => {
+    const recent = new RecentHouseholds(1000);
+    const keys = Array.from({ length: 10_000 }, (_, i) => householdKey('unit-1', `营门滩路${i}号`, null, null));
+    keys.forEach((key, i) => recent.set(key, `h${i}`));
+    expect(recent.get(keys[9_999]!)).toBe('h9999');
+    expect(recent.get(keys[9_000]!)).toBe('h9000');
+    expect(recent.get(keys[7_999]!)).toBeUndefined();
   });
 });

@@ -6,11 +6,22 @@ import crypto from 'node:crypto';
  * share them with odds of about 1 in 10^7 in a file of a million rows.
  */
 
-/** 64-bit keys → 32-bit integers (open addressing, linear probing; 0 marks an empty slot). */
+/**
+ * 64-bit keys → 32-bit integers (open addressing, linear probing; 0 marks an empty slot), at most three
+ * quarters full: 12 bytes a slot, 16 a key. Sized for `expected` keys up front (any number of slots, not
+ * a power of two: 5,000,000 rows take 80 MB, not 100), it never grows, since a growth holds the old and
+ * the new arrays at once.
+ */
 export class Key64Map {
-  private keys = new BigUint64Array(1 << 16);
-  private values = new Int32Array(1 << 16);
+  private keys: BigUint64Array;
+  private values: Int32Array;
   private size = 0;
+
+  constructor(expected = 0) {
+    const slots = Math.max(1 << 16, Math.ceil((expected * 4) / 3));
+    this.keys = new BigUint64Array(slots);
+    this.values = new Int32Array(slots);
+  }
 
   get(key: bigint): number | undefined {
     const at = this.slotOf(key);
@@ -24,16 +35,17 @@ export class Key64Map {
       this.size += 1;
     }
     this.values[at] = value;
-    if (this.size * 2 > this.keys.length) this.grow();
+    if (this.size * 4 > this.keys.length * 3) this.grow();
   }
 
   private slotOf(key: bigint): number {
-    const mask = this.keys.length - 1;
-    let at = Number(key & BigInt(mask));
+    const slots = this.keys.length;
+    // the low 32 bits scaled to the table (keys are hashes: uniform), then the next free or equal slot
+    let at = Math.min(slots - 1, Math.floor((Number(key & 0xffffffffn) * slots) / 4294967296));
     for (;;) {
       const here = this.keys[at]!;
       if (here === 0n || here === key) return at;
-      at = (at + 1) & mask;
+      at = at + 1 === slots ? 0 : at + 1;
     }
   }
 
@@ -54,7 +66,12 @@ export class Key64Map {
 
 /** The ID numbers met so far in one ledger, each with its row. */
 export class SeenIds {
-  private readonly rows = new Key64Map();
+  private readonly rows: Key64Map;
+
+  /** `expected`: the rows the file is thought to have (its line count), so the map is made once */
+  constructor(expected = 0) {
+    this.rows = new Key64Map(expected);
+  }
 
   /** Records `row` for the blind index, or returns the row that had it first. */
   firstRowOf(blindIndex: string, row: number): number | undefined {
@@ -146,3 +163,65 @@ export class IdFingerprints {
 }
 
 const fingerprint = (blindIndex: string) => Buffer.from(blindIndex.slice(0, 6), 'base64url').readUInt32LE(0);
+
+/**
+ * A set of 64-bit keys in a few bits each (a Bloom filter): `mayHave` is never wrong about a key it was
+ * given, and says yes to about one other key in two thousand while it holds no more than `expected`
+ * keys (more only raise that rate). Memory: 2 bytes a key, fixed when made.
+ */
+export class KeyFilter {
+  private static readonly BITS_PER_KEY = 16;
+  private static readonly PROBES = 11;
+  private readonly bits: Uint32Array;
+  private readonly size: number;
+
+  constructor(expected: number) {
+    const words = Math.max(1024, Math.ceil((Math.max(expected, 1) * KeyFilter.BITS_PER_KEY) / 32));
+    this.bits = new Uint32Array(words);
+    this.size = words * 32;
+  }
+
+  add(key: bigint): void {
+    const [h1, h2] = halves(key);
+    for (let i = 0; i < KeyFilter.PROBES; i++) {
+      const bit = (h1 + i * h2) % this.size;
+      this.bits[bit >>> 5]! |= 1 << (bit & 31);
+    }
+  }
+
+  mayHave(key: bigint): boolean {
+    const [h1, h2] = halves(key);
+    for (let i = 0; i < KeyFilter.PROBES; i++) {
+      const bit = (h1 + i * h2) % this.size;
+      if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+/** Two 32-bit halves of a key, the second odd (double hashing: every probe a different bit). */
+const halves = (key: bigint): [number, number] => [Number(key & 0xffffffffn), (Number(key >> 32n) | 1) >>> 0];
+
+/**
+ * The last households an import made, by the key of their place: two generations of at most `perGeneration`
+ * each, so memory stays flat however long the file. Ledgers list a household's members together, so
+ * nearly every member finds her household here; an older one is looked up where it was written.
+ */
+export class RecentHouseholds {
+  private current = new Map<bigint, string>();
+  private previous = new Map<bigint, string>();
+
+  constructor(private readonly perGeneration: number) {}
+
+  get(key: bigint): string | undefined {
+    return this.current.get(key) ?? this.previous.get(key);
+  }
+
+  set(key: bigint, id: string): void {
+    if (this.current.size >= this.perGeneration) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, id);
+  }
+}

@@ -48,6 +48,10 @@ export interface ParsedRow {
   /** the row declares her 党员: a party membership, not a care tag */
   isPartyMember: boolean;
   identity: ResidentIdentity;
+  /** the id she gets if she is new, made on the reading thread */
+  residentId: string;
+  /** what the insight counters count of her if she is new (insights/facts.ts residentFacts), '' until known */
+  facts: string;
 }
 
 type Cells = Partial<Record<ImportField, string>>;
@@ -151,6 +155,8 @@ export function parseRow(
       tagIds: tags.ids,
       isPartyMember,
       identity: identity.value,
+      residentId: '',
+      facts: '',
     },
   };
 }

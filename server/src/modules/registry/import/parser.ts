@@ -23,6 +23,8 @@ export interface ParserJob {
   /** ISO instant the import runs at (birth dates may not be after it) */
   now: string;
   isAllOrNothing: boolean;
+  /** rows the file is thought to hold (its line count; 0 when unknown) */
+  expectedRows: number;
 }
 
 export interface ParsedBatch {
@@ -68,7 +70,7 @@ class ThreadReader implements LedgerReader {
     this.worker = new Worker(new URL('./parse-worker.mjs', import.meta.url), {
       workerData: job,
       // a small young generation: the reader's garbage is short-lived rows, and its memory adds to the import's
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     this.worker.on('message', (message: FromParser) => this.push(message));
     this.worker.on('error', (err) => {

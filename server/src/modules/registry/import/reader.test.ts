@@ -55,6 +55,7 @@ describe('the ledger reader', () => {
     keys: pii.keysForWorker(),
     now: '2026-11-28T00:00:00.000Z',
     isAllOrNothing: false,
+    expectedRows: 0,
   };
 
   it('gives the same rows and problems on a thread of its own as on this one', async () => {

@@ -1,4 +1,6 @@
 import { collectGarbage } from '../../../platform/memory.ts';
+import { newId } from '../../../platform/ids.ts';
+import { residentFacts } from '../../insights/facts.ts';
 import { PiiCipher } from '../../../platform/pii/crypto.ts';
 import { SeenIds } from './compact-maps.ts';
 import { type ImportProblem, type ParseContext, type ParsedRow, parseRow } from './parse.ts';
@@ -29,7 +31,10 @@ export async function* readLedger(job: ParserJob, state: ReaderState): AsyncGene
     isEncrypting: state.isEncrypting,
   };
   const columns = new Map(job.columns);
-  const seen = new SeenIds();
+  const seen = new SeenIds(job.expectedRows);
+  const tagCodes = new Map(job.tags.map((t) => [t.id, t.code]));
+  /** a new resident's facts for the counters, by what they depend on (a ledger repeats few combinations) */
+  const factsOf = new Map<string, string>();
   let rows: ParsedRow[] = [];
   let rejected: ImportProblem[][] = [];
   let rowsRead = 0;
@@ -54,7 +59,26 @@ export async function* readLedger(job: ParserJob, state: ReaderState): AsyncGene
           },
         ]);
         if (job.isAllOrNothing) state.isEncrypting = false;
-      } else if (state.isEncrypting) rows.push(outcome.parsed);
+      } else if (state.isEncrypting) {
+        // what the writing thread would otherwise work out per row: her id and her counters' facts
+        const p = outcome.parsed;
+        p.residentId = newId();
+        const key = `${p.status}|${p.identity.gender}|${p.identity.birth_date.slice(0, 4)}|${p.residenceType}|${p.tagIds.join(',')}`;
+        let facts = factsOf.get(key);
+        if (facts === undefined) {
+          facts = residentFacts({
+            status: p.status,
+            gender: p.identity.gender,
+            birth_date: p.identity.birth_date,
+            residence_type: p.residenceType,
+            created_at: job.now,
+            tags: p.tagIds.map((id) => tagCodes.get(id)).filter((c): c is string => c !== undefined),
+          });
+          if (factsOf.size < 100_000) factsOf.set(key, facts);
+        }
+        p.facts = facts;
+        rows.push(p);
+      }
     }
     if (rows.length + rejected.length >= BATCH_ROWS) {
       yield { rows, rejected, rowsRead };

@@ -14,12 +14,12 @@ import { listCareTags } from '../care-tags.ts';
 import type { HouseholdTable, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
 import { FIELD_LABELS, type ImportField, mapHeaders } from './columns.ts';
 import { ImportLookups, unchecked } from './exact-lookups.ts';
-import { HouseholdIds, householdKey, IdFingerprints } from './compact-maps.ts';
+import { HouseholdIds, householdKey, IdFingerprints, KeyFilter, RecentHouseholds } from './compact-maps.ts';
 import type { ImportProblem, ParsedRow } from './parse.ts';
 import { openLedgerReader } from './parser.ts';
 import { readSpreadsheet, SpreadsheetError } from './read.ts';
 import { markOf, NewRowTally, syncResidentRollups } from '../../insights/rollups.ts';
-import { householdFacts, residentFacts } from '../../insights/facts.ts';
+import { householdFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
 
 export type { ImportProblem } from './parse.ts';
@@ -28,9 +28,10 @@ export type { ImportProblem } from './parse.ts';
 const ANALYZE_AFTER_ROWS = 5000;
 /**
  * SQLite page cache for the write pass, in MiB: 980,000 residents went into the indexed table in 53 s
- * with it, 49 s with 128 MiB, 80 s with SQLite's default 2 MB.
+ * with 64 MiB, 49 s with 128 MiB, 80 s with SQLite's default 2 MB. 32 MiB keeps a 5,000,000-row import
+ * under 512 MB for the whole process (the bench's bare load gets the same cache).
  */
-const WRITE_CACHE_MIB = 64;
+export const WRITE_CACHE_MIB = 32;
 
 export type ImportMode = 'all-or-nothing' | 'valid-rows';
 export type OnDuplicate = 'update' | 'skip';
@@ -81,6 +82,9 @@ async function estimateRows(file: string): Promise<number> {
     await handle.close();
   }
 }
+
+/** Households an import remembers exactly, per generation (two are kept); a test makes it small. */
+export const householdMemory = { perGeneration: 20_000 };
 
 /** Rows between two full garbage collections, which keep a big import's memory flat. */
 const COLLECT_EVERY_ROWS = 20_000;
@@ -161,6 +165,13 @@ export async function importResidents(
     if (page.length < 10_000) break;
     after = page[page.length - 1]!.id;
   }
+  /**
+   * The households this import makes: the last ones exactly, all of them in a filter of 2 bytes each, so a
+   * city's file keeps flat memory; a member whose household is older than the last 40,000 finds it in the
+   * table (ledgers list members together: that is rare).
+   */
+  const recent = new RecentHouseholds(householdMemory.perGeneration);
+  const made = new KeyFilter(estimate > 0 ? estimate : 1_000_000);
   const buildings = new Map<string, string>();
   const isAllOrNothing = input.options.mode === 'all-or-nothing';
   // a number found outside the importer's scope is an exact look-up: limited and audited (exact-lookups.ts)
@@ -193,9 +204,8 @@ export async function importResidents(
       let declared: DeclaredResident[] = [];
       /** residents already in the registry that this import updated: their counters are re-synced */
       const updatedIds: string[] = [];
-      /** new rows' contributions to the insight counters, added once at the end */
-      const tally = new NewRowTally();
-      const tagCodes = new Map(tags.map((t) => [t.id, t.code]));
+      /** new rows by place and facts, added to the insight counters once at the end */
+      const newCounts = new NewRowCounts();
       const buildingRows: { id: string; org_id: string; org_path: string; name: string; created_at: string }[] = [];
       const flush = async () => {
         if (buildingRows.length > 0)
@@ -206,29 +216,12 @@ export async function importResidents(
             { id: 'text', org_id: 'text', org_path: 'text', name: 'text', created_at: 'text' },
             buildingRows.splice(0),
           );
-        // new rows are written with their insight marks and counted once, at the end of the import
-        const tagsOf = new Map<string, string[]>();
-        for (const t of newTags) {
-          const code = tagCodes.get(t.tag_id);
-          if (code === undefined) continue;
-          const list = tagsOf.get(t.resident_id);
-          if (list === undefined) tagsOf.set(t.resident_id, [code]);
-          else list.push(code);
-        }
+        // new rows carry their insight marks and are counted once, at the end of the import
         for (const h of newHouseholds) {
-          const counted = { id: h.id, org_path: h.org_path, facts: householdFacts() };
-          h.insight_mark = markOf(counted);
-          tally.add('household', counted);
+          h.insight_mark = markOf({ org_path: h.org_path, facts: HOUSEHOLD_FACTS });
+          newCounts.add(h.insight_mark, 'household');
         }
-        for (const r of newResidents) {
-          const counted = {
-            id: r.id,
-            org_path: r.org_path,
-            facts: residentFacts({ ...r, tags: tagsOf.get(r.id) ?? [] }),
-          };
-          r.insight_mark = markOf(counted);
-          tally.add('resident', counted);
-        }
+        for (const r of newResidents) newCounts.add(r.insight_mark!, 'resident');
         await bulkInsert(trx, deps.database.sqlite, 'households', HOUSEHOLD_TYPES, newHouseholds);
         await bulkInsert(trx, deps.database.sqlite, 'residents', RESIDENT_TYPES, newResidents);
         await bulkInsert(trx, deps.database.sqlite, 'resident_tags', TAG_TYPES, newTags);
@@ -260,10 +253,28 @@ export async function importResidents(
       });
       const householdOf = async (p: ParsedRow): Promise<string> => {
         const key = p.householdKey;
-        const found = households.get(key);
+        const found = households.get(key) ?? recent.get(key);
         if (found !== undefined) return found;
+        if (made.mayHave(key)) {
+          // made by this import long ago (or the filter's rare false yes): look where it is written
+          await flush();
+          const earlier = await trx
+            .selectFrom('households')
+            .select('id')
+            .where('org_path', '=', p.unit.path)
+            .where('address', '=', p.address)
+            .where('org_id', '=', p.unit.id)
+            .where('unit_no', p.unitNo === null ? 'is' : '=', p.unitNo)
+            .where('room_no', p.roomNo === null ? 'is' : '=', p.roomNo)
+            .executeTakeFirst();
+          if (earlier !== undefined) {
+            recent.set(key, earlier.id);
+            return earlier.id;
+          }
+        }
         const householdId = newId();
-        households.set(key, householdId);
+        made.add(key);
+        recent.set(key, householdId);
         let buildingId: string | null = null;
         if (p.building !== undefined) {
           const bKey = `${p.unit.id}|${p.building}`;
@@ -365,7 +376,7 @@ export async function importResidents(
             counts.updated += 1;
             continue;
           }
-          const id = newId();
+          const id = p.residentId;
           newResidents.push({
             id,
             household_id: householdId,
@@ -382,6 +393,7 @@ export async function importResidents(
             updated_at: iso,
             // the job is the record of who created the resident, and when (history shows it from there)
             import_job_id: input.jobId,
+            insight_mark: markOf({ org_path: p.unit.path, facts: p.facts }),
           });
           newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
           if (p.isPartyMember) declared.push({ id, name: p.identity.name, org_path: p.unit.path });
@@ -401,6 +413,7 @@ export async function importResidents(
           keys: deps.pii.keysForWorker(),
           now: iso,
           isAllOrNothing,
+          expectedRows: estimate,
         },
         { fileBytes: (await fs.promises.stat(input.file)).size, thread: input.thread },
       );
@@ -419,23 +432,11 @@ export async function importResidents(
         if (batch.rowsRead - collectedAt >= COLLECT_EVERY_ROWS) {
           collectGarbage();
           collectedAt = batch.rowsRead;
-          if (collectedAt % 100_000 < 2000) {
-            const m = process.memoryUsage();
-            console.error(
-              'MEM',
-              collectedAt,
-              (m.rss / 1e6) | 0,
-              (m.heapUsed / 1e6) | 0,
-              (m.heapTotal / 1e6) | 0,
-              (m.external / 1e6) | 0,
-              (m.arrayBuffers / 1e6) | 0,
-            );
-          }
         }
       }
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
       for (const problem of withheld) reject([problem]);
-      await tally.apply(trx);
+      await newCounts.apply(trx);
       if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds);
       await lookups.record(trx, who.audit, lookupAudit);
       await recordAudit(trx, deps.clock, who.audit, {
@@ -522,6 +523,32 @@ async function* blindIndexPages(db: Kysely<DB>): AsyncGenerator<string[]> {
     yield page.map((r) => r.id_number_bidx!);
     if (page.length < 50_000) return;
     after = page[page.length - 1]!.id_number_bidx!;
+  }
+}
+
+const HOUSEHOLD_FACTS = householdFacts();
+
+/**
+ * New rows counted by place and facts (the mark a row is written with, less its place): a ledger's million
+ * residents fall into a few thousand such groups, each tallied once at the end (rollups.ts NewRowTally).
+ */
+class NewRowCounts {
+  private readonly counts = new Map<string, number>();
+
+  add(mark: string, kind: 'resident' | 'household'): void {
+    const key = `${kind}\u0000${mark}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  async apply(trx: Kysely<DB>): Promise<void> {
+    const tally = new NewRowTally();
+    for (const [key, n] of this.counts) {
+      const [kind, mark] = key.split('\u0000') as ['resident' | 'household', string];
+      const space = mark.indexOf(' ');
+      tally.add(kind, { org_path: mark.slice(0, space), facts: mark.slice(space + 1) }, n);
+    }
+    this.counts.clear();
+    await tally.apply(trx);
   }
 }
 
