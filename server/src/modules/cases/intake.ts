@@ -21,6 +21,7 @@ import { routeCase } from './routing.ts';
 import type { CaseChannel, CaseEventTable, CaseTable } from './tables.ts';
 import { insertEvent, tellUnits } from './timeline.ts';
 import { emitCaseEvent } from '../webhooks/events.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 /** Deadlines when no duty item matched (兜底): a day to accept, fifteen days to resolve. */
 const FALLBACK_HOURS = { accept: 24, resolve: 360, urgentAccept: 4, urgentResolve: 72 };
@@ -364,6 +365,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         household_id: place.householdId,
         org_id: place.id,
         org_path: place.path,
+        county_key: countyKeyOf(place.path),
         handler_org_id: routing.handler.id,
         handler_path: routing.handler.path,
         handler_user_id: null,

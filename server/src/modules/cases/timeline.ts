@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { newId } from '../../platform/ids.ts';
+import { countyKeyOfCase } from '../../db/county-key.ts';
 import { enqueueForUnitStaff, enqueueMessage } from '../messages/outbox.ts';
 import type { UnitEvent } from '../messages/kinds.ts';
 import type { CaseStatus } from './states.ts';
@@ -33,7 +34,7 @@ export interface EventInput {
 
 /** Appends one step to a case's timeline, inside the caller's transaction; returns the row written. */
 export async function insertEvent(trx: Kysely<DB>, e: EventInput): Promise<CaseEventTable> {
-  const row: CaseEventTable = {
+  const row: Omit<CaseEventTable, 'county_key'> = {
     id: newId(),
     case_id: e.caseId,
     at: e.at,
@@ -45,8 +46,13 @@ export async function insertEvent(trx: Kysely<DB>, e: EventInput): Promise<CaseE
     text: e.text ?? null,
     detail: e.detail === undefined ? null : JSON.stringify(e.detail),
   };
-  await trx.insertInto('case_events').values(row).execute();
-  return row;
+  // stored with its case (co-located: a case and its timeline are one shard, docs/scale.md)
+  const { county_key } = await trx
+    .insertInto('case_events')
+    .values({ ...row, county_key: countyKeyOfCase(trx, e.caseId) })
+    .returning('county_key')
+    .executeTakeFirstOrThrow();
+  return { ...row, county_key };
 }
 
 /** Appends one step to a case's timeline, inside the caller's transaction; returns its id. */
