@@ -32,6 +32,7 @@ import * as m0031 from './migrations/0031_task_requester_targets.ts';
 import * as m0035 from './migrations/0035_council_topic_lapse.ts';
 import * as m0033 from './migrations/0033_venue_photos.ts';
 import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
+import * as m0040 from './migrations/0040_county_key.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '0035_council_topic_lapse': m0035,
   '0033_venue_photos': m0033,
   '0032_party_members_points_expiry': m0032,
+  '0040_county_key': m0040,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */
