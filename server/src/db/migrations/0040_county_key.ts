@@ -172,7 +172,9 @@ async function rekeyPostgres(db: Kysely<unknown>): Promise<void> {
       `select conname as name from pg_constraint where contype = 'p' and conrelid = '${table}'::regclass`,
     );
     await sql.raw(`alter table ${q(table)} drop constraint ${q(pk!.name)}`).execute(db);
-    await sql.raw(`alter table ${q(table)} add constraint ${q(`${table}_pkey`)} primary key (county_key, id)`).execute(db);
+    await sql
+      .raw(`alter table ${q(table)} add constraint ${q(`${table}_pkey`)} primary key (county_key, id)`)
+      .execute(db);
     await sql.raw(`create unique index ${q(`${table}_id`)} on ${q(table)} (id)`).execute(db);
     for (const fk of incoming) {
       await sql.raw(`alter table ${q(fk.owner)} add constraint ${q(fk.name)} ${fk.definition}`).execute(db);
