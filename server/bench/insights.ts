@@ -62,7 +62,8 @@ const STATUSES: DB['cases']['status'][] = [
   'rejected',
 ];
 const CODES = ['AQ-001', 'LL-001', 'LL-002', 'HJ-002', 'YL-002', 'ZM-001', 'SZ-001', 'JZ-001', 'WY-001', 'HJ-001'];
-const TAG_CODES = ['living_alone', 'disabled', 'dibao', 'veteran', 'party_member'];
+// care tags only: 党员 is not one (registry/vocabulary.ts isCareTagCode), so no counter counts it
+const TAG_CODES = ['living_alone', 'disabled', 'dibao', 'veteran'];
 
 export interface Unit {
   id: string;

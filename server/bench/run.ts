@@ -14,7 +14,7 @@ import { benchLedgerScale, benchRedemptionRace } from './points.ts';
 import { benchMonthBills, benchOrderBurst } from './canteen.ts';
 import { benchVenueRaces } from './venues.ts';
 import { benchSoak } from './soak.ts';
-import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
+import { checkQuietMachine, figures, isPostgresReachable, printLayoutComparison, usePgLayout } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
@@ -23,6 +23,8 @@ import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
  * `--web-repo DIR` measures the phone's first load of another built checkout, `--web-runs N` its runs;
  * 幸福食堂: `--canteen-diners N` the cut-off burst's diners, `--canteens N --canteen-size N --canteen-days N` the bills').
  * `--scenarios soak` runs the 10-minute soak (`--soak-seconds N`), only when named.
+ * `--partitioned` runs the case queries and the dashboards on PostgreSQL a second time with the large tables
+ * partitioned by county (docs/scale.md) and prints each figure beside the plain layout's.
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
  */
@@ -81,6 +83,14 @@ async function main() {
       );
     }
     if (scenarios.includes('soak')) await benchSoak(engine, Number(arg('--soak-seconds') ?? 600));
+  }
+  // a county's dashboards and queue again, on PostgreSQL's tables partitioned by county
+  if (process.argv.includes('--partitioned') && engines.includes('postgres')) {
+    usePgLayout('partitioned');
+    if (scenarios.includes('cases')) await benchCaseQueries('postgres', cases);
+    if (scenarios.includes('insights')) await benchInsights('postgres', { residents, cases });
+    usePgLayout('plain');
+    printLayoutComparison();
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();

@@ -22,6 +22,8 @@ const placeIn = (n: number) => ({
 });
 /** Heap samples are read this often from /metrics. */
 const SAMPLE_MS = 2_000;
+/** The live heap (after a full collection, through the inspector) is measured this often. */
+const LIVE_MS = 20_000;
 
 interface Session {
   cookie: string;
@@ -61,6 +63,7 @@ export async function benchSoak(engine: DialectName, seconds = 600) {
   const server = await startServer(engine === 'postgres' ? pgUrl : undefined);
   const tally: Tally = { requests: 0, errors: [], cases: [], visits: [], reports: 0, importRows: 0, importJob: null };
   let heap: { at: number; bytes: number }[] = [];
+  const live: { at: number; bytes: number }[] = [];
   let sweepsAtStart = 0;
   let sweeps = { succeeded: 0, failed: 0 };
   try {
@@ -120,6 +123,12 @@ export async function benchSoak(engine: DialectName, seconds = 600) {
         };
         if (heap.length === 1) sweepsAtStart = sweeps.succeeded;
         await sleep(SAMPLE_MS);
+      }
+    })();
+    const liveLoop = (async () => {
+      while (isRunning()) {
+        live.push({ at: Date.now(), bytes: await server.liveHeap() });
+        await sleep(Math.min(LIVE_MS, Math.max(0, endAt - 2_000 - Date.now())));
       }
     })();
     const readers = [0, 1, 2].map(async (r) => {
@@ -271,7 +280,7 @@ export async function benchSoak(engine: DialectName, seconds = 600) {
       tally.importRows = job.imported;
     })();
 
-    await Promise.all([metricsLoop, ...readers, ...intake, open311, visits, reports, ledgerImport]);
+    await Promise.all([metricsLoop, liveLoop, ...readers, ...intake, open311, visits, reports, ledgerImport]);
     await server.stop();
 
     // no lost writes: what was acknowledged is there after the stop
@@ -327,12 +336,46 @@ export async function benchSoak(engine: DialectName, seconds = 600) {
       if (inMinute.length > 0) minutes.push((Math.min(...inMinute) / 1e6).toFixed(0));
     }
     console.log(`  heap floor by minute (MB): ${minutes.join(' → ')}`);
+    console.log(
+      `  live heap after a full collection, every ${LIVE_MS / 1000} s (MB): ${live.map((l) => `${Math.round((l.at - started) / 1000)} s ${(l.bytes / 1e6).toFixed(1)}`).join(' → ')}`,
+    );
     for (const e of tally.errors.slice(0, 10)) console.log(`  error: ${e}`);
   } finally {
     await server.stop();
     server.remove();
     if (engine === 'postgres') await adminQuery(`drop database if exists ${pgName} with (force)`);
     heap = [];
+  }
+}
+
+/** Asks the server's inspector for a full garbage collection, then reads the heap in use. */
+async function liveHeapOf(inspector: string): Promise<number> {
+  const ws = new WebSocket(inspector);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  const answers = new Map<number, (message: unknown) => void>();
+  ws.onmessage = (m: MessageEvent) => {
+    const message = JSON.parse(String(m.data)) as { id?: number };
+    if (message.id !== undefined) answers.get(message.id)?.(message);
+  };
+  let id = 0;
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve) => {
+      id += 1;
+      answers.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await send('HeapProfiler.collectGarbage');
+    const answer = (await send('Runtime.evaluate', {
+      expression: 'process.memoryUsage().heapUsed',
+      returnByValue: true,
+    })) as { result: { result: { value: number } } };
+    return answer.result.result.value;
+  } finally {
+    ws.close();
   }
 }
 
@@ -470,7 +513,8 @@ async function startServer(databaseUrl: string | undefined) {
   delete env.TIANZIGE_ADMIN_PASSWORD;
   if (databaseUrl === undefined) delete env.TIANZIGE_DATABASE_URL;
   else env.TIANZIGE_DATABASE_URL = databaseUrl;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // the inspector on loopback, so the soak can ask for a full collection before it reads the heap
+  const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -493,10 +537,14 @@ async function startServer(databaseUrl: string | undefined) {
     if (isUp) break;
     await sleep(500);
   }
+  const inspector = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(output)?.[0];
+  if (inspector === undefined) throw new Error(`no inspector address in the server's output:\n${output.slice(-2000)}`);
   let isStopped = false;
   return {
     baseUrl,
     dataDir,
+    /** the heap that survives a full collection: what the process really holds */
+    liveHeap: () => liveHeapOf(inspector),
     stop: async () => {
       if (isStopped) return;
       isStopped = true;

@@ -12,10 +12,11 @@ import { isPostgres } from './dialect.ts';
  *
  * With TIANZIGE_PG_PARTITIONED=1 at migration time, PostgreSQL instead builds these tables
  * `partition by list (county_key)` — the stand-in for Citus' distribution by county: one partition per
- * county (made by a trigger when a unit at county depth or above is created) and a default one. A
- * partitioned table cannot hold a unique index without its partition key, so there `id` (and the ID
- * number's blind index, the case number and external reference) are unique per county, and the foreign
- * keys into these tables are dropped, as on Citus until the referencing tables carry the county key too.
+ * county and pseudo-county (made by a trigger when a unit whose path has at most four segments is
+ * created) and a default one. A partitioned table cannot hold a unique index without its partition key,
+ * so there `id` (and the ID number's blind index, the case number and external reference) are unique
+ * per county, and the foreign keys into these tables are dropped, as on Citus until the referencing
+ * tables carry the county key too.
  */
 
 /** In dependency order: a case's events take the case's key. */
@@ -30,6 +31,8 @@ function countyKeyOf(path: string): number {
   const deepest = segments[segments.length - 1];
   return deepest === undefined ? 0 : -parseInt(deepest, 36);
 }
+
+const segmentsOf = (path: string) => path.split('/').filter((s) => s !== '').length;
 
 /** The county key of every path in use, in a scratch table `county_key_map (path, county_key)`. */
 async function mapPaths(db: Kysely<unknown>): Promise<void> {
@@ -186,8 +189,8 @@ async function rekeyPostgres(db: Kysely<unknown>): Promise<void> {
 
 async function partitionPostgres(db: Kysely<unknown>): Promise<void> {
   // a partition per county (and per pseudo-county above) there is now; later ones come with their unit
-  const units = await rows<{ depth: number; key: string }>(db, 'select depth, key from org_units where depth <= 3');
-  const keys = units.map((u) => (u.depth === 3 ? Number(u.key) : -Number(u.key)));
+  const units = await rows<{ path: string }>(db, 'select path from org_units');
+  const keys = units.filter((u) => segmentsOf(u.path) <= 4).map((u) => countyKeyOf(u.path));
   for (const table of TABLES) {
     await addKeyColumn(db, table);
     const indexes = await rows<{ definition: string; name: string }>(
@@ -249,10 +252,11 @@ async function partitionPostgres(db: Kysely<unknown>): Promise<void> {
     .raw(
       `create function county_partitions_create() returns trigger language plpgsql as $$
        declare
-         k integer := case when new.depth = 3 then new.key else -new.key end;
+         segments integer := cardinality(string_to_array(trim(both '/' from new.path), '/'));
+         k integer := case when segments = 4 then new.key else -new.key end;
          t text;
        begin
-         if new.depth > 3 then return new; end if;
+         if segments > 4 then return new; end if;
          foreach t in array array[${TABLES.map((t) => `'${t}'`).join(', ')}] loop
            execute format('create table if not exists %I partition of %I for values in (%s)',
                           t || '_c' || replace(k::text, '-', 'm'), t, k);
