@@ -23,6 +23,7 @@ import { newId } from '../src/platform/ids.ts';
 import { PiiCipher } from '../src/platform/pii/crypto.ts';
 import { testConfig } from '../src/test/harness.ts';
 import { fmtMs, freshDatabase, latency, report } from './util.ts';
+import { countyKeyOf } from '../src/db/county-key.ts';
 
 const SYSTEM = { actorId: null, actorName: 'bench', ip: null, userAgent: null };
 const PASSWORD = 'Bench-pass-2026';
@@ -236,6 +237,7 @@ export const CASE_TYPES = {
   household_id: 'text',
   org_id: 'text',
   org_path: 'text',
+  county_key: 'integer',
   handler_org_id: 'text',
   handler_path: 'text',
   handler_user_id: 'text',
@@ -351,6 +353,7 @@ export async function benchCaseQueries(dialect: DialectName, total: number) {
       household_id: null,
       org_id: place.id,
       org_path: place.path,
+      county_key: countyKeyOf(place.path),
       handler_org_id: handler.id,
       handler_path: handler.path,
       handler_user_id: null,

@@ -16,6 +16,7 @@ import { newId } from '../src/platform/ids.ts';
 import { PiiCipher } from '../src/platform/pii/crypto.ts';
 import { testConfig } from '../src/test/harness.ts';
 import { fmtMs, freshDatabase, latency, report } from './util.ts';
+import { countyKeyOf } from '../src/db/county-key.ts';
 
 const SYSTEM = { actorId: null, actorName: 'bench', ip: null, userAgent: null };
 const PASSWORD = 'Bench-pass-2026';
@@ -105,6 +106,7 @@ async function setup(dialect: DialectName) {
           id,
           org_id: grid.id,
           org_path: grid.path,
+          county_key: countyKeyOf(grid.path),
           building_id: null,
           address: `营门滩路${g + 1}号院${Math.floor(i / 24) + 1}号楼${(i % 24) + 101}`,
           unit_no: null,
@@ -121,6 +123,7 @@ async function setup(dialect: DialectName) {
             id: newId(),
             household_id: id,
             org_path: grid.path,
+            county_key: countyKeyOf(grid.path),
             name,
             name_initials: m === 0 ? 'wxy' : 'ljg',
             id_number_enc: null,

@@ -33,6 +33,7 @@ import type { AppDeps } from '../src/platform/deps.ts';
 import { PiiCipher } from '../src/platform/pii/crypto.ts';
 import { testConfig } from '../src/test/harness.ts';
 import { fmtMs, freshDatabase, latency, latencyInTurns, report } from './util.ts';
+import { countyKeyOf } from '../src/db/county-key.ts';
 
 /**
  * `--scenarios insights`: a province of 4 cities × 10 counties × 12 streets × 10 communities × 5 grids
@@ -61,7 +62,8 @@ const STATUSES: DB['cases']['status'][] = [
   'rejected',
 ];
 const CODES = ['AQ-001', 'LL-001', 'LL-002', 'HJ-002', 'YL-002', 'ZM-001', 'SZ-001', 'JZ-001', 'WY-001', 'HJ-001'];
-const TAG_CODES = ['living_alone', 'disabled', 'dibao', 'veteran', 'party_member'];
+// care tags only: 党员 is not one (registry/vocabulary.ts isCareTagCode), so no counter counts it
+const TAG_CODES = ['living_alone', 'disabled', 'dibao', 'veteran'];
 
 export interface Unit {
   id: string;
@@ -193,6 +195,7 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
         id,
         org_id: grid.id,
         org_path: grid.path,
+        county_key: countyKeyOf(grid.path),
         building_id: null,
         address: `第${h}号`,
         unit_no: null,
@@ -224,6 +227,7 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
           id: rid,
           household_id: id,
           org_path: grid.path,
+          county_key: countyKeyOf(grid.path),
           name: '居民',
           name_initials: 'jm',
           id_number_enc: null,
@@ -300,6 +304,7 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
         household_id: null,
         org_id: grid.id,
         org_path: grid.path,
+        county_key: countyKeyOf(grid.path),
         handler_org_id: community.id,
         handler_path: community.path,
         handler_user_id: null,

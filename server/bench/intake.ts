@@ -1,3 +1,4 @@
+import { countyKeyOf } from '../src/db/county-key.ts';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import type { DialectName } from '../src/db/database.ts';
@@ -200,6 +201,7 @@ export async function seedCommunityCases(ctx: Awaited<ReturnType<typeof setup>>,
       household_id: null,
       org_id: community.id,
       org_path: community.path,
+      county_key: countyKeyOf(community.path),
       handler_org_id: community.id,
       handler_path: community.path,
       handler_user_id: null,

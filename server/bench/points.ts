@@ -14,6 +14,7 @@ import { newId } from '../src/platform/ids.ts';
 import { PiiCipher } from '../src/platform/pii/crypto.ts';
 import { bulkInsert } from '../src/db/bulk.ts';
 import { fmtMs, freshDatabase, latencyInTurns, report, timed } from './util.ts';
+import { countyKeyOf } from '../src/db/county-key.ts';
 
 const COMMUNITY = '/1/2/3/4/5/6/';
 
@@ -66,6 +67,7 @@ export function residentRows(path: string, n: number) {
       id: hid,
       org_id: newId(),
       org_path: path,
+      county_key: countyKeyOf(path),
       building_id: null,
       address: `bench ${i}`,
       unit_no: null,
@@ -80,6 +82,7 @@ export function residentRows(path: string, n: number) {
       id: newId(),
       household_id: hid,
       org_path: path,
+      county_key: countyKeyOf(path),
       name: `居民${i}`,
       name_initials: 'jm',
       id_number_enc: null,

@@ -15,7 +15,7 @@ import { benchLedgerScale, benchRedemptionRace } from './points.ts';
 import { benchMonthBills, benchOrderBurst } from './canteen.ts';
 import { benchVenueRaces } from './venues.ts';
 import { benchSoak } from './soak.ts';
-import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
+import { checkQuietMachine, figures, isPostgresReachable, printLayoutComparison, usePgLayout } from './util.ts';
 
 /**
  * `npm run bench`: every figure beside a bare-engine baseline of the same work.
@@ -27,6 +27,8 @@ import { checkQuietMachine, figures, isPostgresReachable } from './util.ts';
  * `--scenarios intake` (issue 18): intake through the API and Open311 at 20 connections (`--intake-seconds N`), then a
  * community's queue page and case panel idle and under 1,000 intakes/s (`--queue-cases N` in scope; `reads` runs that part alone).
  * `--scenarios soak` runs the 10-minute soak (`--soak-seconds N`), only when named.
+ * `--partitioned` runs the case queries and the dashboards on PostgreSQL a second time with the large tables
+ * partitioned by county (docs/scale.md) and prints each figure beside the plain layout's.
  * A run refuses to start while the load average is above 1.5 (`--allow-busy` runs anyway, figures marked BUSY);
  * every figure prints the load average beside it.
  */
@@ -91,6 +93,14 @@ async function main() {
       );
     }
     if (scenarios.includes('soak')) await benchSoak(engine, Number(arg('--soak-seconds') ?? 600));
+  }
+  // a county's dashboards and queue again, on PostgreSQL's tables partitioned by county
+  if (process.argv.includes('--partitioned') && engines.includes('postgres')) {
+    usePgLayout('partitioned');
+    if (scenarios.includes('cases')) await benchCaseQueries('postgres', cases);
+    if (scenarios.includes('insights')) await benchInsights('postgres', { residents, cases });
+    usePgLayout('plain');
+    printLayoutComparison();
   }
   // the phone's side of field work is the same whatever the server's engine
   if (scenarios.includes('fieldwork')) await benchDeviceCache();

@@ -109,6 +109,8 @@ export interface Figure {
   isMet: boolean;
   /** the machine's 1-minute load average when the figure was printed */
   load: number;
+  /** the platform's figure as a number (its unit is the figure's), to set one layout beside another */
+  value: number;
 }
 
 export const figures: Figure[] = [];
@@ -139,12 +141,44 @@ export function checkQuietMachine(allowBusy: boolean): void {
 }
 let isBusyRun = false;
 
-export function report(f: Omit<Figure, 'ratio' | 'load'> & { platformValue: number; baselineValue: number }) {
+/**
+ * PostgreSQL's layout for the databases made from now on: the plain tables, or the large tables
+ * partitioned by county (migration 0040 reads TIANZIGE_PG_PARTITIONED; docs/scale.md). Figures measured
+ * on the partitioned layout are labelled `postgres·partitioned`.
+ */
+export function usePgLayout(layout: 'plain' | 'partitioned'): void {
+  if (layout === 'partitioned') process.env.TIANZIGE_PG_PARTITIONED = '1';
+  else delete process.env.TIANZIGE_PG_PARTITIONED;
+}
+const engineLabel = (engine: string) =>
+  engine === 'postgres' && process.env.TIANZIGE_PG_PARTITIONED === '1' ? 'postgres·partitioned' : engine;
+
+/** Each figure measured on both PostgreSQL layouts, the partitioned one beside the plain one. */
+export function printLayoutComparison(): void {
+  const partitioned = figures.filter((f) => f.engine === 'postgres·partitioned');
+  if (partitioned.length === 0) return;
+  console.log('\nPostgreSQL, plain tables vs partitioned by county (docs/scale.md):');
+  for (const p of partitioned) {
+    const plain = figures.find((f) => f.engine === 'postgres' && f.scenario === p.scenario && f.figure === p.figure);
+    if (plain === undefined) continue;
+    console.log(
+      `  ${p.scenario} — ${p.figure}: plain ${plain.platform} | partitioned ${p.platform} | ${(p.value / plain.value).toFixed(2)}× (load ${plain.load} / ${p.load})`,
+    );
+  }
+}
+
+export function report(f: Omit<Figure, 'ratio' | 'load' | 'value'> & { platformValue: number; baselineValue: number }) {
   const { platformValue, baselineValue, ...rest } = f;
-  const figure = { ...rest, ratio: `${(platformValue / baselineValue).toFixed(2)}×`, load: oneMinuteLoad() };
+  const figure = {
+    ...rest,
+    engine: engineLabel(f.engine),
+    ratio: `${(platformValue / baselineValue).toFixed(2)}×`,
+    load: oneMinuteLoad(),
+    value: platformValue,
+  };
   figures.push(figure);
   console.log(
-    `${f.isMet ? 'MET ' : 'MISS'}  [${f.engine}] ${f.scenario} — ${f.figure}: platform ${f.platform} | bare ${f.baseline} | ${figure.ratio} | target ${f.target} | load ${figure.load}${isBusyRun ? ' BUSY' : ''}`,
+    `${f.isMet ? 'MET ' : 'MISS'}  [${figure.engine}] ${f.scenario} — ${f.figure}: platform ${f.platform} | bare ${f.baseline} | ${figure.ratio} | target ${f.target} | load ${figure.load}${isBusyRun ? ' BUSY' : ''}`,
   );
 }
 

@@ -5,6 +5,7 @@ import type { HouseholdVisitStatusTable, VisitTable, VisitVisitorTable } from '.
 import type { AppDeps } from '../platform/deps.ts';
 import { newId } from '../platform/ids.ts';
 import { DEMO_COMMUNITIES } from './demo.ts';
+import { countyKeyOf } from '../db/county-key.ts';
 
 const FINDINGS = [
   { topic: 'health', note: '血压偏高，按时服药' },
@@ -120,6 +121,7 @@ export async function seedDemoFieldwork(deps: AppDeps, log: (line: string) => vo
               id,
               household_id: h.id,
               org_path: h.org_path,
+              county_key: countyKeyOf(h.org_path),
               visited_at: visitedAt,
               kind: random() < 0.85 ? 'routine' : 'follow_up',
               lng: null,

@@ -9,6 +9,7 @@ import type { HouseholdTable, ResidentTable, ResidentTagTable } from '../modules
 import type { AppDeps } from '../platform/deps.ts';
 import { newId } from '../platform/ids.ts';
 import { DAY_MS, dayStart } from '../platform/calendar.ts';
+import { countyKeyOf } from '../db/county-key.ts';
 
 /** 砂岗村, as the Lanzhou report describes it: 343 residents aged 60 and over. */
 export const VILLAGE_ELDERLY = 343;
@@ -262,6 +263,7 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
         id: newId(),
         org_id: unit.id,
         org_path: unit.path,
+        county_key: countyKeyOf(unit.path),
         building_id: null,
         address,
         unit_no: null,
@@ -291,6 +293,7 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
           id,
           household_id: household.id,
           org_path: unit.path,
+          county_key: countyKeyOf(unit.path),
           name: m.name,
           name_initials: nameInitials(m.name),
           id_number_enc: deps.pii.encrypt(idNumber),

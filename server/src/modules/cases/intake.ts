@@ -24,6 +24,7 @@ import { routeCase } from './routing.ts';
 import type { CaseChannel, CaseEventTable, CaseTable } from './tables.ts';
 import { eventRow, insertEvents, unitNotice } from './timeline.ts';
 import { emitCaseEvent } from '../webhooks/events.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 /** Deadlines when no duty item matched (兜底): a day to accept, fifteen days to resolve. */
 const FALLBACK_HOURS = { accept: 24, resolve: 360, urgentAccept: 4, urgentResolve: 72 };
@@ -418,6 +419,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         household_id: place.householdId,
         org_id: place.id,
         org_path: place.path,
+        county_key: countyKeyOf(place.path),
         handler_org_id: routing.handler.id,
         handler_path: routing.handler.path,
         handler_user_id: null,
@@ -464,13 +466,16 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
           .values({ case_id: id, user_id: by.actor.userId, source_case_id: id })
           .execute();
       }
-      const submitted = eventRow({
-        caseId: id,
-        kind: 'submitted',
-        at: createdAt,
-        actor: input.isAnonymous ? null : by.actor,
-        text: CHANNEL_NAMES[input.channel],
-      });
+      const submitted = eventRow(
+        {
+          caseId: id,
+          kind: 'submitted',
+          at: createdAt,
+          actor: input.isAnonymous ? null : by.actor,
+          text: CHANNEL_NAMES[input.channel],
+        },
+        row.county_key,
+      );
       const subscribersMemo = shared.get(
         'webhook-subscribers',
         () => new Map(),
@@ -479,20 +484,23 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
       await emitCaseEvent(trx, { row, kind: 'submitted', at: now.toISOString() }, subscribersMemo);
       const photoIds =
         input.photos.length > 0 ? await insertPhotos(trx, id, submitted.id, input.photos, now.toISOString()) : [];
-      const routed = eventRow({
-        caseId: id,
-        kind: 'routed',
-        at: now.toISOString(),
-        actor: null,
-        orgId: routing.handler.id,
-        text: routing.handler.name,
-        detail: {
-          dutyCode: item?.code ?? null,
-          dutyRevision: item?.revision ?? null,
-          isFallback: routing.isFallback,
-          informed: routing.informed.map((u) => u.name),
+      const routed = eventRow(
+        {
+          caseId: id,
+          kind: 'routed',
+          at: now.toISOString(),
+          actor: null,
+          orgId: routing.handler.id,
+          text: routing.handler.name,
+          detail: {
+            dutyCode: item?.code ?? null,
+            dutyRevision: item?.revision ?? null,
+            isFallback: routing.isFallback,
+            informed: routing.informed.map((u) => u.name),
+          },
         },
-      });
+        row.county_key,
+      );
       const told = { caseId: id, number, at: now.toISOString() };
       const notices = [
         unitNotice({ ...told, event: routing.isFallback ? 'new_fallback' : 'new', orgs: [routing.handler] }),

@@ -17,6 +17,8 @@ export type DueState = 'ok' | 'due_soon' | 'overdue';
 
 export interface CaseTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   /** human-readable number, e.g. SQ20261128000042 */
   number: string;
   channel: CaseChannel;
@@ -105,6 +107,8 @@ export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 /** The timeline: append-only (the database refuses UPDATE and DELETE). */
 export interface CaseEventTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   case_id: string;
   at: string;
   kind: CaseEventKind;

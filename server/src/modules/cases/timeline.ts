@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { newId } from '../../platform/ids.ts';
+import { countyKeyOfCase } from '../../db/county-key.ts';
 import { enqueueForUnitStaff, enqueueMessage } from '../messages/outbox.ts';
 import type { UnitEvent } from '../messages/kinds.ts';
 import type { CaseStatus } from './states.ts';
@@ -31,8 +32,12 @@ export interface EventInput {
   detail?: Record<string, unknown>;
 }
 
-/** One step of a case's timeline as it is written. */
-export function eventRow(e: EventInput): CaseEventTable {
+/** One step of a case's timeline as it is written, stored with its case's county (one shard, docs/scale.md). */
+export function eventRow(e: EventInput, countyKey: number): CaseEventTable {
+  return { ...stepOf(e), county_key: countyKey };
+}
+
+function stepOf(e: EventInput): Omit<CaseEventTable, 'county_key'> {
   return {
     id: newId(),
     case_id: e.caseId,
@@ -49,9 +54,14 @@ export function eventRow(e: EventInput): CaseEventTable {
 
 /** Appends one step to a case's timeline, inside the caller's transaction; returns the row written. */
 export async function insertEvent(trx: Kysely<DB>, e: EventInput): Promise<CaseEventTable> {
-  const row = eventRow(e);
-  await trx.insertInto('case_events').values(row).execute();
-  return row;
+  // stored with its case (co-located: a case and its timeline are one shard, docs/scale.md)
+  const row = stepOf(e);
+  const written = await trx
+    .insertInto('case_events')
+    .values({ ...row, county_key: countyKeyOfCase(trx, e.caseId) })
+    .returning('county_key')
+    .executeTakeFirstOrThrow();
+  return { ...row, county_key: written.county_key };
 }
 
 /** Appends steps built by `eventRow` in a few wide inserts (a group commit's batch of intakes). */

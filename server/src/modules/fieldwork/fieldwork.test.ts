@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../cli/demo.ts';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { TINY_PNG, expectErrorBody, multipartBody, signInRaw } from '../../test/http.ts';
 import { type FieldHousehold, addHousehold, setUpFieldWorld, visitBody, visitInput } from './fixture.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 const DAY = 86_400_000;
 
@@ -311,6 +312,7 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
         id: visitId,
         household_id: plain.id,
         org_path: household.org_path,
+        county_key: countyKeyOf(household.org_path),
         visited_at: at,
         kind: 'routine',
         lng: null,

@@ -44,6 +44,8 @@ export interface VisitPolicyTable {
 /** Append-only (the database refuses UPDATE and DELETE). */
 export interface VisitTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   household_id: string;
   /** the household's org_path when visited */
   org_path: string;

@@ -13,6 +13,7 @@ import { findReceipt, insertReceipt, photoIdsOf } from './receipts.ts';
 import type { VisitTable } from './tables.ts';
 import { inFieldScope } from './reach.ts';
 import { closeVisitRequests } from './visit-requests.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 export const HOUSEHOLD = { zh: '住户', en: 'Household' };
 export const VISIT = { zh: '走访记录', en: 'Visit' };
@@ -182,6 +183,7 @@ export async function recordVisit(
     id: newId(),
     household_id: household.id,
     org_path: household.org_path,
+    county_key: countyKeyOf(household.org_path),
     visited_at: visitedAt,
     kind: input.kind,
     lng: location?.lng ?? null,

@@ -10,6 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import type { CaseTable } from '../cases/tables.ts';
 import { INSIDE_YINGMENTAN, setUpCaseWorld } from '../cases/fixture.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 // The GeoReport v2 schemas (copied unchanged from the workplace's shared standards, so a clone anywhere
 // has them) are the authority on every JSON answer.
@@ -445,6 +446,7 @@ function bulkCase(number: string, createdAt: string, world: { community: { id: s
     household_id: null,
     org_id: world.community.id,
     org_path: world.community.path,
+    county_key: countyKeyOf(world.community.path),
     handler_org_id: world.community.id,
     handler_path: world.community.path,
     handler_user_id: null,

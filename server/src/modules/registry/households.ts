@@ -14,6 +14,7 @@ import { dropTagsUnusableAt } from './care-tags.ts';
 import { disclosureFor, shapeHistoryEntry } from './disclosure.ts';
 import type { HouseholdCreateBody, HouseholdOut, HouseholdUpdateBody } from './schema.ts';
 import type { HouseholdTable } from './tables.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 const HOUSEHOLD = { zh: '住户', en: 'Household' };
 type RegistryPermission = 'resident.read' | 'resident.write';
@@ -107,6 +108,7 @@ export async function createHousehold(deps: AppDeps, actor: Actor, body: Househo
     id: newId(),
     org_id: unit.id,
     org_path: unit.path,
+    county_key: countyKeyOf(unit.path),
     building_id: null,
     address: body.address,
     unit_no: body.unitNo ?? null,
@@ -240,7 +242,7 @@ export async function updateHousehold(
         ...(body.address !== undefined ? { address: body.address } : {}),
         ...(body.unitNo !== undefined ? { unit_no: body.unitNo } : {}),
         ...(body.roomNo !== undefined ? { room_no: body.roomNo } : {}),
-        ...(unit !== null ? { org_id: unit.id, org_path: unit.path } : {}),
+        ...(unit !== null ? { org_id: unit.id, org_path: unit.path, county_key: countyKeyOf(unit.path) } : {}),
         version: current.version + 1,
         updated_at: now,
       })
@@ -248,7 +250,11 @@ export async function updateHousehold(
       .execute();
     if (unit !== null && unit.path !== current.org_path) {
       // Moving a household between grids carries its members and their tags along (but not tags of a unit it left).
-      await trx.updateTable('residents').set({ org_path: unit.path }).where('household_id', '=', id).execute();
+      await trx
+        .updateTable('residents')
+        .set({ org_path: unit.path, county_key: countyKeyOf(unit.path) })
+        .where('household_id', '=', id)
+        .execute();
       const members = await trx.selectFrom('residents').select('id').where('household_id', '=', id).execute();
       await dropTagsUnusableAt(
         trx,

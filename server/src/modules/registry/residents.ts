@@ -21,6 +21,7 @@ import { checkResidentIdentity, idNumberIndexes, phoneIndexes } from './resident
 import { syncResidentRollups } from '../insights/rollups.ts';
 import type { ResidentCreateBody, ResidentOut, ResidentUpdateBody } from './schema.ts';
 import type { ResidentChangeTable, ResidentTable } from './tables.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 const RESIDENT = { zh: '居民', en: 'Resident' };
 
@@ -268,6 +269,7 @@ export async function createResident(deps: AppDeps, actor: Actor, body: Resident
     id: newId(),
     household_id: household.id,
     org_path: household.org_path,
+    county_key: countyKeyOf(household.org_path),
     ...identity.value,
     ethnicity: body.ethnicity,
     relation: body.relation,
@@ -506,7 +508,13 @@ export async function relocateResident(
   const iso = deps.clock.now().toISOString();
   const result = await trx
     .updateTable('residents')
-    .set({ household_id: to.id, org_path: to.org_path, version: current.version + 1, updated_at: iso })
+    .set({
+      household_id: to.id,
+      org_path: to.org_path,
+      county_key: countyKeyOf(to.org_path),
+      version: current.version + 1,
+      updated_at: iso,
+    })
     .where('id', '=', id)
     .where('version', '=', current.version)
     .executeTakeFirst();

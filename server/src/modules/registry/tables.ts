@@ -21,6 +21,8 @@ export interface BuildingTable {
 
 export interface HouseholdTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   /** the grid (or, before grids exist, the community) the household belongs to */
   org_id: string;
   org_path: string;
@@ -43,6 +45,8 @@ export type ResidentStatus = 'living' | 'moved_out' | 'deceased';
 
 export interface ResidentTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   household_id: string;
   /** copy of the household's org_path, so scoped resident queries need no join */
   org_path: string;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { importLedger } from '../../modules/registry/fixture.ts';
 import { checkCharacter } from '../../modules/registry/id-number.ts';
 import { PiiCipher, type PiiKeys, nextPiiKeyFile, parsePiiKey, piiKeyFile } from '../../platform/pii/crypto.ts';
@@ -181,7 +182,16 @@ describe.each(DIALECTS)('personal-data key rotation on %s', (dialect) => {
   });
 
   it('names every encrypted or blind-indexed column of the schema, so no table is left under the old key', async () => {
-    const tables = await t.deps.db.introspection.getTables();
+    // a partition of a table partitioned by county (docs/scale.md) is rotated through its parent
+    const partitions =
+      t.dialect === 'postgres'
+        ? new Set(
+            (
+              await sql<{ name: string }>`select relname as name from pg_class where relispartition`.execute(t.deps.db)
+            ).rows.map((r) => r.name),
+          )
+        : new Set<string>();
+    const tables = (await t.deps.db.introspection.getTables()).filter((table) => !partitions.has(table.name));
     const listed = new Set<string>();
     for (const table of PII_COLUMNS) {
       for (const c of table.columns) {

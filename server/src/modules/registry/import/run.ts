@@ -21,6 +21,7 @@ import { readSpreadsheet, SpreadsheetError } from './read.ts';
 import { markOf, NewRowTally, syncResidentRollups } from '../../insights/rollups.ts';
 import { householdFacts } from '../../insights/facts.ts';
 import { type PlaceUnit, PlaceResolver } from './resolve.ts';
+import { countyKeyOf } from '../../../db/county-key.ts';
 
 export type { ImportProblem } from './parse.ts';
 
@@ -305,6 +306,7 @@ export async function importResidents(
           id: householdId,
           org_id: p.unit.id,
           org_path: p.unit.path,
+          county_key: countyKeyOf(p.unit.path),
           building_id: buildingId,
           address: p.address,
           unit_no: p.unitNo,
@@ -358,6 +360,7 @@ export async function importResidents(
                 ...p.identity,
                 household_id: householdId,
                 org_path: p.unit.path,
+                county_key: countyKeyOf(p.unit.path),
                 ethnicity: p.ethnicity,
                 relation: p.relation,
                 residence_type: p.residenceType,
@@ -381,6 +384,7 @@ export async function importResidents(
             id,
             household_id: householdId,
             org_path: p.unit.path,
+            county_key: countyKeyOf(p.unit.path),
             ...p.identity,
             ethnicity: p.ethnicity,
             relation: p.relation,
