@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { TINY_PNG, expectErrorBody, multipartBody, signInRaw } from '../../test/http.ts';
-import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
-import { openCentre } from './fixture.ts';
+import { signInBySms } from '../residents/fixture.ts';
+import { bindResidents, openCentre } from './fixture.ts';
 import { remindVenueStarts } from './reminders.ts';
 
 interface Activity {
@@ -66,20 +66,9 @@ describe.each(DIALECTS)('activities and reminders on %s', (dialect) => {
     secretary = await t.login('ymt_sj');
     const ymt = await t.org(CODES.yingMenTan);
     ({ centreId, spaces } = await openCentre(secretary, ymt.id));
-    for (const [i, p] of PEOPLE.entries()) {
-      const idNumber = idNumberFor(p.birth, 130 + i);
-      await registerResident(secretary, { orgId: ymt.id, address: `营门滩路 ${60 + i} 号` }, { ...p, idNumber });
-      const c = await signInBySms(t, p.phone);
-      expect((await c.post('/api/v1/my/binding', { name: p.name, idNumber })).statusCode).toBe(200);
-      residents.push(c);
-      const binding = await t.deps.db
-        .selectFrom('resident_bindings')
-        .innerJoin('residents', 'residents.id', 'resident_bindings.resident_id')
-        .select('resident_bindings.user_id')
-        .where('residents.name', '=', p.name)
-        .executeTakeFirstOrThrow();
-      userIds.push(binding.user_id);
-    }
+    const bound = await bindResidents(t, secretary, ymt.id, PEOPLE, { sequence: 130, houseNumber: 60 });
+    residents.push(...bound.clients);
+    userIds.push(...bound.userIds);
   }, 180_000);
   afterAll(() => t.close());
 

@@ -15,7 +15,8 @@ import { syncServiceFigures } from '../insights/service-figures.ts';
 import { VENUE_ACTIVITIES, VENUE_SIGNUPS } from './figures.ts';
 
 export const ACTIVITY = { zh: '活动', en: 'Activity' };
-const ALL_DAY = { opens_min: 0, closes_min: 24 * 60, closed_weekdays: '' };
+/** Opening rules of a place that is not a room: any time, any day. */
+export const ALL_DAY = { opens_min: 0, closes_min: 24 * 60, closed_weekdays: '' };
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -189,30 +190,7 @@ export async function createActivity(deps: AppDeps, actor: Actor, input: Activit
       await trx.insertInto('venue_activities').values(row).execute();
       await syncServiceFigures(trx, VENUE_ACTIVITIES, [row.id]);
       if (space !== undefined) {
-        const booking: VenueBookingTable = {
-          id: newId(),
-          space_id: space.id,
-          centre_id: centre.id,
-          org_path: space.org_path,
-          series_id: null,
-          activity_id: row.id,
-          booker_user_id: actor.userId,
-          booker_name: actor.displayName,
-          booker_kind: 'staff',
-          purpose: row.title,
-          attendees: row.capacity,
-          starts_at: startsAt,
-          ends_at: endsAt,
-          status: 'approved',
-          decided_by: actor.userId,
-          decided_at: row.created_at,
-          decision_note: null,
-          checked_in_at: null,
-          checked_in_via: null,
-          cancelled_at: null,
-          created_at: row.created_at,
-        };
-        await insertBookings(trx, [booking]);
+        await insertBookings(trx, [activityBookingRow(row, actor, row.created_at)]);
       }
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'venue.activity_create',
@@ -227,6 +205,37 @@ export async function createActivity(deps: AppDeps, actor: Actor, input: Activit
     throw error;
   }
   return (await describeActivities(deps.db, [row], null))[0]!;
+}
+
+/** The room's booking an activity held in a room takes for its time: staff's, approved at once. */
+export function activityBookingRow(
+  activity: VenueActivityTable,
+  actor: Pick<Actor, 'userId' | 'displayName'>,
+  at: string,
+): VenueBookingTable {
+  return {
+    id: newId(),
+    space_id: activity.space_id!,
+    centre_id: activity.centre_id,
+    org_path: activity.org_path,
+    series_id: null,
+    activity_id: activity.id,
+    booker_user_id: actor.userId,
+    booker_name: actor.displayName,
+    booker_kind: 'staff',
+    purpose: activity.title,
+    attendees: activity.capacity,
+    starts_at: activity.starts_at,
+    ends_at: activity.ends_at,
+    status: 'approved',
+    decided_by: actor.userId,
+    decided_at: at,
+    decision_note: null,
+    checked_in_at: null,
+    checked_in_via: null,
+    cancelled_at: null,
+    created_at: at,
+  };
 }
 
 /** Activities of centres in her scope from a day on (Shanghai), soonest first. */

@@ -318,6 +318,18 @@ export async function insertBookings(trx: Transaction<DB>, rows: VenueBookingTab
       .execute();
 }
 
+/** Cancels bookings and frees their slots (their figures follow): a cancellation, a call-off, a move. */
+export async function releaseBookings(trx: Transaction<DB>, ids: string[], now: Date) {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('venue_bookings')
+    .set({ status: 'cancelled', cancelled_at: now.toISOString() })
+    .where('id', 'in', ids)
+    .execute();
+  await syncServiceFigures(trx, VENUE_BOOKINGS, ids);
+  await trx.deleteFrom('venue_slots').where('booking_id', 'in', ids).execute();
+}
+
 export { isUniqueViolation, taken as slotTaken };
 
 async function getBookingRow(db: Db, id: string) {
@@ -436,13 +448,7 @@ export async function cancelBooking(
         : q.where('id', '=', booking.id);
     const ids = (await q.execute()).map((r) => r.id);
     if (ids.length === 0) throw stateChanged();
-    await trx
-      .updateTable('venue_bookings')
-      .set({ status: 'cancelled', cancelled_at: now.toISOString() })
-      .where('id', 'in', ids)
-      .execute();
-    await syncServiceFigures(trx, VENUE_BOOKINGS, ids);
-    await trx.deleteFrom('venue_slots').where('booking_id', 'in', ids).execute();
+    await releaseBookings(trx, ids, now);
     if (as === 'staff' && booking.booker_user_id !== actor.userId)
       await enqueueMessage(trx, {
         now,

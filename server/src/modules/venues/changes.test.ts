@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { expectErrorBody } from '../../test/http.ts';
-import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
-import { openCentre } from './fixture.ts';
+import { signInBySms } from '../residents/fixture.ts';
+import { bindResidents, openCentre } from './fixture.ts';
 
 interface ErrorBody {
   errors: { field: string; code: string }[];
@@ -70,20 +70,9 @@ describe.each(DIALECTS)('changing activities and lifting pauses on %s', (dialect
     otherStaff = await t.login('szs_staff');
     const ymt = await t.org(CODES.yingMenTan);
     ({ centreId, spaces } = await openCentre(secretary, ymt.id));
-    for (const [i, p] of PEOPLE.entries()) {
-      const idNumber = idNumberFor(p.birth, 140 + i);
-      await registerResident(secretary, { orgId: ymt.id, address: `营门滩路 ${80 + i} 号` }, { ...p, idNumber });
-      const c = await signInBySms(t, p.phone);
-      expect((await c.post('/api/v1/my/binding', { name: p.name, idNumber })).statusCode).toBe(200);
-      residents.push(c);
-      const binding = await t.deps.db
-        .selectFrom('resident_bindings')
-        .innerJoin('residents', 'residents.id', 'resident_bindings.resident_id')
-        .select('resident_bindings.user_id')
-        .where('residents.name', '=', p.name)
-        .executeTakeFirstOrThrow();
-      userIds.push(binding.user_id);
-    }
+    const bound = await bindResidents(t, secretary, ymt.id, PEOPLE, { sequence: 140, houseNumber: 80 });
+    residents.push(...bound.clients);
+    userIds.push(...bound.userIds);
     const res = await secretary.post('/api/v1/venue-activities', {
       centreId,
       spaceId: spaces['书画室'],

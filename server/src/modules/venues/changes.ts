@@ -7,13 +7,19 @@ import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { enqueueMessage } from '../messages/outbox.ts';
-import { describeActivities, getActivityRow, promoteNext } from './activities.ts';
-import { BOOKING, countedSince, insertBookings, isUniqueViolation, noShowStanding, slotTaken } from './bookings.ts';
-import { VENUE_ACTIVITIES, VENUE_BOOKINGS, VENUE_SIGNUPS } from './figures.ts';
-import type { VenueActivityTable, VenueBookingTable } from './tables.ts';
+import { ALL_DAY, activityBookingRow, describeActivities, getActivityRow, promoteNext } from './activities.ts';
+import {
+  BOOKING,
+  countedSince,
+  insertBookings,
+  isUniqueViolation,
+  noShowStanding,
+  releaseBookings,
+  slotTaken,
+} from './bookings.ts';
+import { VENUE_ACTIVITIES, VENUE_SIGNUPS } from './figures.ts';
+import type { VenueActivityTable } from './tables.ts';
 import { checkTimes, instantOf, spanText } from './time.ts';
-
-const ALL_DAY = { opens_min: 0, closes_min: 24 * 60, closed_weekdays: '' };
 
 const closedActivity = () =>
   new AppError(
@@ -201,47 +207,19 @@ export async function changeActivity(deps: AppDeps, actor: Actor, activityId: st
 
 /** The room's booking for the activity follows it to its new time (its old slots freed in the same step). */
 async function moveRoomBooking(trx: Transaction<DB>, actor: Actor, activity: VenueActivityTable, now: Date) {
-  const old = await trx
+  await releaseBookings(trx, await liveBookingsOf(trx, activity.id), now);
+  await insertBookings(trx, [activityBookingRow(activity, actor, now.toISOString())]);
+}
+
+/** The bookings an activity holds now (pending or approved). */
+async function liveBookingsOf(trx: Transaction<DB>, activityId: string) {
+  const rows = await trx
     .selectFrom('venue_bookings')
-    .selectAll()
-    .where('activity_id', '=', activity.id)
+    .select('id')
+    .where('activity_id', '=', activityId)
     .where('status', 'in', ['pending', 'approved'])
     .execute();
-  const oldIds = old.map((b) => b.id);
-  if (oldIds.length > 0) {
-    await trx
-      .updateTable('venue_bookings')
-      .set({ status: 'cancelled', cancelled_at: now.toISOString() })
-      .where('id', 'in', oldIds)
-      .execute();
-    await syncServiceFigures(trx, VENUE_BOOKINGS, oldIds);
-    await trx.deleteFrom('venue_slots').where('booking_id', 'in', oldIds).execute();
-  }
-  const at = now.toISOString();
-  const booking: VenueBookingTable = {
-    id: newId(),
-    space_id: activity.space_id!,
-    centre_id: activity.centre_id,
-    org_path: activity.org_path,
-    series_id: null,
-    activity_id: activity.id,
-    booker_user_id: actor.userId,
-    booker_name: actor.displayName,
-    booker_kind: 'staff',
-    purpose: activity.title,
-    attendees: activity.capacity,
-    starts_at: activity.starts_at,
-    ends_at: activity.ends_at,
-    status: 'approved',
-    decided_by: actor.userId,
-    decided_at: at,
-    decision_note: null,
-    checked_in_at: null,
-    checked_in_via: null,
-    cancelled_at: null,
-    created_at: at,
-  };
-  await insertBookings(trx, [booking]);
+  return rows.map((b) => b.id);
 }
 
 /**
@@ -261,23 +239,7 @@ export async function callOffActivity(deps: AppDeps, actor: Actor, activityId: s
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw closedActivity();
     await syncServiceFigures(trx, VENUE_ACTIVITIES, [activity.id]);
-    const bookings = (
-      await trx
-        .selectFrom('venue_bookings')
-        .select('id')
-        .where('activity_id', '=', activity.id)
-        .where('status', 'in', ['pending', 'approved'])
-        .execute()
-    ).map((b) => b.id);
-    if (bookings.length > 0) {
-      await trx
-        .updateTable('venue_bookings')
-        .set({ status: 'cancelled', cancelled_at: now.toISOString() })
-        .where('id', 'in', bookings)
-        .execute();
-      await syncServiceFigures(trx, VENUE_BOOKINGS, bookings);
-      await trx.deleteFrom('venue_slots').where('booking_id', 'in', bookings).execute();
-    }
+    await releaseBookings(trx, await liveBookingsOf(trx, activity.id), now);
     for (const s of await signedUpUsers(trx, activity.id))
       await enqueueMessage(trx, {
         now,

@@ -1,4 +1,5 @@
-import type { Client } from '../../test/harness.ts';
+import type { Client, TestContext } from '../../test/harness.ts';
+import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
 
 /** The four rooms of the report's centres, and a meeting hall staff keep for themselves. */
 export const ROOMS = [
@@ -40,4 +41,35 @@ export async function openCentre(staff: Client, orgId: string) {
   if (hall.statusCode !== 201) throw new Error(`hall: ${hall.statusCode} ${hall.body}`);
   spaces['议事厅'] = hall.json<{ id: string }>().id;
   return { centreId, spaces };
+}
+
+/**
+ * Residents registered at `orgId` by its staff and bound on their phones: a signed-in client and the
+ * account's user id for each, in order (`sequence` and `houseNumber` keep their ID numbers and addresses apart).
+ */
+export async function bindResidents(
+  t: TestContext,
+  staff: Client,
+  orgId: string,
+  people: readonly { name: string; phone: string; birth: string }[],
+  at: { sequence: number; houseNumber: number },
+) {
+  const clients: Client[] = [];
+  const userIds: string[] = [];
+  for (const [i, p] of people.entries()) {
+    const idNumber = idNumberFor(p.birth, at.sequence + i);
+    await registerResident(staff, { orgId, address: `营门滩路 ${at.houseNumber + i} 号` }, { ...p, idNumber });
+    const client = await signInBySms(t, p.phone);
+    const bound = await client.post('/api/v1/my/binding', { name: p.name, idNumber });
+    if (bound.statusCode !== 200) throw new Error(`binding ${p.name}: ${bound.statusCode} ${bound.body}`);
+    clients.push(client);
+    const binding = await t.deps.db
+      .selectFrom('resident_bindings')
+      .innerJoin('residents', 'residents.id', 'resident_bindings.resident_id')
+      .select('resident_bindings.user_id')
+      .where('residents.name', '=', p.name)
+      .executeTakeFirstOrThrow();
+    userIds.push(binding.user_id);
+  }
+  return { clients, userIds };
 }
