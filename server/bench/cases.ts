@@ -221,6 +221,71 @@ export async function benchCaseIntake(dialect: DialectName, seconds = 15) {
   await ctx.fresh.drop();
 }
 
+/**
+ * A case row as the benches bulk-load it: nobody named, no place beyond its unit, never escalated, merged,
+ * reopened or paused. `fields` give what each bench varies; the county key follows `org_path`.
+ */
+export function benchCaseRow(
+  fields: Pick<
+    CaseTable,
+    | 'id'
+    | 'number'
+    | 'channel'
+    | 'duty_item_id'
+    | 'duty_code'
+    | 'status'
+    | 'description'
+    | 'org_id'
+    | 'org_path'
+    | 'handler_org_id'
+    | 'handler_path'
+    | 'created_at'
+    | 'accept_due_at'
+    | 'resolve_due_at'
+    | 'due_state'
+    | 'accepted_at'
+    | 'resolved_at'
+    | 'closed_at'
+    | 'is_accepted_on_time'
+    | 'accept_seconds'
+    | 'resolve_seconds'
+    | 'was_overdue'
+    | 'is_solved'
+    | 'rating'
+    | 'updated_at'
+  >,
+): CaseTable {
+  return {
+    is_fallback: 0,
+    priority: 'normal',
+    address: null,
+    lng: null,
+    lat: null,
+    household_id: null,
+    county_key: countyKeyOf(fields.org_path),
+    handler_user_id: null,
+    escalated_org_id: null,
+    escalated_path: null,
+    escalation_count: 0,
+    is_supervised: 0,
+    reporter_user_id: null,
+    contact_name: null,
+    contact_phone_enc: null,
+    contact_phone_bidx: null,
+    is_anonymous: 0,
+    external_ref: null,
+    created_by: null,
+    paused_at: null,
+    pause_reason: null,
+    next_check_at: null,
+    rating_comment: null,
+    merged_into_id: null,
+    reopen_count: 0,
+    version: 1,
+    ...fields,
+  };
+}
+
 export const CASE_TYPES = {
   id: 'text',
   number: 'text',
@@ -337,59 +402,35 @@ export async function benchCaseQueries(dialect: DialectName, total: number) {
     const status = statuses[i % statuses.length]!;
     const item = items[i % items.length]!;
     const isClosed = status === 'closed';
-    batch.push({
-      id: newId(),
-      number: `SQB${String(i).padStart(9, '0')}`,
-      channel: 'resident_app',
-      duty_item_id: item.id,
-      duty_code: item.code,
-      is_fallback: 0,
-      priority: 'normal',
-      status,
-      description: '楼道堆物，影响通行',
-      address: null,
-      lng: null,
-      lat: null,
-      household_id: null,
-      org_id: place.id,
-      org_path: place.path,
-      county_key: countyKeyOf(place.path),
-      handler_org_id: handler.id,
-      handler_path: handler.path,
-      handler_user_id: null,
-      escalated_org_id: null,
-      escalated_path: null,
-      escalation_count: 0,
-      is_supervised: 0,
-      reporter_user_id: null,
-      contact_name: null,
-      contact_phone_enc: null,
-      contact_phone_bidx: null,
-      is_anonymous: 0,
-      external_ref: null,
-      created_by: null,
-      created_at: created,
-      accept_due_at: created,
-      resolve_due_at: created,
-      paused_at: null,
-      pause_reason: null,
-      due_state: i % 13 === 0 ? 'overdue' : 'ok',
-      next_check_at: null,
-      accepted_at: status === 'submitted' ? null : created,
-      resolved_at: null,
-      closed_at: isClosed ? created : null,
-      is_accepted_on_time: status === 'submitted' ? null : i % 5 === 0 ? 0 : 1,
-      accept_seconds: status === 'submitted' ? null : 3600 + (i % 7200),
-      resolve_seconds: isClosed ? 86_400 + (i % 86_400) : null,
-      was_overdue: i % 13 === 0 ? 1 : 0,
-      is_solved: isClosed ? (i % 10 === 0 ? 0 : 1) : null,
-      rating: isClosed && i % 3 !== 0 ? 1 + (i % 5) : null,
-      rating_comment: null,
-      merged_into_id: null,
-      reopen_count: 0,
-      version: 1,
-      updated_at: created,
-    });
+    batch.push(
+      benchCaseRow({
+        id: newId(),
+        number: `SQB${String(i).padStart(9, '0')}`,
+        channel: 'resident_app',
+        duty_item_id: item.id,
+        duty_code: item.code,
+        status,
+        description: '楼道堆物，影响通行',
+        org_id: place.id,
+        org_path: place.path,
+        handler_org_id: handler.id,
+        handler_path: handler.path,
+        created_at: created,
+        accept_due_at: created,
+        resolve_due_at: created,
+        due_state: i % 13 === 0 ? 'overdue' : 'ok',
+        accepted_at: status === 'submitted' ? null : created,
+        resolved_at: null,
+        closed_at: isClosed ? created : null,
+        is_accepted_on_time: status === 'submitted' ? null : i % 5 === 0 ? 0 : 1,
+        accept_seconds: status === 'submitted' ? null : 3600 + (i % 7200),
+        resolve_seconds: isClosed ? 86_400 + (i % 86_400) : null,
+        was_overdue: i % 13 === 0 ? 1 : 0,
+        is_solved: isClosed ? (i % 10 === 0 ? 0 : 1) : null,
+        rating: isClosed && i % 3 !== 0 ? 1 + (i % 5) : null,
+        updated_at: created,
+      }),
+    );
     if (batch.length >= 20_000) await flush();
   }
   await flush();

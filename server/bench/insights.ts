@@ -26,6 +26,7 @@ import {
 } from '../src/modules/insights/service.ts';
 import { ensureDefaultDutyList } from '../src/modules/duties/service.ts';
 import { HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../src/modules/registry/bulk-columns.ts';
+import { benchCaseRow } from './cases.ts';
 import { insertAccount, loadActor } from '../src/modules/users/service.ts';
 import { type Actor, subtreeEnd } from '../src/platform/access/scope.ts';
 import { systemClock } from '../src/platform/clock.ts';
@@ -288,59 +289,35 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
       const acceptS = status === 'submitted' ? null : Math.floor(rand() * 48 * 3600);
       const resolveS = isDone ? Math.floor(rand() * 200 * 3600) : null;
       const rating = status === 'closed' && rand() < 0.7 ? 1 + Math.floor(rand() * 5) : null;
-      rows.push({
-        id: uuid(),
-        number: `B${i}`,
-        channel: 'phone',
-        duty_item_id: null,
-        duty_code: CODES[Math.floor(rand() * CODES.length)]!,
-        is_fallback: 0,
-        priority: 'normal',
-        status,
-        description: '测试诉求',
-        address: null,
-        lng: null,
-        lat: null,
-        household_id: null,
-        org_id: grid.id,
-        org_path: grid.path,
-        county_key: countyKeyOf(grid.path),
-        handler_org_id: community.id,
-        handler_path: community.path,
-        handler_user_id: null,
-        escalated_org_id: null,
-        escalated_path: null,
-        escalation_count: 0,
-        is_supervised: 0,
-        reporter_user_id: null,
-        contact_name: null,
-        contact_phone_enc: null,
-        contact_phone_bidx: null,
-        is_anonymous: 0,
-        external_ref: null,
-        created_by: null,
-        created_at: iso(created),
-        accept_due_at: iso(created + 24 * 3600_000),
-        resolve_due_at: iso(created + 7 * 24 * 3600_000),
-        paused_at: null,
-        pause_reason: null,
-        due_state: isOpen && rand() < 0.2 ? 'overdue' : 'ok',
-        next_check_at: null,
-        accepted_at: acceptS === null ? null : iso(created + acceptS * 1000),
-        resolved_at: resolveS === null ? null : iso(created + resolveS * 1000),
-        closed_at: status === 'closed' ? iso(created + (resolveS ?? 0) * 1000 + 86_400_000) : null,
-        is_accepted_on_time: acceptS === null ? null : acceptS < 24 * 3600 ? 1 : 0,
-        accept_seconds: acceptS,
-        resolve_seconds: resolveS,
-        was_overdue: rand() < 0.1 ? 1 : 0,
-        is_solved: status === 'closed' ? (rand() < 0.9 ? 1 : 0) : null,
-        rating,
-        rating_comment: null,
-        merged_into_id: null,
-        reopen_count: 0,
-        version: 1,
-        updated_at: iso(created),
-      });
+      rows.push(
+        benchCaseRow({
+          id: uuid(),
+          number: `B${i}`,
+          channel: 'phone',
+          duty_item_id: null,
+          duty_code: CODES[Math.floor(rand() * CODES.length)]!,
+          status,
+          description: '测试诉求',
+          org_id: grid.id,
+          org_path: grid.path,
+          handler_org_id: community.id,
+          handler_path: community.path,
+          created_at: iso(created),
+          accept_due_at: iso(created + 24 * 3600_000),
+          resolve_due_at: iso(created + 7 * 24 * 3600_000),
+          due_state: isOpen && rand() < 0.2 ? 'overdue' : 'ok',
+          accepted_at: acceptS === null ? null : iso(created + acceptS * 1000),
+          resolved_at: resolveS === null ? null : iso(created + resolveS * 1000),
+          closed_at: status === 'closed' ? iso(created + (resolveS ?? 0) * 1000 + 86_400_000) : null,
+          is_accepted_on_time: acceptS === null ? null : acceptS < 24 * 3600 ? 1 : 0,
+          accept_seconds: acceptS,
+          resolve_seconds: resolveS,
+          was_overdue: rand() < 0.1 ? 1 : 0,
+          is_solved: status === 'closed' ? (rand() < 0.9 ? 1 : 0) : null,
+          rating,
+          updated_at: iso(created),
+        }),
+      );
     }
     const types = Object.fromEntries(
       Object.entries(rows[0]!).map(([k, v]) => [

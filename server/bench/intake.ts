@@ -1,4 +1,3 @@
-import { countyKeyOf } from '../src/db/county-key.ts';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import type { DialectName } from '../src/db/database.ts';
@@ -6,7 +5,7 @@ import { bulkInsert } from '../src/db/bulk.ts';
 import { rebuildRollups } from '../src/modules/insights/rollups.ts';
 import type { CaseTable } from '../src/modules/cases/tables.ts';
 import { newId } from '../src/platform/ids.ts';
-import { CASE_TYPES, bareIntakeServer, setup } from './cases.ts';
+import { CASE_TYPES, bareIntakeServer, benchCaseRow, setup } from './cases.ts';
 import { latency, report } from './util.ts';
 
 /** The case intake issue 18 asks for: 20 connections on loopback, as a hotline flood or an Open311 client sends them. */
@@ -185,59 +184,35 @@ export async function seedCommunityCases(ctx: Awaited<ReturnType<typeof setup>>,
     const created = new Date(yearStart + Math.floor((i / inScope) * 365 * 86_400_000)).toISOString();
     const status = statuses[i % statuses.length]!;
     const item = items[i % items.length]!;
-    rows.push({
-      id: newId(),
-      number: `SQL${String(i).padStart(9, '0')}`,
-      channel: 'phone',
-      duty_item_id: item.id,
-      duty_code: item.code,
-      is_fallback: 0,
-      priority: 'normal',
-      status,
-      description: '楼道堆物，影响通行',
-      address: null,
-      lng: null,
-      lat: null,
-      household_id: null,
-      org_id: community.id,
-      org_path: community.path,
-      county_key: countyKeyOf(community.path),
-      handler_org_id: community.id,
-      handler_path: community.path,
-      handler_user_id: null,
-      escalated_org_id: null,
-      escalated_path: null,
-      escalation_count: 0,
-      is_supervised: 0,
-      reporter_user_id: null,
-      contact_name: null,
-      contact_phone_enc: null,
-      contact_phone_bidx: null,
-      is_anonymous: 0,
-      external_ref: null,
-      created_by: null,
-      created_at: created,
-      accept_due_at: created,
-      resolve_due_at: created,
-      paused_at: null,
-      pause_reason: null,
-      due_state: 'ok',
-      next_check_at: null,
-      accepted_at: status === 'submitted' ? null : created,
-      resolved_at: null,
-      closed_at: status === 'closed' ? created : null,
-      is_accepted_on_time: status === 'submitted' ? null : 1,
-      accept_seconds: status === 'submitted' ? null : 3600,
-      resolve_seconds: status === 'closed' ? 86_400 : null,
-      was_overdue: 0,
-      is_solved: status === 'closed' ? 1 : null,
-      rating: status === 'closed' ? 5 : null,
-      rating_comment: null,
-      merged_into_id: null,
-      reopen_count: 0,
-      version: 1,
-      updated_at: created,
-    });
+    rows.push(
+      benchCaseRow({
+        id: newId(),
+        number: `SQL${String(i).padStart(9, '0')}`,
+        channel: 'phone',
+        duty_item_id: item.id,
+        duty_code: item.code,
+        status,
+        description: '楼道堆物，影响通行',
+        org_id: community.id,
+        org_path: community.path,
+        handler_org_id: community.id,
+        handler_path: community.path,
+        created_at: created,
+        accept_due_at: created,
+        resolve_due_at: created,
+        due_state: 'ok',
+        accepted_at: status === 'submitted' ? null : created,
+        resolved_at: null,
+        closed_at: status === 'closed' ? created : null,
+        is_accepted_on_time: status === 'submitted' ? null : 1,
+        accept_seconds: status === 'submitted' ? null : 3600,
+        resolve_seconds: status === 'closed' ? 86_400 : null,
+        was_overdue: 0,
+        is_solved: status === 'closed' ? 1 : null,
+        rating: status === 'closed' ? 5 : null,
+        updated_at: created,
+      }),
+    );
   }
   await deps.db.transaction().execute((trx) => bulkInsert(trx, deps.database.sqlite, 'cases', CASE_TYPES, rows));
   await rebuildRollups(deps.db, deps.database.sqlite, null);
