@@ -6,6 +6,13 @@ import type { DB } from './types.ts';
  * summed over the batch, say), written once after the last submission and before COMMIT.
  */
 export class BatchShared {
+  /**
+   * True in a batch's first, optimistic attempt (no savepoints): a submission may then leave its rows to
+   * the batch's wide statements before COMMIT, since any failure there runs the whole batch again with a
+   * savepoint each — where this is false and each submission writes its own rows, so one bad row fails alone.
+   */
+  constructor(readonly isOptimistic = false) {}
+
   private readonly entries = new Map<
     string,
     { state: unknown; finish: (trx: Kysely<DB>, state: unknown) => Promise<void> }
@@ -95,16 +102,17 @@ export class GroupCommit {
     }
   }
 
-  /** One transaction over the batch; without savepoints, undefined when a submission failed (nothing committed). */
+  /** One transaction over the batch; without savepoints, undefined when anything failed (nothing committed). */
   private async attempt(batch: Pending[], hasSavepoints: boolean): Promise<Outcome[] | undefined> {
     const outcomes: Outcome[] = [];
-    const failed = new Error('a submission failed: run the batch again with savepoints');
+    /** the batch's writes all went through: an error now is the COMMIT's, and is nobody's to run again */
+    let isWritten = false;
     try {
       await this.db.transaction().execute(async (trx) => {
-        const shared = new BatchShared();
+        const shared = new BatchShared(!hasSavepoints);
         for (const pending of batch) {
           if (!hasSavepoints) {
-            outcomes.push({ isOk: true, value: await pending.work(trx, shared).catch(() => Promise.reject(failed)) });
+            outcomes.push({ isOk: true, value: await pending.work(trx, shared) });
             continue;
           }
           await sql`savepoint group_commit`.execute(trx);
@@ -119,9 +127,12 @@ export class GroupCommit {
           }
         }
         await shared.finish(trx);
+        isWritten = true;
       });
     } catch (error) {
-      if (error === failed) return undefined;
+      // the optimistic attempt failed in a submission or in the batch's shared writes: nothing committed,
+      // and the batch runs again with a savepoint each
+      if (!hasSavepoints && !isWritten) return undefined;
       throw error;
     }
     return outcomes;

@@ -61,4 +61,33 @@ describe.each(DIALECTS)('intakes committed together on %s', (dialect) => {
     const kept = await ctx.deps.db.selectFrom('counters').select('name').where('name', 'like', 'gc-%').execute();
     expect(kept.map((r) => r.name).sort()).toEqual(['gc-first', 'gc-third']);
   });
+
+  it('runs a batch again with a savepoint each when the rows it left to one wide insert fail there', async () => {
+    const group = new GroupCommit(ctx.deps.db);
+    const attempts: boolean[] = [];
+    // 'gc-wide-twice' comes twice: the optimistic attempt's one insert of the batch fails on it as a whole
+    const write = (name: string) =>
+      group.run(async (trx, shared) => {
+        attempts.push(shared.isOptimistic);
+        const wide = shared.get(
+          'rows',
+          () => [] as string[],
+          async (t, names) => {
+            if (names.length > 0)
+              await t
+                .insertInto('counters')
+                .values(names.map((n) => ({ name: n, value: 1 })))
+                .execute();
+          },
+        );
+        if (shared.isOptimistic) wide.push(name);
+        else await trx.insertInto('counters').values({ name, value: 1 }).execute();
+        return name;
+      });
+    const outcomes = await Promise.allSettled([write('gc-wide-a'), write('gc-wide-twice'), write('gc-wide-twice')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(attempts).toEqual([true, true, true, false, false, false]);
+    const kept = await ctx.deps.db.selectFrom('counters').select('name').where('name', 'like', 'gc-wide-%').execute();
+    expect(kept.map((r) => r.name).sort()).toEqual(['gc-wide-a', 'gc-wide-twice']);
+  });
 });
