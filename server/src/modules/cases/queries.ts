@@ -158,7 +158,11 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
  * before every page already shown instead of shifting them. A page back that reaches the top is the first
  * page, full, rather than the few cases left above.
  */
-async function readQueuePage(q: SelectQueryBuilder<DB, 'cases', object>, from: KeysetPosition | undefined, size: number) {
+async function readQueuePage(
+  q: SelectQueryBuilder<DB, 'cases', object>,
+  from: KeysetPosition | undefined,
+  size: number,
+) {
   let position = from;
   if (position?.direction === 'before') {
     const { at, id } = position;
@@ -173,11 +177,12 @@ async function readQueuePage(q: SelectQueryBuilder<DB, 'cases', object>, from: K
     position = undefined;
   }
   const after = position;
-  const rows = await (after === undefined
-    ? q
-    : q.where((eb) =>
-        eb.and([eb('created_at', '<=', after.at), eb.or([eb('created_at', '<', after.at), eb('id', '<', after.id)])]),
-      )
+  const rows = await (
+    after === undefined
+      ? q
+      : q.where((eb) =>
+          eb.and([eb('created_at', '<=', after.at), eb.or([eb('created_at', '<', after.at), eb('id', '<', after.id)])]),
+        )
   )
     .selectAll()
     .orderBy('created_at', 'desc')

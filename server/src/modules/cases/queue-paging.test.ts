@@ -46,7 +46,7 @@ describe.each(DIALECTS)('paging a case queue by cursor on %s', (dialect) => {
   /** Every page by nextCursor from the first, in order. */
   const pageThrough = async (client: Client) => {
     const pages = [await queuePage(client, '')];
-    for (let last = pages[0]!; last.nextCursor !== null; ) {
+    for (let last = pages[0]!; last.nextCursor !== null;) {
       last = await queuePage(client, cursorParam(last.nextCursor));
       pages.push(last);
     }
@@ -108,7 +108,7 @@ describe.each(DIALECTS)('paging a case queue by cursor on %s', (dialect) => {
     await signIn();
     await fileCases(staff, world.community.id, 1);
     const rest = [];
-    for (let cursor = first.nextCursor; cursor !== null; ) {
+    for (let cursor = first.nextCursor; cursor !== null;) {
       const page = await queuePage(staff, cursorParam(cursor));
       rest.push(...page.items.map((c) => c.id));
       cursor = page.nextCursor;
