@@ -94,8 +94,10 @@ const BODIES_PER_SECOND = 5_000;
  * Intake bodies spread over a whole city, for the figure with the duplicate check. The bench's divisions
  * carry no outlines but 营门滩社区's, so every other community of 兰州市 is outlined as one cell of a
  * lattice; body i names one community item at a point in one cell, the points of a cell spread by a
- * low-discrepancy sequence, so only the cases that land within 200 m of an open one of the same item are
- * offered as duplicates, as on a real day. Body `first + i` is the same whichever run asks for it.
+ * low-discrepancy sequence. Every request runs the duplicate check (its look-up by item and place); one
+ * is offered only where an open case of the same item lies within 200 m, and as a body's community and
+ * item come round together only every lcm(communities, items) bodies, a run of a few seconds finds next
+ * to none. Body `first + i` is the same whichever run asks for it.
  */
 async function cityWideIntakeBodies(ctx: Awaited<ReturnType<typeof setup>>) {
   const { deps, community } = ctx;
