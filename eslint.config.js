@@ -12,6 +12,8 @@ export default tseslint.config(
       'server/bin/**',
       // the ledger reader's thread entry: plain script that registers tsx, like server/bin
       'server/src/**/*.mjs',
+      // autocannon's per-request hook, required by path inside its worker thread
+      'server/bench/**/*.cjs',
       'eslint.config.js',
       '.ci/**',
       '**/.tmp/**',

@@ -1,19 +1,25 @@
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
+import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../src/db/database.ts';
 import { bulkInsert } from '../src/db/bulk.ts';
 import { rebuildRollups } from '../src/modules/insights/rollups.ts';
 import type { CaseTable } from '../src/modules/cases/tables.ts';
 import { newId } from '../src/platform/ids.ts';
-import { CASE_TYPES, bareIntakeServer, benchCaseRow, setup } from './cases.ts';
+import { CASE_TYPES, bareIntakeServer, bareQueuePage, benchCaseRow, rectangle, setup, walkUnitQueue } from './cases.ts';
+import { bumpOrgVersion } from '../src/modules/orgs/subtree-index.ts';
 import { latency, report } from './util.ts';
 
 /** The case intake issue 18 asks for: 20 connections on loopback, as a hotline flood or an Open311 client sends them. */
 const CONNECTIONS = 20;
+/** The deep queue page the reads figure measures beside the first. */
+const DEEP_PAGE = 50;
+const ROTATE_BODY = fileURLToPath(new URL('./rotate-body.cjs', import.meta.url));
 const BOX = [103.7165, 36.0985, 103.7255, 36.1045] as const;
 
 interface Load {
   rps: number;
+  ok: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -29,7 +35,11 @@ export async function hammer(options: {
   method?: 'GET' | 'POST';
   connections?: number;
   overallRate?: number;
+  /** a different body for each request, in turn (through rotate-body.cjs) */
+  bodies?: string[];
 }): Promise<Load> {
+  // the bodies ride on the request options to the worker thread (a property autocannon passes through)
+  const rotating = options.bodies === undefined ? undefined : { bodies: options.bodies, setupRequest: ROTATE_BODY };
   const result = await autocannon({
     url: options.url,
     method: options.method ?? 'POST',
@@ -39,9 +49,11 @@ export async function hammer(options: {
     headers: options.headers ?? {},
     ...(options.body === undefined ? {} : { body: options.body }),
     ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
+    ...(rotating === undefined ? {} : { requests: [rotating] }),
   });
   return {
     rps: result.requests.average,
+    ok: result['2xx'],
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -70,6 +82,64 @@ export const open311Body = (apiKey: string) =>
     last_name: '王',
     phone: '13900000099',
   }).toString();
+
+/** Each community of the city gets one cell of a lattice this many degrees wide (about 0.9 km × 1.1 km). */
+const CITY_CELL = 0.01;
+/** South-west of 营门滩社区's outline (BOX), so the lattice never covers it. */
+const CITY_ORIGIN = [103.2, 35.2] as const;
+/** Intake bodies pre-built per second of load: more than the platform answers, so no body goes twice. */
+const BODIES_PER_SECOND = 5_000;
+
+/**
+ * Intake bodies spread over a whole city, for the figure with the duplicate check. The bench's divisions
+ * carry no outlines but 营门滩社区's, so every other community of 兰州市 is outlined as one cell of a
+ * lattice; body i names one community item at a point in one cell, the points of a cell spread by a
+ * low-discrepancy sequence. Every request runs the duplicate check (its look-up by item and place); one
+ * is offered only where an open case of the same item lies within 200 m, and as a body's community and
+ * item come round together only every lcm(communities, items) bodies, a run of a few seconds finds next
+ * to none. Body `first + i` is the same whichever run asks for it.
+ */
+async function cityWideIntakeBodies(ctx: Awaited<ReturnType<typeof setup>>) {
+  const { deps, community } = ctx;
+  const communities = await deps.db
+    .selectFrom('org_units')
+    .select('id')
+    .where('level', '=', 'community')
+    .where('id', '<>', community.id)
+    .orderBy('code')
+    .execute();
+  const items = await deps.db.selectFrom('duty_items').select('code').where('kind', '=', 'community').execute();
+  const columns = Math.ceil(Math.sqrt(communities.length));
+  const cornerOf = (k: number) => [
+    CITY_ORIGIN[0] + (k % columns) * CITY_CELL,
+    CITY_ORIGIN[1] + Math.floor(k / columns) * CITY_CELL,
+  ];
+  await deps.db.transaction().execute(async (trx) => {
+    for (const [k, c] of communities.entries()) {
+      const [x, y] = cornerOf(k) as [number, number];
+      const outline = rectangle(x, y, x + CITY_CELL, y + CITY_CELL);
+      await trx
+        .updateTable('org_units')
+        .set({ geometry: JSON.stringify(outline) })
+        .where('id', '=', c.id)
+        .execute();
+    }
+    await bumpOrgVersion(trx);
+  });
+  const frac = (v: number) => v - Math.floor(v);
+  const body = (i: number) => {
+    const [x, y] = cornerOf(i % communities.length) as [number, number];
+    return JSON.stringify({
+      channel: 'phone',
+      dutyCode: items[(i * 7919) % items.length]!.code,
+      description: `居民来电反映的问题（第 ${i} 件）`,
+      // the R2 sequence: 0.02 to 0.98 of the cell, never on its edge
+      lng: x + CITY_CELL * (0.02 + 0.96 * frac(i * 0.7548776662)),
+      lat: y + CITY_CELL * (0.02 + 0.96 * frac(i * 0.5698402909)),
+    });
+  };
+  return (first: number, count: number) => Array.from({ length: count }, (_, i) => body(first + i));
+}
 
 /** A bare Fastify route answering `{ ok: true }`: what the framework alone serves on this machine. */
 async function pingServer() {
@@ -121,11 +191,19 @@ export async function benchIntake(dialect: DialectName, seconds = 10) {
   await hammer({ ...bareOpts, seconds: 2 });
   const bareInsert = await hammer({ ...bareOpts, seconds });
   await bare.app.close();
-  const written = await ctx.deps.db
-    .selectFrom('cases')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  console.log(`  ${Number(written.n).toLocaleString('en')} cases written`);
+  // last: the outlines it adds to the city would be under every figure after it
+  const bodies = await cityWideIntakeBodies(ctx);
+  const desk = await ctx.signIn('desk');
+  const checkedApi = { url: api.url, headers: { 'content-type': 'application/json', ...desk } };
+  await hammer({ ...checkedApi, seconds: 2, bodies: bodies(0, BODIES_PER_SECOND * 2) });
+  const before = await countCases(ctx);
+  const viaApiChecked = await hammer({
+    ...checkedApi,
+    seconds,
+    bodies: bodies(BODIES_PER_SECOND * 2, BODIES_PER_SECOND * seconds),
+  });
+  const created = (await countCases(ctx)) - before;
+  console.log(`  ${(await countCases(ctx)).toLocaleString('en')} cases written`);
   const target = dialect === 'sqlite' ? 3000 : 1500;
   for (const [label, run] of [
     ['POST /api/v1/cases (JSON, staff session)', viaApi],
@@ -144,8 +222,34 @@ export async function benchIntake(dialect: DialectName, seconds = 10) {
       baselineValue: run.rps,
     });
   }
+  // answered 2xx without a case: the duplicate offer (a case written but not yet answered when the run
+  // stopped would be counted as written, not as an offer)
+  const offers = Math.max(0, viaApiChecked.ok - created);
+  report({
+    scenario: `case intake through POST /api/v1/cases (JSON, city-wide desk) with the duplicate check: a different item and point over the city in every request, no force (autocannon, ${CONNECTIONS} connections); ${offers.toLocaleString('en')} of ${viaApiChecked.ok.toLocaleString('en')} answers were duplicate offers`,
+    engine: dialect,
+    figure: 'cases/s (p99)',
+    platform: fmtLoad(viaApiChecked),
+    baseline: `${fmtLoad(bareInsert)} bare Fastify + ${dialect === 'sqlite' ? 'better-sqlite3' : 'pg'} insert; Fastify /ping ${fmtLoad(pinged)}`,
+    target: `≥ ${target.toLocaleString('en')}/s at p99 ≤ 30 ms`,
+    isMet:
+      viaApiChecked.rps >= target &&
+      viaApiChecked.p99 <= 30 &&
+      viaApiChecked.non2xx === 0 &&
+      viaApiChecked.errors === 0,
+    platformValue: bareInsert.rps,
+    baselineValue: viaApiChecked.rps,
+  });
   await ctx.app.close();
   await ctx.fresh.drop();
+}
+
+async function countCases(ctx: Awaited<ReturnType<typeof setup>>) {
+  const row = await ctx.deps.db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Timed GETs over HTTP from this process (the server's own event loop also serves them), in turns. */
@@ -229,14 +333,17 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
   const base = `http://127.0.0.1:${(ctx.app.server.address() as { port: number }).port}`;
   const staff = await ctx.signIn('staff');
   const district = await ctx.signIn('district');
-  const queueUrl = (i: number) => `${base}/api/v1/cases?queue=unit&page=${1 + (i % 3)}`;
+  // the first page, and the 50th as a client reaches it: by cursor, one index seek however deep
+  const walked = await walkUnitQueue(ctx.app, staff, DEEP_PAGE);
+  const deep = walked.at(-1)!;
   const panelUrl = () => `${base}/api/v1/insights/${community.id}/cases`;
   const n = 200;
   const reads = [
-    { url: queueUrl, headers: staff },
+    { url: () => `${base}${walked[0]!.url}`, headers: staff },
+    { url: () => `${base}${deep.url}`, headers: staff },
     { url: panelUrl, headers: district },
   ];
-  const [idleQueue, idlePanel] = await timeGets(reads, n);
+  const [idleQueue, idleDeep, idlePanel] = await timeGets(reads, n);
 
   const pageSql = 'select * from cases where handler_org_id = ? order by created_at desc, id desc limit 50';
   const countSql = 'select count(*) as n from cases where handler_org_id = ?';
@@ -247,6 +354,10 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
       : latency(n, () => deps.database.pool!.query(text.replace('?', '$1'), [community.id]));
   const barePage = await bare(pageSql);
   const bareCount = await bare(countSql);
+  const bareDeep = await latency(n, () => bareQueuePage(deps, community.id, deep.after));
+  // what the same page costs the engine by OFFSET, the way it was read before (for comparison only)
+  const offsetSql = `${pageSql} offset ${(DEEP_PAGE - 1) * 50}`;
+  const bareOffset = await bare(offsetSql);
 
   const intake = hammer({
     url: `${base}/api/v1/cases`,
@@ -257,7 +368,7 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
   });
   await new Promise((resolve) => setTimeout(resolve, 2000));
   // sampled only while the intake still runs
-  const [busyQueue, busyPanel] = await timeGets(reads, n, Date.now() + (seconds - 3) * 1000);
+  const [busyQueue, busyDeep, busyPanel] = await timeGets(reads, n, Date.now() + (seconds - 3) * 1000);
   const writes = await intake;
   const rate = `${writes.rps.toFixed(0)} intakes/s (p99 ${writes.p99} ms${writes.non2xx > 0 ? `, ${writes.non2xx} non-2xx` : ''})`;
   for (const [what, idle, busy, baseline, baseLabel] of [
@@ -267,6 +378,13 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
       busyQueue,
       barePage,
       `bare page SELECT p95 ${barePage.p95.toFixed(2)} ms, bare count(*) p95 ${bareCount.p95.toFixed(2)} ms`,
+    ],
+    [
+      `queue page ${DEEP_PAGE} by cursor (50 after the ${((DEEP_PAGE - 1) * 50).toLocaleString('en')} newest, count capped)`,
+      idleDeep,
+      busyDeep,
+      bareDeep,
+      `bare keyset SELECT of that page p95 ${bareDeep.p95.toFixed(2)} ms (by OFFSET ${bareOffset.p95.toFixed(2)} ms)`,
     ],
     [
       'case panel (insights)',

@@ -8710,7 +8710,7 @@ export interface operations {
                 dutyCode?: string;
                 orgId?: string;
                 number?: string;
-                page?: number;
+                cursor?: string;
                 pageSize?: number;
             };
             header?: never;
@@ -8758,8 +8758,11 @@ export interface operations {
                         /** @description capped: at most 1,000 are counted */
                         total: number;
                         isTotalCapped: boolean;
-                        page: number;
                         pageSize: number;
+                        /** @description the page of older cases; null on the last page */
+                        nextCursor: string | null;
+                        /** @description the page of newer cases; null on the first page */
+                        prevCursor: string | null;
                     };
                 };
             };

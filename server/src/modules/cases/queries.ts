@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { notFound } from '../../platform/errors.ts';
+import { encodeCursor, type KeysetPosition } from '../../platform/http/keyset.ts';
 import { maskPhone } from '../../platform/pii/crypto.ts';
 import { DEPARTMENT_KINDS } from '../duties/default-items.ts';
 import { listCurrentDutyItems } from '../duties/service.ts';
@@ -81,7 +82,7 @@ async function toSummaries(
 
 /**
  * The queues: mine (taken by me, open), unit (handled by the units I am assigned to), due soon,
- * overdue, escalated to my units, or every case I can see; newest first, 50 a page, count capped.
+ * overdue, escalated to my units, or every case I can see; newest first, 50 a page from a cursor, count capped.
  */
 export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueueQuery) {
   // Each queue narrows through the scope helper on the one column it is about, so the planner walks one
@@ -127,13 +128,7 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
   else if (query.status !== undefined) q = q.where('status', '=', query.status);
   if (query.dutyCode !== undefined) q = q.where('duty_code', '=', query.dutyCode);
   if (query.number !== undefined && query.number !== '') q = q.where('number', '=', query.number);
-  const rows = await q
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
-    .execute();
+  const { rows, hasBefore, hasAfter } = await readQueuePage(q, query.cursor, query.pageSize);
   // counted inside the database, up to the cap, without carrying thousands of ids back
   const counted = await deps.db
     .selectFrom(
@@ -145,13 +140,56 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const count = Number(counted.n);
+  const first = rows[0];
+  const last = rows.at(-1);
   return {
     items: await toSummaries(deps.db, rows),
     total: Math.min(count, COUNT_CAP),
     isTotalCapped: count > COUNT_CAP,
-    page: query.page,
     pageSize: query.pageSize,
+    nextCursor: hasAfter && last ? encodeCursor({ direction: 'after', at: last.created_at, id: last.id }) : null,
+    prevCursor: hasBefore && first ? encodeCursor({ direction: 'before', at: first.created_at, id: first.id }) : null,
   };
+}
+
+/**
+ * One page of a queue from a position, newest first, by keyset on (created_at, id): the queue's own order,
+ * so each page is one seek into the index however deep it lies, and a case that arrives meanwhile sorts
+ * before every page already shown instead of shifting them. A page back that reaches the top is the first
+ * page, full, rather than the few cases left above.
+ */
+async function readQueuePage(
+  q: SelectQueryBuilder<DB, 'cases', object>,
+  from: KeysetPosition | undefined,
+  size: number,
+) {
+  let position = from;
+  if (position?.direction === 'before') {
+    const { at, id } = position;
+    const newer = await q
+      .where((eb) => eb.and([eb('created_at', '>=', at), eb.or([eb('created_at', '>', at), eb('id', '>', id)])]))
+      .selectAll()
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(size + 1)
+      .execute();
+    if (newer.length > size) return { rows: newer.slice(0, size).reverse(), hasBefore: true, hasAfter: true };
+    position = undefined;
+  }
+  const after = position;
+  const rows = await (
+    after === undefined
+      ? q
+      : q.where((eb) =>
+          eb.and([eb('created_at', '<=', after.at), eb.or([eb('created_at', '<', after.at), eb('id', '<', after.id)])]),
+        )
+  )
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(size + 1)
+    .execute();
+  return { rows: rows.slice(0, size), hasBefore: after !== undefined, hasAfter: rows.length > size };
 }
 
 async function timelineOf(db: Kysely<DB>, caseId: string) {

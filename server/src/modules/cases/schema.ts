@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Cursor } from '../../platform/http/keyset.ts';
 import { CASE_CHANNELS, CASE_EVENT_KINDS, CASE_STATUSES } from './tables.ts';
 
 export const MAX_PHOTOS = 9;
@@ -187,7 +188,7 @@ export const CaseQueueQuery = z.strictObject({
     .max(40)
     .transform((v) => v.replace(/\s+/g, '').toUpperCase())
     .optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  cursor: Cursor.optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type CaseQueueQuery = z.infer<typeof CaseQueueQuery>;
@@ -196,8 +197,9 @@ export const CasePage = z.object({
   items: z.array(CaseSummary),
   total: z.number().int().describe('capped: at most 1,000 are counted'),
   isTotalCapped: z.boolean(),
-  page: z.number().int(),
   pageSize: z.number().int(),
+  nextCursor: z.string().nullable().describe('the page of older cases; null on the last page'),
+  prevCursor: z.string().nullable().describe('the page of newer cases; null on the first page'),
 });
 
 export const CaseIdParams = z.strictObject({ id: z.uuid() });

@@ -33,7 +33,6 @@ async function caseSection(
   const page = await listCaseQueue(deps, actor, {
     queue,
     ...(queue === 'unit' ? { status: 'submitted' as const } : {}),
-    page: 1,
     pageSize: LIMIT,
   });
   return {

@@ -1,4 +1,4 @@
-import { BarChartOutlined, PhoneOutlined } from '@ant-design/icons';
+import { BarChartOutlined, LeftOutlined, PhoneOutlined, RightOutlined } from '@ant-design/icons';
 import {
   Badge,
   Button,
@@ -28,6 +28,7 @@ import { QUEUE_LABEL, QUEUES, STATUS_LABEL, STATUSES } from './vocabulary';
 type StatusFilter = CaseStatus | 'open';
 const formatMinute = (iso: string) => dayjs.utc(iso).tz(DISPLAY_ZONE).format('YYYY-MM-DD HH:mm');
 const COUNTED_QUEUES: readonly CaseQueue[] = ['mine', 'due_soon', 'overdue', 'escalated'];
+const PAGE_SIZES = [20, 50, 100];
 const COUNT_COLOR: Partial<Record<CaseQueue, string>> = { due_soon: '#faad14', overdue: '#ff4d4f' };
 
 const isQueue = (v: string | null): v is CaseQueue => QUEUES.includes(v as CaseQueue);
@@ -35,7 +36,7 @@ const isStatus = (v: string | null): v is StatusFilter => v === 'open' || STATUS
 
 /** The open cases of one queue, counted for its tab (with the same filters). */
 function QueueCount({ query }: { query: CaseQueueQuery }) {
-  const count = useCaseQueue({ ...query, page: 1, pageSize: 1 });
+  const count = useCaseQueue({ ...query, pageSize: 1 });
   const n = count.data?.total ?? 0;
   return (
     <Badge
@@ -63,24 +64,24 @@ export function CasesPage() {
   const dutyCode = search.get('duty') ?? undefined;
   const orgId = search.get('org') ?? undefined;
   const number = search.get('number') ?? undefined;
-  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
-  const pageSize = [20, 50, 100].includes(Number(search.get('size'))) ? Number(search.get('size')) : 20;
+  const cursor = search.get('cursor') ?? undefined;
+  const pageSize = PAGE_SIZES.includes(Number(search.get('size'))) ? Number(search.get('size')) : 20;
   const filters = {
     ...(status === undefined ? {} : { status }),
     ...(dutyCode === undefined ? {} : { dutyCode }),
     ...(orgId === undefined ? {} : { orgId }),
     ...(number === undefined ? {} : { number }),
   };
-  const list = useCaseQueue({ queue, ...filters, page, pageSize });
+  const list = useCaseQueue({ queue, ...filters, ...(cursor === undefined ? {} : { cursor }), pageSize });
 
-  /** Changes some of the URL's parameters; a new filter starts again at page 1. */
+  /** Changes some of the URL's parameters; a new filter or page size starts again at the first page. */
   const update = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(search);
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) next.delete(key);
       else next.set(key, value);
     }
-    if (!('page' in changes)) next.delete('page');
+    if (!('cursor' in changes)) next.delete('cursor');
     setSearch(next, { replace: true });
   };
 
@@ -230,18 +231,38 @@ export function CasesPage() {
         loading={list.isFetching}
         onRow={(c) => ({ onClick: () => void navigate(`/cases/${c.id}`), style: { cursor: 'pointer' } })}
         locale={{ emptyText: t(queue === 'mine' ? 'cases.emptyMine' : 'cases.empty') }}
-        pagination={{
-          current: page,
-          pageSize,
-          total,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100],
-          showTotal: (n) =>
-            list.data?.isTotalCapped === true ? t('common.totalMoreThan', { n }) : t('common.total', { n }),
-          onChange: (p, size) => update({ page: String(p), size: String(size) }),
-        }}
+        pagination={false}
         data-testid="case-table"
       />
+      <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 16 }} data-testid="case-pager">
+        <Typography.Text type="secondary">
+          {list.data?.isTotalCapped === true
+            ? t('common.totalMoreThan', { n: total })
+            : t('common.total', { n: total })}
+        </Typography.Text>
+        <Button
+          icon={<LeftOutlined />}
+          disabled={!list.data?.prevCursor}
+          onClick={() => update({ cursor: list.data?.prevCursor ?? undefined })}
+          data-testid="page-prev"
+        >
+          {t('common.prevPage')}
+        </Button>
+        <Button
+          disabled={!list.data?.nextCursor}
+          onClick={() => update({ cursor: list.data?.nextCursor ?? undefined })}
+          data-testid="page-next"
+        >
+          {t('common.nextPage')}
+          <RightOutlined />
+        </Button>
+        <Select<number>
+          style={{ width: 110 }}
+          value={pageSize}
+          onChange={(size) => update({ size: String(size) })}
+          options={PAGE_SIZES.map((n) => ({ value: n, label: t('common.pageSize', { n }) }))}
+        />
+      </Flex>
       <IntakeDrawer open={isIntakeOpen} onClose={() => setIntakeOpen(false)} />
     </Card>
   );
