@@ -32,6 +32,7 @@ import * as m0031 from './migrations/0031_task_requester_targets.ts';
 import * as m0035 from './migrations/0035_council_topic_lapse.ts';
 import * as m0033 from './migrations/0033_venue_photos.ts';
 import * as m0042 from './migrations/0042_venue_changes.ts';
+import * as m0044 from './migrations/0044_case_duplicate_index.ts';
 import * as m0039 from './migrations/0039_case_queue_index.ts';
 import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
 import * as m0037 from './migrations/0037_notice_accounts.ts';
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   '0042_venue_changes': m0042,
   '0037_notice_accounts': m0037,
   '0040_county_key': m0040,
+  '0044_case_duplicate_index': m0044,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */

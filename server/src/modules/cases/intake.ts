@@ -30,6 +30,9 @@ import { countyKeyOf } from '../../db/county-key.ts';
 const FALLBACK_HOURS = { accept: 24, resolve: 360, urgentAccept: 4, urgentResolve: 72 };
 const DUPLICATE_RADIUS_M = 200;
 const DUPLICATE_WINDOW_MS = 30 * 24 * 3_600_000;
+/** At most this many open cases of one item within ~300 m are read for an offer, of which the nearest 20 are offered. */
+const DUPLICATE_READ_CAP = 500;
+const DUPLICATE_OFFER_MAX = 20;
 const PLACE_LEVELS = ['grid', 'community', 'compound', 'group'];
 
 export interface IntakeInput {
@@ -237,17 +240,20 @@ export async function findDuplicates(
       'reporter_user_id',
     ])
     .where('duty_code', '=', item.code)
-    .where('created_at', '>=', new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString())
     .where('status', 'in', OPEN_STATUSES)
     .where('lat', '>=', lat - dLat)
     .where('lat', '<=', lat + dLat)
     .where('lng', '>=', lng - dLng)
     .where('lng', '<=', lng + dLng)
-    .orderBy('created_at', 'desc')
-    .limit(20)
+    .limit(DUPLICATE_READ_CAP)
     .execute();
+  // The item's open cases nearby, read through `cases_item_open_place` (migration 0044) — so it grows with what
+  // is open there, never with the cases taken in; the 30 days and the order are applied here, as a condition
+  // or an order on `created_at` in the query would lure SQLite's planner onto the item's whole history.
+  const since = new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString();
   const side = by.permission === 'case.intake' ? 'console' : 'phone';
   return rows
+    .filter((r) => r.created_at >= since)
     .flatMap((r) => {
       const viewer = viewerOf(by.actor, r, false, side);
       const isWhole = viewer !== null && disclosureFor(viewer, { is_anonymous: 1 }).description;
@@ -265,7 +271,8 @@ export async function findDuplicates(
         },
       ];
     })
-    .sort((a, b) => a.distanceMeters - b.distanceMeters);
+    .sort((a, b) => a.distanceMeters - b.distanceMeters || b.createdAt.localeCompare(a.createdAt))
+    .slice(0, DUPLICATE_OFFER_MAX);
 }
 
 /** The case number's day: YYYYMMDD in Asia/Shanghai (platform/calendar.ts). */
