@@ -138,6 +138,7 @@ export async function seedDemoFieldwork(deps: AppDeps, log: (line: string) => vo
           statuses.push({
             household_id: h.id,
             org_path: h.org_path,
+            county_key: countyKeyOf(h.org_path),
             last_visit_at: last,
             next_due_at: new Date(Date.parse(last) + days * DAY_MS).toISOString(),
             interval_days: days,

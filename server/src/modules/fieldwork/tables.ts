@@ -109,6 +109,8 @@ export interface HouseholdChangeTable {
 
 /** One row per visited household, written in the visit's transaction; read by coverage and insights. */
 export interface HouseholdVisitStatusTable {
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   household_id: string;
   org_path: string;
   last_visit_at: string | null;

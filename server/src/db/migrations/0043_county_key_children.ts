@@ -1,0 +1,60 @@
+import { type Kysely, sql } from 'kysely';
+import { type KeyedTable, keyOfPath, mapPaths, rebuildSqlite, rekeyPostgres } from './county-key-rekey.ts';
+import { isPostgres } from './dialect.ts';
+
+// Frozen: never import application types here.
+
+/**
+ * Issue 17, item 7, continued from 0040: the large tables around the keyed ones carry the county key
+ * in their primary key too (docs/scale.md). A row with a path of its own takes that path's key (a
+ * resident's tags and history, a household's visit status, an insight counter, an audit record by the
+ * unit acted on, a message by its recipient's home unit); a case's photos and reporters take their
+ * case's. An audit record with no unit and a message to a number with no account yet take 0.
+ *
+ * The primary key becomes (county_key, <old primary key>), and the old key keeps a unique index: the
+ * upserts on `insight_counters (org_path, fact, dims)` and `household_visit_status (household_id)`
+ * name it as their conflict target. These tables stay plain even in the partitioned layout
+ * (TIANZIGE_PG_PARTITIONED=1): partitioning them is left to docs/scale.md.
+ *
+ * Runs after 0040 (a case's `county_key` is read from `cases`).
+ */
+
+const TABLES: readonly KeyedTable[] = [
+  { name: 'audit_log', key: ['id'] },
+  { name: 'resident_changes', key: ['id'] },
+  { name: 'resident_tags', key: ['resident_id', 'tag_id'] },
+  { name: 'household_visit_status', key: ['household_id'] },
+  { name: 'case_photos', key: ['id'] },
+  { name: 'case_reporters', key: ['case_id', 'user_id'] },
+  { name: 'outbox_messages', key: ['id'] },
+  { name: 'insight_counters', key: ['org_path', 'fact', 'dims'] },
+];
+
+const PATHS = {
+  audit_log: 'org_path',
+  resident_changes: 'org_path',
+  resident_tags: 'org_path',
+  household_visit_status: 'org_path',
+  outbox_messages: 'recipient_org_path',
+  insight_counters: 'org_path',
+} as const satisfies Record<string, string>;
+
+/** `county_key` of a row of `table` (aliased `t`) in an insert … select or update. */
+function keyOf(table: string): ReturnType<typeof sql> {
+  if (table === 'case_photos' || table === 'case_reporters') {
+    return sql`(select c.county_key from cases c where c.id = t.case_id)`;
+  }
+  const column = PATHS[table as keyof typeof PATHS];
+  return sql`coalesce(${keyOfPath(column)}, 0)`;
+}
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await mapPaths(db, Object.entries(PATHS));
+  if (isPostgres(db)) await rekeyPostgres(db, TABLES, keyOf);
+  else await rebuildSqlite(db, '0043_county_key_children', TABLES, keyOf);
+  await sql`drop table county_key_map`.execute(db);
+}
+
+export async function down(): Promise<void> {
+  throw new Error('0043_county_key_children cannot be undone');
+}
