@@ -132,7 +132,13 @@ export async function seedDemoFieldwork(deps: AppDeps, log: (line: string) => vo
               recorded_by: worker.id,
               created_at: visitedAt,
             });
-            visitors.push({ visit_id: id, user_id: worker.id, position: 0, visited_at: visitedAt });
+            visitors.push({
+              visit_id: id,
+              county_key: countyKeyOf(h.org_path),
+              user_id: worker.id,
+              position: 0,
+              visited_at: visitedAt,
+            });
             if (visitedAt > last) last = visitedAt;
           }
           statuses.push({

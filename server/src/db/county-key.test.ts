@@ -7,6 +7,7 @@ import { ManualClock } from '../platform/clock.ts';
 import { importDivisions } from '../modules/orgs/divisions.ts';
 import { CODES, DIALECTS, openFreshDatabase } from '../test/harness.ts';
 import { recordVisitInStatus } from '../modules/fieldwork/policies.ts';
+import { linkVisitCase } from '../modules/fieldwork/visits.ts';
 import { applyDeltas } from '../modules/insights/rollups.ts';
 import { recordAudit } from '../platform/audit/service.ts';
 import { countyKeyOf } from './county-key.ts';
@@ -51,6 +52,11 @@ async function seedAround(db: AnyDb, { community, city }: { community: Unit; cit
     })
     .execute();
   await db.insertInto('case_reporters').values({ case_id: 'c1', user_id: 'u1', source_case_id: 'c1' }).execute();
+  await db
+    .insertInto('visit_visitors')
+    .values({ visit_id: 'v1', user_id: 'u1', position: 0, visited_at: at })
+    .execute();
+  await db.insertInto('visit_cases').values({ visit_id: 'v1', case_id: 'c1', created_at: at }).execute();
   await db
     .insertInto('audit_log')
     .values([
@@ -304,6 +310,8 @@ describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)',
     expect(await keys('household_visit_status', ['household_id'])).toEqual([['h1', anning]]);
     expect(await keys('case_photos', ['id'])).toEqual([['p1', anning]]);
     expect(await keys('case_reporters', ['case_id', 'user_id'])).toEqual([['c1 u1', anning]]);
+    expect(await keys('visit_visitors', ['visit_id', 'user_id'])).toEqual([['v1 u1', anning]]);
+    expect(await keys('visit_cases', ['visit_id', 'case_id'])).toEqual([['v1 c1', anning]]);
     // an audit record or a message with no unit is stored with county 0
     expect(await keys('audit_log', ['id'])).toEqual([
       ['a1', anning],
@@ -394,5 +402,7 @@ describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)',
     expect(status.map((r) => [r.household_id, r.last_visit_at, Number(r.county_key)])).toEqual([
       ['h1', '2026-12-02T00:00:00.000Z', anning],
     ]);
+    await linkVisitCase(database.db, 'v1', 'c1', at);
+    expect(await keys('visit_cases', ['visit_id', 'case_id'])).toEqual([['v1 c1', anning]]);
   });
 });

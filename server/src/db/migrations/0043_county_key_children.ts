@@ -9,14 +9,14 @@ import { isPostgres } from './dialect.ts';
  * in their primary key too (docs/scale.md). A row with a path of its own takes that path's key (a
  * resident's tags and history, a household's visit status, an insight counter, an audit record by the
  * unit acted on, a message by its recipient's home unit); a case's photos and reporters take their
- * case's. An audit record with no unit and a message to a number with no account yet take 0.
+ * case's, a visit's visitors and linked cases their visit's. An audit record with no unit and a message to a number with no account yet take 0.
  *
  * The primary key becomes (county_key, <old primary key>), and the old key keeps a unique index: the
  * upserts on `insight_counters (org_path, fact, dims)` and `household_visit_status (household_id)`
  * name it as their conflict target. These tables stay plain even in the partitioned layout
  * (TIANZIGE_PG_PARTITIONED=1): partitioning them is left to docs/scale.md.
  *
- * Runs after 0040 (a case's `county_key` is read from `cases`).
+ * Runs after 0040 (a case's and a visit's `county_key` are read from `cases` and `visits`).
  */
 
 const TABLES: readonly KeyedTable[] = [
@@ -26,6 +26,8 @@ const TABLES: readonly KeyedTable[] = [
   { name: 'household_visit_status', key: ['household_id'] },
   { name: 'case_photos', key: ['id'] },
   { name: 'case_reporters', key: ['case_id', 'user_id'] },
+  { name: 'visit_visitors', key: ['visit_id', 'user_id'] },
+  { name: 'visit_cases', key: ['visit_id', 'case_id'] },
   { name: 'outbox_messages', key: ['id'] },
   { name: 'insight_counters', key: ['org_path', 'fact', 'dims'] },
 ];
@@ -43,6 +45,9 @@ const PATHS = {
 function keyOf(table: string): ReturnType<typeof sql> {
   if (table === 'case_photos' || table === 'case_reporters') {
     return sql`(select c.county_key from cases c where c.id = t.case_id)`;
+  }
+  if (table === 'visit_visitors' || table === 'visit_cases') {
+    return sql`(select v.county_key from visits v where v.id = t.visit_id)`;
   }
   const column = PATHS[table as keyof typeof PATHS];
   return sql`coalesce(${keyOfPath(column)}, 0)`;

@@ -64,6 +64,8 @@ export interface VisitTable {
 
 export interface VisitVisitorTable {
   visit_id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): its visit's */
+  county_key: number;
   user_id: string;
   /** 0 for the one who recorded it, then the companions in order */
   position: number;
@@ -84,6 +86,8 @@ export interface VisitPhotoTable {
 
 export interface VisitCaseTable {
   visit_id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): its visit's */
+  county_key: number;
   case_id: string;
   created_at: string;
 }
