@@ -28,7 +28,8 @@ const TABLES: readonly KeyedTable[] = [
   { name: 'case_reporters', key: ['case_id', 'user_id'] },
   { name: 'visit_visitors', key: ['visit_id', 'user_id'] },
   { name: 'visit_cases', key: ['visit_id', 'case_id'] },
-  { name: 'outbox_messages', key: ['id'] },
+  // 0 by default too: the frozen 0018 moves old notifications in without a key when its down/up is run again
+  { name: 'outbox_messages', key: ['id'], keyDefault: 0 },
   { name: 'insight_counters', key: ['org_path', 'fact', 'dims'] },
 ];
 

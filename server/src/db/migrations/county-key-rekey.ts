@@ -14,10 +14,14 @@ export function countyKeyOf(path: string): number {
 
 export const segmentsOf = (path: string) => path.split('/').filter((s) => s !== '').length;
 
-/** A table to rekey: its name and the columns of its primary key before (`id` for most). */
+/**
+ * A table to rekey: its name, the columns of its primary key before (`id` for most), and the key's
+ * default when older code that knows no key still writes the table (none: every writer sets it).
+ */
 export interface KeyedTable {
   name: string;
   key: readonly string[];
+  keyDefault?: number;
 }
 
 /**
@@ -122,7 +126,7 @@ async function rebuildSqliteTable(db: Kysely<unknown>, table: KeyedTable, keyOf:
       (c) =>
         `${q(c.name)} ${c.type}${c.notnull || table.key.includes(c.name) ? ' not null' : ''}${c.dflt_value !== null ? ` default ${c.dflt_value}` : ''}`,
     ),
-    'county_key integer not null',
+    `county_key integer not null${table.keyDefault !== undefined ? ` default ${table.keyDefault}` : ''}`,
     newKey(table),
     ...uniques.map((cols) => `unique (${cols.map(q).join(', ')})`),
     ...foreignKeys
@@ -163,6 +167,9 @@ export async function rekeyPostgres(db: Kysely<unknown>, tables: readonly KeyedT
   for (const table of tables) {
     const name = table.name;
     await addKeyColumn(db, name, keyOf);
+    if (table.keyDefault !== undefined) {
+      await sql.raw(`alter table ${q(name)} alter column county_key set default ${table.keyDefault}`).execute(db);
+    }
     const incoming = await rows<{ name: string; owner: string; definition: string }>(
       db,
       `select conname as name, conrelid::regclass::text as owner, pg_get_constraintdef(oid) as definition
