@@ -161,7 +161,14 @@ async function setup(dialect: DialectName) {
       for (let i = 0; i < tagged.length; i += 500) {
         await trx
           .insertInto('resident_tags')
-          .values(tagged.slice(i, i + 500).map((r) => ({ resident_id: r.id, tag_id: tagId, org_path: grid.path })))
+          .values(
+            tagged.slice(i, i + 500).map((r) => ({
+              resident_id: r.id,
+              tag_id: tagId,
+              org_path: grid.path,
+              county_key: countyKeyOf(grid.path),
+            })),
+          )
           .execute();
       }
       out.push({ grid, households });
@@ -201,11 +208,15 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
   if (deps.database.sqlite !== undefined) {
     const db = deps.database.sqlite;
     const photo = db.prepare('insert into visit_photos values (?, ?, ?, ?, ?, ?, ?, ?)');
-    const visit = db.prepare('insert into visits values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const visitor = db.prepare('insert into visit_visitors values (?, ?, ?, ?)');
+    const visit = db.prepare(
+      'insert into visits (id, household_id, org_path, visited_at, kind, lng, lat, findings, note, open_case, recorded_by, created_at, county_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const visitor = db.prepare(
+      'insert into visit_visitors (visit_id, user_id, position, visited_at, county_key) values (?, ?, ?, ?, ?)',
+    );
     const receipt = db.prepare('insert into sync_receipts values (?, ?, ?, ?, ?)');
     const status = db.prepare(
-      'insert or replace into household_visit_status (household_id, org_path, last_visit_at, next_due_at, interval_days) values (?, ?, ?, ?, ?)',
+      'insert or replace into household_visit_status (household_id, org_path, county_key, last_visit_at, next_due_at, interval_days) values (?, ?, ?, ?, ?, ?)',
     );
     db.transaction(() => {
       for (const r of rows) {
@@ -214,9 +225,23 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
       }
       for (const r of rows) {
         receipt.run(crypto.randomUUID(), 'visit', r.visitId, userId, at);
-        visit.run(r.visitId, r.householdId, orgPath, at, 'routine', null, null, findings, null, null, userId, at);
-        visitor.run(r.visitId, userId, 0, at);
-        status.run(r.householdId, orgPath, at, at, 90);
+        visit.run(
+          r.visitId,
+          r.householdId,
+          orgPath,
+          at,
+          'routine',
+          null,
+          null,
+          findings,
+          null,
+          null,
+          userId,
+          at,
+          countyKeyOf(orgPath),
+        );
+        visitor.run(r.visitId, userId, 0, at, countyKeyOf(orgPath));
+        status.run(r.householdId, orgPath, countyKeyOf(orgPath), at, at, 90);
       }
     })();
   } else {
@@ -250,25 +275,32 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
           userId,
           at,
         ]);
-        await client.query('insert into visits values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
-          r.visitId,
-          r.householdId,
-          orgPath,
-          at,
-          'routine',
-          null,
-          null,
-          findings,
-          null,
-          null,
-          userId,
-          at,
-        ]);
-        await client.query('insert into visit_visitors values ($1, $2, $3, $4)', [r.visitId, userId, 0, at]);
         await client.query(
-          `insert into household_visit_status (household_id, org_path, last_visit_at, next_due_at, interval_days) values ($1, $2, $3, $4, $5)
-           on conflict (household_id) do update set last_visit_at = excluded.last_visit_at, next_due_at = excluded.next_due_at`,
-          [r.householdId, orgPath, at, at, 90],
+          'insert into visits (id, household_id, org_path, visited_at, kind, lng, lat, findings, note, open_case, recorded_by, created_at, county_key) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+          [
+            r.visitId,
+            r.householdId,
+            orgPath,
+            at,
+            'routine',
+            null,
+            null,
+            findings,
+            null,
+            null,
+            userId,
+            at,
+            countyKeyOf(orgPath),
+          ],
+        );
+        await client.query(
+          'insert into visit_visitors (visit_id, user_id, position, visited_at, county_key) values ($1, $2, $3, $4, $5)',
+          [r.visitId, userId, 0, at, countyKeyOf(orgPath)],
+        );
+        await client.query(
+          `insert into household_visit_status (household_id, org_path, county_key, last_visit_at, next_due_at, interval_days)
+           values ($1, $2, $3, $4, $5, $6) on conflict (household_id) do update set last_visit_at = excluded.last_visit_at, next_due_at = excluded.next_due_at`,
+          [r.householdId, orgPath, countyKeyOf(orgPath), at, at, 90],
         );
       }
       await client.query('commit');

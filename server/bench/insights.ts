@@ -213,6 +213,7 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
         visits.push({
           household_id: id,
           org_path: grid.path,
+          county_key: countyKeyOf(grid.path),
           last_visit_at: rand() < 0.1 ? null : iso(last),
           next_due_at: iso(last + 60 * 86_400_000),
           interval_days: 60,
@@ -250,10 +251,20 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
           import_job_id: null,
         });
         if (year < 1960 && rand() < 0.2)
-          residentTags.push({ resident_id: rid, tag_id: tags.get('living_alone')!, org_path: grid.path });
+          residentTags.push({
+            resident_id: rid,
+            tag_id: tags.get('living_alone')!,
+            org_path: grid.path,
+            county_key: countyKeyOf(grid.path),
+          });
         if (rand() < 0.08) {
           const code = TAG_CODES[1 + Math.floor(rand() * (TAG_CODES.length - 1))]!;
-          residentTags.push({ resident_id: rid, tag_id: tags.get(code)!, org_path: grid.path });
+          residentTags.push({
+            resident_id: rid,
+            tag_id: tags.get(code)!,
+            org_path: grid.path,
+            county_key: countyKeyOf(grid.path),
+          });
         }
       }
     }
@@ -266,6 +277,7 @@ export async function load(deps: AppDeps, residentsTotal: number, casesTotal: nu
         {
           household_id: 'text',
           org_path: 'text',
+          county_key: 'integer',
           last_visit_at: 'text',
           next_due_at: 'text',
           interval_days: 'integer',

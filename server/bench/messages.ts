@@ -68,6 +68,7 @@ export async function benchMessages(engine: DialectName) {
         id: newId(),
         recipient_user_id: null,
         recipient_org_path: null,
+        county_key: 0,
         kind: 'auth.sms_code',
         channel: 'sms',
         is_urgent: 1,

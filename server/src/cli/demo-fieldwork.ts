@@ -132,12 +132,19 @@ export async function seedDemoFieldwork(deps: AppDeps, log: (line: string) => vo
               recorded_by: worker.id,
               created_at: visitedAt,
             });
-            visitors.push({ visit_id: id, user_id: worker.id, position: 0, visited_at: visitedAt });
+            visitors.push({
+              visit_id: id,
+              county_key: countyKeyOf(h.org_path),
+              user_id: worker.id,
+              position: 0,
+              visited_at: visitedAt,
+            });
             if (visitedAt > last) last = visitedAt;
           }
           statuses.push({
             household_id: h.id,
             org_path: h.org_path,
+            county_key: countyKeyOf(h.org_path),
             last_visit_at: last,
             next_due_at: new Date(Date.parse(last) + days * DAY_MS).toISOString(),
             interval_days: days,

@@ -326,7 +326,13 @@ export async function seedDemoRegistry(trx: Kysely<DB>, deps: AppDeps): Promise<
               source: 'import',
               created_at: registered,
             });
-          } else residentTags.push({ resident_id: id, tag_id: tagId(code2), org_path: unit.path });
+          } else
+            residentTags.push({
+              resident_id: id,
+              tag_id: tagId(code2),
+              org_path: unit.path,
+              county_key: countyKeyOf(unit.path),
+            });
         }
       }
       if (place.isVillage && elderlyOver60 >= VILLAGE_ELDERLY) break;

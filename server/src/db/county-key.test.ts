@@ -6,11 +6,80 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../platform/clock.ts';
 import { importDivisions } from '../modules/orgs/divisions.ts';
 import { CODES, DIALECTS, openFreshDatabase } from '../test/harness.ts';
+import { recordVisitInStatus } from '../modules/fieldwork/policies.ts';
+import { linkVisitCase } from '../modules/fieldwork/visits.ts';
+import { applyDeltas } from '../modules/insights/rollups.ts';
+import { recordAudit } from '../platform/audit/service.ts';
 import { countyKeyOf } from './county-key.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
 const isPartitioned = process.env.TIANZIGE_PG_PARTITIONED === '1';
+const MIGRATIONS = ['0040_county_key', '0043_county_key_children'];
+const at = '2026-12-01T00:00:00.000Z';
+const stamps = { version: 1, created_at: at, updated_at: at };
+type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
+type Unit = { id: string; path: string };
+
+/** A row of every table 0043 keys, beside the households, residents and cases of the test below. */
+async function seedAround(db: AnyDb, { community, city }: { community: Unit; city: Unit }): Promise<void> {
+  const tag = await db.selectFrom('care_tags').select('id').limit(1).executeTakeFirstOrThrow();
+  await db
+    .insertInto('resident_tags')
+    .values([
+      { resident_id: 'r1', tag_id: tag.id, org_path: community.path },
+      { resident_id: 'r2', tag_id: tag.id, org_path: city.path },
+    ])
+    .execute();
+  await db
+    .insertInto('resident_changes')
+    .values({ id: 'rc1', resident_id: 'r1', org_path: community.path, at, kind: 'create', actor_name: 'test' })
+    .execute();
+  await db
+    .insertInto('household_visit_status')
+    .values({ household_id: 'h1', org_path: community.path, last_visit_at: at, next_due_at: at, interval_days: 90 })
+    .execute();
+  await db
+    .insertInto('case_photos')
+    .values({
+      id: 'p1',
+      case_id: 'c1',
+      mime: 'image/png',
+      size: 1,
+      sha256: '-',
+      data: Buffer.from([0x89]),
+      created_at: at,
+    })
+    .execute();
+  await db.insertInto('case_reporters').values({ case_id: 'c1', user_id: 'u1', source_case_id: 'c1' }).execute();
+  await db
+    .insertInto('visit_visitors')
+    .values({ visit_id: 'v1', user_id: 'u1', position: 0, visited_at: at })
+    .execute();
+  await db.insertInto('visit_cases').values({ visit_id: 'v1', case_id: 'c1', created_at: at }).execute();
+  await db
+    .insertInto('audit_log')
+    .values([
+      { id: 'a1', at, action: 'resident.create', org_path: community.path },
+      { id: 'a2', at, action: 'auth.login', org_path: null },
+    ])
+    .execute();
+  const message = { kind: 'case.progress', channel: 'in_app', payload: '{}', status: 'sent', next_attempt_at: at };
+  await db
+    .insertInto('outbox_messages')
+    .values([
+      { id: 'm1', recipient_org_path: community.path, ...message, created_at: at, updated_at: at },
+      { id: 'm2', recipient_org_path: null, ...message, created_at: at, updated_at: at },
+    ])
+    .execute();
+  await db
+    .insertInto('insight_counters')
+    .values([
+      { org_path: community.path, fact: 'res', dims: '', n: 3 },
+      { org_path: city.path, fact: 'res', dims: '', n: 5 },
+    ])
+    .execute();
+}
 
 describe('countyKeyOf', () => {
   it('reads the county from the fourth segment of a path, in base 36', () => {
@@ -23,7 +92,7 @@ describe('countyKeyOf', () => {
   });
 });
 
-describe.each(DIALECTS)('migration 0040 on a database with rows (%s)', (dialect) => {
+describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)', (dialect) => {
   let fresh: { database: Database; drop: () => Promise<void> } | undefined;
   let dataDir = '';
   afterEach(async () => {
@@ -32,20 +101,19 @@ describe.each(DIALECTS)('migration 0040 on a database with rows (%s)', (dialect)
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keys every household, resident, case, visit and case event by its county, and keeps every row', async () => {
+  /** A database migrated up to before 0040 and 0043, with a row of every table they key. */
+  const seed = async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-county-'));
     fresh = await openFreshDatabase(dialect, dataDir);
     const { database } = fresh;
-    await migrateToLatest(database.db, { except: ['0040_county_key'] });
+    await migrateToLatest(database.db, { except: MIGRATIONS });
     await importDivisions(database, new ManualClock(), { under: '6201' });
     const unit = (code: string) =>
       database.db.selectFrom('org_units').select(['id', 'path']).where('code', '=', code).executeTakeFirstOrThrow();
     const community = await unit(CODES.yingMenTan);
     const city = await unit(CODES.lanzhou);
     const county = await unit(CODES.anning);
-    const db = database.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-    const at = '2026-12-01T00:00:00.000Z';
-    const stamps = { version: 1, created_at: at, updated_at: at };
+    const db = database.db as unknown as AnyDb;
     await db
       .insertInto('households')
       .values([
@@ -115,7 +183,14 @@ describe.each(DIALECTS)('migration 0040 on a database with rows (%s)', (dialect)
       })
       .execute();
 
-    expect(await migrateToLatest(database.db)).toEqual(['0040_county_key']);
+    await seedAround(db, { community, city });
+    return { database, db, community, city, county };
+  };
+
+  it('keys every household, resident, case, visit and case event by its county, and keeps every row', async () => {
+    const { database, db, community, city, county } = await seed();
+
+    expect(await migrateToLatest(database.db)).toEqual(MIGRATIONS);
 
     const anning = countyKeyOf(county.path);
     expect(countyKeyOf(community.path)).toBe(anning);
@@ -211,5 +286,123 @@ describe.each(DIALECTS)('migration 0040 on a database with rows (%s)', (dialect)
       );
       expect(made.rows[0]!.n).toBe(5);
     }
+  });
+
+  it('keys the rows around them (0043) by their own unit or their case, keeps every row, and writes new ones keyed', async () => {
+    const { database, db, community, city } = await seed();
+    expect(await migrateToLatest(database.db)).toEqual(MIGRATIONS);
+
+    const anning = countyKeyOf(community.path);
+    const cityKey = countyKeyOf(city.path);
+    const keys = async (table: string, key: readonly string[]) =>
+      (
+        await db
+          .selectFrom(table)
+          .select([...key, 'county_key'])
+          .orderBy(key[0]!)
+          .execute()
+      ).map((r) => [key.map((k) => r[k]).join(' '), Number(r.county_key)]);
+    expect(await keys('resident_tags', ['resident_id'])).toEqual([
+      ['r1', anning],
+      ['r2', cityKey],
+    ]);
+    expect(await keys('resident_changes', ['id'])).toEqual([['rc1', anning]]);
+    expect(await keys('household_visit_status', ['household_id'])).toEqual([['h1', anning]]);
+    expect(await keys('case_photos', ['id'])).toEqual([['p1', anning]]);
+    expect(await keys('case_reporters', ['case_id', 'user_id'])).toEqual([['c1 u1', anning]]);
+    expect(await keys('visit_visitors', ['visit_id', 'user_id'])).toEqual([['v1 u1', anning]]);
+    expect(await keys('visit_cases', ['visit_id', 'case_id'])).toEqual([['v1 c1', anning]]);
+    // an audit record or a message with no unit is stored with county 0
+    expect(await keys('audit_log', ['id'])).toEqual([
+      ['a1', anning],
+      ['a2', 0],
+    ]);
+    expect(await keys('outbox_messages', ['id'])).toEqual([
+      ['m1', anning],
+      ['m2', 0],
+    ]);
+    expect(await keys('insight_counters', ['org_path', 'fact'])).toEqual(
+      [
+        [`${community.path} res`, anning],
+        [`${city.path} res`, cityKey],
+      ].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+    );
+    // the county key leads each primary key, before the old one
+    const primaryKey = async (table: string) =>
+      dialect === 'sqlite'
+        ? (
+            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
+              database.db,
+            )
+          ).rows.map((r) => r.name)
+        : (
+            await sql<{ name: string }>`select a.attname as name from pg_index i
+              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+              where i.indrelid = ${table}::regclass and i.indisprimary
+              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
+          ).rows.map((r) => r.name);
+    expect(await primaryKey('resident_tags')).toEqual(['county_key', 'resident_id', 'tag_id']);
+    expect(await primaryKey('insight_counters')).toEqual(['county_key', 'org_path', 'fact', 'dims']);
+    expect(await primaryKey('audit_log')).toEqual(['county_key', 'id']);
+    if (dialect === 'sqlite') {
+      // the counters stay a table without rowid (its rows live in the primary key's b-tree)
+      const counters = await sql<{
+        sql: string;
+      }>`select sql from sqlite_master where type = 'table' and name = 'insight_counters'`.execute(database.db);
+      expect(counters.rows[0]!.sql).toMatch(/without rowid$/i);
+    }
+    const photo = await db.selectFrom('case_photos').selectAll().where('id', '=', 'p1').executeTakeFirstOrThrow();
+    expect(Buffer.from(photo.data as Uint8Array)).toEqual(Buffer.from([0x89]));
+
+    // the old key stays unique, in another county too; the audit log stays append-only
+    await expect(
+      db
+        .insertInto('case_reporters')
+        .values({ case_id: 'c1', user_id: 'u1', source_case_id: 'c1', county_key: 7 })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(db.updateTable('audit_log').set({ action: 'x' }).where('id', '=', 'a1').execute()).rejects.toThrow(
+      /append-only/,
+    );
+
+    // the writers key what they write, and the upserts on the old keys still meet their row
+    const clock = new ManualClock();
+    const who = { actorId: null, actorName: 'test', ip: null, userAgent: null };
+    await recordAudit(database.db, clock, who, { action: 'resident.update', orgPath: community.path });
+    await recordAudit(database.db, clock, who, { action: 'settings.update' });
+    const written = await db
+      .selectFrom('audit_log')
+      .select(['action', 'county_key'])
+      .where('id', 'not in', ['a1', 'a2'])
+      .execute();
+    expect(written.map((r) => [r.action, Number(r.county_key)]).sort()).toEqual([
+      ['resident.update', anning],
+      ['settings.update', 0],
+    ]);
+    await database.db.transaction().execute((trx) =>
+      applyDeltas(trx, [
+        { orgPath: community.path, fact: 'res', dims: '', n: 2 },
+        { orgPath: city.path, fact: 'res', dims: 'x', n: 1 },
+      ]),
+    );
+    const counters = await db.selectFrom('insight_counters').select(['org_path', 'dims', 'n', 'county_key']).execute();
+    expect(counters.map((c) => [c.org_path, c.dims, Number(c.n), Number(c.county_key)]).sort()).toEqual(
+      [
+        [community.path, '', 5, anning],
+        [city.path, '', 5, cityKey],
+        [city.path, 'x', 1, cityKey],
+      ].sort(),
+    );
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        recordVisitInStatus(trx, { id: 'h1', org_path: community.path }, '2026-12-02T00:00:00.000Z', 30),
+      );
+    const status = await db.selectFrom('household_visit_status').selectAll().execute();
+    expect(status.map((r) => [r.household_id, r.last_visit_at, Number(r.county_key)])).toEqual([
+      ['h1', '2026-12-02T00:00:00.000Z', anning],
+    ]);
+    await linkVisitCase(database.db, 'v1', 'c1', at);
+    expect(await keys('visit_cases', ['visit_id', 'case_id'])).toEqual([['v1 c1', anning]]);
   });
 });

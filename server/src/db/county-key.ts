@@ -16,6 +16,11 @@ export function countyKeyOf(path: string): number {
   return deepest === undefined ? 0 : -parseInt(deepest, 36);
 }
 
+/** A visit's county key, read inside the statement that links a case to it (co-located with the visit). */
+export function countyKeyOfVisit(db: Kysely<DB>, visitId: string) {
+  return db.selectFrom('visits').select('visits.county_key').where('visits.id', '=', visitId).limit(1);
+}
+
 /** A case's county key, read inside the statement that writes one of its events (co-located with the case). */
 export function countyKeyOfCase(db: Kysely<DB>, caseId: string) {
   return db.selectFrom('cases').select('cases.county_key').where('cases.id', '=', caseId).limit(1);

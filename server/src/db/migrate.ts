@@ -37,6 +37,7 @@ import * as m0039 from './migrations/0039_case_queue_index.ts';
 import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
 import * as m0037 from './migrations/0037_notice_accounts.ts';
 import * as m0040 from './migrations/0040_county_key.ts';
+import * as m0043 from './migrations/0043_county_key_children.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -75,6 +76,7 @@ const migrations: Record<string, Migration> = {
   '0042_venue_changes': m0042,
   '0037_notice_accounts': m0037,
   '0040_county_key': m0040,
+  '0043_county_key_children': m0043,
   '0044_case_duplicate_index': m0044,
 };
 

@@ -1,4 +1,15 @@
 import { type Kysely, sql } from 'kysely';
+import {
+  addKeyColumn,
+  countyKeyOf,
+  keyOfPath,
+  mapPaths,
+  q,
+  rebuildSqlite,
+  rekeyPostgres,
+  rows,
+  segmentsOf,
+} from './county-key-rekey.ts';
 import { isPostgres } from './dialect.ts';
 
 // Frozen: never import application types here.
@@ -23,166 +34,28 @@ import { isPostgres } from './dialect.ts';
 const TABLES = ['households', 'residents', 'cases', 'visits', 'case_events'] as const;
 const PATH_TABLES = ['households', 'residents', 'cases', 'visits'] as const;
 
-/** Frozen copy of db/county-key.ts countyKeyOf as of this migration. */
-function countyKeyOf(path: string): number {
-  const segments = path.split('/').filter((s) => s !== '');
-  const county = segments[3];
-  if (county !== undefined) return parseInt(county, 36);
-  const deepest = segments[segments.length - 1];
-  return deepest === undefined ? 0 : -parseInt(deepest, 36);
-}
-
-const segmentsOf = (path: string) => path.split('/').filter((s) => s !== '').length;
-
-/** The county key of every path in use, in a scratch table `county_key_map (path, county_key)`. */
-async function mapPaths(db: Kysely<unknown>): Promise<void> {
-  await sql`create table county_key_map (path text primary key, county_key integer not null)`.execute(db);
-  const paths = new Set<string>();
-  for (const table of PATH_TABLES) {
-    const { rows } = await sql<{ org_path: string }>`select distinct org_path from ${sql.table(table)}`.execute(db);
-    for (const r of rows) paths.add(r.org_path);
-  }
-  const all = [...paths];
-  for (let i = 0; i < all.length; i += 200) {
-    const chunk = all.slice(i, i + 200);
-    await sql`insert into county_key_map (path, county_key) values ${sql.join(
-      chunk.map((p) => sql`(${p}, ${countyKeyOf(p)})`),
-    )}`.execute(db);
-  }
-}
+const KEYED = TABLES.map((name) => ({ name, key: ['id'] }));
 
 /** `county_key` of a row of `table` (aliased `t`) in an insert … select or update. */
-function keyOf(table: (typeof TABLES)[number]): ReturnType<typeof sql> {
+function keyOf(table: string): ReturnType<typeof sql> {
   return table === 'case_events'
     ? sql`(select c.county_key from cases c where c.id = t.case_id)`
-    : sql`(select m.county_key from county_key_map m where m.path = t.org_path)`;
+    : keyOfPath('org_path');
 }
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await mapPaths(db);
-  if (!isPostgres(db)) await rebuildSqlite(db);
+  await mapPaths(
+    db,
+    PATH_TABLES.map((t) => [t, 'org_path'] as const),
+  );
+  if (!isPostgres(db)) await rebuildSqlite(db, '0040_county_key', KEYED, keyOf);
   else if (process.env.TIANZIGE_PG_PARTITIONED === '1') await partitionPostgres(db);
-  else await rekeyPostgres(db);
+  else await rekeyPostgres(db, KEYED, keyOf);
   await sql`drop table county_key_map`.execute(db);
 }
 
 export async function down(): Promise<void> {
   throw new Error('0040_county_key cannot be undone');
-}
-
-// ——— SQLite: a primary key cannot change in place, so each table is rebuilt (data kept) ———
-
-interface ColumnInfo {
-  name: string;
-  type: string;
-  notnull: number;
-  dflt_value: string | null;
-}
-interface ForeignKeyInfo {
-  id: number;
-  table: string;
-  from: string;
-  to: string;
-  on_delete: string;
-  on_update: string;
-}
-
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-async function rows<T>(db: Kysely<unknown>, text: string): Promise<T[]> {
-  return (await sql.raw<T>(text).execute(db)).rows;
-}
-
-async function rebuildSqlite(db: Kysely<unknown>): Promise<void> {
-  // Foreign keys are checked once at the end: dropping a referenced table would otherwise fail.
-  await sql`pragma foreign_keys = off`.execute(db);
-  try {
-    await db.transaction().execute(async (trx) => {
-      for (const table of TABLES) await rebuildSqliteTable(trx, table);
-      const broken = await rows<{ table: string }>(trx, 'pragma foreign_key_check');
-      if (broken.length > 0) throw new Error(`0040_county_key: foreign keys broken in ${broken[0]!.table}`);
-    });
-  } finally {
-    await sql`pragma foreign_keys = on`.execute(db);
-  }
-}
-
-async function rebuildSqliteTable(db: Kysely<unknown>, table: (typeof TABLES)[number]): Promise<void> {
-  const columns = await rows<ColumnInfo>(db, `pragma table_info(${q(table)})`);
-  const foreignKeys = await rows<ForeignKeyInfo>(db, `pragma foreign_key_list(${q(table)})`);
-  const uniques: string[][] = [];
-  for (const index of await rows<{ name: string; origin: string }>(db, `pragma index_list(${q(table)})`)) {
-    if (index.origin !== 'u') continue;
-    const cols = await rows<{ name: string }>(db, `pragma index_info(${q(index.name)})`);
-    uniques.push(cols.map((c) => c.name));
-  }
-  const schema = await rows<{ type: string; sql: string }>(
-    db,
-    `select type, sql from sqlite_master where tbl_name = '${table}' and type in ('index', 'trigger') and sql is not null`,
-  );
-
-  const definitions = [
-    ...columns.map(
-      (c) =>
-        `${q(c.name)} ${c.type}${c.notnull || c.name === 'id' ? ' not null' : ''}${c.dflt_value !== null ? ` default ${c.dflt_value}` : ''}`,
-    ),
-    'county_key integer not null',
-    'primary key (county_key, id)',
-    ...uniques.map((cols) => `unique (${cols.map(q).join(', ')})`),
-    ...foreignKeys
-      .filter((fk, i, all) => all.findIndex((o) => o.id === fk.id) === i)
-      .map(
-        (fk) =>
-          `foreign key (${q(fk.from)}) references ${q(fk.table)} (${q(fk.to)})` +
-          (fk.on_delete !== 'NO ACTION' ? ` on delete ${fk.on_delete}` : '') +
-          (fk.on_update !== 'NO ACTION' ? ` on update ${fk.on_update}` : ''),
-      ),
-  ];
-  const names = columns.map((c) => q(c.name)).join(', ');
-  const rebuilt = `${table}__county`;
-  await sql.raw(`create table ${q(rebuilt)} (${definitions.join(', ')})`).execute(db);
-  await sql`insert into ${sql.table(rebuilt)} (${sql.raw(names)}, county_key)
-            select ${sql.raw(columns.map((c) => `t.${q(c.name)}`).join(', '))}, ${keyOf(table)}
-            from ${sql.table(table)} t`.execute(db);
-  await sql.raw(`drop table ${q(table)}`).execute(db);
-  await sql.raw(`alter table ${q(rebuilt)} rename to ${q(table)}`).execute(db);
-  for (const s of schema) await sql.raw(s.sql).execute(db);
-  await sql.raw(`create unique index ${q(`${table}_id`)} on ${q(table)} (id)`).execute(db);
-}
-
-// ——— PostgreSQL, one table per table: add the key, swap the primary key ———
-
-async function addKeyColumn(db: Kysely<unknown>, table: (typeof TABLES)[number]): Promise<void> {
-  await sql`alter table ${sql.table(table)} add column county_key integer`.execute(db);
-  // visits and case_events refuse updates (append-only): this one backfill is let through
-  await sql`alter table ${sql.table(table)} disable trigger user`.execute(db);
-  await sql`update ${sql.table(table)} t set county_key = ${keyOf(table)}`.execute(db);
-  await sql`alter table ${sql.table(table)} enable trigger user`.execute(db);
-  await sql`alter table ${sql.table(table)} alter column county_key set not null`.execute(db);
-}
-
-async function rekeyPostgres(db: Kysely<unknown>): Promise<void> {
-  for (const table of TABLES) {
-    await addKeyColumn(db, table);
-    const incoming = await rows<{ name: string; owner: string; definition: string }>(
-      db,
-      `select conname as name, conrelid::regclass::text as owner, pg_get_constraintdef(oid) as definition
-       from pg_constraint where contype = 'f' and confrelid = '${table}'::regclass`,
-    );
-    for (const fk of incoming) await sql.raw(`alter table ${q(fk.owner)} drop constraint ${q(fk.name)}`).execute(db);
-    const [pk] = await rows<{ name: string }>(
-      db,
-      `select conname as name from pg_constraint where contype = 'p' and conrelid = '${table}'::regclass`,
-    );
-    await sql.raw(`alter table ${q(table)} drop constraint ${q(pk!.name)}`).execute(db);
-    await sql
-      .raw(`alter table ${q(table)} add constraint ${q(`${table}_pkey`)} primary key (county_key, id)`)
-      .execute(db);
-    await sql.raw(`create unique index ${q(`${table}_id`)} on ${q(table)} (id)`).execute(db);
-    for (const fk of incoming) {
-      await sql.raw(`alter table ${q(fk.owner)} add constraint ${q(fk.name)} ${fk.definition}`).execute(db);
-    }
-  }
 }
 
 // ——— PostgreSQL, partitioned by county (TIANZIGE_PG_PARTITIONED=1) ———
@@ -192,7 +65,7 @@ async function partitionPostgres(db: Kysely<unknown>): Promise<void> {
   const units = await rows<{ path: string }>(db, 'select path from org_units');
   const keys = units.filter((u) => segmentsOf(u.path) <= 4).map((u) => countyKeyOf(u.path));
   for (const table of TABLES) {
-    await addKeyColumn(db, table);
+    await addKeyColumn(db, table, keyOf);
     const indexes = await rows<{ definition: string; name: string }>(
       db,
       `select indexname as name, indexdef as definition from pg_indexes

@@ -500,7 +500,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
       if (isResident) {
         await trx
           .insertInto('case_reporters')
-          .values({ case_id: id, user_id: by.actor.userId, source_case_id: id })
+          .values({ case_id: id, county_key: row.county_key, user_id: by.actor.userId, source_case_id: id })
           .execute();
       }
       const submitted = eventRow(
@@ -520,7 +520,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
       );
       await emitCaseEvent(trx, { row, kind: 'submitted', at: now.toISOString() }, subscribersMemo);
       const photoIds =
-        input.photos.length > 0 ? await insertPhotos(trx, id, submitted.id, input.photos, now.toISOString()) : [];
+        input.photos.length > 0 ? await insertPhotos(trx, row, submitted.id, input.photos, now.toISOString()) : [];
       const routed = eventRow(
         {
           caseId: id,

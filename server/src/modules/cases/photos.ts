@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import type { CaseTable } from './tables.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { UploadedFile } from '../../platform/http/multipart.ts';
 import { newId } from '../../platform/ids.ts';
@@ -47,7 +48,7 @@ export function checkPhotos(files: UploadedFile[]): CheckedPhoto[] {
 /** Stores checked photos inside the caller's transaction; returns their ids. */
 export async function insertPhotos(
   trx: Kysely<DB>,
-  caseId: string,
+  theCase: Pick<CaseTable, 'id' | 'county_key'>,
   eventId: string,
   photos: CheckedPhoto[],
   now: string,
@@ -59,7 +60,8 @@ export async function insertPhotos(
       .insertInto('case_photos')
       .values({
         id,
-        case_id: caseId,
+        case_id: theCase.id,
+        county_key: theCase.county_key,
         event_id: eventId,
         mime: p.mime,
         size: p.data.length,

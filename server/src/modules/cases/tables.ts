@@ -123,6 +123,8 @@ export interface CaseEventTable {
 
 export interface CasePhotoTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): its case's */
+  county_key: number;
   case_id: string;
   event_id: string | null;
   mime: string;
@@ -133,6 +135,8 @@ export interface CasePhotoTable {
 }
 
 export interface CaseReporterTable {
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): its case's */
+  county_key: number;
   case_id: string;
   user_id: string;
   source_case_id: string;

@@ -150,7 +150,7 @@ async function commitChange(
       ...(change.event.detail !== undefined ? { detail: change.event.detail } : {}),
     });
     if (change.photos !== undefined && change.photos.length > 0) {
-      await insertPhotos(trx, c.id, eventId, change.photos, now);
+      await insertPhotos(trx, c, eventId, change.photos, now);
     }
     // subscribers (12345, 一网统管, partners) hear of the step through delivery rows written here
     await emitCaseEvent(trx, {
@@ -430,7 +430,7 @@ export async function mergeCase(
     for (const userId of reporters.filter((u) => !existing.has(u))) {
       await trx
         .insertInto('case_reporters')
-        .values({ case_id: target.id, user_id: userId, source_case_id: c.id })
+        .values({ case_id: target.id, county_key: target.county_key, user_id: userId, source_case_id: c.id })
         .execute();
     }
   });
@@ -563,6 +563,7 @@ export async function joinCase(
       'cases.lng',
       'cases.lat',
       'cases.reporter_user_id',
+      'cases.county_key',
     ])
     .select('duty_items.is_public')
     .where('cases.id', '=', id)
@@ -587,7 +588,10 @@ export async function joinCase(
     OPEN_STATUSES.includes(c.status) && c.is_public === 1 && (isNearby || canAt(actor, 'case.report', c.org_path));
   if (!isOffered) throw notFound(CASE);
   await deps.db.transaction().execute(async (trx) => {
-    await trx.insertInto('case_reporters').values({ case_id: id, user_id: actor.userId, source_case_id: id }).execute();
+    await trx
+      .insertInto('case_reporters')
+      .values({ case_id: id, county_key: c.county_key, user_id: actor.userId, source_case_id: id })
+      .execute();
     await recordAudit(trx, deps.clock, whoFromActor(actor), {
       action: 'case.follow',
       targetType: 'case',

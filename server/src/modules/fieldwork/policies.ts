@@ -1,5 +1,6 @@
 import { syncVisitRollups } from '../insights/rollups.ts';
 import type { Kysely } from 'kysely';
+import { countyKeyOf } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { DAY_MS } from '../../platform/calendar.ts';
 import { type Actor, canAt } from '../../platform/access/scope.ts';
@@ -96,6 +97,7 @@ export async function recordVisitInStatus(
     .values({
       household_id: household.id,
       org_path: household.org_path,
+      county_key: countyKeyOf(household.org_path),
       last_visit_at: visitedAt,
       next_due_at: addDays(visitedAt, days),
       interval_days: days,
@@ -105,6 +107,7 @@ export async function recordVisitInStatus(
         .column('household_id')
         .doUpdateSet((eb) => ({
           org_path: eb.ref('excluded.org_path'),
+          county_key: eb.ref('excluded.county_key'),
           last_visit_at: eb.ref('excluded.last_visit_at'),
           next_due_at: eb.ref('excluded.next_due_at'),
           interval_days: eb.ref('excluded.interval_days'),
@@ -142,6 +145,7 @@ export async function refreshVisitStatus(
   const last = candidates[candidates.length - 1] ?? null;
   const row = {
     org_path: household.org_path,
+    county_key: countyKeyOf(household.org_path),
     last_visit_at: last,
     next_due_at: last === null ? null : addDays(last, days),
     interval_days: days,
@@ -178,6 +182,7 @@ async function refreshCommunity(trx: Kysely<DB>, communityPath: string): Promise
       .updateTable('household_visit_status')
       .set({
         org_path: r.org_path,
+        county_key: countyKeyOf(r.org_path),
         interval_days: days,
         next_due_at: r.last_visit_at === null ? null : addDays(r.last_visit_at, days),
       })

@@ -64,6 +64,8 @@ export interface VisitTable {
 
 export interface VisitVisitorTable {
   visit_id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): its visit's */
+  county_key: number;
   user_id: string;
   /** 0 for the one who recorded it, then the companions in order */
   position: number;
@@ -84,6 +86,8 @@ export interface VisitPhotoTable {
 
 export interface VisitCaseTable {
   visit_id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): its visit's */
+  county_key: number;
   case_id: string;
   created_at: string;
 }
@@ -109,6 +113,8 @@ export interface HouseholdChangeTable {
 
 /** One row per visited household, written in the visit's transaction; read by coverage and insights. */
 export interface HouseholdVisitStatusTable {
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   household_id: string;
   org_path: string;
   last_visit_at: string | null;

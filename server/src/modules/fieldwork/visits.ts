@@ -13,7 +13,7 @@ import { findReceipt, insertReceipt, photoIdsOf } from './receipts.ts';
 import type { VisitTable } from './tables.ts';
 import { inFieldScope } from './reach.ts';
 import { closeVisitRequests } from './visit-requests.ts';
-import { countyKeyOf } from '../../db/county-key.ts';
+import { countyKeyOf, countyKeyOfVisit } from '../../db/county-key.ts';
 
 export const HOUSEHOLD = { zh: '住户', en: 'Household' };
 export const VISIT = { zh: '走访记录', en: 'Visit' };
@@ -140,7 +140,7 @@ async function openVisitCase(deps: AppDeps, actor: Actor, visit: VisitTable) {
 export async function linkVisitCase(db: Kysely<DB>, visitId: string, caseId: string, now: string) {
   await db
     .insertInto('visit_cases')
-    .values({ visit_id: visitId, case_id: caseId, created_at: now })
+    .values({ visit_id: visitId, county_key: countyKeyOfVisit(db, visitId), case_id: caseId, created_at: now })
     .onConflict((oc) => oc.columns(['visit_id', 'case_id']).doNothing())
     .execute();
 }
@@ -205,6 +205,7 @@ export async function recordVisit(
         .values(
           [actor.userId, ...companions].map((userId, position) => ({
             visit_id: visit.id,
+            county_key: visit.county_key,
             user_id: userId,
             position,
             visited_at: visitedAt,

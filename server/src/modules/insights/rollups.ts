@@ -1,6 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
+import type { InsightCounterTable } from './tables.ts';
 import { bulkInsert } from '../../db/bulk.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 import { dialectOf, preparedStatement } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
@@ -65,10 +67,16 @@ export async function applyDeltas(trx: Kysely<DB>, deltas: Iterable<Delta>): Pro
       const part = rows.slice(i, i + 10_000);
       await trx.executeQuery(
         CompiledQuery.raw(
-          'insert into insight_counters (org_path, fact, dims, n) ' +
-            'select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ' +
+          'insert into insight_counters (org_path, fact, dims, n, county_key) ' +
+            'select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::integer[]) ' +
             'on conflict (org_path, fact, dims) do update set n = insight_counters.n + excluded.n',
-          [part.map((r) => r.org_path), part.map((r) => r.fact), part.map((r) => r.dims), part.map((r) => r.n)],
+          [
+            part.map((r) => r.org_path),
+            part.map((r) => r.fact),
+            part.map((r) => r.dims),
+            part.map((r) => r.n),
+            part.map((r) => countyKeyOf(r.org_path)),
+          ],
         ),
       );
     }
@@ -81,12 +89,12 @@ export async function applyDeltas(trx: Kysely<DB>, deltas: Iterable<Delta>): Pro
     const tuples: string[] = [];
     for (const r of part) {
       const at = params.length;
-      params.push(r.org_path, r.fact, r.dims, r.n);
-      tuples.push(isPostgres ? `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4})` : '(?, ?, ?, ?)');
+      params.push(r.org_path, r.fact, r.dims, r.n, countyKeyOf(r.org_path));
+      tuples.push(isPostgres ? `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})` : '(?, ?, ?, ?, ?)');
     }
     await trx.executeQuery(
       CompiledQuery.raw(
-        `insert into insight_counters (org_path, fact, dims, n) values ${tuples.join(', ')} ` +
+        `insert into insight_counters (org_path, fact, dims, n, county_key) values ${tuples.join(', ')} ` +
           'on conflict (org_path, fact, dims) do update set n = insight_counters.n + excluded.n',
         params,
       ),
@@ -431,7 +439,7 @@ class SubtreeSummer {
 
 /** The n-th bound value in raw SQL, as each engine writes it. */
 const placeholder = (db: Kysely<DB>, n: number) => (dialectOf(db) === 'postgres' ? `$${n}` : '?');
-const COUNTER_TYPES = { org_path: 'text', fact: 'text', dims: 'text', n: 'bigint' } as const;
+const COUNTER_TYPES = { org_path: 'text', county_key: 'integer', fact: 'text', dims: 'text', n: 'bigint' } as const;
 const MARK_TYPES = { source: 'text', id: 'text', org_path: 'text', mark: 'text' } as const;
 
 export interface RebuildResult {
@@ -488,7 +496,7 @@ export async function rebuildRollupsIn(
     const newRoot = new Map<string, number>();
     /** A summer of contributions up the tree whose finished units go into the counters (and newRoot). */
     const summing = () => {
-      const counters: { org_path: string; fact: string; dims: string; n: number }[] = [];
+      const counters: InsightCounterTable[] = [];
       const flush = async () => {
         result.counters += counters.length;
         await bulkInsert(trx, sqlite, 'insight_counters', COUNTER_TYPES, counters.splice(0));
@@ -498,7 +506,7 @@ export async function rebuildRollupsIn(
           if (n === 0) continue;
           const [fact, dims] = key.split(SEP) as [string, string];
           if (path === rootPath) newRoot.set(key, (newRoot.get(key) ?? 0) + n);
-          counters.push({ org_path: path, fact, dims, n });
+          counters.push({ org_path: path, county_key: countyKeyOf(path), fact, dims, n });
         }
         if (counters.length >= 20_000) await flush();
       });

@@ -1,5 +1,7 @@
 /** One additive counter: `n` of `fact` with dimensions `dims` within the unit at `org_path` (its whole subtree). */
 export interface InsightCounterTable {
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   org_path: string;
   /** e.g. 'res' (living residents), 'case.state', 'visit.due' — see rollups.ts */
   fact: string;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { countyKeyOf } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -129,6 +130,7 @@ function rowsFor(input: EnqueueMessageInput, recipient: Recipient | undefined) {
   const quiet = def.isUrgent ? null : quietHoursFromSettings(hasSettings ? recipient : undefined);
   const now = input.now.toISOString();
   const payload = JSON.stringify({ params: input.params });
+  const homePath = recipient?.home_org_path ?? null;
   return channels.map((channel) => {
     const isInApp = channel === 'in_app';
     const dueAt = isInApp ? input.now : deferPastQuietHours(input.now, quiet);
@@ -136,7 +138,9 @@ function rowsFor(input: EnqueueMessageInput, recipient: Recipient | undefined) {
     return {
       id: newId(),
       recipient_user_id: input.recipientUserId,
-      recipient_org_path: recipient?.home_org_path ?? null,
+      recipient_org_path: homePath,
+      // stored with the recipient's home county; a number with no account yet (a sign-up code) with county 0
+      county_key: homePath === null ? 0 : countyKeyOf(homePath),
       kind: input.kind,
       channel,
       is_urgent: def.isUrgent ? 1 : 0,

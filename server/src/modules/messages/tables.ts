@@ -1,6 +1,8 @@
 /** The outbox: a row per message and channel, with its delivery state. */
 export interface OutboxMessageTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): of the recipient's home unit, 0 without one */
+  county_key: number;
   recipient_user_id: string | null;
   recipient_org_path: string | null;
   kind: string;

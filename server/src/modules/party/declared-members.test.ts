@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countyKeyOf } from '../../db/county-key.ts';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { snapshotCounters } from '../insights/fixture.ts';
 import { pathAncestors, residentContributions } from '../insights/facts.ts';
@@ -196,7 +197,7 @@ describe.each(DIALECTS)('the registry’s 党员 on %s', (dialect) => {
     // as the registry wrote it before: a tag row, counted by the code of the time (a 关爱对象)
     await t.deps.db
       .insertInto('resident_tags')
-      .values({ resident_id: old.id, tag_id: tag.id, org_path: ymtPath })
+      .values({ resident_id: old.id, tag_id: tag.id, org_path: ymtPath, county_key: countyKeyOf(ymtPath) })
       .execute();
     const { insight_mark: mark } = await t.deps.db
       .selectFrom('residents')

@@ -41,11 +41,12 @@ export const RESIDENT_TYPES = {
   import_job_id: 'text',
   insight_mark: 'text',
 } as const;
-export const TAG_TYPES = { resident_id: 'text', tag_id: 'text', org_path: 'text' } as const;
+export const TAG_TYPES = { resident_id: 'text', tag_id: 'text', org_path: 'text', county_key: 'integer' } as const;
 export const CHANGE_TYPES = {
   id: 'text',
   resident_id: 'text',
   org_path: 'text',
+  county_key: 'integer',
   at: 'text',
   actor_id: 'text',
   actor_name: 'text',

@@ -263,7 +263,7 @@ export async function updateHousehold(
       );
       await trx
         .updateTable('resident_tags')
-        .set({ org_path: unit.path })
+        .set({ org_path: unit.path, county_key: countyKeyOf(unit.path) })
         .where('resident_id', 'in', trx.selectFrom('residents').select('id').where('household_id', '=', id))
         .execute();
       // and its members' account bindings: the unit's staff who now hold the household decide them

@@ -209,12 +209,22 @@ async function writeTags(trx: Kysely<DB>, residentId: string, orgPath: string, t
   if (tagIds.length > 0) {
     await trx
       .insertInto('resident_tags')
-      .values(tagIds.map((tag_id) => ({ resident_id: residentId, tag_id, org_path: orgPath })))
+      .values(
+        tagIds.map((tag_id) => ({
+          resident_id: residentId,
+          tag_id,
+          org_path: orgPath,
+          county_key: countyKeyOf(orgPath),
+        })),
+      )
       .execute();
   }
 }
 
-type ChangeInput = Omit<ResidentChangeTable, 'id' | 'at' | 'actor_id' | 'actor_name' | 'resident_id' | 'org_path'>;
+type ChangeInput = Omit<
+  ResidentChangeTable,
+  'id' | 'at' | 'actor_id' | 'actor_name' | 'resident_id' | 'org_path' | 'county_key'
+>;
 
 async function recordChanges(
   trx: Kysely<DB>,
@@ -232,6 +242,8 @@ async function recordChanges(
         id: newId(),
         resident_id: resident.id,
         org_path: resident.org_path,
+        // her history stays in the county where it was written (a later move does not carry it)
+        county_key: countyKeyOf(resident.org_path),
         at,
         actor_id: actor.userId,
         actor_name: actor.username,
@@ -520,7 +532,11 @@ export async function relocateResident(
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
   await dropTagsUnusableAt(trx, [id], to.org_path);
-  await trx.updateTable('resident_tags').set({ org_path: to.org_path }).where('resident_id', '=', id).execute();
+  await trx
+    .updateTable('resident_tags')
+    .set({ org_path: to.org_path, county_key: countyKeyOf(to.org_path) })
+    .where('resident_id', '=', id)
+    .execute();
   // her account's binding follows her: her new community's staff decide it, the old one's no longer see it
   await trx
     .updateTable('resident_bindings')

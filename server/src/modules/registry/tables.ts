@@ -78,6 +78,8 @@ export interface ResidentTable {
 }
 
 export interface ResidentTagTable {
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   resident_id: string;
   tag_id: string;
   org_path: string;
@@ -85,6 +87,8 @@ export interface ResidentTagTable {
 
 export interface ResidentChangeTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): of `org_path`, where the resident was */
+  county_key: number;
   resident_id: string;
   org_path: string;
   at: string;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countyKeyOfCase } from '../../db/county-key.ts';
 import { setUpCaseWorld } from '../../modules/cases/fixture.ts';
 import { checkCharacter } from '../../modules/registry/id-number.ts';
 import { newId } from '../../platform/ids.ts';
@@ -39,6 +40,7 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     target_id: null,
     org_id: null,
     org_path: null,
+    county_key: 0,
     ip: null,
     user_agent: null,
     detail: null,
@@ -103,6 +105,7 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
         .values({
           id: newId(),
           case_id: id,
+          county_key: countyKeyOfCase(t.deps.db, id),
           event_id: null,
           mime: 'image/png',
           size: 1,

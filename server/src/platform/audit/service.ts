@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { countyKeyOf } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../access/scope.ts';
 import { canAt, inScope } from '../access/scope.ts';
@@ -44,6 +45,8 @@ export function auditRow(clock: Clock, who: AuditWho, entry: AuditEntry): AuditL
     target_id: entry.targetId ?? null,
     org_id: entry.orgId ?? null,
     org_path: entry.orgPath ?? null,
+    // a record with no unit (a sign-in, a global setting) is stored with county 0
+    county_key: entry.orgPath == null ? 0 : countyKeyOf(entry.orgPath),
     ip: who.ip,
     user_agent: who.userAgent?.slice(0, 500) ?? null,
     detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),

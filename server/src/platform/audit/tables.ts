@@ -1,6 +1,8 @@
 export interface AuditLogTable {
   /** UUIDv7: sortable by time */
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md): of the unit acted on, 0 without one */
+  county_key: number;
   at: string;
   actor_id: string | null;
   actor_name: string | null;

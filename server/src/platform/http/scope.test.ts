@@ -5,6 +5,7 @@ import path from 'node:path';
 import Fastify, { type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { countyKeyOfCase } from '../../db/county-key.ts';
 import { importTarget, runImportJob } from '../../modules/registry/import/jobs.ts';
 import { ensureDepartments } from '../../modules/orgs/departments.ts';
 import { RESOURCES } from '../../resources.ts';
@@ -838,6 +839,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .values({
           id: photoId,
           case_id: id,
+          county_key: countyKeyOfCase(t.deps.db, id),
           event_id: null,
           mime: 'image/png',
           size: 1,
@@ -857,7 +859,12 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
     const residentB = await t.createUser({ username: 'szs_resident', role: 'resident', orgCode: CODES.shanZiShi });
     await t.deps.db
       .insertInto('case_reporters')
-      .values({ case_id: caseB.id, user_id: residentB.id, source_case_id: caseB.id })
+      .values({
+        case_id: caseB.id,
+        county_key: countyKeyOfCase(t.deps.db, caseB.id),
+        user_id: residentB.id,
+        source_case_id: caseB.id,
+      })
       .execute();
     objectsA.myCase = [];
     objectsB.myCase = [{ label: 'case reported in 山字石', value: caseB.id, related: {} }];

@@ -244,6 +244,7 @@ export async function importResidents(
         id: newId(),
         resident_id: residentId,
         org_path: orgPath,
+        county_key: countyKeyOf(orgPath),
         at: iso,
         actor_id: who.audit.actorId,
         actor_name: who.audit.actorName,
@@ -372,7 +373,14 @@ export async function importResidents(
               .where('id', '=', dup.id)
               .execute();
             await trx.deleteFrom('resident_tags').where('resident_id', '=', dup.id).execute();
-            newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: dup.id, tag_id, org_path: p.unit.path })));
+            newTags.push(
+              ...p.tagIds.map((tag_id) => ({
+                resident_id: dup.id,
+                tag_id,
+                org_path: p.unit.path,
+                county_key: countyKeyOf(p.unit.path),
+              })),
+            );
             if (p.isPartyMember) declared.push({ id: dup.id, name: p.identity.name, org_path: p.unit.path });
             newChanges.push(change(dup.id, p.unit.path, 'update', 'import', input.jobId));
             updatedIds.push(dup.id);
@@ -399,7 +407,14 @@ export async function importResidents(
             import_job_id: input.jobId,
             insight_mark: markOf({ org_path: p.unit.path, facts: p.facts }),
           });
-          newTags.push(...p.tagIds.map((tag_id) => ({ resident_id: id, tag_id, org_path: p.unit.path })));
+          newTags.push(
+            ...p.tagIds.map((tag_id) => ({
+              resident_id: id,
+              tag_id,
+              org_path: p.unit.path,
+              county_key: countyKeyOf(p.unit.path),
+            })),
+          );
           if (p.isPartyMember) declared.push({ id, name: p.identity.name, org_path: p.unit.path });
           counts.imported += 1;
         }
