@@ -81,3 +81,50 @@ export function widenSqliteCache(sqlite: SQLite.Database | undefined, mib: numbe
     sqlite.pragma(`cache_size = ${previous}`);
   };
 }
+
+/** An index of a table, as SQLite lists it (`pragma index_list`). */
+export interface SqliteIndex {
+  name: string;
+  table: string;
+  isUnique: boolean;
+}
+
+/**
+ * Drops the indexes of `tables` that `isSetAside` picks (those made by CREATE INDEX; a primary key's or
+ * a constraint's cannot be) inside the caller's open SQLite transaction, and returns the function that
+ * makes them again by re-running the statements the schema itself holds (`sqlite_master`), so they can
+ * never drift from the migrations. A bulk load into a table larger than the page cache spends most of
+ * its time rewriting index pages its random keys land on; CREATE INDEX over the loaded table sorts
+ * instead, about linearly. DDL is transactional in SQLite: a rollback or a kill brings the indexes
+ * back, and readers keep the snapshot they started with.
+ */
+export function setAsideSqliteIndexes(
+  sqlite: SQLite.Database,
+  tables: readonly string[],
+  isSetAside: (index: SqliteIndex) => boolean,
+): { names: string[]; restore: () => void } {
+  const statements: { name: string; sql: string }[] = [];
+  for (const table of tables) {
+    const listed = sqlite.pragma(`index_list(${quoted(table)})`) as {
+      name: string;
+      unique: number;
+      origin: string;
+    }[];
+    for (const index of listed) {
+      if (index.origin !== 'c' || !isSetAside({ name: index.name, table, isUnique: index.unique === 1 })) continue;
+      const { sql } = sqlite
+        .prepare("select sql from sqlite_master where type = 'index' and name = ?")
+        .get(index.name) as { sql: string };
+      statements.push({ name: index.name, sql });
+    }
+  }
+  for (const { name } of statements) sqlite.exec(`drop index ${quoted(name)}`);
+  return {
+    names: statements.map((s) => s.name),
+    restore: () => {
+      for (const { sql } of statements) sqlite.exec(sql);
+    },
+  };
+}
+
+const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
