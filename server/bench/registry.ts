@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
 import { buildApp } from '../src/app.ts';
-import { setAsideSqliteIndexes } from '../src/db/bulk.ts';
+import { setAsideIndexes } from '../src/db/bulk.ts';
 import type { DialectName } from '../src/db/database.ts';
 import { importDivisions } from '../src/modules/orgs/divisions.ts';
 import { insertSubUnit } from '../src/modules/orgs/service.ts';
@@ -184,7 +184,7 @@ async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof 
       h.pragma('foreign_keys = OFF');
       h.pragma(`cache_size = ${-WRITE_CACHE_MIB * 1024}`);
       h.exec('begin');
-      const indexes = setAsideSqliteIndexes(h, LOADED_TABLES, () => true);
+      const indexes = await setAsideIndexes({ sqlite: h }, LOADED_TABLES, () => true);
       for (const table of LOADED_TABLES) {
         const { file, columns } = dumped[table]!;
         const stmt = h.prepare(
@@ -197,7 +197,7 @@ async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof 
           for (const line of lines) stmt.run(line.split('\t').map(fromCopyText));
         }
       }
-      indexes.restore();
+      await indexes.restore();
       h.exec('commit');
       for (const table of LOADED_TABLES) h.exec(`analyze ${table}`);
     } else {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.ts';
-import { bulkInsert, setAsideSqliteIndexes, widenSqliteCache } from '../../../db/bulk.ts';
+import { bulkInsert, setAsideIndexes, widenSqliteCache } from '../../../db/bulk.ts';
 import { CHANGE_TYPES, HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../bulk-columns.ts';
 import { analyzeTables } from '../../../db/maintenance.ts';
 import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts';
@@ -413,7 +413,7 @@ export async function importResidents(
           : null;
       const setAside =
         deps.database.sqlite !== undefined && registered !== null && isLargeBeside(estimate, registered)
-          ? setAsideSqliteIndexes(deps.database.sqlite, SET_ASIDE_TABLES, (index) => !index.isUnique)
+          ? await setAsideIndexes({ sqlite: deps.database.sqlite }, SET_ASIDE_TABLES, (index) => !index.isUnique)
           : null;
       onProgress({ phase: 'writing', rowsDone: 0, rowsTotal: estimate });
       const parser = openLedgerReader(
@@ -447,7 +447,7 @@ export async function importResidents(
         }
       }
       if (result.rowsTotal === 0 || isDoomed()) throw new RollbackImport(counts);
-      setAside?.restore();
+      await setAside?.restore();
       for (const problem of withheld) reject([problem]);
       await newCounts.apply(trx);
       if (updatedIds.length > 0) await syncResidentRollups(trx, updatedIds);
@@ -517,7 +517,7 @@ const FINGERPRINTS_MAX_RATIO = 20;
 
 /**
  * The tables whose non-unique indexes a large import sets aside on SQLite and makes again before it
- * commits (bulk.ts setAsideSqliteIndexes). While it writes, the import reads residents only by ID
+ * commits (bulk.ts setAsideIndexes). While it writes, the import reads residents only by ID
  * number and id and their tags only by resident — unique indexes and primary keys, which stay (they are
  * constraints, and the foreign keys' targets). Households stay whole: the import looks them up by
  * address. Not on PostgreSQL: DROP INDEX locks the table against every reader until the commit.
