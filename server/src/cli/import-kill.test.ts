@@ -41,7 +41,7 @@ describe('an import killed while writing', () => {
     }
     const file = path.join(dataDir, 'big.csv');
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    // a file this large beside the registry sets the residents' lookup indexes aside while it writes
+    // the residents' indexes as the schema has them: a kill must leave them so
     const indexesOf = (dbFile: string) => {
       const handle = new SQLite(dbFile, { readonly: true });
       try {
