@@ -526,9 +526,9 @@ const SET_ASIDE_TABLES = ['residents', 'resident_tags'] as const;
 const SET_ASIDE_MAX_RATIO = 4;
 
 /**
- * Files from this many rows set the indexes aside (a test makes it small). Below it the indexes still
- * fit the page cache well enough that the writer keeps pace with the reading thread, and remaking them at
- * the end only adds time: 200,000 rows took 34–39 s with them set aside against 30–34 s without.
+ * Files from this many rows set the indexes aside (a test makes it small). Below it the writer keeps
+ * pace with the reading thread with the indexes in place, and remaking them at the end only adds time: 200,000 rows took 39 and 61 s with them set aside, 34 and 30 s without (the
+ * four runs interleaved, load 5–10).
  */
 export const indexSetAside = { fromRows: 500_000 };
 
