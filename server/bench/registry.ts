@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
 import { buildApp } from '../src/app.ts';
+import { setAsideIndexes } from '../src/db/bulk.ts';
 import type { DialectName } from '../src/db/database.ts';
 import { importDivisions } from '../src/modules/orgs/divisions.ts';
 import { insertSubUnit } from '../src/modules/orgs/service.ts';
@@ -169,10 +170,16 @@ const fromCopyText = (v: string) =>
 
 /**
  * The bare engine's load of the dumped rows into a freshly migrated database (the same tables, the same
- * indexes, foreign keys off): one prepared insert per row in one transaction with the import's page cache
- * (WRITE_CACHE_MIB) on SQLite, COPY on PostgreSQL; then the same statistics pass the import ends with.
+ * indexes, foreign keys off) in one transaction, then the same statistics pass the import ends with:
+ * one prepared insert per row with the import's page cache (WRITE_CACHE_MIB) on SQLite, COPY on
+ * PostgreSQL; `isIndexedAfter` drops the tables' indexes first and makes them again from the schema's
+ * own definitions before the commit (load + indexes + analyze).
  */
-async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof dumpStoredRows>>): Promise<number> {
+async function bareLoad(
+  dialect: DialectName,
+  dumped: Awaited<ReturnType<typeof dumpStoredRows>>,
+  isIndexedAfter: boolean,
+): Promise<number> {
   const bare = await freshDatabase(dialect, 'regbare');
   const started = Date.now();
   try {
@@ -181,6 +188,7 @@ async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof 
       h.pragma('foreign_keys = OFF');
       h.pragma(`cache_size = ${-WRITE_CACHE_MIB * 1024}`);
       h.exec('begin');
+      const indexes = await setAsideIndexes({ sqlite: h }, LOADED_TABLES, () => isIndexedAfter);
       for (const table of LOADED_TABLES) {
         const { file, columns } = dumped[table]!;
         const stmt = h.prepare(
@@ -193,6 +201,7 @@ async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof 
           for (const line of lines) stmt.run(line.split('\t').map(fromCopyText));
         }
       }
+      await indexes.restore();
       h.exec('commit');
       for (const table of LOADED_TABLES) h.exec(`analyze ${table}`);
     } else {
@@ -207,6 +216,7 @@ async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof 
             )
           ).rows)
             await client.query(`alter table ${table} drop constraint ${fk.name}`);
+        const indexes = await setAsideIndexes({ client }, LOADED_TABLES, () => isIndexedAfter);
         for (const table of LOADED_TABLES) {
           const { file, columns } = dumped[table]!;
           await pipeline(
@@ -214,6 +224,7 @@ async function bareLoad(dialect: DialectName, dumped: Awaited<ReturnType<typeof 
             client.query(copyFrom(`copy ${table} (${columns.join(',')}) from stdin`)),
           );
         }
+        await indexes.restore();
         await client.query('commit');
         for (const table of LOADED_TABLES) await client.query(`vacuum (analyze) ${table}`);
       } finally {
@@ -247,7 +258,17 @@ export async function benchRegistryImport(dialect: DialectName, rows: number) {
 
   // Bare baseline: the rows the import stored, loaded by the engine alone into the same tables and indexes.
   const dumped = await dumpStoredRows(deps, dataDir);
-  const bareMs = await bareLoad(dialect, dumped);
+  // the engine's best: on SQLite loading then indexing, always (with the indexes in place 5M rows take
+  // hours); on PostgreSQL both ways are timed and the faster one is the baseline
+  const bareIndexedAfter = await bareLoad(dialect, dumped, true);
+  const bareIndexed = dialect === 'postgres' ? await bareLoad(dialect, dumped, false) : Infinity;
+  const bareMs = Math.min(bareIndexedAfter, bareIndexed);
+  const bareWay =
+    dialect === 'sqlite'
+      ? 'prepared insert of the stored households, residents and tags, then the same indexes'
+      : bareIndexedAfter <= bareIndexed
+        ? `COPY of the stored households, residents and tags, then the same indexes (into them: ${fmtMs(bareIndexed)})`
+        : `COPY of the stored households, residents and tags into the same indexes (indexes after: ${fmtMs(bareIndexedAfter)})`;
   for (const d of Object.values(dumped)) fs.rmSync(d.file);
   const peakMib = peak / 1024 / 1024;
   report({
@@ -255,7 +276,7 @@ export async function benchRegistryImport(dialect: DialectName, rows: number) {
     engine: dialect,
     figure: `${job.rows_imported} imported, ${job.rows_rejected} rejected; peak RSS of the process tree ${peakMib.toFixed(0)} MB`,
     platform: fmtMs(ms),
-    baseline: `${fmtMs(bareMs)} (${dialect === 'sqlite' ? 'prepared insert' : 'COPY'} of the stored households, residents and tags into the same indexes + analyze)`,
+    baseline: `${fmtMs(bareMs)} (${bareWay} + analyze)`,
     target: `≤ 3× bare; ≤ ${PEAK_MIB} MB`,
     isMet: ms <= 3 * bareMs && peakMib <= PEAK_MIB,
     platformValue: ms,

@@ -41,6 +41,21 @@ describe('an import killed while writing', () => {
     }
     const file = path.join(dataDir, 'big.csv');
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    // the residents' indexes as the schema has them: a kill must leave them so
+    const indexesOf = (dbFile: string) => {
+      const handle = new SQLite(dbFile, { readonly: true });
+      try {
+        return handle
+          .prepare(
+            "select name, sql from sqlite_master where type = 'index' and tbl_name in ('residents', 'resident_tags') order by name",
+          )
+          .all();
+      } finally {
+        handle.close();
+      }
+    };
+    const indexesBefore = indexesOf(path.join(dataDir, 'tianzige.db'));
+    expect(indexesBefore.length).toBeGreaterThan(4);
 
     const child = spawn(process.execPath, [BIN, 'residents', 'import', file, '--org', '620105006010'], {
       env: env(),
@@ -71,6 +86,7 @@ describe('an import killed while writing', () => {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       expect([Number(residents.n), Number(households.n)]).toEqual([0, 0]);
+      expect(indexesOf(path.join(dataDir, 'tianzige.db'))).toEqual(indexesBefore);
       const job = await database.db.selectFrom('import_jobs').select('status').executeTakeFirstOrThrow();
       expect(job.status).toBe('running');
       const { failInterruptedJobs } = await import('../modules/registry/import/jobs.ts');

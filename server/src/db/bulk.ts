@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import { dialectOf, pgClientOf, preparedStatement } from './database.ts';
@@ -81,3 +82,82 @@ export function widenSqliteCache(sqlite: SQLite.Database | undefined, mib: numbe
     sqlite.pragma(`cache_size = ${previous}`);
   };
 }
+
+/** An index of a table that a bulk load may set aside. */
+export interface TableIndex {
+  name: string;
+  table: string;
+  isUnique: boolean;
+}
+
+/** Where the indexes live: the SQLite handle, or the PostgreSQL connection that runs the transaction. */
+export type IndexHost = { sqlite: SQLite.Database } | { client: pg.ClientBase };
+
+/**
+ * Drops the indexes of `tables` that `isSetAside` picks (those made by CREATE INDEX; a primary key's or
+ * a constraint's never) inside the caller's open transaction, and returns the function that makes them
+ * again by re-running the definitions the database itself holds (`sqlite_master`, `pg_get_indexdef`), so
+ * they can never drift from the migrations. A bulk load into a table larger than the page cache spends
+ * most of its time rewriting the index pages its random keys land on; CREATE INDEX over the loaded table
+ * sorts instead, about linearly. DDL is transactional on both engines: a rollback or a kill brings the
+ * indexes back. On SQLite readers keep the snapshot they started with; on PostgreSQL DROP INDEX locks
+ * the table against every reader until the commit.
+ */
+export async function setAsideIndexes(
+  host: IndexHost,
+  tables: readonly string[],
+  isSetAside: (index: TableIndex) => boolean,
+): Promise<{ names: string[]; restore: () => Promise<void> }> {
+  const found = 'sqlite' in host ? sqliteIndexes(host.sqlite, tables) : await postgresIndexes(host.client, tables);
+  const picked = found.filter(isSetAside);
+  const run = async (statement: string) => {
+    if ('sqlite' in host) host.sqlite.exec(statement);
+    else await host.client.query(statement);
+  };
+  for (const { name } of picked) await run(`drop index ${quoted(name)}`);
+  return {
+    names: picked.map((i) => i.name),
+    restore: async () => {
+      for (const { sql } of picked) await run(sql);
+    },
+  };
+}
+
+/** Where the indexes of the caller's transaction live, for `setAsideIndexes`. */
+export async function indexHostOf(db: Kysely<DB>, sqlite: SQLite.Database | undefined): Promise<IndexHost> {
+  return sqlite !== undefined && dialectOf(db) === 'sqlite' ? { sqlite } : { client: await pgClientOf(db) };
+}
+
+function sqliteIndexes(sqlite: SQLite.Database, tables: readonly string[]): (TableIndex & { sql: string })[] {
+  const definition = sqlite.prepare("select sql from sqlite_master where type = 'index' and name = ?").pluck();
+  return tables.flatMap((table) =>
+    (sqlite.pragma(`index_list(${quoted(table)})`) as { name: string; unique: number; origin: string }[])
+      .filter((index) => index.origin === 'c')
+      .map((index) => ({
+        name: index.name,
+        table,
+        isUnique: index.unique === 1,
+        sql: definition.get(index.name) as string,
+      })),
+  );
+}
+
+async function postgresIndexes(client: pg.ClientBase, tables: readonly string[]) {
+  const { rows } = await client.query<{ name: string; table: string; is_unique: boolean; sql: string }>(
+    `select i.relname as name, t.relname as table, x.indisunique as is_unique, pg_get_indexdef(x.indexrelid) as sql
+       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+      where t.relname = any($1) and t.relnamespace = current_schema()::regnamespace
+        and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+      order by t.relname, i.relname`,
+    [tables],
+  );
+  // a partitioned table's index is listed "on only" the parent: made again, it must cover the partitions
+  return rows.map((r) => ({
+    name: r.name,
+    table: r.table,
+    isUnique: r.is_unique,
+    sql: r.sql.replace(' ON ONLY ', ' ON '),
+  }));
+}
+
+const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;

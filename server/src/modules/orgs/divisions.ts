@@ -8,13 +8,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Database } from '../../db/database.ts';
 import { analyzeTables } from '../../db/maintenance.ts';
-import {
-  allocateOrgKeys,
-  dropOrgIndexesForBulkLoad,
-  insertOrgUnitsBulk,
-  pathSegment,
-  rebuildOrgIndexesAfterBulkLoad,
-} from './repo.ts';
+import { allocateOrgKeys, insertOrgUnitsBulk, pathSegment, setAsideOrgIndexes } from './repo.ts';
 import { bumpOrgVersion } from './subtree-index.ts';
 import type { OrgLevel, OrgUnitTable } from './tables.ts';
 
@@ -197,7 +191,7 @@ export async function importDivisions(
     let nextKey = newCount > 0 ? await allocateOrgKeys(trx, newCount) : 0;
     // Building big indexes once is much cheaper than growing them row by row.
     const isBulkLoad = newCount > BULK_LOAD_THRESHOLD;
-    if (isBulkLoad) await dropOrgIndexesForBulkLoad(trx);
+    const setAside = isBulkLoad ? await setAsideOrgIndexes(trx, database.sqlite) : null;
 
     let done = 0;
     for (const d of divisions) {
@@ -261,7 +255,7 @@ export async function importDivisions(
       if (done % 50_000 === 0) options.onProgress?.(done, divisions.length);
     }
     await insertOrgUnitsBulk(trx, database.sqlite, toInsert);
-    if (isBulkLoad) await rebuildOrgIndexesAfterBulkLoad(trx);
+    await setAside?.restore();
     await bumpOrgVersion(trx);
 
     for (const orphan of orphans.values()) {

@@ -1,7 +1,7 @@
 import { type Kysely, type Expression, type SqlBool, type ExpressionBuilder, sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type SQLite from 'better-sqlite3';
-import { bulkInsert } from '../../db/bulk.ts';
+import { bulkInsert, indexHostOf, setAsideIndexes } from '../../db/bulk.ts';
 import { subtreeEnd } from '../../platform/access/scope.ts';
 import type { OrgUnitTable } from './tables.ts';
 
@@ -132,19 +132,10 @@ export async function insertOrgUnitsBulk(db: Kysely<DB>, sqlite: SQLite.Database
   await bulkInsert(db, sqlite, 'org_units', ORG_TYPES, rows);
 }
 
-/** Secondary indexes of org_units: dropped and rebuilt around a bulk load, inside its transaction. */
-const BULK_INDEXES = [
-  'create index org_units_level_path on org_units (level, path, id, name, code)',
-  'create index org_units_parent on org_units (parent_id)',
-  'create unique index org_units_code on org_units (code)',
-];
+/** The secondary indexes of org_units a bulk load sets aside (db/bulk.ts), inside its transaction. */
+const BULK_INDEXES = new Set(['org_units_level_path', 'org_units_parent', 'org_units_code']);
 
-export async function dropOrgIndexesForBulkLoad(db: Kysely<DB>): Promise<void> {
-  for (const name of ['org_units_level_path', 'org_units_parent', 'org_units_code']) {
-    await sql`drop index ${sql.raw(name)}`.execute(db);
-  }
-}
-
-export async function rebuildOrgIndexesAfterBulkLoad(db: Kysely<DB>): Promise<void> {
-  for (const statement of BULK_INDEXES) await sql.raw(statement).execute(db);
+/** Drops the indexes of org_units a bulk load grows slowly; the returned function makes them again. */
+export async function setAsideOrgIndexes(db: Kysely<DB>, sqlite: SQLite.Database | undefined) {
+  return setAsideIndexes(await indexHostOf(db, sqlite), ['org_units'], (index) => BULK_INDEXES.has(index.name));
 }
