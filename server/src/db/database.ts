@@ -43,10 +43,10 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 /** Opens the database the configuration names and checks that it answers. */
 export async function openDatabase(
   target: Config['database'],
-  options: { busyTimeoutMs?: number } = {},
+  options: { busyTimeoutMs?: number; connectTimeoutMs?: number } = {},
 ): Promise<Database> {
   if (target.kind === 'sqlite') return openSqlite(target.file, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
-  return openPostgres(target.url);
+  return openPostgres(target.url, options.connectTimeoutMs ?? 5000);
 }
 
 /**
@@ -282,8 +282,9 @@ export async function pgClientOf(trx: Kysely<DB>): Promise<pg.PoolClient> {
 
 const clientOfTransaction = new WeakMap<Kysely<DB>, pg.PoolClient>();
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+/** `connectTimeoutMs`: how long a query waits for a pooled connection before it fails (a server answers 503 then). */
+async function openPostgres(url: string, connectTimeoutMs: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: connectTimeoutMs });
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
