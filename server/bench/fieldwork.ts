@@ -205,102 +205,78 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
     sha: crypto.createHash('sha256').update(photos[i]!).digest('hex'),
   }));
   const findings = JSON.stringify([{ topic: 'health', note: '血压平稳' }]);
+  const countyKey = countyKeyOf(orgPath);
+  // each row's values, the same for both engines: only the placeholders and the upsert's words differ
+  const photoValues = (r: (typeof rows)[number]) => [
+    r.photoId,
+    userId,
+    null,
+    'image/png',
+    r.photo.length,
+    r.sha,
+    r.photo,
+    at,
+  ];
+  const receiptValues = (kind: 'photo' | 'visit', id: string) => [crypto.randomUUID(), kind, id, userId, at];
+  const visitValues = (r: (typeof rows)[number]) => [
+    r.visitId,
+    r.householdId,
+    orgPath,
+    at,
+    'routine',
+    null,
+    null,
+    findings,
+    null,
+    null,
+    userId,
+    at,
+    countyKey,
+  ];
+  const visitorValues = (r: (typeof rows)[number]) => [r.visitId, userId, 0, at, countyKey];
+  const statusValues = (r: (typeof rows)[number]) => [r.householdId, orgPath, countyKey, at, at, 90];
+  const VISIT =
+    'visits (id, household_id, org_path, visited_at, kind, lng, lat, findings, note, open_case, recorded_by, created_at, county_key)';
+  const VISITOR = 'visit_visitors (visit_id, user_id, position, visited_at, county_key)';
+  const STATUS =
+    'household_visit_status (household_id, org_path, county_key, last_visit_at, next_due_at, interval_days)';
   if (deps.database.sqlite !== undefined) {
     const db = deps.database.sqlite;
-    const photo = db.prepare('insert into visit_photos values (?, ?, ?, ?, ?, ?, ?, ?)');
-    const visit = db.prepare(
-      'insert into visits (id, household_id, org_path, visited_at, kind, lng, lat, findings, note, open_case, recorded_by, created_at, county_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const visitor = db.prepare(
-      'insert into visit_visitors (visit_id, user_id, position, visited_at, county_key) values (?, ?, ?, ?, ?)',
-    );
-    const receipt = db.prepare('insert into sync_receipts values (?, ?, ?, ?, ?)');
-    const status = db.prepare(
-      'insert or replace into household_visit_status (household_id, org_path, county_key, last_visit_at, next_due_at, interval_days) values (?, ?, ?, ?, ?, ?)',
-    );
+    const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+    const photo = db.prepare(`insert into visit_photos values (${marks(8)})`);
+    const visit = db.prepare(`insert into ${VISIT} values (${marks(13)})`);
+    const visitor = db.prepare(`insert into ${VISITOR} values (${marks(5)})`);
+    const receipt = db.prepare(`insert into sync_receipts values (${marks(5)})`);
+    const status = db.prepare(`insert or replace into ${STATUS} values (${marks(6)})`);
     db.transaction(() => {
       for (const r of rows) {
-        receipt.run(crypto.randomUUID(), 'photo', r.photoId, userId, at);
-        photo.run(r.photoId, userId, null, 'image/png', r.photo.length, r.sha, r.photo, at);
+        receipt.run(receiptValues('photo', r.photoId));
+        photo.run(photoValues(r));
       }
       for (const r of rows) {
-        receipt.run(crypto.randomUUID(), 'visit', r.visitId, userId, at);
-        visit.run(
-          r.visitId,
-          r.householdId,
-          orgPath,
-          at,
-          'routine',
-          null,
-          null,
-          findings,
-          null,
-          null,
-          userId,
-          at,
-          countyKeyOf(orgPath),
-        );
-        visitor.run(r.visitId, userId, 0, at, countyKeyOf(orgPath));
-        status.run(r.householdId, orgPath, countyKeyOf(orgPath), at, at, 90);
+        receipt.run(receiptValues('visit', r.visitId));
+        visit.run(visitValues(r));
+        visitor.run(visitorValues(r));
+        status.run(statusValues(r));
       }
     })();
   } else {
+    const marks = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
     const client = await deps.database.pool!.connect();
     try {
       await client.query('begin');
       for (const r of rows) {
-        await client.query('insert into sync_receipts values ($1, $2, $3, $4, $5)', [
-          crypto.randomUUID(),
-          'photo',
-          r.photoId,
-          userId,
-          at,
-        ]);
-        await client.query('insert into visit_photos values ($1, $2, $3, $4, $5, $6, $7, $8)', [
-          r.photoId,
-          userId,
-          null,
-          'image/png',
-          r.photo.length,
-          r.sha,
-          r.photo,
-          at,
-        ]);
+        await client.query(`insert into sync_receipts values (${marks(5)})`, receiptValues('photo', r.photoId));
+        await client.query(`insert into visit_photos values (${marks(8)})`, photoValues(r));
       }
       for (const r of rows) {
-        await client.query('insert into sync_receipts values ($1, $2, $3, $4, $5)', [
-          crypto.randomUUID(),
-          'visit',
-          r.visitId,
-          userId,
-          at,
-        ]);
+        await client.query(`insert into sync_receipts values (${marks(5)})`, receiptValues('visit', r.visitId));
+        await client.query(`insert into ${VISIT} values (${marks(13)})`, visitValues(r));
+        await client.query(`insert into ${VISITOR} values (${marks(5)})`, visitorValues(r));
         await client.query(
-          'insert into visits (id, household_id, org_path, visited_at, kind, lng, lat, findings, note, open_case, recorded_by, created_at, county_key) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
-          [
-            r.visitId,
-            r.householdId,
-            orgPath,
-            at,
-            'routine',
-            null,
-            null,
-            findings,
-            null,
-            null,
-            userId,
-            at,
-            countyKeyOf(orgPath),
-          ],
-        );
-        await client.query(
-          'insert into visit_visitors (visit_id, user_id, position, visited_at, county_key) values ($1, $2, $3, $4, $5)',
-          [r.visitId, userId, 0, at, countyKeyOf(orgPath)],
-        );
-        await client.query(
-          `insert into household_visit_status (household_id, org_path, county_key, last_visit_at, next_due_at, interval_days)
-           values ($1, $2, $3, $4, $5, $6) on conflict (household_id) do update set last_visit_at = excluded.last_visit_at, next_due_at = excluded.next_due_at`,
-          [r.householdId, orgPath, countyKeyOf(orgPath), at, at, 90],
+          `insert into ${STATUS} values (${marks(6)})
+           on conflict (household_id) do update set last_visit_at = excluded.last_visit_at, next_due_at = excluded.next_due_at`,
+          statusValues(r),
         );
       }
       await client.query('commit');
