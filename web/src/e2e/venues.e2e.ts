@@ -196,10 +196,13 @@ describe('booking the 舞蹈室 for Tuesday evenings', () => {
     await modal.waitFor({ state: 'hidden' });
     await desk.page.locator('[data-testid=room-row][data-name=音乐室]').getByText('00:00–24:00').waitFor();
 
+    // the next slot, for an hour or up to midnight (a booking ends by 24:00); after 23:30 that is
+    // tomorrow's 00:00, whose check-in has opened and which the door view shows too
     const soon = shanghaiNow();
     const startMin = Math.floor(soon.min / 30) * 30 + 30;
     const day = startMin >= 24 * 60 ? addDays(soon.day, 1) : soon.day;
     const start = startMin % (24 * 60);
+    const end = Math.min(start + 60, 24 * 60);
     const rooms = await callApi(phone, 'GET', '/api/v1/my/venues');
     const music = (rooms.json as { items: { spaces: { id: string; name: string }[] }[] }).items[0]!.spaces.find(
       (s) => s.name === '音乐室',
@@ -208,7 +211,7 @@ describe('booking the 舞蹈室 for Tuesday evenings', () => {
       spaceId: music.id,
       date: day,
       start: hhmm(start),
-      end: hhmm(start + 60),
+      end: hhmm(end),
       purpose: '二胡练习',
       attendees: 2,
     });

@@ -11,7 +11,7 @@ import {
   useSignups,
   useVenueMutation,
 } from './queries';
-import { dayOf, hoursOf, todayInShanghai, useNow } from './time';
+import { addDays, dayOf, hoursOf, todayInShanghai, useNow } from './time';
 
 function ActivityArrivals({ activity }: { activity: Activity }) {
   const i18n = useI18n();
@@ -66,14 +66,16 @@ function ActivityArrivals({ activity }: { activity: Activity }) {
 /**
  * 门口签到: the front-desk tablet's view of today — each booking and activity in time order with a
  * large check-in button from 30 minutes before the start (the room's QR code does the same from a phone).
+ * Late in the evening it also shows the first bookings after midnight whose check-in has already opened.
  */
 export function DoorTab({ centre }: { centre: Centre }) {
   const { t } = useI18n();
   const today = todayInShanghai();
-  const bookings = useBookings(centre.id, today, today);
+  const now = useNow();
+  const bookings = useBookings(centre.id, today, addDays(today, 1));
   const activities = useActivities(centre.id, today);
   const todays = (bookings.data?.items ?? []).filter(
-    (b) => b.status === 'approved' && b.activityId === null && dayOf(b.startsAt) === today,
+    (b) => b.status === 'approved' && b.activityId === null && (dayOf(b.startsAt) === today || isCheckInTime(b, now)),
   );
   const acts = (activities.data?.items ?? []).filter((a) => a.status === 'published' && dayOf(a.startsAt) === today);
   return (
