@@ -1,5 +1,6 @@
 import { BarChartOutlined, LeftOutlined, PhoneOutlined, RightOutlined } from '@ant-design/icons';
 import {
+  Alert,
   Badge,
   Button,
   Card,
@@ -13,6 +14,8 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { useState } from 'react';
+import { ApiError } from '../../../api/client';
+import { errorText } from '../../../shared/errors';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { CaseQueue, CaseQueueQuery, CaseStatus, CaseSummary } from '../../../api/types';
 import { useAuth } from '../../../shared/auth';
@@ -73,6 +76,8 @@ export function CasesPage() {
     ...(number === undefined ? {} : { number }),
   };
   const list = useCaseQueue({ queue, ...filters, ...(cursor === undefined ? {} : { cursor }), pageSize });
+  /** A hand-edited or stale `cursor=` in the URL: the server names the field; she is offered the first page. */
+  const isBadCursor = list.error instanceof ApiError && list.error.errors.some((e) => e.field === 'cursor');
 
   /** Changes some of the URL's parameters; a new filter or page size starts again at the first page. */
   const update = (changes: Record<string, string | undefined>) => {
@@ -222,6 +227,27 @@ export function CasesPage() {
           data-testid="filter-number"
         />
       </Flex>
+      {list.isError && (
+        <Alert
+          type={isBadCursor ? 'warning' : 'error'}
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={isBadCursor ? t('cases.badCursor') : t('cases.loadFailed')}
+          description={isBadCursor ? undefined : errorText(list.error, { pick })}
+          action={
+            isBadCursor ? (
+              <Button size="small" onClick={() => update({ cursor: undefined })} data-testid="queue-first-page">
+                {t('cases.firstPage')}
+              </Button>
+            ) : (
+              <Button size="small" onClick={() => void list.refetch()}>
+                {t('cases.retry')}
+              </Button>
+            )
+          }
+          data-testid="queue-error"
+        />
+      )}
       <Table<CaseSummary>
         rowKey="id"
         size="middle"
@@ -235,11 +261,13 @@ export function CasesPage() {
         data-testid="case-table"
       />
       <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 16 }} data-testid="case-pager">
-        <Typography.Text type="secondary">
-          {list.data?.isTotalCapped === true
-            ? t('common.totalMoreThan', { n: total })
-            : t('common.total', { n: total })}
-        </Typography.Text>
+        {!list.isError && (
+          <Typography.Text type="secondary">
+            {list.data?.isTotalCapped === true
+              ? t('common.totalMoreThan', { n: total })
+              : t('common.total', { n: total })}
+          </Typography.Text>
+        )}
         <Button
           icon={<LeftOutlined />}
           disabled={!list.data?.prevCursor}

@@ -18,6 +18,13 @@ export const caseMessages = {
   'cases.filter.org': { zh: '事发地或承办单位', en: 'Place or handling unit' },
   'cases.filter.number': { zh: '按诉求编号查找', en: 'Find by case number' },
   'cases.empty': { zh: '没有符合条件的诉求', en: 'No matching case' },
+  'cases.badCursor': {
+    zh: '这一页的位置无效（链接可能被改动过），无法翻到这里',
+    en: 'This page position is not valid (the link may have been altered)',
+  },
+  'cases.firstPage': { zh: '回到第一页', en: 'Back to the first page' },
+  'cases.loadFailed': { zh: '诉求列表加载失败', en: 'The case list could not be loaded' },
+  'cases.retry': { zh: '重试', en: 'Retry' },
   'cases.emptyMine': {
     zh: '没有待办：签收后的诉求会出现在这里',
     en: 'Nothing to do: cases you accept show up here',
