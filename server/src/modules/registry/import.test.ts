@@ -55,6 +55,73 @@ interface Job {
   error: { code: string; message_zh: string } | null;
 }
 
+/** 营门滩社区's secretary, signed in: her session for the multipart upload and her client for the rest. */
+interface Desk {
+  t: TestContext;
+  staff: Client;
+  session: string;
+  csrf: string;
+  communityId: string;
+}
+
+async function signInDesk(t: TestContext): Promise<Desk> {
+  const community = await t.org(CODES.yingMenTan);
+  await t.createUser({ username: 'ymt_sj', role: 'community_secretary', orgCode: CODES.yingMenTan });
+  const login = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'ymt_sj', password: 'Test-pass-2026' },
+  });
+  return {
+    t,
+    staff: await t.login('ymt_sj'),
+    session: login.cookies.find((c) => c.name === 'tz_session')!.value,
+    csrf: (login.json() as { csrfToken: string }).csrfToken,
+    communityId: community.id,
+  };
+}
+
+/** Uploads a ledger as she does and waits for the job to end (or `polls` looks at it). */
+async function uploadAs(
+  desk: Desk,
+  file: { name: string; content: Buffer | string },
+  fields: Record<string, string> = {},
+  polls = 2000,
+): Promise<Job> {
+  const { payload, headers } = multipart({ orgId: desk.communityId, ...fields }, file);
+  const res = await desk.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/residents/imports',
+    payload,
+    headers: { ...headers, 'x-csrf-token': desk.csrf },
+    cookies: { tz_session: desk.session },
+  });
+  expect(res.statusCode, res.body).toBe(202);
+  let job = res.json() as Job;
+  for (let i = 0; i < polls && job.status === 'running'; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    job = (await desk.staff.get(`/api/v1/residents/imports/${job.id}`)).json() as Job;
+  }
+  return job;
+}
+
+/** The indexes of the residents' tables, each with what identifies the one built (SQLite's rowid, PostgreSQL's oid). */
+async function residentIndexes(t: TestContext, dialect: string) {
+  return dialect === 'sqlite'
+    ? (t.deps.database
+        .sqlite!.prepare(
+          "select name, sql, rowid as built, sql is null as isKey from sqlite_master where type = 'index' and tbl_name in ('residents', 'resident_tags') order by name",
+        )
+        .all() as { name: string; sql: string | null; built: number; isKey: unknown }[])
+    : ((
+        await t.deps.database.pool!.query(
+          `select indexname as name, indexdef as sql, (quote_ident(indexname))::regclass::oid::int as built,
+                  exists (select 1 from pg_constraint c where c.conindid = quote_ident(indexname)::regclass) as "isKey"
+             from pg_indexes where tablename in ('residents', 'resident_tags') order by indexname`,
+        )
+      ).rows as { name: string; sql: string | null; built: number; isKey: unknown }[]);
+}
+
 describe.each(DIALECTS)('ledger import and export on %s', (dialect) => {
   let t: TestContext;
   let staff: Client;
@@ -62,27 +129,11 @@ describe.each(DIALECTS)('ledger import and export on %s', (dialect) => {
   let csrf: string;
   let communityId: string;
 
-  const upload = async (
+  const upload = (
     file: { name: string; content: Buffer | string },
     fields: Record<string, string> = {},
     polls = 2000,
-  ): Promise<Job> => {
-    const { payload, headers } = multipart({ orgId: communityId, ...fields }, file);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/residents/imports',
-      payload,
-      headers: { ...headers, 'x-csrf-token': csrf },
-      cookies: { tz_session: session },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-    let job = res.json() as Job;
-    for (let i = 0; i < polls && job.status === 'running'; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      job = (await staff.get(`/api/v1/residents/imports/${job.id}`)).json() as Job;
-    }
-    return job;
-  };
+  ) => uploadAs({ t, staff, session, csrf, communityId }, file, fields, polls);
   const count = async () =>
     Number(
       (
@@ -104,17 +155,7 @@ describe.each(DIALECTS)('ledger import and export on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await createTestContext(dialect, { divisionsUnder: CODES.yinTanLuStreet });
-    const community = await t.org(CODES.yingMenTan);
-    communityId = community.id;
-    await t.createUser({ username: 'ymt_sj', role: 'community_secretary', orgCode: CODES.yingMenTan });
-    const login = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'ymt_sj', password: 'Test-pass-2026' },
-    });
-    session = login.cookies.find((c) => c.name === 'tz_session')!.value;
-    csrf = (login.json() as { csrfToken: string }).csrfToken;
-    staff = await t.login('ymt_sj');
+    ({ staff, session, csrf, communityId } = await signInDesk(t));
     const square = (x: number) => ({
       type: 'Polygon',
       coordinates: [
@@ -370,5 +411,83 @@ describe.each(DIALECTS)('ledger import and export on %s', (dialect) => {
       items: { detail: { isUnmasked: boolean } }[];
     };
     expect(audit.items.map((a) => a.detail.isUnmasked)).toEqual([false, true, false]);
+  });
+});
+
+describe.each(DIALECTS)("a city's first load into an empty registry on %s", (dialect) => {
+  let desk: Desk;
+  const count = async () =>
+    Number(
+      (
+        await desk.t.deps.db
+          .selectFrom('residents')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  beforeAll(async () => {
+    desk = await signInDesk(await createTestContext(dialect, { divisionsUnder: CODES.yinTanLuStreet }));
+  });
+  afterAll(() => desk.t.close());
+
+  it('builds every index once at the end, the unique one too; a number twice in the file is still refused', async () => {
+    expect(await count()).toBe(0);
+    const before = await residentIndexes(desk.t, dialect);
+    expect(before.map((i) => i.name)).toContain('residents_id_number');
+    const rows = 12_000;
+    const lines = [HEADER];
+    for (let i = 0; i < rows; i++) {
+      // row 7,002 (i = 7,000) repeats row 2's number (i = 0)
+      const day = i === 7_000 ? 0 : i % 9_000;
+      const birth = new Date(Date.UTC(1945, 0, 1) + day * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+      const seq = i === 7_000 ? 300 : 300 + Math.floor(i / 9_000);
+      lines.push(
+        `营门滩社区,,滩尖子路${Math.floor(i / 3)}号,住户${i},${idNumber(birth, seq)},,${i % 3 === 0 ? '户主' : '配偶'},户籍,`,
+      );
+    }
+    const remembered = indexSetAside.fromRows;
+    indexSetAside.fromRows = 10_000;
+    try {
+      const job = await uploadAs(
+        desk,
+        { name: 'city.csv', content: `${lines.join('\n')}\n` },
+        { mode: 'valid-rows' },
+        60_000,
+      );
+      expect(job).toMatchObject({ status: 'succeeded', imported: rows - 1, rejected: 1 });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(
+        (await desk.staff.get(`/api/v1/residents/imports/${job.id}/report`)).rawPayload as unknown as ArrayBuffer,
+      );
+      const reported = wb.worksheets[0]!.getSheetValues()
+        .slice(2)
+        .map((r) => (r as ExcelJS.CellValue[]).slice(1, 4).map(String));
+      expect(reported).toEqual([['7002', '身份证号', '与第 2 行的身份证号重复']]);
+    } finally {
+      indexSetAside.fromRows = remembered;
+    }
+    expect(await count()).toBe(rows - 1);
+    // the same indexes as the schema has them, each built anew (set aside while the rows went in)
+    const after = await residentIndexes(desk.t, dialect);
+    expect(after.map(({ name, sql }) => ({ name, sql }))).toEqual(before.map(({ name, sql }) => ({ name, sql })));
+    expect(after.filter((i) => !i.isKey).map((i) => i.name)).toContain('residents_id_number');
+    // (keys stay: they are constraints, the foreign keys' targets)
+    const isKey = (index: { isKey: unknown }) => Boolean(index.isKey);
+    for (const index of after.filter((i) => !isKey(i)))
+      expect(index.built, index.name).not.toBe(before.find((b) => b.name === index.name)!.built);
+    for (const index of after.filter(isKey))
+      expect(index.built, index.name).toBe(before.find((b) => b.name === index.name)!.built);
+
+    // and the unique one holds again: a number already registered is found, not added twice
+    const again = await uploadAs(
+      desk,
+      { name: 'again.csv', content: `${[HEADER, lines[1]].join('\n')}\n` },
+      { onDuplicate: 'skip' },
+    );
+    expect(again).toMatchObject({ status: 'succeeded', imported: 0, skipped: 1 });
+    expect(await count()).toBe(rows - 1);
+    const found = (await desk.staff.post('/api/v1/residents/search', { q: '住户1234' })).json() as { total: number };
+    expect(found.total).toBe(1);
   });
 });

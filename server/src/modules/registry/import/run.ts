@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.ts';
-import { bulkInsert, setAsideIndexes, widenSqliteCache } from '../../../db/bulk.ts';
+import { bulkInsert, indexHostOf, setAsideIndexes, widenSqliteCache } from '../../../db/bulk.ts';
 import { CHANGE_TYPES, HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../bulk-columns.ts';
 import { analyzeTables } from '../../../db/maintenance.ts';
 import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts';
@@ -322,10 +322,13 @@ export async function importResidents(
       };
 
       const writeBatch = async (batch: ParsedRow[]) => {
-        // Registry duplicates of this batch, looked up through the blind index (only those the fingerprints cannot rule out).
-        const indexes = batch
-          .map((p) => p.identity.id_number_bidx)
-          .filter((x): x is string => x !== null && (fingerprints === null || fingerprints.mayContain(x)));
+        // Registry duplicates of this batch, looked up through the blind index (only those the fingerprints cannot
+        // rule out; none when the registry was empty — this import's own numbers are unique in the file)
+        const indexes = isFirstLoad
+          ? []
+          : batch
+              .map((p) => p.identity.id_number_bidx)
+              .filter((x): x is string => x !== null && (fingerprints === null || fingerprints.mayContain(x)));
         const existing = new Map<string, { id: string; org_path: string; version: number }>();
         for (let i = 0; i < indexes.length; i += 500) {
           const rows = await trx
@@ -427,10 +430,21 @@ export async function importResidents(
         registered !== null && estimate >= FINGERPRINTS_FROM_ROWS && registered <= estimate * FINGERPRINTS_MAX_RATIO
           ? await IdFingerprints.load(blindIndexPages(trx))
           : null;
+      // a city's first load reads no resident back (the fingerprints rule every number out and the reading
+      // thread catches a number twice in the file), so every index waits, the unique one too, on both engines
+      const isFirstLoad = registered === 0;
       const setAside =
-        deps.database.sqlite !== undefined && registered !== null && isLargeBeside(estimate, registered)
-          ? await setAsideIndexes({ sqlite: deps.database.sqlite }, SET_ASIDE_TABLES, (index) => !index.isUnique)
-          : null;
+        registered === null || !isLargeBeside(estimate, registered)
+          ? null
+          : deps.database.sqlite !== undefined
+            ? await setAsideIndexes(
+                { sqlite: deps.database.sqlite },
+                SET_ASIDE_TABLES,
+                (index) => isFirstLoad || !index.isUnique,
+              )
+            : isFirstLoad
+              ? await setAsideIndexes(await indexHostOf(trx, undefined), SET_ASIDE_TABLES, () => true)
+              : null;
       onProgress({ phase: 'writing', rowsDone: 0, rowsTotal: estimate });
       const parser = openLedgerReader(
         {
@@ -535,6 +549,12 @@ const FINGERPRINTS_MAX_RATIO = 20;
  * number and id and their tags only by resident — unique indexes and primary keys, which stay (they are
  * constraints, and the foreign keys' targets). Households stay whole: the import looks them up by
  * address. Not on PostgreSQL: DROP INDEX locks the table against every reader until the commit.
+ *
+ * Into an empty registry (a city's first load) the unique index on the ID number waits too, and on
+ * PostgreSQL as well: nothing is read back by number (the fingerprints of an empty registry rule every
+ * number out; a number twice in the file is caught by the reading thread), and there is nobody yet to
+ * lock out — a reader of the registry waits for the commit. CREATE UNIQUE INDEX at the end checks
+ * uniqueness over the whole table; were it to fail, the import rolls back whole. Primary keys stay.
  */
 const SET_ASIDE_TABLES = ['residents', 'resident_tags'] as const;
 /** A file sets them aside when the registry holds fewer than this many residents per row of the file. */
