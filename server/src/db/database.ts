@@ -1,14 +1,17 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
+  type AbortableOperationOptions,
   CompiledQuery,
   type DatabaseConnection,
+  type DialectAdapter,
   type QueryResult,
   SelectQueryNode,
   type Driver,
   Kysely,
   PostgresAdapter,
   PostgresDialect,
+  SqliteAdapter,
   SqliteDialect,
   SqliteDriver,
   sql,
@@ -151,12 +154,43 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.handle, this.reader, this.busyTimeoutMs, this.settings);
   }
+
+  // Kysely (since 0.29) queues every connection request of a single-connection dialect behind one lock, a
+  // plain read's too, which would make reads wait for the writer's open transaction (or hang, when that
+  // transaction waits for them); here only the writer is single, and ImmediateSqliteDriver queues for it
+  override createAdapter(): DialectAdapter {
+    return new SplitSqliteAdapter();
+  }
+}
+
+class SplitSqliteAdapter extends SqliteAdapter {
+  override get supportsMultipleConnections(): boolean {
+    return true;
+  }
+}
+
+/** First come, first served: the one writing connection, held from the first write to the release. */
+class WriterLock {
+  private held: Promise<void> | undefined;
+  private release: (() => void) | undefined;
+
+  async take(): Promise<void> {
+    while (this.held !== undefined) await this.held;
+    this.held = new Promise((resolve) => (this.release = resolve));
+  }
+
+  give(): void {
+    const release = this.release;
+    this.held = undefined;
+    this.release = undefined;
+    release?.();
+  }
 }
 
 /**
  * What Kysely holds while it runs a query or a transaction. A plain SELECT outside a transaction runs on
  * the read-only connection at once (WAL: it sees the last commit); anything else — a write, a raw
- * statement, a transaction — first takes the one writing connection, as Kysely's SQLite driver does.
+ * statement, a transaction — first takes the one writing connection, in turn (the driver's WriterLock).
  */
 class SplitConnection implements DatabaseConnection {
   writer: DatabaseConnection | undefined;
@@ -171,20 +205,26 @@ class SplitConnection implements DatabaseConnection {
     return this.writer;
   }
 
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+  async executeQuery<R>(compiled: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
     if (this.writer === undefined && this.reader !== undefined && SelectQueryNode.is(compiled.query)) {
       const statement = preparedStatement(this.reader, compiled.sql);
       if (statement.reader) return { rows: statement.all(compiled.parameters) as R[] };
     }
-    return (await this.lock()).executeQuery<R>(compiled);
+    return (await this.lock()).executeQuery<R>(compiled, options);
   }
 
-  async *streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    yield* (await this.lock()).streamQuery<R>(compiled, chunkSize);
+  async *streamQuery<R>(
+    compiled: CompiledQuery,
+    chunkSize: number,
+    options?: AbortableOperationOptions,
+  ): AsyncIterableIterator<QueryResult<R>> {
+    yield* (await this.lock()).streamQuery<R>(compiled, chunkSize, options);
   }
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  private readonly writerLock = new WriterLock();
+
   constructor(
     private readonly handle: SQLite.Database,
     private readonly reader: SQLite.Database | undefined,
@@ -195,12 +235,17 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
-    return new SplitConnection(() => super.acquireConnection(), this.reader);
+    return new SplitConnection(async () => {
+      await this.writerLock.take();
+      return super.acquireConnection();
+    }, this.reader);
   }
 
   // Kysely hands back the connection it acquired (the base class's signature omits it)
   override async releaseConnection(connection?: DatabaseConnection): Promise<void> {
-    if ((connection as SplitConnection | undefined)?.writer !== undefined) await super.releaseConnection();
+    if ((connection as SplitConnection | undefined)?.writer === undefined) return;
+    await super.releaseConnection();
+    this.writerLock.give();
   }
 
   override async destroy(): Promise<void> {
