@@ -48,8 +48,13 @@ const TABLES: readonly KeyedTable[] = [
   { name: 'venue_signups', key: ['id'] },
   { name: 'fund_dues', key: ['levy_id', 'household_id'] },
   { name: 'fund_movements', key: ['id'] },
-  { name: 'volunteer_signups', key: ['id'] },
-  { name: 'service_hours', key: ['id'] },
+  // their checks, as 0023 and 0022 wrote them: a rebuilt SQLite table keeps only what it is given
+  {
+    name: 'volunteer_signups',
+    key: ['id'],
+    checks: ['constraint volunteer_signups_minutes check (minutes is null or (minutes >= 0 and minutes <= 1440))'],
+  },
+  { name: 'service_hours', key: ['id'], checks: ['check (minutes > 0 and minutes <= 1440)'] },
 ];
 
 /** The tables whose rows hold a path of their own, and the parents' paths the others read. */
@@ -83,8 +88,19 @@ function keyOf(table: string): ReturnType<typeof sql> {
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await mapPaths(db, PATHS);
-  if (!isPostgres(db)) await rebuildSqlite(db, '0046_county_key_services', TABLES, keyOf);
-  else if (process.env.TIANZIGE_PG_PARTITIONED === '1') await partitionPostgres(db);
+  if (!isPostgres(db)) {
+    // a check SQLite would drop unseen in the rebuild stops the migration instead
+    for (const table of TABLES) {
+      const [own] = await rows<{ sql: string }>(
+        db,
+        `select sql from sqlite_master where type = 'table' and name = '${table.name}'`,
+      );
+      const found = (own!.sql.match(/\bcheck\s*\(/gi) ?? []).length;
+      if (found !== (table.checks ?? []).length)
+        throw new Error(`0046_county_key_services: ${table.name} has ${found} checks`);
+    }
+    await rebuildSqlite(db, '0046_county_key_services', TABLES, keyOf);
+  } else if (process.env.TIANZIGE_PG_PARTITIONED === '1') await partitionPostgres(db);
   else await rekeyPostgres(db, TABLES, keyOf);
   await sql`drop table county_key_map`.execute(db);
 }
@@ -126,11 +142,11 @@ async function partitionPostgres(db: Kysely<unknown>): Promise<void> {
       await sql.raw(`alter index ${q(index.name)} rename to ${q(`${index.name}__plain`)}`).execute(db);
     }
     await sql
-      .raw(`create table ${q(name)} (like ${q(plain)} including defaults including constraints) partition by list (county_key)`)
+      .raw(
+        `create table ${q(name)} (like ${q(plain)} including defaults including constraints) partition by list (county_key)`,
+      )
       .execute(db);
-    await sql
-      .raw(`alter table ${q(name)} add primary key (county_key, ${table.key.map(q).join(', ')})`)
-      .execute(db);
+    await sql.raw(`alter table ${q(name)} add primary key (county_key, ${table.key.map(q).join(', ')})`).execute(db);
     await sql.raw(`create table ${q(`${name}_default`)} partition of ${q(name)} default`).execute(db);
     for (const k of keys) {
       const part = `${name}_c${String(k).replace('-', 'm')}`;
