@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { countyKeyOf } from '../src/db/county-key.ts';
 import type { DialectName } from '../src/db/database.ts';
 import { billsOf } from '../src/modules/canteen/money.ts';
 import { orderForDiner } from '../src/modules/canteen/orders.ts';
@@ -144,6 +145,7 @@ export async function benchOrderBurst(engine: DialectName, diners: number) {
         id: newId(),
         canteen_id: canteenId,
         org_path: VILLAGE,
+        county_key: countyKeyOf(VILLAGE),
         diner_id: id,
         account: 'diner' as const,
         kind: 'topup' as const,
@@ -353,6 +355,7 @@ export async function benchMonthBills(engine: DialectName, canteens: number, din
                   id: orderId,
                   canteen_id: canteenId,
                   org_path: path,
+                  county_key: countyKeyOf(path),
                   diner_id: dinerId,
                   menu_id: `${canteenId}-${day}-${meal}`,
                   day: dayStr,
@@ -380,6 +383,7 @@ export async function benchMonthBills(engine: DialectName, canteens: number, din
                     id: `${orderId}-${account}`,
                     canteen_id: canteenId,
                     org_path: path,
+                    county_key: countyKeyOf(path),
                     diner_id: dinerId,
                     account,
                     kind: 'meal' as const,

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { countyKeyOf } from '../db/county-key.ts';
 import { insertBookings } from '../modules/venues/bookings.ts';
 import type { VenueBookingTable, VenueSpaceTable } from '../modules/venues/tables.ts';
 import { instantOf } from '../modules/venues/time.ts';
@@ -138,6 +139,7 @@ export async function seedDemoVenues(deps: AppDeps, log: (line: string) => void)
           space_id: space.id,
           centre_id: centreId,
           org_path: unit.path,
+          county_key: countyKeyOf(unit.path),
           series_id: seriesId,
           activity_id: null,
           booker_user_id: secretary.id,

@@ -8,6 +8,8 @@ import { importDivisions } from '../modules/orgs/divisions.ts';
 import { CODES, DIALECTS, openFreshDatabase } from '../test/harness.ts';
 import { recordVisitInStatus } from '../modules/fieldwork/policies.ts';
 import { linkVisitCase } from '../modules/fieldwork/visits.ts';
+import { recordDualHours } from '../modules/party/double-registration.ts';
+import { insertBookings } from '../modules/venues/bookings.ts';
 import { applyDeltas } from '../modules/insights/rollups.ts';
 import { recordAudit } from '../platform/audit/service.ts';
 import { countyKeyOf } from './county-key.ts';
@@ -15,7 +17,7 @@ import type { Database } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
 const isPartitioned = process.env.TIANZIGE_PG_PARTITIONED === '1';
-const MIGRATIONS = ['0040_county_key', '0043_county_key_children'];
+const MIGRATIONS = ['0040_county_key', '0043_county_key_children', '0046_county_key_services'];
 const at = '2026-12-01T00:00:00.000Z';
 const stamps = { version: 1, created_at: at, updated_at: at };
 type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
@@ -78,6 +80,168 @@ async function seedAround(db: AnyDb, { community, city }: { community: Unit; cit
       { org_path: community.path, fact: 'res', dims: '', n: 3 },
       { org_path: city.path, fact: 'res', dims: '', n: 5 },
     ])
+    .execute();
+}
+
+/** A row of every services' table 0046 keys: in the community's county, in the city's pseudo-county, one orphan. */
+async function seedServices(db: AnyDb, { community, city }: { community: Unit; city: Unit }): Promise<void> {
+  await db
+    .insertInto('venue_activities')
+    .values({
+      id: 'va1',
+      centre_id: 'vc1',
+      org_path: community.path,
+      space_id: 'vs1',
+      title: '书法课',
+      audience: 'public',
+      host: '社区',
+      starts_at: at,
+      ends_at: at,
+      capacity: 10,
+      status: 'published',
+      created_by: 'u1',
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('funds')
+    .values({
+      id: 'f1',
+      compound_id: 'cp1',
+      org_path: city.path,
+      name: '维修资金',
+      movement_count: 1,
+      created_at: at,
+      created_by_name: 'test',
+    })
+    .execute();
+  const order = { canteen_id: 'ct1', diner_id: 'd1', day: '2026-12-01', meal: 'lunch', status: 'ordered' };
+  await db
+    .insertInto('canteen_orders')
+    .values({
+      id: 'o1',
+      org_path: community.path,
+      menu_id: 'mn1',
+      ...order,
+      source: 'staff',
+      tier: 'senior',
+      cost_fen: 1000,
+      price_fen: 600,
+      subsidy_fen: 400,
+      ordered_by_name: 'test',
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('canteen_ledger')
+    .values({
+      id: 'l1',
+      canteen_id: 'ct1',
+      org_path: community.path,
+      diner_id: 'd1',
+      account: 'diner',
+      kind: 'meal',
+      amount_fen: -600,
+      order_id: 'o1',
+      day: '2026-12-01',
+      month: '2026-12',
+      actor_name: 'test',
+      at,
+    })
+    .execute();
+  await db
+    .insertInto('canteen_absences')
+    .values({
+      id: 'ab1',
+      canteen_id: 'ct2',
+      org_path: city.path,
+      diner_id: 'd2',
+      last_seen_day: '2026-11-01',
+      raised_at: at,
+    })
+    .execute();
+  const booking = {
+    space_id: 'vs1',
+    centre_id: 'vc1',
+    booker_user_id: 'u1',
+    booker_name: '王秀英',
+    booker_kind: 'resident',
+    purpose: '排练',
+    attendees: 5,
+    starts_at: '2026-12-01T02:00:00.000Z',
+    ends_at: '2026-12-01T03:00:00.000Z',
+    status: 'approved',
+    created_at: at,
+  };
+  await db
+    .insertInto('venue_bookings')
+    .values({ id: 'b1', org_path: community.path, ...booking })
+    .execute();
+  await db
+    .insertInto('venue_slots')
+    .values([
+      { space_id: 'vs1', slot_start: '2026-12-01T02:00:00.000Z', booking_id: 'b1' },
+      { space_id: 'vs1', slot_start: '2026-12-01T02:30:00.000Z', booking_id: 'b1' },
+    ])
+    .execute();
+  await db
+    .insertInto('venue_signups')
+    .values([
+      { id: 'sg1', activity_id: 'va1', user_id: 'u1', name: '王秀英', seat: 1, status: 'confirmed', queued_at: at },
+      // an activity that is gone: the sign-up is stored with county 0
+      { id: 'sg2', activity_id: 'gone', user_id: 'u1', name: '王秀英', seat: 1, status: 'confirmed', queued_at: at },
+    ])
+    .execute();
+  await db
+    .insertInto('fund_dues')
+    .values({ levy_id: 'lv1', fund_id: 'f1', household_id: 'h1', due_fen: 5000 })
+    .execute();
+  await db
+    .insertInto('fund_movements')
+    .values({
+      id: 'fm1',
+      fund_id: 'f1',
+      seq: 1,
+      org_path: city.path,
+      source: 'subsidy',
+      amount_fen: 10_000,
+      occurred_on: '2026-12-01',
+      month: '2026-12',
+      channel: 'staff',
+      receipt_mime: 'image/png',
+      receipt_sha256: '-',
+      recorded_by: 'u1',
+      recorded_by_name: 'test',
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('volunteer_signups')
+    .values({
+      id: 'vo1',
+      activity_id: 'vact1',
+      org_path: community.path,
+      user_id: 'u1',
+      resident_id: 'r1',
+      volunteer_name: '王秀英',
+      status: 'signed',
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('service_hours')
+    .values({
+      id: 'sh1',
+      registration_id: 'dr1',
+      user_id: 'u1',
+      org_path: community.path,
+      source_kind: 'post',
+      source_id: 'p1',
+      served_on: '2026-12-01',
+      minutes: 60,
+      status: 'logged',
+      created_at: at,
+    })
     .execute();
 }
 
@@ -184,6 +348,7 @@ describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)',
       .execute();
 
     await seedAround(db, { community, city });
+    await seedServices(db, { community, city });
     return { database, db, community, city, county };
   };
 
@@ -404,5 +569,224 @@ describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)',
     ]);
     await linkVisitCase(database.db, 'v1', 'c1', at);
     expect(await keys('visit_cases', ['visit_id', 'case_id'])).toEqual([['v1 c1', anning]]);
+  });
+
+  it("keys the services' tables (0046) by their unit, their booking, activity or fund, keeps the slots' race guard, and writes new rows keyed", async () => {
+    const { database, db, community, city } = await seed();
+    expect(await migrateToLatest(database.db)).toEqual(MIGRATIONS);
+
+    const anning = countyKeyOf(community.path);
+    const cityKey = countyKeyOf(city.path);
+    const keys = async (table: string, key: readonly string[]) =>
+      (
+        await db
+          .selectFrom(table)
+          .select([...key, 'county_key'])
+          .orderBy(key[0]!)
+          .orderBy(key[key.length - 1]!)
+          .execute()
+      ).map((r) => [key.map((k) => r[k]).join(' '), Number(r.county_key)]);
+    expect(await keys('canteen_orders', ['id'])).toEqual([['o1', anning]]);
+    expect(await keys('canteen_ledger', ['id'])).toEqual([['l1', anning]]);
+    expect(await keys('canteen_absences', ['id'])).toEqual([['ab1', cityKey]]);
+    expect(await keys('venue_bookings', ['id'])).toEqual([['b1', anning]]);
+    expect(await keys('venue_slots', ['space_id', 'slot_start'])).toEqual([
+      ['vs1 2026-12-01T02:00:00.000Z', anning],
+      ['vs1 2026-12-01T02:30:00.000Z', anning],
+    ]);
+    // a sign-up takes its activity's county; one whose activity is gone, 0
+    expect(await keys('venue_signups', ['id'])).toEqual([
+      ['sg1', anning],
+      ['sg2', 0],
+    ]);
+    expect(await keys('fund_dues', ['levy_id', 'household_id'])).toEqual([['lv1 h1', cityKey]]);
+    expect(await keys('fund_movements', ['id'])).toEqual([['fm1', cityKey]]);
+    expect(await keys('volunteer_signups', ['id'])).toEqual([['vo1', anning]]);
+    expect(await keys('service_hours', ['id'])).toEqual([['sh1', anning]]);
+    const order = await db.selectFrom('canteen_orders').selectAll().where('id', '=', 'o1').executeTakeFirstOrThrow();
+    expect(order).toMatchObject({
+      diner_id: 'd1',
+      menu_id: 'mn1',
+      price_fen: 600,
+      subsidy_fen: 400,
+      status: 'ordered',
+    });
+
+    // the county key leads each primary key, before the old one
+    const primaryKey = async (table: string) =>
+      dialect === 'sqlite'
+        ? (
+            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
+              database.db,
+            )
+          ).rows.map((r) => r.name)
+        : (
+            await sql<{ name: string }>`select a.attname as name from pg_index i
+              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+              where i.indrelid = ${table}::regclass and i.indisprimary
+              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
+          ).rows.map((r) => r.name);
+    expect(await primaryKey('venue_slots')).toEqual(['county_key', 'space_id', 'slot_start']);
+    expect(await primaryKey('fund_dues')).toEqual(['county_key', 'levy_id', 'household_id']);
+    for (const table of ['canteen_orders', 'canteen_ledger', 'venue_signups', 'service_hours'])
+      expect(await primaryKey(table)).toEqual(['county_key', 'id']);
+
+    // the race guard: a slot of the space already held is refused, whatever booking asks for it
+    const slot = { space_id: 'vs1', slot_start: '2026-12-01T02:30:00.000Z', booking_id: 'b2' };
+    await expect(
+      db
+        .insertInto('venue_slots')
+        .values({ ...slot, county_key: anning })
+        .execute(),
+    ).rejects.toThrow();
+    if (!isPartitioned) {
+      // the old key stays unique on its own: in another county too (partitioned, every booking of a space
+      // has the space's county, so the guard holds per county)
+      await expect(
+        db
+          .insertInto('venue_slots')
+          .values({ ...slot, county_key: 7 })
+          .execute(),
+      ).rejects.toThrow();
+      await expect(
+        db
+          .insertInto('fund_dues')
+          .values({ levy_id: 'lv1', fund_id: 'f1', household_id: 'h1', due_fen: 1, county_key: 7 })
+          .execute(),
+      ).rejects.toThrow();
+    }
+    // one order per diner and meal still (its unique index, with the county key when partitioned)
+    await expect(
+      db
+        .insertInto('canteen_orders')
+        .values({ ...order, id: 'o2', client_key: null })
+        .execute(),
+    ).rejects.toThrow();
+    // the ledgers stay append-only
+    await expect(db.updateTable('canteen_ledger').set({ note: 'x' }).where('id', '=', 'l1').execute()).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.deleteFrom('fund_movements').where('id', '=', 'fm1').execute()).rejects.toThrow(/append-only/);
+    // and the check on service hours holds
+    await expect(
+      db
+        .insertInto('service_hours')
+        .values({
+          id: 'sh2',
+          county_key: anning,
+          registration_id: 'dr1',
+          user_id: 'u1',
+          org_path: community.path,
+          source_kind: 'post',
+          source_id: 'p2',
+          served_on: '2026-12-01',
+          minutes: 2000,
+          status: 'logged',
+          created_at: at,
+        })
+        .execute(),
+    ).rejects.toThrow();
+
+    // the writers key what they write: a booking's slots take its key, service hours their registration's
+    const base = await database.db
+      .selectFrom('venue_bookings')
+      .selectAll()
+      .where('id', '=', 'b1')
+      .executeTakeFirstOrThrow();
+    await database.db.transaction().execute((trx) =>
+      insertBookings(trx, [
+        {
+          ...base,
+          id: 'b3',
+          county_key: countyKeyOf(community.path),
+          starts_at: '2026-12-02T02:00:00.000Z',
+          ends_at: '2026-12-02T02:30:00.000Z',
+        },
+      ]),
+    );
+    expect(
+      (await keys('venue_slots', ['booking_id', 'slot_start'])).filter(([k]) => String(k).startsWith('b3')),
+    ).toEqual([['b3 2026-12-02T02:00:00.000Z', anning]]);
+    // an overlapping booking of the same space fails in the writer, as before
+    await expect(
+      database.db.transaction().execute((trx) =>
+        insertBookings(trx, [
+          {
+            ...base,
+            id: 'b4',
+            county_key: countyKeyOf(community.path),
+            starts_at: '2026-12-02T01:30:00.000Z',
+            ends_at: '2026-12-02T02:30:00.000Z',
+          },
+        ]),
+      ),
+    ).rejects.toThrow();
+    expect(await keys('venue_bookings', ['id'])).toEqual([
+      ['b1', anning],
+      ['b3', anning],
+    ]);
+    await database.db.transaction().execute((trx) =>
+      recordDualHours(trx, {
+        registrationId: 'dr2',
+        userId: 'u2',
+        orgPath: city.path,
+        sourceKind: 'need',
+        sourceId: 'n1',
+        servedOn: '2026-12-02',
+        minutes: 30,
+        confirmedBy: 'u1',
+        at,
+      }),
+    );
+    expect((await keys('service_hours', ['registration_id'])).find(([k]) => k === 'dr2')).toEqual(['dr2', cityKey]);
+
+    if (dialect === 'postgres' && isPartitioned) {
+      // each row sits in its county's partition, and a county created later gets its own
+      const partitionOf = async (table: string, where: string, id: string) =>
+        (
+          await sql<{
+            part: string;
+          }>`select tableoid::regclass::text as part from ${sql.table(table)} where ${sql.ref(where)} = ${id}`.execute(
+            database.db,
+          )
+        ).rows.map((r) => r.part);
+      expect(await partitionOf('venue_slots', 'booking_id', 'b1')).toEqual([
+        `venue_slots_c${anning}`,
+        `venue_slots_c${anning}`,
+      ]);
+      expect(await partitionOf('fund_movements', 'id', 'fm1')).toEqual([`fund_movements_cm${-cityKey}`]);
+      expect(await partitionOf('venue_signups', 'id', 'sg2')).toEqual(['venue_signups_default']);
+      const lanzhouNewArea = 99_998;
+      await db
+        .insertInto('org_units')
+        .values({
+          id: 'new-county',
+          key: lanzhouNewArea,
+          parent_id: city.id,
+          path: `${city.path}${lanzhouNewArea.toString(36)}/`,
+          depth: 3,
+          level: 'county',
+          name: '兰州新区',
+          full_name: '甘肃省兰州市兰州新区',
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      const tables = [
+        'canteen_orders',
+        'canteen_ledger',
+        'canteen_absences',
+        'venue_bookings',
+        'venue_slots',
+        'venue_signups',
+        'fund_dues',
+        'fund_movements',
+        'volunteer_signups',
+        'service_hours',
+      ];
+      const made = await sql<{ n: number }>`select count(*)::int as n from pg_class
+        where relname in (${sql.join(tables.map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(database.db);
+      expect(made.rows[0]!.n).toBe(tables.length);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { submitCase } from '../cases/intake.ts';
 import { requestVisit, withdrawVisitRequest } from '../fieldwork/visit-requests.ts';
 import { findMyDiners } from './canteens.ts';
 import type { CanteenAbsenceTable, CanteenTable } from './tables.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 /** The source kind of the visits the canteen asks for (fieldwork/visit-requests.ts); the id is the absence's. */
 export const ABSENCE_SOURCE = 'canteen_absence';
@@ -103,6 +104,7 @@ export async function sweepCanteenAbsences(deps: AppDeps): Promise<{ raised: num
         id: newId(),
         canteen_id: canteen.id,
         org_path: canteen.org_path,
+        county_key: countyKeyOf(canteen.org_path),
         diner_id: diner.id,
         last_seen_day: diner.lastSeen,
         visit_request_id: null,
@@ -112,7 +114,8 @@ export async function sweepCanteenAbsences(deps: AppDeps): Promise<{ raised: num
         const claimed = await trx
           .insertInto('canteen_absences')
           .values(absence)
-          .onConflict((oc) => oc.columns(['diner_id', 'last_seen_day']).doNothing())
+          // no conflict target: the unique (diner, last seen day) is unique per county in the partitioned layout
+          .onConflict((oc) => oc.doNothing())
           .executeTakeFirst();
         if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
         const n = Number(missed.n);

@@ -9,6 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { getCanteenInScope, getDinerOf } from './canteens.ts';
 import { balanceOf, lockDiner } from './orders.ts';
 import type { CanteenLedgerTable } from './tables.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 /** The most one top-up may be (¥5,000): a typo of extra zeros is refused, not banked. */
 export const MAX_TOPUP_FEN = 500_000;
@@ -52,6 +53,7 @@ export async function topUp(
     id: newId(),
     canteen_id: canteen.id,
     org_path: canteen.org_path,
+    county_key: countyKeyOf(canteen.org_path),
     diner_id: diner.id,
     account: 'diner',
     kind: 'topup',

@@ -19,6 +19,7 @@ import type {
 } from './tables.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { CANTEEN_LEDGER, CANTEEN_ORDERS } from './figures.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -131,7 +132,7 @@ export async function lockDiner(trx: Transaction<DB>, diner: Pick<CanteenDinerTa
 }
 
 function movement(
-  order: Pick<CanteenOrderTable, 'id' | 'canteen_id' | 'org_path' | 'diner_id' | 'day'>,
+  order: Pick<CanteenOrderTable, 'id' | 'canteen_id' | 'org_path' | 'county_key' | 'diner_id' | 'day'>,
   account: CanteenLedgerTable['account'],
   kind: CanteenLedgerTable['kind'],
   amountFen: number,
@@ -142,6 +143,7 @@ function movement(
     id: newId(),
     canteen_id: order.canteen_id,
     org_path: order.org_path,
+    county_key: order.county_key,
     diner_id: order.diner_id,
     account,
     kind,
@@ -247,6 +249,7 @@ export async function placeOrder(deps: AppDeps, input: PlaceOrderInput): Promise
         id: existing?.id ?? newId(),
         canteen_id: canteen.id,
         org_path: canteen.org_path,
+        county_key: countyKeyOf(canteen.org_path),
         diner_id: diner.id,
         menu_id: menu.id,
         day: menu.day,

@@ -62,6 +62,8 @@ export interface CanteenMenuTable {
 
 export interface CanteenOrderTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   canteen_id: string;
   org_path: string;
   diner_id: string;
@@ -104,6 +106,8 @@ export interface CanteenStandingOrderTable {
  */
 export interface CanteenLedgerTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   canteen_id: string;
   org_path: string;
   diner_id: string;
@@ -122,6 +126,8 @@ export interface CanteenLedgerTable {
 
 export interface CanteenAbsenceTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   canteen_id: string;
   org_path: string;
   diner_id: string;

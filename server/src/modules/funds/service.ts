@@ -18,6 +18,7 @@ import type { FundCreateBody, LevyBody, MovementBody, OwnersBody, OwnersImportBo
 import type { FundMovementTable, FundTable, MovementSource } from './tables.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { FUND_MOVEMENTS, FUND_OWNERS, fundOwnerKey } from './figures.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 export const FUND = { zh: '小区资金', en: 'Compound fund' };
 const LEVY = { zh: '业主筹资', en: 'Levy' };
@@ -389,7 +390,13 @@ export async function createLevy(deps: AppDeps, actor: Actor, fundId: string, bo
     for (const [householdId, due] of dues) {
       await trx
         .insertInto('fund_dues')
-        .values({ levy_id: id, fund_id: fund.id, household_id: householdId, due_fen: due })
+        .values({
+          levy_id: id,
+          fund_id: fund.id,
+          household_id: householdId,
+          due_fen: due,
+          county_key: countyKeyOf(fund.org_path),
+        })
         .execute();
     }
     await syncServiceFigures(
@@ -480,7 +487,13 @@ export async function updateLevy(deps: AppDeps, actor: Actor, fundId: string, le
     for (const [householdId, due] of dues) {
       await trx
         .insertInto('fund_dues')
-        .values({ levy_id: levy.id, fund_id: fund.id, household_id: householdId, due_fen: due })
+        .values({
+          levy_id: levy.id,
+          fund_id: fund.id,
+          household_id: householdId,
+          due_fen: due,
+          county_key: countyKeyOf(fund.org_path),
+        })
         .execute();
     }
     await trx
@@ -716,6 +729,7 @@ export async function recordMovement(
       fund_id: fund.id,
       seq: Number(bumped.movement_count),
       org_path: fund.org_path,
+      county_key: countyKeyOf(fund.org_path),
       source,
       amount_fen: amount,
       household_id: input.householdId ?? null,

@@ -44,6 +44,8 @@ export interface FundLevyTable {
 /** What one household owes under one levy, fixed when the levy is made. */
 export interface FundDueTable {
   levy_id: string;
+  /** its fund's county (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   fund_id: string;
   household_id: string;
   due_fen: number;
@@ -52,6 +54,8 @@ export interface FundDueTable {
 /** One ledger movement: append-only (the database refuses updates and deletes). */
 export interface FundMovementTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   fund_id: string;
   seq: number;
   org_path: string;

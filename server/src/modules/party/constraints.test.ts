@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type TestContext, CODES, createTestContext } from '../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { isUniqueViolation } from './double-registration.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 describe.each(DIALECTS)('party rules the database holds (%s)', (dialect) => {
   let t: TestContext;
@@ -67,6 +68,7 @@ describe.each(DIALECTS)('party rules the database holds (%s)', (dialect) => {
           registration_id: newId(),
           user_id: newId(),
           org_path: org.path,
+          county_key: countyKeyOf(org.path),
           source_kind: 'post',
           source_id: newId(),
           served_on: '2026-12-01',

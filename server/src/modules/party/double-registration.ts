@@ -9,6 +9,7 @@ import { enqueueMessage } from '../messages/outbox.ts';
 import type { DualRegistrationTable, DualState } from './tables.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { DUAL_REGISTRATIONS, SERVICE_HOURS } from './figures.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 /**
  * 双报到 (issue 14, item 2): a party member registers with the community where she lives (and names her
@@ -97,6 +98,7 @@ export async function recordDualHours(
       registration_id: input.registrationId,
       user_id: input.userId,
       org_path: input.orgPath,
+      county_key: countyKeyOf(input.orgPath),
       source_kind: input.sourceKind,
       source_id: input.sourceId,
       served_on: input.servedOn,

@@ -8,6 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import { getMyRegistration } from './double-registration.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { SERVICE_HOURS } from './figures.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 /**
  * What a 双报到 member does for her community (issue 14, item 2): the community's service posts (志愿岗位)
@@ -288,6 +289,7 @@ export async function logMyHours(
         registration_id: reg.id,
         user_id: actor.userId,
         org_path: reg.org_path,
+        county_key: countyKeyOf(reg.org_path),
         source_kind: input.sourceKind,
         source_id: input.sourceId,
         served_on: input.servedOn,

@@ -106,6 +106,8 @@ export interface VolunteerCaseOpeningTable {
 
 export interface ServiceHoursTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   registration_id: string;
   user_id: string;
   org_path: string;

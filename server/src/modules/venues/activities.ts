@@ -13,6 +13,7 @@ import type { Audience, VenueActivityTable, VenueBookingTable, VenueSignupTable 
 import { checkTimes, instantOf, spanText } from './time.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { VENUE_ACTIVITIES, VENUE_SIGNUPS } from './figures.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 export const ACTIVITY = { zh: '活动', en: 'Activity' };
 /** Opening rules of a place that is not a room: any time, any day. */
@@ -218,6 +219,8 @@ export function activityBookingRow(
     space_id: activity.space_id!,
     centre_id: activity.centre_id,
     org_path: activity.org_path,
+    // the centre's path, which is its room's too: the room's bookings share one county
+    county_key: countyKeyOf(activity.org_path),
     series_id: null,
     activity_id: activity.id,
     booker_user_id: actor.userId,
@@ -372,7 +375,13 @@ export async function signUp(deps: AppDeps, actor: Actor, activityId: string) {
         if (existing === undefined)
           await trx
             .insertInto('venue_signups')
-            .values({ id: newId(), activity_id: activity.id, user_id: actor.userId, ...columns })
+            .values({
+              id: newId(),
+              activity_id: activity.id,
+              county_key: countyKeyOf(activity.org_path),
+              user_id: actor.userId,
+              ...columns,
+            })
             .execute();
         else {
           await trx.updateTable('venue_signups').set(columns).where('id', '=', existing.id).execute();

@@ -13,6 +13,7 @@ import type { BookerKind, BookingStatus, VenueBookingTable, VenueSpaceTable } fr
 import { checkTimes, instantOf, slotsOf, spanText, weeklyDays } from './time.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { VENUE_BOOKINGS } from './figures.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 export const BOOKING = { zh: '预约', en: 'Booking' };
 /** A resident cancels up to this long before the start; later, the room is held for her. */
@@ -248,6 +249,8 @@ export async function createBooking(
     space_id: space.id,
     centre_id: centre.id,
     org_path: space.org_path,
+    // the space's county: every booking of a space in one county, so its slots' key guards it there too
+    county_key: countyKeyOf(space.org_path),
     series_id: seriesId,
     activity_id: null,
     booker_user_id: actor.userId,
@@ -309,7 +312,12 @@ export async function insertBookings(trx: Transaction<DB>, rows: VenueBookingTab
     rows.map((r) => r.id),
   );
   const slots = rows.flatMap((r) =>
-    slotsOf(r.starts_at, r.ends_at).map((slot_start) => ({ space_id: r.space_id, slot_start, booking_id: r.id })),
+    slotsOf(r.starts_at, r.ends_at).map((slot_start) => ({
+      space_id: r.space_id,
+      slot_start,
+      booking_id: r.id,
+      county_key: r.county_key,
+    })),
   );
   for (let i = 0; i < slots.length; i += 300)
     await trx

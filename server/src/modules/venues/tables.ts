@@ -56,6 +56,8 @@ export interface VenueSeriesTable {
 
 export interface VenueBookingTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   space_id: string;
   centre_id: string;
   org_path: string;
@@ -80,6 +82,8 @@ export interface VenueBookingTable {
 
 export interface VenueSlotTable {
   space_id: string;
+  /** its booking's county (db/county-key.ts): every booking of a space has the space's, so (space, slot start) stays the race guard per county too */
+  county_key: number;
   slot_start: string;
   booking_id: string;
 }
@@ -104,6 +108,8 @@ export interface VenueActivityTable {
 
 export interface VenueSignupTable {
   id: string;
+  /** its activity's county (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   activity_id: string;
   user_id: string;
   name: string;

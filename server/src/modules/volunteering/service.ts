@@ -14,6 +14,7 @@ import { communityOfOrg, ensureDefaultRules, myMember } from '../points/service.
 import type { ActivityKind, CheckVia, VolunteerActivityTable, VolunteerSignupTable } from './tables.ts';
 import { syncServiceFigures } from '../insights/service-figures.ts';
 import { VOLUNTEER_SIGNUPS } from './figures.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 
 /**
  * Volunteer activities and needs (issue 14, item 5). A community publishes an activity (many slots) or
@@ -260,6 +261,7 @@ export async function signUp(deps: AppDeps, actor: Actor, activityId: string) {
     id: newId(),
     activity_id: activity.id,
     org_path: activity.org_path,
+    county_key: countyKeyOf(activity.org_path),
     user_id: actor.userId,
     resident_id: member.residentId,
     volunteer_name: member.residentName,

@@ -33,6 +33,8 @@ export interface VolunteerActivityTable {
 /** One volunteer's place on an activity: sign-up → check-in → check-out → hours confirmed by staff. */
 export interface VolunteerSignupTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts: shard and partition key, docs/scale.md) */
+  county_key: number;
   activity_id: string;
   org_path: string;
   user_id: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Fastify, { type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { countyKeyOfCase } from '../../db/county-key.ts';
+import { countyKeyOf, countyKeyOfCase } from '../../db/county-key.ts';
 import { importTarget, runImportJob } from '../../modules/registry/import/jobs.ts';
 import { ensureDepartments } from '../../modules/orgs/departments.ts';
 import { RESOURCES } from '../../resources.ts';
@@ -1339,6 +1339,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         fund_id: fundA.id,
         seq: 1,
         org_path: fundRow.org_path,
+        county_key: countyKeyOf(fundRow.org_path),
         source: 'subsidy',
         amount_fen: 10_000,
         household_id: null,
@@ -1484,6 +1485,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
           registration_id: ids.dual,
           user_id: crypto.randomUUID(),
           org_path: unit.path,
+          county_key: countyKeyOf(unit.path),
           source_kind: 'post',
           source_id: crypto.randomUUID(),
           served_on: '2026-12-01',
@@ -1750,6 +1752,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
           id: ids.signup,
           activity_id: ids.activity,
           org_path: community.path,
+          county_key: countyKeyOf(community.path),
           user_id: someone,
           resident_id: someone,
           volunteer_name: `${name}志愿者`,
