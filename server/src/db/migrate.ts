@@ -38,6 +38,7 @@ import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
 import * as m0037 from './migrations/0037_notice_accounts.ts';
 import * as m0040 from './migrations/0040_county_key.ts';
 import * as m0043 from './migrations/0043_county_key_children.ts';
+import * as m0045 from './migrations/0045_county_key_services.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
   '0040_county_key': m0040,
   '0043_county_key_children': m0043,
   '0044_case_duplicate_index': m0044,
+  '0045_county_key_services': m0045,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */

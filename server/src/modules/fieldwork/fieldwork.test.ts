@@ -326,7 +326,14 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
       .execute();
     await ctx.deps.db
       .insertInto('sync_receipts')
-      .values({ client_id: clientId, kind: 'visit', object_id: visitId, user_id: wg1Id, created_at: at })
+      .values({
+        client_id: clientId,
+        county_key: countyKeyOf(household.org_path),
+        kind: 'visit',
+        object_id: visitId,
+        user_id: wg1Id,
+        created_at: at,
+      })
       .execute();
     const op = {
       clientId,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Fastify, { type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { countyKeyOfCase } from '../../db/county-key.ts';
+import { countyKeyOf, countyKeyOfCase } from '../../db/county-key.ts';
 import { importTarget, runImportJob } from '../../modules/registry/import/jobs.ts';
 import { ensureDepartments } from '../../modules/orgs/departments.ts';
 import { RESOURCES } from '../../resources.ts';
@@ -1078,6 +1078,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .insertInto('webhook_deliveries')
         .values({
           id: deliveryId,
+          county_key: countyKeyOf(community.path),
           subscriber_id: id,
           event_id: crypto.randomUUID(),
           event_type: 'case.resolved',
@@ -1586,7 +1587,14 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .execute();
       await t.deps.db
         .insertInto('notice_households')
-        .values({ notice_id: id, household_id: householdId, org_path: community.path, accounts: 0, read_at: null })
+        .values({
+          notice_id: id,
+          county_key: countyKeyOf(community.path),
+          household_id: householdId,
+          org_path: community.path,
+          accounts: 0,
+          read_at: null,
+        })
         .execute();
       const attachmentId = crypto.randomUUID();
       await t.deps.db
@@ -1702,6 +1710,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .insertInto('store_redemptions')
         .values({
           id: ids.redemption,
+          county_key: countyKeyOf(community.path),
           item_id: ids.item,
           org_path: community.path,
           account_id: ids.account,
