@@ -191,10 +191,13 @@ export async function rekeyPostgres(db: Kysely<unknown>, tables: readonly KeyedT
 
 // ——— PostgreSQL, partitioned by county (TIANZIGE_PG_PARTITIONED=1), for the tables after 0040 ———
 
-/** The county keys that have a partition from the start: every county and pseudo-county there is now. */
+/**
+ * The county keys that have a partition from the start: every county and pseudo-county there is now,
+ * and 0 (rows with no unit: a sync receipt of a photo not yet named by a visit).
+ */
 async function partitionKeys(db: Kysely<unknown>): Promise<number[]> {
   const units = await rows<{ path: string }>(db, 'select path from org_units');
-  return [...new Set(units.filter((u) => segmentsOf(u.path) <= 4).map((u) => countyKeyOf(u.path)))];
+  return [...new Set([0, ...units.filter((u) => segmentsOf(u.path) <= 4).map((u) => countyKeyOf(u.path))])];
 }
 
 /**
