@@ -175,7 +175,13 @@ async function seedServices(
       updated_at: at,
     })
     .execute();
-  const delivery = { subscriber_id: 's1', event_id: 'ev', event_type: 'case.submitted', payload: '{}', status: 'queued' };
+  const delivery = {
+    subscriber_id: 's1',
+    event_id: 'ev',
+    event_type: 'case.submitted',
+    payload: '{}',
+    status: 'queued',
+  };
   await db
     .insertInto('webhook_deliveries')
     .values([
@@ -543,7 +549,12 @@ describe.each(DIALECTS)('migrations 0040, 0043 and 0045 on a database with rows 
     const anning = countyKeyOf(community.path);
     const cityKey = countyKeyOf(city.path);
     const keys = async (table: string, key: readonly string[]) =>
-      (await db.selectFrom(table).select([...key, 'county_key']).execute())
+      (
+        await db
+          .selectFrom(table)
+          .select([...key, 'county_key'])
+          .execute()
+      )
         .map((r) => [key.map((k) => r[k]).join(' '), Number(r.county_key)])
         .sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
     // a household's receipt by the household's place (a city's own household: the city's pseudo-county),
@@ -614,22 +625,34 @@ describe.each(DIALECTS)('migrations 0040, 0043 and 0045 on a database with rows 
 
     // the journals stay append-only; one client id is one receipt in its county, and one in all on the
     // plain layout (the partitioned one keeps it unique per county: the same item is always the same county)
-    await expect(db.updateTable('points_journals').set({ reason: 'x' }).where('id', '=', 'j1').execute()).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      db.updateTable('points_journals').set({ reason: 'x' }).where('id', '=', 'j1').execute(),
+    ).rejects.toThrow(/append-only/);
     const again = { client_id: 'k-visit', kind: 'visit', object_id: 'v1', user_id: 'u1', created_at: at };
-    await expect(db.insertInto('sync_receipts').values({ ...again, county_key: anning }).execute()).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('sync_receipts')
+        .values({ ...again, county_key: anning })
+        .execute(),
+    ).rejects.toThrow();
     if (!isPartitioned) {
-      await expect(db.insertInto('sync_receipts').values({ ...again, county_key: 7 }).execute()).rejects.toThrow();
+      await expect(
+        db
+          .insertInto('sync_receipts')
+          .values({ ...again, county_key: 7 })
+          .execute(),
+      ).rejects.toThrow();
     }
 
     // the writers key what they write: a journal and its movements with their community, a receipt with its case
     await db
       .insertInto('points_accounts')
-      .values([
-        { id: 'acc1', owner_kind: 'resident', owner_id: 'r1', role: 'member' },
-        { id: 'acc2', owner_kind: 'community', owner_id: community.path, role: 'issuance' },
-      ].map((a) => ({ ...a, org_path: community.path, community_path: community.path, ranked: 0, created_at: at })))
+      .values(
+        [
+          { id: 'acc1', owner_kind: 'resident', owner_id: 'r1', role: 'member' },
+          { id: 'acc2', owner_kind: 'community', owner_id: community.path, role: 'issuance' },
+        ].map((a) => ({ ...a, org_path: community.path, community_path: community.path, ranked: 0, created_at: at })),
+      )
       .execute();
     const posted = await database.db.transaction().execute((trx) =>
       postJournal(trx, new Date(at), {

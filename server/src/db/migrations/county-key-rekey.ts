@@ -209,7 +209,11 @@ async function partitionKeys(db: Kysely<unknown>): Promise<number[]> {
  * and triggers (append-only) come along. New counties get their partitions through
  * `useCatalogPartitionTrigger`.
  */
-export async function partitionPostgres(db: Kysely<unknown>, tables: readonly KeyedTable[], keyOf: KeyOf): Promise<void> {
+export async function partitionPostgres(
+  db: Kysely<unknown>,
+  tables: readonly KeyedTable[],
+  keyOf: KeyOf,
+): Promise<void> {
   const keys = await partitionKeys(db);
   for (const table of tables) {
     const name = table.name;
