@@ -628,6 +628,50 @@ describe.each(DIALECTS)('migrations 0040, 0043 and 0045 on a database with rows 
     await expect(
       db.updateTable('points_journals').set({ reason: 'x' }).where('id', '=', 'j1').execute(),
     ).rejects.toThrow(/append-only/);
+    // the checks survive the rebuild: no movement of zero, no member movement without its balance
+    const zero = {
+      id: 'pm9',
+      journal_id: 'j1',
+      account_id: 'acc2',
+      account_role: 'issuance',
+      community_path: community.path,
+    };
+    const when = { kind: 'award', month: '2026-12', created_at: at, county_key: anning };
+    await expect(
+      db
+        .insertInto('points_movements')
+        .values({ ...zero, ...when, amount: 0 })
+        .execute(),
+    ).rejects.toThrow(/check|points_movements_nonzero/i);
+    await expect(
+      db
+        .insertInto('points_movements')
+        .values({ ...zero, ...when, account_role: 'member', amount: 1 })
+        .execute(),
+    ).rejects.toThrow(/check|points_movements_member_balance/i);
+    await expect(
+      db
+        .insertInto('points_journals')
+        .values({
+          id: 'j9',
+          community_path: community.path,
+          kind: 'award',
+          reason: '-',
+          source_kind: '',
+          source_id: '',
+          actor_name: 't',
+          created_at: at,
+          county_key: anning,
+        })
+        .execute(),
+    ).rejects.toThrow(/check|points_journals_source/i);
+    const sr = await db.selectFrom('store_redemptions').selectAll().where('id', '=', 'sr1').executeTakeFirstOrThrow();
+    await expect(
+      db
+        .insertInto('store_redemptions')
+        .values({ ...sr, id: 'sr9', client_key: 'k9', quantity: 0 })
+        .execute(),
+    ).rejects.toThrow(/check|store_redemptions_quantity/i);
     const again = { client_id: 'k-visit', kind: 'visit', object_id: 'v1', user_id: 'u1', created_at: at };
     await expect(
       db

@@ -6,6 +6,7 @@ import {
   partitionPostgres,
   rebuildSqlite,
   rekeyPostgres,
+  rows,
   useCatalogPartitionTrigger,
 } from './county-key-rekey.ts';
 import { isPostgres } from './dialect.ts';
@@ -39,9 +40,25 @@ const TABLES: readonly KeyedTable[] = [
   { name: 'notice_households', key: ['notice_id', 'household_id'] },
   { name: 'notice_reads', key: ['notice_id', 'user_id'] },
   { name: 'notice_accounts', key: ['notice_id', 'user_id'] },
-  { name: 'points_journals', key: ['id'] },
-  { name: 'points_movements', key: ['id'] },
-  { name: 'store_redemptions', key: ['id'] },
+  // their checks, as 0023 wrote them: a rebuilt SQLite table keeps only what it is given
+  {
+    name: 'points_journals',
+    key: ['id'],
+    checks: [`constraint points_journals_source check (source_kind <> '' and source_id <> '')`],
+  },
+  {
+    name: 'points_movements',
+    key: ['id'],
+    checks: [
+      'constraint points_movements_nonzero check (amount <> 0)',
+      `constraint points_movements_member_balance check (account_role <> 'member' or (seq is not null and seq > 0 and balance_after is not null and balance_after >= 0))`,
+    ],
+  },
+  {
+    name: 'store_redemptions',
+    key: ['id'],
+    checks: ['constraint store_redemptions_quantity check (quantity > 0 and points > 0)'],
+  },
   { name: 'webhook_deliveries', key: ['id'] },
   { name: 'household_changes', key: ['id'] },
   { name: 'sync_receipts', key: ['client_id'] },
@@ -86,8 +103,20 @@ function keyOf(table: string): ReturnType<typeof sql> {
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await mapPaths(db, PATHS);
-  if (!isPostgres(db)) await rebuildSqlite(db, '0045_county_key_services', TABLES, keyOf);
-  else if (process.env.TIANZIGE_PG_PARTITIONED === '1') {
+  if (!isPostgres(db)) {
+    // a check SQLite would drop unseen in the rebuild stops the migration instead
+    for (const table of TABLES) {
+      const [own] = await rows<{ sql: string }>(
+        db,
+        `select sql from sqlite_master where type = 'table' and name = '${table.name}'`,
+      );
+      const found = (own!.sql.match(/\bcheck\s*\(/gi) ?? []).length;
+      if (found !== (table.checks ?? []).length) {
+        throw new Error(`0045_county_key_services: ${table.name} has ${found} checks`);
+      }
+    }
+    await rebuildSqlite(db, '0045_county_key_services', TABLES, keyOf);
+  } else if (process.env.TIANZIGE_PG_PARTITIONED === '1') {
     await partitionPostgres(db, TABLES, keyOf);
     await useCatalogPartitionTrigger(db);
   } else await rekeyPostgres(db, TABLES, keyOf);

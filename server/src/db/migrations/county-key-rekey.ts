@@ -22,6 +22,11 @@ export interface KeyedTable {
   name: string;
   key: readonly string[];
   keyDefault?: number;
+  /**
+   * Its CHECK constraints, written out (SQLite's pragmas do not list them, so a rebuilt table would lose
+   * them): table constraints, kept verbatim in the rebuilt table. From 0046 on.
+   */
+  checks?: readonly string[];
 }
 
 /**
@@ -128,6 +133,7 @@ async function rebuildSqliteTable(db: Kysely<unknown>, table: KeyedTable, keyOf:
     ),
     `county_key integer not null${table.keyDefault !== undefined ? ` default ${table.keyDefault}` : ''}`,
     newKey(table),
+    ...(table.checks ?? []),
     ...uniques.map((cols) => `unique (${cols.map(q).join(', ')})`),
     ...foreignKeys
       .filter((fk, i, all) => all.findIndex((o) => o.id === fk.id) === i)
