@@ -217,7 +217,15 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
     r.photo,
     at,
   ];
-  const receiptValues = (kind: 'photo' | 'visit', id: string) => [crypto.randomUUID(), kind, id, userId, at];
+  // a photo's receipt is stored with county 0 (no place yet), a visit's with the visit
+  const receiptValues = (kind: 'photo' | 'visit', id: string) => [
+    crypto.randomUUID(),
+    kind,
+    id,
+    userId,
+    at,
+    kind === 'photo' ? 0 : countyKey,
+  ];
   const visitValues = (r: (typeof rows)[number]) => [
     r.visitId,
     r.householdId,
@@ -238,6 +246,7 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
   const VISIT =
     'visits (id, household_id, org_path, visited_at, kind, lng, lat, findings, note, open_case, recorded_by, created_at, county_key)';
   const VISITOR = 'visit_visitors (visit_id, user_id, position, visited_at, county_key)';
+  const RECEIPT = 'sync_receipts (client_id, kind, object_id, user_id, created_at, county_key)';
   const STATUS =
     'household_visit_status (household_id, org_path, county_key, last_visit_at, next_due_at, interval_days)';
   if (deps.database.sqlite !== undefined) {
@@ -246,7 +255,7 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
     const photo = db.prepare(`insert into visit_photos values (${marks(8)})`);
     const visit = db.prepare(`insert into ${VISIT} values (${marks(13)})`);
     const visitor = db.prepare(`insert into ${VISITOR} values (${marks(5)})`);
-    const receipt = db.prepare(`insert into sync_receipts values (${marks(5)})`);
+    const receipt = db.prepare(`insert into ${RECEIPT} values (${marks(6)})`);
     const status = db.prepare(`insert or replace into ${STATUS} values (${marks(6)})`);
     db.transaction(() => {
       for (const r of rows) {
@@ -266,11 +275,11 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
     try {
       await client.query('begin');
       for (const r of rows) {
-        await client.query(`insert into sync_receipts values (${marks(5)})`, receiptValues('photo', r.photoId));
+        await client.query(`insert into ${RECEIPT} values (${marks(6)})`, receiptValues('photo', r.photoId));
         await client.query(`insert into visit_photos values (${marks(8)})`, photoValues(r));
       }
       for (const r of rows) {
-        await client.query(`insert into sync_receipts values (${marks(5)})`, receiptValues('visit', r.visitId));
+        await client.query(`insert into ${RECEIPT} values (${marks(6)})`, receiptValues('visit', r.visitId));
         await client.query(`insert into ${VISIT} values (${marks(13)})`, visitValues(r));
         await client.query(`insert into ${VISITOR} values (${marks(5)})`, visitorValues(r));
         await client.query(

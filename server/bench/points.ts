@@ -30,6 +30,7 @@ const ACCOUNT_TYPES = {
 } as const;
 const JOURNAL_TYPES = {
   id: 'text',
+  county_key: 'integer',
   community_path: 'text',
   kind: 'text',
   rule_id: 'text',
@@ -43,6 +44,7 @@ const JOURNAL_TYPES = {
 } as const;
 const MOVEMENT_TYPES = {
   id: 'text',
+  county_key: 'integer',
   journal_id: 'text',
   account_id: 'text',
   account_role: 'text',
@@ -315,6 +317,7 @@ export async function benchLedgerScale(engine: DialectName, accounts: number, jo
               const at = `${month}-10T02:00:00.000Z`;
               journalRows.push({
                 id: jid,
+                county_key: countyKeyOf(community),
                 community_path: community,
                 kind: earn ? 'award' : 'redeem',
                 rule_id: null,
@@ -328,6 +331,7 @@ export async function benchLedgerScale(engine: DialectName, accounts: number, jo
               });
               const side = {
                 journal_id: jid,
+                county_key: countyKeyOf(community),
                 community_path: community,
                 kind: earn ? 'award' : 'redeem',
                 month,

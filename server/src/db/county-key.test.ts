@@ -11,13 +11,20 @@ import { linkVisitCase } from '../modules/fieldwork/visits.ts';
 import { recordDualHours } from '../modules/party/double-registration.ts';
 import { insertBookings } from '../modules/venues/bookings.ts';
 import { applyDeltas } from '../modules/insights/rollups.ts';
+import { postJournal } from '../modules/points/ledger.ts';
+import { insertReceipt } from '../modules/fieldwork/receipts.ts';
 import { recordAudit } from '../platform/audit/service.ts';
-import { countyKeyOf } from './county-key.ts';
+import { countyKeyOf, countyKeyOfCase } from './county-key.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
 const isPartitioned = process.env.TIANZIGE_PG_PARTITIONED === '1';
-const MIGRATIONS = ['0040_county_key', '0043_county_key_children', '0046_county_key_services'];
+const MIGRATIONS = [
+  '0040_county_key',
+  '0043_county_key_children',
+  '0045_county_key_services',
+  '0046_county_key_services',
+];
 const at = '2026-12-01T00:00:00.000Z';
 const stamps = { version: 1, created_at: at, updated_at: at };
 type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
@@ -245,6 +252,139 @@ async function seedServices(db: AnyDb, { community, city }: { community: Unit; c
     .execute();
 }
 
+/** A row of every table 0045 keys: notices, points, webhooks and field sync. */
+async function seedNoticesPoints(
+  db: AnyDb,
+  { community, city, county }: { community: Unit; city: Unit; county: Unit },
+): Promise<void> {
+  await db
+    .insertInto('notices')
+    .values({
+      id: 'n1',
+      org_id: community.id,
+      org_path: community.path,
+      title: '通知',
+      body: '正文',
+      audience: '{}',
+      households: 2,
+      accounts: 2,
+      sent_by: 'u1',
+      sent_by_name: 'test',
+      sent_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('notice_households')
+    .values([
+      { notice_id: 'n1', household_id: 'h1', org_path: community.path, accounts: 1, read_at: at },
+      { notice_id: 'n1', household_id: 'h2', org_path: city.path, accounts: 1, read_at: null },
+    ])
+    .execute();
+  await db
+    .insertInto('notice_reads')
+    .values([
+      { notice_id: 'n1', user_id: 'u1', household_id: 'h1', read_at: at },
+      { notice_id: 'n1', user_id: 'u2', household_id: 'h2', read_at: at },
+    ])
+    .execute();
+  await db
+    .insertInto('notice_accounts')
+    .values({ notice_id: 'n1', user_id: 'u3', name: '网格员', role: 'grid_worker', org_id: 'x', org_path: county.path })
+    .execute();
+  await db
+    .insertInto('points_journals')
+    .values({
+      id: 'j1',
+      community_path: community.path,
+      kind: 'award',
+      reason: '志愿服务',
+      source_kind: 'test',
+      source_id: 'j1',
+      actor_name: 'test',
+      created_at: at,
+    })
+    .execute();
+  const side = { journal_id: 'j1', community_path: community.path, kind: 'award', month: '2026-12', created_at: at };
+  await db
+    .insertInto('points_movements')
+    .values([
+      { ...side, id: 'pm1', account_id: 'acc1', account_role: 'member', amount: 5, seq: 1, balance_after: 5 },
+      { ...side, id: 'pm2', account_id: 'acc2', account_role: 'issuance', amount: -5 },
+    ])
+    .execute();
+  await db
+    .insertInto('store_redemptions')
+    .values({
+      id: 'sr1',
+      item_id: 'i1',
+      org_path: community.path,
+      account_id: 'acc1',
+      user_id: 'u1',
+      resident_id: 'r1',
+      resident_name: '王秀英',
+      client_key: 'k1',
+      quantity: 1,
+      points: 5,
+      journal_id: 'j1',
+      status: 'reserved',
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('webhook_subscribers')
+    .values({
+      id: 's1',
+      name: '市平台',
+      url: 'http://127.0.0.1:9/',
+      secret_enc: '-',
+      events: 'case.submitted',
+      org_id: community.id,
+      org_path: city.path,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  const delivery = {
+    subscriber_id: 's1',
+    event_id: 'ev',
+    event_type: 'case.submitted',
+    payload: '{}',
+    status: 'queued',
+  };
+  await db
+    .insertInto('webhook_deliveries')
+    .values([
+      { ...delivery, id: 'd1', case_id: 'c1', next_attempt_at: at, created_at: at, updated_at: at },
+      { ...delivery, id: 'd2', case_id: null, next_attempt_at: at, created_at: at, updated_at: at },
+    ])
+    .execute();
+  await db
+    .insertInto('household_changes')
+    .values({
+      id: 'hc1',
+      household_id: 'h1',
+      resident_id: 'r1',
+      org_path: community.path,
+      field: 'notes',
+      value: '"独居"',
+      base_version: 1,
+      state: 'proposed',
+      proposed_by: 'u1',
+      created_at: at,
+    })
+    .execute();
+  const receipt = { user_id: 'u1', created_at: at };
+  await db
+    .insertInto('sync_receipts')
+    .values([
+      { ...receipt, client_id: 'k-visit', kind: 'visit', object_id: 'v1' },
+      { ...receipt, client_id: 'k-case', kind: 'case', object_id: 'c1' },
+      { ...receipt, client_id: 'k-change', kind: 'household_change', object_id: 'hc1' },
+      { ...receipt, client_id: 'k-photo', kind: 'photo', object_id: 'ph1' },
+    ])
+    .execute();
+}
+
 describe('countyKeyOf', () => {
   it('reads the county from the fourth segment of a path, in base 36', () => {
     expect(countyKeyOf('/1/2/3/4/')).toBe(4);
@@ -256,7 +396,7 @@ describe('countyKeyOf', () => {
   });
 });
 
-describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)', (dialect) => {
+describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with rows (%s)', (dialect) => {
   let fresh: { database: Database; drop: () => Promise<void> } | undefined;
   let dataDir = '';
   afterEach(async () => {
@@ -265,7 +405,7 @@ describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)',
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** A database migrated up to before 0040 and 0043, with a row of every table they key. */
+  /** A database migrated up to before 0040, 0043, 0045 and 0046, with a row of every table they key. */
   const seed = async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-county-'));
     fresh = await openFreshDatabase(dialect, dataDir);
@@ -349,6 +489,7 @@ describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)',
 
     await seedAround(db, { community, city });
     await seedServices(db, { community, city });
+    await seedNoticesPoints(db, { community, city, county });
     return { database, db, community, city, county };
   };
 
@@ -783,6 +924,256 @@ describe.each(DIALECTS)('migrations 0040 and 0043 on a database with rows (%s)',
         'fund_movements',
         'volunteer_signups',
         'service_hours',
+      ];
+      const made = await sql<{ n: number }>`select count(*)::int as n from pg_class
+        where relname in (${sql.join(tables.map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(database.db);
+      expect(made.rows[0]!.n).toBe(tables.length);
+    }
+  });
+  it('keys the services rows (0045) by their household, community, case or change, and writes new ones keyed', async () => {
+    const { database, db, community, city } = await seed();
+    expect(await migrateToLatest(database.db)).toEqual(MIGRATIONS);
+
+    const anning = countyKeyOf(community.path);
+    const cityKey = countyKeyOf(city.path);
+    const keys = async (table: string, key: readonly string[]) =>
+      (
+        await db
+          .selectFrom(table)
+          .select([...key, 'county_key'])
+          .execute()
+      )
+        .map((r) => [key.map((k) => r[k]).join(' '), Number(r.county_key)])
+        .sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
+    // a household's receipt by the household's place (a city's own household: the city's pseudo-county),
+    // a read with its household's receipt, a staff receipt by her role's unit
+    expect(await keys('notice_households', ['notice_id', 'household_id'])).toEqual([
+      ['n1 h1', anning],
+      ['n1 h2', cityKey],
+    ]);
+    expect(await keys('notice_reads', ['notice_id', 'user_id'])).toEqual([
+      ['n1 u1', anning],
+      ['n1 u2', cityKey],
+    ]);
+    expect(await keys('notice_accounts', ['notice_id', 'user_id'])).toEqual([['n1 u3', anning]]);
+    // a journal, its movements and the redemption that posted it, by their community
+    expect(await keys('points_journals', ['id'])).toEqual([['j1', anning]]);
+    expect(await keys('points_movements', ['id'])).toEqual([
+      ['pm1', anning],
+      ['pm2', anning],
+    ]);
+    expect(await keys('store_redemptions', ['id'])).toEqual([['sr1', anning]]);
+    // a delivery with its case; one without a case by its subscriber's unit (a city's)
+    expect(await keys('webhook_deliveries', ['id'])).toEqual([
+      ['d1', anning],
+      ['d2', cityKey],
+    ]);
+    expect(await keys('household_changes', ['id'])).toEqual([['hc1', anning]]);
+    // a receipt with what it answers for; a photo's (no place yet) with county 0
+    expect(await keys('sync_receipts', ['client_id'])).toEqual([
+      ['k-case', anning],
+      ['k-change', anning],
+      ['k-photo', 0],
+      ['k-visit', anning],
+    ]);
+    // the rows kept what they held
+    expect(
+      await db.selectFrom('store_redemptions').selectAll().where('id', '=', 'sr1').executeTakeFirstOrThrow(),
+    ).toMatchObject({ item_id: 'i1', client_key: 'k1', quantity: 1, points: 5, journal_id: 'j1', status: 'reserved' });
+    expect(
+      await db.selectFrom('notice_households').selectAll().where('household_id', '=', 'h1').executeTakeFirstOrThrow(),
+    ).toMatchObject({ accounts: 1, read_at: at });
+
+    const primaryKey = async (table: string) =>
+      dialect === 'sqlite'
+        ? (
+            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
+              database.db,
+            )
+          ).rows.map((r) => r.name)
+        : (
+            await sql<{ name: string }>`select a.attname as name from pg_index i
+              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+              where i.indrelid = ${table}::regclass and i.indisprimary
+              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
+          ).rows.map((r) => r.name);
+    for (const [table, key] of [
+      ['notice_households', ['notice_id', 'household_id']],
+      ['notice_reads', ['notice_id', 'user_id']],
+      ['notice_accounts', ['notice_id', 'user_id']],
+      ['points_journals', ['id']],
+      ['points_movements', ['id']],
+      ['store_redemptions', ['id']],
+      ['webhook_deliveries', ['id']],
+      ['household_changes', ['id']],
+      ['sync_receipts', ['client_id']],
+    ] as const) {
+      expect(await primaryKey(table)).toEqual(['county_key', ...key]);
+    }
+
+    // the journals stay append-only; one client id is one receipt in its county, and one in all on the
+    // plain layout (the partitioned one keeps it unique per county: the same item is always the same county)
+    await expect(
+      db.updateTable('points_journals').set({ reason: 'x' }).where('id', '=', 'j1').execute(),
+    ).rejects.toThrow(/append-only/);
+    // the checks survive the rebuild: no movement of zero, no member movement without its balance
+    const zero = {
+      id: 'pm9',
+      journal_id: 'j1',
+      account_id: 'acc2',
+      account_role: 'issuance',
+      community_path: community.path,
+    };
+    const when = { kind: 'award', month: '2026-12', created_at: at, county_key: anning };
+    await expect(
+      db
+        .insertInto('points_movements')
+        .values({ ...zero, ...when, amount: 0 })
+        .execute(),
+    ).rejects.toThrow(/check|points_movements_nonzero/i);
+    await expect(
+      db
+        .insertInto('points_movements')
+        .values({ ...zero, ...when, account_role: 'member', amount: 1 })
+        .execute(),
+    ).rejects.toThrow(/check|points_movements_member_balance/i);
+    await expect(
+      db
+        .insertInto('points_journals')
+        .values({
+          id: 'j9',
+          community_path: community.path,
+          kind: 'award',
+          reason: '-',
+          source_kind: '',
+          source_id: '',
+          actor_name: 't',
+          created_at: at,
+          county_key: anning,
+        })
+        .execute(),
+    ).rejects.toThrow(/check|points_journals_source/i);
+    const sr = await db.selectFrom('store_redemptions').selectAll().where('id', '=', 'sr1').executeTakeFirstOrThrow();
+    await expect(
+      db
+        .insertInto('store_redemptions')
+        .values({ ...sr, id: 'sr9', client_key: 'k9', quantity: 0 })
+        .execute(),
+    ).rejects.toThrow(/check|store_redemptions_quantity/i);
+    const again = { client_id: 'k-visit', kind: 'visit', object_id: 'v1', user_id: 'u1', created_at: at };
+    await expect(
+      db
+        .insertInto('sync_receipts')
+        .values({ ...again, county_key: anning })
+        .execute(),
+    ).rejects.toThrow();
+    if (!isPartitioned) {
+      await expect(
+        db
+          .insertInto('sync_receipts')
+          .values({ ...again, county_key: 7 })
+          .execute(),
+      ).rejects.toThrow();
+    }
+
+    // the writers key what they write: a journal and its movements with their community, a receipt with its case
+    await db
+      .insertInto('points_accounts')
+      .values(
+        [
+          { id: 'acc1', owner_kind: 'resident', owner_id: 'r1', role: 'member' },
+          { id: 'acc2', owner_kind: 'community', owner_id: community.path, role: 'issuance' },
+        ].map((a) => ({ ...a, org_path: community.path, community_path: community.path, ranked: 0, created_at: at })),
+      )
+      .execute();
+    const posted = await database.db.transaction().execute((trx) =>
+      postJournal(trx, new Date(at), {
+        communityPath: community.path,
+        kind: 'award',
+        reason: '志愿服务',
+        source: { kind: 'test', id: 'j2' },
+        actor: { id: null, name: 'test' },
+        postings: [
+          { accountId: 'acc1', amount: 3 },
+          { accountId: 'acc2', amount: -3 },
+        ],
+      }),
+    );
+    expect(posted.balances.get('acc1')).toBe(8);
+    expect(await keys('points_journals', ['id'])).toEqual(
+      [
+        ['j1', anning],
+        [posted.journalId, anning],
+      ].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+    );
+    const movements = await db
+      .selectFrom('points_movements')
+      .select(['county_key', 'seq'])
+      .where('journal_id', '=', posted.journalId)
+      .orderBy('account_id')
+      .execute();
+    expect(movements.map((m) => [Number(m.county_key), m.seq])).toEqual([
+      [anning, 2],
+      [anning, null],
+    ]);
+    await database.db.transaction().execute((trx) =>
+      insertReceipt(trx, {
+        clientId: 'k-case-2',
+        kind: 'case',
+        objectId: 'c1',
+        userId: 'u1',
+        now: at,
+        countyKey: countyKeyOfCase(trx, 'c1'),
+      }),
+    );
+    expect((await keys('sync_receipts', ['client_id'])).find(([k]) => k === 'k-case-2')).toEqual(['k-case-2', anning]);
+
+    if (dialect === 'postgres' && isPartitioned) {
+      // each row sits in its county's partition (a photo's receipt in county 0's), and a new county gets
+      // its partitions in these tables too (the trigger now reads the catalog)
+      const partitionOf = async (table: string, where: string, value: string) =>
+        (
+          await sql<{
+            part: string;
+          }>`select tableoid::regclass::text as part from ${sql.table(table)} where ${sql.ref(where)} = ${value}`.execute(
+            database.db,
+          )
+        ).rows[0]?.part;
+      expect(await partitionOf('notice_households', 'household_id', 'h1')).toBe(`notice_households_c${anning}`);
+      expect(await partitionOf('points_movements', 'id', 'pm1')).toBe(`points_movements_c${anning}`);
+      expect(await partitionOf('webhook_deliveries', 'id', 'd2')).toBe(`webhook_deliveries_cm${-cityKey}`);
+      expect(await partitionOf('sync_receipts', 'client_id', 'k-photo')).toBe('sync_receipts_c0');
+      const lanzhouNewArea = 99_998;
+      await db
+        .insertInto('org_units')
+        .values({
+          id: 'new-county',
+          key: lanzhouNewArea,
+          parent_id: city.id,
+          path: `${city.path}${lanzhouNewArea.toString(36)}/`,
+          depth: 3,
+          level: 'county',
+          name: '兰州新区',
+          full_name: '甘肃省兰州市兰州新区',
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      const tables = [
+        'households',
+        'residents',
+        'cases',
+        'visits',
+        'case_events',
+        'notice_households',
+        'notice_reads',
+        'notice_accounts',
+        'points_journals',
+        'points_movements',
+        'store_redemptions',
+        'webhook_deliveries',
+        'household_changes',
+        'sync_receipts',
       ];
       const made = await sql<{ n: number }>`select count(*)::int as n from pg_class
         where relname in (${sql.join(tables.map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(database.db);

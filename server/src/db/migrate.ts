@@ -39,6 +39,7 @@ import * as m0032 from './migrations/0032_party_members_points_expiry.ts';
 import * as m0037 from './migrations/0037_notice_accounts.ts';
 import * as m0040 from './migrations/0040_county_key.ts';
 import * as m0043 from './migrations/0043_county_key_children.ts';
+import * as m0045 from './migrations/0045_county_key_services.ts';
 import * as m0046 from './migrations/0046_county_key_services.ts';
 
 const migrations: Record<string, Migration> = {
@@ -80,6 +81,7 @@ const migrations: Record<string, Migration> = {
   '0040_county_key': m0040,
   '0043_county_key_children': m0043,
   '0044_case_duplicate_index': m0044,
+  '0045_county_key_services': m0045,
   '0046_county_key_services': m0046,
 };
 

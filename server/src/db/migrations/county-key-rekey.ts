@@ -194,3 +194,121 @@ export async function rekeyPostgres(db: Kysely<unknown>, tables: readonly KeyedT
     }
   }
 }
+
+// ——— PostgreSQL, partitioned by county (TIANZIGE_PG_PARTITIONED=1), for the tables after 0040 ———
+
+/**
+ * The county keys that have a partition from the start: every county and pseudo-county there is now,
+ * and 0 (rows with no unit: a sync receipt of a photo not yet named by a visit).
+ */
+async function partitionKeys(db: Kysely<unknown>): Promise<number[]> {
+  const units = await rows<{ path: string }>(db, 'select path from org_units');
+  return [...new Set([0, ...units.filter((u) => segmentsOf(u.path) <= 4).map((u) => countyKeyOf(u.path))])];
+}
+
+/**
+ * Rebuilds each table `partition by list (county_key)` with `primary key (county_key, <old key>)`, as
+ * 0040 does for its five: a default partition and one per county and pseudo-county. A partitioned table
+ * holds no unique index without its partition key, so the old key and every other unique index become
+ * unique per county (a plain index on the old key keeps look-ups by it); foreign keys into the table are
+ * dropped, those out of it kept unless they point at a partitioned table. Check constraints, defaults
+ * and triggers (append-only) come along. New counties get their partitions through
+ * `useCatalogPartitionTrigger`.
+ */
+export async function partitionPostgres(
+  db: Kysely<unknown>,
+  tables: readonly KeyedTable[],
+  keyOf: KeyOf,
+): Promise<void> {
+  const keys = await partitionKeys(db);
+  for (const table of tables) {
+    const name = table.name;
+    await addKeyColumn(db, name, keyOf);
+    if (table.keyDefault !== undefined) {
+      await sql.raw(`alter table ${q(name)} alter column county_key set default ${table.keyDefault}`).execute(db);
+    }
+    const indexes = await rows<{ definition: string }>(
+      db,
+      `select indexdef as definition from pg_indexes
+       where schemaname = current_schema() and tablename = '${name}'
+         and indexname not in (select conname from pg_constraint where contype = 'p' and conrelid = '${name}'::regclass)`,
+    );
+    const triggers = await rows<{ definition: string }>(
+      db,
+      `select pg_get_triggerdef(oid) as definition from pg_trigger where tgrelid = '${name}'::regclass and not tgisinternal`,
+    );
+    const outgoing = await rows<{ name: string; definition: string; partitioned: boolean }>(
+      db,
+      `select f.conname as name, pg_get_constraintdef(f.oid) as definition, c.relkind = 'p' as partitioned
+       from pg_constraint f join pg_class c on c.oid = f.confrelid
+       where f.contype = 'f' and f.conrelid = '${name}'::regclass`,
+    );
+    const plain = `${name}__plain`;
+    await sql.raw(`alter table ${q(name)} rename to ${q(plain)}`).execute(db);
+    const oldIndexes = await rows<{ name: string }>(
+      db,
+      `select indexname as name from pg_indexes where schemaname = current_schema() and tablename = '${plain}'`,
+    );
+    for (const index of oldIndexes) {
+      await sql.raw(`alter index ${q(index.name)} rename to ${q(`${index.name}__plain`)}`).execute(db);
+    }
+    await sql
+      .raw(
+        `create table ${q(name)} (like ${q(plain)} including defaults including constraints)
+         partition by list (county_key)`,
+      )
+      .execute(db);
+    await sql.raw(`alter table ${q(name)} add constraint ${q(`${name}_pkey`)} ${newKey(table)}`).execute(db);
+    await sql.raw(`create table ${q(`${name}_default`)} partition of ${q(name)} default`).execute(db);
+    for (const k of keys) {
+      const part = `${name}_c${String(k).replace('-', 'm')}`;
+      await sql.raw(`create table ${q(part)} partition of ${q(name)} for values in (${k})`).execute(db);
+    }
+    await sql.raw(`insert into ${q(name)} select * from ${q(plain)}`).execute(db);
+    await sql.raw(`drop table ${q(plain)} cascade`).execute(db);
+    for (const index of indexes) {
+      const definition = index.definition.startsWith('CREATE UNIQUE INDEX')
+        ? index.definition.replace(/USING (\w+) \(/, 'USING $1 (county_key, ')
+        : index.definition;
+      await sql.raw(definition).execute(db);
+    }
+    await sql
+      .raw(`create index ${q(`${name}_${table.key.join('_')}`)} on ${q(name)} (${table.key.map(q).join(', ')})`)
+      .execute(db);
+    for (const trigger of triggers) await sql.raw(trigger.definition).execute(db);
+    for (const fk of outgoing) {
+      if (fk.partitioned) continue;
+      await sql.raw(`alter table ${q(name)} add constraint ${q(fk.name)} ${fk.definition}`).execute(db);
+    }
+  }
+}
+
+/**
+ * Replaces 0040's trigger function (which names its five tables) by one that reads the catalog: a unit
+ * whose path has at most four segments gets a partition in every table of the schema partitioned by
+ * list on `county_key`, whichever migration made it.
+ */
+export async function useCatalogPartitionTrigger(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(
+      `create or replace function county_partitions_create() returns trigger language plpgsql as $$
+       declare
+         segments integer := cardinality(string_to_array(trim(both '/' from new.path), '/'));
+         k integer := case when segments = 4 then new.key else -new.key end;
+         t text;
+       begin
+         if segments > 4 then return new; end if;
+         for t in
+           select c.relname from pg_partitioned_table p
+           join pg_class c on c.oid = p.partrelid
+           join pg_attribute a on a.attrelid = p.partrelid and a.attnum = p.partattrs[0]
+           where c.relnamespace = current_schema()::regnamespace and p.partstrat = 'l' and a.attname = 'county_key'
+         loop
+           execute format('create table if not exists %I partition of %I for values in (%s)',
+                          t || '_c' || replace(k::text, '-', 'm'), t, k);
+         end loop;
+         return new;
+       end $$`,
+    )
+    .execute(db);
+}

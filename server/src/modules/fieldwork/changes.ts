@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { countyKeyOf } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope, inScopeWithin } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -85,6 +86,7 @@ export async function insertChanges(
     const isPhone = fact.field === 'phone';
     return {
       id: newId(),
+      county_key: countyKeyOf(household.org_path),
       household_id: household.id,
       resident_id: fact.residentId,
       org_path: household.org_path,

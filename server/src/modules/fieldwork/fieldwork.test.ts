@@ -261,6 +261,20 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
     const withCase = first.results[1]!;
     expect(withCase.caseId).toBeDefined();
     expect(withCase.caseNumber).toMatch(/^SQ\d{14}$/);
+    // each receipt is stored with its visit's county
+    const receipts = await ctx.deps.db
+      .selectFrom('sync_receipts as r')
+      .innerJoin('visits as v', 'v.id', 'r.object_id')
+      .select(['r.county_key', 'v.county_key as visit_county'])
+      .where(
+        'r.client_id',
+        'in',
+        ops.map((o) => o.clientId),
+      )
+      .execute();
+    expect(receipts.map((r) => [Number(r.county_key), Number(r.visit_county)])).toEqual(
+      Array.from({ length: 3 }, () => [countyKeyOf(world.community.path), countyKeyOf(world.community.path)]),
+    );
 
     const again = (await wg1.post('/api/v1/sync/batch', { ops })).json<SyncOut>();
     expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
@@ -326,7 +340,14 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
       .execute();
     await ctx.deps.db
       .insertInto('sync_receipts')
-      .values({ client_id: clientId, kind: 'visit', object_id: visitId, user_id: wg1Id, created_at: at })
+      .values({
+        client_id: clientId,
+        county_key: countyKeyOf(household.org_path),
+        kind: 'visit',
+        object_id: visitId,
+        user_id: wg1Id,
+        created_at: at,
+      })
       .execute();
     const op = {
       clientId,
@@ -374,6 +395,17 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
     const replay = (await wg1.post('/api/v1/sync/batch', { ops: [op] })).json<SyncOut>().results[0]!;
     expect(replay.status).toBe('duplicate');
     expect(replay.facts).toEqual(first.facts);
+    // the facts are stored with the household's county
+    const changes = await ctx.deps.db
+      .selectFrom('household_changes')
+      .select('county_key')
+      .where('visit_id', '=', first.id!)
+      .execute();
+    expect(changes.map((c) => Number(c.county_key))).toEqual([
+      countyKeyOf(world.community.path),
+      countyKeyOf(world.community.path),
+    ]);
+    expect(countyKeyOf(world.community.path)).toBeGreaterThan(0);
   });
 
   it('flags a household change based on an old version for staff instead of applying it, and staff apply or reject', async () => {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { countyKeyOfCase } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { conflict } from '../../platform/errors.ts';
@@ -25,13 +26,32 @@ export async function findReceipt(
   return row;
 }
 
+/**
+ * Writes a receipt in the transaction of what it answers for, stored with that object's county: a
+ * visit's or change's (its household's place), a case's (read in the insert, `countyKeyOfCase`); a
+ * photo has no place until a visit names it and is stored with county 0.
+ */
 export async function insertReceipt(
   trx: Kysely<DB>,
-  r: { clientId: string; kind: SyncReceiptTable['kind']; objectId: string; userId: string; now: string },
+  r: {
+    clientId: string;
+    kind: SyncReceiptTable['kind'];
+    objectId: string;
+    userId: string;
+    now: string;
+    countyKey: number | ReturnType<typeof countyKeyOfCase>;
+  },
 ): Promise<void> {
   await trx
     .insertInto('sync_receipts')
-    .values({ client_id: r.clientId, kind: r.kind, object_id: r.objectId, user_id: r.userId, created_at: r.now })
+    .values({
+      client_id: r.clientId,
+      county_key: r.countyKey,
+      kind: r.kind,
+      object_id: r.objectId,
+      user_id: r.userId,
+      created_at: r.now,
+    })
     .execute();
 }
 

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { countyKeyOf, countyKeyOfCase } from '../../db/county-key.ts';
 import type { Actor } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -43,7 +44,7 @@ export async function storeSyncPhoto(
   const now = deps.clock.now().toISOString();
   try {
     await deps.db.transaction().execute(async (trx) => {
-      await insertReceipt(trx, { clientId, kind: 'photo', objectId: id, userId: actor.userId, now });
+      await insertReceipt(trx, { clientId, kind: 'photo', objectId: id, userId: actor.userId, now, countyKey: 0 });
       await trx
         .insertInto('visit_photos')
         .values({
@@ -102,7 +103,14 @@ async function syncCase(deps: AppDeps, actor: Actor, clientId: string, raw: unkn
       .where('client_id', '=', clientId)
       .executeTakeFirst();
     if (existing === undefined)
-      await insertReceipt(trx, { clientId, kind: 'case', objectId: outcome.caseId, userId: actor.userId, now });
+      await insertReceipt(trx, {
+        clientId,
+        kind: 'case',
+        objectId: outcome.caseId,
+        userId: actor.userId,
+        now,
+        countyKey: countyKeyOfCase(trx, outcome.caseId),
+      });
     if (input.visitClientId !== undefined) {
       const visit = await trx
         .selectFrom('sync_receipts')
@@ -148,6 +156,7 @@ async function syncHouseholdChange(deps: AppDeps, actor: Actor, clientId: string
         objectId: written[0]!.id,
         userId: actor.userId,
         now,
+        countyKey: countyKeyOf(household.org_path),
       });
       await recordAudit(trx, deps.clock, whoFromActor(actor), {
         action: 'household.change.propose',

@@ -94,6 +94,8 @@ export interface VisitCaseTable {
 
 export interface HouseholdChangeTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its `org_path`'s */
+  county_key: number;
   household_id: string;
   resident_id: string | null;
   org_path: string;
@@ -126,6 +128,8 @@ export interface HouseholdVisitStatusTable {
 
 export interface SyncReceiptTable {
   client_id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): the visit's, case's or change's it answers for; 0 for a photo */
+  county_key: number;
   kind: 'visit' | 'case' | 'household_change' | 'photo';
   object_id: string;
   user_id: string;

@@ -198,7 +198,14 @@ export async function recordVisit(
   try {
     await deps.db.transaction().execute(async (trx) => {
       // the receipt first: a second delivery running at the same moment waits here, then fails
-      await insertReceipt(trx, { clientId, kind: 'visit', objectId: visit.id, userId: actor.userId, now });
+      await insertReceipt(trx, {
+        clientId,
+        kind: 'visit',
+        objectId: visit.id,
+        userId: actor.userId,
+        now,
+        countyKey: visit.county_key,
+      });
       await trx.insertInto('visits').values(visit).execute();
       await trx
         .insertInto('visit_visitors')

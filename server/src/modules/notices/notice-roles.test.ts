@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { expectErrorBody } from '../../test/http.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 import { setUpFieldWorld } from '../fieldwork/fixture.ts';
 import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
 
@@ -223,6 +224,17 @@ describe.each(DIALECTS)('notices by role on %s', (dialect) => {
     const after = (await secretary.get(`/api/v1/notices/${notice.id}`)).json<Detail>();
     expect(after).toMatchObject({ staff: 2, staffRead: 1 });
     expect(after.staffReceipts.filter((s) => s.readAt !== null)).toHaveLength(1);
+    // each staff receipt is stored with the county of the unit her role is held at
+    const receipts = await t.deps.db
+      .selectFrom('notice_accounts')
+      .select(['org_path', 'county_key'])
+      .where('notice_id', '=', notice.id)
+      .execute();
+    expect(receipts.map((r) => Number(r.county_key))).toEqual([
+      countyKeyOf(world.community.path),
+      countyKeyOf(world.community.path),
+    ]);
+    expect(countyKeyOf(world.community.path)).toBeGreaterThan(0);
     // staff have no household to visit: following up asks for nothing
     expect((await secretary.post(`/api/v1/notices/${notice.id}/follow-up`)).json()).toEqual({
       requested: 0,

@@ -3,6 +3,7 @@ import { DIALECTS, TEST_PASSWORD, type Client, type TestContext, createTestConte
 import { TINY_PNG, expectErrorBody, multipartBody } from '../../test/http.ts';
 import { setUpFieldWorld, visitBody } from '../fieldwork/fixture.ts';
 import { addMember, idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 import { sweepNoticeFollowUps } from './service.ts';
 
 const DAY = 86_400_000;
@@ -222,6 +223,17 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     await ma.post(`/api/v1/my/notices/${noticeId}/read`);
     const detail = (await secretary.get(`/api/v1/notices/${noticeId}`)).json<Detail>();
     expect(detail.read).toBe(1);
+    // every household receipt is stored with its household's county, her read with her household's receipt
+    const county = countyKeyOf(world.community.path);
+    expect(county).toBeGreaterThan(0);
+    const receipts = await t.deps.db
+      .selectFrom('notice_households')
+      .select('county_key')
+      .where('notice_id', '=', noticeId)
+      .execute();
+    expect(receipts.map((r) => Number(r.county_key))).toEqual([county, county, county]);
+    const reads = await t.deps.db.selectFrom('notice_reads').selectAll().where('notice_id', '=', noticeId).execute();
+    expect(reads.map((r) => [r.household_id, Number(r.county_key)])).toEqual([[h.ma, county]]);
     const unread = (await secretary.get(`/api/v1/notices/${noticeId}/receipts?state=unread`)).json<ReceiptList>();
     expect(unread.items.map((r) => r.householdId).sort()).toEqual([h.yang, h.zhao].sort());
     expect((await ma.get(`/api/v1/my/notices/${noticeId}/attachments/${detail.attachments[0]!.id}`)).statusCode).toBe(

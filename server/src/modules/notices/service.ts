@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { countyKeyOf } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, isWithin } from '../../platform/access/scope.ts';
 import { type AuditWho, recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -352,6 +353,7 @@ export async function sendNotice(deps: AppDeps, actor: Actor, body: NoticeBody, 
         .values(
           part.map((h) => ({
             notice_id: notice.id,
+            county_key: countyKeyOf(h.org_path),
             household_id: h.id,
             org_path: h.org_path,
             accounts: accounts.get(h.id)?.length ?? 0,
@@ -385,6 +387,7 @@ export async function sendNotice(deps: AppDeps, actor: Actor, body: NoticeBody, 
         .values(
           part.map((p) => ({
             notice_id: notice.id,
+            county_key: countyKeyOf(p.orgPath),
             user_id: p.userId,
             name: p.name,
             role: p.role,
@@ -960,6 +963,7 @@ async function myNotice(deps: AppDeps, actor: Actor, id: string) {
           .select(['household_id', 'org_path'])
           .where('notice_id', '=', id)
           .where('household_id', 'in', households)
+          .orderBy('household_id')
           .execute(),
     deps.db
       .selectFrom('notice_accounts')
@@ -1032,8 +1036,16 @@ export async function markMyNoticeRead(deps: AppDeps, actor: Actor, id: string) 
     if (mine.length === 0) return;
     const inserted = await trx
       .insertInto('notice_reads')
-      .values({ notice_id: id, user_id: actor.userId, household_id: mine[0]!.household_id, read_at: now.toISOString() })
-      .onConflict((oc) => oc.columns(['notice_id', 'user_id']).doNothing())
+      .values({
+        notice_id: id,
+        // with her household's receipt
+        county_key: countyKeyOf(mine[0]!.org_path),
+        user_id: actor.userId,
+        household_id: mine[0]!.household_id,
+        read_at: now.toISOString(),
+      })
+      // the partitioned layout keeps (notice_id, user_id) unique per county only: the conflict target names the key
+      .onConflict((oc) => oc.columns(['county_key', 'notice_id', 'user_id']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return;
     for (const h of mine) {

@@ -33,6 +33,8 @@ export interface NoticeAttachmentTable {
 
 export interface NoticeHouseholdTable {
   notice_id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its `org_path`'s, the household's place when sent */
+  county_key: number;
   household_id: string;
   org_path: string;
   /** resident accounts bound to the household when it was sent (who was told) */
@@ -43,6 +45,8 @@ export interface NoticeHouseholdTable {
 
 export interface NoticeReadTable {
   notice_id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its household receipt's */
+  county_key: number;
   user_id: string;
   household_id: string;
   read_at: string;
@@ -51,6 +55,8 @@ export interface NoticeReadTable {
 /** Staff reached by their role (every 网格员 of the audience's units): one row per account, her read receipt. */
 export interface NoticeAccountTable {
   notice_id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its `org_path`'s, the role's unit */
+  county_key: number;
   user_id: string;
   name: string;
   /** the staff role that put her in the audience (AUDIENCE_ROLES) */

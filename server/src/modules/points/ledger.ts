@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import { countyKeyOf } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { shanghaiMonth } from '../../platform/calendar.ts';
 import { invalidField } from '../../platform/errors.ts';
@@ -105,10 +106,13 @@ export async function postJournal(
   const at = now.toISOString();
   const month = shanghaiMonth(now);
   const journalId = newId();
+  // a journal and its movements live with their community
+  const countyKey = countyKeyOf(input.communityPath);
   await trx
     .insertInto('points_journals')
     .values({
       id: journalId,
+      county_key: countyKey,
       community_path: input.communityPath,
       kind: input.kind,
       rule_id: input.ruleId ?? null,
@@ -155,6 +159,7 @@ export async function postJournal(
       .values({
         id: newId(),
         journal_id: journalId,
+        county_key: countyKey,
         account_id: p.accountId,
         account_role: role,
         community_path: input.communityPath,

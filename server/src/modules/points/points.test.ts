@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { idNumberFor, registerResident, signInBySms } from '../residents/fixture.ts';
+import { countyKeyOf } from '../../db/county-key.ts';
 import { verifyLedger } from './ledger.ts';
 
 const HER_PHONE = '13700003001';
@@ -210,6 +211,32 @@ describe.each(DIALECTS)('volunteering and the points store on %s', (dialect) => 
     const pickup = await staff.post(`/api/v1/store/redemptions/${redemptionId}/pickup`);
     expect(pickup.statusCode).toBe(409);
     expect(await verifyLedger(t.deps.db)).toEqual([]);
+    // the redemption, its journal and the reversal's, and their movements live with the community's county
+    const county = countyKeyOf((await t.org(CODES.yingMenTan)).path);
+    expect(county).toBeGreaterThan(0);
+    const redemption = await t.deps.db
+      .selectFrom('store_redemptions')
+      .select(['county_key', 'journal_id'])
+      .where('id', '=', redemptionId)
+      .executeTakeFirstOrThrow();
+    expect(Number(redemption.county_key)).toBe(county);
+    const journals = await t.deps.db
+      .selectFrom('points_journals')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', redemption.journal_id), eb('reverses_id', '=', redemption.journal_id)]))
+      .where('county_key', '=', county)
+      .execute();
+    expect(journals).toHaveLength(2);
+    const movements = await t.deps.db
+      .selectFrom('points_movements')
+      .select('county_key')
+      .where(
+        'journal_id',
+        'in',
+        journals.map((j) => j.id),
+      )
+      .execute();
+    expect(movements.map((m) => Number(m.county_key))).toEqual([county, county, county, county]);
   });
 
   it("an item donated from an alliance unit's resources list shows the unit; a 双报到 member's confirmed hours count on her registration", async () => {

@@ -1,3 +1,4 @@
+import { countyKeyOf } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -270,6 +271,7 @@ export async function redeem(
       });
       const row: StoreRedemptionTable = {
         id,
+        county_key: countyKeyOf(member.communityPath),
         item_id: item.id,
         org_path: member.communityPath,
         account_id: account.id,

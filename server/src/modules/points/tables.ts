@@ -52,6 +52,8 @@ export interface PointsAccountTable {
 /** One business event of the ledger (append-only): its movements sum to zero. */
 export interface PointsJournalTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its `community_path`'s */
+  county_key: number;
   community_path: string;
   kind: JournalKind;
   rule_id: string | null;
@@ -69,6 +71,8 @@ export interface PointsJournalTable {
 /** One side of a journal on one account (append-only; amount never zero). */
 export interface PointsMovementTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its `community_path`'s, as its journal */
+  county_key: number;
   journal_id: string;
   account_id: string;
   account_role: AccountRole;
@@ -130,6 +134,8 @@ export interface StoreItemTable {
 
 export interface StoreRedemptionTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its `org_path`'s (the community), as its journal */
+  county_key: number;
   item_id: string;
   org_path: string;
   account_id: string;

@@ -109,6 +109,8 @@ export async function emitCaseEvent(
     .values(
       subscribers.map((s) => ({
         id: newId(),
+        // with its case, in the case step's transaction
+        county_key: c.county_key,
         subscriber_id: s.id,
         event_id: eventId,
         event_type: type,

@@ -18,6 +18,8 @@ export interface WebhookSubscriberTable {
 /** One event for one subscriber, with its delivery state. */
 export interface WebhookDeliveryTable {
   id: string;
+  /** the county this row is stored with (db/county-key.ts, docs/scale.md): its case's (co-located with the case) */
+  county_key: number;
   subscriber_id: string;
   event_id: string;
   event_type: string;

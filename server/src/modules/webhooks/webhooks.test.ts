@@ -114,6 +114,19 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     expect(accepted.statusCode, accepted.body).toBe(200);
     // 签收 is not one of its events: nothing is owed for it
     expect((await deliveriesOf(hook.id)).map((d) => d.eventType)).toEqual(['case.created']);
+    // the delivery is stored with its case's county (written in the case step's transaction)
+    const { county_key: caseCounty } = await ctx.deps.db
+      .selectFrom('cases')
+      .select('county_key')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(caseCounty)).toBeGreaterThan(0);
+    const stored = await ctx.deps.db
+      .selectFrom('webhook_deliveries')
+      .select('county_key')
+      .where('subscriber_id', '=', hook.id)
+      .execute();
+    expect(stored.map((d) => Number(d.county_key))).toEqual([Number(caseCounty)]);
     const resolved = await staff.post(`/api/v1/cases/${c.id}/resolve`, {
       version: await caseVersion(c.id),
       result: '王秀英您好，已上门调解，如再有噪音请拨 13812345678 以外的物业电话 09318888888',

@@ -1078,6 +1078,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .insertInto('webhook_deliveries')
         .values({
           id: deliveryId,
+          county_key: countyKeyOf(community.path),
           subscriber_id: id,
           event_id: crypto.randomUUID(),
           event_type: 'case.resolved',
@@ -1588,7 +1589,14 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .execute();
       await t.deps.db
         .insertInto('notice_households')
-        .values({ notice_id: id, household_id: householdId, org_path: community.path, accounts: 0, read_at: null })
+        .values({
+          notice_id: id,
+          county_key: countyKeyOf(community.path),
+          household_id: householdId,
+          org_path: community.path,
+          accounts: 0,
+          read_at: null,
+        })
         .execute();
       const attachmentId = crypto.randomUUID();
       await t.deps.db
@@ -1704,6 +1712,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
         .insertInto('store_redemptions')
         .values({
           id: ids.redemption,
+          county_key: countyKeyOf(community.path),
           item_id: ids.item,
           org_path: community.path,
           account_id: ids.account,
