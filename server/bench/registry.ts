@@ -503,9 +503,11 @@ async function runCliImport(url: string, keys: string, file: string) {
         TIANZIGE_PII_KEY: keys,
         TIANZIGE_DATA_DIR: path.dirname(file),
       },
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let errors = '';
+  child.stderr.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-4000)));
   let peak = 0;
   const sampler = setInterval(() => {
     let tree = 0;
@@ -514,9 +516,10 @@ async function runCliImport(url: string, keys: string, file: string) {
   }, 100);
   let summary = '';
   child.stdout.on('data', (c: Buffer) => (summary += c.toString()));
-  await new Promise((resolve) => child.on('exit', resolve));
+  const code = await new Promise((resolve) => child.on('exit', resolve));
   clearInterval(sampler);
-  return { peak, summary };
+  // a failed import says why (its progress goes to stderr: only its last lines are kept)
+  return { peak, summary: code === 0 ? summary : `${summary}\nexit ${String(code)}\n${errors}` };
 }
 
 const argOf = (name: string) =>

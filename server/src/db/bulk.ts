@@ -88,6 +88,8 @@ export interface TableIndex {
   name: string;
   table: string;
   isUnique: boolean;
+  /** the indexed columns, in order (an expression counts as none) */
+  columns: string[];
 }
 
 /** Where the indexes live: the SQLite handle, or the PostgreSQL connection that runs the transaction. */
@@ -137,14 +139,25 @@ function sqliteIndexes(sqlite: SQLite.Database, tables: readonly string[]): (Tab
         name: index.name,
         table,
         isUnique: index.unique === 1,
+        columns: (sqlite.pragma(`index_info(${quoted(index.name)})`) as { name: string | null }[])
+          .map((c) => c.name)
+          .filter((c): c is string => c !== null),
         sql: definition.get(index.name) as string,
       })),
   );
 }
 
 async function postgresIndexes(client: pg.ClientBase, tables: readonly string[]) {
-  const { rows } = await client.query<{ name: string; table: string; is_unique: boolean; sql: string }>(
-    `select i.relname as name, t.relname as table, x.indisunique as is_unique, pg_get_indexdef(x.indexrelid) as sql
+  const { rows } = await client.query<{
+    name: string;
+    table: string;
+    is_unique: boolean;
+    columns: string[];
+    sql: string;
+  }>(
+    `select i.relname as name, t.relname as table, x.indisunique as is_unique, pg_get_indexdef(x.indexrelid) as sql,
+            array(select a.attname::text from unnest(x.indkey::int2[]) with ordinality k(attnum, n)
+                   join pg_attribute a on a.attrelid = x.indrelid and a.attnum = k.attnum order by k.n) as columns
        from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
       where t.relname = any($1) and t.relnamespace = current_schema()::regnamespace
         and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
@@ -156,6 +169,7 @@ async function postgresIndexes(client: pg.ClientBase, tables: readonly string[])
     name: r.name,
     table: r.table,
     isUnique: r.is_unique,
+    columns: r.columns,
     sql: r.sql.replace(' ON ONLY ', ' ON '),
   }));
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.ts';
-import { bulkInsert, indexHostOf, setAsideIndexes, widenSqliteCache } from '../../../db/bulk.ts';
+import { bulkInsert, indexHostOf, setAsideIndexes, type TableIndex, widenSqliteCache } from '../../../db/bulk.ts';
 import { CHANGE_TYPES, HOUSEHOLD_TYPES, RESIDENT_TYPES, TAG_TYPES } from '../bulk-columns.ts';
 import { analyzeTables } from '../../../db/maintenance.ts';
 import { type Actor, canAt, subtreeEnd } from '../../../platform/access/scope.ts';
@@ -440,10 +440,10 @@ export async function importResidents(
             ? await setAsideIndexes(
                 { sqlite: deps.database.sqlite },
                 SET_ASIDE_TABLES,
-                (index) => isFirstLoad || !index.isUnique,
+                (index) => !index.isUnique || (isFirstLoad && !isKeyTarget(index)),
               )
             : isFirstLoad
-              ? await setAsideIndexes(await indexHostOf(trx, undefined), SET_ASIDE_TABLES, () => true)
+              ? await setAsideIndexes(await indexHostOf(trx, undefined), SET_ASIDE_TABLES, (i) => !isKeyTarget(i))
               : null;
       onProgress({ phase: 'writing', rowsDone: 0, rowsTotal: estimate });
       const parser = openLedgerReader(
@@ -554,9 +554,12 @@ const FINGERPRINTS_MAX_RATIO = 20;
  * PostgreSQL as well: nothing is read back by number (the fingerprints of an empty registry rule every
  * number out; a number twice in the file is caught by the reading thread), and there is nobody yet to
  * lock out — a reader of the registry waits for the commit. CREATE UNIQUE INDEX at the end checks
- * uniqueness over the whole table; were it to fail, the import rolls back whole. Primary keys stay.
+ * uniqueness over the whole table; were it to fail, the import rolls back whole. Primary keys and the
+ * unique index on `id` (what the foreign keys of tags and history point at) stay.
  */
 const SET_ASIDE_TABLES = ['residents', 'resident_tags'] as const;
+/** A unique index on `id`: what the foreign keys of the residents' other tables point at, so it stays. */
+const isKeyTarget = (index: TableIndex) => index.isUnique && index.columns.includes('id');
 /** A file sets them aside when the registry holds fewer than this many residents per row of the file. */
 const SET_ASIDE_MAX_RATIO = 4;
 
