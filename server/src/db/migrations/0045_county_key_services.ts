@@ -3,10 +3,10 @@ import {
   type KeyedTable,
   keyOfPath,
   mapPaths,
+  refuseUnlistedChecks,
   partitionPostgres,
   rebuildSqlite,
   rekeyPostgres,
-  rows,
   useCatalogPartitionTrigger,
 } from './county-key-rekey.ts';
 import { isPostgres } from './dialect.ts';
@@ -104,17 +104,7 @@ function keyOf(table: string): ReturnType<typeof sql> {
 export async function up(db: Kysely<unknown>): Promise<void> {
   await mapPaths(db, PATHS);
   if (!isPostgres(db)) {
-    // a check SQLite would drop unseen in the rebuild stops the migration instead
-    for (const table of TABLES) {
-      const [own] = await rows<{ sql: string }>(
-        db,
-        `select sql from sqlite_master where type = 'table' and name = '${table.name}'`,
-      );
-      const found = (own!.sql.match(/\bcheck\s*\(/gi) ?? []).length;
-      if (found !== (table.checks ?? []).length) {
-        throw new Error(`0045_county_key_services: ${table.name} has ${found} checks`);
-      }
-    }
+    await refuseUnlistedChecks(db, '0045_county_key_services', TABLES);
     await rebuildSqlite(db, '0045_county_key_services', TABLES, keyOf);
   } else if (process.env.TIANZIGE_PG_PARTITIONED === '1') {
     await partitionPostgres(db, TABLES, keyOf);

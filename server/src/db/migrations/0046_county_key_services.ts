@@ -5,6 +5,7 @@ import {
   type KeyedTable,
   keyOfPath,
   mapPaths,
+  refuseUnlistedChecks,
   q,
   rebuildSqlite,
   rekeyPostgres,
@@ -89,16 +90,7 @@ function keyOf(table: string): ReturnType<typeof sql> {
 export async function up(db: Kysely<unknown>): Promise<void> {
   await mapPaths(db, PATHS);
   if (!isPostgres(db)) {
-    // a check SQLite would drop unseen in the rebuild stops the migration instead
-    for (const table of TABLES) {
-      const [own] = await rows<{ sql: string }>(
-        db,
-        `select sql from sqlite_master where type = 'table' and name = '${table.name}'`,
-      );
-      const found = (own!.sql.match(/\bcheck\s*\(/gi) ?? []).length;
-      if (found !== (table.checks ?? []).length)
-        throw new Error(`0046_county_key_services: ${table.name} has ${found} checks`);
-    }
+    await refuseUnlistedChecks(db, '0046_county_key_services', TABLES);
     await rebuildSqlite(db, '0046_county_key_services', TABLES, keyOf);
   } else if (process.env.TIANZIGE_PG_PARTITIONED === '1') await partitionPostgres(db);
   else await rekeyPostgres(db, TABLES, keyOf);
@@ -167,24 +159,5 @@ async function partitionPostgres(db: Kysely<unknown>): Promise<void> {
       .execute(db);
     for (const trigger of triggers) await sql.raw(trigger.definition).execute(db);
   }
-  // one partition per county (and per pseudo-county above) of these tables too, made when its unit is
-  await sql
-    .raw(
-      `create function county_partitions_create_services() returns trigger language plpgsql as $$
-       declare
-         segments integer := cardinality(string_to_array(trim(both '/' from new.path), '/'));
-         k integer := case when segments = 4 then new.key else -new.key end;
-         t text;
-       begin
-         if segments > 4 then return new; end if;
-         foreach t in array array[${TABLES.map((t) => `'${t.name}'`).join(', ')}] loop
-           execute format('create table if not exists %I partition of %I for values in (%s)',
-                          t || '_c' || replace(k::text, '-', 'm'), t, k);
-         end loop;
-         return new;
-       end $$;
-       create trigger org_units_county_partitions_services after insert on org_units
-       for each row execute function county_partitions_create_services();`,
-    )
-    .execute(db);
+  // a new county's partitions of these tables come from 0045's trigger, which reads the catalog
 }

@@ -64,6 +64,22 @@ export async function rows<T>(db: Kysely<unknown>, text: string): Promise<T[]> {
   return (await sql.raw<T>(text).execute(db)).rows;
 }
 
+/** Stops a migration whose SQLite rebuild would drop, unseen, a CHECK its table list does not name. */
+export async function refuseUnlistedChecks(
+  db: Kysely<unknown>,
+  migration: string,
+  tables: readonly KeyedTable[],
+): Promise<void> {
+  for (const table of tables) {
+    const [own] = await rows<{ sql: string }>(
+      db,
+      `select sql from sqlite_master where type = 'table' and name = '${table.name}'`,
+    );
+    const found = (own!.sql.match(/\bcheck\s*\(/gi) ?? []).length;
+    if (found !== (table.checks ?? []).length) throw new Error(`${migration}: ${table.name} has ${found} checks`);
+  }
+}
+
 /** The unique index that keeps the old primary key unique (foreign keys and upserts rely on it). */
 const oldKeyIndex = (table: KeyedTable) =>
   `create unique index ${q(`${table.name}_${table.key.join('_')}`)} on ${q(table.name)} (${table.key.map(q).join(', ')})`;
