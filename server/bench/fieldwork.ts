@@ -216,6 +216,8 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
     r.sha,
     r.photo,
     at,
+    // county 0 until a visit names it (migration 0047)
+    0,
   ];
   // a photo's receipt is stored with county 0 (no place yet), a visit's with the visit
   const receiptValues = (kind: 'photo' | 'visit', id: string) => [
@@ -252,7 +254,7 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
   if (deps.database.sqlite !== undefined) {
     const db = deps.database.sqlite;
     const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-    const photo = db.prepare(`insert into visit_photos values (${marks(8)})`);
+    const photo = db.prepare(`insert into visit_photos values (${marks(9)})`);
     const visit = db.prepare(`insert into ${VISIT} values (${marks(13)})`);
     const visitor = db.prepare(`insert into ${VISITOR} values (${marks(5)})`);
     const receipt = db.prepare(`insert into ${RECEIPT} values (${marks(6)})`);
@@ -276,7 +278,7 @@ async function bareInsert(deps: AppDeps, householdIds: string[], photos: Buffer[
       await client.query('begin');
       for (const r of rows) {
         await client.query(`insert into ${RECEIPT} values (${marks(6)})`, receiptValues('photo', r.photoId));
-        await client.query(`insert into visit_photos values (${marks(8)})`, photoValues(r));
+        await client.query(`insert into visit_photos values (${marks(9)})`, photoValues(r));
       }
       for (const r of rows) {
         await client.query(`insert into ${RECEIPT} values (${marks(6)})`, receiptValues('visit', r.visitId));

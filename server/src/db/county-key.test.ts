@@ -11,7 +11,7 @@ import { linkVisitCase } from '../modules/fieldwork/visits.ts';
 import { recordDualHours } from '../modules/party/double-registration.ts';
 import { insertBookings } from '../modules/venues/bookings.ts';
 import { applyDeltas } from '../modules/insights/rollups.ts';
-import { postJournal } from '../modules/points/ledger.ts';
+import { communityAccount, postJournal } from '../modules/points/ledger.ts';
 import { insertReceipt } from '../modules/fieldwork/receipts.ts';
 import { recordAudit } from '../platform/audit/service.ts';
 import { countyKeyOf, countyKeyOfCase } from './county-key.ts';
@@ -24,6 +24,7 @@ const MIGRATIONS = [
   '0043_county_key_children',
   '0045_county_key_services',
   '0046_county_key_services',
+  '0047_county_key_photos_accounts',
 ];
 const at = '2026-12-01T00:00:00.000Z';
 const stamps = { version: 1, created_at: at, updated_at: at };
@@ -385,6 +386,40 @@ async function seedNoticesPoints(
     .execute();
 }
 
+/** A row of each table 0047 keys: a photo named by a visit and one not yet, a community's and a city's account. */
+async function seedPhotosAccounts(db: AnyDb, { community, city }: { community: Unit; city: Unit }): Promise<void> {
+  const photo = {
+    uploaded_by: 'u1',
+    mime: 'image/png',
+    size: 1,
+    sha256: '-',
+    data: Buffer.from([0x89]),
+    created_at: at,
+  };
+  await db
+    .insertInto('visit_photos')
+    .values([
+      { ...photo, id: 'ph1', visit_id: 'v1' },
+      { ...photo, id: 'ph2', visit_id: null },
+    ])
+    .execute();
+  const account = { owner_kind: 'community', ranked: 0, created_at: at };
+  await db
+    .insertInto('points_accounts')
+    .values([
+      {
+        ...account,
+        id: 'pa1',
+        org_path: community.path,
+        community_path: community.path,
+        owner_id: community.path,
+        role: 'expired',
+      },
+      { ...account, id: 'pa2', org_path: city.path, community_path: city.path, owner_id: city.path, role: 'issuance' },
+    ])
+    .execute();
+}
+
 describe('countyKeyOf', () => {
   it('reads the county from the fourth segment of a path, in base 36', () => {
     expect(countyKeyOf('/1/2/3/4/')).toBe(4);
@@ -490,6 +525,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
     await seedAround(db, { community, city });
     await seedServices(db, { community, city });
     await seedNoticesPoints(db, { community, city, county });
+    await seedPhotosAccounts(db, { community, city });
     return { database, db, community, city, county };
   };
 
@@ -1083,7 +1119,14 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
         [
           { id: 'acc1', owner_kind: 'resident', owner_id: 'r1', role: 'member' },
           { id: 'acc2', owner_kind: 'community', owner_id: community.path, role: 'issuance' },
-        ].map((a) => ({ ...a, org_path: community.path, community_path: community.path, ranked: 0, created_at: at })),
+        ].map((a) => ({
+          ...a,
+          org_path: community.path,
+          community_path: community.path,
+          ranked: 0,
+          created_at: at,
+          county_key: anning,
+        })),
       )
       .execute();
     const posted = await database.db.transaction().execute((trx) =>
@@ -1178,6 +1221,97 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
       const made = await sql<{ n: number }>`select count(*)::int as n from pg_class
         where relname in (${sql.join(tables.map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(database.db);
       expect(made.rows[0]!.n).toBe(tables.length);
+    }
+  });
+
+  it('keys visit photos by their visit and points accounts by their community (0047), and writes new ones keyed', async () => {
+    const { database, db, community, city } = await seed();
+    expect(await migrateToLatest(database.db)).toEqual(MIGRATIONS);
+
+    const anning = countyKeyOf(community.path);
+    const cityKey = countyKeyOf(city.path);
+    const keys = async (table: string) =>
+      (await db.selectFrom(table).select(['id', 'county_key']).orderBy('id').execute()).map((r) => [
+        r.id,
+        Number(r.county_key),
+      ]);
+    // a photo named by a visit sits with the visit, one not yet named in county 0
+    expect(await keys('visit_photos')).toEqual([
+      ['ph1', anning],
+      ['ph2', 0],
+    ]);
+    expect(await keys('points_accounts')).toEqual([
+      ['pa1', anning],
+      ['pa2', cityKey],
+    ]);
+    const primaryKey = async (table: string) =>
+      dialect === 'sqlite'
+        ? (
+            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
+              database.db,
+            )
+          ).rows.map((r) => r.name)
+        : (
+            await sql<{ name: string }>`select a.attname as name from pg_index i
+              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+              where i.indrelid = ${table}::regclass and i.indisprimary
+              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
+          ).rows.map((r) => r.name);
+    expect(await primaryKey('visit_photos')).toEqual(['county_key', 'id']);
+    expect(await primaryKey('points_accounts')).toEqual(['county_key', 'id']);
+    // the photo kept its bytes
+    const kept = await db
+      .selectFrom('visit_photos')
+      .select(['data', 'visit_id'])
+      .where('id', '=', 'ph1')
+      .executeTakeFirstOrThrow();
+    expect([Buffer.from(kept.data as Uint8Array).toString('hex'), kept.visit_id]).toEqual(['89', 'v1']);
+
+    // the writer finds the community's account it already has, and makes a new one keyed by its community
+    const clock = new Date(at);
+    const found = await database.db
+      .transaction()
+      .execute((trx) => communityAccount(trx, clock, community.path, 'expired'));
+    expect(found.id).toBe('pa1');
+    const made = await database.db
+      .transaction()
+      .execute((trx) => communityAccount(trx, clock, community.path, 'store'));
+    expect(Number(made.county_key)).toBe(anning);
+    // one account per owner and role: in its county on every layout, and across counties on the plain one
+    const twin = { owner_kind: 'community', owner_id: community.path, role: 'store', ranked: 0, created_at: at };
+    const paths = { org_path: community.path, community_path: community.path };
+    await expect(
+      db
+        .insertInto('points_accounts')
+        .values({ ...twin, ...paths, id: 'pa8', county_key: anning })
+        .execute(),
+    ).rejects.toThrow();
+    if (!isPartitioned) {
+      await expect(
+        db
+          .insertInto('points_accounts')
+          .values({ ...twin, ...paths, id: 'pa9', county_key: cityKey })
+          .execute(),
+      ).rejects.toThrow();
+    }
+
+    if (dialect === 'postgres' && isPartitioned) {
+      const partitionOf = async (table: string, id: string) =>
+        (
+          await sql<{
+            part: string;
+          }>`select tableoid::regclass::text as part from ${sql.table(table)} where id = ${id}`.execute(database.db)
+        ).rows[0]?.part;
+      expect(await partitionOf('visit_photos', 'ph1')).toBe(`visit_photos_c${anning}`);
+      expect(await partitionOf('visit_photos', 'ph2')).toBe('visit_photos_c0');
+      expect(await partitionOf('points_accounts', 'pa2')).toBe(`points_accounts_cm${-cityKey}`);
+      // a photo moves to its visit's county as the visit names it
+      await db
+        .updateTable('visit_photos')
+        .set({ visit_id: 'v1', county_key: anning })
+        .where('id', '=', 'ph2')
+        .execute();
+      expect(await partitionOf('visit_photos', 'ph2')).toBe(`visit_photos_c${anning}`);
     }
   });
 });

@@ -41,6 +41,7 @@ import * as m0040 from './migrations/0040_county_key.ts';
 import * as m0043 from './migrations/0043_county_key_children.ts';
 import * as m0045 from './migrations/0045_county_key_services.ts';
 import * as m0046 from './migrations/0046_county_key_services.ts';
+import * as m0047 from './migrations/0047_county_key_photos_accounts.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -83,6 +84,7 @@ const migrations: Record<string, Migration> = {
   '0044_case_duplicate_index': m0044,
   '0045_county_key_services': m0045,
   '0046_county_key_services': m0046,
+  '0047_county_key_photos_accounts': m0047,
 };
 
 /** The names of every migration this code knows (a backup made by newer code may hold more). */

@@ -486,6 +486,10 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
     const good = await upload(goodId, TINY_PNG);
     expect(good.statusCode, good.body).toBe(201);
     const photoId = good.json<{ photoId: string }>().photoId;
+    const photoCounty = () =>
+      ctx.deps.db.selectFrom('visit_photos').select('county_key').where('id', '=', photoId).executeTakeFirstOrThrow();
+    // no place yet: county 0 until the visit names it
+    expect(Number((await photoCounty()).county_key)).toBe(0);
     const replay = await upload(goodId, TINY_PNG);
     expect(replay.statusCode).toBe(200);
     expect(replay.json()).toEqual({ clientId: goodId, photoId });
@@ -505,6 +509,13 @@ describe.each(DIALECTS)('field work on %s', (dialect) => {
     expect(res.statusCode, res.body).toBe(201);
     const visit = res.json<{ visit: VisitOut }>().visit;
     expect(visit.photos.map((p) => p.id)).toEqual([photoId]);
+    // named by the visit, it sits in the visit's county
+    const household = await ctx.deps.db
+      .selectFrom('households')
+      .select('org_path')
+      .where('id', '=', alone.id)
+      .executeTakeFirstOrThrow();
+    expect(Number((await photoCounty()).county_key)).toBe(countyKeyOf(household.org_path));
     const image = await wg1.get(visit.photos[0]!.url);
     expect(image.statusCode).toBe(200);
     expect(image.headers['content-type']).toBe('image/png');

@@ -56,6 +56,8 @@ export async function storeSyncPhoto(
           sha256: crypto.createHash('sha256').update(data).digest('hex'),
           data,
           created_at: now,
+          // no place until a visit names it (it then moves to the visit's county)
+          county_key: 0,
         })
         .execute();
     });

@@ -82,6 +82,8 @@ export interface VisitPhotoTable {
   sha256: string;
   data: Buffer;
   created_at: string;
+  /** 0 until a visit names the photo, then the visit's county: it moves with it (migration 0047) */
+  county_key: number;
 }
 
 export interface VisitCaseTable {

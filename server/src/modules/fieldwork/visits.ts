@@ -222,7 +222,8 @@ export async function recordVisit(
       if (photoIds.length > 0) {
         await trx
           .updateTable('visit_photos')
-          .set({ visit_id: visit.id })
+          // the photo moves to its visit's county (partition, shard) as the visit names it
+          .set({ visit_id: visit.id, county_key: visit.county_key })
           .where('id', 'in', photoIds)
           .where('visit_id', 'is', null)
           .execute();

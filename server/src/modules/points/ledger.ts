@@ -209,8 +209,15 @@ async function ensureAccount(
   if (found !== undefined) return found;
   await trx
     .insertInto('points_accounts')
-    .values({ id: newId(), ...key, ranked: 0, created_at: now.toISOString() })
-    .onConflict((oc) => oc.columns(['owner_kind', 'owner_id', 'role']).doNothing())
+    .values({
+      id: newId(),
+      ...key,
+      county_key: countyKeyOf(key.community_path),
+      ranked: 0,
+      created_at: now.toISOString(),
+    })
+    // the index every layout has (migration 0047): the partitioned one keeps the owner unique per county
+    .onConflict((oc) => oc.columns(['county_key', 'owner_kind', 'owner_id', 'role']).doNothing())
     .execute();
   return (await find())!;
 }

@@ -47,6 +47,8 @@ export interface PointsAccountTable {
   /** 1 when she opted into her grid's ranking */
   ranked: number;
   created_at: string;
+  /** its community's county (db/county-key.ts), first in its primary key (migration 0047) */
+  county_key: number;
 }
 
 /** One business event of the ledger (append-only): its movements sum to zero. */

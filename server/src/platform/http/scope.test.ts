@@ -5,7 +5,7 @@ import path from 'node:path';
 import Fastify, { type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { countyKeyOf, countyKeyOfCase } from '../../db/county-key.ts';
+import { countyKeyOf, countyKeyOfCase, countyKeyOfVisit } from '../../db/county-key.ts';
 import { importTarget, runImportJob } from '../../modules/registry/import/jobs.ts';
 import { ensureDepartments } from '../../modules/orgs/departments.ts';
 import { RESOURCES } from '../../resources.ts';
@@ -890,6 +890,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
           sha256: '-',
           data: Buffer.from([0x89]),
           created_at: new Date().toISOString(),
+          county_key: countyKeyOfVisit(t.deps.db, visitId),
         })
         .execute();
       const unit = await t.deps.db
@@ -1673,6 +1674,7 @@ describe.each(DIALECTS)('scoped routes on %s', (dialect) => {
           role: 'member',
           ranked: 0,
           created_at: at,
+          county_key: countyKeyOf(community.path),
         })
         .execute();
       await t.deps.db
