@@ -17,6 +17,7 @@ import { recordAudit } from '../platform/audit/service.ts';
 import { countyKeyOf, countyKeyOfCase } from './county-key.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
+import type { DB } from './types.ts';
 
 const isPartitioned = process.env.TIANZIGE_PG_PARTITIONED === '1';
 const MIGRATIONS = [
@@ -420,6 +421,51 @@ async function seedPhotosAccounts(db: AnyDb, { community, city }: { community: U
     .execute();
 }
 
+/** The partition of each row of `table` whose `column` is `value` (the partitioned layout). */
+async function partitionsOf(db: Kysely<DB>, table: string, column: string, value: string): Promise<string[]> {
+  const { rows } = await sql<{ part: string }>`select tableoid::regclass::text as part from ${sql.table(table)}
+    where ${sql.ref(column)} = ${value}`.execute(db);
+  return rows.map((r) => r.part);
+}
+
+/**
+ * Adds 兰州新区, a county made after the migrations, under `city`; answers which of `tables` the partition
+ * trigger gave a partition for it (the partitioned layout).
+ */
+async function partitionsForNewCounty(db: AnyDb, city: Unit, tables: readonly string[]): Promise<string[]> {
+  const lanzhouNewArea = 99_999;
+  await db
+    .insertInto('org_units')
+    .values({
+      id: 'new-county',
+      key: lanzhouNewArea,
+      parent_id: city.id,
+      path: `${city.path}${lanzhouNewArea.toString(36)}/`,
+      depth: 3,
+      level: 'county',
+      name: '兰州新区',
+      full_name: '甘肃省兰州市兰州新区',
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  const { rows } = await sql<{ name: string }>`select relname as name from pg_class
+    where relname in (${sql.join(tables.map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(db);
+  return tables.filter((t) => rows.some((r) => r.name === `${t}_c${lanzhouNewArea}`));
+}
+
+/** The columns of `table`'s primary key, in order. */
+async function primaryKeyOf(db: Kysely<DB>, dialect: string, table: string): Promise<string[]> {
+  const { rows } =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(db)
+      : await sql<{ name: string }>`select a.attname as name from pg_index i
+          join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+          where i.indrelid = ${table}::regclass and i.indisprimary
+          order by array_position(i.indkey::int2[], a.attnum)`.execute(db);
+  return rows.map((r) => r.name);
+}
+
 describe('countyKeyOf', () => {
   it('reads the county from the fourth segment of a path, in base 36', () => {
     expect(countyKeyOf('/1/2/3/4/')).toBe(4);
@@ -597,36 +643,13 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
 
     if (dialect === 'postgres' && isPartitioned) {
       // each row sits in its county's partition, and a county created later gets its own
-      const partitionOf = async (table: string, id: string) =>
-        (
-          await sql<{
-            part: string;
-          }>`select tableoid::regclass::text as part from ${sql.table(table)} where id = ${id}`.execute(database.db)
-        ).rows[0]?.part;
-      expect(await partitionOf('residents', 'r1')).toBe(`residents_c${anning}`);
-      expect(await partitionOf('case_events', 'e1')).toBe(`case_events_c${anning}`);
-      expect(await partitionOf('households', 'h2')).toBe(`households_cm${-countyKeyOf(city.path)}`);
-      const lanzhouNewArea = 99_999;
-      await db
-        .insertInto('org_units')
-        .values({
-          id: 'new-county',
-          key: lanzhouNewArea,
-          parent_id: city.id,
-          path: `${city.path}${lanzhouNewArea.toString(36)}/`,
-          depth: 3,
-          level: 'county',
-          name: '兰州新区',
-          full_name: '甘肃省兰州市兰州新区',
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
-      const made = await sql<{ n: number }>`select count(*)::int as n from pg_class
-        where relname in (${sql.join(['households', 'residents', 'cases', 'visits', 'case_events'].map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(
-        database.db,
-      );
-      expect(made.rows[0]!.n).toBe(5);
+      expect(await partitionsOf(database.db, 'residents', 'id', 'r1')).toEqual([`residents_c${anning}`]);
+      expect(await partitionsOf(database.db, 'case_events', 'id', 'e1')).toEqual([`case_events_c${anning}`]);
+      expect(await partitionsOf(database.db, 'households', 'id', 'h2')).toEqual([
+        `households_cm${-countyKeyOf(city.path)}`,
+      ]);
+      const tables = ['households', 'residents', 'cases', 'visits', 'case_events'];
+      expect(await partitionsForNewCounty(db, city, tables)).toEqual(tables);
     }
   });
 
@@ -670,19 +693,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
       ].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
     );
     // the county key leads each primary key, before the old one
-    const primaryKey = async (table: string) =>
-      dialect === 'sqlite'
-        ? (
-            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
-              database.db,
-            )
-          ).rows.map((r) => r.name)
-        : (
-            await sql<{ name: string }>`select a.attname as name from pg_index i
-              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-              where i.indrelid = ${table}::regclass and i.indisprimary
-              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
-          ).rows.map((r) => r.name);
+    const primaryKey = (table: string) => primaryKeyOf(database.db, dialect, table);
     expect(await primaryKey('resident_tags')).toEqual(['county_key', 'resident_id', 'tag_id']);
     expect(await primaryKey('insight_counters')).toEqual(['county_key', 'org_path', 'fact', 'dims']);
     expect(await primaryKey('audit_log')).toEqual(['county_key', 'id']);
@@ -790,19 +801,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
     });
 
     // the county key leads each primary key, before the old one
-    const primaryKey = async (table: string) =>
-      dialect === 'sqlite'
-        ? (
-            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
-              database.db,
-            )
-          ).rows.map((r) => r.name)
-        : (
-            await sql<{ name: string }>`select a.attname as name from pg_index i
-              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-              where i.indrelid = ${table}::regclass and i.indisprimary
-              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
-          ).rows.map((r) => r.name);
+    const primaryKey = (table: string) => primaryKeyOf(database.db, dialect, table);
     expect(await primaryKey('venue_slots')).toEqual(['county_key', 'space_id', 'slot_start']);
     expect(await primaryKey('fund_dues')).toEqual(['county_key', 'levy_id', 'household_id']);
     for (const table of ['canteen_orders', 'canteen_ledger', 'venue_signups', 'service_hours'])
@@ -919,36 +918,12 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
 
     if (dialect === 'postgres' && isPartitioned) {
       // each row sits in its county's partition, and a county created later gets its own
-      const partitionOf = async (table: string, where: string, id: string) =>
-        (
-          await sql<{
-            part: string;
-          }>`select tableoid::regclass::text as part from ${sql.table(table)} where ${sql.ref(where)} = ${id}`.execute(
-            database.db,
-          )
-        ).rows.map((r) => r.part);
-      expect(await partitionOf('venue_slots', 'booking_id', 'b1')).toEqual([
+      expect(await partitionsOf(database.db, 'venue_slots', 'booking_id', 'b1')).toEqual([
         `venue_slots_c${anning}`,
         `venue_slots_c${anning}`,
       ]);
-      expect(await partitionOf('fund_movements', 'id', 'fm1')).toEqual([`fund_movements_cm${-cityKey}`]);
-      expect(await partitionOf('venue_signups', 'id', 'sg2')).toEqual(['venue_signups_default']);
-      const lanzhouNewArea = 99_998;
-      await db
-        .insertInto('org_units')
-        .values({
-          id: 'new-county',
-          key: lanzhouNewArea,
-          parent_id: city.id,
-          path: `${city.path}${lanzhouNewArea.toString(36)}/`,
-          depth: 3,
-          level: 'county',
-          name: '兰州新区',
-          full_name: '甘肃省兰州市兰州新区',
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      expect(await partitionsOf(database.db, 'fund_movements', 'id', 'fm1')).toEqual([`fund_movements_cm${-cityKey}`]);
+      expect(await partitionsOf(database.db, 'venue_signups', 'id', 'sg2')).toEqual(['venue_signups_default']);
       const tables = [
         'canteen_orders',
         'canteen_ledger',
@@ -961,9 +936,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
         'volunteer_signups',
         'service_hours',
       ];
-      const made = await sql<{ n: number }>`select count(*)::int as n from pg_class
-        where relname in (${sql.join(tables.map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(database.db);
-      expect(made.rows[0]!.n).toBe(tables.length);
+      expect(await partitionsForNewCounty(db, city, tables)).toEqual(tables);
     }
   });
   it('keys the services rows (0045) by their household, community, case or change, and writes new ones keyed', async () => {
@@ -1020,19 +993,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
       await db.selectFrom('notice_households').selectAll().where('household_id', '=', 'h1').executeTakeFirstOrThrow(),
     ).toMatchObject({ accounts: 1, read_at: at });
 
-    const primaryKey = async (table: string) =>
-      dialect === 'sqlite'
-        ? (
-            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
-              database.db,
-            )
-          ).rows.map((r) => r.name)
-        : (
-            await sql<{ name: string }>`select a.attname as name from pg_index i
-              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-              where i.indrelid = ${table}::regclass and i.indisprimary
-              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
-          ).rows.map((r) => r.name);
+    const primaryKey = (table: string) => primaryKeyOf(database.db, dialect, table);
     for (const [table, key] of [
       ['notice_households', ['notice_id', 'household_id']],
       ['notice_reads', ['notice_id', 'user_id']],
@@ -1174,34 +1135,14 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
     if (dialect === 'postgres' && isPartitioned) {
       // each row sits in its county's partition (a photo's receipt in county 0's), and a new county gets
       // its partitions in these tables too (the trigger now reads the catalog)
-      const partitionOf = async (table: string, where: string, value: string) =>
-        (
-          await sql<{
-            part: string;
-          }>`select tableoid::regclass::text as part from ${sql.table(table)} where ${sql.ref(where)} = ${value}`.execute(
-            database.db,
-          )
-        ).rows[0]?.part;
-      expect(await partitionOf('notice_households', 'household_id', 'h1')).toBe(`notice_households_c${anning}`);
-      expect(await partitionOf('points_movements', 'id', 'pm1')).toBe(`points_movements_c${anning}`);
-      expect(await partitionOf('webhook_deliveries', 'id', 'd2')).toBe(`webhook_deliveries_cm${-cityKey}`);
-      expect(await partitionOf('sync_receipts', 'client_id', 'k-photo')).toBe('sync_receipts_c0');
-      const lanzhouNewArea = 99_998;
-      await db
-        .insertInto('org_units')
-        .values({
-          id: 'new-county',
-          key: lanzhouNewArea,
-          parent_id: city.id,
-          path: `${city.path}${lanzhouNewArea.toString(36)}/`,
-          depth: 3,
-          level: 'county',
-          name: '兰州新区',
-          full_name: '甘肃省兰州市兰州新区',
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      expect(await partitionsOf(database.db, 'notice_households', 'household_id', 'h1')).toEqual([
+        `notice_households_c${anning}`,
+      ]);
+      expect(await partitionsOf(database.db, 'points_movements', 'id', 'pm1')).toEqual([`points_movements_c${anning}`]);
+      expect(await partitionsOf(database.db, 'webhook_deliveries', 'id', 'd2')).toEqual([
+        `webhook_deliveries_cm${-cityKey}`,
+      ]);
+      expect(await partitionsOf(database.db, 'sync_receipts', 'client_id', 'k-photo')).toEqual(['sync_receipts_c0']);
       const tables = [
         'households',
         'residents',
@@ -1218,9 +1159,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
         'household_changes',
         'sync_receipts',
       ];
-      const made = await sql<{ n: number }>`select count(*)::int as n from pg_class
-        where relname in (${sql.join(tables.map((t) => `${t}_c${lanzhouNewArea}`))})`.execute(database.db);
-      expect(made.rows[0]!.n).toBe(tables.length);
+      expect(await partitionsForNewCounty(db, city, tables)).toEqual(tables);
     }
   });
 
@@ -1244,19 +1183,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
       ['pa1', anning],
       ['pa2', cityKey],
     ]);
-    const primaryKey = async (table: string) =>
-      dialect === 'sqlite'
-        ? (
-            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(
-              database.db,
-            )
-          ).rows.map((r) => r.name)
-        : (
-            await sql<{ name: string }>`select a.attname as name from pg_index i
-              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-              where i.indrelid = ${table}::regclass and i.indisprimary
-              order by array_position(i.indkey::int2[], a.attnum)`.execute(database.db)
-          ).rows.map((r) => r.name);
+    const primaryKey = (table: string) => primaryKeyOf(database.db, dialect, table);
     expect(await primaryKey('visit_photos')).toEqual(['county_key', 'id']);
     expect(await primaryKey('points_accounts')).toEqual(['county_key', 'id']);
     // the photo kept its bytes
@@ -1296,22 +1223,20 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
     }
 
     if (dialect === 'postgres' && isPartitioned) {
-      const partitionOf = async (table: string, id: string) =>
-        (
-          await sql<{
-            part: string;
-          }>`select tableoid::regclass::text as part from ${sql.table(table)} where id = ${id}`.execute(database.db)
-        ).rows[0]?.part;
-      expect(await partitionOf('visit_photos', 'ph1')).toBe(`visit_photos_c${anning}`);
-      expect(await partitionOf('visit_photos', 'ph2')).toBe('visit_photos_c0');
-      expect(await partitionOf('points_accounts', 'pa2')).toBe(`points_accounts_cm${-cityKey}`);
+      expect(await partitionsOf(database.db, 'visit_photos', 'id', 'ph1')).toEqual([`visit_photos_c${anning}`]);
+      expect(await partitionsOf(database.db, 'visit_photos', 'id', 'ph2')).toEqual(['visit_photos_c0']);
+      expect(await partitionsOf(database.db, 'points_accounts', 'id', 'pa2')).toEqual([
+        `points_accounts_cm${-cityKey}`,
+      ]);
       // a photo moves to its visit's county as the visit names it
       await db
         .updateTable('visit_photos')
         .set({ visit_id: 'v1', county_key: anning })
         .where('id', '=', 'ph2')
         .execute();
-      expect(await partitionOf('visit_photos', 'ph2')).toBe(`visit_photos_c${anning}`);
+      expect(await partitionsOf(database.db, 'visit_photos', 'id', 'ph2')).toEqual([`visit_photos_c${anning}`]);
+      const tables = ['visit_photos', 'points_accounts'];
+      expect(await partitionsForNewCounty(db, city, tables)).toEqual(tables);
     }
   });
 });
