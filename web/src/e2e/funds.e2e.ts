@@ -53,9 +53,18 @@ describe('a compound fund from the console to the owner’s phone', () => {
   }
   /** Picks the first option of a select whose text is not in `avoid` (another owner than her). */
   const pickFirst = async (page: Page, testId: string, avoid = '\u0000') => {
-    await page.getByTestId(testId).click();
     const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-    await options.first().waitFor();
+    // as she would, she clicks again when the list did not open (a select just mounted can miss the first
+    // click on a loaded machine); the options must then show
+    for (let attempt = 1; ; attempt++) {
+      await page.getByTestId(testId).click();
+      const isOpen = await options
+        .first()
+        .waitFor({ timeout: attempt < 3 ? 5000 : 30_000 })
+        .then(() => true)
+        .catch(() => attempt >= 3 && Promise.reject(new Error(`the list of ${testId} did not open`)));
+      if (isOpen) break;
+    }
     for (const option of await options.all()) {
       const text = (await option.textContent()) ?? '';
       if (!avoid.includes(text)) {
