@@ -421,6 +421,17 @@ async function seedPhotosAccounts(db: AnyDb, { community, city }: { community: U
     .execute();
 }
 
+/** Each row of `table` as [its old key's values joined by a space, its county key], in the order of that key. */
+async function keysOf(db: AnyDb, table: string, key: readonly string[] = ['id']): Promise<[string, number][]> {
+  const rows = await db
+    .selectFrom(table)
+    .select([...key, 'county_key'])
+    .execute();
+  return rows
+    .map((r): [string, number] => [key.map((k) => String(r[k])).join(' '), Number(r.county_key)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The partition of each row of `table` whose `column` is `value` (the partitioned layout). */
 async function partitionsOf(db: Kysely<DB>, table: string, column: string, value: string): Promise<string[]> {
   const { rows } = await sql<{ part: string }>`select tableoid::regclass::text as part from ${sql.table(table)}
@@ -582,11 +593,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
 
     const anning = countyKeyOf(county.path);
     expect(countyKeyOf(community.path)).toBe(anning);
-    const keys = async (table: string) =>
-      (await db.selectFrom(table).select(['id', 'county_key']).orderBy('id').execute()).map((r) => [
-        r.id,
-        Number(r.county_key),
-      ]);
+    const keys = (table: string, key?: readonly string[]) => keysOf(db, table, key);
     expect(await keys('households')).toEqual([
       ['h1', anning],
       ['h2', countyKeyOf(city.path)],
@@ -659,14 +666,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
 
     const anning = countyKeyOf(community.path);
     const cityKey = countyKeyOf(city.path);
-    const keys = async (table: string, key: readonly string[]) =>
-      (
-        await db
-          .selectFrom(table)
-          .select([...key, 'county_key'])
-          .orderBy(key[0]!)
-          .execute()
-      ).map((r) => [key.map((k) => r[k]).join(' '), Number(r.county_key)]);
+    const keys = (table: string, key?: readonly string[]) => keysOf(db, table, key);
     expect(await keys('resident_tags', ['resident_id'])).toEqual([
       ['r1', anning],
       ['r2', cityKey],
@@ -765,15 +765,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
 
     const anning = countyKeyOf(community.path);
     const cityKey = countyKeyOf(city.path);
-    const keys = async (table: string, key: readonly string[]) =>
-      (
-        await db
-          .selectFrom(table)
-          .select([...key, 'county_key'])
-          .orderBy(key[0]!)
-          .orderBy(key[key.length - 1]!)
-          .execute()
-      ).map((r) => [key.map((k) => r[k]).join(' '), Number(r.county_key)]);
+    const keys = (table: string, key?: readonly string[]) => keysOf(db, table, key);
     expect(await keys('canteen_orders', ['id'])).toEqual([['o1', anning]]);
     expect(await keys('canteen_ledger', ['id'])).toEqual([['l1', anning]]);
     expect(await keys('canteen_absences', ['id'])).toEqual([['ab1', cityKey]]);
@@ -945,15 +937,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
 
     const anning = countyKeyOf(community.path);
     const cityKey = countyKeyOf(city.path);
-    const keys = async (table: string, key: readonly string[]) =>
-      (
-        await db
-          .selectFrom(table)
-          .select([...key, 'county_key'])
-          .execute()
-      )
-        .map((r) => [key.map((k) => r[k]).join(' '), Number(r.county_key)])
-        .sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
+    const keys = (table: string, key?: readonly string[]) => keysOf(db, table, key);
     // a household's receipt by the household's place (a city's own household: the city's pseudo-county),
     // a read with its household's receipt, a staff receipt by her role's unit
     expect(await keys('notice_households', ['notice_id', 'household_id'])).toEqual([
@@ -1169,11 +1153,7 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
 
     const anning = countyKeyOf(community.path);
     const cityKey = countyKeyOf(city.path);
-    const keys = async (table: string) =>
-      (await db.selectFrom(table).select(['id', 'county_key']).orderBy('id').execute()).map((r) => [
-        r.id,
-        Number(r.county_key),
-      ]);
+    const keys = (table: string, key?: readonly string[]) => keysOf(db, table, key);
     // a photo named by a visit sits with the visit, one not yet named in county 0
     expect(await keys('visit_photos')).toEqual([
       ['ph1', anning],
