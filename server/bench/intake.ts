@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { DialectName } from '../src/db/database.ts';
 import { bulkInsert } from '../src/db/bulk.ts';
 import { rebuildRollups } from '../src/modules/insights/rollups.ts';
@@ -15,6 +16,7 @@ const CONNECTIONS = 20;
 /** The deep queue page the reads figure measures beside the first. */
 const DEEP_PAGE = 50;
 const ROTATE_BODY = fileURLToPath(new URL('./rotate-body.cjs', import.meta.url));
+const TIME_GETS = fileURLToPath(new URL('./time-gets.cjs', import.meta.url));
 const BOX = [103.7165, 36.0985, 103.7255, 36.1045] as const;
 
 interface Load {
@@ -256,24 +258,22 @@ async function countCases(ctx: Awaited<ReturnType<typeof setup>>) {
   return Number(row.n);
 }
 
-/** Timed GETs over HTTP from this process (the server's own event loop also serves them), in turns. */
+/**
+ * Timed GETs over HTTP from a client thread (time-gets.cjs), each URL in turn: a client of its own, as a
+ * browser is, not taking turns on the server's event loop.
+ */
 async function timeGets(
-  runs: { url: (i: number) => string; headers: Record<string, string> }[],
+  runs: { url: string; headers: Record<string, string> }[],
   n: number,
-  until = Number.POSITIVE_INFINITY,
+  until: number | null = null,
 ) {
-  // warmed up when idle; under load every read counts, however few fit in the window
-  const warmUp = until === Number.POSITIVE_INFINITY ? 10 : 0;
-  const samples = runs.map((): number[] => []);
-  for (let i = 0; i < n + warmUp && Date.now() < until; i++) {
-    for (const [k, run] of runs.entries()) {
-      const t = process.hrtime.bigint();
-      const res = await fetch(run.url(i), { headers: run.headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${run.url(i)}: ${res.status}`);
-      if (i >= warmUp) samples[k]!.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-  }
+  const samples = await new Promise<number[][]>((resolve, reject) => {
+    const worker = new Worker(TIME_GETS, { workerData: { runs, n, until } });
+    worker.once('message', (m: number[][] | { error: string }) =>
+      'error' in m ? reject(new Error(m.error)) : resolve(m),
+    );
+    worker.once('error', reject);
+  });
   return samples.map((s) => {
     s.sort((a, b) => a - b);
     const at = (q: number) => s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? Number.NaN;
@@ -340,12 +340,11 @@ export async function benchReadsUnderLoad(dialect: DialectName, inScope = 20_000
   // the first page, and the 50th as a client reaches it: by cursor, one index seek however deep
   const walked = await walkUnitQueue(ctx.app, staff, DEEP_PAGE);
   const deep = walked.at(-1)!;
-  const panelUrl = () => `${base}/api/v1/insights/${community.id}/cases`;
   const n = 200;
   const reads = [
-    { url: () => `${base}${walked[0]!.url}`, headers: staff },
-    { url: () => `${base}${deep.url}`, headers: staff },
-    { url: panelUrl, headers: district },
+    { url: `${base}${walked[0]!.url}`, headers: staff },
+    { url: `${base}${deep.url}`, headers: staff },
+    { url: `${base}/api/v1/insights/${community.id}/cases`, headers: district },
   ];
   const [idleQueue, idleDeep, idlePanel] = await timeGets(reads, n);
 

@@ -6,6 +6,7 @@ import {
   type DatabaseConnection,
   type DialectAdapter,
   type QueryResult,
+  RawNode,
   SelectQueryNode,
   type Driver,
   Kysely,
@@ -18,6 +19,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { Checkpointer, COMMITS_BEFORE_START, SAFETY_NET_PAGES } from './checkpointer.ts';
 import { AppError } from '../platform/errors.ts';
 import { ensurePrivateDir, restrictToOwner } from '../platform/pii/private-files.ts';
 import type { DB } from './types.ts';
@@ -29,6 +31,11 @@ export interface Database {
   dialect: DialectName;
   /** raw better-sqlite3 handle when on SQLite (bulk loads and baselines) */
   sqlite: SQLite.Database | undefined;
+  /**
+   * SQLite's second, read-only connection to the same file (none in memory): raw reads outside a
+   * transaction run there, seeing the last commit and never the writer's open batch
+   */
+  sqliteReader?: SQLite.Database | undefined;
   /** pg pool when on PostgreSQL (COPY and baselines) */
   pool: pg.Pool | undefined;
   close(): Promise<void>;
@@ -93,6 +100,7 @@ function openSqlite(file: string, busyTimeoutMs: number): Database {
     db,
     dialect: 'sqlite',
     sqlite: handle,
+    sqliteReader: reader,
     pool: undefined,
     close: () => db.destroy(),
   };
@@ -187,6 +195,10 @@ class WriterLock {
   }
 }
 
+/** A SELECT built by Kysely, or raw SQL that begins with SELECT or WITH (the dashboards' hand-written reads). */
+const isPlainRead = (compiled: CompiledQuery): boolean =>
+  SelectQueryNode.is(compiled.query) || (RawNode.is(compiled.query) && /^\s*(select|with)\b/i.test(compiled.sql));
+
 /**
  * What Kysely holds while it runs a query or a transaction. A plain SELECT outside a transaction runs on
  * the read-only connection at once (WAL: it sees the last commit); anything else — a write, a raw
@@ -206,9 +218,10 @@ class SplitConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery, options?: AbortableOperationOptions): Promise<QueryResult<R>> {
-    if (this.writer === undefined && this.reader !== undefined && SelectQueryNode.is(compiled.query)) {
+    if (this.writer === undefined && this.reader !== undefined && isPlainRead(compiled)) {
       const statement = preparedStatement(this.reader, compiled.sql);
-      if (statement.reader) return { rows: statement.all(compiled.parameters) as R[] };
+      // a raw statement reads there only when SQLite itself calls it read-only (a `with … insert` does not)
+      if (statement.reader && statement.readonly) return { rows: statement.all(compiled.parameters) as R[] };
     }
     return (await this.lock()).executeQuery<R>(compiled, options);
   }
@@ -224,6 +237,8 @@ class SplitConnection implements DatabaseConnection {
 
 class ImmediateSqliteDriver extends SqliteDriver {
   private readonly writerLock = new WriterLock();
+  private commits = 0;
+  private checkpointer: Checkpointer | undefined;
 
   constructor(
     private readonly handle: SQLite.Database,
@@ -249,8 +264,19 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 
   override async destroy(): Promise<void> {
+    await this.checkpointer?.stop();
     this.reader?.close();
     await super.destroy();
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    // a busy database checkpoints its log on a thread of its own (db/checkpointer.ts)
+    this.commits += 1;
+    if (this.commits === COMMITS_BEFORE_START && !this.handle.memory) {
+      this.checkpointer = new Checkpointer(this.handle.name);
+      this.handle.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    }
   }
 
   override async beginTransaction(split: DatabaseConnection): Promise<void> {

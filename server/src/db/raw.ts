@@ -9,7 +9,9 @@ import { type Database, preparedStatement } from './database.ts';
  * panel of one grid is a single indexed read. Everything else uses the query builder.
  */
 export async function rawRows<R>(database: Database, text: string, parameters: readonly unknown[]): Promise<R[]> {
-  if (database.sqlite !== undefined) return preparedStatement(database.sqlite, text).all(...parameters) as R[];
+  // on SQLite the read-only connection: the writer's may hold a batch not yet committed (db/group-commit.ts)
+  const sqlite = database.sqliteReader ?? database.sqlite;
+  if (sqlite !== undefined) return preparedStatement(sqlite, text).all(...parameters) as R[];
   const statement = numbered(text);
   const result = await database.pool!.query<R & object>({
     name: statement.name,
