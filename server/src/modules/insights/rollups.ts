@@ -122,6 +122,8 @@ export interface SourceRow {
   id: string;
   org_path: string;
   facts: string;
+  /** the row's county key as stored, when read from its table: its marks are written to that county only */
+  county_key?: number;
 }
 
 /** A source row as read for syncing: its current facts and the mark it was last counted with. */
@@ -162,7 +164,17 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
     case 'resident': {
       const rows = await db
         .selectFrom('residents')
-        .select(['id', 'org_path', 'status', 'gender', 'birth_date', 'residence_type', 'created_at', 'insight_mark'])
+        .select([
+          'id',
+          'org_path',
+          'county_key',
+          'status',
+          'gender',
+          'birth_date',
+          'residence_type',
+          'created_at',
+          'insight_mark',
+        ])
         .where(byIds ? 'id' : 'org_path', 'in', keys)
         .execute();
       const tags = new Map<string, string[]>();
@@ -186,6 +198,7 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
       return rows.map((r) => ({
         id: r.id,
         org_path: r.org_path,
+        county_key: r.county_key,
         facts: residentFacts({ ...r, tags: tags.get(r.id) ?? [] }),
         mark: r.insight_mark ?? null,
       }));
@@ -193,12 +206,13 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
     case 'household': {
       const rows = await db
         .selectFrom('households')
-        .select(['id', 'org_path', 'insight_mark'])
+        .select(['id', 'org_path', 'county_key', 'insight_mark'])
         .where(byIds ? 'id' : 'org_path', 'in', keys)
         .execute();
       return rows.map((r) => ({
         id: r.id,
         org_path: r.org_path,
+        county_key: r.county_key,
         facts: householdFacts(),
         mark: r.insight_mark ?? null,
       }));
@@ -210,6 +224,7 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
         .select([
           'c.id',
           'c.org_path',
+          'c.county_key',
           'c.status',
           'c.due_state',
           'c.created_at',
@@ -226,15 +241,27 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
         ])
         .where(byIds ? 'c.id' : 'c.org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: caseFacts(r), mark: r.insight_mark ?? null }));
+      return rows.map((r) => ({
+        id: r.id,
+        org_path: r.org_path,
+        county_key: r.county_key,
+        facts: caseFacts(r),
+        mark: r.insight_mark ?? null,
+      }));
     }
     case 'visit': {
       const rows = await db
         .selectFrom('household_visit_status')
-        .select(['household_id as id', 'org_path', 'last_visit_at', 'next_due_at', 'insight_mark'])
+        .select(['household_id as id', 'org_path', 'county_key', 'last_visit_at', 'next_due_at', 'insight_mark'])
         .where(byIds ? 'household_id' : 'org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({ id: r.id, org_path: r.org_path, facts: visitFacts(r), mark: r.insight_mark ?? null }));
+      return rows.map((r) => ({
+        id: r.id,
+        org_path: r.org_path,
+        county_key: r.county_key,
+        facts: visitFacts(r),
+        mark: r.insight_mark ?? null,
+      }));
     }
   }
 }
@@ -258,13 +285,30 @@ async function writeMarks(
   if (rows.length === 0) return;
   const { table, id } = SOURCE_TABLES[kind];
   if (dialectOf(trx) === 'postgres') {
-    for (const part of chunks(rows, 10_000)) {
-      await trx.executeQuery(
-        CompiledQuery.raw(
-          `update ${table} t set insight_mark = v.mark from unnest($1::text[], $2::text[]) as v(id, mark) where t.${id} = v.id`,
-          [part.map((r) => r.id), part.map(markOf)],
-        ),
-      );
+    // by county, each statement naming its county key: on the partitioned layout (and on Citus) it then
+    // touches that county's partition alone, where an id by itself is looked for in every one
+    const byCounty = new Map<number | undefined, SourceRow[]>();
+    for (const r of rows) {
+      const group = byCounty.get(r.county_key);
+      if (group === undefined) byCounty.set(r.county_key, [r]);
+      else group.push(r);
+    }
+    for (const [countyKey, group] of byCounty) {
+      for (const part of chunks(group, 10_000)) {
+        const values = [part.map((r) => r.id), part.map(markOf)];
+        await trx.executeQuery(
+          countyKey === undefined
+            ? CompiledQuery.raw(
+                `update ${table} t set insight_mark = v.mark from unnest($1::text[], $2::text[]) as v(id, mark) where t.${id} = v.id`,
+                values,
+              )
+            : CompiledQuery.raw(
+                `update ${table} t set insight_mark = v.mark from unnest($1::text[], $2::text[]) as v(id, mark) ` +
+                  `where t.county_key = $3 and t.${id} = v.id`,
+                [...values, countyKey],
+              ),
+        );
+      }
     }
     return;
   }
