@@ -88,6 +88,8 @@ export interface WrittenCase {
   duty: DutyItemTable | null;
   /** the handling unit's name, as routing found it */
   handlerName?: string;
+  /** the place's unit name, where resolving the place read it */
+  placeName?: string;
 }
 
 export type IntakeOutcome =
@@ -98,6 +100,8 @@ export type IntakeOutcome =
 interface Place {
   id: string;
   path: string;
+  /** the unit's name, where it was read anyway */
+  name?: string;
   lng: number | null;
   lat: number | null;
   householdId: string | null;
@@ -150,10 +154,18 @@ async function resolvePlace(deps: AppDeps, input: IntakeInput, by: IntakeBy): Pr
   if (input.knownPlaceOrgId !== undefined) {
     const unit = await deps.db
       .selectFrom('org_units')
-      .select(['id', 'path'])
+      .select(['id', 'path', 'name'])
       .where('id', '=', input.knownPlaceOrgId)
       .executeTakeFirstOrThrow();
-    return { id: unit.id, path: unit.path, lng: null, lat: null, householdId: null, address: input.address ?? null };
+    return {
+      id: unit.id,
+      path: unit.path,
+      name: unit.name,
+      lng: null,
+      lat: null,
+      householdId: null,
+      address: input.address ?? null,
+    };
   }
   if (input.householdId !== undefined) {
     const household = await getHouseholdInScope(deps, by.actor, input.householdId);
@@ -194,7 +206,15 @@ async function resolvePlace(deps: AppDeps, input: IntakeInput, by: IntakeBy): Pr
       });
     }
     if (!canAt(by.actor, by.permission, unit.path)) throw outsideScope(field);
-    return { id: unit.id, path: unit.path, lng: null, lat: null, householdId: null, address: input.address ?? null };
+    return {
+      id: unit.id,
+      path: unit.path,
+      name: unit.name,
+      lng: null,
+      lat: null,
+      householdId: null,
+      address: input.address ?? null,
+    };
   }
   throw invalidField('lng', 'place_required', {
     zh: '请在地图上选点，或选择所在社区/住户',
@@ -560,6 +580,7 @@ export async function submitCase(deps: AppDeps, input: IntakeInput, by: IntakeBy
         photos: photoIds.map((photoId) => ({ id: photoId, event_id: submitted.id })),
         duty: item,
         handlerName: routing.handler.name,
+        ...(place.name === undefined ? {} : { placeName: place.name }),
       };
       return { kind: 'created' as const, caseId: id, number, written };
     });

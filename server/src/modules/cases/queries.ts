@@ -33,11 +33,18 @@ import { allowedActions } from './workflow.ts';
 const COUNT_CAP = 1_000;
 const OPEN = ['submitted', 'accepted', 'in_progress'] as const;
 
-async function unitNames(db: Kysely<DB>, ids: string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
+/** Units' names by id: those in `known` as given (intake read them a moment ago), the rest read. */
+async function unitNames(
+  db: Kysely<DB>,
+  ids: string[],
+  known: ReadonlyMap<string, string> = new Map(),
+): Promise<Map<string, string>> {
+  const names = new Map(known);
+  const unique = [...new Set(ids)].filter((id) => !names.has(id));
+  if (unique.length === 0) return names;
   const rows = await db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', unique).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
+  for (const r of rows) names.set(r.id, r.name);
+  return names;
 }
 
 /** Case rows as list items, each shaped for the viewer it is shown to. */
@@ -45,10 +52,12 @@ async function toSummaries(
   db: Kysely<DB>,
   rows: CaseTable[],
   viewerFor: (row: CaseTable) => CaseViewer = () => 'staff',
+  knownNames?: ReadonlyMap<string, string>,
 ): Promise<CaseSummary[]> {
   const names = await unitNames(
     db,
     rows.flatMap((r) => [r.org_id, r.handler_org_id]),
+    knownNames,
   );
   const items = new Map((await listCurrentDutyItems(db)).map((i) => [i.code, i.name]));
   return rows.map((r) => {
@@ -244,13 +253,16 @@ function visiblePhotos<P extends { event_id: string | null }>(
 
 async function assembleDetail(
   deps: AppDeps,
-  { row: c, events: allEvents, photos: allPhotos, duty }: WrittenCase,
+  { row: c, events: allEvents, photos: allPhotos, duty, handlerName, placeName }: WrittenCase,
   view: DetailView,
 ): Promise<CaseDetail> {
   const shown = disclosureFor(view.viewer, c);
   const events = visibleEvents(view.viewer, allEvents);
   const photos = visiblePhotos(view.viewer, c, allEvents, allPhotos);
-  const [summary] = await toSummaries(deps.db, [c], () => view.viewer);
+  const known = new Map<string, string>();
+  if (handlerName !== undefined) known.set(c.handler_org_id, handlerName);
+  if (placeName !== undefined) known.set(c.org_id, placeName);
+  const [summary] = await toSummaries(deps.db, [c], () => view.viewer, known);
   const escalated =
     c.escalated_org_id === null ? new Map<string, string>() : await unitNames(deps.db, [c.escalated_org_id]);
   const phone =
