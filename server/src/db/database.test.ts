@@ -13,25 +13,26 @@ type NotesDb = Kysely<{ notes: { id: number; body: string } }>;
 // A read that hangs fails in seconds rather than at the suite's 60 s limit.
 const HANG = { timeout: 10_000 };
 
-describe.each(DIALECTS)('%s: plain reads beside the writer', (dialect) => {
-  let dataDir: string;
-  let database: Database;
-  let drop: () => Promise<void>;
-  let db: NotesDb;
-
+/** A fresh database of one table, `notes`, holding one committed row (id 1), for the describe block that calls it. */
+function useNotes(dialect: (typeof DIALECTS)[number]) {
+  const t = {} as { dataDir: string; database: Database; drop: () => Promise<void>; db: NotesDb };
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-db-'));
-    ({ database, drop } = await openFreshDatabase(dialect, dataDir));
-    db = database.db as unknown as NotesDb;
-    await sql`create table notes (id integer primary key, body text not null)`.execute(db);
-    await db.insertInto('notes').values({ id: 1, body: 'committed' }).execute();
+    t.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-db-'));
+    ({ database: t.database, drop: t.drop } = await openFreshDatabase(dialect, t.dataDir));
+    t.db = t.database.db as unknown as NotesDb;
+    await sql`create table notes (id integer primary key, body text not null)`.execute(t.db);
+    await t.db.insertInto('notes').values({ id: 1, body: 'committed' }).execute();
   });
-
   afterAll(async () => {
-    await database.close();
-    await drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await t.database.close();
+    await t.drop();
+    fs.rmSync(t.dataDir, { recursive: true, force: true });
   });
+  return t;
+}
+
+describe.each(DIALECTS)('%s: plain reads beside the writer', (dialect) => {
+  const notes = useNotes(dialect);
 
   const idsIn = async (from: NotesDb) =>
     (await from.selectFrom('notes').select('id').orderBy('id').execute()).map((r) => r.id);
@@ -40,13 +41,13 @@ describe.each(DIALECTS)('%s: plain reads beside the writer', (dialect) => {
     'answers a read outside a transaction while the transaction is open, with the last commit only',
     HANG,
     async () => {
-      const seen = await db.transaction().execute(async (trx) => {
+      const seen = await notes.db.transaction().execute(async (trx) => {
         await trx.insertInto('notes').values({ id: 2, body: 'open' }).execute();
         // the transaction waits for this read: were reads queued behind the writer, neither would finish
-        return { outside: await idsIn(db), inside: await idsIn(trx) };
+        return { outside: await idsIn(notes.db), inside: await idsIn(trx) };
       });
       expect(seen).toEqual({ outside: [1], inside: [1, 2] });
-      expect(await idsIn(db)).toEqual([1, 2]);
+      expect(await idsIn(notes.db)).toEqual([1, 2]);
     },
   );
 
@@ -56,7 +57,7 @@ describe.each(DIALECTS)('%s: plain reads beside the writer', (dialect) => {
       const steps: string[] = [];
       await Promise.all(
         [10, 11, 12].map((id) =>
-          db.transaction().execute(async (trx) => {
+          notes.db.transaction().execute(async (trx) => {
             steps.push(`begin ${id}`);
             await trx.insertInto('notes').values({ id, body: 'queued' }).execute();
             await new Promise((resolve) => setImmediate(resolve));
@@ -65,41 +66,24 @@ describe.each(DIALECTS)('%s: plain reads beside the writer', (dialect) => {
         ),
       );
       expect(steps).toEqual(['begin 10', 'commit 10', 'begin 11', 'commit 11', 'begin 12', 'commit 12']);
-      expect(await idsIn(db)).toEqual([1, 2, 10, 11, 12]);
+      expect(await idsIn(notes.db)).toEqual([1, 2, 10, 11, 12]);
     },
   );
 });
 
 describe.each(DIALECTS)('%s: raw reads beside the writer', (dialect) => {
-  let dataDir: string;
-  let database: Database;
-  let drop: () => Promise<void>;
-  let db: NotesDb;
-
-  beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tianzige-db-'));
-    ({ database, drop } = await openFreshDatabase(dialect, dataDir));
-    db = database.db as unknown as NotesDb;
-    await sql`create table notes (id integer primary key, body text not null)`.execute(db);
-    await db.insertInto('notes').values({ id: 1, body: 'committed' }).execute();
-  });
-
-  afterAll(async () => {
-    await database.close();
-    await drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const notes = useNotes(dialect);
 
   it(
     'a dashboard-style raw read during an open batch sees the last commit only, and the batch after it commits',
     HANG,
     async () => {
       const count = async () => {
-        const [viaRaw] = await rawRows<{ n: number }>(database, 'select count(*) as n from notes', []);
-        const viaSql = await sql<{ n: number }>`select count(*) as n from notes`.execute(db);
+        const [viaRaw] = await rawRows<{ n: number }>(notes.database, 'select count(*) as n from notes', []);
+        const viaSql = await sql<{ n: number }>`select count(*) as n from notes`.execute(notes.db);
         return [Number(viaRaw!.n), Number(viaSql.rows[0]!.n)];
       };
-      const during = await db.transaction().execute(async (trx) => {
+      const during = await notes.db.transaction().execute(async (trx) => {
         await trx.insertInto('notes').values({ id: 2, body: 'not yet committed' }).execute();
         return count();
       });

@@ -151,21 +151,23 @@ const outsideScope = (field: string) =>
 /** Where the case happened: a household, a unit, or a point inside the territory's outlines. */
 async function resolvePlace(deps: AppDeps, input: IntakeInput, by: IntakeBy): Promise<Place> {
   const isStaff = by.permission === 'case.intake';
+  /** a place known only by its unit: no point, no household */
+  const atUnit = (unit: { id: string; path: string; name: string }): Place => ({
+    id: unit.id,
+    path: unit.path,
+    name: unit.name,
+    lng: null,
+    lat: null,
+    householdId: null,
+    address: input.address ?? null,
+  });
   if (input.knownPlaceOrgId !== undefined) {
     const unit = await deps.db
       .selectFrom('org_units')
       .select(['id', 'path', 'name'])
       .where('id', '=', input.knownPlaceOrgId)
       .executeTakeFirstOrThrow();
-    return {
-      id: unit.id,
-      path: unit.path,
-      name: unit.name,
-      lng: null,
-      lat: null,
-      householdId: null,
-      address: input.address ?? null,
-    };
+    return atUnit(unit);
   }
   if (input.householdId !== undefined) {
     const household = await getHouseholdInScope(deps, by.actor, input.householdId);
@@ -206,15 +208,7 @@ async function resolvePlace(deps: AppDeps, input: IntakeInput, by: IntakeBy): Pr
       });
     }
     if (!canAt(by.actor, by.permission, unit.path)) throw outsideScope(field);
-    return {
-      id: unit.id,
-      path: unit.path,
-      name: unit.name,
-      lng: null,
-      lat: null,
-      householdId: null,
-      address: input.address ?? null,
-    };
+    return atUnit(unit);
   }
   throw invalidField('lng', 'place_required', {
     zh: '请在地图上选点，或选择所在社区/住户',

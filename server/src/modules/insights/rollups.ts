@@ -122,14 +122,20 @@ export interface SourceRow {
   id: string;
   org_path: string;
   facts: string;
-  /** the row's county key as stored, when read from its table: its marks are written to that county only */
-  county_key?: number;
 }
 
 /** A source row as read for syncing: its current facts and the mark it was last counted with. */
 interface MarkedRow extends SourceRow {
+  /** the row's county key as stored: its mark is written to that county only */
+  county_key: number;
   mark: string | null;
 }
+
+/** A row read from its table, with the facts it counts as now. */
+const marked = (
+  r: { id: string; org_path: string; county_key: number; insight_mark?: string | null | undefined },
+  facts: string,
+): MarkedRow => ({ id: r.id, org_path: r.org_path, county_key: r.county_key, facts, mark: r.insight_mark ?? null });
 
 /** The mark a row is written with: where and as what it is counted. */
 export const markOf = (row: { org_path: string; facts: string }): string => `${row.org_path} ${row.facts}`;
@@ -195,13 +201,7 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
           else list.push(t.code);
         }
       }
-      return rows.map((r) => ({
-        id: r.id,
-        org_path: r.org_path,
-        county_key: r.county_key,
-        facts: residentFacts({ ...r, tags: tags.get(r.id) ?? [] }),
-        mark: r.insight_mark ?? null,
-      }));
+      return rows.map((r) => marked(r, residentFacts({ ...r, tags: tags.get(r.id) ?? [] })));
     }
     case 'household': {
       const rows = await db
@@ -209,13 +209,7 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
         .select(['id', 'org_path', 'county_key', 'insight_mark'])
         .where(byIds ? 'id' : 'org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        org_path: r.org_path,
-        county_key: r.county_key,
-        facts: householdFacts(),
-        mark: r.insight_mark ?? null,
-      }));
+      return rows.map((r) => marked(r, householdFacts()));
     }
     case 'case': {
       const rows = await db
@@ -241,13 +235,7 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
         ])
         .where(byIds ? 'c.id' : 'c.org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        org_path: r.org_path,
-        county_key: r.county_key,
-        facts: caseFacts(r),
-        mark: r.insight_mark ?? null,
-      }));
+      return rows.map((r) => marked(r, caseFacts(r)));
     }
     case 'visit': {
       const rows = await db
@@ -255,13 +243,7 @@ async function loadSources(db: Kysely<DB>, kind: SourceKind, filter: RowFilter):
         .select(['household_id as id', 'org_path', 'county_key', 'last_visit_at', 'next_due_at', 'insight_mark'])
         .where(byIds ? 'household_id' : 'org_path', 'in', keys)
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        org_path: r.org_path,
-        county_key: r.county_key,
-        facts: visitFacts(r),
-        mark: r.insight_mark ?? null,
-      }));
+      return rows.map((r) => marked(r, visitFacts(r)));
     }
   }
 }
@@ -279,7 +261,7 @@ function contributionDeltas(kind: SourceKind, row: { org_path: string; facts: st
 async function writeMarks(
   trx: Kysely<DB>,
   kind: SourceKind,
-  rows: readonly SourceRow[],
+  rows: readonly MarkedRow[],
   sqlite?: SQLite.Database,
 ): Promise<void> {
   if (rows.length === 0) return;
@@ -287,7 +269,7 @@ async function writeMarks(
   if (dialectOf(trx) === 'postgres') {
     // by county, each statement naming its county key: on the partitioned layout (and on Citus) it then
     // touches that county's partition alone, where an id by itself is looked for in every one
-    const byCounty = new Map<number | undefined, SourceRow[]>();
+    const byCounty = new Map<number, MarkedRow[]>();
     for (const r of rows) {
       const group = byCounty.get(r.county_key);
       if (group === undefined) byCounty.set(r.county_key, [r]);
@@ -295,18 +277,12 @@ async function writeMarks(
     }
     for (const [countyKey, group] of byCounty) {
       for (const part of chunks(group, 10_000)) {
-        const values = [part.map((r) => r.id), part.map(markOf)];
         await trx.executeQuery(
-          countyKey === undefined
-            ? CompiledQuery.raw(
-                `update ${table} t set insight_mark = v.mark from unnest($1::text[], $2::text[]) as v(id, mark) where t.${id} = v.id`,
-                values,
-              )
-            : CompiledQuery.raw(
-                `update ${table} t set insight_mark = v.mark from unnest($1::text[], $2::text[]) as v(id, mark) ` +
-                  `where t.county_key = $3 and t.${id} = v.id`,
-                [...values, countyKey],
-              ),
+          CompiledQuery.raw(
+            `update ${table} t set insight_mark = v.mark from unnest($1::text[], $2::text[]) as v(id, mark) ` +
+              `where t.county_key = $3 and t.${id} = v.id`,
+            [part.map((r) => r.id), part.map(markOf), countyKey],
+          ),
         );
       }
     }
@@ -331,7 +307,7 @@ export async function syncRollups(trx: Kysely<DB>, kind: SourceKind, ids: readon
   for (const part of chunks(unique, CHUNK)) {
     const current = await loadSources(trx, kind, { ids: part });
     const deltas: Delta[] = [];
-    const changed: SourceRow[] = [];
+    const changed: MarkedRow[] = [];
     for (const row of current) {
       const mark = row.mark === null ? undefined : parseMark(row.mark);
       if (mark !== undefined && mark.org_path === row.org_path && mark.facts === row.facts) continue;
