@@ -14,7 +14,7 @@ import { applyDeltas } from '../modules/insights/rollups.ts';
 import { communityAccount, postJournal } from '../modules/points/ledger.ts';
 import { insertReceipt } from '../modules/fieldwork/receipts.ts';
 import { recordAudit } from '../platform/audit/service.ts';
-import { countyKeyOf, countyKeyOfCase } from './county-key.ts';
+import { countyKeyOf, countyKeyOfCase, countyKeyOfSubtree, isPartitionedByCounty } from './county-key.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { DB } from './types.ts';
@@ -486,6 +486,12 @@ describe('countyKeyOf', () => {
     expect(countyKeyOf('/1/2/a/')).toBe(-10);
     expect(countyKeyOf('/1/2/')).toBe(-2);
   });
+  it("gives a subtree's one key only from county depth down: a city's subtree spans its counties", () => {
+    expect(countyKeyOfSubtree('/1/2/3/4/')).toBe(4);
+    expect(countyKeyOfSubtree('/1/2/3/4/5/6/')).toBe(4);
+    expect(countyKeyOfSubtree('/1/2/3/')).toBeUndefined();
+    expect(countyKeyOfSubtree('/')).toBeUndefined();
+  });
 });
 
 describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with rows (%s)', (dialect) => {
@@ -590,6 +596,8 @@ describe.each(DIALECTS)('migrations 0040, 0043, 0045 and 0046 on a database with
     const { database, db, community, city, county } = await seed();
 
     expect(await migrateToLatest(database.db)).toEqual(MIGRATIONS);
+    // the layout the reads name the county key on (and only that one)
+    expect(await isPartitionedByCounty(database.db)).toBe(dialect === 'postgres' && isPartitioned);
 
     const anning = countyKeyOf(county.path);
     expect(countyKeyOf(community.path)).toBe(anning);

@@ -1,22 +1,79 @@
 import type { Kysely } from 'kysely';
+import { countyKeyOf, countyKeyOfSubtree, isPartitionedByCounty } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
-import { notFound } from '../../platform/errors.ts';
+import { type Actor, type CountyKeyed, canAt, inScope, scopeRoots } from '../../platform/access/scope.ts';
+import { invalidField, notFound } from '../../platform/errors.ts';
 import { RATING_WINDOW_MS } from './deadlines-math.ts';
+import { listAncestors } from './routing.ts';
 import type { CaseEventTable, CaseTable } from './tables.ts';
 
 export const CASE = { zh: '诉求', en: 'Case' };
 
+const depthOf = (path: string) => path.split('/').filter((s) => s !== '').length;
+
+/**
+ * Where a case may be handled (and escalated): in the county where it happened, above county level (a city's,
+ * a province's own units), or by a city's own department — a unit at county depth that handles every county's
+ * cases (docs/scale.md). Every handler a case gets satisfies it: routing, 退单 and escalation go up the place's
+ * own chain, and reassignment checks it (`checkHandlesCountyOf`). So a queue read under a root inside a county
+ * may name that county's key, and PostgreSQL partitioned by county reads one partition.
+ */
+export function handlesCountyOf(unit: { path: string; level: string }, c: Pick<CaseTable, 'county_key'>): boolean {
+  const depth = depthOf(unit.path);
+  return depth <= 3 || countyKeyOf(unit.path) === c.county_key || (depth === 4 && unit.level === 'department');
+}
+
+export function checkHandlesCountyOf(unit: { path: string; level: string }, c: Pick<CaseTable, 'county_key'>) {
+  if (!handlesCountyOf(unit, c)) {
+    throw invalidField('toOrgId', 'other_county', {
+      zh: '只能改派给诉求发生地所在区县的单位、市级单位或市直部门',
+      en: 'Reassign within the county where the case happened, or to a unit or department of the city',
+    });
+  }
+}
+
+/** The county keys of a case query: by the place (exact under any root), and by the handler or escalation. */
+export interface CaseKeys {
+  org: CountyKeyed;
+  handler: CountyKeyed;
+  escalated: CountyKeyed;
+}
+
+/**
+ * The county keys for case queries under `paths` (the actor's roots for `case.read`, and any subtree a query
+ * narrows to). The place's key follows `org_path` under any root at county depth. By `handlesCountyOf`, the
+ * cases handled (or escalated) under a root inside a county are that county's too — except under a city's
+ * department, which sits at county depth and handles every county's: it gets no key, and neither does any
+ * path this call was not given (no key is always correct, only slower). None at all unless the tables are
+ * partitioned by county (`isPartitionedByCounty`).
+ */
+export async function caseKeysFor(db: Kysely<DB>, actor: Actor, paths: string[] = []): Promise<CaseKeys | undefined> {
+  if (!(await isPartitionedByCounty(db))) return undefined;
+  const known = new Set([...scopeRoots(actor, 'case.read'), ...paths]);
+  const departments = new Set<string>();
+  for (const path of known) {
+    if (depthOf(path) === 4 && (await listAncestors(db, path)).at(-1)?.level === 'department') departments.add(path);
+  }
+  const handlerKey = (root: string) =>
+    known.has(root) && ![...departments].some((d) => root.startsWith(d)) ? countyKeyOfSubtree(root) : undefined;
+  return {
+    org: { column: 'cases.county_key', keyOf: countyKeyOfSubtree },
+    handler: { column: 'cases.county_key', keyOf: handlerKey },
+    escalated: { column: 'cases.county_key', keyOf: handlerKey },
+  };
+}
+
 /**
  * The cases an actor may see: handled in her scope, happened in her scope (the community is told
- * about department cases), or escalated to a unit in her scope. All three go through the scope helper.
+ * about department cases), or escalated to a unit in her scope. All three go through the scope helper,
+ * each with its county key where one holds (`caseKeysFor`).
  */
-export function visibleCases(actor: Actor) {
+export function visibleCases(actor: Actor, keys?: CaseKeys) {
   return (eb: Parameters<ReturnType<typeof inScope<DB, 'cases'>>>[0]) =>
     eb.or([
-      inScope<DB, 'cases'>(actor, 'case.read', 'cases.handler_path')(eb),
-      inScope<DB, 'cases'>(actor, 'case.read', 'cases.org_path')(eb),
-      inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path')(eb),
+      inScope<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', keys?.handler)(eb),
+      inScope<DB, 'cases'>(actor, 'case.read', 'cases.org_path', keys?.org)(eb),
+      inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path', keys?.escalated)(eb),
     ]);
 }
 

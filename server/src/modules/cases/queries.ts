@@ -1,4 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { isPartitionedByCounty } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -11,6 +12,7 @@ import { listCurrentDutyItems } from '../duties/service.ts';
 import { getOrgInScope } from '../orgs/service.ts';
 import {
   CASE,
+  caseKeysFor,
   type CaseViewer,
   disclosureFor,
   getVisibleCase,
@@ -98,7 +100,10 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
   // index in created_at order; only "all" needs every way a case can be visible.
   const handleRoots = scopeRoots(actor, 'case.handle');
   const myUnits = actor.assignments.filter((a) => handleRoots.includes(a.orgPath)).map((a) => a.orgId);
-  const handled = inScope<DB, 'cases'>(actor, 'case.read', 'cases.handler_path');
+  const unit = query.orgId === undefined ? undefined : await getOrgInScope(deps.db, actor, { id: query.orgId });
+  // each range carries its county's key where one holds: one partition read on PostgreSQL partitioned by county
+  const keys = await caseKeysFor(deps.db, actor, unit === undefined ? [] : [unit.path]);
+  const handled = inScope<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', keys?.handler);
   let q = deps.db.selectFrom('cases');
   switch (query.queue) {
     case 'mine':
@@ -118,18 +123,19 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
         .where('status', 'in', [...OPEN]);
       break;
     case 'escalated':
-      q = q.where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path')).where('status', 'in', [...OPEN]);
+      q = q
+        .where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path', keys?.escalated))
+        .where('status', 'in', [...OPEN]);
       break;
     case 'all':
-      q = q.where(visibleCases(actor));
+      q = q.where(visibleCases(actor, keys));
       break;
   }
-  if (query.orgId !== undefined) {
-    const unit = await getOrgInScope(deps.db, actor, { id: query.orgId });
+  if (unit !== undefined) {
     q = q.where((eb) =>
       eb.or([
-        inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', unit.path)(eb),
-        inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.org_path', unit.path)(eb),
+        inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', unit.path, keys?.handler)(eb),
+        inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.org_path', unit.path, keys?.org)(eb),
       ]),
     );
   }
@@ -201,18 +207,22 @@ async function readQueuePage(
   return { rows: rows.slice(0, size), hasBefore: after !== undefined, hasAfter: rows.length > size };
 }
 
-async function timelineOf(db: Kysely<DB>, caseId: string) {
-  const events = await db
-    .selectFrom('case_events')
+/** A case's steps and photos, read in its own county (co-located with the case: one partition). */
+async function timelineOf(db: Kysely<DB>, c: Pick<CaseTable, 'id' | 'county_key'>) {
+  const isKeyed = await isPartitionedByCounty(db);
+  const events = await (
+    isKeyed ? db.selectFrom('case_events').where('county_key', '=', c.county_key) : db.selectFrom('case_events')
+  )
     .selectAll()
-    .where('case_id', '=', caseId)
+    .where('case_id', '=', c.id)
     .orderBy('at')
     .orderBy('id')
     .execute();
-  const photos = await db
-    .selectFrom('case_photos')
+  const photos = await (
+    isKeyed ? db.selectFrom('case_photos').where('county_key', '=', c.county_key) : db.selectFrom('case_photos')
+  )
     .select(['id', 'event_id'])
-    .where('case_id', '=', caseId)
+    .where('case_id', '=', c.id)
     .orderBy('created_at')
     .execute();
   return { events, photos };
@@ -225,7 +235,7 @@ export interface DetailView {
 }
 
 async function toDetail(deps: AppDeps, c: CaseTable, view: DetailView): Promise<CaseDetail> {
-  const { events, photos } = await timelineOf(deps.db, c.id);
+  const { events, photos } = await timelineOf(deps.db, c);
   const duty =
     c.duty_item_id === null
       ? undefined

@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { countyKeyOfSubtree, isPartitionedByCounty } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScopeWithin } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -9,6 +10,7 @@ import type { OrgLevel } from '../orgs/tables.ts';
 import { dayRange } from '../../platform/calendar.ts';
 import { meanHours } from '../../platform/ratio.ts';
 import { type CaseSource, RATE_PARTS, type RatePart, ratePartsOfCase, threeRates } from '../insights/facts.ts';
+import { caseKeysFor } from './access.ts';
 import type { Rates, RatesQuery } from './schema.ts';
 import { OPEN_STATUSES } from './states.ts';
 
@@ -141,7 +143,10 @@ export async function computeRates(deps: AppDeps, actor: Actor, query: RatesQuer
   const unit = await getOrgInScope(deps.db, actor, { id: query.orgId });
   const period = dayRange(query.from, query.to);
   if (period.start >= period.end) throw notFound({ zh: '统计区间', en: 'Period' });
-  const within = (path: string) => inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', path);
+  // handled under the unit: with its county's key where one holds (one partition on PostgreSQL partitioned by county)
+  const keys = await caseKeysFor(deps.db, actor, [unit.path]);
+  const within = (path: string) =>
+    inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', path, keys?.handler);
   const byHandler = await aggregateRawByHandler(deps.db, within(unit.path), period, query.dutyCode);
   const total = toRates(addRaw(byHandler.map((h) => h.raw)));
   const children = await deps.db
@@ -188,8 +193,9 @@ export async function ratesOfPlace(
   period: { start: string; end: string },
 ): Promise<Rates> {
   if (dutyCodes.length === 0) return toRates(noRates());
-  const rows = await db
-    .selectFrom('cases')
+  const key = (await isPartitionedByCounty(db)) ? countyKeyOfSubtree(placePath) : undefined;
+  const cases = key === undefined ? db.selectFrom('cases') : db.selectFrom('cases').where('county_key', '=', key);
+  const rows = await cases
     .where('org_path', '>=', placePath)
     .where('org_path', '<', `${placePath.slice(0, -1)}0`)
     .where('duty_code', 'in', dutyCodes)

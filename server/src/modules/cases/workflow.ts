@@ -9,6 +9,7 @@ import { syncCaseRollups } from '../insights/rollups.ts';
 import {
   CASE,
   canActAbove,
+  checkHandlesCountyOf,
   canHandle,
   getVisibleCase,
   isAwaitingRating,
@@ -331,6 +332,7 @@ async function findReassignTarget(db: Kysely<DB>, actor: Actor, c: CaseTable, to
       en: 'Reassign to another community, street, county or department',
     });
   }
+  checkHandlesCountyOf(unit, c);
   return unit;
 }
 

@@ -140,6 +140,27 @@ export function scopeCondition(
 }
 
 /**
+ * The county key that goes with a scoped path column (docs/scale.md): the key's column, and the key every row
+ * under a root carries — undefined where rows under that root may lie in several counties (a root above
+ * county level). Each root's range then carries `key = K` too, so PostgreSQL partitioned by county reads
+ * that county's partition alone, and Citus routes the query to one shard, instead of asking every county.
+ */
+export interface CountyKeyed {
+  column: string;
+  keyOf: (root: string) => number | undefined;
+}
+
+/** One root's range on `column`, with its county key when `keyed` gives one. */
+function rootRange(column: string, root: string, keyed: CountyKeyed | undefined): Expression<SqlBool> {
+  const ref = sql.ref(column);
+  const range = sql<SqlBool>`${ref} >= ${root} and ${ref} < ${subtreeEnd(root)}`;
+  const key = keyed?.keyOf(root);
+  return keyed === undefined || key === undefined
+    ? sql<SqlBool>`(${range})`
+    : sql<SqlBool>`(${sql.ref(keyed.column)} = ${key} and ${range})`;
+}
+
+/**
  * The scope helper: every query of scoped data filters through this.
  * Turns the actor's scope for `permission` into range conditions on a materialized-path column,
  * which both SQLite and PostgreSQL answer with an index range scan.
@@ -148,12 +169,12 @@ export function inScope<DB, TB extends keyof DB>(
   actor: Actor,
   permission: Permission,
   column: string,
+  keyed?: CountyKeyed,
 ): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
-  const ranges = scopeRanges(actor, permission);
+  const roots = scopeRoots(actor, permission);
   return (eb) => {
-    if (ranges.length === 0) return sql<SqlBool>`1 = 0`;
-    const ref = sql.ref(column);
-    const conditions = ranges.map(([from, to]) => sql<SqlBool>`(${ref} >= ${from} and ${ref} < ${to})`);
+    if (roots.length === 0) return sql<SqlBool>`1 = 0`;
+    const conditions = roots.map((root) => rootRange(column, root, keyed));
     return conditions.length === 1 ? conditions[0]! : eb.or(conditions);
   };
 }
@@ -168,6 +189,7 @@ export function inScopeWithin<DB, TB extends keyof DB>(
   permission: Permission,
   column: string,
   within: string,
+  keyed?: CountyKeyed,
 ): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
   const roots = scopeRoots(actor, permission);
   const ranges = roots.some((root) => isWithin(within, root))
@@ -175,8 +197,7 @@ export function inScopeWithin<DB, TB extends keyof DB>(
     : roots.filter((root) => isWithin(root, within));
   return (eb) => {
     if (ranges.length === 0) return sql<SqlBool>`1 = 0`;
-    const ref = sql.ref(column);
-    const conditions = ranges.map((p) => sql<SqlBool>`(${ref} >= ${p} and ${ref} < ${subtreeEnd(p)})`);
+    const conditions = ranges.map((p) => rootRange(column, p, keyed));
     return conditions.length === 1 ? conditions[0]! : eb.or(conditions);
   };
 }
