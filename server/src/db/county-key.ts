@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import type { CountyKeyed } from '../platform/access/scope.ts';
 import type { DB } from './types.ts';
 
 /**
@@ -45,6 +46,15 @@ export function isPartitionedByCounty(db: Kysely<DB>): Promise<boolean> {
     partitioned.set(db, known);
   }
   return known;
+}
+
+/**
+ * The scope helper's county key for a table whose key follows its own `org_path` (residents, households,
+ * cases by place, visits): every row under a root at county depth carries the root's key, so the key is
+ * exact there — on the layout partitioned by county only (`isPartitionedByCounty`), undefined elsewhere.
+ */
+export async function keyedByPlace(db: Kysely<DB>, table: string): Promise<CountyKeyed | undefined> {
+  return (await isPartitionedByCounty(db)) ? { column: `${table}.county_key`, keyOf: countyKeyOfSubtree } : undefined;
 }
 
 /** A visit's county key, read inside the statement that links a case to it (co-located with the visit). */

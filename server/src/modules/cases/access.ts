@@ -57,7 +57,7 @@ export async function caseKeysFor(db: Kysely<DB>, actor: Actor, paths: string[] 
   const handlerKey = (root: string) =>
     known.has(root) && ![...departments].some((d) => root.startsWith(d)) ? countyKeyOfSubtree(root) : undefined;
   return {
-    org: { column: 'cases.county_key', keyOf: countyKeyOfSubtree },
+    org: { column: 'cases.county_key', keyOf: countyKeyOfSubtree }, // as keyedByPlace's
     handler: { column: 'cases.county_key', keyOf: handlerKey },
     escalated: { column: 'cases.county_key', keyOf: handlerKey },
   };

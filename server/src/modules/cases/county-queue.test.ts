@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DB } from '../../db/types.ts';
+import { keyedByPlace } from '../../db/county-key.ts';
 import { type Actor, inScope } from '../../platform/access/scope.ts';
 import { CODES, DIALECTS, type Client, type TestContext, createTestContext } from '../../test/harness.ts';
 import { expectErrorBody } from '../../test/http.ts';
@@ -111,46 +111,65 @@ describe.each(DIALECTS)('case handlers and their county on %s', (dialect) => {
     expect(all).toEqual(expect.arrayContaining([anning.id, chengguan.id]));
   });
 
-  it.runIf(dialect === 'postgres' && process.env.TIANZIGE_PG_PARTITIONED === '1')(
+  const isPartitioned = dialect === 'postgres' && process.env.TIANZIGE_PG_PARTITIONED === '1';
+  const actorAt = (role: 'district' | 'department', orgId: string, orgPath: string): Actor => ({
+    userId: 'u',
+    username: 'u',
+    displayName: 'u',
+    assignments: [{ role, orgId, orgPath }],
+    via: 'session',
+    ip: null,
+    userAgent: null,
+  });
+  /** The partitions of `table` the plan of a scoped read of it opens. */
+  const partitionsRead = async (table: 'cases' | 'residents' | 'households', where: ReturnType<typeof inScope>) => {
+    // a scoped condition built for any of the three tables (each test names the table it built it for)
+    const compiled = ctx.deps.db
+      .selectFrom(table)
+      .select('id')
+      .where(where as never)
+      .compile();
+    const plan = await ctx.deps.db.executeQuery<{ 'QUERY PLAN': string }>(
+      CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
+    );
+    const named = new RegExp(` on (${table}_\\w+)`, 'g');
+    return new Set(plan.rows.flatMap((r) => [...r['QUERY PLAN'].matchAll(named)].map((m) => m[1])));
+  };
+  const partitionCount = async (table: string) =>
+    Number(
+      (
+        await sql<{ n: number }>`select count(*) as n from pg_inherits where inhparent = ${table}::regclass`.execute(
+          ctx.deps.db,
+        )
+      ).rows[0]!.n,
+    );
+
+  it.runIf(isPartitioned)(
     "reads a county's queue in that county's partition alone, a city department's in every county's",
     async () => {
-      const actorAt = (role: 'district' | 'department', orgId: string, orgPath: string): Actor => ({
-        userId: 'u',
-        username: 'u',
-        displayName: 'u',
-        assignments: [{ role, orgId, orgPath }],
-        via: 'session',
-        ip: null,
-        userAgent: null,
-      });
-      /** The partitions of `cases` the plan of a handled-in-scope read opens. */
-      const partitionsRead = async (actor: Actor) => {
-        const keys = await caseKeysFor(ctx.deps.db, actor);
-        const compiled = ctx.deps.db
-          .selectFrom('cases')
-          .select('id')
-          .where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', keys?.handler))
-          .compile();
-        const plan = await ctx.deps.db.executeQuery<{ 'QUERY PLAN': string }>(
-          CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
+      const handled = async (actor: Actor) =>
+        partitionsRead(
+          'cases',
+          inScope(actor, 'case.read', 'cases.handler_path', (await caseKeysFor(ctx.deps.db, actor))?.handler),
         );
-        return new Set(plan.rows.flatMap((r) => [...r['QUERY PLAN'].matchAll(/ on (cases_\w+)/g)].map((m) => m[1])));
-      };
-      const partitions = await ctx.deps.db
-        .selectFrom('pg_inherits' as never)
-        .select(sql<number>`count(*)`.as('n'))
-        .where(sql<boolean>`inhparent = 'cases'::regclass`)
-        .executeTakeFirstOrThrow();
-      expect(Number(partitions.n)).toBeGreaterThan(2);
-      expect((await partitionsRead(actorAt('district', world.county.id, world.county.path))).size).toBe(1);
+      const all = await partitionCount('cases');
+      expect(all).toBeGreaterThan(2);
+      expect((await handled(actorAt('district', world.county.id, world.county.path))).size).toBe(1);
       const department = await ctx.deps.db
         .selectFrom('org_units')
         .select('path')
         .where('id', '=', cityDepartmentId)
         .executeTakeFirstOrThrow();
-      expect((await partitionsRead(actorAt('department', cityDepartmentId, department.path))).size).toBe(
-        Number(partitions.n),
-      );
+      expect((await handled(actorAt('department', cityDepartmentId, department.path))).size).toBe(all);
     },
   );
+
+  it.runIf(isPartitioned)("reads a county's residents and households in that county's partition alone", async () => {
+    const district = actorAt('district', world.county.id, world.county.path);
+    for (const table of ['residents', 'households'] as const) {
+      expect(await partitionCount(table), table).toBeGreaterThan(2);
+      const where = inScope(district, 'resident.read', `${table}.org_path`, await keyedByPlace(ctx.deps.db, table));
+      expect((await partitionsRead(table, where)).size, table).toBe(1);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { keyedByPlace } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope, inScopeWithin } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -29,7 +30,9 @@ export async function getHouseholdInScope(
     .selectFrom('households')
     .selectAll()
     .where('id', '=', id)
-    .where(inScope<DB, 'households'>(actor, permission, 'households.org_path'))
+    .where(
+      inScope<DB, 'households'>(actor, permission, 'households.org_path', await keyedByPlace(deps.db, 'households')),
+    )
     .executeTakeFirst();
   if (row === undefined) throw notFound(HOUSEHOLD);
   return row;
@@ -160,12 +163,13 @@ export async function listHouseholds(
   filter: { orgId?: string | undefined; q?: string | undefined; page: number; pageSize: number },
 ) {
   const unit = filter.orgId === undefined ? null : await getOrgInScope(deps.db, actor, { id: filter.orgId });
+  const keyed = await keyedByPlace(deps.db, 'households');
   let query = deps.db
     .selectFrom('households')
     .where(
       unit === null
-        ? inScope<DB, 'households'>(actor, 'resident.read', 'households.org_path')
-        : inScopeWithin<DB, 'households'>(actor, 'resident.read', 'households.org_path', unit.path),
+        ? inScope<DB, 'households'>(actor, 'resident.read', 'households.org_path', keyed)
+        : inScopeWithin<DB, 'households'>(actor, 'resident.read', 'households.org_path', unit.path, keyed),
     );
   if (filter.q !== undefined)
     query = query.where('address', 'like', sql<string>`${`%${filter.q.replace(/[\\%_]/g, '')}%`}`);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { keyedByPlace } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, canAt, inScope } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
@@ -134,7 +135,7 @@ export async function getResidentInScope(
     .selectFrom('residents')
     .selectAll()
     .where('id', '=', id)
-    .where(inScope<DB, 'residents'>(actor, permission, 'residents.org_path'))
+    .where(inScope<DB, 'residents'>(actor, permission, 'residents.org_path', await keyedByPlace(deps.db, 'residents')))
     .executeTakeFirst();
   if (row === undefined) throw notFound(RESIDENT);
   return row;

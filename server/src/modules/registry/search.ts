@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { keyedByPlace } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, inScopeWithin, scopeRoots } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -23,12 +24,13 @@ export async function buildResidentQuery(
 ) {
   const now = deps.clock.now();
   const unit = filter.orgId === undefined ? null : await getOrgInScope(deps.db, actor, { id: filter.orgId });
+  const keyed = await keyedByPlace(deps.db, 'residents');
   let query = deps.db
     .selectFrom('residents')
     .where(
       unit === null
-        ? inScope<DB, 'residents'>(actor, permission, 'residents.org_path')
-        : inScopeWithin<DB, 'residents'>(actor, permission, 'residents.org_path', unit.path),
+        ? inScope<DB, 'residents'>(actor, permission, 'residents.org_path', keyed)
+        : inScopeWithin<DB, 'residents'>(actor, permission, 'residents.org_path', unit.path, keyed),
     );
   if (filter.q !== undefined) {
     const q = filter.q;
