@@ -122,7 +122,10 @@ describe.each(DIALECTS)('case handlers and their county on %s', (dialect) => {
     userAgent: null,
   });
   /** The partitions of `table` the plan of a scoped read of it opens. */
-  const partitionsRead = async (table: 'cases' | 'residents' | 'households', where: ReturnType<typeof inScope>) => {
+  const partitionsRead = async (
+    table: 'cases' | 'residents' | 'households' | 'visits',
+    where: ReturnType<typeof inScope>,
+  ) => {
     // a scoped condition built for any of the three tables (each test names the table it built it for)
     const compiled = ctx.deps.db
       .selectFrom(table)
@@ -164,12 +167,19 @@ describe.each(DIALECTS)('case handlers and their county on %s', (dialect) => {
     },
   );
 
-  it.runIf(isPartitioned)("reads a county's residents and households in that county's partition alone", async () => {
-    const district = actorAt('district', world.county.id, world.county.path);
-    for (const table of ['residents', 'households'] as const) {
-      expect(await partitionCount(table), table).toBeGreaterThan(2);
-      const where = inScope(district, 'resident.read', `${table}.org_path`, await keyedByPlace(ctx.deps.db, table));
-      expect((await partitionsRead(table, where)).size, table).toBe(1);
-    }
-  });
+  it.runIf(isPartitioned)(
+    "reads a county's residents, households and visits in that county's partition alone",
+    async () => {
+      const district = actorAt('district', world.county.id, world.county.path);
+      for (const [table, permission] of [
+        ['residents', 'resident.read'],
+        ['households', 'resident.read'],
+        ['visits', 'visit.read'],
+      ] as const) {
+        expect(await partitionCount(table), table).toBeGreaterThan(2);
+        const where = inScope(district, permission, `${table}.org_path`, await keyedByPlace(ctx.deps.db, table));
+        expect((await partitionsRead(table, where)).size, table).toBe(1);
+      }
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { currentMonth, monthRange } from '../../platform/calendar.ts';
+import { keyedByPlace } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScope, inScopeWithin, isWithin } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -73,7 +74,13 @@ export async function getCoverage(
   const theMonth = month ?? currentMonth(now);
   const range = monthRange(theMonth);
   const window = visitWindow(now);
-  const within = inScopeWithin<DB, 'households'>(actor, 'visit.read', 'households.org_path', unit.path);
+  const within = inScopeWithin<DB, 'households'>(
+    actor,
+    'visit.read',
+    'households.org_path',
+    unit.path,
+    await keyedByPlace(deps.db, 'households'),
+  );
   const [standingRows, visitedRows, children, workers] = await Promise.all([
     householdStandings(deps.db, within, window)
       .select(['h.org_path', 'h.standing', (eb) => eb.fn.countAll<number>().as('n')])
@@ -311,7 +318,7 @@ export async function getFieldCache(deps: AppDeps, actor: Actor): Promise<FieldC
 export async function listOverdueHouseholds(deps: AppDeps, actor: Actor, limit: number) {
   const overdue = householdStandings(
     deps.db,
-    inScope<DB, 'households'>(actor, 'visit.read', 'households.org_path'),
+    inScope<DB, 'households'>(actor, 'visit.read', 'households.org_path', await keyedByPlace(deps.db, 'households')),
     visitWindow(deps.clock.now()),
   ).where('h.standing', '=', 'overdue');
   const [rows, counted] = await Promise.all([

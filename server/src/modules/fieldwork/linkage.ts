@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import { keyedByPlace } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
-import { type Actor, canAt, inScope, inScopeWithin } from '../../platform/access/scope.ts';
+import { type Actor, type CountyKeyed, canAt, inScope, inScopeWithin } from '../../platform/access/scope.ts';
 import { recordAudit, whoFromActor } from '../../platform/audit/service.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
@@ -27,8 +28,12 @@ export async function getUnitFor(
 }
 
 /** Households under `path` in the actor's scope for `permission`, as a condition on `households.org_path`. */
-const householdsWithin = (actor: Actor, permission: 'visit.read' | 'linkage.manage', path: string) =>
-  inScopeWithin<DB, 'households'>(actor, permission, 'households.org_path', path);
+const householdsWithin = (
+  actor: Actor,
+  permission: 'visit.read' | 'linkage.manage',
+  path: string,
+  keyed: CountyKeyed | undefined,
+) => inScopeWithin<DB, 'households'>(actor, permission, 'households.org_path', path, keyed);
 
 /**
  * Links one person to households of a unit with one kind: the listed households, a grid's, or a
@@ -50,7 +55,7 @@ export async function createLinkages(deps: AppDeps, actor: Actor, orgId: string,
   let query = deps.db
     .selectFrom('households')
     .select(['households.id', 'households.org_path'])
-    .where(householdsWithin(actor, 'linkage.manage', unit.path));
+    .where(householdsWithin(actor, 'linkage.manage', unit.path, await keyedByPlace(deps.db, 'households')));
   if (body.householdIds !== undefined) query = query.where('households.id', 'in', body.householdIds);
   else if (body.gridId !== undefined) {
     const grid = await deps.db.selectFrom('org_units').select('path').where('id', '=', body.gridId).executeTakeFirst();
@@ -134,7 +139,14 @@ export async function deleteLinkage(deps: AppDeps, actor: Actor, id: string): Pr
     .innerJoin('households', 'households.id', 'linkages.household_id')
     .select(['linkages.id', 'linkages.user_id', 'linkages.kind', 'households.org_path', 'households.org_id'])
     .where('linkages.id', '=', id)
-    .where(inScope<DB, 'households'>(actor, 'linkage.manage', 'households.org_path'))
+    .where(
+      inScope<DB, 'households'>(
+        actor,
+        'linkage.manage',
+        'households.org_path',
+        await keyedByPlace(deps.db, 'households'),
+      ),
+    )
     .executeTakeFirst();
   if (row === undefined) throw notFound(LINKAGE);
   await deps.db.transaction().execute(async (trx) => {
@@ -156,7 +168,7 @@ export async function listLinkages(deps: AppDeps, actor: Actor, orgId: string, q
   let base = deps.db
     .selectFrom('linkages')
     .innerJoin('households', 'households.id', 'linkages.household_id')
-    .where(householdsWithin(actor, 'visit.read', unit.path));
+    .where(householdsWithin(actor, 'visit.read', unit.path, await keyedByPlace(deps.db, 'households')));
   if (query.kind !== undefined) base = base.where('linkages.kind', '=', query.kind);
   if (query.userId !== undefined) base = base.where('linkages.user_id', '=', query.userId);
   const [rows, total] = await Promise.all([
@@ -203,7 +215,7 @@ export async function listLinkageGaps(
   const unit = await getUnitFor(deps, actor, orgId, 'visit.read');
   const base = deps.db
     .selectFrom('households')
-    .where(householdsWithin(actor, 'visit.read', unit.path))
+    .where(householdsWithin(actor, 'visit.read', unit.path, await keyedByPlace(deps.db, 'households')))
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -256,7 +268,7 @@ export async function listLinkageLoad(deps: AppDeps, actor: Actor, orgId: string
     .selectFrom('linkages')
     .innerJoin('households', 'households.id', 'linkages.household_id')
     .innerJoin('users', 'users.id', 'linkages.user_id')
-    .where(householdsWithin(actor, 'visit.read', unit.path))
+    .where(householdsWithin(actor, 'visit.read', unit.path, await keyedByPlace(deps.db, 'households')))
     .select(['linkages.user_id', 'users.display_name', 'linkages.kind', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy(['linkages.user_id', 'users.display_name', 'linkages.kind'])
     .execute();
@@ -273,7 +285,7 @@ export async function listLinkageLoad(deps: AppDeps, actor: Actor, orgId: string
   const distinct = await deps.db
     .selectFrom('linkages')
     .innerJoin('households', 'households.id', 'linkages.household_id')
-    .where(householdsWithin(actor, 'visit.read', unit.path))
+    .where(householdsWithin(actor, 'visit.read', unit.path, await keyedByPlace(deps.db, 'households')))
     .select(['linkages.user_id', sql<number>`count(distinct linkages.household_id)`.as('n')])
     .groupBy('linkages.user_id')
     .execute();
@@ -288,7 +300,15 @@ export async function listLinkageLoad(deps: AppDeps, actor: Actor, orgId: string
     .innerJoin('linkages', (j) =>
       j.onRef('linkages.household_id', '=', 'visits.household_id').onRef('linkages.user_id', '=', 'visits.recorded_by'),
     )
-    .where(inScopeWithin<DB, 'visits'>(actor, 'visit.read', 'visits.org_path', unit.path))
+    .where(
+      inScopeWithin<DB, 'visits'>(
+        actor,
+        'visit.read',
+        'visits.org_path',
+        unit.path,
+        await keyedByPlace(deps.db, 'visits'),
+      ),
+    )
     .where('visits.visited_at', '>=', month.start)
     .where('visits.visited_at', '<', month.end)
     .select(['visits.recorded_by', sql<number>`count(distinct visits.id)`.as('n')])
