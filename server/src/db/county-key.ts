@@ -17,13 +17,16 @@ export function countyKeyOf(path: string): number {
   return deepest === undefined ? 0 : -parseInt(deepest, 36);
 }
 
+/** How many units deep a path lies: `/1/` is 1 (the nation), a county's path 4. */
+export const pathDepth = (path: string): number => path.split('/').filter((s) => s !== '').length;
+
 /**
  * The county key every row under a subtree root carries, for a table whose key follows the row's own path:
  * the root's key once the root lies at county depth or below (all its paths share their fourth segment);
  * undefined above it, where a city's or province's subtree spans its counties.
  */
 export function countyKeyOfSubtree(root: string): number | undefined {
-  return root.split('/').filter((s) => s !== '').length >= 4 ? countyKeyOf(root) : undefined;
+  return pathDepth(root) >= 4 ? countyKeyOf(root) : undefined;
 }
 
 const partitioned = new WeakMap<Kysely<DB>, Promise<boolean>>();

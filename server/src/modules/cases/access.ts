@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { countyKeyOf, countyKeyOfSubtree, isPartitionedByCounty } from '../../db/county-key.ts';
+import { countyKeyOf, countyKeyOfSubtree, isPartitionedByCounty, pathDepth } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, type CountyKeyed, canAt, inScope, scopeRoots } from '../../platform/access/scope.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
@@ -9,8 +9,6 @@ import type { CaseEventTable, CaseTable } from './tables.ts';
 
 export const CASE = { zh: '诉求', en: 'Case' };
 
-const depthOf = (path: string) => path.split('/').filter((s) => s !== '').length;
-
 /**
  * Where a case may be handled (and escalated): in the county where it happened, above county level (a city's,
  * a province's own units), or by a city's own department — a unit at county depth that handles every county's
@@ -19,7 +17,7 @@ const depthOf = (path: string) => path.split('/').filter((s) => s !== '').length
  * may name that county's key, and PostgreSQL partitioned by county reads one partition.
  */
 export function handlesCountyOf(unit: { path: string; level: string }, c: Pick<CaseTable, 'county_key'>): boolean {
-  const depth = depthOf(unit.path);
+  const depth = pathDepth(unit.path);
   return depth <= 3 || countyKeyOf(unit.path) === c.county_key || (depth === 4 && unit.level === 'department');
 }
 
@@ -52,7 +50,7 @@ export async function caseKeysFor(db: Kysely<DB>, actor: Actor, paths: string[] 
   const known = new Set([...scopeRoots(actor, 'case.read'), ...paths]);
   const departments = new Set<string>();
   for (const path of known) {
-    if (depthOf(path) === 4 && (await listAncestors(db, path)).at(-1)?.level === 'department') departments.add(path);
+    if (pathDepth(path) === 4 && (await listAncestors(db, path)).at(-1)?.level === 'department') departments.add(path);
   }
   const handlerKey = (root: string) =>
     known.has(root) && ![...departments].some((d) => root.startsWith(d)) ? countyKeyOfSubtree(root) : undefined;
