@@ -7,7 +7,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import { neutralizeCell } from '../registry/export.ts';
 import { hotlineTicketNo } from '../webhooks/events.ts';
-import { publishableText, visibleCases } from './access.ts';
+import { caseKeysFor, publishableText, visibleCases } from './access.ts';
 import { CASE_STATE_LABELS } from './states.ts';
 import type { CaseTable } from './tables.ts';
 
@@ -75,6 +75,7 @@ export async function exportHotlineTickets(deps: AppDeps, actor: Actor, query: H
     if (org === undefined) throw notFound({ zh: '组织', en: 'Org unit' });
     within = org.path;
   }
+  const keys = await caseKeysFor(deps.db, actor, within === undefined ? [] : [within]);
   let q = deps.db
     .selectFrom('cases')
     .innerJoin('org_units as place', 'place.id', 'cases.org_id')
@@ -84,8 +85,9 @@ export async function exportHotlineTickets(deps: AppDeps, actor: Actor, query: H
     .where('cases.channel', '=', 'hotline')
     .where('cases.created_at', '>=', period.start)
     .where('cases.created_at', '<', period.end)
-    .where(visibleCases(actor));
-  if (within !== undefined) q = q.where(inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.org_path', within));
+    .where(visibleCases(actor, keys));
+  if (within !== undefined)
+    q = q.where(inScopeWithin<DB, 'cases'>(actor, 'case.read', 'cases.org_path', within, keys?.org));
   const rows = (await q
     .orderBy('cases.created_at')
     .orderBy('cases.id')
