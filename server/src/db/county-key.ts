@@ -44,7 +44,11 @@ export function isPartitionedByCounty(db: Kysely<DB>): Promise<boolean> {
   if (known === undefined) {
     known = sql<{ kind: string }>`select relkind as kind from pg_class where oid = to_regclass('cases')`
       .execute(db)
-      .then((r) => r.rows[0]?.kind === 'p');
+      .then((r) => {
+        // asked before the schema exists (no `cases` yet): ask again next time
+        if (r.rows.length === 0) partitioned.delete(db);
+        return r.rows[0]?.kind === 'p';
+      });
     known.catch(() => partitioned.delete(db));
     partitioned.set(db, known);
   }
