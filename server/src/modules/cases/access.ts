@@ -30,11 +30,13 @@ export function checkHandlesCountyOf(unit: { path: string; level: string }, c: P
   }
 }
 
-/** The county keys of a case query: by the place (exact under any root), and by the handler or escalation. */
+/**
+ * The county keys of a case query: by the place (exact under any root), and by the handling unit — which holds
+ * for `escalated_path` too, as escalation only goes up the handler's own chain.
+ */
 export interface CaseKeys {
   org: CountyKeyed;
   handler: CountyKeyed;
-  escalated: CountyKeyed;
 }
 
 /**
@@ -57,7 +59,6 @@ export async function caseKeysFor(db: Kysely<DB>, actor: Actor, paths: string[] 
   return {
     org: { column: 'cases.county_key', keyOf: countyKeyOfSubtree }, // as keyedByPlace's
     handler: { column: 'cases.county_key', keyOf: handlerKey },
-    escalated: { column: 'cases.county_key', keyOf: handlerKey },
   };
 }
 
@@ -71,7 +72,7 @@ export function visibleCases(actor: Actor, keys?: CaseKeys) {
     eb.or([
       inScope<DB, 'cases'>(actor, 'case.read', 'cases.handler_path', keys?.handler)(eb),
       inScope<DB, 'cases'>(actor, 'case.read', 'cases.org_path', keys?.org)(eb),
-      inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path', keys?.escalated)(eb),
+      inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path', keys?.handler)(eb),
     ]);
 }
 

@@ -124,7 +124,7 @@ export async function listCaseQueue(deps: AppDeps, actor: Actor, query: CaseQueu
       break;
     case 'escalated':
       q = q
-        .where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path', keys?.escalated))
+        .where(inScope<DB, 'cases'>(actor, 'case.read', 'cases.escalated_path', keys?.handler))
         .where('status', 'in', [...OPEN]);
       break;
     case 'all':

@@ -1,5 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
-import { countyKeyOfSubtree, isPartitionedByCounty } from '../../db/county-key.ts';
+import { keyedByPlace } from '../../db/county-key.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, inScopeWithin } from '../../platform/access/scope.ts';
 import type { AppDeps } from '../../platform/deps.ts';
@@ -193,7 +193,7 @@ export async function ratesOfPlace(
   period: { start: string; end: string },
 ): Promise<Rates> {
   if (dutyCodes.length === 0) return toRates(noRates());
-  const key = (await isPartitionedByCounty(db)) ? countyKeyOfSubtree(placePath) : undefined;
+  const key = (await keyedByPlace(db, 'cases'))?.keyOf(placePath);
   const cases = key === undefined ? db.selectFrom('cases') : db.selectFrom('cases').where('county_key', '=', key);
   const rows = await cases
     .where('org_path', '>=', placePath)
